@@ -1,0 +1,66 @@
+/*
+ * agg.h - the counts of a chunk of lines, in memory hash tables, until
+ * they are added to the store in one transaction.
+ *
+ * Keys are copied once per distinct key (not per line) into the tables.
+ * agg_clear() forgets everything, so memory is bounded by the number of
+ * distinct days, paths, terms and countries in one chunk.
+ */
+#ifndef BLOGSTAT_AGG_H
+#define BLOGSTAT_AGG_H
+
+#include "blogstat.h"
+#include "classify.h"
+
+struct agg;
+
+struct agg *agg_new(void);
+void agg_free(struct agg *a);
+
+/* A line that parsed (robot: 1 when its User-Agent is a robot's). */
+void agg_hit(struct agg *a, int32_t day, int robot);
+/* count bad lines filed under day. */
+void agg_bad(struct agg *a, int32_t day, uint64_t count);
+/*
+ * A view of key (a struct url_class key) of kind (url_kind_is_content()),
+ * from country ("XX" or "--").
+ */
+void agg_view(struct agg *a, int32_t day, enum url_kind kind,
+              const char *key, size_t n, const char *country);
+
+/* Per-day totals. */
+struct agg_day {
+    int32_t day;
+    uint64_t hits, views, robots, bad;
+};
+
+/*
+ * Iterate over what was counted. Each callback returns 0 to go on or -1
+ * to stop; the iteration returns what the last callback did. Order is
+ * unspecified. Strings are owned by the agg and valid until agg_clear().
+ */
+int agg_each_day(const struct agg *a,
+                 int (*fn)(void *ctx, const struct agg_day *d), void *ctx);
+/* Views per day and page-like key (every content kind but tag/category). */
+int agg_each_path(const struct agg *a,
+                  int (*fn)(void *ctx, int32_t day, enum url_kind kind,
+                            const char *key, size_t n, uint64_t views),
+                  void *ctx);
+/* Archive views per day and tag or category (kind URL_TAG/URL_CATEGORY). */
+int agg_each_term(const struct agg *a,
+                  int (*fn)(void *ctx, int32_t day, enum url_kind kind,
+                            const char *name, size_t n, uint64_t views),
+                  void *ctx);
+/* Views per day and country. */
+int agg_each_country(const struct agg *a,
+                     int (*fn)(void *ctx, int32_t day, const char *country,
+                               uint64_t views),
+                     void *ctx);
+
+/* 1 when nothing has been counted since the last clear. */
+int agg_empty(const struct agg *a);
+void agg_clear(struct agg *a);
+/* Bytes held, for the memory bound. */
+size_t agg_memory(const struct agg *a);
+
+#endif

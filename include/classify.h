@@ -1,0 +1,86 @@
+/*
+ * classify.h - what a request target is (post, tag archive, feed, asset
+ * ...) and its canonical key, by URL rules that are data: permalink
+ * patterns in WordPress's %tag% syntax, compiled once.
+ *
+ * The rules and their order are documented in doc/counting.md.
+ */
+#ifndef BLOGSTAT_CLASSIFY_H
+#define BLOGSTAT_CLASSIFY_H
+
+#include "blogstat.h"
+
+enum url_kind {
+    URL_OTHER = 0,
+    URL_POST,
+    URL_PAGE,
+    URL_HOME,
+    URL_TAG,
+    URL_CATEGORY,
+    URL_ARCHIVE,
+    URL_SEARCH,
+    URL_POSTID,
+    URL_FEED,
+    URL_ASSET,
+    URL_ADMIN,
+    URL_IGNORED,
+    URL_NKINDS
+};
+
+/* "post", "page", ... as stored in the database and printed. */
+const char *url_kind_name(enum url_kind kind);
+/* 1 for the kinds whose GETs answered 200/304 are views. */
+int url_kind_is_content(enum url_kind kind);
+
+/* The longest canonical key; a longer decoded path is URL_OTHER. */
+#define URL_KEY_MAX 1024
+
+struct url_class {
+    enum url_kind kind;
+    size_t key_len;
+    /*
+     * The canonical key, NUL-terminated: the decoded path as the pattern
+     * writes it for posts, pages and archives ("/2013/02/07/säkerhet/"),
+     * the decoded name for tags and categories ("säkerhet"), "/" for home,
+     * "/?s=" for searches, "/?p=N" or "/?page_id=N" for post ids. Empty for
+     * the kinds that are never views.
+     */
+    char key[URL_KEY_MAX + 8];
+};
+
+struct url_rules;
+
+/* The WordPress defaults of SPEC.md; caller frees with url_rules_free(). */
+struct url_rules *url_rules_new(void);
+void url_rules_free(struct url_rules *r);
+
+/*
+ * Replace one pattern: which is "post", "tag" or "category". The pattern
+ * starts with '/' and uses %year% %monthnum% %day% %hour% %minute%
+ * %second% %post_id% %postname% %category% %author% %tag%; a tag pattern
+ * must hold %tag%, a category pattern %category%, a post pattern
+ * %postname% or %post_id%. Returns -1 with err (BS_USAGE) when the
+ * pattern is bad.
+ */
+int url_rules_set(struct url_rules *r, const char *which,
+                  const char *pattern, struct bs_err *err);
+/* Add an ignore glob (fnmatch syntax, matched against the decoded path). */
+int url_rules_add_ignore(struct url_rules *r, const char *glob,
+                         struct bs_err *err);
+
+/*
+ * Classify target (n bytes, as in the request line) and fill *out.
+ * Allocates nothing; never reads outside target[0..n).
+ */
+enum url_kind classify_url(const struct url_rules *r, const char *target,
+                           size_t n, struct url_class *out);
+
+/*
+ * Percent-decode a path (see doc/counting.md): valid UTF-8 is decoded,
+ * control characters, '/', '?', '#', '%' and invalid bytes stay (or
+ * become) %XX with upper-case hex. Writes at most cap bytes to out and
+ * returns the length, or SIZE_MAX when it does not fit.
+ */
+size_t url_decode_path(const char *in, size_t n, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * cli.h - what the command-line front end shares between its files:
+ * the parsed global options (the program's only global), error printing,
+ * and the subcommands.
+ */
+#ifndef BLOGSTAT_CLI_H
+#define BLOGSTAT_CLI_H
+
+#include "blogstat.h"
+#include "conf.h"
+
+struct cli_opts {
+    const char *db;          /* --db */
+    const char *config;      /* --config */
+    const char *geoip;       /* --geoip */
+    int quiet;               /* -q */
+    int verbose;             /* -v */
+};
+
+extern struct cli_opts cli;
+
+/* Print err as "blogstat: message" (and where it was raised, with -v). */
+void cli_error(const struct bs_err *err);
+/* Print "blogstat: message" to stderr. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a usage error and return BS_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Load the config (--config, $BLOGSTAT_CONFIG, ./blogstat.conf, defaults).
+ * Returns NULL with err on failure. */
+struct conf *cli_conf(struct bs_err *err);
+/* The database path: --db, $BLOGSTAT_DB, the config, ./blogstat.db. */
+const char *cli_db_path(const struct conf *conf);
+
+/* Parse a non-negative integer option value; -1 when it is not one. */
+int64_t cli_parse_count(const char *s);
+
+int cmd_ingest(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+#endif

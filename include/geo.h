@@ -1,0 +1,41 @@
+/*
+ * geo.h - client address -> ISO 3166-1 alpha-2 country, through a MaxMind
+ * DB file (country or city layout, IPv4 and IPv6), with a cache so that a
+ * repeated address costs one hash lookup.
+ */
+#ifndef BLOGSTAT_GEO_H
+#define BLOGSTAT_GEO_H
+
+#include "blogstat.h"
+
+struct geo;
+
+/*
+ * Open the database at path. With path NULL, look in the usual places
+ * (geo_search()) and, when none is there, return a geo that answers "--"
+ * for every address (geo_path() is then NULL). With a path that cannot be
+ * opened or is no MaxMind DB, return NULL with err (BS_NOINPUT).
+ * Caller frees with geo_close().
+ */
+struct geo *geo_open(const char *path, struct bs_err *err);
+void geo_close(struct geo *g);
+
+/*
+ * The first .mmdb file found in data/ (beside the current directory, then
+ * beside the blogstat binary), /usr/share/GeoIP/, /var/lib/GeoIP/; files
+ * whose name says "country" first. Returns a string the caller frees, or
+ * NULL.
+ */
+char *geo_search(void);
+
+/* The file in use, or NULL when there is none. */
+const char *geo_path(const struct geo *g);
+
+/*
+ * The country of addr (n bytes of text, as the log wrote it): two
+ * upper-case letters and a NUL, or "--" when unknown. The string stays
+ * valid until geo_close().
+ */
+const char *geo_country(struct geo *g, const char *addr, size_t n);
+
+#endif

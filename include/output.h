@@ -1,0 +1,47 @@
+/*
+ * output.h - print a table of rows as aligned text, CSV or JSON.
+ *
+ * Strings are copied in; anything that came from a log or an import is
+ * treated as hostile: control characters never reach a terminal, CSV
+ * fields are quoted per RFC 4180, JSON strings are escaped and invalid
+ * UTF-8 becomes U+FFFD.
+ */
+#ifndef BLOGSTAT_OUTPUT_H
+#define BLOGSTAT_OUTPUT_H
+
+#include "blogstat.h"
+
+#include <stdio.h>
+
+enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
+
+/* "table", "csv", "json" -> format; -1 when unknown. */
+int out_format_parse(const char *name, enum out_format *fmt);
+
+enum out_type { OUT_TEXT, OUT_INT };
+
+struct out_column {
+    const char *name;      /* the csv header and json key */
+    const char *title;     /* the table header, NULL: as name */
+    enum out_type type;
+    int max_width;         /* table: cut longer text with an ellipsis; 0: no */
+};
+
+struct out_table;
+
+/* cols must outlive the table. Caller frees with out_free(). */
+struct out_table *out_new(const struct out_column *cols, int ncols);
+void out_free(struct out_table *t);
+/* Append a row: values are given as strings (ints formatted by caller
+ * with out_add_int) in column order. */
+void out_add_text(struct out_table *t, const char *s);
+void out_add_int(struct out_table *t, int64_t v);
+/* Write everything to f. Returns 0, or -1 when writing failed. */
+int out_print(const struct out_table *t, enum out_format fmt, FILE *f);
+/* Number of complete rows. */
+size_t out_rows(const struct out_table *t);
+
+/* Width of s on a terminal, counting code points (approximation). */
+size_t out_text_width(const char *s);
+
+#endif

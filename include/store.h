@@ -1,0 +1,107 @@
+/*
+ * store.h - the SQLite database: daily aggregates written in large
+ * transactions with prepared statements, and the queries behind `top`
+ * and `status`. The schema is described in doc/schema.md.
+ */
+#ifndef BLOGSTAT_STORE_H
+#define BLOGSTAT_STORE_H
+
+#include "blogstat.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+enum store_mode {
+    STORE_READ,     /* queries only; the database must exist */
+    STORE_WRITE     /* created (mode 0600 under the umask) when missing */
+};
+
+struct store;
+
+/*
+ * Open the database at path. Errors: BS_NOINPUT (read mode, missing or
+ * unreadable), BS_IOERR (cannot create or write), BS_DATAERR (not a
+ * blogstat database, or a newer schema), BS_TEMPFAIL (locked).
+ * Caller frees with store_close().
+ */
+struct store *store_open(const char *path, enum store_mode mode,
+                         struct bs_err *err);
+void store_close(struct store *s);
+
+/* One write transaction around the store_add_*() calls. */
+int store_begin(struct store *s, struct bs_err *err);
+int store_commit(struct store *s, struct bs_err *err);
+void store_rollback(struct store *s);
+
+/* Add to the counts (upserts). kind is a url_kind_name(). */
+int store_add_day(struct store *s, int32_t day, uint64_t hits,
+                  uint64_t views, uint64_t robots, uint64_t bad,
+                  struct bs_err *err);
+int store_add_path_views(struct store *s, int32_t day, const char *kind,
+                         const char *path, size_t n, uint64_t views,
+                         struct bs_err *err);
+/* taxonomy is "tag" or "category". */
+int store_add_term_views(struct store *s, int32_t day, const char *taxonomy,
+                         const char *name, size_t n, uint64_t views,
+                         struct bs_err *err);
+int store_add_country_views(struct store *s, int32_t day,
+                            const char *country, uint64_t views,
+                            struct bs_err *err);
+
+/* The record of one input read by an ingest. */
+struct store_file {
+    const char *name;
+    int gzip;
+    uint64_t size;        /* bytes read from the file */
+    uint64_t bytes;       /* decompressed bytes */
+    uint64_t lines, bad_lines, hits;
+    int32_t first_day, last_day;   /* valid when hits > 0 */
+    const char *error;    /* NULL, or why the file was not read to its end */
+};
+int store_add_file(struct store *s, const struct store_file *f,
+                   struct bs_err *err);
+
+/* 1 when the country names are loaded. */
+int store_has_country_names(struct store *s);
+/* Load names from the text of iso-codes' iso_3166-1.json. */
+int store_load_country_names(struct store *s, const char *json, size_t n,
+                             struct bs_err *err);
+
+/* ---- queries ---- */
+
+/* The first and last day with data: 1, or 0 for an empty database. */
+int store_day_span(struct store *s, int32_t *first, int32_t *last,
+                   struct bs_err *err);
+
+enum store_query {
+    STORE_TOP_POSTS,       /* s: path, title       n: views */
+    STORE_TOP_TAGS,        /* s: tag               n: post_views, archive_views */
+    STORE_TOP_CATEGORIES,  /* s: category          n: post_views, archive_views */
+    STORE_TOP_COUNTRIES,   /* s: code, name        n: views */
+    STORE_DAYS,            /* s: day "YYYY-MM-DD"  n: views, hits, robots, bad */
+    STORE_FILES            /* s: name, error       n: lines, bad, hits, gzip,
+                                                      size, bytes */
+};
+
+struct store_row {
+    const char *s[3];      /* never NULL; "" for none */
+    int64_t n[6];
+};
+
+/*
+ * Run a query over the days [from, to] (inclusive), best first (days and
+ * files: oldest first), at most limit rows (0: all). fn returns 0 to go
+ * on, -1 to stop. Returns 0, or -1 with err.
+ */
+int store_query(struct store *s, enum store_query q, int32_t from,
+                int32_t to, int64_t limit,
+                int (*fn)(void *ctx, const struct store_row *row), void *ctx,
+                struct bs_err *err);
+
+/* Totals for `status`. */
+struct store_totals {
+    int64_t files, lines, bad_lines, hits, views, robots;
+    int64_t db_bytes;      /* pages in use, in bytes */
+};
+int store_totals(struct store *s, struct store_totals *t, struct bs_err *err);
+
+#endif

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""make bench: blogstat ingest against gzip -dc on the same file.
+
+Generates (once, cached in data/bench/) a 2-million-line gzip log with the
+test generator, then runs the commands in turn, A B A B ..., and prints
+the median wall time of each and the median of the per-pair ratios
+blogstat/gzip: pairs taken close together cancel most of the drift of a
+shared machine. Peak memory is the child's maximum resident set size as
+the kernel accounts it (wait4), for the log and for the log twice over.
+
+    scripts/bench.py [--lines N] [--runs N]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(cmd, stdout=subprocess.DEVNULL):
+    """Wall seconds and peak RSS (MiB) of one run of cmd."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    err = p.stderr.read().decode(errors="replace")
+    p.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"bench: {' '.join(cmd)} exited {code}: {err}")
+    return wall, ru.ru_maxrss / 1024.0
+
+
+def fresh_db(path):
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(path + suffix)
+        except FileNotFoundError:
+            pass
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lines", type=int, default=2_000_000)
+    ap.add_argument("--runs", type=int, default=5)
+    opts = ap.parse_args()
+
+    bench = os.path.join(ROOT, "data", "bench")
+    log = os.path.join(bench, f"access-{opts.lines}.log.gz")
+    if not os.path.exists(log):
+        print(f"bench: generating {opts.lines} lines (once) ...", flush=True)
+        tmp = os.path.join(bench, "gen")
+        subprocess.run([sys.executable, os.path.join(ROOT, "tests/gen/genlog.py"),
+                        "--out", tmp, "--layout", "single", "--lines",
+                        str(opts.lines), "--seed", "2013"], check=True,
+                       stdout=subprocess.DEVNULL)
+        os.replace(os.path.join(tmp, "access.log.gz"), log)
+        shutil.rmtree(tmp)
+    double = log.replace(".log.gz", "-x2.log.gz")
+    if not os.path.exists(double):
+        with open(double, "wb") as out:
+            for _ in range(2):
+                with open(log, "rb") as f:
+                    shutil.copyfileobj(f, out)
+
+    geoip = os.path.join(ROOT, "data", "geo-whois-asn-country.mmdb")
+    blogstat = [os.path.join(ROOT, "blogstat"), "-q"]
+    if os.path.exists(geoip):
+        blogstat += ["--geoip", geoip]
+    db = os.path.join(bench, "bench.db")
+    ingest = blogstat + ["--db", db, "ingest", log]
+    others = {"gzip -dc": ["gzip", "-dc", log]}
+    for tool in ("pigz", "igzip"):
+        if shutil.which(tool):
+            others[f"{tool} -dc"] = [tool, "-dc", log]
+
+    size = os.path.getsize(log)
+    raw = 0
+    with subprocess.Popen(["gzip", "-dc", log], stdout=subprocess.PIPE) as p:
+        while chunk := p.stdout.read(1 << 20):
+            raw += len(chunk)
+
+    # Warm the page cache and the binaries.
+    fresh_db(db)
+    run(ingest)
+    for cmd in others.values():
+        run(cmd)
+
+    times = {"blogstat ingest": []}
+    times.update({k: [] for k in others})
+    ratios = {k: [] for k in others}
+    mem = []
+    for _ in range(opts.runs):
+        fresh_db(db)
+        t, m = run(ingest)
+        times["blogstat ingest"].append(t)
+        mem.append(m)
+        for name, cmd in others.items():
+            t2, _ = run(cmd)
+            times[name].append(t2)
+            ratios[name].append(t / t2)
+    fresh_db(db)
+    _, mem2 = run(blogstat + ["--db", db, "ingest", double])
+    fresh_db(db)
+
+    med = {k: statistics.median(v) for k, v in times.items()}
+    lines = opts.lines
+    print()
+    print(f"file        {os.path.relpath(log, ROOT)}: {lines:,} lines, "
+          f"{size / 1e6:.1f} MB gzip, {raw / 1e6:.1f} MB uncompressed")
+    print(f"machine     {os.cpu_count()} cores; {opts.runs} runs, "
+          "medians; ratio = median of per-pair ratios")
+    print()
+    print(f"{'command':<18} {'time s':>8} {'lines/s':>10} {'blogstat/this':>14}")
+    print(f"{'blogstat ingest':<18} {med['blogstat ingest']:>8.2f} "
+          f"{lines / med['blogstat ingest']:>10,.0f} {'':>14}")
+    for name in others:
+        r = statistics.median(ratios[name])
+        print(f"{name:<18} {med[name]:>8.2f} {lines / med[name]:>10,.0f} "
+              f"{r:>14.2f}")
+    print()
+    print(f"peak memory {statistics.median(mem):.1f} MiB for the log, "
+          f"{mem2:.1f} MiB for the log twice over")
+    gz = statistics.median(ratios["gzip -dc"])
+    print(f"bench: ingest / gzip -dc = {gz:.2f} (target for now: <= 3.0; "
+          f"goal: < 1.0)")
+
+
+if __name__ == "__main__":
+    main()

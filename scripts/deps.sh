@@ -1,0 +1,67 @@
+#!/bin/sh
+# Check what a make target needs and install the missing Debian packages
+# (apt-get, when run as root); otherwise list them and fail.
+#
+#   scripts/deps.sh build|demo|test|bench
+set -eu
+
+need=""
+# pkg-config module -> Debian package
+check_pc() {
+    pkg-config --exists "$1" 2>/dev/null || need="$need $2"
+}
+# command -> Debian package
+check_cmd() {
+    command -v "$1" >/dev/null 2>&1 || need="$need $2"
+}
+check_file() {
+    [ -e "$1" ] || need="$need $2"
+}
+
+what=${1:-build}
+check_cmd cc gcc
+check_cmd make make
+check_cmd pkg-config pkg-config
+if command -v pkg-config >/dev/null 2>&1; then
+    check_pc zlib zlib1g-dev
+    check_pc sqlite3 libsqlite3-dev
+    check_pc libmaxminddb libmaxminddb-dev
+    check_pc inih libinih-dev
+else
+    need="$need zlib1g-dev libsqlite3-dev libmaxminddb-dev libinih-dev"
+fi
+check_file /usr/share/iso-codes/json/iso_3166-1.json iso-codes
+case $what in
+demo|test|bench)
+    check_cmd npm npm
+    check_cmd python3 python3
+    check_cmd gzip gzip
+    ;;
+esac
+case $what in
+test)
+    if command -v pkg-config >/dev/null 2>&1; then
+        check_pc cmocka libcmocka-dev
+    else
+        need="$need libcmocka-dev"
+    fi
+    check_cmd mmdblookup mmdb-bin
+    perl -MMaxMind::DB::Writer::Tree -e 1 >/dev/null 2>&1 ||
+        need="$need libmaxmind-db-writer-perl"
+    ;;
+esac
+
+[ -z "$need" ] && exit 0
+# Several checks can name one package: keep each once.
+need=$(printf '%s\n' $need | sort -u | tr '\n' ' ')
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "deps: installing $need"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $need >/dev/null
+    exit 0
+fi
+echo "deps: missing Debian packages: $need" >&2
+echo "deps: install them with: sudo apt-get install $need" >&2
+exit 1

@@ -1,0 +1,709 @@
+/*
+ * classify.c - request target -> kind and canonical key.
+ *
+ * Everything here is prefix/suffix compares on the decoded path and a
+ * small backtracking matcher for permalink patterns; no regex and no
+ * allocation per call. doc/counting.md is the specification.
+ */
+#include "blogstat.h"
+#include "classify.h"
+#include "slice.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[URL_NKINDS] = {
+    [URL_OTHER] = "other",     [URL_POST] = "post",
+    [URL_PAGE] = "page",       [URL_HOME] = "home",
+    [URL_TAG] = "tag",         [URL_CATEGORY] = "category",
+    [URL_ARCHIVE] = "archive", [URL_SEARCH] = "search",
+    [URL_POSTID] = "postid",   [URL_FEED] = "feed",
+    [URL_ASSET] = "asset",     [URL_ADMIN] = "admin",
+    [URL_IGNORED] = "ignored",
+};
+
+const char *url_kind_name(enum url_kind kind)
+{
+    return (unsigned)kind < URL_NKINDS ? kind_names[kind] : "other";
+}
+
+int url_kind_is_content(enum url_kind kind)
+{
+    switch (kind) {
+    case URL_POST: case URL_PAGE: case URL_HOME: case URL_TAG:
+    case URL_CATEGORY: case URL_ARCHIVE: case URL_SEARCH: case URL_POSTID:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* ---- percent-decoding ------------------------------------------------ */
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The byte at in[*i], from a %XX escape or raw; advances *i past it. */
+static unsigned src_byte(const char *in, size_t n, size_t *i, int *escaped)
+{
+    size_t k = *i;
+
+    if (in[k] == '%' && k + 2 < n && hexval(in[k + 1]) >= 0 &&
+        hexval(in[k + 2]) >= 0) {
+        *i = k + 3;
+        *escaped = 1;
+        return (unsigned)(hexval(in[k + 1]) * 16 + hexval(in[k + 2]));
+    }
+    *i = k + 1;
+    *escaped = 0;
+    return (unsigned char)in[k];
+}
+
+size_t url_decode_path(const char *in, size_t n, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t i = 0, o = 0;
+
+#define PUT(c) do { if (o >= cap) return SIZE_MAX; out[o++] = (char)(c); } \
+    while (0)
+#define PUTENC(b) do { PUT('%'); PUT(hex[(b) >> 4]); PUT(hex[(b) & 15]); } \
+    while (0)
+    while (i < n) {
+        int esc, need;
+        unsigned b = src_byte(in, n, &i, &esc);
+        uint32_t cp, min;
+        unsigned char seq[4];
+        size_t j;
+        int ok = 1;
+
+        if (b < 0x80) {
+            if (b < 0x20 || b == 0x7f || b == '%' ||
+                (esc && (b == '/' || b == '?' || b == '#')))
+                PUTENC(b);
+            else
+                PUT(b);
+            continue;
+        }
+        if (b >= 0xC2 && b <= 0xDF) {
+            need = 1, cp = b & 0x1F, min = 0x80;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            need = 2, cp = b & 0x0F, min = 0x800;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            need = 3, cp = b & 0x07, min = 0x10000;
+        } else {
+            PUTENC(b);
+            continue;
+        }
+        seq[0] = (unsigned char)b;
+        j = i;
+        for (int k = 1; k <= need; k++) {
+            int e2;
+            unsigned c;
+
+            if (j >= n) {
+                ok = 0;
+                break;
+            }
+            c = src_byte(in, n, &j, &e2);
+            if ((c & 0xC0) != 0x80) {
+                ok = 0;
+                break;
+            }
+            cp = (cp << 6) | (c & 0x3F);
+            seq[k] = (unsigned char)c;
+        }
+        if (ok && cp >= min && cp <= 0x10FFFF &&
+            !(cp >= 0xD800 && cp <= 0xDFFF)) {
+            for (int k = 0; k <= need; k++)
+                PUT(seq[k]);
+            i = j;
+        } else {
+            PUTENC(b);
+        }
+    }
+#undef PUT
+#undef PUTENC
+    return o;
+}
+
+/* ---- permalink patterns ---------------------------------------------- */
+
+enum tok {
+    T_LIT, T_YEAR, T_MONTHNUM, T_DAY, T_HOUR, T_MINUTE, T_SECOND,
+    T_POST_ID, T_POSTNAME, T_CATEGORY, T_AUTHOR, T_TAG, T_NTOK
+};
+
+static const struct {
+    const char *name;
+    enum tok tok;
+} tok_names[] = {
+    {"year", T_YEAR},         {"monthnum", T_MONTHNUM},
+    {"day", T_DAY},           {"hour", T_HOUR},
+    {"minute", T_MINUTE},     {"second", T_SECOND},
+    {"post_id", T_POST_ID},   {"postname", T_POSTNAME},
+    {"category", T_CATEGORY}, {"author", T_AUTHOR},
+    {"tag", T_TAG},
+};
+
+#define MAX_PARTS 24
+
+struct part {
+    enum tok tok;
+    const char *lit;     /* T_LIT: into the pattern's copy */
+    size_t n;
+};
+
+struct pattern {
+    char *src;           /* owned copy, literal parts point into it */
+    struct part parts[MAX_PARTS];
+    int nparts;
+    int trailing_slash;
+};
+
+struct caps {
+    struct slice v[T_NTOK];
+};
+
+static int has_double_slash(const char *s, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (s[i] == '/' && s[i - 1] == '/')
+            return 1;
+    return 0;
+}
+
+#define MATCH_BUDGET 20000   /* steps; a hostile URL cannot cost more */
+
+static int match_parts(const struct part *pt, int np, const char *s,
+                       size_t n, struct caps *c, int *budget)
+{
+    size_t max, len;
+
+    if (--*budget < 0)
+        return 0;
+    if (np == 0)
+        return n == 0;
+    switch (pt->tok) {
+    case T_LIT:
+        if (n < pt->n || memcmp(s, pt->lit, pt->n) != 0)
+            return 0;
+        return match_parts(pt + 1, np - 1, s + pt->n, n - pt->n, c, budget);
+    case T_YEAR: case T_MONTHNUM: case T_DAY: case T_HOUR: case T_MINUTE:
+    case T_SECOND: {
+        size_t w = pt->tok == T_YEAR ? 4 : 2;
+        int v = 0;
+
+        if (n < w)
+            return 0;
+        for (size_t i = 0; i < w; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return 0;
+            v = v * 10 + (s[i] - '0');
+        }
+        if ((pt->tok == T_MONTHNUM && (v < 1 || v > 12)) ||
+            (pt->tok == T_DAY && (v < 1 || v > 31)) ||
+            (pt->tok == T_HOUR && v > 23) ||
+            ((pt->tok == T_MINUTE || pt->tok == T_SECOND) && v > 59))
+            return 0;
+        if (!match_parts(pt + 1, np - 1, s + w, n - w, c, budget))
+            return 0;
+        c->v[pt->tok] = slice_make(s, w);
+        return 1;
+    }
+    case T_POST_ID:
+        for (max = 0; max < n && max < 20 && s[max] >= '0' && s[max] <= '9';
+             max++)
+            ;
+        break;
+    case T_CATEGORY:
+        /* Nested categories ("parent/child") span segments. */
+        max = n;
+        break;
+    default:
+        for (max = 0; max < n && s[max] != '/'; max++)
+            ;
+        break;
+    }
+    for (len = max; len >= 1; len--) {
+        if (pt->tok == T_CATEGORY &&
+            (s[0] == '/' || s[len - 1] == '/' ||
+             has_double_slash(s, len)))
+            continue;
+        if (match_parts(pt + 1, np - 1, s + len, n - len, c, budget)) {
+            c->v[pt->tok] = slice_make(s, len);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int pattern_compile(struct pattern *pat, const char *src,
+                           struct bs_err *err)
+{
+    const char *s, *lit = NULL;
+    char *copy;
+    size_t n = strlen(src);
+    struct pattern out = {0};
+
+    if (n == 0 || src[0] != '/')
+        return bs_fail(err, BS_USAGE,
+                       "URL pattern '%s' must start with '/'", src);
+    copy = xstrdup(src);
+    if (n > 1 && copy[n - 1] == '/') {
+        copy[--n] = '\0';
+        out.trailing_slash = 1;
+    }
+    out.src = copy;
+    for (s = copy; *s;) {
+        if (*s == '%') {
+            const char *e = strchr(s + 1, '%');
+            size_t k;
+
+            if (lit) {
+                if (out.nparts == MAX_PARTS)
+                    goto toolong;
+                out.parts[out.nparts++] =
+                    (struct part){T_LIT, lit, (size_t)(s - lit)};
+                lit = NULL;
+            }
+            if (!e) {
+                free(copy);
+                return bs_fail(err, BS_USAGE,
+                               "URL pattern '%s': unterminated %%tag%%", src);
+            }
+            for (k = 0; k < ARRAY_SIZE(tok_names); k++)
+                if (strlen(tok_names[k].name) == (size_t)(e - s - 1) &&
+                    memcmp(tok_names[k].name, s + 1, (size_t)(e - s - 1)) == 0)
+                    break;
+            if (k == ARRAY_SIZE(tok_names)) {
+                int len = (int)(e - s + 1);
+
+                free(copy);
+                return bs_fail(err, BS_USAGE,
+                               "URL pattern '%s': unknown tag '%.*s'", src,
+                               len, s);
+            }
+            if (out.nparts == MAX_PARTS)
+                goto toolong;
+            out.parts[out.nparts++] = (struct part){tok_names[k].tok, NULL, 0};
+            s = e + 1;
+        } else {
+            if (!lit)
+                lit = s;
+            s++;
+        }
+    }
+    if (lit) {
+        if (out.nparts == MAX_PARTS)
+            goto toolong;
+        out.parts[out.nparts++] = (struct part){T_LIT, lit, (size_t)(s - lit)};
+    }
+    free(pat->src);
+    *pat = out;
+    return 0;
+toolong:
+    free(copy);
+    return bs_fail(err, BS_USAGE, "URL pattern '%s' is too long", src);
+}
+
+static int pattern_has(const struct pattern *pat, enum tok tok)
+{
+    for (int i = 0; i < pat->nparts; i++)
+        if (pat->parts[i].tok == tok)
+            return 1;
+    return 0;
+}
+
+static int pattern_match(const struct pattern *pat, const char *s, size_t n,
+                         struct caps *c)
+{
+    int budget = MATCH_BUDGET;
+
+    return pat->nparts > 0 &&
+           match_parts(pat->parts, pat->nparts, s, n, c, &budget);
+}
+
+/* ---- rules ----------------------------------------------------------- */
+
+#define NARCHIVES 4
+
+struct url_rules {
+    struct pattern post, tag, category;
+    struct pattern archives[NARCHIVES];
+    char **ignore;
+    size_t nignore;
+};
+
+struct url_rules *url_rules_new(void)
+{
+    static const char *const archives[NARCHIVES] = {
+        "/%year%/", "/%year%/%monthnum%/", "/%year%/%monthnum%/%day%/",
+        "/author/%author%/",
+    };
+    struct url_rules *r = xcalloc(1, sizeof(*r));
+    struct bs_err err = {0};
+
+    if (pattern_compile(&r->post, "/%year%/%monthnum%/%day%/%postname%/",
+                        &err) ||
+        pattern_compile(&r->tag, "/tag/%tag%/", &err) ||
+        pattern_compile(&r->category, "/category/%category%/", &err))
+        BUG("default pattern: %s", err.msg);
+    for (int i = 0; i < NARCHIVES; i++)
+        if (pattern_compile(&r->archives[i], archives[i], &err))
+            BUG("default pattern: %s", err.msg);
+    return r;
+}
+
+void url_rules_free(struct url_rules *r)
+{
+    if (!r)
+        return;
+    free(r->post.src);
+    free(r->tag.src);
+    free(r->category.src);
+    for (int i = 0; i < NARCHIVES; i++)
+        free(r->archives[i].src);
+    for (size_t i = 0; i < r->nignore; i++)
+        free(r->ignore[i]);
+    free(r->ignore);
+    free(r);
+}
+
+int url_rules_set(struct url_rules *r, const char *which,
+                  const char *pattern, struct bs_err *err)
+{
+    struct pattern pat = {0};
+    struct pattern *dst;
+    enum tok need1, need2;
+
+    if (strcmp(which, "post") == 0) {
+        dst = &r->post, need1 = T_POSTNAME, need2 = T_POST_ID;
+    } else if (strcmp(which, "tag") == 0) {
+        dst = &r->tag, need1 = need2 = T_TAG;
+    } else if (strcmp(which, "category") == 0) {
+        dst = &r->category, need1 = need2 = T_CATEGORY;
+    } else {
+        return bs_fail(err, BS_USAGE, "unknown URL rule '%s'", which);
+    }
+    if (pattern_compile(&pat, pattern, err))
+        return -1;
+    if (!pattern_has(&pat, need1) && !pattern_has(&pat, need2)) {
+        free(pat.src);
+        return bs_fail(err, BS_USAGE, "%s pattern '%s' must contain %%%s%%",
+                       which, pattern,
+                       need1 == T_TAG ? "tag"
+                       : need1 == T_CATEGORY ? "category" : "postname");
+    }
+    free(dst->src);
+    *dst = pat;
+    return 0;
+}
+
+int url_rules_add_ignore(struct url_rules *r, const char *glob,
+                         struct bs_err *err)
+{
+    if (glob[0] != '/' && glob[0] != '*')
+        return bs_fail(err, BS_USAGE,
+                       "ignore pattern '%s' must start with '/' or '*'",
+                       glob);
+    r->ignore = xrealloc(r->ignore, (r->nignore + 1) * sizeof(*r->ignore));
+    r->ignore[r->nignore++] = xstrdup(glob);
+    return 0;
+}
+
+/* ---- classification --------------------------------------------------- */
+
+static int lower_eq(const char *s, size_t n, const char *lit)
+{
+    size_t m = strlen(lit);
+
+    if (n != m)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != lit[i])
+            return 0;
+    }
+    return 1;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    if (n == 0 || n > 18)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* Start of the last segment of d[0..n) (just after its '/'). */
+static size_t last_seg(const char *d, size_t n)
+{
+    size_t i = n;
+
+    while (i > 0 && d[i - 1] != '/')
+        i--;
+    return i;
+}
+
+/* The value of parameter name in a query string, or NULL. */
+static const char *query_param(const char *q, size_t qn, const char *name,
+                               size_t *vn)
+{
+    size_t nlen = strlen(name);
+    const char *e = q + qn;
+
+    while (q < e) {
+        const char *amp = memchr(q, '&', (size_t)(e - q));
+        const char *end = amp ? amp : e;
+
+        if ((size_t)(end - q) >= nlen && memcmp(q, name, nlen) == 0 &&
+            (q + nlen == end || q[nlen] == '=')) {
+            const char *v = q + nlen + (q + nlen < end);
+
+            *vn = (size_t)(end - v);
+            return v;
+        }
+        q = end + (amp != NULL);
+    }
+    return NULL;
+}
+
+static int is_asset_ext(const char *seg, size_t n)
+{
+    static const char *const exts[] = {
+        "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp",
+        "avif", "ico", "svg", "bmp", "woff", "woff2", "ttf", "otf", "eot",
+        "mp3", "mp4", "webm", "ogg", "wav", "pdf", "zip", "gz",
+    };
+    const char *dot = NULL;
+
+    for (size_t i = 0; i < n; i++)
+        if (seg[i] == '.')
+            dot = seg + i;
+    if (!dot)
+        return 0;
+    for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
+        if (lower_eq(dot + 1, (size_t)(seg + n - dot - 1), exts[i]))
+            return 1;
+    return 0;
+}
+
+static int is_admin(const char *d, size_t bn)
+{
+    static const char *const exact[] = {
+        "/wp-admin", "/wp-login.php", "/xmlrpc.php", "/wp-cron.php",
+        "/wp-json", "/wp-signup.php", "/wp-trackback.php",
+        "/wp-comments-post.php",
+    };
+    struct slice s = slice_make(d, bn);
+
+    if (slice_starts(s, "/wp-admin/", 10) || slice_starts(s, "/wp-json/", 9))
+        return 1;
+    for (size_t i = 0; i < ARRAY_SIZE(exact); i++)
+        if (slice_eq_str(s, exact[i]))
+            return 1;
+    return 0;
+}
+
+static int is_ignored(const struct url_rules *r, char *d, size_t dn,
+                      size_t bn)
+{
+    static const char *const exact[] = {
+        "/robots.txt", "/favicon.ico", "/sitemap.xml", "/ads.txt",
+        "/humans.txt", "/.well-known",
+    };
+    struct slice s = slice_make(d, bn);
+    int hit = 0;
+
+    if (slice_starts(s, "/.well-known/", 13))
+        return 1;
+    for (size_t i = 0; i < ARRAY_SIZE(exact); i++)
+        if (slice_eq_str(s, exact[i]))
+            return 1;
+    if (r->nignore == 0)
+        return 0;
+    /* d has room past dn (URL_KEY_MAX + 8) for the NUL fnmatch needs. */
+    d[dn] = '\0';
+    for (size_t i = 0; i < r->nignore && !hit; i++)
+        hit = fnmatch(r->ignore[i], d, 0) == 0;
+    return hit;
+}
+
+static enum url_kind set_key(struct url_class *out, enum url_kind kind,
+                             size_t len, int slash)
+{
+    out->kind = kind;
+    if (slash)
+        out->key[len++] = '/';
+    out->key[len] = '\0';
+    out->key_len = len;
+    return kind;
+}
+
+static enum url_kind set_lit(struct url_class *out, enum url_kind kind,
+                             const char *a, size_t an, const char *b,
+                             size_t bn)
+{
+    memcpy(out->key, a, an);
+    memcpy(out->key + an, b, bn);
+    return set_key(out, kind, an + bn, 0);
+}
+
+static enum url_kind set_none(struct url_class *out, enum url_kind kind)
+{
+    return set_key(out, kind, 0, 0);
+}
+
+/* The capture of an archive pattern as the key; the last segment of a
+ * nested category. */
+static enum url_kind set_name(struct url_class *out, enum url_kind kind,
+                              struct slice v)
+{
+    if (kind == URL_CATEGORY) {
+        size_t ls = last_seg(v.p, v.n);
+
+        v.p += ls;
+        v.n -= ls;
+    }
+    memmove(out->key, v.p, v.n);
+    return set_key(out, kind, v.n, 0);
+}
+
+enum url_kind classify_url(const struct url_rules *r, const char *target,
+                           size_t n, struct url_class *out)
+{
+    const char *q = memchr(target, '?', n), *hash;
+    size_t pn = q ? (size_t)(q - target) : n, qn = 0;
+    size_t dn, bn, ls, b0, pg;
+    char *d = out->key;
+    struct caps caps;
+    const char *v;
+    size_t vn;
+
+    hash = memchr(target, '#', pn);
+    if (hash)
+        pn = (size_t)(hash - target);
+    if (q && !hash) {
+        const char *qh = memchr(q, '#', n - pn);
+
+        qn = (qh ? (size_t)(qh - q) : n - pn) - 1;
+        q++;
+    }
+    if (pn == 0 || target[0] != '/')
+        return set_none(out, URL_OTHER);
+    dn = url_decode_path(target, pn, d, URL_KEY_MAX);
+    if (dn == SIZE_MAX)
+        return set_none(out, URL_OTHER);
+
+    /* The body: the decoded path without one trailing '/'. */
+    bn = dn;
+    if (bn > 0 && d[bn - 1] == '/')
+        bn--;
+    ls = last_seg(d, bn);
+
+    if (q && query_param(q, qn, "feed", &vn))
+        return set_none(out, URL_FEED);
+    if (ls > 0 && slice_eq_str(slice_make(d + ls, bn - ls), "feed"))
+        return set_none(out, URL_FEED);
+    if (ls > 1) {
+        size_t ps = last_seg(d, ls - 1);
+        const char *last = d + ls;
+        size_t ln = bn - ls;
+
+        if (ls - 1 - ps == 4 && memcmp(d + ps, "feed", 4) == 0 &&
+            (slice_eq_str(slice_make(last, ln), "rss") ||
+             slice_eq_str(slice_make(last, ln), "rss2") ||
+             slice_eq_str(slice_make(last, ln), "atom") ||
+             slice_eq_str(slice_make(last, ln), "rdf")))
+            return set_none(out, URL_FEED);
+    }
+    if (is_admin(d, bn))
+        return set_none(out, URL_ADMIN);
+    if (slice_starts(slice_make(d, bn), "/wp-content/", 12) ||
+        slice_starts(slice_make(d, bn), "/wp-includes/", 13) ||
+        is_asset_ext(d + ls, bn - ls))
+        return set_none(out, URL_ASSET);
+    if (is_ignored(r, d, dn, bn))
+        return set_none(out, URL_IGNORED);
+
+    if (bn == 0 || slice_eq_str(slice_make(d, bn), "/index.php")) {
+        if (q && query_param(q, qn, "s", &vn))
+            return set_lit(out, URL_SEARCH, "/?s=", 4, "", 0);
+        if (q && (v = query_param(q, qn, "p", &vn)) && all_digits(v, vn))
+            return set_lit(out, URL_POSTID, "/?p=", 4, v, vn);
+        if (q && (v = query_param(q, qn, "page_id", &vn)) &&
+            all_digits(v, vn))
+            return set_lit(out, URL_POSTID, "/?page_id=", 10, v, vn);
+        return set_lit(out, URL_HOME, "/", 1, "", 0);
+    }
+
+    /* An AMP view is a view of the page it renders. */
+    if (slice_eq_str(slice_make(d + ls, bn - ls), "amp") && ls > 0) {
+        bn = ls - 1;
+        ls = last_seg(d, bn);
+    }
+    /* "page/N" of a paged archive (home, tag, category, date). */
+    pg = bn;
+    if (all_digits(d + ls, bn - ls) && ls >= 6 &&
+        memcmp(d + ls - 6, "/page/", 6) == 0)
+        pg = ls - 6;
+    if (pg == 0 || slice_eq_str(slice_make(d, pg), "/index.php"))
+        return set_lit(out, URL_HOME, "/", 1, "", 0);
+
+    /* Posts: "comment-page-N" and a page number "N" go. */
+    b0 = bn;
+    if (bn - ls > 13 && memcmp(d + ls, "comment-page-", 13) == 0 &&
+        all_digits(d + ls + 13, bn - ls - 13) && ls > 0) {
+        b0 = ls - 1;
+    }
+    memset(&caps, 0, sizeof(caps));
+    if (pattern_match(&r->post, d, b0, &caps))
+        return set_key(out, URL_POST, b0, r->post.trailing_slash);
+    if (pg == bn) {
+        /* A paged post is ".../slug/2/"; ".../page/2/" is an archive. */
+        size_t ls0 = last_seg(d, b0);
+
+        if (ls0 > 1 && all_digits(d + ls0, b0 - ls0) &&
+            pattern_match(&r->post, d, ls0 - 1, &caps))
+            return set_key(out, URL_POST, ls0 - 1, r->post.trailing_slash);
+    }
+    if (pattern_match(&r->tag, d, pg, &caps))
+        return set_name(out, URL_TAG, caps.v[T_TAG]);
+    if (pattern_match(&r->category, d, pg, &caps))
+        return set_name(out, URL_CATEGORY, caps.v[T_CATEGORY]);
+    for (int i = 0; i < NARCHIVES; i++)
+        if (pattern_match(&r->archives[i], d, pg, &caps))
+            return set_key(out, URL_ARCHIVE, pg, 1);
+
+    /* Anything else without a file extension is a page. */
+    ls = last_seg(d, b0);
+    {
+        const char *dot = NULL;
+
+        for (size_t i = ls; i < b0; i++)
+            if (d[i] == '.')
+                dot = d + i;
+
+        if (!dot)
+            return set_key(out, URL_PAGE, b0, 1);
+        if (lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "html") ||
+            lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "htm") ||
+            lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "php"))
+            return set_key(out, URL_PAGE, b0, 0);
+    }
+    return set_none(out, URL_OTHER);
+}

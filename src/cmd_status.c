@@ -1,0 +1,146 @@
+/*
+ * cmd_status.c - `blogstat status`: what the database holds.
+ */
+#include "blogstat.h"
+#include "cli.h"
+#include "output.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char status_usage[] =
+    "usage: blogstat status [--format table|csv|json]\n"
+    "\n"
+    "What has been ingested: the files read, their lines and bad lines,\n"
+    "the days covered and the size of the database. csv and json print\n"
+    "one row per file read.\n";
+
+static const struct out_column file_cols[] = {
+    {"file", NULL, OUT_TEXT, 50},
+    {"lines", NULL, OUT_INT, 0},
+    {"bad_lines", "bad", OUT_INT, 0},
+    {"hits", NULL, OUT_INT, 0},
+    {"gzip", NULL, OUT_INT, 0},
+    {"size", NULL, OUT_INT, 0},
+    {"bytes", NULL, OUT_INT, 0},
+    {"error", NULL, OUT_TEXT, 60},
+};
+
+static int add_file(void *ctx, const struct store_row *row)
+{
+    struct out_table *t = ctx;
+
+    out_add_text(t, row->s[0]);
+    for (int i = 0; i < 6; i++)
+        out_add_int(t, row->n[i]);
+    out_add_text(t, row->s[1]);
+    return 0;
+}
+
+/* 1234567 -> "1,234,567" */
+static const char *thousands(int64_t v, char buf[32])
+{
+    char tmp[32];
+    int n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v), o = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && tmp[i - 1] != '-' && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = tmp[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+int cmd_status(int argc, char **argv)
+{
+    enum { OPT_FORMAT = 256 };
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct bs_err err = {0};
+    enum out_format fmt = OUT_TABLE;
+    struct store_totals t;
+    struct out_table *files;
+    struct conf *conf;
+    struct store *store;
+    const char *path;
+    int32_t first = 0, last = 0;
+    int c, span, status = 0;
+    char a[32], b[32], d1[11], d2[11];
+    struct stat st;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_FORMAT:
+            if (out_format_parse(optarg, &fmt))
+                return cli_usage("status ", "unknown --format '%s'", optarg);
+            break;
+        case 'h':
+            fputs(status_usage, stdout);
+            return 0;
+        default:
+            return cli_usage("status ", "unknown option '%s'",
+                             argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage("status ", "unexpected argument '%s'", argv[optind]);
+    if (!(conf = cli_conf(&err))) {
+        cli_error(&err);
+        return err.status;
+    }
+    path = cli_db_path(conf);
+    store = store_open(path, STORE_READ, &err);
+    if (!store) {
+        cli_error(&err);
+        conf_free(conf);
+        return err.status;
+    }
+    files = out_new(file_cols, (int)ARRAY_SIZE(file_cols));
+    if (store_totals(store, &t, &err) ||
+        (span = store_day_span(store, &first, &last, &err)) < 0 ||
+        store_query(store, STORE_FILES, INT32_MIN, INT32_MAX, 0, add_file,
+                    files, &err)) {
+        cli_error(&err);
+        status = err.status;
+        goto out;
+    }
+    if (fmt != OUT_TABLE) {
+        if (out_print(files, fmt, stdout))
+            status = BS_IOERR;
+        goto out;
+    }
+    printf("database  %s (%.1f MB)\n", path,
+           (double)(stat(path, &st) == 0 ? st.st_size : t.db_bytes) / 1e6);
+    if (span) {
+        day_format(first, d1);
+        day_format(last, d2);
+        printf("days      %s .. %s (%d days)\n", d1, d2, last - first + 1);
+    } else {
+        printf("days      none yet\n");
+    }
+    printf("lines     %s in %lld file%s, %s bad (%.2f%%)\n",
+           thousands(t.lines, a), (long long)t.files, t.files == 1 ? "" : "s",
+           thousands(t.bad_lines, b),
+           t.lines ? 100.0 * (double)t.bad_lines / (double)t.lines : 0.0);
+    printf("hits      %s, %s from robots\n", thousands(t.hits, a),
+           thousands(t.robots, b));
+    printf("views     %s\n", thousands(t.views, a));
+    if (out_rows(files) > 0) {
+        putchar('\n');
+        if (out_print(files, OUT_TABLE, stdout))
+            status = BS_IOERR;
+    }
+out:
+    out_free(files);
+    store_close(store);
+    conf_free(conf);
+    return status;
+}

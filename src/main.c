@@ -1,0 +1,201 @@
+/*
+ * main.c - global options, the command table, and the exit status.
+ */
+#include "blogstat.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct cli_opts cli;
+
+static const struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"ingest", cmd_ingest, "read access logs into the database"},
+    {"top", cmd_top, "ranked posts, tags, categories, countries or days"},
+    {"status", cmd_status, "what has been ingested"},
+};
+
+static const char usage_text[] =
+    "usage: blogstat [--db PATH] [--config PATH] [--geoip PATH] [-q|-v]\n"
+    "                COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "commands:\n"
+    "%s"
+    "\n"
+    "global options:\n"
+    "  --db PATH       database (default: $BLOGSTAT_DB, the config's [db]\n"
+    "                  path, else ./blogstat.db)\n"
+    "  --config PATH   config file (default: $BLOGSTAT_CONFIG, else\n"
+    "                  ./blogstat.conf when it exists, else WordPress\n"
+    "                  defaults)\n"
+    "  --geoip PATH    MaxMind DB file for countries\n"
+    "  -q, --quiet     only errors\n"
+    "  -v, --verbose   more detail, every bad line\n"
+    "  -h, --help      this help; 'blogstat COMMAND --help' for a command\n"
+    "  --version       print the version\n"
+    "\n"
+    "exit status: 0 ok, 64 usage, 65 bad data, 66 cannot open an input,\n"
+    "73 cannot create an output, 74 I/O error, 75 database busy\n";
+
+static void usage(FILE *f)
+{
+    char list[512];
+    size_t o = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(commands) && o < sizeof(list); i++)
+        o += (size_t)snprintf(list + o, sizeof(list) - o, "  %-10s %s\n",
+                              commands[i].name, commands[i].summary);
+    fprintf(f, usage_text, list);
+}
+
+void cli_error(const struct bs_err *err)
+{
+    if (cli.verbose && err->src_file)
+        fprintf(stderr, "blogstat: %s [%s:%d]\n", err->msg, err->src_file,
+                err->src_line);
+    else
+        fprintf(stderr, "blogstat: %s\n", err->msg);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("blogstat: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("blogstat: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "; see 'blogstat %s--help'\n", cmd ? cmd : "");
+    return BS_USAGE;
+}
+
+int64_t cli_parse_count(const char *s)
+{
+    int64_t v = 0;
+
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (INT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+struct conf *cli_conf(struct bs_err *err)
+{
+    const char *path = cli.config;
+
+    if (!path)
+        path = getenv("BLOGSTAT_CONFIG");
+    if (path && !*path)
+        path = NULL;
+    if (!path && access("blogstat.conf", F_OK) == 0)
+        path = "blogstat.conf";
+    return conf_load(path, err);
+}
+
+const char *cli_db_path(const struct conf *conf)
+{
+    const char *env = getenv("BLOGSTAT_DB");
+
+    if (cli.db)
+        return cli.db;
+    if (env && *env)
+        return env;
+    if (conf && conf->db)
+        return conf->db;
+    return "blogstat.db";
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_DB = 256, OPT_CONFIG, OPT_GEOIP, OPT_VERSION };
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"geoip", required_argument, NULL, OPT_GEOIP},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    const struct command *cmd = NULL;
+    int c, status;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_DB: cli.db = optarg; break;
+        case OPT_CONFIG: cli.config = optarg; break;
+        case OPT_GEOIP: cli.geoip = optarg; break;
+        case 'q': cli.quiet = 1; break;
+        case 'v': cli.verbose = 1; break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case OPT_VERSION:
+            printf("blogstat %s\n", BLOGSTAT_VERSION);
+            return 0;
+        default:
+            return cli_usage(NULL, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return BS_USAGE;
+    }
+    if (strcmp(argv[optind], "help") == 0) {
+        if (optind + 1 < argc) {
+            /* "help CMD" is "CMD --help". */
+            char *args[] = {argv[optind + 1], "--help", NULL};
+
+            for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+                if (strcmp(commands[i].name, args[0]) == 0)
+                    return commands[i].fn(2, args);
+            return cli_usage(NULL, "unknown command '%s'", args[0]);
+        }
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+        if (strcmp(commands[i].name, argv[optind]) == 0)
+            cmd = &commands[i];
+    if (!cmd)
+        return cli_usage(NULL, "unknown command '%s'", argv[optind]);
+
+    optind++;
+    argv += optind - 1;
+    argc -= optind - 1;
+    optind = 0;   /* glibc: start the next getopt_long afresh */
+    status = cmd->fn(argc, argv);
+
+    /* Output that never reached its destination is an error too. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "blogstat: cannot write the output: %s\n",
+                strerror(errno));
+        return status ? status : BS_IOERR;
+    }
+    return status;
+}

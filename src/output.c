@@ -1,0 +1,311 @@
+/*
+ * output.c - tables for people (aligned, cut with "…"), CSV and JSON.
+ */
+#include "blogstat.h"
+#include "output.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct out_table {
+    const struct out_column *cols;
+    int ncols;
+    char **cells;          /* row-major, owned */
+    size_t ncells, cap;
+};
+
+int out_format_parse(const char *name, enum out_format *fmt)
+{
+    if (strcmp(name, "table") == 0)
+        *fmt = OUT_TABLE;
+    else if (strcmp(name, "csv") == 0)
+        *fmt = OUT_CSV;
+    else if (strcmp(name, "json") == 0)
+        *fmt = OUT_JSON;
+    else
+        return -1;
+    return 0;
+}
+
+struct out_table *out_new(const struct out_column *cols, int ncols)
+{
+    struct out_table *t = xcalloc(1, sizeof(*t));
+
+    t->cols = cols;
+    t->ncols = ncols;
+    return t;
+}
+
+void out_free(struct out_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->ncells; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    free(t);
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (1..4), or 0 when s does not
+ * start one.
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0))
+            return 0;
+        return 3;
+    }
+    if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80)
+            return 0;
+        if ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+/* A copy of s with invalid UTF-8 replaced by U+FFFD and control
+ * characters by U+FFFD too, so that no cell can carry a terminal escape. */
+static char *clean_copy(const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    char *out = xmalloc(n * 3 + 1);
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p) {
+        size_t l = utf8_len(p);
+
+        if (l == 0 || (l == 1 && (*p < 0x20 || *p == 0x7f))) {
+            memcpy(out + o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            p++;
+            continue;
+        }
+        memcpy(out + o, p, l);
+        o += l;
+        p += l;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static void push(struct out_table *t, char *cell)
+{
+    if (t->ncells == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->cells = xrealloc(t->cells, t->cap * sizeof(*t->cells));
+    }
+    t->cells[t->ncells++] = cell;
+}
+
+void out_add_text(struct out_table *t, const char *s)
+{
+    push(t, clean_copy(s ? s : ""));
+}
+
+void out_add_int(struct out_table *t, int64_t v)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%" PRId64, v);
+    push(t, xstrdup(buf));
+}
+
+size_t out_rows(const struct out_table *t)
+{
+    return t->ncells / (size_t)t->ncols;
+}
+
+size_t out_text_width(const char *s)
+{
+    size_t w = 0;
+
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+/* Print s in at most width columns, cutting with "…", padded. */
+static void put_cell(FILE *f, const char *s, size_t width, int right)
+{
+    size_t w = out_text_width(s), pad;
+
+    if (w > width) {
+        size_t cols = 0;
+        const char *p = s;
+
+        /* Keep width - 1 code points, then the ellipsis. */
+        while (*p) {
+            if (((unsigned char)*p & 0xC0) != 0x80) {
+                if (cols == width - 1)
+                    break;
+                cols++;
+            }
+            p++;
+        }
+        fwrite(s, 1, (size_t)(p - s), f);
+        fputs("…", f);
+        return;
+    }
+    pad = width - w;
+    if (right)
+        for (size_t i = 0; i < pad; i++)
+            fputc(' ', f);
+    fputs(s, f);
+    if (!right)
+        for (size_t i = 0; i < pad; i++)
+            fputc(' ', f);
+}
+
+static void print_table(const struct out_table *t, FILE *f)
+{
+    size_t rows = out_rows(t);
+    size_t *width = xcalloc((size_t)t->ncols, sizeof(*width));
+
+    for (int c = 0; c < t->ncols; c++) {
+        const char *title = t->cols[c].title ? t->cols[c].title
+                                             : t->cols[c].name;
+
+        width[c] = out_text_width(title);
+        for (size_t r = 0; r < rows; r++) {
+            size_t w = out_text_width(t->cells[r * (size_t)t->ncols + c]);
+
+            if (w > width[c])
+                width[c] = w;
+        }
+        if (t->cols[c].max_width > 0 &&
+            width[c] > (size_t)t->cols[c].max_width)
+            width[c] = (size_t)t->cols[c].max_width;
+    }
+    for (int c = 0; c < t->ncols; c++) {
+        const char *title = t->cols[c].title ? t->cols[c].title
+                                             : t->cols[c].name;
+
+        if (c)
+            fputs("  ", f);
+        put_cell(f, title, c == t->ncols - 1 && t->cols[c].type == OUT_TEXT
+                               ? out_text_width(title) : width[c],
+                 t->cols[c].type == OUT_INT);
+    }
+    fputc('\n', f);
+    for (size_t r = 0; r < rows; r++) {
+        for (int c = 0; c < t->ncols; c++) {
+            const char *cell = t->cells[r * (size_t)t->ncols + c];
+            size_t w = width[c];
+
+            if (c)
+                fputs("  ", f);
+            /* No trailing blanks after the last column. */
+            if (c == t->ncols - 1 && t->cols[c].type == OUT_TEXT &&
+                out_text_width(cell) < w)
+                w = out_text_width(cell);
+            put_cell(f, cell, w, t->cols[c].type == OUT_INT);
+        }
+        fputc('\n', f);
+    }
+    free(width);
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void print_csv(const struct out_table *t, FILE *f)
+{
+    size_t rows = out_rows(t);
+
+    for (int c = 0; c < t->ncols; c++) {
+        if (c)
+            fputc(',', f);
+        csv_field(f, t->cols[c].name);
+    }
+    fputc('\n', f);
+    for (size_t r = 0; r < rows; r++) {
+        for (int c = 0; c < t->ncols; c++) {
+            if (c)
+                fputc(',', f);
+            csv_field(f, t->cells[r * (size_t)t->ncols + c]);
+        }
+        fputc('\n', f);
+    }
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        switch (c) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            /* "<" too, so that the output is safe inside HTML <script>. */
+            if (c < 0x20 || c == '<' || c == '>' || c == '&')
+                fprintf(f, "\\u%04x", c);
+            else
+                fputc(c, f);
+        }
+    }
+    fputc('"', f);
+}
+
+static void print_json(const struct out_table *t, FILE *f)
+{
+    size_t rows = out_rows(t);
+
+    fputc('[', f);
+    for (size_t r = 0; r < rows; r++) {
+        fputs(r ? ",\n {" : "\n {", f);
+        for (int c = 0; c < t->ncols; c++) {
+            const char *cell = t->cells[r * (size_t)t->ncols + c];
+
+            if (c)
+                fputs(", ", f);
+            json_string(f, t->cols[c].name);
+            fputs(": ", f);
+            if (t->cols[c].type == OUT_INT)
+                fputs(cell, f);
+            else
+                json_string(f, cell);
+        }
+        fputc('}', f);
+    }
+    fputs(rows ? "\n]\n" : "]\n", f);
+}
+
+int out_print(const struct out_table *t, enum out_format fmt, FILE *f)
+{
+    switch (fmt) {
+    case OUT_TABLE: print_table(t, f); break;
+    case OUT_CSV: print_csv(t, f); break;
+    case OUT_JSON: print_json(t, f); break;
+    }
+    return ferror(f) ? -1 : 0;
+}

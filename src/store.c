@@ -1,0 +1,617 @@
+/*
+ * store.c - SQLite behind the store API.
+ *
+ * Writes are upserts of aggregated deltas ("INSERT ... ON CONFLICT DO
+ * UPDATE SET views = views + excluded.views"), each statement prepared
+ * once, strings bound with their length, never pasted into SQL. The
+ * database runs in WAL mode so that `top` and `report` can read while an
+ * ingest writes.
+ */
+#include "blogstat.h"
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum stmt_id {
+    ST_DAY, ST_PATH_ID, ST_PATH_VIEWS, ST_TERM_ID, ST_TERM_VIEWS,
+    ST_COUNTRY_VIEWS, ST_FILE, ST_NSTMTS
+};
+
+static const char *const stmt_sql[ST_NSTMTS] = {
+    [ST_DAY] =
+        "INSERT INTO days(day, hits, views, robots, bad_lines) "
+        "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(day) DO UPDATE SET "
+        "hits = hits + excluded.hits, views = views + excluded.views, "
+        "robots = robots + excluded.robots, "
+        "bad_lines = bad_lines + excluded.bad_lines",
+    [ST_PATH_ID] =
+        "INSERT INTO paths(path, kind) VALUES(?1, ?2) "
+        "ON CONFLICT(path) DO UPDATE SET path = excluded.path RETURNING id",
+    [ST_PATH_VIEWS] =
+        "INSERT INTO path_views(day, path_id, views) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(day, path_id) DO UPDATE SET "
+        "views = views + excluded.views",
+    [ST_TERM_ID] =
+        "INSERT INTO terms(taxonomy, name) VALUES(?1, ?2) "
+        "ON CONFLICT(taxonomy, name) DO UPDATE SET name = excluded.name "
+        "RETURNING id",
+    [ST_TERM_VIEWS] =
+        "INSERT INTO term_views(day, term_id, views) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(day, term_id) DO UPDATE SET "
+        "views = views + excluded.views",
+    [ST_COUNTRY_VIEWS] =
+        "INSERT INTO country_views(day, country, views) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(day, country) DO UPDATE SET "
+        "views = views + excluded.views",
+    [ST_FILE] =
+        "INSERT INTO files(name, gzip, size, bytes, lines, bad_lines, hits, "
+        "first_day, last_day, error, ingested) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+};
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS days("
+    " day INTEGER PRIMARY KEY,"            /* days since 1970-01-01 */
+    " hits INTEGER NOT NULL DEFAULT 0,"
+    " views INTEGER NOT NULL DEFAULT 0,"
+    " robots INTEGER NOT NULL DEFAULT 0,"
+    " bad_lines INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS paths("
+    " id INTEGER PRIMARY KEY,"
+    " path TEXT NOT NULL UNIQUE,"
+    " kind TEXT NOT NULL,"
+    " title TEXT);"
+    "CREATE TABLE IF NOT EXISTS path_views("
+    " day INTEGER NOT NULL,"
+    " path_id INTEGER NOT NULL REFERENCES paths(id),"
+    " views INTEGER NOT NULL,"
+    " PRIMARY KEY(day, path_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS terms("
+    " id INTEGER PRIMARY KEY,"
+    " taxonomy TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " UNIQUE(taxonomy, name));"
+    "CREATE TABLE IF NOT EXISTS term_views("
+    " day INTEGER NOT NULL,"
+    " term_id INTEGER NOT NULL REFERENCES terms(id),"
+    " views INTEGER NOT NULL,"
+    " PRIMARY KEY(day, term_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS country_views("
+    " day INTEGER NOT NULL,"
+    " country TEXT NOT NULL,"
+    " views INTEGER NOT NULL,"
+    " PRIMARY KEY(day, country)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS country_names("
+    " code TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS files("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " gzip INTEGER NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " bytes INTEGER NOT NULL,"
+    " lines INTEGER NOT NULL,"
+    " bad_lines INTEGER NOT NULL,"
+    " hits INTEGER NOT NULL,"
+    " first_day INTEGER,"
+    " last_day INTEGER,"
+    " error TEXT,"
+    " ingested TEXT NOT NULL);";
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    enum store_mode mode;
+    int in_tx;
+    sqlite3_stmt *stmt[ST_NSTMTS];
+};
+
+/* Map an SQLite failure to an exit status and a message naming the file. */
+static int db_fail(struct store *s, struct bs_err *err, int rc,
+                   const char *what)
+{
+    int status;
+    const char *hint = "";
+
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        status = BS_TEMPFAIL;
+        hint = "; another blogstat is writing it, try again later";
+        break;
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        status = BS_DATAERR;
+        hint = "; it is not a blogstat database or it is damaged";
+        break;
+    case SQLITE_NOMEM:
+        status = BS_OSERR;
+        break;
+    case SQLITE_CANTOPEN:
+        status = s->mode == STORE_READ ? BS_NOINPUT : BS_IOERR;
+        break;
+    case SQLITE_FULL:
+        hint = "; free some space and run again";
+        status = BS_IOERR;
+        break;
+    case SQLITE_READONLY:
+        hint = "; check the permissions of the file and its directory";
+        status = BS_IOERR;
+        break;
+    default:
+        status = BS_IOERR;
+        break;
+    }
+    return bs_fail(err, status, "database '%s': %s: %s%s", s->path, what,
+                   s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), hint);
+}
+
+static int exec(struct store *s, const char *sql, const char *what,
+                struct bs_err *err)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+    return rc == SQLITE_OK ? 0 : db_fail(s, err, rc, what);
+}
+
+static int64_t pragma_int(struct store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t v = -1;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int setup_schema(struct store *s, struct bs_err *err)
+{
+    int64_t version = pragma_int(s, "PRAGMA user_version");
+    char sql[64];
+
+    if (version < 0)
+        return db_fail(s, err, sqlite3_errcode(s->db), "cannot read it");
+    if (version > STORE_SCHEMA_VERSION)
+        return bs_fail(err, BS_DATAERR,
+                       "database '%s' has schema version %lld, newer than "
+                       "this blogstat (%d); upgrade blogstat",
+                       s->path, (long long)version, STORE_SCHEMA_VERSION);
+    if (version == STORE_SCHEMA_VERSION)
+        return 0;
+    if (version == 0 && pragma_int(s, "SELECT count(*) FROM sqlite_master") >
+                            0)
+        return bs_fail(err, BS_DATAERR,
+                       "'%s' is an SQLite database but not blogstat's; "
+                       "give another --db", s->path);
+    if (s->mode == STORE_READ)
+        return bs_fail(err, BS_NOINPUT,
+                       "database '%s' is empty; run 'blogstat ingest' first",
+                       s->path);
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;",
+             STORE_SCHEMA_VERSION);
+    if (exec(s, "BEGIN IMMEDIATE", "cannot start a transaction", err) ||
+        exec(s, schema_sql, "cannot create the tables", err) ||
+        exec(s, sql, "cannot set the schema version", err) ||
+        exec(s, "COMMIT", "cannot commit the schema", err)) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+struct store *store_open(const char *path, enum store_mode mode,
+                         struct bs_err *err)
+{
+    struct store *s = xcalloc(1, sizeof(*s));
+    int flags = SQLITE_OPEN_NOMUTEX, rc;
+    struct stat st;
+
+    s->path = xstrdup(path);
+    s->mode = mode;
+    if (mode == STORE_READ) {
+        if (stat(path, &st) != 0) {
+            bs_fail(err, BS_NOINPUT,
+                    "cannot open database '%s': %s; run 'blogstat ingest' "
+                    "first or give --db", path, strerror(errno));
+            store_close(s);
+            return NULL;
+        }
+        /* Read-write even for queries: a WAL reader needs the -shm file. */
+        flags |= SQLITE_OPEN_READWRITE;
+    } else {
+        /* Create it ourselves so that it gets mode 0600 (under umask). */
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+        if (fd < 0) {
+            bs_fail(err, BS_IOERR, "cannot create database '%s': %s", path,
+                    strerror(errno));
+            store_close(s);
+            return NULL;
+        }
+        close(fd);
+        flags |= SQLITE_OPEN_READWRITE;
+    }
+    rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        db_fail(s, err, rc, "cannot open it");
+        store_close(s);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(s->db, 0);
+    sqlite3_busy_timeout(s->db, 5000);
+    if ((mode == STORE_WRITE &&
+         (exec(s, "PRAGMA journal_mode=WAL", "cannot switch to WAL", err) ||
+          exec(s, "PRAGMA synchronous=NORMAL", "cannot set synchronous",
+               err))) ||
+        setup_schema(s, err)) {
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    if (s->in_tx)
+        store_rollback(s);
+    for (int i = 0; i < ST_NSTMTS; i++)
+        sqlite3_finalize(s->stmt[i]);
+    if (s->db)
+        sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+static sqlite3_stmt *stmt(struct store *s, enum stmt_id id,
+                          struct bs_err *err)
+{
+    if (!s->stmt[id]) {
+        int rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1,
+                                    SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
+                                    NULL);
+
+        if (rc != SQLITE_OK) {
+            db_fail(s, err, rc, "cannot prepare a statement");
+            return NULL;
+        }
+    } else {
+        sqlite3_reset(s->stmt[id]);
+        sqlite3_clear_bindings(s->stmt[id]);
+    }
+    return s->stmt[id];
+}
+
+/* Step a statement that returns no row (or one id with RETURNING). */
+static int step(struct store *s, sqlite3_stmt *st, int64_t *id,
+                struct bs_err *err)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW && id) {
+        *id = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, err, rc, "cannot write");
+    return 0;
+}
+
+int store_begin(struct store *s, struct bs_err *err)
+{
+    if (s->in_tx)
+        BUG("nested transaction");
+    if (exec(s, "BEGIN IMMEDIATE", "cannot start a transaction", err))
+        return -1;
+    s->in_tx = 1;
+    return 0;
+}
+
+int store_commit(struct store *s, struct bs_err *err)
+{
+    if (!s->in_tx)
+        BUG("commit outside a transaction");
+    if (exec(s, "COMMIT", "cannot commit", err)) {
+        store_rollback(s);
+        return -1;
+    }
+    s->in_tx = 0;
+    return 0;
+}
+
+void store_rollback(struct store *s)
+{
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = 0;
+}
+
+static int64_t clamp(uint64_t v)
+{
+    return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
+int store_add_day(struct store *s, int32_t day, uint64_t hits,
+                  uint64_t views, uint64_t robots, uint64_t bad,
+                  struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_DAY, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, clamp(hits));
+    sqlite3_bind_int64(st, 3, clamp(views));
+    sqlite3_bind_int64(st, 4, clamp(robots));
+    sqlite3_bind_int64(st, 5, clamp(bad));
+    return step(s, st, NULL, err);
+}
+
+int store_add_path_views(struct store *s, int32_t day, const char *kind,
+                         const char *path, size_t n, uint64_t views,
+                         struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_PATH_ID, err);
+    int64_t id = -1;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    if (step(s, st, &id, err))
+        return -1;
+    if (!(st = stmt(s, ST_PATH_VIEWS, err)))
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, clamp(views));
+    return step(s, st, NULL, err);
+}
+
+int store_add_term_views(struct store *s, int32_t day, const char *taxonomy,
+                         const char *name, size_t n, uint64_t views,
+                         struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_TERM_ID, err);
+    int64_t id = -1;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, taxonomy, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, (int)n, SQLITE_STATIC);
+    if (step(s, st, &id, err))
+        return -1;
+    if (!(st = stmt(s, ST_TERM_VIEWS, err)))
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, clamp(views));
+    return step(s, st, NULL, err);
+}
+
+int store_add_country_views(struct store *s, int32_t day,
+                            const char *country, uint64_t views,
+                            struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_COUNTRY_VIEWS, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_text(st, 2, country, 2, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, clamp(views));
+    return step(s, st, NULL, err);
+}
+
+int store_add_file(struct store *s, const struct store_file *f,
+                   struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_FILE, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, f->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, f->gzip);
+    sqlite3_bind_int64(st, 3, clamp(f->size));
+    sqlite3_bind_int64(st, 4, clamp(f->bytes));
+    sqlite3_bind_int64(st, 5, clamp(f->lines));
+    sqlite3_bind_int64(st, 6, clamp(f->bad_lines));
+    sqlite3_bind_int64(st, 7, clamp(f->hits));
+    if (f->hits > 0) {
+        sqlite3_bind_int(st, 8, f->first_day);
+        sqlite3_bind_int(st, 9, f->last_day);
+    }
+    if (f->error)
+        sqlite3_bind_text(st, 10, f->error, -1, SQLITE_STATIC);
+    return step(s, st, NULL, err);
+}
+
+int store_has_country_names(struct store *s)
+{
+    return pragma_int(s, "SELECT count(*) FROM country_names") > 0;
+}
+
+int store_load_country_names(struct store *s, const char *json, size_t n,
+                             struct bs_err *err)
+{
+    /* SQLite's JSON functions read iso-codes' file: no JSON code here. */
+    static const char sql[] =
+        "INSERT OR REPLACE INTO country_names(code, name) "
+        "SELECT json_extract(value, '$.alpha_2'), "
+        "coalesce(json_extract(value, '$.common_name'), "
+        "json_extract(value, '$.name')) "
+        "FROM json_each(?1, '$.\"3166-1\"') "
+        "WHERE length(json_extract(value, '$.alpha_2')) = 2";
+    sqlite3_stmt *st;
+    int rc;
+
+    if (n > INT_MAX)
+        return bs_fail(err, BS_DATAERR, "country names file too large");
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return db_fail(s, err, rc, "cannot prepare a statement");
+    sqlite3_bind_text(st, 1, json, (int)n, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, err, rc, "cannot load country names");
+    return 0;
+}
+
+int store_day_span(struct store *s, int32_t *first, int32_t *last,
+                   struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int rc, found = 0;
+
+    rc = sqlite3_prepare_v2(s->db, "SELECT min(day), max(day) FROM days",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return db_fail(s, err, rc, "cannot read it");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *first = sqlite3_column_int(st, 0);
+        *last = sqlite3_column_int(st, 1);
+        found = 1;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(s, err, rc, "cannot read it");
+    return found;
+}
+
+static const char *const query_sql[] = {
+    [STORE_TOP_POSTS] =
+        "SELECT p.path, coalesce(p.title, ''), sum(v.views) AS n "
+        "FROM path_views v JOIN paths p ON p.id = v.path_id "
+        "WHERE v.day BETWEEN ?1 AND ?2 AND p.kind IN ('post', 'page') "
+        "GROUP BY p.id ORDER BY n DESC, p.path LIMIT ?3",
+    [STORE_TOP_TAGS] =
+        "SELECT t.name, 0, sum(v.views) AS n "
+        "FROM term_views v JOIN terms t ON t.id = v.term_id "
+        "WHERE v.day BETWEEN ?1 AND ?2 AND t.taxonomy = 'tag' "
+        "GROUP BY t.id ORDER BY n DESC, t.name LIMIT ?3",
+    [STORE_TOP_CATEGORIES] =
+        "SELECT t.name, 0, sum(v.views) AS n "
+        "FROM term_views v JOIN terms t ON t.id = v.term_id "
+        "WHERE v.day BETWEEN ?1 AND ?2 AND t.taxonomy = 'category' "
+        "GROUP BY t.id ORDER BY n DESC, t.name LIMIT ?3",
+    [STORE_TOP_COUNTRIES] =
+        "SELECT c.country, "
+        "CASE c.country WHEN '--' THEN 'Unknown' "
+        "ELSE coalesce(n.name, '') END, sum(c.views) AS v "
+        "FROM country_views c LEFT JOIN country_names n ON n.code = c.country "
+        "WHERE c.day BETWEEN ?1 AND ?2 "
+        "GROUP BY c.country ORDER BY v DESC, c.country LIMIT ?3",
+    [STORE_DAYS] =
+        "SELECT day, views, hits, robots, bad_lines FROM days "
+        "WHERE day BETWEEN ?1 AND ?2 ORDER BY day LIMIT ?3",
+    [STORE_FILES] =
+        "SELECT name, coalesce(error, ''), lines, bad_lines, hits, gzip, "
+        "size, bytes FROM files "
+        "WHERE coalesce(last_day, ?2) >= ?1 AND coalesce(first_day, ?1) <= ?2 "
+        "ORDER BY id LIMIT ?3",
+};
+
+/* Column layout of each query: how many text columns lead. */
+static const int query_ntext[] = {
+    [STORE_TOP_POSTS] = 2, [STORE_TOP_TAGS] = 1, [STORE_TOP_CATEGORIES] = 1,
+    [STORE_TOP_COUNTRIES] = 2, [STORE_DAYS] = 0, [STORE_FILES] = 2,
+};
+
+int store_query(struct store *s, enum store_query q, int32_t from,
+                int32_t to, int64_t limit,
+                int (*fn)(void *ctx, const struct store_row *row), void *ctx,
+                struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int rc, ntext, ncols;
+    char daybuf[11];
+
+    if ((unsigned)q >= ARRAY_SIZE(query_sql))
+        BUG("query %d", (int)q);
+    rc = sqlite3_prepare_v2(s->db, query_sql[q], -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return db_fail(s, err, rc, "cannot prepare a query");
+    sqlite3_bind_int(st, 1, from);
+    sqlite3_bind_int(st, 2, to);
+    sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
+    ntext = query_ntext[q];
+    ncols = sqlite3_column_count(st);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_row row;
+        int i;
+
+        memset(&row, 0, sizeof(row));
+        for (i = 0; i < 3; i++)
+            row.s[i] = "";
+        for (i = 0; i < ntext; i++) {
+            const unsigned char *t = sqlite3_column_text(st, i);
+
+            row.s[i] = t ? (const char *)t : "";
+        }
+        if (q == STORE_DAYS) {
+            day_format(sqlite3_column_int(st, 0), daybuf);
+            row.s[0] = daybuf;
+            for (i = 1; i < ncols && i - 1 < 6; i++)
+                row.n[i - 1] = sqlite3_column_int64(st, i);
+        } else {
+            for (i = ntext; i < ncols && i - ntext < 6; i++)
+                row.n[i - ntext] = sqlite3_column_int64(st, i);
+        }
+        if (fn(ctx, &row)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, err, rc, "cannot read it");
+    return 0;
+}
+
+int store_totals(struct store *s, struct store_totals *t, struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    memset(t, 0, sizeof(*t));
+    rc = sqlite3_prepare_v2(
+        s->db,
+        "SELECT (SELECT count(*) FROM files), "
+        "(SELECT coalesce(sum(lines), 0) FROM files), "
+        "(SELECT coalesce(sum(bad_lines), 0) FROM files), "
+        "(SELECT coalesce(sum(hits), 0) FROM days), "
+        "(SELECT coalesce(sum(views), 0) FROM days), "
+        "(SELECT coalesce(sum(robots), 0) FROM days)",
+        -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return db_fail(s, err, rc, "cannot read it");
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        t->files = sqlite3_column_int64(st, 0);
+        t->lines = sqlite3_column_int64(st, 1);
+        t->bad_lines = sqlite3_column_int64(st, 2);
+        t->hits = sqlite3_column_int64(st, 3);
+        t->views = sqlite3_column_int64(st, 4);
+        t->robots = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return db_fail(s, err, rc, "cannot read it");
+    t->db_bytes = pragma_int(s, "PRAGMA page_count") *
+                  pragma_int(s, "PRAGMA page_size");
+    return 0;
+}

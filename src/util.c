@@ -1,0 +1,267 @@
+/*
+ * util.c - allocation wrappers, the arena, hashing, calendar arithmetic
+ * and the error record shared by all modules.
+ */
+#include "blogstat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int bs_fail_at(struct bs_err *err, int status, const char *file, int line,
+               const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!err)
+        return -1;
+    /* Keep the first error: it is the cause, later ones are consequences. */
+    if (err->status)
+        return -1;
+    err->status = status;
+    err->src_file = file;
+    err->src_line = line;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+_Noreturn void bs_bug_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "blogstat: BUG: %s:%d: ", file, line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    abort();
+}
+
+static _Noreturn void oom(size_t n)
+{
+    fprintf(stderr, "blogstat: out of memory allocating %zu bytes\n", n);
+    exit(BS_OSERR);
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+
+    if (!p)
+        oom(n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+
+    if (!p)
+        oom(count * size);
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+
+    if (!q)
+        oom(n);
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    return xmemdup(s, strlen(s));
+}
+
+char *xmemdup(const void *p, size_t n)
+{
+    char *q = xmalloc(n + 1);
+
+    memcpy(q, p, n);
+    q[n] = '\0';
+    return q;
+}
+
+struct arena_block {
+    struct arena_block *next;
+    size_t used, size;
+    /* Keep data 8-byte aligned whatever the header's size. */
+    _Alignas(8) unsigned char data[];
+};
+
+void arena_init(struct arena *a, size_t block_size)
+{
+    a->head = NULL;
+    a->block_size = block_size ? block_size : 64 * 1024;
+    a->total = 0;
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+    struct arena_block *b = a->head;
+
+    n = (n + 7) & ~(size_t)7;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > a->block_size ? n : a->block_size;
+
+        b = xmalloc(sizeof(*b) + size);
+        b->size = size;
+        b->used = 0;
+        b->next = a->head;
+        a->head = b;
+    }
+    b->used += n;
+    a->total += n;
+    return b->data + b->used - n;
+}
+
+char *arena_memdup(struct arena *a, const void *p, size_t n)
+{
+    char *q = arena_alloc(a, n + 1);
+
+    memcpy(q, p, n);
+    q[n] = '\0';
+    return q;
+}
+
+void arena_release(struct arena *a)
+{
+    struct arena_block *b = a->head;
+
+    while (b) {
+        struct arena_block *next = b->next;
+
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+    a->total = 0;
+}
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t fmix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+uint64_t bs_hash(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0x100000001b3ULL);
+    uint64_t tail = 0;
+
+    /* Eight bytes a step, multiply-rotate mixing; fmix64 finishes. */
+    for (; n >= 8; s += 8, n -= 8) {
+        h ^= load64(s) * 0x87c37b91114253d5ULL;
+        h = ((h << 31) | (h >> 33)) * 0x4cf5ad432745937fULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        tail |= (uint64_t)s[i] << (8 * i);
+    h ^= tail * 0x87c37b91114253d5ULL;
+    return fmix64(h);
+}
+
+/* Howard Hinnant's days_from_civil, on the proleptic Gregorian calendar. */
+int32_t days_from_civil(int y, unsigned m, unsigned d)
+{
+    int era;
+    unsigned yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned)(y - era * 400);
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int32_t)doe - 719468;
+}
+
+void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d)
+{
+    int era;
+    unsigned doe, yoe, doy, mp;
+
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = (unsigned)(z - era * 146097);
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)yoe + era * 400 + (*m <= 2);
+}
+
+void day_format(int32_t day, char buf[11])
+{
+    int y;
+    unsigned m, d;
+
+    civil_from_days(day, &y, &m, &d);
+    if (y < 0 || y > 9999) {
+        memcpy(buf, "0000-00-00", 11);
+        return;
+    }
+    buf[0] = (char)('0' + y / 1000);
+    buf[1] = (char)('0' + y / 100 % 10);
+    buf[2] = (char)('0' + y / 10 % 10);
+    buf[3] = (char)('0' + y % 10);
+    buf[4] = '-';
+    buf[5] = (char)('0' + m / 10);
+    buf[6] = (char)('0' + m % 10);
+    buf[7] = '-';
+    buf[8] = (char)('0' + d / 10);
+    buf[9] = (char)('0' + d % 10);
+    buf[10] = '\0';
+}
+
+static int digits(const char *s, int n)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int days_in_month(int y, unsigned m)
+{
+    static const unsigned char len[] = {31, 28, 31, 30, 31, 30,
+                                        31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    return m == 2 ? 28 + leap : len[m - 1];
+}
+
+int day_parse(const char *s, int32_t *day)
+{
+    int y, m, d;
+
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    y = digits(s, 4);
+    m = digits(s + 5, 2);
+    d = digits(s + 8, 2);
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, (unsigned)m))
+        return -1;
+    *day = days_from_civil(y, (unsigned)m, (unsigned)d);
+    return 0;
+}
