@@ -1,0 +1,39 @@
+#!/bin/sh
+# The whole suite, run by `make test` once everything is built:
+# unit tests, end-to-end tests, then both again built with ASan and UBSan,
+# the fuzz corpora replayed, and the static checks. Ends with one summary
+# line per runner.
+set -u
+cd "$(dirname "$0")/.."
+summary=$(mktemp)
+trap 'rm -f "$summary"' EXIT
+status=0
+
+run() {
+    # run LABEL COMMAND...: stream the output, keep the summary line.
+    label=$1
+    shift
+    echo "== $label"
+    out=$(mktemp)
+    "$@" 2>&1 | tee "$out"
+    rc=$(tail -1 "$out" | grep -q " 0 failed$" && echo 0 || echo 1)
+    line=$(grep -E "^$label: [0-9]+ passed, [0-9]+ failed" "$out" | tail -1)
+    [ -n "$line" ] || line="$label: 0 passed, 1 failed"
+    echo "$line" >>"$summary"
+    [ "$rc" = 0 ] || status=1
+    rm -f "$out"
+}
+
+run unit tests/run-unit.sh unit build/tests/test_*
+run e2e tests/e2e/run.sh ./blogstat e2e
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run unit-asan tests/run-unit.sh unit-asan build/asan/tests/test_*
+run fuzz tests/fuzz/replay-all.sh build/asan/fuzz/fuzz_*
+run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan
+run lint tests/lint.sh
+
+echo
+echo "== summary"
+cat "$summary"
+exit $status

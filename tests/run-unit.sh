@@ -1,0 +1,25 @@
+#!/bin/sh
+# Run cmocka test binaries and sum their results.
+#   tests/run-unit.sh LABEL BINARY...
+# Prints each binary's output, then "LABEL: N passed, M failed".
+set -u
+label=$1
+shift
+passed=0
+failed=0
+crashed=0
+for bin in "$@"; do
+    out=$("$bin" 2>&1)
+    rc=$?
+    printf '%s\n' "$out"
+    p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+    f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+    if [ $rc -ne 0 ] && [ -z "$f" ]; then
+        echo "$label: $bin exited with status $rc" >&2
+        crashed=$((crashed + 1))
+    fi
+done
+echo "$label: $passed passed, $((failed + crashed)) failed"
+[ $failed -eq 0 ] && [ $crashed -eq 0 ]
