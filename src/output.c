@@ -169,52 +169,73 @@ static void put_cell(FILE *f, const char *s, size_t width, int right)
             fputc(' ', f);
 }
 
+/* Print one table line of cells (NULL: a hidden column), no trailing
+ * blanks. */
+static void table_line(FILE *f, const struct out_table *t,
+                       const char *const *cells, const size_t *width)
+{
+    int last = -1, first = 1;
+
+    for (int c = 0; c < t->ncols; c++)
+        if (cells[c] && (cells[c][0] || t->cols[c].type == OUT_INT))
+            last = c;
+    for (int c = 0; c <= last; c++) {
+        int right = t->cols[c].type == OUT_INT;
+        size_t w = width[c];
+
+        if (!cells[c])
+            continue;
+        if (!first)
+            fputs("  ", f);
+        first = 0;
+        if (c == last && !right && out_text_width(cells[c]) < w)
+            w = out_text_width(cells[c]);
+        put_cell(f, cells[c], w, right);
+    }
+    fputc('\n', f);
+}
+
 static void print_table(const struct out_table *t, FILE *f)
 {
-    size_t rows = out_rows(t);
-    size_t *width = xcalloc((size_t)t->ncols, sizeof(*width));
+    size_t rows = out_rows(t), nc = (size_t)t->ncols;
+    size_t *width = xcalloc(nc, sizeof(*width));
+    const char **line = xcalloc(nc, sizeof(*line));
+    int *shown = xcalloc(nc, sizeof(*shown));
 
-    for (int c = 0; c < t->ncols; c++) {
+    for (size_t c = 0; c < nc; c++) {
         const char *title = t->cols[c].title ? t->cols[c].title
                                              : t->cols[c].name;
 
+        /* A text column empty in every row (titles before an import, no
+         * errors) only takes room: leave it out. */
+        shown[c] = t->cols[c].type == OUT_INT;
         width[c] = out_text_width(title);
         for (size_t r = 0; r < rows; r++) {
-            size_t w = out_text_width(t->cells[r * (size_t)t->ncols + c]);
+            const char *cell = t->cells[r * nc + c];
+            size_t w = out_text_width(cell);
 
+            if (cell[0])
+                shown[c] = 1;
             if (w > width[c])
                 width[c] = w;
         }
+        if (rows == 0)
+            shown[c] = 1;
         if (t->cols[c].max_width > 0 &&
             width[c] > (size_t)t->cols[c].max_width)
             width[c] = (size_t)t->cols[c].max_width;
     }
-    for (int c = 0; c < t->ncols; c++) {
-        const char *title = t->cols[c].title ? t->cols[c].title
-                                             : t->cols[c].name;
-
-        if (c)
-            fputs("  ", f);
-        put_cell(f, title, c == t->ncols - 1 && t->cols[c].type == OUT_TEXT
-                               ? out_text_width(title) : width[c],
-                 t->cols[c].type == OUT_INT);
-    }
-    fputc('\n', f);
+    for (size_t c = 0; c < nc; c++)
+        line[c] = !shown[c] ? NULL
+                  : t->cols[c].title ? t->cols[c].title : t->cols[c].name;
+    table_line(f, t, line, width);
     for (size_t r = 0; r < rows; r++) {
-        for (int c = 0; c < t->ncols; c++) {
-            const char *cell = t->cells[r * (size_t)t->ncols + c];
-            size_t w = width[c];
-
-            if (c)
-                fputs("  ", f);
-            /* No trailing blanks after the last column. */
-            if (c == t->ncols - 1 && t->cols[c].type == OUT_TEXT &&
-                out_text_width(cell) < w)
-                w = out_text_width(cell);
-            put_cell(f, cell, w, t->cols[c].type == OUT_INT);
-        }
-        fputc('\n', f);
+        for (size_t c = 0; c < nc; c++)
+            line[c] = shown[c] ? t->cells[r * nc + c] : NULL;
+        table_line(f, t, line, width);
     }
+    free(shown);
+    free(line);
     free(width);
 }
 
