@@ -208,7 +208,7 @@ static uint16_t lookup(struct geo *g, const char *addr, size_t n)
     MMDB_lookup_result_s res;
     int mmdb_err;
 
-    if (!g->open || n == 0 || n >= sizeof(buf))
+    if (!g->open || n == 0 || n >= sizeof(buf) || memchr(addr, '\0', n))
         return 0;
     memcpy(buf, addr, n);
     buf[n] = '\0';
@@ -219,6 +219,17 @@ static uint16_t lookup(struct geo *g, const char *addr, size_t n)
         s6->sin6_family = AF_INET6;
         if (inet_pton(AF_INET6, buf, &s6->sin6_addr) != 1)
             return 0;
+        /* A dual-stack server logs IPv4 clients as ::ffff:a.b.c.d; not
+         * every database links that range to its IPv4 part. */
+        if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+            struct sockaddr_in s4;
+
+            memset(&s4, 0, sizeof(s4));
+            s4.sin_family = AF_INET;
+            memcpy(&s4.sin_addr, &s6->sin6_addr.s6_addr[12], 4);
+            memset(&ss, 0, sizeof(ss));
+            memcpy(&ss, &s4, sizeof(s4));
+        }
     } else {
         struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 

@@ -34,7 +34,7 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "bad_lines = bad_lines + excluded.bad_lines",
     [ST_PATH_ID] =
         "INSERT INTO paths(path, kind) VALUES(?1, ?2) "
-        "ON CONFLICT(path) DO UPDATE SET path = excluded.path RETURNING id",
+        "ON CONFLICT(path) DO UPDATE SET kind = excluded.kind RETURNING id",
     [ST_PATH_VIEWS] =
         "INSERT INTO path_views(day, path_id, views) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(day, path_id) DO UPDATE SET "
@@ -251,11 +251,13 @@ struct store *store_open(const char *path, enum store_mode mode,
     }
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, 5000);
-    if ((mode == STORE_WRITE &&
+    /* The schema is checked before WAL is switched on, so that a --db
+     * naming another program's database leaves it as it was. */
+    if (setup_schema(s, err) ||
+        (mode == STORE_WRITE &&
          (exec(s, "PRAGMA journal_mode=WAL", "cannot switch to WAL", err) ||
           exec(s, "PRAGMA synchronous=NORMAL", "cannot set synchronous",
-               err))) ||
-        setup_schema(s, err)) {
+               err)))) {
         store_close(s);
         return NULL;
     }

@@ -1,0 +1,1287 @@
+/*
+ * test_store.c - store.h: the SQLite database. Each test works on a fresh
+ * database in its own temporary directory; the file is checked from the
+ * outside with sqlite3 where the store's API cannot tell (file mode,
+ * schema version, journal mode, the bytes stored).
+ */
+#include "testutil.h"
+#include "store.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* ---- helpers ---------------------------------------------------------- */
+
+struct fx {
+    char *dir;
+    char *path;      /* dir/blog.db, not created */
+};
+
+static int setup(void **state)
+{
+    struct fx *f = xcalloc(1, sizeof(*f));
+
+    f->dir = tu_tmpdir();
+    f->path = tu_path(f->dir, "blog.db");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+
+    tu_rmrf(f->dir);
+    free(f->dir);
+    free(f->path);
+    free(f);
+    return 0;
+}
+
+#define MAXROWS 64
+
+struct rows {
+    int count;
+    int stop_after;          /* 0: never stop */
+    struct {
+        char s[3][256];
+        int64_t n[6];
+    } r[MAXROWS];
+};
+
+static int collect(void *ctx, const struct store_row *row)
+{
+    struct rows *rs = ctx;
+
+    assert_true(rs->count < MAXROWS);
+    for (int i = 0; i < 3; i++) {
+        assert_non_null(row->s[i]);
+        assert_true(strlen(row->s[i]) < sizeof(rs->r[0].s[0]));
+        strcpy(rs->r[rs->count].s[i], row->s[i]);
+    }
+    memcpy(rs->r[rs->count].n, row->n, sizeof(row->n));
+    rs->count++;
+    return rs->stop_after && rs->count >= rs->stop_after ? -1 : 0;
+}
+
+static void query(struct store *s, enum store_query q, int32_t from,
+                  int32_t to, int64_t limit, struct rows *rs)
+{
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    memset(rs, 0, sizeof(*rs));
+    if (store_query(s, q, from, to, limit, collect, rs, &err) != 0)
+        fail_msg("store_query(%d): %d %s", (int)q, err.status, err.msg);
+    assert_int_equal(err.status, 0);
+}
+
+/* Everything. */
+static void query_all(struct store *s, enum store_query q, struct rows *rs)
+{
+    query(s, q, INT32_MIN, INT32_MAX, 0, rs);
+}
+
+static struct store *open_ok(const char *path, enum store_mode mode)
+{
+    struct bs_err err;
+    struct store *s;
+
+    memset(&err, 0, sizeof(err));
+    s = store_open(path, mode, &err);
+    if (!s)
+        fail_msg("store_open(%s, %d): %d %s", path, (int)mode, err.status,
+                 err.msg);
+    assert_int_equal(err.status, 0);
+    return s;
+}
+
+/* store_open that must fail with status; returns nothing, checks msg. */
+static void open_fails(const char *path, enum store_mode mode, int status,
+                       const char *needle)
+{
+    struct bs_err err;
+    struct store *s;
+
+    memset(&err, 0, sizeof(err));
+    s = store_open(path, mode, &err);
+    if (s) {
+        store_close(s);
+        fail_msg("store_open(%s, %d) succeeded, expected status %d", path,
+                 (int)mode, status);
+    }
+    if (err.status != status)
+        fail_msg("store_open(%s, %d): status %d (%s), expected %d", path,
+                 (int)mode, err.status, err.msg, status);
+    assert_non_null(strstr(err.msg, path));
+    assert_null(strchr(err.msg, '\n'));
+    if (needle && !strstr(err.msg, needle))
+        fail_msg("message '%s' does not say '%s'", err.msg, needle);
+}
+
+static void begin(struct store *s)
+{
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    if (store_begin(s, &err) != 0)
+        fail_msg("store_begin: %d %s", err.status, err.msg);
+}
+
+static void commit(struct store *s)
+{
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    if (store_commit(s, &err) != 0)
+        fail_msg("store_commit: %d %s", err.status, err.msg);
+}
+
+static void add_day(struct store *s, int32_t day, uint64_t hits,
+                    uint64_t views, uint64_t robots, uint64_t bad)
+{
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_add_day(s, day, hits, views, robots, bad, &err),
+                     0);
+}
+
+static void add_path(struct store *s, int32_t day, const char *kind,
+                     const char *path, uint64_t views)
+{
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_add_path_views(s, day, kind, path, strlen(path),
+                                          views, &err), 0);
+}
+
+static void add_term(struct store *s, int32_t day, const char *taxonomy,
+                     const char *name, uint64_t views)
+{
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_add_term_views(s, day, taxonomy, name,
+                                          strlen(name), views, &err), 0);
+}
+
+static void add_country(struct store *s, int32_t day, const char *cc,
+                        uint64_t views)
+{
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_add_country_views(s, day, cc, views, &err), 0);
+}
+
+/* One integer from sql on the file at path, through a separate handle. */
+static int64_t sql_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int64_t v;
+
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
+                     SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* One text from sql, copied into buf. */
+static const char *sql_text(const char *path, const char *sql, char *buf,
+                            size_t cap)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    const unsigned char *t;
+
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
+                     SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    t = sqlite3_column_text(st, 0);
+    snprintf(buf, cap, "%s", t ? (const char *)t : "(null)");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return buf;
+}
+
+static void sql_exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    char *msg = NULL;
+
+    assert_int_equal(sqlite3_open_v2(path, &db,
+                                     SQLITE_OPEN_READWRITE |
+                                         SQLITE_OPEN_CREATE, NULL),
+                     SQLITE_OK);
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg ? msg : "?");
+    sqlite3_close(db);
+}
+
+static int32_t D(int y, unsigned m, unsigned d)
+{
+    return days_from_civil(y, m, d);
+}
+
+/* ---- opening ---------------------------------------------------------- */
+
+static void test_store__create(void **state)
+{
+    struct fx *f = *state;
+    struct store *s;
+    struct stat st;
+    char buf[64];
+
+    s = open_ok(f->path, STORE_WRITE);
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_true(S_ISREG(st.st_mode));
+    store_close(s);
+
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+    assert_string_equal(sql_text(f->path, "PRAGMA journal_mode", buf,
+                                 sizeof(buf)), "wal");
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+                                      "WHERE type = 'table' AND name IN "
+                                      "('days', 'paths', 'path_views', "
+                                      "'terms', 'term_views', "
+                                      "'country_views', 'country_names', "
+                                      "'files')"), 8);
+
+    /* Opened again, for writing and for reading: same file, same mode. */
+    s = open_ok(f->path, STORE_WRITE);
+    store_close(s);
+    s = open_ok(f->path, STORE_READ);
+    store_close(s);
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+}
+
+/* An existing empty file (touch blog.db) becomes a database. */
+static void test_store__create_in_empty_file(void **state)
+{
+    struct fx *f = *state;
+    struct store *s;
+    int32_t a = 1, b = 2;
+    struct bs_err err;
+
+    free(tu_write(f->dir, "blog.db", "", 0));
+    s = open_ok(f->path, STORE_WRITE);
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_day_span(s, &a, &b, &err), 0);
+    store_close(s);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+}
+
+/* ---- writing and reading --------------------------------------------- */
+
+static void test_store__days_sum_across_transactions(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct rows rs;
+
+    begin(s);
+    add_day(s, D(2013, 2, 8), 100, 40, 30, 2);
+    add_day(s, D(2013, 2, 7), 10, 4, 3, 1);
+    add_day(s, D(2013, 2, 7), 1, 1, 0, 0);      /* same tx, same day */
+    commit(s);
+    begin(s);
+    add_day(s, D(2013, 2, 7), 5, 2, 1, 7);
+    add_day(s, D(2013, 2, 6), 9, 8, 0, 0);
+    commit(s);
+
+    query_all(s, STORE_DAYS, &rs);
+    assert_int_equal(rs.count, 3);
+    /* Oldest first: day, then views, hits, robots, bad. */
+    assert_string_equal(rs.r[0].s[0], "2013-02-06");
+    assert_int_equal(rs.r[0].n[0], 8);
+    assert_int_equal(rs.r[0].n[1], 9);
+    assert_int_equal(rs.r[0].n[2], 0);
+    assert_int_equal(rs.r[0].n[3], 0);
+    assert_string_equal(rs.r[1].s[0], "2013-02-07");
+    assert_int_equal(rs.r[1].n[0], 4 + 1 + 2);
+    assert_int_equal(rs.r[1].n[1], 10 + 1 + 5);
+    assert_int_equal(rs.r[1].n[2], 3 + 0 + 1);
+    assert_int_equal(rs.r[1].n[3], 1 + 0 + 7);
+    assert_string_equal(rs.r[2].s[0], "2013-02-08");
+    assert_int_equal(rs.r[2].n[0], 40);
+    assert_int_equal(rs.r[2].n[1], 100);
+    assert_int_equal(rs.r[2].n[2], 30);
+    assert_int_equal(rs.r[2].n[3], 2);
+    assert_string_equal(rs.r[2].s[1], "");
+    assert_string_equal(rs.r[2].s[2], "");
+    assert_int_equal(rs.r[2].n[4], 0);
+    assert_int_equal(rs.r[2].n[5], 0);
+    store_close(s);
+}
+
+static void test_store__paths_sum_across_transactions(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct rows rs;
+
+    begin(s);
+    add_path(s, D(2013, 2, 7), "post", "/2013/02/07/a/", 3);
+    add_path(s, D(2013, 2, 8), "post", "/2013/02/07/a/", 4);
+    add_path(s, D(2013, 2, 7), "post", "/2013/02/07/b/", 1);
+    commit(s);
+    store_close(s);
+
+    /* Another handle, another transaction: the upserts add up. */
+    s = open_ok(f->path, STORE_WRITE);
+    begin(s);
+    add_path(s, D(2013, 2, 7), "post", "/2013/02/07/a/", 10);
+    add_path(s, D(2013, 2, 7), "post", "/2013/02/07/b/", 20);
+    commit(s);
+
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "/2013/02/07/b/");
+    assert_string_equal(rs.r[0].s[1], "");          /* no title yet */
+    assert_int_equal(rs.r[0].n[0], 21);
+    assert_string_equal(rs.r[1].s[0], "/2013/02/07/a/");
+    assert_int_equal(rs.r[1].n[0], 17);
+    assert_int_equal(rs.r[1].n[1], 0);
+    store_close(s);
+
+    /* One row per path and per (day, path). */
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM paths"), 2);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM path_views"), 3);
+}
+
+/* Five days of data to query ranges over. */
+static void fill_five_days(struct store *s, int32_t d0)
+{
+    begin(s);
+    for (int i = 0; i < 5; i++) {
+        char cc[3] = {'A', (char)('A' + i), '\0'};
+
+        add_day(s, d0 + i, 100 + (uint64_t)i, 10 + (uint64_t)i, 1, 0);
+        add_path(s, d0 + i, "post", "/p/", 1u << i);
+        add_term(s, d0 + i, "tag", "t", 1u << i);
+        add_term(s, d0 + i, "category", "c", 1u << i);
+        add_country(s, d0 + i, "SE", 1u << i);
+        add_country(s, d0 + i, cc, 1);
+    }
+    commit(s);
+}
+
+static void test_store__day_range_inclusive(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    int32_t d0 = D(2020, 2, 27);   /* 27, 28, 29 (leap), 1 March, 2 March */
+    struct rows rs;
+
+    fill_five_days(s, d0);
+
+    query(s, STORE_DAYS, d0 + 1, d0 + 3, 0, &rs);
+    assert_int_equal(rs.count, 3);
+    assert_string_equal(rs.r[0].s[0], "2020-02-28");
+    assert_string_equal(rs.r[1].s[0], "2020-02-29");
+    assert_string_equal(rs.r[2].s[0], "2020-03-01");
+    assert_int_equal(rs.r[0].n[0], 11);
+    assert_int_equal(rs.r[2].n[1], 103);
+
+    /* Views of days 1..3: 2 + 4 + 8. */
+    query(s, STORE_TOP_POSTS, d0 + 1, d0 + 3, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 14);
+    query(s, STORE_TOP_TAGS, d0 + 1, d0 + 3, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[1], 14);
+    query(s, STORE_TOP_CATEGORIES, d0 + 1, d0 + 3, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[1], 14);
+    query(s, STORE_TOP_COUNTRIES, d0 + 1, d0 + 3, 0, &rs);
+    assert_int_equal(rs.count, 4);            /* SE, AB, AC, AD */
+    assert_string_equal(rs.r[0].s[0], "SE");
+    assert_int_equal(rs.r[0].n[0], 14);
+    assert_string_equal(rs.r[1].s[0], "AB");
+    assert_string_equal(rs.r[3].s[0], "AD");
+
+    /* One day: from == to. */
+    query(s, STORE_TOP_POSTS, d0 + 4, d0 + 4, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 16);
+    query(s, STORE_DAYS, d0, d0, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "2020-02-27");
+
+    /* Everything, and ranges wider than the data. */
+    query(s, STORE_TOP_POSTS, d0 - 100, d0 + 100, 0, &rs);
+    assert_int_equal(rs.r[0].n[0], 31);
+    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    assert_int_equal(rs.count, 6);
+    assert_int_equal(rs.r[0].n[0], 31);
+
+    /* Nothing: before, after, and from > to. */
+    query(s, STORE_TOP_POSTS, d0 - 10, d0 - 1, 0, &rs);
+    assert_int_equal(rs.count, 0);
+    query(s, STORE_DAYS, d0 + 5, d0 + 50, 0, &rs);
+    assert_int_equal(rs.count, 0);
+    query(s, STORE_DAYS, d0 + 3, d0 + 1, 0, &rs);
+    assert_int_equal(rs.count, 0);
+    store_close(s);
+}
+
+static void test_store__limit(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    int32_t d0 = D(2014, 1, 1);
+    struct rows rs;
+
+    fill_five_days(s, d0);
+    begin(s);
+    add_path(s, d0, "page", "/about/", 100);
+    add_path(s, d0, "post", "/x/", 50);
+    add_term(s, d0, "tag", "u", 60);
+    commit(s);
+
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 3);
+    query(s, STORE_TOP_POSTS, INT32_MIN, INT32_MAX, 2, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "/about/");
+    assert_string_equal(rs.r[1].s[0], "/x/");
+    query(s, STORE_TOP_POSTS, INT32_MIN, INT32_MAX, 1, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "/about/");
+    query(s, STORE_TOP_POSTS, INT32_MIN, INT32_MAX, 1000, &rs);
+    assert_int_equal(rs.count, 3);
+
+    query(s, STORE_DAYS, INT32_MIN, INT32_MAX, 2, &rs);
+    assert_int_equal(rs.count, 2);                 /* the oldest two */
+    assert_string_equal(rs.r[0].s[0], "2014-01-01");
+    assert_string_equal(rs.r[1].s[0], "2014-01-02");
+    query(s, STORE_TOP_TAGS, INT32_MIN, INT32_MAX, 1, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "u");
+    query(s, STORE_TOP_COUNTRIES, INT32_MIN, INT32_MAX, 3, &rs);
+    assert_int_equal(rs.count, 3);
+    assert_string_equal(rs.r[0].s[0], "SE");
+    assert_string_equal(rs.r[1].s[0], "AA");
+    assert_string_equal(rs.r[2].s[0], "AB");
+    store_close(s);
+}
+
+/* A callback returning -1 stops the query, which still succeeds. */
+static void test_store__callback_stops(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct bs_err err;
+    struct rows rs;
+
+    fill_five_days(s, 0);
+    memset(&rs, 0, sizeof(rs));
+    memset(&err, 0, sizeof(err));
+    rs.stop_after = 2;
+    assert_int_equal(store_query(s, STORE_DAYS, INT32_MIN, INT32_MAX, 0,
+                                 collect, &rs, &err), 0);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[1].s[0], "1970-01-02");
+    assert_int_equal(err.status, 0);
+    store_close(s);
+}
+
+static void test_store__ordering(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    int32_t d = D(2013, 2, 7);
+    struct rows rs;
+
+    begin(s);
+    /* Ties on views are broken by key, ascending (bytewise). */
+    add_path(s, d, "post", "/b/", 5);
+    add_path(s, d, "post", "/c/", 7);
+    add_path(s, d, "page", "/a/", 5);
+    add_path(s, d, "post", "/B/", 5);
+    add_path(s, d, "post", "/z/", 9);
+    add_term(s, d, "tag", "beta", 2);
+    add_term(s, d, "tag", "alpha", 2);
+    add_term(s, d, "tag", "gamma", 3);
+    add_country(s, d, "SE", 4);
+    add_country(s, d, "DE", 4);
+    add_country(s, d, "--", 9);
+    add_country(s, d, "FI", 1);
+    commit(s);
+
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 5);
+    assert_string_equal(rs.r[0].s[0], "/z/");
+    assert_string_equal(rs.r[1].s[0], "/c/");
+    assert_string_equal(rs.r[2].s[0], "/B/");
+    assert_string_equal(rs.r[3].s[0], "/a/");
+    assert_string_equal(rs.r[4].s[0], "/b/");
+    assert_int_equal(rs.r[0].n[0], 9);
+    assert_int_equal(rs.r[4].n[0], 5);
+
+    query_all(s, STORE_TOP_TAGS, &rs);
+    assert_int_equal(rs.count, 3);
+    assert_string_equal(rs.r[0].s[0], "gamma");
+    assert_string_equal(rs.r[1].s[0], "alpha");
+    assert_string_equal(rs.r[2].s[0], "beta");
+
+    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    assert_int_equal(rs.count, 4);
+    assert_string_equal(rs.r[0].s[0], "--");
+    assert_string_equal(rs.r[1].s[0], "DE");
+    assert_string_equal(rs.r[2].s[0], "SE");
+    assert_string_equal(rs.r[3].s[0], "FI");
+    assert_int_equal(rs.r[1].n[0], 4);
+    assert_int_equal(rs.r[3].n[0], 1);
+    store_close(s);
+}
+
+/* Top posts are posts and pages; home, archives, searches are not. */
+static void test_store__top_posts_kinds(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    int32_t d = D(2013, 2, 7);
+    struct rows rs;
+
+    begin(s);
+    add_path(s, d, "home", "/", 1000);
+    add_path(s, d, "archive", "/2013/02/", 900);
+    add_path(s, d, "search", "/?s=", 800);
+    add_path(s, d, "postid", "/?p=12", 700);
+    add_path(s, d, "post", "/2013/02/07/s\xc3\xa4kerhet/", 3);
+    add_path(s, d, "page", "/om-mig/", 2);
+    commit(s);
+
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "/2013/02/07/s\xc3\xa4kerhet/");
+    assert_int_equal(rs.r[0].n[0], 3);
+    assert_string_equal(rs.r[1].s[0], "/om-mig/");
+    assert_int_equal(rs.r[1].n[0], 2);
+    store_close(s);
+
+    /* They are stored, with their kind. */
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM paths"), 6);
+    assert_int_equal(sql_int(f->path, "SELECT v.views FROM path_views v "
+                                      "JOIN paths p ON p.id = v.path_id "
+                                      "WHERE p.kind = 'home' AND "
+                                      "p.path = '/'"), 1000);
+}
+
+static void test_store__tags_and_categories(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    int32_t d = D(2013, 2, 7);
+    struct rows rs;
+
+    begin(s);
+    add_term(s, d, "tag", "linux", 3);
+    add_term(s, d, "category", "linux", 5);
+    add_term(s, d, "tag", "cybercrime", 7);
+    add_term(s, d + 1, "tag", "linux", 1);
+    add_term(s, d, "category", "eu", 2);
+    commit(s);
+
+    query_all(s, STORE_TOP_TAGS, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "cybercrime");
+    assert_int_equal(rs.r[0].n[0], 0);          /* post_views: no import */
+    assert_int_equal(rs.r[0].n[1], 7);          /* archive_views */
+    assert_string_equal(rs.r[1].s[0], "linux");
+    assert_int_equal(rs.r[1].n[0], 0);
+    assert_int_equal(rs.r[1].n[1], 4);
+    assert_string_equal(rs.r[1].s[1], "");
+
+    query_all(s, STORE_TOP_CATEGORIES, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "linux");
+    assert_int_equal(rs.r[0].n[0], 0);
+    assert_int_equal(rs.r[0].n[1], 5);
+    assert_string_equal(rs.r[1].s[0], "eu");
+    assert_int_equal(rs.r[1].n[1], 2);
+
+    /* Terms are not posts. */
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 0);
+    store_close(s);
+}
+
+static const char iso_json[] =
+    "{\"3166-1\": [\n"
+    "  {\"alpha_2\": \"SE\", \"alpha_3\": \"SWE\", \"name\": \"Sweden\", "
+    "\"numeric\": \"752\", \"official_name\": \"Kingdom of Sweden\"},\n"
+    "  {\"alpha_2\": \"BO\", \"alpha_3\": \"BOL\", "
+    "\"name\": \"Bolivia, Plurinational State of\", "
+    "\"common_name\": \"Bolivia\"},\n"
+    "  {\"alpha_2\": \"AX\", \"name\": \"\\u00c5land Islands\"},\n"
+    "  {\"alpha_3\": \"XXX\", \"name\": \"No alpha-2\"},\n"
+    "  {\"alpha_2\": \"XYZ\", \"name\": \"Too long\"}\n"
+    "]}\n";
+
+static void test_store__countries(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    int32_t d = D(2013, 2, 7);
+    struct bs_err err;
+    struct rows rs;
+
+    begin(s);
+    add_country(s, d, "--", 5);
+    add_country(s, d, "SE", 9);
+    add_country(s, d, "BO", 2);
+    add_country(s, d, "AX", 1);
+    add_country(s, d + 1, "SE", 1);
+    commit(s);
+
+    assert_int_equal(store_has_country_names(s), 0);
+    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    assert_int_equal(rs.count, 4);
+    assert_string_equal(rs.r[0].s[0], "SE");
+    assert_string_equal(rs.r[0].s[1], "");       /* no names loaded */
+    assert_int_equal(rs.r[0].n[0], 10);
+    assert_string_equal(rs.r[1].s[0], "--");
+    assert_string_equal(rs.r[1].s[1], "Unknown");
+    assert_int_equal(rs.r[1].n[0], 5);
+
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_load_country_names(s, iso_json,
+                                              sizeof(iso_json) - 1, &err),
+                     0);
+    assert_int_equal(store_has_country_names(s), 1);
+    /* Loading twice replaces, it does not fail. */
+    assert_int_equal(store_load_country_names(s, iso_json,
+                                              sizeof(iso_json) - 1, &err),
+                     0);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM country_names"),
+                     3);
+
+    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    assert_int_equal(rs.count, 4);
+    assert_string_equal(rs.r[0].s[0], "SE");
+    assert_string_equal(rs.r[0].s[1], "Sweden");
+    assert_string_equal(rs.r[1].s[0], "--");
+    assert_string_equal(rs.r[1].s[1], "Unknown");
+    assert_string_equal(rs.r[2].s[0], "BO");
+    assert_string_equal(rs.r[2].s[1], "Bolivia");  /* common_name */
+    assert_int_equal(rs.r[2].n[0], 2);
+    assert_string_equal(rs.r[3].s[0], "AX");
+    assert_string_equal(rs.r[3].s[1], "\xc3\x85land Islands");
+    store_close(s);
+
+    /* The names persist. */
+    s = open_ok(f->path, STORE_READ);
+    assert_int_equal(store_has_country_names(s), 1);
+    store_close(s);
+}
+
+static void test_store__country_names_bad_json(void **state)
+{
+    static const char bad[] = "{\"3166-1\": [{\"alpha_2\": \"SE\",";
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_load_country_names(s, bad, sizeof(bad) - 1, &err),
+                     -1);
+    assert_true(err.status != 0);
+    assert_int_equal(store_has_country_names(s), 0);
+    store_close(s);
+}
+
+static void test_store__day_span(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    int32_t first = 12345, last = 12345;
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_day_span(s, &first, &last, &err), 0);
+    assert_int_equal(err.status, 0);
+
+    begin(s);
+    add_day(s, D(2013, 2, 7), 1, 1, 0, 0);
+    commit(s);
+    assert_int_equal(store_day_span(s, &first, &last, &err), 1);
+    assert_int_equal(first, D(2013, 2, 7));
+    assert_int_equal(last, D(2013, 2, 7));
+
+    begin(s);
+    add_day(s, D(2014, 3, 1), 1, 0, 0, 0);
+    add_day(s, D(2012, 12, 31), 0, 0, 0, 1);
+    add_day(s, D(2013, 6, 1), 1, 1, 0, 0);
+    commit(s);
+    assert_int_equal(store_day_span(s, &first, &last, &err), 1);
+    assert_int_equal(first, D(2012, 12, 31));
+    assert_int_equal(last, D(2014, 3, 1));
+    store_close(s);
+
+    s = open_ok(f->path, STORE_READ);
+    assert_int_equal(store_day_span(s, &first, &last, &err), 1);
+    assert_int_equal(first, D(2012, 12, 31));
+    assert_int_equal(last, D(2014, 3, 1));
+    store_close(s);
+}
+
+/* Days before 1970 and far ahead are stored and formatted. */
+static void test_store__days_outside_epoch(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    int32_t first, last;
+    struct bs_err err;
+    struct rows rs;
+
+    begin(s);
+    add_day(s, -1, 1, 1, 0, 0);
+    add_day(s, D(1969, 7, 20), 2, 2, 0, 0);
+    add_day(s, D(2999, 12, 31), 3, 3, 0, 0);
+    add_day(s, 0, 4, 4, 0, 0);
+    commit(s);
+    query_all(s, STORE_DAYS, &rs);
+    assert_int_equal(rs.count, 4);
+    assert_string_equal(rs.r[0].s[0], "1969-07-20");
+    assert_string_equal(rs.r[1].s[0], "1969-12-31");
+    assert_string_equal(rs.r[2].s[0], "1970-01-01");
+    assert_string_equal(rs.r[3].s[0], "2999-12-31");
+    assert_int_equal(rs.r[3].n[1], 3);
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_day_span(s, &first, &last, &err), 1);
+    assert_int_equal(first, D(1969, 7, 20));
+    assert_int_equal(last, D(2999, 12, 31));
+    query(s, STORE_DAYS, -1, 0, 0, &rs);
+    assert_int_equal(rs.count, 2);
+    store_close(s);
+}
+
+/* Counts beyond INT64_MAX are stored as INT64_MAX. */
+static void test_store__huge_counts(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct rows rs;
+
+    begin(s);
+    add_day(s, 1, UINT64_MAX, (uint64_t)INT64_MAX, 0, 0);
+    add_path(s, 1, "post", "/p/", (uint64_t)INT64_MAX + 1);
+    commit(s);
+    query_all(s, STORE_DAYS, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_true(rs.r[0].n[0] == INT64_MAX);
+    assert_true(rs.r[0].n[1] == INT64_MAX);
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_true(rs.r[0].n[0] == INT64_MAX);
+    store_close(s);
+}
+
+static void test_store__files_and_totals(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct store_file a, b, c;
+    struct store_totals t;
+    struct bs_err err;
+    struct rows rs;
+
+    memset(&a, 0, sizeof(a));
+    a.name = "/var/log/nginx/access.log.2.gz";
+    a.gzip = 1;
+    a.size = 12345;
+    a.bytes = 99999;
+    a.lines = 1000;
+    a.bad_lines = 3;
+    a.hits = 997;
+    a.first_day = D(2013, 2, 6);
+    a.last_day = D(2013, 2, 7);
+    memset(&b, 0, sizeof(b));
+    b.name = "/var/log/nginx/access.log.1";
+    b.size = b.bytes = 5000;
+    b.lines = 20;
+    b.bad_lines = 20;
+    b.hits = 0;                  /* no line parsed: no days */
+    b.first_day = 1;             /* ignored */
+    b.last_day = 2;
+    memset(&c, 0, sizeof(c));
+    c.name = "/var/log/nginx/access.log.3.gz";
+    c.gzip = 1;
+    c.size = 100;
+    c.bytes = 0;
+    c.lines = 2;
+    c.hits = 2;
+    c.first_day = c.last_day = D(2013, 3, 1);
+    c.error = "truncated gzip file";
+
+    memset(&err, 0, sizeof(err));
+    begin(s);
+    assert_int_equal(store_add_file(s, &a, &err), 0);
+    assert_int_equal(store_add_file(s, &b, &err), 0);
+    add_day(s, D(2013, 2, 6), 500, 200, 100, 1);
+    add_day(s, D(2013, 2, 7), 497, 150, 50, 2);
+    commit(s);
+    begin(s);
+    assert_int_equal(store_add_file(s, &c, &err), 0);
+    add_day(s, D(2013, 3, 1), 2, 1, 0, 0);
+    commit(s);
+
+    /* In the order they were added: name, error; lines, bad, hits, gzip,
+     * size, bytes. */
+    query_all(s, STORE_FILES, &rs);
+    assert_int_equal(rs.count, 3);
+    assert_string_equal(rs.r[0].s[0], a.name);
+    assert_string_equal(rs.r[0].s[1], "");
+    assert_string_equal(rs.r[0].s[2], "");
+    assert_int_equal(rs.r[0].n[0], 1000);
+    assert_int_equal(rs.r[0].n[1], 3);
+    assert_int_equal(rs.r[0].n[2], 997);
+    assert_int_equal(rs.r[0].n[3], 1);
+    assert_int_equal(rs.r[0].n[4], 12345);
+    assert_int_equal(rs.r[0].n[5], 99999);
+    assert_string_equal(rs.r[1].s[0], b.name);
+    assert_int_equal(rs.r[1].n[0], 20);
+    assert_int_equal(rs.r[1].n[1], 20);
+    assert_int_equal(rs.r[1].n[2], 0);
+    assert_int_equal(rs.r[1].n[3], 0);
+    assert_int_equal(rs.r[1].n[4], 5000);
+    assert_int_equal(rs.r[1].n[5], 5000);
+    assert_string_equal(rs.r[2].s[0], c.name);
+    assert_string_equal(rs.r[2].s[1], "truncated gzip file");
+    assert_int_equal(rs.r[2].n[2], 2);
+
+    /* A range: files whose days meet it, and the one with no days. */
+    query(s, STORE_FILES, D(2013, 3, 1), D(2013, 3, 31), 0, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], b.name);
+    assert_string_equal(rs.r[1].s[0], c.name);
+    query(s, STORE_FILES, D(2013, 2, 7), D(2013, 2, 7), 0, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], a.name);
+    assert_string_equal(rs.r[1].s[0], b.name);
+    query(s, STORE_FILES, INT32_MIN, INT32_MAX, 1, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], a.name);
+
+    memset(&t, 0x55, sizeof(t));
+    assert_int_equal(store_totals(s, &t, &err), 0);
+    assert_int_equal(t.files, 3);
+    assert_int_equal(t.lines, 1022);
+    assert_int_equal(t.bad_lines, 23);
+    assert_int_equal(t.hits, 999);
+    assert_int_equal(t.views, 351);
+    assert_int_equal(t.robots, 150);
+    assert_true(t.db_bytes > 0);
+    assert_int_equal(t.db_bytes % 512, 0);
+    store_close(s);
+
+    /* The record as stored: no days for b, days for a. */
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM files WHERE "
+                                      "first_day IS NULL AND "
+                                      "last_day IS NULL"), 1);
+    assert_int_equal(sql_int(f->path, "SELECT last_day FROM files WHERE "
+                                      "gzip = 1 AND error IS NULL"),
+                     D(2013, 2, 7));
+}
+
+static void test_store__totals_empty(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct store_totals t;
+    struct bs_err err;
+    struct rows rs;
+
+    memset(&err, 0, sizeof(err));
+    memset(&t, 0x55, sizeof(t));
+    assert_int_equal(store_totals(s, &t, &err), 0);
+    assert_int_equal(t.files, 0);
+    assert_int_equal(t.lines, 0);
+    assert_int_equal(t.bad_lines, 0);
+    assert_int_equal(t.hits, 0);
+    assert_int_equal(t.views, 0);
+    assert_int_equal(t.robots, 0);
+    assert_true(t.db_bytes > 0);
+    for (int q = STORE_TOP_POSTS; q <= STORE_FILES; q++) {
+        query_all(s, (enum store_query)q, &rs);
+        assert_int_equal(rs.count, 0);
+    }
+    store_close(s);
+}
+
+/* Strings are bound, never pasted: they come back byte for byte. */
+static void test_store__strings_literal(void **state)
+{
+    static const char *const keys[] = {
+        "/it's/",
+        "/\"quoted\"/",
+        "/'); DROP TABLE paths;--/",
+        "'); DROP TABLE paths;--",
+        "/s\xc3\xa4kerhet/\xe2\x82\xac/\xf0\x9f\x98\x80/",
+        "/%25/%3F/",
+        "/back\\slash/",
+    };
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct store_file file;
+    struct bs_err err;
+    struct rows rs;
+
+    begin(s);
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        add_path(s, 1, "post", keys[i], 100 - i);
+        add_term(s, 1, "tag", keys[i], 100 - i);
+        add_term(s, 1, "category", keys[i], 50 - i);
+    }
+    memset(&file, 0, sizeof(file));
+    file.name = "/logs/it's \"a\" '); DROP TABLE files;--.log";
+    file.error = "line 3: '); DROP TABLE days;-- \xc3\xa4";
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_add_file(s, &file, &err), 0);
+    commit(s);
+
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, (int)ARRAY_SIZE(keys));
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        assert_string_equal(rs.r[i].s[0], keys[i]);
+        assert_int_equal(rs.r[i].n[0], 100 - i);
+    }
+    query_all(s, STORE_TOP_TAGS, &rs);
+    assert_int_equal(rs.count, (int)ARRAY_SIZE(keys));
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+        assert_string_equal(rs.r[i].s[0], keys[i]);
+    query_all(s, STORE_TOP_CATEGORIES, &rs);
+    assert_int_equal(rs.count, (int)ARRAY_SIZE(keys));
+    assert_string_equal(rs.r[3].s[0], keys[3]);
+    assert_int_equal(rs.r[3].n[1], 47);
+    query_all(s, STORE_FILES, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], file.name);
+    assert_string_equal(rs.r[0].s[1], file.error);
+    store_close(s);
+
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+                                      "WHERE name IN ('paths', 'days', "
+                                      "'files')"), 3);
+}
+
+/*
+ * A key is bound with its length: a NUL in the middle is stored (all n
+ * bytes, not the C string), and distinct from its prefix. store_row holds
+ * C strings, so a query shows such a key up to the NUL.
+ */
+static void test_store__key_with_nul(void **state)
+{
+    static const char key[] = "/a\0b/";
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct bs_err err;
+    struct rows rs;
+    char buf[64];
+
+    memset(&err, 0, sizeof(err));
+    begin(s);
+    assert_int_equal(store_add_path_views(s, 1, "post", key, sizeof(key) - 1,
+                                          7, &err), 0);
+    assert_int_equal(store_add_path_views(s, 1, "post", key, 2, 3, &err), 0);
+    assert_int_equal(store_add_term_views(s, 1, "tag", key, sizeof(key) - 1,
+                                          5, &err), 0);
+    commit(s);
+
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "/a");
+    assert_int_equal(rs.r[0].n[0], 7);
+    assert_string_equal(rs.r[1].s[0], "/a");
+    assert_int_equal(rs.r[1].n[0], 3);
+    query_all(s, STORE_TOP_TAGS, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "/a");
+    store_close(s);
+
+    assert_string_equal(sql_text(f->path,
+                                 "SELECT hex(path) FROM paths ORDER BY id "
+                                 "LIMIT 1", buf, sizeof(buf)),
+                        "2F6100622F");
+    assert_int_equal(sql_int(f->path, "SELECT length(CAST(name AS BLOB)) "
+                                      "FROM terms"), 5);
+}
+
+static void test_store__rollback(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct store_totals t;
+    struct bs_err err;
+    struct rows rs;
+
+    begin(s);
+    add_day(s, 10, 5, 4, 1, 0);
+    add_path(s, 10, "post", "/kept/", 4);
+    commit(s);
+
+    begin(s);
+    add_day(s, 10, 100, 100, 0, 0);
+    add_day(s, 11, 1, 1, 0, 0);
+    add_path(s, 10, "post", "/kept/", 100);
+    add_path(s, 10, "post", "/gone/", 100);
+    add_term(s, 10, "tag", "gone", 1);
+    add_country(s, 10, "SE", 1);
+    store_rollback(s);
+
+    query_all(s, STORE_DAYS, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 4);
+    assert_int_equal(rs.r[0].n[1], 5);
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "/kept/");
+    assert_int_equal(rs.r[0].n[0], 4);
+    query_all(s, STORE_TOP_TAGS, &rs);
+    assert_int_equal(rs.count, 0);
+    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    assert_int_equal(rs.count, 0);
+
+    /* The store is usable after a rollback. */
+    begin(s);
+    add_day(s, 10, 1, 1, 0, 0);
+    commit(s);
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_totals(s, &t, &err), 0);
+    assert_int_equal(t.hits, 6);
+
+    /* Closed inside a transaction: nothing of it is kept. */
+    begin(s);
+    add_day(s, 12, 1000, 0, 0, 0);
+    store_close(s);
+    s = open_ok(f->path, STORE_READ);
+    assert_int_equal(store_totals(s, &t, &err), 0);
+    assert_int_equal(t.hits, 6);
+    store_close(s);
+}
+
+/* ---- errors ----------------------------------------------------------- */
+
+static void test_store__read_missing(void **state)
+{
+    struct fx *f = *state;
+
+    open_fails(f->path, STORE_READ, BS_NOINPUT, NULL);
+    /* And it was not created. */
+    assert_int_equal(access(f->path, F_OK), -1);
+}
+
+static void test_store__read_empty_file(void **state)
+{
+    struct fx *f = *state;
+    struct stat st;
+
+    free(tu_write(f->dir, "blog.db", "", 0));
+    open_fails(f->path, STORE_READ, BS_NOINPUT, "empty");
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_size, 0);
+}
+
+static void test_store__foreign_sqlite(void **state)
+{
+    struct fx *f = *state;
+
+    sql_exec(f->path, "CREATE TABLE notes(x TEXT); "
+                      "INSERT INTO notes VALUES('keep me');");
+    open_fails(f->path, STORE_READ, BS_DATAERR, NULL);
+    open_fails(f->path, STORE_WRITE, BS_DATAERR, NULL);
+    /* Untouched: no blogstat table, version still 0, data there. */
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 0);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master"),
+                     1);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM notes "
+                                      "WHERE x = 'keep me'"), 1);
+}
+
+/* A failed open for writing leaves someone else's database as it was. */
+static void test_store__foreign_sqlite_journal_mode_kept(void **state)
+{
+    struct fx *f = *state;
+    char buf[64];
+
+    sql_exec(f->path, "CREATE TABLE notes(x TEXT);");
+    assert_string_equal(sql_text(f->path, "PRAGMA journal_mode", buf,
+                                 sizeof(buf)), "delete");
+    open_fails(f->path, STORE_WRITE, BS_DATAERR, NULL);
+    assert_string_equal(sql_text(f->path, "PRAGMA journal_mode", buf,
+                                 sizeof(buf)), "delete");
+}
+
+static void test_store__newer_schema(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    char sql[64];
+
+    store_close(s);
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+             STORE_SCHEMA_VERSION + 1);
+    sql_exec(f->path, sql);
+    open_fails(f->path, STORE_READ, BS_DATAERR, "newer");
+    open_fails(f->path, STORE_WRITE, BS_DATAERR, "newer");
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION + 1);
+}
+
+static void test_store__not_sqlite(void **state)
+{
+    static const char text[] =
+        "192.0.2.1 - - [07/Feb/2013:10:00:00 +0100] \"GET / HTTP/1.1\" 200 "
+        "5 \"-\" \"Mozilla/5.0\"\n";
+    struct fx *f = *state;
+    struct stat st;
+    char buf[sizeof(text)];
+    FILE *fp;
+
+    free(tu_write(f->dir, "blog.db", text, sizeof(text) - 1));
+    open_fails(f->path, STORE_READ, BS_DATAERR, NULL);
+    open_fails(f->path, STORE_WRITE, BS_DATAERR, NULL);
+    /* The file is as it was. */
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(st.st_size, sizeof(text) - 1);
+    fp = fopen(f->path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fread(buf, 1, sizeof(buf), fp), sizeof(text) - 1);
+    fclose(fp);
+    assert_memory_equal(buf, text, sizeof(text) - 1);
+}
+
+static void test_store__write_no_directory(void **state)
+{
+    struct fx *f = *state;
+    char *path = tu_path(f->dir, "no/such/dir/blog.db");
+
+    open_fails(path, STORE_WRITE, BS_IOERR, NULL);
+    free(path);
+}
+
+/* ---- two handles on one file ----------------------------------------- */
+
+static int64_t views_of(struct store *s, const char *path)
+{
+    struct rows rs;
+
+    query_all(s, STORE_TOP_POSTS, &rs);
+    for (int i = 0; i < rs.count; i++)
+        if (strcmp(rs.r[i].s[0], path) == 0)
+            return rs.r[i].n[0];
+    return 0;
+}
+
+static void test_store__concurrent(void **state)
+{
+    struct fx *f = *state;
+    struct store *w = open_ok(f->path, STORE_WRITE), *r, *w2;
+    struct store_totals t;
+    struct bs_err err;
+    struct rows rs;
+
+    begin(w);
+    add_path(w, 1, "post", "/p/", 5);
+    add_day(w, 1, 5, 5, 0, 0);
+    commit(w);
+
+    /* w holds an open write transaction with uncommitted changes. */
+    begin(w);
+    add_path(w, 1, "post", "/p/", 7);
+    add_path(w, 1, "post", "/new/", 1);
+    add_day(w, 1, 7, 7, 0, 0);
+
+    /* A reader opens and queries meanwhile: the last committed data. */
+    r = open_ok(f->path, STORE_READ);
+    assert_int_equal(views_of(r, "/p/"), 5);
+    assert_int_equal(views_of(r, "/new/"), 0);
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_totals(r, &t, &err), 0);
+    assert_int_equal(t.views, 5);
+    query_all(r, STORE_DAYS, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 5);
+
+    /* A second writer opens, but cannot start a transaction. */
+    w2 = open_ok(f->path, STORE_WRITE);
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_begin(w2, &err), -1);
+    assert_int_equal(err.status, BS_TEMPFAIL);
+    assert_non_null(strstr(err.msg, f->path));
+
+    /* The first commits: the reader sees it on its next query. */
+    commit(w);
+    assert_int_equal(views_of(r, "/p/"), 12);
+    assert_int_equal(views_of(r, "/new/"), 1);
+
+    /* And the second writer can go now. */
+    begin(w2);
+    add_path(w2, 1, "post", "/p/", 1);
+    commit(w2);
+    assert_int_equal(views_of(r, "/p/"), 13);
+    assert_int_equal(views_of(w, "/p/"), 13);
+
+    store_close(w2);
+    store_close(r);
+    store_close(w);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_store__create),
+        T(test_store__create_in_empty_file),
+        T(test_store__days_sum_across_transactions),
+        T(test_store__paths_sum_across_transactions),
+        T(test_store__day_range_inclusive),
+        T(test_store__limit),
+        T(test_store__callback_stops),
+        T(test_store__ordering),
+        T(test_store__top_posts_kinds),
+        T(test_store__tags_and_categories),
+        T(test_store__countries),
+        T(test_store__country_names_bad_json),
+        T(test_store__day_span),
+        T(test_store__days_outside_epoch),
+        T(test_store__huge_counts),
+        T(test_store__files_and_totals),
+        T(test_store__totals_empty),
+        T(test_store__strings_literal),
+        T(test_store__key_with_nul),
+        T(test_store__rollback),
+        T(test_store__read_missing),
+        T(test_store__read_empty_file),
+        T(test_store__foreign_sqlite),
+        T(test_store__foreign_sqlite_journal_mode_kept),
+        T(test_store__newer_schema),
+        T(test_store__not_sqlite),
+        T(test_store__write_no_directory),
+        T(test_store__concurrent),
+    };
+#undef T
+
+    umask(022);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
