@@ -2,7 +2,7 @@
 #
 #   make          build ./blogstat (installs missing -dev packages as root)
 #   make demo     build, fetch the GeoIP database, ingest sample-logs/,
-#                 print the top posts
+#                 import its posts, print the top posts, tags, countries
 #   make test     the whole suite: unit (cmocka), end to end, sanitizers
 #   make bench    ingest of a 2-million-line gzip log against gzip -dc
 #   make geoip    fetch the CC0 GeoIP database into data/
@@ -10,7 +10,9 @@
 # V=1 prints the commands.
 
 CC ?= cc
-PKGS := zlib sqlite3 libmaxminddb inih
+PKGS := zlib sqlite3 libmaxminddb inih expat
+# libcsv has no pkg-config file.
+EXTRA_LIBS := -lcsv
 
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wundef
@@ -22,7 +24,7 @@ CFLAGS += $(CSTD) $(OPT) $(WARN)
 # Evaluated once, when first used: after `deps` has installed what is
 # missing, not when make reads this file.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
-PKG_LIBS = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+PKG_LIBS = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)) $(EXTRA_LIBS))$(PKG_LIBS)
 CMOCKA_LIBS = $(eval CMOCKA_LIBS := $(shell pkg-config --libs cmocka))$(CMOCKA_LIBS)
 
 SRC := $(wildcard src/*.c)
@@ -146,7 +148,9 @@ demo: deps-demo blogstat
 	    echo "demo: continuing without GeoIP: countries are unknown ('--')"
 	$(Q)rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	./blogstat --db $(DEMO_DB) ingest sample-logs/access.log*
+	./blogstat --db $(DEMO_DB) import sample-logs/wordpress-export.xml
 	./blogstat --db $(DEMO_DB) top posts --limit 10
+	./blogstat --db $(DEMO_DB) top tags --limit 5
 	./blogstat --db $(DEMO_DB) top countries --limit 5
 	./blogstat --db $(DEMO_DB) status
 

@@ -81,6 +81,16 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_memdup(struct arena *a, const void *p, size_t n);
 void arena_release(struct arena *a);
 
+/*
+ * Copy n bytes of untrusted text into out (cap bytes, cap >= 4) as valid
+ * UTF-8: invalid sequences and control characters (but tab) become U+FFFD,
+ * and the copy is cut on a character boundary to fit, NUL-terminated.
+ * Returns the length written.
+ */
+size_t utf8_sanitize(const char *in, size_t n, char *out, size_t cap);
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 when it is none. */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+
 /* A 64-bit hash of n bytes (not for security: keys are not secret). */
 uint64_t bs_hash(const void *p, size_t n);
 

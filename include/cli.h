@@ -37,6 +37,7 @@ const char *cli_db_path(const struct conf *conf);
 int64_t cli_parse_count(const char *s);
 
 int cmd_ingest(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 

@@ -8,7 +8,7 @@
 
 #include "blogstat.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum store_mode {
     STORE_READ,     /* queries only; the database must exist */
@@ -60,6 +60,29 @@ struct store_file {
 int store_add_file(struct store *s, const struct store_file *f,
                    struct bs_err *err);
 
+/* A post or page as `import` describes it. */
+struct store_post {
+    const char *path;        /* canonical, as the classifier makes it */
+    const char *kind;        /* "post" or "page" */
+    const char *title;
+    int has_published;
+    int32_t published;       /* day */
+    int64_t post_id;         /* WordPress ID, 0 when none */
+    const char *const *tags; /* decoded slugs */
+    size_t ntags;
+    const char *const *categories;
+    size_t ncategories;
+    int has_tags;            /* replace the post's tags with these */
+    int has_categories;      /* replace its categories with these */
+};
+/*
+ * Add or update a post: its title, date, id and kind, and (when has_tags,
+ * has_categories) its tags and categories, which replace those of an
+ * earlier import. Its views (also those counted before) are untouched.
+ */
+int store_put_post(struct store *s, const struct store_post *p,
+                   struct bs_err *err);
+
 /* 1 when the country names are loaded. */
 int store_has_country_names(struct store *s);
 /* Load names from the text of iso-codes' iso_3166-1.json. */
@@ -82,18 +105,25 @@ enum store_query {
                                                       size, bytes */
 };
 
+struct store_filter {
+    int32_t from, to;        /* days, inclusive */
+    int64_t limit;           /* 0: all rows */
+    const char *kind;        /* top posts: "post", "page", or NULL: both */
+};
+
 struct store_row {
     const char *s[3];      /* never NULL; "" for none */
     int64_t n[6];
 };
 
 /*
- * Run a query over the days [from, to] (inclusive), best first (days and
- * files: oldest first), at most limit rows (0: all). fn returns 0 to go
- * on, -1 to stop. Returns 0, or -1 with err.
+ * Run a query over the days of the filter, best first (days and files:
+ * oldest first). fn returns 0 to go on, -1 to stop. Returns 0, or -1 with
+ * err. Post views include those of "/?p=ID" links of imported posts; a
+ * tag's post_views are the views of the posts carrying it now.
  */
-int store_query(struct store *s, enum store_query q, int32_t from,
-                int32_t to, int64_t limit,
+int store_query(struct store *s, enum store_query q,
+                const struct store_filter *f,
                 int (*fn)(void *ctx, const struct store_row *row), void *ctx,
                 struct bs_err *err);
 

@@ -27,9 +27,11 @@ if command -v pkg-config >/dev/null 2>&1; then
     check_pc sqlite3 libsqlite3-dev
     check_pc libmaxminddb libmaxminddb-dev
     check_pc inih libinih-dev
+    check_pc expat libexpat1-dev
 else
-    need="$need zlib1g-dev libsqlite3-dev libmaxminddb-dev libinih-dev"
+    need="$need zlib1g-dev libsqlite3-dev libmaxminddb-dev libinih-dev libexpat1-dev"
 fi
+check_file /usr/include/csv.h libcsv-dev
 check_file /usr/share/iso-codes/json/iso_3166-1.json iso-codes
 case $what in
 demo|test|bench)

@@ -106,8 +106,9 @@ int cmd_status(int argc, char **argv)
     files = out_new(file_cols, (int)ARRAY_SIZE(file_cols));
     if (store_totals(store, &t, &err) ||
         (span = store_day_span(store, &first, &last, &err)) < 0 ||
-        store_query(store, STORE_FILES, INT32_MIN, INT32_MAX, 0, add_file,
-                    files, &err)) {
+        store_query(store, STORE_FILES,
+                    &(struct store_filter){INT32_MIN, INT32_MAX, 0, NULL},
+                    add_file, files, &err)) {
         cli_error(&err);
         status = err.status;
         goto out;

@@ -22,13 +22,18 @@ static const char top_usage[] =
     "                   database (or with --to)\n"
     "  --limit N        at most N rows (default 20, days: all; 0: all)\n"
     "  --format FMT     table (default), csv or json\n"
+    "  --kind post|page top posts: only posts, or only pages\n"
     "\n"
     "columns (csv/json keys):\n"
-    "  posts       path, title, views\n"
+    "  posts       path, title, views (posts and pages)\n"
     "  tags        tag, post_views, archive_views\n"
     "  categories  category, post_views, archive_views\n"
     "  countries   country, name, views\n"
-    "  days        day, views\n";
+    "  days        day, views\n"
+    "\n"
+    "post_views of a tag or category are the views of the posts that carry\n"
+    "it now (after 'blogstat import'); archive_views those of its own\n"
+    "archive pages.\n";
 
 static const struct out_column posts_cols[] = {
     {"path", NULL, OUT_TEXT, 60},
@@ -89,13 +94,14 @@ static int add_row(void *ctx, const struct store_row *row)
 
 int cmd_top(int argc, char **argv)
 {
-    enum { OPT_FROM = 256, OPT_TO, OPT_DAYS, OPT_LIMIT, OPT_FORMAT };
+    enum { OPT_FROM = 256, OPT_TO, OPT_DAYS, OPT_LIMIT, OPT_FORMAT, OPT_KIND };
     static const struct option longopts[] = {
         {"from", required_argument, NULL, OPT_FROM},
         {"to", required_argument, NULL, OPT_TO},
         {"days", required_argument, NULL, OPT_DAYS},
         {"limit", required_argument, NULL, OPT_LIMIT},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"kind", required_argument, NULL, OPT_KIND},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -104,6 +110,8 @@ int cmd_top(int argc, char **argv)
     struct conf *conf;
     struct store *store;
     struct top_ctx ctx;
+    struct store_filter filter;
+    const char *post_kind = NULL;
     enum out_format fmt = OUT_TABLE;
     int32_t from = INT32_MIN, to = INT32_MAX;
     int have_from = 0, have_to = 0, c, status = 0;
@@ -140,6 +148,12 @@ int cmd_top(int argc, char **argv)
                 return cli_usage("top ", "unknown --format '%s': use table, "
                                  "csv or json", optarg);
             break;
+        case OPT_KIND:
+            if (strcmp(optarg, "post") != 0 && strcmp(optarg, "page") != 0)
+                return cli_usage("top ", "unknown --kind '%s': use post or "
+                                 "page", optarg);
+            post_kind = optarg;
+            break;
         case 'h':
             fputs(top_usage, stdout);
             return 0;
@@ -159,6 +173,8 @@ int cmd_top(int argc, char **argv)
     if (optind + 1 < argc)
         return cli_usage("top ", "unexpected argument '%s'",
                          argv[optind + 1]);
+    if (post_kind && kind->query != STORE_TOP_POSTS)
+        return cli_usage("top ", "--kind goes with 'top posts'");
     if (days > 0 && have_from)
         return cli_usage("top ", "give --days or --from, not both");
     if (have_from && have_to && from > to)
@@ -190,9 +206,11 @@ int cmd_top(int argc, char **argv)
 
     ctx.kind = kind;
     ctx.out = out_new(kind->cols, kind->ncols);
-    if (store_query(store, kind->query, from, to,
-                    limit >= 0 ? limit : kind->default_limit, add_row, &ctx,
-                    &err)) {
+    filter.from = from;
+    filter.to = to;
+    filter.limit = limit >= 0 ? limit : kind->default_limit;
+    filter.kind = post_kind;
+    if (store_query(store, kind->query, &filter, add_row, &ctx, &err)) {
         cli_error(&err);
         status = err.status;
     } else if (out_print(ctx.out, fmt, stdout)) {

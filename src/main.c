@@ -19,6 +19,7 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"ingest", cmd_ingest, "read access logs into the database"},
+    {"import", cmd_import, "read post titles, dates, tags and categories"},
     {"top", cmd_top, "ranked posts, tags, categories, countries or days"},
     {"status", cmd_status, "what has been ingested"},
 };

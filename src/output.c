@@ -47,56 +47,14 @@ void out_free(struct out_table *t)
     free(t);
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (1..4), or 0 when s does not
- * start one.
- */
-static size_t utf8_len(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0))
-            return 0;
-        return 3;
-    }
-    if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        if ((s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-            (s[3] & 0xC0) != 0x80)
-            return 0;
-        if ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
-/* A copy of s with invalid UTF-8 replaced by U+FFFD and control
- * characters by U+FFFD too, so that no cell can carry a terminal escape. */
+/* A copy of s as valid UTF-8 with no control characters, so that no cell
+ * can carry a terminal escape or break a CSV or JSON line. */
 static char *clean_copy(const char *s)
 {
-    size_t n = strlen(s), o = 0;
-    char *out = xmalloc(n * 3 + 1);
-    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), cap = n * 3 + 4;
+    char *out = xmalloc(cap);
 
-    while (*p) {
-        size_t l = utf8_len(p);
-
-        if (l == 0 || (l == 1 && (*p < 0x20 || *p == 0x7f))) {
-            memcpy(out + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            p++;
-            continue;
-        }
-        memcpy(out + o, p, l);
-        o += l;
-        p += l;
-    }
-    out[o] = '\0';
+    utf8_sanitize(s, n, out, cap);
     return out;
 }
 

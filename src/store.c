@@ -22,7 +22,8 @@
 
 enum stmt_id {
     ST_DAY, ST_PATH_ID, ST_PATH_VIEWS, ST_TERM_ID, ST_TERM_VIEWS,
-    ST_COUNTRY_VIEWS, ST_FILE, ST_NSTMTS
+    ST_COUNTRY_VIEWS, ST_FILE, ST_POST, ST_POST_TERMS_CLEAR, ST_POST_TERM,
+    ST_NSTMTS
 };
 
 static const char *const stmt_sql[ST_NSTMTS] = {
@@ -32,9 +33,12 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "hits = hits + excluded.hits, views = views + excluded.views, "
         "robots = robots + excluded.robots, "
         "bad_lines = bad_lines + excluded.bad_lines",
+    /* An imported post keeps the kind its import gave it. */
     [ST_PATH_ID] =
-        "INSERT INTO paths(path, kind) VALUES(?1, ?2) "
-        "ON CONFLICT(path) DO UPDATE SET kind = excluded.kind RETURNING id",
+        "INSERT INTO paths(path, kind, post_id) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(path) DO UPDATE SET "
+        "kind = CASE WHEN imported THEN kind ELSE excluded.kind END "
+        "RETURNING id",
     [ST_PATH_VIEWS] =
         "INSERT INTO path_views(day, path_id, views) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(day, path_id) DO UPDATE SET "
@@ -56,9 +60,22 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "first_day, last_day, error, ingested) "
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
         "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    [ST_POST] =
+        "INSERT INTO paths(path, kind, title, published, post_id, imported) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, 1) ON CONFLICT(path) DO UPDATE SET "
+        "kind = excluded.kind, title = excluded.title, "
+        "published = excluded.published, "
+        "post_id = coalesce(excluded.post_id, post_id), imported = 1 "
+        "RETURNING id",
+    [ST_POST_TERMS_CLEAR] =
+        "DELETE FROM post_terms WHERE path_id = ?1 AND term_id IN "
+        "(SELECT id FROM terms WHERE taxonomy = ?2)",
+    [ST_POST_TERM] =
+        "INSERT OR IGNORE INTO post_terms(path_id, term_id) VALUES(?1, ?2)",
 };
 
-static const char schema_sql[] =
+/* Version 1: the daily aggregates. */
+static const char schema_v1[] =
     "CREATE TABLE IF NOT EXISTS days("
     " day INTEGER PRIMARY KEY,"            /* days since 1970-01-01 */
     " hits INTEGER NOT NULL DEFAULT 0,"
@@ -106,6 +123,27 @@ static const char schema_sql[] =
     " last_day INTEGER,"
     " error TEXT,"
     " ingested TEXT NOT NULL);";
+
+/* Version 2: the site model of `import`: titles, dates, WordPress ids
+ * (so that /?p=ID views resolve) and the tags and categories of posts. */
+static const char schema_v2[] =
+    "ALTER TABLE paths ADD COLUMN published INTEGER;"
+    "ALTER TABLE paths ADD COLUMN post_id INTEGER;"
+    "ALTER TABLE paths ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX paths_post_id ON paths(post_id) "
+    " WHERE post_id IS NOT NULL;"
+    "CREATE TABLE post_terms("
+    " path_id INTEGER NOT NULL REFERENCES paths(id),"
+    " term_id INTEGER NOT NULL REFERENCES terms(id),"
+    " PRIMARY KEY(path_id, term_id)) WITHOUT ROWID;"
+    "CREATE INDEX post_terms_term ON post_terms(term_id);";
+
+/* migrations[v] takes a database from version v to v + 1. A new database
+ * runs them all, so the upgrade path is the path every database takes. */
+static const char *const migrations[] = {schema_v1, schema_v2};
+
+_Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
+               "one migration per schema version");
 
 struct store {
     sqlite3 *db;
@@ -195,15 +233,22 @@ static int setup_schema(struct store *s, struct bs_err *err)
         return bs_fail(err, BS_DATAERR,
                        "'%s' is an SQLite database but not blogstat's; "
                        "give another --db", s->path);
-    if (s->mode == STORE_READ)
+    if (version == 0 && s->mode == STORE_READ)
         return bs_fail(err, BS_NOINPUT,
                        "database '%s' is empty; run 'blogstat ingest' first",
                        s->path);
+    /* All the steps in one transaction: an upgrade happens whole or not. */
+    if (exec(s, "BEGIN IMMEDIATE", "cannot start a transaction", err))
+        return -1;
+    for (int64_t v = version; v < STORE_SCHEMA_VERSION; v++) {
+        if (exec(s, migrations[v], "cannot upgrade the schema", err)) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+    }
     snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;",
              STORE_SCHEMA_VERSION);
-    if (exec(s, "BEGIN IMMEDIATE", "cannot start a transaction", err) ||
-        exec(s, schema_sql, "cannot create the tables", err) ||
-        exec(s, sql, "cannot set the schema version", err) ||
+    if (exec(s, sql, "cannot set the schema version", err) ||
         exec(s, "COMMIT", "cannot commit the schema", err)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
@@ -373,6 +418,15 @@ int store_add_path_views(struct store *s, int32_t day, const char *kind,
         return -1;
     sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    if (strcmp(kind, "postid") == 0) {
+        /* "/?p=123": the id that an imported post will claim. */
+        const char *eq = memchr(path, '=', n);
+        int64_t pid = 0;
+
+        for (const char *c = eq ? eq + 1 : path + n; c < path + n; c++)
+            pid = pid * 10 + (*c - '0');
+        sqlite3_bind_int64(st, 3, pid);
+    }
     if (step(s, st, &id, err))
         return -1;
     if (!(st = stmt(s, ST_PATH_VIEWS, err)))
@@ -383,18 +437,26 @@ int store_add_path_views(struct store *s, int32_t day, const char *kind,
     return step(s, st, NULL, err);
 }
 
-int store_add_term_views(struct store *s, int32_t day, const char *taxonomy,
-                         const char *name, size_t n, uint64_t views,
-                         struct bs_err *err)
+static int term_id(struct store *s, const char *taxonomy, const char *name,
+                   size_t n, int64_t *id, struct bs_err *err)
 {
     sqlite3_stmt *st = stmt(s, ST_TERM_ID, err);
-    int64_t id = -1;
 
     if (!st)
         return -1;
     sqlite3_bind_text(st, 1, taxonomy, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, (int)n, SQLITE_STATIC);
-    if (step(s, st, &id, err))
+    return step(s, st, id, err);
+}
+
+int store_add_term_views(struct store *s, int32_t day, const char *taxonomy,
+                         const char *name, size_t n, uint64_t views,
+                         struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int64_t id = -1;
+
+    if (term_id(s, taxonomy, name, n, &id, err))
         return -1;
     if (!(st = stmt(s, ST_TERM_VIEWS, err)))
         return -1;
@@ -439,6 +501,57 @@ int store_add_file(struct store *s, const struct store_file *f,
     if (f->error)
         sqlite3_bind_text(st, 10, f->error, -1, SQLITE_STATIC);
     return step(s, st, NULL, err);
+}
+
+/* Replace the post's terms of one taxonomy with names. */
+static int put_terms(struct store *s, int64_t path_id, const char *taxonomy,
+                     const char *const *names, size_t count,
+                     struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_POST_TERMS_CLEAR, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, path_id);
+    sqlite3_bind_text(st, 2, taxonomy, -1, SQLITE_STATIC);
+    if (step(s, st, NULL, err))
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        int64_t tid = -1;
+
+        if (term_id(s, taxonomy, names[i], strlen(names[i]), &tid, err) ||
+            !(st = stmt(s, ST_POST_TERM, err)))
+            return -1;
+        sqlite3_bind_int64(st, 1, path_id);
+        sqlite3_bind_int64(st, 2, tid);
+        if (step(s, st, NULL, err))
+            return -1;
+    }
+    return 0;
+}
+
+int store_put_post(struct store *s, const struct store_post *p,
+                   struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_POST, err);
+    int64_t id = -1;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, p->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->title, -1, SQLITE_STATIC);
+    if (p->has_published)
+        sqlite3_bind_int(st, 4, p->published);
+    if (p->post_id > 0)
+        sqlite3_bind_int64(st, 5, p->post_id);
+    if (step(s, st, &id, err))
+        return -1;
+    if ((p->has_tags && put_terms(s, id, "tag", p->tags, p->ntags, err)) ||
+        (p->has_categories &&
+         put_terms(s, id, "category", p->categories, p->ncategories, err)))
+        return -1;
+    return 0;
 }
 
 int store_has_country_names(struct store *s)
@@ -495,22 +608,40 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
     return found;
 }
 
+/*
+ * Views per page-like path in [?1, ?2], with the views of "/?p=ID" links
+ * given to the imported post that has that ID.
+ */
+#define RESOLVED_VIEWS \
+    "v AS (SELECT coalesce(t.id, p.id) AS pid, sum(pv.views) AS n " \
+    "FROM path_views pv JOIN paths p ON p.id = pv.path_id " \
+    "LEFT JOIN paths t ON p.kind = 'postid' AND t.post_id = p.post_id " \
+    "AND t.imported AND t.kind IN ('post', 'page') " \
+    "WHERE pv.day BETWEEN ?1 AND ?2 GROUP BY 1) "
+
+/* Tags or categories (?4): the views of the posts carrying them, and of
+ * their own archive pages. */
+#define TERMS_QUERY \
+    "WITH " RESOLVED_VIEWS ", " \
+    "pv AS (SELECT pt.term_id, sum(v.n) AS n FROM v " \
+    "JOIN post_terms pt ON pt.path_id = v.pid GROUP BY pt.term_id), " \
+    "av AS (SELECT term_id, sum(views) AS n FROM term_views " \
+    "WHERE day BETWEEN ?1 AND ?2 GROUP BY term_id) " \
+    "SELECT t.name, coalesce(pv.n, 0) AS post_views, " \
+    "coalesce(av.n, 0) AS archive_views FROM terms t " \
+    "LEFT JOIN pv ON pv.term_id = t.id LEFT JOIN av ON av.term_id = t.id " \
+    "WHERE t.taxonomy = ?4 AND (pv.n > 0 OR av.n > 0) " \
+    "ORDER BY post_views DESC, archive_views DESC, t.name LIMIT ?3"
+
 static const char *const query_sql[] = {
     [STORE_TOP_POSTS] =
-        "SELECT p.path, coalesce(p.title, ''), sum(v.views) AS n "
-        "FROM path_views v JOIN paths p ON p.id = v.path_id "
-        "WHERE v.day BETWEEN ?1 AND ?2 AND p.kind IN ('post', 'page') "
-        "GROUP BY p.id ORDER BY n DESC, p.path LIMIT ?3",
-    [STORE_TOP_TAGS] =
-        "SELECT t.name, 0, sum(v.views) AS n "
-        "FROM term_views v JOIN terms t ON t.id = v.term_id "
-        "WHERE v.day BETWEEN ?1 AND ?2 AND t.taxonomy = 'tag' "
-        "GROUP BY t.id ORDER BY n DESC, t.name LIMIT ?3",
-    [STORE_TOP_CATEGORIES] =
-        "SELECT t.name, 0, sum(v.views) AS n "
-        "FROM term_views v JOIN terms t ON t.id = v.term_id "
-        "WHERE v.day BETWEEN ?1 AND ?2 AND t.taxonomy = 'category' "
-        "GROUP BY t.id ORDER BY n DESC, t.name LIMIT ?3",
+        "WITH " RESOLVED_VIEWS
+        "SELECT p.path, coalesce(p.title, ''), v.n FROM v "
+        "JOIN paths p ON p.id = v.pid "
+        "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
+        "ORDER BY v.n DESC, p.path LIMIT ?3",
+    [STORE_TOP_TAGS] = TERMS_QUERY,
+    [STORE_TOP_CATEGORIES] = TERMS_QUERY,
     [STORE_TOP_COUNTRIES] =
         "SELECT c.country, "
         "CASE c.country WHEN '--' THEN 'Unknown' "
@@ -534,8 +665,8 @@ static const int query_ntext[] = {
     [STORE_TOP_COUNTRIES] = 2, [STORE_DAYS] = 0, [STORE_FILES] = 2,
 };
 
-int store_query(struct store *s, enum store_query q, int32_t from,
-                int32_t to, int64_t limit,
+int store_query(struct store *s, enum store_query q,
+                const struct store_filter *f,
                 int (*fn)(void *ctx, const struct store_row *row), void *ctx,
                 struct bs_err *err)
 {
@@ -548,9 +679,14 @@ int store_query(struct store *s, enum store_query q, int32_t from,
     rc = sqlite3_prepare_v2(s->db, query_sql[q], -1, &st, NULL);
     if (rc != SQLITE_OK)
         return db_fail(s, err, rc, "cannot prepare a query");
-    sqlite3_bind_int(st, 1, from);
-    sqlite3_bind_int(st, 2, to);
-    sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
+    sqlite3_bind_int(st, 1, f->from);
+    sqlite3_bind_int(st, 2, f->to);
+    sqlite3_bind_int64(st, 3, f->limit > 0 ? f->limit : -1);
+    if (q == STORE_TOP_TAGS || q == STORE_TOP_CATEGORIES)
+        sqlite3_bind_text(st, 4, q == STORE_TOP_TAGS ? "tag" : "category", -1,
+                          SQLITE_STATIC);
+    else if (q == STORE_TOP_POSTS && f->kind)
+        sqlite3_bind_text(st, 4, f->kind, -1, SQLITE_STATIC);
     ntext = query_ntext[q];
     ncols = sqlite3_column_count(st);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

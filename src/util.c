@@ -265,3 +265,54 @@ int day_parse(const char *s, int32_t *day)
     *day = days_from_civil(y, (unsigned)m, (unsigned)d);
     return 0;
 }
+
+size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0))
+            return 0;
+        return 3;
+    }
+    if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80)
+            return 0;
+        if ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+size_t utf8_sanitize(const char *in, size_t n, char *out, size_t cap)
+{
+    const unsigned char *p = (const unsigned char *)in, *end = p + n;
+    size_t o = 0;
+
+    while (p < end) {
+        size_t l = utf8_seq_len(p, (size_t)(end - p));
+        const char *src = (const char *)p;
+
+        if (l == 0 || (l == 1 && ((*p < 0x20 && *p != '\t') || *p == 0x7f))) {
+            src = "\xEF\xBF\xBD";
+            l = 3;
+            p++;
+        } else {
+            p += l;
+        }
+        if (o + l >= cap)
+            break;
+        memcpy(out + o, src, l);
+        o += l;
+    }
+    out[o] = '\0';
+    return o;
+}

@@ -84,14 +84,28 @@ def main():
     ap.add_argument("--from", dest="frm")
     ap.add_argument("--to")
     ap.add_argument("--geoip")
+    ap.add_argument("--imported", action="store_true",
+                    help="the posts were imported: check titles and the "
+                    "post_views of tags and categories")
+    ap.add_argument("--untitled", nargs="*", default=[],
+                    help="with --imported: paths the import did not name")
+    ap.add_argument("--no-categories", action="store_true",
+                    help="with --imported: the import gave no categories")
     opts = ap.parse_args()
     exp = json.load(open(opts.expected, encoding="utf-8"))
     d = Diff()
 
     want = {p: total(v["views"], opts) for p, v in exp["posts"].items()}
     want = {p: n for p, n in want.items() if n}
-    got = {r["path"]: r["views"] for r in top(opts, "posts")}
+    rows = top(opts, "posts")
+    got = {r["path"]: r["views"] for r in rows}
     d.tables("post", got, want)
+    for r in rows:
+        p = r["path"]
+        title = exp["posts"].get(p, {}).get("title", "")
+        if not opts.imported or p in opts.untitled:
+            title = ""
+        d.eq(f"title of {p}", r["title"], title)
 
     for tax in ("tags", "categories"):
         want = {t: total(v["archive_views"], opts)
@@ -101,6 +115,17 @@ def main():
         key = "tag" if tax == "tags" else "category"
         got = {r[key]: r["archive_views"] for r in rows}
         d.tables(f"{key} archive_views", got, want)
+        # post_views: the views of the posts that carry the term.
+        want = defaultdict(int)
+        if opts.imported and not (tax == "categories" and opts.no_categories):
+            for p, v in exp["posts"].items():
+                if p in opts.untitled:
+                    continue
+                for t in v[tax]:
+                    want[t] += total(v["views"], opts)
+        want = {t: n for t, n in want.items() if n}
+        got = {r[key]: r["post_views"] for r in rows if r["post_views"]}
+        d.tables(f"{key} post_views", got, want)
 
     want = {day: v["views"] for day, v in exp["days"].items()
             if in_range(day, opts)}

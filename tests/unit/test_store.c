@@ -71,10 +71,11 @@ static void query(struct store *s, enum store_query q, int32_t from,
                   int32_t to, int64_t limit, struct rows *rs)
 {
     struct bs_err err;
+    struct store_filter f = {from, to, limit, NULL};
 
     memset(&err, 0, sizeof(err));
     memset(rs, 0, sizeof(*rs));
-    if (store_query(s, q, from, to, limit, collect, rs, &err) != 0)
+    if (store_query(s, q, &f, collect, rs, &err) != 0)
         fail_msg("store_query(%d): %d %s", (int)q, err.status, err.msg);
     assert_int_equal(err.status, 0);
 }
@@ -497,8 +498,12 @@ static void test_store__callback_stops(void **state)
     memset(&rs, 0, sizeof(rs));
     memset(&err, 0, sizeof(err));
     rs.stop_after = 2;
-    assert_int_equal(store_query(s, STORE_DAYS, INT32_MIN, INT32_MAX, 0,
-                                 collect, &rs, &err), 0);
+    {
+        struct store_filter f = {INT32_MIN, INT32_MAX, 0, NULL};
+
+        assert_int_equal(store_query(s, STORE_DAYS, &f, collect, &rs, &err),
+                         0);
+    }
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[1].s[0], "1970-01-02");
     assert_int_equal(err.status, 0);

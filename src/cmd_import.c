@@ -1,0 +1,188 @@
+/*
+ * cmd_import.c - `blogstat import`: post metadata into the store.
+ *
+ * Each file is one transaction: a malformed file changes nothing. A post
+ * is keyed by the canonical path the classifier gives its URL, so that it
+ * meets the views counted under the same rules, before or after.
+ */
+#include "blogstat.h"
+#include "classify.h"
+#include "cli.h"
+#include "import.h"
+#include "store.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char import_usage[] =
+    "usage: blogstat import FILE...\n"
+    "\n"
+    "Read post metadata (titles, dates, tags, categories) from a WordPress\n"
+    "export (Tools > Export, .xml), an RSS 2.0 or Atom feed, or a CSV file\n"
+    "with the header 'path,title,published,tags' (tags separated by '|',\n"
+    "an optional 'categories' column likewise). The format is found from\n"
+    "the content. Importing again updates titles and tags; views counted\n"
+    "before the import are kept.\n";
+
+struct import_ctx {
+    const struct url_rules *rules;
+    struct store *store;
+    const char *file;
+    struct url_class cls;
+    uint64_t not_content;     /* URLs that are no post or page */
+    uint64_t mismatched;      /* posts whose URL the post pattern misses */
+};
+
+/* "https://host/a/b?c" -> "/a/b?c"; a path stays as it is. */
+static const char *url_path(const char *link)
+{
+    const char *p = strstr(link, "://");
+
+    if (p && p - link < 16) {
+        p = strchr(p + 3, '/');
+        return p ? p : "/";
+    }
+    if (link[0] == '/' && link[1] == '/') {
+        p = strchr(link + 2, '/');
+        return p ? p : "/";
+    }
+    return link;
+}
+
+/* Decoded slugs, as the classifier writes tag keys ("s%C3%A4k" -> "säk"). */
+static char **decode_terms(const char *const *in, size_t n)
+{
+    char **out = xcalloc(n + 1, sizeof(*out));
+
+    for (size_t i = 0; i < n; i++) {
+        size_t cap = strlen(in[i]) * 3 + 1, len;
+
+        out[i] = xmalloc(cap + 1);
+        len = url_decode_path(in[i], strlen(in[i]), out[i], cap);
+        if (len == SIZE_MAX)
+            len = 0;
+        out[i][len] = '\0';
+    }
+    return out;
+}
+
+static void free_terms(char **t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(t[i]);
+    free(t);
+}
+
+static int on_post(void *data, const struct import_post *p,
+                   struct bs_err *err)
+{
+    struct import_ctx *c = data;
+    const char *path = url_path(p->link);
+    enum url_kind kind;
+    struct store_post sp;
+    char **tags, **cats;
+    int rc;
+
+    kind = classify_url(c->rules, path, strlen(path), &c->cls);
+    if (kind != URL_POST && kind != URL_PAGE) {
+        c->not_content++;
+        if (cli.verbose)
+            cli_warn("%s: '%s' is a %s URL by the [urls] rules, not a post "
+                     "or page; skipped", c->file, path, url_kind_name(kind));
+        return 0;
+    }
+    if (p->type && strcmp(p->type, "post") == 0 && kind != URL_POST)
+        c->mismatched++;
+    memset(&sp, 0, sizeof(sp));
+    sp.path = c->cls.key;
+    sp.kind = p->type ? p->type : url_kind_name(kind);
+    sp.title = p->title;
+    sp.has_published = p->published != IMPORT_NO_DAY;
+    sp.published = p->published;
+    sp.post_id = p->post_id;
+    tags = decode_terms(p->tags, p->ntags);
+    cats = decode_terms(p->categories, p->ncategories);
+    sp.tags = (const char *const *)tags;
+    sp.ntags = p->ntags;
+    sp.categories = (const char *const *)cats;
+    sp.ncategories = p->ncategories;
+    sp.has_tags = p->has_tags;
+    sp.has_categories = p->has_categories;
+    rc = store_put_post(c->store, &sp, err);
+    free_terms(tags, p->ntags);
+    free_terms(cats, p->ncategories);
+    return rc;
+}
+
+int cmd_import(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct bs_err err = {0};
+    struct import_ctx ctx = {0};
+    struct conf *conf;
+    int c, status = 0;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(import_usage, stdout);
+            return 0;
+        default:
+            return cli_usage("import ", "unknown option '%s'",
+                             argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage("import ", "no file given");
+    if (!(conf = cli_conf(&err))) {
+        cli_error(&err);
+        return err.status;
+    }
+    ctx.rules = conf->rules;
+    ctx.store = store_open(cli_db_path(conf), STORE_WRITE, &err);
+    if (!ctx.store) {
+        cli_error(&err);
+        conf_free(conf);
+        return err.status;
+    }
+    for (int i = optind; i < argc; i++) {
+        struct import_stats st;
+        struct bs_err ferr = {0};
+
+        ctx.file = argv[i];
+        ctx.not_content = ctx.mismatched = 0;
+        if (store_begin(ctx.store, &ferr) ||
+            import_file(argv[i], on_post, &ctx, &st, &ferr) ||
+            store_commit(ctx.store, &ferr)) {
+            store_rollback(ctx.store);
+            cli_error(&ferr);
+            if (!status)
+                status = ferr.status;
+            if (ferr.status == BS_IOERR || ferr.status == BS_TEMPFAIL)
+                break;
+            continue;
+        }
+        if (ctx.mismatched)
+            cli_warn("%s: %llu post%s whose URL does not match the post "
+                     "pattern; they are listed as pages: check [urls] post "
+                     "in the config", argv[i],
+                     (unsigned long long)ctx.mismatched,
+                     ctx.mismatched == 1 ? "" : "s");
+        if (!cli.quiet && (cli.verbose || isatty(STDERR_FILENO)))
+            fprintf(stderr, "blogstat: %s: %s, %llu posts and pages "
+                    "imported, %llu items skipped\n", argv[i],
+                    import_format_name(st.format),
+                    (unsigned long long)(st.posts - ctx.not_content),
+                    (unsigned long long)(st.skipped + ctx.not_content));
+    }
+    store_close(ctx.store);
+    conf_free(conf);
+    return status;
+}
