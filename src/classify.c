@@ -121,8 +121,10 @@ size_t url_decode_path(const char *in, size_t n, char *out, size_t cap)
             cp = (cp << 6) | (c & 0x3F);
             seq[k] = (unsigned char)c;
         }
+        /* C1 controls (U+0080..U+009F) are controls too: terminals obey
+         * some of them. */
         if (ok && cp >= min && cp <= 0x10FFFF &&
-            !(cp >= 0xD800 && cp <= 0xDFFF)) {
+            !(cp >= 0xD800 && cp <= 0xDFFF) && !(cp >= 0x80 && cp <= 0x9F)) {
             for (int k = 0; k <= need; k++)
                 PUT(seq[k]);
             i = j;
@@ -633,8 +635,8 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
     }
     if (is_admin(d, bn))
         return set_none(out, URL_ADMIN);
-    if (slice_starts(slice_make(d, bn), "/wp-content/", 12) ||
-        slice_starts(slice_make(d, bn), "/wp-includes/", 13) ||
+    if (slice_starts(slice_make(d, dn), "/wp-content/", 12) ||
+        slice_starts(slice_make(d, dn), "/wp-includes/", 13) ||
         is_asset_ext(d + ls, bn - ls))
         return set_none(out, URL_ASSET);
     if (is_ignored(r, d, dn, bn))
@@ -664,13 +666,23 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
     if (pg == 0 || slice_eq_str(slice_make(d, pg), "/index.php"))
         return set_lit(out, URL_HOME, "/", 1, "", 0);
 
+    /* Archives before posts, as WordPress resolves them: with a post
+     * pattern such as "/%postname%/", "/tag/eu/" is still a tag. */
+    memset(&caps, 0, sizeof(caps));
+    if (pattern_match(&r->tag, d, pg, &caps))
+        return set_name(out, URL_TAG, caps.v[T_TAG]);
+    if (pattern_match(&r->category, d, pg, &caps))
+        return set_name(out, URL_CATEGORY, caps.v[T_CATEGORY]);
+    for (int i = 0; i < NARCHIVES; i++)
+        if (pattern_match(&r->archives[i], d, pg, &caps))
+            return set_key(out, URL_ARCHIVE, pg, 1);
+
     /* Posts: "comment-page-N" and a page number "N" go. */
     b0 = bn;
     if (bn - ls > 13 && memcmp(d + ls, "comment-page-", 13) == 0 &&
         all_digits(d + ls + 13, bn - ls - 13) && ls > 0) {
         b0 = ls - 1;
     }
-    memset(&caps, 0, sizeof(caps));
     if (pattern_match(&r->post, d, b0, &caps))
         return set_key(out, URL_POST, b0, r->post.trailing_slash);
     if (pg == bn) {
@@ -681,13 +693,6 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
             pattern_match(&r->post, d, ls0 - 1, &caps))
             return set_key(out, URL_POST, ls0 - 1, r->post.trailing_slash);
     }
-    if (pattern_match(&r->tag, d, pg, &caps))
-        return set_name(out, URL_TAG, caps.v[T_TAG]);
-    if (pattern_match(&r->category, d, pg, &caps))
-        return set_name(out, URL_CATEGORY, caps.v[T_CATEGORY]);
-    for (int i = 0; i < NARCHIVES; i++)
-        if (pattern_match(&r->archives[i], d, pg, &caps))
-            return set_key(out, URL_ARCHIVE, pg, 1);
 
     /* Anything else without a file extension is a page. */
     ls = last_seg(d, b0);

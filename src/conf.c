@@ -9,16 +9,81 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /*
- * Debian's inih passes no line number to the handler; ini_parse_file()
- * returns the line of the first error, and the handler keeps the first
- * message: conf_load() puts the two together.
+ * Debian's inih passes no line number to the handler, cuts lines at 200
+ * bytes and never shows the handler a section header. So we feed it lines
+ * ourselves (ini_parse_stream): the reader counts them, refuses long ones
+ * and checks section names; the first error wins, with its line.
  */
 struct conf_ctx {
     struct conf *conf;
+    FILE *f;
+    int lineno;
+    int err_line;            /* line of err, 0 when none */
     struct bs_err err;
 };
+
+#define CONF_MAX_LINE 200    /* inih's INI_MAX_LINE on Debian */
+
+static void conf_error(struct conf_ctx *c, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void conf_error(struct conf_ctx *c, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (c->err_line)
+        return;
+    c->err_line = line;
+    c->err.status = BS_USAGE;
+    va_start(ap, fmt);
+    vsnprintf(c->err.msg, sizeof(c->err.msg), fmt, ap);
+    va_end(ap);
+}
+
+static const char *const sections[] = {"site", "urls", "log", "geoip", "db"};
+
+static char *reader(char *str, int num, void *stream)
+{
+    struct conf_ctx *c = stream;
+    size_t n;
+    char *p, *e;
+
+    if (!fgets(str, num, c->f))
+        return NULL;
+    c->lineno++;
+    n = strlen(str);
+    for (p = str; *p == ' ' || *p == '\t'; p++)
+        ;
+    if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(c->f)) {
+        int ch;
+
+        while ((ch = fgetc(c->f)) != EOF && ch != '\n')
+            ;
+        /* A long comment is harmless; a long setting cannot be read. */
+        if (*p != ';' && *p != '#')
+            conf_error(c, c->lineno, "line longer than %d bytes; split a "
+                       "long ignore list over several 'ignore =' lines",
+                       CONF_MAX_LINE - 1);
+        str[0] = '\0';
+        return str;
+    }
+    if (*p == '[' && (e = strchr(p, ']'))) {
+        size_t k;
+
+        *e = '\0';
+        for (k = 0; k < ARRAY_SIZE(sections); k++)
+            if (strcmp(p + 1, sections[k]) == 0)
+                break;
+        if (k == ARRAY_SIZE(sections))
+            conf_error(c, c->lineno, "unknown section [%s]; use [site], "
+                       "[urls], [log], [geoip] or [db]", p + 1);
+        *e = ']';
+    }
+    return str;
+}
 
 static void set_str(char **dst, const char *v)
 {
@@ -40,15 +105,19 @@ static int add_ignores(struct conf_ctx *c, const char *v)
             n++;
         if (n == 0)
             break;
-        if (n >= sizeof(word))
-            return bs_fail(&c->err, BS_USAGE, "ignore pattern too long");
+        if (n >= sizeof(word)) {
+            conf_error(c, c->lineno, "ignore pattern too long");
+            return -1;
+        }
         memcpy(word, v, n);
         word[n] = '\0';
         {
             struct bs_err e = {0};
 
-            if (url_rules_add_ignore(c->conf->rules, word, &e))
-                return bs_fail(&c->err, BS_USAGE, "%s", e.msg);
+            if (url_rules_add_ignore(c->conf->rules, word, &e)) {
+                conf_error(c, c->lineno, "%s", e.msg);
+                return -1;
+            }
         }
         v += n;
     }
@@ -70,7 +139,7 @@ static int handler(void *user, const char *section, const char *name,
                (strcmp(name, "post") == 0 || strcmp(name, "tag") == 0 ||
                 strcmp(name, "category") == 0)) {
         if (url_rules_set(conf->rules, name, value, &err)) {
-            bs_fail(&c->err, BS_USAGE, "%s", err.msg);
+            conf_error(c, c->lineno, "%s", err.msg);
             return 0;
         }
     } else if (strcmp(section, "urls") == 0 && strcmp(name, "ignore") == 0) {
@@ -78,9 +147,8 @@ static int handler(void *user, const char *section, const char *name,
             return 0;
     } else if (strcmp(section, "log") == 0 && strcmp(name, "format") == 0) {
         if (parse_format_name(value, &conf->format)) {
-            bs_fail(&c->err, BS_USAGE,
-                    "unknown log format '%s'; use common, combined or auto",
-                    value);
+            conf_error(c, c->lineno, "unknown log format '%s'; use common, "
+                       "combined or auto", value);
             return 0;
         }
     } else if (strcmp(section, "geoip") == 0 &&
@@ -89,8 +157,8 @@ static int handler(void *user, const char *section, const char *name,
     } else if (strcmp(section, "db") == 0 && strcmp(name, "path") == 0) {
         set_str(&conf->db, value);
     } else {
-        bs_fail(&c->err, BS_USAGE, "unknown setting '%s' in [%s]", name,
-                section);
+        conf_error(c, c->lineno, "unknown setting '%s' in [%s]", name,
+                   section);
         return 0;
     }
     return 1;
@@ -100,7 +168,7 @@ struct conf *conf_load(const char *path, struct bs_err *err)
 {
     struct conf *conf = xcalloc(1, sizeof(*conf));
     struct conf_ctx ctx = {0};
-    FILE *f;
+    struct stat st;
     int rc;
 
     conf->rules = url_rules_new();
@@ -108,26 +176,30 @@ struct conf *conf_load(const char *path, struct bs_err *err)
     if (!path)
         return conf;
     conf->path = xstrdup(path);
-    f = fopen(path, "r");
-    if (!f) {
+    ctx.f = fopen(path, "r");
+    if (!ctx.f || (fstat(fileno(ctx.f), &st) == 0 && S_ISDIR(st.st_mode))) {
         bs_fail(err, BS_NOINPUT, "cannot open config '%s': %s", path,
-                strerror(errno));
+                ctx.f ? "it is a directory" : strerror(errno));
+        if (ctx.f)
+            fclose(ctx.f);
         conf_free(conf);
         return NULL;
     }
     ctx.conf = conf;
-    rc = ini_parse_file(f, handler, &ctx);
-    fclose(f);
-    if (rc != 0) {
-        if (ctx.err.status)
-            bs_fail(err, ctx.err.status, "%s:%d: %s", path, rc, ctx.err.msg);
-        else
-            bs_fail(err, BS_USAGE, "%s:%d: syntax error; expected "
-                    "'[section]' or 'key = value'", path, rc);
-        conf_free(conf);
-        return NULL;
+    rc = ini_parse_stream(reader, &ctx, handler, &ctx);
+    fclose(ctx.f);
+    /* inih's rc is the first line it found wrong, ours or a syntax error. */
+    if (ctx.err_line && (rc <= 0 || ctx.err_line <= rc)) {
+        bs_fail(err, ctx.err.status, "%s:%d: %s", path, ctx.err_line,
+                ctx.err.msg);
+    } else if (rc != 0) {
+        bs_fail(err, BS_USAGE, "%s:%d: syntax error; expected '[section]' "
+                "or 'key = value'", path, rc);
+    } else {
+        return conf;
     }
-    return conf;
+    conf_free(conf);
+    return NULL;
 }
 
 void conf_free(struct conf *c)

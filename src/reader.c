@@ -261,12 +261,20 @@ static int fill(struct reader *r)
         r->end -= r->start;
         r->start = 0;
     }
-    got = r->gzip ? fill_gzip(r) : fill_plain(r);
-    if (got < 0)
-        r->failed = 1;
-    else if (got == 0)
+    {
+        size_t before = r->end;
+
+        got = r->gzip ? fill_gzip(r) : fill_plain(r);
+        if (got < 0) {
+            /* Hand out what came before the damage; the error comes at the
+             * next fill. */
+            r->failed = 1;
+            return r->end > before ? 1 : -1;
+        }
+    }
+    if (got == 0)
         r->out_eof = 1;
-    return got < 0 ? -1 : got > 0;
+    return got > 0;
 }
 
 static void emit(struct reader *r, struct reader_line *line, size_t len,
@@ -295,10 +303,20 @@ int reader_next(struct reader *r, struct reader_line *line,
     size_t scan = 0;   /* bytes after start already known to hold no \n */
 
     for (;;) {
-        const char *nl = memchr(r->buf + r->start + scan, '\n',
-                                r->end - r->start - scan);
-        size_t have = r->end - r->start;
+        const char *nl;
+        size_t have;
         int got;
+
+        /* NULs before a line (a copytruncate hole, possibly megabytes
+         * long) are no part of it: skip them before they look overlong. */
+        if (!r->skipping && scan == 0) {
+            while (r->start < r->end && r->buf[r->start] == '\0') {
+                r->start++;
+                r->offset++;
+            }
+        }
+        nl = memchr(r->buf + r->start + scan, '\n', r->end - r->start - scan);
+        have = r->end - r->start;
 
         if (nl) {
             size_t len = (size_t)(nl - (r->buf + r->start));

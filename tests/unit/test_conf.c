@@ -1,0 +1,540 @@
+/*
+ * test_conf.c - the INI config of SPEC.md ("URL rules (config)"): defaults,
+ * every setting, patterns that change classification, and errors that name
+ * the file and line.
+ */
+#include "blogstat.h"
+#include "conf.h"
+#include "testutil.h"
+
+struct fx {
+    char *dir;
+};
+
+static int setup(void **state)
+{
+    struct fx *fx = xcalloc(1, sizeof(*fx));
+
+    fx->dir = tu_tmpdir();
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *fx = *state;
+
+    tu_rmrf(fx->dir);
+    free(fx->dir);
+    free(fx);
+    return 0;
+}
+
+/* Write text as dir/name; the path, malloc'ed. */
+static char *write_conf(void **state, const char *name, const char *text)
+{
+    struct fx *fx = *state;
+
+    return tu_write(fx->dir, name, text, strlen(text));
+}
+
+static enum url_kind kind_of(const struct conf *c, const char *target,
+                             const char **key)
+{
+    static struct url_class uc;
+    enum url_kind k = classify_url(c->rules, target, strlen(target), &uc);
+
+    if (key)
+        *key = uc.key;
+    return k;
+}
+
+/* ---- defaults ----------------------------------------------------------- */
+
+static void test_conf__defaults(void **state)
+{
+    struct bs_err err = {0};
+    struct conf *c = conf_load(NULL, &err);
+    const char *key;
+
+    (void)state;
+    assert_non_null(c);
+    assert_int_equal(err.status, 0);
+    assert_null(c->path);
+    assert_null(c->db);
+    assert_null(c->geoip);
+    assert_null(c->site_name);
+    assert_null(c->site_url);
+    assert_int_equal(c->format, LOG_AUTO);
+    assert_non_null(c->rules);
+    assert_int_equal(kind_of(c, "/2013/02/07/x/", &key), URL_POST);
+    assert_string_equal(key, "/2013/02/07/x/");
+    assert_int_equal(kind_of(c, "/tag/eu/", &key), URL_TAG);
+    assert_string_equal(key, "eu");
+    assert_int_equal(kind_of(c, "/category/politik/", &key), URL_CATEGORY);
+    assert_int_equal(kind_of(c, "/private/x", NULL), URL_PAGE);
+    conf_free(c);
+    conf_free(NULL);
+}
+
+/* ---- a full file ---------------------------------------------------------- */
+
+static const char spec_conf[] =
+    "; blogstat config, as in SPEC.md\n"                         /* 1 */
+    "# another comment\n"                                        /* 2 */
+    "[site]\n"                                                   /* 3 */
+    "name = Cecilia Malmstr\xC3\xB6m\n"                          /* 4 */
+    "url  = https://blog.example.eu\n"                           /* 5 */
+    "\n"                                                         /* 6 */
+    "[urls]\n"                                                   /* 7 */
+    "post     = /%year%/%monthnum%/%day%/%postname%/\n"          /* 8 */
+    "tag      = /tag/%tag%/\n"                                   /* 9 */
+    "category = /category/%category%/\n"                         /* 10 */
+    "ignore   = /wp-admin/*  /wp-json/*\n"                       /* 11 */
+    "\n"
+    "[log]\n"
+    "format = combined            ; common | combined | "
+    "vhost_combined | a custom format string\n"
+    "\n"
+    "[geoip]\n"
+    "database = /var/lib/GeoIP/GeoLite2-Country.mmdb\n"
+    "\n"
+    "[db]\n"
+    "path = /var/lib/blogstat/blog.db   ; where the counts go\n";
+
+static void test_conf__spec_example(void **state)
+{
+    char *path = write_conf(state, "blogstat.conf", spec_conf);
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+    const char *key;
+
+    if (!c)
+        fail_msg("conf_load: %s", err.msg);
+    assert_int_equal(err.status, 0);
+    assert_string_equal(c->path, path);
+    assert_string_equal(c->site_name, "Cecilia Malmstr\xC3\xB6m");
+    assert_string_equal(c->site_url, "https://blog.example.eu");
+    assert_int_equal(c->format, LOG_COMBINED);
+    assert_string_equal(c->geoip, "/var/lib/GeoIP/GeoLite2-Country.mmdb");
+    assert_string_equal(c->db, "/var/lib/blogstat/blog.db");
+    assert_int_equal(kind_of(c, "/2013/02/07/s%C3%A4kerhet/", &key),
+                     URL_POST);
+    assert_string_equal(key, "/2013/02/07/s\xC3\xA4kerhet/");
+    assert_int_equal(kind_of(c, "/tag/eu/page/2/", &key), URL_TAG);
+    assert_string_equal(key, "eu");
+    assert_int_equal(kind_of(c, "/category/a/b/", &key), URL_CATEGORY);
+    assert_string_equal(key, "b");
+    assert_int_equal(kind_of(c, "/wp-json/wp/v2/posts", NULL), URL_ADMIN);
+    conf_free(c);
+    free(path);
+}
+
+static void test_conf__formats(void **state)
+{
+    static const struct {
+        const char *value;
+        enum log_format format;
+    } cases[] = {
+        {"common", LOG_COMMON},
+        {"combined", LOG_COMBINED},
+        {"auto", LOG_AUTO},
+        {"common   ; no user agents", LOG_COMMON},
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        char text[128], *path;
+        struct bs_err err = {0};
+        struct conf *c;
+
+        snprintf(text, sizeof(text), "[log]\nformat = %s\n", cases[i].value);
+        path = write_conf(state, "f.conf", text);
+        c = conf_load(path, &err);
+        free(path);
+        if (!c)
+            fail_msg("format '%s': %s", cases[i].value, err.msg);
+        if (c->format != cases[i].format) {
+            int got = (int)c->format;
+
+            conf_free(c);
+            fail_msg("format '%s': %d, expected %d", cases[i].value, got,
+                     (int)cases[i].format);
+        }
+        conf_free(c);
+    }
+}
+
+static void test_conf__hugo(void **state)
+{
+    char *path = write_conf(state, "hugo.conf",
+                            "[site]\n"
+                            "name = A Hugo blog\n"
+                            "[urls]\n"
+                            "post = /posts/%postname%/\n"
+                            "tag = /tags/%tag%/\n"
+                            "category = /categories/%category%/\n");
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+    const char *key;
+
+    if (!c)
+        fail_msg("conf_load: %s", err.msg);
+    assert_int_equal(c->format, LOG_AUTO);
+    assert_null(c->db);
+    assert_int_equal(kind_of(c, "/posts/hello-world/", &key), URL_POST);
+    assert_string_equal(key, "/posts/hello-world/");
+    assert_int_equal(kind_of(c, "/posts/hello-world", &key), URL_POST);
+    assert_string_equal(key, "/posts/hello-world/");
+    assert_int_equal(kind_of(c, "/tags/go/", &key), URL_TAG);
+    assert_string_equal(key, "go");
+    assert_int_equal(kind_of(c, "/categories/tech/", &key), URL_CATEGORY);
+    assert_string_equal(key, "tech");
+    /* the WordPress shapes are gone */
+    assert_int_equal(kind_of(c, "/2013/02/07/x/", &key), URL_PAGE);
+    assert_string_equal(key, "/2013/02/07/x/");
+    assert_int_equal(kind_of(c, "/tag/eu/", &key), URL_PAGE);
+    conf_free(c);
+    free(path);
+}
+
+static void test_conf__ignore(void **state)
+{
+    char *path = write_conf(state, "ignore.conf",
+                            "[urls]\n"
+                            "ignore = /wp-admin/* /private/*\n"
+                            "ignore = \t*.bak\t /drafts/*  \n");
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+
+    if (!c)
+        fail_msg("conf_load: %s", err.msg);
+    assert_int_equal(kind_of(c, "/private/x", NULL), URL_IGNORED);
+    assert_int_equal(kind_of(c, "/private/a/b/", NULL), URL_IGNORED);
+    assert_int_equal(kind_of(c, "/x.bak", NULL), URL_IGNORED);
+    assert_int_equal(kind_of(c, "/drafts/one/", NULL), URL_IGNORED);
+    /* admin comes before ignored */
+    assert_int_equal(kind_of(c, "/wp-admin/x", NULL), URL_ADMIN);
+    assert_int_equal(kind_of(c, "/public/", NULL), URL_PAGE);
+    assert_int_equal(kind_of(c, "/privatex", NULL), URL_PAGE);
+    conf_free(c);
+    free(path);
+}
+
+static void test_conf__crlf_and_bom(void **state)
+{
+    char *path = write_conf(state, "win.conf",
+                            "\xEF\xBB\xBF[site]\r\n"
+                            "name = Windows\r\n"
+                            "[urls]\r\n"
+                            "post = /posts/%postname%/\r\n"
+                            "[log]\r\n"
+                            "format = common\r\n");
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+    const char *key;
+
+    if (!c)
+        fail_msg("conf_load: %s", err.msg);
+    assert_string_equal(c->site_name, "Windows");
+    assert_int_equal(c->format, LOG_COMMON);
+    assert_int_equal(kind_of(c, "/posts/x/", &key), URL_POST);
+    assert_string_equal(key, "/posts/x/");
+    conf_free(c);
+    free(path);
+}
+
+/*
+ * Lines longer than inih's default buffer (200 bytes) must not be cut into
+ * a second "line": a long comment, a long ignore list.
+ */
+static void test_conf__long_comment_line(void **state)
+{
+    char text[1024], *path;
+    struct bs_err err = {0};
+    struct conf *c;
+
+    strcpy(text, "; ");
+    memset(text + 2, 'x', 300);
+    text[302] = '\0';
+    strcat(text, " = not a setting\n[site]\nname = after the long line\n");
+    path = write_conf(state, "long.conf", text);
+    c = conf_load(path, &err);
+    free(path);
+    if (!c)
+        fail_msg("a config with a 320-byte comment line: %s", err.msg);
+    assert_string_equal(c->site_name, "after the long line");
+    conf_free(c);
+}
+
+/*
+ * Debian's inih cannot read a setting longer than 199 bytes: it is an
+ * error naming the line, and a long ignore list goes over several lines.
+ */
+static void test_conf__long_ignore_line(void **state)
+{
+    char text[2048], *path;
+    struct bs_err err = {0};
+    struct conf *c;
+
+    strcpy(text, "[urls]\nignore =");
+    for (int i = 0; i < 40; i++) {
+        char g[32];
+
+        snprintf(g, sizeof(g), " /dir%02d/*", i);
+        strcat(text, g);
+    }
+    strcat(text, "\n[site]\nname = after the long line\n");
+    path = write_conf(state, "long.conf", text);
+    c = conf_load(path, &err);
+    assert_null(c);
+    assert_int_equal(err.status, BS_USAGE);
+    {
+        char prefix[1024];
+
+        snprintf(prefix, sizeof(prefix), "%s:2: line longer than 199 bytes",
+                 path);
+        if (strncmp(err.msg, prefix, strlen(prefix)) != 0)
+            fail_msg("message '%s' does not start with '%s'", err.msg,
+                     prefix);
+    }
+    free(path);
+}
+
+static void test_conf__ignore_lines_add_up(void **state)
+{
+    char *path;
+    struct bs_err err = {0};
+    struct conf *c;
+
+    path = write_conf(state, "two.conf",
+                      "[urls]\nignore = /a/*  /b/*\nignore = /c/*\n");
+    c = conf_load(path, &err);
+    free(path);
+    if (!c)
+        fail_msg("two ignore lines: %s", err.msg);
+    assert_int_equal(kind_of(c, "/a/x", NULL), URL_IGNORED);
+    assert_int_equal(kind_of(c, "/b/x", NULL), URL_IGNORED);
+    assert_int_equal(kind_of(c, "/c/x", NULL), URL_IGNORED);
+    assert_int_equal(kind_of(c, "/d/x", NULL), URL_PAGE);
+    conf_free(c);
+}
+
+/* ---- errors ---------------------------------------------------------------- */
+
+/*
+ * Load text; it must fail with status, and a message starting with
+ * "PATH:LINE: " that contains want (when not NULL).
+ */
+static void expect_error(void **state, const char *text, int line,
+                         const char *want, const char *not_want)
+{
+    char *path = write_conf(state, "bad.conf", text);
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+    char prefix[1024];
+    int ok_prefix, ok_want, ok_not;
+
+    snprintf(prefix, sizeof(prefix), "%s:%d: ", path, line);
+    ok_prefix = strncmp(err.msg, prefix, strlen(prefix)) == 0;
+    ok_want = !want || strstr(err.msg, want) != NULL;
+    ok_not = !not_want || strstr(err.msg, not_want) == NULL;
+    free(path);
+    if (c) {
+        conf_free(c);
+        fail_msg("accepted:\n%s", text);
+    }
+    if (err.status != BS_USAGE)
+        fail_msg("status %d, expected %d (%s)", err.status, BS_USAGE,
+                 err.msg);
+    if (!ok_prefix)
+        fail_msg("message '%s' does not start with '%s'", err.msg, prefix);
+    if (!ok_want)
+        fail_msg("message '%s' does not mention '%s'", err.msg, want);
+    if (!ok_not)
+        fail_msg("message '%s' should not mention '%s'", err.msg, not_want);
+    assert_null(strchr(err.msg, '\n'));
+}
+
+static void test_conf__unknown_key(void **state)
+{
+    expect_error(state,
+                 "[site]\n"
+                 "name = x\n"
+                 "colour = blue\n",
+                 3, "colour", NULL);
+    expect_error(state,
+                 "; comment\n"
+                 "\n"
+                 "[urls]\n"
+                 "post = /%year%/%postname%/\n"
+                 "page = /%pagename%/\n",
+                 5, "page", NULL);
+    /* a key before any section */
+    expect_error(state, "name = x\n", 1, "name", NULL);
+}
+
+static void test_conf__unknown_section(void **state)
+{
+    expect_error(state,
+                 "[site]\n"
+                 "name = x\n"
+                 "\n"
+                 "[sites]\n"
+                 "name = y\n",
+                 4, "sites", NULL);
+}
+
+/* conf.h: "Unknown sections ... are errors naming the file and line" -
+ * also one that holds no key yet (a typo such as "[url]"). */
+static void test_conf__unknown_empty_section(void **state)
+{
+    expect_error(state,
+                 "[site]\n"
+                 "name = x\n"
+                 "[url]\n",
+                 3, "url", NULL);
+}
+
+static void test_conf__bad_pattern(void **state)
+{
+    expect_error(state,
+                 "[urls]\n"
+                 "; posts\n"
+                 "post = posts/%postname%/\n",
+                 3, "posts/%postname%/", NULL);
+    expect_error(state,
+                 "[urls]\n"
+                 "tag = /tags/\n",
+                 2, "/tags/", NULL);
+    expect_error(state,
+                 "[urls]\n"
+                 "post = /%year%/%slug%/\n",
+                 2, "%slug%", NULL);
+    expect_error(state,
+                 "[urls]\n"
+                 "ignore = /ok/* bad/*\n",
+                 2, "bad/*", NULL);
+}
+
+static void test_conf__bad_format(void **state)
+{
+    expect_error(state,
+                 "[site]\n"
+                 "name = x\n"
+                 "[log]\n"
+                 "format = apache2\n",
+                 4, "apache2", NULL);
+    expect_error(state, "[log]\nformat =\n", 2, "format", NULL);
+}
+
+static void test_conf__syntax_error(void **state)
+{
+    expect_error(state,
+                 "[site]\n"
+                 "name x\n",
+                 2, NULL, NULL);
+    expect_error(state,
+                 "[site\n"
+                 "name = x\n",
+                 1, NULL, NULL);
+}
+
+static void test_conf__first_error_wins(void **state)
+{
+    /* two bad settings: the first one's line and message */
+    expect_error(state,
+                 "[site]\n"
+                 "colour = blue\n"
+                 "[log]\n"
+                 "format = apache2\n",
+                 2, "colour", "apache2");
+    /* a bad setting, then a syntax error */
+    expect_error(state,
+                 "[site]\n"
+                 "colour = blue\n"
+                 "not a setting\n",
+                 2, "colour", NULL);
+}
+
+/* A syntax error, then a bad setting: the message must be the one of the
+ * line it names. */
+static void test_conf__syntax_error_then_bad_setting(void **state)
+{
+    expect_error(state,
+                 "[site]\n"
+                 "name = x\n"
+                 "not a setting\n"
+                 "colour = blue\n",
+                 3, NULL, "colour");
+}
+
+static void test_conf__missing_file(void **state)
+{
+    struct fx *fx = *state;
+    char *path = tu_path(fx->dir, "no-such.conf");
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+
+    assert_null(c);
+    assert_int_equal(err.status, BS_NOINPUT);
+    if (!strstr(err.msg, path))
+        fail_msg("message '%s' does not name '%s'", err.msg, path);
+    free(path);
+}
+
+/* A directory opens with fopen() but is no config: an error, not the
+ * defaults. */
+static void test_conf__directory(void **state)
+{
+    struct fx *fx = *state;
+    struct bs_err err = {0};
+    struct conf *c = conf_load(fx->dir, &err);
+
+    if (c) {
+        conf_free(c);
+        fail_msg("a directory was read as a config");
+    }
+    assert_true(err.status == BS_NOINPUT || err.status == BS_IOERR);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_conf__defaults),
+        cmocka_unit_test_setup_teardown(test_conf__spec_example, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__formats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conf__hugo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conf__ignore, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conf__crlf_and_bom, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__long_comment_line, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__long_ignore_line, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__unknown_key, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__unknown_section, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__ignore_lines_add_up, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__unknown_empty_section,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conf__bad_pattern, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__bad_format, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__syntax_error, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__first_error_wins, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_conf__syntax_error_then_bad_setting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conf__missing_file, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__directory, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,541 @@
+/*
+ * test_output.c - tables as aligned text, CSV and JSON (SPEC.md "--format",
+ * include/output.h), compared byte for byte.
+ */
+#include "blogstat.h"
+#include "output.h"
+#include "testutil.h"
+
+#define FFFD "\xEF\xBF\xBD"    /* U+FFFD, the replacement character */
+
+/* What out_print writes, as a malloc'ed string. */
+static char *render(const struct out_table *t, enum out_format fmt)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+
+    assert_non_null(f);
+    assert_int_equal(out_print(t, fmt, f), 0);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(strlen(buf), n);
+    return buf;
+}
+
+/* Compare with the expected output, printing both when they differ; frees
+ * the table and the rendering before failing. */
+static void expect_out(struct out_table *t, enum out_format fmt,
+                       const char *want)
+{
+    char *got = render(t, fmt);
+    int same = strcmp(got, want) == 0;
+
+    if (!same)
+        printf("format %d\n--- expected ---\n%s--- got ---\n%s---\n", (int)fmt,
+               want, got);
+    free(got);
+    if (!same) {
+        out_free(t);
+        fail_msg("output differs (shown above)");
+    }
+}
+
+static const struct out_column post_cols[] = {
+    {"path", NULL, OUT_TEXT, 0},
+    {"title", NULL, OUT_TEXT, 0},
+    {"views", NULL, OUT_INT, 0},
+};
+
+static struct out_table *posts_table(void)
+{
+    struct out_table *t = out_new(post_cols, 3);
+
+    out_add_text(t, "/2013/02/07/säkerhet/");
+    out_add_text(t, "Säkerhet");
+    out_add_int(t, 1234);
+    out_add_text(t, "/om-mig/");
+    out_add_text(t, "Om mig");
+    out_add_int(t, 5);
+    out_add_text(t, "/");
+    out_add_text(t, "");
+    out_add_int(t, 0);
+    return t;
+}
+
+/* ---- table ---------------------------------------------------------------- */
+
+static void test_output__table_alignment(void **state)
+{
+    struct out_table *t = posts_table();
+
+    (void)state;
+    assert_int_equal(out_rows(t), 3);
+    /* numbers right, text left, two blanks between columns; å counts as
+     * one column */
+    expect_out(t, OUT_TABLE,
+               "path                   title     views\n"
+               "/2013/02/07/säkerhet/  Säkerhet   1234\n"
+               "/om-mig/               Om mig        5\n"
+               "/                                    0\n");
+    out_free(t);
+}
+
+static void test_output__table_last_text_column(void **state)
+{
+    static const struct out_column cols[] = {
+        {"views", NULL, OUT_INT, 0},
+        {"path", NULL, OUT_TEXT, 0},
+    };
+    struct out_table *t = out_new(cols, 2);
+
+    (void)state;
+    out_add_int(t, 12);
+    out_add_text(t, "/a/");
+    out_add_int(t, 5);
+    out_add_text(t, "/longer-path/");
+    out_add_int(t, 100000);
+    out_add_text(t, "/b/");
+    /* no trailing blanks after the last (text) column, header included */
+    expect_out(t, OUT_TABLE,
+               " views  path\n"
+               "    12  /a/\n"
+               "     5  /longer-path/\n"
+               "100000  /b/\n");
+    out_free(t);
+}
+
+static void test_output__table_titles(void **state)
+{
+    static const struct out_column cols[] = {
+        {"country", "Land", OUT_TEXT, 0},
+        {"views", "Visningar", OUT_INT, 0},
+    };
+    struct out_table *t = out_new(cols, 2);
+
+    (void)state;
+    out_add_text(t, "SE");
+    out_add_int(t, 42);
+    /* the table header is the title; csv and json keep the name */
+    expect_out(t, OUT_TABLE,
+               "Land  Visningar\n"
+               "SE           42\n");
+    expect_out(t, OUT_CSV, "country,views\nSE,42\n");
+    expect_out(t, OUT_JSON, "[\n {\"country\": \"SE\", \"views\": 42}\n]\n");
+    out_free(t);
+}
+
+static void test_output__table_empty_text_column(void **state)
+{
+    struct out_table *t = out_new(post_cols, 3);
+
+    (void)state;
+    out_add_text(t, "/a/");
+    out_add_text(t, "");
+    out_add_int(t, 5);
+    out_add_text(t, "/longer/");
+    out_add_text(t, NULL);
+    out_add_int(t, 12);
+    /* a text column empty in every row is left out of the table ... */
+    expect_out(t, OUT_TABLE,
+               "path      views\n"
+               "/a/           5\n"
+               "/longer/     12\n");
+    /* ... but not out of csv and json */
+    expect_out(t, OUT_CSV, "path,title,views\n/a/,,5\n/longer/,,12\n");
+    expect_out(t, OUT_JSON,
+               "[\n {\"path\": \"/a/\", \"title\": \"\", \"views\": 5},\n"
+               " {\"path\": \"/longer/\", \"title\": \"\", \"views\": 12}\n]\n");
+    out_free(t);
+}
+
+static void test_output__table_cut(void **state)
+{
+    static const struct out_column cols[] = {
+        {"title", NULL, OUT_TEXT, 10},
+        {"views", NULL, OUT_INT, 0},
+    };
+    struct out_table *t = out_new(cols, 2);
+    char *got, *line, *save = NULL;
+    int n = 0;
+
+    (void)state;
+    out_add_text(t, "Åäö title here long");
+    out_add_int(t, 7);
+    out_add_text(t, "Kort");
+    out_add_int(t, 12);
+    out_add_text(t, "exactly10!");
+    out_add_int(t, 3);
+    out_add_text(t, "eleven char");
+    out_add_int(t, 1);
+    /* cut to exactly 10 code points, the last one "…" */
+    expect_out(t, OUT_TABLE,
+               "title       views\n"
+               "Åäö title…      7\n"
+               "Kort           12\n"
+               "exactly10!      3\n"
+               "eleven ch…      1\n");
+    /* every line is 17 columns wide, counting code points */
+    got = render(t, OUT_TABLE);
+    for (line = strtok_r(got, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save), n++)
+        assert_int_equal(out_text_width(line), 17);
+    assert_int_equal(n, 5);
+    free(got);
+    /* csv and json are never cut */
+    expect_out(t, OUT_CSV,
+               "title,views\nÅäö title here long,7\nKort,12\n"
+               "exactly10!,3\neleven char,1\n");
+    out_free(t);
+}
+
+static void test_output__table_cut_last_column(void **state)
+{
+    static const struct out_column cols[] = {
+        {"views", NULL, OUT_INT, 0},
+        {"title", NULL, OUT_TEXT, 6},
+    };
+    struct out_table *t = out_new(cols, 2);
+
+    (void)state;
+    out_add_int(t, 1);
+    out_add_text(t, "abcdefghij");
+    out_add_int(t, 22);
+    out_add_text(t, "ab");
+    out_add_int(t, 3);
+    out_add_text(t, "åäöåäöå");
+    expect_out(t, OUT_TABLE,
+               "views  title\n"
+               "    1  abcde…\n"
+               "   22  ab\n"
+               "    3  åäöåä…\n");
+    out_free(t);
+}
+
+static void test_output__table_hostile_cells(void **state)
+{
+    struct out_table *t = out_new(post_cols, 3);
+
+    (void)state;
+    out_add_text(t, "/x\x1b[2J/");
+    out_add_text(t, "a\rb\x7f");
+    out_add_int(t, 1);
+    /* ESC, CR and DEL become U+FFFD, each one column wide */
+    expect_out(t, OUT_TABLE,
+               "path     title  views\n"
+               "/x" FFFD "[2J/  a" FFFD "b" FFFD "       1\n");
+    out_free(t);
+}
+
+/* ---- csv ------------------------------------------------------------------- */
+
+static void test_output__csv(void **state)
+{
+    struct out_table *t = posts_table();
+
+    (void)state;
+    expect_out(t, OUT_CSV,
+               "path,title,views\n"
+               "/2013/02/07/säkerhet/,Säkerhet,1234\n"
+               "/om-mig/,Om mig,5\n"
+               "/,,0\n");
+    out_free(t);
+}
+
+static void test_output__csv_quoting(void **state)
+{
+    struct out_table *t = out_new(post_cols, 3);
+
+    (void)state;
+    out_add_text(t, "/a,b/");
+    out_add_text(t, "say \"hi\"");
+    out_add_int(t, 3);
+    out_add_text(t, "\"");
+    out_add_text(t, "x, \"y\", z");
+    out_add_int(t, -1);
+    out_add_text(t, NULL);
+    out_add_text(t, " lead and trail ");
+    out_add_int(t, 0);
+    expect_out(t, OUT_CSV,
+               "path,title,views\n"
+               "\"/a,b/\",\"say \"\"hi\"\"\",3\n"
+               "\"\"\"\",\"x, \"\"y\"\", z\",-1\n"
+               ", lead and trail ,0\n");
+    out_free(t);
+}
+
+static void test_output__csv_newlines(void **state)
+{
+    /* column names are not cleaned: RFC 4180 quotes CR and LF */
+    static const struct out_column cols[] = {
+        {"a\nb", NULL, OUT_TEXT, 0},
+        {"c\rd", NULL, OUT_TEXT, 0},
+        {"e,f", NULL, OUT_INT, 0},
+    };
+    struct out_table *t = out_new(cols, 3);
+
+    (void)state;
+    /* in a cell, a newline is a control character: U+FFFD, no quotes */
+    out_add_text(t, "line1\nline2");
+    out_add_text(t, "x\r\ny");
+    out_add_int(t, 9);
+    expect_out(t, OUT_CSV,
+               "\"a\nb\",\"c\rd\",\"e,f\"\n"
+               "line1" FFFD "line2,x" FFFD FFFD "y,9\n");
+    out_free(t);
+}
+
+static void test_output__csv_empty(void **state)
+{
+    struct out_table *t = out_new(post_cols, 3);
+
+    (void)state;
+    expect_out(t, OUT_CSV, "path,title,views\n");
+    expect_out(t, OUT_TABLE, "path  title  views\n");
+    out_free(t);
+}
+
+/* ---- json ------------------------------------------------------------------ */
+
+static void test_output__json(void **state)
+{
+    struct out_table *t = posts_table();
+
+    (void)state;
+    expect_out(t, OUT_JSON,
+               "[\n"
+               " {\"path\": \"/2013/02/07/säkerhet/\", \"title\": "
+               "\"Säkerhet\", \"views\": 1234},\n"
+               " {\"path\": \"/om-mig/\", \"title\": \"Om mig\", "
+               "\"views\": 5},\n"
+               " {\"path\": \"/\", \"title\": \"\", \"views\": 0}\n"
+               "]\n");
+    out_free(t);
+}
+
+static void test_output__json_escapes(void **state)
+{
+    struct out_table *t = out_new(post_cols, 3);
+
+    (void)state;
+    out_add_text(t, "/a\\b/");
+    out_add_text(t, "Tom & \"Jerry\" <b></script>");
+    out_add_int(t, INT64_MIN);
+    out_add_text(t, "/\xF0\x9F\x98\x80/");
+    out_add_text(t, "\xE2\x80\xA6 '/'");
+    out_add_int(t, INT64_MAX);
+    expect_out(t, OUT_JSON,
+               "[\n"
+               " {\"path\": \"/a\\\\b/\", \"title\": \"Tom \\u0026 "
+               "\\\"Jerry\\\" \\u003cb\\u003e\\u003c/script\\u003e\", "
+               "\"views\": -9223372036854775808},\n"
+               " {\"path\": \"/\xF0\x9F\x98\x80/\", \"title\": "
+               "\"\xE2\x80\xA6 '/'\", \"views\": 9223372036854775807}\n"
+               "]\n");
+    out_free(t);
+}
+
+static void test_output__json_keys(void **state)
+{
+    /* names are the program's, not the data's, but still escaped */
+    static const struct out_column cols[] = {
+        {"a\"b", NULL, OUT_TEXT, 0},
+        {"c\x01\t<", NULL, OUT_INT, 0},
+    };
+    struct out_table *t = out_new(cols, 2);
+
+    (void)state;
+    out_add_text(t, "v");
+    out_add_int(t, 1);
+    expect_out(t, OUT_JSON,
+               "[\n {\"a\\\"b\": \"v\", \"c\\u0001\\t\\u003c\": 1}\n]\n");
+    out_free(t);
+}
+
+static void test_output__json_hostile_cells(void **state)
+{
+    static const struct out_column cols[] = {
+        {"s", NULL, OUT_TEXT, 0},
+    };
+    static const struct {
+        const char *in, *json;
+    } cases[] = {
+        {"a\x01" "b", "a" FFFD "b"},
+        {"tab\there", "tab\\there"},            /* tab is kept, escaped */
+        {"nl\n", "nl" FFFD},
+        {"esc\x1b[0m", "esc" FFFD "[0m"},
+        {"del\x7f", "del" FFFD},
+        {"\xFF", FFFD},
+        {"x\xC3(", "x" FFFD "("},
+        {"\xC0\xAF", FFFD FFFD},                  /* overlong '/' */
+        {"\xED\xA0\x80", FFFD FFFD FFFD},         /* surrogate */
+        {"\xF4\x90\x80\x80", FFFD FFFD FFFD FFFD},/* > U+10FFFF */
+        {"end\xE2\x80", "end" FFFD FFFD},         /* cut short */
+        {"\xE2\x80\xA6", "\xE2\x80\xA6"},         /* fine */
+        {"s\xC3\xA4k", "s\xC3\xA4k"},             /* fine */
+    };
+    int bad = 0;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct out_table *t = out_new(cols, 1);
+        char want[128], *got;
+
+        out_add_text(t, cases[i].in);
+        snprintf(want, sizeof(want), "[\n {\"s\": \"%s\"}\n]\n",
+                 cases[i].json);
+        got = render(t, OUT_JSON);
+        if (strcmp(got, want) != 0) {
+            printf("FAIL cases[%zu]: expected %s got %s", i, want, got);
+            bad++;
+        }
+        free(got);
+        out_free(t);
+    }
+    if (bad)
+        fail_msg("%d of %zu hostile cells wrong (listed above)", bad,
+                 ARRAY_SIZE(cases));
+}
+
+/*
+ * output.h: "control characters never reach a terminal". U+0080..U+009F
+ * are control characters (C1); U+009B is CSI, which terminals obey like
+ * ESC [. In UTF-8 they are valid, so only an explicit check keeps them out.
+ */
+static void test_output__c1_controls(void **state)
+{
+    static const struct out_column cols[] = {
+        {"s", NULL, OUT_TEXT, 0},
+    };
+    struct out_table *t = out_new(cols, 1);
+
+    (void)state;
+    out_add_text(t, "a\xC2\x9B" "2Jb\xC2\x85" "c");
+    expect_out(t, OUT_TABLE, "s\na" FFFD "2Jb" FFFD "c\n");
+    out_free(t);
+}
+
+static void test_output__json_empty(void **state)
+{
+    struct out_table *t = out_new(post_cols, 3);
+
+    (void)state;
+    assert_int_equal(out_rows(t), 0);
+    expect_out(t, OUT_JSON, "[]\n");
+    /* an incomplete row is not printed */
+    out_add_text(t, "/a/");
+    out_add_text(t, "A");
+    assert_int_equal(out_rows(t), 0);
+    expect_out(t, OUT_JSON, "[]\n");
+    expect_out(t, OUT_CSV, "path,title,views\n");
+    out_add_int(t, 1);
+    assert_int_equal(out_rows(t), 1);
+    expect_out(t, OUT_JSON,
+               "[\n {\"path\": \"/a/\", \"title\": \"A\", \"views\": 1}\n]\n");
+    out_free(t);
+}
+
+static void test_output__many_rows(void **state)
+{
+    static const struct out_column cols[] = {
+        {"day", NULL, OUT_TEXT, 0},
+        {"views", NULL, OUT_INT, 0},
+    };
+    struct out_table *t = out_new(cols, 2);
+    char *got;
+    size_t lines = 0;
+
+    (void)state;
+    for (int i = 0; i < 1000; i++) {
+        char day[11];
+
+        day_format(days_from_civil(2013, 1, 1) + i, day);
+        out_add_text(t, day);
+        out_add_int(t, i);
+    }
+    assert_int_equal(out_rows(t), 1000);
+    got = render(t, OUT_CSV);
+    for (char *p = got; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 1001);
+    assert_memory_equal(got, "day,views\n2013-01-01,0\n2013-01-02,1\n", 36);
+    assert_non_null(strstr(got, "\n2015-09-27,999\n"));
+    free(got);
+    out_free(t);
+}
+
+static void test_output__write_error(void **state)
+{
+    struct out_table *t = posts_table();
+    FILE *f = fopen("/dev/null", "r");
+
+    (void)state;
+    assert_non_null(f);
+    /* a stream that cannot be written: -1 */
+    assert_int_equal(out_print(t, OUT_TABLE, f), -1);
+    fclose(f);
+    out_free(t);
+}
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+static void test_output__format_parse(void **state)
+{
+    enum out_format f = OUT_JSON;
+
+    (void)state;
+    assert_int_equal(out_format_parse("table", &f), 0);
+    assert_int_equal(f, OUT_TABLE);
+    assert_int_equal(out_format_parse("csv", &f), 0);
+    assert_int_equal(f, OUT_CSV);
+    assert_int_equal(out_format_parse("json", &f), 0);
+    assert_int_equal(f, OUT_JSON);
+    f = OUT_CSV;
+    assert_int_equal(out_format_parse("", &f), -1);
+    assert_int_equal(out_format_parse("tsv", &f), -1);
+    assert_int_equal(out_format_parse("jsonl", &f), -1);
+    assert_int_equal(out_format_parse("csv ", &f), -1);
+    assert_int_equal(out_format_parse("tabl", &f), -1);
+    /* unchanged on failure */
+    assert_int_equal(f, OUT_CSV);
+}
+
+static void test_output__text_width(void **state)
+{
+    (void)state;
+    assert_int_equal(out_text_width(""), 0);
+    assert_int_equal(out_text_width("abc"), 3);
+    assert_int_equal(out_text_width("åäö"), 3);
+    assert_int_equal(out_text_width("Cecilia Malmström"), 17);
+    assert_int_equal(out_text_width("\xE2\x80\xA6"), 1);
+    assert_int_equal(out_text_width("\xF0\x9F\x98\x80!"), 2);
+    assert_int_equal(out_text_width(FFFD FFFD), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_output__table_alignment),
+        cmocka_unit_test(test_output__table_last_text_column),
+        cmocka_unit_test(test_output__table_titles),
+        cmocka_unit_test(test_output__table_empty_text_column),
+        cmocka_unit_test(test_output__table_cut),
+        cmocka_unit_test(test_output__table_cut_last_column),
+        cmocka_unit_test(test_output__table_hostile_cells),
+        cmocka_unit_test(test_output__csv),
+        cmocka_unit_test(test_output__csv_quoting),
+        cmocka_unit_test(test_output__csv_newlines),
+        cmocka_unit_test(test_output__csv_empty),
+        cmocka_unit_test(test_output__json),
+        cmocka_unit_test(test_output__json_escapes),
+        cmocka_unit_test(test_output__json_keys),
+        cmocka_unit_test(test_output__json_hostile_cells),
+        cmocka_unit_test(test_output__c1_controls),
+        cmocka_unit_test(test_output__json_empty),
+        cmocka_unit_test(test_output__many_rows),
+        cmocka_unit_test(test_output__write_error),
+        cmocka_unit_test(test_output__format_parse),
+        cmocka_unit_test(test_output__text_width),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

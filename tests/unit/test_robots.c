@@ -1,0 +1,486 @@
+/*
+ * test_robots.c - robot User-Agents (SPEC.md "robot", doc/counting.md
+ * "Robots"): the crawler-user-agents list, real browsers, named cases and
+ * the cache of robots_check().
+ *
+ * Paths are relative to the top of the tree, where make runs the tests.
+ */
+#include "blogstat.h"
+#include "robots.h"
+#include "testutil.h"
+
+#include <sqlite3.h>
+
+#define CRAWLERS_JSON "data/crawler-user-agents.json"
+#define BROWSERS_TXT "tests/fixtures/browser-user-agents.txt"
+
+struct strlist {
+    char **v;
+    size_t n, cap;
+};
+
+static void sl_add(struct strlist *l, const char *s, size_t n)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+    }
+    l->v[l->n++] = xmemdup(s, n);
+}
+
+static void sl_free(struct strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof(*l));
+}
+
+/* The whole file, NUL-terminated, or NULL when it cannot be read. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0, cap = 0, got;
+
+    if (!f)
+        return NULL;
+    do {
+        if (cap - n < 65536) {
+            cap = cap ? cap * 2 : 1 << 20;
+            buf = xrealloc(buf, cap + 1);
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+    } while (got > 0);
+    assert_int_equal(ferror(f), 0);
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Every "instances" string of the crawler-user-agents list, read with
+ * SQLite's JSON functions. 0, or -1 when the file is not there. */
+static int load_crawlers(struct strlist *out)
+{
+    static const char sql[] =
+        "SELECT j2.value FROM json_each(?1) AS j1, "
+        "json_each(j1.value, '$.instances') AS j2";
+    size_t len;
+    char *json = slurp(CRAWLERS_JSON, &len);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (!json)
+        return -1;
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        fail_msg("sqlite: %s", sqlite3_errmsg(db));
+    assert_int_equal(sqlite3_bind_text(st, 1, json, (int)len, SQLITE_STATIC),
+                     SQLITE_OK);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *s = (const char *)sqlite3_column_text(st, 0);
+        int n = sqlite3_column_bytes(st, 0);
+
+        if (s)
+            sl_add(out, s, (size_t)n);
+    }
+    if (rc != SQLITE_DONE)
+        fail_msg("%s: %s", CRAWLERS_JSON, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    free(json);
+    return 0;
+}
+
+/* The lines of the browser fixture, without comments and blank lines. */
+static void load_browsers(struct strlist *out)
+{
+    size_t len;
+    char *txt = slurp(BROWSERS_TXT, &len);
+    char *p, *e;
+
+    if (!txt)
+        fail_msg("cannot read %s (run the tests from the top of the tree)",
+                 BROWSERS_TXT);
+    for (p = txt; p < txt + len; p = e + 1) {
+        size_t n;
+
+        e = memchr(p, '\n', (size_t)(txt + len - p));
+        if (!e)
+            e = txt + len;
+        n = (size_t)(e - p);
+        if (n > 0 && p[n - 1] == '\r')
+            n--;
+        if (n == 0 || p[0] == '#')
+            continue;
+        sl_add(out, p, n);
+    }
+    free(txt);
+}
+
+static int is_robot(const char *ua)
+{
+    return robots_match(ua, strlen(ua));
+}
+
+/* ---- the crawler list ---------------------------------------------------- */
+
+static void test_robots__crawler_list(void **state)
+{
+    struct strlist l = {0};
+    size_t hits = 0, shown = 0;
+    const char *ci = getenv("CI");
+
+    (void)state;
+    if (load_crawlers(&l) != 0) {
+        if (ci && strcmp(ci, "true") == 0)
+            fail_msg("%s is missing (CI=true): run "
+                     "`make data/crawler-user-agents.json`", CRAWLERS_JSON);
+        printf("%s is missing: run `make data/crawler-user-agents.json`; "
+               "skipping\n", CRAWLERS_JSON);
+        skip();
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        if (robots_match(l.v[i], strlen(l.v[i]))) {
+            hits++;
+        } else if (shown < 30) {
+            printf("  not a robot: %s\n", l.v[i]);
+            shown++;
+        }
+    }
+    printf("crawler-user-agents: %zu of %zu instances are robots (%.2f%%), "
+           "%zu missed\n", hits, l.n, l.n ? 100.0 * (double)hits /
+           (double)l.n : 0.0, l.n - hits);
+    {
+        size_t total = l.n;
+
+        sl_free(&l);
+        /* the list has well over a thousand instances */
+        assert_true(total >= 1000);
+        if (hits * 100 < total * 95)
+            fail_msg("only %zu of %zu crawler instances are robots "
+                     "(< 95%%)", hits, total);
+    }
+}
+
+/* ---- real browsers -------------------------------------------------------- */
+
+static void test_robots__browsers(void **state)
+{
+    struct strlist l = {0};
+    size_t bad = 0, cubot = 0;
+
+    (void)state;
+    load_browsers(&l);
+    for (size_t i = 0; i < l.n; i++) {
+        if (strstr(l.v[i], "CUBOT"))
+            cubot++;
+        if (robots_match(l.v[i], strlen(l.v[i]))) {
+            printf("  browser taken for a robot: %s\n", l.v[i]);
+            bad++;
+        }
+    }
+    printf("browsers: %zu User-Agents, %zu taken for robots\n", l.n, bad);
+    {
+        size_t total = l.n;
+
+        sl_free(&l);
+        assert_true(total >= 60);
+        assert_true(cubot >= 1);
+        if (bad)
+            fail_msg("%zu of %zu real browsers taken for robots (listed "
+                     "above)", bad, total);
+    }
+}
+
+/* ---- named cases ------------------------------------------------------- */
+
+static const char *const robot_uas[] = {
+    "",
+    "-",
+    "curl/7.88.1",
+    "Wget/1.21",
+    "Wget/1.21.3 (linux-gnu)",
+    "python-requests/2.31.0",
+    "Python-urllib/3.11",
+    "Go-http-client/1.1",
+    "Go-http-client/2.0",
+    "Java/1.8.0_151",
+    "okhttp/4.9.3",
+    "libwww-perl/6.67",
+    "axios/1.6.2",
+    "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) "
+    "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.216 Mobile "
+    "Safari/537.36 (compatible; Googlebot/2.1; "
+    "+http://www.google.com/bot.html)",
+    "Googlebot-Image/1.0",
+    "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+    "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; "
+    "bingbot/2.0; +http://www.bing.com/bingbot.htm) Chrome/116.0.1938.76 "
+    "Safari/537.36",
+    "facebookexternalhit/1.1 "
+    "(+http://www.facebook.com/externalhit_uatext.php)",
+    "facebookexternalhit/1.1",
+    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    "WhatsApp/2.23.20.0 A",
+    "WhatsApp/2.23",
+    "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 5 subscribers; like "
+    "FeedFetcher-Google)",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "HeadlessChrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)",
+    "Mozilla/5.0 (compatible; Baiduspider/2.0; "
+    "+http://www.baidu.com/search/spider.html)",
+    "Mozilla/5.0 (compatible; Yahoo! Slurp; "
+    "http://help.yahoo.com/help/us/ysearch/slurp)",
+    "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
+    "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; "
+    "GPTBot/1.0; +https://openai.com/gptbot)",
+    "Twitterbot/1.0",
+    "TelegramBot (like TwitterBot)",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_10_1) AppleWebKit/600.2.5 "
+    "(KHTML, like Gecko) Version/8.0.2 Safari/600.2.5 (Applebot/0.1; "
+    "+http://www.apple.com/go/applebot)",
+    "Mozilla/5.0 (Windows NT 6.1; Win64; x64; +http://url-monitor.com) "
+    "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/100.0 Safari/537.36",
+    "Mozilla/5.0",
+    "Mozilla/5.0 (compatible)",
+    "Mozilla/5.0 (compatible; SemrushBot/7~bl; "
+    "+http://www.semrush.com/bot.html)",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, "
+    "like Gecko) Chrome/122.0.0.0 Safari/537.36 Lighthouse",
+    "WordPress/6.4.2; https://blog.example.eu",
+    "Tiny Tiny RSS/22.11 (http://tt-rss.org/)",
+    "NewsBlur Feed Fetcher - 5 subscribers - http://www.newsblur.com",
+    "GOOGLEBOT",
+    "MOZILLA/5.0 (COMPATIBLE; BINGBOT/2.0)",
+    "CURL/8.0",
+};
+
+/* Real browsers that a careless word list takes for robots. */
+static const char *const browser_uas[] = {
+    "Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0)",
+    "Mozilla/5.0 (Linux; Android 9; CUBOT P30) AppleWebKit/537.36 (KHTML, "
+    "like Gecko) Chrome/79.0.3945.136 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 9; cubot p30) AppleWebKit/537.36 (KHTML, "
+    "like Gecko) Chrome/79.0.3945.136 Mobile Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, "
+    "like Gecko) Chrome/124.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 "
+    "Firefox/128.0",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) "
+    "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 "
+    "Safari/604.1",
+    "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko",
+    "Opera/9.80 (Windows NT 6.1; WOW64) Presto/2.12.388 Version/12.18",
+};
+
+static void test_robots__named_robots(void **state)
+{
+    int bad = 0;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(robot_uas); i++)
+        if (!is_robot(robot_uas[i])) {
+            printf("  not taken for a robot: \"%s\"\n", robot_uas[i]);
+            bad++;
+        }
+    if (bad)
+        fail_msg("%d named robots not recognized (listed above)", bad);
+}
+
+static void test_robots__named_browsers(void **state)
+{
+    int bad = 0;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(browser_uas); i++)
+        if (is_robot(browser_uas[i])) {
+            printf("  taken for a robot: \"%s\"\n", browser_uas[i]);
+            bad++;
+        }
+    if (bad)
+        fail_msg("%d named browsers taken for robots (listed above)", bad);
+}
+
+/* n, not the NUL, bounds the User-Agent. */
+static void test_robots__length_bounds(void **state)
+{
+    static const char chrome[] =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
+        "Gecko) Chrome/120.0.0.0 Safari/537.36";
+    char buf[sizeof(chrome) + 16];
+    char *exact;
+
+    (void)state;
+    /* the word after n does not count */
+    snprintf(buf, sizeof(buf), "%sbingbot", chrome);
+    assert_int_equal(robots_match(buf, strlen(chrome)), 0);
+    assert_int_equal(robots_match(buf, strlen(buf)), 1);
+    /* a "-" prefix of a longer string is a robot only when it is all */
+    assert_int_equal(robots_match("-x", 1), 1);
+    assert_int_equal(robots_match("curl/8", 0), 1);
+    /* no NUL after the bytes */
+    exact = xmalloc(strlen(chrome));
+    memcpy(exact, chrome, strlen(chrome));
+    assert_int_equal(robots_match(exact, strlen(chrome)), 0);
+    free(exact);
+}
+
+/*
+ * doc/counting.md: a robot's User-Agent "contains (ignoring case) one of
+ * the words" - anywhere, however long the User-Agent.
+ */
+static void test_robots__word_after_2k(void **state)
+{
+    static const char chrome[] =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
+        "Gecko) Chrome/120.0.0.0 Safari/537.36 ";
+    size_t pad = 3000, n = strlen(chrome) + pad + 8;
+    char *ua = xmalloc(n + 1);
+    int got;
+
+    (void)state;
+    memcpy(ua, chrome, strlen(chrome));
+    memset(ua + strlen(chrome), 'x', pad);
+    memcpy(ua + strlen(chrome) + pad, " bingbot", 8);
+    ua[n] = '\0';
+    assert_int_equal(robots_match(ua, 1500), 0);
+    got = robots_match(ua, n);
+    free(ua);
+    assert_int_equal(got, 1);
+}
+
+/* ---- the cache ------------------------------------------------------------ */
+
+/* robots_check(ua) == robots_match(ua) for each; returns mismatches. */
+static int check_agree(struct robots *r, char *const *v, size_t n,
+                       const char *what)
+{
+    int bad = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(v[i]);
+        int want = robots_match(v[i], len), got = robots_check(r, v[i], len);
+
+        if (got != want) {
+            if (bad < 10)
+                printf("  %s: robots_check %d, robots_match %d: \"%.200s\"\n",
+                       what, got, want, v[i]);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+static void test_robots__check_agrees(void **state)
+{
+    struct strlist all = {0};
+    struct robots *r = robots_new();
+    char buf[256];
+    char *big;
+    int bad = 0, have_crawlers;
+    size_t nbrowsers, big_n = 1500;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(robot_uas); i++)
+        sl_add(&all, robot_uas[i], strlen(robot_uas[i]));
+    for (size_t i = 0; i < ARRAY_SIZE(browser_uas); i++)
+        sl_add(&all, browser_uas[i], strlen(browser_uas[i]));
+    load_browsers(&all);
+    nbrowsers = all.n;
+    have_crawlers = load_crawlers(&all) == 0;
+    printf("cache: %zu named and fixture strings, %zu crawler instances\n",
+           nbrowsers, all.n - nbrowsers);
+
+    /* first sight, then from the cache, twice */
+    bad += check_agree(r, all.v, all.n, "first");
+    bad += check_agree(r, all.v, all.n, "cached");
+    bad += check_agree(r, all.v, all.n, "cached again");
+
+    /* more distinct User-Agents than the cache holds (32768) */
+    for (int i = 0; i < 40000; i++) {
+        int want = i % 3 == 0, got;
+
+        if (want)
+            snprintf(buf, sizeof(buf), "ExampleCrawler/%d.%d", i, i * 7);
+        else
+            snprintf(buf, sizeof(buf),
+                     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
+                     "(KHTML, like Gecko) Chrome/%d.0.%d.0 Safari/537.36",
+                     i / 100, i);
+        got = robots_check(r, buf, strlen(buf));
+        if (got != want || robots_match(buf, strlen(buf)) != want) {
+            if (bad < 10)
+                printf("  generated #%d: check %d, expected %d: %s\n", i, got,
+                       want, buf);
+            bad++;
+        }
+        /* and a string seen before, now and then */
+        if (i % 1000 == 0)
+            bad += check_agree(r, all.v, all.n < 50 ? all.n : 50, "mixed");
+    }
+    /* after the cache started over */
+    bad += check_agree(r, all.v, all.n, "after reset");
+    bad += check_agree(r, all.v, all.n, "after reset, cached");
+
+    /* longer than the cache keeps (1024 bytes), browser and robot */
+    big = xmalloc(big_n + 1);
+    memcpy(big, browser_uas[3], strlen(browser_uas[3]));
+    memset(big + strlen(browser_uas[3]), 'a', big_n - strlen(browser_uas[3]));
+    big[big_n] = '\0';
+    for (int rep = 0; rep < 3; rep++) {
+        if (robots_check(r, big, big_n) != 0 || robots_match(big, big_n) != 0)
+            bad++;
+        /* 1024 and 1025 bytes: both sides of the limit */
+        if (robots_check(r, big, 1024) != robots_match(big, 1024) ||
+            robots_check(r, big, 1025) != robots_match(big, 1025))
+            bad++;
+    }
+    memcpy(big + big_n - 10, " Googlebot", 10);
+    for (int rep = 0; rep < 3; rep++)
+        if (robots_check(r, big, big_n) != robots_match(big, big_n) ||
+            robots_check(r, big, big_n) != 1)
+            bad++;
+    /* a prefix of a cached User-Agent is a different key */
+    if (robots_check(r, big, big_n) != 1 ||
+        robots_check(r, big, strlen(browser_uas[3])) != 0)
+        bad++;
+    /* bytes after a NUL are part of the key */
+    {
+        static const char nul_ua[] = "Mozilla/5.0 (X11) Gecko/1\0bot";
+
+        if (robots_check(r, nul_ua, sizeof(nul_ua) - 1) !=
+                robots_match(nul_ua, sizeof(nul_ua) - 1) ||
+            robots_check(r, nul_ua, 25) != robots_match(nul_ua, 25))
+            bad++;
+    }
+    free(big);
+    robots_free(r);
+    sl_free(&all);
+    if (!have_crawlers)
+        printf("cache: %s missing; checked without it\n", CRAWLERS_JSON);
+    if (bad)
+        fail_msg("robots_check disagrees with robots_match %d times", bad);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_robots__crawler_list),
+        cmocka_unit_test(test_robots__browsers),
+        cmocka_unit_test(test_robots__named_robots),
+        cmocka_unit_test(test_robots__named_browsers),
+        cmocka_unit_test(test_robots__length_bounds),
+        cmocka_unit_test(test_robots__word_after_2k),
+        cmocka_unit_test(test_robots__check_agrees),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
