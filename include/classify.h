@@ -67,6 +67,9 @@ int url_rules_set(struct url_rules *r, const char *which,
 /* Add an ignore glob (fnmatch syntax, matched against the decoded path). */
 int url_rules_add_ignore(struct url_rules *r, const char *glob,
                          struct bs_err *err);
+/* Add a feed glob: matching paths are feeds (Hugo's "/index.xml" ...). */
+int url_rules_add_feed(struct url_rules *r, const char *glob,
+                       struct bs_err *err);
 
 /*
  * Classify target (n bytes, as in the request line) and fill *out.

@@ -48,6 +48,7 @@ test)
         need="$need libcmocka-dev"
     fi
     check_cmd mmdblookup mmdb-bin
+    check_cmd cppcheck cppcheck
     perl -MMaxMind::DB::Writer::Tree -e 1 >/dev/null 2>&1 ||
         need="$need libmaxmind-db-writer-perl"
     ;;

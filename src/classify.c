@@ -343,6 +343,8 @@ struct url_rules {
     struct pattern archives[NARCHIVES];
     char **ignore;
     size_t nignore;
+    char **feeds;          /* extra feed globs of the config */
+    size_t nfeeds;
 };
 
 struct url_rules *url_rules_new(void)
@@ -377,6 +379,9 @@ void url_rules_free(struct url_rules *r)
     for (size_t i = 0; i < r->nignore; i++)
         free(r->ignore[i]);
     free(r->ignore);
+    for (size_t i = 0; i < r->nfeeds; i++)
+        free(r->feeds[i]);
+    free(r->feeds);
     free(r);
 }
 
@@ -410,16 +415,28 @@ int url_rules_set(struct url_rules *r, const char *which,
     return 0;
 }
 
-int url_rules_add_ignore(struct url_rules *r, const char *glob,
-                         struct bs_err *err)
+static int add_glob(char ***list, size_t *n, const char *what,
+                    const char *glob, struct bs_err *err)
 {
     if (glob[0] != '/' && glob[0] != '*')
         return bs_fail(err, BS_USAGE,
-                       "ignore pattern '%s' must start with '/' or '*'",
+                       "%s pattern '%s' must start with '/' or '*'", what,
                        glob);
-    r->ignore = xrealloc(r->ignore, (r->nignore + 1) * sizeof(*r->ignore));
-    r->ignore[r->nignore++] = xstrdup(glob);
+    *list = xrealloc(*list, (*n + 1) * sizeof(**list));
+    (*list)[(*n)++] = xstrdup(glob);
     return 0;
+}
+
+int url_rules_add_ignore(struct url_rules *r, const char *glob,
+                         struct bs_err *err)
+{
+    return add_glob(&r->ignore, &r->nignore, "ignore", glob, err);
+}
+
+int url_rules_add_feed(struct url_rules *r, const char *glob,
+                       struct bs_err *err)
+{
+    return add_glob(&r->feeds, &r->nfeeds, "feed", glob, err);
 }
 
 /* ---- classification --------------------------------------------------- */
@@ -521,6 +538,16 @@ static int is_admin(const char *d, size_t bn)
     return 0;
 }
 
+/* d[0..dn) matches one of the globs (d has room for a NUL at dn). */
+static int any_glob(char *const *globs, size_t n, char *d, size_t dn)
+{
+    d[dn] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (fnmatch(globs[i], d, 0) == 0)
+            return 1;
+    return 0;
+}
+
 static int is_ignored(const struct url_rules *r, char *d, size_t dn,
                       size_t bn)
 {
@@ -529,20 +556,13 @@ static int is_ignored(const struct url_rules *r, char *d, size_t dn,
         "/humans.txt", "/.well-known",
     };
     struct slice s = slice_make(d, bn);
-    int hit = 0;
 
     if (slice_starts(s, "/.well-known/", 13))
         return 1;
     for (size_t i = 0; i < ARRAY_SIZE(exact); i++)
         if (slice_eq_str(s, exact[i]))
             return 1;
-    if (r->nignore == 0)
-        return 0;
-    /* d has room past dn (URL_KEY_MAX + 8) for the NUL fnmatch needs. */
-    d[dn] = '\0';
-    for (size_t i = 0; i < r->nignore && !hit; i++)
-        hit = fnmatch(r->ignore[i], d, 0) == 0;
-    return hit;
+    return any_glob(r->ignore, r->nignore, d, dn);
 }
 
 static enum url_kind set_key(struct url_class *out, enum url_kind kind,
@@ -633,6 +653,8 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
              slice_eq_str(slice_make(last, ln), "rdf")))
             return set_none(out, URL_FEED);
     }
+    if (r->nfeeds && any_glob(r->feeds, r->nfeeds, d, dn))
+        return set_none(out, URL_FEED);
     if (is_admin(d, bn))
         return set_none(out, URL_ADMIN);
     if (slice_starts(slice_make(d, dn), "/wp-content/", 12) ||

@@ -91,8 +91,10 @@ static void set_str(char **dst, const char *v)
     *dst = xstrdup(v);
 }
 
-/* Split a value on blanks and add each word as an ignore glob. */
-static int add_ignores(struct conf_ctx *c, const char *v)
+/* Split a value on blanks and add each word as a glob of the list. */
+static int add_globs(struct conf_ctx *c, const char *v,
+                     int (*add)(struct url_rules *, const char *,
+                                struct bs_err *))
 {
     char word[512];
 
@@ -106,7 +108,7 @@ static int add_ignores(struct conf_ctx *c, const char *v)
         if (n == 0)
             break;
         if (n >= sizeof(word)) {
-            conf_error(c, c->lineno, "ignore pattern too long");
+            conf_error(c, c->lineno, "pattern too long");
             return -1;
         }
         memcpy(word, v, n);
@@ -114,7 +116,7 @@ static int add_ignores(struct conf_ctx *c, const char *v)
         {
             struct bs_err e = {0};
 
-            if (url_rules_add_ignore(c->conf->rules, word, &e)) {
+            if (add(c->conf->rules, word, &e)) {
                 conf_error(c, c->lineno, "%s", e.msg);
                 return -1;
             }
@@ -143,7 +145,10 @@ static int handler(void *user, const char *section, const char *name,
             return 0;
         }
     } else if (strcmp(section, "urls") == 0 && strcmp(name, "ignore") == 0) {
-        if (add_ignores(c, value))
+        if (add_globs(c, value, url_rules_add_ignore))
+            return 0;
+    } else if (strcmp(section, "urls") == 0 && strcmp(name, "feed") == 0) {
+        if (add_globs(c, value, url_rules_add_feed))
             return 0;
     } else if (strcmp(section, "log") == 0 && strcmp(name, "format") == 0) {
         if (parse_format_name(value, &conf->format)) {

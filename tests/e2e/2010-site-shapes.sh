@@ -12,9 +12,11 @@ name = Hugo
 [urls]
 post = /posts/%postname%/
 tag  = /tags/%tag%/
+feed = /rss/ /index.xml
 CONF
 { line 1 /posts/hello-world/; line 2 /posts/hello-world; line 3 "/posts/hello-world/?ref=x"
-  line 4 /tags/go/; line 5 /tags/go/page/2/; line 6 /posts/second/; line 7 /about/; } >access.log
+  line 4 /tags/go/; line 5 /tags/go/page/2/; line 6 /posts/second/; line 7 /about/
+  line 8 /rss/; } >access.log
 bs --db h.db ingest access.log
 printf 'path,title,published,tags\n/posts/hello-world/,Hello,2013-02-01,go|c\n/posts/second/,Second,2013-02-02,go\n' >posts.csv
 "$BLOGSTAT" --db h.db import posts.csv
@@ -25,6 +27,7 @@ cmp -s p.csv want || { cat p.csv; fail "hugo posts"; }
 printf 'tag,post_views,archive_views\ngo,4,2\nc,3,0\n' >want
 cmp -s t.csv want || { cat t.csv; fail "hugo tags"; }
 "$BLOGSTAT" --db h.db top posts --kind post --format csv | grep -q about && fail "/about/ is no post"
+"$BLOGSTAT" --db h.db top days --format csv | grep -qx "2013-02-07,7" || fail "the /rss/ feed counted as a view"
 cd ..
 
 mkdir hand && cd hand
