@@ -499,9 +499,9 @@ static void test_store__callback_stops(void **state)
     memset(&err, 0, sizeof(err));
     rs.stop_after = 2;
     {
-        struct store_filter f = {INT32_MIN, INT32_MAX, 0, NULL};
+        struct store_filter all = {INT32_MIN, INT32_MAX, 0, NULL};
 
-        assert_int_equal(store_query(s, STORE_DAYS, &f, collect, &rs, &err),
+        assert_int_equal(store_query(s, STORE_DAYS, &all, collect, &rs, &err),
                          0);
     }
     assert_int_equal(rs.count, 2);
