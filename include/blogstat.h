@@ -88,6 +88,9 @@ void arena_release(struct arena *a);
  * Returns the length written.
  */
 size_t utf8_sanitize(const char *in, size_t n, char *out, size_t cap);
+/* n, less an incomplete UTF-8 sequence at the end of s[0..n) (text cut
+ * at a byte limit). */
+size_t utf8_trim_partial(const char *s, size_t n);
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 when it is none. */
 size_t utf8_seq_len(const unsigned char *s, size_t n);
 

@@ -102,15 +102,7 @@ size_t import_slugify(const char *name, char *out, size_t cap)
             out[o++] = '-';
     }
     /* A cut UTF-8 sequence at the end is no character. */
-    while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80) {
-        size_t k = o;
-
-        while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
-            k--;
-        if (k > 0 && utf8_seq_len((unsigned char *)out + k - 1, o - k + 1))
-            break;
-        o = k > 0 ? k - 1 : 0;
-    }
+    o = utf8_trim_partial(out, o);
     while (o > 0 && out[o - 1] == '-')
         o--;
     out[o] = '\0';
@@ -155,9 +147,36 @@ static void item_add_term(struct item *it, int which, const char *slug)
     it->terms[which][it->nterms[which]++] = xstrdup(slug);
 }
 
+/*
+ * Kept text as people expect it: blanks around it trimmed, runs of
+ * whitespace (newlines in a title) as one space, an incomplete character
+ * at a cut dropped, then sanitized to valid UTF-8 in dst (cap bytes).
+ */
 static void set_text(char *dst, size_t cap, const char *src, size_t n)
 {
-    utf8_sanitize(src, n, dst, cap);
+    char *tmp = xmalloc(n + 1);
+    size_t o = 0;
+    int space = 0;
+
+    n = utf8_trim_partial(src, n);
+    for (size_t i = 0; i < n; i++) {
+        char c = src[i];
+
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = o > 0;
+            continue;
+        }
+        if (space)
+            tmp[o++] = ' ';
+        space = 0;
+        tmp[o++] = c;
+    }
+    /* Cut to fit on a character boundary before sanitizing, so that the
+     * cut leaves no U+FFFD. */
+    if (o >= cap)
+        o = utf8_trim_partial(tmp, cap - 1);
+    utf8_sanitize(tmp, o, dst, cap);
+    free(tmp);
 }
 
 static int64_t parse_id(const char *s)
@@ -471,7 +490,8 @@ static int import_xml(FILE *f, const char *path, const char *head,
     char *buf = xmalloc(CHUNK);
     int done = 0, rc = 0;
 
-    x->xp = XML_ParserCreateNS("UTF-8", NS_SEP);
+    /* No forced encoding: the file's declaration (or BOM) is obeyed. */
+    x->xp = XML_ParserCreateNS(NULL, NS_SEP);
     if (!x->xp)
         BUG("XML_ParserCreateNS failed");
     XML_SetUserData(x->xp, x);
@@ -521,9 +541,12 @@ struct csvs {
     struct import_stats *st;
     struct bs_err *err;
     int failed;
-    uint64_t row;            /* 1-based, the header is row 1 */
+    uint64_t line;           /* 1-based line being fed to the parser */
+    uint64_t row_line;       /* the line where the current row began */
+    int in_row;
     int col;                 /* field index within the row */
     int map[CSV_MAX_COLS];   /* field index -> C_* or -1 */
+    int ncols;               /* fields in the header */
     int header_done;
     int has_col[C_NCOLS];
     char *val[C_NCOLS];
@@ -555,7 +578,7 @@ static void on_field(void *data, size_t n, void *user)
                 if (strcmp(trim(name), names[k]) == 0)
                     c->map[c->col] = k;
         }
-    } else if (c->col < CSV_MAX_COLS && c->map[c->col] >= 0) {
+    } else if (c->col < c->ncols && c->map[c->col] >= 0) {
         int k = c->map[c->col];
 
         free(c->val[k]);
@@ -586,13 +609,14 @@ static void on_row(int term, void *user)
     struct item *it = &c->item;
 
     (void)term;
-    c->row++;
+    c->in_row = 0;
     if (c->failed)
         return;
     if (!c->header_done) {
         int have_path;
 
-        for (int i = 0; i < c->col && i < CSV_MAX_COLS; i++)
+        c->ncols = c->col < CSV_MAX_COLS ? c->col : CSV_MAX_COLS;
+        for (int i = 0; i < c->ncols; i++)
             if (c->map[i] >= 0)
                 c->has_col[c->map[i]] = 1;
         have_path = c->has_col[C_PATH];
@@ -601,8 +625,9 @@ static void on_row(int term, void *user)
         if (!have_path) {
             c->failed = 1;
             bs_fail(c->err, BS_DATAERR,
-                    "%s:1: no 'path' column in the header; expected "
-                    "path,title,published,tags", c->path);
+                    "%s:%llu: no 'path' column in the header; expected "
+                    "path,title,published,tags", c->path,
+                    (unsigned long long)c->row_line);
         }
         return;
     }
@@ -631,12 +656,46 @@ static void on_row(int term, void *user)
         if (!it->title[0] && !it->date[0])
             return;   /* a blank line */
         c->failed = 1;
-        bs_fail(c->err, BS_DATAERR, "%s: row %llu: empty path; nothing was "
-                "imported from it", c->path, (unsigned long long)c->row);
+        bs_fail(c->err, BS_DATAERR, "%s:%llu: empty path; nothing was "
+                "imported from it", c->path, (unsigned long long)c->row_line);
         return;
     }
     if (emit(it, c->fn, c->ctx, c->st, c->err))
         c->failed = 1;
+}
+
+/*
+ * libcsv is fed one line at a time, so that each row it reports is known
+ * by the line it began on (it says nothing of lines itself).
+ */
+static int feed_lines(struct csv_parser *p, struct csvs *c, const char *s,
+                      size_t n)
+{
+    while (n > 0) {
+        const char *nl = memchr(s, '\n', n);
+        size_t len = nl ? (size_t)(nl - s) + 1 : n;
+
+        if (!c->in_row && !(len == 1 || (len == 2 && s[0] == '\r'))) {
+            c->in_row = 1;
+            c->row_line = c->line;
+        }
+        if (csv_parse(p, s, len, on_field, on_row, c) < len) {
+            if (c->failed)
+                return -1;
+            return bs_fail(c->err, BS_DATAERR, "%s:%llu: malformed CSV: %s; "
+                           "nothing was imported from it", c->path,
+                           (unsigned long long)c->line,
+                           csv_error(p) == CSV_ENOMEM
+                               ? "a field is longer than 1 MiB"
+                               : csv_strerror(csv_error(p)));
+        }
+        if (c->failed)
+            return -1;
+        c->line += nl != NULL;
+        s += len;
+        n -= len;
+    }
+    return 0;
 }
 
 static int import_csv(FILE *f, const char *path, const char *head,
@@ -644,50 +703,34 @@ static int import_csv(FILE *f, const char *path, const char *head,
 {
     struct csv_parser p;
     char *buf = xmalloc(CHUNK);
-    const char *chunk = head;
-    size_t n = nhead;
-    uint64_t line = 1;
-    int rc = 0;
+    int rc;
 
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         BUG("csv_init failed");
     csv_set_realloc_func(&p, capped_realloc);
-    for (;;) {
-        size_t used = csv_parse(&p, chunk, n, on_field, on_row, c);
+    /* Grow fields in big steps, not libcsv's default 128 bytes. */
+    csv_set_blk_size(&p, CHUNK);
+    for (int i = 0; i < CSV_MAX_COLS; i++)
+        c->map[i] = -1;
+    c->line = 1;
+    rc = feed_lines(&p, c, head, nhead);
+    while (rc == 0) {
+        size_t n = fread(buf, 1, CHUNK, f);
 
-        if (used < n || c->failed) {
-            if (!c->failed) {
-                uint64_t l = line;
-
-                for (size_t i = 0; i < used; i++)
-                    l += chunk[i] == '\n';
-                rc = bs_fail(c->err, BS_DATAERR, "%s:%llu: malformed CSV: "
-                             "%s; nothing was imported from it", path,
-                             (unsigned long long)l,
-                             csv_error(&p) == CSV_ENOMEM
-                                 ? "a field is longer than 1 MiB"
-                                 : csv_strerror(csv_error(&p)));
-            }
-            rc = -1;
-            break;
-        }
-        for (size_t i = 0; i < n; i++)
-            line += chunk[i] == '\n';
-        n = fread(buf, 1, CHUNK, f);
-        chunk = buf;
         if (n == 0) {
             if (ferror(f))
                 rc = bs_fail(c->err, BS_IOERR, "%s: read error: %s", path,
                              strerror(errno));
             else if (csv_fini(&p, on_field, on_row, c) != 0)
                 rc = bs_fail(c->err, BS_DATAERR, "%s:%llu: malformed CSV: "
-                             "unterminated quoted field at the end; nothing "
-                             "was imported from it", path,
-                             (unsigned long long)line);
+                             "a quoted field opened in this row is never "
+                             "closed; nothing was imported from it", path,
+                             (unsigned long long)c->row_line);
             else if (c->failed)
                 rc = -1;
             break;
         }
+        rc = feed_lines(&p, c, buf, n);
     }
     for (int k = 0; k < C_NCOLS; k++)
         free(c->val[k]);
@@ -704,7 +747,7 @@ int import_file(const char *path, import_fn fn, void *ctx,
 {
     FILE *f = fopen(path, "rb");
     char head[512];
-    size_t n, i = 0;
+    size_t n, i = 0, bom = 0;
     int rc;
 
     memset(stats, 0, sizeof(*stats));
@@ -719,7 +762,7 @@ int import_file(const char *path, import_fn fn, void *ctx,
     }
     /* XML by its first character (after a BOM and blanks), else CSV. */
     if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
-        i = 3;
+        i = bom = 3;
     while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' ||
                      head[i] == '\t'))
         i++;
@@ -742,7 +785,8 @@ int import_file(const char *path, import_fn fn, void *ctx,
         c->st = stats;
         c->err = err;
         stats->format = IMPORT_CSV;
-        rc = import_csv(f, path, head, n, c);
+        /* Excel's "CSV UTF-8" starts with a byte order mark. */
+        rc = import_csv(f, path, head + bom, n - bom, c);
         free(c);
     }
     fclose(f);

@@ -319,3 +319,18 @@ size_t utf8_sanitize(const char *in, size_t n, char *out, size_t cap)
     out[o] = '\0';
     return o;
 }
+
+size_t utf8_trim_partial(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k = n, want;
+
+    /* The last lead byte, at most 3 continuation bytes back. */
+    while (k > 0 && n - k < 4 && (u[k - 1] & 0xC0) == 0x80)
+        k--;
+    if (k == 0 || (u[k - 1] & 0xC0) != 0xC0)
+        return n;
+    k--;
+    want = u[k] >= 0xF0 ? 4 : u[k] >= 0xE0 ? 3 : 2;
+    return n - k < want ? k : n;
+}
