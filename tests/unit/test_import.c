@@ -740,8 +740,6 @@ static void test_import__csv(void **state)
                 NULL, "eu,cyber-crime,säkerhet", "politik,inrikes-frågor", 1,
                 1);
     /* A newline inside a quoted field is whitespace: one space. */
-
-
     expect_post(1, "/two/", "Two lines", "2013-02-08", 0, NULL,
                 "", "", 1, 1);
     expect_post(2, "/bad/", "Bad \xEF\xBF\xBD\xEF\xBF\xBD title", NULL, 0,
