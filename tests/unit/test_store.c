@@ -1252,6 +1252,251 @@ static void test_store__concurrent(void **state)
     store_close(w);
 }
 
+
+/* ---- the site model (import) ------------------------------------------ */
+
+static void put_post(struct store *s, const char *path, const char *kind,
+                     const char *title, int64_t post_id, const char *tag1,
+                     const char *tag2, const char *cat)
+{
+    const char *tags[2] = {tag1, tag2};
+    const char *cats[1] = {cat};
+    struct store_post p;
+    struct bs_err err;
+
+    memset(&p, 0, sizeof(p));
+    memset(&err, 0, sizeof(err));
+    p.path = path;
+    p.kind = kind;
+    p.title = title;
+    p.has_published = 1;
+    p.published = D(2013, 2, 1);
+    p.post_id = post_id;
+    p.tags = tags;
+    p.ntags = (size_t)(tag1 != NULL) + (tag2 != NULL);
+    p.has_tags = 1;
+    p.categories = cats;
+    p.ncategories = cat != NULL;
+    p.has_categories = cat != NULL;
+    if (store_put_post(s, &p, &err) != 0)
+        fail_msg("store_put_post(%s): %s", path, err.msg);
+}
+
+static int64_t row_n(const struct rows *rs, const char *s0, int col)
+{
+    for (int i = 0; i < rs->count; i++)
+        if (strcmp(rs->r[i].s[0], s0) == 0)
+            return rs->r[i].n[col];
+    return -1;
+}
+
+static const char *row_s(const struct rows *rs, const char *s0, int col)
+{
+    for (int i = 0; i < rs->count; i++)
+        if (strcmp(rs->r[i].s[0], s0) == 0)
+            return rs->r[i].s[col];
+    return "(missing)";
+}
+
+static void test_store__import_titles_and_post_views(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct rows rs;
+    int32_t d = D(2013, 2, 7);
+
+    /* Views before the import, views after it. */
+    begin(s);
+    add_path(s, d, "post", "/a/", 5);
+    add_path(s, d, "page", "/about/", 2);
+    add_term(s, d, "tag", "eu", 3);
+    commit(s);
+    begin(s);
+    put_post(s, "/a/", "post", "Post A", 11, "eu", "säkerhet", "politik");
+    put_post(s, "/b/", "post", "Post B", 12, "eu", NULL, NULL);
+    put_post(s, "/about/", "page", "About", 2, NULL, NULL, NULL);
+    commit(s);
+    begin(s);
+    add_path(s, d + 1, "post", "/b/", 4);
+    add_path(s, d + 1, "post", "/a/", 1);
+    commit(s);
+
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 3);
+    assert_string_equal(rs.r[0].s[0], "/a/");
+    assert_string_equal(rs.r[0].s[1], "Post A");
+    assert_int_equal(rs.r[0].n[0], 6);
+    assert_int_equal(row_n(&rs, "/b/", 0), 4);
+    assert_string_equal(row_s(&rs, "/about/", 1), "About");
+
+    /* Tags: post views are the sum over the posts carrying them. */
+    query_all(s, STORE_TOP_TAGS, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "eu");
+    assert_int_equal(rs.r[0].n[0], 10);      /* /a/ 6 + /b/ 4 */
+    assert_int_equal(rs.r[0].n[1], 3);       /* archive */
+    assert_int_equal(row_n(&rs, "säkerhet", 0), 6);
+    assert_int_equal(row_n(&rs, "säkerhet", 1), 0);
+    query_all(s, STORE_TOP_CATEGORIES, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(row_n(&rs, "politik", 0), 6);
+
+    /* A range. */
+    query(s, STORE_TOP_TAGS, d + 1, d + 1, 0, &rs);
+    assert_int_equal(row_n(&rs, "eu", 0), 5);
+    assert_int_equal(row_n(&rs, "eu", 1), 0);
+    store_close(s);
+}
+
+static void test_store__kind_filter(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, "page"};
+    struct bs_err err;
+    struct rows rs;
+
+    begin(s);
+    add_path(s, 1, "post", "/a/", 5);
+    add_path(s, 1, "page", "/about/", 2);
+    commit(s);
+    memset(&err, 0, sizeof(err));
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_TOP_POSTS, &flt, collect, &rs,
+                                 &err), 0);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "/about/");
+    flt.kind = "post";
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_TOP_POSTS, &flt, collect, &rs,
+                                 &err), 0);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "/a/");
+    store_close(s);
+}
+
+/* Re-importing replaces tags (only of the taxonomies given) and never
+ * duplicates; an imported kind survives later ingests. */
+static void test_store__reimport(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct store_post p;
+    struct bs_err err;
+    struct rows rs;
+    const char *tags[] = {"new"};
+
+    begin(s);
+    put_post(s, "/a/", "page", "Old", 0, "old", NULL, "cat");
+    add_path(s, 1, "post", "/a/", 7);    /* the ingest says post */
+    commit(s);
+    memset(&p, 0, sizeof(p));
+    memset(&err, 0, sizeof(err));
+    p.path = "/a/";
+    p.kind = "page";
+    p.title = "New";
+    p.tags = tags;
+    p.ntags = 1;
+    p.has_tags = 1;          /* no categories: they stay */
+    begin(s);
+    assert_int_equal(store_put_post(s, &p, &err), 0);
+    commit(s);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM paths"), 1);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM paths "
+                                      "WHERE kind = 'page'"), 1);
+    query_all(s, STORE_TOP_TAGS, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "new");
+    assert_int_equal(rs.r[0].n[0], 7);
+    query_all(s, STORE_TOP_CATEGORIES, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "cat");
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_string_equal(rs.r[0].s[1], "New");
+    store_close(s);
+}
+
+/* Views of "/?p=ID" belong to the imported post with that ID. */
+static void test_store__postid_resolved(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct rows rs;
+
+    begin(s);
+    add_path(s, 1, "postid", "/?p=42", 3);
+    add_path(s, 1, "postid", "/?page_id=7", 2);
+    add_path(s, 1, "postid", "/?p=99", 5);       /* no such post */
+    add_path(s, 1, "post", "/a/", 1);
+    commit(s);
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 1);               /* ids unknown yet */
+    begin(s);
+    put_post(s, "/a/", "post", "A", 42, "t", NULL, NULL);
+    put_post(s, "/about/", "page", "About", 7, NULL, NULL, NULL);
+    commit(s);
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_int_equal(row_n(&rs, "/a/", 0), 4);
+    assert_int_equal(row_n(&rs, "/about/", 0), 2);
+    query_all(s, STORE_TOP_TAGS, &rs);
+    assert_int_equal(row_n(&rs, "t", 0), 4);
+    store_close(s);
+}
+
+/* A database of schema 1 is upgraded in place and keeps its numbers. */
+static void test_store__migrate_from_v1(void **state)
+{
+    struct fx *f = *state;
+    struct store *s;
+    struct rows rs;
+
+    sql_exec(f->path,
+             "CREATE TABLE days(day INTEGER PRIMARY KEY, hits INTEGER NOT NULL "
+             "DEFAULT 0, views INTEGER NOT NULL DEFAULT 0, robots INTEGER NOT "
+             "NULL DEFAULT 0, bad_lines INTEGER NOT NULL DEFAULT 0);"
+             "CREATE TABLE paths(id INTEGER PRIMARY KEY, path TEXT NOT NULL "
+             "UNIQUE, kind TEXT NOT NULL, title TEXT);"
+             "CREATE TABLE path_views(day INTEGER NOT NULL, path_id INTEGER "
+             "NOT NULL, views INTEGER NOT NULL, PRIMARY KEY(day, path_id)) "
+             "WITHOUT ROWID;"
+             "CREATE TABLE terms(id INTEGER PRIMARY KEY, taxonomy TEXT NOT "
+             "NULL, name TEXT NOT NULL, UNIQUE(taxonomy, name));"
+             "CREATE TABLE term_views(day INTEGER NOT NULL, term_id INTEGER "
+             "NOT NULL, views INTEGER NOT NULL, PRIMARY KEY(day, term_id)) "
+             "WITHOUT ROWID;"
+             "CREATE TABLE country_views(day INTEGER NOT NULL, country TEXT "
+             "NOT NULL, views INTEGER NOT NULL, PRIMARY KEY(day, country)) "
+             "WITHOUT ROWID;"
+             "CREATE TABLE country_names(code TEXT PRIMARY KEY, name TEXT NOT "
+             "NULL) WITHOUT ROWID;"
+             "CREATE TABLE files(id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+             "gzip INTEGER NOT NULL, size INTEGER NOT NULL, bytes INTEGER NOT "
+             "NULL, lines INTEGER NOT NULL, bad_lines INTEGER NOT NULL, hits "
+             "INTEGER NOT NULL, first_day INTEGER, last_day INTEGER, error "
+             "TEXT, ingested TEXT NOT NULL);"
+             "INSERT INTO paths VALUES(1, '/a/', 'post', NULL);"
+             "INSERT INTO path_views VALUES(5, 1, 9);"
+             "INSERT INTO days VALUES(5, 20, 9, 3, 0);"
+             "PRAGMA user_version = 1;");
+    /* Even a reader upgrades it (in one transaction). */
+    s = open_ok(f->path, STORE_READ);
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "/a/");
+    assert_int_equal(rs.r[0].n[0], 9);
+    store_close(s);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+    s = open_ok(f->path, STORE_WRITE);
+    begin(s);
+    put_post(s, "/a/", "post", "A", 1, "t", NULL, NULL);
+    commit(s);
+    query_all(s, STORE_TOP_TAGS, &rs);
+    assert_int_equal(row_n(&rs, "t", 0), 9);
+    store_close(s);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1284,6 +1529,11 @@ int main(void)
         T(test_store__not_sqlite),
         T(test_store__write_no_directory),
         T(test_store__concurrent),
+        T(test_store__import_titles_and_post_views),
+        T(test_store__kind_filter),
+        T(test_store__reimport),
+        T(test_store__postid_resolved),
+        T(test_store__migrate_from_v1),
     };
 #undef T
 
