@@ -332,7 +332,8 @@ int reader_next(struct reader *r, struct reader_line *line,
                 line->lineno = ++r->lineno;
                 return 1;
             }
-            if (len > READER_MAX_LINE) {
+            /* The limit is on the line, not on its "\r\n" ending. */
+            if (len - (len > 0 && nl[-1] == '\r') > READER_MAX_LINE) {
                 r->skipping = 1;
                 continue;
             }

@@ -1,0 +1,156 @@
+/*
+ * fuzz_classify.c - classify_url() with the WordPress default rules on any
+ * target, and url_decode_path() into a buffer of exactly cap bytes.
+ *
+ * Invariants: the kind is a known kind; the key is at most URL_KEY_MAX + 1
+ * bytes, NUL-terminated at key_len, valid UTF-8 holding no control
+ * character (C0, DEL or C1: doc/counting.md keeps those percent-encoded);
+ * kinds that are never views have an empty key. url_decode_path never
+ * writes past cap and its output is valid UTF-8 too.
+ */
+#include "blogstat.h"
+#include "classify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void fail(const char *what, const uint8_t *data, size_t size)
+{
+    fprintf(stderr, "fuzz_classify: %s (input of %zu bytes)\n", what, size);
+    (void)data;
+    abort();
+}
+
+/*
+ * 1 when s[0..n) is valid UTF-8 (no overlong forms, no surrogates, at most
+ * U+10FFFF) without control characters U+0000-U+001F, U+007F-U+009F.
+ */
+static int clean_utf8(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n) {
+        unsigned c = s[i];
+        uint32_t cp;
+        size_t need;
+
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7f)
+                return 0;
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf)
+            need = 1, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef)
+            need = 2, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4)
+            need = 3, cp = c & 0x07;
+        else
+            return 0;
+        if (n - i <= need)
+            return 0;
+        for (size_t k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+#ifndef FUZZ_ALLOW_C1
+        /* C1 controls (U+0080-U+009F); -DFUZZ_ALLOW_C1 looks past them. */
+        if (cp >= 0x80 && cp <= 0x9f)
+            return 0;
+#endif
+        i += need + 1;
+    }
+    return 1;
+}
+
+static struct url_rules *rules;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct url_class *cls = malloc(sizeof(*cls));
+    char *target = malloc(size ? size : 1);
+    enum url_kind kind;
+
+    if (!cls || !target)
+        abort();
+    if (!rules)
+        rules = url_rules_new();   /* kept for the process's life */
+    if (size)
+        memcpy(target, data, size);
+
+    memset(cls, 0xa5, sizeof(*cls));
+    kind = classify_url(rules, target, size, cls);
+    if ((unsigned)kind >= URL_NKINDS)
+        fail("kind out of range", data, size);
+    if (cls->kind != kind)
+        fail("cls.kind differs from the returned kind", data, size);
+    if (cls->key_len > URL_KEY_MAX + 1)
+        fail("key_len > URL_KEY_MAX + 1", data, size);
+    if (cls->key[cls->key_len] != '\0')
+        fail("key not NUL-terminated at key_len", data, size);
+    if (memchr(cls->key, '\0', cls->key_len))
+        fail("NUL byte inside the key", data, size);
+    if (!clean_utf8((const unsigned char *)cls->key, cls->key_len))
+        fail("key is not valid UTF-8 free of control characters", data,
+             size);
+    if (!url_kind_is_content(kind) && cls->key_len != 0)
+        fail("a kind that is never a view has a key", data, size);
+    if (url_kind_is_content(kind) && cls->key_len == 0)
+        fail("a content kind without a key", data, size);
+    if (url_kind_name(kind) == NULL || url_kind_name(kind)[0] == '\0')
+        fail("kind without a name", data, size);
+    /* The same target, the same answer. */
+    {
+        struct url_class *again = malloc(sizeof(*again));
+
+        if (!again)
+            abort();
+        if (classify_url(rules, target, size, again) != kind ||
+            again->key_len != cls->key_len ||
+            memcmp(again->key, cls->key, cls->key_len) != 0)
+            fail("classify_url is not deterministic", data, size);
+        free(again);
+    }
+
+    /* url_decode_path: the first byte chooses cap (0..63). */
+    if (size > 0) {
+        size_t cap = data[0] % 64, n = size - 1, got;
+        char *out = malloc(cap ? cap : 1);
+        char *big = malloc(3 * n + 1);
+
+        if (!out || !big)
+            abort();
+        got = url_decode_path(target + 1, n, out, cap);
+        if (got != SIZE_MAX && got > cap)
+            fail("url_decode_path length beyond cap", data, size);
+        /* With room enough it always fits: each byte becomes at most 3. */
+        {
+            size_t full = url_decode_path(target + 1, n, big, 3 * n + 1);
+
+            if (full == SIZE_MAX || full > 3 * n)
+                fail("url_decode_path does not fit in 3n bytes", data, size);
+            if (!clean_utf8((const unsigned char *)big, full))
+                fail("url_decode_path output not clean UTF-8", data, size);
+            if ((got == SIZE_MAX) != (full > cap))
+                fail("url_decode_path: SIZE_MAX iff it does not fit", data,
+                     size);
+            if (got != SIZE_MAX &&
+                (got != full || memcmp(out, big, got) != 0))
+                fail("url_decode_path differs with a smaller cap", data,
+                     size);
+        }
+        free(out);
+        free(big);
+    }
+    free(target);
+    free(cls);
+    return 0;
+}
