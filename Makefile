@@ -2,7 +2,8 @@
 #
 #   make          build ./blogstat (installs missing -dev packages as root)
 #   make demo     build, fetch the GeoIP database, ingest sample-logs/,
-#                 import its posts, print the top posts, tags, countries
+#                 import its posts, print the top posts, tags, countries,
+#                 write the report into reports/
 #   make test     the whole suite: unit (cmocka), end to end, sanitizers
 #   make bench    ingest of a 2-million-line gzip log against gzip -dc
 #   make geoip    fetch the CC0 GeoIP database into data/
@@ -10,9 +11,9 @@
 # V=1 prints the commands.
 
 CC ?= cc
-PKGS := zlib sqlite3 libmaxminddb inih expat
-# libcsv has no pkg-config file.
-EXTRA_LIBS := -lcsv
+PKGS := zlib sqlite3 libmaxminddb inih expat cairo pangocairo
+# libcsv has no pkg-config file; the charts use libm.
+EXTRA_LIBS := -lcsv -lm
 
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wundef
@@ -122,6 +123,7 @@ check: blogstat $(UNIT_BIN) data/crawler-user-agents.json $(FIXTURES)
 e2e: blogstat
 	$(Q)tests/e2e/run.sh ./blogstat
 
+asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 asan: $(AB)/blogstat $(A_UNIT_BIN) $(A_FUZZ_BIN) data/crawler-user-agents.json \
       $(FIXTURES)
 	$(Q)tests/run-unit.sh unit-asan $(A_UNIT_BIN)
@@ -142,17 +144,20 @@ geoip:
 	$(Q)scripts/fetch-geoip.sh
 
 DEMO_DB := data/demo.db
+DEMO := ./blogstat --config sample-logs/blogstat.conf --db $(DEMO_DB)
 
 demo: deps-demo blogstat
 	$(Q)$(MAKE) --no-print-directory geoip || \
 	    echo "demo: continuing without GeoIP: countries are unknown ('--')"
 	$(Q)rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	./blogstat --db $(DEMO_DB) ingest sample-logs/access.log*
-	./blogstat --db $(DEMO_DB) import sample-logs/wordpress-export.xml
-	./blogstat --db $(DEMO_DB) top posts --limit 10
-	./blogstat --db $(DEMO_DB) top tags --limit 5
-	./blogstat --db $(DEMO_DB) top countries --limit 5
-	./blogstat --db $(DEMO_DB) status
+	$(DEMO) ingest sample-logs/access.log*
+	$(DEMO) import sample-logs/wordpress-export.xml
+	$(DEMO) top posts --limit 10
+	$(DEMO) top tags --limit 5
+	$(DEMO) top countries --limit 5
+	$(DEMO) status
+	$(DEMO) report --out reports
+	@echo "demo: open reports/index.html"
 
 bench: deps-bench blogstat
 	$(Q)python3 scripts/bench.py

@@ -57,6 +57,14 @@ int agg_each_country(const struct agg *a,
                                uint64_t views),
                      void *ctx);
 
+/* Views per day, post (kinds post, page, postid) and country. */
+int agg_each_post_country(const struct agg *a,
+                          int (*fn)(void *ctx, int32_t day,
+                                    enum url_kind kind, const char *key,
+                                    size_t n, const char *country,
+                                    uint64_t views),
+                          void *ctx);
+
 /* 1 when nothing has been counted since the last clear. */
 int agg_empty(const struct agg *a);
 void agg_clear(struct agg *a);

@@ -39,6 +39,7 @@ int64_t cli_parse_count(const char *s);
 int cmd_ingest(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include "blogstat.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 enum store_mode {
     STORE_READ,     /* queries only; the database must exist */
@@ -46,6 +46,11 @@ int store_add_term_views(struct store *s, int32_t day, const char *taxonomy,
 int store_add_country_views(struct store *s, int32_t day,
                             const char *country, uint64_t views,
                             struct bs_err *err);
+/* Views of one post (kind post, page or postid) from one country. */
+int store_add_post_country_views(struct store *s, int32_t day,
+                                 const char *kind, const char *path,
+                                 size_t n, const char *country,
+                                 uint64_t views, struct bs_err *err);
 
 /* The record of one input read by an ingest. */
 struct store_file {
@@ -96,19 +101,25 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
                    struct bs_err *err);
 
 enum store_query {
-    STORE_TOP_POSTS,       /* s: path, title       n: views */
+    STORE_TOP_POSTS,       /* s: path, title       n: views, path id */
     STORE_TOP_TAGS,        /* s: tag               n: post_views, archive_views */
     STORE_TOP_CATEGORIES,  /* s: category          n: post_views, archive_views */
     STORE_TOP_COUNTRIES,   /* s: code, name        n: views */
     STORE_DAYS,            /* s: day "YYYY-MM-DD"  n: views, hits, robots, bad */
-    STORE_FILES            /* s: name, error       n: lines, bad, hits, gzip,
+    STORE_FILES,           /* s: name, error       n: lines, bad, hits, gzip,
                                                       size, bytes */
+    /* Of one post (filter path_id), its /?p=ID views included: */
+    STORE_POST_INFO,       /* s: path, title, kind n: published, has it */
+    STORE_POST_DAYS,       /* s: day               n: views */
+    STORE_POST_COUNTRIES,  /* s: code, name        n: views */
+    STORE_POST_TERMS       /* s: taxonomy, name (tags first) */
 };
 
 struct store_filter {
     int32_t from, to;        /* days, inclusive */
     int64_t limit;           /* 0: all rows */
     const char *kind;        /* top posts: "post", "page", or NULL: both */
+    int64_t path_id;         /* STORE_POST_*: the post (a top posts id) */
 };
 
 struct store_row {

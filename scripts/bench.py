@@ -128,6 +128,42 @@ def main():
     gz = statistics.median(ratios["gzip -dc"])
     print(f"bench: ingest / gzip -dc = {gz:.2f} (target for now: <= 3.0; "
           f"goal: < 1.0)")
+    year(bench, blogstat, opts.runs)
+
+
+def year(bench, blogstat, runs):
+    """A year of daily data for 1,000 posts: top and report times."""
+    db = os.path.join(bench, "year.db")
+    if not os.path.exists(db):
+        print("bench: generating a year of logs for 1,000 posts (once) ...",
+              flush=True)
+        tmp = os.path.join(bench, "year")
+        subprocess.run([sys.executable, os.path.join(ROOT, "tests/gen/genlog.py"),
+                        "--out", tmp, "--layout", "single", "--posts", "1000",
+                        "--days", "365", "--lines", "2000000", "--start",
+                        "2012-01-01", "--seed", "365"], check=True,
+                       stdout=subprocess.DEVNULL)
+        fresh_db(db + ".tmp")
+        run(blogstat + ["--db", db + ".tmp", "ingest",
+                        os.path.join(tmp, "access.log.gz")])
+        run(blogstat + ["--db", db + ".tmp", "import",
+                        os.path.join(tmp, "wordpress-export.xml")])
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + ".tmp" + suffix):
+                os.replace(db + ".tmp" + suffix, db + suffix)
+        shutil.rmtree(tmp)
+    out = os.path.join(bench, "report")
+    top = [run(blogstat + ["--db", db, "top", "posts", "--days", "30"])[0]
+           for _ in range(runs)]
+    rep = [run(blogstat + ["--db", db, "report", "--out", out])[0]
+           for _ in range(runs)]
+    print()
+    print(f"year        365 days, 1,000 posts ({os.path.getsize(db) / 1e6:.1f} "
+          "MB database)")
+    print(f"top posts --days 30   {statistics.median(top) * 1000:7.0f} ms "
+          "(target < 100 ms)")
+    print(f"report (whole year)   {statistics.median(rep) * 1000:7.0f} ms "
+          "(target < 2000 ms)")
 
 
 if __name__ == "__main__":

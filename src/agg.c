@@ -19,7 +19,16 @@ struct agg {
     struct cntmap *terms;    /* day, key id -> archive views */
     struct cntmap *countries;/* day, "XX" -> views */
     struct cntmap *days;     /* day, field -> count */
+    struct strtab *tuples;   /* (day, key id, country) of post views */
+    struct cntmap *post_countries;   /* tuple id -> views */
     char scratch[URL_KEY_MAX + 16];
+};
+
+/* The key of a view of a post in a country on a day. */
+struct tuple {
+    int32_t day;
+    uint32_t id;
+    char cc[2];
 };
 
 static inline uint64_t dkey(int32_t day, uint32_t low)
@@ -41,6 +50,8 @@ struct agg *agg_new(void)
     a->terms = cntmap_new();
     a->countries = cntmap_new();
     a->days = cntmap_new();
+    a->tuples = strtab_new();
+    a->post_countries = cntmap_new();
     return a;
 }
 
@@ -53,6 +64,8 @@ void agg_free(struct agg *a)
     cntmap_free(a->terms);
     cntmap_free(a->countries);
     cntmap_free(a->days);
+    strtab_free(a->tuples);
+    cntmap_free(a->post_countries);
     free(a);
 }
 
@@ -78,10 +91,23 @@ void agg_view(struct agg *a, int32_t day, enum url_kind kind,
     a->scratch[0] = (char)kind;
     memcpy(a->scratch + 1, key, n);
     id = strtab_intern(a->keys, a->scratch, n + 1, NULL);
-    if (kind == URL_TAG || kind == URL_CATEGORY)
+    if (kind == URL_TAG || kind == URL_CATEGORY) {
         cntmap_add(a->terms, dkey(day, id), 1);
-    else
+    } else {
         cntmap_add(a->paths, dkey(day, id), 1);
+        if (kind == URL_POST || kind == URL_PAGE || kind == URL_POSTID) {
+            /* Where each post's readers are: the report's post pages. */
+            struct tuple t;
+
+            memset(&t, 0, sizeof(t));
+            t.day = day;
+            t.id = id;
+            t.cc[0] = country[0];
+            t.cc[1] = country[1];
+            cntmap_add(a->post_countries,
+                       strtab_intern(a->tuples, &t, sizeof(t), NULL), 1);
+        }
+    }
     cntmap_add(a->days, dkey(day, F_VIEWS), 1);
     cntmap_add(a->countries,
                dkey(day, (uint32_t)(unsigned char)country[0] << 8 |
@@ -166,6 +192,33 @@ int agg_each_country(const struct agg *a,
     return rc;
 }
 
+int agg_each_post_country(const struct agg *a,
+                          int (*fn)(void *ctx, int32_t day,
+                                    enum url_kind kind, const char *key,
+                                    size_t n, const char *country,
+                                    uint64_t views),
+                          void *ctx)
+{
+    size_t pos = 0, n;
+    uint64_t k, v;
+    int rc = 0;
+
+    while (rc == 0 && cntmap_next(a->post_countries, &pos, &k, &v)) {
+        struct tuple t;
+        const char *key;
+        char cc[3];
+
+        memcpy(&t, strtab_key(a->tuples, (uint32_t)k, NULL), sizeof(t));
+        key = strtab_key(a->keys, t.id, &n);
+        cc[0] = t.cc[0];
+        cc[1] = t.cc[1];
+        cc[2] = '\0';
+        rc = fn(ctx, t.day, (enum url_kind)(unsigned char)key[0], key + 1,
+                n - 1, cc, v);
+    }
+    return rc;
+}
+
 int agg_empty(const struct agg *a)
 {
     return cntmap_count(a->days) == 0;
@@ -178,11 +231,14 @@ void agg_clear(struct agg *a)
     cntmap_clear(a->terms);
     cntmap_clear(a->countries);
     cntmap_clear(a->days);
+    strtab_clear(a->tuples);
+    cntmap_clear(a->post_countries);
 }
 
 size_t agg_memory(const struct agg *a)
 {
     return sizeof(*a) + strtab_memory(a->keys) + cntmap_memory(a->paths) +
            cntmap_memory(a->terms) + cntmap_memory(a->countries) +
-           cntmap_memory(a->days);
+           cntmap_memory(a->days) + strtab_memory(a->tuples) +
+           cntmap_memory(a->post_countries);
 }

@@ -90,6 +90,17 @@ static int put_term(void *ctx, int32_t day, enum url_kind kind,
                                 n, views, f->err);
 }
 
+static int put_post_country(void *ctx, int32_t day, enum url_kind kind,
+                            const char *key, size_t n, const char *country,
+                            uint64_t views)
+{
+    struct flush_ctx *f = ctx;
+
+    return store_add_post_country_views(f->in->store, day,
+                                        url_kind_name(kind), key, n, country,
+                                        views, f->err);
+}
+
 static int put_country(void *ctx, int32_t day, const char *country,
                        uint64_t views)
 {
@@ -116,6 +127,7 @@ static int flush(struct ingest *in, const struct store_file *file,
         agg_each_path(in->agg, put_path, &f) ||
         agg_each_term(in->agg, put_term, &f) ||
         agg_each_country(in->agg, put_country, &f) ||
+        agg_each_post_country(in->agg, put_post_country, &f) ||
         (file && store_add_file(in->store, file, err)) ||
         store_commit(in->store, err)) {
         store_rollback(in->store);

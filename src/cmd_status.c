@@ -107,7 +107,7 @@ int cmd_status(int argc, char **argv)
     if (store_totals(store, &t, &err) ||
         (span = store_day_span(store, &first, &last, &err)) < 0 ||
         store_query(store, STORE_FILES,
-                    &(struct store_filter){INT32_MIN, INT32_MAX, 0, NULL},
+                    &(struct store_filter){INT32_MIN, INT32_MAX, 0, NULL, 0},
                     add_file, files, &err)) {
         cli_error(&err);
         status = err.status;

@@ -110,7 +110,7 @@ int cmd_top(int argc, char **argv)
     struct conf *conf;
     struct store *store;
     struct top_ctx ctx;
-    struct store_filter filter;
+    struct store_filter filter = {0};
     const char *post_kind = NULL;
     enum out_format fmt = OUT_TABLE;
     int32_t from = INT32_MIN, to = INT32_MAX;

@@ -21,6 +21,7 @@ static const struct command {
     {"ingest", cmd_ingest, "read access logs into the database"},
     {"import", cmd_import, "read post titles, dates, tags and categories"},
     {"top", cmd_top, "ranked posts, tags, categories, countries or days"},
+    {"report", cmd_report, "write the HTML report and its charts"},
     {"status", cmd_status, "what has been ingested"},
 };
 

@@ -23,7 +23,7 @@
 enum stmt_id {
     ST_DAY, ST_PATH_ID, ST_PATH_VIEWS, ST_TERM_ID, ST_TERM_VIEWS,
     ST_COUNTRY_VIEWS, ST_FILE, ST_POST, ST_POST_TERMS_CLEAR, ST_POST_TERM,
-    ST_NSTMTS
+    ST_POST_COUNTRY, ST_NSTMTS
 };
 
 static const char *const stmt_sql[ST_NSTMTS] = {
@@ -72,6 +72,10 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "(SELECT id FROM terms WHERE taxonomy = ?2)",
     [ST_POST_TERM] =
         "INSERT OR IGNORE INTO post_terms(path_id, term_id) VALUES(?1, ?2)",
+    [ST_POST_COUNTRY] =
+        "INSERT INTO post_country_views(day, path_id, country, views) "
+        "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(day, path_id, country) "
+        "DO UPDATE SET views = views + excluded.views",
 };
 
 /* Version 1: the daily aggregates. */
@@ -138,9 +142,18 @@ static const char schema_v2[] =
     " PRIMARY KEY(path_id, term_id)) WITHOUT ROWID;"
     "CREATE INDEX post_terms_term ON post_terms(term_id);";
 
+/* Version 3: the countries of each post's views, for its report page. */
+static const char schema_v3[] =
+    "CREATE TABLE post_country_views("
+    " day INTEGER NOT NULL,"
+    " path_id INTEGER NOT NULL REFERENCES paths(id),"
+    " country TEXT NOT NULL,"
+    " views INTEGER NOT NULL,"
+    " PRIMARY KEY(path_id, day, country)) WITHOUT ROWID;";
+
 /* migrations[v] takes a database from version v to v + 1. A new database
  * runs them all, so the upgrade path is the path every database takes. */
-static const char *const migrations[] = {schema_v1, schema_v2};
+static const char *const migrations[] = {schema_v1, schema_v2, schema_v3};
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -466,6 +479,30 @@ int store_add_term_views(struct store *s, int32_t day, const char *taxonomy,
     return step(s, st, NULL, err);
 }
 
+int store_add_post_country_views(struct store *s, int32_t day,
+                                 const char *kind, const char *path,
+                                 size_t n, const char *country,
+                                 uint64_t views, struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_PATH_ID, err);
+    int64_t id = -1;
+
+    if (!st)
+        return -1;
+    /* The same path row as its views (see store_add_path_views()). */
+    sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    if (step(s, st, &id, err))
+        return -1;
+    if (!(st = stmt(s, ST_POST_COUNTRY, err)))
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_text(st, 3, country, 2, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, clamp(views));
+    return step(s, st, NULL, err);
+}
+
 int store_add_country_views(struct store *s, int32_t day,
                             const char *country, uint64_t views,
                             struct bs_err *err)
@@ -633,10 +670,16 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
     "WHERE t.taxonomy = ?4 AND (pv.n > 0 OR av.n > 0) " \
     "ORDER BY post_views DESC, archive_views DESC, t.name LIMIT ?3"
 
+/* Rows of alias that count for the post ?5: itself and its /?p=ID. */
+#define OF_POST(a) \
+    "(" a ".id = ?5 OR (" a ".kind = 'postid' AND " a ".post_id = " \
+    "(SELECT post_id FROM paths WHERE id = ?5 AND imported " \
+    "AND kind IN ('post', 'page'))))"
+
 static const char *const query_sql[] = {
     [STORE_TOP_POSTS] =
         "WITH " RESOLVED_VIEWS
-        "SELECT p.path, coalesce(p.title, ''), v.n FROM v "
+        "SELECT p.path, coalesce(p.title, ''), v.n, p.id FROM v "
         "JOIN paths p ON p.id = v.pid "
         "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
         "ORDER BY v.n DESC, p.path LIMIT ?3",
@@ -657,12 +700,35 @@ static const char *const query_sql[] = {
         "size, bytes FROM files "
         "WHERE coalesce(last_day, ?2) >= ?1 AND coalesce(first_day, ?1) <= ?2 "
         "ORDER BY id LIMIT ?3",
+    [STORE_POST_INFO] =
+        "SELECT path, coalesce(title, ''), kind, coalesce(published, -1), "
+        "published IS NOT NULL FROM paths WHERE id = ?5 "
+        "AND ?1 <= ?2 LIMIT ?3",
+    [STORE_POST_DAYS] =
+        "SELECT pv.day, sum(pv.views) FROM path_views pv "
+        "JOIN paths p ON p.id = pv.path_id "
+        "WHERE pv.day BETWEEN ?1 AND ?2 AND " OF_POST("p") " "
+        "GROUP BY pv.day ORDER BY pv.day LIMIT ?3",
+    [STORE_POST_COUNTRIES] =
+        "SELECT c.country, "
+        "CASE c.country WHEN '--' THEN 'Unknown' "
+        "ELSE coalesce(n.name, '') END, sum(c.views) AS v "
+        "FROM post_country_views c JOIN paths p ON p.id = c.path_id "
+        "LEFT JOIN country_names n ON n.code = c.country "
+        "WHERE c.day BETWEEN ?1 AND ?2 AND " OF_POST("p") " "
+        "GROUP BY c.country ORDER BY v DESC, c.country LIMIT ?3",
+    [STORE_POST_TERMS] =
+        "SELECT t.taxonomy, t.name FROM post_terms pt "
+        "JOIN terms t ON t.id = pt.term_id WHERE pt.path_id = ?5 "
+        "AND ?1 <= ?2 ORDER BY t.taxonomy DESC, t.name LIMIT ?3",
 };
 
 /* Column layout of each query: how many text columns lead. */
 static const int query_ntext[] = {
     [STORE_TOP_POSTS] = 2, [STORE_TOP_TAGS] = 1, [STORE_TOP_CATEGORIES] = 1,
     [STORE_TOP_COUNTRIES] = 2, [STORE_DAYS] = 0, [STORE_FILES] = 2,
+    [STORE_POST_INFO] = 3, [STORE_POST_DAYS] = 0, [STORE_POST_COUNTRIES] = 2,
+    [STORE_POST_TERMS] = 2,
 };
 
 int store_query(struct store *s, enum store_query q,
@@ -687,6 +753,7 @@ int store_query(struct store *s, enum store_query q,
                           SQLITE_STATIC);
     else if (q == STORE_TOP_POSTS && f->kind)
         sqlite3_bind_text(st, 4, f->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, f->path_id);
     ntext = query_ntext[q];
     ncols = sqlite3_column_count(st);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -701,7 +768,7 @@ int store_query(struct store *s, enum store_query q,
 
             row.s[i] = t ? (const char *)t : "";
         }
-        if (q == STORE_DAYS) {
+        if (q == STORE_DAYS || q == STORE_POST_DAYS) {
             day_format(sqlite3_column_int(st, 0), daybuf);
             row.s[0] = daybuf;
             for (i = 1; i < ncols && i - 1 < 6; i++)

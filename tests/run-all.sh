@@ -37,6 +37,7 @@ run unit tests/run-unit.sh unit $(bins build/tests/test_*)
 run e2e tests/e2e/run.sh ./blogstat e2e
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 # shellcheck disable=SC2046
 run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
 # shellcheck disable=SC2046

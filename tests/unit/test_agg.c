@@ -717,6 +717,60 @@ static void test_agg__independent(void **state)
     agg_free(NULL);
 }
 
+/* Views per (day, post, country): posts, pages and /?p=ID only. */
+struct pcs {
+    char line[16][96];
+    int n;
+};
+
+static int on_post_country(void *ctx, int32_t day, enum url_kind kind,
+                           const char *key, size_t n, const char *country,
+                           uint64_t views)
+{
+    struct pcs *p = ctx;
+
+    assert_true(p->n < 16);
+    snprintf(p->line[p->n++], sizeof(p->line[0]), "%d %s %.*s %s %llu",
+             (int)day, url_kind_name(kind), (int)n, key, country,
+             (unsigned long long)views);
+    return 0;
+}
+
+static int cmp_lines(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+static void test_agg__post_countries(void **state)
+{
+    struct agg *a = agg_new();
+    struct pcs p;
+
+    (void)state;
+    memset(&p, 0, sizeof(p));
+    agg_view(a, 5, URL_POST, "/a/", 3, "SE");
+    agg_view(a, 5, URL_POST, "/a/", 3, "SE");
+    agg_view(a, 5, URL_POST, "/a/", 3, "DE");
+    agg_view(a, 6, URL_POST, "/a/", 3, "SE");
+    agg_view(a, 5, URL_PAGE, "/om/", 4, "--");
+    agg_view(a, 5, URL_POSTID, "/?p=3", 5, "FI");
+    agg_view(a, 5, URL_TAG, "eu", 2, "SE");       /* not a post */
+    agg_view(a, 5, URL_HOME, "/", 1, "SE");       /* not a post */
+    assert_int_equal(agg_each_post_country(a, on_post_country, &p), 0);
+    qsort(p.line, (size_t)p.n, sizeof(p.line[0]), cmp_lines);
+    assert_int_equal(p.n, 5);
+    assert_string_equal(p.line[0], "5 page /om/ -- 1");
+    assert_string_equal(p.line[1], "5 post /a/ DE 1");
+    assert_string_equal(p.line[2], "5 post /a/ SE 2");
+    assert_string_equal(p.line[3], "5 postid /?p=3 FI 1");
+    assert_string_equal(p.line[4], "6 post /a/ SE 1");
+    agg_clear(a);
+    p.n = 0;
+    assert_int_equal(agg_each_post_country(a, on_post_country, &p), 0);
+    assert_int_equal(p.n, 0);
+    agg_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -732,6 +786,7 @@ int main(void)
         cmocka_unit_test(test_agg__memory),
         cmocka_unit_test(test_agg__keys_stable_until_clear),
         cmocka_unit_test(test_agg__independent),
+        cmocka_unit_test(test_agg__post_countries),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,7 +71,7 @@ static void query(struct store *s, enum store_query q, int32_t from,
                   int32_t to, int64_t limit, struct rows *rs)
 {
     struct bs_err err;
-    struct store_filter f = {from, to, limit, NULL};
+    struct store_filter f = {from, to, limit, NULL, 0};
 
     memset(&err, 0, sizeof(err));
     memset(rs, 0, sizeof(*rs));
@@ -361,8 +361,11 @@ static void test_store__paths_sum_across_transactions(void **state)
     assert_int_equal(rs.r[0].n[0], 21);
     assert_string_equal(rs.r[1].s[0], "/2013/02/07/a/");
     assert_int_equal(rs.r[1].n[0], 17);
-    assert_int_equal(rs.r[1].n[1], 0);
     store_close(s);
+    /* The second number is the path's id, for the report's post pages. */
+    assert_int_equal(rs.r[1].n[1],
+                     sql_int(f->path, "SELECT id FROM paths "
+                                      "WHERE path = '/2013/02/07/a/'"));
 
     /* One row per path and per (day, path). */
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM paths"), 2);
@@ -499,7 +502,7 @@ static void test_store__callback_stops(void **state)
     memset(&err, 0, sizeof(err));
     rs.stop_after = 2;
     {
-        struct store_filter all = {INT32_MIN, INT32_MAX, 0, NULL};
+        struct store_filter all = {INT32_MIN, INT32_MAX, 0, NULL, 0};
 
         assert_int_equal(store_query(s, STORE_DAYS, &all, collect, &rs, &err),
                          0);
@@ -1352,7 +1355,7 @@ static void test_store__kind_filter(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, "page"};
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, "page", 0};
     struct bs_err err;
     struct rows rs;
 
@@ -1497,6 +1500,78 @@ static void test_store__migrate_from_v1(void **state)
     store_close(s);
 }
 
+/* The queries behind a report's post page. */
+static void test_store__post_queries(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0};
+    struct bs_err err;
+    struct rows rs;
+    int64_t id;
+    char buf[64];
+
+    begin(s);
+    add_path(s, 10, "post", "/a/", 2);
+    add_path(s, 12, "post", "/a/", 5);
+    add_path(s, 12, "postid", "/?p=42", 1);
+    add_path(s, 12, "post", "/b/", 9);
+    assert_int_equal(store_add_post_country_views(s, 10, "post", "/a/", 3,
+                                                  "SE", 2, &err), 0);
+    assert_int_equal(store_add_post_country_views(s, 12, "post", "/a/", 3,
+                                                  "DE", 5, &err), 0);
+    assert_int_equal(store_add_post_country_views(s, 12, "postid", "/?p=42",
+                                                  6, "SE", 1, &err), 0);
+    put_post(s, "/a/", "post", "A", 42, "t", NULL, "c");
+    commit(s);
+    id = sql_int(f->path, "SELECT id FROM paths WHERE path = '/a/'");
+    flt.path_id = id;
+
+    memset(&err, 0, sizeof(err));
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_POST_INFO, &flt, collect, &rs,
+                                 &err), 0);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "/a/");
+    assert_string_equal(rs.r[0].s[1], "A");
+    assert_string_equal(rs.r[0].s[2], "post");
+    assert_int_equal(rs.r[0].n[0], D(2013, 2, 1));
+    assert_int_equal(rs.r[0].n[1], 1);
+
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_POST_DAYS, &flt, collect, &rs,
+                                 &err), 0);
+    assert_int_equal(rs.count, 2);
+    day_format(10, buf);
+    assert_string_equal(rs.r[0].s[0], buf);
+    assert_int_equal(rs.r[0].n[0], 2);
+    assert_int_equal(rs.r[1].n[0], 6);          /* 5 + its /?p=42 */
+
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_POST_COUNTRIES, &flt, collect, &rs,
+                                 &err), 0);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "DE");
+    assert_int_equal(rs.r[0].n[0], 5);
+    assert_string_equal(rs.r[1].s[0], "SE");
+    assert_int_equal(rs.r[1].n[0], 3);
+    flt.from = flt.to = 12;
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_POST_COUNTRIES, &flt, collect, &rs,
+                                 &err), 0);
+    assert_int_equal(row_n(&rs, "SE", 0), 1);
+
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_POST_TERMS, &flt, collect, &rs,
+                                 &err), 0);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "tag");
+    assert_string_equal(rs.r[0].s[1], "t");
+    assert_string_equal(rs.r[1].s[0], "category");
+    assert_string_equal(rs.r[1].s[1], "c");
+    store_close(s);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1534,6 +1609,7 @@ int main(void)
         T(test_store__reimport),
         T(test_store__postid_resolved),
         T(test_store__migrate_from_v1),
+        T(test_store__post_queries),
     };
 #undef T
 

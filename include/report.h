@@ -1,0 +1,109 @@
+/*
+ * report.h - the HTML report: index.html and one page per top post,
+ * self-contained (no script, no network; a Content-Security-Policy says
+ * so), readable on a phone. Every string that came from a log or an
+ * import is escaped for where it appears: text, attribute or URL.
+ *
+ * The report module writes HTML only; the charts it links are drawn by
+ * chart.h and named by the caller.
+ */
+#ifndef BLOGSTAT_REPORT_H
+#define BLOGSTAT_REPORT_H
+
+#include "blogstat.h"
+
+#include <stdio.h>
+
+struct report_post {
+    const char *path;        /* canonical path */
+    const char *title;       /* "" when not imported */
+    int64_t views;
+    const char *page;        /* its page, relative to index.html, or NULL */
+    const char *spark;       /* its sparkline's base name, or NULL */
+};
+
+struct report_term {
+    const char *name;
+    int64_t post_views, archive_views;
+};
+
+struct report_country {
+    const char *code;        /* "SE", "--" */
+    const char *name;
+    int64_t views;
+};
+
+/* Views of one day; views < 0: no data that day. */
+struct report_day {
+    int32_t day;
+    int64_t views;
+};
+
+struct report_index {
+    const char *site_name;   /* or NULL */
+    const char *site_url;    /* "https://blog.example.eu", or NULL */
+    int32_t from, to;        /* the range, inclusive */
+    int64_t views;           /* in the range */
+    int64_t prev_views;      /* in the period of the same length before */
+    int has_prev;            /* the database reaches back that far */
+    const struct report_day *days;
+    size_t ndays;
+    const struct report_post *posts;
+    size_t nposts;
+    const struct report_term *tags, *categories;
+    size_t ntags, ncategories;
+    const struct report_country *countries;
+    size_t ncountries;
+    /* Chart base names ("charts/daily"): .png and .svg exist beside. */
+    const char *daily_chart, *posts_chart, *tags_chart, *categories_chart,
+        *countries_chart;
+    int chart_width;         /* CSS pixels the charts were drawn at */
+    int narrow_width;        /* > 0: each chart also as NAME-narrow, this
+                              * wide, for phones */
+    int daily_narrow_height;
+    int daily_height, posts_height, tags_height, categories_height,
+        countries_height;
+};
+
+/* Write DIR/index.html (atomically: a temporary file, then rename()).
+ * BS_CANTCREAT when it cannot be written. */
+int report_write_index(const char *dir, const struct report_index *r,
+                       struct bs_err *err);
+
+struct report_post_page {
+    const char *site_name, *site_url;
+    const char *path, *title, *kind;
+    int32_t published;       /* or INT32_MIN */
+    int32_t from, to;        /* the days shown */
+    int64_t views;           /* in them */
+    const struct report_day *days;
+    size_t ndays;
+    const struct report_country *countries;
+    size_t ncountries;
+    const char *const *tags, *const *categories;
+    size_t ntags, ncategories;
+    const char *chart;       /* base name relative to the page, or NULL */
+    int chart_width, chart_height;
+    int narrow_width, narrow_height;   /* its -narrow copy, or 0 */
+    const char *back;        /* the index, relative to the page */
+};
+
+/* Write DIR/FILE (FILE may hold one directory, "posts/12.html"). */
+int report_write_post(const char *dir, const char *file,
+                      const struct report_post_page *p, struct bs_err *err);
+
+/*
+ * Escape s for HTML text and attribute values (& < > " ' as entities);
+ * invalid UTF-8 and control characters become U+FFFD. Returns 0, -1 when
+ * f failed.
+ */
+int html_escape(FILE *f, const char *s);
+/*
+ * Write base + path as a URL inside an attribute: only http and https
+ * bases are allowed (else nothing is written and 0 is returned); the path
+ * is percent-encoded but for unreserved characters and '/'. Returns 1 when
+ * a URL was written.
+ */
+int html_url(FILE *f, const char *base, const char *path);
+
+#endif

@@ -1,0 +1,1389 @@
+/*
+ * chart.c - the report's charts: cairo draws them, pango lays out their
+ * text, and each is written twice: NAME.png at twice the CSS size and
+ * NAME.svg at the CSS size (its text as glyph outlines).
+ *
+ * Global state: pango's default cairo font map (pango creates it on first
+ * use, one per thread, and keeps it, and fontconfig its caches under it),
+ * plus a measuring context, the font descriptions and the widths of date
+ * labels, made on first use and kept until chart_cleanup(), so that no
+ * chart pays for loading fonts again. Charts are drawn from one thread.
+ */
+#include "blogstat.h"
+#include "chart.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <cairo-svg.h>
+#include <pango/pangocairo.h>
+
+#define PI 3.14159265358979323846
+
+/* ---- colours ------------------------------------------------------------ */
+
+/*
+ * Okabe & Ito's colour-blind safe palette: blue and orange for the two
+ * series, a dark blue for the moving average (darker and thicker than the
+ * line it smooths), then the palette's other colours.
+ */
+static const char *const colour_hex[] = {
+    "#0072B2", "#E69F00", "#0B3C5D", "#009E73", "#CC79A7", "#56B4E9",
+    "#D55E00"
+};
+
+#define C_BACKGROUND 0xFFFFFFu
+#define C_TEXT 0x1F2937u      /* labels */
+#define C_MUTED 0x6B7280u     /* tick labels, "No data" */
+#define C_GRID 0xE8EAEDu
+#define C_AXIS 0xB8BEC6u      /* the zero line and the date ticks */
+#define C_WEEKEND 0xF2F4F7u
+
+const char *chart_colour(int i)
+{
+    size_t n = ARRAY_SIZE(colour_hex);
+
+    if (i < 0)
+        i = 0;
+    return colour_hex[(size_t)i % n];
+}
+
+static uint32_t colour_rgb(int i)
+{
+    return (uint32_t)strtoul(chart_colour(i) + 1, NULL, 16);
+}
+
+static void set_colour(cairo_t *cr, uint32_t rgb, double alpha)
+{
+    cairo_set_source_rgba(cr, (rgb >> 16 & 0xff) / 255.0,
+                          (rgb >> 8 & 0xff) / 255.0, (rgb & 0xff) / 255.0,
+                          alpha);
+}
+
+/* ---- numbers ------------------------------------------------------------ */
+
+/* 10^k for k >= 0, exact up to 10^22. */
+static double pow10_of(int k)
+{
+    double p = 1;
+
+    while (k-- > 0)
+        p *= 10;
+    return p;
+}
+
+/* k such that 10^k <= v < 10^(k+1), for v > 0 and finite. */
+static int decade_of(double v)
+{
+    int k = 0;
+
+    while (v >= 10) {
+        v /= 10;
+        k++;
+    }
+    while (v < 1) {
+        v *= 10;
+        k--;
+    }
+    return k;
+}
+
+/* m x 10^k, computed so that 0.1, 0.2, 0.5 are as exact as doubles get. */
+static double nice_value(double m, int k)
+{
+    return k >= 0 ? m * pow10_of(k) : m / pow10_of(-k);
+}
+
+/* The number of steps of s from 0 to reach max; a hair of slack absorbs
+ * rounding (0.3 / 0.1 is 2.9999999999999996). */
+static double steps_to(double max, double s)
+{
+    double k = ceil(max / s - 1e-9);
+
+    return k < 1 ? 1 : k;
+}
+
+double chart_tick_step(double max, int n)
+{
+    static const double mult[] = {1, 2, 5};
+    double best = 1, best_cost = HUGE_VAL;
+    int e;
+
+    if (n < 1)
+        n = 1;
+    if (!(max > 0) || !isfinite(max))
+        return 1;
+    /*
+     * Of the 1, 2, 5 x 10^k steps near max / n, take the one whose number
+     * of ticks up to the axis top is nearest n (on a log scale), the
+     * smaller step on a tie: 7 over 5 ticks is 0, 2, .. 8 rather than
+     * 0, 1, .. 7.
+     */
+    e = decade_of(max / n);
+    for (int k = e - 1; k <= e + 1; k++) {
+        for (size_t j = 0; j < ARRAY_SIZE(mult); j++) {
+            double s = nice_value(mult[j], k);
+            double r = steps_to(max, s) / n;
+            /* How far from n ticks, as a ratio: |log(ticks / n)|. */
+            double cost = r >= 1 ? r : 1 / r;
+
+            if (cost < best_cost * (1 - 1e-12)) {
+                best = s;
+                best_cost = cost;
+            }
+        }
+    }
+    return best;
+}
+
+static double axis_top(double max, double step)
+{
+    double top;
+
+    if (!(max > 0) || !isfinite(max))
+        return step;
+    top = steps_to(max, step) * step;
+    /* Within rounding of max: say max, so that top >= max holds. */
+    return top < max ? max : top;
+}
+
+double chart_axis_max(double max, int n)
+{
+    return axis_top(max, chart_tick_step(max, n));
+}
+
+void chart_thousands(double v, char *buf, size_t cap)
+{
+    char digits[400];
+    size_t n, o = 0;
+    double r;
+
+    if (cap == 0)
+        return;
+    if (!isfinite(v)) {
+        snprintf(buf, cap, "%s", "\xE2\x80\x93");   /* an en dash */
+        return;
+    }
+    r = round(v);
+    snprintf(digits, sizeof(digits), "%.0f", fabs(r));
+    n = strlen(digits);
+    if (r < 0 && o + 1 < cap)
+        buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        if (i > 0 && (n - i) % 3 == 0) {
+            if (o + 2 >= cap)
+                break;
+            buf[o++] = ',';
+        }
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}
+
+static int has_value(const double *v, size_t i)
+{
+    return v && isfinite(v[i]) && v[i] >= 0;
+}
+
+/*
+ * Trailing rather than centred: the newest days get an average too, and
+ * a day's average uses no data from after it, so it does not change as
+ * new days arrive.
+ */
+void chart_moving_average(const double *v, size_t n, double *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        double sum = 0;
+        size_t cnt = 0;
+
+        /* Summed afresh each day: a running sum would drift. */
+        for (size_t j = i >= 6 ? i - 6 : 0; j <= i; j++) {
+            if (has_value(v, j)) {
+                sum += v[j];
+                cnt++;
+            }
+        }
+        out[i] = cnt >= 4 ? sum / (double)cnt : -1;
+    }
+}
+
+/* ---- dates -------------------------------------------------------------- */
+
+static const char *const month_abbr[] = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+};
+
+/* Monday 0 .. Sunday 6; day 0, 1970-01-01, was a Thursday. */
+static int weekday(int32_t day)
+{
+    return (int)((day % 7 + 10) % 7);
+}
+
+/* Label densities, densest first; TICK_YEARS thins years to fit. */
+enum tick_kind {
+    TICK_DAY, TICK_DAY2, TICK_WEEK, TICK_WEEK2, TICK_MONTH, TICK_QUARTER,
+    TICK_YEAR, TICK_YEARS
+};
+
+/* A daily chart or axis of more days than this draws only this many
+ * (half a millennium; keeps day numbers far from overflow). */
+#define TICK_MAX_DAYS 200000
+
+static int is_tick(enum tick_kind kind, int32_t day, int32_t day0,
+                   int32_t monday)
+{
+    int y;
+    unsigned m, d;
+
+    switch (kind) {
+    case TICK_DAY:
+        return 1;
+    case TICK_DAY2:
+        return (day - day0) % 2 == 0;
+    case TICK_WEEK:
+        return weekday(day) == 0;
+    case TICK_WEEK2:
+        return weekday(day) == 0 && (day - monday) % 14 == 0;
+    default:
+        break;
+    }
+    civil_from_days(day, &y, &m, &d);
+    if (d != 1)
+        return 0;
+    if (kind == TICK_MONTH)
+        return 1;
+    if (kind == TICK_QUARTER)
+        return m % 3 == 1;
+    return m == 1;
+}
+
+/*
+ * How wide date labels are: each label fixed wide (gap included), or,
+ * with fixed 0, from the widths of their parts plus a gap between two.
+ */
+struct tick_px {
+    double fixed;
+    double day[32];           /* "1" .. "31" */
+    double month[12];         /* "Jan" .. "Dec" */
+    double space, year, gap;  /* " ", "2000" */
+};
+
+/* The width of the label at day; with_year when the year goes under it. */
+static double tick_label_w(const struct tick_px *tp, enum tick_kind kind,
+                           int32_t day, int with_year)
+{
+    int y;
+    unsigned m, d;
+    double w;
+
+    civil_from_days(day, &y, &m, &d);
+    if (kind <= TICK_WEEK2)
+        w = tp->day[d] + tp->space + tp->month[m - 1];
+    else if (kind <= TICK_QUARTER)
+        w = tp->month[m - 1];
+    else
+        w = tp->year;
+    return with_year && tp->year > w ? tp->year : w;
+}
+
+static int year_of(int32_t day)
+{
+    int y;
+    unsigned m, d;
+
+    civil_from_days(day, &y, &m, &d);
+    return y;
+}
+
+/* Whether a label at day fits after one at prev (whose width is *prev_w;
+ * updated to day's). The first label (cnt 0) always fits. */
+static int tick_fits(const struct tick_px *tp, enum tick_kind kind,
+                     double ppd, int32_t prev, int32_t day, size_t cnt,
+                     double *prev_w)
+{
+    int with_year = kind < TICK_YEAR &&
+                    (cnt == 0 || year_of(day) != year_of(prev));
+    double w = tp->fixed > 0 ? 0 : tick_label_w(tp, kind, day, with_year);
+    double need = tp->fixed > 0 ? tp->fixed : (*prev_w + w) / 2 + tp->gap;
+
+    if (cnt > 0 && (double)(day - prev) * ppd < need)
+        return 0;
+    *prev_w = w;
+    return 1;
+}
+
+static size_t date_ticks(int32_t day0, size_t ndays, double ppd,
+                         const struct tick_px *tp, int32_t *days, size_t cap,
+                         enum tick_kind *kind_out)
+{
+    int32_t monday = day0;
+    size_t n = 0;
+    double pw = 0;
+
+    *kind_out = TICK_DAY;
+    if (ndays == 0)
+        return 0;
+    if (ndays > TICK_MAX_DAYS)
+        ndays = TICK_MAX_DAYS;
+    while (weekday(monday) != 0)
+        monday++;
+    for (int k = TICK_DAY; k <= TICK_YEAR; k++) {
+        enum tick_kind kind = (enum tick_kind)k;
+        int32_t prev = 0;
+        size_t cnt = 0;
+        int fits = 1;
+
+        for (size_t i = 0; i < ndays && fits; i++) {
+            int32_t day = day0 + (int32_t)i;
+
+            if (!is_tick(kind, day, day0, monday))
+                continue;
+            fits = tick_fits(tp, kind, ppd, prev, day, cnt, &pw);
+            prev = day;
+            cnt++;
+        }
+        if (!fits || cnt == 0)
+            continue;
+        for (size_t i = 0; i < ndays && n < cap; i++) {
+            int32_t day = day0 + (int32_t)i;
+
+            if (is_tick(kind, day, day0, monday))
+                days[n++] = day;
+        }
+        *kind_out = kind;
+        return n;
+    }
+    /* Not even one label a year fits: keep the year starts that do. */
+    for (size_t i = 0; i < ndays && n < cap; i++) {
+        int32_t day = day0 + (int32_t)i;
+
+        if (is_tick(TICK_YEAR, day, day0, monday) &&
+            tick_fits(tp, TICK_YEAR, ppd, n ? days[n - 1] : 0, day, n, &pw))
+            days[n++] = day;
+    }
+    if (n > 0)
+        *kind_out = TICK_YEARS;
+    else if (cap > 0)
+        days[n++] = day0;
+    return n;
+}
+
+size_t chart_date_ticks(int32_t day0, size_t ndays, double px_per_day,
+                        double label_px, int32_t *days, size_t cap)
+{
+    struct tick_px tp;
+    enum tick_kind kind;
+
+    memset(&tp, 0, sizeof(tp));
+    tp.fixed = label_px;
+    return date_ticks(day0, ndays, px_per_day, &tp, days, cap, &kind);
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+enum font_id { FONT_SMALL, FONT_LABEL, FONT_COUNT };
+static const int font_px[FONT_COUNT] = {11, 12};
+
+/* Of a label, at most this many bytes are laid out: more would be
+ * ellipsized anyway, and a hostile 1 MB title must stay cheap. */
+#define TEXT_MAX 600
+
+static void context_setup(PangoContext *pc)
+{
+    cairo_font_options_t *o = cairo_font_options_create();
+
+    /*
+     * Unhinted metrics and unrounded positions: text measures the same
+     * for the 2x PNG, the 1x SVG and the layout code that sizes the plot.
+     */
+    cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_antialias(o, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(pc, o);
+    cairo_font_options_destroy(o);
+    pango_context_set_round_glyph_positions(pc, FALSE);
+}
+
+/* The process-wide text state: made on first use, freed by
+ * chart_cleanup(). */
+static PangoFontDescription *font_desc[FONT_COUNT];
+static PangoContext *measure_pc;
+
+static const PangoFontDescription *font(enum font_id id)
+{
+    if (!font_desc[id]) {
+        font_desc[id] = pango_font_description_from_string("DejaVu Sans");
+        pango_font_description_set_absolute_size(font_desc[id],
+                                                 font_px[id] * PANGO_SCALE);
+    }
+    return font_desc[id];
+}
+
+/* A context for measuring text outside a drawing. */
+static PangoContext *measure_context(void)
+{
+    if (!measure_pc) {
+        measure_pc = pango_font_map_create_context(
+            pango_cairo_font_map_get_default());
+        context_setup(measure_pc);
+    }
+    return measure_pc;
+}
+
+void chart_cleanup(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(font_desc); i++) {
+        pango_font_description_free(font_desc[i]);
+        font_desc[i] = NULL;
+    }
+    if (measure_pc)
+        g_object_unref(measure_pc);
+    measure_pc = NULL;
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+}
+
+/* A layout of s (sanitized, cut to TEXT_MAX bytes) in font id, ellipsized
+ * at max_w when max_w > 0. Caller unrefs. */
+static PangoLayout *layout_new(PangoContext *pc, enum font_id id,
+                               const char *s, double max_w)
+{
+    char buf[TEXT_MAX * 3 + 4];
+    size_t n = s ? strnlen(s, TEXT_MAX) : 0;
+    PangoLayout *l = pango_layout_new(pc);
+
+    if (n)
+        n = utf8_trim_partial(s, n);
+    utf8_sanitize(s ? s : "", n, buf, sizeof(buf));
+    pango_layout_set_font_description(l, font(id));
+    pango_layout_set_single_paragraph_mode(l, TRUE);
+    if (max_w > 0) {
+        pango_layout_set_width(l, (int)(max_w * PANGO_SCALE));
+        pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+    }
+    pango_layout_set_text(l, buf, -1);
+    return l;
+}
+
+static double layout_width(PangoLayout *l)
+{
+    PangoRectangle r;
+
+    pango_layout_get_extents(l, NULL, &r);
+    return (double)r.width / PANGO_SCALE;
+}
+
+static double text_width(enum font_id id, const char *s)
+{
+    PangoLayout *l = layout_new(measure_context(), id, s, 0);
+    double w = layout_width(l);
+
+    g_object_unref(l);
+    return w;
+}
+
+enum align { ALIGN_LEFT, ALIGN_CENTRE, ALIGN_RIGHT };
+
+/*
+ * Draw l aligned at x, with the middle of its capitals at y (DejaVu's
+ * capitals are 0.73 em high), so that numbers sit centred on grid lines.
+ * Returns the left edge it was drawn at.
+ */
+static double layout_draw(cairo_t *cr, PangoLayout *l, enum font_id id,
+                          double x, double y, enum align al, uint32_t rgb)
+{
+    PangoRectangle r;
+    double w, base = (double)pango_layout_get_baseline(l) / PANGO_SCALE;
+
+    pango_layout_get_extents(l, NULL, &r);
+    w = (double)r.width / PANGO_SCALE;
+    if (al == ALIGN_CENTRE)
+        x -= w / 2;
+    else if (al == ALIGN_RIGHT)
+        x -= w;
+    set_colour(cr, rgb, 1);
+    cairo_move_to(cr, x - (double)r.x / PANGO_SCALE,
+                  y - base + 0.365 * font_px[id]);
+    pango_cairo_show_layout(cr, l);
+    return x;
+}
+
+/* ---- writing files ------------------------------------------------------ */
+
+struct canvas {
+    cairo_t *cr;
+    PangoContext *pc;         /* for this surface, set up as measured */
+    double w, h;              /* CSS pixels */
+};
+
+typedef void draw_fn(struct canvas *cv, const void *arg);
+
+/* A chart to write: its size in CSS pixels and how to draw it. */
+struct chart_job {
+    int w, h;
+    int opaque;               /* draws every pixel opaque */
+    draw_fn *fn;
+    const void *arg;
+};
+
+/* Where cairo's PNG and SVG writers send their bytes. */
+struct sink {
+    FILE *f;
+    int err;                  /* errno of the first failed write */
+};
+
+static cairo_status_t sink_write(void *closure, const unsigned char *data,
+                                 unsigned int len)
+{
+    struct sink *sk = closure;
+
+    if (fwrite(data, 1, len, sk->f) != len) {
+        if (!sk->err)
+            sk->err = errno ? errno : EIO;
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static cairo_status_t render(cairo_surface_t *s, int w, int h, draw_fn *fn,
+                             const void *arg)
+{
+    struct canvas cv;
+    cairo_status_t st;
+
+    cv.cr = cairo_create(s);
+    cv.pc = pango_cairo_create_context(cv.cr);
+    context_setup(cv.pc);
+    cv.w = w;
+    cv.h = h;
+    fn(&cv, arg);
+    g_object_unref(cv.pc);
+    st = cairo_status(cv.cr);
+    cairo_destroy(cv.cr);
+    return st;
+}
+
+/* dir + "/" + prefix + name + ext, malloc'ed. */
+static char *path_of(const char *dir, const char *prefix, const char *name,
+                     const char *ext)
+{
+    size_t n = strlen(dir) + strlen(prefix) + strlen(name) + strlen(ext) + 2;
+    char *p = xmalloc(n);
+
+    snprintf(p, n, "%s/%s%s%s", dir, prefix, name, ext);
+    return p;
+}
+
+/*
+ * Render into DIR/.NAME.EXT.tmp and rename it to DIR/NAME.EXT, so that a
+ * reader never sees half a chart; the temporary file goes on failure.
+ */
+static int write_one(const char *dir, const char *name, int svg,
+                     const struct chart_job *job, struct bs_err *err)
+{
+    int w = job->w, h = job->h;
+    const char *ext = svg ? ".svg" : ".png";
+    char *path = path_of(dir, "", name, ext);
+    char *tmp = path_of(dir, ".", name, svg ? ".svg.tmp" : ".png.tmp");
+    struct sink sk = {NULL, 0};
+    cairo_surface_t *s;
+    cairo_status_t st;
+    const char *why = NULL;
+    int rc = 0;
+
+    sk.f = fopen(tmp, "wb");
+    if (!sk.f) {
+        rc = bs_fail(err, BS_CANTCREAT, "cannot write '%s': %s", path,
+                     strerror(errno));
+        free(tmp);
+        free(path);
+        return rc;
+    }
+    if (svg) {
+        s = cairo_svg_surface_create_for_stream(sink_write, &sk, w, h);
+        cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
+    } else {
+        /* Opaque charts as RGB: a quarter less for libpng to encode. */
+        s = cairo_image_surface_create(job->opaque ? CAIRO_FORMAT_RGB24
+                                                   : CAIRO_FORMAT_ARGB32,
+                                       2 * w, 2 * h);
+        cairo_surface_set_device_scale(s, 2, 2);
+    }
+    st = cairo_surface_status(s);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = render(s, w, h, job->fn, job->arg);
+    if (st == CAIRO_STATUS_SUCCESS && !svg)
+        st = cairo_surface_write_to_png_stream(s, sink_write, &sk);
+    cairo_surface_finish(s);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(s);
+    cairo_surface_destroy(s);
+    if (fclose(sk.f) != 0 && st == CAIRO_STATUS_SUCCESS) {
+        sk.err = errno;
+        st = CAIRO_STATUS_WRITE_ERROR;
+    }
+    if (st != CAIRO_STATUS_SUCCESS)
+        why = sk.err ? strerror(sk.err) : cairo_status_to_string(st);
+    else if (rename(tmp, path) != 0)
+        why = strerror(errno);
+    if (why) {
+        rc = bs_fail(err, BS_CANTCREAT, "cannot write '%s': %s", path, why);
+        unlink(tmp);
+    }
+    free(tmp);
+    free(path);
+    return rc;
+}
+
+static int clamp_px(int v)
+{
+    return v < CHART_MIN_PX ? CHART_MIN_PX : v > CHART_MAX_PX ? CHART_MAX_PX
+                                                              : v;
+}
+
+/* Write DIR/NAME.png, then DIR/NAME.svg. */
+static int write_chart(const char *dir, const char *name,
+                       const struct chart_job *job, struct bs_err *err)
+{
+    if (write_one(dir, name, 0, job, err) < 0)
+        return -1;
+    return write_one(dir, name, 1, job, err);
+}
+
+/* ---- drawing helpers ---------------------------------------------------- */
+
+/* A coordinate on the middle of a CSS pixel: a 1 px line there is crisp
+ * at 1x and at 2x. */
+static double snap(double v)
+{
+    return floor(v) + 0.5;
+}
+
+static void fill_background(struct canvas *cv)
+{
+    set_colour(cv->cr, C_BACKGROUND, 1);
+    cairo_paint(cv->cr);
+}
+
+static void hline(cairo_t *cr, double x0, double x1, double y, uint32_t rgb)
+{
+    set_colour(cr, rgb, 1);
+    cairo_set_line_width(cr, 1);
+    cairo_move_to(cr, x0, snap(y));
+    cairo_line_to(cr, x1, snap(y));
+    cairo_stroke(cr);
+}
+
+/* A legend: coloured swatches and their labels in a row from x, centred on
+ * y. A swatch is a line (thickness lw) or, with lw 0, a square. */
+struct legend_item {
+    const char *label;
+    uint32_t rgb;
+    double lw;
+};
+
+/* An ellipsized legend label keeps room for a letter and the ellipsis. */
+static double legend_w(double w)
+{
+    return w < 8 ? 8 : w;
+}
+
+static void draw_legend(struct canvas *cv, const struct legend_item *it,
+                        size_t n, double x, double y)
+{
+    cairo_t *cr = cv->cr;
+    double room = 0, share = (cv->w - x - 4) / (double)(n ? n : 1);
+
+    /* Each label as long as it is when all fit, else an equal share. */
+    for (size_t i = 0; i < n; i++)
+        room += (it[i].lw > 0 ? 16 : 10) + 6 +
+                text_width(FONT_LABEL, it[i].label) + 16;
+    if (room <= cv->w - x)
+        share = 0;
+    for (size_t i = 0; i < n; i++) {
+        double sw = it[i].lw > 0 ? 16 : 10;
+        PangoLayout *l = layout_new(cv->pc, FONT_LABEL, it[i].label,
+                                    share > 0 ? legend_w(share - sw - 22) : 0);
+
+        set_colour(cr, it[i].rgb, 1);
+        if (it[i].lw > 0) {
+            cairo_set_line_width(cr, it[i].lw);
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+            cairo_move_to(cr, x + 1, y);
+            cairo_line_to(cr, x + sw - 1, y);
+            cairo_stroke(cr);
+        } else {
+            cairo_rectangle(cr, x, y - 5, 10, 10);
+            cairo_fill(cr);
+        }
+        x += sw + 6;
+        layout_draw(cr, l, FONT_LABEL, x, y, ALIGN_LEFT, C_TEXT);
+        x += layout_width(l) + 16;
+        g_object_unref(l);
+    }
+}
+
+static void draw_no_data(struct canvas *cv, double x, double y)
+{
+    PangoLayout *l = layout_new(cv->pc, FONT_LABEL, "No data", 0);
+
+    layout_draw(cv->cr, l, FONT_LABEL, x, y, ALIGN_CENTRE, C_MUTED);
+    g_object_unref(l);
+}
+
+/* The x and y of point i of a series, for the daily chart and sparks. */
+struct mapping {
+    double x0, dx;            /* x of point i: x0 + i * dx */
+    double y0, ky;            /* y of value v: y0 - v * ky */
+};
+
+static double map_x(const struct mapping *m, size_t i)
+{
+    return m->x0 + (double)i * m->dx;
+}
+
+static double map_y(const struct mapping *m, double v)
+{
+    return m->y0 - v * m->ky;
+}
+
+/*
+ * A series as a line that breaks where there is no value, with a dot for
+ * a value that has no neighbour, and optionally the area under each run
+ * of values filled at fill_alpha.
+ */
+static void draw_series(cairo_t *cr, const struct mapping *m,
+                        const double *v, size_t n, uint32_t rgb, double lw,
+                        double fill_alpha)
+{
+    if (fill_alpha > 0) {
+        for (size_t i = 0; i < n; i++) {
+            size_t j = i;
+
+            if (!has_value(v, i))
+                continue;
+            while (j + 1 < n && has_value(v, j + 1))
+                j++;
+            if (j > i) {
+                cairo_move_to(cr, map_x(m, i), m->y0);
+                for (size_t k = i; k <= j; k++)
+                    cairo_line_to(cr, map_x(m, k), map_y(m, v[k]));
+                cairo_line_to(cr, map_x(m, j), m->y0);
+                cairo_close_path(cr);
+            }
+            i = j;
+        }
+        set_colour(cr, rgb, fill_alpha);
+        cairo_fill(cr);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!has_value(v, i))
+            continue;
+        if (i > 0 && has_value(v, i - 1))
+            cairo_line_to(cr, map_x(m, i), map_y(m, v[i]));
+        else
+            cairo_move_to(cr, map_x(m, i), map_y(m, v[i]));
+    }
+    set_colour(cr, rgb, 1);
+    cairo_set_line_width(cr, lw);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    cairo_stroke(cr);
+    for (size_t i = 0; i < n; i++) {
+        if (!has_value(v, i) || (i > 0 && has_value(v, i - 1)) ||
+            (i + 1 < n && has_value(v, i + 1)))
+            continue;
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, map_x(m, i), map_y(m, v[i]), lw + 1.5, 0, 2 * PI);
+    }
+    cairo_fill(cr);
+}
+
+/* ---- the daily chart ---------------------------------------------------- */
+
+/* Layout of the daily chart (CSS pixels). */
+#define D_TOP 34.0            /* legend row above the plot */
+#define D_BOTTOM 36.0         /* date labels: two rows below the plot */
+#define D_LEFT_PAD 4.0
+#define D_RIGHT_PAD 12.0
+#define D_LABEL_GAP 8.0       /* between y labels and the plot */
+#define D_TICK_GAP 7.0        /* the least space between two date labels */
+#define D_WEEKEND_MIN 4.0     /* px per day under which weekend bands
+                               * would only stripe the chart */
+#define D_DENSE 4.0           /* px per day under which lines are thinner */
+#define D_MAX_LABELS 512
+
+static double daily_max(const struct chart_daily *c)
+{
+    double max = 0;
+
+    for (size_t i = 0; i < c->ndays; i++) {
+        if (has_value(c->views, i) && c->views[i] > max)
+            max = c->views[i];
+        if (has_value(c->second, i) && c->second[i] > max)
+            max = c->second[i];
+    }
+    return max;
+}
+
+/* The y step: views are counts, so never less than 1. */
+static double daily_step(double max, double plot_h)
+{
+    int n = (int)(plot_h / 36);
+    double step;
+
+    n = n < 2 ? 2 : n > 5 ? 5 : n;
+    step = chart_tick_step(max, n);
+    return step < 1 ? 1 : step;
+}
+
+void chart_daily_frame(const struct chart_daily *c, int width, int height,
+                       struct chart_frame *f)
+{
+    double w = clamp_px(width), h = clamp_px(height);
+    double max = daily_max(c), step, label_w = 0;
+
+    f->ndays = c->ndays;
+    f->y = D_TOP;
+    f->h = h - D_TOP - D_BOTTOM;
+    if (f->h < 8)
+        f->h = 8;
+    step = daily_step(max, f->h);
+    f->vmax = axis_top(max, step);
+    /* Room for the widest y label: ticks are few, measure them all. */
+    for (double t = 0; t <= f->vmax + step / 2; t += step) {
+        char buf[64];
+        double tw;
+
+        chart_thousands(t, buf, sizeof(buf));
+        tw = text_width(FONT_SMALL, buf);
+        if (tw > label_w)
+            label_w = tw;
+    }
+    f->x = ceil(D_LEFT_PAD + label_w + D_LABEL_GAP);
+    f->w = w - f->x - D_RIGHT_PAD;
+    if (f->w < 8)
+        f->w = 8;
+}
+
+double chart_x(const struct chart_frame *f, size_t i)
+{
+    double n = f->ndays ? (double)f->ndays : 1;
+
+    return f->x + ((double)i + 0.5) * f->w / n;
+}
+
+double chart_y(const struct chart_frame *f, double v)
+{
+    if (!(v > 0))
+        v = 0;
+    if (v > f->vmax)
+        v = f->vmax;
+    return f->y + f->h - v / f->vmax * f->h;
+}
+
+/* What both renderings of a daily chart share, computed once. */
+struct daily_job {
+    const struct chart_daily *c;
+    struct chart_frame f;
+    double step;
+    double *avg;
+    int any;                  /* some day has data */
+    int any_avg;              /* some day has an average */
+    int32_t ticks[D_MAX_LABELS];
+    size_t nticks;
+    enum tick_kind kind;
+};
+
+/* The widths of the parts of date labels, measured once: they depend on
+ * the font only. */
+static const struct tick_px *date_label_px(void)
+{
+    static struct tick_px tp;
+
+    if (tp.year == 0) {
+        for (unsigned d = 1; d < ARRAY_SIZE(tp.day); d++) {
+            char buf[8];
+
+            snprintf(buf, sizeof(buf), "%u", d);
+            tp.day[d] = text_width(FONT_SMALL, buf);
+        }
+        for (size_t m = 0; m < ARRAY_SIZE(month_abbr); m++)
+            tp.month[m] = text_width(FONT_SMALL, month_abbr[m]);
+        /* " " alone measures as its advance, as it does between words. */
+        tp.space = text_width(FONT_SMALL, "1 1") - 2 * tp.day[1];
+        tp.gap = D_TICK_GAP;
+        tp.year = text_width(FONT_SMALL, "2000");
+    }
+    return &tp;
+}
+
+static void draw_weekends(struct canvas *cv, const struct daily_job *job)
+{
+    const struct chart_frame *f = &job->f;
+    double dx = f->w / (double)f->ndays;
+    int any = 0;
+
+    if (dx < D_WEEKEND_MIN)
+        return;
+    /* Shading says "this is a weekend" only next to weekdays. */
+    for (size_t i = 0; i < f->ndays && !any; i++)
+        any = weekday(job->c->day0 + (int32_t)i) < 5;
+    if (!any)
+        return;
+    any = 0;
+    /* One rectangle per weekend, so no seam shows between its days. */
+    for (size_t i = 0; i < f->ndays; i++) {
+        size_t j = i;
+
+        if (weekday(job->c->day0 + (int32_t)i) < 5)
+            continue;
+        while (j + 1 < f->ndays && weekday(job->c->day0 + (int32_t)j + 1) >= 5)
+            j++;
+        cairo_rectangle(cv->cr, chart_x(f, i) - dx / 2, f->y,
+                        (double)(j - i + 1) * dx, f->h);
+        any = 1;
+        i = j;
+    }
+    if (any) {
+        set_colour(cv->cr, C_WEEKEND, 1);
+        cairo_fill(cv->cr);
+    }
+}
+
+static void draw_y_axis(struct canvas *cv, const struct daily_job *job)
+{
+    const struct chart_frame *f = &job->f;
+
+    for (double t = 0; t <= f->vmax + job->step / 2; t += job->step) {
+        char buf[64];
+        PangoLayout *l;
+        double y = chart_y(f, t);
+
+        hline(cv->cr, f->x, f->x + f->w, y, t == 0 ? C_AXIS : C_GRID);
+        chart_thousands(t, buf, sizeof(buf));
+        l = layout_new(cv->pc, FONT_SMALL, buf, 0);
+        layout_draw(cv->cr, l, FONT_SMALL, f->x - D_LABEL_GAP, snap(y),
+                    ALIGN_RIGHT, C_MUTED);
+        g_object_unref(l);
+    }
+}
+
+/*
+ * Date labels on one row, with the year on a second row under the first
+ * label and wherever the year changes ("Jan" over "2014"). Labels at the
+ * ends are pulled inside the chart; one that would then touch its
+ * neighbour is left out, so labels never overlap.
+ */
+static void draw_x_axis(struct canvas *cv, const struct daily_job *job)
+{
+    const struct chart_frame *f = &job->f;
+    double row1 = f->y + f->h + 13, row2 = row1 + 14;
+    double right = -HUGE_VAL;
+    int last_year = 0, drawn = 0;
+
+    for (size_t k = 0; k < job->nticks; k++) {
+        int32_t day = job->ticks[k];
+        double cx = chart_x(f, (size_t)(day - job->c->day0)), w, lx;
+        char buf[32], ybuf[16];
+        PangoLayout *l;
+        int y;
+        unsigned m, d;
+
+        civil_from_days(day, &y, &m, &d);
+        if (job->kind <= TICK_WEEK2)
+            snprintf(buf, sizeof(buf), "%u %s", d, month_abbr[m - 1]);
+        else if (job->kind <= TICK_QUARTER)
+            snprintf(buf, sizeof(buf), "%s", month_abbr[m - 1]);
+        else
+            snprintf(buf, sizeof(buf), "%d", y);
+        l = layout_new(cv->pc, FONT_SMALL, buf, 0);
+        w = layout_width(l);
+        lx = cx - w / 2;
+        if (lx + w > cv->w - 2)
+            lx = cv->w - 2 - w;
+        if (lx < 2)
+            lx = 2;
+        if (lx < right + 4) {
+            g_object_unref(l);
+            continue;
+        }
+        set_colour(cv->cr, C_AXIS, 1);
+        cairo_set_line_width(cv->cr, 1);
+        cairo_move_to(cv->cr, snap(cx), f->y + f->h);
+        cairo_line_to(cv->cr, snap(cx), f->y + f->h + 4);
+        cairo_stroke(cv->cr);
+        layout_draw(cv->cr, l, FONT_SMALL, lx, row1, ALIGN_LEFT, C_MUTED);
+        g_object_unref(l);
+        right = lx + w;
+        if (job->kind < TICK_YEAR && (!drawn || y != last_year)) {
+            double yx;
+
+            snprintf(ybuf, sizeof(ybuf), "%d", y);
+            l = layout_new(cv->pc, FONT_SMALL, ybuf, 0);
+            w = layout_width(l);
+            yx = cx - w / 2;
+            if (yx + w > cv->w - 2)
+                yx = cv->w - 2 - w;
+            if (yx < 2)
+                yx = 2;
+            layout_draw(cv->cr, l, FONT_SMALL, yx, row2, ALIGN_LEFT,
+                        C_TEXT);
+            g_object_unref(l);
+            if (yx + w > right)
+                right = yx + w;
+        }
+        last_year = y;
+        drawn = 1;
+    }
+}
+
+static void draw_daily(struct canvas *cv, const void *arg)
+{
+    const struct daily_job *job = arg;
+    const struct chart_daily *c = job->c;
+    const struct chart_frame *f = &job->f;
+    struct legend_item leg[3];
+    struct mapping m;
+    size_t nleg = 0;
+    double lw;
+
+    fill_background(cv);
+    draw_weekends(cv, job);
+    draw_y_axis(cv, job);
+    draw_x_axis(cv, job);
+    m.dx = f->w / (double)f->ndays;
+    m.x0 = f->x + m.dx / 2;
+    m.y0 = f->y + f->h;
+    m.ky = f->h / f->vmax;
+    lw = m.dx < D_DENSE ? 1 : 1.5;
+    if (c->second)
+        draw_series(cv->cr, &m, c->second, c->ndays, colour_rgb(1), lw, 0);
+    draw_series(cv->cr, &m, c->views, c->ndays, colour_rgb(0), lw, 0.10);
+    if (job->any_avg) {
+        /* A white casing lifts the average off a busy daily line. */
+        draw_series(cv->cr, &m, job->avg, c->ndays, C_BACKGROUND, 4.5, 0);
+        draw_series(cv->cr, &m, job->avg, c->ndays, colour_rgb(2), 2.5, 0);
+    }
+    if (!job->any)
+        draw_no_data(cv, f->x + f->w / 2, f->y + f->h / 2);
+
+    leg[nleg].label = c->label ? c->label : "Views";
+    leg[nleg].rgb = colour_rgb(0);
+    leg[nleg++].lw = 2;
+    if (c->second) {
+        leg[nleg].label = c->second_label ? c->second_label : "";
+        leg[nleg].rgb = colour_rgb(1);
+        leg[nleg++].lw = 2;
+    }
+    if (job->any_avg) {
+        leg[nleg].label = "7-day average";
+        leg[nleg].rgb = colour_rgb(2);
+        leg[nleg++].lw = 3;
+    }
+    draw_legend(cv, leg, nleg, D_LEFT_PAD + 2, 14);
+}
+
+int chart_daily_write(const char *dir, const char *name,
+                      const struct chart_daily *c, int width, int height,
+                      struct bs_err *err)
+{
+    struct chart_daily dc = *c;
+    struct daily_job *job;
+    struct chart_job cj;
+    int rc;
+
+    width = clamp_px(width);
+    height = clamp_px(height);
+    if (dc.ndays > TICK_MAX_DAYS)
+        dc.ndays = TICK_MAX_DAYS;
+    /* No days or no values: one empty day, drawn as "No data". */
+    if (dc.ndays == 0 || !dc.views) {
+        dc.ndays = 1;
+        dc.views = NULL;
+        dc.second = NULL;
+    }
+    job = xcalloc(1, sizeof(*job));
+    job->c = &dc;
+    job->avg = xmalloc(dc.ndays * sizeof(*job->avg));
+    chart_moving_average(dc.views, dc.ndays, job->avg);
+    chart_daily_frame(&dc, width, height, &job->f);
+    job->step = daily_step(daily_max(&dc), job->f.h);
+    for (size_t i = 0; i < dc.ndays && !job->any; i++)
+        job->any = has_value(dc.views, i) || has_value(dc.second, i);
+    for (size_t i = 0; i < dc.ndays && !job->any_avg; i++)
+        job->any_avg = job->avg[i] >= 0;
+    job->nticks = date_ticks(dc.day0, dc.ndays,
+                             job->f.w / (double)dc.ndays, date_label_px(),
+                             job->ticks, ARRAY_SIZE(job->ticks), &job->kind);
+    cj.w = width;
+    cj.h = height;
+    cj.opaque = 1;
+    cj.fn = draw_daily;
+    cj.arg = job;
+    rc = write_chart(dir, name, &cj, err);
+    free(job->avg);
+    free(job);
+    return rc;
+}
+
+/* ---- bar charts --------------------------------------------------------- */
+
+#define B_TOP 32.0            /* legend row */
+#define B_ROW 28.0
+#define B_BAR 18.0
+#define B_BOTTOM 6.0
+#define B_PAD 6.0
+#define B_GAP 10.0            /* between the label column and the bars */
+#define B_VALUE_GAP 6.0       /* between a bar and its value */
+
+static double bar_part(double v)
+{
+    return isfinite(v) && v > 0 ? v : 0;
+}
+
+static double bar_total(const struct chart_bar *b)
+{
+    return bar_part(b->a) + bar_part(b->b);
+}
+
+static size_t bars_count(const struct chart_bars *c)
+{
+    size_t n = c->bars ? c->n : 0;
+
+    return n > CHART_BARS_MAX ? CHART_BARS_MAX : n;
+}
+
+int chart_bars_height(size_t n)
+{
+    if (n > CHART_BARS_MAX)
+        n = CHART_BARS_MAX;
+    return (int)(B_TOP + (double)(n ? n : 1) * B_ROW + B_BOTTOM);
+}
+
+/* The widest total's label, and through it where the bars may end. */
+static double value_width(const struct chart_bars *c)
+{
+    double w = 0;
+
+    for (size_t i = 0; i < bars_count(c); i++) {
+        char buf[64];
+        double tw;
+
+        chart_thousands(bar_total(&c->bars[i]), buf, sizeof(buf));
+        tw = text_width(FONT_LABEL, buf);
+        if (tw > w)
+            w = tw;
+    }
+    return w;
+}
+
+/* The label column: as wide as the widest label, at most 40% of the
+ * chart (longer labels are ellipsized). */
+static double label_column(const struct chart_bars *c, double width)
+{
+    double cap = floor(0.4 * width) - B_PAD, w = 0;
+
+    for (size_t i = 0; i < bars_count(c) && w < cap; i++) {
+        double tw = text_width(FONT_LABEL, c->bars[i].label);
+
+        if (tw > w)
+            w = tw;
+    }
+    return ceil(w < cap ? w : cap);
+}
+
+void chart_bars_frame(const struct chart_bars *c, int width,
+                      struct chart_bars_frame *f)
+{
+    double w = clamp_px(width), avail, vw;
+
+    f->x = B_PAD + label_column(c, w) + B_GAP;
+    avail = w - B_PAD - f->x;
+    vw = value_width(c) + B_VALUE_GAP;
+    /* Values after the bars while that leaves the bars half the room;
+     * in a narrower chart the longest bars carry theirs inside. */
+    f->w = avail - vw >= avail / 2 ? avail - vw : avail;
+    if (f->w < 1)
+        f->w = 1;
+    f->y = B_TOP;
+    f->row_h = B_ROW;
+    f->bar_h = B_BAR;
+    f->max = 0;
+    for (size_t i = 0; i < bars_count(c); i++)
+        if (bar_total(&c->bars[i]) > f->max)
+            f->max = bar_total(&c->bars[i]);
+}
+
+double chart_bar_end(const struct chart_bars_frame *f, double total)
+{
+    total = bar_part(total);
+    if (f->max <= 0)
+        return f->x;
+    return f->x + f->w * (total > f->max ? f->max : total) / f->max;
+}
+
+double chart_bar_y(const struct chart_bars_frame *f, size_t i)
+{
+    return f->y + ((double)i + 0.5) * f->row_h;
+}
+
+struct bars_job {
+    const struct chart_bars *c;
+    struct chart_bars_frame f;
+};
+
+/* A bar from x0 to x1 with its far end rounded. */
+static void bar_path(cairo_t *cr, double x0, double x1, double y, double h)
+{
+    double r = (x1 - x0) / 2 < 3 ? (x1 - x0) / 2 : 3;
+
+    cairo_move_to(cr, x0, y);
+    cairo_arc(cr, x1 - r, y + r, r, -PI / 2, 0);
+    cairo_arc(cr, x1 - r, y + h - r, r, 0, PI / 2);
+    cairo_line_to(cr, x0, y + h);
+    cairo_close_path(cr);
+}
+
+static void draw_bar(struct canvas *cv, const struct bars_job *job,
+                     size_t i)
+{
+    const struct chart_bars_frame *f = &job->f;
+    const struct chart_bar *b = &job->c->bars[i];
+    cairo_t *cr = cv->cr;
+    double yc = chart_bar_y(f, i), top = yc - f->bar_h / 2;
+    double xa = chart_bar_end(f, bar_part(b->a));
+    double xe = chart_bar_end(f, bar_total(b)), vw;
+    char buf[64];
+    PangoLayout *l;
+
+    l = layout_new(cv->pc, FONT_LABEL, b->label, f->x - B_GAP - B_PAD);
+    layout_draw(cr, l, FONT_LABEL, B_PAD, yc, ALIGN_LEFT, C_TEXT);
+    g_object_unref(l);
+    if (xe > f->x) {
+        cairo_save(cr);
+        bar_path(cr, f->x, xe, top, f->bar_h);
+        cairo_clip(cr);
+        set_colour(cr, colour_rgb(0), 1);
+        cairo_rectangle(cr, f->x, top, xa - f->x, f->bar_h);
+        cairo_fill(cr);
+        set_colour(cr, colour_rgb(1), 1);
+        cairo_rectangle(cr, xa, top, xe - xa, f->bar_h);
+        cairo_fill(cr);
+        cairo_restore(cr);
+    }
+    chart_thousands(bar_total(b), buf, sizeof(buf));
+    l = layout_new(cv->pc, FONT_LABEL, buf, 0);
+    vw = layout_width(l);
+    if (xe + B_VALUE_GAP + vw <= cv->w - B_PAD / 2 ||
+        xe - f->x < vw + 2 * B_VALUE_GAP)
+        layout_draw(cr, l, FONT_LABEL, xe + B_VALUE_GAP, yc, ALIGN_LEFT,
+                    C_TEXT);
+    else
+        layout_draw(cr, l, FONT_LABEL, xe - B_VALUE_GAP, yc, ALIGN_RIGHT,
+                    C_BACKGROUND);
+    g_object_unref(l);
+}
+
+static void draw_bars(struct canvas *cv, const void *arg)
+{
+    const struct bars_job *job = arg;
+    const struct chart_bars *c = job->c;
+    struct legend_item leg[2];
+    size_t n = bars_count(c), nleg = 0;
+
+    fill_background(cv);
+    if (n == 0) {
+        draw_no_data(cv, cv->w / 2, cv->h / 2);
+        return;
+    }
+    if (c->a_label) {
+        leg[nleg].label = c->a_label;
+        leg[nleg].rgb = colour_rgb(0);
+        leg[nleg++].lw = 0;
+    }
+    if (c->b_label) {
+        leg[nleg].label = c->b_label;
+        leg[nleg].rgb = colour_rgb(1);
+        leg[nleg++].lw = 0;
+    }
+    draw_legend(cv, leg, nleg, B_PAD, 14);
+    for (size_t i = 0; i < n; i++)
+        draw_bar(cv, job, i);
+}
+
+int chart_bars_write(const char *dir, const char *name,
+                     const struct chart_bars *c, int width,
+                     struct bs_err *err)
+{
+    struct bars_job job;
+    struct chart_job cj;
+
+    job.c = c;
+    chart_bars_frame(c, width, &job.f);
+    cj.w = clamp_px(width);
+    cj.h = chart_bars_height(bars_count(c));
+    cj.opaque = 1;
+    cj.fn = draw_bars;
+    cj.arg = &job;
+    return write_chart(dir, name, &cj, err);
+}
+
+/* ---- sparklines --------------------------------------------------------- */
+
+#define S_PAD 3.0
+
+struct spark_job {
+    const double *v;
+    size_t n;
+};
+
+static void draw_spark(struct canvas *cv, const void *arg)
+{
+    const struct spark_job *job = arg;
+    struct mapping m;
+    double max = 0;
+    size_t last = job->n;
+
+    /* Transparent: a sparkline sits on whatever the table row is. */
+    for (size_t i = 0; i < job->n; i++) {
+        if (!has_value(job->v, i))
+            continue;
+        if (job->v[i] > max)
+            max = job->v[i];
+        last = i;
+    }
+    if (last == job->n)
+        return;
+    m.dx = job->n > 1 ? (cv->w - 2 * S_PAD) / (double)(job->n - 1) : 0;
+    m.x0 = job->n > 1 ? S_PAD : cv->w / 2;
+    m.y0 = cv->h - S_PAD;
+    m.ky = (cv->h - 2 * S_PAD) / (max > 0 ? max : 1);
+    draw_series(cv->cr, &m, job->v, job->n, colour_rgb(0), 1.25, 0.12);
+    cairo_arc(cv->cr, map_x(&m, last), map_y(&m, job->v[last]), 2.25, 0,
+              2 * PI);
+    set_colour(cv->cr, colour_rgb(0), 1);
+    cairo_fill(cv->cr);
+}
+
+int chart_spark_write(const char *dir, const char *name, const double *v,
+                      size_t n, int width, int height, struct bs_err *err)
+{
+    struct spark_job job;
+    struct chart_job cj;
+
+    job.v = v;
+    job.n = v ? n : 0;
+    cj.w = clamp_px(width);
+    cj.h = clamp_px(height);
+    cj.opaque = 0;
+    cj.fn = draw_spark;
+    cj.arg = &job;
+    return write_chart(dir, name, &cj, err);
+}

@@ -1,0 +1,570 @@
+/*
+ * cmd_report.c - `blogstat report`: queries -> charts -> HTML pages.
+ */
+#include "blogstat.h"
+#include "chart.h"
+#include "cli.h"
+#include "report.h"
+#include "store.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TOP_POSTS 20
+#define TOP_TERMS 15
+#define TOP_COUNTRIES 15
+#define CHART_W 760
+#define NARROW_W 360          /* the phone copies of the charts */
+#define NARROW_DAILY_H 240
+#define DAILY_H 300
+#define POST_DAILY_H 240
+#define SPARK_W 96
+#define SPARK_H 24
+/* A report longer than this many days is refused: about 275 years. */
+#define MAX_DAYS 100000
+
+static const char report_usage[] =
+    "usage: blogstat report [--from DATE] [--to DATE] [--days N] "
+    "[--out DIR]\n"
+    "\n"
+    "Write the HTML report (index.html, a page per top post, and the charts\n"
+    "as PNG and SVG) into DIR (default reports/). No range: every day in\n"
+    "the database; --days N: the N days ending with the newest one.\n";
+
+/* Rows of a query, strings copied. */
+struct rows {
+    struct store_row *r;
+    size_t n, cap;
+};
+
+static int keep_row(void *ctx, const struct store_row *row)
+{
+    struct rows *rs = ctx;
+    struct store_row *c;
+
+    if (rs->n == rs->cap) {
+        rs->cap = rs->cap ? rs->cap * 2 : 32;
+        rs->r = xrealloc(rs->r, rs->cap * sizeof(*rs->r));
+    }
+    c = &rs->r[rs->n++];
+    *c = *row;
+    for (int i = 0; i < 3; i++)
+        c->s[i] = xstrdup(row->s[i]);
+    return 0;
+}
+
+static void rows_free(struct rows *rs)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        for (int k = 0; k < 3; k++)
+            free((char *)rs->r[i].s[k]);
+    free(rs->r);
+    rs->r = NULL;
+    rs->n = rs->cap = 0;
+}
+
+static int query(struct store *s, enum store_query q, int32_t from,
+                 int32_t to, int64_t limit, int64_t path_id, struct rows *rs,
+                 struct bs_err *err)
+{
+    struct store_filter f = {from, to, limit, NULL, path_id};
+
+    return store_query(s, q, &f, keep_row, rs, err);
+}
+
+/* One value per day of [from, to] from rows of (day, views); -1: none. */
+static struct report_day *day_series(const struct rows *rs, int32_t from,
+                                     int32_t to)
+{
+    size_t n = (size_t)(to - from + 1);
+    struct report_day *d = xmalloc(n * sizeof(*d));
+
+    for (size_t i = 0; i < n; i++) {
+        d[i].day = from + (int32_t)i;
+        d[i].views = -1;
+    }
+    for (size_t i = 0; i < rs->n; i++) {
+        int32_t day;
+
+        if (day_parse(rs->r[i].s[0], &day) == 0 && day >= from && day <= to)
+            d[day - from].views = rs->r[i].n[0];
+    }
+    return d;
+}
+
+/* A post's series: 0 on days the site has data for but the post has no
+ * view, a gap only where the whole site has none. */
+static void zero_fill(struct report_day *post, const struct report_day *site,
+                      size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (post[i].views < 0 && site[i].views >= 0)
+            post[i].views = 0;
+}
+
+static double *as_doubles(const struct report_day *d, size_t n)
+{
+    double *v = xmalloc((n ? n : 1) * sizeof(*v));
+
+    for (size_t i = 0; i < n; i++)
+        v[i] = (double)d[i].views;
+    return v;
+}
+
+/* A daily chart and its narrow copy for phones (NAME-narrow). */
+static int daily_charts(const char *dir, const char *name,
+                        const struct chart_daily *d, int height,
+                        struct bs_err *err)
+{
+    char narrow[96];
+
+    snprintf(narrow, sizeof(narrow), "%s-narrow", name);
+    return chart_daily_write(dir, name, d, CHART_W, height, err) ||
+           chart_daily_write(dir, narrow, d, NARROW_W, NARROW_DAILY_H, err)
+               ? -1 : 0;
+}
+
+/* Largest total first, then by label: the order a bar chart reads in. */
+static int by_total(const void *a, const void *b)
+{
+    const struct chart_bar *x = a, *y = b;
+    double tx = x->a + x->b, ty = y->a + y->b;
+
+    if (tx != ty)
+        return tx > ty ? -1 : 1;
+    return strcmp(x->label, y->label);
+}
+
+static int make_dir(const char *path, struct bs_err *err)
+{
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+        return bs_fail(err, BS_CANTCREAT, "cannot create directory '%s': %s",
+                       path, strerror(errno));
+    return 0;
+}
+
+/* Draw a bar chart of rows; label from s[label_col], a and b from n[]. */
+static int bars(const char *charts, const char *name, const struct rows *rs,
+                int label_col, int alt_col, int a_col, int b_col,
+                const char *a_label, const char *b_label, int *height,
+                struct bs_err *err)
+{
+    struct chart_bar *b = xcalloc(rs->n + 1, sizeof(*b));
+    struct chart_bars c;
+    int rc;
+
+    for (size_t i = 0; i < rs->n; i++) {
+        const char *label = rs->r[i].s[label_col];
+
+        b[i].label = *label || alt_col < 0 ? label : rs->r[i].s[alt_col];
+        b[i].a = (double)rs->r[i].n[a_col];
+        b[i].b = b_col >= 0 ? (double)rs->r[i].n[b_col] : 0;
+    }
+    if (b_col >= 0)
+        qsort(b, rs->n, sizeof(*b), by_total);
+    c.bars = b;
+    c.n = rs->n;
+    c.a_label = a_label;
+    c.b_label = b_label;
+    {
+        char narrow[96];
+
+        snprintf(narrow, sizeof(narrow), "%s-narrow", name);
+        rc = chart_bars_write(charts, name, &c, CHART_W, err) ||
+             chart_bars_write(charts, narrow, &c, NARROW_W, err) ? -1 : 0;
+    }
+    *height = chart_bars_height(rs->n);
+    free(b);
+    return rc;
+}
+
+static struct report_term *terms(const struct rows *rs)
+{
+    struct report_term *t = xcalloc(rs->n + 1, sizeof(*t));
+
+    for (size_t i = 0; i < rs->n; i++) {
+        t[i].name = rs->r[i].s[0];
+        t[i].post_views = rs->r[i].n[0];
+        t[i].archive_views = rs->r[i].n[1];
+    }
+    return t;
+}
+
+static struct report_country *countries(const struct rows *rs)
+{
+    struct report_country *c = xcalloc(rs->n + 1, sizeof(*c));
+
+    for (size_t i = 0; i < rs->n; i++) {
+        c[i].code = rs->r[i].s[0];
+        c[i].name = rs->r[i].s[1];
+        c[i].views = rs->r[i].n[0];
+    }
+    return c;
+}
+
+struct ctx {
+    struct store *store;
+    const struct conf *conf;
+    const char *out;
+    char *charts;            /* OUT/charts */
+    int32_t from, to;
+    int32_t first;           /* the first day in the database */
+};
+
+/* posts/ID.html: the post's days since it was published (or first read). */
+static int post_page(struct ctx *c, int64_t id, struct bs_err *err)
+{
+    struct rows info = {0}, all = {0}, days = {0}, ctry = {0}, trm = {0},
+                site = {0};
+    struct report_day *site_series = NULL;
+    struct report_post_page p;
+    struct report_day *series = NULL;
+    struct report_country *cs = NULL;
+    const char **tags = NULL, **cats = NULL;
+    double *v = NULL;
+    char file[64], chart[64], chart_rel[80];
+    int32_t from;
+    int rc = -1;
+
+    memset(&p, 0, sizeof(p));
+    if (query(c->store, STORE_POST_INFO, c->from, c->to, 1, id, &info,
+              err) ||
+        info.n == 0 ||
+        query(c->store, STORE_POST_DAYS, INT32_MIN, c->to, 1, id, &all, err))
+        goto out;
+    from = c->first;
+    if (info.r[0].n[1])          /* published */
+        from = (int32_t)info.r[0].n[0];
+    if (all.n > 0) {
+        int32_t d0;
+
+        if (day_parse(all.r[0].s[0], &d0) == 0 && (!info.r[0].n[1] || d0 < from))
+            from = d0;
+    }
+    if (from < c->first)
+        from = c->first;
+    if (from > c->to)
+        from = c->to;
+    if (c->to - from >= MAX_DAYS)
+        from = c->to - MAX_DAYS + 1;
+    if (query(c->store, STORE_POST_DAYS, from, c->to, 0, id, &days, err) ||
+        query(c->store, STORE_DAYS, from, c->to, 0, 0, &site, err) ||
+        query(c->store, STORE_POST_COUNTRIES, from, c->to, TOP_COUNTRIES, id,
+              &ctry, err) ||
+        query(c->store, STORE_POST_TERMS, INT32_MIN, INT32_MAX, 0, id, &trm,
+              err))
+        goto out;
+    series = day_series(&days, from, c->to);
+    p.ndays = (size_t)(c->to - from + 1);
+    site_series = day_series(&site, from, c->to);
+    zero_fill(series, site_series, p.ndays);
+    for (size_t i = 0; i < p.ndays; i++)
+        if (series[i].views > 0)
+            p.views += series[i].views;
+    snprintf(chart, sizeof(chart), "post-%lld", (long long)id);
+    snprintf(chart_rel, sizeof(chart_rel), "../charts/%s", chart);
+    v = as_doubles(series, p.ndays);
+    {
+        struct chart_daily d = {from, p.ndays, v, NULL, "Views", NULL};
+
+        if (daily_charts(c->charts, chart, &d, POST_DAILY_H, err))
+            goto out;
+    }
+    tags = xcalloc(trm.n + 1, sizeof(*tags));
+    cats = xcalloc(trm.n + 1, sizeof(*cats));
+    for (size_t i = 0; i < trm.n; i++) {
+        if (strcmp(trm.r[i].s[0], "tag") == 0)
+            tags[p.ntags++] = trm.r[i].s[1];
+        else
+            cats[p.ncategories++] = trm.r[i].s[1];
+    }
+    cs = countries(&ctry);
+    p.site_name = c->conf->site_name;
+    p.site_url = c->conf->site_url;
+    p.path = info.r[0].s[0];
+    p.title = info.r[0].s[1];
+    p.kind = info.r[0].s[2];
+    p.published = info.r[0].n[1] ? (int32_t)info.r[0].n[0] : INT32_MIN;
+    p.from = from;
+    p.to = c->to;
+    p.days = series;
+    p.countries = cs;
+    p.ncountries = ctry.n;
+    p.tags = tags;
+    p.categories = cats;
+    p.chart = chart_rel;
+    p.chart_width = CHART_W;
+    p.chart_height = POST_DAILY_H;
+    p.narrow_width = NARROW_W;
+    p.narrow_height = NARROW_DAILY_H;
+    p.back = "../index.html";
+    snprintf(file, sizeof(file), "posts/%lld.html", (long long)id);
+    rc = report_write_post(c->out, file, &p, err);
+out:
+    free(series);
+    free(site_series);
+    rows_free(&site);
+    free(v);
+    free(cs);
+    free(tags);
+    free(cats);
+    rows_free(&info);
+    rows_free(&all);
+    rows_free(&days);
+    rows_free(&ctry);
+    rows_free(&trm);
+    return rc;
+}
+
+static int write_report(struct ctx *c, struct bs_err *err)
+{
+    struct rows days = {0}, prev = {0}, posts = {0}, tags = {0}, cats = {0},
+                ctry = {0};
+    struct report_index r;
+    struct report_day *series = NULL;
+    struct report_post *rp = NULL;
+    struct report_term *rt = NULL, *rc_ = NULL;
+    struct report_country *rcn = NULL;
+    char (*pages)[48] = NULL, (*sparks)[48] = NULL;
+    double *v = NULL;
+    int32_t len = c->to - c->from + 1;
+    int rc = -1;
+
+    memset(&r, 0, sizeof(r));
+    if (query(c->store, STORE_DAYS, c->from, c->to, 0, 0, &days, err) ||
+        query(c->store, STORE_DAYS, c->from - len, c->from - 1, 0, 0, &prev,
+              err) ||
+        query(c->store, STORE_TOP_POSTS, c->from, c->to, TOP_POSTS, 0, &posts,
+              err) ||
+        query(c->store, STORE_TOP_TAGS, c->from, c->to, TOP_TERMS, 0, &tags,
+              err) ||
+        query(c->store, STORE_TOP_CATEGORIES, c->from, c->to, TOP_TERMS, 0,
+              &cats, err) ||
+        query(c->store, STORE_TOP_COUNTRIES, c->from, c->to, TOP_COUNTRIES, 0,
+              &ctry, err))
+        goto out;
+
+    series = day_series(&days, c->from, c->to);
+    r.ndays = (size_t)len;
+    for (size_t i = 0; i < days.n; i++)
+        r.views += days.r[i].n[0];
+    for (size_t i = 0; i < prev.n; i++)
+        r.prev_views += prev.r[i].n[0];
+    r.has_prev = c->first <= c->from - len;
+    v = as_doubles(series, r.ndays);
+    {
+        struct chart_daily d = {c->from, r.ndays, v, NULL, "Views", NULL};
+
+        if (daily_charts(c->charts, "daily", &d, DAILY_H, err))
+            goto out;
+    }
+    if (bars(c->charts, "posts", &posts, 1, 0, 0, -1, "Views", NULL,
+             &r.posts_height, err) ||
+        bars(c->charts, "tags", &tags, 0, -1, 0, 1, "Post views",
+             "Archive views", &r.tags_height, err) ||
+        bars(c->charts, "categories", &cats, 0, -1, 0, 1, "Post views",
+             "Archive views", &r.categories_height, err) ||
+        bars(c->charts, "countries", &ctry, 1, 0, 0, -1, "Views", NULL,
+             &r.countries_height, err))
+        goto out;
+
+    rp = xcalloc(posts.n + 1, sizeof(*rp));
+    pages = xcalloc(posts.n + 1, sizeof(*pages));
+    sparks = xcalloc(posts.n + 1, sizeof(*sparks));
+    for (size_t i = 0; i < posts.n; i++) {
+        struct rows pd = {0};
+        struct report_day *ps;
+        double *pv;
+        char name[40];
+        int64_t id = posts.r[i].n[1];
+        int bad;
+
+        rp[i].path = posts.r[i].s[0];
+        rp[i].title = posts.r[i].s[1];
+        rp[i].views = posts.r[i].n[0];
+        snprintf(pages[i], sizeof(pages[i]), "posts/%lld.html",
+                 (long long)id);
+        snprintf(name, sizeof(name), "spark-%lld", (long long)id);
+        snprintf(sparks[i], sizeof(sparks[i]), "charts/%s", name);
+        rp[i].page = pages[i];
+        rp[i].spark = sparks[i];
+        if (query(c->store, STORE_POST_DAYS, c->from, c->to, 0, id, &pd,
+                  err))
+            goto out;
+        ps = day_series(&pd, c->from, c->to);
+        zero_fill(ps, series, r.ndays);
+        pv = as_doubles(ps, r.ndays);
+        bad = chart_spark_write(c->charts, name, pv, r.ndays, SPARK_W,
+                                SPARK_H, err) ||
+              post_page(c, id, err);
+        free(pv);
+        free(ps);
+        rows_free(&pd);
+        if (bad)
+            goto out;
+    }
+    rt = terms(&tags);
+    rc_ = terms(&cats);
+    rcn = countries(&ctry);
+
+    r.site_name = c->conf->site_name;
+    r.site_url = c->conf->site_url;
+    r.from = c->from;
+    r.to = c->to;
+    r.days = series;
+    r.posts = rp;
+    r.nposts = posts.n;
+    r.tags = rt;
+    r.ntags = tags.n;
+    r.categories = rc_;
+    r.ncategories = cats.n;
+    r.countries = rcn;
+    r.ncountries = ctry.n;
+    r.daily_chart = "charts/daily";
+    r.posts_chart = "charts/posts";
+    r.tags_chart = "charts/tags";
+    r.categories_chart = "charts/categories";
+    r.countries_chart = "charts/countries";
+    r.chart_width = CHART_W;
+    r.daily_height = DAILY_H;
+    r.narrow_width = NARROW_W;
+    r.daily_narrow_height = NARROW_DAILY_H;
+    rc = report_write_index(c->out, &r, err);
+out:
+    free(series);
+    free(v);
+    free(rp);
+    free(pages);
+    free(sparks);
+    free(rt);
+    free(rc_);
+    free(rcn);
+    rows_free(&days);
+    rows_free(&prev);
+    rows_free(&posts);
+    rows_free(&tags);
+    rows_free(&cats);
+    rows_free(&ctry);
+    return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    enum { OPT_FROM = 256, OPT_TO, OPT_DAYS, OPT_OUT };
+    static const struct option longopts[] = {
+        {"from", required_argument, NULL, OPT_FROM},
+        {"to", required_argument, NULL, OPT_TO},
+        {"days", required_argument, NULL, OPT_DAYS},
+        {"out", required_argument, NULL, OPT_OUT},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct bs_err err = {0};
+    struct ctx c;
+    struct conf *conf;
+    int32_t first = 0, last = 0, from = 0, to = 0;
+    int have_from = 0, have_to = 0, span, status = 0, ch;
+    int64_t days = -1;
+    const char *out = "reports";
+
+    memset(&c, 0, sizeof(c));
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case OPT_FROM:
+            if (day_parse(optarg, &from))
+                return cli_usage("report ", "bad date '%s': use YYYY-MM-DD",
+                                 optarg);
+            have_from = 1;
+            break;
+        case OPT_TO:
+            if (day_parse(optarg, &to))
+                return cli_usage("report ", "bad date '%s': use YYYY-MM-DD",
+                                 optarg);
+            have_to = 1;
+            break;
+        case OPT_DAYS:
+            days = cli_parse_count(optarg);
+            if (days <= 0 || days > MAX_DAYS)
+                return cli_usage("report ", "bad --days '%s'", optarg);
+            break;
+        case OPT_OUT:
+            out = optarg;
+            break;
+        case 'h':
+            fputs(report_usage, stdout);
+            return 0;
+        default:
+            return cli_usage("report ", "unknown option '%s'",
+                             argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage("report ", "unexpected argument '%s'", argv[optind]);
+    if (days > 0 && have_from)
+        return cli_usage("report ", "give --days or --from, not both");
+    if (have_from && have_to && from > to)
+        return cli_usage("report ", "--from is after --to");
+
+    if (!(conf = cli_conf(&err))) {
+        cli_error(&err);
+        return err.status;
+    }
+    c.conf = conf;
+    c.store = store_open(cli_db_path(conf), STORE_READ, &err);
+    if (!c.store)
+        goto fail;
+    span = store_day_span(c.store, &first, &last, &err);
+    if (span < 0)
+        goto fail;
+    if (!span) {
+        first = last = days_from_civil(1970, 1, 1);
+    }
+    if (!have_to)
+        to = days > 0 || !have_from ? last : (from > last ? from : last);
+    if (days > 0)
+        from = to - (int32_t)(days - 1);
+    else if (!have_from)
+        from = first < to ? first : to;
+    if (to - from >= MAX_DAYS) {
+        status = cli_usage("report ", "a report of more than %d days",
+                           MAX_DAYS);
+        goto done;
+    }
+    c.from = from;
+    c.to = to;
+    c.first = first;
+    c.out = out;
+    c.charts = xmalloc(strlen(out) + 16);
+    snprintf(c.charts, strlen(out) + 16, "%s/charts", out);
+    {
+        char *posts = xmalloc(strlen(out) + 16);
+
+        snprintf(posts, strlen(out) + 16, "%s/posts", out);
+        if (make_dir(out, &err) || make_dir(c.charts, &err) ||
+            make_dir(posts, &err)) {
+            free(posts);
+            goto fail;
+        }
+        free(posts);
+    }
+    if (write_report(&c, &err))
+        goto fail;
+    if (!cli.quiet && (cli.verbose || isatty(STDERR_FILENO)))
+        fprintf(stderr, "blogstat: report written to %s/index.html\n", out);
+    goto done;
+fail:
+    cli_error(&err);
+    status = err.status;
+done:
+    free(c.charts);
+    store_close(c.store);
+    conf_free(conf);
+    return status;
+}

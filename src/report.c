@@ -1,0 +1,602 @@
+/*
+ * report.c - the HTML pages of the report.
+ *
+ * One escaping path for all text (html_escape) and one for URLs
+ * (html_url); pages are written to a temporary file and renamed into
+ * place, so a reader never sees half a page and a symlink planted where a
+ * page goes is replaced, not followed.
+ */
+#include "blogstat.h"
+#include "chart.h"
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- escaping ------------------------------------------------------------ */
+
+int html_escape(FILE *f, const char *s)
+{
+    size_t n = strlen(s), cap = n * 3 + 4;
+    char *clean = xmalloc(cap);
+
+    utf8_sanitize(s, n, clean, cap);
+    for (const char *p = clean; *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*p, f); break;
+        }
+    }
+    free(clean);
+    return ferror(f) ? -1 : 0;
+}
+
+static int unreserved(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+           c == '~';
+}
+
+int html_url(FILE *f, const char *base, const char *path)
+{
+    size_t bn;
+
+    if (!base || (strncmp(base, "https://", 8) != 0 &&
+                  strncmp(base, "http://", 7) != 0))
+        return 0;
+    /* The base is the owner's config; still, it goes out escaped. */
+    bn = strlen(base);
+    while (bn > 0 && base[bn - 1] == '/')
+        bn--;
+    for (size_t i = 0; i < bn; i++) {
+        unsigned char c = (unsigned char)base[i];
+
+        if (unreserved(c) || c == '/' || c == ':' || c == '@')
+            fputc(c, f);
+        else
+            fprintf(f, "%%%02X", c);
+    }
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        /* A canonical path keeps "%XX" for what must stay encoded. */
+        if (unreserved(*p) || *p == '/' ||
+            (*p == '%' && p[1] && p[2] && strchr("0123456789ABCDEF", p[1]) &&
+             strchr("0123456789ABCDEF", p[2])))
+            fputc(*p, f);
+        else
+            fprintf(f, "%%%02X", *p);
+    }
+    return 1;
+}
+
+/* ---- files ------------------------------------------------------------------ */
+
+struct page {
+    FILE *f;
+    char *tmp;               /* the temporary file, renamed on success */
+    char *path;
+};
+
+static int page_open(struct page *pg, const char *dir, const char *file,
+                     struct bs_err *err)
+{
+    size_t n = strlen(dir) + strlen(file) + 32;
+    mode_t mask;
+    int fd;
+
+    pg->path = xmalloc(n);
+    pg->tmp = xmalloc(n);
+    snprintf(pg->path, n, "%s/%s", dir, file);
+    snprintf(pg->tmp, n, "%s.tmp.XXXXXX", pg->path);
+    fd = mkstemp(pg->tmp);
+    if (fd < 0) {
+        bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", pg->path,
+                strerror(errno));
+        free(pg->path);
+        free(pg->tmp);
+        return -1;
+    }
+    /* mkstemp makes 0600; a report is for a web server: 0644 less umask. */
+    mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0644 & ~mask) != 0 || !(pg->f = fdopen(fd, "w"))) {
+        bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", pg->path,
+                strerror(errno));
+        close(fd);
+        unlink(pg->tmp);
+        free(pg->path);
+        free(pg->tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static int page_close(struct page *pg, struct bs_err *err)
+{
+    int bad = ferror(pg->f);
+    int rc = 0;
+
+    if (fclose(pg->f) != 0 || bad) {
+        rc = bs_fail(err, BS_CANTCREAT, "cannot write '%s': %s", pg->path,
+                     bad ? "write error" : strerror(errno));
+        unlink(pg->tmp);
+    } else if (rename(pg->tmp, pg->path) != 0) {
+        rc = bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", pg->path,
+                     strerror(errno));
+        unlink(pg->tmp);
+    }
+    free(pg->path);
+    free(pg->tmp);
+    return rc;
+}
+
+/* ---- pieces ------------------------------------------------------------------ */
+
+static const char *const months[] = {
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+};
+static const char *const wdays[] = {
+    "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+};
+
+/* "7 Feb 2013", "Thu 7 Feb 2013" with the weekday. */
+static void put_date(FILE *f, int32_t day, int weekday)
+{
+    int y;
+    unsigned m, d;
+
+    civil_from_days(day, &y, &m, &d);
+    if (weekday)
+        /* Day 0, 1970-01-01, was a Thursday. */
+        fprintf(f, "%s ", wdays[((day % 7) + 7 + 3) % 7]);
+    fprintf(f, "%u %.3s %d", d, months[m - 1], y);
+}
+
+static void put_range(FILE *f, int32_t from, int32_t to)
+{
+    int y1, y2;
+    unsigned m1, m2, d1, d2;
+
+    civil_from_days(from, &y1, &m1, &d1);
+    civil_from_days(to, &y2, &m2, &d2);
+    if (from == to)
+        fprintf(f, "%u %s %d", d1, months[m1 - 1], y1);
+    else if (y1 == y2 && m1 == m2)
+        fprintf(f, "%u – %u %s %d", d1, d2, months[m1 - 1], y1);
+    else if (y1 == y2)
+        fprintf(f, "%u %s – %u %s %d", d1, months[m1 - 1], d2,
+                months[m2 - 1], y1);
+    else
+        fprintf(f, "%u %s %d – %u %s %d", d1, months[m1 - 1], y1, d2,
+                months[m2 - 1], y2);
+}
+
+static void put_num(FILE *f, int64_t v)
+{
+    char buf[32];
+
+    chart_thousands((double)v, buf, sizeof(buf));
+    fputs(buf, f);
+}
+
+static const char style[] =
+    ":root{--fg:#1d2330;--muted:#5b6475;--line:#e3e6ec;--bg:#fff;"
+    "--soft:#f5f7fa;--a:#0072B2;--b:#E69F00;--up:#117733;--down:#b2182b}"
+    "*{box-sizing:border-box}"
+    "body{margin:0;background:var(--soft);color:var(--fg);"
+    "font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,"
+    "'DejaVu Sans',sans-serif}"
+    "main{max-width:840px;margin:0 auto;padding:16px}"
+    "header{padding:8px 0 4px}"
+    "h1{font-size:1.6rem;margin:0;line-height:1.2}"
+    "h2{font-size:1.15rem;margin:0 0 12px}"
+    ".range{color:var(--muted);margin:4px 0 0}"
+    "a{color:var(--a);text-decoration:none}a:hover{text-decoration:underline}"
+    "section{background:var(--bg);border:1px solid var(--line);"
+    "border-radius:10px;padding:16px;margin:16px 0}"
+    ".cards{display:grid;gap:12px;padding:0;border:0;background:none;"
+    "grid-template-columns:repeat(auto-fit,minmax(180px,1fr))}"
+    ".card{background:var(--bg);border:1px solid var(--line);"
+    "border-radius:10px;padding:14px 16px;min-width:0}"
+    ".card .label{color:var(--muted);font-size:.85rem;text-transform:uppercase;"
+    "letter-spacing:.04em}"
+    ".card .big{font-size:1.9rem;font-weight:650;line-height:1.2;"
+    "font-variant-numeric:tabular-nums}"
+    ".card .text{font-weight:600;overflow-wrap:anywhere}"
+    ".card .sub{color:var(--muted);font-size:.9rem}"
+    ".up{color:var(--up)}.down{color:var(--down)}"
+    "figure{margin:0}"
+    "figure img{display:block;width:100%;height:auto}"
+    "figcaption{text-align:right;font-size:.8rem;color:var(--muted)}"
+    "table{width:100%;border-collapse:collapse;font-size:.95rem}"
+    "th,td{padding:6px 8px;border-bottom:1px solid var(--line);"
+    "text-align:left;vertical-align:middle}"
+    "th{color:var(--muted);font-weight:600;font-size:.85rem}"
+    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;"
+    "white-space:nowrap}"
+    "td.t{overflow-wrap:anywhere}"
+    "td.t small{display:block;color:var(--muted);font-size:.8rem}"
+    "td.t small.c{display:inline;margin-left:.3em}"
+    "td.s{width:96px}td.s img{display:block;width:96px;height:24px}"
+    "details{margin-top:12px}summary{cursor:pointer;color:var(--muted)}"
+    ".tags{display:flex;flex-wrap:wrap;gap:6px;list-style:none;padding:0;"
+    "margin:0}"
+    ".tags li{background:var(--soft);border:1px solid var(--line);"
+    "border-radius:999px;padding:2px 10px;font-size:.9rem}"
+    "footer{color:var(--muted);font-size:.85rem;text-align:center;"
+    "padding:8px 0 24px}"
+    "@media (max-width:520px){main{padding:8px}section{padding:12px}"
+    "td.s{display:none}th,td{padding:6px 4px}}";
+
+/* The head of a page: no script, nothing from the network. */
+static void put_head(FILE *f, const char *title_a, const char *title_b)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+          "<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, "
+          "initial-scale=1\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\""
+          "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+          "base-uri 'none'; form-action 'none'\">\n"
+          "<meta name=\"referrer\" content=\"no-referrer\">\n"
+          "<meta name=\"generator\" content=\"blogstat " BLOGSTAT_VERSION
+          "\">\n<title>", f);
+    html_escape(f, title_a);
+    if (title_b && *title_b) {
+        fputs(" · ", f);
+        html_escape(f, title_b);
+    }
+    fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n",
+            style);
+}
+
+static void put_foot(FILE *f)
+{
+    fputs("<footer>Counted from the web server's access logs by "
+          "<a href=\"https://blogstat.invalid/\" rel=\"noreferrer\">blogstat"
+          "</a> " BLOGSTAT_VERSION " — no tracking script, no cookie."
+          "</footer>\n</main>\n</body>\n</html>\n", f);
+}
+
+/*
+ * A chart: the 2x PNG, sized in CSS pixels, a narrower copy for phones
+ * when there is one (nw > 0), and a link to its SVG.
+ */
+static void put_chart(FILE *f, const char *base, int w, int h, int nw,
+                      int nh, const char *alt)
+{
+    if (!base)
+        return;
+    fputs("<figure><picture>", f);
+    if (nw > 0) {
+        fputs("<source media=\"(max-width: 560px)\" srcset=\"", f);
+        html_escape(f, base);
+        fprintf(f, "-narrow.png\" width=\"%d\" height=\"%d\">", nw, nh);
+    }
+    fputs("<img src=\"", f);
+    html_escape(f, base);
+    fprintf(f, ".png\" width=\"%d\" height=\"%d\" alt=\"", w, h);
+    html_escape(f, alt);
+    fputs("\"></picture><figcaption><a href=\"", f);
+    html_escape(f, base);
+    fputs(".svg\">SVG</a></figcaption></figure>\n", f);
+}
+
+/* The title of a post as a link to its page, its path below it. */
+static void put_post_cell(FILE *f, const struct report_post *p)
+{
+    fputs("<td class=\"t\">", f);
+    if (p->page) {
+        fputs("<a href=\"", f);
+        html_escape(f, p->page);
+        fputs("\">", f);
+    }
+    html_escape(f, *p->title ? p->title : p->path);
+    if (p->page)
+        fputs("</a>", f);
+    if (*p->title) {
+        fputs("<small>", f);
+        html_escape(f, p->path);
+        fputs("</small>", f);
+    }
+    fputs("</td>", f);
+}
+
+static void put_terms_table(FILE *f, const char *head,
+                            const struct report_term *t, size_t n)
+{
+    fputs("<table><thead><tr><th>", f);
+    fputs(head, f);
+    fputs("</th><th class=\"n\">Post views</th>"
+          "<th class=\"n\">Archive views</th></tr></thead><tbody>\n", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<tr><td class=\"t\">", f);
+        html_escape(f, t[i].name);
+        fputs("</td><td class=\"n\">", f);
+        put_num(f, t[i].post_views);
+        fputs("</td><td class=\"n\">", f);
+        put_num(f, t[i].archive_views);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
+static void put_countries_table(FILE *f, const struct report_country *c,
+                                size_t n, int64_t total)
+{
+    fputs("<table><thead><tr><th>Country</th><th class=\"n\">Views</th>"
+          "<th class=\"n\">Share</th></tr></thead><tbody>\n", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<tr><td class=\"t\">", f);
+        html_escape(f, *c[i].name ? c[i].name : c[i].code);
+        fputs(" <small class=\"c\">", f);
+        html_escape(f, c[i].code);
+        fputs("</small></td><td class=\"n\">", f);
+        put_num(f, c[i].views);
+        fprintf(f, "</td><td class=\"n\">%.1f%%</td></tr>\n",
+                total > 0 ? 100.0 * (double)c[i].views / (double)total : 0.0);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
+static void put_days_table(FILE *f, const struct report_day *d, size_t n)
+{
+    fputs("<details><summary>The numbers, day by day</summary>"
+          "<table><thead><tr><th>Day</th><th class=\"n\">Views</th></tr>"
+          "</thead><tbody>\n", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<tr><td>", f);
+        put_date(f, d[i].day, 1);
+        fputs("</td><td class=\"n\">", f);
+        if (d[i].views < 0)
+            fputs("—", f);
+        else
+            put_num(f, d[i].views);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table></details>\n", f);
+}
+
+/* ---- index.html ----------------------------------------------------------- */
+
+static void put_summary(FILE *f, const struct report_index *r)
+{
+    const struct report_day *best = NULL;
+    int32_t len = r->to - r->from + 1;
+
+    for (size_t i = 0; i < r->ndays; i++)
+        if (r->days[i].views >= 0 && (!best || r->days[i].views > best->views))
+            best = &r->days[i];
+    fputs("<section class=\"cards\">\n<div class=\"card\">"
+          "<div class=\"label\">Views</div><div class=\"big\">", f);
+    put_num(f, r->views);
+    fputs("</div><div class=\"sub\">", f);
+    if (!r->has_prev) {
+        fputs("no data for the period before", f);
+    } else if (r->prev_views == 0) {
+        fputs("none in the previous ", f);
+        fprintf(f, "%d day%s", len, len == 1 ? "" : "s");
+    } else {
+        double ch = 100.0 * (double)(r->views - r->prev_views) /
+                    (double)r->prev_views;
+
+        fprintf(f, "<span class=\"%s\">%s%.0f%%</span> against the previous "
+                "%d day%s (", ch >= 0 ? "up" : "down", ch >= 0 ? "+" : "−",
+                ch >= 0 ? ch : -ch, len, len == 1 ? "" : "s");
+        put_num(f, r->prev_views);
+        fputs(")", f);
+    }
+    fputs("</div></div>\n<div class=\"card\"><div class=\"label\">Busiest "
+          "day</div>", f);
+    if (best) {
+        fputs("<div class=\"big\">", f);
+        put_num(f, best->views);
+        fputs("</div><div class=\"sub\">views on ", f);
+        put_date(f, best->day, 1);
+        fputs("</div>", f);
+    } else {
+        fputs("<div class=\"sub\">no data</div>", f);
+    }
+    fputs("</div>\n<div class=\"card\"><div class=\"label\">Top post</div>",
+          f);
+    if (r->nposts > 0) {
+        const struct report_post *p = &r->posts[0];
+
+        fputs("<div class=\"text\">", f);
+        if (p->page) {
+            fputs("<a href=\"", f);
+            html_escape(f, p->page);
+            fputs("\">", f);
+        }
+        html_escape(f, *p->title ? p->title : p->path);
+        if (p->page)
+            fputs("</a>", f);
+        fputs("</div><div class=\"sub\">", f);
+        put_num(f, p->views);
+        fputs(" views</div>", f);
+    } else {
+        fputs("<div class=\"sub\">no post viewed</div>", f);
+    }
+    fputs("</div>\n</section>\n", f);
+}
+
+int report_write_index(const char *dir, const struct report_index *r,
+                       struct bs_err *err)
+{
+    struct page pg;
+    FILE *f;
+    const char *name = r->site_name && *r->site_name ? r->site_name
+                                                      : "Blog statistics";
+
+    if (page_open(&pg, dir, "index.html", err))
+        return -1;
+    f = pg.f;
+    put_head(f, name, "blogstat");
+    fputs("<header><h1>", f);
+    html_escape(f, name);
+    fputs("</h1><p class=\"range\">", f);
+    put_range(f, r->from, r->to);
+    fprintf(f, " · %d day%s", r->to - r->from + 1,
+            r->to == r->from ? "" : "s");
+    if (r->site_url && (strncmp(r->site_url, "https://", 8) == 0 ||
+                        strncmp(r->site_url, "http://", 7) == 0)) {
+        fputs(" · <a href=\"", f);
+        html_url(f, r->site_url, "/");
+        fputs("\" rel=\"noreferrer\">", f);
+        html_escape(f, r->site_url);
+        fputs("</a>", f);
+    }
+    fputs("</p></header>\n", f);
+    put_summary(f, r);
+
+    fputs("<section>\n<h2>Views per day</h2>\n", f);
+    put_chart(f, r->daily_chart, r->chart_width, r->daily_height,
+              r->narrow_width, r->daily_narrow_height,
+              "Views per day with their 7-day average");
+    put_days_table(f, r->days, r->ndays);
+    fputs("</section>\n", f);
+
+    fputs("<section>\n<h2>Top posts and pages</h2>\n", f);
+    if (r->nposts == 0) {
+        fputs("<p>No post or page was viewed in these days.</p>\n", f);
+    } else {
+        put_chart(f, r->posts_chart, r->chart_width, r->posts_height,
+                  r->narrow_width, r->posts_height, "Views of the top posts");
+        fputs("<table><thead><tr><th class=\"n\">#</th><th>Post</th>"
+              "<th class=\"s\">Daily</th><th class=\"n\">Views</th></tr>"
+              "</thead><tbody>\n", f);
+        for (size_t i = 0; i < r->nposts; i++) {
+            const struct report_post *p = &r->posts[i];
+
+            fprintf(f, "<tr><td class=\"n\">%zu</td>", i + 1);
+            put_post_cell(f, p);
+            fputs("<td class=\"s\">", f);
+            if (p->spark) {
+                fputs("<img src=\"", f);
+                html_escape(f, p->spark);
+                fputs(".png\" width=\"96\" height=\"24\" alt=\"\">", f);
+            }
+            fputs("</td><td class=\"n\">", f);
+            put_num(f, p->views);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</tbody></table>\n", f);
+    }
+    fputs("</section>\n", f);
+
+    fputs("<section>\n<h2>Tags</h2>\n", f);
+    if (r->ntags == 0) {
+        fputs("<p>No tag was read in these days (import the posts to see "
+              "their tags).</p>\n", f);
+    } else {
+        put_chart(f, r->tags_chart, r->chart_width, r->tags_height,
+                  r->narrow_width, r->tags_height, "Views of the top tags");
+        put_terms_table(f, "Tag", r->tags, r->ntags);
+    }
+    fputs("</section>\n<section>\n<h2>Categories</h2>\n", f);
+    if (r->ncategories == 0) {
+        fputs("<p>No category was read in these days.</p>\n", f);
+    } else {
+        put_chart(f, r->categories_chart, r->chart_width,
+                  r->categories_height, r->narrow_width, r->categories_height,
+                  "Views of the top categories");
+        put_terms_table(f, "Category", r->categories, r->ncategories);
+    }
+    fputs("</section>\n<section>\n<h2>Countries</h2>\n", f);
+    if (r->ncountries == 0) {
+        fputs("<p>No views in these days.</p>\n", f);
+    } else {
+        put_chart(f, r->countries_chart, r->chart_width, r->countries_height,
+                  r->narrow_width, r->countries_height, "Views by country");
+        put_countries_table(f, r->countries, r->ncountries, r->views);
+    }
+    fputs("</section>\n", f);
+    put_foot(f);
+    return page_close(&pg, err);
+}
+
+/* ---- posts/N.html ------------------------------------------------------------ */
+
+static void put_term_list(FILE *f, const char *head, const char *const *t,
+                          size_t n)
+{
+    if (n == 0)
+        return;
+    fprintf(f, "<h2>%s</h2><ul class=\"tags\">", head);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<li>", f);
+        html_escape(f, t[i]);
+        fputs("</li>", f);
+    }
+    fputs("</ul>\n", f);
+}
+
+int report_write_post(const char *dir, const char *file,
+                      const struct report_post_page *p, struct bs_err *err)
+{
+    struct page pg;
+    FILE *f;
+    const char *title = *p->title ? p->title : p->path;
+
+    if (page_open(&pg, dir, file, err))
+        return -1;
+    f = pg.f;
+    put_head(f, title, p->site_name);
+    fputs("<header><p class=\"range\"><a href=\"", f);
+    html_escape(f, p->back);
+    fputs("\">← ", f);
+    html_escape(f, p->site_name && *p->site_name ? p->site_name
+                                                 : "All posts");
+    fputs("</a></p><h1>", f);
+    html_escape(f, title);
+    fputs("</h1><p class=\"range\">", f);
+    html_escape(f, p->kind && strcmp(p->kind, "page") == 0 ? "Page" : "Post");
+    fputs(" ", f);
+    if (p->site_url && (strncmp(p->site_url, "https://", 8) == 0 ||
+                        strncmp(p->site_url, "http://", 7) == 0)) {
+        fputs("<a href=\"", f);
+        html_url(f, p->site_url, p->path);
+        fputs("\" rel=\"noreferrer\">", f);
+        html_escape(f, p->path);
+        fputs("</a>", f);
+    } else {
+        html_escape(f, p->path);
+    }
+    if (p->published != INT32_MIN) {
+        fputs(" · published ", f);
+        put_date(f, p->published, 0);
+    }
+    fputs("</p></header>\n<section class=\"cards\"><div class=\"card\">"
+          "<div class=\"label\">Views</div><div class=\"big\">", f);
+    put_num(f, p->views);
+    fputs("</div><div class=\"sub\">", f);
+    put_range(f, p->from, p->to);
+    fputs("</div></div></section>\n<section>\n<h2>Views per day</h2>\n", f);
+    put_chart(f, p->chart, p->chart_width, p->chart_height, p->narrow_width,
+              p->narrow_height, "Views of this post per day");
+    put_days_table(f, p->days, p->ndays);
+    fputs("</section>\n<section>\n<h2>Where its readers are</h2>\n", f);
+    if (p->ncountries)
+        put_countries_table(f, p->countries, p->ncountries, p->views);
+    else
+        fputs("<p>No views in these days.</p>\n", f);
+    fputs("</section>\n", f);
+    if (p->ntags || p->ncategories) {
+        fputs("<section>\n", f);
+        put_term_list(f, "Tags", p->tags, p->ntags);
+        put_term_list(f, "Categories", p->categories, p->ncategories);
+        fputs("</section>\n", f);
+    }
+    put_foot(f);
+    return page_close(&pg, err);
+}

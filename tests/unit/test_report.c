@@ -1,0 +1,297 @@
+/*
+ * test_report.c - the HTML writer: escaping, URLs, pages on disk.
+ */
+#include "testutil.h"
+#include "report.h"
+
+#include <sys/stat.h>
+
+/* What fn writes to a memory stream, as a malloc'ed string. */
+static char *capture_escape(const char *s)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+
+    assert_non_null(f);
+    assert_int_equal(html_escape(f, s), 0);
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+static char *capture_url(const char *base, const char *path, int *rc)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+
+    assert_non_null(f);
+    *rc = html_url(f, base, path);
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+static void check_escape(const char *in, const char *want)
+{
+    char *got = capture_escape(in);
+
+    if (strcmp(got, want) != 0)
+        fail_msg("html_escape(\"%s\") = \"%s\", want \"%s\"", in, got, want);
+    free(got);
+}
+
+static void test_report__escape(void **state)
+{
+    (void)state;
+    check_escape("plain", "plain");
+    check_escape("<script>alert(1)</script>",
+                 "&lt;script&gt;alert(1)&lt;/script&gt;");
+    check_escape("\"><img src=x onerror=alert(1)>",
+                 "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
+    check_escape("it's & co", "it&#39;s &amp; co");
+    check_escape("Säkerhet på nätet", "Säkerhet på nätet");
+    /* Invalid UTF-8 and controls: U+FFFD each. */
+    check_escape("a\xff" "b\x1b[31m", "a\xEF\xBF\xBD" "b\xEF\xBF\xBD[31m");
+    check_escape("", "");
+}
+
+static void check_url(const char *base, const char *path, int want_rc,
+                      const char *want)
+{
+    int rc;
+    char *got = capture_url(base, path, &rc);
+
+    if (rc != want_rc || strcmp(got, want) != 0)
+        fail_msg("html_url(%s, %s) = %d \"%s\", want %d \"%s\"",
+                 base ? base : "NULL", path, rc, got, want_rc, want);
+    free(got);
+}
+
+static void test_report__url(void **state)
+{
+    (void)state;
+    check_url("https://blog.example.eu", "/2013/02/07/x/", 1,
+              "https://blog.example.eu/2013/02/07/x/");
+    check_url("https://blog.example.eu/", "/", 1, "https://blog.example.eu/");
+    check_url("http://b.eu", "/säk/", 1, "http://b.eu/s%C3%A4k/");
+    /* What must stay encoded stays; quotes and brackets never go raw. */
+    check_url("https://b.eu", "/a%2Fb/\"><x>'", 1,
+              "https://b.eu/a%2Fb/%22%3E%3Cx%3E%27");
+    check_url("https://b.eu", "/100%/", 1, "https://b.eu/100%25/");
+    check_url("javascript:alert(1)//", "/x/", 0, "");
+    check_url("data:text/html,x", "/x/", 0, "");
+    check_url(NULL, "/x/", 0, "");
+    check_url("HTTPS://b.eu", "/x/", 0, "");   /* say it in lower case */
+    check_url("https://b.eu\"onload=x", "/", 1, "https://b.eu%22onload%3Dx/");
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    n = ftell(f);
+    assert_true(n >= 0);
+    rewind(f);
+    buf = xmalloc((size_t)n + 1);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void fill_index(struct report_index *r, struct report_day *days,
+                       struct report_post *posts, struct report_term *tags,
+                       struct report_country *cs)
+{
+    memset(r, 0, sizeof(*r));
+    days[0] = (struct report_day){days_from_civil(2013, 2, 7), 12};
+    days[1] = (struct report_day){days_from_civil(2013, 2, 8), -1};
+    days[2] = (struct report_day){days_from_civil(2013, 2, 9), 1234};
+    posts[0] = (struct report_post){"/2013/02/07/a/",
+                                    "<script>alert(1)</script>", 1000,
+                                    "posts/1.html", "charts/spark-1"};
+    posts[1] = (struct report_post){"/om-mig/", "", 246, NULL, NULL};
+    tags[0] = (struct report_term){"\"><b>eu</b>", 900, 12};
+    cs[0] = (struct report_country){"SE", "Sweden", 1200};
+    cs[1] = (struct report_country){"--", "Unknown", 46};
+    r->site_name = "Cecilia <Malmström>";
+    r->site_url = "https://blog.example.eu";
+    r->from = days[0].day;
+    r->to = days[2].day;
+    r->views = 1246;
+    r->prev_views = 1000;
+    r->has_prev = 1;
+    r->days = days;
+    r->ndays = 3;
+    r->posts = posts;
+    r->nposts = 2;
+    r->tags = tags;
+    r->ntags = 1;
+    r->countries = cs;
+    r->ncountries = 2;
+    r->daily_chart = "charts/daily";
+    r->chart_width = 760;
+    r->daily_height = 300;
+}
+
+static void test_report__index(void **state)
+{
+    char *dir = tu_tmpdir(), *path, *html;
+    struct report_index r;
+    struct report_day days[3];
+    struct report_post posts[2];
+    struct report_term tags[1];
+    struct report_country cs[2];
+    struct bs_err err = {0};
+    struct stat st;
+
+    (void)state;
+    fill_index(&r, days, posts, tags, cs);
+    umask(022);
+    assert_int_equal(report_write_index(dir, &r, &err), 0);
+    path = tu_path(dir, "index.html");
+    html = slurp(path);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    /* Hostile strings escaped, never raw. */
+    assert_null(strstr(html, "<script>"));
+    assert_null(strstr(html, "<b>eu"));
+    assert_null(strstr(html, "<Malmstr"));
+    assert_non_null(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_non_null(strstr(html, "&quot;&gt;&lt;b&gt;eu&lt;/b&gt;"));
+    assert_non_null(strstr(html, "Cecilia &lt;Malmström&gt;"));
+    /* The numbers, with separators; a gap as a dash; the change. */
+    assert_non_null(strstr(html, ">1,246<"));
+    assert_non_null(strstr(html, ">1,234<"));
+    assert_non_null(strstr(html, ">—<"));
+    assert_non_null(strstr(html, "+25%"));
+    assert_non_null(strstr(html, "Sat 9 Feb 2013"));  /* the busiest day */
+    assert_non_null(strstr(html, "7 – 9 February 2013"));
+    /* No script allowed, the chart sized in CSS pixels. */
+    assert_non_null(strstr(html, "default-src 'none'"));
+    assert_non_null(strstr(html, "src=\"charts/daily.png\" width=\"760\" "
+                                 "height=\"300\""));
+    assert_non_null(strstr(html, "href=\"posts/1.html\""));
+    assert_non_null(strstr(html, "href=\"https://blog.example.eu/\""));
+    assert_non_null(strstr(html, "</html>\n"));
+    free(html);
+    free(path);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+static void test_report__symlink_replaced(void **state)
+{
+    char *dir = tu_tmpdir(), *victim, *page, *html;
+    struct report_index r;
+    struct report_day days[3];
+    struct report_post posts[2];
+    struct report_term tags[1];
+    struct report_country cs[2];
+    struct bs_err err = {0};
+    struct stat st;
+
+    (void)state;
+    victim = tu_write(dir, "victim", "precious", 8);
+    page = tu_path(dir, "index.html");
+    assert_int_equal(symlink(victim, page), 0);
+    fill_index(&r, days, posts, tags, cs);
+    assert_int_equal(report_write_index(dir, &r, &err), 0);
+    html = slurp(victim);
+    assert_string_equal(html, "precious");
+    free(html);
+    assert_int_equal(lstat(page, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    free(victim);
+    free(page);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+static void test_report__post_page(void **state)
+{
+    char *dir = tu_tmpdir(), *sub, *path, *html;
+    struct report_post_page p;
+    struct report_day days[2];
+    struct report_country cs[1] = {{"SE", "Sweden", 3}};
+    const char *tags[] = {"säkerhet", "<i>x</i>"};
+    const char *cats[] = {"politik"};
+    struct bs_err err = {0};
+
+    (void)state;
+    sub = tu_path(dir, "posts");
+    assert_int_equal(mkdir(sub, 0755), 0);
+    days[0] = (struct report_day){days_from_civil(2013, 2, 7), 3};
+    days[1] = (struct report_day){days_from_civil(2013, 2, 8), 0};
+    memset(&p, 0, sizeof(p));
+    p.site_name = "Blogg";
+    p.site_url = "https://b.eu";
+    p.path = "/2013/02/07/säk/";
+    p.title = "Om <säkerhet>";
+    p.kind = "post";
+    p.published = days[0].day;
+    p.from = days[0].day;
+    p.to = days[1].day;
+    p.views = 3;
+    p.days = days;
+    p.ndays = 2;
+    p.countries = cs;
+    p.ncountries = 1;
+    p.tags = tags;
+    p.ntags = 2;
+    p.categories = cats;
+    p.ncategories = 1;
+    p.chart = "../charts/post-1";
+    p.chart_width = 760;
+    p.chart_height = 240;
+    p.back = "../index.html";
+    assert_int_equal(report_write_post(dir, "posts/1.html", &p, &err), 0);
+    path = tu_path(dir, "posts/1.html");
+    html = slurp(path);
+    assert_non_null(strstr(html, "<h1>Om &lt;säkerhet&gt;</h1>"));
+    assert_non_null(strstr(html, "href=\"https://b.eu/2013/02/07/s%C3%A4k/\""));
+    assert_non_null(strstr(html, "published 7 Feb 2013"));
+    assert_non_null(strstr(html, "<li>&lt;i&gt;x&lt;/i&gt;</li>"));
+    assert_non_null(strstr(html, "<li>politik</li>"));
+    assert_non_null(strstr(html, "100.0%"));
+    assert_non_null(strstr(html, "href=\"../index.html\""));
+    free(html);
+    free(path);
+    free(sub);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+static void test_report__cannot_create(void **state)
+{
+    struct report_index r;
+    struct report_day days[3];
+    struct report_post posts[2];
+    struct report_term tags[1];
+    struct report_country cs[2];
+    struct bs_err err = {0};
+
+    (void)state;
+    fill_index(&r, days, posts, tags, cs);
+    assert_int_equal(report_write_index("/nonexistent/dir", &r, &err), -1);
+    assert_int_equal(err.status, BS_CANTCREAT);
+    assert_non_null(strstr(err.msg, "/nonexistent/dir/index.html"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report__escape),
+        cmocka_unit_test(test_report__url),
+        cmocka_unit_test(test_report__index),
+        cmocka_unit_test(test_report__symlink_replaced),
+        cmocka_unit_test(test_report__post_page),
+        cmocka_unit_test(test_report__cannot_create),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
