@@ -96,6 +96,8 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
 
 /* A 64-bit hash of n bytes (not for security: keys are not secret). */
 uint64_t bs_hash(const void *p, size_t n);
+/* The same with a seed: different seeds give independent hashes. */
+uint64_t bs_hash_seeded(const void *p, size_t n, uint64_t seed);
 
 /*
  * Calendar days: day numbers count days since 1970-01-01 (day 0), in

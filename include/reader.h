@@ -17,6 +17,10 @@
 
 struct reader;
 
+/* reader_open() flags */
+#define READER_HOLD_PARTIAL 1   /* plain files: a last line without "\n" is
+                                 * being written; leave it for next time */
+
 struct reader_line {
     const char *p;       /* borrowed: valid until the next reader_next() */
     size_t n;
@@ -29,17 +33,36 @@ struct reader_line {
  * with err filled (BS_NOINPUT when it cannot be opened or is a directory,
  * BS_IOERR on a read error). Caller frees with reader_close().
  */
-struct reader *reader_open(const char *path, struct bs_err *err);
+struct reader *reader_open(const char *path, int flags, struct bs_err *err);
 
 /*
  * The next line. Returns 1 with *line filled, 0 at the end of the input,
  * -1 on an error (err filled: BS_DATAERR for a corrupt or truncated gzip
  * file, BS_IOERR for a read error). The lines before the damage are all
  * returned before the error is. A last line without "\n" is returned when
- * the input ends cleanly, and dropped when it ends in damage.
+ * the input ends cleanly (but not with READER_HOLD_PARTIAL), and dropped
+ * when it ends in damage. The line's bytes stay until the next line is
+ * returned; after a call that returned 0 or -1, reader_last_line() says
+ * where they are.
  */
 int reader_next(struct reader *r, struct reader_line *line,
                 struct bs_err *err);
+
+/*
+ * The last line reader_next() returned, where it is now (the reader
+ * moves its buffer): valid until the next line is returned, even after
+ * reader_next() returned 0 or -1. Returns 0 when no line was returned.
+ */
+int reader_last_line(const struct reader *r, struct reader_line *line);
+/* 1 for a plain regular file: reader_seek() and reader_pread() work. */
+int reader_can_seek(const struct reader *r);
+/* Go on from decompressed offset (just after a "\n"), counting lines from
+ * lineno. Only when reader_can_seek(). */
+int reader_seek(struct reader *r, uint64_t offset, uint64_t lineno,
+                struct bs_err *err);
+/* Read n bytes at offset without moving; returns the count, -1 on error. */
+long reader_pread(struct reader *r, uint64_t offset, void *buf, size_t n,
+                  struct bs_err *err);
 
 /* The name given to reader_open(). */
 const char *reader_name(const struct reader *r);

@@ -8,7 +8,7 @@
 
 #include "blogstat.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 enum store_mode {
     STORE_READ,     /* queries only; the database must exist */
@@ -52,18 +52,36 @@ int store_add_post_country_views(struct store *s, int32_t day,
                                  size_t n, const char *country,
                                  uint64_t views, struct bs_err *err);
 
-/* The record of one input read by an ingest. */
-struct store_file {
-    const char *name;
+/*
+ * A source: a log's content, known by the fingerprint of its first line,
+ * and how far it has been read. Written in the transaction of the counts
+ * it adds (exactly once, whatever a kill -9 interrupts).
+ */
+struct store_source {
+    int64_t id;                /* 0: not stored yet */
+    char fingerprint[40];
+    char name[512];            /* the name it was last read under */
     int gzip;
-    uint64_t size;        /* bytes read from the file */
-    uint64_t bytes;       /* decompressed bytes */
+    uint64_t size;             /* bytes of the file (compressed) */
+    uint64_t position;         /* decompressed bytes read, after a "\n" */
+    uint64_t last_len;         /* the line ending there, "\n" included */
+    char last_hash[40];        /* its check */
     uint64_t lines, bad_lines, hits;
-    int32_t first_day, last_day;   /* valid when hits > 0 */
-    const char *error;    /* NULL, or why the file was not read to its end */
+    uint64_t pending_bad;      /* bad lines before the first good one */
+    int has_last_day;
+    int32_t last_day;          /* of the last good line: bad lines' day */
+    int has_days;
+    int32_t first_day, max_day;
+    int complete;              /* a gzip file read to its clean end */
+    char error[512];           /* why it stopped short, or "" */
 };
-int store_add_file(struct store *s, const struct store_file *f,
-                   struct bs_err *err);
+
+/* Look a source up: 1 found (filled), 0 none, -1 error. */
+int store_find_source(struct store *s, const char *fingerprint,
+                      struct store_source *src, struct bs_err *err);
+/* Insert (id 0, which is then set) or update a source. */
+int store_put_source(struct store *s, struct store_source *src,
+                     struct bs_err *err);
 
 /* A post or page as `import` describes it. */
 struct store_post {
@@ -106,8 +124,9 @@ enum store_query {
     STORE_TOP_CATEGORIES,  /* s: category          n: post_views, archive_views */
     STORE_TOP_COUNTRIES,   /* s: code, name        n: views */
     STORE_DAYS,            /* s: day "YYYY-MM-DD"  n: views, hits, robots, bad */
-    STORE_FILES,           /* s: name, error       n: lines, bad, hits, gzip,
-                                                      size, bytes */
+    STORE_FILES,           /* s: name, error, last read
+                              n: lines, bad, hits, gzip, size, position,
+                                 state (1 complete, 2 open, 3 error) */
     /* Of one post (filter path_id), its /?p=ID views included: */
     STORE_POST_INFO,       /* s: path, title, kind n: published, has it */
     STORE_POST_DAYS,       /* s: day               n: views */
@@ -124,7 +143,7 @@ struct store_filter {
 
 struct store_row {
     const char *s[3];      /* never NULL; "" for none */
-    int64_t n[6];
+    int64_t n[8];
 };
 
 /*
@@ -140,7 +159,8 @@ int store_query(struct store *s, enum store_query q,
 
 /* Totals for `status`. */
 struct store_totals {
-    int64_t files, lines, bad_lines, hits, views, robots;
+    int64_t files, lines, bad_lines, hits, views, robots;   /* files:
+                                                              sources */
     int64_t db_bytes;      /* pages in use, in bytes */
 };
 int store_totals(struct store *s, struct store_totals *t, struct bs_err *err);

@@ -4,6 +4,11 @@
  * reader -> parser -> robots/classify -> geo -> agg, and every chunk of
  * lines agg -> store in one transaction. Per line: no allocation, no
  * stdio, one hash lookup for the User-Agent and one for the address.
+ *
+ * Exactly once: a log is known by the fingerprint of its first line, not
+ * its name; how far it was read is committed with the counts of the lines
+ * before that point, so a rotated, renamed, compressed, grown or
+ * interrupted log is read on from where it stopped, never twice.
  */
 #include "blogstat.h"
 #include "agg.h"
@@ -16,7 +21,9 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <sys/file.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +33,8 @@
 
 /* Lines between two commits: big transactions, bounded memory. */
 #define CHUNK_LINES (1u << 20)
+/* A line's check reads back at most this much of a plain file. */
+#define CHECK_MAX (READER_MAX_LINE + 2)
 /* Bad lines reported one by one before only counting them (-v: all). */
 #define MAX_BAD_SHOWN 10
 
@@ -41,8 +50,16 @@ static const char ingest_usage[] =
     "  --max-bad N[%]   exit 65 when more lines than this are bad:\n"
     "                   a count, or a percentage of the lines (default 1%)\n"
     "  --geoip PATH     MaxMind DB file for countries\n"
+    "  --wait           wait for another ingest of the same database to end\n"
+    "                   (without it: exit 75 at once)\n"
+    "  --commit-every N lines per transaction (default 1048576)\n"
     "  -q, --quiet      only errors\n"
-    "  -v, --verbose    report every bad line\n";
+    "  -v, --verbose    report every bad line and what is done with each file\n"
+    "\n"
+    "A log is known by its first line, not its name: giving the same files\n"
+    "again, or yesterday's file under its rotated or compressed name, counts\n"
+    "nothing twice; a file that grew is read on from where it stopped, and a\n"
+    "last line still being written is left for the next run.\n";
 
 struct ingest {
     struct conf *conf;
@@ -53,6 +70,7 @@ struct ingest {
     struct agg *agg;
     struct url_class cls;
     int progress;             /* show progress on the terminal */
+    uint64_t commit_every;
     uint64_t bad_shown;
     /* the whole run */
     uint64_t lines, bad, hits, views, files;
@@ -111,16 +129,14 @@ static int put_country(void *ctx, int32_t day, const char *country,
 }
 
 /*
- * Add the counts of the chunk (and, at the end of a file, its record) to
- * the database in one transaction, then start a new chunk.
+ * Add the counts of the chunk and the source's new position to the
+ * database in one transaction, then start a new chunk.
  */
-static int flush(struct ingest *in, const struct store_file *file,
+static int flush(struct ingest *in, struct store_source *src,
                  struct bs_err *err)
 {
     struct flush_ctx f = {in, err};
 
-    if (agg_empty(in->agg) && !file)
-        return 0;
     if (store_begin(in->store, err))
         return -1;
     if (agg_each_day(in->agg, put_day, &f) ||
@@ -128,7 +144,7 @@ static int flush(struct ingest *in, const struct store_file *file,
         agg_each_term(in->agg, put_term, &f) ||
         agg_each_country(in->agg, put_country, &f) ||
         agg_each_post_country(in->agg, put_post_country, &f) ||
-        (file && store_add_file(in->store, file, err)) ||
+        store_put_source(in->store, src, err) ||
         store_commit(in->store, err)) {
         store_rollback(in->store);
         return -1;
@@ -147,13 +163,14 @@ static double elapsed(const struct timespec *t0)
 }
 
 static void show_progress(struct ingest *in, const struct reader *r,
-                          uint64_t lines, int done)
+                          uint64_t lines, int index, int count, int done)
 {
     double secs = elapsed(&in->t0);
     uint64_t size = reader_file_size(r), got = reader_bytes_read(r);
     double rate = secs > 0 ? (double)(in->lines + lines) / secs : 0;
 
-    fprintf(stderr, "\r\033[K%s: %.1f MB", reader_name(r), (double)got / 1e6);
+    fprintf(stderr, "\r\033[K[%d/%d] %s: %.1f MB", index, count,
+            reader_name(r), (double)got / 1e6);
     if (size > 0) {
         fprintf(stderr, " of %.1f MB (%.0f%%)", (double)size / 1e6,
                 100.0 * (double)got / (double)size);
@@ -182,111 +199,319 @@ static void report_bad(struct ingest *in, const char *name, uint64_t lineno,
             (unsigned long long)lineno, parse_strerror(st));
 }
 
+/* The fingerprint of a log: two independent 64-bit hashes of its first
+ * line, in hex. */
+static void fingerprint(const struct reader_line *l, char out[40])
+{
+    const char *p = l->p ? l->p : "";
+    size_t n = l->p ? l->n : 0;
+
+    snprintf(out, 40, "%016llx%016llx",
+             (unsigned long long)bs_hash_seeded(p, n, 1),
+             (unsigned long long)bs_hash_seeded(p, n, 2));
+}
+
+/* The check of the line that ends a read: a hash of it as the reader
+ * returns it (no newline, no "\r", no leading NULs). */
+static void line_check(const char *p, size_t n, char out[40])
+{
+    snprintf(out, 40, "%016llx",
+             (unsigned long long)bs_hash_seeded(p ? p : "", p ? n : 0, 3));
+}
+
+/* The same check over raw bytes read back from a file. */
+static void raw_check(const char *p, size_t n, char out[40])
+{
+    if (n > 0 && p[n - 1] == '\n')
+        n--;
+    if (n > 0 && p[n - 1] == '\r')
+        n--;
+    while (n > 0 && *p == '\0') {
+        p++;
+        n--;
+    }
+    line_check(p, n, out);
+}
+
+enum resume { RESUME_NEW, RESUME_AT, RESUME_NOTHING, RESUME_CONFLICT };
+
 /*
- * Read one input to its end. Returns 0, or the exit status of what went
- * wrong with it (the counts of the lines before are kept either way).
+ * Put the reader where the source stopped, checking that the content
+ * there is what was read: a plain file seeks after reading the last line
+ * back; a stream (gzip, stdin) reads up to there. RESUME_NOTHING: the
+ * input is a prefix of what was read (a half-written copy); -1: an error.
  */
-static int ingest_file(struct ingest *in, const char *path)
+static int resume(struct reader *r, const struct store_source *src,
+                  struct reader_line *line, struct bs_err *err)
+{
+    char check[40];
+    uint64_t before;
+    int rc;
+
+    if (src->position == 0)
+        return RESUME_AT;
+    if (reader_can_seek(r)) {
+        char *buf;
+        long got;
+
+        if (reader_file_size(r) < src->position)
+            return RESUME_NOTHING;
+        if (src->last_len > CHECK_MAX || src->last_len > src->position) {
+            /* An overlong last line: its end is all there is to check. */
+            char c;
+
+            got = reader_pread(r, src->position - 1, &c, 1, err);
+            if (got < 0)
+                return -1;
+            if (got != 1 || c != '\n')
+                return RESUME_CONFLICT;
+        } else {
+            buf = xmalloc(src->last_len + 1);
+            got = reader_pread(r, src->position - src->last_len, buf,
+                               src->last_len, err);
+            if (got < 0) {
+                free(buf);
+                return -1;
+            }
+            raw_check(buf, (size_t)got, check);
+            free(buf);
+            if ((uint64_t)got != src->last_len ||
+                strcmp(check, src->last_hash) != 0)
+                return RESUME_CONFLICT;
+        }
+        return reader_seek(r, src->position, src->lines, err) ? -1
+                                                                : RESUME_AT;
+    }
+    /* A stream: read up to the position, the first line already in. */
+    before = 0;
+    while (reader_offset(r) < src->position) {
+        before = reader_offset(r);
+        rc = reader_next(r, line, err);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            return RESUME_NOTHING;
+    }
+    if (reader_offset(r) != src->position)
+        return RESUME_CONFLICT;
+    if (src->last_len <= CHECK_MAX) {
+        if (reader_offset(r) - before != src->last_len && before != 0)
+            return RESUME_CONFLICT;
+        line_check(line->p, line->n, check);
+        if (strcmp(check, src->last_hash) != 0)
+            return RESUME_CONFLICT;
+    }
+    return RESUME_AT;
+}
+
+/* Count one line into the agg and the source's counters. */
+static void count_line(struct ingest *in, struct store_source *src,
+                       const char *name, const struct reader_line *line)
+{
+    struct logrec rec;
+    enum parse_status st;
+
+    src->lines++;
+    st = line->overlong ? PARSE_TOOLONG
+                        : parse_line(in->parser, line->p, line->n, &rec);
+    if (st != PARSE_OK) {
+        src->bad_lines++;
+        in->bad++;
+        report_bad(in, name, line->lineno, st);
+        /* Bad lines have no date: file them under the last good day. */
+        if (src->has_last_day)
+            agg_bad(in->agg, src->last_day, 1);
+        else
+            src->pending_bad++;
+        return;
+    }
+    {
+        int robot = rec.has_agent &&
+                    robots_check(in->robots, rec.agent.p, rec.agent.n);
+
+        if (!src->has_days || rec.day < src->first_day)
+            src->first_day = rec.day;
+        if (!src->has_days || rec.day > src->max_day)
+            src->max_day = rec.day;
+        src->has_days = 1;
+        src->hits++;
+        in->hits++;
+        if (src->pending_bad) {
+            agg_bad(in->agg, rec.day, src->pending_bad);
+            src->pending_bad = 0;
+        }
+        src->last_day = rec.day;
+        src->has_last_day = 1;
+        agg_hit(in->agg, rec.day, robot);
+        if (!robot && (rec.status == 200 || rec.status == 304) &&
+            slice_eq(rec.method, "GET", 3) &&
+            url_kind_is_content(classify_url(in->conf->rules, rec.target.p,
+                                             rec.target.n, &in->cls))) {
+            const char *cc = geo_country(in->geo, rec.client.p, rec.client.n);
+
+            agg_view(in->agg, rec.day, in->cls.kind, in->cls.key,
+                     in->cls.key_len, cc);
+            in->views++;
+        }
+    }
+}
+
+/* Where the source stands after the last line counted, which took the
+ * bytes [start, end) of the input. */
+static void mark(struct store_source *src, const struct reader_line *line,
+                 uint64_t start, uint64_t end)
+{
+    src->position = end;
+    src->last_len = end - start;
+    if (line->overlong)
+        src->last_hash[0] = '\0';
+    else
+        line_check(line->p, line->n, src->last_hash);
+}
+
+/*
+ * Read one input on from where it was left. Returns 0, or the exit status
+ * of what went wrong with it (the counts of the lines before are kept).
+ */
+static int ingest_file(struct ingest *in, const char *path, int index,
+                       int count)
 {
     struct bs_err err = {0};
-    struct reader *r = reader_open(path, &err);
-    struct store_file file = {0};
+    int is_stdin = strcmp(path, "-") == 0;
+    struct reader *r = reader_open(path, is_stdin ? 0 : READER_HOLD_PARTIAL,
+                                   &err);
+    struct store_source *src, was;
     struct reader_line line;
-    struct logrec rec;
-    const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
-    int32_t last_day = 0;
-    int have_day = 0, rc;
-    uint64_t pending_bad = 0, since_flush = 0;
-    char *error = NULL;
+    const char *name = is_stdin ? "(stdin)" : path;
+    uint64_t start = 0, end, next, since_flush = 0, lines0;
+    char fp[40];
+    int rc, found, status = 0, pending;
 
     if (!r) {
         cli_error(&err);
         return err.status;
     }
-    file.name = name;
-    while ((rc = reader_next(r, &line, &err)) > 0) {
-        enum parse_status st;
-
-        file.lines++;
-        st = line.overlong ? PARSE_TOOLONG
-                           : parse_line(in->parser, line.p, line.n, &rec);
-        if (st != PARSE_OK) {
-            file.bad_lines++;
-            report_bad(in, name, line.lineno, st);
-            /* Bad lines have no date: file them under the last good day. */
-            if (have_day)
-                agg_bad(in->agg, last_day, 1);
-            else
-                pending_bad++;
-        } else {
-            int robot = rec.has_agent &&
-                        robots_check(in->robots, rec.agent.p, rec.agent.n);
-
-            if (file.hits == 0 || rec.day < file.first_day)
-                file.first_day = rec.day;
-            if (file.hits == 0 || rec.day > file.last_day)
-                file.last_day = rec.day;
-            file.hits++;
-            if (pending_bad) {
-                agg_bad(in->agg, rec.day, pending_bad);
-                pending_bad = 0;
-            }
-            last_day = rec.day;
-            have_day = 1;
-            agg_hit(in->agg, rec.day, robot);
-            if (!robot && (rec.status == 200 || rec.status == 304) &&
-                slice_eq(rec.method, "GET", 3) &&
-                url_kind_is_content(classify_url(in->conf->rules,
-                                                 rec.target.p, rec.target.n,
-                                                 &in->cls))) {
-                const char *cc =
-                    geo_country(in->geo, rec.client.p, rec.client.n);
-
-                agg_view(in->agg, rec.day, in->cls.kind, in->cls.key,
-                         in->cls.key_len, cc);
-                in->views++;
-            }
-        }
-        if (++since_flush >= CHUNK_LINES) {
-            since_flush = 0;
-            if (flush(in, NULL, &err)) {
-                cli_error(&err);
-                reader_close(r);
-                return err.status;
-            }
-            if (in->progress)
-                show_progress(in, r, file.lines, 0);
-        }
+    rc = reader_next(r, &line, &err);
+    if (rc <= 0) {
+        /* Empty, or one line still being written: nothing to read yet. */
+        if (rc < 0)
+            cli_error(&err);
+        reader_close(r);
+        return rc < 0 ? err.status : 0;
     }
+    end = reader_offset(r);
+    fingerprint(&line, fp);
+    src = xcalloc(1, sizeof(*src));
+    found = store_find_source(in->store, fp, src, &err);
+    if (found < 0)
+        goto fail;
+    if (found && src->complete && src->gzip && reader_is_gzip(r) &&
+        src->size == reader_file_size(r)) {
+        if (cli.verbose)
+            cli_warn("%s: read before (as %s), nothing new", name,
+                     src->name);
+        goto done;
+    }
+    lines0 = src->lines;
+    was = *src;
+    pending = 1;    /* the line in hand is yet to count */
+    if (found) {
+        switch (resume(r, src, &line, &err)) {
+        case RESUME_AT:
+            pending = 0;
+            break;
+        case RESUME_NOTHING:
+            if (cli.verbose)
+                cli_warn("%s: a part of what was read before (as %s), "
+                         "nothing new", name, src->name);
+            goto done;
+        case RESUME_CONFLICT:
+            bs_fail(&err, BS_DATAERR, "%s: begins like '%s', read before, "
+                    "but differs from it further on; not read, nothing "
+                    "counted", name, src->name);
+            goto fail;
+        default:
+            goto fail;
+        }
+    } else {
+        snprintf(src->fingerprint, sizeof(src->fingerprint), "%s", fp);
+    }
+    snprintf(src->name, sizeof(src->name), "%s", name);
+    src->gzip = reader_is_gzip(r);
+    src->error[0] = '\0';
+    src->complete = 0;
+
+    /* line holds the bytes [start, end) of the input. */
+    for (;;) {
+        if (pending) {
+            count_line(in, src, name, &line);
+            if (++since_flush >= in->commit_every) {
+                since_flush = 0;
+                mark(src, &line, start, end);
+                src->size = reader_bytes_read(r);
+                if (flush(in, src, &err))
+                    goto fail;
+                if (in->progress)
+                    show_progress(in, r, src->lines - lines0, index, count,
+                                  0);
+            }
+        }
+        next = reader_offset(r);
+        rc = reader_next(r, &line, &err);
+        if (rc <= 0)
+            break;
+        start = next;
+        end = reader_offset(r);
+        pending = 1;
+    }
+    /* The reader keeps the last line past the end of the input. */
+    if (since_flush > 0 && reader_last_line(r, &line))
+        mark(src, &line, start, end);
     if (rc < 0) {
         if (in->progress)
             fputs("\r\033[K", stderr);
         cli_error(&err);
-        error = xstrdup(err.msg);
+        snprintf(src->error, sizeof(src->error), "%s", err.msg);
+        status = err.status;
+    } else if (src->gzip) {
+        src->complete = 1;
     }
-    file.gzip = reader_is_gzip(r);
-    file.size = reader_bytes_read(r);
-    file.bytes = reader_offset(r);
-    file.error = error;
+    src->size = reader_file_size(r) ? reader_file_size(r)
+                                    : reader_bytes_read(r);
     if (in->progress)
-        show_progress(in, r, file.lines, 1);
-    reader_close(r);
-
-    in->lines += file.lines;
-    in->bad += file.bad_lines;
-    in->hits += file.hits;
+        show_progress(in, r, src->lines - lines0, index, count, 1);
+    else if (cli.verbose)
+        cli_warn("%s: %llu new lines%s", name,
+                 (unsigned long long)(src->lines - lines0),
+                 found ? " (read on from where it stopped)" : "");
+    in->lines += src->lines - lines0;
     in->files++;
+    /* Nothing new and nothing learnt: leave the database as it was, so
+     * that running twice gives the same database. */
+    if (found && src->lines == lines0 && strcmp(src->name, was.name) == 0 &&
+        src->size == was.size && src->complete == was.complete &&
+        strcmp(src->error, was.error) == 0 && src->gzip == was.gzip)
+        goto done;
     {
         struct bs_err ferr = {0};
 
-        if (flush(in, &file, &ferr)) {
+        if (flush(in, src, &ferr)) {
             cli_error(&ferr);
-            free(error);
-            return ferr.status;
+            status = ferr.status;
         }
     }
-    free(error);
-    return rc < 0 ? err.status : 0;
+    goto done;
+fail:
+    if (in->progress)
+        fputs("\r\033[K", stderr);
+    cli_error(&err);
+    status = err.status;
+    /* What was counted but not committed is dropped with the chunk. */
+    agg_clear(in->agg);
+done:
+    free(src);
+    reader_close(r);
+    return status;
 }
 
 /* "N%" is a share of the lines, "N" a count; -1 when it is neither. */
@@ -335,13 +560,51 @@ static void load_country_names(struct store *store)
     free(buf);
 }
 
+/*
+ * One ingest at a time per database: an advisory lock on DB.lock, held
+ * until the process ends (a kill -9 releases it too). Returns the lock's
+ * descriptor, or -1 with err (BS_TEMPFAIL when another ingest holds it).
+ */
+static int lock_db(const char *db, int wait, struct bs_err *err)
+{
+    size_t n = strlen(db) + 8;
+    char *path = xmalloc(n);
+    int fd, rc;
+
+    snprintf(path, n, "%s.lock", db);
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        bs_fail(err, BS_IOERR, "cannot create lock '%s': %s", path,
+                strerror(errno));
+        free(path);
+        return -1;
+    }
+    do
+        rc = flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB));
+    while (rc < 0 && errno == EINTR);
+    if (rc < 0) {
+        if (errno == EWOULDBLOCK)
+            bs_fail(err, BS_TEMPFAIL, "database '%s' is being written by "
+                    "another ingest; try again later, or give --wait", db);
+        else
+            bs_fail(err, BS_IOERR, "cannot lock '%s': %s", path,
+                    strerror(errno));
+        close(fd);
+        fd = -1;
+    }
+    free(path);
+    return fd;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
-    enum { OPT_FORMAT = 256, OPT_MAX_BAD, OPT_GEOIP };
+    enum { OPT_FORMAT = 256, OPT_MAX_BAD, OPT_GEOIP, OPT_WAIT, OPT_COMMIT };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
         {"max-bad", required_argument, NULL, OPT_MAX_BAD},
         {"geoip", required_argument, NULL, OPT_GEOIP},
+        {"wait", no_argument, NULL, OPT_WAIT},
+        {"commit-every", required_argument, NULL, OPT_COMMIT},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -351,8 +614,8 @@ int cmd_ingest(int argc, char **argv)
     struct bs_err err = {0};
     const char *format = NULL, *geoip;
     double max_pct = 1.0;
-    int64_t max_count = -1;
-    int c, status = 0;
+    int64_t max_count = -1, commit_every = CHUNK_LINES;
+    int c, status = 0, wait = 0, lock_fd = -1;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
@@ -365,6 +628,13 @@ int cmd_ingest(int argc, char **argv)
                                  optarg);
             break;
         case OPT_GEOIP: cli.geoip = optarg; break;
+        case OPT_WAIT: wait = 1; break;
+        case OPT_COMMIT:
+            commit_every = cli_parse_count(optarg);
+            if (commit_every <= 0)
+                return cli_usage("ingest ", "bad --commit-every '%s'",
+                                 optarg);
+            break;
         case 'q': cli.quiet = 1; break;
         case 'v': cli.verbose = 1; break;
         case 'h':
@@ -403,8 +673,16 @@ int cmd_ingest(int argc, char **argv)
                  "or give --geoip");
     else if (cli.verbose)
         cli_warn("countries from '%s'", geo_path(in.geo));
+    lock_fd = lock_db(cli_db_path(in.conf), wait, &err);
+    if (lock_fd < 0) {
+        cli_error(&err);
+        geo_close(in.geo);
+        conf_free(in.conf);
+        return err.status;
+    }
     in.store = store_open(cli_db_path(in.conf), STORE_WRITE, &err);
     if (!in.store) {
+        close(lock_fd);
         cli_error(&err);
         geo_close(in.geo);
         conf_free(in.conf);
@@ -415,10 +693,11 @@ int cmd_ingest(int argc, char **argv)
     in.parser = parser_new(in.conf->format);
     in.agg = agg_new();
     in.progress = !cli.quiet && isatty(STDERR_FILENO);
+    in.commit_every = (uint64_t)commit_every;
     clock_gettime(CLOCK_MONOTONIC, &in.t0);
 
     for (int i = optind; i < argc; i++) {
-        int st = ingest_file(&in, argv[i]);
+        int st = ingest_file(&in, argv[i], i - optind + 1, argc - optind);
 
         if (st && !status)
             status = st;
@@ -455,6 +734,7 @@ int cmd_ingest(int argc, char **argv)
     parser_free(in.parser);
     robots_free(in.robots);
     store_close(in.store);
+    close(lock_fd);
     geo_close(in.geo);
     conf_free(in.conf);
     return status;

@@ -14,28 +14,36 @@
 static const char status_usage[] =
     "usage: blogstat status [--format table|csv|json]\n"
     "\n"
-    "What has been ingested: the files read, their lines and bad lines,\n"
-    "the days covered and the size of the database. csv and json print\n"
-    "one row per file read.\n";
+    "What has been ingested: each log known (by the name it was last read\n"
+    "under), its lines and bad lines, how far it was read (position, in\n"
+    "decompressed bytes), whether it is complete (a gzip file read to its\n"
+    "end), open (it may grow) or stopped by an error, and when it was last\n"
+    "read; the days covered and the size of the database. csv and json\n"
+    "print one row per log.\n";
 
 static const struct out_column file_cols[] = {
-    {"file", NULL, OUT_TEXT, 50},
+    {"file", NULL, OUT_TEXT, 44},
     {"lines", NULL, OUT_INT, 0},
     {"bad_lines", "bad", OUT_INT, 0},
     {"hits", NULL, OUT_INT, 0},
     {"gzip", NULL, OUT_INT, 0},
     {"size", NULL, OUT_INT, 0},
-    {"bytes", NULL, OUT_INT, 0},
+    {"position", NULL, OUT_INT, 0},
+    {"state", NULL, OUT_TEXT, 0},
+    {"last_read", "last read", OUT_TEXT, 0},
     {"error", NULL, OUT_TEXT, 60},
 };
 
 static int add_file(void *ctx, const struct store_row *row)
 {
+    static const char *const states[] = {"?", "complete", "open", "error"};
     struct out_table *t = ctx;
 
     out_add_text(t, row->s[0]);
     for (int i = 0; i < 6; i++)
         out_add_int(t, row->n[i]);
+    out_add_text(t, states[row->n[6] >= 1 && row->n[6] <= 3 ? row->n[6] : 0]);
+    out_add_text(t, row->s[2]);
     out_add_text(t, row->s[1]);
     return 0;
 }
@@ -127,7 +135,7 @@ int cmd_status(int argc, char **argv)
     } else {
         printf("days      none yet\n");
     }
-    printf("lines     %s in %lld file%s, %s bad (%.2f%%)\n",
+    printf("lines     %s in %lld log%s, %s bad (%.2f%%)\n",
            thousands(t.lines, a), (long long)t.files, t.files == 1 ? "" : "s",
            thousands(t.bad_lines, b),
            t.lines ? 100.0 * (double)t.bad_lines / (double)t.lines : 0.0);

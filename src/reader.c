@@ -24,6 +24,7 @@ struct reader {
     int fd;
     char *name;
     uint64_t file_size;
+    int regular;           /* a regular file: it can seek */
 
     int gzip;
     z_stream zs;
@@ -39,6 +40,12 @@ struct reader {
     int failed;            /* the input is damaged: err holds why */
     struct bs_err err;
 
+    int hold_partial;      /* keep a last line without "\n" back */
+    size_t keep;           /* start of the last line returned: kept valid */
+    size_t keep_len;       /* its bytes */
+    size_t keep_skip;      /* NULs skipped at its start */
+    size_t keep_n;         /* its length as returned */
+    int last_overlong;     /* the last line returned was overlong */
     int skipping;          /* inside an overlong line */
     uint64_t lineno;
     uint64_t offset;       /* decompressed offset of buf[start] */
@@ -58,7 +65,7 @@ static int read_some(struct reader *r, void *dst, size_t n)
     return (int)got;
 }
 
-struct reader *reader_open(const char *path, struct bs_err *err)
+struct reader *reader_open(const char *path, int flags, struct bs_err *err)
 {
     struct reader *r;
     struct stat st;
@@ -85,9 +92,12 @@ struct reader *reader_open(const char *path, struct bs_err *err)
     r = xcalloc(1, sizeof(*r));
     r->fd = fd;
     r->name = xstrdup(path);
-    if (S_ISREG(st.st_mode))
+    if (S_ISREG(st.st_mode)) {
         r->file_size = (uint64_t)st.st_size;
-    r->cap = OUT_SIZE + READER_MAX_LINE;
+        r->regular = 1;
+    }
+    /* Room for a block, the line being scanned and the last one kept. */
+    r->cap = OUT_SIZE + 2 * READER_MAX_LINE + 2;
     r->buf = xmalloc(r->cap);
     r->in = xmalloc(IN_SIZE);
 
@@ -124,6 +134,8 @@ struct reader *reader_open(const char *path, struct bs_err *err)
         r->in = NULL;
         if (r->in_eof)
             r->out_eof = 1;
+        /* A live log may end in a line still being written. */
+        r->hold_partial = (flags & READER_HOLD_PARTIAL) != 0;
     }
     return r;
 }
@@ -256,10 +268,15 @@ static int fill(struct reader *r)
 
     if (r->out_eof || r->failed)
         return r->failed ? -1 : 0;
-    if (r->start > 0) {
-        memmove(r->buf, r->buf + r->start, r->end - r->start);
-        r->end -= r->start;
-        r->start = 0;
+    /* The last line handed out stays valid until the next one is: move
+     * from its start, not from where scanning goes on. */
+    if (r->keep > r->start)
+        r->keep = r->start;
+    if (r->keep > 0) {
+        memmove(r->buf, r->buf + r->keep, r->end - r->keep);
+        r->end -= r->keep;
+        r->start -= r->keep;
+        r->keep = 0;
     }
     {
         size_t before = r->end;
@@ -282,6 +299,10 @@ static void emit(struct reader *r, struct reader_line *line, size_t len,
 {
     const char *p = r->buf + r->start;
 
+    r->keep = r->start;
+    r->keep_len = used;
+    r->last_overlong = 0;
+
     /* NULs at the start of a line: a copytruncate under a live writer. */
     while (len > 0 && *p == '\0') {
         p++;
@@ -289,6 +310,8 @@ static void emit(struct reader *r, struct reader_line *line, size_t len,
     }
     if (len > 0 && p[len - 1] == '\r')
         len--;
+    r->keep_skip = (size_t)(p - (r->buf + r->start));
+    r->keep_n = len;
     line->p = p;
     line->n = len;
     line->overlong = 0;
@@ -330,6 +353,7 @@ int reader_next(struct reader *r, struct reader_line *line,
                 line->n = 0;
                 line->overlong = 1;
                 line->lineno = ++r->lineno;
+                r->last_overlong = 1;
                 return 1;
             }
             /* The limit is on the line, not on its "\r\n" ending. */
@@ -341,10 +365,17 @@ int reader_next(struct reader *r, struct reader_line *line,
             return 1;
         }
         if (have > READER_MAX_LINE) {
-            /* No newline in sight: drop the bytes, remember the line. */
+            /* No newline in sight: drop the bytes, remember the line, and
+             * keep the last line returned where the next fill keeps it. */
             r->skipping = 1;
             r->offset += have;
-            r->start = r->end;
+            if (r->keep < r->start) {
+                memmove(r->buf, r->buf + r->keep, r->keep_len);
+                r->keep = 0;
+                r->start = r->end = r->keep_len;
+            } else {
+                r->start = r->end;
+            }
             have = 0;
         }
         scan = have;
@@ -363,14 +394,68 @@ int reader_next(struct reader *r, struct reader_line *line,
             line->n = 0;
             line->overlong = 1;
             line->lineno = ++r->lineno;
+            r->last_overlong = 1;
             return 1;
         }
-        if (r->end > r->start) {
+        if (r->end > r->start && !r->hold_partial) {
             emit(r, line, r->end - r->start, r->end - r->start);
             return 1;
         }
         return 0;
     }
+}
+
+int reader_last_line(const struct reader *r, struct reader_line *line)
+{
+    if (r->lineno == 0)
+        return 0;
+    line->lineno = r->lineno;
+    line->overlong = r->last_overlong;
+    if (r->last_overlong) {
+        line->p = NULL;
+        line->n = 0;
+    } else {
+        line->p = r->buf + r->keep + r->keep_skip;
+        line->n = r->keep_n;
+    }
+    return 1;
+}
+
+int reader_can_seek(const struct reader *r)
+{
+    return r->regular && !r->gzip;
+}
+
+int reader_seek(struct reader *r, uint64_t offset, uint64_t lineno,
+                struct bs_err *err)
+{
+    if (!reader_can_seek(r))
+        BUG("reader_seek on a stream");
+    if (lseek(r->fd, (off_t)offset, SEEK_SET) < 0)
+        return bs_fail(err, BS_IOERR, "%s: cannot seek: %s", r->name,
+                       strerror(errno));
+    r->start = r->end = r->keep = 0;
+    r->out_eof = r->failed = r->skipping = 0;
+    r->offset = offset;
+    r->lineno = lineno;
+    r->bytes_read = offset;
+    return 0;
+}
+
+long reader_pread(struct reader *r, uint64_t offset, void *buf, size_t n,
+                  struct bs_err *err)
+{
+    ssize_t got;
+
+    if (!reader_can_seek(r))
+        BUG("reader_pread on a stream");
+    do
+        got = pread(r->fd, buf, n, (off_t)offset);
+    while (got < 0 && errno == EINTR);
+    if (got < 0)
+        return bs_fail(err, BS_IOERR, "%s: read error: %s", r->name,
+                       strerror(errno));
+    return (long)got;
 }
 
 const char *reader_name(const struct reader *r)

@@ -22,7 +22,7 @@
 
 enum stmt_id {
     ST_DAY, ST_PATH_ID, ST_PATH_VIEWS, ST_TERM_ID, ST_TERM_VIEWS,
-    ST_COUNTRY_VIEWS, ST_FILE, ST_POST, ST_POST_TERMS_CLEAR, ST_POST_TERM,
+    ST_COUNTRY_VIEWS, ST_SOURCE_FIND, ST_SOURCE_NEW, ST_SOURCE_PUT, ST_POST, ST_POST_TERMS_CLEAR, ST_POST_TERM,
     ST_POST_COUNTRY, ST_NSTMTS
 };
 
@@ -55,11 +55,21 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "INSERT INTO country_views(day, country, views) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(day, country) DO UPDATE SET "
         "views = views + excluded.views",
-    [ST_FILE] =
-        "INSERT INTO files(name, gzip, size, bytes, lines, bad_lines, hits, "
-        "first_day, last_day, error, ingested) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+    [ST_SOURCE_FIND] =
+        "SELECT id, name, gzip, size, position, last_len, last_hash, lines, "
+        "bad_lines, hits, pending_bad, last_day IS NOT NULL, "
+        "coalesce(last_day, 0), hits > 0, coalesce(first_day, 0), "
+        "coalesce(max_day, 0), complete FROM sources WHERE fingerprint = ?1",
+    [ST_SOURCE_NEW] =
+        "INSERT INTO sources(fingerprint, name, first_read, last_read) "
+        "VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
+        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) RETURNING id",
+    [ST_SOURCE_PUT] =
+        "UPDATE sources SET name = ?2, gzip = ?3, size = ?4, position = ?5, "
+        "last_len = ?6, last_hash = ?7, lines = ?8, bad_lines = ?9, "
+        "hits = ?10, pending_bad = ?11, last_day = ?12, first_day = ?13, "
+        "max_day = ?14, complete = ?15, error = ?16, "
+        "last_read = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
     [ST_POST] =
         "INSERT INTO paths(path, kind, title, published, post_id, imported) "
         "VALUES(?1, ?2, ?3, ?4, ?5, 1) ON CONFLICT(path) DO UPDATE SET "
@@ -151,9 +161,44 @@ static const char schema_v3[] =
     " views INTEGER NOT NULL,"
     " PRIMARY KEY(path_id, day, country)) WITHOUT ROWID;";
 
+/*
+ * Version 4: exactly-once reading. A source is a log's content, known by
+ * the fingerprint of its first line whatever its name; it records how far
+ * it was read (decompressed bytes, just after a newline) and a check of
+ * the line that ends there, in the same transaction as the counts. The
+ * per-run files of earlier versions become sources without a fingerprint.
+ */
+static const char schema_v4[] =
+    "CREATE TABLE sources("
+    " id INTEGER PRIMARY KEY,"
+    " fingerprint TEXT UNIQUE,"
+    " name TEXT NOT NULL,"
+    " gzip INTEGER NOT NULL DEFAULT 0,"
+    " size INTEGER NOT NULL DEFAULT 0,"
+    " position INTEGER NOT NULL DEFAULT 0,"
+    " last_len INTEGER NOT NULL DEFAULT 0,"
+    " last_hash TEXT NOT NULL DEFAULT '',"
+    " lines INTEGER NOT NULL DEFAULT 0,"
+    " bad_lines INTEGER NOT NULL DEFAULT 0,"
+    " hits INTEGER NOT NULL DEFAULT 0,"
+    " pending_bad INTEGER NOT NULL DEFAULT 0,"
+    " last_day INTEGER,"
+    " first_day INTEGER,"
+    " max_day INTEGER,"
+    " complete INTEGER NOT NULL DEFAULT 0,"
+    " error TEXT,"
+    " first_read TEXT NOT NULL,"
+    " last_read TEXT NOT NULL);"
+    "INSERT INTO sources(name, gzip, size, position, lines, bad_lines, hits,"
+    " first_day, max_day, complete, error, first_read, last_read)"
+    " SELECT name, gzip, size, bytes, lines, bad_lines, hits, first_day,"
+    " last_day, 1, error, ingested, ingested FROM files ORDER BY id;"
+    "DROP TABLE files;";
+
 /* migrations[v] takes a database from version v to v + 1. A new database
  * runs them all, so the upgrade path is the path every database takes. */
-static const char *const migrations[] = {schema_v1, schema_v2, schema_v3};
+static const char *const migrations[] = {schema_v1, schema_v2, schema_v3,
+                                         schema_v4};
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -517,26 +562,85 @@ int store_add_country_views(struct store *s, int32_t day,
     return step(s, st, NULL, err);
 }
 
-int store_add_file(struct store *s, const struct store_file *f,
-                   struct bs_err *err)
+int store_find_source(struct store *s, const char *fingerprint,
+                      struct store_source *src, struct bs_err *err)
 {
-    sqlite3_stmt *st = stmt(s, ST_FILE, err);
+    sqlite3_stmt *st = stmt(s, ST_SOURCE_FIND, err);
+    int rc;
 
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, f->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, f->gzip);
-    sqlite3_bind_int64(st, 3, clamp(f->size));
-    sqlite3_bind_int64(st, 4, clamp(f->bytes));
-    sqlite3_bind_int64(st, 5, clamp(f->lines));
-    sqlite3_bind_int64(st, 6, clamp(f->bad_lines));
-    sqlite3_bind_int64(st, 7, clamp(f->hits));
-    if (f->hits > 0) {
-        sqlite3_bind_int(st, 8, f->first_day);
-        sqlite3_bind_int(st, 9, f->last_day);
+    sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t;
+
+        memset(src, 0, sizeof(*src));
+        snprintf(src->fingerprint, sizeof(src->fingerprint), "%s",
+                 fingerprint);
+        src->id = sqlite3_column_int64(st, 0);
+        t = sqlite3_column_text(st, 1);
+        snprintf(src->name, sizeof(src->name), "%s", t ? (const char *)t : "");
+        src->gzip = sqlite3_column_int(st, 2);
+        src->size = (uint64_t)sqlite3_column_int64(st, 3);
+        src->position = (uint64_t)sqlite3_column_int64(st, 4);
+        src->last_len = (uint64_t)sqlite3_column_int64(st, 5);
+        t = sqlite3_column_text(st, 6);
+        snprintf(src->last_hash, sizeof(src->last_hash), "%s",
+                 t ? (const char *)t : "");
+        src->lines = (uint64_t)sqlite3_column_int64(st, 7);
+        src->bad_lines = (uint64_t)sqlite3_column_int64(st, 8);
+        src->hits = (uint64_t)sqlite3_column_int64(st, 9);
+        src->pending_bad = (uint64_t)sqlite3_column_int64(st, 10);
+        src->has_last_day = sqlite3_column_int(st, 11);
+        src->last_day = sqlite3_column_int(st, 12);
+        src->has_days = sqlite3_column_int(st, 13);
+        src->first_day = sqlite3_column_int(st, 14);
+        src->max_day = sqlite3_column_int(st, 15);
+        src->complete = sqlite3_column_int(st, 16);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? 1 : db_fail(s, err, rc, "cannot read it");
     }
-    if (f->error)
-        sqlite3_bind_text(st, 10, f->error, -1, SQLITE_STATIC);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, err, rc, "cannot read it");
+}
+
+int store_put_source(struct store *s, struct store_source *src,
+                     struct bs_err *err)
+{
+    sqlite3_stmt *st;
+
+    if (src->id == 0) {
+        if (!(st = stmt(s, ST_SOURCE_NEW, err)))
+            return -1;
+        sqlite3_bind_text(st, 1, src->fingerprint, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
+        if (step(s, st, &src->id, err))
+            return -1;
+    }
+    if (!(st = stmt(s, ST_SOURCE_PUT, err)))
+        return -1;
+    sqlite3_bind_int64(st, 1, src->id);
+    sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, src->gzip);
+    sqlite3_bind_int64(st, 4, clamp(src->size));
+    sqlite3_bind_int64(st, 5, clamp(src->position));
+    sqlite3_bind_int64(st, 6, clamp(src->last_len));
+    sqlite3_bind_text(st, 7, src->last_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, clamp(src->lines));
+    sqlite3_bind_int64(st, 9, clamp(src->bad_lines));
+    sqlite3_bind_int64(st, 10, clamp(src->hits));
+    sqlite3_bind_int64(st, 11, clamp(src->pending_bad));
+    if (src->has_last_day)
+        sqlite3_bind_int(st, 12, src->last_day);
+    if (src->has_days) {
+        sqlite3_bind_int(st, 13, src->first_day);
+        sqlite3_bind_int(st, 14, src->max_day);
+    }
+    sqlite3_bind_int(st, 15, src->complete);
+    if (src->error[0])
+        sqlite3_bind_text(st, 16, src->error, -1, SQLITE_STATIC);
     return step(s, st, NULL, err);
 }
 
@@ -696,9 +800,10 @@ static const char *const query_sql[] = {
         "SELECT day, views, hits, robots, bad_lines FROM days "
         "WHERE day BETWEEN ?1 AND ?2 ORDER BY day LIMIT ?3",
     [STORE_FILES] =
-        "SELECT name, coalesce(error, ''), lines, bad_lines, hits, gzip, "
-        "size, bytes FROM files "
-        "WHERE coalesce(last_day, ?2) >= ?1 AND coalesce(first_day, ?1) <= ?2 "
+        "SELECT name, coalesce(error, ''), last_read, lines, bad_lines, hits, "
+        "gzip, size, position, CASE WHEN error IS NOT NULL THEN 3 "
+        "WHEN complete THEN 1 ELSE 2 END FROM sources "
+        "WHERE coalesce(max_day, ?2) >= ?1 AND coalesce(first_day, ?1) <= ?2 "
         "ORDER BY id LIMIT ?3",
     [STORE_POST_INFO] =
         "SELECT path, coalesce(title, ''), kind, coalesce(published, -1), "
@@ -726,7 +831,7 @@ static const char *const query_sql[] = {
 /* Column layout of each query: how many text columns lead. */
 static const int query_ntext[] = {
     [STORE_TOP_POSTS] = 2, [STORE_TOP_TAGS] = 1, [STORE_TOP_CATEGORIES] = 1,
-    [STORE_TOP_COUNTRIES] = 2, [STORE_DAYS] = 0, [STORE_FILES] = 2,
+    [STORE_TOP_COUNTRIES] = 2, [STORE_DAYS] = 0, [STORE_FILES] = 3,
     [STORE_POST_INFO] = 3, [STORE_POST_DAYS] = 0, [STORE_POST_COUNTRIES] = 2,
     [STORE_POST_TERMS] = 2,
 };
@@ -771,10 +876,10 @@ int store_query(struct store *s, enum store_query q,
         if (q == STORE_DAYS || q == STORE_POST_DAYS) {
             day_format(sqlite3_column_int(st, 0), daybuf);
             row.s[0] = daybuf;
-            for (i = 1; i < ncols && i - 1 < 6; i++)
+            for (i = 1; i < ncols && i - 1 < 8; i++)
                 row.n[i - 1] = sqlite3_column_int64(st, i);
         } else {
-            for (i = ntext; i < ncols && i - ntext < 6; i++)
+            for (i = ntext; i < ncols && i - ntext < 8; i++)
                 row.n[i - ntext] = sqlite3_column_int64(st, i);
         }
         if (fn(ctx, &row)) {
@@ -796,9 +901,9 @@ int store_totals(struct store *s, struct store_totals *t, struct bs_err *err)
     memset(t, 0, sizeof(*t));
     rc = sqlite3_prepare_v2(
         s->db,
-        "SELECT (SELECT count(*) FROM files), "
-        "(SELECT coalesce(sum(lines), 0) FROM files), "
-        "(SELECT coalesce(sum(bad_lines), 0) FROM files), "
+        "SELECT (SELECT count(*) FROM sources), "
+        "(SELECT coalesce(sum(lines), 0) FROM sources), "
+        "(SELECT coalesce(sum(bad_lines), 0) FROM sources), "
         "(SELECT coalesce(sum(hits), 0) FROM days), "
         "(SELECT coalesce(sum(views), 0) FROM days), "
         "(SELECT coalesce(sum(robots), 0) FROM days)",

@@ -162,8 +162,14 @@ static inline uint64_t fmix64(uint64_t h)
 
 uint64_t bs_hash(const void *p, size_t n)
 {
+    return bs_hash_seeded(p, n, 0);
+}
+
+uint64_t bs_hash_seeded(const void *p, size_t n, uint64_t seed)
+{
     const unsigned char *s = p;
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0x100000001b3ULL);
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0x100000001b3ULL) ^
+                 fmix64(seed + 0x632be59bd9b4e019ULL);
     uint64_t tail = 0;
 
     /* Eight bytes a step, multiply-rotate mixing; fmix64 finishes. */

@@ -16,4 +16,8 @@ bs --db mm.db ingest all.log 2>err || { cat err; fail "ingest multi-member"; }
 python3 "$ROOT/tests/e2e/check.py" --blogstat "$BLOGSTAT" --db mm.db \
     --expected "$S/expected.json" ${GEOIP:+--geoip "$GEOIP"} --joined ||
     fail "multi-member counts"
-"$BLOGSTAT" --db mm.db status --format csv | grep -q "all.log,.*,1," || fail "gzip flag"
+"$BLOGSTAT" --db mm.db status --format json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert len(r) == 1 and r[0]["gzip"] == 1 and r[0]["state"] == "complete", r' ||
+    fail "gzip flag"

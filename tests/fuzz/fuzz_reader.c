@@ -178,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     nref = ref_lines(text, tn, damaged, &ref, &used);
 
     memset(&err, 0, sizeof(err));
-    r = reader_open(path, &err);
+    r = reader_open(path, 0, &err);
     /* The reader holds the file open: gone from /tmp even if we crash. */
     unlink(path);
     if (!r) {

@@ -102,7 +102,7 @@ static void read_path(const char *path, struct result *res)
     struct reader *r;
 
     memset(&err, 0, sizeof(err));
-    r = reader_open(path, &err);
+    r = reader_open(path, 0, &err);
     if (!r)
         fail_msg("reader_open(%s): %d %s", path, err.status, err.msg);
     assert_string_equal(reader_name(r), path);
@@ -371,7 +371,7 @@ static void test_reader__empty_file(void **state)
 
     (void)state;
     memset(&err, 0, sizeof(err));
-    r = reader_open(p, &err);
+    r = reader_open(p, 0, &err);
     assert_non_null(r);
     assert_int_equal(reader_next(r, &line, &err), 0);
     assert_int_equal(reader_next(r, &line, &err), 0);
@@ -381,7 +381,7 @@ static void test_reader__empty_file(void **state)
     assert_int_equal(reader_file_size(r), 0);
     reader_close(r);
 
-    r = reader_open(pz, &err);
+    r = reader_open(pz, 0, &err);
     assert_non_null(r);
     assert_int_equal(reader_is_gzip(r), 1);
     assert_int_equal(reader_next(r, &line, &err), 0);
@@ -967,7 +967,7 @@ static void test_reader__truncated_gzip(void **state)
         int rc;
 
         memset(&err, 0, sizeof(err));
-        r = reader_open(path, &err);
+        r = reader_open(path, 0, &err);
         assert_non_null(r);
         while ((rc = reader_next(r, &line, NULL)) == 1)
             ;
@@ -1140,12 +1140,12 @@ static void test_reader__missing_file(void **state)
 
     (void)state;
     memset(&err, 0, sizeof(err));
-    assert_null(reader_open(path, &err));
+    assert_null(reader_open(path, 0, &err));
     assert_int_equal(err.status, BS_NOINPUT);
     check_msg_has(&err, path);
     assert_int_equal(strchr(err.msg, '\n'), NULL);
     /* A NULL err is allowed. */
-    assert_null(reader_open(path, NULL));
+    assert_null(reader_open(path, 0, NULL));
     free(path);
     tu_rmrf(dir);
     free(dir);
@@ -1158,7 +1158,7 @@ static void test_reader__directory(void **state)
 
     (void)state;
     memset(&err, 0, sizeof(err));
-    assert_null(reader_open(dir, &err));
+    assert_null(reader_open(dir, 0, &err));
     assert_int_equal(err.status, BS_NOINPUT);
     check_msg_has(&err, dir);
     tu_rmrf(dir);
@@ -1175,7 +1175,7 @@ static void test_reader__unreadable_file(void **state)
     (void)state;
     assert_int_equal(chmod(path, 0), 0);
     memset(&err, 0, sizeof(err));
-    r = reader_open(path, &err);
+    r = reader_open(path, 0, &err);
     if (r) {
         /* Running as root: permissions do not apply; it reads normally. */
         struct reader_line line;
@@ -1207,7 +1207,7 @@ static void read_stdin_fd(int fd, struct result *res)
     assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
     close(fd);
     memset(&err, 0, sizeof(err));
-    r = reader_open("-", &err);
+    r = reader_open("-", 0, &err);
     if (r) {
         assert_string_equal(reader_name(r), "-");
         drain(r, res);
@@ -1315,6 +1315,135 @@ static void test_reader__stdin_pipe(void **state)
     free(text);
 }
 
+/* ---- live files, seeking ---------------------------------------------- */
+
+/* A plain file's last line without "\n" is being written: held back with
+ * READER_HOLD_PARTIAL, returned without; a gzip stream's never held. */
+static void test_reader__hold_partial(void **state)
+{
+    char *dir = tu_tmpdir(), *path, *pz;
+    static const char text[] = "a\nb\nhalf a li";
+    struct reader_line l;
+    struct bs_err err = {0};
+    struct reader *r;
+
+    (void)state;
+    path = tu_write(dir, "live.log", text, sizeof(text) - 1);
+    pz = tu_write_gz(dir, "live.gz", text, sizeof(text) - 1);
+    r = reader_open(path, READER_HOLD_PARTIAL, &err);
+    assert_non_null(r);
+    assert_int_equal(reader_next(r, &l, &err), 1);
+    assert_int_equal(reader_next(r, &l, &err), 1);
+    assert_int_equal(reader_next(r, &l, &err), 0);
+    assert_int_equal(reader_offset(r), 4);
+    /* The last line handed out is still there after the end. */
+    assert_int_equal(reader_last_line(r, &l), 1);
+    assert_int_equal(l.lineno, 2);
+    assert_int_equal(l.n, 1);
+    assert_memory_equal(l.p, "b", 1);
+    reader_close(r);
+    r = reader_open(pz, READER_HOLD_PARTIAL, &err);
+    assert_non_null(r);
+    assert_int_equal(reader_next(r, &l, &err), 1);
+    assert_int_equal(reader_next(r, &l, &err), 1);
+    assert_int_equal(reader_next(r, &l, &err), 1);
+    assert_int_equal(l.n, 9);
+    assert_int_equal(reader_next(r, &l, &err), 0);
+    reader_close(r);
+    free(path);
+    free(pz);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* reader_seek() goes on from an offset and a line number; pread reads
+ * without moving; a stream cannot seek. */
+static void test_reader__seek_and_pread(void **state)
+{
+    char *dir = tu_tmpdir(), *path, *pz;
+    static const char text[] = "one\ntwo\nthree\n";
+    struct reader_line l;
+    struct bs_err err = {0};
+    struct reader *r;
+    char buf[8];
+
+    (void)state;
+    path = tu_write(dir, "s.log", text, sizeof(text) - 1);
+    pz = tu_write_gz(dir, "s.gz", text, sizeof(text) - 1);
+    r = reader_open(path, 0, &err);
+    assert_true(reader_can_seek(r));
+    assert_int_equal(reader_pread(r, 4, buf, 4, &err), 4);
+    assert_memory_equal(buf, "two\n", 4);
+    assert_int_equal(reader_seek(r, 8, 2, &err), 0);
+    assert_int_equal(reader_next(r, &l, &err), 1);
+    assert_int_equal(l.n, 5);
+    assert_memory_equal(l.p, "three", 5);
+    assert_int_equal(l.lineno, 3);
+    assert_int_equal(reader_offset(r), 14);
+    assert_int_equal(reader_next(r, &l, &err), 0);
+    assert_int_equal(reader_pread(r, 10, buf, 8, &err), 4);
+    reader_close(r);
+    r = reader_open(pz, 0, &err);
+    assert_false(reader_can_seek(r));
+    reader_close(r);
+    free(path);
+    free(pz);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* The last line stays valid across the refill that finds the end, and
+ * across an overlong line being skipped. */
+static void test_reader__last_line_kept(void **state)
+{
+    char *dir = tu_tmpdir(), *path;
+    size_t n = 3 * 1024 * 1024, o = 0;
+    char *text = xmalloc(n + READER_MAX_LINE * 3), last[64];
+    struct reader_line l;
+    struct bs_err err = {0};
+    struct reader *r;
+    uint64_t count = 0;
+
+    (void)state;
+    while (o < n)
+        o += (size_t)snprintf(text + o, 64, "line %zu\n", o);
+    memset(text + o, 'x', READER_MAX_LINE * 2);   /* an overlong tail */
+    o += READER_MAX_LINE * 2;
+    path = tu_write(dir, "k.log", text, o);
+    r = reader_open(path, READER_HOLD_PARTIAL, &err);
+    last[0] = '\0';
+    while (reader_next(r, &l, &err) == 1) {
+        count++;
+        snprintf(last, sizeof(last), "%.*s", (int)l.n, l.p);
+    }
+    /* The last line returned, still readable, is the overlong tail... */
+    assert_int_equal(reader_last_line(r, &l), 1);
+    assert_int_equal(l.overlong, 1);
+    reader_close(r);
+    /* ... and without the tail, the last real line. */
+    r = reader_open(path, 0, &err);
+    o -= READER_MAX_LINE * 2;
+    reader_close(r);
+    free(path);
+    path = tu_write(dir, "k2.log", text, o);
+    r = reader_open(path, READER_HOLD_PARTIAL, &err);
+    count = 0;
+    while (reader_next(r, &l, &err) == 1) {
+        count++;
+        snprintf(last, sizeof(last), "%.*s", (int)l.n, l.p);
+    }
+    assert_int_equal(reader_last_line(r, &l), 1);
+    assert_non_null(l.p);
+    assert_int_equal(strlen(last), l.n);
+    assert_memory_equal(l.p, last, l.n);
+    assert_true(count > 100000);
+    reader_close(r);
+    free(text);
+    free(path);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1342,6 +1471,9 @@ int main(void)
         cmocka_unit_test(test_reader__unreadable_file),
         cmocka_unit_test(test_reader__stdin_file),
         cmocka_unit_test(test_reader__stdin_pipe),
+        cmocka_unit_test(test_reader__hold_partial),
+        cmocka_unit_test(test_reader__seek_and_pread),
+        cmocka_unit_test(test_reader__last_line_kept),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,7 +48,7 @@ struct rows {
     int stop_after;          /* 0: never stop */
     struct {
         char s[3][256];
-        int64_t n[6];
+        int64_t n[8];
     } r[MAXROWS];
 };
 
@@ -261,7 +261,10 @@ static void test_store__create(void **state)
                                       "('days', 'paths', 'path_views', "
                                       "'terms', 'term_views', "
                                       "'country_views', 'country_names', "
-                                      "'files')"), 8);
+                                      "'post_terms', 'post_country_views', "
+                                      "'sources')"), 10);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+                                      "WHERE name = 'files'"), 0);
 
     /* Opened again, for writing and for reading: same file, same mode. */
     s = open_ok(f->path, STORE_WRITE);
@@ -805,111 +808,122 @@ static void test_store__huge_counts(void **state)
     store_close(s);
 }
 
-static void test_store__files_and_totals(void **state)
+static void set_source(struct store_source *x, const char *fp,
+                       const char *name, int gzip, uint64_t size,
+                       uint64_t lines, uint64_t bad, uint64_t hits)
+{
+    memset(x, 0, sizeof(*x));
+    snprintf(x->fingerprint, sizeof(x->fingerprint), "%s", fp);
+    snprintf(x->name, sizeof(x->name), "%s", name);
+    x->gzip = gzip;
+    x->size = size;
+    x->lines = lines;
+    x->bad_lines = bad;
+    x->hits = hits;
+}
+
+static void test_store__sources_and_totals(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_file a, b, c;
+    struct store_source a, b, c, got;
     struct store_totals t;
     struct bs_err err;
     struct rows rs;
 
-    memset(&a, 0, sizeof(a));
-    a.name = "/var/log/nginx/access.log.2.gz";
-    a.gzip = 1;
-    a.size = 12345;
-    a.bytes = 99999;
-    a.lines = 1000;
-    a.bad_lines = 3;
-    a.hits = 997;
+    set_source(&a, "aaaa", "/var/log/nginx/access.log.2.gz", 1, 12345, 1000,
+               3, 997);
+    a.position = 99999;
+    a.last_len = 123;
+    snprintf(a.last_hash, sizeof(a.last_hash), "0123456789abcdef");
+    a.has_days = 1;
     a.first_day = D(2013, 2, 6);
+    a.max_day = D(2013, 2, 7);
+    a.has_last_day = 1;
     a.last_day = D(2013, 2, 7);
-    memset(&b, 0, sizeof(b));
-    b.name = "/var/log/nginx/access.log.1";
-    b.size = b.bytes = 5000;
-    b.lines = 20;
-    b.bad_lines = 20;
-    b.hits = 0;                  /* no line parsed: no days */
-    b.first_day = 1;             /* ignored */
-    b.last_day = 2;
-    memset(&c, 0, sizeof(c));
-    c.name = "/var/log/nginx/access.log.3.gz";
-    c.gzip = 1;
-    c.size = 100;
-    c.bytes = 0;
-    c.lines = 2;
-    c.hits = 2;
-    c.first_day = c.last_day = D(2013, 3, 1);
-    c.error = "truncated gzip file";
+    a.complete = 1;
+    set_source(&b, "bbbb", "/var/log/nginx/access.log.1", 0, 5000, 20, 20,
+               0);
+    b.position = 5000;
+    b.pending_bad = 20;          /* no line parsed: no days */
+    set_source(&c, "cccc", "/var/log/nginx/access.log.3.gz", 1, 100, 2, 0,
+               2);
+    c.has_days = 1;
+    c.first_day = c.max_day = D(2013, 3, 1);
+    snprintf(c.error, sizeof(c.error), "truncated gzip file");
 
     memset(&err, 0, sizeof(err));
     begin(s);
-    assert_int_equal(store_add_file(s, &a, &err), 0);
-    assert_int_equal(store_add_file(s, &b, &err), 0);
+    assert_int_equal(store_put_source(s, &a, &err), 0);
+    assert_int_equal(store_put_source(s, &b, &err), 0);
     add_day(s, D(2013, 2, 6), 500, 200, 100, 1);
     add_day(s, D(2013, 2, 7), 497, 150, 50, 2);
     commit(s);
+    assert_true(a.id > 0 && b.id > a.id);
     begin(s);
-    assert_int_equal(store_add_file(s, &c, &err), 0);
+    assert_int_equal(store_put_source(s, &c, &err), 0);
     add_day(s, D(2013, 3, 1), 2, 1, 0, 0);
     commit(s);
 
-    /* In the order they were added: name, error; lines, bad, hits, gzip,
-     * size, bytes. */
+    /* Found again by fingerprint, every field as it was put. */
+    assert_int_equal(store_find_source(s, "aaaa", &got, &err), 1);
+    assert_int_equal(got.id, a.id);
+    assert_string_equal(got.name, a.name);
+    assert_int_equal(got.position, 99999);
+    assert_int_equal(got.last_len, 123);
+    assert_string_equal(got.last_hash, "0123456789abcdef");
+    assert_int_equal(got.lines, 1000);
+    assert_int_equal(got.has_last_day, 1);
+    assert_int_equal(got.last_day, D(2013, 2, 7));
+    assert_int_equal(got.complete, 1);
+    assert_int_equal(store_find_source(s, "bbbb", &got, &err), 1);
+    assert_int_equal(got.pending_bad, 20);
+    assert_int_equal(got.has_last_day, 0);
+    assert_int_equal(got.has_days, 0);
+    assert_int_equal(store_find_source(s, "none", &got, &err), 0);
+    /* An update keeps the row. */
+    a.lines = 1500;
+    begin(s);
+    assert_int_equal(store_put_source(s, &a, &err), 0);
+    commit(s);
+
+    /* In the order they were added: name, error, last read; lines, bad,
+     * hits, gzip, size, position, state. */
     query_all(s, STORE_FILES, &rs);
     assert_int_equal(rs.count, 3);
     assert_string_equal(rs.r[0].s[0], a.name);
     assert_string_equal(rs.r[0].s[1], "");
-    assert_string_equal(rs.r[0].s[2], "");
-    assert_int_equal(rs.r[0].n[0], 1000);
+    assert_int_equal(strlen(rs.r[0].s[2]), 20);     /* an ISO time */
+    assert_int_equal(rs.r[0].n[0], 1500);
     assert_int_equal(rs.r[0].n[1], 3);
     assert_int_equal(rs.r[0].n[2], 997);
     assert_int_equal(rs.r[0].n[3], 1);
     assert_int_equal(rs.r[0].n[4], 12345);
     assert_int_equal(rs.r[0].n[5], 99999);
+    assert_int_equal(rs.r[0].n[6], 1);              /* complete */
     assert_string_equal(rs.r[1].s[0], b.name);
-    assert_int_equal(rs.r[1].n[0], 20);
-    assert_int_equal(rs.r[1].n[1], 20);
-    assert_int_equal(rs.r[1].n[2], 0);
-    assert_int_equal(rs.r[1].n[3], 0);
-    assert_int_equal(rs.r[1].n[4], 5000);
-    assert_int_equal(rs.r[1].n[5], 5000);
+    assert_int_equal(rs.r[1].n[6], 2);              /* open */
     assert_string_equal(rs.r[2].s[0], c.name);
     assert_string_equal(rs.r[2].s[1], "truncated gzip file");
-    assert_int_equal(rs.r[2].n[2], 2);
+    assert_int_equal(rs.r[2].n[6], 3);              /* error */
 
-    /* A range: files whose days meet it, and the one with no days. */
+    /* A range: sources whose days meet it, and the one with no days. */
     query(s, STORE_FILES, D(2013, 3, 1), D(2013, 3, 31), 0, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], b.name);
     assert_string_equal(rs.r[1].s[0], c.name);
-    query(s, STORE_FILES, D(2013, 2, 7), D(2013, 2, 7), 0, &rs);
-    assert_int_equal(rs.count, 2);
-    assert_string_equal(rs.r[0].s[0], a.name);
-    assert_string_equal(rs.r[1].s[0], b.name);
-    query(s, STORE_FILES, INT32_MIN, INT32_MAX, 1, &rs);
-    assert_int_equal(rs.count, 1);
-    assert_string_equal(rs.r[0].s[0], a.name);
 
     memset(&t, 0x55, sizeof(t));
     assert_int_equal(store_totals(s, &t, &err), 0);
     assert_int_equal(t.files, 3);
-    assert_int_equal(t.lines, 1022);
+    assert_int_equal(t.lines, 1522);
     assert_int_equal(t.bad_lines, 23);
     assert_int_equal(t.hits, 999);
     assert_int_equal(t.views, 351);
     assert_int_equal(t.robots, 150);
     assert_true(t.db_bytes > 0);
-    assert_int_equal(t.db_bytes % 512, 0);
     store_close(s);
-
-    /* The record as stored: no days for b, days for a. */
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM files WHERE "
-                                      "first_day IS NULL AND "
-                                      "last_day IS NULL"), 1);
-    assert_int_equal(sql_int(f->path, "SELECT last_day FROM files WHERE "
-                                      "gzip = 1 AND error IS NULL"),
-                     D(2013, 2, 7));
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sources"), 3);
 }
 
 static void test_store__totals_empty(void **state)
@@ -951,7 +965,7 @@ static void test_store__strings_literal(void **state)
     };
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_file file;
+    struct store_source file;
     struct bs_err err;
     struct rows rs;
 
@@ -962,10 +976,13 @@ static void test_store__strings_literal(void **state)
         add_term(s, 1, "category", keys[i], 50 - i);
     }
     memset(&file, 0, sizeof(file));
-    file.name = "/logs/it's \"a\" '); DROP TABLE files;--.log";
-    file.error = "line 3: '); DROP TABLE days;-- \xc3\xa4";
+    snprintf(file.fingerprint, sizeof(file.fingerprint), "'); --");
+    snprintf(file.name, sizeof(file.name), "%s",
+             "/logs/it's \"a\" '); DROP TABLE sources;--.log");
+    snprintf(file.error, sizeof(file.error), "%s",
+             "line 3: '); DROP TABLE days;-- \xc3\xa4");
     memset(&err, 0, sizeof(err));
-    assert_int_equal(store_add_file(s, &file, &err), 0);
+    assert_int_equal(store_put_source(s, &file, &err), 0);
     commit(s);
 
     query_all(s, STORE_TOP_POSTS, &rs);
@@ -990,7 +1007,7 @@ static void test_store__strings_literal(void **state)
 
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
                                       "WHERE name IN ('paths', 'days', "
-                                      "'files')"), 3);
+                                      "'sources')"), 3);
 }
 
 /*
@@ -1481,6 +1498,8 @@ static void test_store__migrate_from_v1(void **state)
              "INSERT INTO paths VALUES(1, '/a/', 'post', NULL);"
              "INSERT INTO path_views VALUES(5, 1, 9);"
              "INSERT INTO days VALUES(5, 20, 9, 3, 0);"
+             "INSERT INTO files VALUES(1, 'access.log.1', 0, 100, 100, 20, "
+             "0, 20, 5, 5, NULL, '2013-02-06T04:15:00Z');"
              "PRAGMA user_version = 1;");
     /* Even a reader upgrades it (in one transaction). */
     s = open_ok(f->path, STORE_READ);
@@ -1491,6 +1510,10 @@ static void test_store__migrate_from_v1(void **state)
     store_close(s);
     assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
                      STORE_SCHEMA_VERSION);
+    /* The files read before became sources, known by name only. */
+    assert_int_equal(sql_int(f->path, "SELECT lines FROM sources WHERE "
+                                      "name = 'access.log.1' AND "
+                                      "fingerprint IS NULL"), 20);
     s = open_ok(f->path, STORE_WRITE);
     begin(s);
     put_post(s, "/a/", "post", "A", 1, "t", NULL, NULL);
@@ -1591,7 +1614,7 @@ int main(void)
         T(test_store__day_span),
         T(test_store__days_outside_epoch),
         T(test_store__huge_counts),
-        T(test_store__files_and_totals),
+        T(test_store__sources_and_totals),
         T(test_store__totals_empty),
         T(test_store__strings_literal),
         T(test_store__key_with_nul),
