@@ -12,6 +12,11 @@
 
 CC ?= cc
 PKGS := zlib sqlite3 libmaxminddb inih expat cairo pangocairo
+# Inflate with ISA-L's igzip (Debian libisal-dev) unless ZLIB=1.
+ifneq ($(ZLIB),1)
+PKGS += libisal
+CPPFLAGS += -DBLOGSTAT_ISAL=1
+endif
 # libcsv has no pkg-config file; the charts use libm.
 EXTRA_LIBS := -lcsv -lm
 
@@ -20,7 +25,7 @@ WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 CSTD := -std=c11
 OPT ?= -O2 -g
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -MMD -MP
-CFLAGS += $(CSTD) $(OPT) $(WARN)
+CFLAGS += $(CSTD) $(OPT) $(WARN) -pthread
 
 # Evaluated once, when first used: after `deps` has installed what is
 # missing, not when make reads this file.
@@ -39,7 +44,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 # The sanitizer build lives beside the normal one.
 AB := build/asan
-ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+ASAN_FLAGS := -O1 -g -pthread -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=all
 A_OBJ := $(LIB_SRC:src/%.c=$(AB)/%.o)
 A_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(AB)/tests/%)
@@ -101,6 +106,22 @@ $(AB)/tests/%: tests/unit/%.c $(AB)/libblogstat.a | deps-test
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(CSTD) $(WARN) \
 	    $(ASAN_FLAGS) -o $@ $< $(AB)/libblogstat.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
+# The zlib decoder, built beside the ISA-L one so that make test runs both.
+ZB := build/zlib
+Z_OBJ := $(filter-out $(B)/reader.o,$(OBJ)) $(ZB)/reader.o
+$(ZB)/reader.o: src/reader.c | deps
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(filter-out -DBLOGSTAT_ISAL=1,$(CPPFLAGS)) $(PKG_CFLAGS) \
+	    $(CFLAGS) -c -o $@ $<
+$(ZB)/libblogstat.a: $(Z_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(ZB)/blogstat: $(B)/main.o $(ZB)/libblogstat.a
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+$(ZB)/tests/test_reader: tests/unit/test_reader.c $(ZB)/libblogstat.a | deps-test
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(CFLAGS) -o $@ $< \
+	    $(ZB)/libblogstat.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
 # Fuzz targets, built with a replay main() so that gcc runs the corpora.
 $(AB)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(AB)/libblogstat.a
 	@mkdir -p $(@D)
@@ -135,7 +156,8 @@ test: deps-test
 	$(Q)$(MAKE) --no-print-directory geoip || \
 	    echo "test: no GeoIP database; country tests will say so"
 	$(Q)$(MAKE) --no-print-directory blogstat $(UNIT_BIN) $(A_UNIT_BIN) \
-	    $(AB)/blogstat $(A_FUZZ_BIN) data/crawler-user-agents.json $(FIXTURES)
+	    $(AB)/blogstat $(A_FUZZ_BIN) data/crawler-user-agents.json $(FIXTURES) \
+	    $(ZB)/blogstat $(ZB)/tests/test_reader
 	$(Q)tests/run-all.sh
 
 # ---- demo, data, bench ---------------------------------------------------

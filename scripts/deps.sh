@@ -28,11 +28,12 @@ if command -v pkg-config >/dev/null 2>&1; then
     check_pc libmaxminddb libmaxminddb-dev
     check_pc inih libinih-dev
     check_pc expat libexpat1-dev
+    [ "${ZLIB:-}" = 1 ] || check_pc libisal libisal-dev
     check_pc cairo libcairo2-dev
     check_pc pangocairo libpango1.0-dev
 else
     need="$need zlib1g-dev libsqlite3-dev libmaxminddb-dev libinih-dev libexpat1-dev"
-    need="$need libcairo2-dev libpango1.0-dev"
+    need="$need libcairo2-dev libpango1.0-dev libisal-dev"
 fi
 # The charts' font.
 check_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core

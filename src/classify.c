@@ -73,6 +73,25 @@ size_t url_decode_path(const char *in, size_t n, char *out, size_t cap)
     static const char hex[] = "0123456789ABCDEF";
     size_t i = 0, o = 0;
 
+    /* Most paths are plain printable ASCII: nothing to decode. */
+    while (i < n) {
+        unsigned char c = (unsigned char)in[i];
+
+        if (c < 0x20 || c >= 0x7f || c == '%')
+            break;
+        i++;
+    }
+    if (i == n) {
+        if (n > cap)
+            return SIZE_MAX;
+        memcpy(out, in, n);
+        return n;
+    }
+    if (i > cap)
+        return SIZE_MAX;
+    memcpy(out, in, i);
+    o = i;
+
 #define PUT(c) do { if (o >= cap) return SIZE_MAX; out[o++] = (char)(c); } \
     while (0)
 #define PUTENC(b) do { PUT('%'); PUT(hex[(b) >> 4]); PUT(hex[(b) & 15]); } \
@@ -690,7 +709,6 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
 
     /* Archives before posts, as WordPress resolves them: with a post
      * pattern such as "/%postname%/", "/tag/eu/" is still a tag. */
-    memset(&caps, 0, sizeof(caps));
     if (pattern_match(&r->tag, d, pg, &caps))
         return set_name(out, URL_TAG, caps.v[T_TAG]);
     if (pattern_match(&r->category, d, pg, &caps))

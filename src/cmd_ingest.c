@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <sys/file.h>
 #include <limits.h>
 #include <stdio.h>
@@ -53,6 +54,7 @@ static const char ingest_usage[] =
     "  --wait           wait for another ingest of the same database to end\n"
     "                   (without it: exit 75 at once)\n"
     "  --commit-every N lines per transaction (default 1048576)\n"
+    "  -j, --jobs N     read N files at once (default: one per core)\n"
     "  -q, --quiet      only errors\n"
     "  -v, --verbose    report every bad line and what is done with each file\n"
     "\n"
@@ -61,20 +63,36 @@ static const char ingest_usage[] =
     "nothing twice; a file that grew is read on from where it stopped, and a\n"
     "last line still being written is left for the next run.\n";
 
-struct ingest {
+/* What the workers of one run share; mu guards all of it but conf. */
+struct run {
     struct conf *conf;
-    struct store *store;
+    struct store *store;       /* one connection, used under mu */
+    const char *geoip;         /* the database each worker opens, or NULL */
+    int progress;              /* show progress on the terminal */
+    uint64_t commit_every;
+    uint64_t bad_shown;
+    struct timespec t0;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;         /* a fingerprint stopped being busy */
+    char (*busy)[40];          /* fingerprints being read by a worker */
+    int nbusy;
+    char **files;
+    int nfiles, next;          /* the next file to take */
+    int *status;               /* per file */
+    /* the whole run */
+    uint64_t lines, bad, hits, views, files_read;
+};
+
+/* One worker: its own parser, caches and counts, reading one file at a
+ * time (with -j N, N of them at once). */
+struct ingest {
+    struct run *run;
     struct geo *geo;
     struct robots *robots;
     struct parser *parser;
     struct agg *agg;
     struct url_class cls;
-    int progress;             /* show progress on the terminal */
-    uint64_t commit_every;
-    uint64_t bad_shown;
-    /* the whole run */
     uint64_t lines, bad, hits, views, files;
-    struct timespec t0;
 };
 
 struct flush_ctx {
@@ -86,7 +104,7 @@ static int put_day(void *ctx, const struct agg_day *d)
 {
     struct flush_ctx *f = ctx;
 
-    return store_add_day(f->in->store, d->day, d->hits, d->views, d->robots,
+    return store_add_day(f->in->run->store, d->day, d->hits, d->views, d->robots,
                          d->bad, f->err);
 }
 
@@ -95,7 +113,7 @@ static int put_path(void *ctx, int32_t day, enum url_kind kind,
 {
     struct flush_ctx *f = ctx;
 
-    return store_add_path_views(f->in->store, day, url_kind_name(kind), key,
+    return store_add_path_views(f->in->run->store, day, url_kind_name(kind), key,
                                 n, views, f->err);
 }
 
@@ -104,7 +122,7 @@ static int put_term(void *ctx, int32_t day, enum url_kind kind,
 {
     struct flush_ctx *f = ctx;
 
-    return store_add_term_views(f->in->store, day, url_kind_name(kind), name,
+    return store_add_term_views(f->in->run->store, day, url_kind_name(kind), name,
                                 n, views, f->err);
 }
 
@@ -114,7 +132,7 @@ static int put_post_country(void *ctx, int32_t day, enum url_kind kind,
 {
     struct flush_ctx *f = ctx;
 
-    return store_add_post_country_views(f->in->store, day,
+    return store_add_post_country_views(f->in->run->store, day,
                                         url_kind_name(kind), key, n, country,
                                         views, f->err);
 }
@@ -124,7 +142,7 @@ static int put_country(void *ctx, int32_t day, const char *country,
 {
     struct flush_ctx *f = ctx;
 
-    return store_add_country_views(f->in->store, day, country, views,
+    return store_add_country_views(f->in->run->store, day, country, views,
                                    f->err);
 }
 
@@ -136,21 +154,26 @@ static int flush(struct ingest *in, struct store_source *src,
                  struct bs_err *err)
 {
     struct flush_ctx f = {in, err};
+    struct store *store = in->run->store;
+    int rc = 0;
 
-    if (store_begin(in->store, err))
-        return -1;
-    if (agg_each_day(in->agg, put_day, &f) ||
-        agg_each_path(in->agg, put_path, &f) ||
-        agg_each_term(in->agg, put_term, &f) ||
-        agg_each_country(in->agg, put_country, &f) ||
-        agg_each_post_country(in->agg, put_post_country, &f) ||
-        store_put_source(in->store, src, err) ||
-        store_commit(in->store, err)) {
-        store_rollback(in->store);
-        return -1;
+    pthread_mutex_lock(&in->run->mu);
+    if (store_begin(store, err)) {
+        rc = -1;
+    } else if (agg_each_day(in->agg, put_day, &f) ||
+               agg_each_path(in->agg, put_path, &f) ||
+               agg_each_term(in->agg, put_term, &f) ||
+               agg_each_country(in->agg, put_country, &f) ||
+               agg_each_post_country(in->agg, put_post_country, &f) ||
+               store_put_source(store, src, err) ||
+               store_commit(store, err)) {
+        store_rollback(store);
+        rc = -1;
     }
-    agg_clear(in->agg);
-    return 0;
+    pthread_mutex_unlock(&in->run->mu);
+    if (rc == 0)
+        agg_clear(in->agg);
+    return rc;
 }
 
 static double elapsed(const struct timespec *t0)
@@ -165,38 +188,44 @@ static double elapsed(const struct timespec *t0)
 static void show_progress(struct ingest *in, const struct reader *r,
                           uint64_t lines, int index, int count, int done)
 {
-    double secs = elapsed(&in->t0);
+    struct run *run = in->run;
+    double secs = elapsed(&run->t0);
     uint64_t size = reader_file_size(r), got = reader_bytes_read(r);
-    double rate = secs > 0 ? (double)(in->lines + lines) / secs : 0;
+    double rate = secs > 0 ? (double)lines / secs : 0;
 
+    pthread_mutex_lock(&run->mu);
     fprintf(stderr, "\r\033[K[%d/%d] %s: %.1f MB", index, count,
             reader_name(r), (double)got / 1e6);
-    if (size > 0) {
+    if (size > 0)
         fprintf(stderr, " of %.1f MB (%.0f%%)", (double)size / 1e6,
                 100.0 * (double)got / (double)size);
-    }
     fprintf(stderr, ", %llu lines, %.0fk lines/s",
             (unsigned long long)lines, rate / 1000);
-    if (size > got && got > 0 && !done) {
-        double left = secs * (double)(size - got) / (double)got;
-
-        fprintf(stderr, ", %.0f s left", left);
-    }
+    if (size > got && got > 0 && !done)
+        fprintf(stderr, ", %.0f s left",
+                secs * (double)(size - got) / (double)got);
     if (done)
         fputc('\n', stderr);
     fflush(stderr);
+    pthread_mutex_unlock(&run->mu);
 }
 
 static void report_bad(struct ingest *in, const char *name, uint64_t lineno,
                        enum parse_status st)
 {
-    if (in->bad_shown >= MAX_BAD_SHOWN && !cli.verbose)
+    struct run *run = in->run;
+
+    if (cli.quiet)
         return;
-    in->bad_shown++;
-    if (in->progress)
-        fputs("\r\033[K", stderr);
-    fprintf(stderr, "blogstat: %s:%llu: bad line: %s\n", name,
-            (unsigned long long)lineno, parse_strerror(st));
+    pthread_mutex_lock(&run->mu);
+    if (run->bad_shown < MAX_BAD_SHOWN || cli.verbose) {
+        run->bad_shown++;
+        if (run->progress)
+            fputs("\r\033[K", stderr);
+        fprintf(stderr, "blogstat: %s:%llu: bad line: %s\n", name,
+                (unsigned long long)lineno, parse_strerror(st));
+    }
+    pthread_mutex_unlock(&run->mu);
 }
 
 /* The fingerprint of a log: two independent 64-bit hashes of its first
@@ -345,7 +374,7 @@ static void count_line(struct ingest *in, struct store_source *src,
         agg_hit(in->agg, rec.day, robot);
         if (!robot && (rec.status == 200 || rec.status == 304) &&
             slice_eq(rec.method, "GET", 3) &&
-            url_kind_is_content(classify_url(in->conf->rules, rec.target.p,
+            url_kind_is_content(classify_url(in->run->conf->rules, rec.target.p,
                                              rec.target.n, &in->cls))) {
             const char *cc = geo_country(in->geo, rec.client.p, rec.client.n);
 
@@ -367,6 +396,45 @@ static void mark(struct store_source *src, const struct reader_line *line,
         src->last_hash[0] = '\0';
     else
         line_check(line->p, line->n, src->last_hash);
+}
+
+/*
+ * Take the source of fingerprint fp for this worker: wait while another
+ * worker reads the same content (the .1 and a .1.gz of it in one run),
+ * then look it up. 1 found, 0 new, -1 error.
+ */
+static int claim(struct run *run, const char *fp, struct store_source *src,
+                 struct bs_err *err)
+{
+    int found;
+
+    pthread_mutex_lock(&run->mu);
+    for (;;) {
+        int busy = 0;
+
+        for (int i = 0; i < run->nbusy; i++)
+            busy |= strcmp(run->busy[i], fp) == 0;
+        if (!busy)
+            break;
+        pthread_cond_wait(&run->cv, &run->mu);
+    }
+    memcpy(run->busy[run->nbusy++], fp, 40);
+    found = store_find_source(run->store, fp, src, err);
+    pthread_mutex_unlock(&run->mu);
+    return found;
+}
+
+static void release(struct run *run, const char *fp)
+{
+    pthread_mutex_lock(&run->mu);
+    for (int i = 0; i < run->nbusy; i++) {
+        if (strcmp(run->busy[i], fp) == 0) {
+            memcpy(run->busy[i], run->busy[--run->nbusy], 40);
+            break;
+        }
+    }
+    pthread_cond_broadcast(&run->cv);
+    pthread_mutex_unlock(&run->mu);
 }
 
 /*
@@ -402,9 +470,13 @@ static int ingest_file(struct ingest *in, const char *path, int index,
     end = reader_offset(r);
     fingerprint(&line, fp);
     src = xcalloc(1, sizeof(*src));
-    found = store_find_source(in->store, fp, src, &err);
-    if (found < 0)
-        goto fail;
+    found = claim(in->run, fp, src, &err);
+    if (found < 0) {
+        cli_error(&err);
+        free(src);
+        reader_close(r);
+        return err.status;
+    }
     if (found && src->complete && src->gzip && reader_is_gzip(r) &&
         src->size == reader_file_size(r)) {
         if (cli.verbose)
@@ -445,13 +517,13 @@ static int ingest_file(struct ingest *in, const char *path, int index,
     for (;;) {
         if (pending) {
             count_line(in, src, name, &line);
-            if (++since_flush >= in->commit_every) {
+            if (++since_flush >= in->run->commit_every) {
                 since_flush = 0;
                 mark(src, &line, start, end);
                 src->size = reader_bytes_read(r);
                 if (flush(in, src, &err))
                     goto fail;
-                if (in->progress)
+                if (in->run->progress)
                     show_progress(in, r, src->lines - lines0, index, count,
                                   0);
             }
@@ -468,7 +540,7 @@ static int ingest_file(struct ingest *in, const char *path, int index,
     if (since_flush > 0 && reader_last_line(r, &line))
         mark(src, &line, start, end);
     if (rc < 0) {
-        if (in->progress)
+        if (in->run->progress)
             fputs("\r\033[K", stderr);
         cli_error(&err);
         snprintf(src->error, sizeof(src->error), "%s", err.msg);
@@ -478,7 +550,7 @@ static int ingest_file(struct ingest *in, const char *path, int index,
     }
     src->size = reader_file_size(r) ? reader_file_size(r)
                                     : reader_bytes_read(r);
-    if (in->progress)
+    if (in->run->progress)
         show_progress(in, r, src->lines - lines0, index, count, 1);
     else if (cli.verbose)
         cli_warn("%s: %llu new lines%s", name,
@@ -502,13 +574,14 @@ static int ingest_file(struct ingest *in, const char *path, int index,
     }
     goto done;
 fail:
-    if (in->progress)
+    if (in->run->progress)
         fputs("\r\033[K", stderr);
     cli_error(&err);
     status = err.status;
     /* What was counted but not committed is dropped with the chunk. */
     agg_clear(in->agg);
 done:
+    release(in->run, fp);
     free(src);
     reader_close(r);
     return status;
@@ -596,29 +669,96 @@ static int lock_db(const char *db, int wait, struct bs_err *err)
     return fd;
 }
 
+static struct ingest *worker_new(struct run *run)
+{
+    struct ingest *in = xcalloc(1, sizeof(*in));
+    struct bs_err err = {0};
+
+    in->run = run;
+    /* The path was checked by the caller: this open does not fail. */
+    in->geo = geo_open(run->geoip, &err);
+    if (!in->geo)
+        BUG("geo_open(%s): %s", run->geoip, err.msg);
+    in->robots = robots_new();
+    in->parser = parser_new(run->conf->format);
+    in->agg = agg_new();
+    return in;
+}
+
+static void worker_free(struct ingest *in)
+{
+    struct run *run = in->run;
+
+    pthread_mutex_lock(&run->mu);
+    run->lines += in->lines;
+    run->bad += in->bad;
+    run->hits += in->hits;
+    run->views += in->views;
+    run->files_read += in->files;
+    pthread_mutex_unlock(&run->mu);
+    agg_free(in->agg);
+    parser_free(in->parser);
+    robots_free(in->robots);
+    geo_close(in->geo);
+    free(in);
+}
+
+/* A worker takes the next file until there is none (or the database
+ * failed: then the others stop too). */
+static void *work(void *arg)
+{
+    struct ingest *in = worker_new(arg);
+    struct run *run = in->run;
+
+    for (;;) {
+        int i, st;
+
+        pthread_mutex_lock(&run->mu);
+        i = run->next < run->nfiles ? run->next++ : -1;
+        pthread_mutex_unlock(&run->mu);
+        if (i < 0)
+            break;
+        st = ingest_file(in, run->files[i], i + 1, run->nfiles);
+        run->status[i] = st;
+        if (st == BS_IOERR || st == BS_TEMPFAIL || st == BS_OSERR) {
+            pthread_mutex_lock(&run->mu);
+            run->next = run->nfiles;
+            pthread_mutex_unlock(&run->mu);
+        }
+    }
+    worker_free(in);
+    return NULL;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
-    enum { OPT_FORMAT = 256, OPT_MAX_BAD, OPT_GEOIP, OPT_WAIT, OPT_COMMIT };
+    enum {
+        OPT_FORMAT = 256, OPT_MAX_BAD, OPT_GEOIP, OPT_WAIT, OPT_COMMIT
+    };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
         {"max-bad", required_argument, NULL, OPT_MAX_BAD},
         {"geoip", required_argument, NULL, OPT_GEOIP},
         {"wait", no_argument, NULL, OPT_WAIT},
         {"commit-every", required_argument, NULL, OPT_COMMIT},
+        {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct ingest in = {0};
+    struct run run;
     struct bs_err err = {0};
+    struct geo *geo;
     const char *format = NULL, *geoip;
+    char *geoip_found = NULL;
     double max_pct = 1.0;
-    int64_t max_count = -1, commit_every = CHUNK_LINES;
+    int64_t max_count = -1, commit_every = CHUNK_LINES, jobs = 0;
     int c, status = 0, wait = 0, lock_fd = -1;
 
+    memset(&run, 0, sizeof(run));
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qvhj:", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_FORMAT: format = optarg; break;
         case OPT_MAX_BAD:
@@ -635,6 +775,11 @@ int cmd_ingest(int argc, char **argv)
                 return cli_usage("ingest ", "bad --commit-every '%s'",
                                  optarg);
             break;
+        case 'j':
+            jobs = cli_parse_count(optarg);
+            if (jobs <= 0 || jobs > 256)
+                return cli_usage("ingest ", "bad --jobs '%s'", optarg);
+            break;
         case 'q': cli.quiet = 1; break;
         case 'v': cli.verbose = 1; break;
         case 'h':
@@ -648,94 +793,124 @@ int cmd_ingest(int argc, char **argv)
     if (optind >= argc)
         return cli_usage("ingest ", "no log file given");
 
-    if (!(in.conf = cli_conf(&err))) {
+    if (!(run.conf = cli_conf(&err))) {
         cli_error(&err);
         return err.status;
     }
-    if (format && parse_format_name(format, &in.conf->format)) {
-        conf_free(in.conf);
+    if (format && parse_format_name(format, &run.conf->format)) {
+        conf_free(run.conf);
         return cli_usage("ingest ", "unknown --format '%s'", format);
     }
     geoip = cli.geoip ? cli.geoip : getenv("BLOGSTAT_GEOIP");
     if (geoip && !*geoip)
         geoip = NULL;
     if (!geoip)
-        geoip = in.conf->geoip;
-    in.geo = geo_open(geoip, &err);
-    if (!in.geo) {
+        geoip = run.conf->geoip;
+    geo = geo_open(geoip, &err);
+    if (!geo) {
         cli_error(&err);
-        conf_free(in.conf);
+        conf_free(run.conf);
         return err.status;
     }
-    if (!geo_path(in.geo) && !cli.quiet)
+    if (!geo_path(geo) && !cli.quiet)
         cli_warn("no GeoIP database found (data/*.mmdb, /usr/share/GeoIP, "
                  "/var/lib/GeoIP): every country is '--'; run 'make geoip' "
                  "or give --geoip");
     else if (cli.verbose)
-        cli_warn("countries from '%s'", geo_path(in.geo));
-    lock_fd = lock_db(cli_db_path(in.conf), wait, &err);
+        cli_warn("countries from '%s'", geo_path(geo));
+    /* The workers open the database this one found. */
+    if (geo_path(geo))
+        geoip_found = xstrdup(geo_path(geo));
+    geo_close(geo);
+    run.geoip = geoip_found;
+
+    lock_fd = lock_db(cli_db_path(run.conf), wait, &err);
     if (lock_fd < 0) {
         cli_error(&err);
-        geo_close(in.geo);
-        conf_free(in.conf);
+        free(geoip_found);
+        conf_free(run.conf);
         return err.status;
     }
-    in.store = store_open(cli_db_path(in.conf), STORE_WRITE, &err);
-    if (!in.store) {
+    run.store = store_open(cli_db_path(run.conf), STORE_WRITE, &err);
+    if (!run.store) {
         close(lock_fd);
         cli_error(&err);
-        geo_close(in.geo);
-        conf_free(in.conf);
+        free(geoip_found);
+        conf_free(run.conf);
         return err.status;
     }
-    load_country_names(in.store);
-    in.robots = robots_new();
-    in.parser = parser_new(in.conf->format);
-    in.agg = agg_new();
-    in.progress = !cli.quiet && isatty(STDERR_FILENO);
-    in.commit_every = (uint64_t)commit_every;
-    clock_gettime(CLOCK_MONOTONIC, &in.t0);
+    load_country_names(run.store);
+    run.progress = !cli.quiet && isatty(STDERR_FILENO);
+    run.commit_every = (uint64_t)commit_every;
+    run.files = argv + optind;
+    run.nfiles = argc - optind;
+    run.status = xcalloc((size_t)run.nfiles, sizeof(*run.status));
+    run.busy = xcalloc((size_t)run.nfiles + 1, sizeof(*run.busy));
+    pthread_mutex_init(&run.mu, NULL);
+    pthread_cond_init(&run.cv, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &run.t0);
 
-    for (int i = optind; i < argc; i++) {
-        int st = ingest_file(&in, argv[i], i - optind + 1, argc - optind);
+    /* One worker per core (or -j N), never more than there are files. */
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-        if (st && !status)
-            status = st;
-        /* The database itself failing ends the run; a bad input does not. */
-        if (st == BS_IOERR || st == BS_TEMPFAIL || st == BS_OSERR)
-            break;
+        jobs = n > 0 ? n : 1;
     }
+    if (jobs > run.nfiles)
+        jobs = run.nfiles;
+    if (jobs == 1) {
+        work(&run);
+    } else {
+        pthread_t *t = xcalloc((size_t)jobs, sizeof(*t));
+        int started = 0;
 
-    if (in.bad > 0) {
-        int over = max_count >= 0 ? in.bad > (uint64_t)max_count
-                                  : (double)in.bad * 100.0 >
-                                        max_pct * (double)in.lines;
+        for (int i = 0; i < jobs; i++)
+            if (pthread_create(&t[i], NULL, work, &run) == 0)
+                started++;
+            else
+                break;
+        if (started == 0)
+            work(&run);
+        for (int i = 0; i < started; i++)
+            pthread_join(t[i], NULL);
+        free(t);
+    }
+    /* The first failing file in the command's order gives the status. */
+    for (int i = 0; i < run.nfiles && !status; i++)
+        status = run.status[i];
+
+    if (run.bad > 0) {
+        int over = max_count >= 0 ? run.bad > (uint64_t)max_count
+                                  : (double)run.bad * 100.0 >
+                                        max_pct * (double)run.lines;
 
         if (over || !cli.quiet)
             cli_warn("%llu bad line%s of %llu (%.2f%%)%s%s",
-                     (unsigned long long)in.bad, in.bad == 1 ? "" : "s",
-                     (unsigned long long)in.lines,
-                     100.0 * (double)in.bad / (double)in.lines,
-                     in.bad > in.bad_shown ? "; the first are shown above"
-                                           : "",
+                     (unsigned long long)run.bad, run.bad == 1 ? "" : "s",
+                     (unsigned long long)run.lines,
+                     100.0 * (double)run.bad / (double)run.lines,
+                     run.bad > run.bad_shown && run.bad_shown ? "; the first are shown above"
+                                             : "",
                      over ? "; more than --max-bad allows" : "");
         if (over && !status)
             status = BS_DATAERR;
     }
-    if (in.progress || cli.verbose)
+    if (run.progress || cli.verbose)
         fprintf(stderr,
                 "blogstat: %llu file%s, %llu lines, %llu hits, %llu views "
                 "in %.1f s\n",
-                (unsigned long long)in.files, in.files == 1 ? "" : "s",
-                (unsigned long long)in.lines, (unsigned long long)in.hits,
-                (unsigned long long)in.views, elapsed(&in.t0));
+                (unsigned long long)run.files_read,
+                run.files_read == 1 ? "" : "s",
+                (unsigned long long)run.lines, (unsigned long long)run.hits,
+                (unsigned long long)run.views, elapsed(&run.t0));
 
-    agg_free(in.agg);
-    parser_free(in.parser);
-    robots_free(in.robots);
-    store_close(in.store);
+    pthread_mutex_destroy(&run.mu);
+    pthread_cond_destroy(&run.cv);
+    free(run.status);
+    free(run.busy);
+    store_close(run.store);
     close(lock_fd);
-    geo_close(in.geo);
-    conf_free(in.conf);
+    free(geoip_found);
+    conf_free(run.conf);
     return status;
 }

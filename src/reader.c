@@ -1,24 +1,335 @@
 /*
- * reader.c - block reads, raw zlib inflate over gzip members, and line
- * splitting with memchr over large buffers.
+ * reader.c - block reads, inflate over gzip members (ISA-L's igzip where
+ * it is built in, zlib otherwise), and line splitting with memchr over
+ * large buffers.
  *
- * We call inflate() ourselves rather than gzread(): gzread hides a
+ * We inflate ourselves rather than with gzread(): gzread hides a
  * truncated file until gzclose and cannot tell how far into the
- * decompressed stream a line lies.
+ * decompressed stream a line lies. Both decoders sit behind the same
+ * four calls (dec_init, dec_reset, dec_step, dec_end); `make ZLIB=1`
+ * builds the zlib one.
+ *
+ * A gzip file is inflated on a thread of its own, a megabyte at a time,
+ * while the caller's thread splits and parses the previous megabyte: the
+ * two cores each do half the work. The caller sees the same stream.
  */
 #include "blogstat.h"
 #include "reader.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#if defined(BLOGSTAT_ISAL) && BLOGSTAT_ISAL
+#include <isa-l/igzip_lib.h>
+#else
 #include <zlib.h>
+#endif
 
 #define IN_SIZE (256 * 1024)
 #define OUT_SIZE (1024 * 1024)
+#define NCHUNKS 4              /* inflated megabytes in flight */
+
+/* ---- the gzip side: input, decoder, members ---------------------------- */
+
+/* What inflating a gzip file needs; owned by the inflating thread. */
+struct gz {
+    int fd;
+    const char *name;
+#if defined(BLOGSTAT_ISAL) && BLOGSTAT_ISAL
+    struct inflate_state *is;
+#else
+    z_stream zs;
+    int zs_ready;              /* inflateInit2 done */
+#endif
+    int member_open;           /* inside a member, its end not yet seen */
+    unsigned char *in;         /* compressed input */
+    size_t in_pos, in_len;     /* its unread bytes */
+    int in_eof;
+    uint64_t bytes;            /* compressed bytes read */
+    struct bs_err err;
+};
+
+static int gz_read(struct gz *g)
+{
+    ssize_t got;
+
+    if (g->in_pos > 0) {
+        memmove(g->in, g->in + g->in_pos, g->in_len - g->in_pos);
+        g->in_len -= g->in_pos;
+        g->in_pos = 0;
+    }
+    if (g->in_len == IN_SIZE)
+        return 1;
+    do
+        got = read(g->fd, g->in + g->in_len, IN_SIZE - g->in_len);
+    while (got < 0 && errno == EINTR);
+    if (got < 0)
+        return bs_fail(&g->err, BS_IOERR, "%s: read error: %s", g->name,
+                       strerror(errno));
+    if (got == 0) {
+        g->in_eof = 1;
+        return 0;
+    }
+    g->in_len += (size_t)got;
+    g->bytes += (uint64_t)got;
+    return 1;
+}
+
+enum { DEC_OK, DEC_END, DEC_ERROR };
+
+#if defined(BLOGSTAT_ISAL) && BLOGSTAT_ISAL
+static const char *isal_error(int rc)
+{
+    switch (rc) {
+    case ISAL_INVALID_BLOCK: return "invalid block type";
+    case ISAL_INVALID_SYMBOL: return "invalid code";
+    case ISAL_INVALID_LOOKBACK: return "invalid distance too far back";
+    case ISAL_INVALID_WRAPPER: return "incorrect header";
+    case ISAL_UNSUPPORTED_METHOD: return "unknown compression method";
+    case ISAL_INCORRECT_CHECKSUM: return "incorrect data check";
+    default: return "bad data";
+    }
+}
+
+static int dec_init(struct gz *g)
+{
+    g->is = xmalloc(sizeof(*g->is));
+    isal_inflate_init(g->is);
+    g->is->crc_flag = ISAL_GZIP;
+    return 0;
+}
+
+static void dec_reset(struct gz *g)
+{
+    isal_inflate_reset(g->is);
+    g->is->crc_flag = ISAL_GZIP;
+}
+
+/* Inflate from in[in_pos..in_len) into out[0..room). */
+static int dec_step(struct gz *g, unsigned char *out, size_t room,
+                    size_t *produced, const char **msg)
+{
+    int rc;
+
+    g->is->next_in = g->in + g->in_pos;
+    g->is->avail_in = (uint32_t)(g->in_len - g->in_pos);
+    g->is->next_out = out;
+    g->is->avail_out = (uint32_t)room;
+    rc = isal_inflate(g->is);
+    g->in_pos = (size_t)(g->is->next_in - g->in);
+    *produced = room - g->is->avail_out;
+    if (rc < 0) {
+        *msg = isal_error(rc);
+        return DEC_ERROR;
+    }
+    return g->is->block_state == ISAL_BLOCK_FINISH ? DEC_END : DEC_OK;
+}
+
+static void dec_end(struct gz *g)
+{
+    free(g->is);
+    g->is = NULL;
+}
+#else
+static int dec_init(struct gz *g)
+{
+    if (inflateInit2(&g->zs, 15 + 16) != Z_OK)
+        return -1;
+    g->zs_ready = 1;
+    return 0;
+}
+
+static void dec_reset(struct gz *g)
+{
+    inflateReset(&g->zs);
+}
+
+static int dec_step(struct gz *g, unsigned char *out, size_t room,
+                    size_t *produced, const char **msg)
+{
+    int rc;
+
+    g->zs.next_in = g->in + g->in_pos;
+    g->zs.avail_in = (unsigned)(g->in_len - g->in_pos);
+    g->zs.next_out = out;
+    g->zs.avail_out = (unsigned)room;
+    rc = inflate(&g->zs, Z_NO_FLUSH);
+    g->in_pos = (size_t)(g->zs.next_in - g->in);
+    *produced = room - g->zs.avail_out;
+    switch (rc) {
+    case Z_STREAM_END:
+        return DEC_END;
+    case Z_OK:
+    case Z_BUF_ERROR:
+        return DEC_OK;
+    default:
+        *msg = rc == Z_MEM_ERROR ? "out of memory"
+               : g->zs.msg       ? g->zs.msg
+                                 : "bad data";
+        return DEC_ERROR;
+    }
+}
+
+static void dec_end(struct gz *g)
+{
+    if (g->zs_ready)
+        inflateEnd(&g->zs);
+    g->zs_ready = 0;
+}
+#endif
+
+/*
+ * Past the end of a member: another member follows (cat a.gz b.gz), or
+ * padding of NUL bytes, which gzip(1) ignores too, or garbage.
+ */
+static int next_member(struct gz *g)
+{
+    for (;;) {
+        while (g->in_len - g->in_pos < 2 && !g->in_eof)
+            if (gz_read(g) < 0)
+                return -1;
+        if (g->in_len == g->in_pos)
+            return 0;
+        if (g->in_len - g->in_pos >= 2 && g->in[g->in_pos] == 0x1f &&
+            g->in[g->in_pos + 1] == 0x8b) {
+            dec_reset(g);
+            g->member_open = 1;
+            return 0;
+        }
+        for (size_t i = g->in_pos; i < g->in_len; i++)
+            if (g->in[i] != 0)
+                return bs_fail(&g->err, BS_DATAERR,
+                               "%s: corrupt gzip file: garbage after "
+                               "compressed data; check the file with "
+                               "'gzip -t'", g->name);
+        g->in_pos = g->in_len;
+        if (g->in_eof)
+            return 0;
+    }
+}
+
+/*
+ * Inflate into out[0..room): 1 when bytes came (*produced), 0 at the
+ * clean end of the last member, -1 on damage (g->err).
+ */
+static int gz_inflate(struct gz *g, unsigned char *out, size_t room,
+                      size_t *produced)
+{
+    *produced = 0;
+    for (;;) {
+        const char *msg = NULL;
+        size_t before;
+        int rc;
+
+        if (!g->member_open) {
+            if (next_member(g) < 0)
+                return -1;
+            if (!g->member_open)
+                return 0;
+        }
+        if (g->in_pos == g->in_len && !g->in_eof && gz_read(g) < 0)
+            return -1;
+        before = g->in_pos;
+        rc = dec_step(g, out, room, produced, &msg);
+        if (rc == DEC_ERROR)
+            return bs_fail(&g->err, BS_DATAERR,
+                           "%s: corrupt gzip file: %s (after %llu "
+                           "compressed bytes); check it with 'gzip -t'",
+                           g->name, msg, (unsigned long long)g->bytes);
+        if (rc == DEC_END)
+            g->member_open = 0;
+        if (*produced > 0)
+            return 1;
+        if (rc == DEC_END || g->in_pos != before)
+            continue;
+        /* No progress: it needs more input, and there is none. */
+        if (g->in_eof)
+            return bs_fail(&g->err, BS_DATAERR,
+                           "%s: truncated gzip file: it ends in the middle "
+                           "of compressed data after %llu bytes; the lines "
+                           "before are counted",
+                           g->name, (unsigned long long)g->bytes);
+        if (g->in_len - g->in_pos == IN_SIZE)
+            return bs_fail(&g->err, BS_DATAERR,
+                           "%s: corrupt gzip file: the decompressor is stuck "
+                           "after %llu compressed bytes", g->name,
+                           (unsigned long long)g->bytes);
+        if (gz_read(g) < 0)
+            return -1;
+    }
+}
+
+/* ---- the inflating thread ------------------------------------------------ */
+
+struct chunk {
+    unsigned char *data;
+    size_t len;
+    uint64_t bytes;            /* compressed bytes read when it was full */
+    int last;                  /* 0 more, 1 the clean end, -1 damage */
+    struct bs_err err;         /* with last -1 */
+};
+
+/* A ring of NCHUNKS chunks: the thread fills them, the reader empties. */
+struct pipe {
+    struct gz gz;
+    struct chunk chunks[NCHUNKS];
+    size_t head, count;        /* the oldest full chunk, how many are full */
+    int stop;                  /* the reader closes: the thread ends */
+    pthread_mutex_t mu;
+    pthread_cond_t full, empty;
+    pthread_t thread;
+};
+
+static void *inflater(void *arg)
+{
+    struct pipe *p = arg;
+    int last = 0;
+
+    while (!last) {
+        struct chunk *c;
+        size_t got;
+
+        pthread_mutex_lock(&p->mu);
+        while (p->count == NCHUNKS && !p->stop)
+            pthread_cond_wait(&p->empty, &p->mu);
+        if (p->stop) {
+            pthread_mutex_unlock(&p->mu);
+            break;
+        }
+        c = &p->chunks[(p->head + p->count) % NCHUNKS];
+        pthread_mutex_unlock(&p->mu);
+
+        /* Fill the chunk outside the lock: the reader works meanwhile. */
+        c->len = 0;
+        while (c->len < OUT_SIZE && !last) {
+            int rc = gz_inflate(&p->gz, c->data + c->len, OUT_SIZE - c->len,
+                                &got);
+
+            c->len += got;
+            if (rc == 0)
+                last = 1;
+            else if (rc < 0)
+                last = -1;
+        }
+        c->bytes = p->gz.bytes;
+        c->last = last;
+        if (last < 0)
+            c->err = p->gz.err;
+
+        pthread_mutex_lock(&p->mu);
+        p->count++;
+        pthread_cond_signal(&p->full);
+        pthread_mutex_unlock(&p->mu);
+    }
+    return NULL;
+}
+
+/* ---- the reader -------------------------------------------------------------- */
 
 struct reader {
     int fd;
@@ -27,11 +338,8 @@ struct reader {
     int regular;           /* a regular file: it can seek */
 
     int gzip;
-    z_stream zs;
-    int zs_ready;          /* inflateInit2 done */
-    int member_open;       /* inside a gzip member, its end not yet seen */
-    unsigned char *in;     /* compressed input (gzip only) */
-    int in_eof;
+    struct pipe *pipe;     /* gzip: the inflating thread and its chunks */
+    int gz_done;           /* the last chunk has been taken */
     uint64_t bytes_read;
 
     char *buf;             /* decompressed (or plain) bytes */
@@ -51,23 +359,111 @@ struct reader {
     uint64_t offset;       /* decompressed offset of buf[start] */
 };
 
-static int read_some(struct reader *r, void *dst, size_t n)
+static int start_pipe(struct reader *r, struct gz *g, struct bs_err *err)
+{
+    struct pipe *p = xcalloc(1, sizeof(*p));
+
+    /* The decoder starts in its final place: zlib's stream keeps a pointer
+     * to itself and must not be copied once initialised. */
+    p->gz = *g;
+    if (dec_init(&p->gz) != 0) {
+        free(p);
+        return bs_fail(err, BS_SOFTWARE, "%s: cannot start the "
+                       "decompressor", r->name);
+    }
+    for (int i = 0; i < NCHUNKS; i++)
+        p->chunks[i].data = xmalloc(OUT_SIZE);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->full, NULL);
+    pthread_cond_init(&p->empty, NULL);
+    if (pthread_create(&p->thread, NULL, inflater, p) != 0) {
+        for (int i = 0; i < NCHUNKS; i++)
+            free(p->chunks[i].data);
+        dec_end(&p->gz);
+        free(p);
+        return bs_fail(err, BS_OSERR, "%s: cannot start a thread: %s",
+                       r->name, strerror(errno));
+    }
+    r->pipe = p;
+    return 0;
+}
+
+static void stop_pipe(struct reader *r)
+{
+    struct pipe *p = r->pipe;
+
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_signal(&p->empty);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->thread, NULL);
+    dec_end(&p->gz);
+    free(p->gz.in);
+    for (int i = 0; i < NCHUNKS; i++)
+        free(p->chunks[i].data);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->full);
+    pthread_cond_destroy(&p->empty);
+    free(p);
+    r->pipe = NULL;
+}
+
+/* Take the next inflated chunk into buf[end..): 1, 0 at the end, -1. */
+static int fill_gzip(struct reader *r)
+{
+    struct pipe *p = r->pipe;
+    struct chunk *c;
+    int last;
+
+    if (r->gz_done)
+        return 0;
+    pthread_mutex_lock(&p->mu);
+    while (p->count == 0)
+        pthread_cond_wait(&p->full, &p->mu);
+    c = &p->chunks[p->head];
+    pthread_mutex_unlock(&p->mu);
+
+    memcpy(r->buf + r->end, c->data, c->len);
+    r->end += c->len;
+    r->bytes_read = c->bytes;
+    last = c->last;
+    if (last < 0)
+        r->err = c->err;
+
+    pthread_mutex_lock(&p->mu);
+    p->head = (p->head + 1) % NCHUNKS;
+    p->count--;
+    pthread_cond_signal(&p->empty);
+    pthread_mutex_unlock(&p->mu);
+
+    if (last != 0)
+        r->gz_done = 1;
+    if (last < 0)
+        return -1;
+    return c->len > 0 ? 1 : 0;
+}
+
+static int fill_plain(struct reader *r)
 {
     ssize_t got;
 
     do
-        got = read(r->fd, dst, n);
+        got = read(r->fd, r->buf + r->end, r->cap - r->end);
     while (got < 0 && errno == EINTR);
     if (got < 0)
         return bs_fail(&r->err, BS_IOERR, "%s: read error: %s", r->name,
                        strerror(errno));
+    r->end += (size_t)got;
     r->bytes_read += (uint64_t)got;
-    return (int)got;
+    return got > 0;
 }
 
 struct reader *reader_open(const char *path, int flags, struct bs_err *err)
 {
     struct reader *r;
+    struct gz g;
     struct stat st;
     int fd;
 
@@ -99,163 +495,40 @@ struct reader *reader_open(const char *path, int flags, struct bs_err *err)
     /* Room for a block, the line being scanned and the last one kept. */
     r->cap = OUT_SIZE + 2 * READER_MAX_LINE + 2;
     r->buf = xmalloc(r->cap);
-    r->in = xmalloc(IN_SIZE);
 
     /* Sniff the first bytes: gzip by magic, whatever the name says. */
-    while (r->zs.avail_in < 2 && !r->in_eof) {
-        int got = read_some(r, r->in + r->zs.avail_in,
-                            IN_SIZE - r->zs.avail_in);
-
-        if (got < 0) {
-            *err = r->err;
+    memset(&g, 0, sizeof(g));
+    g.fd = fd;
+    g.name = r->name;
+    g.in = xmalloc(IN_SIZE);
+    while (g.in_len < 2 && !g.in_eof) {
+        if (gz_read(&g) < 0) {
+            *err = g.err;
+            free(g.in);
             reader_close(r);
             return NULL;
         }
-        if (got == 0)
-            r->in_eof = 1;
-        r->zs.avail_in += (unsigned)got;
     }
-    if (r->zs.avail_in >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
+    if (g.in_len >= 2 && g.in[0] == 0x1f && g.in[1] == 0x8b) {
         r->gzip = 1;
-        r->zs.next_in = r->in;
-        if (inflateInit2(&r->zs, 15 + 16) != Z_OK) {
-            bs_fail(err, BS_SOFTWARE, "%s: cannot start zlib", path);
+        g.member_open = 1;
+        if (start_pipe(r, &g, err) != 0) {
+            free(g.in);
             reader_close(r);
             return NULL;
         }
-        r->zs_ready = 1;
-        r->member_open = 1;
     } else {
         /* Plain: what was sniffed is the start of the text. */
-        memcpy(r->buf, r->in, r->zs.avail_in);
-        r->end = r->zs.avail_in;
-        r->zs.avail_in = 0;
-        free(r->in);
-        r->in = NULL;
-        if (r->in_eof)
+        memcpy(r->buf, g.in, g.in_len);
+        r->end = g.in_len;
+        r->bytes_read = g.bytes;
+        if (g.in_eof)
             r->out_eof = 1;
+        free(g.in);
         /* A live log may end in a line still being written. */
         r->hold_partial = (flags & READER_HOLD_PARTIAL) != 0;
     }
     return r;
-}
-
-/*
- * Past the end of a member: another member follows (cat a.gz b.gz), or
- * padding of NUL bytes, which gzip(1) ignores too, or garbage.
- */
-static int next_member(struct reader *r)
-{
-    while (r->zs.avail_in < 2 && !r->in_eof) {
-        int got;
-
-        memmove(r->in, r->zs.next_in, r->zs.avail_in);
-        r->zs.next_in = r->in;
-        got = read_some(r, r->in + r->zs.avail_in,
-                        IN_SIZE - r->zs.avail_in);
-        if (got < 0)
-            return -1;
-        if (got == 0)
-            r->in_eof = 1;
-        r->zs.avail_in += (unsigned)got;
-    }
-    if (r->zs.avail_in == 0)
-        return 0;
-    if (r->zs.avail_in >= 2 && r->zs.next_in[0] == 0x1f &&
-        r->zs.next_in[1] == 0x8b) {
-        if (inflateReset(&r->zs) != Z_OK)
-            return bs_fail(&r->err, BS_SOFTWARE, "%s: zlib reset failed",
-                           r->name);
-        r->member_open = 1;
-        return 0;
-    }
-    for (;;) {
-        for (unsigned i = 0; i < r->zs.avail_in; i++)
-            if (r->zs.next_in[i] != 0)
-                return bs_fail(&r->err, BS_DATAERR,
-                               "%s: corrupt gzip file: garbage after "
-                               "compressed data; check the file with "
-                               "'gzip -t'", r->name);
-        r->zs.avail_in = 0;
-        if (r->in_eof)
-            return 0;
-        {
-            int got = read_some(r, r->in, IN_SIZE);
-
-            if (got < 0)
-                return -1;
-            if (got == 0)
-                r->in_eof = 1;
-            r->zs.next_in = r->in;
-            r->zs.avail_in = (unsigned)got;
-        }
-    }
-}
-
-/* Inflate into buf[end..cap); returns 1 when bytes came, 0 at the end. */
-static int fill_gzip(struct reader *r)
-{
-    for (;;) {
-        size_t room = r->cap - r->end;
-        int ret;
-
-        if (!r->member_open) {
-            if (next_member(r) < 0)
-                return -1;
-            if (!r->member_open)
-                return 0;   /* clean end of the last member */
-        }
-        if (r->zs.avail_in == 0 && !r->in_eof) {
-            int got = read_some(r, r->in, IN_SIZE);
-
-            if (got < 0)
-                return -1;
-            if (got == 0)
-                r->in_eof = 1;
-            r->zs.next_in = r->in;
-            r->zs.avail_in = (unsigned)got;
-        }
-        r->zs.next_out = (unsigned char *)r->buf + r->end;
-        r->zs.avail_out = (unsigned)room;
-        ret = inflate(&r->zs, Z_NO_FLUSH);
-        r->end += room - r->zs.avail_out;
-        switch (ret) {
-        case Z_STREAM_END:
-            r->member_open = 0;
-            break;
-        case Z_OK:
-            break;
-        case Z_BUF_ERROR:
-            /* No progress possible: only the end of the input does that. */
-            if (r->in_eof && r->zs.avail_in == 0)
-                return bs_fail(&r->err, BS_DATAERR,
-                               "%s: truncated gzip file: it ends in the "
-                               "middle of compressed data after %llu "
-                               "bytes; the lines before are counted",
-                               r->name, (unsigned long long)r->bytes_read);
-            break;
-        case Z_MEM_ERROR:
-            return bs_fail(&r->err, BS_OSERR, "%s: out of memory in zlib",
-                           r->name);
-        default:
-            return bs_fail(&r->err, BS_DATAERR,
-                           "%s: corrupt gzip file: %s (after %llu "
-                           "compressed bytes); check it with 'gzip -t'",
-                           r->name, r->zs.msg ? r->zs.msg : "bad data",
-                           (unsigned long long)r->bytes_read);
-        }
-        if (r->cap - r->end < room)
-            return 1;
-    }
-}
-
-static int fill_plain(struct reader *r)
-{
-    int got = read_some(r, r->buf + r->end, r->cap - r->end);
-
-    if (got > 0)
-        r->end += (size_t)got;
-    return got;
 }
 
 /*
@@ -487,11 +760,9 @@ void reader_close(struct reader *r)
 {
     if (!r)
         return;
-    if (r->zs_ready)
-        inflateEnd(&r->zs);
+    stop_pipe(r);
     if (r->fd != STDIN_FILENO)
         close(r->fd);
-    free(r->in);
     free(r->buf);
     free(r->name);
     free(r);

@@ -125,6 +125,11 @@ int robots_match(const char *ua, size_t n)
 struct robots {
     struct strtab *cache;
     unsigned char *is_robot;   /* by strtab id */
+    /* The last User-Agent asked about: a page and its assets come in a
+     * row from one browser, so this answers most lines with one memcmp. */
+    char last[1024];
+    size_t last_n;
+    int last_robot;
 };
 
 struct robots *robots_new(void)
@@ -150,12 +155,17 @@ int robots_check(struct robots *r, const char *ua, size_t n)
     int added;
     uint32_t id;
 
-    if (n > 1024)   /* rare and costly to keep: decide without the cache */
+    if (n == r->last_n && n > 0 && memcmp(ua, r->last, n) == 0)
+        return r->last_robot;
+    if (n > sizeof(r->last))   /* rare and costly to keep: no cache */
         return robots_match(ua, n);
     if (strtab_count(r->cache) >= ROBOTS_CACHE_MAX)
         strtab_clear(r->cache);
     id = strtab_intern(r->cache, ua, n, &added);
     if (added)
         r->is_robot[id] = (unsigned char)robots_match(ua, n);
-    return r->is_robot[id];
+    memcpy(r->last, ua, n);
+    r->last_n = n;
+    r->last_robot = r->is_robot[id];
+    return r->last_robot;
 }

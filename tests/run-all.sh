@@ -35,6 +35,12 @@ bins() {
 # shellcheck disable=SC2046
 run unit tests/run-unit.sh unit $(bins build/tests/test_*)
 run e2e tests/e2e/run.sh ./blogstat e2e
+# The zlib decoder too (the default build inflates with ISA-L).
+if [ -x build/zlib/blogstat ]; then
+    run zlib-unit tests/run-unit.sh zlib-unit build/zlib/tests/test_reader
+    run zlib-e2e tests/e2e/run.sh build/zlib/blogstat zlib-e2e \
+        1000-sample-logs 1020-stdin-multimember 1030-bad-input 4000-nightly
+fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"

@@ -132,3 +132,16 @@ expect_status 65 bs --db ../cf.db ingest b.log
 expect_stderr "differs from it further on"
 cd ..
 [ "$(total cf.db)" -eq 20 ] || fail "a conflicting file was counted"
+
+# Several files at once (-j 2) count what one at a time counts, also when
+# two of them hold the same content (a worker waits for the other).
+bs --db j1.db ingest -j 1 --max-bad 100% "$S"/access.log* 2>/dev/null
+bs --db j2.db ingest -j 2 --max-bad 100% "$S"/access.log* 2>/dev/null
+same j1.db j2.db
+mkdir jz && cd jz
+lines 1 306 >access.log.1
+gzip -c access.log.1 >access.log.1.gz
+cp access.log.1.gz again.gz
+bs --db ../jz.db ingest -j 3 --max-bad 100% access.log.1 access.log.1.gz again.gz 2>/dev/null
+cd ..
+same jz.db hz-clean.db
