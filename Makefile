@@ -193,10 +193,9 @@ hdr-check: | deps
 	    $(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -x c -fsyntax-only - \
 	    || exit 1; done; echo "hdr-check: ok"
 
+# cppcheck, clang-tidy (.clang-tidy), headers alone, no banned calls.
 lint: | deps
-	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	    --std=c11 -Iinclude --suppress=missingIncludeSystem src/
-	$(Q)echo "lint: ok"
+	$(Q)tests/lint.sh
 
 clean:
 	rm -rf build blogstat

@@ -54,6 +54,9 @@ int reader_next(struct reader *r, struct reader_line *line,
  * reader_next() returned 0 or -1. Returns 0 when no line was returned.
  */
 int reader_last_line(const struct reader *r, struct reader_line *line);
+/* Stop with an error (BS_DATAERR) past max_bytes decompressed bytes:
+ * for endless inputs such as /dev/zero. 0: no limit. */
+void reader_set_limit(struct reader *r, uint64_t max_bytes);
 /* 1 for a plain regular file: reader_seek() and reader_pread() work. */
 int reader_can_seek(const struct reader *r);
 /* Go on from decompressed offset (just after a "\n"), counting lines from

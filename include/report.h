@@ -100,9 +100,9 @@ int report_write_post(const char *dir, const char *file,
 int html_escape(FILE *f, const char *s);
 /*
  * Write base + path as a URL inside an attribute: only http and https
- * bases are allowed (else nothing is written and 0 is returned); the path
- * is percent-encoded but for unreserved characters and '/'. Returns 1 when
- * a URL was written.
+ * bases with a host are allowed (else nothing is written and 0 is
+ * returned); the path, which always starts with '/', is percent-encoded
+ * but for unreserved characters and '/'. Returns 1 when a URL was written.
  */
 int html_url(FILE *f, const char *base, const char *path);
 

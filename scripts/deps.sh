@@ -55,6 +55,8 @@ test)
     fi
     check_cmd mmdblookup mmdb-bin
     check_cmd cppcheck cppcheck
+    check_cmd clang-tidy clang-tidy
+    [ -x /usr/bin/time ] || need="$need time"
     perl -MMaxMind::DB::Writer::Tree -e 1 >/dev/null 2>&1 ||
         need="$need libmaxmind-db-writer-perl"
     ;;

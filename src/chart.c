@@ -857,7 +857,8 @@ void chart_daily_frame(const struct chart_daily *c, int width, int height,
     step = daily_step(max, f->h);
     f->vmax = axis_top(max, step);
     /* Room for the widest y label: ticks are few, measure them all. */
-    for (double t = 0; t <= f->vmax + step / 2; t += step) {
+    for (int k = 0; k * step <= f->vmax + step / 2; k++) {
+        double t = k * step;
         char buf[64];
         double tw;
 
@@ -961,7 +962,8 @@ static void draw_y_axis(struct canvas *cv, const struct daily_job *job)
 {
     const struct chart_frame *f = &job->f;
 
-    for (double t = 0; t <= f->vmax + job->step / 2; t += job->step) {
+    for (int k = 0; k * job->step <= f->vmax + job->step / 2; k++) {
+        double t = k * job->step;
         char buf[64];
         PangoLayout *l;
         double y = chart_y(f, t);

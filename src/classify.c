@@ -709,6 +709,7 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
 
     /* Archives before posts, as WordPress resolves them: with a post
      * pattern such as "/%postname%/", "/tag/eu/" is still a tag. */
+    caps.v[T_TAG] = caps.v[T_CATEGORY] = slice_make(d, 0);
     if (pattern_match(&r->tag, d, pg, &caps))
         return set_name(out, URL_TAG, caps.v[T_TAG]);
     if (pattern_match(&r->category, d, pg, &caps))

@@ -55,6 +55,8 @@ static const char ingest_usage[] =
     "                   (without it: exit 75 at once)\n"
     "  --commit-every N lines per transaction (default 1048576)\n"
     "  -j, --jobs N     read N files at once (default: one per core)\n"
+    "  --max-bytes SIZE stop reading a file after SIZE bytes (K, M, G):\n"
+    "                   for endless inputs such as a device\n"
     "  -q, --quiet      only errors\n"
     "  -v, --verbose    report every bad line and what is done with each file\n"
     "\n"
@@ -70,6 +72,7 @@ struct run {
     const char *geoip;         /* the database each worker opens, or NULL */
     int progress;              /* show progress on the terminal */
     uint64_t commit_every;
+    uint64_t max_bytes;        /* per file, 0: no limit */
     uint64_t bad_shown;
     struct timespec t0;
     pthread_mutex_t mu;
@@ -341,6 +344,7 @@ static void count_line(struct ingest *in, struct store_source *src,
     enum parse_status st;
 
     src->lines++;
+    in->lines++;
     st = line->overlong ? PARSE_TOOLONG
                         : parse_line(in->parser, line->p, line->n, &rec);
     if (st != PARSE_OK) {
@@ -459,6 +463,7 @@ static int ingest_file(struct ingest *in, const char *path, int index,
         cli_error(&err);
         return err.status;
     }
+    reader_set_limit(r, in->run->max_bytes);
     rc = reader_next(r, &line, &err);
     if (rc <= 0) {
         /* Empty, or one line still being written: nothing to read yet. */
@@ -556,7 +561,6 @@ static int ingest_file(struct ingest *in, const char *path, int index,
         cli_warn("%s: %llu new lines%s", name,
                  (unsigned long long)(src->lines - lines0),
                  found ? " (read on from where it stopped)" : "");
-    in->lines += src->lines - lines0;
     in->files++;
     /* Nothing new and nothing learnt: leave the database as it was, so
      * that running twice gives the same database. */
@@ -607,6 +611,34 @@ static int parse_max_bad(const char *s, double *pct, int64_t *count)
     *count = cli_parse_count(s);
     *pct = -1;
     return *count < 0 ? -1 : 0;
+}
+
+/* "500M" -> bytes: a count with an optional K, M, G or T (powers of
+ * 1024). -1 when it is none. */
+static int parse_size(const char *s, uint64_t *out)
+{
+    size_t n = strlen(s);
+    int shift = 0;
+    int64_t v;
+    char num[32];
+
+    if (n == 0 || n >= sizeof(num))
+        return -1;
+    switch (s[n - 1]) {
+    case 'K': case 'k': shift = 10; break;
+    case 'M': case 'm': shift = 20; break;
+    case 'G': case 'g': shift = 30; break;
+    case 'T': case 't': shift = 40; break;
+    default: break;
+    }
+    memcpy(num, s, n + 1);
+    if (shift)
+        num[n - 1] = '\0';
+    v = cli_parse_count(num);
+    if (v <= 0 || (uint64_t)v > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
 }
 
 static void load_country_names(struct store *store)
@@ -733,7 +765,8 @@ static void *work(void *arg)
 int cmd_ingest(int argc, char **argv)
 {
     enum {
-        OPT_FORMAT = 256, OPT_MAX_BAD, OPT_GEOIP, OPT_WAIT, OPT_COMMIT
+        OPT_FORMAT = 256, OPT_MAX_BAD, OPT_GEOIP, OPT_WAIT, OPT_COMMIT,
+        OPT_MAX_BYTES
     };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
@@ -742,6 +775,7 @@ int cmd_ingest(int argc, char **argv)
         {"wait", no_argument, NULL, OPT_WAIT},
         {"commit-every", required_argument, NULL, OPT_COMMIT},
         {"jobs", required_argument, NULL, 'j'},
+        {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -754,6 +788,7 @@ int cmd_ingest(int argc, char **argv)
     char *geoip_found = NULL;
     double max_pct = 1.0;
     int64_t max_count = -1, commit_every = CHUNK_LINES, jobs = 0;
+    uint64_t max_bytes = 0;
     int c, status = 0, wait = 0, lock_fd = -1;
 
     memset(&run, 0, sizeof(run));
@@ -774,6 +809,11 @@ int cmd_ingest(int argc, char **argv)
             if (commit_every <= 0)
                 return cli_usage("ingest ", "bad --commit-every '%s'",
                                  optarg);
+            break;
+        case OPT_MAX_BYTES:
+            if (parse_size(optarg, &max_bytes))
+                return cli_usage("ingest ", "bad --max-bytes '%s': give a "
+                                 "size such as 500M or 20G", optarg);
             break;
         case 'j':
             jobs = cli_parse_count(optarg);
@@ -842,6 +882,7 @@ int cmd_ingest(int argc, char **argv)
     load_country_names(run.store);
     run.progress = !cli.quiet && isatty(STDERR_FILENO);
     run.commit_every = (uint64_t)commit_every;
+    run.max_bytes = max_bytes;
     run.files = argv + optind;
     run.nfiles = argc - optind;
     run.status = xcalloc((size_t)run.nfiles, sizeof(*run.status));
@@ -888,7 +929,8 @@ int cmd_ingest(int argc, char **argv)
             cli_warn("%llu bad line%s of %llu (%.2f%%)%s%s",
                      (unsigned long long)run.bad, run.bad == 1 ? "" : "s",
                      (unsigned long long)run.lines,
-                     100.0 * (double)run.bad / (double)run.lines,
+                     run.lines ? 100.0 * (double)run.bad / (double)run.lines
+                               : 100.0,
                      run.bad > run.bad_shown && run.bad_shown ? "; the first are shown above"
                                              : "",
                      over ? "; more than --max-bad allows" : "");

@@ -82,7 +82,7 @@ static int query(struct store *s, enum store_query q, int32_t from,
 static struct report_day *day_series(const struct rows *rs, int32_t from,
                                      int32_t to)
 {
-    size_t n = (size_t)(to - from + 1);
+    size_t n = (size_t)((int64_t)to - from + 1);
     struct report_day *d = xmalloc(n * sizeof(*d));
 
     for (size_t i = 0; i < n; i++) {
@@ -261,7 +261,7 @@ static int post_page(struct ctx *c, int64_t id, struct bs_err *err)
               err))
         goto out;
     series = day_series(&days, from, c->to);
-    p.ndays = (size_t)(c->to - from + 1);
+    p.ndays = (size_t)((int64_t)c->to - from + 1);
     site_series = day_series(&site, from, c->to);
     zero_fill(series, site_series, p.ndays);
     for (size_t i = 0; i < p.ndays; i++)

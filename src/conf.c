@@ -58,8 +58,11 @@ static char *reader(char *str, int num, void *stream)
     for (p = str; *p == ' ' || *p == '\t'; p++)
         ;
     if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(c->f)) {
-        int ch;
+        int ch = fgetc(c->f);
 
+        /* Exactly the longest line: only its newline was left. */
+        if (ch == '\n' || ch == EOF)
+            return str;
         while ((ch = fgetc(c->f)) != EOF && ch != '\n')
             ;
         /* A long comment is harmless; a long setting cannot be read. */

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,8 +145,14 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const struct command *cmd = NULL;
+    struct sigaction sa;
     int c, status;
 
+    /* A file too big for its limit (ulimit -f) is a write error to report
+     * (exit 74), not a signal that kills mid-transaction. */
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGXFSZ, &sa, NULL);
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+qvh", longopts, NULL)) != -1) {
         switch (c) {

@@ -357,6 +357,8 @@ struct reader {
     int skipping;          /* inside an overlong line */
     uint64_t lineno;
     uint64_t offset;       /* decompressed offset of buf[start] */
+    uint64_t filled;       /* decompressed bytes taken in so far */
+    uint64_t limit;        /* reader_set_limit(), 0: none */
 };
 
 static int start_pipe(struct reader *r, struct gz *g, struct bs_err *err)
@@ -470,12 +472,15 @@ struct reader *reader_open(const char *path, int flags, struct bs_err *err)
     if (strcmp(path, "-") == 0) {
         fd = STDIN_FILENO;
     } else {
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* Non-blocking only to open: a FIFO without a writer would block
+         * open() for ever; reads block as usual. */
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0) {
             bs_fail(err, BS_NOINPUT, "cannot open '%s': %s", path,
                     strerror(errno));
             return NULL;
         }
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     }
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         bs_fail(err, BS_NOINPUT, "cannot read '%s': it is a directory",
@@ -541,20 +546,32 @@ static int fill(struct reader *r)
 
     if (r->out_eof || r->failed)
         return r->failed ? -1 : 0;
-    /* The last line handed out stays valid until the next one is: move
-     * from its start, not from where scanning goes on. */
-    if (r->keep > r->start)
-        r->keep = r->start;
-    if (r->keep > 0) {
-        memmove(r->buf, r->buf + r->keep, r->end - r->keep);
-        r->end -= r->keep;
-        r->start -= r->keep;
+    /* Make room: the last line handed out (kept until the next one is)
+     * goes first, then the bytes not scanned yet; whatever lay between
+     * (NULs skipped, bytes of an overlong line dropped) goes. */
+    {
+        size_t kl = r->keep_len && r->keep < r->start ? r->keep_len : 0;
+
+        if (kl && r->keep > 0)
+            memmove(r->buf, r->buf + r->keep, kl);
+        if (r->start > kl)
+            memmove(r->buf + kl, r->buf + r->start, r->end - r->start);
+        r->end = kl + (r->end - r->start);
+        r->start = kl;
         r->keep = 0;
+    }
+    if (r->limit && r->filled >= r->limit) {
+        r->failed = 1;
+        return bs_fail(&r->err, BS_DATAERR,
+                       "%s: stopped after %llu bytes, the limit of "
+                       "--max-bytes; the lines before are counted", r->name,
+                       (unsigned long long)r->limit);
     }
     {
         size_t before = r->end;
 
         got = r->gzip ? fill_gzip(r) : fill_plain(r);
+        r->filled += r->end - before;
         if (got < 0) {
             /* Hand out what came before the damage; the error comes at the
              * next fill. */
@@ -605,11 +622,18 @@ int reader_next(struct reader *r, struct reader_line *line,
 
         /* NULs before a line (a copytruncate hole, possibly megabytes
          * long) are no part of it: skip them before they look overlong. */
-        if (!r->skipping && scan == 0) {
-            while (r->start < r->end && r->buf[r->start] == '\0') {
-                r->start++;
-                r->offset++;
-            }
+        if (!r->skipping && scan == 0 && r->start < r->end &&
+            r->buf[r->start] == '\0') {
+            size_t i = r->start;
+            uint64_t w;
+
+            /* Eight at a time: a hole can be gigabytes. */
+            while (i + 8 <= r->end && (memcpy(&w, r->buf + i, 8), w == 0))
+                i += 8;
+            while (i < r->end && r->buf[i] == '\0')
+                i++;
+            r->offset += i - r->start;
+            r->start = i;
         }
         nl = memchr(r->buf + r->start + scan, '\n', r->end - r->start - scan);
         have = r->end - r->start;
@@ -694,6 +718,11 @@ int reader_last_line(const struct reader *r, struct reader_line *line)
     return 1;
 }
 
+void reader_set_limit(struct reader *r, uint64_t max_bytes)
+{
+    r->limit = max_bytes;
+}
+
 int reader_can_seek(const struct reader *r)
 {
     return r->regular && !r->gzip;
@@ -712,6 +741,7 @@ int reader_seek(struct reader *r, uint64_t offset, uint64_t lineno,
     r->offset = offset;
     r->lineno = lineno;
     r->bytes_read = offset;
+    r->filled = offset;
     return 0;
 }
 

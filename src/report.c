@@ -49,10 +49,15 @@ static int unreserved(unsigned char c)
 
 int html_url(FILE *f, const char *base, const char *path)
 {
-    size_t bn;
+    size_t bn, scheme;
 
-    if (!base || (strncmp(base, "https://", 8) != 0 &&
-                  strncmp(base, "http://", 7) != 0))
+    if (!base)
+        return 0;
+    scheme = strncmp(base, "https://", 8) == 0  ? 8
+             : strncmp(base, "http://", 7) == 0 ? 7
+                                                : 0;
+    /* A scheme and a host; the path can never become the host. */
+    if (!scheme || !base[scheme] || strchr("/?#", base[scheme]))
         return 0;
     /* The base is the owner's config; still, it goes out escaped. */
     bn = strlen(base);
@@ -66,6 +71,8 @@ int html_url(FILE *f, const char *base, const char *path)
         else
             fprintf(f, "%%%02X", c);
     }
+    if (*path != '/')
+        fputc('/', f);
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         /* A canonical path keeps "%XX" for what must stay encoded. */
         if (unreserved(*p) || *p == '/' ||

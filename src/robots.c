@@ -72,9 +72,11 @@ static const char *find(const char *hay, size_t n, const char *needle)
 static int match_lower(const char *ua, char *low, size_t m)
 {
     for (size_t i = 0; i < m; i++) {
-        char c = ua[i];
+        unsigned char c = (unsigned char)ua[i];
 
-        low[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c | 0x20);
+        low[i] = (char)c;
     }
     for (size_t i = 0; i < ARRAY_SIZE(browser_words); i++) {
         size_t wl = strlen(browser_words[i]);

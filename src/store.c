@@ -243,6 +243,10 @@ static int db_fail(struct store *s, struct bs_err *err, int rc,
         hint = "; check the permissions of the file and its directory";
         status = BS_IOERR;
         break;
+    case SQLITE_IOERR:
+        hint = "; is the disk full, or the file over its size limit?";
+        status = BS_IOERR;
+        break;
     default:
         status = BS_IOERR;
         break;

@@ -23,6 +23,26 @@ else
     echo "skip cppcheck (not installed)"
 fi
 
+# clang-tidy, with the checks of .clang-tidy (the analyzer and bugprone).
+if command -v clang-tidy >/dev/null 2>&1; then
+    flags="-std=c11 -Iinclude -D_POSIX_C_SOURCE=200809L -DBLOGSTAT_ISAL=1 \
+        $(pkg-config --cflags zlib sqlite3 libmaxminddb inih expat cairo \
+        pangocairo 2>/dev/null)"
+    # Three files a run, one run per core: it is the slow part of lint.
+    # shellcheck disable=SC2016
+    if ls src/*.c | xargs -P "$(nproc 2>/dev/null || echo 2)" -n 3 \
+        sh -c 'clang-tidy --quiet "$@" -- '"$flags" sh >tidy.out 2>&1 &&
+        ! grep -q "warning:\|error:" tidy.out; then
+        ok clang-tidy
+    else
+        grep -A3 "warning:\|error:" tidy.out | head -40
+        ko clang-tidy
+    fi
+    rm -f tidy.out
+else
+    echo "skip clang-tidy (not installed)"
+fi
+
 hdr_ok=1
 for h in include/*.h; do
     if ! echo "#include \"$(basename "$h")\"" |
