@@ -57,7 +57,7 @@ Q := @
 endif
 
 .PHONY: all deps deps-demo deps-test deps-bench demo test check e2e asan \
-        fuzz-replay bench geoip clean hdr-check lint
+        fuzz-replay fuzz bench geoip clean hdr-check lint
 
 all: blogstat
 
@@ -180,6 +180,10 @@ demo: deps-demo blogstat
 	$(DEMO) status
 	$(DEMO) report --out reports
 	@echo "demo: open reports/index.html"
+
+# libFuzzer over every target, FUZZ_SECONDS (60) each; needs clang.
+fuzz:
+	$(Q)scripts/fuzz.sh $${FUZZ_SECONDS:-60}
 
 bench: deps-bench blogstat
 	$(Q)python3 scripts/bench.py

@@ -94,7 +94,7 @@ int report_write_post(const char *dir, const char *file,
 
 /*
  * Escape s for HTML text and attribute values (& < > " ' as entities);
- * invalid UTF-8 and control characters become U+FFFD. Returns 0, -1 when
+ * invalid UTF-8 and control characters (but tab) become U+FFFD. Returns 0, -1 when
  * f failed.
  */
 int html_escape(FILE *f, const char *s);

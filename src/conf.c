@@ -51,10 +51,28 @@ static char *reader(char *str, int num, void *stream)
     size_t n;
     char *p, *e;
 
-    if (!fgets(str, num, c->f))
+    /* fgets cannot say how much it read when a NUL is in the line. */
+    n = 0;
+    for (;;) {
+        int ch;
+
+        if (n + 1 >= (size_t)num)
+            break;
+        ch = fgetc(c->f);
+        if (ch == EOF)
+            break;
+        if (ch == '\0') {
+            conf_error(c, c->lineno + 1, "NUL byte in the line");
+            ch = ' ';
+        }
+        str[n++] = (char)ch;
+        if (ch == '\n')
+            break;
+    }
+    if (n == 0)
         return NULL;
+    str[n] = '\0';
     c->lineno++;
-    n = strlen(str);
     for (p = str; *p == ' ' || *p == '\t'; p++)
         ;
     if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(c->f)) {

@@ -135,6 +135,7 @@ static void item_reset(struct item *it)
     it->title[0] = it->link[0] = it->date[0] = it->post_date[0] = '\0';
     it->post_id[0] = it->status[0] = it->type[0] = '\0';
     it->has_wp = 0;
+    it->has_terms[0] = it->has_terms[1] = 0;
 }
 
 static void item_add_term(struct item *it, int which, const char *slug)
@@ -400,6 +401,9 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
         x->field = F_TERM;
         x->term_which = !domain || strcmp(domain, "post_tag") == 0 ? 0
                         : strcmp(domain, "category") == 0 ? 1 : -1;
+        /* A feed that names categories gives them. */
+        if (x->term_which == 1)
+            x->item.has_terms[1] = 1;
         x->term_slug[0] = '\0';
         /* WordPress gives the slug; a plain feed only the name. */
         if (nicename)
@@ -766,7 +770,12 @@ int import_file(const char *path, import_fn fn, void *ctx,
     while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' ||
                      head[i] == '\t'))
         i++;
-    if (i < n && head[i] == '<') {
+    /* UTF-16 (a byte order mark) is XML too: expat reads it. */
+    if (i < n && (head[i] == '<' ||
+                  (n >= 2 && ((unsigned char)head[0] == 0xFF &&
+                              (unsigned char)head[1] == 0xFE)) ||
+                  (n >= 2 && ((unsigned char)head[0] == 0xFE &&
+                              (unsigned char)head[1] == 0xFF)))) {
         struct xml *x = xcalloc(1, sizeof(*x));
 
         x->path = path;
@@ -774,7 +783,10 @@ int import_file(const char *path, import_fn fn, void *ctx,
         x->ctx = ctx;
         x->st = stats;
         x->err = err;
-        rc = import_xml(f, path, head, n, x);
+        /* Blanks before "<?xml" are no XML: expat starts after them. */
+        size_t skip = head[i] == '<' && i > bom ? i : 0;
+
+        rc = import_xml(f, path, head + skip, n - skip, x);
         free(x);
     } else {
         struct csvs *c = xcalloc(1, sizeof(*c));

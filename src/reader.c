@@ -24,28 +24,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
 #if defined(BLOGSTAT_ISAL) && BLOGSTAT_ISAL
 #include <isa-l/igzip_lib.h>
-#else
-#include <zlib.h>
 #endif
 
 #define IN_SIZE (256 * 1024)
 #define OUT_SIZE (1024 * 1024)
 #define NCHUNKS 4              /* inflated megabytes in flight */
+#define ISAL_STEP (64 * 1024)  /* bytes ISA-L may inflate in one call */
 
 /* ---- the gzip side: input, decoder, members ---------------------------- */
 
 /* What inflating a gzip file needs; owned by the inflating thread. */
 struct gz {
     int fd;
+    off_t base;                /* fd's offset when opened; -1: a pipe */
     const char *name;
 #if defined(BLOGSTAT_ISAL) && BLOGSTAT_ISAL
     struct inflate_state *is;
-#else
+    int replaying;             /* zlib took over after an ISA-L error */
+    uint64_t member_at;        /* file offset of the member's first byte */
+    uint64_t member_out;       /* its bytes inflated by good ISA-L steps */
+    uint64_t skip;             /* replay: bytes zlib must make again */
+#endif
     z_stream zs;
     int zs_ready;              /* inflateInit2 done */
-#endif
     int member_open;           /* inside a member, its end not yet seen */
     unsigned char *in;         /* compressed input */
     size_t in_pos, in_len;     /* its unread bytes */
@@ -82,61 +86,8 @@ static int gz_read(struct gz *g)
 
 enum { DEC_OK, DEC_END, DEC_ERROR };
 
-#if defined(BLOGSTAT_ISAL) && BLOGSTAT_ISAL
-static const char *isal_error(int rc)
-{
-    switch (rc) {
-    case ISAL_INVALID_BLOCK: return "invalid block type";
-    case ISAL_INVALID_SYMBOL: return "invalid code";
-    case ISAL_INVALID_LOOKBACK: return "invalid distance too far back";
-    case ISAL_INVALID_WRAPPER: return "incorrect header";
-    case ISAL_UNSUPPORTED_METHOD: return "unknown compression method";
-    case ISAL_INCORRECT_CHECKSUM: return "incorrect data check";
-    default: return "bad data";
-    }
-}
-
-static int dec_init(struct gz *g)
-{
-    g->is = xmalloc(sizeof(*g->is));
-    isal_inflate_init(g->is);
-    g->is->crc_flag = ISAL_GZIP;
-    return 0;
-}
-
-static void dec_reset(struct gz *g)
-{
-    isal_inflate_reset(g->is);
-    g->is->crc_flag = ISAL_GZIP;
-}
-
-/* Inflate from in[in_pos..in_len) into out[0..room). */
-static int dec_step(struct gz *g, unsigned char *out, size_t room,
-                    size_t *produced, const char **msg)
-{
-    int rc;
-
-    g->is->next_in = g->in + g->in_pos;
-    g->is->avail_in = (uint32_t)(g->in_len - g->in_pos);
-    g->is->next_out = out;
-    g->is->avail_out = (uint32_t)room;
-    rc = isal_inflate(g->is);
-    g->in_pos = (size_t)(g->is->next_in - g->in);
-    *produced = room - g->is->avail_out;
-    if (rc < 0) {
-        *msg = isal_error(rc);
-        return DEC_ERROR;
-    }
-    return g->is->block_state == ISAL_BLOCK_FINISH ? DEC_END : DEC_OK;
-}
-
-static void dec_end(struct gz *g)
-{
-    free(g->is);
-    g->is = NULL;
-}
-#else
-static int dec_init(struct gz *g)
+/* zlib: the decoder of `make ZLIB=1`, and the referee of ISA-L's errors. */
+static int zlib_init(struct gz *g)
 {
     if (inflateInit2(&g->zs, 15 + 16) != Z_OK)
         return -1;
@@ -144,13 +95,8 @@ static int dec_init(struct gz *g)
     return 0;
 }
 
-static void dec_reset(struct gz *g)
-{
-    inflateReset(&g->zs);
-}
-
-static int dec_step(struct gz *g, unsigned char *out, size_t room,
-                    size_t *produced, const char **msg)
+static int zlib_step(struct gz *g, unsigned char *out, size_t room,
+                     size_t *produced, const char **msg)
 {
     int rc;
 
@@ -175,11 +121,144 @@ static int dec_step(struct gz *g, unsigned char *out, size_t room,
     }
 }
 
-static void dec_end(struct gz *g)
+static void zlib_end(struct gz *g)
 {
     if (g->zs_ready)
         inflateEnd(&g->zs);
     g->zs_ready = 0;
+}
+
+#if defined(BLOGSTAT_ISAL) && BLOGSTAT_ISAL
+/*
+ * ISA-L inflates, and zlib has the last word on a damaged file. ISA-L
+ * writes out some of a bad block before it says the block is bad, and
+ * not the same bytes zlib would: on an ISA-L error the member is read
+ * again from its start with zlib, which drops the bytes already handed
+ * on and goes on from there. So both builds return the same lines and
+ * the same error for every file; only a pipe, which cannot be read
+ * again, gets ISA-L's error with its last step's bytes dropped.
+ */
+static const char *isal_error(int rc)
+{
+    switch (rc) {
+    case ISAL_INVALID_BLOCK: return "invalid block type";
+    case ISAL_INVALID_SYMBOL: return "invalid code";
+    case ISAL_INVALID_LOOKBACK: return "invalid distance too far back";
+    case ISAL_INVALID_WRAPPER: return "incorrect header";
+    case ISAL_UNSUPPORTED_METHOD: return "unknown compression method";
+    case ISAL_INCORRECT_CHECKSUM: return "incorrect data check";
+    default: return "bad data";
+    }
+}
+
+static int dec_init(struct gz *g)
+{
+    /* Zeroed: a back-reference before the start of the data must copy
+     * zeros, not the heap (isal_inflate_init leaves the window alone). */
+    g->is = xcalloc(1, sizeof(*g->is));
+    isal_inflate_init(g->is);
+    g->is->crc_flag = ISAL_GZIP;
+    return 0;
+}
+
+static void dec_reset(struct gz *g)
+{
+    uint64_t at = g->bytes - (uint64_t)(g->in_len - g->in_pos);
+
+    if (g->replaying) {
+        inflateReset(&g->zs);
+        return;
+    }
+    isal_inflate_reset(g->is);
+    g->is->crc_flag = ISAL_GZIP;
+    g->member_at = at;
+    g->member_out = 0;
+}
+
+/* Read the member again from its start with zlib: 0, or -1 when the file
+ * cannot be read again (a pipe). */
+static int dec_replay(struct gz *g)
+{
+    if (g->base < 0 ||
+        lseek(g->fd, g->base + (off_t)g->member_at, SEEK_SET) < 0)
+        return -1;
+    if (zlib_init(g) != 0)
+        return -1;
+    g->replaying = 1;
+    g->skip = g->member_out;
+    g->in_pos = g->in_len = 0;
+    g->in_eof = 0;
+    g->bytes = g->member_at;
+    return 0;
+}
+
+/* Inflate from in[in_pos..in_len) into out[0..room). */
+static int dec_step(struct gz *g, unsigned char *out, size_t room,
+                    size_t *produced, const char **msg)
+{
+    int rc;
+
+    if (g->replaying) {
+        /* Make again, and drop, what ISA-L handed on before its error. */
+        while (g->skip > 0) {
+            size_t n = room < g->skip ? room : (size_t)g->skip;
+
+            rc = zlib_step(g, out, n, produced, msg);
+            g->skip -= *produced;
+            if (rc != DEC_OK || *produced == 0) {
+                *produced = 0;
+                return rc;
+            }
+        }
+        return zlib_step(g, out, room, produced, msg);
+    }
+    /* Steps of ISAL_STEP bytes: on a pipe, all an error costs. */
+    if (room > ISAL_STEP)
+        room = ISAL_STEP;
+    g->is->next_in = g->in + g->in_pos;
+    g->is->avail_in = (uint32_t)(g->in_len - g->in_pos);
+    g->is->next_out = out;
+    g->is->avail_out = (uint32_t)room;
+    rc = isal_inflate(g->is);
+    g->in_pos = (size_t)(g->is->next_in - g->in);
+    *produced = room - g->is->avail_out;
+    if (rc < 0) {
+        *produced = 0;
+        if (dec_replay(g) == 0)
+            return DEC_OK;
+        *msg = isal_error(rc);
+        return DEC_ERROR;
+    }
+    g->member_out += *produced;
+    return g->is->block_state == ISAL_BLOCK_FINISH ? DEC_END : DEC_OK;
+}
+
+static void dec_end(struct gz *g)
+{
+    zlib_end(g);
+    free(g->is);
+    g->is = NULL;
+}
+#else
+static int dec_init(struct gz *g)
+{
+    return zlib_init(g);
+}
+
+static void dec_reset(struct gz *g)
+{
+    inflateReset(&g->zs);
+}
+
+static int dec_step(struct gz *g, unsigned char *out, size_t room,
+                    size_t *produced, const char **msg)
+{
+    return zlib_step(g, out, room, produced, msg);
+}
+
+static void dec_end(struct gz *g)
+{
+    zlib_end(g);
 }
 #endif
 
@@ -504,6 +583,7 @@ struct reader *reader_open(const char *path, int flags, struct bs_err *err)
     /* Sniff the first bytes: gzip by magic, whatever the name says. */
     memset(&g, 0, sizeof(g));
     g.fd = fd;
+    g.base = lseek(fd, 0, SEEK_CUR);
     g.name = r->name;
     g.in = xmalloc(IN_SIZE);
     while (g.in_len < 2 && !g.in_eof) {

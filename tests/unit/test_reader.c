@@ -1315,6 +1315,82 @@ static void test_reader__stdin_pipe(void **state)
     free(text);
 }
 
+/*
+ * The damaged file of test_reader__corrupt_block on standard input: a
+ * regular file there is read again from the damaged member's start when
+ * ISA-L fails (the lines are exact); a pipe cannot be, and loses at most
+ * ISA-L's last step (64 KiB) of lines before the damage.
+ */
+static void test_reader__stdin_corrupt(void **state)
+{
+    char *dir = tu_tmpdir();
+    size_t n, zn, flush_at, a;
+    uint32_t count, before = 0;
+    char *text = gen_log(1024 * 1024, &n, &count);
+    unsigned char *z;
+    char *path;
+    struct result res;
+    int fd, fds[2], status;
+    pid_t pid;
+    char buf[301];
+
+    (void)state;
+    a = n / 2;
+    while (text[a - 1] != '\n')
+        a++;
+    for (size_t i = 0; i < a; i++)
+        before += text[i] == '\n';
+    z = gzip_flushed(text, n, a, &zn, &flush_at);
+    z[flush_at] = (unsigned char)((z[flush_at] & ~7) | 6);
+    path = tu_write(dir, "corrupt.gz", z, zn);
+
+    fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    read_stdin_fd(fd, &res);
+    assert_int_equal(res.rc, -1);
+    assert_int_equal(res.err.status, BS_DATAERR);
+    check_generated(&res, before);
+    result_free(&res);
+
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        size_t off = 0;
+
+        close(fds[0]);
+        while (off < zn) {
+            ssize_t w = write(fds[1], z + off, zn - off);
+
+            if (w <= 0)
+                _exit(1);
+            off += (size_t)w;
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    read_stdin_fd(fds[0], &res);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(res.rc, -1);
+    assert_int_equal(res.err.status, BS_DATAERR);
+    check_msg_has(&res.err, "corrupt");
+    if (res.count > before)
+        fail_msg("%zu lines from a pipe, only %u before the damage",
+                 res.count, before);
+    for (uint32_t i = 0; i < res.count; i++)
+        check_line(&res, i, buf, gen_line(i, buf));
+    if (res.count < before &&
+        (res.count == 0 || res.v[res.count - 1].offset + 65536 + 301 < a))
+        fail_msg("a pipe lost more than 64 KiB before the damage: %zu of "
+                 "%u lines", res.count, before);
+    result_free(&res);
+    free(path);
+    free(z);
+    free(text);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 /* ---- live files, seeking ---------------------------------------------- */
 
 /* A plain file's last line without "\n" is being written: held back with
@@ -1471,6 +1547,7 @@ int main(void)
         cmocka_unit_test(test_reader__unreadable_file),
         cmocka_unit_test(test_reader__stdin_file),
         cmocka_unit_test(test_reader__stdin_pipe),
+        cmocka_unit_test(test_reader__stdin_corrupt),
         cmocka_unit_test(test_reader__hold_partial),
         cmocka_unit_test(test_reader__seek_and_pread),
         cmocka_unit_test(test_reader__last_line_kept),
