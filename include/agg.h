@@ -65,6 +65,55 @@ int agg_each_post_country(const struct agg *a,
                                     uint64_t views),
                           void *ctx);
 
+/* ---- the audience ---- */
+
+enum agg_sketch { AGG_SKETCH_DAY, AGG_SKETCH_PATH, AGG_SKETCH_COUNTRY };
+
+/*
+ * The visitor of a view (the keyed id of visitor.h) at local second sec:
+ * into the sketches of the day, of the page (posts and pages) and of the
+ * country, and into the list of view events that visits are made of.
+ */
+void agg_visitor(struct agg *a, int32_t day, int32_t sec, uint64_t visitor,
+                 enum url_kind kind, const char *key, size_t n,
+                 const char *country);
+/* A view of key that came from host, of referrer class cls. */
+void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
+                  const char *key, size_t n, const char *cls,
+                  const char *host, size_t host_n);
+/* A view that came from a search for term. */
+void agg_search_term(struct agg *a, int32_t day, const char *term, size_t n);
+
+struct agg_event {
+    int32_t day, sec;
+    uint64_t visitor;
+    uint32_t key;              /* internal: the page */
+};
+
+/* Each sketch, serialized (sketch.h): key and kind for AGG_SKETCH_PATH,
+ * country for AGG_SKETCH_COUNTRY. */
+int agg_each_sketch(const struct agg *a,
+                    int (*fn)(void *ctx, int32_t day, enum agg_sketch dim,
+                              enum url_kind kind, const char *key, size_t n,
+                              const char *country, const void *blob,
+                              size_t blob_n),
+                    void *ctx);
+/* Each view event, in the order they came, with its page. */
+int agg_each_event(const struct agg *a,
+                   int (*fn)(void *ctx, const struct agg_event *e,
+                             enum url_kind kind, const char *key, size_t n),
+                   void *ctx);
+int agg_each_referrer(const struct agg *a,
+                      int (*fn)(void *ctx, int32_t day, enum url_kind kind,
+                                const char *key, size_t n, const char *cls,
+                                const char *host, size_t host_n,
+                                uint64_t views),
+                      void *ctx);
+int agg_each_search_term(const struct agg *a,
+                         int (*fn)(void *ctx, int32_t day, const char *term,
+                                   size_t n, uint64_t views),
+                         void *ctx);
+
 /* 1 when nothing has been counted since the last clear. */
 int agg_empty(const struct agg *a);
 void agg_clear(struct agg *a);

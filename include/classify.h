@@ -78,6 +78,30 @@ int url_rules_add_feed(struct url_rules *r, const char *glob,
 enum url_kind classify_url(const struct url_rules *r, const char *target,
                            size_t n, struct url_class *out);
 
+/* ---- referrers ---- */
+
+enum ref_class { REF_NONE, REF_INTERNAL, REF_SEARCH, REF_SOCIAL, REF_OTHER };
+
+/* "none", "internal", "search", "social", "other". */
+const char *ref_class_name(enum ref_class c);
+
+struct ref_info {
+    enum ref_class cls;
+    char host[256];            /* lower case, without "www."; "" for none */
+    size_t host_n;
+    char term[256];            /* the search terms, decoded, or "" */
+    size_t term_n;
+};
+
+/* The site's own host, from [site] url, so that links from it are
+ * internal; -1 with err when url is not http(s)://host... */
+int url_rules_set_site(struct url_rules *r, const char *url,
+                       struct bs_err *err);
+
+/* Where a view came from: its Referer (n bytes, as logged). */
+enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
+                                 size_t n, struct ref_info *out);
+
 /*
  * Percent-decode a path (see doc/counting.md): valid UTF-8 is decoded,
  * control characters, '/', '?', '#', '%' and invalid bytes stay (or

@@ -8,7 +8,7 @@
 
 #include "blogstat.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 enum store_mode {
     STORE_READ,     /* queries only; the database must exist */
@@ -106,6 +106,59 @@ struct store_post {
 int store_put_post(struct store *s, const struct store_post *p,
                    struct bs_err *err);
 
+/* ---- the audience (visitors, visits, referrers) ---- */
+
+/* The id of a path (created with kind when new). */
+int store_path_id(struct store *s, const char *kind, const char *path,
+                  size_t n, int64_t *id, struct bs_err *err);
+/* A named secret of exactly n bytes: 1 found, 0 none, -1 error. */
+int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
+                   struct bs_err *err);
+int store_meta_put(struct store *s, const char *key, const void *buf,
+                   size_t n, struct bs_err *err);
+/* The salt of an open day: 1 found, 0 none (the day is new or closed). */
+int store_salt_get(struct store *s, int32_t day, void *salt, size_t n,
+                   struct bs_err *err);
+int store_salt_put(struct store *s, int32_t day, const void *salt, size_t n,
+                   struct bs_err *err);
+
+enum store_sketch { STORE_SKETCH_DAY, STORE_SKETCH_PATH, STORE_SKETCH_COUNTRY };
+/* Merge a serialized sketch (sketch.h) into the day's, the path's (by id)
+ * or the country's ("XX") sketch of that day. */
+int store_add_sketch(struct store *s, enum store_sketch dim, int32_t day,
+                     int64_t path_id, const char *country, const void *blob,
+                     size_t n, struct bs_err *err);
+/* Add delta (it may be negative) to the visits landing on path_id that
+ * day, or to the day's visits with path_id 0. */
+int store_add_visits(struct store *s, int32_t day, int64_t path_id,
+                     int64_t delta, struct bs_err *err);
+
+/* One visit of a visitor of an open day: its first and last view (local
+ * seconds of the day) and its landing page (a path id). */
+struct store_visit {
+    int32_t start, end;
+    int64_t landing;
+};
+/* Every open visit of day, by visitor (a salted id). */
+int store_open_visits_load(struct store *s, int32_t day,
+                           int (*fn)(void *ctx, int64_t visitor,
+                                     const struct store_visit *v),
+                           void *ctx, struct bs_err *err);
+/* Replace a visitor's open visits of day with v[0..n). */
+int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
+                          const struct store_visit *v, size_t n,
+                          struct bs_err *err);
+/* Close the days before `before`: their salts and open visits go. */
+int store_close_days(struct store *s, int32_t before, struct bs_err *err);
+
+/* Views of path_id that came from host, of class ("search", "social",
+ * "other", "internal"), and search terms. */
+int store_add_referrer(struct store *s, int32_t day, int64_t path_id,
+                       const char *host, size_t host_n, const char *cls,
+                       uint64_t views, struct bs_err *err);
+int store_add_search_term(struct store *s, int32_t day, const char *term,
+                          size_t n, uint64_t views, struct bs_err *err);
+
 /* 1 when the country names are loaded. */
 int store_has_country_names(struct store *s);
 /* Load names from the text of iso-codes' iso_3166-1.json. */
@@ -119,11 +172,14 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
                    struct bs_err *err);
 
 enum store_query {
-    STORE_TOP_POSTS,       /* s: path, title       n: views, path id */
-    STORE_TOP_TAGS,        /* s: tag               n: post_views, archive_views */
-    STORE_TOP_CATEGORIES,  /* s: category          n: post_views, archive_views */
-    STORE_TOP_COUNTRIES,   /* s: code, name        n: views */
-    STORE_DAYS,            /* s: day "YYYY-MM-DD"  n: views, hits, robots, bad */
+    STORE_TOP_POSTS,       /* s: path, title       n: views, path id,
+                                                      visitors, visits */
+    STORE_TOP_TAGS,        /* s: tag               n: post_views,
+                                                      archive_views, visitors */
+    STORE_TOP_CATEGORIES,  /* s: category          n: the same */
+    STORE_TOP_COUNTRIES,   /* s: code, name        n: views, visitors */
+    STORE_DAYS,            /* s: day "YYYY-MM-DD"  n: views, hits, robots,
+                                                      bad, visitors, visits */
     STORE_FILES,           /* s: name, error, last read
                               n: lines, bad, hits, gzip, size, position,
                                  state (1 complete, 2 open, 3 error) */
@@ -131,7 +187,13 @@ enum store_query {
     STORE_POST_INFO,       /* s: path, title, kind n: published, has it */
     STORE_POST_DAYS,       /* s: day               n: views */
     STORE_POST_COUNTRIES,  /* s: code, name        n: views */
-    STORE_POST_TERMS       /* s: taxonomy, name (tags first) */
+    STORE_POST_TERMS,      /* s: taxonomy, name (tags first) */
+    STORE_LEAST_POSTS,     /* as STORE_TOP_POSTS, least read first, with
+                              imported posts that had no view; no
+                              visitors or visits (0) */
+    STORE_RANGE,           /* one row; n: visitors, visits of the range */
+    STORE_TOP_REFERRERS,   /* s: host, class       n: views */
+    STORE_TOP_SEARCH_TERMS /* s: term              n: views */
 };
 
 struct store_filter {

@@ -6,12 +6,17 @@
  */
 #include "blogstat.h"
 #include "agg.h"
+#include "sketch.h"
 #include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 enum day_field { F_HITS, F_VIEWS, F_ROBOTS, F_BAD, F_NFIELDS };
+
+struct sketch_slot {
+    struct sketch *sk;       /* the visitors of one (day, dim, id) */
+};
 
 struct agg {
     struct strtab *keys;     /* kind byte + key */
@@ -21,7 +26,25 @@ struct agg {
     struct cntmap *days;     /* day, field -> count */
     struct strtab *tuples;   /* (day, key id, country) of post views */
     struct cntmap *post_countries;   /* tuple id -> views */
+    /* the audience */
+    struct strtab *sketch_ids;       /* struct skey -> index */
+    struct sketch_slot *sketches;
+    size_t nsketches, capsketches;
+    struct agg_event *events;
+    size_t nevents, capevents;
+    struct strtab *refs;             /* day, key id, class, host */
+    struct cntmap *ref_views;        /* ref id -> views */
+    struct strtab *terms_s;          /* day, search term */
+    struct cntmap *term_views;       /* term id -> views */
     char scratch[URL_KEY_MAX + 16];
+    char rscratch[600];
+};
+
+/* Which sketch: the day's, a key's (path) or a country's, of a day. */
+struct skey {
+    int32_t day;
+    uint32_t dim;
+    uint32_t id;               /* key id, or the country's two letters */
 };
 
 /* The key of a view of a post in a country on a day. */
@@ -52,6 +75,11 @@ struct agg *agg_new(void)
     a->days = cntmap_new();
     a->tuples = strtab_new();
     a->post_countries = cntmap_new();
+    a->sketch_ids = strtab_new();
+    a->refs = strtab_new();
+    a->ref_views = cntmap_new();
+    a->terms_s = strtab_new();
+    a->term_views = cntmap_new();
     return a;
 }
 
@@ -66,6 +94,15 @@ void agg_free(struct agg *a)
     cntmap_free(a->days);
     strtab_free(a->tuples);
     cntmap_free(a->post_countries);
+    for (size_t i = 0; i < a->nsketches; i++)
+        sketch_free(a->sketches[i].sk);
+    free(a->sketches);
+    strtab_free(a->sketch_ids);
+    free(a->events);
+    strtab_free(a->refs);
+    cntmap_free(a->ref_views);
+    strtab_free(a->terms_s);
+    cntmap_free(a->term_views);
     free(a);
 }
 
@@ -233,6 +270,15 @@ void agg_clear(struct agg *a)
     cntmap_clear(a->days);
     strtab_clear(a->tuples);
     cntmap_clear(a->post_countries);
+    for (size_t i = 0; i < a->nsketches; i++)
+        sketch_free(a->sketches[i].sk);
+    a->nsketches = 0;
+    strtab_clear(a->sketch_ids);
+    a->nevents = 0;
+    strtab_clear(a->refs);
+    cntmap_clear(a->ref_views);
+    strtab_clear(a->terms_s);
+    cntmap_clear(a->term_views);
 }
 
 size_t agg_memory(const struct agg *a)
@@ -240,5 +286,201 @@ size_t agg_memory(const struct agg *a)
     return sizeof(*a) + strtab_memory(a->keys) + cntmap_memory(a->paths) +
            cntmap_memory(a->terms) + cntmap_memory(a->countries) +
            cntmap_memory(a->days) + strtab_memory(a->tuples) +
-           cntmap_memory(a->post_countries);
+           cntmap_memory(a->post_countries) + strtab_memory(a->sketch_ids) +
+           a->capevents * sizeof(*a->events) + strtab_memory(a->refs) +
+           strtab_memory(a->terms_s);
+}
+
+/* ---- the audience --------------------------------------------------------- */
+
+/* The key id of a view key (kind byte + key), as agg_view() interns it. */
+static uint32_t key_id(struct agg *a, enum url_kind kind, const char *key,
+                       size_t n)
+{
+    if (n > URL_KEY_MAX)
+        BUG("view key of %zu bytes", n);
+    a->scratch[0] = (char)kind;
+    memcpy(a->scratch + 1, key, n);
+    return strtab_intern(a->keys, a->scratch, n + 1, NULL);
+}
+
+static void sketch_in(struct agg *a, int32_t day, uint32_t dim, uint32_t id,
+                      uint64_t visitor)
+{
+    struct skey k;
+    uint32_t i;
+    int added;
+
+    memset(&k, 0, sizeof(k));
+    k.day = day;
+    k.dim = dim;
+    k.id = id;
+    i = strtab_intern(a->sketch_ids, &k, sizeof(k), &added);
+    if (added) {
+        if (a->nsketches == a->capsketches) {
+            a->capsketches = a->capsketches ? a->capsketches * 2 : 64;
+            a->sketches = xrealloc(a->sketches,
+                                   a->capsketches * sizeof(*a->sketches));
+        }
+        a->sketches[a->nsketches++].sk = sketch_new();
+    }
+    sketch_add(a->sketches[i].sk, visitor);
+}
+
+void agg_visitor(struct agg *a, int32_t day, int32_t sec, uint64_t visitor,
+                 enum url_kind kind, const char *key, size_t n,
+                 const char *country)
+{
+    uint32_t id = key_id(a, kind, key, n);
+    struct agg_event *e;
+
+    sketch_in(a, day, AGG_SKETCH_DAY, 0, visitor);
+    sketch_in(a, day, AGG_SKETCH_COUNTRY,
+              (uint32_t)(unsigned char)country[0] << 8 |
+                  (unsigned char)country[1],
+              visitor);
+    if (kind == URL_POST || kind == URL_PAGE || kind == URL_POSTID)
+        sketch_in(a, day, AGG_SKETCH_PATH, id, visitor);
+    if (a->nevents == a->capevents) {
+        a->capevents = a->capevents ? a->capevents * 2 : 1024;
+        a->events = xrealloc(a->events, a->capevents * sizeof(*a->events));
+    }
+    e = &a->events[a->nevents++];
+    e->day = day;
+    e->sec = sec;
+    e->visitor = visitor;
+    e->key = id;
+}
+
+void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
+                  const char *key, size_t n, const char *cls,
+                  const char *host, size_t host_n)
+{
+    uint32_t id = key_id(a, kind, key, n);
+    size_t cn = strlen(cls), o = 0;
+
+    if (host_n > 255)
+        host_n = 255;
+    memcpy(a->rscratch, &day, 4);
+    memcpy(a->rscratch + 4, &id, 4);
+    o = 8;
+    a->rscratch[o++] = (char)cn;
+    memcpy(a->rscratch + o, cls, cn);
+    o += cn;
+    memcpy(a->rscratch + o, host, host_n);
+    o += host_n;
+    cntmap_add(a->ref_views, strtab_intern(a->refs, a->rscratch, o, NULL), 1);
+}
+
+void agg_search_term(struct agg *a, int32_t day, const char *term, size_t n)
+{
+    if (n > 255)
+        n = 255;
+    memcpy(a->rscratch, &day, 4);
+    memcpy(a->rscratch + 4, term, n);
+    cntmap_add(a->term_views,
+               strtab_intern(a->terms_s, a->rscratch, n + 4, NULL), 1);
+}
+
+int agg_each_sketch(const struct agg *a,
+                    int (*fn)(void *ctx, int32_t day, enum agg_sketch dim,
+                              enum url_kind kind, const char *key, size_t n,
+                              const char *country, const void *blob,
+                              size_t blob_n),
+                    void *ctx)
+{
+    int rc = 0;
+
+    for (size_t i = 0; rc == 0 && i < a->nsketches; i++) {
+        struct skey k;
+        unsigned char *blob;
+        size_t bn, kn = 0;
+        const char *key = NULL;
+        char cc[3] = "";
+        enum url_kind kind = URL_OTHER;
+
+        memcpy(&k, strtab_key(a->sketch_ids, (uint32_t)i, NULL), sizeof(k));
+        if (k.dim == AGG_SKETCH_PATH) {
+            key = strtab_key(a->keys, k.id, &kn);
+            kind = (enum url_kind)(unsigned char)key[0];
+            key++;
+            kn--;
+        } else if (k.dim == AGG_SKETCH_COUNTRY) {
+            cc[0] = (char)(k.id >> 8);
+            cc[1] = (char)(k.id & 0xff);
+        }
+        blob = sketch_serialize(a->sketches[i].sk, &bn);
+        rc = fn(ctx, k.day, (enum agg_sketch)k.dim, kind, key, kn, cc, blob,
+                bn);
+        free(blob);
+    }
+    return rc;
+}
+
+int agg_each_event(const struct agg *a,
+                   int (*fn)(void *ctx, const struct agg_event *e,
+                             enum url_kind kind, const char *key, size_t n),
+                   void *ctx)
+{
+    int rc = 0;
+
+    for (size_t i = 0; rc == 0 && i < a->nevents; i++) {
+        size_t n;
+        const char *key = strtab_key(a->keys, a->events[i].key, &n);
+
+        rc = fn(ctx, &a->events[i], (enum url_kind)(unsigned char)key[0],
+                key + 1, n - 1);
+    }
+    return rc;
+}
+
+int agg_each_referrer(const struct agg *a,
+                      int (*fn)(void *ctx, int32_t day, enum url_kind kind,
+                                const char *key, size_t n, const char *cls,
+                                const char *host, size_t host_n,
+                                uint64_t views),
+                      void *ctx)
+{
+    size_t pos = 0;
+    uint64_t k, v;
+    int rc = 0;
+
+    while (rc == 0 && cntmap_next(a->ref_views, &pos, &k, &v)) {
+        size_t rn, kn;
+        const char *r = strtab_key(a->refs, (uint32_t)k, &rn);
+        int32_t day;
+        uint32_t id;
+        size_t cn = (unsigned char)r[8];
+        char cls[32];
+        const char *key;
+
+        memcpy(&day, r, 4);
+        memcpy(&id, r + 4, 4);
+        memcpy(cls, r + 9, cn);
+        cls[cn] = '\0';
+        key = strtab_key(a->keys, id, &kn);
+        rc = fn(ctx, day, (enum url_kind)(unsigned char)key[0], key + 1,
+                kn - 1, cls, r + 9 + cn, rn - 9 - cn, v);
+    }
+    return rc;
+}
+
+int agg_each_search_term(const struct agg *a,
+                         int (*fn)(void *ctx, int32_t day, const char *term,
+                                   size_t n, uint64_t views),
+                         void *ctx)
+{
+    size_t pos = 0;
+    uint64_t k, v;
+    int rc = 0;
+
+    while (rc == 0 && cntmap_next(a->term_views, &pos, &k, &v)) {
+        size_t n;
+        const char *t = strtab_key(a->terms_s, (uint32_t)k, &n);
+        int32_t day;
+
+        memcpy(&day, t, 4);
+        rc = fn(ctx, day, t + 4, n - 4, v);
+    }
+    return rc;
 }

@@ -10,6 +10,7 @@
 #include "slice.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -364,6 +365,8 @@ struct url_rules {
     size_t nignore;
     char **feeds;          /* extra feed globs of the config */
     size_t nfeeds;
+    char site[256];        /* the site's host, lower case, no "www." */
+    size_t site_n;
 };
 
 struct url_rules *url_rules_new(void)
@@ -752,4 +755,194 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
             return set_key(out, URL_PAGE, b0, 0);
     }
     return set_none(out, URL_OTHER);
+}
+
+/* ---- referrers ------------------------------------------------------------- */
+
+static const char *const ref_names[] = {
+    [REF_NONE] = "none", [REF_INTERNAL] = "internal",
+    [REF_SEARCH] = "search", [REF_SOCIAL] = "social", [REF_OTHER] = "other",
+};
+
+const char *ref_class_name(enum ref_class c)
+{
+    return (unsigned)c < ARRAY_SIZE(ref_names) ? ref_names[c] : "other";
+}
+
+/* host of "scheme://host[:port]/...", lower case, without "www.". */
+static size_t ref_host(const char *s, size_t n, char *out, size_t cap,
+                       const char **rest)
+{
+    const char *p = s, *e = s + n, *h;
+    size_t o = 0;
+
+    for (; p + 2 < e && *p != ':'; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' ||
+              *p == '.'))
+            return 0;
+    if (p + 2 >= e || p == s || p[1] != '/' || p[2] != '/')
+        return 0;
+    h = p + 3;
+    /* user:pass@ has no place in a referrer: take what follows the @. */
+    for (p = h; p < e && *p != '/' && *p != '?' && *p != '#'; p++)
+        if (*p == '@')
+            h = p + 1;
+    for (p = h; p < e && *p != '/' && *p != '?' && *p != '#' && *p != ':' &&
+                o + 1 < cap;
+         p++) {
+        char c = *p;
+
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '.' || c == '_'))
+            return 0;
+        out[o++] = c;
+    }
+    while (p < e && *p != '?' && *p != '#')
+        p++;
+    *rest = p;
+    if (o > 4 && memcmp(out, "www.", 4) == 0) {
+        memmove(out, out + 4, o - 4);
+        o -= 4;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* host is domain or ends in ".domain". */
+static int host_is(const char *host, size_t n, const char *domain)
+{
+    size_t m = strlen(domain);
+
+    return (n == m && memcmp(host, domain, m) == 0) ||
+           (n > m && host[n - m - 1] == '.' &&
+            memcmp(host + n - m, domain, m) == 0);
+}
+
+/* host is NAME.tld or NAME.co.tld, or a subdomain of one (google.se,
+ * google.co.uk, news.google.com). */
+static int host_brand(const char *host, size_t n, const char *name)
+{
+    size_t m = strlen(name);
+
+    for (size_t i = 0; i + m < n; i++) {
+        if ((i == 0 || host[i - 1] == '.') &&
+            memcmp(host + i, name, m) == 0 && host[i + m] == '.') {
+            /* What follows is one or two short labels: a TLD. */
+            const char *t = host + i + m + 1;
+            size_t tn = n - (i + m + 1), dots = 0;
+
+            for (size_t k = 0; k < tn; k++)
+                dots += t[k] == '.';
+            return tn > 0 && tn <= 6 + dots * 4 && dots <= 1;
+        }
+    }
+    return 0;
+}
+
+static const char *const search_brands[] = {
+    "google", "bing", "yahoo", "yandex", "baidu", "duckduckgo", "ecosia",
+    "qwant", "startpage", "naver", "seznam", "ask", "sogou",
+};
+static const char *const search_hosts[] = {
+    "search.brave.com", "kagi.com", "search.aol.com", "mojeek.com",
+    "perplexity.ai", "you.com",
+};
+static const char *const social_hosts[] = {
+    "facebook.com", "fb.com", "fb.me", "t.co", "twitter.com", "x.com",
+    "linkedin.com", "lnkd.in", "reddit.com", "news.ycombinator.com",
+    "instagram.com", "pinterest.com", "tiktok.com", "youtube.com",
+    "bsky.app", "threads.net", "mastodon.social", "vk.com", "tumblr.com",
+    "flipboard.com", "telegram.org", "t.me", "whatsapp.com", "xing.com",
+    "lobste.rs", "weibo.com", "quora.com", "medium.com",
+};
+
+/* The value of the first of names in query q (n bytes): '+' is a space,
+ * %XX decoded, made valid UTF-8. */
+static size_t ref_term(const char *q, size_t n, char *out, size_t cap)
+{
+    static const char *const names[] = {"q", "p", "text", "wd", "word",
+                                        "query"};
+    char raw[256];
+
+    for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+        size_t vn, o = 0;
+        const char *v = query_param(q, n, names[k], &vn);
+
+        if (!v || vn == 0)
+            continue;
+        for (size_t i = 0; i < vn && o + 1 < sizeof(raw); i++) {
+            if (v[i] == '+') {
+                raw[o++] = ' ';
+            } else if (v[i] == '%' && i + 2 < vn && hexval(v[i + 1]) >= 0 &&
+                       hexval(v[i + 2]) >= 0) {
+                raw[o++] = (char)(hexval(v[i + 1]) * 16 + hexval(v[i + 2]));
+                i += 2;
+            } else {
+                raw[o++] = v[i];
+            }
+        }
+        return utf8_sanitize(raw, o, out, cap);
+    }
+    out[0] = '\0';
+    return 0;
+}
+
+int url_rules_set_site(struct url_rules *r, const char *url,
+                       struct bs_err *err)
+{
+    const char *rest;
+
+    r->site_n = ref_host(url, strlen(url), r->site, sizeof(r->site), &rest);
+    if (r->site_n == 0)
+        return bs_fail(err, BS_USAGE, "site url '%s' is not http(s)://HOST",
+                       url);
+    return 0;
+}
+
+enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
+                                 size_t n, struct ref_info *out)
+{
+    const char *rest = NULL;
+    size_t hn;
+
+    out->host_n = out->term_n = 0;
+    out->host[0] = out->term[0] = '\0';
+    if (n == 0 || (n == 1 && ref[0] == '-'))
+        return out->cls = REF_NONE;
+    hn = ref_host(ref, n, out->host, sizeof(out->host), &rest);
+    if (hn == 0) {
+        /* Not a web address (android-app://..., garbage): no host. */
+        snprintf(out->host, sizeof(out->host), "(unknown)");
+        out->host_n = strlen(out->host);
+        return out->cls = REF_OTHER;
+    }
+    out->host_n = hn;
+    if (r->site_n && hn == r->site_n && memcmp(out->host, r->site, hn) == 0)
+        return out->cls = REF_INTERNAL;
+    /* An Android app names itself: android-app://com.google.android... */
+    if (n > 14 && memcmp(ref, "android-app://", 14) == 0) {
+        if (strstr(out->host, ".google."))
+            return out->cls = REF_SEARCH;
+        if (strstr(out->host, ".facebook.") || strstr(out->host, ".twitter.") ||
+            strstr(out->host, ".linkedin.") || strstr(out->host, ".reddit."))
+            return out->cls = REF_SOCIAL;
+        return out->cls = REF_OTHER;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(social_hosts); i++)
+        if (host_is(out->host, hn, social_hosts[i]))
+            return out->cls = REF_SOCIAL;
+    out->cls = REF_OTHER;
+    for (size_t i = 0; i < ARRAY_SIZE(search_hosts); i++)
+        if (host_is(out->host, hn, search_hosts[i]))
+            out->cls = REF_SEARCH;
+    for (size_t i = 0; i < ARRAY_SIZE(search_brands); i++)
+        if (host_brand(out->host, hn, search_brands[i]))
+            out->cls = REF_SEARCH;
+    if (out->cls == REF_SEARCH && rest && *rest == '?')
+        out->term_n = ref_term(rest + 1, (size_t)(ref + n - rest - 1),
+                               out->term, sizeof(out->term));
+    return out->cls;
 }

@@ -19,6 +19,9 @@
 #include "reader.h"
 #include "robots.h"
 #include "store.h"
+#include "table.h"
+#include "visitor.h"
+#include "visits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,6 +68,12 @@ static const char ingest_usage[] =
     "nothing twice; a file that grew is read on from where it stopped, and a\n"
     "last line still being written is left for the next run.\n";
 
+/* The salt of an open day, in memory for the run. */
+struct salt {
+    int32_t day;
+    unsigned char salt[VISITOR_KEY_BYTES];
+};
+
 /* What the workers of one run share; mu guards all of it but conf. */
 struct run {
     struct conf *conf;
@@ -81,6 +90,12 @@ struct run {
     int nbusy;
     char **files;
     int nfiles, next;          /* the next file to take */
+    /* the audience: the secret key of visitor ids, the open days' salts
+     * and their visitors' visits (used under mu, in flush) */
+    unsigned char key[VISITOR_KEY_BYTES];
+    struct salt *salts;
+    size_t nsalts;
+    struct visits *visits;
     int *status;               /* per file */
     /* the whole run */
     uint64_t lines, bad, hits, views, files_read;
@@ -95,12 +110,15 @@ struct ingest {
     struct parser *parser;
     struct agg *agg;
     struct url_class cls;
+    struct ref_info ref;
     uint64_t lines, bad, hits, views, files;
 };
 
 struct flush_ctx {
     struct ingest *in;
     struct bs_err *err;
+    struct cntmap *path_ids;   /* agg key id -> store path id + 1 */
+    struct cntmap *deltas;     /* (day, path id) -> visits delta */
 };
 
 static int put_day(void *ctx, const struct agg_day *d)
@@ -149,6 +167,188 @@ static int put_country(void *ctx, int32_t day, const char *country,
                                    f->err);
 }
 
+static int put_sketch(void *ctx, int32_t day, enum agg_sketch dim,
+                      enum url_kind kind, const char *key, size_t n,
+                      const char *country, const void *blob, size_t bn)
+{
+    struct flush_ctx *f = ctx;
+    struct store *st = f->in->run->store;
+    int64_t id = 0;
+
+    if (dim == AGG_SKETCH_PATH &&
+        store_path_id(st, url_kind_name(kind), key, n, &id, f->err))
+        return -1;
+    return store_add_sketch(st,
+                            dim == AGG_SKETCH_DAY    ? STORE_SKETCH_DAY
+                            : dim == AGG_SKETCH_PATH ? STORE_SKETCH_PATH
+                                                     : STORE_SKETCH_COUNTRY,
+                            day, id, country, blob, bn, f->err);
+}
+
+static int put_referrer(void *ctx, int32_t day, enum url_kind kind,
+                        const char *key, size_t n, const char *cls,
+                        const char *host, size_t host_n, uint64_t views)
+{
+    struct flush_ctx *f = ctx;
+    int64_t id;
+
+    return store_path_id(f->in->run->store, url_kind_name(kind), key, n, &id,
+                         f->err) ||
+           store_add_referrer(f->in->run->store, day, id, host, host_n, cls,
+                              views, f->err);
+}
+
+static int put_term_search(void *ctx, int32_t day, const char *term,
+                           size_t n, uint64_t views)
+{
+    struct flush_ctx *f = ctx;
+
+    return store_add_search_term(f->in->run->store, day, term, n, views,
+                                 f->err);
+}
+
+/* Loading a day's open visits: rows come by visitor, then start. */
+struct load_ctx {
+    struct visits *v;
+    int32_t day;
+    int64_t visitor;
+    struct visit iv[VISITS_MAX];
+    size_t n;
+};
+
+static void load_flush(struct load_ctx *l)
+{
+    if (l->n)
+        visits_load(l->v, l->day, (uint64_t)l->visitor, l->iv, l->n);
+    l->n = 0;
+}
+
+static int load_visit(void *ctx, int64_t visitor, const struct store_visit *sv)
+{
+    struct load_ctx *l = ctx;
+
+    if (l->n && visitor != l->visitor)
+        load_flush(l);
+    l->visitor = visitor;
+    if (l->n < VISITS_MAX) {
+        l->iv[l->n].start = sv->start;
+        l->iv[l->n].end = sv->end;
+        l->iv[l->n].landing = sv->landing;
+        l->n++;
+    }
+    return 0;
+}
+
+/*
+ * The salt of day, and its visitors' open visits loaded: from memory,
+ * else from the store, else a new salt (a day never seen, or closed).
+ */
+static const unsigned char *day_salt(struct run *run, int32_t day,
+                                     struct bs_err *err)
+{
+    struct salt *s;
+    int found;
+
+    for (size_t i = 0; i < run->nsalts; i++)
+        if (run->salts[i].day == day)
+            return run->salts[i].salt;
+    run->salts = xrealloc(run->salts, (run->nsalts + 1) * sizeof(*s));
+    s = &run->salts[run->nsalts];
+    s->day = day;
+    found = store_salt_get(run->store, day, s->salt, sizeof(s->salt), err);
+    if (found < 0)
+        return NULL;
+    if (found) {
+        struct load_ctx *l = xcalloc(1, sizeof(*l));
+        int rc;
+
+        l->v = run->visits;
+        l->day = day;
+        rc = store_open_visits_load(run->store, day, load_visit, l, err);
+        load_flush(l);
+        free(l);
+        if (rc)
+            return NULL;
+    } else {
+        visitor_key_new(s->salt);
+        if (store_salt_put(run->store, day, s->salt, sizeof(s->salt), err))
+            return NULL;
+    }
+    run->nsalts++;
+    return s->salt;
+}
+
+static void visit_delta(void *ctx, int32_t day, int64_t page, int d)
+{
+    struct flush_ctx *f = ctx;
+
+    /* Signed deltas kept in unsigned counters: the sum wraps back. */
+    cntmap_add(f->deltas, (uint64_t)(uint32_t)day << 32 | (uint64_t)page,
+               (uint64_t)(int64_t)d);
+}
+
+static int put_event(void *ctx, const struct agg_event *e,
+                     enum url_kind kind, const char *key, size_t n)
+{
+    struct flush_ctx *f = ctx;
+    struct run *run = f->in->run;
+    const unsigned char *salt = day_salt(run, e->day, f->err);
+    uint64_t known = cntmap_get(f->path_ids, e->key);
+    int64_t page;
+
+    if (!salt)
+        return -1;
+    if (known) {
+        page = (int64_t)known - 1;
+    } else {
+        if (store_path_id(run->store, url_kind_name(kind), key, n, &page,
+                          f->err))
+            return -1;
+        cntmap_add(f->path_ids, e->key, (uint64_t)page + 1);
+    }
+    if (page >= 1 << 30)
+        BUG("path id %lld", (long long)page);
+    visits_view(run->visits, e->day, visitor_day_id(salt, e->visitor),
+                e->sec, page, visit_delta, f);
+    return 0;
+}
+
+static int put_open_visits(void *ctx, int32_t day, uint64_t visitor,
+                           const struct visit *iv, size_t n)
+{
+    struct flush_ctx *f = ctx;
+    struct store_visit sv[VISITS_MAX];
+
+    for (size_t i = 0; i < n; i++) {
+        sv[i].start = iv[i].start;
+        sv[i].end = iv[i].end;
+        sv[i].landing = iv[i].landing;
+    }
+    return store_open_visits_put(f->in->run->store, day, (int64_t)visitor,
+                                 sv, n, f->err);
+}
+
+/* The visits of the chunk: each view event through the visitors' open
+ * visits, the deltas of the counts summed, then written. */
+static int put_visits(struct flush_ctx *f)
+{
+    size_t pos = 0;
+    uint64_t k, v;
+
+    if (agg_each_event(f->in->agg, put_event, f))
+        return -1;
+    while (cntmap_next(f->deltas, &pos, &k, &v)) {
+        if (v != 0 &&
+            store_add_visits(f->in->run->store, (int32_t)(uint32_t)(k >> 32),
+                             (int64_t)(k & 0xffffffffu), (int64_t)v, f->err))
+            return -1;
+    }
+    if (visits_each_dirty(f->in->run->visits, put_open_visits, f))
+        return -1;
+    visits_clean(f->in->run->visits);
+    return 0;
+}
+
 /*
  * Add the counts of the chunk and the source's new position to the
  * database in one transaction, then start a new chunk.
@@ -156,7 +356,7 @@ static int put_country(void *ctx, int32_t day, const char *country,
 static int flush(struct ingest *in, struct store_source *src,
                  struct bs_err *err)
 {
-    struct flush_ctx f = {in, err};
+    struct flush_ctx f = {in, err, cntmap_new(), cntmap_new()};
     struct store *store = in->run->store;
     int rc = 0;
 
@@ -168,12 +368,18 @@ static int flush(struct ingest *in, struct store_source *src,
                agg_each_term(in->agg, put_term, &f) ||
                agg_each_country(in->agg, put_country, &f) ||
                agg_each_post_country(in->agg, put_post_country, &f) ||
+               agg_each_sketch(in->agg, put_sketch, &f) ||
+               put_visits(&f) ||
+               agg_each_referrer(in->agg, put_referrer, &f) ||
+               agg_each_search_term(in->agg, put_term_search, &f) ||
                store_put_source(store, src, err) ||
                store_commit(store, err)) {
         store_rollback(store);
         rc = -1;
     }
     pthread_mutex_unlock(&in->run->mu);
+    cntmap_free(f.path_ids);
+    cntmap_free(f.deltas);
     if (rc == 0)
         agg_clear(in->agg);
     return rc;
@@ -381,9 +587,23 @@ static void count_line(struct ingest *in, struct store_source *src,
             url_kind_is_content(classify_url(in->run->conf->rules, rec.target.p,
                                              rec.target.n, &in->cls))) {
             const char *cc = geo_country(in->geo, rec.client.p, rec.client.n);
+            uint64_t id = visitor_id(in->run->key, rec.client.p, rec.client.n,
+                                     rec.agent.p, rec.agent.n);
 
             agg_view(in->agg, rec.day, in->cls.kind, in->cls.key,
                      in->cls.key_len, cc);
+            agg_visitor(in->agg, rec.day, rec.sec, id, in->cls.kind,
+                        in->cls.key, in->cls.key_len, cc);
+            if (rec.has_agent &&
+                classify_referrer(in->run->conf->rules, rec.referer.p,
+                                  rec.referer.n, &in->ref) != REF_NONE) {
+                agg_referrer(in->agg, rec.day, in->cls.kind, in->cls.key,
+                             in->cls.key_len, ref_class_name(in->ref.cls),
+                             in->ref.host, in->ref.host_n);
+                if (in->ref.term_n)
+                    agg_search_term(in->agg, rec.day, in->ref.term,
+                                    in->ref.term_n);
+            }
             in->views++;
         }
     }
@@ -701,6 +921,48 @@ static int lock_db(const char *db, int wait, struct bs_err *err)
     return fd;
 }
 
+/* The database's secret key for visitor ids, made on first use. */
+static int load_key(struct store *store, unsigned char key[VISITOR_KEY_BYTES],
+                    struct bs_err *err)
+{
+    int found = store_meta_get(store, "visitor_key", key, VISITOR_KEY_BYTES,
+                               err);
+
+    if (found)
+        return found < 0 ? -1 : 0;
+    visitor_key_new(key);
+    if (store_begin(store, err))
+        return -1;
+    if (store_meta_put(store, "visitor_key", key, VISITOR_KEY_BYTES, err) ||
+        store_commit(store, err)) {
+        store_rollback(store);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Close the days two days older than the newest: their salts and their
+ * visitors' visits go, and with them any link between a day's visits.
+ */
+static int close_days(struct run *run, struct bs_err *err)
+{
+    int32_t first, last;
+    int span = store_day_span(run->store, &first, &last, err);
+
+    if (span <= 0)
+        return span;
+    if (store_begin(run->store, err))
+        return -1;
+    if (store_close_days(run->store, last - 1, err) ||
+        store_commit(run->store, err)) {
+        store_rollback(run->store);
+        return -1;
+    }
+    visits_forget(run->visits, last - 1);
+    return 0;
+}
+
 static struct ingest *worker_new(struct run *run)
 {
     struct ingest *in = xcalloc(1, sizeof(*in));
@@ -880,6 +1142,15 @@ int cmd_ingest(int argc, char **argv)
         return err.status;
     }
     load_country_names(run.store);
+    if (load_key(run.store, run.key, &err)) {
+        cli_error(&err);
+        store_close(run.store);
+        close(lock_fd);
+        free(geoip_found);
+        conf_free(run.conf);
+        return err.status;
+    }
+    run.visits = visits_new();
     run.progress = !cli.quiet && isatty(STDERR_FILENO);
     run.commit_every = (uint64_t)commit_every;
     run.max_bytes = max_bytes;
@@ -919,6 +1190,11 @@ int cmd_ingest(int argc, char **argv)
     /* The first failing file in the command's order gives the status. */
     for (int i = 0; i < run.nfiles && !status; i++)
         status = run.status[i];
+    if (close_days(&run, &err)) {
+        cli_error(&err);
+        if (!status)
+            status = err.status;
+    }
 
     if (run.bad > 0) {
         int over = max_count >= 0 ? run.bad > (uint64_t)max_count
@@ -948,6 +1224,8 @@ int cmd_ingest(int argc, char **argv)
 
     pthread_mutex_destroy(&run.mu);
     pthread_cond_destroy(&run.cv);
+    visits_free(run.visits);
+    free(run.salts);
     free(run.status);
     free(run.busy);
     store_close(run.store);

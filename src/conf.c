@@ -158,6 +158,11 @@ static int handler(void *user, const char *section, const char *name,
         set_str(&conf->site_name, value);
     } else if (strcmp(section, "site") == 0 && strcmp(name, "url") == 0) {
         set_str(&conf->site_url, value);
+        /* Links from the site itself are internal referrers. */
+        if (url_rules_set_site(conf->rules, value, &err)) {
+            conf_error(c, c->lineno, "%s", err.msg);
+            return 0;
+        }
     } else if (strcmp(section, "urls") == 0 &&
                (strcmp(name, "post") == 0 || strcmp(name, "tag") == 0 ||
                 strcmp(name, "category") == 0)) {

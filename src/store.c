@@ -8,6 +8,7 @@
  * ingest writes.
  */
 #include "blogstat.h"
+#include "sketch.h"
 #include "store.h"
 
 #include <errno.h>
@@ -23,7 +24,10 @@
 enum stmt_id {
     ST_DAY, ST_PATH_ID, ST_PATH_VIEWS, ST_TERM_ID, ST_TERM_VIEWS,
     ST_COUNTRY_VIEWS, ST_SOURCE_FIND, ST_SOURCE_NEW, ST_SOURCE_PUT, ST_POST, ST_POST_TERMS_CLEAR, ST_POST_TERM,
-    ST_POST_COUNTRY, ST_NSTMTS
+    ST_POST_COUNTRY, ST_META_GET, ST_META_PUT, ST_SALT_GET, ST_SALT_PUT,
+    ST_DAY_SKETCH, ST_PATH_SKETCH, ST_COUNTRY_SKETCH, ST_VISITS,
+    ST_DAY_VISITS, ST_OPEN_LOAD, ST_OPEN_DEL, ST_OPEN_ADD, ST_REFERRER,
+    ST_TERM_SEARCH, ST_NSTMTS
 };
 
 static const char *const stmt_sql[ST_NSTMTS] = {
@@ -86,7 +90,50 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "INSERT INTO post_country_views(day, path_id, country, views) "
         "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(day, path_id, country) "
         "DO UPDATE SET views = views + excluded.views",
+    [ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [ST_META_PUT] =
+        "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) "
+        "DO UPDATE SET value = excluded.value",
+    [ST_SALT_GET] = "SELECT salt FROM day_salts WHERE day = ?1",
+    [ST_SALT_PUT] = "INSERT INTO day_salts(day, salt) VALUES(?1, ?2)",
+    [ST_DAY_SKETCH] =
+        "INSERT INTO day_sketches(day, sketch) VALUES(?1, ?2) "
+        "ON CONFLICT(day) DO UPDATE SET "
+        "sketch = sketch_union(sketch, excluded.sketch)",
+    [ST_PATH_SKETCH] =
+        "INSERT INTO path_sketches(day, path_id, sketch) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(path_id, day) DO UPDATE SET "
+        "sketch = sketch_union(sketch, excluded.sketch)",
+    [ST_COUNTRY_SKETCH] =
+        "INSERT INTO country_sketches(day, country, sketch) "
+        "VALUES(?1, ?2, ?3) ON CONFLICT(country, day) DO UPDATE SET "
+        "sketch = sketch_union(sketch, excluded.sketch)",
+    [ST_VISITS] =
+        "INSERT INTO visits(day, path_id, visits) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(day, path_id) DO UPDATE SET "
+        "visits = visits + excluded.visits",
+    [ST_DAY_VISITS] =
+        "INSERT INTO days(day, visits) VALUES(?1, ?2) ON CONFLICT(day) "
+        "DO UPDATE SET visits = visits + excluded.visits",
+    [ST_OPEN_LOAD] =
+        "SELECT visitor, start, last, landing FROM open_visits "
+        "WHERE day = ?1 ORDER BY visitor, start",
+    [ST_OPEN_DEL] =
+        "DELETE FROM open_visits WHERE day = ?1 AND visitor = ?2",
+    [ST_OPEN_ADD] =
+        "INSERT INTO open_visits(day, visitor, start, last, landing) "
+        "VALUES(?1, ?2, ?3, ?4, ?5)",
+    [ST_REFERRER] =
+        "INSERT INTO referrers(day, path_id, host, class, views) "
+        "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(day, path_id, host, class) "
+        "DO UPDATE SET views = views + excluded.views",
+    [ST_TERM_SEARCH] =
+        "INSERT INTO search_terms(day, term, views) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(day, term) DO UPDATE SET views = views + excluded.views",
 };
+
+/* Every statement has its SQL. */
+_Static_assert(ARRAY_SIZE(stmt_sql) == ST_NSTMTS, "one SQL per statement");
 
 /* Version 1: the daily aggregates. */
 static const char schema_v1[] =
@@ -195,10 +242,61 @@ static const char schema_v4[] =
     " last_day, 1, error, ingested, ingested FROM files ORDER BY id;"
     "DROP TABLE files;";
 
+/*
+ * Version 5: the audience. Visitors as mergeable sketches (sketch.h) per
+ * day, per post and per country; visits per day and per landing page;
+ * while a day is open, its salt and each visitor's visits as intervals
+ * (under the day's salt: deleted with it when the day closes); referrers
+ * per day and post, and search terms.
+ */
+static const char schema_v5[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
+    "ALTER TABLE days ADD COLUMN visits INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE day_sketches("
+    " day INTEGER PRIMARY KEY,"
+    " sketch BLOB NOT NULL);"
+    "CREATE TABLE path_sketches("
+    " day INTEGER NOT NULL,"
+    " path_id INTEGER NOT NULL REFERENCES paths(id),"
+    " sketch BLOB NOT NULL,"
+    " PRIMARY KEY(path_id, day)) WITHOUT ROWID;"
+    "CREATE TABLE country_sketches("
+    " day INTEGER NOT NULL,"
+    " country TEXT NOT NULL,"
+    " sketch BLOB NOT NULL,"
+    " PRIMARY KEY(country, day)) WITHOUT ROWID;"
+    "CREATE TABLE visits("
+    " day INTEGER NOT NULL,"
+    " path_id INTEGER NOT NULL REFERENCES paths(id),"
+    " visits INTEGER NOT NULL,"
+    " PRIMARY KEY(day, path_id)) WITHOUT ROWID;"
+    "CREATE TABLE day_salts("
+    " day INTEGER PRIMARY KEY,"
+    " salt BLOB NOT NULL);"
+    "CREATE TABLE open_visits("
+    " day INTEGER NOT NULL,"
+    " visitor INTEGER NOT NULL,"
+    " start INTEGER NOT NULL,"
+    " last INTEGER NOT NULL,"
+    " landing INTEGER NOT NULL,"
+    " PRIMARY KEY(day, visitor, start)) WITHOUT ROWID;"
+    "CREATE TABLE referrers("
+    " day INTEGER NOT NULL,"
+    " path_id INTEGER NOT NULL REFERENCES paths(id),"
+    " host TEXT NOT NULL,"
+    " class TEXT NOT NULL,"
+    " views INTEGER NOT NULL,"
+    " PRIMARY KEY(day, path_id, host, class)) WITHOUT ROWID;"
+    "CREATE TABLE search_terms("
+    " day INTEGER NOT NULL,"
+    " term TEXT NOT NULL,"
+    " views INTEGER NOT NULL,"
+    " PRIMARY KEY(day, term)) WITHOUT ROWID;";
+
 /* migrations[v] takes a database from version v to v + 1. A new database
  * runs them all, so the upgrade path is the path every database takes. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3,
-                                         schema_v4};
+                                         schema_v4, schema_v5};
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -318,6 +416,92 @@ static int setup_schema(struct store *s, struct bs_err *err)
     return 0;
 }
 
+/* ---- SQL functions over sketches ------------------------------------ */
+
+/* sketch_union(blob) as an aggregate: the sketch of the union. */
+struct union_acc {
+    struct sketch *sk;         /* NULL until the first row */
+};
+
+static void union_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct union_acc *acc = sqlite3_aggregate_context(ctx, sizeof(*acc));
+
+    (void)argc;
+    if (!acc)
+        return;
+    if (!acc->sk)
+        acc->sk = sketch_new();
+    if (sqlite3_value_type(argv[0]) == SQLITE_BLOB &&
+        sketch_merge_blob(acc->sk, sqlite3_value_blob(argv[0]),
+                          (size_t)sqlite3_value_bytes(argv[0])) != 0)
+        sqlite3_result_error(ctx, "not a blogstat sketch", -1);
+}
+
+static void union_final(sqlite3_context *ctx)
+{
+    struct union_acc *acc = sqlite3_aggregate_context(ctx, 0);
+    unsigned char *b;
+    size_t n;
+
+    if (!acc || !acc->sk) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    b = sketch_serialize(acc->sk, &n);
+    sqlite3_result_blob(ctx, b, (int)n, free);
+    sketch_free(acc->sk);
+}
+
+/* sketch_union(a, b): the union of two, for upserts. */
+static void union2(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct sketch *sk = sketch_new();
+    unsigned char *b;
+    size_t n;
+
+    for (int i = 0; i < argc; i++)
+        if (sqlite3_value_type(argv[i]) == SQLITE_BLOB &&
+            sketch_merge_blob(sk, sqlite3_value_blob(argv[i]),
+                              (size_t)sqlite3_value_bytes(argv[i])) != 0) {
+            sketch_free(sk);
+            sqlite3_result_error(ctx, "not a blogstat sketch", -1);
+            return;
+        }
+    b = sketch_serialize(sk, &n);
+    sketch_free(sk);
+    sqlite3_result_blob(ctx, b, (int)n, free);
+}
+
+/* sketch_count(blob): its distinct count (0 for NULL). */
+static void count1(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct sketch *sk = sketch_new();
+
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_BLOB &&
+        sketch_merge_blob(sk, sqlite3_value_blob(argv[0]),
+                          (size_t)sqlite3_value_bytes(argv[0])) != 0) {
+        sketch_free(sk);
+        sqlite3_result_error(ctx, "not a blogstat sketch", -1);
+        return;
+    }
+    sqlite3_result_int64(ctx, (sqlite3_int64)sketch_count(sk));
+    sketch_free(sk);
+}
+
+static void register_sketch_functions(sqlite3 *db)
+{
+    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+
+    sqlite3_create_function(db, "sketch_union", 1, flags, NULL, NULL,
+                            union_step, union_final);
+    sqlite3_create_function(db, "sketch_union", 2, flags, NULL, union2, NULL,
+                            NULL);
+    sqlite3_create_function(db, "sketch_count", 1, flags, NULL, count1, NULL,
+                            NULL);
+}
+
 struct store *store_open(const char *path, enum store_mode mode,
                          struct bs_err *err)
 {
@@ -358,6 +542,7 @@ struct store *store_open(const char *path, enum store_mode mode,
     }
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, 5000);
+    register_sketch_functions(s->db);
     /* The schema is checked before WAL is switched on, so that a --db
      * naming another program's database leaves it as it was. */
     if (setup_schema(s, err) ||
@@ -699,6 +884,228 @@ int store_put_post(struct store *s, const struct store_post *p,
     return 0;
 }
 
+/* ---- the audience ------------------------------------------------------ */
+
+int store_path_id(struct store *s, const char *kind, const char *path,
+                  size_t n, int64_t *id, struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_PATH_ID, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    return step(s, st, id, err);
+}
+
+/* A blob value of one row: 1 found (copied, exactly cap bytes), 0 not. */
+static int get_blob(struct store *s, sqlite3_stmt *st, void *buf, size_t cap,
+                    struct bs_err *err)
+{
+    int rc = sqlite3_step(st), found = 0;
+
+    if (rc == SQLITE_ROW) {
+        if ((size_t)sqlite3_column_bytes(st, 0) == cap) {
+            memcpy(buf, sqlite3_column_blob(st, 0), cap);
+            found = 1;
+        }
+        rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, err, rc, "cannot read it");
+    return found;
+}
+
+int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
+                   struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_META_GET, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    return get_blob(s, st, buf, n, err);
+}
+
+int store_meta_put(struct store *s, const char *key, const void *buf,
+                   size_t n, struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_META_PUT, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, buf, (int)n, SQLITE_STATIC);
+    return step(s, st, NULL, err);
+}
+
+int store_salt_get(struct store *s, int32_t day, void *salt, size_t n,
+                   struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_SALT_GET, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    return get_blob(s, st, salt, n, err);
+}
+
+int store_salt_put(struct store *s, int32_t day, const void *salt, size_t n,
+                   struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_SALT_PUT, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_blob(st, 2, salt, (int)n, SQLITE_STATIC);
+    return step(s, st, NULL, err);
+}
+
+int store_add_sketch(struct store *s, enum store_sketch dim, int32_t day,
+                     int64_t path_id, const char *country, const void *blob,
+                     size_t n, struct bs_err *err)
+{
+    static const enum stmt_id ids[] = {
+        [STORE_SKETCH_DAY] = ST_DAY_SKETCH,
+        [STORE_SKETCH_PATH] = ST_PATH_SKETCH,
+        [STORE_SKETCH_COUNTRY] = ST_COUNTRY_SKETCH,
+    };
+    sqlite3_stmt *st = stmt(s, ids[dim], err);
+    int i = 1;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, i++, day);
+    if (dim == STORE_SKETCH_PATH)
+        sqlite3_bind_int64(st, i++, path_id);
+    else if (dim == STORE_SKETCH_COUNTRY)
+        sqlite3_bind_text(st, i++, country, 2, SQLITE_STATIC);
+    sqlite3_bind_blob(st, i, blob, (int)n, SQLITE_STATIC);
+    return step(s, st, NULL, err);
+}
+
+int store_add_visits(struct store *s, int32_t day, int64_t path_id,
+                     int64_t delta, struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, path_id ? ST_VISITS : ST_DAY_VISITS, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    if (path_id) {
+        sqlite3_bind_int64(st, 2, path_id);
+        sqlite3_bind_int64(st, 3, delta);
+    } else {
+        sqlite3_bind_int64(st, 2, delta);
+    }
+    return step(s, st, NULL, err);
+}
+
+int store_open_visits_load(struct store *s, int32_t day,
+                           int (*fn)(void *ctx, int64_t visitor,
+                                     const struct store_visit *v),
+                           void *ctx, struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_OPEN_LOAD, err);
+    int rc;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_visit v;
+
+        v.start = sqlite3_column_int(st, 1);
+        v.end = sqlite3_column_int(st, 2);
+        v.landing = sqlite3_column_int64(st, 3);
+        if (fn(ctx, sqlite3_column_int64(st, 0), &v)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, err, rc, "cannot read it");
+}
+
+int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
+                          const struct store_visit *v, size_t n,
+                          struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_OPEN_DEL, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, visitor);
+    if (step(s, st, NULL, err))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (!(st = stmt(s, ST_OPEN_ADD, err)))
+            return -1;
+        sqlite3_bind_int(st, 1, day);
+        sqlite3_bind_int64(st, 2, visitor);
+        sqlite3_bind_int(st, 3, v[i].start);
+        sqlite3_bind_int(st, 4, v[i].end);
+        sqlite3_bind_int64(st, 5, v[i].landing);
+        if (step(s, st, NULL, err))
+            return -1;
+    }
+    return 0;
+}
+
+int store_add_referrer(struct store *s, int32_t day, int64_t path_id,
+                       const char *host, size_t host_n, const char *cls,
+                       uint64_t views, struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_REFERRER, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, path_id);
+    sqlite3_bind_text(st, 3, host, (int)host_n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, cls, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, clamp(views));
+    return step(s, st, NULL, err);
+}
+
+int store_add_search_term(struct store *s, int32_t day, const char *term,
+                          size_t n, uint64_t views, struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_TERM_SEARCH, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_text(st, 2, term, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, clamp(views));
+    return step(s, st, NULL, err);
+}
+
+int store_close_days(struct store *s, int32_t before, struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    static const char *const sql[] = {
+        "DELETE FROM open_visits WHERE day < ?1",
+        "DELETE FROM day_salts WHERE day < ?1",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(sql); i++) {
+        rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL);
+        if (rc != SQLITE_OK)
+            return db_fail(s, err, rc, "cannot prepare a statement");
+        sqlite3_bind_int(st, 1, before);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return db_fail(s, err, rc, "cannot write");
+    }
+    return 0;
+}
+
 int store_has_country_names(struct store *s)
 {
     return pragma_int(s, "SELECT count(*) FROM country_names") > 0;
@@ -764,19 +1171,33 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
     "AND t.imported AND t.kind IN ('post', 'page') " \
     "WHERE pv.day BETWEEN ?1 AND ?2 GROUP BY 1) "
 
+/* Rows of paths alias q that count for the post p: itself and the
+ * "/?p=ID" links of its WordPress id. */
+#define COUNTS_FOR(q, p) \
+    "(" q ".id = " p ".id OR (" q ".kind = 'postid' AND " p ".imported " \
+    "AND " q ".post_id = " p ".post_id))"
+
 /* Tags or categories (?4): the views of the posts carrying them, and of
- * their own archive pages. */
+ * their own archive pages; their posts' visitors over the range. */
 #define TERMS_QUERY \
     "WITH " RESOLVED_VIEWS ", " \
     "pv AS (SELECT pt.term_id, sum(v.n) AS n FROM v " \
     "JOIN post_terms pt ON pt.path_id = v.pid GROUP BY pt.term_id), " \
     "av AS (SELECT term_id, sum(views) AS n FROM term_views " \
-    "WHERE day BETWEEN ?1 AND ?2 GROUP BY term_id) " \
-    "SELECT t.name, coalesce(pv.n, 0) AS post_views, " \
-    "coalesce(av.n, 0) AS archive_views FROM terms t " \
+    "WHERE day BETWEEN ?1 AND ?2 GROUP BY term_id), " \
+    "top AS (SELECT t.id AS id, t.name AS name, " \
+    "coalesce(pv.n, 0) AS post_views, coalesce(av.n, 0) AS archive_views " \
+    "FROM terms t " \
     "LEFT JOIN pv ON pv.term_id = t.id LEFT JOIN av ON av.term_id = t.id " \
     "WHERE t.taxonomy = ?4 AND (pv.n > 0 OR av.n > 0) " \
-    "ORDER BY post_views DESC, archive_views DESC, t.name LIMIT ?3"
+    "ORDER BY post_views DESC, archive_views DESC, t.name LIMIT ?3) " \
+    "SELECT name, post_views, archive_views, " \
+    "coalesce((SELECT sketch_count(sketch_union(ps.sketch)) " \
+    "FROM post_terms pt JOIN paths p ON p.id = pt.path_id " \
+    "JOIN paths q ON " COUNTS_FOR("q", "p") " " \
+    "JOIN path_sketches ps ON ps.path_id = q.id " \
+    "WHERE pt.term_id = top.id AND ps.day BETWEEN ?1 AND ?2), 0) " \
+    "FROM top ORDER BY post_views DESC, archive_views DESC, name"
 
 /* Rows of alias that count for the post ?5: itself and its /?p=ID. */
 #define OF_POST(a) \
@@ -785,24 +1206,63 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
     "AND kind IN ('post', 'page'))))"
 
 static const char *const query_sql[] = {
+    /* The visitors and visits of the rows only, once they are chosen. */
     [STORE_TOP_POSTS] =
-        "WITH " RESOLVED_VIEWS
-        "SELECT p.path, coalesce(p.title, ''), v.n, p.id FROM v "
+        "WITH " RESOLVED_VIEWS ", "
+        "top AS (SELECT p.id AS id, v.n AS n FROM v "
         "JOIN paths p ON p.id = v.pid "
         "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
-        "ORDER BY v.n DESC, p.path LIMIT ?3",
+        "ORDER BY v.n DESC, p.path LIMIT ?3) "
+        "SELECT p.path, coalesce(p.title, ''), top.n, p.id, "
+        "coalesce((SELECT sketch_count(sketch_union(ps.sketch)) "
+        "FROM paths q JOIN path_sketches ps ON ps.path_id = q.id "
+        "WHERE " COUNTS_FOR("q", "p") " AND ps.day BETWEEN ?1 AND ?2), 0), "
+        "coalesce((SELECT sum(vs.visits) FROM paths q "
+        "JOIN visits vs ON vs.path_id = q.id "
+        "WHERE " COUNTS_FOR("q", "p") " AND vs.day BETWEEN ?1 AND ?2), 0) "
+        "FROM top JOIN paths p ON p.id = top.id ORDER BY top.n DESC, p.path",
+    /* The least read posts and pages, imported ones with no view too. */
+    [STORE_LEAST_POSTS] =
+        "WITH " RESOLVED_VIEWS
+        "SELECT p.path, coalesce(p.title, ''), coalesce(v.n, 0) AS n, p.id, "
+        "0, 0 FROM paths p LEFT JOIN v ON v.pid = p.id "
+        "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
+        "AND (p.imported OR v.n > 0) "
+        "ORDER BY n ASC, p.path LIMIT ?3",
     [STORE_TOP_TAGS] = TERMS_QUERY,
     [STORE_TOP_CATEGORIES] = TERMS_QUERY,
     [STORE_TOP_COUNTRIES] =
-        "SELECT c.country, "
-        "CASE c.country WHEN '--' THEN 'Unknown' "
-        "ELSE coalesce(n.name, '') END, sum(c.views) AS v "
-        "FROM country_views c LEFT JOIN country_names n ON n.code = c.country "
-        "WHERE c.day BETWEEN ?1 AND ?2 "
-        "GROUP BY c.country ORDER BY v DESC, c.country LIMIT ?3",
+        "WITH top AS (SELECT country, sum(views) AS v FROM country_views "
+        "WHERE day BETWEEN ?1 AND ?2 "
+        "GROUP BY country ORDER BY v DESC, country LIMIT ?3) "
+        "SELECT top.country, "
+        "CASE top.country WHEN '--' THEN 'Unknown' "
+        "ELSE coalesce(n.name, '') END, top.v, "
+        "coalesce((SELECT sketch_count(sketch_union(cs.sketch)) "
+        "FROM country_sketches cs WHERE cs.country = top.country "
+        "AND cs.day BETWEEN ?1 AND ?2), 0) "
+        "FROM top LEFT JOIN country_names n ON n.code = top.country "
+        "ORDER BY top.v DESC, top.country",
     [STORE_DAYS] =
-        "SELECT day, views, hits, robots, bad_lines FROM days "
-        "WHERE day BETWEEN ?1 AND ?2 ORDER BY day LIMIT ?3",
+        "SELECT d.day, d.views, d.hits, d.robots, d.bad_lines, "
+        "coalesce(sketch_count(s.sketch), 0), d.visits FROM days d "
+        "LEFT JOIN day_sketches s ON s.day = d.day "
+        "WHERE d.day BETWEEN ?1 AND ?2 ORDER BY d.day LIMIT ?3",
+    /* One row: the visitors and visits of the range. */
+    [STORE_RANGE] =
+        "SELECT coalesce((SELECT sketch_count(sketch_union(sketch)) "
+        "FROM day_sketches WHERE day BETWEEN ?1 AND ?2), 0), "
+        "coalesce((SELECT sum(visits) FROM days "
+        "WHERE day BETWEEN ?1 AND ?2), 0) LIMIT ?3",
+    /* Referring hosts but the site itself, and search terms. */
+    [STORE_TOP_REFERRERS] =
+        "SELECT host, class, sum(views) AS v FROM referrers "
+        "WHERE day BETWEEN ?1 AND ?2 AND class <> 'internal' "
+        "GROUP BY host, class ORDER BY v DESC, host LIMIT ?3",
+    [STORE_TOP_SEARCH_TERMS] =
+        "SELECT term, sum(views) AS v FROM search_terms "
+        "WHERE day BETWEEN ?1 AND ?2 GROUP BY term "
+        "ORDER BY v DESC, term LIMIT ?3",
     [STORE_FILES] =
         "SELECT name, coalesce(error, ''), last_read, lines, bad_lines, hits, "
         "gzip, size, position, CASE WHEN error IS NOT NULL THEN 3 "
@@ -837,7 +1297,8 @@ static const int query_ntext[] = {
     [STORE_TOP_POSTS] = 2, [STORE_TOP_TAGS] = 1, [STORE_TOP_CATEGORIES] = 1,
     [STORE_TOP_COUNTRIES] = 2, [STORE_DAYS] = 0, [STORE_FILES] = 3,
     [STORE_POST_INFO] = 3, [STORE_POST_DAYS] = 0, [STORE_POST_COUNTRIES] = 2,
-    [STORE_POST_TERMS] = 2,
+    [STORE_POST_TERMS] = 2, [STORE_LEAST_POSTS] = 2, [STORE_RANGE] = 0,
+    [STORE_TOP_REFERRERS] = 2, [STORE_TOP_SEARCH_TERMS] = 1,
 };
 
 int store_query(struct store *s, enum store_query q,
@@ -860,7 +1321,7 @@ int store_query(struct store *s, enum store_query q,
     if (q == STORE_TOP_TAGS || q == STORE_TOP_CATEGORIES)
         sqlite3_bind_text(st, 4, q == STORE_TOP_TAGS ? "tag" : "category", -1,
                           SQLITE_STATIC);
-    else if (q == STORE_TOP_POSTS && f->kind)
+    else if ((q == STORE_TOP_POSTS || q == STORE_LEAST_POSTS) && f->kind)
         sqlite3_bind_text(st, 4, f->kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, f->path_id);
     ntext = query_ntext[q];

@@ -21,7 +21,7 @@ check "$S/expected.json" b.db --from "$first" --to "$last"
 "$BLOGSTAT" --db b.db top posts --limit 5 --format csv >p.csv
 "$BLOGSTAT" --db b.db top posts --limit 5 --format json >p.json
 "$BLOGSTAT" --db b.db top posts --limit 5 >p.txt
-[ "$(head -1 p.csv)" = "path,title,views" ] || fail "csv header: $(head -1 p.csv)"
+[ "$(head -1 p.csv)" = "path,title,views,visitors,visits" ] || fail "csv header: $(head -1 p.csv)"
 [ "$(csv_rows <p.csv)" -eq 5 ] || fail "--limit 5"
 python3 - p.csv p.json <<'PY'
 import csv, json, sys
@@ -33,16 +33,16 @@ views = [o["views"] for o in objs]
 assert views == sorted(views, reverse=True), views
 PY
 [ "$(wc -l <p.txt)" -eq 6 ] || fail "table has $(wc -l <p.txt) lines"
-head -1 p.txt | grep -Eq "^path +(title +)?views$" || fail "table header: $(head -1 p.txt)"
+head -1 p.txt | grep -Eq "^path +(title +)?views +visitors +visits$" || fail "table header: $(head -1 p.txt)"
 
 # Default limit is 20 rows; --limit 0 is all of them.
 [ "$("$BLOGSTAT" --db b.db top posts --format csv | csv_rows)" -le 20 ] || fail "default limit"
 "$BLOGSTAT" --db b.db top tags --format json | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
-assert rows and all(set(r) == {"tag", "post_views", "archive_views"} for r in rows), rows'
-"$BLOGSTAT" --db b.db top countries --format csv | head -1 | grep -qx "country,name,views" || fail "countries header"
-"$BLOGSTAT" --db b.db top days --format csv | head -1 | grep -qx "day,views" || fail "days header"
+assert rows and all(set(r) == {"tag", "post_views", "archive_views", "visitors"} for r in rows), rows'
+"$BLOGSTAT" --db b.db top countries --format csv | head -1 | grep -qx "country,name,views,visitors" || fail "countries header"
+"$BLOGSTAT" --db b.db top days --format csv | head -1 | grep -qx "day,views,visitors,visits" || fail "days header"
 
 # status names the files and the span.
 "$BLOGSTAT" --db b.db status >st

@@ -64,7 +64,10 @@ printf '%s\n' 'path,title,published,tags' \
     '/2013/02/07/%3Cscript%3Ealert(2)%3C%2Fscript%3E/,"""><img src=x onerror=alert(5)>",2013-02-07,' \
     '/2013/02/07/javascript:alert(3)/,javascript:alert(6),2013-02-07,' >evil.csv
 "$BLOGSTAT" --db e.db import evil.csv
-printf '[site]\nname = <script>alert(7)</script>\nurl = javascript:alert(8)\n' >evil.conf
+printf '[site]\nname = <script>alert(7)</script>\nurl = javascript:alert(8)\n' >worse.conf
+expect_status 64 "$BLOGSTAT" --config worse.conf --db e.db report --out rev
+expect_stderr "worse.conf:3: site url 'javascript:alert(8)' is not http(s)://HOST"
+printf '[site]\nname = <script>alert(7)</script>\nurl = https://b.eu/"><script>alert(8)</script>\n' >evil.conf
 expect_status 0 "$BLOGSTAT" --config evil.conf --db e.db report --out rev
 $H safe rev/index.html rev/posts/*.html
 $H text rev/index.html "<script>alert(4)</script>" '"><img src=x onerror=alert(5)>' "<script>alert(7)</script>"

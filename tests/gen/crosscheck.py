@@ -7,10 +7,17 @@ meant each line to be.  This second, independent reading of the text only
 exists to catch a generator bug (a line labelled a view that the rules say
 is not one, or the reverse).  When the two disagree, look at the line.
 
+It also recomputes visitors and visits (tests/gen/README.md, "readers")
+from the text: a visitor is (address, User-Agent as written) on a local
+day, the address alone in common format; its views, in local time (ties in
+log order, the files oldest first), start a new visit after a gap of 1800 s
+or more.
+
     python3 tests/gen/crosscheck.py DIR
 """
 
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -32,6 +39,9 @@ ADMIN_EXACT = ("/wp-admin", "/wp-login.php", "/xmlrpc.php", "/wp-cron.php",
 IGNORED = ("/robots.txt", "/favicon.ico", "/sitemap.xml", "/ads.txt",
            "/humans.txt")
 
+ENGINES = ("applewebkit", "gecko", "trident", "msie", "presto")
+VISIT_GAP = 1800
+
 LINE = re.compile(
     r'^(\S+) (\S+) (\S+) \[(\d\d)/([A-Z][a-z]{2})/(\d{4}):(\d\d):(\d\d):'
     r'(\d\d) ([+-]\d{4})\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-)'
@@ -48,11 +58,28 @@ def parse(line):
     if int(m.group(7)) > 23 or int(m.group(8)) > 59 or int(m.group(9)) > 60:
         return None
     date = "%s-%02d-%02d" % (m.group(6), MONTHS[mon], day)
-    ua = m.group(15)
-    if ua is not None:
-        ua = ua.replace('\\"', '"')
+    raw_ua = m.group(15)
+    ua = raw_ua.replace('\\"', '"') if raw_ua is not None else None
+    sod = int(m.group(7)) * 3600 + int(m.group(8)) * 60 + int(m.group(9))
     return {"ip": m.group(1), "date": date, "req": m.group(11),
-            "status": int(m.group(12)), "ua": ua}
+            "status": int(m.group(12)), "ua": ua, "raw_ua": raw_ua,
+            "sod": sod}
+
+
+def is_robot(ua):
+    """counting.md "Robots": empty or "-"; not shaped like a browser; or a
+    robot word."""
+    if ua is None:
+        return False            # common format: nothing says robot
+    if ua in ("", "-"):
+        return True
+    low = ua.lower()
+    if not ua.startswith(("Mozilla/", "Opera/")) or \
+            not any(e in low for e in ENGINES):
+        return True
+    if "compatible;" in low and "msie" not in low and "trident" not in low:
+        return True
+    return any(w in low for w in ROBOT_WORDS)
 
 
 def decode_path(raw):
@@ -137,6 +164,28 @@ def classify(target):
     return "other", None
 
 
+def canonical(kind, key, target):
+    """The key a view is reported under, as visit landings give it."""
+    if kind in ("post", "page"):
+        return key
+    if kind == "tag":
+        return "/tag/%s/" % key
+    if kind == "category":
+        return "/category/%s/" % key
+    if kind == "home":
+        return "/"
+    if kind == "search":
+        return "/?s="
+    path = decode_path(target.split("#", 1)[0].partition("?")[0])
+    return re.sub(r"page/\d+/?$", "", path)     # archive
+
+
+def file_age(name):
+    """Rotation number: access.log 0, access.log.1 1, access.log.N.gz N."""
+    m = re.match(r"^access\.log(?:\.(\d+))?(?:\.gz)?$", name)
+    return int(m.group(1) or 0)
+
+
 def read_lines(path):
     op = gzip.open if path.endswith(".gz") else open
     with op(path, "rb") as f:
@@ -157,7 +206,9 @@ def main(d):
     cats = {}
     ips = {}
     files = {}
-    for name in sorted(exp["files"]):
+    audience = {}       # (ip, ua, day) -> [(sod, position, key, kind)]
+    pos = 0
+    for name in sorted(exp["files"], key=file_age, reverse=True):
         lines = read_lines(os.path.join(d, name))
         recs = []
         for raw in lines:
@@ -171,6 +222,7 @@ def main(d):
         last_day = None
         pending = 0
         for r in recs:
+            pos += 1
             if r is None:
                 if last_day is None:
                     pending += 1
@@ -187,9 +239,7 @@ def main(d):
                 pending = 0
             dd["lines"] += 1
             dd["hits"] += 1
-            ua = r["ua"]
-            robot = ua is not None and (ua in ("", "-") or any(
-                w in ua.lower() for w in ROBOT_WORDS))
+            robot = is_robot(r["ua"])
             if robot:
                 dd["robot_hits"] += 1
             parts = r["req"].split(" ")
@@ -197,12 +247,17 @@ def main(d):
                 continue
             if r["status"] not in (200, 304) or robot:
                 continue
-            kind, key = classify(parts[1].replace('\\"', '"'))
+            target = parts[1].replace('\\"', '"')
+            kind, key = classify(target)
             if kind not in ("post", "page", "home", "tag", "category",
                             "archive", "search"):
                 continue
             dd["views"] += 1
             day = r["date"]
+            vid = (r["ip"], r["raw_ua"] if r["raw_ua"] is not None else "",
+                   day)
+            audience.setdefault(vid, []).append(
+                (r["sod"], pos, canonical(kind, key, target), kind))
             if kind in ("post", "page"):
                 e = posts.setdefault(key, {})
                 e[day] = e.get(day, 0) + 1
@@ -217,6 +272,23 @@ def main(d):
     for dd in days.values():
         for k in tot:
             tot[k] += dd[k]
+        dd["visitors"] = dd["visits"] = 0
+    readers = {}
+    for (ip, ua, day), views in audience.items():
+        views.sort()                     # local time, then log order
+        landings = [key for i, (sod, _, key, _) in enumerate(views)
+                    if i == 0 or sod - views[i - 1][0] >= VISIT_GAP]
+        h = hashlib.sha256(ua.encode("utf-8")).hexdigest()[:12] \
+            if exp["params"]["format"] != "common" else ""
+        r = readers.setdefault((ip, h), {"ip": ip, "ua_hash": h, "days": {}})
+        r["days"][day] = {"views": len(views), "landings": landings,
+                          "pages": sorted({v[2] for v in views
+                                           if v[3] in ("post", "page")})}
+        days[day]["visitors"] += 1
+        days[day]["visits"] += len(landings)
+    readers = [readers[k] for k in sorted(readers)]
+    tot["visitors"] = len(readers)
+    tot["visits"] = sum(dd["visits"] for dd in days.values())
     errors = 0
 
     def cmp(what, got, want):
@@ -237,12 +309,19 @@ def main(d):
     cmp("categories", cats, {k: v["archive_views"] for k, v in
                              exp["categories"].items() if v["archive_views"]})
     cmp("ips", ips, {k: v["views"] for k, v in exp["ips"].items()})
+    if len(readers) != len(exp["readers"]):
+        cmp("number of readers", len(readers), len(exp["readers"]))
+    for got, want in zip(readers, exp["readers"]):
+        if got != want:
+            cmp("reader %s %s" % (got["ip"], got["ua_hash"]), got, want)
+            break
     unknown = set(posts) - set(exp["posts"])
     if unknown:
         errors += 1
         print("views of paths not on the site:", sorted(unknown)[:10])
-    print("%s: %s, %d lines" % (d, "agree" if not errors else
-                               "%d mismatches" % errors, tot["lines"]))
+    print("%s: %s, %d lines, %d views, %d visitors, %d visits" % (
+        d, "agree" if not errors else "%d mismatches" % errors, tot["lines"],
+        tot["views"], tot["visitors"], tot["visits"]))
     return 1 if errors else 0
 
 

@@ -10,7 +10,7 @@ are summed from those intents, never by classifying the text written.
     python3 tests/gen/genlog.py --out DIR [--seed N] [--start YYYY-MM-DD]
         [--days N] [--lines-per-day N | --lines N] [--posts N]
         [--layout rotated|single] [--format combined|common] [--crlf]
-        [--no-bad]
+        [--no-bad] [--audience-edges]
 
 Writes into DIR: the logs (rotated: access.log, access.log.1,
 access.log.2.gz, ...; single: access.log.gz), expected.json,
@@ -25,6 +25,7 @@ import bisect
 import csv
 import datetime as dt
 import gzip
+import hashlib
 import heapq
 import io
 import ipaddress
@@ -32,6 +33,7 @@ import json
 import math
 import os
 import random
+import re
 import sys
 from xml.sax.saxutils import escape as xml_escape
 
@@ -52,6 +54,9 @@ HMS = ["%02d:%02d:%02d" % (s // 3600, s // 60 % 60, s % 60)
        for s in range(86400)]
 
 ROTATE_AT = 6 * 3600 + 25 * 60          # logrotate's cron.daily, 06:25
+
+VISIT_GAP = 1800    # a view this long after the last one starts a visit
+PAGE_N = re.compile(r"page/\d+/$")
 
 # ---------------------------------------------------------------------------
 # Time: Europe/Stockholm by the EU rule, without tzdata.
@@ -648,6 +653,46 @@ GARBAGE = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
            " !#$%&'()*+,-./:;<=>?@\\^_`{|}~")     # no '"', '[' or ']'
 
 
+def canonical_key(vk, vkey, target):
+    """The key a view is reported under (counting.md), as one string: the
+    post or page path, "/" for home, "/?s=" for a search, the archive path
+    without its page number, "/tag/NAME/" and "/category/NAME/" (decoded).
+    The landing page of a visit is this key of its first view."""
+    if vk == "post" or vk == "page":
+        return vkey
+    if vk == "tag":
+        return "/tag/%s/" % vkey
+    if vk == "category":
+        return "/category/%s/" % vkey
+    if vk == "home":
+        return "/"
+    if vk == "search":
+        return "/?s="
+    if vk == "archive":
+        # Only the spellings in Gen.archives: no query, lowercase, decoded.
+        return PAGE_N.sub("", target)
+    raise ValueError(vk)
+
+
+def ua_hash(ua):
+    """First 12 hex digits of sha256 of the UA as written between the
+    quotes of the line (with its backslash escapes)."""
+    return hashlib.sha256(ua.encode("utf-8")).hexdigest()[:12]
+
+
+def visits_of(views):
+    """The landing keys of the visits of one visitor on one day.  views is
+    [(local second of the day, key, kind)] in log order; sorting on the
+    second alone keeps log order for views in the same second."""
+    landings = []
+    prev = None
+    for sod, key, _ in sorted(views, key=lambda v: v[0]):
+        if prev is None or sod - prev >= VISIT_GAP:
+            landings.append(key)
+        prev = sod
+    return landings
+
+
 # ---------------------------------------------------------------------------
 # The generator.
 # ---------------------------------------------------------------------------
@@ -732,6 +777,7 @@ class Gen:
         self.days = [[0, 0, 0, 0, 0] for _ in range(self.ndays)]
         self.vcount = {}
         self.ipcount = {}
+        self.audience = {}         # (ip, ua, day) -> [(sod, key, kind)]
         self.files = []            # [name, lines, bad]
         self.total = 0             # lines written (or committed)
 
@@ -765,11 +811,16 @@ class Gen:
             text = '%s - - [%s] "%s" %d %s' % (ip, ts, req, status, size)
             rh = False          # no User-Agent: nothing says robot
         view = None
+        aud = None
         if (vk in CONTENT and method == "GET" and
                 (status == 200 or status == 304) and not rh):
             view = (vk, vkey)
+            # Who saw it, when (local second of the day) and what its
+            # canonical key is: the stuff of visitors and visits.
+            aud = (ua if self.combined else "", sod,
+                   canonical_key(vk, vkey, target))
         self.seq += 1
-        heapq.heappush(self.heap, (t, self.seq, text, di, rh, view, ip))
+        heapq.heappush(self.heap, (t, self.seq, text, di, rh, view, ip, aud))
 
     # -- choosing what is read ---------------------------------------------
 
@@ -1359,8 +1410,116 @@ class Gen:
     HUMAN_W = [2.2, 1.2, 0.7, 0.4, 0.4, 0.8, 2.0, 3.8, 5.5, 6.2, 6.2, 6.0,
                6.3, 6.0, 5.6, 5.4, 5.5, 5.8, 6.2, 6.6, 7.0, 6.4, 4.8, 3.4]
 
+    def audience_edges(self):
+        """--audience-edges: a few readers whose views sit on the edges of
+        the visitor and visit rules, on the first day (into the second),
+        and on the day of a spring DST change.  They use an RNG of their
+        own and are queued before the rest, so the other lines stay the
+        ones a run without the option writes."""
+        erng = random.Random(self.a.seed * 104729 + 31)
+        tag = self.used_tags[0] if self.used_tags else None
+        cat = self.used_cats[0] if self.used_cats else None
+        bot_ua = ROBOTS[0][3]                          # Googlebot
+
+        def at(di, secs):
+            return self.tz.to_utc(self.dates[di], secs)
+
+        def content(t, k):
+            """The k-th post published before t, else the k-th page."""
+            n = bisect.bisect_right(self.post_pub, t)
+            if n:
+                p = self.posts[k % n]
+                return p.enc, "post", p.path
+            p = self.pages[k % len(self.pages)]
+            return p.enc, "page", p.path
+
+        def view(t, ip, ua, what, status=200, robot=False):
+            if what == "home":
+                target, vk, key = "/", "home", None
+            elif what == "search":
+                target, vk, key = "/?s=acta", "search", None
+            elif what in ("tag", "tag2"):
+                if tag is None:
+                    target, vk, key = "/", "home", None
+                else:
+                    target, vk, key = "/tag/%s/%s" % (
+                        pct_lower(tag), "page/2/" if what == "tag2" else ""), \
+                        "tag", tag
+            elif what == "category":
+                if cat is None:
+                    target, vk, key = "/", "home", None
+                else:
+                    target, vk, key = "/category/%s/" % pct_lower(cat), \
+                        "category", cat
+            elif what == "cv":
+                p = self.pages[-1]
+                target, vk, key = p.enc, "page", p.path
+            elif what == "om":
+                p = self.pages[0]
+                target, vk, key = p.enc, "page", p.path
+            else:                   # ("post", k) or ("amp", k)
+                target, vk, key = content(t, what[1])
+                if what[0] == "amp" and vk == "post":
+                    target += "amp/"
+            self.hit(t, ip, "GET", target, status,
+                     0 if status == 304 else 15000, "-", ua, robot, vk, key,
+                     "HTTP/1.1")
+            return target
+
+        ip_a, ip_c, ip_d = rand_v4(erng), rand_v6(erng), rand_v4(erng)
+        ua_a, ua_b, ua_c, ua_d = (self.bua[0], self.bua[9], self.bua[18],
+                                  self.bua[4])
+        # A: four visits on day 1.  Two views in one second (the one
+        # written first lands), 1799 s (same visit), exactly 1800 s
+        # (new visit), non-views in between that change nothing.
+        s0 = 10 * 3600
+        view(at(0, s0), ip_a, ua_a, "home")
+        view(at(0, s0), ip_a, ua_a, "tag")
+        self.hit(at(0, s0 + 1), ip_a, "GET", ASSETS_FIRST[0][0], 200,
+                 ASSETS_FIRST[0][1], "-", ua_a, False, "asset")
+        p1 = view(at(0, s0 + 1799), ip_a, ua_a, ("post", 0))
+        if p1.endswith("/"):
+            self.hit(at(0, s0 + 2000), ip_a, "GET", p1[:-1], 301, 0,
+                     "-", ua_a, False, "post", None)
+        self.hit(at(0, s0 + 2500), ip_a, "HEAD", p1, 200, 0, "-", ua_a,
+                 False, "post", None)
+        self.hit(at(0, s0 + 3000), ip_a, "POST", "/wp-comments-post.php",
+                 302, 0, "-", ua_a, False, "admin")
+        view(at(0, s0 + 3599), ip_a, ua_a, "tag2")
+        view(at(0, s0 + 3599 + 1799), ip_a, ua_a, ("amp", 1))
+        view(at(0, s0 + 7800), ip_a, ua_a, ("post", 0), status=304)
+        view(at(0, s0 + 7800), ip_a, ua_a, "om")
+        view(at(0, 86400 - 10), ip_a, ua_a, "search")
+        if self.ndays >= 2:
+            # 30 s later, but on the next day: another visitor.
+            view(at(1, 20), ip_a, ua_a, ("post", 1))
+        # B: another browser at A's address, and a robot there too.
+        view(at(0, s0 + 1000), ip_a, ua_b, ("post", 0))
+        view(at(0, s0 + 1000), ip_a, bot_ua, ("post", 1), robot=True)
+        # C (IPv6): 1800 s then 1799 s; a feed and a 404 between.
+        s1 = 14 * 3600
+        view(at(0, s1), ip_c, ua_c, "category")
+        self.hit(at(0, s1 + 600), ip_c, "GET", "/feed/", 200, 30000, "-",
+                 ua_c, False, "feed")
+        self.hit(at(0, s1 + 900), ip_c, "GET", "/2012/01/01/gone/", 404,
+                 14822, "-", ua_c, False, "post", None)
+        view(at(0, s1 + 1800), ip_c, ua_c, "cv")
+        view(at(0, s1 + 1800), ip_c, bot_ua, "tag", robot=True)
+        view(at(0, s1 + 1800 + 1799), ip_c, ua_c, ("post", 2))
+        for di in range(self.ndays):
+            if self.day_start[di + 1] - self.day_start[di] != 23 * 3600:
+                continue
+            # D: the spring change.  01:50:00 +0100 to 03:05:00 +0200 is
+            # 900 s apart but 4500 s by the clock: a new visit (visits
+            # are measured in local time); then 1799 s, the same visit.
+            view(at(di, 6600), ip_d, ua_d, "home")
+            view(at(di, 11100), ip_d, ua_d, ("post", 3))
+            view(at(di, 11100 + 1799), ip_d, ua_d, ("post", 4))
+
     def run(self, sink):
         rng = self.rng
+        if self.a.audience_edges:
+            self.audience_edges()
         hw_sum = sum(self.HUMAN_W)
         human_share = 0.35
         produced_h = produced_m = 0.0
@@ -1417,7 +1576,7 @@ class Gen:
     # -- accounting (from intents) -----------------------------------------
 
     def account(self, ev):
-        _, _, _, di, rh, view, ip = ev
+        _, _, _, di, rh, view, ip, aud = ev
         d = self.days[di]
         d[0] += 1
         d[1] += 1
@@ -1429,6 +1588,14 @@ class Gen:
             self.vcount[k] = self.vcount.get(k, 0) + 1
             k = (ip, di)
             self.ipcount[k] = self.ipcount.get(k, 0) + 1
+            # Called in the order the lines are written, so each list is
+            # in log order.
+            ua, sod, ckey = aud
+            k = (ip, ua, di)
+            lst = self.audience.get(k)
+            if lst is None:
+                lst = self.audience[k] = []
+            lst.append((sod, ckey, view[0]))
 
     def account_bad(self, di):
         if di is not None:
@@ -1679,6 +1846,13 @@ def expected(g, params):
             tot[k] += v
     files = {name: {"lines": lines, "bad_lines": bad}
              for name, lines, bad in g.files}
+    readers, day_visitors, day_visits = audience(g)
+    for day, e in days.items():
+        e["visitors"] = day_visitors.get(day, 0)
+        e["visits"] = day_visits.get(day, 0)
+    tot["visitors"] = len(readers)
+    tot["visits"] = sum(day_visits.values())
+    check_audience(readers, days, tot, posts, tags, cats, ips)
     # The sums must agree every way they can be taken.
     assert tot["lines"] == sum(f["lines"] for f in files.values()) == g.total
     assert tot["bad_lines"] == sum(f["bad_lines"] for f in files.values())
@@ -1697,7 +1871,95 @@ def expected(g, params):
     if not params["format"] == "common":
         assert tot["robot_hits"] > 0
     return {"params": params, "files": files, "totals": tot, "days": days,
-            "posts": posts, "tags": tags, "categories": cats, "ips": ips}
+            "posts": posts, "tags": tags, "categories": cats, "ips": ips,
+            "readers": readers}
+
+
+def audience(g):
+    """Readers (visitors over the whole log), and visitors and visits per
+    day, from the views as they were accounted (in log order)."""
+    ds = g.daystr
+    by_id = {}
+    day_visitors = {}
+    day_visits = {}
+    for (ip, ua, di), views in g.audience.items():
+        h = ua_hash(ua) if g.combined else ""
+        r = by_id.get((ip, ua))
+        if r is None:
+            r = by_id[(ip, ua)] = {"ip": ip, "ua_hash": h, "days": {}}
+        landings = visits_of(views)
+        day = ds[di]
+        assert day not in r["days"]
+        r["days"][day] = {
+            "views": len(views),
+            "pages": sorted({k for _, k, kind in views
+                             if kind in ("post", "page")}),
+            "landings": landings}
+        day_visitors[day] = day_visitors.get(day, 0) + 1
+        day_visits[day] = day_visits.get(day, 0) + len(landings)
+    readers = sorted(by_id.values(), key=lambda r: (r["ip"], r["ua_hash"]))
+    # Two UAs of one address must not share a hash prefix.
+    assert len({(r["ip"], r["ua_hash"]) for r in readers}) == len(readers)
+    for r in readers:
+        r["days"] = dict(sorted(r["days"].items()))
+    return readers, day_visitors, day_visits
+
+
+LANDING_ARCHIVE = re.compile(r"^/(\d{4}/(\d{2}/(\d{2}/)?)?|author/[^/]+/)$")
+
+
+def check_audience(readers, days, tot, posts, tags, cats, ips):
+    """The relations the readers list must have with the other counts."""
+    n_visitors = {}
+    n_visits = {}
+    n_views = {}
+    ip_views = {}
+    page_readers = {}
+    for r in readers:
+        assert r["days"], r
+        for day, e in r["days"].items():
+            assert day in days, day
+            n_visitors[day] = n_visitors.get(day, 0) + 1
+            n_visits[day] = n_visits.get(day, 0) + len(e["landings"])
+            n_views[day] = n_views.get(day, 0) + e["views"]
+            k = (r["ip"], day)
+            ip_views[k] = ip_views.get(k, 0) + e["views"]
+            # At least one visit, never more visits than views.
+            assert 1 <= len(e["landings"]) <= e["views"], (r, day)
+            assert len(e["pages"]) <= e["views"], (r, day)
+            assert e["pages"] == sorted(set(e["pages"]))
+            for p in e["pages"]:
+                assert posts[p]["views"].get(day, 0) > 0, (p, day)
+                page_readers[(p, day)] = page_readers.get((p, day), 0) + 1
+            for k in e["landings"]:
+                if k in ("/", "/?s=") or LANDING_ARCHIVE.match(k):
+                    continue
+                if k in posts:
+                    assert posts[k]["views"].get(day, 0) > 0, (k, day)
+                    # A post or page landed on is one this visitor viewed.
+                    assert k in e["pages"], (r, day, k)
+                    continue
+                kind, _, name = k[1:-1].partition("/")
+                arch = {"tag": tags, "category": cats}[kind]
+                assert k.endswith("/") and name in arch, k
+                assert arch[name]["archive_views"].get(day, 0) > 0, (k, day)
+    for day, e in days.items():
+        assert e["visitors"] == n_visitors.get(day, 0), day
+        assert e["visits"] == n_visits.get(day, 0), day
+        assert e["views"] == n_views.get(day, 0), day
+        assert e["visitors"] <= e["visits"] <= e["views"], day
+    # Every visitor of a day is one reader, every visit one landing.
+    assert tot["visits"] == sum(e["visits"] for e in days.values()) == sum(
+        len(d["landings"]) for r in readers for d in r["days"].values())
+    assert tot["visitors"] == len(readers) <= sum(
+        e["visitors"] for e in days.values())
+    assert tot["views"] == sum(n_views.values())
+    # A reader's views are its address's views; a post's visitors are
+    # no more than its views.
+    assert ip_views == {(ip, day): n for ip, e in ips.items()
+                        for day, n in e["views"].items()}
+    for (p, day), n in page_readers.items():
+        assert n <= posts[p]["views"][day], (p, day)
 
 
 # ---------------------------------------------------------------------------
@@ -1963,6 +2225,10 @@ def main(argv=None):
                     default="combined")
     ap.add_argument("--crlf", action="store_true")
     ap.add_argument("--no-bad", action="store_true")
+    ap.add_argument("--audience-edges", action="store_true",
+                    help="add a few readers on the edges of the visitor and "
+                    "visit rules (30-minute gaps, same second, midnight, "
+                    "spring DST change)")
     a = ap.parse_args(argv)
     try:
         dt.date.fromisoformat(a.start)
@@ -1976,7 +2242,8 @@ def main(argv=None):
     params = {"seed": a.seed, "start": a.start, "days": a.days,
               "lines_per_day": a.lines_per_day, "lines": a.lines,
               "posts": a.posts, "layout": a.layout, "format": a.format,
-              "crlf": a.crlf, "no_bad": a.no_bad}
+              "crlf": a.crlf, "no_bad": a.no_bad,
+              "audience_edges": a.audience_edges}
     g = Gen(a)
     eol = "\r\n" if a.crlf else "\n"
     sink = (RotatedSink if a.layout == "rotated" else SingleSink)(g, a.out,

@@ -1,0 +1,229 @@
+/*
+ * sketch.c - sparse list, then HyperLogLog (Flajolet et al. 2007, with
+ * the small-range correction of linear counting as in Heule et al. 2013).
+ *
+ * Blob format (little-endian): byte 0 is the kind, 1 sparse or 2 dense.
+ * Sparse: a u32 count, then that many u64 hashes in ascending order.
+ * Dense: SKETCH_M register bytes.
+ */
+#include "blogstat.h"
+#include "sketch.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sketch {
+    uint64_t *list;            /* sorted, distinct; NULL once dense */
+    size_t n, cap;
+    size_t pending;            /* unsorted hashes appended after list[n] */
+    unsigned char *reg;        /* SKETCH_M registers, NULL while sparse */
+};
+
+struct sketch *sketch_new(void)
+{
+    return xcalloc(1, sizeof(struct sketch));
+}
+
+void sketch_free(struct sketch *s)
+{
+    if (!s)
+        return;
+    free(s->list);
+    free(s->reg);
+    free(s);
+}
+
+static void dense_add(struct sketch *s, uint64_t h)
+{
+    uint32_t idx = (uint32_t)(h >> (64 - SKETCH_P));
+    uint64_t w = h << SKETCH_P | (1ull << (SKETCH_P - 1));
+    unsigned char rho = (unsigned char)(__builtin_clzll(w) + 1);
+
+    if (rho > s->reg[idx])
+        s->reg[idx] = rho;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Sort the appended hashes into the list, dropping repeats. */
+static void settle(struct sketch *s)
+{
+    size_t o = 0, total = s->n + s->pending;
+
+    if (s->pending == 0)
+        return;
+    qsort(s->list, total, sizeof(*s->list), cmp_u64);
+    for (size_t i = 0; i < total; i++)
+        if (o == 0 || s->list[i] != s->list[o - 1])
+            s->list[o++] = s->list[i];
+    s->n = o;
+    s->pending = 0;
+}
+
+static void to_dense(struct sketch *s)
+{
+    s->reg = xcalloc(SKETCH_M, 1);
+    for (size_t i = 0; i < s->n + s->pending; i++)
+        dense_add(s, s->list[i]);
+    free(s->list);
+    s->list = NULL;
+    s->n = s->cap = s->pending = 0;
+}
+
+void sketch_add(struct sketch *s, uint64_t h)
+{
+    if (s->reg) {
+        dense_add(s, h);
+        return;
+    }
+    if (s->n + s->pending == s->cap) {
+        settle(s);
+        if (s->n > SKETCH_SPARSE_MAX) {
+            to_dense(s);
+            dense_add(s, h);
+            return;
+        }
+        if (s->n + s->pending == s->cap) {
+            s->cap = s->cap ? s->cap * 2 : 8;
+            s->list = xrealloc(s->list, s->cap * sizeof(*s->list));
+        }
+    }
+    s->list[s->n + s->pending++] = h;
+}
+
+void sketch_merge(struct sketch *s, const struct sketch *o)
+{
+    if (o->reg) {
+        if (!s->reg)
+            to_dense(s);
+        for (uint32_t i = 0; i < SKETCH_M; i++)
+            if (o->reg[i] > s->reg[i])
+                s->reg[i] = o->reg[i];
+        return;
+    }
+    for (size_t i = 0; i < o->n + o->pending; i++)
+        sketch_add(s, o->list[i]);
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    uint64_t v = 0;
+
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+int sketch_merge_blob(struct sketch *s, const void *blob, size_t n)
+{
+    const unsigned char *b = blob;
+
+    if (n == 1 + SKETCH_M && b[0] == 2) {
+        for (uint32_t i = 0; i < SKETCH_M; i++)
+            if (b[1 + i] > 64 - SKETCH_P + 1)
+                return -1;
+        if (!s->reg)
+            to_dense(s);
+        for (uint32_t i = 0; i < SKETCH_M; i++)
+            if (b[1 + i] > s->reg[i])
+                s->reg[i] = b[1 + i];
+        return 0;
+    }
+    if (n >= 5 && b[0] == 1) {
+        uint32_t count = (uint32_t)b[1] | (uint32_t)b[2] << 8 |
+                         (uint32_t)b[3] << 16 | (uint32_t)b[4] << 24;
+
+        if (n != 5 + (size_t)count * 8)
+            return -1;
+        for (uint32_t i = 0; i < count; i++)
+            sketch_add(s, get64(b + 5 + (size_t)i * 8));
+        return 0;
+    }
+    return -1;
+}
+
+uint64_t sketch_count(const struct sketch *s)
+{
+    double sum = 0, m = SKETCH_M, est;
+    uint32_t zeros = 0;
+
+    if (!s->reg) {
+        settle((struct sketch *)s);
+        return s->n;
+    }
+    for (uint32_t i = 0; i < SKETCH_M; i++) {
+        sum += ldexp(1.0, -s->reg[i]);
+        zeros += s->reg[i] == 0;
+    }
+    est = 0.7213 / (1 + 1.079 / m) * m * m / sum;
+    /* Small range: linear counting is the better estimate. */
+    if (zeros > 0) {
+        double lc = m * log(m / zeros);
+
+        if (lc <= 5.0 * m / 2.0 || est <= 5.0 * m / 2.0)
+            est = lc;
+    }
+    return (uint64_t)(est + 0.5);
+}
+
+int sketch_empty(const struct sketch *s)
+{
+    if (s->reg) {
+        for (uint32_t i = 0; i < SKETCH_M; i++)
+            if (s->reg[i])
+                return 0;
+        return 1;
+    }
+    return s->n + s->pending == 0;
+}
+
+unsigned char *sketch_serialize(const struct sketch *s, size_t *n)
+{
+    unsigned char *b;
+
+    settle((struct sketch *)s);
+    /* A long list is stored as the registers it would have become. */
+    if (!s->reg && s->n > SKETCH_SPARSE_MAX)
+        to_dense((struct sketch *)s);
+    if (s->reg) {
+        b = xmalloc(1 + SKETCH_M);
+        b[0] = 2;
+        memcpy(b + 1, s->reg, SKETCH_M);
+        *n = 1 + SKETCH_M;
+        return b;
+    }
+    *n = 5 + s->n * 8;
+    b = xmalloc(*n);
+    b[0] = 1;
+    b[1] = (unsigned char)s->n;
+    b[2] = (unsigned char)(s->n >> 8);
+    b[3] = (unsigned char)(s->n >> 16);
+    b[4] = (unsigned char)(s->n >> 24);
+    for (size_t i = 0; i < s->n; i++)
+        put64(b + 5 + i * 8, s->list[i]);
+    return b;
+}
+
+void sketch_clear(struct sketch *s)
+{
+    free(s->reg);
+    s->reg = NULL;
+    s->n = s->pending = 0;
+}
+
+size_t sketch_memory(const struct sketch *s)
+{
+    return sizeof(*s) + s->cap * sizeof(*s->list) + (s->reg ? SKETCH_M : 0);
+}
