@@ -18,6 +18,8 @@ struct report_post {
     const char *path;        /* canonical path */
     const char *title;       /* "" when not imported */
     int64_t views;
+    int64_t visitors;        /* distinct in the range */
+    int64_t visits;          /* visits that landed on it */
     const char *page;        /* its page, relative to index.html, or NULL */
     const char *spark;       /* its sparkline's base name, or NULL */
 };
@@ -25,18 +27,40 @@ struct report_post {
 struct report_term {
     const char *name;
     int64_t post_views, archive_views;
+    int64_t visitors;        /* readers of its posts, distinct in the range */
 };
 
 struct report_country {
     const char *code;        /* "SE", "--" */
     const char *name;
     int64_t views;
+    int64_t visitors;        /* < 0: not known (a post's countries) */
 };
 
-/* Views of one day; views < 0: no data that day. */
+/* One day; views < 0: no data that day. */
 struct report_day {
     int32_t day;
     int64_t views;
+    int64_t visitors, visits;
+};
+
+/* Views that came from a referring host, of a class of referrers
+ * ("search", "social", "other", "internal"). */
+struct report_referrer {
+    const char *host;
+    const char *cls;
+    int64_t views;
+};
+
+struct report_search {
+    const char *term;
+    int64_t views;
+};
+
+/* The views of the range by where they came from. */
+enum report_source {
+    REPORT_SRC_SEARCH, REPORT_SRC_SOCIAL, REPORT_SRC_OTHER,
+    REPORT_SRC_INTERNAL, REPORT_SRC_NONE, REPORT_NSOURCES
 };
 
 struct report_index {
@@ -46,6 +70,14 @@ struct report_index {
     int64_t views;           /* in the range */
     int64_t prev_views;      /* in the period of the same length before */
     int has_prev;            /* the database reaches back that far */
+    int64_t visitors;        /* distinct in the whole range */
+    int64_t visits;
+    int64_t prev_visitors;   /* distinct in the period before */
+    int64_t sources[REPORT_NSOURCES];   /* views by enum report_source */
+    const struct report_referrer *referrers;   /* the site's own left out */
+    size_t nreferrers;
+    const struct report_search *searches;
+    size_t nsearches;
     const struct report_day *days;
     size_t ndays;
     const struct report_post *posts;
@@ -56,13 +88,13 @@ struct report_index {
     size_t ncountries;
     /* Chart base names ("charts/daily"): .png and .svg exist beside. */
     const char *daily_chart, *posts_chart, *tags_chart, *categories_chart,
-        *countries_chart;
+        *countries_chart, *sources_chart;
     int chart_width;         /* CSS pixels the charts were drawn at */
     int narrow_width;        /* > 0: each chart also as NAME-narrow, this
                               * wide, for phones */
     int daily_narrow_height;
     int daily_height, posts_height, tags_height, categories_height,
-        countries_height;
+        countries_height, sources_height;
 };
 
 /* Write DIR/index.html (atomically: a temporary file, then rename()).
@@ -76,6 +108,10 @@ struct report_post_page {
     int32_t published;       /* or INT32_MIN */
     int32_t from, to;        /* the days shown */
     int64_t views;           /* in them */
+    int64_t visitors;        /* distinct in them */
+    int64_t visits;          /* that landed on it */
+    const struct report_referrer *referrers;
+    size_t nreferrers;
     const struct report_day *days;
     size_t ndays;
     const struct report_country *countries;
@@ -94,8 +130,8 @@ int report_write_post(const char *dir, const char *file,
 
 /*
  * Escape s for HTML text and attribute values (& < > " ' as entities);
- * invalid UTF-8 and control characters (but tab) become U+FFFD. Returns 0, -1 when
- * f failed.
+ * invalid UTF-8 and control characters (but tab) become U+FFFD. Returns
+ * 0, -1 when f failed.
  */
 int html_escape(FILE *f, const char *s);
 /*

@@ -185,15 +185,22 @@ enum store_query {
                                  state (1 complete, 2 open, 3 error) */
     /* Of one post (filter path_id), its /?p=ID views included: */
     STORE_POST_INFO,       /* s: path, title, kind n: published, has it */
-    STORE_POST_DAYS,       /* s: day               n: views */
+    STORE_POST_DAYS,       /* s: day               n: views, visitors,
+                                                      visits landing */
     STORE_POST_COUNTRIES,  /* s: code, name        n: views */
     STORE_POST_TERMS,      /* s: taxonomy, name (tags first) */
     STORE_LEAST_POSTS,     /* as STORE_TOP_POSTS, least read first, with
-                              imported posts that had no view; no
-                              visitors or visits (0) */
+                              imported posts that had no view */
     STORE_RANGE,           /* one row; n: visitors, visits of the range */
-    STORE_TOP_REFERRERS,   /* s: host, class       n: views */
-    STORE_TOP_SEARCH_TERMS /* s: term              n: views */
+    STORE_TOP_REFERRERS,   /* s: host, class       n: views (the site's
+                                                      own links left out) */
+    STORE_TOP_SEARCH_TERMS,/* s: term              n: views */
+    STORE_SOURCES,         /* s: class             n: views; every class
+                              with a referrer, "internal" too (views with
+                              none are the day's views less these) */
+    /* Of one post (filter path_id), its /?p=ID views included: */
+    STORE_POST_RANGE,      /* one row; n: visitors, visits landing */
+    STORE_POST_REFERRERS   /* s: host, class       n: views */
 };
 
 struct store_filter {

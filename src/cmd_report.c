@@ -19,6 +19,8 @@
 #define TOP_POSTS 20
 #define TOP_TERMS 15
 #define TOP_COUNTRIES 15
+#define TOP_REFERRERS 15
+#define TOP_SEARCHES 20
 #define CHART_W 760
 #define NARROW_W 360          /* the phone copies of the charts */
 #define NARROW_DAILY_H 240
@@ -78,9 +80,16 @@ static int query(struct store *s, enum store_query q, int32_t from,
     return store_query(s, q, &f, keep_row, rs, err);
 }
 
-/* One value per day of [from, to] from rows of (day, views); -1: none. */
+/* Where a day's numbers are in the rows of STORE_DAYS, STORE_POST_DAYS. */
+struct day_cols {
+    int views, visitors, visits;
+};
+static const struct day_cols site_cols = {0, 4, 5};
+static const struct day_cols post_cols = {0, 1, 2};
+
+/* One entry per day of [from, to] from rows of days; views -1: none. */
 static struct report_day *day_series(const struct rows *rs, int32_t from,
-                                     int32_t to)
+                                     int32_t to, const struct day_cols *col)
 {
     size_t n = (size_t)((int64_t)to - from + 1);
     struct report_day *d = xmalloc(n * sizeof(*d));
@@ -88,12 +97,18 @@ static struct report_day *day_series(const struct rows *rs, int32_t from,
     for (size_t i = 0; i < n; i++) {
         d[i].day = from + (int32_t)i;
         d[i].views = -1;
+        d[i].visitors = d[i].visits = 0;
     }
     for (size_t i = 0; i < rs->n; i++) {
         int32_t day;
+        struct report_day *t;
 
-        if (day_parse(rs->r[i].s[0], &day) == 0 && day >= from && day <= to)
-            d[day - from].views = rs->r[i].n[0];
+        if (day_parse(rs->r[i].s[0], &day) != 0 || day < from || day > to)
+            continue;
+        t = &d[day - from];
+        t->views = rs->r[i].n[col->views];
+        t->visitors = rs->r[i].n[col->visitors];
+        t->visits = rs->r[i].n[col->visits];
     }
     return d;
 }
@@ -108,12 +123,15 @@ static void zero_fill(struct report_day *post, const struct report_day *site,
             post[i].views = 0;
 }
 
-static double *as_doubles(const struct report_day *d, size_t n)
+/* The views (or visitors) of each day as a chart's values; -1: a gap. */
+static double *as_doubles(const struct report_day *d, size_t n, int visitors)
 {
     double *v = xmalloc((n ? n : 1) * sizeof(*v));
 
     for (size_t i = 0; i < n; i++)
-        v[i] = (double)d[i].views;
+        v[i] = d[i].views < 0 ? -1
+               : visitors     ? (double)d[i].visitors
+                              : (double)d[i].views;
     return v;
 }
 
@@ -192,11 +210,14 @@ static struct report_term *terms(const struct rows *rs)
         t[i].name = rs->r[i].s[0];
         t[i].post_views = rs->r[i].n[0];
         t[i].archive_views = rs->r[i].n[1];
+        t[i].visitors = rs->r[i].n[2];
     }
     return t;
 }
 
-static struct report_country *countries(const struct rows *rs)
+/* with_visitors: the rows have them (STORE_TOP_COUNTRIES), else -1. */
+static struct report_country *countries(const struct rows *rs,
+                                        int with_visitors)
 {
     struct report_country *c = xcalloc(rs->n + 1, sizeof(*c));
 
@@ -204,8 +225,70 @@ static struct report_country *countries(const struct rows *rs)
         c[i].code = rs->r[i].s[0];
         c[i].name = rs->r[i].s[1];
         c[i].views = rs->r[i].n[0];
+        c[i].visitors = with_visitors ? rs->r[i].n[1] : -1;
     }
     return c;
+}
+
+static struct report_referrer *referrers(const struct rows *rs)
+{
+    struct report_referrer *r = xcalloc(rs->n + 1, sizeof(*r));
+
+    for (size_t i = 0; i < rs->n; i++) {
+        r[i].host = rs->r[i].s[0];
+        r[i].cls = rs->r[i].s[1];
+        r[i].views = rs->r[i].n[0];
+    }
+    return r;
+}
+
+/* The views of the range by kind of referrer; "none" is what is left. */
+static void sources(const struct rows *rs, int64_t views, int64_t *src)
+{
+    static const char *const names[REPORT_NSOURCES] = {
+        [REPORT_SRC_SEARCH] = "search", [REPORT_SRC_SOCIAL] = "social",
+        [REPORT_SRC_OTHER] = "other", [REPORT_SRC_INTERNAL] = "internal",
+    };
+    int64_t linked = 0;
+
+    memset(src, 0, REPORT_NSOURCES * sizeof(*src));
+    for (size_t i = 0; i < rs->n; i++)
+        for (int k = 0; k < REPORT_SRC_NONE; k++)
+            if (strcmp(rs->r[i].s[0], names[k]) == 0) {
+                src[k] += rs->r[i].n[0];
+                linked += rs->r[i].n[0];
+            }
+    src[REPORT_SRC_NONE] = views > linked ? views - linked : 0;
+}
+
+/* The bar chart of sources, largest first. */
+static int sources_chart(const char *charts, const int64_t *src, int *height,
+                         struct bs_err *err)
+{
+    static const char *const labels[REPORT_NSOURCES] = {
+        [REPORT_SRC_SEARCH] = "Search engines",
+        [REPORT_SRC_SOCIAL] = "Social networks",
+        [REPORT_SRC_OTHER] = "Other sites",
+        [REPORT_SRC_INTERNAL] = "Links on this site",
+        [REPORT_SRC_NONE] = "No referrer (typed, bookmarks, apps)",
+    };
+    struct chart_bar b[REPORT_NSOURCES];
+    struct chart_bars c = {b, 0, "Views", NULL};
+
+    for (int k = 0; k < REPORT_NSOURCES; k++)
+        if (src[k] > 0) {
+            b[c.n].label = labels[k];
+            b[c.n].a = (double)src[k];
+            b[c.n].b = 0;
+            c.n++;
+        }
+    qsort(b, c.n, sizeof(*b), by_total);
+    *height = chart_bars_height(c.n);
+    return chart_bars_write(charts, "sources", &c, CHART_W, err) ||
+                   chart_bars_write(charts, "sources-narrow", &c, NARROW_W,
+                                    err)
+               ? -1
+               : 0;
 }
 
 struct ctx {
@@ -221,13 +304,14 @@ struct ctx {
 static int post_page(struct ctx *c, int64_t id, struct bs_err *err)
 {
     struct rows info = {0}, all = {0}, days = {0}, ctry = {0}, trm = {0},
-                site = {0};
+                site = {0}, range = {0}, refs = {0};
+    struct report_referrer *rr = NULL;
     struct report_day *site_series = NULL;
     struct report_post_page p;
     struct report_day *series = NULL;
     struct report_country *cs = NULL;
     const char **tags = NULL, **cats = NULL;
-    double *v = NULL;
+    double *v = NULL, *vis = NULL;
     char file[64], chart[64], chart_rel[80];
     int32_t from;
     int rc = -1;
@@ -258,24 +342,35 @@ static int post_page(struct ctx *c, int64_t id, struct bs_err *err)
         query(c->store, STORE_POST_COUNTRIES, from, c->to, TOP_COUNTRIES, id,
               &ctry, err) ||
         query(c->store, STORE_POST_TERMS, INT32_MIN, INT32_MAX, 0, id, &trm,
-              err))
+              err) ||
+        query(c->store, STORE_POST_RANGE, from, c->to, 1, id, &range, err) ||
+        query(c->store, STORE_POST_REFERRERS, from, c->to, TOP_REFERRERS, id,
+              &refs, err))
         goto out;
-    series = day_series(&days, from, c->to);
+    series = day_series(&days, from, c->to, &post_cols);
     p.ndays = (size_t)((int64_t)c->to - from + 1);
-    site_series = day_series(&site, from, c->to);
+    site_series = day_series(&site, from, c->to, &site_cols);
     zero_fill(series, site_series, p.ndays);
     for (size_t i = 0; i < p.ndays; i++)
         if (series[i].views > 0)
             p.views += series[i].views;
     snprintf(chart, sizeof(chart), "post-%lld", (long long)id);
     snprintf(chart_rel, sizeof(chart_rel), "../charts/%s", chart);
-    v = as_doubles(series, p.ndays);
+    v = as_doubles(series, p.ndays, 0);
+    vis = as_doubles(series, p.ndays, 1);
     {
-        struct chart_daily d = {from, p.ndays, v, NULL, "Views", NULL};
+        struct chart_daily d = {from, p.ndays, v, vis, "Views", "Visitors"};
 
         if (daily_charts(c->charts, chart, &d, POST_DAILY_H, err))
             goto out;
     }
+    if (range.n) {
+        p.visitors = range.r[0].n[0];
+        p.visits = range.r[0].n[1];
+    }
+    rr = referrers(&refs);
+    p.referrers = rr;
+    p.nreferrers = refs.n;
     tags = xcalloc(trm.n + 1, sizeof(*tags));
     cats = xcalloc(trm.n + 1, sizeof(*cats));
     for (size_t i = 0; i < trm.n; i++) {
@@ -284,7 +379,7 @@ static int post_page(struct ctx *c, int64_t id, struct bs_err *err)
         else
             cats[p.ncategories++] = trm.r[i].s[1];
     }
-    cs = countries(&ctry);
+    cs = countries(&ctry, 0);
     p.site_name = c->conf->site_name;
     p.site_url = c->conf->site_url;
     p.path = info.r[0].s[0];
@@ -311,9 +406,13 @@ out:
     free(site_series);
     rows_free(&site);
     free(v);
+    free(vis);
     free(cs);
+    free(rr);
     free(tags);
     free(cats);
+    rows_free(&range);
+    rows_free(&refs);
     rows_free(&info);
     rows_free(&all);
     rows_free(&days);
@@ -325,14 +424,17 @@ out:
 static int write_report(struct ctx *c, struct bs_err *err)
 {
     struct rows days = {0}, prev = {0}, posts = {0}, tags = {0}, cats = {0},
-                ctry = {0};
+                ctry = {0}, range = {0}, prange = {0}, src = {0}, refs = {0},
+                terms_ = {0};
     struct report_index r;
+    struct report_referrer *rr = NULL;
+    struct report_search *rs = NULL;
     struct report_day *series = NULL;
     struct report_post *rp = NULL;
     struct report_term *rt = NULL, *rc_ = NULL;
     struct report_country *rcn = NULL;
     char (*pages)[48] = NULL, (*sparks)[48] = NULL;
-    double *v = NULL;
+    double *v = NULL, *vis = NULL;
     int32_t len = c->to - c->from + 1;
     int rc = -1;
 
@@ -347,21 +449,49 @@ static int write_report(struct ctx *c, struct bs_err *err)
         query(c->store, STORE_TOP_CATEGORIES, c->from, c->to, TOP_TERMS, 0,
               &cats, err) ||
         query(c->store, STORE_TOP_COUNTRIES, c->from, c->to, TOP_COUNTRIES, 0,
-              &ctry, err))
+              &ctry, err) ||
+        query(c->store, STORE_RANGE, c->from, c->to, 1, 0, &range, err) ||
+        query(c->store, STORE_RANGE, c->from - len, c->from - 1, 1, 0, &prange,
+              err) ||
+        query(c->store, STORE_SOURCES, c->from, c->to, 0, 0, &src, err) ||
+        query(c->store, STORE_TOP_REFERRERS, c->from, c->to, TOP_REFERRERS, 0,
+              &refs, err) ||
+        query(c->store, STORE_TOP_SEARCH_TERMS, c->from, c->to, TOP_SEARCHES,
+              0, &terms_, err))
         goto out;
 
-    series = day_series(&days, c->from, c->to);
+    series = day_series(&days, c->from, c->to, &site_cols);
     r.ndays = (size_t)len;
     for (size_t i = 0; i < days.n; i++)
         r.views += days.r[i].n[0];
     for (size_t i = 0; i < prev.n; i++)
         r.prev_views += prev.r[i].n[0];
     r.has_prev = c->first <= c->from - len;
-    v = as_doubles(series, r.ndays);
+    if (range.n) {
+        r.visitors = range.r[0].n[0];
+        r.visits = range.r[0].n[1];
+    }
+    if (prange.n)
+        r.prev_visitors = prange.r[0].n[0];
+    sources(&src, r.views, r.sources);
+    rr = referrers(&refs);
+    r.referrers = rr;
+    r.nreferrers = refs.n;
+    rs = xcalloc(terms_.n + 1, sizeof(*rs));
+    for (size_t i = 0; i < terms_.n; i++) {
+        rs[i].term = terms_.r[i].s[0];
+        rs[i].views = terms_.r[i].n[0];
+    }
+    r.searches = rs;
+    r.nsearches = terms_.n;
+    v = as_doubles(series, r.ndays, 0);
+    vis = as_doubles(series, r.ndays, 1);
     {
-        struct chart_daily d = {c->from, r.ndays, v, NULL, "Views", NULL};
+        struct chart_daily d = {c->from, r.ndays, v, vis, "Views",
+                                "Visitors"};
 
-        if (daily_charts(c->charts, "daily", &d, DAILY_H, err))
+        if (daily_charts(c->charts, "daily", &d, DAILY_H, err) ||
+            sources_chart(c->charts, r.sources, &r.sources_height, err))
             goto out;
     }
     if (bars(c->charts, "posts", &posts, 1, 0, 0, -1, "Views", NULL,
@@ -388,6 +518,8 @@ static int write_report(struct ctx *c, struct bs_err *err)
         rp[i].path = posts.r[i].s[0];
         rp[i].title = posts.r[i].s[1];
         rp[i].views = posts.r[i].n[0];
+        rp[i].visitors = posts.r[i].n[2];
+        rp[i].visits = posts.r[i].n[3];
         snprintf(pages[i], sizeof(pages[i]), "posts/%lld.html",
                  (long long)id);
         snprintf(name, sizeof(name), "spark-%lld", (long long)id);
@@ -397,9 +529,9 @@ static int write_report(struct ctx *c, struct bs_err *err)
         if (query(c->store, STORE_POST_DAYS, c->from, c->to, 0, id, &pd,
                   err))
             goto out;
-        ps = day_series(&pd, c->from, c->to);
+        ps = day_series(&pd, c->from, c->to, &post_cols);
         zero_fill(ps, series, r.ndays);
-        pv = as_doubles(ps, r.ndays);
+        pv = as_doubles(ps, r.ndays, 0);
         bad = chart_spark_write(c->charts, name, pv, r.ndays, SPARK_W,
                                 SPARK_H, err) ||
               post_page(c, id, err);
@@ -411,7 +543,7 @@ static int write_report(struct ctx *c, struct bs_err *err)
     }
     rt = terms(&tags);
     rc_ = terms(&cats);
-    rcn = countries(&ctry);
+    rcn = countries(&ctry, 1);
 
     r.site_name = c->conf->site_name;
     r.site_url = c->conf->site_url;
@@ -431,6 +563,7 @@ static int write_report(struct ctx *c, struct bs_err *err)
     r.tags_chart = "charts/tags";
     r.categories_chart = "charts/categories";
     r.countries_chart = "charts/countries";
+    r.sources_chart = "charts/sources";
     r.chart_width = CHART_W;
     r.daily_height = DAILY_H;
     r.narrow_width = NARROW_W;
@@ -439,6 +572,14 @@ static int write_report(struct ctx *c, struct bs_err *err)
 out:
     free(series);
     free(v);
+    free(vis);
+    free(rr);
+    free(rs);
+    rows_free(&range);
+    rows_free(&prange);
+    rows_free(&src);
+    rows_free(&refs);
+    rows_free(&terms_);
     free(rp);
     free(pages);
     free(sparks);

@@ -212,7 +212,7 @@ static const char style[] =
     "section{background:var(--bg);border:1px solid var(--line);"
     "border-radius:10px;padding:16px;margin:16px 0}"
     ".cards{display:grid;gap:12px;padding:0;border:0;background:none;"
-    "grid-template-columns:repeat(auto-fit,minmax(180px,1fr))}"
+    "grid-template-columns:repeat(auto-fit,minmax(150px,1fr))}"
     ".card{background:var(--bg);border:1px solid var(--line);"
     "border-radius:10px;padding:14px 16px;min-width:0}"
     ".card .label{color:var(--muted);font-size:.85rem;text-transform:uppercase;"
@@ -243,7 +243,7 @@ static const char style[] =
     "footer{color:var(--muted);font-size:.85rem;text-align:center;"
     "padding:8px 0 24px}"
     "@media (max-width:520px){main{padding:8px}section{padding:12px}"
-    "td.s{display:none}th,td{padding:6px 4px}}";
+    "td.s,th.s,.wide{display:none}th,td{padding:6px 4px}}";
 
 /* The head of a page: no script, nothing from the network. */
 static void put_head(FILE *f, const char *title_a, const char *title_b)
@@ -325,7 +325,8 @@ static void put_terms_table(FILE *f, const char *head,
     fputs("<table><thead><tr><th>", f);
     fputs(head, f);
     fputs("</th><th class=\"n\">Post views</th>"
-          "<th class=\"n\">Archive views</th></tr></thead><tbody>\n", f);
+          "<th class=\"n\">Archive views</th>"
+          "<th class=\"n\">Visitors</th></tr></thead><tbody>\n", f);
     for (size_t i = 0; i < n; i++) {
         fputs("<tr><td class=\"t\">", f);
         html_escape(f, t[i].name);
@@ -333,6 +334,8 @@ static void put_terms_table(FILE *f, const char *head,
         put_num(f, t[i].post_views);
         fputs("</td><td class=\"n\">", f);
         put_num(f, t[i].archive_views);
+        fputs("</td><td class=\"n\">", f);
+        put_num(f, t[i].visitors);
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
@@ -341,8 +344,13 @@ static void put_terms_table(FILE *f, const char *head,
 static void put_countries_table(FILE *f, const struct report_country *c,
                                 size_t n, int64_t total)
 {
-    fputs("<table><thead><tr><th>Country</th><th class=\"n\">Views</th>"
-          "<th class=\"n\">Share</th></tr></thead><tbody>\n", f);
+    int with_visitors = n > 0 && c[0].visitors >= 0;
+
+    fputs("<table><thead><tr><th>Country</th><th class=\"n\">Views</th>",
+          f);
+    if (with_visitors)
+        fputs("<th class=\"n\">Visitors</th>", f);
+    fputs("<th class=\"n\">Share</th></tr></thead><tbody>\n", f);
     for (size_t i = 0; i < n; i++) {
         fputs("<tr><td class=\"t\">", f);
         html_escape(f, *c[i].name ? c[i].name : c[i].code);
@@ -350,6 +358,10 @@ static void put_countries_table(FILE *f, const struct report_country *c,
         html_escape(f, c[i].code);
         fputs("</small></td><td class=\"n\">", f);
         put_num(f, c[i].views);
+        if (with_visitors) {
+            fputs("</td><td class=\"n\">", f);
+            put_num(f, c[i].visitors < 0 ? 0 : c[i].visitors);
+        }
         fprintf(f, "</td><td class=\"n\">%.1f%%</td></tr>\n",
                 total > 0 ? 100.0 * (double)c[i].views / (double)total : 0.0);
     }
@@ -359,22 +371,76 @@ static void put_countries_table(FILE *f, const struct report_country *c,
 static void put_days_table(FILE *f, const struct report_day *d, size_t n)
 {
     fputs("<details><summary>The numbers, day by day</summary>"
-          "<table><thead><tr><th>Day</th><th class=\"n\">Views</th></tr>"
+          "<table><thead><tr><th>Day</th><th class=\"n\">Views</th>"
+          "<th class=\"n\">Visitors</th><th class=\"n\">Visits</th></tr>"
           "</thead><tbody>\n", f);
     for (size_t i = 0; i < n; i++) {
         fputs("<tr><td>", f);
         put_date(f, d[i].day, 1);
-        fputs("</td><td class=\"n\">", f);
-        if (d[i].views < 0)
-            fputs("—", f);
-        else
+        if (d[i].views < 0) {
+            fputs("</td><td class=\"n\">—</td><td class=\"n\">—</td>"
+                  "<td class=\"n\">—", f);
+        } else {
+            fputs("</td><td class=\"n\">", f);
             put_num(f, d[i].views);
+            fputs("</td><td class=\"n\">", f);
+            put_num(f, d[i].visitors);
+            fputs("</td><td class=\"n\">", f);
+            put_num(f, d[i].visits);
+        }
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table></details>\n", f);
 }
 
+static const char *source_name(const char *cls)
+{
+    return strcmp(cls, "search") == 0     ? "Search engine"
+           : strcmp(cls, "social") == 0   ? "Social network"
+           : strcmp(cls, "internal") == 0 ? "This site"
+           : strcmp(cls, "other") == 0    ? "Other site"
+                                          : "";
+}
+
+/* Referring hosts are text, never links: a report must not send its
+ * reader to wherever a log line claimed to come from. */
+static void put_referrers_table(FILE *f, const struct report_referrer *r,
+                                size_t n)
+{
+    fputs("<table><thead><tr><th>Referrer</th><th>Kind</th>"
+          "<th class=\"n\">Views</th></tr></thead><tbody>\n", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<tr><td class=\"t\">", f);
+        html_escape(f, r[i].host);
+        fputs("</td><td>", f);
+        html_escape(f, source_name(r[i].cls));
+        fputs("</td><td class=\"n\">", f);
+        put_num(f, r[i].views);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n", f);
+}
+
 /* ---- index.html ----------------------------------------------------------- */
+
+/* "+12% against the previous 7 days (1,234)" or why there is no such. */
+static void put_change(FILE *f, int has_prev, int64_t now, int64_t prev,
+                       int32_t len)
+{
+    if (!has_prev) {
+        fputs("no data for the period before", f);
+    } else if (prev == 0) {
+        fprintf(f, "none in the previous %d day%s", len, len == 1 ? "" : "s");
+    } else {
+        double ch = 100.0 * (double)(now - prev) / (double)prev;
+
+        fprintf(f, "<span class=\"%s\">%s%.0f%%</span> against the previous "
+                "%d day%s (", ch >= 0 ? "up" : "down", ch >= 0 ? "+" : "−",
+                ch >= 0 ? ch : -ch, len, len == 1 ? "" : "s");
+        put_num(f, prev);
+        fputs(")", f);
+    }
+}
 
 static void put_summary(FILE *f, const struct report_index *r)
 {
@@ -388,21 +454,20 @@ static void put_summary(FILE *f, const struct report_index *r)
           "<div class=\"label\">Views</div><div class=\"big\">", f);
     put_num(f, r->views);
     fputs("</div><div class=\"sub\">", f);
-    if (!r->has_prev) {
-        fputs("no data for the period before", f);
-    } else if (r->prev_views == 0) {
-        fputs("none in the previous ", f);
-        fprintf(f, "%d day%s", len, len == 1 ? "" : "s");
-    } else {
-        double ch = 100.0 * (double)(r->views - r->prev_views) /
-                    (double)r->prev_views;
-
-        fprintf(f, "<span class=\"%s\">%s%.0f%%</span> against the previous "
-                "%d day%s (", ch >= 0 ? "up" : "down", ch >= 0 ? "+" : "−",
-                ch >= 0 ? ch : -ch, len, len == 1 ? "" : "s");
-        put_num(f, r->prev_views);
-        fputs(")", f);
-    }
+    put_change(f, r->has_prev, r->views, r->prev_views, len);
+    fputs("</div></div>\n<div class=\"card\"><div class=\"label\">Visitors"
+          "</div><div class=\"big\">", f);
+    put_num(f, r->visitors);
+    fputs("</div><div class=\"sub\">", f);
+    put_change(f, r->has_prev, r->visitors, r->prev_visitors, len);
+    fputs("</div></div>\n<div class=\"card\"><div class=\"label\">Visits"
+          "</div><div class=\"big\">", f);
+    put_num(f, r->visits);
+    fputs("</div><div class=\"sub\">", f);
+    if (r->visits > 0)
+        fprintf(f, "%.1f views a visit", (double)r->views / (double)r->visits);
+    else
+        fputs("none in these days", f);
     fputs("</div></div>\n<div class=\"card\"><div class=\"label\">Busiest "
           "day</div>", f);
     if (best) {
@@ -466,10 +531,10 @@ int report_write_index(const char *dir, const struct report_index *r,
     fputs("</p></header>\n", f);
     put_summary(f, r);
 
-    fputs("<section>\n<h2>Views per day</h2>\n", f);
+    fputs("<section>\n<h2>Views and visitors per day</h2>\n", f);
     put_chart(f, r->daily_chart, r->chart_width, r->daily_height,
               r->narrow_width, r->daily_narrow_height,
-              "Views per day with their 7-day average");
+              "Views per day with their 7-day average, and visitors per day");
     put_days_table(f, r->days, r->ndays);
     fputs("</section>\n", f);
 
@@ -480,8 +545,9 @@ int report_write_index(const char *dir, const struct report_index *r,
         put_chart(f, r->posts_chart, r->chart_width, r->posts_height,
                   r->narrow_width, r->posts_height, "Views of the top posts");
         fputs("<table><thead><tr><th class=\"n\">#</th><th>Post</th>"
-              "<th class=\"s\">Daily</th><th class=\"n\">Views</th></tr>"
-              "</thead><tbody>\n", f);
+              "<th class=\"s\">Daily</th><th class=\"n\">Views</th>"
+              "<th class=\"n\">Visitors</th><th class=\"n wide\">Visits</th>"
+              "</tr></thead><tbody>\n", f);
         for (size_t i = 0; i < r->nposts; i++) {
             const struct report_post *p = &r->posts[i];
 
@@ -495,6 +561,10 @@ int report_write_index(const char *dir, const struct report_index *r,
             }
             fputs("</td><td class=\"n\">", f);
             put_num(f, p->views);
+            fputs("</td><td class=\"n\">", f);
+            put_num(f, p->visitors);
+            fputs("</td><td class=\"n wide\">", f);
+            put_num(f, p->visits);
             fputs("</td></tr>\n", f);
         }
         fputs("</tbody></table>\n", f);
@@ -526,6 +596,32 @@ int report_write_index(const char *dir, const struct report_index *r,
         put_chart(f, r->countries_chart, r->chart_width, r->countries_height,
                   r->narrow_width, r->countries_height, "Views by country");
         put_countries_table(f, r->countries, r->ncountries, r->views);
+    }
+    fputs("</section>\n<section>\n<h2>Where readers came from</h2>\n", f);
+    if (r->views == 0) {
+        fputs("<p>No views in these days.</p>\n", f);
+    } else {
+        put_chart(f, r->sources_chart, r->chart_width, r->sources_height,
+                  r->narrow_width, r->sources_height,
+                  "Views by the kind of page that linked to them");
+        if (r->nreferrers)
+            put_referrers_table(f, r->referrers, r->nreferrers);
+        else
+            fputs("<p>No other site linked to a page read in these days."
+                  "</p>\n", f);
+        if (r->nsearches) {
+            fputs("<details><summary>Search terms</summary><table><thead><tr>"
+                  "<th>Searched for</th><th class=\"n\">Views</th></tr>"
+                  "</thead><tbody>\n", f);
+            for (size_t i = 0; i < r->nsearches; i++) {
+                fputs("<tr><td class=\"t\">", f);
+                html_escape(f, r->searches[i].term);
+                fputs("</td><td class=\"n\">", f);
+                put_num(f, r->searches[i].views);
+                fputs("</td></tr>\n", f);
+            }
+            fputs("</tbody></table></details>\n", f);
+        }
     }
     fputs("</section>\n", f);
     put_foot(f);
@@ -588,9 +684,17 @@ int report_write_post(const char *dir, const char *file,
     put_num(f, p->views);
     fputs("</div><div class=\"sub\">", f);
     put_range(f, p->from, p->to);
-    fputs("</div></div></section>\n<section>\n<h2>Views per day</h2>\n", f);
+    fputs("</div></div>\n<div class=\"card\"><div class=\"label\">"
+          "Visitors</div><div class=\"big\">", f);
+    put_num(f, p->visitors);
+    fputs("</div><div class=\"sub\">distinct in these days</div></div>\n"
+          "<div class=\"card\"><div class=\"label\">Visits</div>"
+          "<div class=\"big\">", f);
+    put_num(f, p->visits);
+    fputs("</div><div class=\"sub\">began here</div></div></section>\n"
+          "<section>\n<h2>Views and visitors per day</h2>\n", f);
     put_chart(f, p->chart, p->chart_width, p->chart_height, p->narrow_width,
-              p->narrow_height, "Views of this post per day");
+              p->narrow_height, "Views and visitors of this post per day");
     put_days_table(f, p->days, p->ndays);
     fputs("</section>\n<section>\n<h2>Where its readers are</h2>\n", f);
     if (p->ncountries)
@@ -598,6 +702,11 @@ int report_write_post(const char *dir, const char *file,
     else
         fputs("<p>No views in these days.</p>\n", f);
     fputs("</section>\n", f);
+    if (p->nreferrers) {
+        fputs("<section>\n<h2>Where its readers came from</h2>\n", f);
+        put_referrers_table(f, p->referrers, p->nreferrers);
+        fputs("</section>\n", f);
+    }
     if (p->ntags || p->ncategories) {
         fputs("<section>\n", f);
         put_term_list(f, "Tags", p->tags, p->ntags);

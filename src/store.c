@@ -1223,12 +1223,19 @@ static const char *const query_sql[] = {
         "FROM top JOIN paths p ON p.id = top.id ORDER BY top.n DESC, p.path",
     /* The least read posts and pages, imported ones with no view too. */
     [STORE_LEAST_POSTS] =
-        "WITH " RESOLVED_VIEWS
-        "SELECT p.path, coalesce(p.title, ''), coalesce(v.n, 0) AS n, p.id, "
-        "0, 0 FROM paths p LEFT JOIN v ON v.pid = p.id "
+        "WITH " RESOLVED_VIEWS ", "
+        "top AS (SELECT p.id AS id, coalesce(v.n, 0) AS n FROM paths p "
+        "LEFT JOIN v ON v.pid = p.id "
         "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
-        "AND (p.imported OR v.n > 0) "
-        "ORDER BY n ASC, p.path LIMIT ?3",
+        "AND (p.imported OR v.n > 0) ORDER BY n ASC, p.path LIMIT ?3) "
+        "SELECT p.path, coalesce(p.title, ''), top.n, p.id, "
+        "coalesce((SELECT sketch_count(sketch_union(ps.sketch)) "
+        "FROM paths q JOIN path_sketches ps ON ps.path_id = q.id "
+        "WHERE " COUNTS_FOR("q", "p") " AND ps.day BETWEEN ?1 AND ?2), 0), "
+        "coalesce((SELECT sum(vs.visits) FROM paths q "
+        "JOIN visits vs ON vs.path_id = q.id "
+        "WHERE " COUNTS_FOR("q", "p") " AND vs.day BETWEEN ?1 AND ?2), 0) "
+        "FROM top JOIN paths p ON p.id = top.id ORDER BY top.n ASC, p.path",
     [STORE_TOP_TAGS] = TERMS_QUERY,
     [STORE_TOP_CATEGORIES] = TERMS_QUERY,
     [STORE_TOP_COUNTRIES] =
@@ -1263,6 +1270,22 @@ static const char *const query_sql[] = {
         "SELECT term, sum(views) AS v FROM search_terms "
         "WHERE day BETWEEN ?1 AND ?2 GROUP BY term "
         "ORDER BY v DESC, term LIMIT ?3",
+    [STORE_SOURCES] =
+        "SELECT class, sum(views) AS v FROM referrers "
+        "WHERE day BETWEEN ?1 AND ?2 GROUP BY class "
+        "ORDER BY v DESC, class LIMIT ?3",
+    [STORE_POST_RANGE] =
+        "WITH q AS (SELECT id FROM paths p WHERE " OF_POST("p") ") "
+        "SELECT coalesce((SELECT sketch_count(sketch_union(sketch)) "
+        "FROM path_sketches WHERE day BETWEEN ?1 AND ?2 "
+        "AND path_id IN (SELECT id FROM q)), 0), "
+        "coalesce((SELECT sum(visits) FROM visits WHERE day BETWEEN ?1 AND ?2 "
+        "AND path_id IN (SELECT id FROM q)), 0) LIMIT ?3",
+    [STORE_POST_REFERRERS] =
+        "SELECT r.host, r.class, sum(r.views) AS v FROM referrers r "
+        "JOIN paths p ON p.id = r.path_id "
+        "WHERE r.day BETWEEN ?1 AND ?2 AND " OF_POST("p") " "
+        "GROUP BY r.host, r.class ORDER BY v DESC, r.host LIMIT ?3",
     [STORE_FILES] =
         "SELECT name, coalesce(error, ''), last_read, lines, bad_lines, hits, "
         "gzip, size, position, CASE WHEN error IS NOT NULL THEN 3 "
@@ -1274,10 +1297,17 @@ static const char *const query_sql[] = {
         "published IS NOT NULL FROM paths WHERE id = ?5 "
         "AND ?1 <= ?2 LIMIT ?3",
     [STORE_POST_DAYS] =
-        "SELECT pv.day, sum(pv.views) FROM path_views pv "
-        "JOIN paths p ON p.id = pv.path_id "
-        "WHERE pv.day BETWEEN ?1 AND ?2 AND " OF_POST("p") " "
-        "GROUP BY pv.day ORDER BY pv.day LIMIT ?3",
+        "WITH q AS (SELECT id FROM paths p WHERE " OF_POST("p") "), "
+        "d AS (SELECT day, sum(views) AS n FROM path_views "
+        "WHERE day BETWEEN ?1 AND ?2 AND path_id IN (SELECT id FROM q) "
+        "GROUP BY day) "
+        "SELECT d.day, d.n, "
+        "coalesce((SELECT sketch_count(sketch_union(sketch)) "
+        "FROM path_sketches WHERE day = d.day "
+        "AND path_id IN (SELECT id FROM q)), 0), "
+        "coalesce((SELECT sum(visits) FROM visits WHERE day = d.day "
+        "AND path_id IN (SELECT id FROM q)), 0) "
+        "FROM d ORDER BY d.day LIMIT ?3",
     [STORE_POST_COUNTRIES] =
         "SELECT c.country, "
         "CASE c.country WHEN '--' THEN 'Unknown' "
@@ -1299,7 +1329,11 @@ static const int query_ntext[] = {
     [STORE_POST_INFO] = 3, [STORE_POST_DAYS] = 0, [STORE_POST_COUNTRIES] = 2,
     [STORE_POST_TERMS] = 2, [STORE_LEAST_POSTS] = 2, [STORE_RANGE] = 0,
     [STORE_TOP_REFERRERS] = 2, [STORE_TOP_SEARCH_TERMS] = 1,
+    [STORE_SOURCES] = 1, [STORE_POST_RANGE] = 0, [STORE_POST_REFERRERS] = 2,
 };
+_Static_assert(ARRAY_SIZE(query_sql) == STORE_POST_REFERRERS + 1 &&
+                   ARRAY_SIZE(query_ntext) == ARRAY_SIZE(query_sql),
+               "one SQL and one layout per query");
 
 int store_query(struct store *s, enum store_query q,
                 const struct store_filter *f,

@@ -103,21 +103,46 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/* Referrers as a log may bring them: a host that is markup, a search. */
+static const struct report_referrer refs[] = {
+    {"google.se", "search", 40},
+    {"<img src=x onerror=alert(1)>.example", "other", 3},
+    {"t.co", "social", 2},
+};
+static const struct report_search searches[] = {
+    {"malmström \"<eu>\"", 7},
+};
+
 static void fill_index(struct report_index *r, struct report_day *days,
                        struct report_post *posts, struct report_term *tags,
                        struct report_country *cs)
 {
     memset(r, 0, sizeof(*r));
-    days[0] = (struct report_day){days_from_civil(2013, 2, 7), 12};
-    days[1] = (struct report_day){days_from_civil(2013, 2, 8), -1};
-    days[2] = (struct report_day){days_from_civil(2013, 2, 9), 1234};
+    days[0] = (struct report_day){days_from_civil(2013, 2, 7), 12, 9, 10};
+    days[1] = (struct report_day){days_from_civil(2013, 2, 8), -1, 0, 0};
+    days[2] = (struct report_day){days_from_civil(2013, 2, 9), 1234, 987,
+                                  1001};
     posts[0] = (struct report_post){"/2013/02/07/a/",
-                                    "<script>alert(1)</script>", 1000,
-                                    "posts/1.html", "charts/spark-1"};
-    posts[1] = (struct report_post){"/om-mig/", "", 246, NULL, NULL};
-    tags[0] = (struct report_term){"\"><b>eu</b>", 900, 12};
-    cs[0] = (struct report_country){"SE", "Sweden", 1200};
-    cs[1] = (struct report_country){"--", "Unknown", 46};
+                                    "<script>alert(1)</script>", 1000, 777,
+                                    888, "posts/1.html", "charts/spark-1"};
+    posts[1] = (struct report_post){"/om-mig/", "", 246, 200, 210, NULL,
+                                    NULL};
+    tags[0] = (struct report_term){"\"><b>eu</b>", 900, 12, 654};
+    cs[0] = (struct report_country){"SE", "Sweden", 1200, 543};
+    cs[1] = (struct report_country){"--", "Unknown", 46, 21};
+    r->visitors = 4321;
+    r->visits = 623;
+    r->prev_visitors = 8642;
+    r->sources[REPORT_SRC_SEARCH] = 40;
+    r->sources[REPORT_SRC_SOCIAL] = 2;
+    r->sources[REPORT_SRC_OTHER] = 3;
+    r->sources[REPORT_SRC_NONE] = 1201;
+    r->referrers = refs;
+    r->nreferrers = 3;
+    r->searches = searches;
+    r->nsearches = 1;
+    r->sources_chart = "charts/sources";
+    r->sources_height = 120;
     r->site_name = "Cecilia <Malmström>";
     r->site_url = "https://blog.example.eu";
     r->from = days[0].day;
@@ -169,6 +194,25 @@ static void test_report__index(void **state)
     assert_non_null(strstr(html, ">1,234<"));
     assert_non_null(strstr(html, ">—<"));
     assert_non_null(strstr(html, "+25%"));
+    /* Visitors: the range's, halved against the period before; visits
+     * and the views a visit; each post's, tag's, country's, day's. */
+    assert_non_null(strstr(html, ">4,321<"));
+    assert_non_null(strstr(html, "−50%"));
+    assert_non_null(strstr(html, ">623<"));
+    assert_non_null(strstr(html, "2.0 views a visit"));
+    assert_non_null(strstr(html, ">777<"));
+    assert_non_null(strstr(html, ">888<"));
+    assert_non_null(strstr(html, ">654<"));
+    assert_non_null(strstr(html, ">543<"));
+    assert_non_null(strstr(html, ">987<"));
+    assert_non_null(strstr(html, ">1,001<"));
+    /* Referrers are escaped text, never links; search terms too. */
+    assert_null(strstr(html, "<img src=x"));
+    assert_non_null(strstr(html, "&lt;img src=x onerror=alert(1)&gt;.example"));
+    assert_null(strstr(html, "href=\"http://google.se"));
+    assert_non_null(strstr(html, "Search engine"));
+    assert_non_null(strstr(html, "malmström &quot;&lt;eu&gt;&quot;"));
+    assert_non_null(strstr(html, "src=\"charts/sources.png\""));
     assert_non_null(strstr(html, "Sat 9 Feb 2013"));  /* the busiest day */
     assert_non_null(strstr(html, "7 – 9 February 2013"));
     /* No script allowed, the chart sized in CSS pixels. */
@@ -217,7 +261,7 @@ static void test_report__post_page(void **state)
     char *dir = tu_tmpdir(), *sub, *path, *html;
     struct report_post_page p;
     struct report_day days[2];
-    struct report_country cs[1] = {{"SE", "Sweden", 3}};
+    struct report_country cs[1] = {{"SE", "Sweden", 3, -1}};
     const char *tags[] = {"säkerhet", "<i>x</i>"};
     const char *cats[] = {"politik"};
     struct bs_err err = {0};
@@ -225,8 +269,8 @@ static void test_report__post_page(void **state)
     (void)state;
     sub = tu_path(dir, "posts");
     assert_int_equal(mkdir(sub, 0755), 0);
-    days[0] = (struct report_day){days_from_civil(2013, 2, 7), 3};
-    days[1] = (struct report_day){days_from_civil(2013, 2, 8), 0};
+    days[0] = (struct report_day){days_from_civil(2013, 2, 7), 3, 2, 2};
+    days[1] = (struct report_day){days_from_civil(2013, 2, 8), 0, 0, 0};
     memset(&p, 0, sizeof(p));
     p.site_name = "Blogg";
     p.site_url = "https://b.eu";
@@ -237,6 +281,10 @@ static void test_report__post_page(void **state)
     p.from = days[0].day;
     p.to = days[1].day;
     p.views = 3;
+    p.visitors = 2;
+    p.visits = 1;
+    p.referrers = refs;
+    p.nreferrers = 2;
     p.days = days;
     p.ndays = 2;
     p.countries = cs;
@@ -259,6 +307,15 @@ static void test_report__post_page(void **state)
     assert_non_null(strstr(html, "<li>politik</li>"));
     assert_non_null(strstr(html, "100.0%"));
     assert_non_null(strstr(html, "href=\"../index.html\""));
+    /* Its visitors and visits; no visitors column for its countries,
+     * which have none; its referrers escaped. */
+    assert_non_null(strstr(html, "Visitors</div><div class=\"big\">2<"));
+    assert_non_null(strstr(html, "Visits</div><div class=\"big\">1<"));
+    assert_null(strstr(html, "<th class=\"n\">Visitors</th><th class=\"n\">"
+                             "Share"));
+    assert_non_null(strstr(html, "google.se"));
+    assert_null(strstr(html, "<img src=x"));
+    assert_null(strstr(html, "t.co"));       /* only the first two */
     free(html);
     free(path);
     free(sub);
