@@ -57,5 +57,10 @@ int visits_each_dirty(struct visits *v,
 void visits_clean(struct visits *v);
 /* Forget every visitor of the days before `before` (closed days). */
 void visits_forget(struct visits *v, int32_t before);
+/* Forget every visitor of the days keep() returns 0 for (say, days whose
+ * visits are written and that the last lines did not touch, so that
+ * memory follows the days in flight, not the length of the logs). */
+void visits_retain(struct visits *v, int (*keep)(void *ctx, int32_t day),
+                   void *ctx);
 
 #endif

@@ -283,15 +283,24 @@ void agg_clear(struct agg *a)
 
 size_t agg_memory(const struct agg *a)
 {
-    return sizeof(*a) + strtab_memory(a->keys) + cntmap_memory(a->paths) +
-           cntmap_memory(a->terms) + cntmap_memory(a->countries) +
-           cntmap_memory(a->days) + strtab_memory(a->tuples) +
-           cntmap_memory(a->post_countries) + strtab_memory(a->sketch_ids) +
-           a->capevents * sizeof(*a->events) + strtab_memory(a->refs) +
-           strtab_memory(a->terms_s);
+    size_t n = sizeof(*a) + strtab_memory(a->keys) + cntmap_memory(a->paths) +
+               cntmap_memory(a->terms) + cntmap_memory(a->countries) +
+               cntmap_memory(a->days) + strtab_memory(a->tuples) +
+               cntmap_memory(a->post_countries) +
+               strtab_memory(a->sketch_ids) +
+               a->capsketches * sizeof(*a->sketches) +
+               a->capevents * sizeof(*a->events) + strtab_memory(a->refs) +
+               cntmap_memory(a->ref_views) + strtab_memory(a->terms_s) +
+               cntmap_memory(a->term_views);
+
+    for (size_t i = 0; i < a->nsketches; i++)
+        n += sketch_memory(a->sketches[i].sk);
+    return n;
 }
 
 /* ---- the audience --------------------------------------------------------- */
+
+#define REF_CLASS_MAX 31  /* bytes of a referrer class name */
 
 /* The key id of a view key (kind byte + key), as agg_view() interns it. */
 static uint32_t key_id(struct agg *a, enum url_kind kind, const char *key,
@@ -359,6 +368,10 @@ void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
     uint32_t id = key_id(a, kind, key, n);
     size_t cn = strlen(cls), o = 0;
 
+    /* A class is one of ref_class_name()'s words; agg_each_referrer()
+     * gives it back from a buffer of REF_CLASS_MAX + 1 bytes. */
+    if (cn > REF_CLASS_MAX)
+        BUG("referrer class of %zu bytes", cn);
     if (host_n > 255)
         host_n = 255;
     memcpy(a->rscratch, &day, 4);
@@ -451,7 +464,7 @@ int agg_each_referrer(const struct agg *a,
         int32_t day;
         uint32_t id;
         size_t cn = (unsigned char)r[8];
-        char cls[32];
+        char cls[REF_CLASS_MAX + 1];
         const char *key;
 
         memcpy(&day, r, 4);

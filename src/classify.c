@@ -309,10 +309,11 @@ static int pattern_compile(struct pattern *pat, const char *src,
             if (k == ARRAY_SIZE(tok_names)) {
                 int len = (int)(e - s + 1);
 
+                /* s points into copy: the message first, then free. */
+                bs_fail(err, BS_USAGE, "URL pattern '%s': unknown tag '%.*s'",
+                        src, len, s);
                 free(copy);
-                return bs_fail(err, BS_USAGE,
-                               "URL pattern '%s': unknown tag '%.*s'", src,
-                               len, s);
+                return -1;
             }
             if (out.nparts == MAX_PARTS)
                 goto toolong;
@@ -757,7 +758,7 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
     return set_none(out, URL_OTHER);
 }
 
-/* ---- referrers ------------------------------------------------------------- */
+/* ---- referrers ---------------------------------------------------------- */
 
 static const char *const ref_names[] = {
     [REF_NONE] = "none", [REF_INTERNAL] = "internal",
@@ -769,7 +770,30 @@ const char *ref_class_name(enum ref_class c)
     return (unsigned)c < ARRAY_SIZE(ref_names) ? ref_names[c] : "other";
 }
 
-/* host of "scheme://host[:port]/...", lower case, without "www.". */
+/* 1 when s (n bytes) starts with scheme "://", in any case. */
+static int has_scheme(const char *s, size_t n, const char *scheme)
+{
+    size_t m = strlen(scheme);
+
+    if (n < m + 3 || memcmp(s + m, "://", 3) != 0)
+        return 0;
+    for (size_t i = 0; i < m; i++) {
+        char c = s[i];
+
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != scheme[i])
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * host of "scheme://[user@]host[:port]/...", lower case, without "www.";
+ * an IPv6 literal keeps its brackets. 0 when there is none or it holds a
+ * byte no host has. *rest is where the query or fragment starts (or the
+ * end).
+ */
 static size_t ref_host(const char *s, size_t n, char *out, size_t cap,
                        const char **rest)
 {
@@ -788,17 +812,36 @@ static size_t ref_host(const char *s, size_t n, char *out, size_t cap,
     for (p = h; p < e && *p != '/' && *p != '?' && *p != '#'; p++)
         if (*p == '@')
             h = p + 1;
-    for (p = h; p < e && *p != '/' && *p != '?' && *p != '#' && *p != ':' &&
-                o + 1 < cap;
-         p++) {
-        char c = *p;
+    p = h;
+    if (p < e && *p == '[') {
+        /* [2001:db8::1]: hex digits, colons and dots (an IPv4 tail). */
+        out[o++] = *p++;
+        for (; p < e && *p != ']' && o + 2 < cap; p++) {
+            char c = *p;
 
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '.' || c == '_'))
+            if (c >= 'A' && c <= 'F')
+                c = (char)(c - 'A' + 'a');
+            if (!((c >= 'a' && c <= 'f') || (c >= '0' && c <= '9') ||
+                  c == ':' || c == '.'))
+                return 0;
+            out[o++] = c;
+        }
+        if (p == e || *p != ']' || o == 1)
             return 0;
-        out[o++] = c;
+        out[o++] = *p++;
+    } else {
+        for (; p < e && *p != '/' && *p != '?' && *p != '#' && *p != ':' &&
+               o + 1 < cap;
+             p++) {
+            char c = *p;
+
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c - 'A' + 'a');
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '.' || c == '_'))
+                return 0;
+            out[o++] = c;
+        }
     }
     while (p < e && *p != '?' && *p != '#')
         p++;
@@ -894,43 +937,55 @@ int url_rules_set_site(struct url_rules *r, const char *url,
                        struct bs_err *err)
 {
     const char *rest;
+    size_t n = strlen(url);
+    char host[sizeof(r->site)];
+    size_t hn = 0;
 
-    r->site_n = ref_host(url, strlen(url), r->site, sizeof(r->site), &rest);
-    if (r->site_n == 0)
+    if (has_scheme(url, n, "http") || has_scheme(url, n, "https"))
+        hn = ref_host(url, n, host, sizeof(host), &rest);
+    if (hn == 0)
         return bs_fail(err, BS_USAGE, "site url '%s' is not http(s)://HOST",
                        url);
+    memcpy(r->site, host, hn + 1);
+    r->site_n = hn;
     return 0;
 }
 
 enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
                                  size_t n, struct ref_info *out)
 {
-    const char *rest = NULL;
-    size_t hn;
+    const char *rest = NULL, *end;
+    size_t hn = 0;
+    int app = 0;
 
     out->host_n = out->term_n = 0;
     out->host[0] = out->term[0] = '\0';
     if (n == 0 || (n == 1 && ref[0] == '-'))
         return out->cls = REF_NONE;
-    hn = ref_host(ref, n, out->host, sizeof(out->host), &rest);
+    app = has_scheme(ref, n, "android-app");
+    if (app || has_scheme(ref, n, "http") || has_scheme(ref, n, "https"))
+        hn = ref_host(ref, n, out->host, sizeof(out->host), &rest);
     if (hn == 0) {
-        /* Not a web address (android-app://..., garbage): no host. */
+        /* Not a web address (ftp://, about:blank, garbage): no host. */
         snprintf(out->host, sizeof(out->host), "(unknown)");
         out->host_n = strlen(out->host);
         return out->cls = REF_OTHER;
     }
     out->host_n = hn;
-    if (r->site_n && hn == r->site_n && memcmp(out->host, r->site, hn) == 0)
-        return out->cls = REF_INTERNAL;
-    /* An Android app names itself: android-app://com.google.android... */
-    if (n > 14 && memcmp(ref, "android-app://", 14) == 0) {
-        if (strstr(out->host, ".google."))
+    if (app) {
+        /* An Android app names itself: the Google search app is search
+         * (not Gmail, com.google.android.gm), the big networks social. */
+        if (strcmp(out->host, "com.google.android.googlequicksearchbox") ==
+                0 ||
+            strcmp(out->host, "com.google.android.apps.searchlite") == 0)
             return out->cls = REF_SEARCH;
         if (strstr(out->host, ".facebook.") || strstr(out->host, ".twitter.") ||
             strstr(out->host, ".linkedin.") || strstr(out->host, ".reddit."))
             return out->cls = REF_SOCIAL;
         return out->cls = REF_OTHER;
     }
+    if (r->site_n && hn == r->site_n && memcmp(out->host, r->site, hn) == 0)
+        return out->cls = REF_INTERNAL;
     for (size_t i = 0; i < ARRAY_SIZE(social_hosts); i++)
         if (host_is(out->host, hn, social_hosts[i]))
             return out->cls = REF_SOCIAL;
@@ -941,8 +996,13 @@ enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
     for (size_t i = 0; i < ARRAY_SIZE(search_brands); i++)
         if (host_brand(out->host, hn, search_brands[i]))
             out->cls = REF_SEARCH;
-    if (out->cls == REF_SEARCH && rest && *rest == '?')
-        out->term_n = ref_term(rest + 1, (size_t)(ref + n - rest - 1),
-                               out->term, sizeof(out->term));
+    /* The query runs to the fragment or the end; rest may be the end. */
+    if (out->cls == REF_SEARCH && rest < ref + n && *rest == '?') {
+        end = memchr(rest, '#', (size_t)(ref + n - rest));
+        if (!end)
+            end = ref + n;
+        out->term_n = ref_term(rest + 1, (size_t)(end - rest - 1), out->term,
+                               sizeof(out->term));
+    }
     return out->cls;
 }

@@ -886,16 +886,34 @@ int store_put_post(struct store *s, const struct store_post *p,
 
 /* ---- the audience ------------------------------------------------------ */
 
+/*
+ * A tag or a category (a landing page, a referrer's target) is known by
+ * its name, and the tag "eu" and the category "eu" are two pages: their
+ * rows are "tag:eu" and "category:eu", which no path can be (paths begin
+ * with '/').
+ */
 int store_path_id(struct store *s, const char *kind, const char *path,
                   size_t n, int64_t *id, struct bs_err *err)
 {
     sqlite3_stmt *st = stmt(s, ST_PATH_ID, err);
+    char *named = NULL;
+    int rc;
 
     if (!st)
         return -1;
+    if (strcmp(kind, "tag") == 0 || strcmp(kind, "category") == 0) {
+        size_t size = strlen(kind) + 1 + n + 1;
+
+        named = xmalloc(size);
+        snprintf(named, size, "%s:%.*s", kind, (int)n, path);
+        path = named;
+        n = strlen(named);
+    }
     sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    return step(s, st, id, err);
+    rc = step(s, st, id, err);
+    free(named);
+    return rc;
 }
 
 /* A blob value of one row: 1 found (copied, exactly cap bytes), 0 not. */

@@ -38,9 +38,12 @@ uint64_t visitor_id(const unsigned char key[VISITOR_KEY_BYTES],
         addr_n = 64;
     if (ua_n > sizeof(buf) - 65)
         ua_n = sizeof(buf) - 65;
-    memcpy(buf, addr, addr_n);
+    /* Empty fields may come as NULL: memcpy must not see it. */
+    if (addr_n)
+        memcpy(buf, addr, addr_n);
     buf[addr_n] = '\0';
-    memcpy(buf + addr_n + 1, ua, ua_n);
+    if (ua_n)
+        memcpy(buf + addr_n + 1, ua, ua_n);
     n = addr_n + 1 + ua_n;
     crypto_shorthash_siphash24(out, buf, n, key);
     return le64(out);

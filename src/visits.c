@@ -165,16 +165,19 @@ void visits_clean(struct visits *v)
         v->p[i].dirty = 0;
 }
 
-void visits_forget(struct visits *v, int32_t before)
+void visits_retain(struct visits *v, int (*keep)(void *ctx, int32_t day),
+                   void *ctx)
 {
     size_t o = 0;
 
     for (size_t i = 0; i < v->n; i++) {
-        if (v->p[i].day < before)
+        if (!keep(ctx, v->p[i].day))
             free(v->p[i].iv);
         else
             v->p[o++] = v->p[i];
     }
+    if (o == v->n)
+        return;
     v->n = o;
     /* Rebuild the index over what is left. */
     strtab_clear(v->ids);
@@ -186,4 +189,14 @@ void visits_forget(struct visits *v, int32_t before)
         k.visitor = v->p[i].visitor;
         strtab_intern(v->ids, &k, sizeof(k), NULL);
     }
+}
+
+static int not_before(void *ctx, int32_t day)
+{
+    return day >= *(const int32_t *)ctx;
+}
+
+void visits_forget(struct visits *v, int32_t before)
+{
+    visits_retain(v, not_before, &before);
 }

@@ -24,7 +24,9 @@ html = open(os.path.join(d, "index.html"), encoding="utf-8").read()
 imgs = re.findall(r'<img src="([^"]+\.png)" width="(\d+)" height="(\d+)"', html)
 assert len(imgs) >= 25, len(imgs)
 narrow = re.findall(r'<source media="[^"]*" srcset="([^"]+\.png)" width="(\d+)" height="(\d+)"', html)
-assert len(narrow) == 5, len(narrow)
+assert sorted(os.path.basename(n[0]) for n in narrow) == sorted(
+    f"{c}-narrow.png" for c in ("daily", "posts", "tags", "categories",
+                                "countries", "sources")), narrow
 imgs += narrow
 for src, w, h in imgs:
     with open(os.path.join(d, src), "rb") as f:

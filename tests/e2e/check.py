@@ -2,18 +2,42 @@
 """Compare every number blogstat reports with the generator's expected.json.
 
     check.py --blogstat BIN --db DB --expected expected.json
-             [--from D] [--to D] [--geoip FILE] [--files a b ...]
+             [--from D] [--to D] [--geoip FILE] [--imported [--untitled P..]]
+             [--joined] [--no-categories] [--report] [--approx P]
 
 Checks `top posts`, `top tags`, `top categories`, `top days`,
 `top countries` (mapping each address with mmdblookup on the same
 database) and, without a range, `status` against the expected counts,
 exactly. Prints each difference and exits 1 when there is any.
+
+When expected.json has "readers" (tests/gen/README.md), the audience too,
+every number derived from that list here, for the range:
+  - per day: visitors (readers with that day), visits (their landings);
+  - per post or page: visitors (readers whose pages hold it on a day of
+    the range, counted once however many days) and visits (landings on it);
+  - per tag and category, with --imported: visitors, the readers of the
+    posts that carry it (blogstat's definition, src/store.c TERMS_QUERY:
+    the viewers of the term's own archive pages are not among them);
+    without an import, none;
+  - per country: the readers whose address maps there;
+  - the range: readers with a day in it, once each (a union, not a sum of
+    days), against the sum of the countries' visitors (each reader has
+    one address, so one country) and against the union of the database's
+    day sketches, read here from their blobs (src/sketch.c: exact lists);
+    visits, the landings of the range, against the sum of the days;
+    with --report, also against the cards of the report of the range (the
+    one place blogstat prints the range's visitors and visits).
 """
 import argparse
+import datetime as dt
 import json
+import os
+import re
 import sqlite3
+import struct
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 
 
@@ -24,9 +48,9 @@ def run(args):
     return p.stdout
 
 
-def top(opts, what):
+def top(opts, what, *extra):
     args = [opts.blogstat, "--db", opts.db, "top", what, "--limit", "0",
-            "--format", "json"]
+            "--format", "json", *extra]
     if opts.frm:
         args += ["--from", opts.frm]
     if opts.to:
@@ -42,9 +66,14 @@ def total(views_by_day, opts):
     return sum(n for d, n in views_by_day.items() if in_range(d, opts))
 
 
+SPARSE_MAX = 2048      # src/sketch.h: visitors are exact up to this many
+
+
 class Diff:
-    def __init__(self):
+    def __init__(self, approx=0.0):
         self.n = 0
+        self.approx = approx
+        self.estimates = 0
 
     def eq(self, what, got, want):
         if got != want:
@@ -56,24 +85,242 @@ class Diff:
         for k in sorted(set(got) | set(want)):
             self.eq(f"{what} {k}", got.get(k, 0), want.get(k, 0))
 
+    def visitors(self, what, got, want):
+        """Exact while a sketch can be (want <= SPARSE_MAX); past that,
+        with --approx P, within P percent."""
+        if self.approx and want > SPARSE_MAX:
+            self.estimates += 1
+            if abs(got - want) > want * self.approx / 100:
+                self.eq(f"{what} (within {self.approx}%)", got, want)
+            return
+        self.eq(what, got, want)
+
+    def vtables(self, what, got, want):
+        for k in sorted(set(got) | set(want)):
+            self.visitors(f"{what} {k}", got.get(k, 0), want.get(k, 0))
+
+
+COUNTRY = {}
+
+
+def mmdb_record(text):
+    """The record mmdblookup prints (JSON-like, with <type> after each
+    value and no commas), as Python values."""
+    toks = re.findall(r'"(?:[^"\\]|\\.)*"|[{}\[\]:]|<[^>]*>|[^\s{}\[\]:<]+',
+                      text)
+    toks = [t for t in toks if not t.startswith("<")]
+    pos = 0
+
+    def value():
+        nonlocal pos
+        t = toks[pos]
+        pos += 1
+        if t == "{":
+            m = {}
+            while toks[pos] != "}":
+                k = json.loads(toks[pos])
+                assert toks[pos + 1] == ":", toks[pos:pos + 2]
+                pos += 2
+                m[k] = value()
+            pos += 1
+            return m
+        if t == "[":
+            a = []
+            while toks[pos] != "]":
+                a.append(value())
+            pos += 1
+            return a
+        return json.loads(t) if t.startswith('"') else t
+
+    return value() if toks else None
+
 
 def country_of(ips, geoip):
-    """Country per address, from mmdblookup (the reference reader)."""
+    """Country per address, from mmdblookup (the reference reader): the
+    record's country.iso_code, else country_code, else
+    registered_country.iso_code, else '--'."""
     out = {}
     for ip in ips:
         if not geoip:
             out[ip] = "--"
             continue
+        if ip in COUNTRY:
+            out[ip] = COUNTRY[ip]
+            continue
         cc = "--"
-        for path in (["country", "iso_code"], ["country_code"],
-                     ["registered_country", "iso_code"]):
-            p = subprocess.run(["mmdblookup", "--file", geoip, "--ip", ip]
-                               + path, capture_output=True, text=True)
-            if p.returncode == 0 and '"' in p.stdout:
-                cc = p.stdout.split('"')[1]
-                break
-        out[ip] = cc
+        p = subprocess.run(["mmdblookup", "--file", geoip, "--ip", ip],
+                           capture_output=True, text=True)
+        rec = mmdb_record(p.stdout) if p.returncode == 0 else None
+        if isinstance(rec, dict):
+            for path in (("country", "iso_code"), ("country_code",),
+                         ("registered_country", "iso_code")):
+                v = rec
+                for k in path:
+                    v = v.get(k) if isinstance(v, dict) else None
+                if isinstance(v, str):
+                    cc = v
+                    break
+        out[ip] = COUNTRY[ip] = cc
     return out
+
+
+def compare(opts, exp, d):
+    """top posts --compare: the views of the period of the same length
+    just before, and the change."""
+    a, b = dt.date.fromisoformat(opts.frm), dt.date.fromisoformat(opts.to)
+    pa, pb = a - (b - a) - dt.timedelta(days=1), a - dt.timedelta(days=1)
+    prev = argparse.Namespace(frm=pa.isoformat(), to=pb.isoformat())
+    for r in top(opts, "posts", "--compare"):
+        e = exp["posts"].get(r["path"], {"views": {}})
+        n, pn = total(e["views"], opts), total(e["views"], prev)
+        if pn:
+            change = "%+.0f%%" % (100.0 * (n - pn) / pn)
+        else:
+            change = "new" if n else ""
+        d.eq(f"--compare {r['path']} (previous_views, change)",
+             (r["previous_views"], r["change"]), (pn, change))
+
+
+def sketch_hashes(blob):
+    """The hashes of a sparse sketch blob (doc/schema.md: kind byte 1, a
+    u32 count, the u64 hashes ascending, little-endian); None when dense
+    (kind 2, an estimate)."""
+    if len(blob) >= 5 and blob[0] == 1:
+        n = struct.unpack_from("<I", blob, 1)[0]
+        if len(blob) != 5 + 8 * n:
+            raise ValueError(f"sparse sketch of {len(blob)} bytes for {n}")
+        return struct.unpack_from(f"<{n}Q", blob, 5)
+    if blob[:1] == b"\x02":
+        return None
+    raise ValueError(f"not a sketch blob: kind {blob[:1]!r}")
+
+
+def audience(opts, exp, d, rows_of):
+    """Visitors and visits: every one from the readers list."""
+    readers = exp["readers"]
+    # The reader days in the range.
+    rdays = [(i, day, e) for i, r in enumerate(readers)
+             for day, e in r["days"].items() if in_range(day, opts)]
+
+    # Days: visitors and visits.
+    want_v = defaultdict(int)
+    want_n = defaultdict(int)
+    for i, day, e in rdays:
+        want_v[day] += 1
+        want_n[day] += len(e["landings"])
+    for day, e in exp["days"].items():
+        if in_range(day, opts):
+            d.eq(f"expected.json day {day} visitors", e.get("visitors"),
+                 want_v.get(day, 0))
+            d.eq(f"expected.json day {day} visits", e.get("visits"),
+                 want_n.get(day, 0))
+    got = {r["day"]: r["visitors"] for r in rows_of["days"]}
+    d.vtables("day visitors", got, dict(want_v))
+    got = {r["day"]: r["visits"] for r in rows_of["days"]}
+    d.tables("day visits", got, dict(want_n))
+
+    # Posts and pages: distinct readers over the range, visits landing.
+    post_readers = defaultdict(set)
+    post_visits = defaultdict(int)
+    for i, day, e in rdays:
+        for p in e["pages"]:
+            post_readers[p].add(i)
+        for k in e["landings"]:
+            if k in exp["posts"]:
+                post_visits[k] += 1
+    want = {p: len(s) for p, s in post_readers.items()}
+    got = {r["path"]: r["visitors"] for r in rows_of["posts"]}
+    d.vtables("post visitors", got, want)
+    got = {r["path"]: r["visits"] for r in rows_of["posts"]}
+    d.tables("post visits", got, dict(post_visits))
+    # --least: the same numbers, least read first, with the imported
+    # posts nobody read (0 everywhere).
+    least = top(opts, "posts", "--least")
+    views = [r["views"] for r in least]
+    d.eq("--least is in ascending views", views, sorted(views))
+    d.eq("--least lists what top posts lists",
+         sorted(r["path"] for r in least if r["views"]),
+         sorted(r["path"] for r in rows_of["posts"]))
+    for r in least:
+        p = r["path"]
+        v = total(exp["posts"][p]["views"], opts) if p in exp["posts"] else 0
+        d.eq(f"--least {p} (views, visits)", (r["views"], r["visits"]),
+             (v, post_visits.get(p, 0)))
+        d.visitors(f"--least {p} visitors", r["visitors"],
+                   len(post_readers.get(p, ())))
+
+    # Tags and categories: the readers of the posts that carry them.
+    for tax in ("tags", "categories"):
+        key = "tag" if tax == "tags" else "category"
+        want = defaultdict(set)
+        if opts.imported and not (tax == "categories" and opts.no_categories):
+            for p, s in post_readers.items():
+                if p in opts.untitled:
+                    continue
+                for t in exp["posts"][p][tax]:
+                    want[t] |= s
+        want = {t: len(s) for t, s in want.items()}
+        got = {r[key]: r["visitors"] for r in rows_of[tax]}
+        d.vtables(f"{key} visitors", got, want)
+
+    # Countries: the readers whose address maps there.
+    in_range_readers = sorted({i for i, _, _ in rdays})
+    cc = country_of(sorted({readers[i]["ip"] for i in in_range_readers}),
+                    opts.geoip)
+    want = defaultdict(int)
+    for i in in_range_readers:
+        want[cc[readers[i]["ip"]]] += 1
+    got = {r["country"]: r["visitors"] for r in rows_of["countries"]}
+    d.vtables("country visitors", got, dict(want))
+
+    # The range: each reader once, however many days.
+    n = len(in_range_readers)
+    d.visitors("range visitors (the sum of the countries' visitors)",
+               sum(r["visitors"] for r in rows_of["countries"]), n)
+    if not opts.frm and not opts.to:
+        d.eq("expected.json totals.visitors", exp["totals"].get("visitors"),
+             n)
+        d.eq("expected.json totals.visits", exp["totals"].get("visits"),
+             sum(want_n.values()))
+    d.eq("range visits (the sum of the days)",
+         sum(r["visits"] for r in rows_of["days"]), sum(want_n.values()))
+    con = sqlite3.connect(f"file:{opts.db}?mode=ro", uri=True)
+    union = set()
+    dense = 0
+    for day, blob in con.execute(
+            "SELECT date(day * 86400, 'unixepoch'), sketch "
+            "FROM day_sketches"):
+        if not in_range(day, opts):
+            continue
+        h = sketch_hashes(blob)
+        if h is None:
+            dense += 1
+        else:
+            union.update(h)
+    con.close()
+    if not dense:
+        d.eq("range visitors (the union of the day sketches)", len(union), n)
+    if opts.report:
+        cards = report_cards(opts)
+        views = sum(e["views"] for day, e in exp["days"].items()
+                    if in_range(day, opts))
+        d.eq("report card Views", cards.get("Views"), views)
+        d.visitors("report card Visitors", cards.get("Visitors", -1), n)
+        d.eq("report card Visits", cards.get("Visits"), sum(want_n.values()))
+
+
+def report_cards(opts):
+    """The numbers of the report's cards (src/report.c put_summary)."""
+    with tempfile.TemporaryDirectory() as out:
+        args = [opts.blogstat, "--db", opts.db, "report", "--out", out]
+        if opts.frm:
+            args += ["--from", opts.frm]
+        if opts.to:
+            args += ["--to", opts.to]
+        run(args)
+        html = open(os.path.join(out, "index.html"), encoding="utf-8").read()
+    return {k: int(re.sub(r"\D", "", v)) for k, v in re.findall(
+        r'<div class="label">(\w+)</div><div class="big">([^<]*)', html)}
 
 
 def main():
@@ -94,13 +341,21 @@ def main():
                     "be filed under another day at a file boundary")
     ap.add_argument("--no-categories", action="store_true",
                     help="with --imported: the import gave no categories")
+    ap.add_argument("--approx", type=float, default=0.0, metavar="P",
+                    help="visitors past the sketch's exact range (2,048) "
+                    "within P percent (default: exact, always)")
+    ap.add_argument("--report", action="store_true",
+                    help="also write the report of the range and check its "
+                    "cards: views, and the range's visitors and visits, the "
+                    "only place blogstat prints them")
     opts = ap.parse_args()
     exp = json.load(open(opts.expected, encoding="utf-8"))
-    d = Diff()
+    d = Diff(opts.approx)
 
+    rows_of = {}
     want = {p: total(v["views"], opts) for p, v in exp["posts"].items()}
     want = {p: n for p, n in want.items() if n}
-    rows = top(opts, "posts")
+    rows = rows_of["posts"] = top(opts, "posts")
     got = {r["path"]: r["views"] for r in rows}
     d.tables("post", got, want)
     for r in rows:
@@ -110,11 +365,14 @@ def main():
             title = ""
         d.eq(f"title of {p}", r["title"], title)
 
+    if opts.frm and opts.to:
+        compare(opts, exp, d)
+
     for tax in ("tags", "categories"):
         want = {t: total(v["archive_views"], opts)
                 for t, v in exp[tax].items()}
         want = {t: n for t, n in want.items() if n}
-        rows = top(opts, tax)
+        rows = rows_of[tax] = top(opts, tax)
         key = "tag" if tax == "tags" else "category"
         got = {r[key]: r["archive_views"] for r in rows}
         d.tables(f"{key} archive_views", got, want)
@@ -132,7 +390,8 @@ def main():
 
     want = {day: v["views"] for day, v in exp["days"].items()
             if in_range(day, opts)}
-    got = {r["day"]: r["views"] for r in top(opts, "days")}
+    rows_of["days"] = top(opts, "days")
+    got = {r["day"]: r["views"] for r in rows_of["days"]}
     d.tables("day views", got, want)
 
     ips = {ip: total(v["views"], opts) for ip, v in exp["ips"].items()}
@@ -141,8 +400,12 @@ def main():
     want = defaultdict(int)
     for ip, n in ips.items():
         want[cc[ip]] += n
-    got = {r["country"]: r["views"] for r in top(opts, "countries")}
+    rows_of["countries"] = top(opts, "countries")
+    got = {r["country"]: r["views"] for r in rows_of["countries"]}
     d.tables("country views", got, dict(want))
+
+    if "readers" in exp:
+        audience(opts, exp, d, rows_of)
 
     # Per day hits, robot hits and bad lines: no command prints them all
     # yet, so read the database (read-only) directly.
@@ -184,6 +447,9 @@ def main():
 
     if d.n:
         print(f"check: {d.n} difference(s)")
+        return 1
+    if opts.approx and not d.estimates:
+        print(f"check: --approx, but no visitor count is past {SPARSE_MAX}")
         return 1
     return 0
 

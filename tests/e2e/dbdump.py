@@ -4,11 +4,15 @@
     dbdump.py DB            everything (sqlite3's iterdump)
     dbdump.py DB --counts   the counts only, keyed by names, not row ids
                             (two databases built through different chunks
-                            number their paths differently)
+                            number their paths differently); the audience
+                            as visits and the sizes of the visitor sketches
+                            (their hashes are keyed by each database's own
+                            secret, so only their counts compare)
     dbdump.py DB --sources  the counts and what is known of each log
     dbdump.py DB --check    PRAGMA integrity_check, exit 1 unless ok
 """
 import sqlite3
+import struct
 import sys
 
 COUNTS = [
@@ -20,13 +24,37 @@ COUNTS = [
     "SELECT day, country, views FROM country_views",
     "SELECT v.day, p.path, v.country, v.views FROM post_country_views v "
     "JOIN paths p ON p.id = v.path_id",
+    # The audience: visits per day and per landing page (a landing that
+    # moved leaves a row of 0 behind), distinct visitors per day, page and
+    # country (sketch_n: -1 for a dense sketch).
+    "SELECT day, visits FROM days",
+    "SELECT v.day, p.path, p.kind, v.visits FROM visits v "
+    "JOIN paths p ON p.id = v.path_id WHERE v.visits <> 0",
+    "SELECT day, sketch_n(sketch) FROM day_sketches",
+    "SELECT s.day, p.path, p.kind, sketch_n(s.sketch) FROM path_sketches s "
+    "JOIN paths p ON p.id = s.path_id",
+    "SELECT day, country, sketch_n(sketch) FROM country_sketches",
 ]
 SOURCES = ("SELECT fingerprint, lines, bad_lines, hits, position, last_len, "
            "last_hash, pending_bad, last_day, first_day, max_day FROM sources")
 
 
+def sketch_n(blob):
+    """Distinct hashes of a sparse sketch (src/sketch.c: kind 1, a u32
+    count, the hashes); -1 for a dense one (kind 2)."""
+    if blob[:1] == b"\x01" and len(blob) >= 5:
+        n = struct.unpack_from("<I", blob, 1)[0]
+        if len(blob) != 5 + 8 * n:
+            raise ValueError("a sparse sketch of the wrong size")
+        return n
+    if blob[:1] == b"\x02":
+        return -1
+    raise ValueError("not a sketch blob")
+
+
 def main():
     con = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+    con.create_function("sketch_n", 1, sketch_n, deterministic=True)
     mode = sys.argv[2] if len(sys.argv) > 2 else ""
     if mode == "--check":
         r = con.execute("PRAGMA integrity_check").fetchall()

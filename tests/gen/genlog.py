@@ -1413,7 +1413,8 @@ class Gen:
     def audience_edges(self):
         """--audience-edges: a few readers whose views sit on the edges of
         the visitor and visit rules, on the first day (into the second),
-        and on the day of a spring DST change.  They use an RNG of their
+        on the day of a spring DST change, and across the 06:25 rotation
+        of the second day.  They use an RNG of their
         own and are queued before the rest, so the other lines stay the
         ones a run without the option writes."""
         erng = random.Random(self.a.seed * 104729 + 31)
@@ -1515,6 +1516,24 @@ class Gen:
             view(at(di, 6600), ip_d, ua_d, "home")
             view(at(di, 11100), ip_d, ua_d, ("post", 3))
             view(at(di, 11100 + 1799), ip_d, ua_d, ("post", 4))
+        if self.ndays >= 2:
+            # E and F: visits across the 06:25 rotation of day 2, whose
+            # lines are in two files (and maybe two runs).  E: 06:10:00,
+            # 06:24:59 | 06:25:00, 06:40:00, one visit that lands on /.
+            # Read newest file first, the visit first lands on the post
+            # of 06:25:00, then moves to the earlier views.
+            ip_e, ip_f = rand_v4(erng), rand_v6(erng)
+            ua_e, ua_f = self.bua[2], self.bua[7]
+            r = ROTATE_AT
+            view(at(1, r - 900), ip_e, ua_e, "home")
+            view(at(1, r - 1), ip_e, ua_e, ("post", 5))
+            view(at(1, r), ip_e, ua_e, ("post", 6))
+            view(at(1, r + 900), ip_e, ua_e, "category")
+            # F: 06:24:00 | 06:54:00 (exactly 1800 s: a new visit) and
+            # 07:23:59 (1799 s: the same one); two visits.
+            view(at(1, r - 60), ip_f, ua_f, ("post", 7))
+            view(at(1, r - 60 + 1800), ip_f, ua_f, "om")
+            view(at(1, r - 60 + 1800 + 1799), ip_f, ua_f, ("post", 7))
 
     def run(self, sink):
         rng = self.rng
@@ -2228,7 +2247,7 @@ def main(argv=None):
     ap.add_argument("--audience-edges", action="store_true",
                     help="add a few readers on the edges of the visitor and "
                     "visit rules (30-minute gaps, same second, midnight, "
-                    "spring DST change)")
+                    "spring DST change, visits across the 06:25 rotation)")
     a = ap.parse_args(argv)
     try:
         dt.date.fromisoformat(a.start)

@@ -937,6 +937,548 @@ static void test_classify__pathological_pattern(void **state)
     url_rules_free(r);
 }
 
+/* ---- referrers ---------------------------------------------------------- */
+
+#define SITE "https://blog.example.eu"
+#define FFFD "\xEF\xBF\xBD"                  /* U+FFFD */
+
+struct ref_row {
+    const char *ref;
+    enum ref_class cls;
+    const char *host;     /* NULL: "" */
+    const char *term;     /* NULL: "" */
+};
+
+/* 1 when s (n bytes) is valid UTF-8 with no control character but tab. */
+static int utf8_clean(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    for (size_t i = 0; i < n;) {
+        size_t l = u[i] < 0x80 ? 1 : u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3
+                                 : u[i] >= 0xC2 ? 2 : 0;
+
+        if (l == 0 || i + l > n)
+            return 0;
+        if (l == 1 && ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f))
+            return 0;
+        for (size_t k = 1; k < l; k++)
+            if ((u[i + k] & 0xC0) != 0x80)
+                return 0;
+        i += l;
+    }
+    return 1;
+}
+
+/* Classify a copy of ref that has no byte after it; check what every
+ * result must be, whatever the input. */
+static enum ref_class referrer_exact(const struct url_rules *r,
+                                     const char *ref, size_t n,
+                                     struct ref_info *out)
+{
+    char *copy = xmalloc(n ? n : 1);
+    enum ref_class c;
+
+    memcpy(copy, ref, n);
+    memset(out, 0x5A, sizeof(*out));
+    c = classify_referrer(r, copy, n, out);
+    free(copy);
+    assert_int_equal(out->cls, c);
+    assert_true(c == REF_NONE || c == REF_INTERNAL || c == REF_SEARCH ||
+                c == REF_SOCIAL || c == REF_OTHER);
+    assert_true(out->host_n < sizeof(out->host));
+    assert_int_equal(out->host[out->host_n], '\0');
+    assert_int_equal(strlen(out->host), out->host_n);
+    assert_true(out->term_n < sizeof(out->term));
+    assert_int_equal(out->term[out->term_n], '\0');
+    assert_int_equal(strlen(out->term), out->term_n);
+    assert_true(utf8_clean(out->term, out->term_n));
+    /* A host is lower-case ASCII: letters, digits, - . _ (and [ : ] of
+     * an IPv6 literal), or the "(unknown)" of a non-web referrer. */
+    if (strcmp(out->host, "(unknown)") != 0)
+        for (size_t i = 0; i < out->host_n; i++)
+            assert_non_null(strchr("abcdefghijklmnopqrstuvwxyz0123456789"
+                                   "-._[]:", out->host[i]));
+    assert_int_equal(c == REF_NONE, out->host_n == 0);
+    if (c != REF_SEARCH)
+        assert_int_equal(out->term_n, 0);
+    return c;
+}
+
+static int check_ref_rows(const struct url_rules *r, const char *table,
+                          const struct ref_row *rows, size_t n)
+{
+    int bad = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        struct ref_info ri;
+        const char *host = rows[i].host ? rows[i].host : "";
+        const char *term = rows[i].term ? rows[i].term : "";
+        enum ref_class c = referrer_exact(r, rows[i].ref,
+                                          strlen(rows[i].ref), &ri);
+
+        if (c == rows[i].cls && strcmp(ri.host, host) == 0 &&
+            strcmp(ri.term, term) == 0)
+            continue;
+        bad++;
+        printf("FAIL %s[%zu]: ", table, i);
+        print_bytes("referrer ", rows[i].ref, strlen(rows[i].ref));
+        printf("\n    expected %s ", ref_class_name(rows[i].cls));
+        print_bytes("host ", host, strlen(host));
+        print_bytes(" term ", term, strlen(term));
+        printf("\n    got      %s ", ref_class_name(c));
+        print_bytes("host ", ri.host, ri.host_n);
+        print_bytes(" term ", ri.term, ri.term_n);
+        printf("\n");
+        fflush(stdout);
+    }
+    return bad;
+}
+
+/* Rules with [site] url = SITE. */
+static struct url_rules *site_rules(void)
+{
+    struct url_rules *r = url_rules_new();
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    if (url_rules_set_site(r, SITE, &err) != 0)
+        fail_msg("url_rules_set_site(%s): %s", SITE, err.msg);
+    return r;
+}
+
+#define CHECK_REFS(rows)                                                   \
+    do {                                                                   \
+        struct url_rules *r_ = site_rules();                               \
+        int bad_ = check_ref_rows(r_, #rows, rows, ARRAY_SIZE(rows));      \
+                                                                           \
+        url_rules_free(r_);                                                \
+        fail_if_bad(#rows, bad_, ARRAY_SIZE(rows));                        \
+    } while (0)
+
+static const struct ref_row ref_none_internal[] = {
+    {"-", REF_NONE, NULL, NULL},
+    {"", REF_NONE, NULL, NULL},
+    /* the site itself, in its spellings */
+    {"https://blog.example.eu/2013/02/07/x/", REF_INTERNAL,
+     "blog.example.eu", NULL},
+    {"https://blog.example.eu", REF_INTERNAL, "blog.example.eu", NULL},
+    {"https://blog.example.eu/", REF_INTERNAL, "blog.example.eu", NULL},
+    {"http://blog.example.eu/", REF_INTERNAL, "blog.example.eu", NULL},
+    {"https://www.blog.example.eu/x", REF_INTERNAL, "blog.example.eu", NULL},
+    {"https://blog.example.eu:8443/x", REF_INTERNAL, "blog.example.eu",
+     NULL},
+    {"HTTPS://BLOG.Example.EU/X", REF_INTERNAL, "blog.example.eu", NULL},
+    {"https://blog.example.eu?s=x", REF_INTERNAL, "blog.example.eu", NULL},
+    {"https://blog.example.eu#top", REF_INTERNAL, "blog.example.eu", NULL},
+    {"https://user:pw@blog.example.eu/", REF_INTERNAL, "blog.example.eu",
+     NULL},
+    {"https://blog.example.eu/?q=a+search", REF_INTERNAL,
+     "blog.example.eu", NULL},
+    /* hosts that only look like it */
+    {"https://blog.example.eu.evil.com/", REF_OTHER,
+     "blog.example.eu.evil.com", NULL},
+    {"https://m.blog.example.eu/", REF_OTHER, "m.blog.example.eu", NULL},
+    {"https://example.eu/", REF_OTHER, "example.eu", NULL},
+    {"https://blog.example.e/", REF_OTHER, "blog.example.e", NULL},
+    {"https://blog.example.eu@evil.com/", REF_OTHER, "evil.com", NULL},
+};
+
+static void test_classify__referrer_none_internal(void **state)
+{
+    (void)state;
+    CHECK_REFS(ref_none_internal);
+}
+
+static const struct ref_row ref_search[] = {
+    {"https://www.google.se/", REF_SEARCH, "google.se", NULL},
+    {"https://www.google.com", REF_SEARCH, "google.com", NULL},
+    {"https://www.google.com/search?q=cecilia+malmstr%C3%B6m&ie=UTF-8",
+     REF_SEARCH, "google.com", "cecilia malmstr\xC3\xB6m"},
+    {"https://www.google.co.uk/url?sa=t&q=acta", REF_SEARCH, "google.co.uk",
+     "acta"},
+    {"https://news.google.com/?q=x", REF_SEARCH, "news.google.com", "x"},
+    {"https://www.google.com.au/search?q=y", REF_SEARCH, "google.com.au",
+     "y"},
+    {"https://www.bing.com/search?q=s%C3%A4kerhet&form=QBLH", REF_SEARCH,
+     "bing.com", SAK},
+    {"https://www.bing.com:443/search?q=x", REF_SEARCH, "bing.com", "x"},
+    {"https://duckduckgo.com/?q=frontex", REF_SEARCH, "duckduckgo.com",
+     "frontex"},
+    {"https://html.duckduckgo.com/html/?q=a", REF_SEARCH,
+     "html.duckduckgo.com", "a"},
+    {"https://yandex.ru/search/?text=%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82"
+     "&lr=2", REF_SEARCH, "yandex.ru",
+     "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82"},
+    {"https://www.baidu.com/s?wd=%E4%BD%A0%E5%A5%BD", REF_SEARCH,
+     "baidu.com", "\xE4\xBD\xA0\xE5\xA5\xBD"},
+    {"https://m.baidu.com/s?word=abc", REF_SEARCH, "m.baidu.com", "abc"},
+    {"https://search.yahoo.com/search?p=ttip&fr=yfp", REF_SEARCH,
+     "search.yahoo.com", "ttip"},
+    {"https://kagi.com/search?q=asyl", REF_SEARCH, "kagi.com", "asyl"},
+    {"https://search.brave.com/search?q=b", REF_SEARCH, "search.brave.com",
+     "b"},
+    {"https://www.ecosia.org/search?q=a%2Bb", REF_SEARCH, "ecosia.org",
+     "a+b"},
+    {"https://www.qwant.com/?q=datalagring+dom", REF_SEARCH, "qwant.com",
+     "datalagring dom"},
+    {"https://example.org/search?query=q", REF_OTHER, "example.org", NULL},
+    /* which parameter */
+    {"https://www.google.com/search?aq=f&oq=no&q=real", REF_SEARCH,
+     "google.com", "real"},
+    {"https://www.google.com/search?q=&p=second", REF_SEARCH, "google.com",
+     "second"},
+    {"https://www.google.com/search?q=&oq=x", REF_SEARCH, "google.com",
+     NULL},
+    {"https://www.google.com/search?q", REF_SEARCH, "google.com", NULL},
+    {"https://www.google.com/url?esrc=s&source=web", REF_SEARCH,
+     "google.com", NULL},
+    {"https://www.google.com/?", REF_SEARCH, "google.com", NULL},
+    /* decoding */
+    {"https://www.google.com/search?q=foo#frag", REF_SEARCH, "google.com",
+     "foo"},
+    {"https://www.google.com/search#q=frag", REF_SEARCH, "google.com",
+     NULL},
+    {"https://www.google.com/search?q=a%ZZb", REF_SEARCH, "google.com",
+     "a%ZZb"},
+    {"https://www.google.com/search?q=%", REF_SEARCH, "google.com", "%"},
+    {"https://www.google.com/search?q=abc%2", REF_SEARCH, "google.com",
+     "abc%2"},
+    {"https://www.google.com/search?q=%e4%bd%a0", REF_SEARCH, "google.com",
+     "\xE4\xBD\xA0"},
+    {"https://www.google.com/search?q=%FF%FEx", REF_SEARCH, "google.com",
+     FFFD FFFD "x"},
+    {"https://www.google.com/search?q=%C3", REF_SEARCH, "google.com", FFFD},
+    {"https://www.google.com/search?q=%C0%AF", REF_SEARCH, "google.com",
+     FFFD FFFD},
+    {"https://www.google.com/search?q=a%00b%0Ac%7F", REF_SEARCH,
+     "google.com", "a" FFFD "b" FFFD "c" FFFD},
+    {"https://www.google.com/search?q=%09tab", REF_SEARCH, "google.com",
+     "\ttab"},
+    {"https://www.google.com/search?q=%C2%85", REF_SEARCH, "google.com",
+     FFFD},
+    {"https://www.google.com/search?q=a%26b&x", REF_SEARCH, "google.com",
+     "a&b"},
+    /* the Google app */
+    {"android-app://com.google.android.googlequicksearchbox/", REF_SEARCH,
+     "com.google.android.googlequicksearchbox", NULL},
+    {"android-app://com.google.android.googlequicksearchbox", REF_SEARCH,
+     "com.google.android.googlequicksearchbox", NULL},
+    {"android-app://com.google.android.apps.searchlite/", REF_SEARCH,
+     "com.google.android.apps.searchlite", NULL},
+};
+
+static void test_classify__referrer_search(void **state)
+{
+    (void)state;
+    CHECK_REFS(ref_search);
+}
+
+static const struct ref_row ref_social_other[] = {
+    {"https://l.facebook.com/", REF_SOCIAL, "l.facebook.com", NULL},
+    {"https://m.facebook.com/l.php?u=x&q=no", REF_SOCIAL, "m.facebook.com",
+     NULL},
+    {"https://www.facebook.com/", REF_SOCIAL, "facebook.com", NULL},
+    {"http://lm.facebook.com/", REF_SOCIAL, "lm.facebook.com", NULL},
+    {"https://t.co/abc", REF_SOCIAL, "t.co", NULL},
+    {"https://x.com/", REF_SOCIAL, "x.com", NULL},
+    {"https://twitter.com/a/status/1", REF_SOCIAL, "twitter.com", NULL},
+    {"https://www.reddit.com/r/europe/comments/18g2k1x/", REF_SOCIAL,
+     "reddit.com", NULL},
+    {"https://old.reddit.com/", REF_SOCIAL, "old.reddit.com", NULL},
+    {"https://www.linkedin.com/feed/", REF_SOCIAL, "linkedin.com", NULL},
+    {"https://lnkd.in/x", REF_SOCIAL, "lnkd.in", NULL},
+    {"https://news.ycombinator.com/item?id=1", REF_SOCIAL,
+     "news.ycombinator.com", NULL},
+    {"https://mastodon.social/@user/1", REF_SOCIAL, "mastodon.social", NULL},
+    {"https://bsky.app/profile/x", REF_SOCIAL, "bsky.app", NULL},
+    {"https://www.youtube.com/watch?v=1", REF_SOCIAL, "youtube.com", NULL},
+    {"https://lobste.rs/s/x", REF_SOCIAL, "lobste.rs", NULL},
+    {"android-app://com.facebook.katana/", REF_SOCIAL, "com.facebook.katana",
+     NULL},
+    {"android-app://com.twitter.android", REF_SOCIAL, "com.twitter.android",
+     NULL},
+    {"android-app://com.linkedin.android/", REF_SOCIAL,
+     "com.linkedin.android", NULL},
+    {"android-app://com.reddit.frontpage/", REF_SOCIAL,
+     "com.reddit.frontpage", NULL},
+    /* look-alikes */
+    {"https://notfacebook.com/", REF_OTHER, "notfacebook.com", NULL},
+    {"https://facebook.com.evil.net/", REF_OTHER, "facebook.com.evil.net",
+     NULL},
+    {"https://ycombinator.com/", REF_OTHER, "ycombinator.com", NULL},
+    {"https://notgoogle.com/?q=x", REF_OTHER, "notgoogle.com", NULL},
+    {"https://googleblog.blogspot.com/", REF_OTHER,
+     "googleblog.blogspot.com", NULL},
+    /* other sites */
+    {"https://www.dn.se/debatt/", REF_OTHER, "dn.se", NULL},
+    {"http://WWW.SVD.SE:80/x", REF_OTHER, "svd.se", NULL},
+    {"https://outlook.live.com/", REF_OTHER, "outlook.live.com", NULL},
+    {"https://www.euractiv.com/?q=not-a-search", REF_OTHER, "euractiv.com",
+     NULL},
+    {"https://wwwx.example.org/", REF_OTHER, "wwwx.example.org", NULL},
+    {"https://sub_domain.example.org/", REF_OTHER, "sub_domain.example.org",
+     NULL},
+    {"https://192.0.2.7:8080/a", REF_OTHER, "192.0.2.7", NULL},
+    {"https://user@www.example.org/", REF_OTHER, "example.org", NULL},
+    {"https://a:b@c@example.org/", REF_OTHER, "example.org", NULL},
+    /* IPv6 literals keep their brackets */
+    {"http://[2001:DB8::1]:8080/x", REF_OTHER, "[2001:db8::1]", NULL},
+    {"http://[::ffff:192.0.2.1]/", REF_OTHER, "[::ffff:192.0.2.1]", NULL},
+    {"http://[2001:db8::1]", REF_OTHER, "[2001:db8::1]", NULL},
+    /* apps other than the ones named */
+    {"android-app://com.google.android.gm/", REF_OTHER,
+     "com.google.android.gm", NULL},
+    {"android-app://org.telegram.messenger/", REF_OTHER,
+     "org.telegram.messenger", NULL},
+    /* not web addresses */
+    {"ftp://google.com/", REF_OTHER, "(unknown)", NULL},
+    {"file:///etc/passwd", REF_OTHER, "(unknown)", NULL},
+    {"about:blank", REF_OTHER, "(unknown)", NULL},
+    {"garbage", REF_OTHER, "(unknown)", NULL},
+    {"--", REF_OTHER, "(unknown)", NULL},
+    {" -", REF_OTHER, "(unknown)", NULL},
+    {"http://", REF_OTHER, "(unknown)", NULL},
+    {"https:/", REF_OTHER, "(unknown)", NULL},
+    {"http:///path", REF_OTHER, "(unknown)", NULL},
+    {"http://?q=x", REF_OTHER, "(unknown)", NULL},
+    {"//example.org/", REF_OTHER, "(unknown)", NULL},
+    {"www.example.org", REF_OTHER, "(unknown)", NULL},
+    {"https://exa mple.com/", REF_OTHER, "(unknown)", NULL},
+    {"https://ex%41mple.com/", REF_OTHER, "(unknown)", NULL},
+    {"https://b\xC3\xBC" "cher.de/", REF_OTHER, "(unknown)", NULL},
+    {"http://[2001:db8::1/", REF_OTHER, "(unknown)", NULL},
+    {"http://[]/", REF_OTHER, "(unknown)", NULL},
+    {"http://[zz::1]/", REF_OTHER, "(unknown)", NULL},
+    {"http://[::1]x/", REF_OTHER, "[::1]", NULL},
+    {"android-app://", REF_OTHER, "(unknown)", NULL},
+};
+
+static void test_classify__referrer_social_other(void **state)
+{
+    (void)state;
+    CHECK_REFS(ref_social_other);
+}
+
+/* Bytes no referrer should hold: NUL and controls in the host. */
+static void test_classify__referrer_control_bytes(void **state)
+{
+#define R(s) {s, sizeof(s) - 1}
+    static const struct {
+        const char *ref;
+        size_t n;
+    } refs[] = {
+        R("http://a\0b.com/"), R("http://ex\x01.com"),
+        R("http://example.com\r\n/"), R("http://\0"),
+        R("https://www.google.com\0/?q=x"), R("http://a.com\x7f/"),
+        R("http://\x80.com/"),
+    };
+#undef R
+    struct url_rules *r = site_rules();
+    struct ref_info ri;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(refs); i++) {
+        assert_int_equal(referrer_exact(r, refs[i].ref, refs[i].n, &ri),
+                         REF_OTHER);
+        assert_string_equal(ri.host, "(unknown)");
+    }
+    /* A NUL in the terms is a U+FFFD, not the end of the string. */
+    {
+        static const char q[] = "https://www.google.com/?q=a\0b";
+
+        assert_int_equal(referrer_exact(r, q, sizeof(q) - 1, &ri),
+                         REF_SEARCH);
+        assert_string_equal(ri.term, "a" FFFD "b");
+    }
+    url_rules_free(r);
+}
+
+/* Hostile lengths: the host and the terms stay within their buffers. */
+static void test_classify__referrer_long(void **state)
+{
+    struct url_rules *r = site_rules();
+    struct ref_info ri;
+    size_t cap = 20000, n;
+    char *buf = xmalloc(cap);
+
+    (void)state;
+    /* A 1000-byte host. */
+    n = (size_t)snprintf(buf, cap, "https://%0*d.com/x", 1000, 7);
+    memset(buf + 8, 'a', 1000);
+    assert_int_equal(referrer_exact(r, buf, n, &ri), REF_OTHER);
+    assert_int_equal(ri.host_n, sizeof(ri.host) - 1);
+    assert_int_equal(strspn(ri.host, "a"), ri.host_n);
+    /* A long host with a bad byte past the cut. */
+    memcpy(buf + 8 + 600, "!", 1);
+    assert_int_equal(referrer_exact(r, buf, n, &ri), REF_OTHER);
+    /* "www." and a long host: cut, then stripped. */
+    memcpy(buf + 8, "www.", 4);
+    buf[8 + 600] = 'a';
+    assert_int_equal(referrer_exact(r, buf, n, &ri), REF_OTHER);
+    assert_true(ri.host_n < sizeof(ri.host) - 1);
+    assert_int_equal(strspn(ri.host, "a"), ri.host_n);
+    /* A long IPv6-looking literal. */
+    n = (size_t)snprintf(buf, cap, "http://[");
+    memset(buf + n, 'f', 5000);
+    n += 5000;
+    buf[n++] = ']';
+    assert_int_equal(referrer_exact(r, buf, n, &ri), REF_OTHER);
+    /* A long user info. */
+    n = (size_t)snprintf(buf, cap, "http://");
+    memset(buf + n, 'u', 5000);
+    n += 5000;
+    n += (size_t)snprintf(buf + n, cap - n, "@www.google.com/?q=x");
+    assert_int_equal(referrer_exact(r, buf, n, &ri), REF_SEARCH);
+    assert_string_equal(ri.host, "google.com");
+    assert_string_equal(ri.term, "x");
+    /* An overlong search, plain: cut at 255 bytes. */
+    n = (size_t)snprintf(buf, cap, "https://www.google.com/search?q=");
+    memset(buf + n, 'x', 5000);
+    n += 5000;
+    assert_int_equal(referrer_exact(r, buf, n, &ri), REF_SEARCH);
+    assert_int_equal(ri.term_n, 255);
+    /* Of two-byte characters: cut on a character boundary. */
+    n = (size_t)snprintf(buf, cap, "https://www.google.com/search?q=");
+    for (int i = 0; i < 1000; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%%C3%%A4");
+    assert_int_equal(referrer_exact(r, buf, n, &ri), REF_SEARCH);
+    assert_true(ri.term_n >= 250);
+    for (size_t i = 0; i + 1 < ri.term_n; i += 2) {
+        if (memcmp(ri.term + i, FFFD, 3) == 0) {
+            assert_int_equal(i + 3, ri.term_n);
+            break;
+        }
+        assert_memory_equal(ri.term + i, AE, 2);
+    }
+    /* Every byte invalid: a U+FFFD each, still bounded. */
+    n = (size_t)snprintf(buf, cap, "https://www.google.com/search?q=");
+    for (int i = 0; i < 1000; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%%FF");
+    assert_int_equal(referrer_exact(r, buf, n, &ri), REF_SEARCH);
+    assert_int_equal(ri.term_n, 255);
+    free(buf);
+    url_rules_free(r);
+}
+
+/* Random bytes after web-like prefixes: nothing read past the end (the
+ * copies are exact), every result well-formed (referrer_exact checks). */
+static void test_classify__referrer_random(void **state)
+{
+    static const char *const prefixes[] = {
+        "", "http://", "https://www.", "https://www.google.com/search?q=",
+        "android-app://", "http://[", "https://a@", "https://blog.example.eu",
+        "HTTP://", "https://www.google.com",
+    };
+    static const char alphabet[] = "aZ09.-_:/?#@[]%+&=\0\x01\x7f\xC3\xA4\xFF";
+    struct url_rules *r = site_rules();
+    uint64_t x = 12345;
+    char buf[600];
+
+    (void)state;
+    for (int i = 0; i < 50000; i++) {
+        const char *p = prefixes[i % ARRAY_SIZE(prefixes)];
+        size_t n = strlen(p), len;
+        struct ref_info ri;
+
+        memcpy(buf, p, n);
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        len = n + (size_t)(x >> 33) % 80;
+        if (i % 100 == 0)
+            len = n + 500;
+        while (n < len) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            buf[n++] = alphabet[(x >> 33) % (sizeof(alphabet) - 1)];
+        }
+        referrer_exact(r, buf, n, &ri);
+    }
+    url_rules_free(r);
+}
+
+static void test_classify__site(void **state)
+{
+    static const char *const good[] = {
+        "https://blog.example.eu", "http://blog.example.eu/",
+        "HTTPS://Blog.Example.EU:8443/path/", "https://www.blog.example.eu",
+        "https://blog.example.eu?x", "Http://blog.example.eu#x",
+    };
+    static const char *const bad[] = {
+        "ftp://blog.example.eu", "blog.example.eu", "", "https://",
+        "//blog.example.eu", "mailto:me@blog.example.eu", "https:///x",
+        "android-app://com.example.blog", "https:blog.example.eu",
+        "https://bl og.example.eu/", "file:///blog.example.eu",
+        "httpx://blog.example.eu", "http://[::1/",
+    };
+    struct ref_info ri;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+        struct url_rules *r = url_rules_new();
+        struct bs_err err;
+
+        memset(&err, 0, sizeof(err));
+        if (url_rules_set_site(r, good[i], &err) != 0)
+            fail_msg("'%s' refused: %s", good[i], err.msg);
+        assert_int_equal(err.status, 0);
+        /* www. or not, any scheme or port: the site's own links. */
+        assert_int_equal(referrer_exact(r, "https://blog.example.eu/a/", 26,
+                                        &ri), REF_INTERNAL);
+        assert_int_equal(referrer_exact(r, "http://www.blog.example.eu:80/",
+                                        30, &ri), REF_INTERNAL);
+        assert_int_equal(referrer_exact(r, "https://example.eu/", 19, &ri),
+                         REF_OTHER);
+        url_rules_free(r);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        struct url_rules *r = site_rules();
+        struct bs_err err;
+
+        memset(&err, 0, sizeof(err));
+        if (url_rules_set_site(r, bad[i], &err) != -1)
+            fail_msg("'%s' accepted as a site url", bad[i]);
+        assert_int_equal(err.status, BS_USAGE);
+        assert_non_null(strstr(err.msg, bad[i]));
+        assert_null(strchr(err.msg, '\n'));
+        /* What was set before stays. */
+        assert_int_equal(referrer_exact(r, "https://blog.example.eu/", 24,
+                                        &ri), REF_INTERNAL);
+        url_rules_free(r);
+    }
+    /* Without a site nothing is internal. */
+    {
+        struct url_rules *r = url_rules_new();
+
+        assert_int_equal(referrer_exact(r, "https://blog.example.eu/", 24,
+                                        &ri), REF_OTHER);
+        assert_string_equal(ri.host, "blog.example.eu");
+        url_rules_free(r);
+    }
+    /* A site on an IPv6 literal. */
+    {
+        struct url_rules *r = url_rules_new();
+        struct bs_err err;
+
+        memset(&err, 0, sizeof(err));
+        assert_int_equal(url_rules_set_site(r, "http://[2001:db8::7]:8080/",
+                                            &err), 0);
+        assert_int_equal(referrer_exact(r, "http://[2001:DB8::7]/x", 22,
+                                        &ri), REF_INTERNAL);
+        url_rules_free(r);
+    }
+}
+
+static void test_classify__ref_class_names(void **state)
+{
+    (void)state;
+    assert_string_equal(ref_class_name(REF_NONE), "none");
+    assert_string_equal(ref_class_name(REF_INTERNAL), "internal");
+    assert_string_equal(ref_class_name(REF_SEARCH), "search");
+    assert_string_equal(ref_class_name(REF_SOCIAL), "social");
+    assert_string_equal(ref_class_name(REF_OTHER), "other");
+    assert_string_equal(ref_class_name((enum ref_class)99), "other");
+    assert_string_equal(ref_class_name((enum ref_class)-1), "other");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -961,6 +1503,14 @@ int main(void)
         cmocka_unit_test(test_classify__ignore_globs),
         cmocka_unit_test(test_classify__kind_names),
         cmocka_unit_test(test_classify__pathological_pattern),
+        cmocka_unit_test(test_classify__referrer_none_internal),
+        cmocka_unit_test(test_classify__referrer_search),
+        cmocka_unit_test(test_classify__referrer_social_other),
+        cmocka_unit_test(test_classify__referrer_control_bytes),
+        cmocka_unit_test(test_classify__referrer_long),
+        cmocka_unit_test(test_classify__referrer_random),
+        cmocka_unit_test(test_classify__site),
+        cmocka_unit_test(test_classify__ref_class_names),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
  * schema version, journal mode, the bytes stored).
  */
 #include "testutil.h"
+#include "sketch.h"
 #include "store.h"
 
 #include <errno.h>
@@ -1595,6 +1596,864 @@ static void test_store__post_queries(void **state)
     store_close(s);
 }
 
+/* ---- the audience ---------------------------------------------------- */
+
+/* A well-mixed visitor id: SplitMix64's output of i. */
+static uint64_t vid(uint64_t i)
+{
+    uint64_t z = (i + 1) * 0x9E3779B97F4A7C15ull;
+
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Merge the sketch of visitors [from, to) into a stored one. */
+static void add_sketch(struct store *s, enum store_sketch dim, int32_t day,
+                       int64_t path_id, const char *cc, uint64_t from,
+                       uint64_t to)
+{
+    struct sketch *sk = sketch_new();
+    struct bs_err err;
+    unsigned char *b;
+    size_t n;
+
+    for (uint64_t i = from; i < to; i++)
+        sketch_add(sk, vid(i));
+    b = sketch_serialize(sk, &n);
+    memset(&err, 0, sizeof(err));
+    if (store_add_sketch(s, dim, day, path_id, cc, b, n, &err) != 0)
+        fail_msg("store_add_sketch: %s", err.msg);
+    free(b);
+    sketch_free(sk);
+}
+
+static int64_t path_id(struct store *s, const char *kind, const char *path)
+{
+    struct bs_err err;
+    int64_t id = -1;
+
+    memset(&err, 0, sizeof(err));
+    if (store_path_id(s, kind, path, strlen(path), &id, &err) != 0)
+        fail_msg("store_path_id(%s): %s", path, err.msg);
+    assert_true(id > 0);
+    return id;
+}
+
+static void add_visits(struct store *s, int32_t day, int64_t pid,
+                       int64_t delta)
+{
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    if (store_add_visits(s, day, pid, delta, &err) != 0)
+        fail_msg("store_add_visits: %s", err.msg);
+}
+
+/* The one row of STORE_RANGE over [from, to]: visitors, visits. */
+static void range_of(struct store *s, int32_t from, int32_t to,
+                     int64_t *visitors, int64_t *visits)
+{
+    struct rows rs;
+
+    query(s, STORE_RANGE, from, to, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    *visitors = rs.r[0].n[0];
+    *visits = rs.r[0].n[1];
+}
+
+static void test_store__path_id(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    int64_t a, b, c, t, k;
+
+    begin(s);
+    a = path_id(s, "post", "/a/");
+    b = path_id(s, "post", "/b/");
+    assert_int_not_equal(a, b);
+    assert_int_equal(path_id(s, "post", "/a/"), a);
+    /* The views' path is the same row. */
+    add_path(s, 1, "post", "/a/", 3);
+    assert_int_equal(path_id(s, "post", "/a/"), a);
+    /* A tag and a category of one name are two pages. */
+    t = path_id(s, "tag", "eu");
+    k = path_id(s, "category", "eu");
+    assert_int_not_equal(t, k);
+    assert_int_equal(path_id(s, "tag", "eu"), t);
+    c = path_id(s, "home", "/");
+    assert_int_not_equal(c, a);
+    commit(s);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM paths"), 5);
+    /* Kept across a reopen. */
+    store_close(s);
+    s = open_ok(f->path, STORE_WRITE);
+    begin(s);
+    assert_int_equal(path_id(s, "post", "/a/"), a);
+    assert_int_equal(path_id(s, "tag", "eu"), t);
+    commit(s);
+    store_close(s);
+}
+
+static void test_store__meta(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct bs_err err;
+    unsigned char k1[16], k2[16], got[16];
+
+    memset(&err, 0, sizeof(err));
+    for (int i = 0; i < 16; i++) {
+        k1[i] = (unsigned char)(i * 7 + 1);
+        k2[i] = (unsigned char)(255 - i);
+    }
+    k1[3] = 0;                               /* binary, NUL included */
+    assert_int_equal(store_meta_get(s, "visitor_key", got, 16, &err), 0);
+    begin(s);
+    assert_int_equal(store_meta_put(s, "visitor_key", k1, 16, &err), 0);
+    assert_int_equal(store_meta_put(s, "other", k2, 16, &err), 0);
+    commit(s);
+    memset(got, 0, sizeof(got));
+    assert_int_equal(store_meta_get(s, "visitor_key", got, 16, &err), 1);
+    assert_memory_equal(got, k1, 16);
+    /* Another size is not the same secret. */
+    assert_int_equal(store_meta_get(s, "visitor_key", got, 8, &err), 0);
+    assert_int_equal(store_meta_get(s, "visitor_key", got, 15, &err), 0);
+    /* Replaced, and kept across a reopen. */
+    begin(s);
+    assert_int_equal(store_meta_put(s, "visitor_key", k2, 16, &err), 0);
+    commit(s);
+    store_close(s);
+    s = open_ok(f->path, STORE_READ);
+    assert_int_equal(store_meta_get(s, "visitor_key", got, 16, &err), 1);
+    assert_memory_equal(got, k2, 16);
+    assert_int_equal(store_meta_get(s, "absent", got, 16, &err), 0);
+    assert_int_equal(err.status, 0);
+    store_close(s);
+}
+
+static void test_store__salts(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct bs_err err;
+    unsigned char s1[16], s2[16], got[16];
+
+    memset(&err, 0, sizeof(err));
+    memset(s1, 0x11, sizeof(s1));
+    memset(s2, 0x22, sizeof(s2));
+    assert_int_equal(store_salt_get(s, 10, got, 16, &err), 0);
+    begin(s);
+    assert_int_equal(store_salt_put(s, 10, s1, 16, &err), 0);
+    assert_int_equal(store_salt_put(s, 11, s2, 16, &err), 0);
+    commit(s);
+    assert_int_equal(store_salt_get(s, 10, got, 16, &err), 1);
+    assert_memory_equal(got, s1, 16);
+    assert_int_equal(store_salt_get(s, 11, got, 16, &err), 1);
+    assert_memory_equal(got, s2, 16);
+    assert_int_equal(store_salt_get(s, 12, got, 16, &err), 0);
+    assert_int_equal(store_salt_get(s, 9, got, 16, &err), 0);
+    /* A day's salt is never replaced: the visits under it would be
+     * lost. */
+    begin(s);
+    assert_int_equal(store_salt_put(s, 10, s2, 16, &err), -1);
+    assert_int_not_equal(err.status, 0);
+    store_rollback(s);
+    assert_int_equal(store_salt_get(s, 10, got, 16, &err), 1);
+    assert_memory_equal(got, s1, 16);
+    store_close(s);
+}
+
+/* Visitors of a day merge across runs; of a range, they are the union of
+ * the days, not the sum. */
+static void test_store__day_visitors(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct rows rs;
+    int64_t visitors, visits;
+
+    begin(s);
+    add_day(s, 5, 10, 10, 0, 0);
+    add_day(s, 6, 10, 10, 0, 0);
+    add_day(s, 7, 10, 10, 0, 0);
+    add_sketch(s, STORE_SKETCH_DAY, 5, 0, NULL, 0, 10);
+    commit(s);
+    /* A second run of day 5: 5..15, overlapping. */
+    begin(s);
+    add_sketch(s, STORE_SKETCH_DAY, 5, 0, NULL, 5, 15);
+    add_sketch(s, STORE_SKETCH_DAY, 6, 0, NULL, 10, 20);
+    commit(s);
+    query_all(s, STORE_DAYS, &rs);
+    assert_int_equal(rs.count, 3);
+    assert_int_equal(rs.r[0].n[4], 15);        /* day 5 */
+    assert_int_equal(rs.r[1].n[4], 10);        /* day 6 */
+    assert_int_equal(rs.r[2].n[4], 0);         /* day 7: none */
+    range_of(s, 5, 6, &visitors, &visits);
+    assert_int_equal(visitors, 20);            /* not 25 */
+    range_of(s, 6, 7, &visitors, &visits);
+    assert_int_equal(visitors, 10);
+    range_of(s, 8, 100, &visitors, &visits);
+    assert_int_equal(visitors, 0);
+    range_of(s, INT32_MIN, INT32_MAX, &visitors, &visits);
+    assert_int_equal(visitors, 20);
+    /* Past the sparse list: dense blobs, merged in the upserts too. */
+    begin(s);
+    add_sketch(s, STORE_SKETCH_DAY, 7, 0, NULL, 0, 30000);
+    add_sketch(s, STORE_SKETCH_DAY, 7, 0, NULL, 20000, 40000);
+    commit(s);
+    range_of(s, 7, 7, &visitors, &visits);
+    assert_true(visitors > 40000 * 97 / 100 && visitors < 40000 * 103 / 100);
+    range_of(s, 5, 7, &visitors, &visits);
+    assert_true(visitors > 40000 * 97 / 100 && visitors < 40000 * 103 / 100);
+    store_close(s);
+}
+
+/*
+ * A year: 365 days of a core of returning readers and new ones each day,
+ * the range answered by the sketch_union aggregate over the days. Exact
+ * while the readers are under SKETCH_SPARSE_MAX, within 3% past it (the
+ * sketch's 0.81% standard error; see test_sketch.c).
+ */
+static void year(struct store *s, uint64_t core, uint64_t per_day,
+                 int every, uint64_t *truth_year, uint64_t *truth_month)
+{
+    unsigned char *seen = xcalloc(1, core), *seen_m = xcalloc(1, core);
+    uint64_t next = core;
+
+    *truth_year = *truth_month = 0;
+    begin(s);
+    for (int32_t d = 0; d < 365; d++) {
+        struct sketch *sk = sketch_new();
+        struct bs_err err;
+        unsigned char *b;
+        size_t n;
+
+        for (uint64_t r = 0; r < core; r++)
+            if ((r * 13 + (uint64_t)d) % (uint64_t)every == 0) {
+                sketch_add(sk, vid(r));
+                *truth_year += !seen[r];
+                seen[r] = 1;
+                if (d >= 100 && d < 130) {
+                    *truth_month += !seen_m[r];
+                    seen_m[r] = 1;
+                }
+            }
+        for (uint64_t i = 0; i < per_day; i++)
+            sketch_add(sk, vid(next++));
+        *truth_year += per_day;
+        if (d >= 100 && d < 130)
+            *truth_month += per_day;
+        b = sketch_serialize(sk, &n);
+        memset(&err, 0, sizeof(err));
+        add_day(s, 1000 + d, 1, 1, 0, 0);
+        if (store_add_sketch(s, STORE_SKETCH_DAY, 1000 + d, 0, NULL, b, n,
+                             &err) != 0)
+            fail_msg("store_add_sketch: %s", err.msg);
+        free(b);
+        sketch_free(sk);
+    }
+    commit(s);
+    free(seen);
+    free(seen_m);
+}
+
+static void test_store__year_small(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    uint64_t ty, tm;
+    int64_t visitors, visits;
+
+    /* 400 regulars each every 20th day, 3 new a day: 1,495. */
+    year(s, 400, 3, 20, &ty, &tm);
+    assert_true(ty < SKETCH_SPARSE_MAX);
+    range_of(s, 1000, 1364, &visitors, &visits);
+    assert_int_equal(visitors, ty);
+    range_of(s, 1100, 1129, &visitors, &visits);
+    assert_int_equal(visitors, tm);
+    store_close(s);
+}
+
+static void test_store__year_large(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    uint64_t ty, tm;
+    int64_t visitors, visits;
+
+    /* 20,000 regulars every 5th day, 100 new a day: 56,500. */
+    year(s, 20000, 100, 5, &ty, &tm);
+    range_of(s, 1000, 1364, &visitors, &visits);
+    if (llabs(visitors - (int64_t)ty) * 100 >= 3 * (int64_t)ty)
+        fail_msg("a year of %llu readers: %lld", (unsigned long long)ty,
+                 (long long)visitors);
+    range_of(s, 1100, 1129, &visitors, &visits);
+    if (llabs(visitors - (int64_t)tm) * 100 >= 3 * (int64_t)tm)
+        fail_msg("a month of %llu readers: %lld", (unsigned long long)tm,
+                 (long long)visitors);
+    store_close(s);
+}
+
+/* Posts: visitors over the range as a union, visits summed, a post's
+ * "/?p=ID" links included. */
+static void test_store__post_visitors_and_visits(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0};
+    struct bs_err err;
+    struct rows rs;
+    int64_t a, b, pid;
+
+    begin(s);
+    add_path(s, 10, "post", "/a/", 30);
+    add_path(s, 11, "post", "/a/", 20);
+    add_path(s, 10, "post", "/b/", 5);
+    add_path(s, 11, "postid", "/?p=42", 4);
+    a = path_id(s, "post", "/a/");
+    b = path_id(s, "post", "/b/");
+    pid = path_id(s, "postid", "/?p=42");
+    add_sketch(s, STORE_SKETCH_PATH, 10, a, NULL, 0, 20);
+    add_sketch(s, STORE_SKETCH_PATH, 11, a, NULL, 10, 25);
+    add_sketch(s, STORE_SKETCH_PATH, 10, b, NULL, 0, 3);
+    add_sketch(s, STORE_SKETCH_PATH, 11, pid, NULL, 24, 30);
+    add_visits(s, 10, a, 12);
+    add_visits(s, 11, a, 9);
+    add_visits(s, 11, a, -2);          /* two visits moved away */
+    add_visits(s, 10, b, 3);
+    add_visits(s, 11, pid, 4);
+    commit(s);
+
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "/a/");
+    assert_int_equal(rs.r[0].n[0], 50);
+    assert_int_equal(rs.r[0].n[1], a);
+    assert_int_equal(rs.r[0].n[2], 25);        /* 0..24 */
+    assert_int_equal(rs.r[0].n[3], 19);
+    assert_int_equal(row_n(&rs, "/b/", 2), 3);
+    assert_int_equal(row_n(&rs, "/b/", 3), 3);
+    query(s, STORE_TOP_POSTS, 11, 11, 0, &rs);
+    assert_int_equal(row_n(&rs, "/a/", 2), 15);
+    assert_int_equal(row_n(&rs, "/a/", 3), 7);
+
+    /* Imported with WordPress ID 42: its /?p=42 readers and visits. */
+    begin(s);
+    put_post(s, "/a/", "post", "A", 42, "t", NULL, NULL);
+    commit(s);
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(row_n(&rs, "/a/", 0), 54);
+    assert_int_equal(row_n(&rs, "/a/", 2), 30);     /* 0..29 */
+    assert_int_equal(row_n(&rs, "/a/", 3), 23);
+    query_all(s, STORE_LEAST_POSTS, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "/b/");
+    assert_int_equal(row_n(&rs, "/a/", 2), 30);
+    assert_int_equal(row_n(&rs, "/a/", 3), 23);
+    assert_int_equal(row_n(&rs, "/b/", 2), 3);
+
+    /* A post's own range and days. */
+    flt.path_id = a;
+    memset(&err, 0, sizeof(err));
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_POST_RANGE, &flt, collect, &rs,
+                                 &err), 0);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 30);
+    assert_int_equal(rs.r[0].n[1], 23);
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_POST_DAYS, &flt, collect, &rs,
+                                 &err), 0);
+    assert_int_equal(rs.count, 2);
+    assert_int_equal(rs.r[0].n[0], 30);       /* views of day 10 */
+    assert_int_equal(rs.r[0].n[1], 20);       /* visitors */
+    assert_int_equal(rs.r[0].n[2], 12);       /* visits */
+    assert_int_equal(rs.r[1].n[0], 24);       /* 20 + 4 of /?p=42 */
+    assert_int_equal(rs.r[1].n[1], 20);       /* 10..29 */
+    assert_int_equal(rs.r[1].n[2], 11);       /* 9 - 2 + 4 */
+    store_close(s);
+}
+
+/* Tags and categories: their posts' visitors over the range, each
+ * reader once however many of the posts they read. */
+static void test_store__term_visitors(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct rows rs;
+    int64_t a, b;
+
+    begin(s);
+    add_path(s, 10, "post", "/a/", 10);
+    add_path(s, 11, "post", "/b/", 5);
+    add_term(s, 10, "tag", "archive-only", 2);
+    put_post(s, "/a/", "post", "A", 0, "t", "u", "c");
+    put_post(s, "/b/", "post", "B", 0, "t", NULL, NULL);
+    a = path_id(s, "post", "/a/");
+    b = path_id(s, "post", "/b/");
+    add_sketch(s, STORE_SKETCH_PATH, 10, a, NULL, 0, 40);
+    add_sketch(s, STORE_SKETCH_PATH, 11, b, NULL, 30, 60);
+    commit(s);
+    query_all(s, STORE_TOP_TAGS, &rs);
+    assert_int_equal(rs.count, 3);
+    assert_int_equal(row_n(&rs, "t", 2), 60);
+    assert_int_equal(row_n(&rs, "u", 2), 40);
+    assert_int_equal(row_n(&rs, "archive-only", 2), 0);
+    query(s, STORE_TOP_TAGS, 11, 11, 0, &rs);
+    assert_int_equal(row_n(&rs, "t", 2), 30);
+    query_all(s, STORE_TOP_CATEGORIES, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(row_n(&rs, "c", 2), 40);
+    store_close(s);
+}
+
+static void test_store__country_visitors(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct rows rs;
+
+    begin(s);
+    add_country(s, 10, "SE", 100);
+    add_country(s, 11, "SE", 50);
+    add_country(s, 10, "--", 7);
+    add_sketch(s, STORE_SKETCH_COUNTRY, 10, 0, "SE", 0, 30);
+    add_sketch(s, STORE_SKETCH_COUNTRY, 11, 0, "SE", 20, 45);
+    add_sketch(s, STORE_SKETCH_COUNTRY, 10, 0, "--", 100, 105);
+    /* A country's sketch without views is not a row of its own. */
+    add_sketch(s, STORE_SKETCH_COUNTRY, 10, 0, "DE", 0, 5);
+    commit(s);
+    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "SE");
+    assert_int_equal(rs.r[0].n[0], 150);
+    assert_int_equal(rs.r[0].n[1], 45);
+    assert_int_equal(row_n(&rs, "--", 1), 5);
+    query(s, STORE_TOP_COUNTRIES, 11, 11, 0, &rs);
+    assert_int_equal(row_n(&rs, "SE", 1), 25);
+    store_close(s);
+}
+
+/* Visit deltas, +1 and -1, sum per day (path 0) and per landing page. */
+static void test_store__visits(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct rows rs;
+    int64_t visitors, visits, a;
+
+    begin(s);
+    add_day(s, 10, 5, 5, 0, 0);
+    a = path_id(s, "post", "/a/");
+    add_visits(s, 10, 0, 1);
+    add_visits(s, 10, 0, 1);
+    add_visits(s, 10, 0, 1);
+    add_visits(s, 10, 0, -1);
+    add_visits(s, 10, a, 2);
+    /* A day with visits before its counts. */
+    add_visits(s, 12, 0, 4);
+    commit(s);
+    begin(s);
+    add_visits(s, 10, 0, 5);
+    add_visits(s, 10, a, -1);
+    commit(s);
+    query_all(s, STORE_DAYS, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_int_equal(rs.r[0].n[0], 5);         /* views kept */
+    assert_int_equal(rs.r[0].n[5], 7);
+    assert_int_equal(rs.r[1].n[5], 4);
+    assert_int_equal(rs.r[1].n[0], 0);
+    range_of(s, 10, 12, &visitors, &visits);
+    assert_int_equal(visits, 11);
+    range_of(s, 11, 12, &visitors, &visits);
+    assert_int_equal(visits, 4);
+    assert_int_equal(sql_int(f->path, "SELECT visits FROM visits WHERE "
+                                      "day = 10"), 1);
+    store_close(s);
+}
+
+/* The open visits of a day, per visitor: put replaces, load reads back
+ * ordered by visitor and start. */
+struct loaded {
+    int count;
+    int stop_at;
+    struct {
+        int64_t visitor;
+        struct store_visit v;
+    } e[32];
+};
+
+static int on_open(void *ctx, int64_t visitor, const struct store_visit *v)
+{
+    struct loaded *l = ctx;
+
+    assert_true(l->count < 32);
+    l->e[l->count].visitor = visitor;
+    l->e[l->count].v = *v;
+    l->count++;
+    return l->stop_at && l->count == l->stop_at;
+}
+
+static void load(struct store *s, int32_t day, struct loaded *l)
+{
+    struct bs_err err;
+    int stop = l->stop_at;
+
+    memset(&err, 0, sizeof(err));
+    memset(l, 0, sizeof(*l));
+    l->stop_at = stop;
+    assert_int_equal(store_open_visits_load(s, day, on_open, l, &err), 0);
+}
+
+static void put_open(struct store *s, int32_t day, int64_t visitor,
+                     const struct store_visit *v, size_t n)
+{
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    if (store_open_visits_put(s, day, visitor, v, n, &err) != 0)
+        fail_msg("store_open_visits_put: %s", err.msg);
+}
+
+static void test_store__open_visits(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct loaded l;
+    static const struct store_visit v1[] = {{5000, 5100, 3}, {100, 200, 2}};
+    static const struct store_visit v2[] = {{0, 86399, 7}};
+    static const struct store_visit v3[] = {{300, 400, 9}};
+
+    memset(&l, 0, sizeof(l));
+    load(s, 10, &l);
+    assert_int_equal(l.count, 0);
+    begin(s);
+    put_open(s, 10, 77, v1, 2);
+    put_open(s, 10, -5, v2, 1);         /* ids are 64-bit, any sign */
+    put_open(s, 10, INT64_MAX, v3, 1);
+    put_open(s, 11, 77, v3, 1);
+    commit(s);
+    load(s, 10, &l);
+    assert_int_equal(l.count, 4);
+    assert_int_equal(l.e[0].visitor, -5);
+    assert_int_equal(l.e[0].v.start, 0);
+    assert_int_equal(l.e[0].v.end, 86399);
+    assert_int_equal(l.e[0].v.landing, 7);
+    assert_int_equal(l.e[1].visitor, 77);
+    assert_int_equal(l.e[1].v.start, 100);        /* by start */
+    assert_int_equal(l.e[1].v.landing, 2);
+    assert_int_equal(l.e[2].visitor, 77);
+    assert_int_equal(l.e[2].v.start, 5000);
+    assert_int_equal(l.e[2].v.end, 5100);
+    assert_int_equal(l.e[3].visitor, INT64_MAX);
+    /* Replace one visitor's visits; the others stay. */
+    begin(s);
+    put_open(s, 10, 77, v3, 1);
+    commit(s);
+    load(s, 10, &l);
+    assert_int_equal(l.count, 3);
+    assert_int_equal(l.e[1].visitor, 77);
+    assert_int_equal(l.e[1].v.start, 300);
+    assert_int_equal(l.e[1].v.landing, 9);
+    /* None: the visitor is gone. */
+    begin(s);
+    put_open(s, 10, 77, NULL, 0);
+    commit(s);
+    load(s, 10, &l);
+    assert_int_equal(l.count, 2);
+    load(s, 11, &l);
+    assert_int_equal(l.count, 1);
+    assert_int_equal(l.e[0].visitor, 77);
+    /* The callback stops the load (not an error). */
+    l.stop_at = 1;
+    load(s, 10, &l);
+    assert_int_equal(l.count, 1);
+    /* A rolled back put leaves them. */
+    begin(s);
+    put_open(s, 10, -5, v1, 2);
+    store_rollback(s);
+    l.stop_at = 0;
+    load(s, 10, &l);
+    assert_int_equal(l.count, 2);
+    assert_int_equal(l.e[0].v.start, 0);
+    store_close(s);
+}
+
+/* Closing days: their salts and open visits go, and only theirs; the
+ * counts made of them stay. */
+static void test_store__close_days(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct bs_err err;
+    struct loaded l;
+    unsigned char salt[16], got[16];
+    static const struct store_visit v[] = {{100, 200, 2}};
+    int64_t visitors, visits;
+
+    memset(&err, 0, sizeof(err));
+    memset(&l, 0, sizeof(l));
+    memset(salt, 0x5A, sizeof(salt));
+    begin(s);
+    for (int32_t d = 10; d <= 13; d++) {
+        assert_int_equal(store_salt_put(s, d, salt, 16, &err), 0);
+        put_open(s, d, 1, v, 1);
+        put_open(s, d, 2, v, 1);
+        add_day(s, d, 1, 1, 0, 0);
+        add_sketch(s, STORE_SKETCH_DAY, d, 0, NULL, 0, 10);
+        add_visits(s, d, 0, 2);
+    }
+    commit(s);
+    begin(s);
+    assert_int_equal(store_close_days(s, 12, &err), 0);
+    commit(s);
+    for (int32_t d = 10; d <= 13; d++) {
+        assert_int_equal(store_salt_get(s, d, got, 16, &err), d >= 12);
+        load(s, d, &l);
+        assert_int_equal(l.count, d >= 12 ? 2 : 0);
+    }
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM day_salts"), 2);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM open_visits"),
+                     4);
+    range_of(s, 10, 13, &visitors, &visits);
+    assert_int_equal(visitors, 10);
+    assert_int_equal(visits, 8);
+    /* Again, and further: idempotent, then everything. */
+    begin(s);
+    assert_int_equal(store_close_days(s, 12, &err), 0);
+    assert_int_equal(store_close_days(s, INT32_MAX, &err), 0);
+    commit(s);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM day_salts"), 0);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM open_visits"),
+                     0);
+    range_of(s, 10, 13, &visitors, &visits);
+    assert_int_equal(visitors, 10);
+    assert_int_equal(visits, 8);
+    store_close(s);
+}
+
+static void add_ref(struct store *s, int32_t day, int64_t pid,
+                    const char *host, const char *cls, uint64_t views)
+{
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    if (store_add_referrer(s, day, pid, host, strlen(host), cls, views,
+                           &err) != 0)
+        fail_msg("store_add_referrer: %s", err.msg);
+}
+
+static void test_store__referrers(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0};
+    struct bs_err err;
+    struct rows rs;
+    int64_t a, b, pid;
+
+    begin(s);
+    add_path(s, 10, "post", "/a/", 10);
+    add_path(s, 10, "postid", "/?p=7", 1);
+    a = path_id(s, "post", "/a/");
+    b = path_id(s, "post", "/b/");
+    pid = path_id(s, "postid", "/?p=7");
+    add_ref(s, 10, a, "google.se", "search", 3);
+    add_ref(s, 11, a, "google.se", "search", 2);
+    add_ref(s, 10, b, "google.se", "search", 1);
+    add_ref(s, 10, a, "t.co", "social", 4);
+    add_ref(s, 10, a, "blog.example.eu", "internal", 50);
+    add_ref(s, 10, b, "dn.se", "other", 6);
+    add_ref(s, 10, pid, "facebook.com", "social", 2);
+    commit(s);
+    begin(s);
+    add_ref(s, 10, a, "google.se", "search", 1);    /* summed */
+    commit(s);
+
+    query_all(s, STORE_TOP_REFERRERS, &rs);
+    assert_int_equal(rs.count, 4);                 /* not internal */
+    assert_string_equal(rs.r[0].s[0], "google.se");
+    assert_string_equal(rs.r[0].s[1], "search");
+    assert_int_equal(rs.r[0].n[0], 7);
+    assert_string_equal(rs.r[1].s[0], "dn.se");
+    assert_int_equal(rs.r[1].n[0], 6);
+    assert_string_equal(rs.r[2].s[0], "t.co");
+    assert_string_equal(rs.r[3].s[0], "facebook.com");
+    assert_int_equal(row_n(&rs, "blog.example.eu", 0), -1);
+    query(s, STORE_TOP_REFERRERS, 11, 11, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 2);
+    query(s, STORE_TOP_REFERRERS, INT32_MIN, INT32_MAX, 2, &rs);
+    assert_int_equal(rs.count, 2);
+
+    /* Sources: each class, the site's own links too. */
+    query_all(s, STORE_SOURCES, &rs);
+    assert_int_equal(rs.count, 4);
+    assert_string_equal(rs.r[0].s[0], "internal");
+    assert_int_equal(rs.r[0].n[0], 50);
+    assert_int_equal(row_n(&rs, "search", 0), 7);
+    assert_int_equal(row_n(&rs, "social", 0), 6);
+    assert_int_equal(row_n(&rs, "other", 0), 6);
+
+    /* One post's referrers, with those of its /?p=ID once imported. */
+    flt.path_id = a;
+    memset(&err, 0, sizeof(err));
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_POST_REFERRERS, &flt, collect,
+                                 &rs, &err), 0);
+    assert_int_equal(rs.count, 3);
+    assert_string_equal(rs.r[0].s[0], "blog.example.eu");
+    assert_int_equal(row_n(&rs, "google.se", 0), 6);
+    assert_int_equal(row_n(&rs, "facebook.com", 0), -1);
+    begin(s);
+    put_post(s, "/a/", "post", "A", 7, NULL, NULL, NULL);
+    commit(s);
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_POST_REFERRERS, &flt, collect,
+                                 &rs, &err), 0);
+    assert_int_equal(row_n(&rs, "facebook.com", 0), 2);
+    store_close(s);
+}
+
+static void test_store__search_terms(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct bs_err err;
+    struct rows rs;
+
+    memset(&err, 0, sizeof(err));
+    begin(s);
+    assert_int_equal(store_add_search_term(s, 10, "acta", 4, 2, &err), 0);
+    assert_int_equal(store_add_search_term(s, 11, "acta", 4, 1, &err), 0);
+    assert_int_equal(store_add_search_term(s, 10, "s\xC3\xA4kerhet", 9, 5,
+                                           &err), 0);
+    assert_int_equal(store_add_search_term(s, 10, "a'b\"c;--", 8, 1, &err),
+                     0);
+    assert_int_equal(store_add_search_term(s, 10, "acta and more", 4, 1,
+                                           &err), 0);      /* n bytes */
+    commit(s);
+    query_all(s, STORE_TOP_SEARCH_TERMS, &rs);
+    assert_int_equal(rs.count, 3);
+    assert_string_equal(rs.r[0].s[0], "s\xC3\xA4kerhet");
+    assert_int_equal(rs.r[0].n[0], 5);
+    assert_string_equal(rs.r[1].s[0], "acta");
+    assert_int_equal(rs.r[1].n[0], 4);
+    assert_string_equal(rs.r[2].s[0], "a'b\"c;--");
+    query(s, STORE_TOP_SEARCH_TERMS, 11, 11, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 1);
+    query(s, STORE_TOP_SEARCH_TERMS, INT32_MIN, INT32_MAX, 1, &rs);
+    assert_int_equal(rs.count, 1);
+    store_close(s);
+}
+
+/* A damaged sketch in the file: the query fails with a message, no
+ * crash, no made-up number. */
+static void test_store__bad_sketch_blob(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0};
+    struct bs_err err;
+    struct rows rs;
+
+    begin(s);
+    add_day(s, 10, 1, 1, 0, 0);
+    add_sketch(s, STORE_SKETCH_DAY, 10, 0, NULL, 0, 5);
+    commit(s);
+    store_close(s);
+    sql_exec(f->path, "UPDATE day_sketches SET sketch = x'01ff00000000'");
+    s = open_ok(f->path, STORE_WRITE);
+    memset(&err, 0, sizeof(err));
+    memset(&rs, 0, sizeof(rs));
+    assert_int_equal(store_query(s, STORE_RANGE, &flt, collect, &rs, &err),
+                     -1);
+    assert_int_not_equal(err.status, 0);
+    assert_non_null(strstr(err.msg, f->path));
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(store_query(s, STORE_DAYS, &flt, collect, &rs, &err),
+                     -1);
+    assert_int_not_equal(err.status, 0);
+    /* Merging into it fails too, and the transaction can roll back. */
+    {
+        struct sketch *sk = sketch_new();
+        unsigned char *b;
+        size_t n;
+
+        sketch_add(sk, 1);
+        b = sketch_serialize(sk, &n);
+        begin(s);
+        memset(&err, 0, sizeof(err));
+        assert_int_equal(store_add_sketch(s, STORE_SKETCH_DAY, 10, 0, NULL, b,
+                                          n, &err), -1);
+        assert_int_not_equal(err.status, 0);
+        store_rollback(s);
+        free(b);
+        sketch_free(sk);
+    }
+    store_close(s);
+}
+
+/*
+ * A database of schema 4 (the one before the audience) is upgraded in
+ * place: made here as a new database taken back to version 4 by
+ * dropping what version 5 added.
+ */
+static void test_store__migrate_from_v4(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct rows rs;
+    int64_t visitors, visits;
+    unsigned char key[16], got[16];
+    struct bs_err err;
+
+    begin(s);
+    add_day(s, 10, 20, 9, 3, 0);
+    add_path(s, 10, "post", "/a/", 9);
+    commit(s);
+    store_close(s);
+    sql_exec(f->path,
+             "DROP TABLE meta; DROP TABLE day_sketches; "
+             "DROP TABLE path_sketches; DROP TABLE country_sketches; "
+             "DROP TABLE visits; DROP TABLE day_salts; "
+             "DROP TABLE open_visits; DROP TABLE referrers; "
+             "DROP TABLE search_terms; ALTER TABLE days DROP COLUMN visits; "
+             "PRAGMA user_version = 4;");
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 4);
+    /* A reader upgrades it; the old days have no visitors or visits. */
+    s = open_ok(f->path, STORE_READ);
+    query_all(s, STORE_DAYS, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 9);
+    assert_int_equal(rs.r[0].n[1], 20);
+    assert_int_equal(rs.r[0].n[4], 0);
+    assert_int_equal(rs.r[0].n[5], 0);
+    query_all(s, STORE_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 9);
+    assert_int_equal(rs.r[0].n[2], 0);
+    store_close(s);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+    /* And takes the audience. */
+    s = open_ok(f->path, STORE_WRITE);
+    memset(&err, 0, sizeof(err));
+    memset(key, 0x33, sizeof(key));
+    begin(s);
+    assert_int_equal(store_meta_put(s, "visitor_key", key, 16, &err), 0);
+    add_sketch(s, STORE_SKETCH_DAY, 11, 0, NULL, 0, 4);
+    add_visits(s, 11, 0, 3);
+    commit(s);
+    assert_int_equal(store_meta_get(s, "visitor_key", got, 16, &err), 1);
+    range_of(s, 10, 11, &visitors, &visits);
+    assert_int_equal(visitors, 4);
+    assert_int_equal(visits, 3);
+    store_close(s);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1633,6 +2492,22 @@ int main(void)
         T(test_store__postid_resolved),
         T(test_store__migrate_from_v1),
         T(test_store__post_queries),
+        T(test_store__path_id),
+        T(test_store__meta),
+        T(test_store__salts),
+        T(test_store__day_visitors),
+        T(test_store__year_small),
+        T(test_store__year_large),
+        T(test_store__post_visitors_and_visits),
+        T(test_store__term_visitors),
+        T(test_store__country_visitors),
+        T(test_store__visits),
+        T(test_store__open_visits),
+        T(test_store__close_days),
+        T(test_store__referrers),
+        T(test_store__search_terms),
+        T(test_store__bad_sketch_blob),
+        T(test_store__migrate_from_v4),
     };
 #undef T
 
