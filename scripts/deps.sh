@@ -57,6 +57,7 @@ test)
     check_cmd mmdblookup mmdb-bin
     check_cmd cppcheck cppcheck
     check_cmd clang-tidy clang-tidy
+    check_cmd valgrind valgrind
     [ -x /usr/bin/time ] || need="$need time"
     perl -MMaxMind::DB::Writer::Tree -e 1 >/dev/null 2>&1 ||
         need="$need libmaxmind-db-writer-perl"

@@ -35,6 +35,14 @@ bins() {
 # shellcheck disable=SC2046
 run unit tests/run-unit.sh unit $(bins build/tests/test_*)
 run e2e tests/e2e/run.sh ./blogstat e2e
+# Valgrind sees what ASan cannot: reads of uninitialised memory, and
+# reads of freed memory by uninstrumented code (libc's printf).
+if command -v valgrind >/dev/null 2>&1; then
+    export UNIT_WRAP="valgrind -q --error-exitcode=9 --leak-check=no"
+    # shellcheck disable=SC2046
+    run unit-valgrind tests/run-unit.sh unit-valgrind $(bins build/tests/test_*)
+    unset UNIT_WRAP
+fi
 # The zlib decoder too (the default build inflates with ISA-L).
 if [ -x build/zlib/blogstat ]; then
     run zlib-unit tests/run-unit.sh zlib-unit build/zlib/tests/test_reader

@@ -2,6 +2,9 @@
 # Run cmocka test binaries and sum their results.
 #   tests/run-unit.sh LABEL BINARY...
 # Prints each binary's output, then "LABEL: N passed, M failed".
+# With UNIT_WRAP set (say "valgrind -q --error-exitcode=9"), each binary
+# runs under it; a binary that exits non-zero without a cmocka failure
+# (valgrind found an error) counts as failed.
 set -u
 label=$1
 shift
@@ -9,7 +12,8 @@ passed=0
 failed=0
 crashed=0
 for bin in "$@"; do
-    out=$("$bin" 2>&1)
+    # shellcheck disable=SC2086 # UNIT_WRAP is a command and its options
+    out=$(${UNIT_WRAP:-} "$bin" 2>&1)
     rc=$?
     printf '%s\n' "$out"
     p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
