@@ -116,11 +116,18 @@ int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
                    struct bs_err *err);
 int store_meta_put(struct store *s, const char *key, const void *buf,
                    size_t n, struct bs_err *err);
+int store_meta_delete(struct store *s, const char *key, struct bs_err *err);
+/* 1 when some day has visitors, 0 when none. */
+int store_has_visitors(struct store *s);
 /* The salt of an open day: 1 found, 0 none (the day is new or closed). */
 int store_salt_get(struct store *s, int32_t day, void *salt, size_t n,
                    struct bs_err *err);
+/* A new open day's salt, touched at now (Unix seconds). */
 int store_salt_put(struct store *s, int32_t day, const void *salt, size_t n,
-                   struct bs_err *err);
+                   int64_t now, struct bs_err *err);
+/* Lines of an open day were read at now: it stays open two days more. */
+int store_salt_touch(struct store *s, int32_t day, int64_t now,
+                     struct bs_err *err);
 
 enum store_sketch { STORE_SKETCH_DAY, STORE_SKETCH_PATH, STORE_SKETCH_COUNTRY };
 /* Merge a serialized sketch (sketch.h) into the day's, the path's (by id)
@@ -139,17 +146,21 @@ struct store_visit {
     int32_t start, end;
     int64_t landing;
 };
-/* Every open visit of day, by visitor (a salted id). */
+/* Every open visit of day, by visitor (a salted id), then by start. */
 int store_open_visits_load(struct store *s, int32_t day,
                            int (*fn)(void *ctx, int64_t visitor,
                                      const struct store_visit *v),
                            void *ctx, struct bs_err *err);
-/* Replace a visitor's open visits of day with v[0..n). */
+/* Replace a visitor's open visits of day with v[0..n), n at most
+ * STORE_OPEN_VISITS_MAX (0: none, the row goes). */
+#define STORE_OPEN_VISITS_MAX 256
 int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
                           const struct store_visit *v, size_t n,
                           struct bs_err *err);
-/* Close the days before `before`: their salts and open visits go. */
-int store_close_days(struct store *s, int32_t before, struct bs_err *err);
+/* Close the open days last touched before touched_before (Unix seconds):
+ * their salts and open visits go. */
+int store_close_days(struct store *s, int64_t touched_before,
+                     struct bs_err *err);
 
 /* Views of path_id that came from host, of class ("search", "social",
  * "other", "internal"), and search terms. */

@@ -28,6 +28,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,7 @@ struct run {
     struct salt *salts;
     size_t nsalts;
     struct visits *visits;
+    int64_t now;               /* Unix seconds: when open days were read */
     int *status;               /* per file */
     /* the whole run */
     uint64_t lines, bad, hits, views, files_read;
@@ -119,7 +121,11 @@ struct flush_ctx {
     struct bs_err *err;
     struct cntmap *path_ids;   /* agg key id -> store path id + 1 */
     struct cntmap *deltas;     /* (day, path id) -> visits delta */
+    struct cntmap *days;       /* days with a view in the chunk -> 1 */
 };
+
+_Static_assert(VISITS_MAX <= STORE_OPEN_VISITS_MAX,
+               "the store keeps every open visit of a visitor");
 
 static int put_day(void *ctx, const struct agg_day *d)
 {
@@ -271,7 +277,8 @@ static const unsigned char *day_salt(struct run *run, int32_t day,
             return NULL;
     } else {
         visitor_key_new(s->salt);
-        if (store_salt_put(run->store, day, s->salt, sizeof(s->salt), err))
+        if (store_salt_put(run->store, day, s->salt, sizeof(s->salt),
+                           run->now, err))
             return NULL;
     }
     run->nsalts++;
@@ -308,6 +315,7 @@ static int put_event(void *ctx, const struct agg_event *e,
     }
     if (page >= 1 << 30)
         BUG("path id %lld", (long long)page);
+    cntmap_add(f->days, (uint64_t)(uint32_t)e->day, 1);
     visits_view(run->visits, e->day, visitor_day_id(salt, e->visitor),
                 e->sec, page, visit_delta, f);
     return 0;
@@ -345,8 +353,41 @@ static int put_visits(struct flush_ctx *f)
     }
     if (visits_each_dirty(f->in->run->visits, put_open_visits, f))
         return -1;
-    visits_clean(f->in->run->visits);
+    /* The days read stay open two days more. */
+    pos = 0;
+    while (cntmap_next(f->days, &pos, &k, &v))
+        if (store_salt_touch(f->in->run->store, (int32_t)(uint32_t)k,
+                             f->in->run->now, f->err))
+            return -1;
     return 0;
+}
+
+static int in_chunk(void *ctx, int32_t day)
+{
+    return cntmap_get(ctx, (uint64_t)(uint32_t)day) != 0;
+}
+
+/*
+ * After a flush: what it wrote is clean, and the days the chunk did not
+ * touch leave memory (a later view of one loads it again), so that memory
+ * follows the days in flight, not the length of the logs. After a failed
+ * flush nothing in memory can be trusted: it all goes, and the next
+ * chunk loads what the database holds.
+ */
+static void settle_visits(struct run *run, struct cntmap *keep, int ok)
+{
+    size_t o = 0;
+
+    if (ok) {
+        visits_clean(run->visits);
+    } else {
+        cntmap_clear(keep);
+    }
+    visits_retain(run->visits, in_chunk, keep);
+    for (size_t i = 0; i < run->nsalts; i++)
+        if (in_chunk(keep, run->salts[i].day))
+            run->salts[o++] = run->salts[i];
+    run->nsalts = o;
 }
 
 /*
@@ -356,7 +397,7 @@ static int put_visits(struct flush_ctx *f)
 static int flush(struct ingest *in, struct store_source *src,
                  struct bs_err *err)
 {
-    struct flush_ctx f = {in, err, cntmap_new(), cntmap_new()};
+    struct flush_ctx f = {in, err, cntmap_new(), cntmap_new(), cntmap_new()};
     struct store *store = in->run->store;
     int rc = 0;
 
@@ -377,9 +418,11 @@ static int flush(struct ingest *in, struct store_source *src,
         store_rollback(store);
         rc = -1;
     }
+    settle_visits(in->run, f.days, rc == 0);
     pthread_mutex_unlock(&in->run->mu);
     cntmap_free(f.path_ids);
     cntmap_free(f.deltas);
+    cntmap_free(f.days);
     if (rc == 0)
         agg_clear(in->agg);
     return rc;
@@ -921,46 +964,126 @@ static int lock_db(const char *db, int wait, struct bs_err *err)
     return fd;
 }
 
-/* The database's secret key for visitor ids, made on first use. */
-static int load_key(struct store *store, unsigned char key[VISITOR_KEY_BYTES],
-                    struct bs_err *err)
+/*
+ * The secret key visitor ids are hashed under: DB.key, beside the
+ * database and never in it, so that the database alone (a copy, a
+ * backup, a dump) cannot test a guess of an address and a browser. Made
+ * on first use (0600, written whole, then renamed into place).
+ */
+static int write_key(const char *path, const unsigned char *key,
+                     struct bs_err *err)
 {
-    int found = store_meta_get(store, "visitor_key", key, VISITOR_KEY_BYTES,
-                               err);
+    size_t n = strlen(path) + 16;
+    char *tmp = xmalloc(n);
+    int fd, ok;
 
-    if (found)
-        return found < 0 ? -1 : 0;
-    visitor_key_new(key);
-    if (store_begin(store, err))
+    snprintf(tmp, n, "%s.XXXXXX", path);
+    fd = mkstemp(tmp);
+    ok = fd >= 0 && fchmod(fd, 0600) == 0 &&
+         write(fd, key, VISITOR_KEY_BYTES) == VISITOR_KEY_BYTES &&
+         fsync(fd) == 0;
+    if (fd >= 0 && close(fd) != 0)
+        ok = 0;
+    if (ok && rename(tmp, path) != 0)
+        ok = 0;
+    if (!ok) {
+        bs_fail(err, BS_CANTCREAT, "cannot create the key '%s': %s", path,
+                strerror(errno));
+        if (fd >= 0)
+            unlink(tmp);
+    }
+    free(tmp);
+    return ok ? 0 : -1;
+}
+
+static int load_key(const char *db, struct store *store,
+                    unsigned char key[VISITOR_KEY_BYTES], struct bs_err *err)
+{
+    size_t n = strlen(db) + 8;
+    char *path = xmalloc(n);
+    unsigned char extra;
+    int fd, rc = 0, found;
+
+    snprintf(path, n, "%s.key", db);
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0) {
+        if (read(fd, key, VISITOR_KEY_BYTES) != VISITOR_KEY_BYTES ||
+            read(fd, &extra, 1) != 0)
+            rc = bs_fail(err, BS_DATAERR,
+                         "'%s' is not a blogstat key (16 bytes): restore it "
+                         "from a backup, or remove it to start a new one",
+                         path);
+        close(fd);
+        free(path);
+        return rc;
+    }
+    if (errno != ENOENT) {
+        rc = bs_fail(err, BS_NOINPUT, "cannot read the key '%s': %s", path,
+                     strerror(errno));
+        free(path);
+        return rc;
+    }
+    /* A database of an earlier blogstat kept it inside: moved out. */
+    found = store_meta_get(store, "visitor_key", key, VISITOR_KEY_BYTES, err);
+    if (found < 0) {
+        free(path);
         return -1;
-    if (store_meta_put(store, "visitor_key", key, VISITOR_KEY_BYTES, err) ||
-        store_commit(store, err)) {
-        store_rollback(store);
+    }
+    if (!found) {
+        visitor_key_new(key);
+        if (store_has_visitors(store) > 0)
+            cli_warn("no key '%s' beside the database: a new one is made, "
+                     "and readers seen before now count again in ranges "
+                     "that reach back before this run", path);
+    }
+    if (write_key(path, key, err) ||
+        (found && (store_begin(store, err) ||
+                   store_meta_delete(store, "visitor_key", err) ||
+                   store_commit(store, err)))) {
+        if (found)
+            store_rollback(store);
+        free(path);
+        return -1;
+    }
+    free(path);
+    return 0;
+}
+
+/*
+ * Close the days no ingest has read a line of for two days: their salts
+ * and their visitors' visits go, and with them any link between a day's
+ * visits. (Those days are not in memory: only the days read in this run
+ * are, and the run touched them.)
+ */
+#define DAY_OPEN_SECS (2 * 86400)
+
+static int close_days(struct run *run, struct bs_err *err)
+{
+    if (store_begin(run->store, err))
+        return -1;
+    if (store_close_days(run->store, run->now - DAY_OPEN_SECS, err) ||
+        store_commit(run->store, err)) {
+        store_rollback(run->store);
         return -1;
     }
     return 0;
 }
 
-/*
- * Close the days two days older than the newest: their salts and their
- * visitors' visits go, and with them any link between a day's visits.
- */
-static int close_days(struct run *run, struct bs_err *err)
+/* When this run reads: now, or $BLOGSTAT_NOW (Unix seconds, for tests). */
+static int64_t run_now(void)
 {
-    int32_t first, last;
-    int span = store_day_span(run->store, &first, &last, err);
+    const char *env = getenv("BLOGSTAT_NOW");
+    char *end;
+    long long v;
 
-    if (span <= 0)
-        return span;
-    if (store_begin(run->store, err))
-        return -1;
-    if (store_close_days(run->store, last - 1, err) ||
-        store_commit(run->store, err)) {
-        store_rollback(run->store);
-        return -1;
+    if (env && *env) {
+        errno = 0;
+        v = strtoll(env, &end, 10);
+        if (errno == 0 && *end == '\0' && v >= 0)
+            return v;
+        cli_warn("ignoring BLOGSTAT_NOW='%s': not Unix seconds", env);
     }
-    visits_forget(run->visits, last - 1);
-    return 0;
+    return (int64_t)time(NULL);
 }
 
 static struct ingest *worker_new(struct run *run)
@@ -1142,7 +1265,8 @@ int cmd_ingest(int argc, char **argv)
         return err.status;
     }
     load_country_names(run.store);
-    if (load_key(run.store, run.key, &err)) {
+    run.now = run_now();
+    if (load_key(cli_db_path(run.conf), run.store, run.key, &err)) {
         cli_error(&err);
         store_close(run.store);
         close(lock_fd);

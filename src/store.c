@@ -25,8 +25,9 @@ enum stmt_id {
     ST_DAY, ST_PATH_ID, ST_PATH_VIEWS, ST_TERM_ID, ST_TERM_VIEWS,
     ST_COUNTRY_VIEWS, ST_SOURCE_FIND, ST_SOURCE_NEW, ST_SOURCE_PUT, ST_POST, ST_POST_TERMS_CLEAR, ST_POST_TERM,
     ST_POST_COUNTRY, ST_META_GET, ST_META_PUT, ST_SALT_GET, ST_SALT_PUT,
-    ST_DAY_SKETCH, ST_PATH_SKETCH, ST_COUNTRY_SKETCH, ST_VISITS,
-    ST_DAY_VISITS, ST_OPEN_LOAD, ST_OPEN_DEL, ST_OPEN_ADD, ST_REFERRER,
+    ST_SALT_TOUCH, ST_DAY_SKETCH, ST_PATH_SKETCH, ST_COUNTRY_SKETCH,
+    ST_VISITS, ST_DAY_VISITS, ST_OPEN_LOAD, ST_OPEN_DEL, ST_OPEN_PUT,
+    ST_REFERRER,
     ST_TERM_SEARCH, ST_NSTMTS
 };
 
@@ -95,7 +96,10 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) "
         "DO UPDATE SET value = excluded.value",
     [ST_SALT_GET] = "SELECT salt FROM day_salts WHERE day = ?1",
-    [ST_SALT_PUT] = "INSERT INTO day_salts(day, salt) VALUES(?1, ?2)",
+    [ST_SALT_PUT] =
+        "INSERT INTO day_salts(day, salt, touched) VALUES(?1, ?2, ?3)",
+    [ST_SALT_TOUCH] =
+        "UPDATE day_salts SET touched = max(touched, ?2) WHERE day = ?1",
     [ST_DAY_SKETCH] =
         "INSERT INTO day_sketches(day, sketch) VALUES(?1, ?2) "
         "ON CONFLICT(day) DO UPDATE SET "
@@ -116,13 +120,13 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "INSERT INTO days(day, visits) VALUES(?1, ?2) ON CONFLICT(day) "
         "DO UPDATE SET visits = visits + excluded.visits",
     [ST_OPEN_LOAD] =
-        "SELECT visitor, start, last, landing FROM open_visits "
-        "WHERE day = ?1 ORDER BY visitor, start",
+        "SELECT visitor, visits FROM open_visits WHERE day = ?1 "
+        "ORDER BY visitor",
     [ST_OPEN_DEL] =
         "DELETE FROM open_visits WHERE day = ?1 AND visitor = ?2",
-    [ST_OPEN_ADD] =
-        "INSERT INTO open_visits(day, visitor, start, last, landing) "
-        "VALUES(?1, ?2, ?3, ?4, ?5)",
+    [ST_OPEN_PUT] =
+        "INSERT INTO open_visits(day, visitor, visits) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(day, visitor) DO UPDATE SET visits = excluded.visits",
     [ST_REFERRER] =
         "INSERT INTO referrers(day, path_id, host, class, views) "
         "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(day, path_id, host, class) "
@@ -272,14 +276,13 @@ static const char schema_v5[] =
     " PRIMARY KEY(day, path_id)) WITHOUT ROWID;"
     "CREATE TABLE day_salts("
     " day INTEGER PRIMARY KEY,"
-    " salt BLOB NOT NULL);"
+    " salt BLOB NOT NULL,"
+    " touched INTEGER NOT NULL);"
     "CREATE TABLE open_visits("
     " day INTEGER NOT NULL,"
     " visitor INTEGER NOT NULL,"
-    " start INTEGER NOT NULL,"
-    " last INTEGER NOT NULL,"
-    " landing INTEGER NOT NULL,"
-    " PRIMARY KEY(day, visitor, start)) WITHOUT ROWID;"
+    " visits BLOB NOT NULL,"
+    " PRIMARY KEY(day, visitor)) WITHOUT ROWID;"
     "CREATE TABLE referrers("
     " day INTEGER NOT NULL,"
     " path_id INTEGER NOT NULL REFERENCES paths(id),"
@@ -958,6 +961,25 @@ int store_meta_put(struct store *s, const char *key, const void *buf,
     return step(s, st, NULL, err);
 }
 
+int store_meta_delete(struct store *s, const char *key, struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "DELETE FROM meta WHERE key = ?1", -1,
+                                &st, NULL);
+
+    if (rc != SQLITE_OK)
+        return db_fail(s, err, rc, "cannot prepare a statement");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : db_fail(s, err, rc, "cannot write");
+}
+
+int store_has_visitors(struct store *s)
+{
+    return pragma_int(s, "SELECT EXISTS(SELECT 1 FROM day_sketches)") > 0;
+}
+
 int store_salt_get(struct store *s, int32_t day, void *salt, size_t n,
                    struct bs_err *err)
 {
@@ -970,7 +992,7 @@ int store_salt_get(struct store *s, int32_t day, void *salt, size_t n,
 }
 
 int store_salt_put(struct store *s, int32_t day, const void *salt, size_t n,
-                   struct bs_err *err)
+                   int64_t now, struct bs_err *err)
 {
     sqlite3_stmt *st = stmt(s, ST_SALT_PUT, err);
 
@@ -978,6 +1000,19 @@ int store_salt_put(struct store *s, int32_t day, const void *salt, size_t n,
         return -1;
     sqlite3_bind_int(st, 1, day);
     sqlite3_bind_blob(st, 2, salt, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    return step(s, st, NULL, err);
+}
+
+int store_salt_touch(struct store *s, int32_t day, int64_t now,
+                     struct bs_err *err)
+{
+    sqlite3_stmt *st = stmt(s, ST_SALT_TOUCH, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, now);
     return step(s, st, NULL, err);
 }
 
@@ -1021,56 +1056,92 @@ int store_add_visits(struct store *s, int32_t day, int64_t path_id,
     return step(s, st, NULL, err);
 }
 
+/* A visitor's open visits in one blob: 16 bytes each, little-endian:
+ * start and last (i32, local seconds), landing (i64, a path id). */
+#define OPEN_VISIT_BYTES 16
+
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+
+    for (int i = bytes - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
 int store_open_visits_load(struct store *s, int32_t day,
                            int (*fn)(void *ctx, int64_t visitor,
                                      const struct store_visit *v),
                            void *ctx, struct bs_err *err)
 {
     sqlite3_stmt *st = stmt(s, ST_OPEN_LOAD, err);
-    int rc;
+    int rc, stop = 0;
 
     if (!st)
         return -1;
     sqlite3_bind_int(st, 1, day);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_visit v;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *b = sqlite3_column_blob(st, 1);
+        size_t n = (size_t)sqlite3_column_bytes(st, 1);
+        int64_t visitor = sqlite3_column_int64(st, 0);
 
-        v.start = sqlite3_column_int(st, 1);
-        v.end = sqlite3_column_int(st, 2);
-        v.landing = sqlite3_column_int64(st, 3);
-        if (fn(ctx, sqlite3_column_int64(st, 0), &v)) {
-            rc = SQLITE_DONE;
-            break;
+        if (n % OPEN_VISIT_BYTES != 0 || (n && !b)) {
+            sqlite3_reset(st);
+            return bs_fail(err, BS_DATAERR,
+                           "database '%s': damaged open visits of day %d",
+                           s->path, (int)day);
+        }
+        for (size_t i = 0; i < n && !stop; i += OPEN_VISIT_BYTES) {
+            struct store_visit v;
+
+            v.start = (int32_t)(uint32_t)get_le(b + i, 4);
+            v.end = (int32_t)(uint32_t)get_le(b + i + 4, 4);
+            v.landing = (int64_t)get_le(b + i + 8, 8);
+            stop = fn(ctx, visitor, &v);
         }
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(s, err, rc, "cannot read it");
+    return stop || rc == SQLITE_DONE ? 0 : db_fail(s, err, rc, "cannot read it");
 }
 
 int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
                           const struct store_visit *v, size_t n,
                           struct bs_err *err)
 {
-    sqlite3_stmt *st = stmt(s, ST_OPEN_DEL, err);
+    unsigned char buf[STORE_OPEN_VISITS_MAX * OPEN_VISIT_BYTES];
+    sqlite3_stmt *st = stmt(s, n ? ST_OPEN_PUT : ST_OPEN_DEL, err);
 
     if (!st)
         return -1;
+    if (n > sizeof(buf) / OPEN_VISIT_BYTES)
+        BUG("%zu open visits", n);
+    /* By start, as they load (an insertion sort of a handful). */
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+
+        while (j > 0 && (int32_t)(uint32_t)get_le(buf + (j - 1) *
+                                                  OPEN_VISIT_BYTES, 4) >
+                            v[i].start) {
+            memcpy(buf + j * OPEN_VISIT_BYTES,
+                   buf + (j - 1) * OPEN_VISIT_BYTES, OPEN_VISIT_BYTES);
+            j--;
+        }
+        put_le(buf + j * OPEN_VISIT_BYTES, (uint32_t)v[i].start, 4);
+        put_le(buf + j * OPEN_VISIT_BYTES + 4, (uint32_t)v[i].end, 4);
+        put_le(buf + j * OPEN_VISIT_BYTES + 8, (uint64_t)v[i].landing, 8);
+    }
     sqlite3_bind_int(st, 1, day);
     sqlite3_bind_int64(st, 2, visitor);
-    if (step(s, st, NULL, err))
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        if (!(st = stmt(s, ST_OPEN_ADD, err)))
-            return -1;
-        sqlite3_bind_int(st, 1, day);
-        sqlite3_bind_int64(st, 2, visitor);
-        sqlite3_bind_int(st, 3, v[i].start);
-        sqlite3_bind_int(st, 4, v[i].end);
-        sqlite3_bind_int64(st, 5, v[i].landing);
-        if (step(s, st, NULL, err))
-            return -1;
-    }
-    return 0;
+    if (n)
+        sqlite3_bind_blob(st, 3, buf, (int)(n * OPEN_VISIT_BYTES),
+                          SQLITE_STATIC);
+    return step(s, st, NULL, err);
 }
 
 int store_add_referrer(struct store *s, int32_t day, int64_t path_id,
@@ -1102,20 +1173,22 @@ int store_add_search_term(struct store *s, int32_t day, const char *term,
     return step(s, st, NULL, err);
 }
 
-int store_close_days(struct store *s, int32_t before, struct bs_err *err)
+int store_close_days(struct store *s, int64_t touched_before,
+                     struct bs_err *err)
 {
     sqlite3_stmt *st;
     int rc;
     static const char *const sql[] = {
-        "DELETE FROM open_visits WHERE day < ?1",
-        "DELETE FROM day_salts WHERE day < ?1",
+        "DELETE FROM open_visits WHERE day NOT IN "
+        "(SELECT day FROM day_salts WHERE touched >= ?1)",
+        "DELETE FROM day_salts WHERE touched < ?1",
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(sql); i++) {
         rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL);
         if (rc != SQLITE_OK)
             return db_fail(s, err, rc, "cannot prepare a statement");
-        sqlite3_bind_int(st, 1, before);
+        sqlite3_bind_int64(st, 1, touched_before);
         rc = sqlite3_step(st);
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE)

@@ -114,20 +114,28 @@ check big/expected.json big.db --approx 3 --report
 
 # (d) Nothing at rest says who read: no address (v4 or v6, any spelling,
 # binary, or as a plain hash), no User-Agent (nor 12 characters of one).
-# The days closed (two days after the newest) keep no salt and no open
-# visit; the two newest are still open.
+# A day stays open (its salt and open visits kept) until no ingest has
+# read a line of it for two days; every day read today is still open.
 priv() { python3 "$ROOT/tests/e2e/privacy.py" "$@" || fail "privacy: $*"; }
-priv rev.db --logs first.log second.log --open 2013-03-31 2013-04-01
+priv rev.db --logs first.log second.log --open 2013-03-30 2013-03-31 2013-04-01
 "$BLOGSTAT" --db a.db report --out rep
-priv a.db --logs first.log second.log --open 2013-03-31 2013-04-01 --also rep
-# A view two days after the last day closes 2013-04-01 and before; its
-# own day is open; every number of the closed days stays.
+priv a.db --logs first.log second.log --open 2013-03-30 2013-03-31 2013-04-01 \
+    --also rep
+# Three days later (BLOGSTAT_NOW) a run closes them all and opens its
+# own day; every number of the closed days stays.
+now=$(date +%s)
 ua='"Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"'
 echo "192.0.2.7 - - [03/Apr/2013:00:00:01 +0200] \"GET / HTTP/1.1\" 200 10 \"-\" $ua" >close.log
-run rev.db close.log
+BLOGSTAT_NOW=$((now + 3 * 86400)) run rev.db close.log
 priv rev.db --logs first.log second.log close.log --open 2013-04-03
 check e/expected.json rev.db --to 2013-04-01
-# A late line of a closed day takes a salt for its run only.
+# A late line of a closed day opens it again, as a day of its own (its
+# old visits are gone: its visit is a new one) ...
 echo "192.0.2.8 - - [31/Mar/2013:12:00:00 +0200] \"GET / HTTP/1.1\" 200 10 \"-\" $ua" >late.log
-run rev.db late.log
-priv rev.db --logs first.log second.log close.log late.log --open 2013-04-03
+BLOGSTAT_NOW=$((now + 3 * 86400)) run rev.db late.log
+priv rev.db --logs first.log second.log close.log late.log \
+    --open 2013-03-31 2013-04-03
+# ... until two days pass without a line of it: then nothing is open.
+: >empty.log
+BLOGSTAT_NOW=$((now + 6 * 86400)) run rev.db empty.log
+priv rev.db --logs first.log second.log close.log late.log --open

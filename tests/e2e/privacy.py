@@ -21,9 +21,11 @@ DB-journal as they are on disk) holds:
 With --also, the text files under DIR (a report: HTML, SVG) are
 scanned as text too.
 
-The sketches, salts and the secret key are random bytes: 4-byte IPv4
-forms are looked for there only as whole 64-bit elements (anything else
-would match by chance). Then, with --open, the days whose salts and open
+The sketches and salts are random bytes: 4-byte IPv4 forms are looked
+for there only as whole 64-bit elements (anything else would match by
+chance). The secret key visitors are hashed under must be in DB.key
+(16 bytes, mode 0600), and neither in a table nor anywhere in the bytes
+of DB and DB-wal. Then, with --open, the days whose salts and open
 visits may remain: day_salts and open_visits hold exactly those days (so
 every other day is closed), and both are not empty for them.
 """
@@ -224,8 +226,31 @@ def main():
             if w in words:
                 bad.append(f"an unsalted hash {dg.hex()} as a 64-bit value")
 
-    # Closed days: no salt, no open visit.
+    # The key visitors are hashed under lives beside the database, never
+    # in it: the database alone cannot test a guess.
     con = sqlite3.connect(f"file:{a.db}?mode=ro", uri=True)
+    if con.execute("SELECT count(*) FROM meta WHERE key = 'visitor_key'"
+                   ).fetchone()[0]:
+        bad.append("the visitor key is in the database")
+    try:
+        st = os.stat(a.db + ".key")
+        with open(a.db + ".key", "rb") as f:
+            key = f.read()
+        if st.st_mode & 0o077:
+            bad.append(f"{a.db}.key has mode {st.st_mode & 0o777:o}")
+        if len(key) != 16:
+            bad.append(f"{a.db}.key holds {len(key)} bytes, not 16")
+        for suffix in ("", "-wal"):
+            try:
+                with open(a.db + suffix, "rb") as f:
+                    if key in f.read():
+                        bad.append(f"the key is in {a.db}{suffix}")
+            except FileNotFoundError:
+                pass
+    except FileNotFoundError:
+        bad.append(f"no {a.db}.key")
+
+    # Closed days: no salt, no open visit.
     day = "date(day * 86400, 'unixepoch')"
     salts = {r[0] for r in con.execute(f"SELECT {day} FROM day_salts")}
     opened = {r[0] for r in con.execute(f"SELECT {day} FROM open_visits")}

@@ -1744,8 +1744,8 @@ static void test_store__salts(void **state)
     memset(s2, 0x22, sizeof(s2));
     assert_int_equal(store_salt_get(s, 10, got, 16, &err), 0);
     begin(s);
-    assert_int_equal(store_salt_put(s, 10, s1, 16, &err), 0);
-    assert_int_equal(store_salt_put(s, 11, s2, 16, &err), 0);
+    assert_int_equal(store_salt_put(s, 10, s1, 16, 1000, &err), 0);
+    assert_int_equal(store_salt_put(s, 11, s2, 16, 1000, &err), 0);
     commit(s);
     assert_int_equal(store_salt_get(s, 10, got, 16, &err), 1);
     assert_memory_equal(got, s1, 16);
@@ -1756,7 +1756,7 @@ static void test_store__salts(void **state)
     /* A day's salt is never replaced: the visits under it would be
      * lost. */
     begin(s);
-    assert_int_equal(store_salt_put(s, 10, s2, 16, &err), -1);
+    assert_int_equal(store_salt_put(s, 10, s2, 16, 1000, &err), -1);
     assert_int_not_equal(err.status, 0);
     store_rollback(s);
     assert_int_equal(store_salt_get(s, 10, got, 16, &err), 1);
@@ -2195,23 +2195,30 @@ static void test_store__close_days(void **state)
     memset(&err, 0, sizeof(err));
     memset(&l, 0, sizeof(l));
     memset(salt, 0x5A, sizeof(salt));
+    /* Days 10 to 13 first read at 1010 to 1013; day 10 read again at
+     * 2000. */
     begin(s);
     for (int32_t d = 10; d <= 13; d++) {
-        assert_int_equal(store_salt_put(s, d, salt, 16, &err), 0);
+        assert_int_equal(store_salt_put(s, d, salt, 16, 1000 + d, &err), 0);
         put_open(s, d, 1, v, 1);
         put_open(s, d, 2, v, 1);
         add_day(s, d, 1, 1, 0, 0);
         add_sketch(s, STORE_SKETCH_DAY, d, 0, NULL, 0, 10);
         add_visits(s, d, 0, 2);
     }
+    assert_int_equal(store_salt_touch(s, 10, 2000, &err), 0);
+    assert_int_equal(store_salt_touch(s, 13, 5, &err), 0);  /* not back */
     commit(s);
+    /* Close what was last read before 1013: day 11 and day 12 go. */
     begin(s);
-    assert_int_equal(store_close_days(s, 12, &err), 0);
+    assert_int_equal(store_close_days(s, 1013, &err), 0);
     commit(s);
     for (int32_t d = 10; d <= 13; d++) {
-        assert_int_equal(store_salt_get(s, d, got, 16, &err), d >= 12);
+        int open = d == 10 || d == 13;
+
+        assert_int_equal(store_salt_get(s, d, got, 16, &err), open);
         load(s, d, &l);
-        assert_int_equal(l.count, d >= 12 ? 2 : 0);
+        assert_int_equal(l.count, open ? 2 : 0);
     }
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM day_salts"), 2);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM open_visits"),
@@ -2221,8 +2228,9 @@ static void test_store__close_days(void **state)
     assert_int_equal(visits, 8);
     /* Again, and further: idempotent, then everything. */
     begin(s);
-    assert_int_equal(store_close_days(s, 12, &err), 0);
-    assert_int_equal(store_close_days(s, INT32_MAX, &err), 0);
+    assert_int_equal(store_close_days(s, 1013, &err), 0);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM day_salts"), 2);
+    assert_int_equal(store_close_days(s, INT64_MAX, &err), 0);
     commit(s);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM day_salts"), 0);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM open_visits"),
