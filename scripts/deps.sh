@@ -39,6 +39,7 @@ fi
 # The charts' font.
 check_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
 check_file /usr/include/csv.h libcsv-dev
+check_file /usr/include/jsmn.h libjsmn-dev
 check_file /usr/share/iso-codes/json/iso_3166-1.json iso-codes
 case $what in
 demo|test|bench)

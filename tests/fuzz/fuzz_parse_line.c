@@ -57,6 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check((unsigned)st < PARSE_NSTATUS && st != PARSE_TOOLONG,
               "status out of range", fmt);
         check(parse_strerror(st)[0] != '\0', "empty parse_strerror", fmt);
+        if (st != PARSE_OK)
+            check(parse_error_offset(p) <= size, "error offset past the line",
+                  fmt);
         if (st == PARSE_OK) {
             check(size > 0, "empty line parsed", fmt);
             check(memchr(line, '\0', size) == NULL, "NUL byte parsed", fmt);
@@ -80,6 +83,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                   "tz_min out of range", fmt);
             check(rec.has_agent == 0 || rec.has_agent == 1, "has_agent",
                   fmt);
+            /* The fast path has no virtual host and no X-Forwarded-For. */
+            check(rec.has_host == 0 && rec.has_xff == 0 && rec.host.n == 0 &&
+                  rec.xff.n == 0, "host or xff on the fast path", fmt);
             if (fmt == LOG_COMMON)
                 check(rec.has_agent == 0, "agent in common format", fmt);
             if (fmt == LOG_COMBINED)

@@ -823,6 +823,962 @@ static void test_parser__format_name(void **state)
     assert_int_equal(f, 99);
 }
 
+/* ---- compiled formats ------------------------------------------------- */
+
+/* Compile format or fail the test with the message. */
+static struct parser *compile_ok(const char *format,
+                                 const struct parse_options *opt)
+{
+    struct bs_err err = {0};
+    struct parser *p = parser_compile(format, opt, &err);
+
+    if (!p)
+        fail_msg("parser_compile(\"%s\"): %s", format, err.msg);
+    assert_int_equal(err.status, 0);
+    return p;
+}
+
+/* Compile must fail with BS_USAGE and a message holding want. */
+static void compile_bad(const char *format, const struct parse_options *opt,
+                        const char *want)
+{
+    struct bs_err err = {0};
+    struct parser *p = parser_compile(format, opt, &err);
+
+    if (p)
+        fail_msg("parser_compile(\"%s\") compiled", format);
+    assert_int_equal(err.status, BS_USAGE);
+    if (!strstr(err.msg, want))
+        fail_msg("parser_compile(\"%s\"): \"%s\", want \"%s\" in it", format,
+                 err.msg, want);
+    if (strchr(err.msg, '\n'))
+        fail_msg("message of \"%s\" spans lines", format);
+}
+
+/* A slice of the line or of the parser's scratch buffer, equal to want. */
+static void check_val(const struct parser *p, struct slice s,
+                      const char *want, const char *what)
+{
+    const char *base;
+    size_t cap, n = strlen(want);
+
+    parser_scratch(p, &base, &cap);
+    if (s.n > 0 &&
+        !(s.p >= g_line && s.p + s.n <= g_line + g_len) &&
+        !(base && s.p >= base && s.p + s.n <= base + cap))
+        fail_msg("%s: slice outside the line and the scratch buffer", what);
+    if (!slice_eq(s, want, n))
+        fail_msg("%s: \"%.*s\" (%zu bytes), want \"%s\"", what, (int)s.n,
+                 s.p ? s.p : "", s.n, want);
+}
+
+/* The slice points into the scratch buffer, not the line. */
+static void check_in_scratch(const struct parser *p, struct slice s)
+{
+    const char *base;
+    size_t cap;
+
+    parser_scratch(p, &base, &cap);
+    assert_non_null(base);
+    assert_true(s.p >= base && s.p + s.n <= base + cap);
+}
+
+static enum parse_status parse_ok(struct parser *p, const char *line,
+                                  struct logrec *r)
+{
+    enum parse_status st = parse(p, line, r);
+
+    if (st != PARSE_OK)
+        fail_msg("%s: line %s\n  status %d (%s) at byte %zu", parser_name(p),
+                 line, (int)st, parse_strerror(st), parse_error_offset(p));
+    return st;
+}
+
+static void test_parser__builtin_names(void **state)
+{
+    static const struct {
+        const char *name, *shown;
+        unsigned fields;
+        const char *line;
+    } cases[] = {
+        {"auto", "auto", PARSE_HAS_AGENT | PARSE_HAS_REFERER, COMBINED},
+        {"common", "common", 0, HEAD},
+        {"combined", "combined", PARSE_HAS_AGENT | PARSE_HAS_REFERER,
+         COMBINED},
+        {"nginx", "nginx", PARSE_HAS_AGENT | PARSE_HAS_REFERER, COMBINED},
+        {"  combined\t", "combined", PARSE_HAS_AGENT | PARSE_HAS_REFERER,
+         COMBINED},
+        {"vhost_combined", "vhost_combined",
+         PARSE_HAS_AGENT | PARSE_HAS_REFERER | PARSE_HAS_HOST,
+         "blog.example:443 " COMBINED},
+        {"nginx_main", "nginx_main",
+         PARSE_HAS_AGENT | PARSE_HAS_REFERER | PARSE_HAS_XFF,
+         COMBINED " \"198.51.100.1\""},
+        {"caddy", "caddy",
+         PARSE_HAS_AGENT | PARSE_HAS_REFERER | PARSE_HAS_XFF | PARSE_HAS_HOST,
+         "{\"ts\":1360241736.5,\"request\":{\"client_ip\":\"203.0.113.9\","
+         "\"method\":\"GET\",\"uri\":\"/2013/02/07/post/\","
+         "\"proto\":\"HTTP/1.1\"},\"status\":200,\"size\":2326}"},
+    };
+    struct logrec r;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct parser *p = compile_ok(cases[i].name, NULL);
+
+        assert_string_equal(parser_name(p), cases[i].shown);
+        assert_int_equal(parser_fields(p), cases[i].fields);
+        parse_ok(p, cases[i].line, &r);
+        check_val(p, r.client, "203.0.113.9", cases[i].name);
+        check_val(p, r.target, "/2013/02/07/post/", cases[i].name);
+        check_val(p, r.method, "GET", cases[i].name);
+        assert_int_equal(r.status, 200);
+        assert_true(r.bytes == 2326);
+        check_day(r.day, "2013-02-07");
+        assert_int_equal(r.has_agent,
+                         (cases[i].fields & PARSE_HAS_AGENT) != 0);
+        assert_int_equal(r.has_host, (cases[i].fields & PARSE_HAS_HOST) != 0);
+        assert_int_equal(r.has_xff, (cases[i].fields & PARSE_HAS_XFF) != 0);
+        parser_free(p);
+    }
+    /* vhost_combined: the host, and the client after it. */
+    {
+        struct parser *p = compile_ok("vhost_combined", NULL);
+
+        parse_ok(p, "blog.example:443 " COMBINED, &r);
+        check_val(p, r.host, "blog.example", "host");
+        check_val(p, r.agent, "Mozilla/5.0", "agent");
+        parser_free(p);
+    }
+    /* json with its map. */
+    {
+        struct log_json_map m = {.client = "ip", .time = "t",
+                                 .status = "s", .uri = "u"};
+        struct parse_options o = {.json = &m};
+        struct parser *p = compile_ok("json", &o);
+
+        assert_string_equal(parser_name(p), "json");
+        assert_int_equal(parser_fields(p), 0);
+        parse_ok(p, "{\"ip\":\"::1\",\"t\":\"2013-02-07T13:55:36+01:00\","
+                    "\"s\":\"404\",\"u\":\"/x\"}", &r);
+        check_val(p, r.client, "::1", "client");
+        assert_int_equal(r.status, 404);
+        assert_int_equal(r.tz_min, 60);
+        assert_int_equal(r.sec, 13 * 3600 + 55 * 60 + 36);
+        check_val(p, r.method, "", "method");
+        assert_int_equal(r.has_agent, 0);
+        parser_free(p);
+    }
+    parser_free(NULL);
+    done();
+}
+
+static void test_parser__apache_logformat(void **state)
+{
+    /* As in an apache2.conf, the quotes escaped inside the format. */
+    struct parser *p = compile_ok(
+        "LogFormat \"%v %a %l %u [%{%d/%b/%Y:%H:%M:%S %z}t] \\\"%r\\\" %>s "
+        "%b/%B/%O \\\"%{Referer}i\\\" \\\"%{User-Agent}i\\\" %D %T\" timed",
+        NULL);
+    struct logrec r;
+
+    (void)state;
+    assert_string_equal(parser_name(p), "Apache LogFormat");
+    assert_int_equal(parser_fields(p),
+                     PARSE_HAS_AGENT | PARSE_HAS_REFERER | PARSE_HAS_HOST);
+    /* mod_log_config: '"' and '\' as \" and \\, other bytes as \xhh. */
+    parse_ok(p, "blog.example.eu 2001:db8::7 - frank "
+                "[07/Feb/2013:23:59:60 -0130] "
+                "\"GET /search?q=\\\"s\\xc3\\xa4k\\\" HTTP/1.1\" 200 "
+                "-/0/512 \"http://a/\\\\\" \"Mozilla \\\"x\\\"\\x01\" "
+                "1234 0", &r);
+    check_val(p, r.host, "blog.example.eu", "host");
+    check_val(p, r.client, "2001:db8::7", "client");
+    check_val(p, r.request, "GET /search?q=\\\"s\\xc3\\xa4k\\\" HTTP/1.1",
+              "request");
+    check_val(p, r.method, "GET", "method");
+    check_val(p, r.target, "/search?q=\\\"s\\xc3\\xa4k\\\"", "target");
+    check_val(p, r.protocol, "HTTP/1.1", "protocol");
+    check_val(p, r.referer, "http://a/\\\\", "referer");
+    check_val(p, r.agent, "Mozilla \\\"x\\\"\\x01", "agent");
+    assert_int_equal(r.status, 200);
+    assert_true(r.bytes == 0);      /* %b wins over %B and %O */
+    check_day(r.day, "2013-02-07");
+    assert_int_equal(r.sec, 23 * 3600 + 59 * 60 + 60);
+    assert_int_equal(r.tz_min, -90);
+    assert_int_equal(r.has_host, 1);
+    assert_int_equal(r.has_xff, 0);
+    /* %D is digits: a word there is a bad field. */
+    assert_int_equal(parse(p, "h 1.2.3.4 - - [07/Feb/2013:13:55:36 +0100] "
+                              "\"GET / HTTP/1.1\" 200 1/1/1 \"-\" \"-\" "
+                              "slow 0", &r), PARSE_FIELD);
+    assert_int_equal(parse(p, "h 1.2.3.4 - - [07/Feb/2013:13:55:36 +0100] "
+                              "\"GET / HTTP/1.1\" 200 1/1/1 \"-\" \"-\" "
+                              "1 0 extra", &r), PARSE_TRAILING);
+    assert_int_equal(parse(p, "h 1.2.3.4 - - [07/Feb/2013:13:55:36 +0100] "
+                              "\"GET / HTTP/1.1\" 2000 1/1/1 \"-\" \"-\" "
+                              "1 0", &r), PARSE_STATUS);
+    parser_free(p);
+
+    /* Just the inside of the quotes, %h and a plain %t, %U%q. */
+    p = compile_ok("%h %l %u %t \"%m %U%q %H\" %s %O \"%{X-Forwarded-For}i\"",
+                   NULL);
+    assert_int_equal(parser_fields(p), PARSE_HAS_XFF);
+    parse_ok(p, "10.0.0.1 - - [07/Feb/2013:13:55:36 +0100] "
+                "\"POST /wp-login.php?x=1 HTTP/2.0\" 302 5 "
+                "\"203.0.113.9, 10.0.0.2\"", &r);
+    check_val(p, r.client, "10.0.0.1", "client");
+    check_val(p, r.method, "POST", "method");
+    check_val(p, r.target, "/wp-login.php?x=1", "target");
+    check_val(p, r.protocol, "HTTP/2.0", "protocol");
+    check_val(p, r.xff, "203.0.113.9, 10.0.0.2", "xff");
+    check_val(p, r.request, "", "request");
+    assert_true(r.bytes == 5);
+    assert_int_equal(r.status, 302);
+    assert_int_equal(r.has_xff, 1);
+    parser_free(p);
+
+    /* %{sec}t: Unix seconds, in the configured zone. */
+    {
+        struct parse_options o = {.timezone = "+05:30"};
+
+        p = compile_ok("%a %{sec}t \"%r\" %>s", &o);
+        parse_ok(p, "192.0.2.1 1360241736 \"GET / HTTP/1.0\" 200", &r);
+        /* 2013-02-07 12:55:36 UTC = 18:25:36 +0530 */
+        check_day(r.day, "2013-02-07");
+        assert_int_equal(r.sec, 18 * 3600 + 25 * 60 + 36);
+        assert_int_equal(r.tz_min, 330);
+        parser_free(p);
+    }
+    done();
+}
+
+static void test_parser__nginx_log_format(void **state)
+{
+    struct parser *p = compile_ok(
+        "log_format main '$remote_addr - $remote_user [$time_local] "
+        "\"$request\" '\n    '$status $body_bytes_sent \"$http_referer\" '\n"
+        "    '\"$http_user_agent\" \"$http_x_forwarded_for\" "
+        "rt=$request_time';", NULL);
+    struct logrec r;
+
+    (void)state;
+    assert_string_equal(parser_name(p), "nginx log_format");
+    assert_int_equal(parser_fields(p),
+                     PARSE_HAS_AGENT | PARSE_HAS_REFERER | PARSE_HAS_XFF);
+    /* ngx_http_log_module: '"' and '\' and bytes < 32 or > 126 as \xXX. */
+    parse_ok(p, "10.0.0.2 - - [07/Feb/2013:13:55:36 +0100] "
+                "\"GET /?q=\\x22a\\x22 HTTP/1.1\" 200 612 \"-\" "
+                "\"curl \\x22x\\x22 \\xC3\\xA4\" \"203.0.113.9, 10.0.0.1\" "
+                "rt=0.004", &r);
+    check_val(p, r.client, "10.0.0.2", "client");
+    check_val(p, r.target, "/?q=\\x22a\\x22", "target");
+    check_val(p, r.agent, "curl \\x22x\\x22 \\xC3\\xA4", "agent");
+    check_val(p, r.xff, "203.0.113.9, 10.0.0.1", "xff");
+    check_val(p, r.referer, "-", "referer");
+    assert_true(r.bytes == 612);
+    assert_int_equal(r.has_xff, 1);
+    assert_int_equal(parse(p, "10.0.0.2 - - [07/Feb/2013:13:55:36 +0100] "
+                              "\"GET / HTTP/1.1\" 200 612 \"-\" \"ua\" \"-\" "
+                              "rt=x", &r), PARSE_FIELD);
+    assert_int_equal(parse(p, "10.0.0.2 - - [07/Feb/2013:13:55:36 +0100] "
+                              "\"GET / HTTP/1.1\" 200 612 \"-\" \"ua\" \"-\"",
+                           &r), PARSE_FIELD);     /* " rt=" is missing */
+    assert_int_equal(parse(p, "10.0.0.2 - - [07/Feb/2013:13:55:36 +0100] "
+                              "\"GET / HTTP/1.1\" 200 612 \"-\" \"ua\" \"-\" "
+                              "rt=1 x", &r), PARSE_TRAILING);
+    parser_free(p);
+
+    /* $host, $time_iso8601, method and $request_uri apart. */
+    p = compile_ok("$host $remote_addr [$time_iso8601] \"$request_method "
+                   "$request_uri $server_protocol\" $status $bytes_sent "
+                   "\"$http_user_agent\"", NULL);
+    assert_int_equal(parser_fields(p), PARSE_HAS_AGENT | PARSE_HAS_HOST);
+    parse_ok(p, "www.example.eu 2001:db8::1 [2013-03-31T03:00:01+02:00] "
+                "\"GET /tag/x/?p=2 HTTP/2.0\" 304 0 \"Mozilla/5.0\"", &r);
+    check_val(p, r.host, "www.example.eu", "host");
+    check_val(p, r.client, "2001:db8::1", "client");
+    check_val(p, r.method, "GET", "method");
+    check_val(p, r.target, "/tag/x/?p=2", "target");
+    check_val(p, r.protocol, "HTTP/2.0", "protocol");
+    check_day(r.day, "2013-03-31");
+    assert_int_equal(r.sec, 3 * 3600 + 1);
+    assert_int_equal(r.tz_min, 120);
+    assert_int_equal(r.status, 304);
+    assert_int_equal(parse(p, "h 1.2.3.4 [2013-02-30T03:00:01+02:00] "
+                              "\"GET / HTTP/2.0\" 304 0 \"-\"", &r),
+                     PARSE_TIME);
+    parser_free(p);
+
+    /* $uri and $args logged apart: the target is joined in scratch. */
+    p = compile_ok("$remote_addr [$time_local] \"$request_method $uri "
+                   "$args\" $status", NULL);
+    parse_ok(p, "1.2.3.4 [07/Feb/2013:13:55:36 +0100] \"GET /a b=1\" 200",
+             &r);
+    check_val(p, r.target, "/a?b=1", "target");
+    check_in_scratch(p, r.target);
+    parse_ok(p, "1.2.3.4 [07/Feb/2013:13:55:36 +0100] \"GET /a -\" 200", &r);
+    check_val(p, r.target, "/a", "target");
+    parser_free(p);
+    done();
+}
+
+static void test_parser__nginx_escape_json(void **state)
+{
+    /* nginx: "For json escaping ... "\"" and "\\" are escaped as "\\\""
+     * and "\\\\", characters with values less than 32 as ... "\u00XX"". */
+    static const char *const lines[] = {
+        "{\"time\":\"2013-02-07T13:55:36+01:00\",\"addr\":\"203.0.113.9\","
+        "\"request\":\"GET /a?q=\\\"x\\\" HTTP/1.1\",\"status\":200,"
+        "\"bytes\":512,\"referer\":\"\",\"ua\":\"Mozilla \\\"q\\\" "
+        "\\u0001\\\\\"}",
+    };
+    struct parser *p = compile_ok(
+        "log_format j escape=json '{\"time\":\"$time_iso8601\","
+        "\"addr\":\"$remote_addr\",\"request\":\"$request\","
+        "\"status\":$status,\"bytes\":$body_bytes_sent,"
+        "\"referer\":\"$http_referer\",\"ua\":\"$http_user_agent\"}';",
+        NULL);
+    struct log_json_map m = {.client = "addr", .time = "time",
+                             .status = "status", .request = "request",
+                             .bytes = "bytes", .referer = "referer",
+                             .agent = "ua"};
+    struct parse_options o = {.json = &m};
+    struct logrec r;
+
+    (void)state;
+    /* As a text format: values as written, escapes in place. */
+    parse_ok(p, lines[0], &r);
+    check_val(p, r.client, "203.0.113.9", "client");
+    check_val(p, r.target, "/a?q=\\\"x\\\"", "target");
+    check_val(p, r.agent, "Mozilla \\\"q\\\" \\u0001\\\\", "agent");
+    check_val(p, r.referer, "", "referer");
+    assert_int_equal(r.status, 200);
+    assert_true(r.bytes == 512);
+    parser_free(p);
+
+    /* As JSON: decoded. */
+    p = compile_ok("json", &o);
+    parse_ok(p, lines[0], &r);
+    check_val(p, r.client, "203.0.113.9", "client");
+    check_val(p, r.request, "GET /a?q=\"x\" HTTP/1.1", "request");
+    check_in_scratch(p, r.request);
+    check_val(p, r.method, "GET", "method");
+    check_val(p, r.target, "/a?q=\"x\"", "target");
+    check_val(p, r.agent, "Mozilla \"q\" \x01\\", "agent");
+    check_val(p, r.referer, "", "referer");
+    assert_int_equal(r.tz_min, 60);
+    assert_true(r.bytes == 512);
+    parser_free(p);
+    done();
+}
+
+#define CADDY_LINE(client, ts, hdrs)                                        \
+    "{\"level\":\"info\",\"ts\":" ts ",\"logger\":\"http.log.access\","     \
+    "\"msg\":\"handled request\",\"request\":{" client                      \
+    "\"proto\":\"HTTP/2.0\",\"method\":\"GET\",\"host\":\"blog.example\","  \
+    "\"uri\":\"/2013/02/07/post/?a=1\",\"headers\":{" hdrs "},"             \
+    "\"tls\":{\"resumed\":false,\"version\":772}},\"bytes_read\":0,"        \
+    "\"user_id\":\"\",\"duration\":0.0009,\"size\":2326,\"status\":200,"    \
+    "\"resp_headers\":{\"Server\":[\"Caddy\"],\"Content-Type\":"            \
+    "[\"text/html; charset=utf-8\"]}}"
+
+static void test_parser__caddy(void **state)
+{
+    struct parser *p = compile_ok("caddy", NULL);
+    struct logrec r;
+
+    (void)state;
+    parse_ok(p, CADDY_LINE("\"remote_ip\":\"10.0.0.1\",\"remote_port\":"
+                           "\"50000\",\"client_ip\":\"203.0.113.9\",",
+                           "1360241736.52",
+                           "\"User-Agent\":[\"Mozilla/5.0 \\\"x\\\" "
+                           "\\u00e4\\ud83d\\ude00\"],\"Referer\":"
+                           "[\"https://ref.example/\"],\"X-Forwarded-For\":"
+                           "[\"198.51.100.1\",\"203.0.113.9\"]"), &r);
+    check_val(p, r.client, "203.0.113.9", "client");   /* client_ip wins */
+    check_val(p, r.method, "GET", "method");
+    check_val(p, r.target, "/2013/02/07/post/?a=1", "target");
+    check_val(p, r.protocol, "HTTP/2.0", "protocol");
+    check_val(p, r.host, "blog.example", "host");
+    check_val(p, r.referer, "https://ref.example/", "referer");
+    check_val(p, r.agent, "Mozilla/5.0 \"x\" \xc3\xa4\xf0\x9f\x98\x80",
+              "agent");
+    check_in_scratch(p, r.agent);
+    check_val(p, r.xff, "198.51.100.1, 203.0.113.9", "xff");
+    check_val(p, r.request, "", "request");
+    assert_int_equal(r.status, 200);
+    assert_true(r.bytes == 2326);
+    /* ts 1360241736.52 = 2013-02-07 12:55:36 UTC */
+    check_day(r.day, "2013-02-07");
+    assert_int_equal(r.sec, 12 * 3600 + 55 * 60 + 36);
+    assert_int_equal(r.tz_min, 0);
+    assert_int_equal(r.has_agent, 1);
+    assert_int_equal(r.has_host, 1);
+    assert_int_equal(r.has_xff, 1);
+
+    /* Caddy before 2.7: remote_ip only, no headers at all. */
+    parse_ok(p, CADDY_LINE("\"remote_ip\":\"2001:db8::2\",\"remote_port\":"
+                           "\"443\",", "1360241736", ""), &r);
+    check_val(p, r.client, "2001:db8::2", "client");
+    check_val(p, r.agent, "", "agent");
+    check_val(p, r.referer, "", "referer");
+    check_val(p, r.xff, "", "xff");
+    /* Caddy 2.0-2.4: remote_addr with its port. */
+    parse_ok(p, CADDY_LINE("\"remote_addr\":\"[2001:db8::3]:50312\",",
+                           "1360241736", ""), &r);
+    check_val(p, r.client, "2001:db8::3", "client");
+    parse_ok(p, CADDY_LINE("\"remote_addr\":\"192.0.2.4:50312\",",
+                           "1360241736", ""), &r);
+    check_val(p, r.client, "192.0.2.4", "client");
+    /* ts in milliseconds, a string time. */
+    parse_ok(p, CADDY_LINE("\"client_ip\":\"192.0.2.4\",", "1360241736520",
+                           ""), &r);
+    assert_int_equal(r.sec, 12 * 3600 + 55 * 60 + 36);
+    parse_ok(p, CADDY_LINE("\"client_ip\":\"192.0.2.4\",",
+                           "\"2013-02-07T13:55:36.123+01:00\"", ""), &r);
+    assert_int_equal(r.tz_min, 60);
+    assert_int_equal(r.sec, 13 * 3600 + 55 * 60 + 36);
+    /* No client, a bad ts, no request. */
+    assert_int_equal(parse(p, CADDY_LINE("", "1360241736", ""), &r),
+                     PARSE_CLIENT);
+    assert_int_equal(parse(p, CADDY_LINE("\"client_ip\":\"1.2.3.4\",",
+                                         "-5", ""), &r), PARSE_TIME);
+    assert_int_equal(parse(p, CADDY_LINE("\"client_ip\":\"1.2.3.4\",",
+                                         "1e9", ""), &r), PARSE_TIME);
+    assert_int_equal(parse(p, "{\"ts\":1,\"status\":200,\"request\":"
+                              "{\"client_ip\":\"1.2.3.4\"}}", &r),
+                     PARSE_REQUEST);
+    assert_int_equal(parse(p, "{\"ts\":1,\"status\":2000,\"request\":"
+                              "{\"client_ip\":\"1.2.3.4\",\"uri\":\"/\"}}",
+                           &r), PARSE_STATUS);
+    assert_int_equal(parse(p, "{\"ts\":1,\"status\":200,\"size\":-1,"
+                              "\"request\":{\"client_ip\":\"1.2.3.4\","
+                              "\"uri\":\"/\"}}", &r), PARSE_BYTES);
+    /* Not a log record at all. */
+    assert_int_equal(parse(p, COMBINED, &r), PARSE_JSON);
+    assert_int_equal(parse(p, "[1,2]", &r), PARSE_JSON);
+    assert_int_equal(parse(p, "{\"a\":1} {\"b\":2}", &r), PARSE_JSON);
+    assert_int_equal(parse(p, "{\"a\":1} x", &r), PARSE_JSON);
+    parser_free(p);
+
+    /* The config replaces one path of the preset. */
+    {
+        struct log_json_map m = {.client = "request.remote_ip"};
+        struct parse_options o = {.json = &m};
+
+        p = compile_ok("caddy", &o);
+        parse_ok(p, CADDY_LINE("\"remote_ip\":\"10.0.0.1\",\"client_ip\":"
+                               "\"203.0.113.9\",", "1360241736", ""), &r);
+        check_val(p, r.client, "10.0.0.1", "client");
+        parser_free(p);
+    }
+    done();
+}
+
+static void test_parser__json_map(void **state)
+{
+    /* As [log] json_* keys would give it. */
+    struct log_json_map m = {
+        .client = "http.xff_client | remote.addr",
+        .time = "@timestamp",
+        .status = "http.status",
+        .method = "http.method",
+        .uri = "http.path",
+        .protocol = "http.version",
+        .bytes = "http.bytes",
+        .referer = "http.headers.referer|http.referrer",
+        .agent = "http.headers.user-agent",
+        .host = "vhost",
+        .xff = "http.xff",
+    };
+    struct parse_options o = {.json = &m, .timezone = "Europe/Stockholm"};
+    struct parser *p = compile_ok("  json ", &o);
+    struct logrec r;
+
+    (void)state;
+    assert_int_equal(parser_fields(p), PARSE_HAS_AGENT | PARSE_HAS_REFERER |
+                                       PARSE_HAS_HOST | PARSE_HAS_XFF);
+    parse_ok(p, " {\"@timestamp\":\"2013-07-01 12:00:00\",\"remote\":"
+                "{\"addr\":\"192.0.2.8\"},\"vhost\":null,\"http\":{\"status\":"
+                "\"301\",\"method\":\"GET\",\"path\":\"/feed/\",\"version\":"
+                "\"HTTP/1.1\",\"bytes\":\"-\",\"referrer\":\"http://r/\","
+                "\"xff\":\"198.51.100.1\",\"headers\":{\"user\\u002dagent\":"
+                "\"UA\"},\"xff_client\":null}}\r", &r);
+    check_val(p, r.client, "192.0.2.8", "client");
+    check_val(p, r.target, "/feed/", "target");
+    check_val(p, r.referer, "http://r/", "referer");
+    check_val(p, r.agent, "UA", "agent");
+    check_val(p, r.host, "", "host");
+    check_val(p, r.xff, "198.51.100.1", "xff");
+    assert_int_equal(r.status, 301);
+    assert_true(r.bytes == 0);
+    /* No offset in the line: Stockholm's summer time. */
+    check_day(r.day, "2013-07-01");
+    assert_int_equal(r.sec, 12 * 3600);
+    assert_int_equal(r.tz_min, 120);
+    /* An object where a string is wanted is a bad field. */
+    assert_int_equal(parse(p, "{\"@timestamp\":\"2013-07-01 12:00:00\","
+                              "\"remote\":{\"addr\":{}},\"http\":{\"status\":"
+                              "200,\"path\":\"/\"}}", &r), PARSE_CLIENT);
+    parser_free(p);
+
+    /* Bad maps. */
+    m = (struct log_json_map){.client = "a", .time = "b", .status = "c",
+                              .uri = "d..e"};
+    compile_bad("json", &o, "json_uri 'd..e': empty key");
+    m.uri = "a|b|c|d|e";
+    compile_bad("json", &o, "more than 4 alternatives");
+    m.uri = "a.b.c.d.e.f.g.h.i";
+    compile_bad("json", &o, "deeper than 8 keys");
+    m.uri = NULL;
+    compile_bad("json", &o, "json_uri");
+    m.uri = "u";
+    m.status = "";
+    compile_bad("json", &o, "no the status");
+    done();
+}
+
+static void test_parser__time_zones(void **state)
+{
+    static const struct {
+        const char *tz;
+        int tz_min, sec;
+        const char *day;
+    } cases[] = {
+        /* 1360241736 = 2013-02-07 12:55:36 UTC */
+        {NULL, 0, 12 * 3600 + 55 * 60 + 36, "2013-02-07"},
+        {"UTC", 0, 12 * 3600 + 55 * 60 + 36, "2013-02-07"},
+        {"+01:00", 60, 13 * 3600 + 55 * 60 + 36, "2013-02-07"},
+        {"-0530", -330, 7 * 3600 + 25 * 60 + 36, "2013-02-07"},
+        {"+12", 720, 55 * 60 + 36, "2013-02-08"},
+        {"Europe/Stockholm", 60, 13 * 3600 + 55 * 60 + 36, "2013-02-07"},
+    };
+    struct logrec r;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct parse_options o = {.timezone = cases[i].tz};
+        struct parser *p = compile_ok("caddy", &o);
+
+        parse_ok(p, CADDY_LINE("\"client_ip\":\"1.2.3.4\",", "1360241736",
+                               ""), &r);
+        assert_int_equal(r.tz_min, cases[i].tz_min);
+        assert_int_equal(r.sec, cases[i].sec);
+        check_day(r.day, cases[i].day);
+        parser_free(p);
+    }
+    /* Stockholm across the spring change (2013-03-31 01:00 UTC) and the
+     * autumn one (2013-10-27 01:00 UTC). */
+    {
+        struct parse_options o = {.timezone = "Europe/Stockholm"};
+        struct parser *p = compile_ok("caddy", &o);
+
+        parse_ok(p, CADDY_LINE("\"client_ip\":\"1.2.3.4\",", "1364691599",
+                               ""), &r);
+        assert_int_equal(r.tz_min, 60);
+        assert_int_equal(r.sec, 1 * 3600 + 59 * 60 + 59);
+        parse_ok(p, CADDY_LINE("\"client_ip\":\"1.2.3.4\",", "1364691600",
+                               ""), &r);
+        assert_int_equal(r.tz_min, 120);
+        assert_int_equal(r.sec, 3 * 3600);
+        check_day(r.day, "2013-03-31");
+        parse_ok(p, CADDY_LINE("\"client_ip\":\"1.2.3.4\",", "1382835599",
+                               ""), &r);
+        assert_int_equal(r.tz_min, 120);
+        assert_int_equal(r.sec, 2 * 3600 + 59 * 60 + 59);
+        parse_ok(p, CADDY_LINE("\"client_ip\":\"1.2.3.4\",", "1382835600",
+                               ""), &r);
+        assert_int_equal(r.tz_min, 60);
+        assert_int_equal(r.sec, 2 * 3600);
+        check_day(r.day, "2013-10-27");
+        parser_free(p);
+
+        /* Local times without an offset: %{...}t. */
+        p = compile_ok("%h [%{%Y-%m-%d %H:%M:%S}t] \"%r\" %>s %b", &o);
+        parse_ok(p, "1.2.3.4 [2013-01-15 10:00:00] \"GET / HTTP/1.1\" 200 1",
+                 &r);
+        assert_int_equal(r.tz_min, 60);
+        parse_ok(p, "1.2.3.4 [2013-07-15 10:00:00] \"GET / HTTP/1.1\" 200 1",
+                 &r);
+        assert_int_equal(r.tz_min, 120);
+        assert_int_equal(r.sec, 10 * 3600);
+        check_day(r.day, "2013-07-15");
+        /* A time with its own offset keeps it. */
+        parser_free(p);
+        p = compile_ok("caddy", &o);
+        parse_ok(p, CADDY_LINE("\"client_ip\":\"1.2.3.4\",",
+                               "\"07/Feb/2013:13:55:36 -0800\"", ""), &r);
+        assert_int_equal(r.tz_min, -480);
+        parser_free(p);
+    }
+    parser_free(compile_ok("combined",
+                           &(struct parse_options){.timezone = "local"}));
+    {
+        struct parse_options o = {.timezone = "Mars/Olympus_Mons"};
+
+        compile_bad("caddy", &o, "unknown time zone 'Mars/Olympus_Mons'");
+        o.timezone = "../../etc/passwd";
+        compile_bad("caddy", &o, "unknown time zone");
+        o.timezone = "+15:00";
+        compile_bad("combined", &o, "unknown time zone");
+    }
+    done();
+}
+
+static void test_parser__refused_formats(void **state)
+{
+    struct log_json_map empty = {0};
+    struct parse_options o = {.json = &empty};
+
+    (void)state;
+    compile_bad("%h%l %t \"%r\" %>s", NULL,
+                "nothing separates '%h' from '%l'");
+    compile_bad("%h %l %Z %t \"%r\" %>s", NULL,
+                "unknown Apache log format directive '%Z'");
+    compile_bad("%h %{Foo}Z %t \"%r\" %>s", NULL,
+                "unknown Apache log format directive '%{Foo}Z'");
+    compile_bad("$remote_addr $bogus_var [$time_local] \"$request\" $status",
+                NULL, "unknown nginx log_format variable '$bogus_var'");
+    compile_bad("%l %u %t \"%r\" %>s %b", NULL, "has no a client address");
+    compile_bad("%h %l %u \"%r\" %>s %b", NULL, "has no a time");
+    compile_bad("%h %l %u %t \"%r\" %b", NULL, "has no a status");
+    compile_bad("%h %l %u %t %>s %b", NULL, "has no a request");
+    compile_bad("$remote_addr [$time_local] $status", NULL,
+                "has no a request");
+    compile_bad("%h %{%d %H}t \"%r\" %>s", NULL, "lacks a full date");
+    compile_bad("%h %{%d %Q}t \"%r\" %>s", NULL, "cannot read '%Q'");
+    compile_bad("%h %{Referer", NULL, "unterminated '%{'");
+    compile_bad("%h %t \"%r\" %", NULL, "ends in '%'");
+    compile_bad("json", NULL, "needs a field map");
+    compile_bad("json", &o, "needs a field map");
+    compile_bad("bogus", NULL, "unknown log format 'bogus'");
+    compile_bad("", NULL, "empty log format");
+    compile_bad("   ", NULL, "empty log format");
+    done();
+}
+
+/* ---- auto-detection ------------------------------------------------- */
+
+static void detect(const char *const *lines, size_t n,
+                   struct parse_guess *g, int want_rc, struct bs_err *err)
+{
+    struct slice s[PARSE_DETECT_LINES + 5];
+
+    assert_true(n <= ARRAY_SIZE(s));
+    for (size_t i = 0; i < n; i++)
+        s[i] = slice_make(lines[i], strlen(lines[i]));
+    memset(err, 0, sizeof(*err));
+    assert_int_equal(parse_detect(s, n, NULL, g, err), want_rc);
+}
+
+static void test_parser__detect(void **state)
+{
+    static const char *const caddy[] = {
+        CADDY_LINE("\"client_ip\":\"1.2.3.4\",", "1360241736", ""),
+        "",
+        CADDY_LINE("\"remote_ip\":\"1.2.3.5\",", "1360241737",
+                   "\"User-Agent\":[\"x\"]"),
+    };
+    static const char *const vhost[] = {
+        "blog.example:443 " COMBINED,
+        "blog.example:80 " COMBINED,
+    };
+    static const char *const nmain[] = {
+        COMBINED " \"-\"",
+        COMBINED " \"203.0.113.1, 10.0.0.1\"",
+    };
+    static const char *const combined[] = {
+        COMBINED, COMBINED " rt=0.003", COMBINED " \"not an address\"",
+        "garbage",
+    };
+    static const char *const common[] = {HEAD, HEAD, COMBINED};
+    static const char *const none[] = {
+        "203.0.113.9 - - [07/Feb/2013:13:55:36] \"GET / HTTP/1.1\" 200 1",
+        "203.0.113.9 - - [07/Feb/2013:13:55:36] \"GET / HTTP/1.1\" 200 1",
+        COMBINED,
+    };
+    static const char *const ctl[] = {"\x01\x1b[31mred\t\xff\xc3\xa4 x"};
+    struct parse_guess g;
+    struct bs_err err;
+
+    (void)state;
+    detect(caddy, ARRAY_SIZE(caddy), &g, 0, &err);
+    assert_string_equal(g.format, "caddy");
+    assert_int_equal(g.tried, 2);
+    assert_int_equal(g.ok, 2);
+    detect(vhost, ARRAY_SIZE(vhost), &g, 0, &err);
+    assert_string_equal(g.format, "vhost_combined");
+    detect(nmain, ARRAY_SIZE(nmain), &g, 0, &err);
+    assert_string_equal(g.format, "nginx_main");
+    detect(combined, ARRAY_SIZE(combined), &g, 0, &err);
+    assert_string_equal(g.format, "combined");
+    assert_int_equal(g.tried, 4);
+    assert_int_equal(g.ok, 3);
+    detect(common, ARRAY_SIZE(common), &g, 0, &err);
+    assert_string_equal(g.format, "common");
+    detect(NULL, 0, &g, 0, &err);
+    assert_string_equal(g.format, "combined");
+    assert_int_equal(g.tried, 0);
+
+    detect(none, ARRAY_SIZE(none), &g, -1, &err);
+    assert_null(g.format);
+    assert_string_equal(g.nearest, "combined");
+    assert_int_equal(g.why, PARSE_TIME);
+    assert_int_equal(g.sample, 0);
+    assert_int_equal(g.tried, 3);
+    assert_int_equal(g.ok, 1);
+    assert_int_equal(err.status, BS_DATAERR);
+    if (!strstr(err.msg, "no known format matches '203.0.113.9 - - "
+                         "[07/Feb/2013:13:55:36] \"GET / HTTP/1.1\" 200 1': "
+                         "nearest is combined, which fails at byte 18: "
+                         "malformed timestamp"))
+        fail_msg("message: %s", err.msg);
+
+    /* The line shown is cut and its control bytes escaped. */
+    detect(ctl, 1, &g, -1, &err);
+    if (!strstr(err.msg, "'\\x01\\x1b[31mred\\x09\\xff\xc3\xa4 x'"))
+        fail_msg("message: %s", err.msg);
+    {
+        char longl[300];
+
+        memset(longl, 'a', sizeof(longl) - 1);
+        longl[sizeof(longl) - 1] = '\0';
+        {
+            const char *l1[] = {longl};
+
+            detect(l1, 1, &g, -1, &err);
+        }
+        if (!strstr(err.msg, "aaa...'"))
+            fail_msg("message: %s", err.msg);
+    }
+    /* A bad zone in the options is the compile error. */
+    {
+        struct slice s = SLICE_LIT(COMBINED);
+        struct parse_options o = {.timezone = "Nowhere/Zone"};
+
+        memset(&err, 0, sizeof(err));
+        assert_int_equal(parse_detect(&s, 1, &o, &g, &err), -1);
+        assert_int_equal(err.status, BS_USAGE);
+    }
+    done();
+}
+
+/* ---- hostile lines -------------------------------------------------- */
+
+/* A slice of a good line lies inside the line or the scratch buffer. */
+static void check_inside(const struct parser *p, struct slice s,
+                         const char *what)
+{
+    const char *base;
+    size_t cap;
+
+    parser_scratch(p, &base, &cap);
+    if (s.n == 0)
+        return;
+    if (!(s.p >= g_line && s.p + s.n <= g_line + g_len) &&
+        !(base && s.p >= base && s.p + s.n <= base + cap))
+        fail_msg("%s: %s: slice outside the line and the scratch buffer",
+                 parser_name(p), what);
+}
+
+static void check_rec(const struct parser *p, const struct logrec *r)
+{
+    check_inside(p, r->client, "client");
+    check_inside(p, r->request, "request");
+    check_inside(p, r->method, "method");
+    check_inside(p, r->target, "target");
+    check_inside(p, r->protocol, "protocol");
+    check_inside(p, r->referer, "referer");
+    check_inside(p, r->agent, "agent");
+    check_inside(p, r->host, "host");
+    check_inside(p, r->xff, "xff");
+    assert_true(r->client.n > 0);
+    assert_true(r->status <= 999);
+    assert_true(r->sec >= 0 && r->sec <= 86400);
+    assert_true(r->tz_min >= -(14 * 60 + 59) && r->tz_min <= 14 * 60 + 59);
+}
+
+/* Every prefix of line, and the line with each byte replaced by one of
+ * a few that matter to parsers, each in an exact-size buffer: whatever
+ * the status, nothing read outside (ASan) and a good line's slices in
+ * the line or the scratch buffer. Returns how many variants parsed. */
+static size_t mangle(struct parser *p, const char *line)
+{
+    static const char subst[] = {'\0', '"', '\\', '{', '}', ' ', '[', ':'};
+    size_t n = strlen(line), good = 0;
+    char *buf = xmalloc(n + 1);
+    struct logrec r;
+
+    for (size_t k = 0; k <= n; k++) {
+        enum parse_status st = parse_n(p, line, k, &r);
+
+        assert_true((unsigned)st < PARSE_NSTATUS);
+        if (st == PARSE_OK) {
+            check_rec(p, &r);
+            good++;
+        } else {
+            assert_true(parse_error_offset(p) <= k);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t s = 0; s < sizeof(subst); s++) {
+            memcpy(buf, line, n);
+            buf[i] = subst[s];
+            if (parse_n(p, buf, n, &r) == PARSE_OK) {
+                assert_true(subst[s] != '\0');
+                check_rec(p, &r);
+                good++;
+            }
+        }
+    free(buf);
+    return good;
+}
+
+static void test_parser__hostile_lines(void **state)
+{
+    struct log_json_map m = {.client = "c|d.e", .time = "t", .status = "s",
+                             .request = "r", .agent = "a.0", .xff = "x"};
+    struct parse_options o = {.json = &m, .timezone = "Europe/Stockholm"};
+    static const struct {
+        const char *format, *line;
+    } cases[] = {
+        {"combined", COMBINED " \"-\""},
+        {"common", HEAD},
+        {"auto", COMBINED},
+        {"vhost_combined", "blog.example:443 " COMBINED},
+        {"nginx_main", COMBINED " \"1.2.3.4, ::1\""},
+        {"caddy", CADDY_LINE("\"client_ip\":\"1.2.3.4\",", "1360241736.5",
+                             "\"User-Agent\":[\"a\\\"b\\u00e4\"],"
+                             "\"X-Forwarded-For\":[\"1.1.1.1\",\"2.2.2.2\"]")},
+        {"json", "{\"c\":null,\"d\":{\"e\":\"[::1]:80\"},\"t\":"
+                 "\"2013-02-07 13:55:36\",\"s\":\"200\",\"r\":"
+                 "\"GET /\\u00e4 HTTP/1.1\",\"a\":{\"0\":\"x\"},"
+                 "\"x\":[\"1\",2,null,{}]}"},
+        {"%v:%p %a %l %u [%{%d/%b/%Y:%H:%M:%S %z}t] \\\"%r\\\" %>s %b "
+         "\\\"%{Referer}i\\\" \\\"%{User-Agent}i\\\" %D",
+         "h:80 1.2.3.4 - - [07/Feb/2013:13:55:36 +0100] \"GET /\\\"x "
+         "HTTP/1.1\" 200 5 \"-\" \"ua\\\\\" 77"},
+        {"$host $remote_addr [$time_iso8601] \"$request_method $uri "
+         "$args\" $status $body_bytes_sent \"$http_x_forwarded_for\" "
+         "rt=$request_time $msec",
+         "h 1.2.3.4 [2013-02-07T13:55:36Z] \"GET /a b=\\x22\" 200 5 "
+         "\"-\" rt=0.1 1360241736.123"},
+    };
+    struct logrec r;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct parse_options oc = {.timezone = o.timezone};
+        struct parser *p = compile_ok(cases[i].format,
+                                      strcmp(cases[i].format, "caddy") == 0
+                                          ? &oc : &o);
+        char *big;
+        size_t n;
+
+        /* The good line parses, and so do some of its variants. */
+        parse_ok(p, cases[i].line, &r);
+        check_rec(p, &r);
+        assert_true(mangle(p, cases[i].line) > 0);
+        assert_int_equal(parse(p, "", &r), PARSE_EMPTY);
+        assert_int_equal(parse_n(p, "{\0}", 3, &r), PARSE_NUL);
+        assert_int_equal(parse_error_offset(p), 1);
+        /* Overlong: 200 KiB of quotes, backslashes and brackets. */
+        n = 200 * 1024;
+        big = xmalloc(n);
+        for (size_t k = 0; k < n; k++)
+            big[k] = "{[\"\\:a, }]"[k % 10];
+        assert_int_not_equal(parse_n(p, big, n, &r), PARSE_OK);
+        free(big);
+        parser_free(p);
+    }
+
+    /* JSON: truncated, nested deeper than the tokens, too many tokens,
+     * bad escapes, empty fields, a scratch buffer that fills up. */
+    {
+        struct parser *p = compile_ok("caddy", NULL);
+        const char *good = cases[5].line;
+        size_t n = strlen(good), deep = 100000;
+        char *big = xmalloc(deep * 2 + 64);
+        size_t k;
+
+        for (k = 0; k < n; k++)
+            if (parse_n(p, good, k, &r) == PARSE_OK)
+                fail_msg("truncated caddy line of %zu bytes parsed", k);
+        k = (size_t)sprintf(big, "{\"a\":");
+        for (size_t i = 0; i < deep; i++)
+            big[k++] = '[';
+        for (size_t i = 0; i < deep; i++)
+            big[k++] = ']';
+        big[k++] = '}';
+        assert_int_equal(parse_n(p, big, k, &r), PARSE_JSON);
+        k = (size_t)sprintf(big, "{\"ts\":1,\"status\":200,\"request\":"
+                                 "{\"client_ip\":\"1.2.3.4\",\"uri\":\"/\"},"
+                                 "\"x\":[");
+        for (size_t i = 0; i < 5000; i++) {
+            big[k++] = '1';
+            big[k++] = ',';
+        }
+        big[k++] = '1';
+        big[k++] = ']';
+        big[k++] = '}';
+        assert_int_equal(parse_n(p, big, k, &r), PARSE_JSON);
+        /* The same with few enough tokens parses. */
+        k = (size_t)sprintf(big, "{\"ts\":1,\"status\":200,\"request\":"
+                                 "{\"client_ip\":\"1.2.3.4\",\"uri\":\"/\"},"
+                                 "\"x\":[1,2,3]}");
+        assert_int_equal(parse_n(p, big, k, &r), PARSE_OK);
+        assert_int_equal(parse(p, "{\"ts\":1,\"status\":200,\"request\":"
+                                  "{\"client_ip\":\"1.2.3.4\",\"uri\":"
+                                  "\"/\\q\"}}", &r), PARSE_JSON);
+        assert_int_equal(parse(p, "{\"ts\":1,\"status\":200,\"request\":"
+                                  "{\"client_ip\":\"\",\"uri\":\"/\"}}", &r),
+                         PARSE_CLIENT);
+        assert_int_equal(parse(p, "{\"ts\":\"\",\"status\":200,\"request\":"
+                                  "{\"client_ip\":\"1\",\"uri\":\"/\"}}", &r),
+                         PARSE_TIME);
+        assert_int_equal(parse(p, "{\"ts\":1,\"status\":\"\",\"request\":"
+                                  "{\"client_ip\":\"1\",\"uri\":\"/\"}}", &r),
+                         PARSE_STATUS);
+        /* \u0000 and a lone surrogate: U+FFFD, never a NUL. */
+        parse_ok(p, "{\"ts\":1,\"status\":200,\"request\":{\"client_ip\":"
+                    "\"1\",\"uri\":\"/a\\u0000b\\ud800c\"}}", &r);
+        check_val(p, r.target, "/a\xef\xbf\xbd" "b\xef\xbf\xbd" "c", "target");
+        parser_free(p);
+
+        /* Eight fields from one value of 30000 escapes: the scratch
+         * buffer fills up, and the line is bad, not an overflow. */
+        {
+            struct log_json_map all = {
+                .client = "v", .time = "t", .status = "s", .method = "v",
+                .uri = "v", .protocol = "v", .referer = "v", .agent = "v",
+                .host = "v", .xff = "v"};
+            struct parse_options ao = {.json = &all};
+            size_t len;
+
+            p = compile_ok("json", &ao);
+            free(big);
+            big = xmalloc(70000);
+            len = (size_t)sprintf(big, "{\"t\":1,\"s\":200,\"v\":\"");
+            for (size_t i = 0; i < 30000; i++) {
+                big[len++] = '\\';
+                big[len++] = 'n';
+            }
+            big[len++] = '"';
+            big[len++] = '}';
+            assert_int_not_equal(parse_n(p, big, len, &r), PARSE_OK);
+            /* Short enough, all of it fits. */
+            len = (size_t)sprintf(big, "{\"t\":1,\"s\":200,\"v\":\"a\\nb\"}");
+            assert_int_equal(parse_n(p, big, len, &r), PARSE_OK);
+            check_val(p, r.agent, "a\nb", "agent");
+            check_val(p, r.xff, "a\nb", "xff");
+            parser_free(p);
+        }
+        free(big);
+    }
+    done();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -847,6 +1803,16 @@ int main(void)
         cmocka_unit_test(test_parser__date_cache),
         cmocka_unit_test(test_parser__strerror),
         cmocka_unit_test(test_parser__format_name),
+        cmocka_unit_test(test_parser__builtin_names),
+        cmocka_unit_test(test_parser__apache_logformat),
+        cmocka_unit_test(test_parser__nginx_log_format),
+        cmocka_unit_test(test_parser__nginx_escape_json),
+        cmocka_unit_test(test_parser__caddy),
+        cmocka_unit_test(test_parser__json_map),
+        cmocka_unit_test(test_parser__time_zones),
+        cmocka_unit_test(test_parser__refused_formats),
+        cmocka_unit_test(test_parser__detect),
+        cmocka_unit_test(test_parser__hostile_lines),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,118 @@
+/*
+ * parser_int.h - what the files of the parser module share and nothing
+ * else sees: the parser itself and the helpers one file gives the others.
+ *
+ *   parser.c       the fast path (common/combined by hand), parse_line(),
+ *                  parser_compile() by name, names, parse_detect()
+ *   parser_fmt.c   Apache LogFormat and nginx log_format strings compiled
+ *                  into field parsers, and the loop that runs them
+ *   parser_json.c  JSON lines (jsmn) through a field map
+ *   parser_time.c  times that are no CLF timestamp, and time zones
+ */
+#ifndef BLOGSTAT_PARSER_INT_H
+#define BLOGSTAT_PARSER_INT_H
+
+#include "blogstat.h"
+#include "parser.h"
+
+enum parser_kind {
+    PK_FAST,     /* parse_fast() in parser.c */
+    PK_TEXT,     /* a compiled text format, parser_fmt.c */
+    PK_JSON      /* JSON lines, parser_json.c */
+};
+
+struct tz_zone;
+
+/* The zone of times without an offset, with the interval of the last
+ * offset looked up: one compare per line while the offset holds. */
+struct tz_cache {
+    const struct tz_zone *zone;   /* NULL: a fixed offset */
+    int32_t fixed;                /* seconds east of UTC, when no zone */
+    int64_t lo, hi;               /* [lo, hi): where off holds */
+    int32_t off;
+};
+
+struct fmt_op;
+struct json_fmt;
+
+/* The largest scratch buffer: twice the longest line the reader returns,
+ * room for every rewritten value of such a line. */
+#define PARSE_SCRATCH_MAX (2 * 64 * 1024 + 64)
+
+struct parser {
+    enum parser_kind kind;
+    enum log_format format;     /* PK_FAST */
+    char last_date[11];         /* "07/Feb/2013" of the last good timestamp */
+    int32_t last_day;
+    int have_last;
+    char last_iso[10];          /* "2013-02-07" of the last ISO time */
+    int32_t last_iso_day;
+    int have_iso;
+    size_t fail_at;             /* parse_error_offset() */
+    unsigned fields;            /* PARSE_HAS_* */
+    const char *name;           /* parser_name(), static or in owned */
+    struct tz_cache tz;
+    char *scratch;              /* rewritten values, PK_TEXT and PK_JSON */
+    size_t scratch_cap;
+    size_t scratch_len;         /* used by the current line */
+    struct fmt_op *ops;         /* PK_TEXT */
+    size_t nops;
+    int lenient;                /* PK_TEXT: " anything" may follow */
+    char *owned;                /* PK_TEXT literals, PK_JSON paths */
+    struct json_fmt *json;      /* PK_JSON */
+};
+
+/* parser.c */
+/* A zeroed parser of kind; name must outlive it (a literal). */
+struct parser *parser_alloc(enum parser_kind kind, const char *name);
+/* "Jan".."Dec" -> 1..12 (3 bytes at m), 0 when it is no month. */
+int parse_month_abbr(const char *m);
+/* The CLF time "07/Feb/2013:13:55:36 +0100" (26 bytes at s), with the
+ * parser's date cache: 0, or -1 when malformed. */
+int parse_clf_time(struct parser *p, const char *s, struct logrec *rec);
+/* Method, target and protocol from rec->request. */
+void parse_split_request(struct logrec *rec);
+/* Copy n bytes to the scratch buffer; NULL when it is full. */
+char *parse_scratch_put(struct parser *p, const char *s, size_t n);
+
+/* parser_time.c */
+/* Set up c for spec (parse_options.timezone); -1 and err when unknown. */
+int parse_tz_init(struct tz_cache *c, const char *spec, struct bs_err *err);
+/* Seconds east of UTC at Unix time t. */
+int32_t parse_tz_offset(struct tz_cache *c, int64_t t);
+/* rec->day/sec/tz_min from Unix time t (whole seconds) in the parser's
+ * zone: 0, or -1 when the date is outside the years 0..9999. */
+int parse_time_unix(struct parser *p, int64_t t, struct logrec *rec);
+/* From a local date and time read without an offset: the parser's zone
+ * gives tz_min. -1 when the fields are not a real date and time. */
+int parse_time_local(struct parser *p, int y, int mon, int d, int hh,
+                     int mm, int ss, struct logrec *rec);
+/* ISO 8601 at s: "2013-02-07T13:55:36+01:00", with 'T' or ' ', an
+ * optional fraction, and Z, +hh:mm, +hhmm, +hh or no offset (then the
+ * parser's zone). Sets *endp after it. 0, or -1 when malformed. */
+int parse_time_iso(struct parser *p, const char *s, const char *end,
+                   const char **endp, struct logrec *rec);
+/* Unix time "1360241736[.123]" at s in units of 1/div second (div 1,
+ * 1000, 1000000, 1000000000; 0: guess from the size). Sets *endp.
+ * 0, or -1 when malformed. */
+int parse_time_epoch(struct parser *p, const char *s, const char *end,
+                     uint32_t div, const char **endp, struct logrec *rec);
+
+/* parser_fmt.c */
+/* Compile an Apache or nginx format string (or a built-in name that is
+ * one) into p; -1 and err (BS_USAGE) when it cannot. */
+int fmt_compile(struct parser *p, const char *format, struct bs_err *err);
+enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
+                            struct logrec *rec);
+void fmt_free(struct parser *p);
+/* The text of the built-in template name, or NULL. */
+const char *fmt_builtin(const char *name);
+
+/* parser_json.c */
+int json_compile(struct parser *p, const struct log_json_map *map,
+                 struct bs_err *err);
+enum parse_status json_parse(struct parser *p, const char *line, size_t n,
+                             struct logrec *rec);
+void json_free(struct parser *p);
+
+#endif
