@@ -53,10 +53,30 @@ static int hexval(char c)
     return -1;
 }
 
-/* The byte at in[*i], from a %XX escape or raw; advances *i past it. */
+/*
+ * The byte at in[*i], from a %XX escape, a server's log escape or raw;
+ * advances *i past it. The servers write a byte of the request line they
+ * will not log raw as \xHH (nginx: '"', '\\', below 32 and above 126;
+ * Apache: the same but '"' and '\\', which it writes \" and \\): the
+ * request had that byte, so it is decoded as %HH would be.
+ */
 static unsigned src_byte(const char *in, size_t n, size_t *i, int *escaped)
 {
     size_t k = *i;
+
+    if (in[k] == '\\' && k + 1 < n) {
+        if (in[k + 1] == 'x' && k + 3 < n && hexval(in[k + 2]) >= 0 &&
+            hexval(in[k + 3]) >= 0) {
+            *i = k + 4;
+            *escaped = 1;
+            return (unsigned)(hexval(in[k + 2]) * 16 + hexval(in[k + 3]));
+        }
+        if (in[k + 1] == '"' || in[k + 1] == '\\') {
+            *i = k + 2;
+            *escaped = 1;
+            return (unsigned char)in[k + 1];
+        }
+    }
 
     if (in[k] == '%' && k + 2 < n && hexval(in[k + 1]) >= 0 &&
         hexval(in[k + 2]) >= 0) {
@@ -78,7 +98,7 @@ size_t url_decode_path(const char *in, size_t n, char *out, size_t cap)
     while (i < n) {
         unsigned char c = (unsigned char)in[i];
 
-        if (c < 0x20 || c >= 0x7f || c == '%')
+        if (c < 0x20 || c >= 0x7f || c == '%' || c == '\\')
             break;
         i++;
     }

@@ -122,6 +122,9 @@ static const struct row post_rows[] = {
     {"/2013/02/07/s%c3%a4kerhet/", URL_POST, SAK_KEY},
     {"/2013/02/07/s%C3%a4kerhet/", URL_POST, SAK_KEY},
     {"/2013/02/07/s%C3%A4kerhet", URL_POST, SAK_KEY},
+    /* raw UTF-8 as nginx (\xC3) and Apache (\xc3) log it */
+    {"/2013/02/07/s\\xC3\\xA4kerhet/", URL_POST, SAK_KEY},
+    {"/2013/02/07/s\\xc3\\xa4kerhet", URL_POST, SAK_KEY},
     {"/2013/02/07/" SAK "/", URL_POST, SAK_KEY},
     {"/2013/02/07/" SAK, URL_POST, SAK_KEY},
     {"/2013/02/07/" SAK "/?utm_source=twitter", URL_POST, SAK_KEY},
