@@ -7,6 +7,15 @@
 #include "blogstat.h"
 #include "classify.h"
 #include "parser.h"
+#include "proxy.h"
+
+/* The [log] json_* keys, in the order of struct log_json_map. */
+enum conf_json_key {
+    CONF_JSON_CLIENT, CONF_JSON_TIME, CONF_JSON_STATUS, CONF_JSON_METHOD,
+    CONF_JSON_URI, CONF_JSON_REQUEST, CONF_JSON_PROTOCOL, CONF_JSON_BYTES,
+    CONF_JSON_REFERER, CONF_JSON_AGENT, CONF_JSON_HOST, CONF_JSON_XFF,
+    CONF_JSON_NKEYS
+};
 
 struct conf {
     char *path;              /* the file read, NULL for built-in defaults */
@@ -14,17 +23,40 @@ struct conf {
     char *geoip;             /* [geoip] database, or NULL */
     char *site_name;         /* [site] name, or NULL */
     char *site_url;          /* [site] url, or NULL */
-    enum log_format format;  /* [log] format, LOG_AUTO by default */
+    char *format;            /* [log] format: a name or a format string
+                              * (doc/formats.md); NULL: "auto" */
+    char *timezone;          /* [log] timezone, or NULL (UTC) */
+    char *json[CONF_JSON_NKEYS]; /* [log] json_client ... json_xff */
+    struct proxies *proxies; /* [log] trusted_proxies, NULL: none */
+    int client_xff;          /* [log] client = x_forwarded_for */
     struct url_rules *rules; /* [urls], WordPress defaults otherwise */
 };
 
 /*
  * Read the config at path, or the built-in defaults when path is NULL.
- * Unknown sections and keys, bad patterns and bad values are errors
- * naming the file and line (BS_USAGE); a file that cannot be opened is
+ * Unknown sections and keys, bad patterns and bad values (a log format
+ * that does not compile, a bad proxy list) are errors naming the file
+ * and line (BS_USAGE); a value indented under a key goes on with it
+ * (for format strings longer than a line); a file that cannot be opened is
  * BS_NOINPUT. Caller frees with conf_free().
  */
 struct conf *conf_load(const char *path, struct bs_err *err);
 void conf_free(struct conf *c);
+
+/*
+ * The parse options the config gives (its time zone, its JSON map, which
+ * point into c and *map): for parser_compile() and parse_detect().
+ */
+void conf_parse_options(const struct conf *c, struct log_json_map *map,
+                        struct parse_options *opt);
+
+/*
+ * Check that format (a name or format string; NULL: the config's) can be
+ * compiled with the config's options: 0, or -1 with err (BS_USAGE). The
+ * first compile with an IANA time zone sets TZ for a moment: call this
+ * before starting threads.
+ */
+int conf_check_format(const struct conf *c, const char *format,
+                      struct bs_err *err);
 
 #endif

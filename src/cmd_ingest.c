@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "geo.h"
 #include "parser.h"
+#include "proxy.h"
 #include "reader.h"
 #include "robots.h"
 #include "store.h"
@@ -51,7 +52,10 @@ static const char ingest_usage[] =
     "Read access logs (gzip or plain, '-' for standard input) and add what\n"
     "they count to the database.\n"
     "\n"
-    "  --format NAME    log format: auto (default), combined, common\n"
+    "  --format FORMAT  log format: auto (default: chosen per file from its\n"
+    "                   first lines), common, combined, vhost_combined,\n"
+    "                   nginx, nginx_main, caddy, json, or an Apache\n"
+    "                   LogFormat or nginx log_format string\n"
     "  --max-bad N[%]   exit 65 when more lines than this are bad:\n"
     "                   a count, or a percentage of the lines (default 1%)\n"
     "  --geoip PATH     MaxMind DB file for countries\n"
@@ -78,6 +82,10 @@ struct salt {
 /* What the workers of one run share; mu guards all of it but conf. */
 struct run {
     struct conf *conf;
+    const char *format;        /* --format, [log] format or "auto" */
+    int detect;                /* "auto": each file's own, from its lines */
+    struct log_json_map jmap;  /* the config's, for popt */
+    struct parse_options popt;
     struct store *store;       /* one connection, used under mu */
     const char *geoip;         /* the database each worker opens, or NULL */
     int progress;              /* show progress on the terminal */
@@ -105,11 +113,28 @@ struct run {
 
 /* One worker: its own parser, caches and counts, reading one file at a
  * time (with -j N, N of them at once). */
+/* A line read ahead of counting it, to choose the format. */
+struct held {
+    uint64_t start, end, lineno;
+    size_t off, n;
+    int overlong;
+};
+
+/* The first lines of a file, held while its format is chosen. */
+struct sample {
+    char *buf;
+    size_t len, cap;
+    struct held l[PARSE_DETECT_LINES];
+    size_t n, next;
+    int rc;        /* what the reader said after them: 1 more to come */
+};
+
 struct ingest {
     struct run *run;
     struct geo *geo;
     struct robots *robots;
-    struct parser *parser;
+    struct parser *parser;     /* the current file's */
+    struct sample sample;
     struct agg *agg;
     struct url_class cls;
     struct ref_info ref;
@@ -629,8 +654,13 @@ static void count_line(struct ingest *in, struct store_source *src,
             slice_eq(rec.method, "GET", 3) &&
             url_kind_is_content(classify_url(in->run->conf->rules, rec.target.p,
                                              rec.target.n, &in->cls))) {
-            const char *cc = geo_country(in->geo, rec.client.p, rec.client.n);
-            uint64_t id = visitor_id(in->run->key, rec.client.p, rec.client.n,
+            struct slice client =
+                in->run->conf->client_xff && rec.has_xff
+                    ? proxies_client(in->run->conf->proxies, rec.client,
+                                     rec.xff)
+                    : rec.client;
+            const char *cc = geo_country(in->geo, client.p, client.n);
+            uint64_t id = visitor_id(in->run->key, client.p, client.n,
                                      rec.agent.p, rec.agent.n);
 
             agg_view(in->agg, rec.day, in->cls.kind, in->cls.key,
@@ -702,6 +732,133 @@ static void release(struct run *run, const char *fp)
     }
     pthread_cond_broadcast(&run->cv);
     pthread_mutex_unlock(&run->mu);
+}
+
+/* Hold the line l, the bytes [start, end) of the input, in the sample. */
+static void hold(struct sample *sm, const struct reader_line *l,
+                 uint64_t start, uint64_t end)
+{
+    struct held *h = &sm->l[sm->n++];
+
+    h->start = start;
+    h->end = end;
+    h->lineno = l->lineno;
+    h->overlong = l->overlong;
+    h->off = sm->len;
+    h->n = l->overlong ? 0 : l->n;
+    if (sm->len + h->n > sm->cap) {
+        size_t cap = sm->cap ? 2 * sm->cap : 16384;
+
+        while (cap < sm->len + h->n)
+            cap *= 2;
+        sm->buf = xrealloc(sm->buf, cap);
+        sm->cap = cap;
+    }
+    if (h->n)
+        memcpy(sm->buf + sm->len, l->p, h->n);
+    sm->len += h->n;
+}
+
+/* The next held line into *l and its bytes [*start, *end): 1, or 0 when
+ * none is left. */
+static int unhold(struct sample *sm, struct reader_line *l, uint64_t *start,
+                  uint64_t *end)
+{
+    const struct held *h;
+
+    if (sm->next == sm->n)
+        return 0;
+    h = &sm->l[sm->next++];
+    l->p = h->overlong ? NULL : sm->buf + h->off;
+    l->n = h->n;
+    l->lineno = h->lineno;
+    l->overlong = h->overlong;
+    *start = h->start;
+    *end = h->end;
+    return 1;
+}
+
+/* A note about a file on standard error, clear of the progress line. */
+static void file_note(struct ingest *in, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void file_note(struct ingest *in, const char *fmt, ...)
+{
+    va_list ap;
+
+    pthread_mutex_lock(&in->run->mu);
+    if (in->run->progress)
+        fputs("\r\033[K", stderr);
+    fputs("blogstat: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    pthread_mutex_unlock(&in->run->mu);
+}
+
+/*
+ * The parser of a file, whose line in hand (the bytes [start, end) of
+ * the input; pending: not counted yet) was just read: the format given,
+ * or with "auto" the built-in format that reads its first lines best.
+ * Those lines are then held in in->sample, to be counted next. 0, or -1
+ * with err.
+ */
+static int choose_parser(struct ingest *in, struct reader *r,
+                         const char *name, const struct reader_line *line,
+                         int pending, uint64_t start, uint64_t end,
+                         struct bs_err *err)
+{
+    struct run *run = in->run;
+    struct sample *sm = &in->sample;
+    const char *format = run->format;
+    struct bs_err e = {0};
+
+    parser_free(in->parser);
+    in->parser = NULL;
+    sm->n = sm->next = sm->len = 0;
+    sm->rc = 1;
+    if (run->detect) {
+        struct slice lines[PARSE_DETECT_LINES];
+        struct parse_guess g;
+        struct reader_line l;
+        size_t k = 0;
+
+        if (pending)
+            hold(sm, line, start, end);
+        while (sm->n < PARSE_DETECT_LINES) {
+            uint64_t at = reader_offset(r);
+
+            sm->rc = reader_next(r, &l, err);
+            if (sm->rc <= 0)
+                break;
+            hold(sm, &l, at, reader_offset(r));
+        }
+        for (size_t i = 0; i < sm->n; i++)
+            if (!sm->l[i].overlong)
+                lines[k++] = slice_make(sm->buf + sm->l[i].off, sm->l[i].n);
+        if (parse_detect(lines, k, &run->popt, &g, &e)) {
+            bs_fail(err, e.status, "%s: %s; give the format with --format "
+                    "or [log] format (doc/formats.md); nothing counted",
+                    name, e.msg);
+            return -1;
+        }
+        format = g.format;
+        if (k && (cli.verbose || run->progress))
+            file_note(in, "%s: format %s (%zu of the first %zu lines read)",
+                      name, format, g.ok, g.tried);
+    }
+    in->parser = parser_compile(format, &run->popt, &e);
+    if (!in->parser) {
+        bs_fail(err, e.status, "%s: %s", name, e.msg);
+        return -1;
+    }
+    if (run->conf->client_xff &&
+        !(parser_fields(in->parser) & PARSE_HAS_XFF) && !cli.quiet)
+        file_note(in, "%s: format %s logs no X-Forwarded-For: its clients "
+                  "are the connection addresses", name,
+                  parser_name(in->parser));
+    return 0;
 }
 
 /*
@@ -780,6 +937,11 @@ static int ingest_file(struct ingest *in, const char *path, int index,
     src->gzip = reader_is_gzip(r);
     src->error[0] = '\0';
     src->complete = 0;
+    if (choose_parser(in, r, name, &line, pending, start, end, &err))
+        goto fail;
+    /* The line in hand, when not yet counted, is now the first held. */
+    if (in->run->detect)
+        pending = 0;
 
     /* line holds the bytes [start, end) of the input. */
     for (;;) {
@@ -795,6 +957,15 @@ static int ingest_file(struct ingest *in, const char *path, int index,
                     show_progress(in, r, src->lines - lines0, index, count,
                                   0);
             }
+        }
+        /* The lines held to choose the format come first. */
+        if (unhold(&in->sample, &line, &start, &end)) {
+            pending = 1;
+            continue;
+        }
+        if (in->sample.rc <= 0) {
+            rc = in->sample.rc;
+            break;
         }
         next = reader_offset(r);
         rc = reader_next(r, &line, &err);
@@ -1097,7 +1268,6 @@ static struct ingest *worker_new(struct run *run)
     if (!in->geo)
         BUG("geo_open(%s): %s", run->geoip, err.msg);
     in->robots = robots_new();
-    in->parser = parser_new(run->conf->format);
     in->agg = agg_new();
     return in;
 }
@@ -1115,6 +1285,7 @@ static void worker_free(struct ingest *in)
     pthread_mutex_unlock(&run->mu);
     agg_free(in->agg);
     parser_free(in->parser);
+    free(in->sample.buf);
     robots_free(in->robots);
     geo_close(in->geo);
     free(in);
@@ -1222,10 +1393,19 @@ int cmd_ingest(int argc, char **argv)
         cli_error(&err);
         return err.status;
     }
-    if (format && parse_format_name(format, &run.conf->format)) {
+    if (!format)
+        format = run.conf->format ? run.conf->format : "auto";
+    /* Checked now, before the threads: a time zone is read with TZ set. */
+    if (conf_check_format(run.conf, format, &err)) {
         conf_free(run.conf);
-        return cli_usage("ingest ", "unknown --format '%s'", format);
+        return cli_usage("ingest ", "bad --format: %s", err.msg);
     }
+    run.format = format;
+    while (*format == ' ' || *format == '\t')
+        format++;
+    run.detect = strncmp(format, "auto", 4) == 0 &&
+                 strspn(format + 4, " \t") == strlen(format + 4);
+    conf_parse_options(run.conf, &run.jmap, &run.popt);
     geoip = cli.geoip ? cli.geoip : getenv("BLOGSTAT_GEOIP");
     if (geoip && !*geoip)
         geoip = NULL;

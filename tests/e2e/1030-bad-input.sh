@@ -18,10 +18,17 @@ expect_status 0 bs --db b3.db ingest --max-bad 1 bad.log
 expect_status 65 bs --db b4.db ingest --max-bad 0 bad.log
 
 # Only the first ten bad lines are shown, then a summary.
-{ for i in $(seq 1 30); do echo "junk $i"; done; } >junk.log
+{ for i in $(seq 1 20); do echo "$good"; done
+  for i in $(seq 1 30); do echo "junk $i"; done; } >junk.log
 expect_status 65 bs --db j.db ingest junk.log
 [ "$(grep -c 'bad line:' stderr)" -eq 10 ] || fail "not ten bad lines shown"
-expect_stderr "30 bad lines of 30"
+expect_stderr "30 bad lines of 50"
+
+# A file with no line of a known format is not read at all: its format
+# cannot be told. The message shows a line and the format nearest to it.
+{ for i in $(seq 1 30); do echo "junk $i"; done; } >junk-only.log
+expect_status 65 bs --db jo.db ingest junk-only.log
+expect_stderr "junk-only.log: no known format matches 'junk 1': nearest is"
 
 # Binary data.
 head -c 20000 /dev/urandom >random.bin

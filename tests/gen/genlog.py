@@ -567,6 +567,34 @@ SCANNER_NETS = ["45.148.10.0/24", "185.224.128.0/24", "194.26.29.0/24",
                 "2a06:4880:1000::/48", "80.82.77.0/24", "92.118.39.0/24"]
 
 
+def esc_apache(s):
+    """mod_log_config's escaping of %r and %i: \\" and \\\\, C escapes for
+    whitespace, \\xhh for other bytes outside printable ASCII."""
+    out = []
+    for b in s.encode("utf-8"):
+        if b == 0x22 or b == 0x5C:
+            out.append("\\" + chr(b))
+        elif b in (9, 10, 13):
+            out.append({9: "\\t", 10: "\\n", 13: "\\r"}[b])
+        elif b < 32 or b > 126:
+            out.append("\\x%02x" % b)
+        else:
+            out.append(chr(b))
+    return "".join(out)
+
+
+def esc_nginx(s):
+    """nginx's default log escaping: ", \\, bytes below 32 and above 126
+    as \\xXX."""
+    out = []
+    for b in s.encode("utf-8"):
+        if b == 0x22 or b == 0x5C or b < 32 or b > 126:
+            out.append("\\x%02X" % b)
+        else:
+            out.append(chr(b))
+    return "".join(out)
+
+
 def rand_v4(rng):
     while True:
         ip = "%d.%d.%d.%d" % (rng.choice(V4_FIRST), rng.randrange(256),
@@ -707,7 +735,11 @@ class Gen:
         self.tz = Stockholm(self.start.year - 10, self.start.year +
                             self.ndays // 365 + 2)
         self.tr = self.tz.tr
-        self.combined = a.format == "combined"
+        self.fmt = a.format
+        self.combined = a.format != "common"     # a User-Agent is logged
+        # Proxies in front of the site: their own RNG, so that every other
+        # choice is the same as without them.
+        self.prng = random.Random(a.seed * 31 + 5) if a.proxy else None
         self.run_start = self.tz.to_utc(self.start, 0)
         self.day_start = [self.tz.to_utc(self.start + dt.timedelta(days=k), 0)
                           for k in range(self.ndays + 1)]
@@ -803,13 +835,17 @@ class Gen:
         req = "%s %s %s" % (method, target, proto) if method else target
         ts = "%s%s %s" % (self.daypfx[di], HMS[sod],
                           "+0200" if off == 7200 else "+0100")
-        if self.combined:
+        if self.fmt == "combined":
             text = '%s - - [%s] "%s" %d %s "%s" "%s"' % (
                 ip, ts, req, status, size, ref, ua)
             rh = robot
-        else:
+        elif self.fmt == "common":
             text = '%s - - [%s] "%s" %d %s' % (ip, ts, req, status, size)
             rh = False          # no User-Agent: nothing says robot
+        else:
+            text = self.render(t, di, sod, off, ip, method, target, proto,
+                               status, size, ref, ua, req, ts)
+            rh = robot
         view = None
         aud = None
         if (vk in CONTENT and method == "GET" and
@@ -821,6 +857,75 @@ class Gen:
                    canonical_key(vk, vkey, target))
         self.seq += 1
         heapq.heappush(self.heap, (t, self.seq, text, di, rh, view, ip, aud))
+
+    # -- the other formats (doc/formats.md) --------------------------------
+
+    def via(self, ip):
+        """(connection address, X-Forwarded-For) of a request from ip:
+        direct when there are no proxies; else mostly through a trusted
+        proxy (10/8), sometimes a second one (192.168/16), with a forged
+        address first in one of four headers; and now and then a client
+        that comes direct and forges the header itself."""
+        r = self.prng
+        if r is None:
+            return ip, "-"
+        if r.random() < 0.1:
+            return ip, rand_v4(r) if r.random() < 0.5 else "-"
+        items = []
+        if r.random() < 0.25:
+            items.append(rand_v4(r))                 # forged by the client
+        items.append(ip)                             # what the proxy saw
+        if r.random() < 0.3:
+            items.append("192.168.%d.%d" % (r.randrange(256),
+                                            r.randint(1, 254)))
+        return "10.%d.%d.%d" % (r.randrange(256), r.randrange(256),
+                                r.randint(1, 254)), ", ".join(items)
+
+    def render(self, t, di, sod, off, ip, method, target, proto, status,
+               size, ref, ua, req, ts):
+        """The line as the format's server writes it, escapes and all."""
+        conn, xff = self.via(ip)
+        rt = (t * 7919 + sod) % 2000          # a request time, in ms
+        if self.fmt == "vhost_combined":
+            return 'blog.example.eu:443 %s - - [%s] "%s" %d %s "%s" "%s"' % (
+                conn, ts, esc_apache(req), status, size, esc_apache(ref),
+                esc_apache(ua))
+        if self.fmt == "apache":
+            # %a %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\" %D %v
+            return '%s - - [%s] "%s" %d %s "%s" "%s" %d blog.example.eu' % (
+                conn, ts, esc_apache(req), status, size, esc_apache(ref),
+                esc_apache(ua), rt * 1000 + 17)
+        if self.fmt == "nginx_main":
+            return '%s - - [%s] "%s" %d %s "%s" "%s" "%s"' % (
+                conn, ts, esc_nginx(req), status, size, esc_nginx(ref),
+                esc_nginx(ua), esc_nginx(xff))
+        iso = "%sT%s%s" % (self.daystr[di], HMS[sod],
+                           "+02:00" if off == 7200 else "+01:00")
+        if self.fmt == "nginx":
+            # $time_iso8601 $host $remote_addr "$request" $status
+            # $body_bytes_sent "$http_referer" "$http_user_agent"
+            # "$http_x_forwarded_for" rt=$request_time
+            return '%s blog.example.eu %s "%s" %d %s "%s" "%s" "%s" ' \
+                'rt=%d.%03d' % (iso, conn, esc_nginx(req), status, size,
+                                esc_nginx(ref), esc_nginx(ua), esc_nginx(xff),
+                                rt // 1000, rt % 1000)
+        assert self.fmt == "caddy"
+        hdr = {"User-Agent": [ua]}
+        if ref != "-":
+            hdr["Referer"] = [ref]
+        if xff != "-":
+            hdr["X-Forwarded-For"] = [xff]
+        rec = {"level": "info", "ts": t + (sod * 37 % 1000) / 1000.0,
+               "logger": "http.log.access.log0", "msg": "handled request",
+               "request": {"remote_ip": conn, "remote_port": "52814",
+                           "client_ip": conn, "proto": proto,
+                           "method": method or "", "host": "blog.example.eu",
+                           "uri": target if method else req,
+                           "headers": hdr},
+               "bytes_read": 0, "user_id": "", "duration": rt / 1000.0,
+               "size": 0 if size == "-" else int(size), "status": status,
+               "resp_headers": {"Server": ["Caddy"]}}
+        return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
 
     # -- choosing what is read ---------------------------------------------
 
@@ -1636,6 +1741,8 @@ class Gen:
         p = self.posts[rng.randrange(len(self.posts))] if self.posts else \
             self.pages[0]
         ua = self.bua[rng.randrange(len(self.bua))]
+        if self.fmt not in ("combined", "common"):
+            return self.bad_other(kind, neighbour)
         tail = ' "-" "%s"' % ua if self.combined else ""
         if kind == "truncated":
             line = '%s - - [%s] "GET %s HTTP/1.1" 200 15123%s' % (
@@ -1653,6 +1760,20 @@ class Gen:
             st = rng.choice(("20", "2000", "OK", "2x0"))
             return '%s - - [%s] "GET %s HTTP/1.1" %s 15123%s' % (
                 ip, ts, p.enc, st, tail)
+        return ""
+
+    def bad_other(self, kind, neighbour):
+        """A bad line of the other formats: a neighbour cut inside its
+        request (or anywhere in a JSON object), garbage, or empty."""
+        rng = self.brng
+        if kind in ("truncated", "badtime", "badstatus"):
+            q = neighbour.find('"uri":"') if self.fmt == "caddy" else -1
+            if q < 0:
+                q = neighbour.find('"')
+            return neighbour[:q + rng.randint(2, 8)]
+        if kind == "garbage":
+            return "".join(rng.choice(GARBAGE) for _ in range(
+                rng.randint(12, 120))).strip() or "x"
         return ""
 
     def n_bad(self, n, fidx):
@@ -2240,8 +2361,16 @@ def main(argv=None):
     ap.add_argument("--posts", type=int, default=40)
     ap.add_argument("--layout", choices=("rotated", "single"),
                     default="rotated")
-    ap.add_argument("--format", choices=("combined", "common"),
-                    default="combined")
+    ap.add_argument("--format", choices=("combined", "common",
+                                         "vhost_combined", "apache",
+                                         "nginx_main", "nginx", "caddy"),
+                    default="combined",
+                    help="vhost_combined and nginx_main as named in "
+                    "doc/formats.md; apache and nginx: the custom formats "
+                    "of tests/gen/README.md")
+    ap.add_argument("--proxy", action="store_true",
+                    help="requests come through trusted proxies, with "
+                    "X-Forwarded-For (nginx_main, nginx, caddy)")
     ap.add_argument("--crlf", action="store_true")
     ap.add_argument("--no-bad", action="store_true")
     ap.add_argument("--audience-edges", action="store_true",
@@ -2261,7 +2390,7 @@ def main(argv=None):
     params = {"seed": a.seed, "start": a.start, "days": a.days,
               "lines_per_day": a.lines_per_day, "lines": a.lines,
               "posts": a.posts, "layout": a.layout, "format": a.format,
-              "crlf": a.crlf, "no_bad": a.no_bad,
+              "crlf": a.crlf, "no_bad": a.no_bad, "proxy": a.proxy,
               "audience_edges": a.audience_edges}
     g = Gen(a)
     eol = "\r\n" if a.crlf else "\n"

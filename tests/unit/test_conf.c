@@ -65,7 +65,10 @@ static void test_conf__defaults(void **state)
     assert_null(c->geoip);
     assert_null(c->site_name);
     assert_null(c->site_url);
-    assert_int_equal(c->format, LOG_AUTO);
+    assert_null(c->format);
+    assert_null(c->timezone);
+    assert_null(c->proxies);
+    assert_int_equal(c->client_xff, 0);
     assert_non_null(c->rules);
     assert_int_equal(kind_of(c, "/2013/02/07/x/", &key), URL_POST);
     assert_string_equal(key, "/2013/02/07/x/");
@@ -115,7 +118,7 @@ static void test_conf__spec_example(void **state)
     assert_string_equal(c->path, path);
     assert_string_equal(c->site_name, "Cecilia Malmstr\xC3\xB6m");
     assert_string_equal(c->site_url, "https://blog.example.eu");
-    assert_int_equal(c->format, LOG_COMBINED);
+    assert_string_equal(c->format, "combined");
     assert_string_equal(c->geoip, "/var/lib/GeoIP/GeoLite2-Country.mmdb");
     assert_string_equal(c->db, "/var/lib/blogstat/blog.db");
     assert_int_equal(kind_of(c, "/2013/02/07/s%C3%A4kerhet/", &key),
@@ -133,17 +136,23 @@ static void test_conf__spec_example(void **state)
 static void test_conf__formats(void **state)
 {
     static const struct {
-        const char *value;
-        enum log_format format;
+        const char *value, *format;
     } cases[] = {
-        {"common", LOG_COMMON},
-        {"combined", LOG_COMBINED},
-        {"auto", LOG_AUTO},
-        {"common   ; no user agents", LOG_COMMON},
+        {"common", "common"},
+        {"combined", "combined"},
+        {"auto", "auto"},
+        {"common   ; no user agents", "common"},
+        {"vhost_combined", "vhost_combined"},
+        {"nginx", "nginx"},
+        {"caddy", "caddy"},
+        {"%h %l %u %t \"%r\" %>s %b", "%h %l %u %t \"%r\" %>s %b"},
+        {"$remote_addr - $remote_user [$time_local] \"$request\" $status "
+         "$body_bytes_sent", "$remote_addr - $remote_user [$time_local] "
+         "\"$request\" $status $body_bytes_sent"},
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        char text[128], *path;
+        char text[256], *path;
         struct bs_err err = {0};
         struct conf *c;
 
@@ -153,15 +162,100 @@ static void test_conf__formats(void **state)
         free(path);
         if (!c)
             fail_msg("format '%s': %s", cases[i].value, err.msg);
-        if (c->format != cases[i].format) {
-            int got = (int)c->format;
-
+        if (!c->format || strcmp(c->format, cases[i].format) != 0) {
             conf_free(c);
-            fail_msg("format '%s': %d, expected %d", cases[i].value, got,
-                     (int)cases[i].format);
+            fail_msg("format '%s' read wrong", cases[i].value);
         }
         conf_free(c);
     }
+}
+
+/* A format longer than a config line goes on over indented lines. */
+static void test_conf__long_format(void **state)
+{
+    char *path = write_conf(
+        state, "long.conf",
+        "[log]\n"
+        "format = $remote_addr - $remote_user [$time_local] \"$request\"\n"
+        "    $status $body_bytes_sent \"$http_referer\"\n"
+        "\t\"$http_user_agent\" \"$http_x_forwarded_for\"\n"
+        "timezone = Europe/Stockholm\n");
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+
+    free(path);
+    if (!c)
+        fail_msg("conf_load: %s", err.msg);
+    assert_string_equal(c->format,
+                        "$remote_addr - $remote_user [$time_local] "
+                        "\"$request\" $status $body_bytes_sent "
+                        "\"$http_referer\" \"$http_user_agent\" "
+                        "\"$http_x_forwarded_for\"");
+    assert_string_equal(c->timezone, "Europe/Stockholm");
+    conf_free(c);
+}
+
+/* The json_* keys make the map given to the parser. */
+static void test_conf__json_map(void **state)
+{
+    char *path = write_conf(state, "json.conf",
+                            "[log]\n"
+                            "format = json\n"
+                            "json_client = remote|client.ip\n"
+                            "json_time = time\n"
+                            "json_status = status\n"
+                            "json_uri = uri\n"
+                            "json_agent = ua\n"
+                            "json_xff = xff\n"
+                            "timezone = +01:00\n");
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+    struct log_json_map map;
+    struct parse_options opt;
+
+    free(path);
+    if (!c)
+        fail_msg("conf_load: %s", err.msg);
+    conf_parse_options(c, &map, &opt);
+    assert_ptr_equal(opt.json, &map);
+    assert_string_equal(opt.timezone, "+01:00");
+    assert_string_equal(map.client, "remote|client.ip");
+    assert_string_equal(map.time, "time");
+    assert_string_equal(map.status, "status");
+    assert_string_equal(map.uri, "uri");
+    assert_string_equal(map.agent, "ua");
+    assert_string_equal(map.xff, "xff");
+    assert_null(map.method);
+    assert_null(map.request);
+    assert_null(map.referer);
+    assert_null(map.host);
+    assert_int_equal(conf_check_format(c, NULL, &err), 0);
+    conf_free(c);
+}
+
+/* trusted_proxies over several lines, and client = x_forwarded_for. */
+static void test_conf__proxies(void **state)
+{
+    char *path = write_conf(state, "px.conf",
+                            "[log]\n"
+                            "format = nginx_main\n"
+                            "trusted_proxies = 10.0.0.0/8 ::1\n"
+                            "trusted_proxies = 192.168.0.0/16, 127.0.0.1\n"
+                            "client = x_forwarded_for\n");
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+
+    free(path);
+    if (!c)
+        fail_msg("conf_load: %s", err.msg);
+    assert_int_equal(c->client_xff, 1);
+    assert_non_null(c->proxies);
+    assert_int_equal(proxies_count(c->proxies), 4);
+    assert_true(proxies_contains(c->proxies, "10.9.8.7", 8));
+    assert_true(proxies_contains(c->proxies, "192.168.3.4", 11));
+    assert_true(proxies_contains(c->proxies, "::1", 3));
+    assert_false(proxies_contains(c->proxies, "203.0.113.9", 11));
+    conf_free(c);
 }
 
 static void test_conf__hugo(void **state)
@@ -179,7 +273,7 @@ static void test_conf__hugo(void **state)
 
     if (!c)
         fail_msg("conf_load: %s", err.msg);
-    assert_int_equal(c->format, LOG_AUTO);
+    assert_null(c->format);
     assert_null(c->db);
     assert_int_equal(kind_of(c, "/posts/hello-world/", &key), URL_POST);
     assert_string_equal(key, "/posts/hello-world/");
@@ -236,7 +330,7 @@ static void test_conf__crlf_and_bom(void **state)
     if (!c)
         fail_msg("conf_load: %s", err.msg);
     assert_string_equal(c->site_name, "Windows");
-    assert_int_equal(c->format, LOG_COMMON);
+    assert_string_equal(c->format, "common");
     assert_int_equal(kind_of(c, "/posts/x/", &key), URL_POST);
     assert_string_equal(key, "/posts/x/");
     conf_free(c);
@@ -425,6 +519,33 @@ static void test_conf__bad_format(void **state)
                  "format = apache2\n",
                  4, "apache2", NULL);
     expect_error(state, "[log]\nformat =\n", 2, "format", NULL);
+    /* a format string that cannot be read: two fields with nothing
+     * between them, an unknown directive or variable */
+    expect_error(state, "[log]\nformat = %h%l %t \"%r\" %>s\n", 2, "%h%l",
+                 NULL);
+    expect_error(state, "[log]\nformat = $remote_addr [$time_local] "
+                 "\"$request\" $status $nosuchvar\n", 2, "$nosuchvar",
+                 NULL);
+    /* json without a map; a map for a text format */
+    expect_error(state, "[log]\nformat = json\n", 2, "json", NULL);
+    expect_error(state, "; x\n[log]\nformat = combined\njson_time = ts\n", 3,
+                 "json_time", NULL);
+    /* a time zone that does not exist: named with the format's line */
+    expect_error(state, "[log]\nformat = caddy\ntimezone = Mars/Olympus\n",
+                 2, "Mars/Olympus", NULL);
+    expect_error(state, "[log]\ntimezone = +25:00\n", 2, "+25:00", NULL);
+}
+
+static void test_conf__bad_proxies(void **state)
+{
+    expect_error(state, "[log]\ntrusted_proxies = 10.0.0.0/8\n"
+                 "trusted_proxies = 10.0.0.1/8\n", 3, "10.0.0.1/8", NULL);
+    expect_error(state, "[log]\ntrusted_proxies = proxy.example.com\n", 2,
+                 "proxy.example.com", NULL);
+    expect_error(state, "[log]\nclient = x_forwarded_for\n", 2,
+                 "trusted_proxies", NULL);
+    expect_error(state, "[log]\ntrusted_proxies = 10.0.0.0/8\n"
+                 "client = cf-connecting-ip\n", 3, "cf-connecting-ip", NULL);
 }
 
 static void test_conf__syntax_error(void **state)
@@ -504,6 +625,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_conf__spec_example, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_conf__formats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conf__long_format, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__json_map, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conf__proxies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conf__bad_proxies, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_conf__hugo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conf__ignore, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conf__crlf_and_bom, setup,
