@@ -138,8 +138,32 @@ def main():
     if "igzip -dc" in ratios:
         print(f"bench: ingest / igzip -dc = "
               f"{statistics.median(ratios['igzip -dc']):.2f} (goal: <= 2.0)")
+    formats(bench, log, blogstat, opts.runs)
     four(bench, log, blogstat, opts.runs)
     year(bench, blogstat, opts.runs, log)
+
+
+# combined written as an Apache LogFormat: the same lines, read by the
+# compiled field parsers instead of the hand-written fast path.
+APACHE_COMBINED = ('%h %l %u %t \\"%r\\" %>s %b \\"%{Referer}i\\" '
+                   '\\"%{User-Agent}i\\"')
+
+
+def formats(bench, log, blogstat, runs):
+    """The cost of a compiled format string against the fast path."""
+    db = os.path.join(bench, "formats.db")
+    fast, compiled = [], []
+    for _ in range(runs):
+        fresh_db(db)
+        fast.append(run(blogstat + ["--db", db, "ingest", "--format",
+                                    "combined", log])[0])
+        fresh_db(db)
+        compiled.append(run(blogstat + ["--db", db, "ingest", "--format",
+                                        APACHE_COMBINED, log])[0])
+    fresh_db(db)
+    r = statistics.median(c / f for c, f in zip(compiled, fast))
+    print(f"format string '{APACHE_COMBINED}' / built-in combined: "
+          f"{r:.2f} (same lines; target: about 1)")
 
 
 def four(bench, log, blogstat, runs):
