@@ -340,9 +340,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fail("success with an error set", err.msg);
         if (!c->path || strcmp(c->path, path) != 0)
             fail("conf.path is not the file read", NULL);
-        if (c->format != LOG_AUTO && c->format != LOG_COMMON &&
-            c->format != LOG_COMBINED)
-            fail("log format out of range", NULL);
+        /* A config that loads has a format that compiles, and never
+         * takes the client from a header without trusted proxies. */
+        if (conf_check_format(c, NULL, &err) != 0)
+            fail("a loaded format does not compile", err.msg);
+        if (c->client_xff && !c->proxies)
+            fail("client = x_forwarded_for without trusted proxies", NULL);
+        if ((c->format && strlen(c->format) > size) ||
+            (c->timezone && strlen(c->timezone) > size))
+            fail("a log setting longer than the file", NULL);
         if (!c->rules)
             fail("no rules", NULL);
         /* Touch every string: ASan checks they are NUL-terminated. */
