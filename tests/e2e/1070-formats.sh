@@ -104,6 +104,25 @@ cmp -s local.csv utc.csv && fail "the time zone changed no day"
 [ "$(awk -F, 'NR>1{s+=$2}END{print s}' local.csv)" = \
   "$(awk -F, 'NR>1{s+=$2}END{print s}' utc.csv)" ] || fail "views differ by zone"
 
+# -- nginx's escape=json through a map of keys in the config ------------------
+gen nginx_json --proxy
+cat >json.conf <<'EOF'
+[log]
+format = json
+json_client = remote_addr
+json_time = time
+json_request = request
+json_status = status
+json_bytes = body_bytes_sent
+json_referer = http_referer
+json_agent = http_user_agent
+json_xff = http_x_forwarded_for
+trusted_proxies = 10.0.0.0/8 192.168.0.0/16
+client = x_forwarded_for
+EOF
+ingest_ok j.db --config json.conf ingest nginx_json/access.log*
+check nginx_json/expected.json j.db
+
 # -- no known format: a message with a line and the nearest format, exit 65,
 #    nothing counted ------------------------------------------------------------
 printf '%s\n' 'Feb  7 13:55:36 host sshd[123]: Accepted publickey for x' \

@@ -909,6 +909,24 @@ class Gen:
                 'rt=%d.%03d' % (iso, conn, esc_nginx(req), status, size,
                                 esc_nginx(ref), esc_nginx(ua), esc_nginx(xff),
                                 rt // 1000, rt % 1000)
+        if self.fmt == "nginx_json":
+            # log_format j escape=json '{"time":"$time_iso8601",'
+            #   '"remote_addr":"$remote_addr","request":"$request",'
+            #   '"status":$status,"body_bytes_sent":$body_bytes_sent,'
+            #   '"http_referer":"$http_referer",'
+            #   '"http_user_agent":"$http_user_agent",'
+            #   '"http_x_forwarded_for":"$http_x_forwarded_for",'
+            #   '"request_time":$request_time}';
+            # escape=json writes an absent variable as "" (not "-").
+            return json.dumps({
+                "time": iso, "remote_addr": conn, "request": req,
+                "status": status,
+                "body_bytes_sent": 0 if size == "-" else int(size),
+                "http_referer": "" if ref == "-" else ref,
+                "http_user_agent": ua,
+                "http_x_forwarded_for": "" if xff == "-" else xff,
+                "request_time": rt / 1000.0}, ensure_ascii=False,
+                separators=(",", ":"))
         assert self.fmt == "caddy"
         hdr = {"User-Agent": [ua]}
         if ref != "-":
@@ -1767,7 +1785,9 @@ class Gen:
         request (or anywhere in a JSON object), garbage, or empty."""
         rng = self.brng
         if kind in ("truncated", "badtime", "badstatus"):
-            q = neighbour.find('"uri":"') if self.fmt == "caddy" else -1
+            q = neighbour.find('"uri":"') if self.fmt == "caddy" else \
+                neighbour.find('"request":"') if self.fmt == "nginx_json" \
+                else -1
             if q < 0:
                 q = neighbour.find('"')
             return neighbour[:q + rng.randint(2, 8)]
@@ -2363,7 +2383,8 @@ def main(argv=None):
                     default="rotated")
     ap.add_argument("--format", choices=("combined", "common",
                                          "vhost_combined", "apache",
-                                         "nginx_main", "nginx", "caddy"),
+                                         "nginx_main", "nginx", "caddy",
+                                         "nginx_json"),
                     default="combined",
                     help="vhost_combined and nginx_main as named in "
                     "doc/formats.md; apache and nginx: the custom formats "
