@@ -34,6 +34,10 @@ void sketch_merge(struct sketch *s, const struct sketch *o);
 int sketch_merge_blob(struct sketch *s, const void *blob, size_t n);
 /* The distinct count: exact while sparse, estimated once dense. */
 uint64_t sketch_count(const struct sketch *s);
+/* The distinct count of a serialized sketch, as sketch_count() of a
+ * sketch it was merged into would give, without building one; -1 when the
+ * blob is not one sketch_serialize() could write (*count unchanged). */
+int sketch_blob_count(const void *blob, size_t n, uint64_t *count);
 /* 1 when the sketch holds no element. */
 int sketch_empty(const struct sketch *s);
 /* Serialize into a buffer the caller frees; its size in *n. */

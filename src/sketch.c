@@ -138,38 +138,73 @@ static void put64(unsigned char *p, uint64_t v)
         p[i] = (unsigned char)v;
 }
 
-int sketch_merge_blob(struct sketch *s, const void *blob, size_t n)
+/*
+ * What kind of blob b is, if sketch_serialize() could have written it:
+ * 2 dense (registers at b + 1), 1 sparse (*count hashes, strictly
+ * ascending, at b + 5), -1 neither.
+ */
+static int blob_kind(const unsigned char *b, size_t n, uint32_t *count)
 {
-    const unsigned char *b = blob;
-
     if (n == 1 + SKETCH_M && b[0] == 2) {
         for (uint32_t i = 0; i < SKETCH_M; i++)
             if (b[1 + i] > 64 - SKETCH_P + 1)
                 return -1;
+        return 2;
+    }
+    if (n >= 5 && b[0] == 1) {
+        uint32_t c = (uint32_t)b[1] | (uint32_t)b[2] << 8 |
+                     (uint32_t)b[3] << 16 | (uint32_t)b[4] << 24;
+        uint64_t prev = 0;
+
+        /* Only what sketch_serialize() writes: at most SKETCH_SPARSE_MAX
+         * hashes, strictly ascending. */
+        if (c > SKETCH_SPARSE_MAX || n != 5 + (size_t)c * 8)
+            return -1;
+        for (uint32_t i = 0; i < c; i++) {
+            uint64_t h = get64(b + 5 + (size_t)i * 8);
+
+            if (i > 0 && h <= prev)
+                return -1;
+            prev = h;
+        }
+        *count = c;
+        return 1;
+    }
+    return -1;
+}
+
+int sketch_merge_blob(struct sketch *s, const void *blob, size_t n)
+{
+    const unsigned char *b = blob;
+    uint32_t count = 0;
+
+    switch (blob_kind(b, n, &count)) {
+    case 2:
         if (!s->reg)
             to_dense(s);
         for (uint32_t i = 0; i < SKETCH_M; i++)
             if (b[1 + i] > s->reg[i])
                 s->reg[i] = b[1 + i];
         return 0;
-    }
-    if (n >= 5 && b[0] == 1) {
-        uint32_t count = (uint32_t)b[1] | (uint32_t)b[2] << 8 |
-                         (uint32_t)b[3] << 16 | (uint32_t)b[4] << 24;
-
-        /* Only what sketch_serialize() writes: at most SKETCH_SPARSE_MAX
-         * hashes, strictly ascending. */
-        if (count > SKETCH_SPARSE_MAX || n != 5 + (size_t)count * 8)
-            return -1;
-        for (uint32_t i = 1; i < count; i++)
-            if (get64(b + 5 + (size_t)i * 8) <=
-                get64(b + 5 + (size_t)(i - 1) * 8))
-                return -1;
+    case 1:
+        if (!s->reg && s->n + s->pending == 0) {
+            /* Into an empty sketch: the blob's list is already sorted and
+             * distinct, and no longer than SKETCH_SPARSE_MAX. */
+            if (s->cap < count) {
+                s->cap = count < 8 ? 8 : count;
+                s->list = xrealloc(s->list, s->cap * sizeof(*s->list));
+            }
+            for (uint32_t i = 0; i < count; i++)
+                s->list[i] = get64(b + 5 + (size_t)i * 8);
+            s->n = count;
+            return 0;
+        }
         for (uint32_t i = 0; i < count; i++)
             sketch_add(s, get64(b + 5 + (size_t)i * 8));
         return 0;
+    default:
+        return -1;
     }
-    return -1;
 }
 
 /* Ertl's sigma(x) = x + sum 2^(k-1) x^(2^k), for x < 1. */
@@ -213,18 +248,15 @@ static void settle_all(struct sketch *s)
         to_dense(s);
 }
 
-uint64_t sketch_count(const struct sketch *cs)
+/* Ertl's improved estimate of the count of SKETCH_M registers. */
+static uint64_t hll_estimate(const unsigned char *reg)
 {
     enum { Q = 64 - SKETCH_P };
-    struct sketch *s = (struct sketch *)cs;
     uint32_t hist[Q + 2] = {0};
     double m = SKETCH_M, z;
 
-    settle_all(s);
-    if (!s->reg)
-        return s->n;
     for (uint32_t i = 0; i < SKETCH_M; i++)
-        hist[s->reg[i]]++;
+        hist[reg[i]]++;
     if (hist[0] == SKETCH_M)
         return 0;
     z = m * ertl_tau(1 - hist[Q + 1] / m);
@@ -233,6 +265,34 @@ uint64_t sketch_count(const struct sketch *cs)
     z += m * ertl_sigma(hist[0] / m);
     /* alpha_inf = 1 / (2 ln 2) */
     return (uint64_t)(m * m / (2 * log(2.0)) / z + 0.5);
+}
+
+uint64_t sketch_count(const struct sketch *cs)
+{
+    struct sketch *s = (struct sketch *)cs;
+
+    settle_all(s);
+    if (!s->reg)
+        return s->n;
+    return hll_estimate(s->reg);
+}
+
+int sketch_blob_count(const void *blob, size_t n, uint64_t *count)
+{
+    const unsigned char *b = blob;
+    uint32_t c = 0;
+
+    switch (blob_kind(b, n, &c)) {
+    case 2:
+        *count = hll_estimate(b + 1);
+        return 0;
+    case 1:
+        /* At most SKETCH_SPARSE_MAX distinct hashes: exact. */
+        *count = c;
+        return 0;
+    default:
+        return -1;
+    }
 }
 
 int sketch_empty(const struct sketch *s)

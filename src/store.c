@@ -479,18 +479,17 @@ static void union2(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 /* sketch_count(blob): its distinct count (0 for NULL). */
 static void count1(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    struct sketch *sk = sketch_new();
+    uint64_t n = 0;
 
     (void)argc;
+    /* Read in place: no sketch is built for a count. */
     if (sqlite3_value_type(argv[0]) == SQLITE_BLOB &&
-        sketch_merge_blob(sk, sqlite3_value_blob(argv[0]),
-                          (size_t)sqlite3_value_bytes(argv[0])) != 0) {
-        sketch_free(sk);
+        sketch_blob_count(sqlite3_value_blob(argv[0]),
+                          (size_t)sqlite3_value_bytes(argv[0]), &n) != 0) {
         sqlite3_result_error(ctx, "not a blogstat sketch", -1);
         return;
     }
-    sqlite3_result_int64(ctx, (sqlite3_int64)sketch_count(sk));
-    sketch_free(sk);
+    sqlite3_result_int64(ctx, (sqlite3_int64)n);
 }
 
 static void register_sketch_functions(sqlite3 *db)
@@ -1262,6 +1261,25 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
     "AND t.imported AND t.kind IN ('post', 'page') " \
     "WHERE pv.day BETWEEN ?1 AND ?2 GROUP BY 1) "
 
+/*
+ * The days in [?1, ?2] that TABLE (whose primary key begins with day) has
+ * rows for, as the recursive CTE NAME(day), each found by one seek of that
+ * key: a loose index scan. Joined to TABLE on (day, path_id) it reads the
+ * rows of a few paths with a seek per day and path, where a range of days
+ * would read every path's rows of every day in it. The last row may be
+ * past ?2 or NULL: join with NAME.day <= ?2.
+ */
+#define DAYS_OF(name, table) \
+    name "(day) AS (SELECT (SELECT min(day) FROM " table " WHERE day >= ?1) " \
+    "UNION ALL SELECT (SELECT min(day) FROM " table " WHERE day > " name \
+    ".day) FROM " name " WHERE " name ".day < ?2)"
+
+/* Visits per path in [?1, ?2], each path's summed in one pass over the
+ * range rather than a pass per post. */
+#define PATH_VISITS \
+    "vis AS MATERIALIZED (SELECT path_id, sum(visits) AS n FROM visits " \
+    "WHERE day BETWEEN ?1 AND ?2 GROUP BY path_id)"
+
 /* Rows of paths alias q that count for the post p: itself and the
  * "/?p=ID" links of its WordPress id. */
 #define COUNTS_FOR(q, p) \
@@ -1299,7 +1317,7 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
 static const char *const query_sql[] = {
     /* The visitors and visits of the rows only, once they are chosen. */
     [STORE_TOP_POSTS] =
-        "WITH " RESOLVED_VIEWS ", "
+        "WITH " RESOLVED_VIEWS ", " PATH_VISITS ", "
         "top AS (SELECT p.id AS id, v.n AS n FROM v "
         "JOIN paths p ON p.id = v.pid "
         "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
@@ -1308,13 +1326,12 @@ static const char *const query_sql[] = {
         "coalesce((SELECT sketch_count(sketch_union(ps.sketch)) "
         "FROM paths q JOIN path_sketches ps ON ps.path_id = q.id "
         "WHERE " COUNTS_FOR("q", "p") " AND ps.day BETWEEN ?1 AND ?2), 0), "
-        "coalesce((SELECT sum(vs.visits) FROM paths q "
-        "JOIN visits vs ON vs.path_id = q.id "
-        "WHERE " COUNTS_FOR("q", "p") " AND vs.day BETWEEN ?1 AND ?2), 0) "
+        "coalesce((SELECT sum(vis.n) FROM paths q "
+        "JOIN vis ON vis.path_id = q.id WHERE " COUNTS_FOR("q", "p") "), 0) "
         "FROM top JOIN paths p ON p.id = top.id ORDER BY top.n DESC, p.path",
     /* The least read posts and pages, imported ones with no view too. */
     [STORE_LEAST_POSTS] =
-        "WITH " RESOLVED_VIEWS ", "
+        "WITH " RESOLVED_VIEWS ", " PATH_VISITS ", "
         "top AS (SELECT p.id AS id, coalesce(v.n, 0) AS n FROM paths p "
         "LEFT JOIN v ON v.pid = p.id "
         "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
@@ -1323,9 +1340,8 @@ static const char *const query_sql[] = {
         "coalesce((SELECT sketch_count(sketch_union(ps.sketch)) "
         "FROM paths q JOIN path_sketches ps ON ps.path_id = q.id "
         "WHERE " COUNTS_FOR("q", "p") " AND ps.day BETWEEN ?1 AND ?2), 0), "
-        "coalesce((SELECT sum(vs.visits) FROM paths q "
-        "JOIN visits vs ON vs.path_id = q.id "
-        "WHERE " COUNTS_FOR("q", "p") " AND vs.day BETWEEN ?1 AND ?2), 0) "
+        "coalesce((SELECT sum(vis.n) FROM paths q "
+        "JOIN vis ON vis.path_id = q.id WHERE " COUNTS_FOR("q", "p") "), 0) "
         "FROM top JOIN paths p ON p.id = top.id ORDER BY top.n ASC, p.path",
     [STORE_TOP_TAGS] = TERMS_QUERY,
     [STORE_TOP_CATEGORIES] = TERMS_QUERY,
@@ -1366,16 +1382,22 @@ static const char *const query_sql[] = {
         "WHERE day BETWEEN ?1 AND ?2 GROUP BY class "
         "ORDER BY v DESC, class LIMIT ?3",
     [STORE_POST_RANGE] =
-        "WITH q AS (SELECT id FROM paths p WHERE " OF_POST("p") ") "
+        "WITH RECURSIVE q AS MATERIALIZED "
+        "(SELECT id FROM paths p WHERE " OF_POST("p") "), "
+        DAYS_OF("dd", "visits") " "
         "SELECT coalesce((SELECT sketch_count(sketch_union(sketch)) "
         "FROM path_sketches WHERE day BETWEEN ?1 AND ?2 "
         "AND path_id IN (SELECT id FROM q)), 0), "
-        "coalesce((SELECT sum(visits) FROM visits WHERE day BETWEEN ?1 AND ?2 "
-        "AND path_id IN (SELECT id FROM q)), 0) LIMIT ?3",
+        "coalesce((SELECT sum(vs.visits) FROM dd CROSS JOIN q "
+        "CROSS JOIN visits vs WHERE dd.day <= ?2 AND vs.day = dd.day "
+        "AND vs.path_id = q.id), 0) LIMIT ?3",
     [STORE_POST_REFERRERS] =
-        "SELECT r.host, r.class, sum(r.views) AS v FROM referrers r "
-        "JOIN paths p ON p.id = r.path_id "
-        "WHERE r.day BETWEEN ?1 AND ?2 AND " OF_POST("p") " "
+        "WITH RECURSIVE q AS MATERIALIZED "
+        "(SELECT id FROM paths p WHERE " OF_POST("p") "), "
+        DAYS_OF("dd", "referrers") " "
+        "SELECT r.host, r.class, sum(r.views) AS v FROM dd CROSS JOIN q "
+        "CROSS JOIN referrers r WHERE dd.day <= ?2 AND r.day = dd.day "
+        "AND r.path_id = q.id "
         "GROUP BY r.host, r.class ORDER BY v DESC, r.host LIMIT ?3",
     [STORE_FILES] =
         "SELECT name, coalesce(error, ''), last_read, lines, bad_lines, hits, "
@@ -1388,10 +1410,12 @@ static const char *const query_sql[] = {
         "published IS NOT NULL FROM paths WHERE id = ?5 "
         "AND ?1 <= ?2 LIMIT ?3",
     [STORE_POST_DAYS] =
-        "WITH q AS (SELECT id FROM paths p WHERE " OF_POST("p") "), "
-        "d AS (SELECT day, sum(views) AS n FROM path_views "
-        "WHERE day BETWEEN ?1 AND ?2 AND path_id IN (SELECT id FROM q) "
-        "GROUP BY day) "
+        "WITH RECURSIVE q AS MATERIALIZED "
+        "(SELECT id FROM paths p WHERE " OF_POST("p") "), "
+        DAYS_OF("dd", "path_views") ", "
+        "d AS (SELECT pv.day AS day, sum(pv.views) AS n FROM dd CROSS JOIN q "
+        "CROSS JOIN path_views pv WHERE dd.day <= ?2 AND pv.day = dd.day "
+        "AND pv.path_id = q.id GROUP BY pv.day) "
         "SELECT d.day, d.n, "
         "coalesce((SELECT sketch_count(sketch_union(sketch)) "
         "FROM path_sketches WHERE day = d.day "

@@ -454,6 +454,13 @@ static void test_sketch__blob_round_trip(void **state)
         c = ser(t);
         assert_true(blob_eq(b, c));
         assert_int_equal(sketch_count(t), sketch_count(s));
+        /* Counted in place, the blob gives the sketch's count. */
+        {
+            uint64_t n = 7;
+
+            assert_int_equal(sketch_blob_count(b.b, b.n, &n), 0);
+            assert_int_equal(n, sketch_count(s));
+        }
         assert_int_equal(sketch_empty(t), ns[k] == 0);
         if (ns[k] <= SKETCH_SPARSE_MAX)
             assert_int_equal(sketch_count(t), ns[k]);
@@ -466,6 +473,39 @@ static void test_sketch__blob_round_trip(void **state)
         free(c.b);
         sketch_free(s);
         sketch_free(t);
+    }
+}
+
+/* A blob merged into an empty sketch is its list as it is; what comes
+ * after it merges as into any sketch, sparse or past SKETCH_SPARSE_MAX. */
+static void test_sketch__merge_into_empty(void **state)
+{
+    static const uint64_t ns[] = {0, 1, 7, 2000, 2048};
+
+    (void)state;
+    for (size_t k = 0; k < ARRAY_SIZE(ns); k++) {
+        struct sketch *a = range(13, 0, ns[k]), *t = sketch_new();
+        struct sketch *b = range(13, ns[k] / 2, ns[k] + 40);
+        struct sketch *want = range(13, 0, ns[k] + 40);
+        struct blob ab = ser(a), bb = ser(b), got, wb;
+
+        assert_int_equal(sketch_merge_blob(t, ab.b, ab.n), 0);
+        assert_int_equal(sketch_count(t), ns[k]);
+        for (uint64_t i = ns[k]; i < ns[k] + 3; i++)
+            sketch_add(t, elem(13, i));
+        assert_int_equal(sketch_merge_blob(t, bb.b, bb.n), 0);
+        got = ser(t);
+        wb = ser(want);
+        assert_true(blob_eq(got, wb));
+        assert_int_equal(sketch_count(t), sketch_count(want));
+        free(ab.b);
+        free(bb.b);
+        free(got.b);
+        free(wb.b);
+        sketch_free(a);
+        sketch_free(b);
+        sketch_free(t);
+        sketch_free(want);
     }
 }
 
@@ -521,8 +561,12 @@ static void check_rejects(const unsigned char *bad, size_t n,
         struct sketch *s = range(11, 0, ns[k]);
         struct blob before = ser(s), after;
 
+        uint64_t count = 42;
+
         if (sketch_merge_blob(s, bad, n) != -1)
             fail_msg("%s (%zu bytes) was accepted", what, n);
+        if (sketch_blob_count(bad, n, &count) != -1 || count != 42)
+            fail_msg("%s (%zu bytes) was counted", what, n);
         after = ser(s);
         if (!blob_eq(before, after))
             fail_msg("%s changed the sketch", what);
@@ -786,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_sketch__merge_self),
         cmocka_unit_test(test_sketch__merge_order),
         cmocka_unit_test(test_sketch__blob_round_trip),
+        cmocka_unit_test(test_sketch__merge_into_empty),
         cmocka_unit_test(test_sketch__blob_format),
         cmocka_unit_test(test_sketch__small_is_small),
         cmocka_unit_test(test_sketch__blob_rejects),

@@ -2462,6 +2462,168 @@ static void test_store__migrate_from_v4(void **state)
     store_close(s);
 }
 
+/*
+ * A post's days, totals and referrers over windows of days: its rows and
+ * its /?p=ID's, none of another post's, none from outside the window, on
+ * days with gaps between them and with no row in `days`.
+ */
+struct pw_row {
+    int who;                  /* 0 the post, 1 its /?p=42, 2 another post */
+    int32_t day;
+    uint64_t views, visits;
+    uint64_t v0, v1;          /* visitors vid(v0) .. vid(v1 - 1) */
+    const char *host, *cls;   /* a referrer of views, or NULL */
+};
+
+static const struct pw_row pw_rows[] = {
+    {0, -5, 1, 1, 0, 2, "x.se", "social"},
+    {0, 3, 2, 2, 0, 5, "x.se", "social"},
+    {2, 3, 100, 16, 0, 50, "x.se", "social"},
+    {0, 4, 4, 0, 4, 6, NULL, NULL},
+    {1, 4, 8, 0, 5, 7, "z.se", "other"},
+    {2, 4, 100, 0, 0, 3, "y.se", "search"},
+    {0, 10, 16, 4, 3, 8, "x.se", "social"},
+    {1, 20, 32, 8, 7, 9, "x.se", "social"},
+    {2, 30, 100, 32, 60, 90, "y.se", "search"},
+    {0, 40, 64, 64, 100, 101, "y.se", "search"},
+};
+
+static void test_store__post_windows(void **state)
+{
+    static const int32_t win[][2] = {
+        {INT32_MIN, INT32_MAX}, {3, 10}, {4, 20}, {11, 39}, {21, 100},
+        {-10, -1}, {50, 60}, {10, 10}, {20, 20}, {5, 9}, {41, INT32_MAX},
+    };
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct bs_err err;
+    int64_t id[3];
+
+    memset(&err, 0, sizeof(err));
+    begin(s);
+    for (size_t i = 0; i < ARRAY_SIZE(pw_rows); i++) {
+        static const char *const path[] = {"/a/", "/?p=42", "/b/"};
+        static const char *const kind[] = {"post", "postid", "post"};
+        const struct pw_row *r = &pw_rows[i];
+
+        add_path(s, r->day, kind[r->who], path[r->who], r->views);
+    }
+    put_post(s, "/a/", "post", "A", 42, "t", NULL, "c");
+    id[0] = path_id(s, "post", "/a/");
+    id[1] = path_id(s, "postid", "/?p=42");
+    id[2] = path_id(s, "post", "/b/");
+    for (size_t i = 0; i < ARRAY_SIZE(pw_rows); i++) {
+        const struct pw_row *r = &pw_rows[i];
+
+        if (r->visits)
+            add_visits(s, r->day, id[r->who], (int64_t)r->visits);
+        add_sketch(s, STORE_SKETCH_PATH, r->day, id[r->who], NULL, r->v0,
+                   r->v1);
+        if (r->host)
+            assert_int_equal(store_add_referrer(s, r->day, id[r->who],
+                                                r->host, strlen(r->host),
+                                                r->cls, r->views, &err), 0);
+    }
+    commit(s);
+
+    for (size_t w = 0; w < ARRAY_SIZE(win); w++) {
+        struct store_filter flt = {win[w][0], win[w][1], 0, NULL, id[0]};
+        int64_t views = 0, visits = 0, ref[3] = {0, 0, 0};
+        int seen[128] = {0}, visitors = 0, nref = 0, ndays = 0;
+        static const char *const hosts[] = {"x.se", "y.se", "z.se"};
+        struct rows rs;
+
+        for (size_t i = 0; i < ARRAY_SIZE(pw_rows); i++) {
+            const struct pw_row *r = &pw_rows[i];
+
+            if (r->who == 2 || r->day < win[w][0] || r->day > win[w][1])
+                continue;
+            views += (int64_t)r->views;
+            visits += (int64_t)r->visits;
+            for (uint64_t v = r->v0; v < r->v1; v++)
+                if (!seen[v]++)
+                    visitors++;
+            for (int h = 0; h < 3 && r->host; h++)
+                if (strcmp(r->host, hosts[h]) == 0)
+                    ref[h] += (int64_t)r->views;
+        }
+        for (int h = 0; h < 3; h++)
+            nref += ref[h] > 0;
+
+        /* The days: each with the views, visitors and visits of both. */
+        memset(&rs, 0, sizeof(rs));
+        assert_int_equal(store_query(s, STORE_POST_DAYS, &flt, collect, &rs,
+                                     &err), 0);
+        for (int k = 0; k < rs.count; k++) {
+            int32_t day;
+            int64_t dv = 0, dvis = 0;
+            int dseen[128] = {0}, dvisitors = 0;
+
+            assert_int_equal(day_parse(rs.r[k].s[0], &day), 0);
+            assert_true(day >= win[w][0] && day <= win[w][1]);
+            for (size_t i = 0; i < ARRAY_SIZE(pw_rows); i++) {
+                const struct pw_row *r = &pw_rows[i];
+
+                if (r->who == 2 || r->day != day)
+                    continue;
+                dv += (int64_t)r->views;
+                dvis += (int64_t)r->visits;
+                for (uint64_t v = r->v0; v < r->v1; v++)
+                    if (!dseen[v]++)
+                        dvisitors++;
+            }
+            assert_int_equal(rs.r[k].n[0], dv);
+            assert_int_equal(rs.r[k].n[1], dvisitors);
+            assert_int_equal(rs.r[k].n[2], dvis);
+            views -= dv;
+            ndays++;
+        }
+        assert_int_equal(views, 0);           /* every day of the window */
+
+        memset(&rs, 0, sizeof(rs));
+        assert_int_equal(store_query(s, STORE_POST_RANGE, &flt, collect,
+                                     &rs, &err), 0);
+        assert_int_equal(rs.count, 1);
+        assert_int_equal(rs.r[0].n[0], visitors);
+        assert_int_equal(rs.r[0].n[1], visits);
+
+        memset(&rs, 0, sizeof(rs));
+        assert_int_equal(store_query(s, STORE_POST_REFERRERS, &flt, collect,
+                                     &rs, &err), 0);
+        assert_int_equal(rs.count, nref);
+        for (int h = 0; h < 3; h++)
+            if (ref[h])
+                assert_int_equal(row_n(&rs, hosts[h], 0), ref[h]);
+        for (int k = 1; k < rs.count; k++)
+            assert_true(rs.r[k - 1].n[0] >= rs.r[k].n[0]);
+
+        /* The top posts: the visitors and visits of each, its /?p=42 in. */
+        query(s, STORE_TOP_POSTS, win[w][0], win[w][1], 0, &rs);
+        for (int k = 0; k < rs.count; k++) {
+            int who = rs.r[k].n[1] == id[0] ? 0 : 2;
+            int64_t tvis = 0;
+            int tseen[128] = {0}, tvisitors = 0;
+
+            assert_true(rs.r[k].n[1] == id[who]);
+            for (size_t i = 0; i < ARRAY_SIZE(pw_rows); i++) {
+                const struct pw_row *r = &pw_rows[i];
+
+                if ((r->who == 2) != (who == 2) || r->day < win[w][0] ||
+                    r->day > win[w][1])
+                    continue;
+                tvis += (int64_t)r->visits;
+                for (uint64_t v = r->v0; v < r->v1; v++)
+                    if (!tseen[v]++)
+                        tvisitors++;
+            }
+            assert_int_equal(rs.r[k].n[2], tvisitors);
+            assert_int_equal(rs.r[k].n[3], tvis);
+        }
+        (void)ndays;
+    }
+    store_close(s);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -2516,6 +2678,7 @@ int main(void)
         T(test_store__search_terms),
         T(test_store__bad_sketch_blob),
         T(test_store__migrate_from_v4),
+        T(test_store__post_windows),
     };
 #undef T
 
