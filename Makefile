@@ -11,7 +11,7 @@
 # V=1 prints the commands.
 
 CC ?= cc
-PKGS := zlib sqlite3 libmaxminddb inih expat cairo pangocairo libsodium
+PKGS := zlib sqlite3 libmaxminddb inih expat cairo pangocairo libpng libsodium
 # Inflate with ISA-L's igzip (Debian libisal-dev) unless ZLIB=1.
 ifneq ($(ZLIB),1)
 PKGS += libisal

@@ -31,10 +31,11 @@ if command -v pkg-config >/dev/null 2>&1; then
     [ "${ZLIB:-}" = 1 ] || check_pc libisal libisal-dev
     check_pc cairo libcairo2-dev
     check_pc pangocairo libpango1.0-dev
+    check_pc libpng libpng-dev
     check_pc libsodium libsodium-dev
 else
     need="$need zlib1g-dev libsqlite3-dev libmaxminddb-dev libinih-dev libexpat1-dev"
-    need="$need libcairo2-dev libpango1.0-dev libisal-dev libsodium-dev"
+    need="$need libcairo2-dev libpango1.0-dev libpng-dev libisal-dev libsodium-dev"
 fi
 # The charts' font.
 check_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
