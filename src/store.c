@@ -1024,9 +1024,16 @@ int store_add_sketch(struct store *s, enum store_sketch dim, int32_t day,
         [STORE_SKETCH_PATH] = ST_PATH_SKETCH,
         [STORE_SKETCH_COUNTRY] = ST_COUNTRY_SKETCH,
     };
-    sqlite3_stmt *st = stmt(s, ids[dim], err);
+    sqlite3_stmt *st;
+    uint64_t count;
     int i = 1;
 
+    /* A new row takes the blob as it is: it must be one sketch_union()
+     * can read later, or every count of the row would fail. */
+    if (sketch_blob_count(blob, n, &count))
+        return bs_fail(err, BS_SOFTWARE, "internal error: a visitor sketch "
+                       "of %zu bytes that is not one", n);
+    st = stmt(s, ids[dim], err);
     if (!st)
         return -1;
     sqlite3_bind_int(st, i++, day);

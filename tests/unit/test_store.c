@@ -2401,6 +2401,19 @@ static void test_store__bad_sketch_blob(void **state)
         free(b);
         sketch_free(sk);
     }
+    /* A blob that is no sketch is refused before it can make a new row
+     * (day 11 has none). */
+    {
+        static const unsigned char junk[] = {1, 5, 0, 0, 0, 7};
+
+        begin(s);
+        memset(&err, 0, sizeof(err));
+        assert_int_equal(store_add_sketch(s, STORE_SKETCH_DAY, 11, 0, NULL,
+                                          junk, sizeof(junk), &err), -1);
+        assert_int_equal(err.status, BS_SOFTWARE);
+        assert_non_null(strstr(err.msg, "sketch"));
+        store_rollback(s);
+    }
     store_close(s);
 }
 
