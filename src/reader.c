@@ -496,6 +496,7 @@ static int fill_gzip(struct reader *r)
 {
     struct pipe *p = r->pipe;
     struct chunk *c;
+    size_t len;
     int last;
 
     if (r->gz_done)
@@ -506,8 +507,11 @@ static int fill_gzip(struct reader *r)
     c = &p->chunks[p->head];
     pthread_mutex_unlock(&p->mu);
 
-    memcpy(r->buf + r->end, c->data, c->len);
-    r->end += c->len;
+    /* Everything needed from the chunk is taken now: once it is handed
+     * back, the inflater refills it (its len first set to 0). */
+    len = c->len;
+    memcpy(r->buf + r->end, c->data, len);
+    r->end += len;
     r->bytes_read = c->bytes;
     last = c->last;
     if (last < 0)
@@ -523,7 +527,7 @@ static int fill_gzip(struct reader *r)
         r->gz_done = 1;
     if (last < 0)
         return -1;
-    return c->len > 0 ? 1 : 0;
+    return len > 0 ? 1 : 0;
 }
 
 static int fill_plain(struct reader *r)
