@@ -23,10 +23,11 @@ void agg_hit(struct agg *a, int32_t day, int robot);
 void agg_bad(struct agg *a, int32_t day, uint64_t count);
 /*
  * A view of key (a struct url_class key) of kind (url_kind_is_content()),
- * from country ("XX" or "--").
+ * from country ("XX" or "--"). Returns the id of (kind, key) in this agg,
+ * valid until agg_clear(), for agg_visitor_key() and agg_referrer_key().
  */
-void agg_view(struct agg *a, int32_t day, enum url_kind kind,
-              const char *key, size_t n, const char *country);
+uint32_t agg_view(struct agg *a, int32_t day, enum url_kind kind,
+                  const char *key, size_t n, const char *country);
 
 /* Per-day totals. */
 struct agg_day {
@@ -77,10 +78,17 @@ enum agg_sketch { AGG_SKETCH_DAY, AGG_SKETCH_PATH, AGG_SKETCH_COUNTRY };
 void agg_visitor(struct agg *a, int32_t day, int32_t sec, uint64_t visitor,
                  enum url_kind kind, const char *key, size_t n,
                  const char *country);
+/* The same, of the key whose id agg_view() returned (no second lookup of
+ * its bytes: the hot path). */
+void agg_visitor_key(struct agg *a, int32_t day, int32_t sec,
+                     uint64_t visitor, uint32_t key, const char *country);
 /* A view of key that came from host, of referrer class cls. */
 void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
                   const char *key, size_t n, const char *cls,
                   const char *host, size_t host_n);
+/* The same, of the key whose id agg_view() returned. */
+void agg_referrer_key(struct agg *a, int32_t day, uint32_t key,
+                      const char *cls, const char *host, size_t host_n);
 /* A view that came from a search for term. */
 void agg_search_term(struct agg *a, int32_t day, const char *term, size_t n);
 

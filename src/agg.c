@@ -14,8 +14,16 @@
 
 enum day_field { F_HITS, F_VIEWS, F_ROBOTS, F_BAD, F_NFIELDS };
 
+/* Which sketch: the day's, a key's (path) or a country's, of a day. */
+struct skey {
+    int32_t day;
+    uint32_t dim;
+    uint32_t id;               /* key id, or the country's two letters */
+};
+
 struct sketch_slot {
     struct sketch *sk;       /* the visitors of one (day, dim, id) */
+    struct skey k;
 };
 
 struct agg {
@@ -27,7 +35,11 @@ struct agg {
     struct strtab *tuples;   /* (day, key id, country) of post views */
     struct cntmap *post_countries;   /* tuple id -> views */
     /* the audience */
-    struct strtab *sketch_ids;       /* struct skey -> index */
+    /* (day, id) -> sketch index + 1: integer keys, no key bytes to hash
+     * and compare three times a view */
+    struct cntmap *sk_day, *sk_path, *sk_country;
+    int32_t last_day;                /* the day sketch of the last view */
+    uint32_t last_day_sk;            /* its index + 1; 0: none */
     struct sketch_slot *sketches;
     size_t nsketches, capsketches;
     struct agg_event *events;
@@ -38,13 +50,6 @@ struct agg {
     struct cntmap *term_views;       /* term id -> views */
     char scratch[URL_KEY_MAX + 16];
     char rscratch[600];
-};
-
-/* Which sketch: the day's, a key's (path) or a country's, of a day. */
-struct skey {
-    int32_t day;
-    uint32_t dim;
-    uint32_t id;               /* key id, or the country's two letters */
 };
 
 /* The key of a view of a post in a country on a day. */
@@ -75,7 +80,9 @@ struct agg *agg_new(void)
     a->days = cntmap_new();
     a->tuples = strtab_new();
     a->post_countries = cntmap_new();
-    a->sketch_ids = strtab_new();
+    a->sk_day = cntmap_new();
+    a->sk_path = cntmap_new();
+    a->sk_country = cntmap_new();
     a->refs = strtab_new();
     a->ref_views = cntmap_new();
     a->terms_s = strtab_new();
@@ -97,7 +104,9 @@ void agg_free(struct agg *a)
     for (size_t i = 0; i < a->nsketches; i++)
         sketch_free(a->sketches[i].sk);
     free(a->sketches);
-    strtab_free(a->sketch_ids);
+    cntmap_free(a->sk_day);
+    cntmap_free(a->sk_path);
+    cntmap_free(a->sk_country);
     free(a->events);
     strtab_free(a->refs);
     cntmap_free(a->ref_views);
@@ -118,21 +127,37 @@ void agg_bad(struct agg *a, int32_t day, uint64_t count)
     cntmap_add(a->days, dkey(day, F_BAD), count);
 }
 
-void agg_view(struct agg *a, int32_t day, enum url_kind kind,
-              const char *key, size_t n, const char *country)
+/* The key id of a view key (kind byte + key). */
+static uint32_t key_id(struct agg *a, enum url_kind kind, const char *key,
+                       size_t n)
 {
-    uint32_t id;
-
     if (n > URL_KEY_MAX)
         BUG("view key of %zu bytes", n);
     a->scratch[0] = (char)kind;
     memcpy(a->scratch + 1, key, n);
-    id = strtab_intern(a->keys, a->scratch, n + 1, NULL);
+    return strtab_intern(a->keys, a->scratch, n + 1, NULL);
+}
+
+static enum url_kind key_kind(const struct agg *a, uint32_t id)
+{
+    return (enum url_kind)(unsigned char)strtab_key(a->keys, id, NULL)[0];
+}
+
+static int is_post_kind(enum url_kind kind)
+{
+    return kind == URL_POST || kind == URL_PAGE || kind == URL_POSTID;
+}
+
+uint32_t agg_view(struct agg *a, int32_t day, enum url_kind kind,
+                  const char *key, size_t n, const char *country)
+{
+    uint32_t id = key_id(a, kind, key, n);
+
     if (kind == URL_TAG || kind == URL_CATEGORY) {
         cntmap_add(a->terms, dkey(day, id), 1);
     } else {
         cntmap_add(a->paths, dkey(day, id), 1);
-        if (kind == URL_POST || kind == URL_PAGE || kind == URL_POSTID) {
+        if (is_post_kind(kind)) {
             /* Where each post's readers are: the report's post pages. */
             struct tuple t;
 
@@ -150,6 +175,7 @@ void agg_view(struct agg *a, int32_t day, enum url_kind kind,
                dkey(day, (uint32_t)(unsigned char)country[0] << 8 |
                              (unsigned char)country[1]),
                1);
+    return id;
 }
 
 int agg_each_day(const struct agg *a,
@@ -273,7 +299,10 @@ void agg_clear(struct agg *a)
     for (size_t i = 0; i < a->nsketches; i++)
         sketch_free(a->sketches[i].sk);
     a->nsketches = 0;
-    strtab_clear(a->sketch_ids);
+    cntmap_clear(a->sk_day);
+    cntmap_clear(a->sk_path);
+    cntmap_clear(a->sk_country);
+    a->last_day_sk = 0;
     a->nevents = 0;
     strtab_clear(a->refs);
     cntmap_clear(a->ref_views);
@@ -287,7 +316,8 @@ size_t agg_memory(const struct agg *a)
                cntmap_memory(a->terms) + cntmap_memory(a->countries) +
                cntmap_memory(a->days) + strtab_memory(a->tuples) +
                cntmap_memory(a->post_countries) +
-               strtab_memory(a->sketch_ids) +
+               cntmap_memory(a->sk_day) + cntmap_memory(a->sk_path) +
+               cntmap_memory(a->sk_country) +
                a->capsketches * sizeof(*a->sketches) +
                a->capevents * sizeof(*a->events) + strtab_memory(a->refs) +
                cntmap_memory(a->ref_views) + strtab_memory(a->terms_s) +
@@ -302,54 +332,55 @@ size_t agg_memory(const struct agg *a)
 
 #define REF_CLASS_MAX 31  /* bytes of a referrer class name */
 
-/* The key id of a view key (kind byte + key), as agg_view() interns it. */
-static uint32_t key_id(struct agg *a, enum url_kind kind, const char *key,
-                       size_t n)
+/* The sketch of (day, dim, id), found in map (dkey(day, id) -> index + 1)
+ * or made. */
+static uint32_t sketch_at(struct agg *a, struct cntmap *map, int32_t day,
+                          uint32_t dim, uint32_t id)
 {
-    if (n > URL_KEY_MAX)
-        BUG("view key of %zu bytes", n);
-    a->scratch[0] = (char)kind;
-    memcpy(a->scratch + 1, key, n);
-    return strtab_intern(a->keys, a->scratch, n + 1, NULL);
-}
+    uint64_t k = dkey(day, id), i = cntmap_get(map, k);
+    struct sketch_slot *s;
 
-static void sketch_in(struct agg *a, int32_t day, uint32_t dim, uint32_t id,
-                      uint64_t visitor)
-{
-    struct skey k;
-    uint32_t i;
-    int added;
-
-    memset(&k, 0, sizeof(k));
-    k.day = day;
-    k.dim = dim;
-    k.id = id;
-    i = strtab_intern(a->sketch_ids, &k, sizeof(k), &added);
-    if (added) {
-        if (a->nsketches == a->capsketches) {
-            a->capsketches = a->capsketches ? a->capsketches * 2 : 64;
-            a->sketches = xrealloc(a->sketches,
-                                   a->capsketches * sizeof(*a->sketches));
-        }
-        a->sketches[a->nsketches++].sk = sketch_new();
+    if (i)
+        return (uint32_t)(i - 1);
+    if (a->nsketches == a->capsketches) {
+        a->capsketches = a->capsketches ? a->capsketches * 2 : 64;
+        a->sketches =
+            xrealloc(a->sketches, a->capsketches * sizeof(*a->sketches));
     }
-    sketch_add(a->sketches[i].sk, visitor);
+    s = &a->sketches[a->nsketches];
+    s->sk = sketch_new();
+    memset(&s->k, 0, sizeof(s->k));
+    s->k.day = day;
+    s->k.dim = dim;
+    s->k.id = id;
+    cntmap_add(map, k, ++a->nsketches);
+    return (uint32_t)(a->nsketches - 1);
 }
 
-void agg_visitor(struct agg *a, int32_t day, int32_t sec, uint64_t visitor,
-                 enum url_kind kind, const char *key, size_t n,
-                 const char *country)
+void agg_visitor_key(struct agg *a, int32_t day, int32_t sec,
+                     uint64_t visitor, uint32_t key, const char *country)
 {
-    uint32_t id = key_id(a, kind, key, n);
     struct agg_event *e;
+    uint32_t i;
 
-    sketch_in(a, day, AGG_SKETCH_DAY, 0, visitor);
-    sketch_in(a, day, AGG_SKETCH_COUNTRY,
-              (uint32_t)(unsigned char)country[0] << 8 |
-                  (unsigned char)country[1],
-              visitor);
-    if (kind == URL_POST || kind == URL_PAGE || kind == URL_POSTID)
-        sketch_in(a, day, AGG_SKETCH_PATH, id, visitor);
+    if (key >= strtab_count(a->keys))
+        BUG("view key id %u of %u", key, strtab_count(a->keys));
+    /* Views come by the day, mostly: the day's sketch is the last one. */
+    if (!a->last_day_sk || a->last_day != day) {
+        a->last_day = day;
+        a->last_day_sk =
+            sketch_at(a, a->sk_day, day, AGG_SKETCH_DAY, 0) + 1;
+    }
+    sketch_add(a->sketches[a->last_day_sk - 1].sk, visitor);
+    /* sketch_at() may move the array: the index first, then the slot. */
+    i = sketch_at(a, a->sk_country, day, AGG_SKETCH_COUNTRY,
+                  (uint32_t)(unsigned char)country[0] << 8 |
+                      (unsigned char)country[1]);
+    sketch_add(a->sketches[i].sk, visitor);
+    if (is_post_kind(key_kind(a, key))) {
+        i = sketch_at(a, a->sk_path, day, AGG_SKETCH_PATH, key);
+        sketch_add(a->sketches[i].sk, visitor);
+    }
     if (a->nevents == a->capevents) {
         a->capevents = a->capevents ? a->capevents * 2 : 1024;
         a->events = xrealloc(a->events, a->capevents * sizeof(*a->events));
@@ -358,16 +389,23 @@ void agg_visitor(struct agg *a, int32_t day, int32_t sec, uint64_t visitor,
     e->day = day;
     e->sec = sec;
     e->visitor = visitor;
-    e->key = id;
+    e->key = key;
 }
 
-void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
-                  const char *key, size_t n, const char *cls,
-                  const char *host, size_t host_n)
+void agg_visitor(struct agg *a, int32_t day, int32_t sec, uint64_t visitor,
+                 enum url_kind kind, const char *key, size_t n,
+                 const char *country)
 {
-    uint32_t id = key_id(a, kind, key, n);
+    agg_visitor_key(a, day, sec, visitor, key_id(a, kind, key, n), country);
+}
+
+void agg_referrer_key(struct agg *a, int32_t day, uint32_t key,
+                      const char *cls, const char *host, size_t host_n)
+{
     size_t cn = strlen(cls), o = 0;
 
+    if (key >= strtab_count(a->keys))
+        BUG("view key id %u of %u", key, strtab_count(a->keys));
     /* A class is one of ref_class_name()'s words; agg_each_referrer()
      * gives it back from a buffer of REF_CLASS_MAX + 1 bytes. */
     if (cn > REF_CLASS_MAX)
@@ -375,7 +413,7 @@ void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
     if (host_n > 255)
         host_n = 255;
     memcpy(a->rscratch, &day, 4);
-    memcpy(a->rscratch + 4, &id, 4);
+    memcpy(a->rscratch + 4, &key, 4);
     o = 8;
     a->rscratch[o++] = (char)cn;
     memcpy(a->rscratch + o, cls, cn);
@@ -383,6 +421,13 @@ void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
     memcpy(a->rscratch + o, host, host_n);
     o += host_n;
     cntmap_add(a->ref_views, strtab_intern(a->refs, a->rscratch, o, NULL), 1);
+}
+
+void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
+                  const char *key, size_t n, const char *cls,
+                  const char *host, size_t host_n)
+{
+    agg_referrer_key(a, day, key_id(a, kind, key, n), cls, host, host_n);
 }
 
 void agg_search_term(struct agg *a, int32_t day, const char *term, size_t n)
@@ -412,7 +457,7 @@ int agg_each_sketch(const struct agg *a,
         char cc[3] = "";
         enum url_kind kind = URL_OTHER;
 
-        memcpy(&k, strtab_key(a->sketch_ids, (uint32_t)i, NULL), sizeof(k));
+        k = a->sketches[i].k;
         if (k.dim == AGG_SKETCH_PATH) {
             key = strtab_key(a->keys, k.id, &kn);
             kind = (enum url_kind)(unsigned char)key[0];

@@ -1283,6 +1283,58 @@ static void test_agg__memory_counts_sketches(void **state)
                  N * 3 * sizeof(uint64_t));
 }
 
+/* The hot path's agg_view() id with agg_visitor_key() and
+ * agg_referrer_key() counts what the string calls count, also when new
+ * sketches move the array of sketches. */
+static void test_agg__by_key_id(void **state)
+{
+    struct agg *a = agg_new(), *b = agg_new();
+    static const char *const cc[] = {"SE", "DE", "FI", "--"};
+    static struct sketches sa, sb;
+    struct refs ra, rb;
+    char key[32];
+
+    (void)state;
+    for (int i = 0; i < 400; i++) {
+        int32_t day = 100 + i % 5;
+        enum url_kind kind = i % 29 % 5 == 0 ? URL_TAG : URL_POST;
+        uint64_t v = mix64((uint64_t)i % 37);
+        uint32_t id;
+
+        snprintf(key, sizeof(key), "/p%d/", i % 29);
+        id = agg_view(a, day, kind, key, strlen(key), cc[i % 4]);
+        agg_visitor_key(a, day, i, v, id, cc[i % 4]);
+        agg_referrer_key(a, day, id, "search", "google.se", 9);
+        agg_view(b, day, kind, key, strlen(key), cc[i % 4]);
+        agg_visitor(b, day, i, v, kind, key, strlen(key), cc[i % 4]);
+        agg_referrer(b, day, kind, key, strlen(key), "search", "google.se",
+                     9);
+    }
+    sketches_of(a, &sa);
+    sketches_of(b, &sb);
+    assert_int_equal(sa.count, sb.count);
+    assert_true(sa.count > 64);      /* past the first array */
+    for (int i = 0; i < sa.count; i++) {
+        assert_int_equal(sa.e[i].day, sb.e[i].day);
+        assert_int_equal(sa.e[i].dim, sb.e[i].dim);
+        assert_int_equal(sa.e[i].kind, sb.e[i].kind);
+        assert_string_equal(sa.e[i].key, sb.e[i].key);
+        assert_string_equal(sa.e[i].cc, sb.e[i].cc);
+        assert_int_equal(sa.e[i].count, sb.e[i].count);
+    }
+    memset(&ra, 0, sizeof(ra));
+    memset(&rb, 0, sizeof(rb));
+    assert_int_equal(agg_each_referrer(a, on_ref, &ra), 0);
+    assert_int_equal(agg_each_referrer(b, on_ref, &rb), 0);
+    assert_int_equal(ra.count, rb.count);
+    assert_int_equal(ref_views(&ra, 100, URL_POST, "/p1/", "search",
+                               "google.se"),
+                     ref_views(&rb, 100, URL_POST, "/p1/", "search",
+                               "google.se"));
+    agg_free(a);
+    agg_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1303,6 +1355,7 @@ int main(void)
         cmocka_unit_test(test_agg__visitor_sketch_large),
         cmocka_unit_test(test_agg__events),
         cmocka_unit_test(test_agg__referrers),
+        cmocka_unit_test(test_agg__by_key_id),
         cmocka_unit_test(test_agg__search_terms),
         cmocka_unit_test(test_agg__audience_clear),
         cmocka_unit_test(test_agg__memory_counts_sketches),
