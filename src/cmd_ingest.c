@@ -37,8 +37,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Lines between two commits: big transactions, bounded memory. */
-#define CHUNK_LINES (1u << 20)
+/* Lines between two commits: big transactions, bounded memory. The
+ * store's work per chunk follows the days and pages in it more than its
+ * lines, so smaller chunks cost little more in all, and all but the last
+ * are written while the next is counted (flush_start()). */
+#define CHUNK_LINES (1u << 18)
 /* A line's check reads back at most this much of a plain file. */
 #define CHECK_MAX (READER_MAX_LINE + 2)
 /* Bad lines reported one by one before only counting them (-v: all). */
@@ -61,7 +64,7 @@ static const char ingest_usage[] =
     "  --geoip PATH     MaxMind DB file for countries\n"
     "  --wait           wait for another ingest of the same database to end\n"
     "                   (without it: exit 75 at once)\n"
-    "  --commit-every N lines per transaction (default 1048576)\n"
+    "  --commit-every N lines per transaction (default 262144)\n"
     "  -j, --jobs N     read N files at once (default: one per core)\n"
     "  --max-bytes SIZE stop reading a file after SIZE bytes (K, M, G):\n"
     "                   for endless inputs such as a device\n"
@@ -135,7 +138,18 @@ struct ingest {
     struct robots *robots;
     struct parser *parser;     /* the current file's */
     struct sample sample;
-    struct agg *agg;
+    struct agg *agg;           /* the chunk being counted */
+    /* The chunk before it, being added to the database on a thread of its
+     * own while this one is counted (flush_start()); spare is its agg,
+     * empty once written, for the chunk after. */
+    struct agg *spare;
+    struct {
+        pthread_t th;
+        int active, rc;
+        struct store_source src;   /* the position it commits */
+        struct bs_err err;
+    } bg;
+    int bad_silent;            /* the bad lines to show are all shown */
     struct url_class cls;
     struct ref_info ref;
     uint64_t lines, bad, hits, views, files;
@@ -143,10 +157,19 @@ struct ingest {
 
 struct flush_ctx {
     struct ingest *in;
+    struct agg *agg;           /* the chunk */
     struct bs_err *err;
     struct cntmap *path_ids;   /* agg key id -> store path id + 1 */
     struct cntmap *deltas;     /* (day, path id) -> visits delta */
     struct cntmap *days;       /* days with a view in the chunk -> 1 */
+    /* the path rows asked for by sketches, events and referrers: row
+     * name -> index into rows (the id, and the kind last written) */
+    struct strtab *row_names;
+    struct path_row {
+        int64_t id;
+        const char *kind;
+    } *rows;
+    size_t nrows, caprows;
 };
 
 _Static_assert(VISITS_MAX <= STORE_OPEN_VISITS_MAX,
@@ -198,6 +221,51 @@ static int put_country(void *ctx, int32_t day, const char *country,
                                    f->err);
 }
 
+/*
+ * store_path_id(), asked once per path row and kind in a flush: the row's
+ * id does not change, and its kind is the one of the last call, so a call
+ * is only left out when the last one (through here: the calls before these
+ * are all made) wrote the same kind. The database ends the same.
+ */
+static int path_id(struct flush_ctx *f, enum url_kind kind, const char *key,
+                   size_t n, int64_t *id)
+{
+    const char *kn = url_kind_name(kind);
+    char name[URL_KEY_MAX + 32];
+    size_t nn = 0;
+    uint32_t i;
+    int added;
+
+    if (n > URL_KEY_MAX)
+        BUG("path key of %zu bytes", n);
+    /* The row's name as store_path_id() makes it. */
+    if (kind == URL_TAG || kind == URL_CATEGORY) {
+        nn = strlen(kn);
+        memcpy(name, kn, nn);
+        name[nn++] = ':';
+    }
+    memcpy(name + nn, key, n);
+    nn += n;
+    i = strtab_intern(f->row_names, name, nn, &added);
+    if (added) {
+        if (f->nrows == f->caprows) {
+            f->caprows = f->caprows ? 2 * f->caprows : 256;
+            f->rows = xrealloc(f->rows, f->caprows * sizeof(*f->rows));
+        }
+        f->nrows++;
+        f->rows[i].kind = NULL;
+    }
+    if (f->rows[i].kind && strcmp(f->rows[i].kind, kn) == 0) {
+        *id = f->rows[i].id;
+        return 0;
+    }
+    if (store_path_id(f->in->run->store, kn, key, n, id, f->err))
+        return -1;
+    f->rows[i].id = *id;
+    f->rows[i].kind = kn;
+    return 0;
+}
+
 static int put_sketch(void *ctx, int32_t day, enum agg_sketch dim,
                       enum url_kind kind, const char *key, size_t n,
                       const char *country, const void *blob, size_t bn)
@@ -206,8 +274,7 @@ static int put_sketch(void *ctx, int32_t day, enum agg_sketch dim,
     struct store *st = f->in->run->store;
     int64_t id = 0;
 
-    if (dim == AGG_SKETCH_PATH &&
-        store_path_id(st, url_kind_name(kind), key, n, &id, f->err))
+    if (dim == AGG_SKETCH_PATH && path_id(f, kind, key, n, &id))
         return -1;
     return store_add_sketch(st,
                             dim == AGG_SKETCH_DAY    ? STORE_SKETCH_DAY
@@ -223,8 +290,7 @@ static int put_referrer(void *ctx, int32_t day, enum url_kind kind,
     struct flush_ctx *f = ctx;
     int64_t id;
 
-    return store_path_id(f->in->run->store, url_kind_name(kind), key, n, &id,
-                         f->err) ||
+    return path_id(f, kind, key, n, &id) ||
            store_add_referrer(f->in->run->store, day, id, host, host_n, cls,
                               views, f->err);
 }
@@ -333,8 +399,7 @@ static int put_event(void *ctx, const struct agg_event *e,
     if (known) {
         page = (int64_t)known - 1;
     } else {
-        if (store_path_id(run->store, url_kind_name(kind), key, n, &page,
-                          f->err))
+        if (path_id(f, kind, key, n, &page))
             return -1;
         cntmap_add(f->path_ids, e->key, (uint64_t)page + 1);
     }
@@ -368,7 +433,7 @@ static int put_visits(struct flush_ctx *f)
     size_t pos = 0;
     uint64_t k, v;
 
-    if (agg_each_event(f->in->agg, put_event, f))
+    if (agg_each_event(f->agg, put_event, f))
         return -1;
     while (cntmap_next(f->deltas, &pos, &k, &v)) {
         if (v != 0 &&
@@ -419,25 +484,27 @@ static void settle_visits(struct run *run, struct cntmap *keep, int ok)
  * Add the counts of the chunk and the source's new position to the
  * database in one transaction, then start a new chunk.
  */
-static int flush(struct ingest *in, struct store_source *src,
-                 struct bs_err *err)
+static int flush(struct ingest *in, struct agg *agg,
+                 struct store_source *src, struct bs_err *err)
 {
-    struct flush_ctx f = {in, err, cntmap_new(), cntmap_new(), cntmap_new()};
+    struct flush_ctx f = {in,           agg,           err,          cntmap_new(),
+                          cntmap_new(), cntmap_new(), strtab_new(),
+                          NULL,         0,            0};
     struct store *store = in->run->store;
     int rc = 0;
 
     pthread_mutex_lock(&in->run->mu);
     if (store_begin(store, err)) {
         rc = -1;
-    } else if (agg_each_day(in->agg, put_day, &f) ||
-               agg_each_path(in->agg, put_path, &f) ||
-               agg_each_term(in->agg, put_term, &f) ||
-               agg_each_country(in->agg, put_country, &f) ||
-               agg_each_post_country(in->agg, put_post_country, &f) ||
-               agg_each_sketch(in->agg, put_sketch, &f) ||
+    } else if (agg_each_day(agg, put_day, &f) ||
+               agg_each_path(agg, put_path, &f) ||
+               agg_each_term(agg, put_term, &f) ||
+               agg_each_country(agg, put_country, &f) ||
+               agg_each_post_country(agg, put_post_country, &f) ||
+               agg_each_sketch(agg, put_sketch, &f) ||
                put_visits(&f) ||
-               agg_each_referrer(in->agg, put_referrer, &f) ||
-               agg_each_search_term(in->agg, put_term_search, &f) ||
+               agg_each_referrer(agg, put_referrer, &f) ||
+               agg_each_search_term(agg, put_term_search, &f) ||
                store_put_source(store, src, err) ||
                store_commit(store, err)) {
         store_rollback(store);
@@ -448,9 +515,68 @@ static int flush(struct ingest *in, struct store_source *src,
     cntmap_free(f.path_ids);
     cntmap_free(f.deltas);
     cntmap_free(f.days);
+    strtab_free(f.row_names);
+    free(f.rows);
     if (rc == 0)
-        agg_clear(in->agg);
+        agg_clear(agg);
     return rc;
+}
+
+static void *flush_main(void *arg)
+{
+    struct ingest *in = arg;
+
+    in->bg.rc = flush(in, in->spare, &in->bg.src, &in->bg.err);
+    return NULL;
+}
+
+/* Wait for the chunk being written; -1 with err when it failed (its
+ * counts are dropped, the database is at the commit before it). src, the
+ * source being read, learns its row's id from the first commit. */
+static int flush_wait(struct ingest *in, struct store_source *src,
+                      struct bs_err *err)
+{
+    if (!in->bg.active)
+        return 0;
+    pthread_join(in->bg.th, NULL);
+    in->bg.active = 0;
+    if (in->bg.rc == 0) {
+        src->id = in->bg.src.id;
+        return 0;
+    }
+    agg_clear(in->spare);
+    *err = in->bg.err;
+    return -1;
+}
+
+/*
+ * Add the chunk counted so far, with src's position, to the database on a
+ * thread while the next chunk is counted into the spare agg: the store's
+ * work (a fifth of an ingest) runs on the second core. Chunks are
+ * committed one at a time and in order, each with its own position, so
+ * a run killed at any moment resumes as before.
+ */
+static int flush_start(struct ingest *in, struct store_source *src,
+                       struct bs_err *err)
+{
+    struct agg *full = in->agg;
+
+    if (flush_wait(in, src, err))
+        return -1;
+    in->agg = in->spare;
+    in->spare = full;
+    in->bg.src = *src;
+    memset(&in->bg.err, 0, sizeof(in->bg.err));
+    if (pthread_create(&in->bg.th, NULL, flush_main, in) == 0) {
+        in->bg.active = 1;
+        return 0;
+    }
+    /* No thread to be had: write it here. */
+    if (flush(in, in->spare, src, err)) {
+        agg_clear(in->spare);
+        return -1;
+    }
+    return 0;
 }
 
 static double elapsed(const struct timespec *t0)
@@ -492,7 +618,9 @@ static void report_bad(struct ingest *in, const char *name, uint64_t lineno,
 {
     struct run *run = in->run;
 
-    if (cli.quiet)
+    /* Once the first few are shown, the lock is not taken again: it may be
+     * held for a whole chunk's commit (flush_start()). */
+    if (cli.quiet || in->bad_silent)
         return;
     pthread_mutex_lock(&run->mu);
     if (run->bad_shown < MAX_BAD_SHOWN || cli.verbose) {
@@ -501,6 +629,8 @@ static void report_bad(struct ingest *in, const char *name, uint64_t lineno,
             fputs("\r\033[K", stderr);
         fprintf(stderr, "blogstat: %s:%llu: bad line: %s\n", name,
                 (unsigned long long)lineno, parse_strerror(st));
+    } else {
+        in->bad_silent = 1;
     }
     pthread_mutex_unlock(&run->mu);
 }
@@ -663,16 +793,17 @@ static void count_line(struct ingest *in, struct store_source *src,
             uint64_t id = visitor_id(in->run->key, client.p, client.n,
                                      rec.agent.p, rec.agent.n);
 
-            agg_view(in->agg, rec.day, in->cls.kind, in->cls.key,
-                     in->cls.key_len, cc);
-            agg_visitor(in->agg, rec.day, rec.sec, id, in->cls.kind,
-                        in->cls.key, in->cls.key_len, cc);
+            /* The key is looked up once; the audience goes by its id. */
+            uint32_t key = agg_view(in->agg, rec.day, in->cls.kind,
+                                    in->cls.key, in->cls.key_len, cc);
+
+            agg_visitor_key(in->agg, rec.day, rec.sec, id, key, cc);
             if (rec.has_agent &&
                 classify_referrer(in->run->conf->rules, rec.referer.p,
                                   rec.referer.n, &in->ref) != REF_NONE) {
-                agg_referrer(in->agg, rec.day, in->cls.kind, in->cls.key,
-                             in->cls.key_len, ref_class_name(in->ref.cls),
-                             in->ref.host, in->ref.host_n);
+                agg_referrer_key(in->agg, rec.day, key,
+                                 ref_class_name(in->ref.cls), in->ref.host,
+                                 in->ref.host_n);
                 if (in->ref.term_n)
                     agg_search_term(in->agg, rec.day, in->ref.term,
                                     in->ref.term_n);
@@ -951,11 +1082,12 @@ static int ingest_file(struct ingest *in, const char *path, int index,
                 since_flush = 0;
                 mark(src, &line, start, end);
                 src->size = reader_bytes_read(r);
-                if (flush(in, src, &err))
-                    goto fail;
+                /* Progress first: it waits for the database's lock. */
                 if (in->run->progress)
                     show_progress(in, r, src->lines - lines0, index, count,
                                   0);
+                if (flush_start(in, src, &err))
+                    goto fail;
             }
         }
         /* The lines held to choose the format come first. */
@@ -975,6 +1107,9 @@ static int ingest_file(struct ingest *in, const char *path, int index,
         end = reader_offset(r);
         pending = 1;
     }
+    /* The chunk before this last one must be in before it. */
+    if (flush_wait(in, src, &err))
+        goto fail;
     /* The reader keeps the last line past the end of the input. */
     if (since_flush > 0 && reader_last_line(r, &line))
         mark(src, &line, start, end);
@@ -1005,13 +1140,20 @@ static int ingest_file(struct ingest *in, const char *path, int index,
     {
         struct bs_err ferr = {0};
 
-        if (flush(in, src, &ferr)) {
+        if (flush(in, in->agg, src, &ferr)) {
             cli_error(&ferr);
             status = ferr.status;
         }
     }
     goto done;
 fail:
+    {
+        /* A chunk being written still goes in (or is dropped when it
+         * fails too: the first error is the one told). */
+        struct bs_err werr = {0};
+
+        flush_wait(in, src, &werr);
+    }
     if (in->run->progress)
         fputs("\r\033[K", stderr);
     cli_error(&err);
@@ -1269,6 +1411,7 @@ static struct ingest *worker_new(struct run *run)
         BUG("geo_open(%s): %s", run->geoip, err.msg);
     in->robots = robots_new();
     in->agg = agg_new();
+    in->spare = agg_new();
     return in;
 }
 
@@ -1284,6 +1427,7 @@ static void worker_free(struct ingest *in)
     run->files_read += in->files;
     pthread_mutex_unlock(&run->mu);
     agg_free(in->agg);
+    agg_free(in->spare);
     parser_free(in->parser);
     free(in->sample.buf);
     robots_free(in->robots);
