@@ -122,6 +122,24 @@ $(ZB)/tests/test_reader: tests/unit/test_reader.c $(ZB)/libblogstat.a | deps-tes
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(CFLAGS) -o $@ $< \
 	    $(ZB)/libblogstat.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
+# ThreadSanitizer over what runs on threads: the reader's inflate thread,
+# the workers of ingest -j and the chunks committed in the background.
+TB := build/tsan
+TSAN_FLAGS := -O1 -g -pthread -fsanitize=thread
+T_OBJ := $(LIB_SRC:src/%.c=$(TB)/%.o)
+$(TB)/%.o: src/%.c | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (tsan)")
+	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CSTD) $(WARN) $(TSAN_FLAGS) -c -o $@ $<
+$(TB)/libblogstat.a: $(T_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(TB)/blogstat: $(TB)/main.o $(TB)/libblogstat.a
+	$(Q)$(CC) $(TSAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+$(TB)/tests/test_reader: tests/unit/test_reader.c $(TB)/libblogstat.a | deps-test
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(CSTD) $(WARN) \
+	    $(TSAN_FLAGS) -o $@ $< $(TB)/libblogstat.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
 # Fuzz targets, built with a replay main() so that gcc runs the corpora.
 $(AB)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(AB)/libblogstat.a
 	@mkdir -p $(@D)
@@ -157,7 +175,8 @@ test: deps-test
 	    echo "test: no GeoIP database; country tests will say so"
 	$(Q)$(MAKE) --no-print-directory blogstat $(UNIT_BIN) $(A_UNIT_BIN) \
 	    $(AB)/blogstat $(A_FUZZ_BIN) data/crawler-user-agents.json $(FIXTURES) \
-	    $(ZB)/blogstat $(ZB)/tests/test_reader
+	    $(ZB)/blogstat $(ZB)/tests/test_reader $(TB)/blogstat \
+	    $(TB)/tests/test_reader
 	$(Q)tests/run-all.sh
 
 # ---- demo, data, bench ---------------------------------------------------
