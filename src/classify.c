@@ -884,34 +884,61 @@ static int host_is(const char *host, size_t n, const char *domain)
             memcmp(host + n - m, domain, m) == 0);
 }
 
-/* host is NAME.tld or NAME.co.tld, or a subdomain of one (google.se,
- * google.co.uk, news.google.com). */
+static int letters(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 'a' || s[i] > 'z')
+            return 0;
+    return 1;
+}
+
+/* t is a top-level domain a search engine answers under: com, net, org,
+ * a country code, or co.CC / com.CC (google.co.uk, google.com.au). */
+static int search_tld(const char *t, size_t n)
+{
+    return (n == 3 && (memcmp(t, "com", 3) == 0 || memcmp(t, "net", 3) == 0 ||
+                       memcmp(t, "org", 3) == 0)) ||
+           (n == 2 && letters(t, 2)) ||
+           (n == 5 && memcmp(t, "co.", 3) == 0 && letters(t + 3, 2)) ||
+           (n == 6 && memcmp(t, "com.", 4) == 0 && letters(t + 4, 2));
+}
+
+/*
+ * host is NAME.TLD (search_tld()), or that behind one of the subdomains
+ * search engines answer on (m.baidu.com, cn.bing.com, html.duckduckgo.com,
+ * images.google.de, news.google.com); not any subdomain (mail.google.com
+ * is Gmail, docs.google.com a document) and not the name inside another
+ * domain (google.evil.com).
+ */
 static int host_brand(const char *host, size_t n, const char *name)
 {
+    static const char *const subs[] = {"", "m.", "cn.", "search.", "html.",
+                                       "lite.", "images.", "news."};
     size_t m = strlen(name);
 
-    for (size_t i = 0; i + m < n; i++) {
-        if ((i == 0 || host[i - 1] == '.') &&
-            memcmp(host + i, name, m) == 0 && host[i + m] == '.') {
-            /* What follows is one or two short labels: a TLD. */
-            const char *t = host + i + m + 1;
-            size_t tn = n - (i + m + 1), dots = 0;
+    for (size_t k = 0; k < ARRAY_SIZE(subs); k++) {
+        size_t sn = strlen(subs[k]);
+        const char *h = host + sn;
 
-            for (size_t k = 0; k < tn; k++)
-                dots += t[k] == '.';
-            return tn > 0 && tn <= 6 + dots * 4 && dots <= 1;
-        }
+        if (n <= sn + m + 1 || memcmp(host, subs[k], sn) != 0 ||
+            memcmp(h, name, m) != 0 || h[m] != '.')
+            continue;
+        if (search_tld(h + m + 1, n - sn - m - 1))
+            return 1;
     }
     return 0;
 }
 
 static const char *const search_brands[] = {
-    "google", "bing", "yahoo", "yandex", "baidu", "duckduckgo", "ecosia",
-    "qwant", "startpage", "naver", "seznam", "ask", "sogou",
+    "google", "bing", "yandex", "baidu", "duckduckgo", "ecosia", "qwant",
+    "startpage", "naver", "seznam", "sogou",
 };
+/* Hosts and their subdomains (uk.search.yahoo.com): yahoo.com itself is
+ * a portal, ask.fm no search engine. */
 static const char *const search_hosts[] = {
     "search.brave.com", "kagi.com", "search.aol.com", "mojeek.com",
-    "perplexity.ai", "you.com",
+    "perplexity.ai", "you.com", "search.yahoo.com", "search.yahoo.co.jp",
+    "ask.com", "ya.ru",
 };
 static const char *const social_hosts[] = {
     "facebook.com", "fb.com", "fb.me", "t.co", "twitter.com", "x.com",
