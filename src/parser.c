@@ -353,20 +353,8 @@ static inline enum parse_status parse_fast(struct parser *p,
     /* bytes: digits or "-" */
     if (expect(&cur, end, ' '))
         FAST_FAIL(PARSE_BYTES, cur);
-    if (cur < end && *cur == '-') {
-        cur++;
-    } else {
-        const char *start = cur;
-
-        for (; cur < end && is_digit(*cur); cur++) {
-            unsigned d = (unsigned)(*cur - '0');
-
-            bytes = bytes > (UINT64_MAX - d) / 10 ? UINT64_MAX
-                                                   : bytes * 10 + d;
-        }
-        if (cur == start)
-            FAST_FAIL(PARSE_BYTES, cur);
-    }
+    if (parse_bytes_field(&cur, end, &bytes))
+        FAST_FAIL(PARSE_BYTES, cur);
     rec->bytes = bytes;
     if (cur < end && *cur != ' ')
         FAST_FAIL(PARSE_BYTES, cur);

@@ -292,13 +292,7 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
     if (z)
         FAIL(PARSE_NUL, z);
     p->scratch_len = 0;
-    rec->client = rec->request = rec->method = rec->target = slice_make(line, 0);
-    rec->protocol = rec->referer = rec->agent = slice_make(line, 0);
-    rec->host = rec->xff = slice_make(line, 0);
-    rec->has_agent = (p->fields & PARSE_HAS_AGENT) != 0;
-    rec->has_host = (p->fields & PARSE_HAS_HOST) != 0;
-    rec->has_xff = (p->fields & PARSE_HAS_XFF) != 0;
-    rec->bytes = 0;
+    parse_rec_reset(p, line, rec);
 
     for (size_t i = 0; i < p->nops; i++) {
         const struct fmt_op *op = &p->ops[i];
@@ -364,20 +358,8 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
         case OP_BYTES: {
             uint64_t bytes = 0;
 
-            if (cur < end && *cur == '-') {
-                cur++;
-            } else {
-                const char *start = cur;
-
-                for (; cur < end && is_digit(*cur); cur++) {
-                    unsigned d = (unsigned)(*cur - '0');
-
-                    bytes = bytes > (UINT64_MAX - d) / 10 ? UINT64_MAX
-                                                           : bytes * 10 + d;
-                }
-                if (cur == start)
-                    FAIL(op->status, cur);
-            }
+            if (parse_bytes_field(&cur, end, &bytes))
+                FAIL(op->status, cur);
             if (cur < end && op->next_c >= 0 && *cur != op->next_c)
                 FAIL(op->status, cur);
             if (op->role == R_BYTES)

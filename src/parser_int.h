@@ -62,6 +62,48 @@ struct parser {
     struct json_fmt *json;      /* PK_JSON */
 };
 
+/*
+ * A byte count at *cur: "-" (0) or digits, saturating at UINT64_MAX. 0
+ * with *cur after it, or -1 when there are no digits. Inline: the fast
+ * path calls it on every line.
+ */
+static inline int parse_bytes_field(const char **cur, const char *end,
+                                    uint64_t *out)
+{
+    const char *c = *cur, *start = c;
+    uint64_t bytes = 0;
+
+    if (c < end && *c == '-') {
+        *cur = c + 1;
+        *out = 0;
+        return 0;
+    }
+    for (; c < end && (unsigned char)(*c - '0') < 10; c++) {
+        unsigned d = (unsigned)(*c - '0');
+
+        bytes = bytes > (UINT64_MAX - d) / 10 ? UINT64_MAX : bytes * 10 + d;
+    }
+    if (c == start)
+        return -1;
+    *cur = c;
+    *out = bytes;
+    return 0;
+}
+
+/* Empty every field of rec (slices at line), with the format's has_*. */
+static inline void parse_rec_reset(const struct parser *p, const char *line,
+                                   struct logrec *rec)
+{
+    rec->client = rec->request = rec->method = rec->target =
+        slice_make(line, 0);
+    rec->protocol = rec->referer = rec->agent = slice_make(line, 0);
+    rec->host = rec->xff = slice_make(line, 0);
+    rec->has_agent = (p->fields & PARSE_HAS_AGENT) != 0;
+    rec->has_host = (p->fields & PARSE_HAS_HOST) != 0;
+    rec->has_xff = (p->fields & PARSE_HAS_XFF) != 0;
+    rec->bytes = 0;
+}
+
 /* parser.c */
 /* A zeroed parser of kind; name must outlive it (a literal). */
 struct parser *parser_alloc(enum parser_kind kind, const char *name);

@@ -569,14 +569,7 @@ enum parse_status json_parse(struct parser *p, const char *line, size_t n,
         if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
             JFAIL(PARSE_JSON, i);
 
-    rec->client = rec->request = rec->method = rec->target =
-        slice_make(line, 0);
-    rec->protocol = rec->referer = rec->agent = slice_make(line, 0);
-    rec->host = rec->xff = slice_make(line, 0);
-    rec->has_agent = (p->fields & PARSE_HAS_AGENT) != 0;
-    rec->has_host = (p->fields & PARSE_HAS_HOST) != 0;
-    rec->has_xff = (p->fields & PARSE_HAS_XFF) != 0;
-    rec->bytes = 0;
+    parse_rec_reset(p, line, rec);
 
 #define AT (at ? (size_t)at->start : n)
     /* client */
