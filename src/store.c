@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 enum stmt_id {
-    ST_DAY, ST_PATH_ID, ST_PATH_VIEWS, ST_TERM_ID, ST_TERM_VIEWS,
+    ST_DAY, ST_PATH_FIND, ST_PATH_ID, ST_PATH_VIEWS, ST_TERM_ID, ST_TERM_VIEWS,
     ST_COUNTRY_VIEWS, ST_SOURCE_FIND, ST_SOURCE_NEW, ST_SOURCE_PUT, ST_POST, ST_POST_TERMS_CLEAR, ST_POST_TERM,
     ST_POST_COUNTRY, ST_META_GET, ST_META_PUT, ST_SALT_GET, ST_SALT_PUT,
     ST_SALT_TOUCH, ST_DAY_SKETCH, ST_PATH_SKETCH, ST_COUNTRY_SKETCH,
@@ -38,6 +38,9 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "hits = hits + excluded.hits, views = views + excluded.views, "
         "robots = robots + excluded.robots, "
         "bad_lines = bad_lines + excluded.bad_lines",
+    /* A row that ST_PATH_ID would leave as it is: its id is all it gives. */
+    [ST_PATH_FIND] =
+        "SELECT id FROM paths WHERE path = ?1 AND (imported OR kind = ?2)",
     /* An imported post keeps the kind its import gave it. */
     [ST_PATH_ID] =
         "INSERT INTO paths(path, kind, post_id) VALUES(?1, ?2, ?3) "
@@ -656,27 +659,58 @@ int store_add_day(struct store *s, int32_t day, uint64_t hits,
     return step(s, st, NULL, err);
 }
 
-int store_add_path_views(struct store *s, int32_t day, const char *kind,
-                         const char *path, size_t n, uint64_t views,
-                         struct bs_err *err)
+/*
+ * The id of the paths row of path, made or given kind by ST_PATH_ID (with
+ * post_id pid when has_pid). Most rows already exist with that kind (or
+ * an imported one, which the upsert keeps): a plain SELECT finds them
+ * without the upsert's write and its RETURNING, which makes SQLite build
+ * a temporary table on every call. The database ends the same.
+ */
+static int path_row(struct store *s, const char *kind, const char *path,
+                    size_t n, int has_pid, int64_t pid, int64_t *id,
+                    struct bs_err *err)
 {
-    sqlite3_stmt *st = stmt(s, ST_PATH_ID, err);
-    int64_t id = -1;
+    sqlite3_stmt *st = stmt(s, ST_PATH_FIND, err);
+    int rc;
 
     if (!st)
         return -1;
     sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    if (strcmp(kind, "postid") == 0) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        return 0;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, err, rc, "cannot read");
+    if (!(st = stmt(s, ST_PATH_ID, err)))
+        return -1;
+    sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    if (has_pid)
+        sqlite3_bind_int64(st, 3, pid);
+    return step(s, st, id, err);
+}
+
+int store_add_path_views(struct store *s, int32_t day, const char *kind,
+                         const char *path, size_t n, uint64_t views,
+                         struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int64_t id = -1, pid = 0;
+    int has_pid = strcmp(kind, "postid") == 0;
+
+    if (has_pid) {
         /* "/?p=123": the id that an imported post will claim. */
         const char *eq = memchr(path, '=', n);
-        int64_t pid = 0;
 
         for (const char *c = eq ? eq + 1 : path + n; c < path + n; c++)
             pid = pid * 10 + (*c - '0');
-        sqlite3_bind_int64(st, 3, pid);
     }
-    if (step(s, st, &id, err))
+    if (path_row(s, kind, path, n, has_pid, pid, &id, err))
         return -1;
     if (!(st = stmt(s, ST_PATH_VIEWS, err)))
         return -1;
@@ -720,15 +754,11 @@ int store_add_post_country_views(struct store *s, int32_t day,
                                  size_t n, const char *country,
                                  uint64_t views, struct bs_err *err)
 {
-    sqlite3_stmt *st = stmt(s, ST_PATH_ID, err);
+    sqlite3_stmt *st;
     int64_t id = -1;
 
-    if (!st)
-        return -1;
     /* The same path row as its views (see store_add_path_views()). */
-    sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    if (step(s, st, &id, err))
+    if (path_row(s, kind, path, n, 0, 0, &id, err))
         return -1;
     if (!(st = stmt(s, ST_POST_COUNTRY, err)))
         return -1;
@@ -897,12 +927,9 @@ int store_put_post(struct store *s, const struct store_post *p,
 int store_path_id(struct store *s, const char *kind, const char *path,
                   size_t n, int64_t *id, struct bs_err *err)
 {
-    sqlite3_stmt *st = stmt(s, ST_PATH_ID, err);
     char *named = NULL;
     int rc;
 
-    if (!st)
-        return -1;
     if (strcmp(kind, "tag") == 0 || strcmp(kind, "category") == 0) {
         size_t size = strlen(kind) + 1 + n + 1;
 
@@ -911,9 +938,7 @@ int store_path_id(struct store *s, const char *kind, const char *path,
         path = named;
         n = strlen(named);
     }
-    sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    rc = step(s, st, id, err);
+    rc = path_row(s, kind, path, n, 0, 0, id, err);
     free(named);
     return rc;
 }

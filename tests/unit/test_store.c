@@ -1524,6 +1524,63 @@ static void test_store__migrate_from_v1(void **state)
     store_close(s);
 }
 
+static int64_t path_id(struct store *s, const char *kind, const char *path);
+
+/*
+ * A path's row as the upsert leaves it, whether its id comes from a
+ * lookup or an insert: a new row gets the kind it was asked with, an
+ * existing one keeps its id and takes the new kind unless it was imported.
+ */
+static void test_store__path_row_kinds(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct bs_err err;
+    int64_t a, b, c;
+    char buf[64];
+
+    memset(&err, 0, sizeof(err));
+    begin(s);
+    /* new through a country's views, then found by its views and id */
+    assert_int_equal(store_add_post_country_views(s, 10, "post", "/a/", 3,
+                                                  "SE", 2, &err), 0);
+    add_path(s, 10, "post", "/a/", 2);
+    a = path_id(s, "post", "/a/");
+    assert_int_equal(a, path_id(s, "post", "/a/"));
+    /* the same row asked with another kind takes it */
+    add_path(s, 11, "page", "/a/", 1);
+    assert_int_equal(path_id(s, "page", "/a/"), a);
+    /* an imported post keeps its kind */
+    put_post(s, "/b/", "post", "B", 7, NULL, NULL, NULL);
+    b = path_id(s, "page", "/b/");
+    assert_int_equal(store_add_post_country_views(s, 10, "page", "/b/", 3,
+                                                  "DE", 4, &err), 0);
+    /* "/?p=9" new through its views gets its post id */
+    add_path(s, 12, "postid", "/?p=9", 1);
+    c = path_id(s, "postid", "/?p=9");
+    assert_int_equal(store_add_post_country_views(s, 12, "postid", "/?p=9",
+                                                  5, "SE", 1, &err), 0);
+    commit(s);
+    store_close(s);
+    assert_string_equal(
+        sql_text(f->path, "SELECT kind FROM paths WHERE path = '/a/'", buf,
+                 sizeof(buf)), "page");
+    assert_int_equal(sql_int(f->path, "SELECT id FROM paths WHERE "
+                                      "path = '/a/'"), a);
+    assert_string_equal(
+        sql_text(f->path, "SELECT kind FROM paths WHERE path = '/b/'", buf,
+                 sizeof(buf)), "post");
+    assert_int_equal(sql_int(f->path, "SELECT id FROM paths WHERE "
+                                      "path = '/b/'"), b);
+    assert_int_equal(sql_int(f->path, "SELECT post_id FROM paths WHERE "
+                                      "path = '/?p=9'"), 9);
+    assert_int_equal(sql_int(f->path, "SELECT id FROM paths WHERE "
+                                      "path = '/?p=9'"), c);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM paths"), 3);
+    assert_int_equal(sql_int(f->path, "SELECT sum(views) FROM "
+                                      "post_country_views"), 7);
+}
+
 /* The queries behind a report's post page. */
 static void test_store__post_queries(void **state)
 {
@@ -2674,6 +2731,7 @@ int main(void)
         T(test_store__reimport),
         T(test_store__postid_resolved),
         T(test_store__migrate_from_v1),
+        T(test_store__path_row_kinds),
         T(test_store__post_queries),
         T(test_store__path_id),
         T(test_store__meta),
