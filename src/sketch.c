@@ -48,26 +48,115 @@ static void dense_add(struct sketch *s, uint64_t h)
         s->reg[idx] = rho;
 }
 
-static int cmp_u64(const void *a, const void *b)
+static void insertion_sort(uint64_t *v, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        size_t j = i;
 
-    return x < y ? -1 : x > y;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
 }
 
-/* Sort the appended hashes into the list, dropping repeats. */
+/* A stable LSD radix sort of v[0..n) on its bytes lo..hi-1 (0 the least
+ * significant), with tmp[0..n) as scratch. */
+static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned lo,
+                       unsigned hi)
+{
+    uint64_t *src = v, *dst = tmp;
+
+    for (unsigned shift = 8 * lo; shift < 8 * hi; shift += 8) {
+        size_t count[256] = {0}, sum = 0;
+
+        for (size_t i = 0; i < n; i++)
+            count[src[i] >> shift & 0xff]++;
+        /* A byte all the keys share moves nothing. */
+        if (count[src[0] >> shift & 0xff] == n)
+            continue;
+        for (size_t d = 0; d < 256; d++) {
+            size_t c = count[d];
+
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[src[i] >> shift & 0xff]++] = src[i];
+        dst = src;
+        src = src == v ? tmp : v;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof(*v));
+}
+
+/*
+ * Sort v[0..n) with tmp[0..n) as scratch, with no compare calls. The
+ * hashes are uniform, so two radix passes on the top 16 bits leave runs
+ * of a few at most, which an insertion sort finishes; a longer run (not
+ * from a keyed hash) gets radix passes on its other bytes.
+ */
+static void sort_u64(uint64_t *v, uint64_t *tmp, size_t n)
+{
+    if (n <= 32) {
+        insertion_sort(v, n);
+        return;
+    }
+    radix_sort(v, tmp, n, 6, 8);
+    for (size_t a = 0, b; a < n; a = b) {
+        for (b = a + 1; b < n && v[b] >> 48 == v[a] >> 48; b++)
+            ;
+        if (b - a <= 32)
+            insertion_sort(v + a, b - a);
+        else
+            radix_sort(v + a, tmp + a, b - a, 0, 6);
+    }
+}
+
+/*
+ * Sort the appended hashes into the list, dropping repeats: only the new
+ * ones are sorted, then merged from the top down into the list, which has
+ * room for them where they were appended.
+ */
 static void settle(struct sketch *s)
 {
-    size_t o = 0, total = s->n + s->pending;
+    uint64_t stack[2 * 128], *buf = stack, *l = s->list;
+    size_t np = s->pending, m = 0, i = s->n, j, k = s->n + s->pending;
 
-    if (s->pending == 0)
+    if (np == 0)
         return;
-    qsort(s->list, total, sizeof(*s->list), cmp_u64);
-    for (size_t i = 0; i < total; i++)
-        if (o == 0 || s->list[i] != s->list[o - 1])
-            s->list[o++] = s->list[i];
-    s->n = o;
+    if (np > ARRAY_SIZE(stack) / 2)
+        buf = xmalloc(2 * np * sizeof(*buf));
+    memcpy(buf, l + s->n, np * sizeof(*buf));
+    sort_u64(buf, buf + np, np);
+    for (j = 0; j < np; j++)
+        if (m == 0 || buf[j] != buf[m - 1])
+            buf[m++] = buf[j];
+    /* l[k..] is the merged tail; k >= i always, so no unread item of the
+     * list is overwritten. */
+    j = m;
+    while (j > 0) {
+        if (i > 0 && l[i - 1] > buf[j - 1]) {
+            l[--k] = l[--i];
+        } else {
+            if (i > 0 && l[i - 1] == buf[j - 1])
+                i--;
+            l[--k] = buf[--j];
+        }
+    }
+    /* What is left of the list is already in place below k, but k may
+     * have risen above i by the repeats dropped: close the gap. */
+    if (k > i) {
+        size_t tail = s->n + s->pending - k;
+
+        memmove(l + i, l + k, tail * sizeof(*l));
+        s->n = i + tail;
+    } else {
+        s->n = s->n + s->pending;
+    }
     s->pending = 0;
+    if (buf != stack)
+        free(buf);
 }
 
 static void to_dense(struct sketch *s)

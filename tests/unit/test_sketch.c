@@ -589,6 +589,54 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/*
+ * The sparse list is the sorted distinct set, whatever the hashes look
+ * like: uniform ones, ones that share their top 16 bits (a long run for
+ * the sort's first passes), small ones, repeats, added in any order.
+ */
+static void test_sketch__sparse_sorted(void **state)
+{
+    uint64_t *want = xmalloc(2048 * sizeof(*want));
+
+    (void)state;
+    /* k: uniform, one top 16 bits, small */
+    for (size_t k = 0; k < 3; k++)
+        for (uint32_t n = 1; n <= 2048; n = n * 3 + 1) {
+            struct sketch *s = sketch_new();
+            struct blob b;
+            size_t m = 0;
+
+            for (uint32_t i = 0; i < 2 * n; i++) {
+                uint64_t h = elem(k == 0 ? 7 : 8, i % n);
+
+                if (k == 1)
+                    h = 0xabcd000000000000ull | (h >> 16);
+                else if (k == 2)
+                    h = i % n * 3;
+                sketch_add(s, h);
+                if (i < n)
+                    want[m++] = h;
+            }
+            qsort(want, m, sizeof(*want), cmp_u64);
+            b = ser(s);
+            assert_int_equal(b.n, 5 + 8 * (size_t)n);
+            assert_int_equal(b.b[0], 1);
+            for (uint32_t i = 0; i < n; i++) {
+                uint64_t v = 0;
+
+                for (int j = 7; j >= 0; j--)
+                    v = v << 8 | b.b[5 + (size_t)i * 8 + (size_t)j];
+                if (v != want[i])
+                    fail_msg("shape %zu, n %u: hash %u is %llx, not %llx", k,
+                             n, i, (unsigned long long)v,
+                             (unsigned long long)want[i]);
+            }
+            free(b.b);
+            sketch_free(s);
+        }
+    free(want);
+}
+
 static void test_sketch__blob_rejects(void **state)
 {
     struct sketch *src = range(12, 0, 3), *dsrc = range(12, 0, 5000);
@@ -834,6 +882,7 @@ int main(void)
         cmocka_unit_test(test_sketch__blob_format),
         cmocka_unit_test(test_sketch__small_is_small),
         cmocka_unit_test(test_sketch__blob_rejects),
+        cmocka_unit_test(test_sketch__sparse_sorted),
         cmocka_unit_test(test_sketch__dense_empty),
         cmocka_unit_test(test_sketch__clear),
         cmocka_unit_test(test_sketch__year_small),
