@@ -95,6 +95,16 @@ size_t utf8_trim_partial(const char *s, size_t n);
 size_t utf8_seq_len(const unsigned char *s, size_t n);
 
 /* A 64-bit hash of n bytes (not for security: keys are not secret). */
+/* MurmurHash3's 64-bit finalizer: every bit of h moves every bit out. */
+static inline uint64_t bs_fmix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
 uint64_t bs_hash(const void *p, size_t n);
 /* The same with a seed: different seeds give independent hashes. */
 uint64_t bs_hash_seeded(const void *p, size_t n, uint64_t seed);

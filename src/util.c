@@ -150,16 +150,6 @@ static inline uint64_t load64(const unsigned char *p)
     return v;
 }
 
-static inline uint64_t fmix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
 uint64_t bs_hash(const void *p, size_t n)
 {
     return bs_hash_seeded(p, n, 0);
@@ -169,7 +159,7 @@ uint64_t bs_hash_seeded(const void *p, size_t n, uint64_t seed)
 {
     const unsigned char *s = p;
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0x100000001b3ULL) ^
-                 fmix64(seed + 0x632be59bd9b4e019ULL);
+                 bs_fmix64(seed + 0x632be59bd9b4e019ULL);
     uint64_t tail = 0;
 
     /* Eight bytes a step, multiply-rotate mixing; fmix64 finishes. */
@@ -180,7 +170,7 @@ uint64_t bs_hash_seeded(const void *p, size_t n, uint64_t seed)
     for (size_t i = 0; i < n; i++)
         tail |= (uint64_t)s[i] << (8 * i);
     h ^= tail * 0x87c37b91114253d5ULL;
-    return fmix64(h);
+    return bs_fmix64(h);
 }
 
 /* Howard Hinnant's days_from_civil, on the proleptic Gregorian calendar. */

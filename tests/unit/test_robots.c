@@ -359,6 +359,68 @@ static void test_robots__word_after_2k(void **state)
 
 /* ---- the cache ------------------------------------------------------------ */
 
+/*
+ * User-Agents that share their length, start and end and differ only in
+ * the middle (one guess of the front table), long ones past the bytes the
+ * cache keeps (it starts over), and every length around the hash's steps:
+ * robots_check() answers as robots_match() each time.
+ */
+static void test_robots__check_lookalikes(void **state)
+{
+    static const char head[] =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
+        "Gecko) Chrome/120.0.";
+    static const char tail[] = ".0 Safari/537.36 ExampleSuffix/1.0";
+    struct robots *r = robots_new();
+    char buf[1100];
+    int bad = 0;
+
+    (void)state;
+    for (int rep = 0; rep < 2; rep++)
+        for (int i = 0; i < 3000; i++) {
+            /* the robot word lands in the middle for one in 7 */
+            snprintf(buf, sizeof(buf), "%s%04d%s%s", head, i,
+                     i % 7 ? "xx" : "rss", tail);
+            if (robots_check(r, buf, strlen(buf)) !=
+                robots_match(buf, strlen(buf)))
+                bad++;
+            /* and the one before it, which is no longer the last */
+            if (i > 0) {
+                snprintf(buf, sizeof(buf), "%s%04d%s%s", head, i - 1,
+                         (i - 1) % 7 ? "xx" : "rss", tail);
+                if (robots_check(r, buf, strlen(buf)) !=
+                    robots_match(buf, strlen(buf)))
+                    bad++;
+            }
+        }
+    /* 6000 of 1000 bytes: more than the 4 MiB of keys the cache keeps */
+    for (int rep = 0; rep < 2; rep++)
+        for (int i = 0; i < 6000; i++) {
+            int len = snprintf(buf, sizeof(buf), "%s%d", head, i);
+
+            memset(buf + len, i % 5 ? 'a' : 'b', 1000 - (size_t)len);
+            memcpy(buf + 1000 - 4, i % 5 ? "abcd" : " bot", 4);
+            if (robots_check(r, buf, 1000) != robots_match(buf, 1000))
+                bad++;
+        }
+    /* every length from 1 to 80 of a robot and of a browser */
+    for (size_t n = 1; n <= 80; n++)
+        for (int rep = 0; rep < 2; rep++) {
+            if (robots_check(r, head, n) != robots_match(head, n))
+                bad++;
+            if (robots_check(r, "curl/8.5.0 and then some more text to fill "
+                                "up eighty bytes of a User-Agent string ..",
+                             n) !=
+                robots_match("curl/8.5.0 and then some more text to fill "
+                             "up eighty bytes of a User-Agent string ..",
+                             n))
+                bad++;
+        }
+    robots_free(r);
+    assert_int_equal(bad, 0);
+}
+
+
 /* robots_check(ua) == robots_match(ua) for each; returns mismatches. */
 static int check_agree(struct robots *r, char *const *v, size_t n,
                        const char *what)
@@ -480,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_robots__length_bounds),
         cmocka_unit_test(test_robots__word_after_2k),
         cmocka_unit_test(test_robots__check_agrees),
+        cmocka_unit_test(test_robots__check_lookalikes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
