@@ -23,6 +23,17 @@
 /* At most this many addresses are cached; then the cache starts over. */
 #define GEO_CACHE_MAX 65536
 
+/* IPv4 addresses in canonical dotted-quad form, the most common by far,
+ * have a cache of their own keyed by the 32-bit address: no string hash
+ * and no memcmp, and room for a busy day's worth of clients. */
+#define GEO_V4_MAX (1u << 18)
+#define GEO_V4_SLOTS (2 * GEO_V4_MAX)       /* a power of 2, load <= 1/2 */
+
+struct v4_slot {
+    uint32_t addr;
+    uint16_t country1;                  /* country index + 1; 0: empty */
+};
+
 /* Countries seen, as index into a small table of "XX\0" strings. */
 #define GEO_MAX_COUNTRIES 1024
 
@@ -32,6 +43,8 @@ struct geo {
     char *path;
     struct strtab *cache;
     uint16_t *country_of;               /* by cache id */
+    struct v4_slot *v4;                 /* NULL until the first one */
+    uint32_t v4_count;
     char countries[GEO_MAX_COUNTRIES][3];
     unsigned ncountries;
 };
@@ -166,6 +179,7 @@ void geo_close(struct geo *g)
         MMDB_close(&g->mmdb);
     strtab_free(g->cache);
     free(g->country_of);
+    free(g->v4);
     free(g->path);
     free(g);
 }
@@ -250,13 +264,73 @@ static uint16_t lookup(struct geo *g, const char *addr, size_t n)
     return (uint16_t)g->ncountries++;
 }
 
+/*
+ * The address of a dotted quad, in host order, if addr is one exactly as
+ * inet_pton(AF_INET) accepts it (four parts of 1 to 3 digits, 0 to 255,
+ * no leading zero): then it is the same address that lookup() would find.
+ */
+static int parse_v4(const char *addr, size_t n, uint32_t *out)
+{
+    const char *p = addr, *end = addr + n;
+    uint32_t v = 0;
+
+    for (int part = 0; part < 4; part++) {
+        unsigned o = 0, digits = 0;
+
+        if (part > 0) {
+            if (p == end || *p != '.')
+                return -1;
+            p++;
+        }
+        for (; p < end && *p >= '0' && *p <= '9' && digits < 4; p++) {
+            if (digits > 0 && o == 0)
+                return -1;
+            o = o * 10 + (unsigned)(*p - '0');
+            digits++;
+        }
+        if (digits == 0 || o > 255)
+            return -1;
+        v = v << 8 | o;
+    }
+    if (p != end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static uint16_t v4_country(struct geo *g, const char *addr, size_t n,
+                           uint32_t a)
+{
+    uint32_t mask = GEO_V4_SLOTS - 1, i;
+
+    if (!g->v4)
+        g->v4 = xcalloc(GEO_V4_SLOTS, sizeof(*g->v4));
+    for (i = (a * 0x9e3779b1u) >> 13 & mask; g->v4[i].country1;
+         i = (i + 1) & mask)
+        if (g->v4[i].addr == a)
+            return (uint16_t)(g->v4[i].country1 - 1);
+    if (g->v4_count >= GEO_V4_MAX) {
+        memset(g->v4, 0, GEO_V4_SLOTS * sizeof(*g->v4));
+        g->v4_count = 0;
+        for (i = (a * 0x9e3779b1u) >> 13 & mask; g->v4[i].country1;
+             i = (i + 1) & mask)
+            ;
+    }
+    g->v4[i].addr = a;
+    g->v4[i].country1 = (uint16_t)(lookup(g, addr, n) + 1);
+    g->v4_count++;
+    return (uint16_t)(g->v4[i].country1 - 1);
+}
+
 const char *geo_country(struct geo *g, const char *addr, size_t n)
 {
-    uint32_t id;
+    uint32_t id, a;
     int added;
 
     if (!g->open || n == 0 || n > INET6_ADDRSTRLEN)
         return g->countries[0];
+    if (parse_v4(addr, n, &a) == 0)
+        return g->countries[v4_country(g, addr, n, a)];
     if (strtab_count(g->cache) >= GEO_CACHE_MAX)
         strtab_clear(g->cache);
     id = strtab_intern(g->cache, addr, n, &added);

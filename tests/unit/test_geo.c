@@ -327,6 +327,52 @@ static int many_pass(struct geo *g, unsigned from, unsigned to, char *bad,
     return 0;
 }
 
+/*
+ * IPv4 addresses have a cache of their own, for the forms inet_pton takes:
+ * the others (a leading zero, a part over 255, a missing or extra part)
+ * are not addresses; and past its size it starts over, answers unchanged.
+ */
+static void test_geo__ipv4_cache(void **state)
+{
+    static const char *const not_ip[] = {
+        "192.0.2.01", "192.0.02.1", "0192.0.2.1", "192.0.2.256",
+        "192.0.2", "192.0.2.1.", ".192.0.2.1", "192.0.2.1.5", "192..2.1",
+        "192.0.2.1 ", "192.0.2.-1", "192.0.2.1000", "1920.0.2.1",
+    };
+    const unsigned N = (1u << 18) + 1000;
+    struct geo *g = open_fixture(CITY);
+    char buf[32];
+    int bad = 0;
+
+    (void)state;
+    for (int rep = 0; rep < 2; rep++) {
+        for (size_t i = 0; i < ARRAY_SIZE(not_ip); i++)
+            assert_string_equal(cc(g, not_ip[i]), "--");
+        assert_string_equal(cc(g, "192.0.2.1"), "SE");
+        assert_string_equal(cc(g, "192.0.2.0"), "SE");
+        assert_string_equal(cc(g, "192.0.2.255"), "SE");
+        assert_string_equal(cc(g, "203.0.113.130"), "NO");
+        assert_string_equal(cc(g, "0.0.0.0"), "--");
+        assert_string_equal(cc(g, "255.255.255.255"), "--");
+    }
+    for (int rep = 0; rep < 2; rep++)
+        for (unsigned i = 0; i < N; i++) {
+            const char *want = i % 3 ? "--" : "SE";
+
+            if (i % 3)
+                snprintf(buf, sizeof(buf), "10.%u.%u.%u", i >> 16 & 255,
+                         i >> 8 & 255, i & 255);
+            else
+                snprintf(buf, sizeof(buf), "192.0.2.%u", i % 256);
+            if (strcmp(geo_country(g, buf, strlen(buf)), want) != 0 &&
+                bad++ < 5)
+                printf("  %s: not %s\n", buf, want);
+        }
+    assert_string_equal(cc(g, "192.0.2.1"), "SE");
+    geo_close(g);
+    assert_int_equal(bad, 0);
+}
+
 /* More distinct addresses than the cache holds: answers stay right. */
 static void test_geo__cache_reset(void **state)
 {
@@ -704,6 +750,7 @@ int main(void)
         cmocka_unit_test(test_geo__registered_country),
         cmocka_unit_test(test_geo__cache_same_pointer),
         cmocka_unit_test(test_geo__cache_reset),
+        cmocka_unit_test(test_geo__ipv4_cache),
         cmocka_unit_test(test_geo__path),
         cmocka_unit_test(test_geo__missing_file),
         cmocka_unit_test(test_geo__not_a_mmdb),
