@@ -122,6 +122,16 @@ static const char *quote_end(const char *s, const char *end)
     }
 }
 
+/* n bytes equal: literals are a few bytes (" ", "\" "), where a call
+ * to memcmp() costs more than the compare. */
+static inline int lit_eq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* The first place in [s, end) where op's terminator (and its look byte)
  * stands. */
 static const char *find_term(const char *s, const char *end,
@@ -135,7 +145,7 @@ static const char *find_term(const char *s, const char *end,
 
         if (!q)
             return NULL;
-        if (memcmp(q + 1, t + 1, op->n - 1) == 0 &&
+        if (lit_eq(q + 1, t + 1, op->n - 1) &&
             (!op->look || q[op->n] == op->look))
             return q;
         s = q + 1;
@@ -301,8 +311,7 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
 
         switch (op->kind) {
         case OP_LIT:
-            if ((size_t)(end - cur) < op->n ||
-                memcmp(cur, op->text, op->n) != 0)
+            if ((size_t)(end - cur) < op->n || !lit_eq(cur, op->text, op->n))
                 FAIL(op->status, cur);
             cur += op->n;
             continue;
