@@ -10,6 +10,14 @@
  */
 #include "blogstat.h"
 #include "classify.h"
+#include "fuzzutil.h"
+
+/* -DFUZZ_ALLOW_C1 looks past C1 controls (U+0080-U+009F). */
+#ifdef FUZZ_ALLOW_C1
+#define FUZZ_C1 1
+#else
+#define FUZZ_C1 0
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,53 +30,6 @@ static void fail(const char *what, const uint8_t *data, size_t size)
     fprintf(stderr, "fuzz_classify: %s (input of %zu bytes)\n", what, size);
     (void)data;
     abort();
-}
-
-/*
- * 1 when s[0..n) is valid UTF-8 (no overlong forms, no surrogates, at most
- * U+10FFFF) without control characters U+0000-U+001F, U+007F-U+009F.
- */
-static int clean_utf8(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-
-    while (i < n) {
-        unsigned c = s[i];
-        uint32_t cp;
-        size_t need;
-
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f)
-                return 0;
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf)
-            need = 1, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef)
-            need = 2, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4)
-            need = 3, cp = c & 0x07;
-        else
-            return 0;
-        if (n - i <= need)
-            return 0;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-#ifndef FUZZ_ALLOW_C1
-        /* C1 controls (U+0080-U+009F); -DFUZZ_ALLOW_C1 looks past them. */
-        if (cp >= 0x80 && cp <= 0x9f)
-            return 0;
-#endif
-        i += need + 1;
-    }
-    return 1;
 }
 
 static struct url_rules *rules;
@@ -98,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fail("key not NUL-terminated at key_len", data, size);
     if (memchr(cls->key, '\0', cls->key_len))
         fail("NUL byte inside the key", data, size);
-    if (!clean_utf8((const unsigned char *)cls->key, cls->key_len))
+    if (!fuzz_clean_utf8((const unsigned char *)cls->key, cls->key_len, 0, FUZZ_C1))
         fail("key is not valid UTF-8 free of control characters", data,
              size);
     if (!url_kind_is_content(kind) && cls->key_len != 0)
@@ -137,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
             if (full == SIZE_MAX || full > 3 * n)
                 fail("url_decode_path does not fit in 3n bytes", data, size);
-            if (!clean_utf8((const unsigned char *)big, full))
+            if (!fuzz_clean_utf8((const unsigned char *)big, full, 0, FUZZ_C1))
                 fail("url_decode_path output not clean UTF-8", data, size);
             if ((got == SIZE_MAX) != (full > cap))
                 fail("url_decode_path: SIZE_MAX iff it does not fit", data,

@@ -21,6 +21,7 @@
 #include "blogstat.h"
 #include "classify.h"
 #include "conf.h"
+#include "fuzzutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,50 +35,6 @@ static void fail(const char *what, const char *detail)
     fprintf(stderr, "fuzz_conf: %s%s%s\n", what, detail ? ": " : "",
             detail ? detail : "");
     abort();
-}
-
-/*
- * 1 when s[0..n) is valid UTF-8 (no overlong forms, no surrogates, at most
- * U+10FFFF) without control characters U+0000-U+001F, U+007F-U+009F.
- */
-static int clean_utf8(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-
-    while (i < n) {
-        unsigned c = s[i];
-        uint32_t cp;
-        size_t need;
-
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f)
-                return 0;
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf)
-            need = 1, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef)
-            need = 2, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4)
-            need = 3, cp = c & 0x07;
-        else
-            return 0;
-        if (n - i <= need)
-            return 0;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        if (cp >= 0x80 && cp <= 0x9f)
-            return 0;
-        i += need + 1;
-    }
-    return 1;
 }
 
 /* Targets every config is asked about: each kind of doc/counting.md under
@@ -140,7 +97,7 @@ static void check_target(const struct url_rules *rules, const char *t,
         fail("key not NUL-terminated at key_len", shown);
     if (memchr(cls->key, '\0', cls->key_len))
         fail("NUL byte inside the key", shown);
-    if (!clean_utf8((const unsigned char *)cls->key, cls->key_len))
+    if (!fuzz_clean_utf8((const unsigned char *)cls->key, cls->key_len, 0, 0))
         fail("key is not valid UTF-8 free of control characters", shown);
     if (!url_kind_is_content(kind) && cls->key_len != 0)
         fail("a kind that is never a view has a key", shown);
@@ -274,35 +231,6 @@ static void check_error(const struct bs_err *err, const char *path,
     }
 }
 
-/* Write the input to a new private file; its name goes to path. */
-static const char *write_temp(const uint8_t *data, size_t size, char *path,
-                              size_t cap)
-{
-    const char *dir = getenv("TMPDIR");
-    int fd;
-
-    if (!dir || !*dir || strlen(dir) > 256)
-        dir = "/tmp";
-    snprintf(path, cap, "%s/fuzz_conf.XXXXXX", dir);
-    fd = mkstemp(path);
-    if (fd < 0) {
-        perror("fuzz_conf: mkstemp");
-        abort();
-    }
-    for (size_t off = 0; off < size;) {
-        ssize_t w = write(fd, data + off, size - off);
-
-        if (w <= 0) {
-            perror("fuzz_conf: write");
-            abort();
-        }
-        off += (size_t)w;
-    }
-    if (close(fd) != 0)
-        abort();
-    return dir;
-}
-
 /* Once: a directory and a missing file cannot be opened. */
 static void check_noinput(const char *dir, const char *path)
 {
@@ -329,7 +257,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char path[512];
     struct bs_err err;
     struct conf *c;
-    const char *dir = write_temp(data, size, path, sizeof(path));
+    const char *dir = fuzz_write_temp("fuzz_conf", data, size, path, sizeof(path));
 
     check_noinput(dir, path);
     memset(&err, 0, sizeof(err));

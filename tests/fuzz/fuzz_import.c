@@ -25,6 +25,7 @@
  */
 #include "blogstat.h"
 #include "import.h"
+#include "fuzzutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,52 +49,6 @@ static void fail(const char *what, uint64_t post)
     abort();
 }
 
-/*
- * 1 when s[0..n) is valid UTF-8 (no overlong forms, no surrogates, at most
- * U+10FFFF) free of C0 controls (tab too unless allow_tab), DEL, and C1
- * controls U+0080-U+009F unless allow_c1.
- */
-static int clean_utf8(const unsigned char *s, size_t n, int allow_tab,
-                      int allow_c1)
-{
-    size_t i = 0;
-
-    while (i < n) {
-        unsigned c = s[i];
-        uint32_t cp;
-        size_t need;
-
-        if (c < 0x80) {
-            if ((c < 0x20 && !(c == '\t' && allow_tab)) || c == 0x7f)
-                return 0;
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf)
-            need = 1, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef)
-            need = 2, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4)
-            need = 3, cp = c & 0x07;
-        else
-            return 0;
-        if (n - i <= need)
-            return 0;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        if (!allow_c1 && cp >= 0x80 && cp <= 0x9f)
-            return 0;
-        i += need + 1;
-    }
-    return 1;
-}
-
 /* A title or link: NUL-terminated, short, clean. */
 static void check_text(const char *s, const char *what, int nonempty,
                        uint64_t post)
@@ -115,7 +70,7 @@ static void check_text(const char *s, const char *what, int nonempty,
         snprintf(msg, sizeof(msg), "%s is empty", what);
         fail(msg, post);
     }
-    if (!clean_utf8((const unsigned char *)s, n, 1, 0)) {
+    if (!fuzz_clean_utf8((const unsigned char *)s, n, 1, 0)) {
         snprintf(msg, sizeof(msg),
                  "%s is not valid UTF-8 free of control characters", what);
         fail(msg, post);
@@ -156,7 +111,7 @@ static void check_terms(const char *const *t, size_t n, const char *what,
             snprintf(msg, sizeof(msg), "%s[%zu] is empty", what, i);
             fail(msg, post);
         }
-        if (!clean_utf8((const unsigned char *)s, len, 0, 1)) {
+        if (!fuzz_clean_utf8((const unsigned char *)s, len, 0, 1)) {
             snprintf(msg, sizeof(msg), "%s[%zu] is not valid UTF-8 free of "
                      "C0 controls and DEL", what, i);
             fail(msg, post);
@@ -245,34 +200,6 @@ static int looks_xml(const uint8_t *d, size_t n)
     return i < n && d[i] == '<';
 }
 
-/* Write the input to a new private file; its name goes to path. */
-static void write_temp(const uint8_t *data, size_t size, char *path,
-                       size_t cap)
-{
-    const char *dir = getenv("TMPDIR");
-    int fd;
-
-    if (!dir || !*dir || strlen(dir) > 256)
-        dir = "/tmp";
-    snprintf(path, cap, "%s/fuzz_import.XXXXXX", dir);
-    fd = mkstemp(path);
-    if (fd < 0) {
-        perror("fuzz_import: mkstemp");
-        abort();
-    }
-    for (size_t off = 0; off < size;) {
-        ssize_t w = write(fd, data + off, size - off);
-
-        if (w <= 0) {
-            perror("fuzz_import: write");
-            abort();
-        }
-        off += (size_t)w;
-    }
-    if (close(fd) != 0)
-        abort();
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *path = tmp_path;
@@ -281,7 +208,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct bs_err err;
     int rc;
 
-    write_temp(data, size, path, sizeof(tmp_path));
+    fuzz_write_temp("fuzz_import", data, size, path, sizeof(tmp_path));
     tmp_live = 1;
     memset(&run, 0, sizeof(run));
     run.path = path;
