@@ -33,6 +33,16 @@ struct conf *cli_conf(struct bs_err *err);
 /* The database path: --db, $BLOGSTAT_DB, the config, ./blogstat.db. */
 const char *cli_db_path(const struct conf *conf);
 
+struct store;
+/* The database ids of the config's sites, ids[conf->nsites], made when
+ * new: 0, or -1 with err. */
+int cli_site_ids(struct store *s, const struct conf *conf, int64_t *ids,
+                 struct bs_err *err);
+/* The id of the site --site name selects (NULL: the default): 0, or -1
+ * with err (an unknown name: BS_USAGE, with the sites there are). */
+int cli_site_select(struct store *s, const char *name, int64_t *id,
+                    struct bs_err *err);
+
 /* Parse a non-negative integer option value; -1 when it is not one. */
 int64_t cli_parse_count(const char *s);
 

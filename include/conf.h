@@ -17,19 +17,38 @@ enum conf_json_key {
     CONF_JSON_NKEYS
 };
 
+/*
+ * A site: [site] and [urls] (the default, sites[0]) or [site NAME] and
+ * [urls NAME]. A log of several virtual hosts counts each line for the
+ * site whose hosts hold the line's host; lines of no declared host, of a
+ * format without a host, and bad lines count for the default.
+ */
+#define CONF_SITES_MAX 32
+struct conf_site {
+    char *id;                /* "default" or NAME: the database's name of
+                              * the site, what --site takes */
+    char *name;              /* name =, a title, or NULL */
+    char *url;               /* url =, or NULL */
+    char **hosts;            /* hosts = (and the host of url when none),
+                              * lower case; "*.example.org" for any
+                              * subdomain of it */
+    size_t nhosts;
+    struct url_rules *rules; /* its [urls], WordPress defaults otherwise */
+    int line;                /* where it was declared, for messages */
+};
+
 struct conf {
     char *path;              /* the file read, NULL for built-in defaults */
     char *db;                /* [db] path, or NULL */
     char *geoip;             /* [geoip] database, or NULL */
-    char *site_name;         /* [site] name, or NULL */
-    char *site_url;          /* [site] url, or NULL */
     char *format;            /* [log] format: a name or a format string
                               * (doc/formats.md); NULL: "auto" */
     char *timezone;          /* [log] timezone, or NULL (UTC) */
     char *json[CONF_JSON_NKEYS]; /* [log] json_client ... json_xff */
     struct proxies *proxies; /* [log] trusted_proxies, NULL: none */
     int client_xff;          /* [log] client = x_forwarded_for */
-    struct url_rules *rules; /* [urls], WordPress defaults otherwise */
+    struct conf_site *sites; /* sites[0] is the default, always there */
+    size_t nsites;
 };
 
 /*
@@ -42,6 +61,16 @@ struct conf {
  */
 struct conf *conf_load(const char *path, struct bs_err *err);
 void conf_free(struct conf *c);
+
+/* The index of the site whose id is name: 0 for "default", -1 none. */
+int conf_site_find(const struct conf *c, const char *name);
+
+/*
+ * The index of the site of a log line's virtual host (as logged: any
+ * case, maybe with a ":port" or a trailing dot): 0 when no site names
+ * it. Cheap enough for every line.
+ */
+size_t conf_site_of_host(const struct conf *c, const char *host, size_t n);
 
 /*
  * The parse options the config gives (its time zone, its JSON map, which

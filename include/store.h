@@ -8,7 +8,7 @@
 
 #include "blogstat.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 enum store_mode {
     STORE_READ,     /* queries only; the database must exist */
@@ -26,28 +26,46 @@ struct store;
 struct store *store_open(const char *path, enum store_mode mode,
                          struct bs_err *err);
 void store_close(struct store *s);
+/* A new, empty database at the older schema version (1 to
+ * STORE_SCHEMA_VERSION), for tests of upgrades: 0, or -1 with err. */
+int store_create_at_version(const char *path, int version,
+                            struct bs_err *err);
 
 /* One write transaction around the store_add_*() calls. */
 int store_begin(struct store *s, struct bs_err *err);
 int store_commit(struct store *s, struct bs_err *err);
 void store_rollback(struct store *s);
 
+/*
+ * Sites: the counts of a log holding several virtual hosts are kept per
+ * site (conf.h). A site is a row of its own, known by its name; site 0 is
+ * "default", the only one of a single-site blog. Paths and tags belong to
+ * one site; the calls below that count by day, or that name a path or
+ * tag, say which site with its id.
+ */
+#define STORE_SITE_DEFAULT 0
+#define STORE_SITE_NAME_MAX 64
+/* The id of the site name: 1 found (or created, when create), 0 none,
+ * -1 error. */
+int store_site_id(struct store *s, const char *name, int create,
+                  int64_t *id, struct bs_err *err);
+
 /* Add to the counts (upserts). kind is a url_kind_name(). */
-int store_add_day(struct store *s, int32_t day, uint64_t hits,
+int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
                   uint64_t views, uint64_t robots, uint64_t bad,
                   struct bs_err *err);
-int store_add_path_views(struct store *s, int32_t day, const char *kind,
-                         const char *path, size_t n, uint64_t views,
-                         struct bs_err *err);
+int store_add_path_views(struct store *s, int64_t site, int32_t day,
+                         const char *kind, const char *path, size_t n,
+                         uint64_t views, struct bs_err *err);
 /* taxonomy is "tag" or "category". */
-int store_add_term_views(struct store *s, int32_t day, const char *taxonomy,
-                         const char *name, size_t n, uint64_t views,
-                         struct bs_err *err);
-int store_add_country_views(struct store *s, int32_t day,
+int store_add_term_views(struct store *s, int64_t site, int32_t day,
+                         const char *taxonomy, const char *name, size_t n,
+                         uint64_t views, struct bs_err *err);
+int store_add_country_views(struct store *s, int64_t site, int32_t day,
                             const char *country, uint64_t views,
                             struct bs_err *err);
 /* Views of one post (kind post, page or postid) from one country. */
-int store_add_post_country_views(struct store *s, int32_t day,
+int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
                                  const char *kind, const char *path,
                                  size_t n, const char *country,
                                  uint64_t views, struct bs_err *err);
@@ -103,14 +121,14 @@ struct store_post {
  * has_categories) its tags and categories, which replace those of an
  * earlier import. Its views (also those counted before) are untouched.
  */
-int store_put_post(struct store *s, const struct store_post *p,
+int store_put_post(struct store *s, int64_t site, const struct store_post *p,
                    struct bs_err *err);
 
 /* ---- the audience (visitors, visits, referrers) ---- */
 
 /* The id of a path (created with kind when new). */
-int store_path_id(struct store *s, const char *kind, const char *path,
-                  size_t n, int64_t *id, struct bs_err *err);
+int store_path_id(struct store *s, int64_t site, const char *kind,
+                  const char *path, size_t n, int64_t *id, struct bs_err *err);
 /* A named secret of exactly n bytes: 1 found, 0 none, -1 error. */
 int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
                    struct bs_err *err);
@@ -130,15 +148,15 @@ int store_salt_touch(struct store *s, int32_t day, int64_t now,
                      struct bs_err *err);
 
 enum store_sketch { STORE_SKETCH_DAY, STORE_SKETCH_PATH, STORE_SKETCH_COUNTRY };
-/* Merge a serialized sketch (sketch.h) into the day's, the path's (by id)
- * or the country's ("XX") sketch of that day. */
-int store_add_sketch(struct store *s, enum store_sketch dim, int32_t day,
-                     int64_t path_id, const char *country, const void *blob,
-                     size_t n, struct bs_err *err);
+/* Merge a serialized sketch (sketch.h) into the site's day's, the path's
+ * (by id) or the site's country's ("XX") sketch of that day. */
+int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
+                     int32_t day, int64_t path_id, const char *country,
+                     const void *blob, size_t n, struct bs_err *err);
 /* Add delta (it may be negative) to the visits landing on path_id that
- * day, or to the day's visits with path_id 0. */
-int store_add_visits(struct store *s, int32_t day, int64_t path_id,
-                     int64_t delta, struct bs_err *err);
+ * day, or to the site's day's visits with path_id 0. */
+int store_add_visits(struct store *s, int64_t site, int32_t day,
+                     int64_t path_id, int64_t delta, struct bs_err *err);
 
 /* One visit of a visitor of an open day: its first and last view (local
  * seconds of the day) and its landing page (a path id). */
@@ -164,11 +182,12 @@ int store_close_days(struct store *s, int64_t touched_before,
 
 /* Views of path_id that came from host, of class ("search", "social",
  * "other", "internal"), and search terms. */
-int store_add_referrer(struct store *s, int32_t day, int64_t path_id,
-                       const char *host, size_t host_n, const char *cls,
-                       uint64_t views, struct bs_err *err);
-int store_add_search_term(struct store *s, int32_t day, const char *term,
-                          size_t n, uint64_t views, struct bs_err *err);
+int store_add_referrer(struct store *s, int64_t site, int32_t day,
+                       int64_t path_id, const char *host, size_t host_n,
+                       const char *cls, uint64_t views, struct bs_err *err);
+int store_add_search_term(struct store *s, int64_t site, int32_t day,
+                          const char *term, size_t n, uint64_t views,
+                          struct bs_err *err);
 
 /* 1 when the country names are loaded. */
 int store_has_country_names(struct store *s);
@@ -178,9 +197,11 @@ int store_load_country_names(struct store *s, const char *json, size_t n,
 
 /* ---- queries ---- */
 
-/* The first and last day with data: 1, or 0 for an empty database. */
-int store_day_span(struct store *s, int32_t *first, int32_t *last,
-                   struct bs_err *err);
+/* The first and last day with data of a site (STORE_SITE_ALL: of any):
+ * 1, or 0 for none. */
+#define STORE_SITE_ALL (-1)
+int store_day_span(struct store *s, int64_t site, int32_t *first,
+                   int32_t *last, struct bs_err *err);
 
 enum store_query {
     STORE_TOP_POSTS,       /* s: path, title       n: views, path id,
@@ -211,7 +232,9 @@ enum store_query {
                               none are the day's views less these) */
     /* Of one post (filter path_id), its /?p=ID views included: */
     STORE_POST_RANGE,      /* one row; n: visitors, visits landing */
-    STORE_POST_REFERRERS   /* s: host, class       n: views */
+    STORE_POST_REFERRERS,  /* s: host, class       n: views */
+    STORE_SITES            /* s: site name         n: views, visitors, hits
+                              (every site, filter.site unused) */
 };
 
 struct store_filter {
@@ -219,6 +242,7 @@ struct store_filter {
     int64_t limit;           /* 0: all rows */
     const char *kind;        /* top posts: "post", "page", or NULL: both */
     int64_t path_id;         /* STORE_POST_*: the post (a top posts id) */
+    int64_t site;            /* the site (store_site_id()), 0: default */
 };
 
 struct store_row {

@@ -18,17 +18,23 @@
 #include <unistd.h>
 
 static const char import_usage[] =
-    "usage: blogstat import FILE...\n"
+    "usage: blogstat import [--site NAME] FILE...\n"
     "\n"
     "Read post metadata (titles, dates, tags, categories) from a WordPress\n"
     "export (Tools > Export, .xml), an RSS 2.0 or Atom feed, or a CSV file\n"
     "with the header 'path,title,published,tags' (tags separated by '|',\n"
     "an optional 'categories' column likewise). The format is found from\n"
     "the content. Importing again updates titles and tags; views counted\n"
-    "before the import are kept.\n";
+    "before the import are kept.\n"
+    "\n"
+    "  --site NAME  the posts are those of site NAME ([site NAME] in the\n"
+    "               config); without it, a post whose link names a host of\n"
+    "               a site is that site's, the others the default site's\n";
 
 struct import_ctx {
-    const struct url_rules *rules;
+    const struct conf *conf;
+    int site;                 /* --site: the config's index, -1: by link */
+    int64_t ids[CONF_SITES_MAX]; /* the sites' database ids */
     struct store *store;
     const char *file;
     struct url_class cls;
@@ -36,20 +42,25 @@ struct import_ctx {
     uint64_t mismatched;      /* posts whose URL the post pattern misses */
 };
 
-/* "https://host/a/b?c" -> "/a/b?c"; a path stays as it is. */
-static const char *url_path(const char *link)
+/* "https://host/a/b?c" -> "/a/b?c"; a path stays as it is. The host
+ * ("" for none) goes to *host, *host_n. */
+static const char *url_path(const char *link, const char **host,
+                            size_t *host_n)
 {
-    const char *p = strstr(link, "://");
+    const char *p = strstr(link, "://"), *h = NULL;
 
-    if (p && p - link < 16) {
-        p = strchr(p + 3, '/');
-        return p ? p : "/";
-    }
-    if (link[0] == '/' && link[1] == '/') {
-        p = strchr(link + 2, '/');
-        return p ? p : "/";
-    }
-    return link;
+    if (p && p - link < 16)
+        h = p + 3;
+    else if (link[0] == '/' && link[1] == '/')
+        h = link + 2;
+    *host = "";
+    *host_n = 0;
+    if (!h)
+        return link;
+    p = strchr(h, '/');
+    *host = h;
+    *host_n = p ? (size_t)(p - h) : strlen(h);
+    return p ? p : "/";
 }
 
 /* Decoded slugs, as the classifier writes tag keys ("s%C3%A4k" -> "säk"). */
@@ -80,13 +91,18 @@ static int on_post(void *data, const struct import_post *p,
                    struct bs_err *err)
 {
     struct import_ctx *c = data;
-    const char *path = url_path(p->link);
+    const char *host;
+    size_t host_n;
+    const char *path = url_path(p->link, &host, &host_n);
+    size_t site = c->site >= 0 ? (size_t)c->site
+                               : conf_site_of_host(c->conf, host, host_n);
     enum url_kind kind;
     struct store_post sp;
     char **tags, **cats;
     int rc;
 
-    kind = classify_url(c->rules, path, strlen(path), &c->cls);
+    kind = classify_url(c->conf->sites[site].rules, path, strlen(path),
+                        &c->cls);
     if (kind != URL_POST && kind != URL_PAGE) {
         c->not_content++;
         if (cli.verbose)
@@ -111,7 +127,7 @@ static int on_post(void *data, const struct import_post *p,
     sp.ncategories = p->ncategories;
     sp.has_tags = p->has_tags;
     sp.has_categories = p->has_categories;
-    rc = store_put_post(c->store, &sp, err);
+    rc = store_put_post(c->store, c->ids[site], &sp, err);
     free_terms(tags, p->ntags);
     free_terms(cats, p->ncategories);
     return rc;
@@ -121,11 +137,13 @@ int cmd_import(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
+        {"site", required_argument, NULL, 's'},
         {NULL, 0, NULL, 0},
     };
     struct bs_err err = {0};
     struct import_ctx ctx = {0};
     struct conf *conf;
+    const char *site = NULL;
     int c, status = 0;
 
     opterr = 0;
@@ -134,6 +152,9 @@ int cmd_import(int argc, char **argv)
         case 'h':
             fputs(import_usage, stdout);
             return 0;
+        case 's':
+            site = optarg;
+            break;
         default:
             return cli_usage("import ", "unknown option '%s'",
                              argv[optind - 1]);
@@ -145,10 +166,18 @@ int cmd_import(int argc, char **argv)
         cli_error(&err);
         return err.status;
     }
-    ctx.rules = conf->rules;
+    ctx.conf = conf;
+    ctx.site = site ? conf_site_find(conf, site) : -1;
+    if (site && ctx.site < 0) {
+        status = cli_usage("import ", "no site '%s' in the config: declare "
+                           "it with [site %s] and its hosts", site, site);
+        conf_free(conf);
+        return status;
+    }
     ctx.store = store_open(cli_db_path(conf), STORE_WRITE, &err);
-    if (!ctx.store) {
+    if (!ctx.store || cli_site_ids(ctx.store, conf, ctx.ids, &err)) {
         cli_error(&err);
+        store_close(ctx.store);
         conf_free(conf);
         return err.status;
     }

@@ -109,6 +109,10 @@ struct run {
     size_t nsalts;
     struct visits *visits;
     int64_t now;               /* Unix seconds: when open days were read */
+    /* the config's sites: their database ids, and what a visitor's id is
+     * mixed with on each (a reader of two sites is a visitor of each) */
+    int64_t site_ids[CONF_SITES_MAX];
+    uint64_t site_tags[CONF_SITES_MAX];
     int *status;               /* per file */
     /* the whole run */
     uint64_t lines, bad, hits, views, files_read;
@@ -138,11 +142,12 @@ struct ingest {
     struct robots *robots;
     struct parser *parser;     /* the current file's */
     struct sample sample;
-    struct agg *agg;           /* the chunk being counted */
+    size_t nsites;             /* the config's */
+    struct agg **agg;          /* the chunk being counted, an agg a site */
     /* The chunk before it, being added to the database on a thread of its
-     * own while this one is counted (flush_start()); spare is its agg,
+     * own while this one is counted (flush_start()); spare is its aggs,
      * empty once written, for the chunk after. */
-    struct agg *spare;
+    struct agg **spare;
     struct {
         pthread_t th;
         int active, rc;
@@ -157,7 +162,8 @@ struct ingest {
 
 struct flush_ctx {
     struct ingest *in;
-    struct agg *agg;           /* the chunk */
+    struct agg *agg;           /* the chunk's counts of one site */
+    int64_t site;              /* its database id */
     struct bs_err *err;
     struct cntmap *path_ids;   /* agg key id -> store path id + 1 */
     struct cntmap *deltas;     /* (day, path id) -> visits delta */
@@ -179,8 +185,8 @@ static int put_day(void *ctx, const struct agg_day *d)
 {
     struct flush_ctx *f = ctx;
 
-    return store_add_day(f->in->run->store, d->day, d->hits, d->views, d->robots,
-                         d->bad, f->err);
+    return store_add_day(f->in->run->store, f->site, d->day, d->hits, d->views,
+                         d->robots, d->bad, f->err);
 }
 
 static int put_path(void *ctx, int32_t day, enum url_kind kind,
@@ -188,8 +194,8 @@ static int put_path(void *ctx, int32_t day, enum url_kind kind,
 {
     struct flush_ctx *f = ctx;
 
-    return store_add_path_views(f->in->run->store, day, url_kind_name(kind), key,
-                                n, views, f->err);
+    return store_add_path_views(f->in->run->store, f->site, day,
+                                url_kind_name(kind), key, n, views, f->err);
 }
 
 static int put_term(void *ctx, int32_t day, enum url_kind kind,
@@ -197,8 +203,8 @@ static int put_term(void *ctx, int32_t day, enum url_kind kind,
 {
     struct flush_ctx *f = ctx;
 
-    return store_add_term_views(f->in->run->store, day, url_kind_name(kind), name,
-                                n, views, f->err);
+    return store_add_term_views(f->in->run->store, f->site, day,
+                                url_kind_name(kind), name, n, views, f->err);
 }
 
 static int put_post_country(void *ctx, int32_t day, enum url_kind kind,
@@ -207,7 +213,7 @@ static int put_post_country(void *ctx, int32_t day, enum url_kind kind,
 {
     struct flush_ctx *f = ctx;
 
-    return store_add_post_country_views(f->in->run->store, day,
+    return store_add_post_country_views(f->in->run->store, f->site, day,
                                         url_kind_name(kind), key, n, country,
                                         views, f->err);
 }
@@ -217,8 +223,8 @@ static int put_country(void *ctx, int32_t day, const char *country,
 {
     struct flush_ctx *f = ctx;
 
-    return store_add_country_views(f->in->run->store, day, country, views,
-                                   f->err);
+    return store_add_country_views(f->in->run->store, f->site, day, country,
+                                   views, f->err);
 }
 
 /*
@@ -259,7 +265,7 @@ static int path_id(struct flush_ctx *f, enum url_kind kind, const char *key,
         *id = f->rows[i].id;
         return 0;
     }
-    if (store_path_id(f->in->run->store, kn, key, n, id, f->err))
+    if (store_path_id(f->in->run->store, f->site, kn, key, n, id, f->err))
         return -1;
     f->rows[i].id = *id;
     f->rows[i].kind = kn;
@@ -276,7 +282,7 @@ static int put_sketch(void *ctx, int32_t day, enum agg_sketch dim,
 
     if (dim == AGG_SKETCH_PATH && path_id(f, kind, key, n, &id))
         return -1;
-    return store_add_sketch(st,
+    return store_add_sketch(st, f->site,
                             dim == AGG_SKETCH_DAY    ? STORE_SKETCH_DAY
                             : dim == AGG_SKETCH_PATH ? STORE_SKETCH_PATH
                                                      : STORE_SKETCH_COUNTRY,
@@ -291,8 +297,8 @@ static int put_referrer(void *ctx, int32_t day, enum url_kind kind,
     int64_t id;
 
     return path_id(f, kind, key, n, &id) ||
-           store_add_referrer(f->in->run->store, day, id, host, host_n, cls,
-                              views, f->err);
+           store_add_referrer(f->in->run->store, f->site, day, id, host,
+                              host_n, cls, views, f->err);
 }
 
 static int put_term_search(void *ctx, int32_t day, const char *term,
@@ -300,8 +306,8 @@ static int put_term_search(void *ctx, int32_t day, const char *term,
 {
     struct flush_ctx *f = ctx;
 
-    return store_add_search_term(f->in->run->store, day, term, n, views,
-                                 f->err);
+    return store_add_search_term(f->in->run->store, f->site, day, term, n,
+                                 views, f->err);
 }
 
 /* Loading a day's open visits: rows come by visitor, then start. */
@@ -426,8 +432,8 @@ static int put_open_visits(void *ctx, int32_t day, uint64_t visitor,
                                  sv, n, f->err);
 }
 
-/* The visits of the chunk: each view event through the visitors' open
- * visits, the deltas of the counts summed, then written. */
+/* The visits of a site's chunk: each view event through the visitors'
+ * open visits, the deltas of the counts summed, then written. */
 static int put_visits(struct flush_ctx *f)
 {
     size_t pos = 0;
@@ -437,19 +443,52 @@ static int put_visits(struct flush_ctx *f)
         return -1;
     while (cntmap_next(f->deltas, &pos, &k, &v)) {
         if (v != 0 &&
-            store_add_visits(f->in->run->store, (int32_t)(uint32_t)(k >> 32),
+            store_add_visits(f->in->run->store, f->site,
+                             (int32_t)(uint32_t)(k >> 32),
                              (int64_t)(k & 0xffffffffu), (int64_t)v, f->err))
             return -1;
     }
+    return 0;
+}
+
+/* After every site's events: the open visits they changed, and the days
+ * read, which stay open two days more. */
+static int put_open(struct flush_ctx *f)
+{
+    size_t pos = 0;
+    uint64_t k, v;
+
     if (visits_each_dirty(f->in->run->visits, put_open_visits, f))
         return -1;
-    /* The days read stay open two days more. */
-    pos = 0;
     while (cntmap_next(f->days, &pos, &k, &v))
         if (store_salt_touch(f->in->run->store, (int32_t)(uint32_t)k,
                              f->in->run->now, f->err))
             return -1;
     return 0;
+}
+
+/* The counts of one site's chunk, in the open transaction. */
+static int flush_site(struct ingest *in, struct agg *agg, int64_t site,
+                      struct cntmap *days, struct bs_err *err)
+{
+    struct flush_ctx f = {.in = in, .agg = agg, .site = site, .err = err,
+                          .path_ids = cntmap_new(), .deltas = cntmap_new(),
+                          .days = days, .row_names = strtab_new()};
+    int rc = 0;
+
+    if (agg_each_day(agg, put_day, &f) || agg_each_path(agg, put_path, &f) ||
+        agg_each_term(agg, put_term, &f) ||
+        agg_each_country(agg, put_country, &f) ||
+        agg_each_post_country(agg, put_post_country, &f) ||
+        agg_each_sketch(agg, put_sketch, &f) || put_visits(&f) ||
+        agg_each_referrer(agg, put_referrer, &f) ||
+        agg_each_search_term(agg, put_term_search, &f))
+        rc = -1;
+    cntmap_free(f.path_ids);
+    cntmap_free(f.deltas);
+    strtab_free(f.row_names);
+    free(f.rows);
+    return rc;
 }
 
 static int in_chunk(void *ctx, int32_t day)
@@ -480,45 +519,42 @@ static void settle_visits(struct run *run, struct cntmap *keep, int ok)
     run->nsalts = o;
 }
 
+static void clear_aggs(struct ingest *in, struct agg **aggs)
+{
+    for (size_t i = 0; i < in->nsites; i++)
+        agg_clear(aggs[i]);
+}
+
 /*
- * Add the counts of the chunk and the source's new position to the
- * database in one transaction, then start a new chunk.
+ * Add the counts of the chunk (of every site) and the source's new
+ * position to the database in one transaction, then start a new chunk.
  */
-static int flush(struct ingest *in, struct agg *agg,
+static int flush(struct ingest *in, struct agg **aggs,
                  struct store_source *src, struct bs_err *err)
 {
-    struct flush_ctx f = {in,           agg,           err,          cntmap_new(),
-                          cntmap_new(), cntmap_new(), strtab_new(),
-                          NULL,         0,            0};
+    struct flush_ctx f = {.in = in, .err = err, .days = cntmap_new()};
     struct store *store = in->run->store;
     int rc = 0;
 
     pthread_mutex_lock(&in->run->mu);
     if (store_begin(store, err)) {
         rc = -1;
-    } else if (agg_each_day(agg, put_day, &f) ||
-               agg_each_path(agg, put_path, &f) ||
-               agg_each_term(agg, put_term, &f) ||
-               agg_each_country(agg, put_country, &f) ||
-               agg_each_post_country(agg, put_post_country, &f) ||
-               agg_each_sketch(agg, put_sketch, &f) ||
-               put_visits(&f) ||
-               agg_each_referrer(agg, put_referrer, &f) ||
-               agg_each_search_term(agg, put_term_search, &f) ||
-               store_put_source(store, src, err) ||
-               store_commit(store, err)) {
-        store_rollback(store);
-        rc = -1;
+    } else {
+        for (size_t i = 0; i < in->nsites && rc == 0; i++)
+            if (!agg_empty(aggs[i]) &&
+                flush_site(in, aggs[i], in->run->site_ids[i], f.days, err))
+                rc = -1;
+        if (rc || put_open(&f) || store_put_source(store, src, err) ||
+            store_commit(store, err)) {
+            store_rollback(store);
+            rc = -1;
+        }
     }
     settle_visits(in->run, f.days, rc == 0);
     pthread_mutex_unlock(&in->run->mu);
-    cntmap_free(f.path_ids);
-    cntmap_free(f.deltas);
     cntmap_free(f.days);
-    strtab_free(f.row_names);
-    free(f.rows);
     if (rc == 0)
-        agg_clear(agg);
+        clear_aggs(in, aggs);
     return rc;
 }
 
@@ -544,7 +580,7 @@ static int flush_wait(struct ingest *in, struct store_source *src,
         src->id = in->bg.src.id;
         return 0;
     }
-    agg_clear(in->spare);
+    clear_aggs(in, in->spare);
     *err = in->bg.err;
     return -1;
 }
@@ -559,7 +595,7 @@ static int flush_wait(struct ingest *in, struct store_source *src,
 static int flush_start(struct ingest *in, struct store_source *src,
                        struct bs_err *err)
 {
-    struct agg *full = in->agg;
+    struct agg **full = in->agg;
 
     if (flush_wait(in, src, err))
         return -1;
@@ -573,7 +609,7 @@ static int flush_start(struct ingest *in, struct store_source *src,
     }
     /* No thread to be had: write it here. */
     if (flush(in, in->spare, src, err)) {
-        agg_clear(in->spare);
+        clear_aggs(in, in->spare);
         return -1;
     }
     return 0;
@@ -757,12 +793,18 @@ static void count_line(struct ingest *in, struct store_source *src,
         report_bad(in, name, line->lineno, st);
         /* Bad lines have no date: file them under the last good day. */
         if (src->has_last_day)
-            agg_bad(in->agg, src->last_day, 1);
+            agg_bad(in->agg[0], src->last_day, 1);
         else
             src->pending_bad++;
         return;
     }
     {
+        const struct conf *conf = in->run->conf;
+        size_t site = conf->nsites > 1 && rec.has_host
+                          ? conf_site_of_host(conf, rec.host.p, rec.host.n)
+                          : 0;
+        struct agg *agg = in->agg[site];
+        const struct url_rules *rules = conf->sites[site].rules;
         int robot = rec.has_agent &&
                     robots_check(in->robots, rec.agent.p, rec.agent.n);
 
@@ -774,38 +816,38 @@ static void count_line(struct ingest *in, struct store_source *src,
         src->hits++;
         in->hits++;
         if (src->pending_bad) {
-            agg_bad(in->agg, rec.day, src->pending_bad);
+            agg_bad(in->agg[0], rec.day, src->pending_bad);
             src->pending_bad = 0;
         }
         src->last_day = rec.day;
         src->has_last_day = 1;
-        agg_hit(in->agg, rec.day, robot);
+        agg_hit(agg, rec.day, robot);
         if (!robot && (rec.status == 200 || rec.status == 304) &&
             slice_eq(rec.method, "GET", 3) &&
-            url_kind_is_content(classify_url(in->run->conf->rules, rec.target.p,
+            url_kind_is_content(classify_url(rules, rec.target.p,
                                              rec.target.n, &in->cls))) {
             struct slice client =
-                in->run->conf->client_xff && rec.has_xff
-                    ? proxies_client(in->run->conf->proxies, rec.client,
-                                     rec.xff)
+                conf->client_xff && rec.has_xff
+                    ? proxies_client(conf->proxies, rec.client, rec.xff)
                     : rec.client;
             const char *cc = geo_country(in->geo, client.p, client.n);
             uint64_t id = visitor_id(in->run->key, client.p, client.n,
-                                     rec.agent.p, rec.agent.n);
+                                     rec.agent.p, rec.agent.n) ^
+                          in->run->site_tags[site];
 
             /* The key is looked up once; the audience goes by its id. */
-            uint32_t key = agg_view(in->agg, rec.day, in->cls.kind,
+            uint32_t key = agg_view(agg, rec.day, in->cls.kind,
                                     in->cls.key, in->cls.key_len, cc);
 
-            agg_visitor_key(in->agg, rec.day, rec.sec, id, key, cc);
+            agg_visitor_key(agg, rec.day, rec.sec, id, key, cc);
             if (rec.has_agent &&
-                classify_referrer(in->run->conf->rules, rec.referer.p,
-                                  rec.referer.n, &in->ref) != REF_NONE) {
-                agg_referrer_key(in->agg, rec.day, key,
+                classify_referrer(rules, rec.referer.p, rec.referer.n,
+                                  &in->ref) != REF_NONE) {
+                agg_referrer_key(agg, rec.day, key,
                                  ref_class_name(in->ref.cls), in->ref.host,
                                  in->ref.host_n);
                 if (in->ref.term_n)
-                    agg_search_term(in->agg, rec.day, in->ref.term,
+                    agg_search_term(agg, rec.day, in->ref.term,
                                     in->ref.term_n);
             }
             in->views++;
@@ -1159,7 +1201,7 @@ fail:
     cli_error(&err);
     status = err.status;
     /* What was counted but not committed is dropped with the chunk. */
-    agg_clear(in->agg);
+    clear_aggs(in, in->agg);
 done:
     release(in->run, fp);
     free(src);
@@ -1410,8 +1452,13 @@ static struct ingest *worker_new(struct run *run)
     if (!in->geo)
         BUG("geo_open(%s): %s", run->geoip, err.msg);
     in->robots = robots_new();
-    in->agg = agg_new();
-    in->spare = agg_new();
+    in->nsites = run->conf->nsites;
+    in->agg = xcalloc(in->nsites, sizeof(*in->agg));
+    in->spare = xcalloc(in->nsites, sizeof(*in->spare));
+    for (size_t i = 0; i < in->nsites; i++) {
+        in->agg[i] = agg_new();
+        in->spare[i] = agg_new();
+    }
     return in;
 }
 
@@ -1426,8 +1473,12 @@ static void worker_free(struct ingest *in)
     run->views += in->views;
     run->files_read += in->files;
     pthread_mutex_unlock(&run->mu);
-    agg_free(in->agg);
-    agg_free(in->spare);
+    for (size_t i = 0; i < in->nsites; i++) {
+        agg_free(in->agg[i]);
+        agg_free(in->spare[i]);
+    }
+    free(in->agg);
+    free(in->spare);
     parser_free(in->parser);
     free(in->sample.buf);
     robots_free(in->robots);
@@ -1590,7 +1641,8 @@ int cmd_ingest(int argc, char **argv)
     }
     load_country_names(run.store);
     run.now = run_now();
-    if (load_key(cli_db_path(run.conf), run.store, run.key, &err)) {
+    if (load_key(cli_db_path(run.conf), run.store, run.key, &err) ||
+        cli_site_ids(run.store, run.conf, run.site_ids, &err)) {
         cli_error(&err);
         store_close(run.store);
         close(lock_fd);
@@ -1598,6 +1650,9 @@ int cmd_ingest(int argc, char **argv)
         conf_free(run.conf);
         return err.status;
     }
+    /* Site 0 keeps the ids visitors had before there were sites. */
+    for (size_t i = 1; i < run.conf->nsites; i++)
+        run.site_tags[i] = bs_fmix64((uint64_t)run.site_ids[i]);
     run.visits = visits_new();
     run.progress = !cli.quiet && isatty(STDERR_FILENO);
     run.commit_every = (uint64_t)commit_every;

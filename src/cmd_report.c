@@ -33,11 +33,13 @@
 
 static const char report_usage[] =
     "usage: blogstat report [--from DATE] [--to DATE] [--days N] "
-    "[--out DIR]\n"
+    "[--out DIR] [--site NAME]\n"
     "\n"
     "Write the HTML report (index.html, a page per top post, and the charts\n"
     "as PNG and SVG) into DIR (default reports/). No range: every day in\n"
-    "the database; --days N: the N days ending with the newest one.\n";
+    "the database; --days N: the N days ending with the newest one.\n"
+    "--site NAME: the report of site NAME ([site NAME] in the config);\n"
+    "without it, of the default site.\n";
 
 /* Rows of a query, strings copied. */
 struct rows {
@@ -71,14 +73,6 @@ static void rows_free(struct rows *rs)
     rs->n = rs->cap = 0;
 }
 
-static int query(struct store *s, enum store_query q, int32_t from,
-                 int32_t to, int64_t limit, int64_t path_id, struct rows *rs,
-                 struct bs_err *err)
-{
-    struct store_filter f = {from, to, limit, NULL, path_id};
-
-    return store_query(s, q, &f, keep_row, rs, err);
-}
 
 /* Where a day's numbers are in the rows of STORE_DAYS, STORE_POST_DAYS. */
 struct day_cols {
@@ -294,11 +288,23 @@ static int sources_chart(const char *charts, const int64_t *src, int *height,
 struct ctx {
     struct store *store;
     const struct conf *conf;
+    int64_t site;            /* the site of the report (--site) */
+    const char *site_name;   /* its title and address, or NULL */
+    const char *site_url;
     const char *out;
     char *charts;            /* OUT/charts */
     int32_t from, to;
-    int32_t first;           /* the first day in the database */
+    int32_t first;           /* the first day of the site */
 };
+
+static int query(const struct ctx *c, enum store_query q, int32_t from,
+                 int32_t to, int64_t limit, int64_t path_id, struct rows *rs,
+                 struct bs_err *err)
+{
+    struct store_filter f = {from, to, limit, NULL, path_id, c->site};
+
+    return store_query(c->store, q, &f, keep_row, rs, err);
+}
 
 /* posts/ID.html: the post's days since it was published (or first read). */
 static int post_page(struct ctx *c, int64_t id, struct bs_err *err)
@@ -317,10 +323,10 @@ static int post_page(struct ctx *c, int64_t id, struct bs_err *err)
     int rc = -1;
 
     memset(&p, 0, sizeof(p));
-    if (query(c->store, STORE_POST_INFO, c->from, c->to, 1, id, &info,
+    if (query(c, STORE_POST_INFO, c->from, c->to, 1, id, &info,
               err) ||
         info.n == 0 ||
-        query(c->store, STORE_POST_DAYS, INT32_MIN, c->to, 1, id, &all, err))
+        query(c, STORE_POST_DAYS, INT32_MIN, c->to, 1, id, &all, err))
         goto out;
     from = c->first;
     if (info.r[0].n[1])          /* published */
@@ -337,14 +343,14 @@ static int post_page(struct ctx *c, int64_t id, struct bs_err *err)
         from = c->to;
     if (c->to - from >= MAX_DAYS)
         from = c->to - MAX_DAYS + 1;
-    if (query(c->store, STORE_POST_DAYS, from, c->to, 0, id, &days, err) ||
-        query(c->store, STORE_DAYS, from, c->to, 0, 0, &site, err) ||
-        query(c->store, STORE_POST_COUNTRIES, from, c->to, TOP_COUNTRIES, id,
+    if (query(c, STORE_POST_DAYS, from, c->to, 0, id, &days, err) ||
+        query(c, STORE_DAYS, from, c->to, 0, 0, &site, err) ||
+        query(c, STORE_POST_COUNTRIES, from, c->to, TOP_COUNTRIES, id,
               &ctry, err) ||
-        query(c->store, STORE_POST_TERMS, INT32_MIN, INT32_MAX, 0, id, &trm,
+        query(c, STORE_POST_TERMS, INT32_MIN, INT32_MAX, 0, id, &trm,
               err) ||
-        query(c->store, STORE_POST_RANGE, from, c->to, 1, id, &range, err) ||
-        query(c->store, STORE_POST_REFERRERS, from, c->to, TOP_REFERRERS, id,
+        query(c, STORE_POST_RANGE, from, c->to, 1, id, &range, err) ||
+        query(c, STORE_POST_REFERRERS, from, c->to, TOP_REFERRERS, id,
               &refs, err))
         goto out;
     series = day_series(&days, from, c->to, &post_cols);
@@ -380,8 +386,8 @@ static int post_page(struct ctx *c, int64_t id, struct bs_err *err)
             cats[p.ncategories++] = trm.r[i].s[1];
     }
     cs = countries(&ctry, 0);
-    p.site_name = c->conf->site_name;
-    p.site_url = c->conf->site_url;
+    p.site_name = c->site_name;
+    p.site_url = c->site_url;
     p.path = info.r[0].s[0];
     p.title = info.r[0].s[1];
     p.kind = info.r[0].s[2];
@@ -439,24 +445,24 @@ static int write_report(struct ctx *c, struct bs_err *err)
     int rc = -1;
 
     memset(&r, 0, sizeof(r));
-    if (query(c->store, STORE_DAYS, c->from, c->to, 0, 0, &days, err) ||
-        query(c->store, STORE_DAYS, c->from - len, c->from - 1, 0, 0, &prev,
+    if (query(c, STORE_DAYS, c->from, c->to, 0, 0, &days, err) ||
+        query(c, STORE_DAYS, c->from - len, c->from - 1, 0, 0, &prev,
               err) ||
-        query(c->store, STORE_TOP_POSTS, c->from, c->to, TOP_POSTS, 0, &posts,
+        query(c, STORE_TOP_POSTS, c->from, c->to, TOP_POSTS, 0, &posts,
               err) ||
-        query(c->store, STORE_TOP_TAGS, c->from, c->to, TOP_TERMS, 0, &tags,
+        query(c, STORE_TOP_TAGS, c->from, c->to, TOP_TERMS, 0, &tags,
               err) ||
-        query(c->store, STORE_TOP_CATEGORIES, c->from, c->to, TOP_TERMS, 0,
+        query(c, STORE_TOP_CATEGORIES, c->from, c->to, TOP_TERMS, 0,
               &cats, err) ||
-        query(c->store, STORE_TOP_COUNTRIES, c->from, c->to, TOP_COUNTRIES, 0,
+        query(c, STORE_TOP_COUNTRIES, c->from, c->to, TOP_COUNTRIES, 0,
               &ctry, err) ||
-        query(c->store, STORE_RANGE, c->from, c->to, 1, 0, &range, err) ||
-        query(c->store, STORE_RANGE, c->from - len, c->from - 1, 1, 0, &prange,
+        query(c, STORE_RANGE, c->from, c->to, 1, 0, &range, err) ||
+        query(c, STORE_RANGE, c->from - len, c->from - 1, 1, 0, &prange,
               err) ||
-        query(c->store, STORE_SOURCES, c->from, c->to, 0, 0, &src, err) ||
-        query(c->store, STORE_TOP_REFERRERS, c->from, c->to, TOP_REFERRERS, 0,
+        query(c, STORE_SOURCES, c->from, c->to, 0, 0, &src, err) ||
+        query(c, STORE_TOP_REFERRERS, c->from, c->to, TOP_REFERRERS, 0,
               &refs, err) ||
-        query(c->store, STORE_TOP_SEARCH_TERMS, c->from, c->to, TOP_SEARCHES,
+        query(c, STORE_TOP_SEARCH_TERMS, c->from, c->to, TOP_SEARCHES,
               0, &terms_, err))
         goto out;
 
@@ -526,7 +532,7 @@ static int write_report(struct ctx *c, struct bs_err *err)
         snprintf(sparks[i], sizeof(sparks[i]), "charts/%s", name);
         rp[i].page = pages[i];
         rp[i].spark = sparks[i];
-        if (query(c->store, STORE_POST_DAYS, c->from, c->to, 0, id, &pd,
+        if (query(c, STORE_POST_DAYS, c->from, c->to, 0, id, &pd,
                   err))
             goto out;
         ps = day_series(&pd, c->from, c->to, &post_cols);
@@ -545,8 +551,8 @@ static int write_report(struct ctx *c, struct bs_err *err)
     rc_ = terms(&cats);
     rcn = countries(&ctry, 1);
 
-    r.site_name = c->conf->site_name;
-    r.site_url = c->conf->site_url;
+    r.site_name = c->site_name;
+    r.site_url = c->site_url;
     r.from = c->from;
     r.to = c->to;
     r.days = series;
@@ -597,12 +603,13 @@ out:
 
 int cmd_report(int argc, char **argv)
 {
-    enum { OPT_FROM = 256, OPT_TO, OPT_DAYS, OPT_OUT };
+    enum { OPT_FROM = 256, OPT_TO, OPT_DAYS, OPT_OUT, OPT_SITE };
     static const struct option longopts[] = {
         {"from", required_argument, NULL, OPT_FROM},
         {"to", required_argument, NULL, OPT_TO},
         {"days", required_argument, NULL, OPT_DAYS},
         {"out", required_argument, NULL, OPT_OUT},
+        {"site", required_argument, NULL, OPT_SITE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -612,7 +619,7 @@ int cmd_report(int argc, char **argv)
     int32_t first = 0, last = 0, from = 0, to = 0;
     int have_from = 0, have_to = 0, span, status = 0, ch;
     int64_t days = -1;
-    const char *out = "reports";
+    const char *out = "reports", *site = NULL;
 
     memset(&c, 0, sizeof(c));
     opterr = 0;
@@ -638,6 +645,9 @@ int cmd_report(int argc, char **argv)
         case OPT_OUT:
             out = optarg;
             break;
+        case OPT_SITE:
+            site = optarg;
+            break;
         case 'h':
             fputs(report_usage, stdout);
             return 0;
@@ -661,7 +671,17 @@ int cmd_report(int argc, char **argv)
     c.store = store_open(cli_db_path(conf), STORE_READ, &err);
     if (!c.store)
         goto fail;
-    span = store_day_span(c.store, &first, &last, &err);
+    if (cli_site_select(c.store, site, &c.site, &err))
+        goto fail;
+    {
+        /* The config's title and address of the site; one it no longer
+         * declares is shown by its name. */
+        int k = conf_site_find(conf, site ? site : "default");
+
+        c.site_name = k >= 0 ? conf->sites[k].name : site;
+        c.site_url = k >= 0 ? conf->sites[k].url : NULL;
+    }
+    span = store_day_span(c.store, c.site, &first, &last, &err);
     if (span < 0)
         goto fail;
     if (!span) {

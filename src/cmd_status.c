@@ -48,6 +48,28 @@ static int add_file(void *ctx, const struct store_row *row)
     return 0;
 }
 
+/* "a (1,234 views), default (0 views)": the sites, when there are two or
+ * more. */
+struct sites {
+    char text[1024];
+    size_t n;
+};
+
+static const char *thousands(int64_t v, char buf[32]);
+
+static int add_site(void *ctx, const struct store_row *row)
+{
+    struct sites *s = ctx;
+    size_t len = strlen(s->text);
+    char n[32];
+
+    if (len < sizeof(s->text))
+        snprintf(s->text + len, sizeof(s->text) - len, "%s%s (%s views)",
+                 s->n ? ", " : "", row->s[0], thousands(row->n[0], n));
+    s->n++;
+    return 0;
+}
+
 /* 1234567 -> "1,234,567" */
 static const char *thousands(int64_t v, char buf[32])
 {
@@ -82,6 +104,8 @@ int cmd_status(int argc, char **argv)
     int c, span, status = 0;
     char a[32], b[32], d1[11], d2[11];
     struct stat st;
+    const struct store_filter all = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
+    struct sites sites = {0};
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -113,10 +137,10 @@ int cmd_status(int argc, char **argv)
     }
     files = out_new(file_cols, (int)ARRAY_SIZE(file_cols));
     if (store_totals(store, &t, &err) ||
-        (span = store_day_span(store, &first, &last, &err)) < 0 ||
-        store_query(store, STORE_FILES,
-                    &(struct store_filter){INT32_MIN, INT32_MAX, 0, NULL, 0},
-                    add_file, files, &err)) {
+        (span = store_day_span(store, STORE_SITE_ALL, &first, &last,
+                               &err)) < 0 ||
+        store_query(store, STORE_FILES, &all, add_file, files, &err) ||
+        store_query(store, STORE_SITES, &all, add_site, &sites, &err)) {
         cli_error(&err);
         status = err.status;
         goto out;
@@ -142,6 +166,8 @@ int cmd_status(int argc, char **argv)
     printf("hits      %s, %s from robots\n", thousands(t.hits, a),
            thousands(t.robots, b));
     printf("views     %s\n", thousands(t.views, a));
+    if (sites.n > 1)
+        printf("sites     %s\n", sites.text);
     if (out_rows(files) > 0) {
         putchar('\n');
         if (out_print(files, OUT_TABLE, stdout))

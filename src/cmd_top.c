@@ -12,7 +12,7 @@
 #include <string.h>
 
 static const char top_usage[] =
-    "usage: blogstat top posts|tags|categories|countries|days|referrers\n"
+    "usage: blogstat top posts|tags|categories|countries|days|referrers|sites\n"
     "                    [OPTIONS]\n"
     "\n"
     "The ranked table for a date range (days: one row per day, oldest\n"
@@ -29,6 +29,8 @@ static const char top_usage[] =
     "                   length before, and the change\n"
     "  --least          top posts: the least read first (with the imported\n"
     "                   posts nobody read)\n"
+    "  --site NAME      the counts of site NAME ([site NAME] in the config);\n"
+    "                   without it, of the default site\n"
     "\n"
     "columns (csv/json keys):\n"
     "  posts       path, title, views, visitors, visits (posts and pages;\n"
@@ -38,6 +40,7 @@ static const char top_usage[] =
     "  countries   country, name, views, visitors\n"
     "  days        day, views, visitors, visits\n"
     "  referrers   referrer, type (search, social, other), views\n"
+    "  sites       site, views, visitors (every site of the database)\n"
     "\n"
     "visitors: distinct readers (address and browser) in the range, not a\n"
     "sum of days; exact to 2,048 a day, then within about 1%. visits: runs\n"
@@ -82,6 +85,11 @@ static const struct out_column days_cols[] = {
     {"visitors", NULL, OUT_INT, 0},
     {"visits", NULL, OUT_INT, 0},
 };
+static const struct out_column sites_cols[] = {
+    {"site", NULL, OUT_TEXT, 40},
+    {"views", NULL, OUT_INT, 0},
+    {"visitors", NULL, OUT_INT, 0},
+};
 static const struct out_column referrers_cols[] = {
     {"referrer", NULL, OUT_TEXT, 50},
     {"type", NULL, OUT_TEXT, 0},
@@ -106,6 +114,7 @@ static const struct top_kind {
     {"countries", STORE_TOP_COUNTRIES, countries_cols, 4, 2, {0, 1}, 20},
     {"days", STORE_DAYS, days_cols, 4, 1, {0, 4, 5}, 0},
     {"referrers", STORE_TOP_REFERRERS, referrers_cols, 3, 2, {0}, 20},
+    {"sites", STORE_SITES, sites_cols, 3, 1, {0, 1}, 0},
 };
 
 /* Views of each post in the period before, for --compare. */
@@ -163,7 +172,7 @@ int cmd_top(int argc, char **argv)
 {
     enum {
         OPT_FROM = 256, OPT_TO, OPT_DAYS, OPT_LIMIT, OPT_FORMAT, OPT_KIND,
-        OPT_COMPARE, OPT_LEAST
+        OPT_COMPARE, OPT_LEAST, OPT_SITE
     };
     static const struct option longopts[] = {
         {"from", required_argument, NULL, OPT_FROM},
@@ -174,6 +183,7 @@ int cmd_top(int argc, char **argv)
         {"kind", required_argument, NULL, OPT_KIND},
         {"compare", no_argument, NULL, OPT_COMPARE},
         {"least", no_argument, NULL, OPT_LEAST},
+        {"site", required_argument, NULL, OPT_SITE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -183,7 +193,7 @@ int cmd_top(int argc, char **argv)
     struct store *store;
     struct top_ctx ctx;
     struct store_filter filter = {0};
-    const char *post_kind = NULL;
+    const char *post_kind = NULL, *site = NULL;
     enum out_format fmt = OUT_TABLE;
     int32_t from = INT32_MIN, to = INT32_MAX;
     int have_from = 0, have_to = 0, c, status = 0, compare = 0, least = 0;
@@ -223,6 +233,7 @@ int cmd_top(int argc, char **argv)
             break;
         case OPT_COMPARE: compare = 1; break;
         case OPT_LEAST: least = 1; break;
+        case OPT_SITE: site = optarg; break;
         case OPT_KIND:
             if (strcmp(optarg, "post") != 0 && strcmp(optarg, "page") != 0)
                 return cli_usage("top ", "unknown --kind '%s': use post or "
@@ -238,13 +249,13 @@ int cmd_top(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage("top ", "say what to rank: posts, tags, "
-                         "categories, countries or days");
+                         "categories, countries, days, referrers or sites");
     for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
         if (strcmp(kinds[i].name, argv[optind]) == 0)
             kind = &kinds[i];
     if (!kind)
         return cli_usage("top ", "cannot rank '%s': use posts, tags, "
-                         "categories, countries, days or referrers",
+                         "categories, countries, days, referrers or sites",
                          argv[optind]);
     if (optind + 1 < argc)
         return cli_usage("top ", "unexpected argument '%s'",
@@ -254,6 +265,8 @@ int cmd_top(int argc, char **argv)
                          "'top posts'");
     if (days > 0 && have_from)
         return cli_usage("top ", "give --days or --from, not both");
+    if (site && kind->query == STORE_SITES)
+        return cli_usage("top ", "'top sites' shows every site: no --site");
     if (have_from && have_to && from > to)
         return cli_usage("top ", "--from is after --to");
 
@@ -267,9 +280,19 @@ int cmd_top(int argc, char **argv)
         cli_error(&err);
         return err.status;
     }
+    if (cli_site_select(store, site, &filter.site, &err)) {
+        cli_error(&err);
+        store_close(store);
+        return err.status;
+    }
     if (days > 0) {
         int32_t first, last;
-        int found = have_to ? 1 : store_day_span(store, &first, &last, &err);
+        int found = have_to ? 1
+                            : store_day_span(store,
+                                             kind->query == STORE_SITES
+                                                 ? STORE_SITE_ALL
+                                                 : filter.site,
+                                             &first, &last, &err);
 
         if (found < 0) {
             cli_error(&err);
@@ -294,7 +317,7 @@ int cmd_top(int argc, char **argv)
         int32_t first, last;
 
         if (from == INT32_MIN &&
-            store_day_span(store, &first, &last, &err) > 0) {
+            store_day_span(store, filter.site, &first, &last, &err) > 0) {
             from = first;
             if (to == INT32_MAX)
                 to = last;

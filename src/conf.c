@@ -4,6 +4,7 @@
 #include "blogstat.h"
 #include "conf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@ struct conf_ctx {
                               * key before (inih's multi-line values) */
     int format_line, client_line; /* where they were set, for messages */
     char *proxies;           /* the trusted_proxies lines, joined */
+    int section_line;        /* of the last section header read */
 };
 
 static const char *const json_keys[CONF_JSON_NKEYS] = {
@@ -54,6 +56,43 @@ static void conf_error(struct conf_ctx *c, int line, const char *fmt, ...)
 }
 
 static const char *const sections[] = {"site", "urls", "log", "geoip", "db"};
+
+/* A site's NAME in [site NAME]: 1 when it is one. */
+static int site_name_ok(const char *p, size_t n)
+{
+    if (n == 0 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)p[i]) && !strchr("._-", p[i]))
+            return 0;
+    return 1;
+}
+
+/* A section's name: one of sections[], or "site NAME" / "urls NAME". An
+ * error is recorded when it is none of them. */
+static void check_section(struct conf_ctx *c, const char *name)
+{
+    const char *sp = strchr(name, ' ');
+
+    for (size_t k = 0; k < ARRAY_SIZE(sections); k++)
+        if (strcmp(name, sections[k]) == 0)
+            return;
+    if (sp && ((sp - name == 4 && strncmp(name, "site", 4) == 0) ||
+               (sp - name == 4 && strncmp(name, "urls", 4) == 0))) {
+        const char *id = sp + 1;
+
+        if (strcmp(id, "default") == 0)
+            conf_error(c, c->lineno, "[%s]: 'default' is the name of the "
+                       "site of [site] and [urls]; choose another", name);
+        else if (!site_name_ok(id, strlen(id)))
+            conf_error(c, c->lineno, "[%s]: a site's name is 1 to 64 "
+                       "letters, digits, '.', '-' or '_'", name);
+        return;
+    }
+    conf_error(c, c->lineno, "unknown section [%s]; use [site], [urls], "
+               "[log], [geoip], [db], or [site NAME] and [urls NAME]",
+               name);
+}
 
 static char *reader(char *str, int num, void *stream)
 {
@@ -104,15 +143,9 @@ static char *reader(char *str, int num, void *stream)
         return str;
     }
     if (*p == '[' && (e = strchr(p, ']'))) {
-        size_t k;
-
         *e = '\0';
-        for (k = 0; k < ARRAY_SIZE(sections); k++)
-            if (strcmp(p + 1, sections[k]) == 0)
-                break;
-        if (k == ARRAY_SIZE(sections))
-            conf_error(c, c->lineno, "unknown section [%s]; use [site], "
-                       "[urls], [log], [geoip] or [db]", p + 1);
+        c->section_line = c->lineno;
+        check_section(c, p + 1);
         *e = ']';
     }
     return str;
@@ -125,7 +158,8 @@ static void set_str(char **dst, const char *v)
 }
 
 /* Split a value on blanks and add each word as a glob of the list. */
-static int add_globs(struct conf_ctx *c, const char *v,
+static int add_globs(struct conf_ctx *c, struct url_rules *rules,
+                     const char *v,
                      int (*add)(struct url_rules *, const char *,
                                 struct bs_err *))
 {
@@ -149,7 +183,7 @@ static int add_globs(struct conf_ctx *c, const char *v,
         {
             struct bs_err e = {0};
 
-            if (add(c->conf->rules, word, &e)) {
+            if (add(rules, word, &e)) {
                 conf_error(c, c->lineno, "%s", e.msg);
                 return -1;
             }
@@ -235,34 +269,154 @@ static int log_setting(struct conf_ctx *c, const char *name,
     return -1;
 }
 
+static struct conf_site *site_add(struct conf *conf, const char *id,
+                                  int line)
+{
+    struct conf_site *st;
+
+    conf->sites = xrealloc(conf->sites,
+                           (conf->nsites + 1) * sizeof(*conf->sites));
+    st = &conf->sites[conf->nsites++];
+    memset(st, 0, sizeof(*st));
+    st->id = xstrdup(id);
+    st->rules = url_rules_new();
+    st->line = line;
+    return st;
+}
+
+/* The site of a [site ...] or [urls ...] section (made when new), or NULL
+ * when the section is of neither kind; *base is "site" or "urls". */
+static struct conf_site *section_site(struct conf_ctx *c, const char *section,
+                                      const char **base)
+{
+    struct conf *conf = c->conf;
+    const char *id = "default";
+    int k;
+
+    if (strcmp(section, "site") == 0 || strcmp(section, "urls") == 0) {
+        *base = section;
+    } else if (strncmp(section, "site ", 5) == 0 ||
+               strncmp(section, "urls ", 5) == 0) {
+        *base = section[0] == 's' ? "site" : "urls";
+        id = section + 5;
+    } else {
+        return NULL;
+    }
+    k = conf_site_find(conf, id);
+    if (k >= 0)
+        return &conf->sites[k];
+    if (conf->nsites >= CONF_SITES_MAX) {
+        conf_error(c, c->section_line, "more than %d sites besides the "
+                   "default", CONF_SITES_MAX - 1);
+        return NULL;
+    }
+    return site_add(conf, id, c->section_line);
+}
+
+/* Lower case, no port, no trailing dot: a host as sites match it. n is
+ * cut to the name's length; 0 when nothing is left. */
+static size_t host_norm(const char *h, size_t n, char *out, size_t cap)
+{
+    size_t k = 0;
+
+    if (n > 0 && h[0] == '[') {
+        /* [v6]:port */
+        const char *e = memchr(h, ']', n);
+
+        n = e ? (size_t)(e - h) + 1 : n;
+    } else {
+        const char *colon = memchr(h, ':', n);
+
+        /* A single colon ends the name; two or more: an IPv6 address. */
+        if (colon && !memchr(colon + 1, ':', n - (size_t)(colon - h) - 1))
+            n = (size_t)(colon - h);
+    }
+    while (n > 0 && h[n - 1] == '.')
+        n--;
+    if (n >= cap)
+        return 0;
+    for (k = 0; k < n; k++)
+        out[k] = (char)tolower((unsigned char)h[k]);
+    out[k] = '\0';
+    return k;
+}
+
+/* Add the blank-separated hosts of v to site st. */
+static int add_hosts(struct conf_ctx *c, struct conf_site *st, const char *v)
+{
+    char word[256];
+
+    while (*v) {
+        size_t n = 0, m;
+
+        while (*v == ' ' || *v == '\t')
+            v++;
+        while (v[n] && v[n] != ' ' && v[n] != '\t')
+            n++;
+        if (n == 0)
+            break;
+        m = host_norm(v, n, word, sizeof(word));
+        for (size_t i = 0; m && i < st->nhosts; i++)
+            if (strcmp(st->hosts[i], word) == 0)
+                m = SIZE_MAX;     /* named twice: once is enough */
+        if (m == SIZE_MAX) {
+            v += n;
+            continue;
+        }
+        if (m == 0 || strspn(word, "abcdefghijklmnopqrstuvwxyz0123456789"
+                                   ".-_*[]:") != m ||
+            (strchr(word, '*') && (strncmp(word, "*.", 2) != 0 ||
+                                   strchr(word + 1, '*') || m < 3))) {
+            conf_error(c, c->lineno, "'%.*s' is not a host name; hosts = "
+                       "takes names such as blog.example.org or "
+                       "*.example.org", (int)n, v);
+            return -1;
+        }
+        st->hosts = xrealloc(st->hosts, (st->nhosts + 1) * sizeof(char *));
+        st->hosts[st->nhosts++] = xstrdup(word);
+        v += n;
+    }
+    return 0;
+}
+
 static int handler(void *user, const char *section, const char *name,
                    const char *value)
 {
     struct conf_ctx *c = user;
     struct conf *conf = c->conf;
     struct bs_err err = {0};
+    const char *base = "";
+    struct conf_site *st = section_site(c, section, &base);
 
-    if (strcmp(section, "site") == 0 && strcmp(name, "name") == 0) {
-        set_str(&conf->site_name, value);
-    } else if (strcmp(section, "site") == 0 && strcmp(name, "url") == 0) {
-        set_str(&conf->site_url, value);
+    if (c->err_line)
+        return 0;
+    if (st && strcmp(base, "site") == 0 && strcmp(name, "name") == 0) {
+        set_str(&st->name, value);
+    } else if (st && strcmp(base, "site") == 0 && strcmp(name, "url") == 0) {
+        set_str(&st->url, value);
         /* Links from the site itself are internal referrers. */
-        if (url_rules_set_site(conf->rules, value, &err)) {
+        if (url_rules_set_site(st->rules, value, &err)) {
             conf_error(c, c->lineno, "%s", err.msg);
             return 0;
         }
-    } else if (strcmp(section, "urls") == 0 &&
+    } else if (st && strcmp(base, "site") == 0 &&
+               strcmp(name, "hosts") == 0) {
+        if (add_hosts(c, st, value))
+            return 0;
+    } else if (st && strcmp(base, "urls") == 0 &&
                (strcmp(name, "post") == 0 || strcmp(name, "tag") == 0 ||
                 strcmp(name, "category") == 0)) {
-        if (url_rules_set(conf->rules, name, value, &err)) {
+        if (url_rules_set(st->rules, name, value, &err)) {
             conf_error(c, c->lineno, "%s", err.msg);
             return 0;
         }
-    } else if (strcmp(section, "urls") == 0 && strcmp(name, "ignore") == 0) {
-        if (add_globs(c, value, url_rules_add_ignore))
+    } else if (st && strcmp(base, "urls") == 0 &&
+               strcmp(name, "ignore") == 0) {
+        if (add_globs(c, st->rules, value, url_rules_add_ignore))
             return 0;
-    } else if (strcmp(section, "urls") == 0 && strcmp(name, "feed") == 0) {
-        if (add_globs(c, value, url_rules_add_feed))
+    } else if (st && strcmp(base, "urls") == 0 &&
+               strcmp(name, "feed") == 0) {
+        if (add_globs(c, st->rules, value, url_rules_add_feed))
             return 0;
     } else if (strcmp(section, "log") == 0) {
         if (log_setting(c, name, value))
@@ -278,6 +432,58 @@ static int handler(void *user, const char *section, const char *name,
         return 0;
     }
     return 1;
+}
+
+/* The host of a site's url = is one of its hosts. */
+static int url_host(struct conf_ctx *c, struct conf_site *st)
+{
+    const char *h = strstr(st->url, "://");
+    size_t n;
+    char word[256];
+    const char *at;
+
+    h = h ? h + 3 : st->url;
+    n = strcspn(h, "/?#");
+    if ((at = memchr(h, '@', n)) != NULL) {
+        n -= (size_t)(at + 1 - h);
+        h = at + 1;
+    }
+    if (host_norm(h, n, word, sizeof(word)) == 0)
+        return 0;
+    c->lineno = st->line;
+    return add_hosts(c, st, word);
+}
+
+/* Every site but the default needs hosts, and a host is one site's. */
+static int finish_sites(struct conf_ctx *c)
+{
+    struct conf *conf = c->conf;
+
+    for (size_t i = 1; i < conf->nsites; i++) {
+        struct conf_site *st = &conf->sites[i];
+
+        if (st->url && url_host(c, st))
+            return -1;
+        if (st->nhosts == 0) {
+            conf_error(c, st->line, "site '%s' has no hosts = and no url = "
+                       "to say which log lines are its", st->id);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < conf->nsites; i++)
+        for (size_t j = 0; j < conf->sites[i].nhosts; j++)
+            for (size_t k = i; k < conf->nsites; k++)
+                for (size_t l = k == i ? j + 1 : 0; l < conf->sites[k].nhosts;
+                     l++)
+                    if (strcmp(conf->sites[i].hosts[j],
+                               conf->sites[k].hosts[l]) == 0) {
+                        conf_error(c, conf->sites[k].line, "host '%s' is "
+                                   "named by site '%s' and by site '%s'",
+                                   conf->sites[k].hosts[l],
+                                   conf->sites[i].id, conf->sites[k].id);
+                        return -1;
+                    }
+    return 0;
 }
 
 /* What can only be checked once every line is read: 0, or -1 with the
@@ -320,7 +526,7 @@ static int finish(struct conf_ctx *c)
                    err.msg);
         return -1;
     }
-    return 0;
+    return finish_sites(c);
 }
 
 struct conf *conf_load(const char *path, struct bs_err *err)
@@ -330,7 +536,7 @@ struct conf *conf_load(const char *path, struct bs_err *err)
     struct stat st;
     int rc;
 
-    conf->rules = url_rules_new();
+    site_add(conf, "default", 0);
     if (!path)
         return conf;
     conf->path = xstrdup(path);
@@ -369,12 +575,21 @@ void conf_free(struct conf *c)
 {
     if (!c)
         return;
-    url_rules_free(c->rules);
+    for (size_t i = 0; i < c->nsites; i++) {
+        struct conf_site *st = &c->sites[i];
+
+        free(st->id);
+        free(st->name);
+        free(st->url);
+        for (size_t j = 0; j < st->nhosts; j++)
+            free(st->hosts[j]);
+        free(st->hosts);
+        url_rules_free(st->rules);
+    }
+    free(c->sites);
     free(c->path);
     free(c->db);
     free(c->geoip);
-    free(c->site_name);
-    free(c->site_url);
     free(c->format);
     free(c->timezone);
     for (size_t k = 0; k < CONF_JSON_NKEYS; k++)
@@ -414,5 +629,38 @@ int conf_check_format(const struct conf *c, const char *format,
     if (!p)
         return -1;
     parser_free(p);
+    return 0;
+}
+
+int conf_site_find(const struct conf *c, const char *name)
+{
+    for (size_t i = 0; i < c->nsites; i++)
+        if (strcmp(c->sites[i].id, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+size_t conf_site_of_host(const struct conf *c, const char *host, size_t n)
+{
+    char h[256];
+    size_t m;
+
+    if (c->nsites < 2 || (m = host_norm(host, n, h, sizeof(h))) == 0)
+        return 0;
+    for (size_t i = 1; i < c->nsites; i++) {
+        const struct conf_site *st = &c->sites[i];
+
+        for (size_t j = 0; j < st->nhosts; j++) {
+            const char *p = st->hosts[j];
+            size_t pn = strlen(p);
+
+            if (pn == m && memcmp(p, h, m) == 0)
+                return i;
+            /* "*.example.org": a name ending in ".example.org" */
+            if (p[0] == '*' && m > pn - 1 &&
+                memcmp(h + m - (pn - 1), p + 1, pn - 1) == 0)
+                return i;
+        }
+    }
     return 0;
 }

@@ -3,6 +3,7 @@
  */
 #include "blogstat.h"
 #include "cli.h"
+#include "store.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -129,6 +130,45 @@ const char *cli_db_path(const struct conf *conf)
     if (conf && conf->db)
         return conf->db;
     return "blogstat.db";
+}
+
+int cli_site_ids(struct store *s, const struct conf *conf, int64_t *ids,
+                 struct bs_err *err)
+{
+    for (size_t i = 0; i < conf->nsites; i++)
+        if (store_site_id(s, conf->sites[i].id, 1, &ids[i], err) < 0)
+            return -1;
+    return 0;
+}
+
+/* Append a site's name to the list of the message. */
+static int list_site(void *ctx, const struct store_row *row)
+{
+    char *buf = ctx;
+    size_t n = strlen(buf);
+
+    if (n + strlen(row->s[0]) + 3 < 512)
+        snprintf(buf + n, 512 - n, "%s%s", n ? ", " : "", row->s[0]);
+    return 0;
+}
+
+int cli_site_select(struct store *s, const char *name, int64_t *id,
+                    struct bs_err *err)
+{
+    struct store_filter f = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
+    char list[512] = "";
+    int found;
+
+    *id = STORE_SITE_DEFAULT;
+    if (!name)
+        return 0;
+    found = store_site_id(s, name, 0, id, err);
+    if (found != 0)
+        return found < 0 ? -1 : 0;
+    if (store_query(s, STORE_SITES, &f, list_site, list, err))
+        return -1;
+    return bs_fail(err, BS_USAGE, "no site '%s' in the database; it has: %s",
+                   name, list);
 }
 
 int main(int argc, char **argv)

@@ -33,18 +33,19 @@ enum stmt_id {
 
 static const char *const stmt_sql[ST_NSTMTS] = {
     [ST_DAY] =
-        "INSERT INTO days(day, hits, views, robots, bad_lines) "
-        "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(day) DO UPDATE SET "
+        "INSERT INTO days(site, day, hits, views, robots, bad_lines) "
+        "VALUES(?6, ?1, ?2, ?3, ?4, ?5) ON CONFLICT(site, day) DO UPDATE SET "
         "hits = hits + excluded.hits, views = views + excluded.views, "
         "robots = robots + excluded.robots, "
         "bad_lines = bad_lines + excluded.bad_lines",
     /* A row that ST_PATH_ID would leave as it is: its id is all it gives. */
     [ST_PATH_FIND] =
-        "SELECT id FROM paths WHERE path = ?1 AND (imported OR kind = ?2)",
+        "SELECT id FROM paths WHERE site = ?4 AND path = ?1 "
+        "AND (imported OR kind = ?2)",
     /* An imported post keeps the kind its import gave it. */
     [ST_PATH_ID] =
-        "INSERT INTO paths(path, kind, post_id) VALUES(?1, ?2, ?3) "
-        "ON CONFLICT(path) DO UPDATE SET "
+        "INSERT INTO paths(site, path, kind, post_id) VALUES(?4, ?1, ?2, ?3) "
+        "ON CONFLICT(site, path) DO UPDATE SET "
         "kind = CASE WHEN imported THEN kind ELSE excluded.kind END "
         "RETURNING id",
     [ST_PATH_VIEWS] =
@@ -52,16 +53,16 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "ON CONFLICT(day, path_id) DO UPDATE SET "
         "views = views + excluded.views",
     [ST_TERM_ID] =
-        "INSERT INTO terms(taxonomy, name) VALUES(?1, ?2) "
-        "ON CONFLICT(taxonomy, name) DO UPDATE SET name = excluded.name "
+        "INSERT INTO terms(site, taxonomy, name) VALUES(?3, ?1, ?2) "
+        "ON CONFLICT(site, taxonomy, name) DO UPDATE SET name = excluded.name "
         "RETURNING id",
     [ST_TERM_VIEWS] =
         "INSERT INTO term_views(day, term_id, views) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(day, term_id) DO UPDATE SET "
         "views = views + excluded.views",
     [ST_COUNTRY_VIEWS] =
-        "INSERT INTO country_views(day, country, views) VALUES(?1, ?2, ?3) "
-        "ON CONFLICT(day, country) DO UPDATE SET "
+        "INSERT INTO country_views(site, day, country, views) "
+        "VALUES(?4, ?1, ?2, ?3) ON CONFLICT(site, day, country) DO UPDATE SET "
         "views = views + excluded.views",
     [ST_SOURCE_FIND] =
         "SELECT id, name, gzip, size, position, last_len, last_hash, lines, "
@@ -79,8 +80,9 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "max_day = ?14, complete = ?15, error = ?16, "
         "last_read = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
     [ST_POST] =
-        "INSERT INTO paths(path, kind, title, published, post_id, imported) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, 1) ON CONFLICT(path) DO UPDATE SET "
+        "INSERT INTO paths(site, path, kind, title, published, post_id, "
+        "imported) VALUES(?6, ?1, ?2, ?3, ?4, ?5, 1) "
+        "ON CONFLICT(site, path) DO UPDATE SET "
         "kind = excluded.kind, title = excluded.title, "
         "published = excluded.published, "
         "post_id = coalesce(excluded.post_id, post_id), imported = 1 "
@@ -104,23 +106,24 @@ static const char *const stmt_sql[ST_NSTMTS] = {
     [ST_SALT_TOUCH] =
         "UPDATE day_salts SET touched = max(touched, ?2) WHERE day = ?1",
     [ST_DAY_SKETCH] =
-        "INSERT INTO day_sketches(day, sketch) VALUES(?1, ?2) "
-        "ON CONFLICT(day) DO UPDATE SET "
+        "INSERT INTO day_sketches(site, day, sketch) VALUES(?4, ?1, ?2) "
+        "ON CONFLICT(site, day) DO UPDATE SET "
         "sketch = sketch_union(sketch, excluded.sketch)",
     [ST_PATH_SKETCH] =
         "INSERT INTO path_sketches(day, path_id, sketch) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(path_id, day) DO UPDATE SET "
         "sketch = sketch_union(sketch, excluded.sketch)",
     [ST_COUNTRY_SKETCH] =
-        "INSERT INTO country_sketches(day, country, sketch) "
-        "VALUES(?1, ?2, ?3) ON CONFLICT(country, day) DO UPDATE SET "
+        "INSERT INTO country_sketches(site, day, country, sketch) "
+        "VALUES(?4, ?1, ?2, ?3) ON CONFLICT(site, country, day) DO UPDATE SET "
         "sketch = sketch_union(sketch, excluded.sketch)",
     [ST_VISITS] =
         "INSERT INTO visits(day, path_id, visits) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(day, path_id) DO UPDATE SET "
         "visits = visits + excluded.visits",
     [ST_DAY_VISITS] =
-        "INSERT INTO days(day, visits) VALUES(?1, ?2) ON CONFLICT(day) "
+        "INSERT INTO days(site, day, visits) VALUES(?4, ?1, ?2) "
+        "ON CONFLICT(site, day) "
         "DO UPDATE SET visits = visits + excluded.visits",
     [ST_OPEN_LOAD] =
         "SELECT visitor, visits FROM open_visits WHERE day = ?1 "
@@ -131,12 +134,13 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "INSERT INTO open_visits(day, visitor, visits) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(day, visitor) DO UPDATE SET visits = excluded.visits",
     [ST_REFERRER] =
-        "INSERT INTO referrers(day, path_id, host, class, views) "
-        "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(day, path_id, host, class) "
+        "INSERT INTO referrers(day, path_id, host, class, views, site) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(day, path_id, host, class) "
         "DO UPDATE SET views = views + excluded.views",
     [ST_TERM_SEARCH] =
-        "INSERT INTO search_terms(day, term, views) VALUES(?1, ?2, ?3) "
-        "ON CONFLICT(day, term) DO UPDATE SET views = views + excluded.views",
+        "INSERT INTO search_terms(site, day, term, views) "
+        "VALUES(?4, ?1, ?2, ?3) ON CONFLICT(site, day, term) "
+        "DO UPDATE SET views = views + excluded.views",
 };
 
 /* Every statement has its SQL. */
@@ -299,10 +303,104 @@ static const char schema_v5[] =
     " views INTEGER NOT NULL,"
     " PRIMARY KEY(day, term)) WITHOUT ROWID;";
 
+/*
+ * Version 6: sites. A log of several virtual hosts counts each declared
+ * site on its own (conf.h); site 0, "default", holds everything else and
+ * all that came before. The tables keyed by day alone gain the site at
+ * the head of their keys (rebuilt: SQLite cannot change a primary key);
+ * paths and terms become unique per site, keeping their ids, so the
+ * tables keyed by a path or term id need no change. Referrers get the
+ * site as a plain column, for the site's own list of referrers.
+ */
+static const char schema_v6[] =
+    "CREATE TABLE sites("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE);"
+    "INSERT INTO sites(id, name) VALUES(0, 'default');"
+    "CREATE TABLE days6("
+    " site INTEGER NOT NULL,"
+    " day INTEGER NOT NULL,"
+    " hits INTEGER NOT NULL DEFAULT 0,"
+    " views INTEGER NOT NULL DEFAULT 0,"
+    " robots INTEGER NOT NULL DEFAULT 0,"
+    " bad_lines INTEGER NOT NULL DEFAULT 0,"
+    " visits INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(site, day)) WITHOUT ROWID;"
+    "INSERT INTO days6 SELECT 0, day, hits, views, robots, bad_lines, visits"
+    " FROM days;"
+    "DROP TABLE days;"
+    "ALTER TABLE days6 RENAME TO days;"
+    "CREATE TABLE country_views6("
+    " site INTEGER NOT NULL,"
+    " day INTEGER NOT NULL,"
+    " country TEXT NOT NULL,"
+    " views INTEGER NOT NULL,"
+    " PRIMARY KEY(site, day, country)) WITHOUT ROWID;"
+    "INSERT INTO country_views6 SELECT 0, day, country, views"
+    " FROM country_views;"
+    "DROP TABLE country_views;"
+    "ALTER TABLE country_views6 RENAME TO country_views;"
+    "CREATE TABLE day_sketches6("
+    " site INTEGER NOT NULL,"
+    " day INTEGER NOT NULL,"
+    " sketch BLOB NOT NULL,"
+    " PRIMARY KEY(site, day)) WITHOUT ROWID;"
+    "INSERT INTO day_sketches6 SELECT 0, day, sketch FROM day_sketches;"
+    "DROP TABLE day_sketches;"
+    "ALTER TABLE day_sketches6 RENAME TO day_sketches;"
+    "CREATE TABLE country_sketches6("
+    " site INTEGER NOT NULL,"
+    " day INTEGER NOT NULL,"
+    " country TEXT NOT NULL,"
+    " sketch BLOB NOT NULL,"
+    " PRIMARY KEY(site, country, day)) WITHOUT ROWID;"
+    "INSERT INTO country_sketches6 SELECT 0, day, country, sketch"
+    " FROM country_sketches;"
+    "DROP TABLE country_sketches;"
+    "ALTER TABLE country_sketches6 RENAME TO country_sketches;"
+    "CREATE TABLE search_terms6("
+    " site INTEGER NOT NULL,"
+    " day INTEGER NOT NULL,"
+    " term TEXT NOT NULL,"
+    " views INTEGER NOT NULL,"
+    " PRIMARY KEY(site, day, term)) WITHOUT ROWID;"
+    "INSERT INTO search_terms6 SELECT 0, day, term, views FROM search_terms;"
+    "DROP TABLE search_terms;"
+    "ALTER TABLE search_terms6 RENAME TO search_terms;"
+    "CREATE TABLE paths6("
+    " id INTEGER PRIMARY KEY,"
+    " site INTEGER NOT NULL DEFAULT 0,"
+    " path TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " title TEXT,"
+    " published INTEGER,"
+    " post_id INTEGER,"
+    " imported INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE(site, path));"
+    "INSERT INTO paths6(id, site, path, kind, title, published, post_id,"
+    " imported) SELECT id, 0, path, kind, title, published, post_id, imported"
+    " FROM paths;"
+    "DROP TABLE paths;"
+    "ALTER TABLE paths6 RENAME TO paths;"
+    "CREATE INDEX paths_post_id ON paths(site, post_id) "
+    " WHERE post_id IS NOT NULL;"
+    "CREATE TABLE terms6("
+    " id INTEGER PRIMARY KEY,"
+    " site INTEGER NOT NULL DEFAULT 0,"
+    " taxonomy TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " UNIQUE(site, taxonomy, name));"
+    "INSERT INTO terms6(id, site, taxonomy, name) SELECT id, 0, taxonomy, name"
+    " FROM terms;"
+    "DROP TABLE terms;"
+    "ALTER TABLE terms6 RENAME TO terms;"
+    "ALTER TABLE referrers ADD COLUMN site INTEGER NOT NULL DEFAULT 0;";
+
 /* migrations[v] takes a database from version v to v + 1. A new database
  * runs them all, so the upgrade path is the path every database takes. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3,
-                                         schema_v4, schema_v5};
+                                         schema_v4, schema_v5,
+                                         schema_v6};
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
                "one migration per schema version");
@@ -420,6 +518,36 @@ static int setup_schema(struct store *s, struct bs_err *err)
         return -1;
     }
     return 0;
+}
+
+int store_create_at_version(const char *path, int version,
+                            struct bs_err *err)
+{
+    struct store s = {0};
+    char sql[64];
+    int rc;
+
+    if (version < 1 || version > STORE_SCHEMA_VERSION)
+        BUG("schema version %d", version);
+    s.path = (char *)path;
+    s.mode = STORE_WRITE;
+    rc = sqlite3_open_v2(path, &s.db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        db_fail(&s, err, rc, "cannot create it");
+        sqlite3_close(s.db);
+        return -1;
+    }
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;", version);
+    rc = exec(&s, "BEGIN", "cannot start a transaction", err);
+    for (int v = 0; rc == 0 && v < version; v++)
+        rc = exec(&s, migrations[v], "cannot make the schema", err);
+    if (rc == 0)
+        rc = exec(&s, sql, "cannot set the schema version", err);
+    if (rc == 0)
+        rc = exec(&s, "COMMIT", "cannot commit the schema", err);
+    sqlite3_close(s.db);
+    return rc;
 }
 
 /* ---- SQL functions over sketches ------------------------------------ */
@@ -643,7 +771,7 @@ static int64_t clamp(uint64_t v)
     return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
-int store_add_day(struct store *s, int32_t day, uint64_t hits,
+int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
                   uint64_t views, uint64_t robots, uint64_t bad,
                   struct bs_err *err)
 {
@@ -656,6 +784,7 @@ int store_add_day(struct store *s, int32_t day, uint64_t hits,
     sqlite3_bind_int64(st, 3, clamp(views));
     sqlite3_bind_int64(st, 4, clamp(robots));
     sqlite3_bind_int64(st, 5, clamp(bad));
+    sqlite3_bind_int64(st, 6, site);
     return step(s, st, NULL, err);
 }
 
@@ -666,9 +795,9 @@ int store_add_day(struct store *s, int32_t day, uint64_t hits,
  * without the upsert's write and its RETURNING, which makes SQLite build
  * a temporary table on every call. The database ends the same.
  */
-static int path_row(struct store *s, const char *kind, const char *path,
-                    size_t n, int has_pid, int64_t pid, int64_t *id,
-                    struct bs_err *err)
+static int path_row(struct store *s, int64_t site, const char *kind,
+                    const char *path, size_t n, int has_pid, int64_t pid,
+                    int64_t *id, struct bs_err *err)
 {
     sqlite3_stmt *st = stmt(s, ST_PATH_FIND, err);
     int rc;
@@ -677,6 +806,7 @@ static int path_row(struct store *s, const char *kind, const char *path,
         return -1;
     sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, site);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(st, 0);
@@ -692,12 +822,13 @@ static int path_row(struct store *s, const char *kind, const char *path,
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
     if (has_pid)
         sqlite3_bind_int64(st, 3, pid);
+    sqlite3_bind_int64(st, 4, site);
     return step(s, st, id, err);
 }
 
-int store_add_path_views(struct store *s, int32_t day, const char *kind,
-                         const char *path, size_t n, uint64_t views,
-                         struct bs_err *err)
+int store_add_path_views(struct store *s, int64_t site, int32_t day,
+                         const char *kind, const char *path, size_t n,
+                         uint64_t views, struct bs_err *err)
 {
     sqlite3_stmt *st;
     int64_t id = -1, pid = 0;
@@ -710,7 +841,7 @@ int store_add_path_views(struct store *s, int32_t day, const char *kind,
         for (const char *c = eq ? eq + 1 : path + n; c < path + n; c++)
             pid = pid * 10 + (*c - '0');
     }
-    if (path_row(s, kind, path, n, has_pid, pid, &id, err))
+    if (path_row(s, site, kind, path, n, has_pid, pid, &id, err))
         return -1;
     if (!(st = stmt(s, ST_PATH_VIEWS, err)))
         return -1;
@@ -720,8 +851,9 @@ int store_add_path_views(struct store *s, int32_t day, const char *kind,
     return step(s, st, NULL, err);
 }
 
-static int term_id(struct store *s, const char *taxonomy, const char *name,
-                   size_t n, int64_t *id, struct bs_err *err)
+static int term_id(struct store *s, int64_t site, const char *taxonomy,
+                   const char *name, size_t n, int64_t *id,
+                   struct bs_err *err)
 {
     sqlite3_stmt *st = stmt(s, ST_TERM_ID, err);
 
@@ -729,17 +861,18 @@ static int term_id(struct store *s, const char *taxonomy, const char *name,
         return -1;
     sqlite3_bind_text(st, 1, taxonomy, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, site);
     return step(s, st, id, err);
 }
 
-int store_add_term_views(struct store *s, int32_t day, const char *taxonomy,
-                         const char *name, size_t n, uint64_t views,
-                         struct bs_err *err)
+int store_add_term_views(struct store *s, int64_t site, int32_t day,
+                         const char *taxonomy, const char *name, size_t n,
+                         uint64_t views, struct bs_err *err)
 {
     sqlite3_stmt *st;
     int64_t id = -1;
 
-    if (term_id(s, taxonomy, name, n, &id, err))
+    if (term_id(s, site, taxonomy, name, n, &id, err))
         return -1;
     if (!(st = stmt(s, ST_TERM_VIEWS, err)))
         return -1;
@@ -749,7 +882,7 @@ int store_add_term_views(struct store *s, int32_t day, const char *taxonomy,
     return step(s, st, NULL, err);
 }
 
-int store_add_post_country_views(struct store *s, int32_t day,
+int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
                                  const char *kind, const char *path,
                                  size_t n, const char *country,
                                  uint64_t views, struct bs_err *err)
@@ -758,7 +891,7 @@ int store_add_post_country_views(struct store *s, int32_t day,
     int64_t id = -1;
 
     /* The same path row as its views (see store_add_path_views()). */
-    if (path_row(s, kind, path, n, 0, 0, &id, err))
+    if (path_row(s, site, kind, path, n, 0, 0, &id, err))
         return -1;
     if (!(st = stmt(s, ST_POST_COUNTRY, err)))
         return -1;
@@ -769,7 +902,7 @@ int store_add_post_country_views(struct store *s, int32_t day,
     return step(s, st, NULL, err);
 }
 
-int store_add_country_views(struct store *s, int32_t day,
+int store_add_country_views(struct store *s, int64_t site, int32_t day,
                             const char *country, uint64_t views,
                             struct bs_err *err)
 {
@@ -780,6 +913,7 @@ int store_add_country_views(struct store *s, int32_t day,
     sqlite3_bind_int(st, 1, day);
     sqlite3_bind_text(st, 2, country, 2, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, clamp(views));
+    sqlite3_bind_int64(st, 4, site);
     return step(s, st, NULL, err);
 }
 
@@ -866,9 +1000,9 @@ int store_put_source(struct store *s, struct store_source *src,
 }
 
 /* Replace the post's terms of one taxonomy with names. */
-static int put_terms(struct store *s, int64_t path_id, const char *taxonomy,
-                     const char *const *names, size_t count,
-                     struct bs_err *err)
+static int put_terms(struct store *s, int64_t site, int64_t path_id,
+                     const char *taxonomy, const char *const *names,
+                     size_t count, struct bs_err *err)
 {
     sqlite3_stmt *st = stmt(s, ST_POST_TERMS_CLEAR, err);
 
@@ -881,7 +1015,8 @@ static int put_terms(struct store *s, int64_t path_id, const char *taxonomy,
     for (size_t i = 0; i < count; i++) {
         int64_t tid = -1;
 
-        if (term_id(s, taxonomy, names[i], strlen(names[i]), &tid, err) ||
+        if (term_id(s, site, taxonomy, names[i], strlen(names[i]), &tid,
+                    err) ||
             !(st = stmt(s, ST_POST_TERM, err)))
             return -1;
         sqlite3_bind_int64(st, 1, path_id);
@@ -892,7 +1027,7 @@ static int put_terms(struct store *s, int64_t path_id, const char *taxonomy,
     return 0;
 }
 
-int store_put_post(struct store *s, const struct store_post *p,
+int store_put_post(struct store *s, int64_t site, const struct store_post *p,
                    struct bs_err *err)
 {
     sqlite3_stmt *st = stmt(s, ST_POST, err);
@@ -907,11 +1042,14 @@ int store_put_post(struct store *s, const struct store_post *p,
         sqlite3_bind_int(st, 4, p->published);
     if (p->post_id > 0)
         sqlite3_bind_int64(st, 5, p->post_id);
+    sqlite3_bind_int64(st, 6, site);
     if (step(s, st, &id, err))
         return -1;
-    if ((p->has_tags && put_terms(s, id, "tag", p->tags, p->ntags, err)) ||
+    if ((p->has_tags &&
+         put_terms(s, site, id, "tag", p->tags, p->ntags, err)) ||
         (p->has_categories &&
-         put_terms(s, id, "category", p->categories, p->ncategories, err)))
+         put_terms(s, site, id, "category", p->categories, p->ncategories,
+                   err)))
         return -1;
     return 0;
 }
@@ -924,8 +1062,8 @@ int store_put_post(struct store *s, const struct store_post *p,
  * rows are "tag:eu" and "category:eu", which no path can be (paths begin
  * with '/').
  */
-int store_path_id(struct store *s, const char *kind, const char *path,
-                  size_t n, int64_t *id, struct bs_err *err)
+int store_path_id(struct store *s, int64_t site, const char *kind,
+                  const char *path, size_t n, int64_t *id, struct bs_err *err)
 {
     char *named = NULL;
     int rc;
@@ -938,7 +1076,7 @@ int store_path_id(struct store *s, const char *kind, const char *path,
         path = named;
         n = strlen(named);
     }
-    rc = path_row(s, kind, path, n, 0, 0, id, err);
+    rc = path_row(s, site, kind, path, n, 0, 0, id, err);
     free(named);
     return rc;
 }
@@ -1040,9 +1178,9 @@ int store_salt_touch(struct store *s, int32_t day, int64_t now,
     return step(s, st, NULL, err);
 }
 
-int store_add_sketch(struct store *s, enum store_sketch dim, int32_t day,
-                     int64_t path_id, const char *country, const void *blob,
-                     size_t n, struct bs_err *err)
+int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
+                     int32_t day, int64_t path_id, const char *country,
+                     const void *blob, size_t n, struct bs_err *err)
 {
     static const enum stmt_id ids[] = {
         [STORE_SKETCH_DAY] = ST_DAY_SKETCH,
@@ -1067,11 +1205,13 @@ int store_add_sketch(struct store *s, enum store_sketch dim, int32_t day,
     else if (dim == STORE_SKETCH_COUNTRY)
         sqlite3_bind_text(st, i++, country, 2, SQLITE_STATIC);
     sqlite3_bind_blob(st, i, blob, (int)n, SQLITE_STATIC);
+    if (dim != STORE_SKETCH_PATH)
+        sqlite3_bind_int64(st, 4, site);
     return step(s, st, NULL, err);
 }
 
-int store_add_visits(struct store *s, int32_t day, int64_t path_id,
-                     int64_t delta, struct bs_err *err)
+int store_add_visits(struct store *s, int64_t site, int32_t day,
+                     int64_t path_id, int64_t delta, struct bs_err *err)
 {
     sqlite3_stmt *st = stmt(s, path_id ? ST_VISITS : ST_DAY_VISITS, err);
 
@@ -1083,6 +1223,7 @@ int store_add_visits(struct store *s, int32_t day, int64_t path_id,
         sqlite3_bind_int64(st, 3, delta);
     } else {
         sqlite3_bind_int64(st, 2, delta);
+        sqlite3_bind_int64(st, 4, site);
     }
     return step(s, st, NULL, err);
 }
@@ -1175,7 +1316,8 @@ int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
     return step(s, st, NULL, err);
 }
 
-int store_add_referrer(struct store *s, int32_t day, int64_t path_id,
+int store_add_referrer(struct store *s, int64_t site, int32_t day,
+                       int64_t path_id,
                        const char *host, size_t host_n, const char *cls,
                        uint64_t views, struct bs_err *err)
 {
@@ -1188,11 +1330,13 @@ int store_add_referrer(struct store *s, int32_t day, int64_t path_id,
     sqlite3_bind_text(st, 3, host, (int)host_n, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, cls, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, clamp(views));
+    sqlite3_bind_int64(st, 6, site);
     return step(s, st, NULL, err);
 }
 
-int store_add_search_term(struct store *s, int32_t day, const char *term,
-                          size_t n, uint64_t views, struct bs_err *err)
+int store_add_search_term(struct store *s, int64_t site, int32_t day,
+                          const char *term, size_t n, uint64_t views,
+                          struct bs_err *err)
 {
     sqlite3_stmt *st = stmt(s, ST_TERM_SEARCH, err);
 
@@ -1201,6 +1345,7 @@ int store_add_search_term(struct store *s, int32_t day, const char *term,
     sqlite3_bind_int(st, 1, day);
     sqlite3_bind_text(st, 2, term, (int)n, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, clamp(views));
+    sqlite3_bind_int64(st, 4, site);
     return step(s, st, NULL, err);
 }
 
@@ -1260,16 +1405,17 @@ int store_load_country_names(struct store *s, const char *json, size_t n,
     return 0;
 }
 
-int store_day_span(struct store *s, int32_t *first, int32_t *last,
-                   struct bs_err *err)
+int store_day_span(struct store *s, int64_t site, int32_t *first,
+                   int32_t *last, struct bs_err *err)
 {
     sqlite3_stmt *st;
     int rc, found = 0;
 
-    rc = sqlite3_prepare_v2(s->db, "SELECT min(day), max(day) FROM days",
-                            -1, &st, NULL);
+    rc = sqlite3_prepare_v2(s->db, "SELECT min(day), max(day) FROM days "
+                            "WHERE site = ?1 OR ?1 < 0", -1, &st, NULL);
     if (rc != SQLITE_OK)
         return db_fail(s, err, rc, "cannot read it");
+    sqlite3_bind_int64(st, 1, site);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
         *first = sqlite3_column_int(st, 0);
@@ -1282,6 +1428,40 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
     return found;
 }
 
+int store_site_id(struct store *s, const char *name, int create,
+                  int64_t *id, struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int rc, found = 0;
+
+    if (create) {
+        rc = sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO sites(name) "
+                                "VALUES(?1)", -1, &st, NULL);
+        if (rc != SQLITE_OK)
+            return db_fail(s, err, rc, "cannot prepare a statement");
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return db_fail(s, err, rc, "cannot write");
+    }
+    rc = sqlite3_prepare_v2(s->db, "SELECT id FROM sites WHERE name = ?1", -1,
+                            &st, NULL);
+    if (rc != SQLITE_OK)
+        return db_fail(s, err, rc, "cannot read it");
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        found = 1;
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, err, rc, "cannot read it");
+    return found;
+}
+
 /*
  * Views per page-like path in [?1, ?2], with the views of "/?p=ID" links
  * given to the imported post that has that ID.
@@ -1289,9 +1469,9 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
 #define RESOLVED_VIEWS \
     "v AS (SELECT coalesce(t.id, p.id) AS pid, sum(pv.views) AS n " \
     "FROM path_views pv JOIN paths p ON p.id = pv.path_id " \
-    "LEFT JOIN paths t ON p.kind = 'postid' AND t.post_id = p.post_id " \
-    "AND t.imported AND t.kind IN ('post', 'page') " \
-    "WHERE pv.day BETWEEN ?1 AND ?2 GROUP BY 1) "
+    "LEFT JOIN paths t ON p.kind = 'postid' AND t.site = p.site " \
+    "AND t.post_id = p.post_id AND t.imported AND t.kind IN ('post', 'page') " \
+    "WHERE pv.day BETWEEN ?1 AND ?2 AND p.site = ?6 GROUP BY 1) "
 
 /*
  * The days in [?1, ?2] that TABLE (whose primary key begins with day) has
@@ -1316,7 +1496,7 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
  * "/?p=ID" links of its WordPress id. */
 #define COUNTS_FOR(q, p) \
     "(" q ".id = " p ".id OR (" q ".kind = 'postid' AND " p ".imported " \
-    "AND " q ".post_id = " p ".post_id))"
+    "AND " q ".site = " p ".site AND " q ".post_id = " p ".post_id))"
 
 /* Tags or categories (?4): the views of the posts carrying them, and of
  * their own archive pages; their posts' visitors over the range. */
@@ -1330,7 +1510,7 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
     "coalesce(pv.n, 0) AS post_views, coalesce(av.n, 0) AS archive_views " \
     "FROM terms t " \
     "LEFT JOIN pv ON pv.term_id = t.id LEFT JOIN av ON av.term_id = t.id " \
-    "WHERE t.taxonomy = ?4 AND (pv.n > 0 OR av.n > 0) " \
+    "WHERE t.site = ?6 AND t.taxonomy = ?4 AND (pv.n > 0 OR av.n > 0) " \
     "ORDER BY post_views DESC, archive_views DESC, t.name LIMIT ?3) " \
     "SELECT name, post_views, archive_views, " \
     "coalesce((SELECT sketch_count(sketch_union(ps.sketch)) " \
@@ -1342,8 +1522,9 @@ int store_day_span(struct store *s, int32_t *first, int32_t *last,
 
 /* Rows of alias that count for the post ?5: itself and its /?p=ID. */
 #define OF_POST(a) \
-    "(" a ".id = ?5 OR (" a ".kind = 'postid' AND " a ".post_id = " \
-    "(SELECT post_id FROM paths WHERE id = ?5 AND imported " \
+    "(" a ".id = ?5 OR (" a ".kind = 'postid' AND " \
+    "(" a ".site, " a ".post_id) = " \
+    "(SELECT site, post_id FROM paths WHERE id = ?5 AND imported " \
     "AND kind IN ('post', 'page'))))"
 
 static const char *const query_sql[] = {
@@ -1366,7 +1547,8 @@ static const char *const query_sql[] = {
         "WITH " RESOLVED_VIEWS ", " PATH_VISITS ", "
         "top AS (SELECT p.id AS id, coalesce(v.n, 0) AS n FROM paths p "
         "LEFT JOIN v ON v.pid = p.id "
-        "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
+        "WHERE p.site = ?6 AND p.kind IN ('post', 'page') "
+        "AND (?4 IS NULL OR p.kind = ?4) "
         "AND (p.imported OR v.n > 0) ORDER BY n ASC, p.path LIMIT ?3) "
         "SELECT p.path, coalesce(p.title, ''), top.n, p.id, "
         "coalesce((SELECT sketch_count(sketch_union(ps.sketch)) "
@@ -1379,39 +1561,41 @@ static const char *const query_sql[] = {
     [STORE_TOP_CATEGORIES] = TERMS_QUERY,
     [STORE_TOP_COUNTRIES] =
         "WITH top AS (SELECT country, sum(views) AS v FROM country_views "
-        "WHERE day BETWEEN ?1 AND ?2 "
+        "WHERE site = ?6 AND day BETWEEN ?1 AND ?2 "
         "GROUP BY country ORDER BY v DESC, country LIMIT ?3) "
         "SELECT top.country, "
         "CASE top.country WHEN '--' THEN 'Unknown' "
         "ELSE coalesce(n.name, '') END, top.v, "
         "coalesce((SELECT sketch_count(sketch_union(cs.sketch)) "
-        "FROM country_sketches cs WHERE cs.country = top.country "
+        "FROM country_sketches cs WHERE cs.site = ?6 "
+        "AND cs.country = top.country "
         "AND cs.day BETWEEN ?1 AND ?2), 0) "
         "FROM top LEFT JOIN country_names n ON n.code = top.country "
         "ORDER BY top.v DESC, top.country",
     [STORE_DAYS] =
         "SELECT d.day, d.views, d.hits, d.robots, d.bad_lines, "
         "coalesce(sketch_count(s.sketch), 0), d.visits FROM days d "
-        "LEFT JOIN day_sketches s ON s.day = d.day "
-        "WHERE d.day BETWEEN ?1 AND ?2 ORDER BY d.day LIMIT ?3",
+        "LEFT JOIN day_sketches s ON s.site = d.site AND s.day = d.day "
+        "WHERE d.site = ?6 AND d.day BETWEEN ?1 AND ?2 "
+        "ORDER BY d.day LIMIT ?3",
     /* One row: the visitors and visits of the range. */
     [STORE_RANGE] =
         "SELECT coalesce((SELECT sketch_count(sketch_union(sketch)) "
-        "FROM day_sketches WHERE day BETWEEN ?1 AND ?2), 0), "
+        "FROM day_sketches WHERE site = ?6 AND day BETWEEN ?1 AND ?2), 0), "
         "coalesce((SELECT sum(visits) FROM days "
-        "WHERE day BETWEEN ?1 AND ?2), 0) LIMIT ?3",
+        "WHERE site = ?6 AND day BETWEEN ?1 AND ?2), 0) LIMIT ?3",
     /* Referring hosts but the site itself, and search terms. */
     [STORE_TOP_REFERRERS] =
         "SELECT host, class, sum(views) AS v FROM referrers "
-        "WHERE day BETWEEN ?1 AND ?2 AND class <> 'internal' "
+        "WHERE day BETWEEN ?1 AND ?2 AND site = ?6 AND class <> 'internal' "
         "GROUP BY host, class ORDER BY v DESC, host LIMIT ?3",
     [STORE_TOP_SEARCH_TERMS] =
         "SELECT term, sum(views) AS v FROM search_terms "
-        "WHERE day BETWEEN ?1 AND ?2 GROUP BY term "
+        "WHERE site = ?6 AND day BETWEEN ?1 AND ?2 GROUP BY term "
         "ORDER BY v DESC, term LIMIT ?3",
     [STORE_SOURCES] =
         "SELECT class, sum(views) AS v FROM referrers "
-        "WHERE day BETWEEN ?1 AND ?2 GROUP BY class "
+        "WHERE day BETWEEN ?1 AND ?2 AND site = ?6 GROUP BY class "
         "ORDER BY v DESC, class LIMIT ?3",
     [STORE_POST_RANGE] =
         "WITH RECURSIVE q AS MATERIALIZED "
@@ -1467,6 +1651,16 @@ static const char *const query_sql[] = {
         "SELECT t.taxonomy, t.name FROM post_terms pt "
         "JOIN terms t ON t.id = pt.term_id WHERE pt.path_id = ?5 "
         "AND ?1 <= ?2 ORDER BY t.taxonomy DESC, t.name LIMIT ?3",
+    /* Every site, those with views of the range first. */
+    [STORE_SITES] =
+        "SELECT s.name, "
+        "coalesce((SELECT sum(views) FROM days WHERE site = s.id "
+        "AND day BETWEEN ?1 AND ?2), 0) AS v, "
+        "coalesce((SELECT sketch_count(sketch_union(sketch)) "
+        "FROM day_sketches WHERE site = s.id AND day BETWEEN ?1 AND ?2), 0), "
+        "coalesce((SELECT sum(hits) FROM days WHERE site = s.id "
+        "AND day BETWEEN ?1 AND ?2), 0) "
+        "FROM sites s ORDER BY v DESC, s.id = 0 DESC, s.name LIMIT ?3",
 };
 
 /* Column layout of each query: how many text columns lead. */
@@ -1477,8 +1671,9 @@ static const int query_ntext[] = {
     [STORE_POST_TERMS] = 2, [STORE_LEAST_POSTS] = 2, [STORE_RANGE] = 0,
     [STORE_TOP_REFERRERS] = 2, [STORE_TOP_SEARCH_TERMS] = 1,
     [STORE_SOURCES] = 1, [STORE_POST_RANGE] = 0, [STORE_POST_REFERRERS] = 2,
+    [STORE_SITES] = 1,
 };
-_Static_assert(ARRAY_SIZE(query_sql) == STORE_POST_REFERRERS + 1 &&
+_Static_assert(ARRAY_SIZE(query_sql) == STORE_SITES + 1 &&
                    ARRAY_SIZE(query_ntext) == ARRAY_SIZE(query_sql),
                "one SQL and one layout per query");
 
@@ -1505,6 +1700,7 @@ int store_query(struct store *s, enum store_query q,
     else if ((q == STORE_TOP_POSTS || q == STORE_LEAST_POSTS) && f->kind)
         sqlite3_bind_text(st, 4, f->kind, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, f->path_id);
+    sqlite3_bind_int64(st, 6, f->site);
     ntext = query_ntext[q];
     ncols = sqlite3_column_count(st);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

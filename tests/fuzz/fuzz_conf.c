@@ -277,15 +277,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((c->format && strlen(c->format) > size) ||
             (c->timezone && strlen(c->timezone) > size))
             fail("a log setting longer than the file", NULL);
-        if (!c->rules)
+        if (!c->sites[0].rules)
             fail("no rules", NULL);
         /* Touch every string: ASan checks they are NUL-terminated. */
         if ((c->db && strlen(c->db) > size) ||
             (c->geoip && strlen(c->geoip) > size) ||
-            (c->site_name && strlen(c->site_name) > size) ||
-            (c->site_url && strlen(c->site_url) > size))
+            (c->sites[0].name && strlen(c->sites[0].name) > size) ||
+            (c->sites[0].url && strlen(c->sites[0].url) > size))
             fail("a setting longer than the file", NULL);
-        check_rules(c->rules, data, size);
+        check_rules(c->sites[0].rules, data, size);
         conf_free(c);
     } else {
         check_error(&err, path, data, size);

@@ -42,7 +42,7 @@ static enum url_kind kind_of(const struct conf *c, const char *target,
                              const char **key)
 {
     static struct url_class uc;
-    enum url_kind k = classify_url(c->rules, target, strlen(target), &uc);
+    enum url_kind k = classify_url(c->sites[0].rules, target, strlen(target), &uc);
 
     if (key)
         *key = uc.key;
@@ -63,13 +63,13 @@ static void test_conf__defaults(void **state)
     assert_null(c->path);
     assert_null(c->db);
     assert_null(c->geoip);
-    assert_null(c->site_name);
-    assert_null(c->site_url);
+    assert_null(c->sites[0].name);
+    assert_null(c->sites[0].url);
     assert_null(c->format);
     assert_null(c->timezone);
     assert_null(c->proxies);
     assert_int_equal(c->client_xff, 0);
-    assert_non_null(c->rules);
+    assert_non_null(c->sites[0].rules);
     assert_int_equal(kind_of(c, "/2013/02/07/x/", &key), URL_POST);
     assert_string_equal(key, "/2013/02/07/x/");
     assert_int_equal(kind_of(c, "/tag/eu/", &key), URL_TAG);
@@ -116,8 +116,8 @@ static void test_conf__spec_example(void **state)
         fail_msg("conf_load: %s", err.msg);
     assert_int_equal(err.status, 0);
     assert_string_equal(c->path, path);
-    assert_string_equal(c->site_name, "Cecilia Malmstr\xC3\xB6m");
-    assert_string_equal(c->site_url, "https://blog.example.eu");
+    assert_string_equal(c->sites[0].name, "Cecilia Malmstr\xC3\xB6m");
+    assert_string_equal(c->sites[0].url, "https://blog.example.eu");
     assert_string_equal(c->format, "combined");
     assert_string_equal(c->geoip, "/var/lib/GeoIP/GeoLite2-Country.mmdb");
     assert_string_equal(c->db, "/var/lib/blogstat/blog.db");
@@ -329,7 +329,7 @@ static void test_conf__crlf_and_bom(void **state)
 
     if (!c)
         fail_msg("conf_load: %s", err.msg);
-    assert_string_equal(c->site_name, "Windows");
+    assert_string_equal(c->sites[0].name, "Windows");
     assert_string_equal(c->format, "common");
     assert_int_equal(kind_of(c, "/posts/x/", &key), URL_POST);
     assert_string_equal(key, "/posts/x/");
@@ -356,7 +356,7 @@ static void test_conf__long_comment_line(void **state)
     free(path);
     if (!c)
         fail_msg("a config with a 320-byte comment line: %s", err.msg);
-    assert_string_equal(c->site_name, "after the long line");
+    assert_string_equal(c->sites[0].name, "after the long line");
     conf_free(c);
 }
 
@@ -618,9 +618,131 @@ static void test_conf__directory(void **state)
     assert_true(err.status == BS_NOINPUT || err.status == BS_IOERR);
 }
 
+
+/* ---- sites ----------------------------------------------------------------- */
+
+static size_t site_of(const struct conf *c, const char *host)
+{
+    return conf_site_of_host(c, host, strlen(host));
+}
+
+/* [site NAME] and [urls NAME]: their own names, hosts and URL rules; a
+ * line's host finds its site in any case, with a port or a trailing dot;
+ * the rest is the default site's. */
+static void test_conf__sites(void **state)
+{
+    char *path = write_conf(state, "s.conf",
+                            "[site]\nname = Blog\n"
+                            "[urls photos]\npost = /p/%postname%/\n"
+                            "[site photos]\nname = Photos\n"
+                            "url = https://Photos.Example.org:8443/x/\n"
+                            "hosts = pics.example.org *.cdn.example.org\n"
+                            "hosts = PICS.example.org [2001:db8::1]\n"
+                            "[site b-2.x_y]\nhosts = b.example\n");
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+    static struct url_class uc;
+    int k;
+
+    free(path);
+    if (!c)
+        fail_msg("%s", err.msg);
+    assert_int_equal(c->nsites, 3);
+    assert_string_equal(c->sites[0].id, "default");
+    assert_string_equal(c->sites[0].name, "Blog");
+    assert_int_equal(c->sites[0].nhosts, 0);
+    k = conf_site_find(c, "photos");
+    assert_int_equal(k, 1);
+    assert_string_equal(c->sites[k].name, "Photos");
+    /* Named twice (in another case): once; the url's host is one too. */
+    assert_int_equal(c->sites[k].nhosts, 4);
+    assert_string_equal(c->sites[k].hosts[0], "pics.example.org");
+    assert_string_equal(c->sites[k].hosts[3], "photos.example.org");
+    assert_int_equal(conf_site_find(c, "b-2.x_y"), 2);
+    assert_int_equal(conf_site_find(c, "default"), 0);
+    assert_int_equal(conf_site_find(c, "nope"), -1);
+
+    assert_int_equal(site_of(c, "pics.example.org"), 1);
+    assert_int_equal(site_of(c, "PICS.Example.ORG"), 1);
+    assert_int_equal(site_of(c, "pics.example.org:443"), 1);
+    assert_int_equal(site_of(c, "pics.example.org."), 1);
+    assert_int_equal(site_of(c, "pics.example.org.:80"), 1);
+    assert_int_equal(site_of(c, "photos.example.org"), 1);
+    assert_int_equal(site_of(c, "a.cdn.example.org"), 1);
+    assert_int_equal(site_of(c, "x.y.cdn.example.org"), 1);
+    assert_int_equal(site_of(c, "[2001:db8::1]:443"), 1);
+    assert_int_equal(site_of(c, "b.example"), 2);
+    /* Not theirs: */
+    assert_int_equal(site_of(c, "cdn.example.org"), 0);
+    assert_int_equal(site_of(c, "xcdn.example.org"), 0);
+    assert_int_equal(site_of(c, "pics.example.org.evil"), 0);
+    assert_int_equal(site_of(c, "evilpics.example.org"), 0);
+    assert_int_equal(site_of(c, "b.example.com"), 0);
+    assert_int_equal(site_of(c, ""), 0);
+    assert_int_equal(site_of(c, "-"), 0);
+    /* Each site classifies with its own rules. */
+    assert_int_equal(classify_url(c->sites[1].rules, "/p/cat/", 7, &uc),
+                     URL_POST);
+    assert_int_equal(classify_url(c->sites[0].rules, "/p/cat/", 7, &uc),
+                     URL_PAGE);
+    assert_int_equal(classify_url(c->sites[2].rules, "/2013/02/07/x/", 14,
+                                  &uc), URL_POST);
+    conf_free(c);
+}
+
+/* One site: no line looks for a site. */
+static void test_conf__one_site(void **state)
+{
+    struct bs_err err = {0};
+    struct conf *c = conf_load(NULL, &err);
+
+    (void)state;
+    assert_int_equal(c->nsites, 1);
+    assert_int_equal(site_of(c, "blog.example.eu"), 0);
+    conf_free(c);
+}
+
+static void test_conf__bad_sites(void **state)
+{
+    char many[4096] = "";
+
+    expect_error(state, "[site default]\nhosts = a.example\n", 1,
+                 "'default'", NULL);
+    expect_error(state, "[site a b]\nhosts = a.example\n", 1,
+                 "a site's name", NULL);
+    expect_error(state, "[urls a/b]\npost = /%postname%/\n", 1,
+                 "a site's name", NULL);
+    expect_error(state, "[site]\n[site a]\nname = A\n", 2, "no hosts", NULL);
+    expect_error(state, "[urls a]\npost = /p/%postname%/\n", 1, "no hosts",
+                 NULL);
+    expect_error(state, "[site a]\nhosts = a.example\n[site b]\n"
+                 "hosts = x.example A.example:80\n", 3,
+                 "'a.example' is named by site 'a' and by site 'b'", NULL);
+    expect_error(state, "[site a]\nhosts = a.example\n"
+                 "hosts = a.ex<ample\n", 3, "not a host name", NULL);
+    expect_error(state, "[site a]\nhosts = a.*.example\n", 2,
+                 "not a host name", NULL);
+    expect_error(state, "[site a]\nhosts = a.example\nport = 80\n", 3,
+                 "unknown setting 'port'", NULL);
+    expect_error(state, "[site a]\nhosts = a.example\n[urls a]\n"
+                 "post = /no-tag/\n", 4, NULL, NULL);
+    for (int i = 0; i < CONF_SITES_MAX; i++) {
+        size_t n = strlen(many);
+
+        snprintf(many + n, sizeof(many) - n, "[site s%d]\nhosts = h%d.x\n", i,
+                 i);
+    }
+    expect_error(state, many, 2 * (CONF_SITES_MAX - 1) + 1, "more than",
+                 NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_conf__sites, setup, teardown),
+        cmocka_unit_test(test_conf__one_site),
+        cmocka_unit_test_setup_teardown(test_conf__bad_sites, setup,
+                                        teardown),
         cmocka_unit_test(test_conf__defaults),
         cmocka_unit_test_setup_teardown(test_conf__spec_example, setup,
                                         teardown),

@@ -72,7 +72,7 @@ static void query(struct store *s, enum store_query q, int32_t from,
                   int32_t to, int64_t limit, struct rows *rs)
 {
     struct bs_err err;
-    struct store_filter f = {from, to, limit, NULL, 0};
+    struct store_filter f = {from, to, limit, NULL, 0, 0};
 
     memset(&err, 0, sizeof(err));
     memset(rs, 0, sizeof(*rs));
@@ -148,7 +148,7 @@ static void add_day(struct store *s, int32_t day, uint64_t hits,
     struct bs_err err;
 
     memset(&err, 0, sizeof(err));
-    assert_int_equal(store_add_day(s, day, hits, views, robots, bad, &err),
+    assert_int_equal(store_add_day(s, 0, day, hits, views, robots, bad, &err),
                      0);
 }
 
@@ -158,7 +158,7 @@ static void add_path(struct store *s, int32_t day, const char *kind,
     struct bs_err err;
 
     memset(&err, 0, sizeof(err));
-    assert_int_equal(store_add_path_views(s, day, kind, path, strlen(path),
+    assert_int_equal(store_add_path_views(s, 0, day, kind, path, strlen(path),
                                           views, &err), 0);
 }
 
@@ -168,7 +168,7 @@ static void add_term(struct store *s, int32_t day, const char *taxonomy,
     struct bs_err err;
 
     memset(&err, 0, sizeof(err));
-    assert_int_equal(store_add_term_views(s, day, taxonomy, name,
+    assert_int_equal(store_add_term_views(s, 0, day, taxonomy, name,
                                           strlen(name), views, &err), 0);
 }
 
@@ -178,7 +178,7 @@ static void add_country(struct store *s, int32_t day, const char *cc,
     struct bs_err err;
 
     memset(&err, 0, sizeof(err));
-    assert_int_equal(store_add_country_views(s, day, cc, views, &err), 0);
+    assert_int_equal(store_add_country_views(s, 0, day, cc, views, &err), 0);
 }
 
 /* One integer from sql on the file at path, through a separate handle. */
@@ -289,7 +289,7 @@ static void test_store__create_in_empty_file(void **state)
     free(tu_write(f->dir, "blog.db", "", 0));
     s = open_ok(f->path, STORE_WRITE);
     memset(&err, 0, sizeof(err));
-    assert_int_equal(store_day_span(s, &a, &b, &err), 0);
+    assert_int_equal(store_day_span(s, 0, &a, &b, &err), 0);
     store_close(s);
     assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
                      STORE_SCHEMA_VERSION);
@@ -506,7 +506,7 @@ static void test_store__callback_stops(void **state)
     memset(&err, 0, sizeof(err));
     rs.stop_after = 2;
     {
-        struct store_filter all = {INT32_MIN, INT32_MAX, 0, NULL, 0};
+        struct store_filter all = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
 
         assert_int_equal(store_query(s, STORE_DAYS, &all, collect, &rs, &err),
                          0);
@@ -731,13 +731,13 @@ static void test_store__day_span(void **state)
     struct bs_err err;
 
     memset(&err, 0, sizeof(err));
-    assert_int_equal(store_day_span(s, &first, &last, &err), 0);
+    assert_int_equal(store_day_span(s, 0, &first, &last, &err), 0);
     assert_int_equal(err.status, 0);
 
     begin(s);
     add_day(s, D(2013, 2, 7), 1, 1, 0, 0);
     commit(s);
-    assert_int_equal(store_day_span(s, &first, &last, &err), 1);
+    assert_int_equal(store_day_span(s, 0, &first, &last, &err), 1);
     assert_int_equal(first, D(2013, 2, 7));
     assert_int_equal(last, D(2013, 2, 7));
 
@@ -746,13 +746,13 @@ static void test_store__day_span(void **state)
     add_day(s, D(2012, 12, 31), 0, 0, 0, 1);
     add_day(s, D(2013, 6, 1), 1, 1, 0, 0);
     commit(s);
-    assert_int_equal(store_day_span(s, &first, &last, &err), 1);
+    assert_int_equal(store_day_span(s, 0, &first, &last, &err), 1);
     assert_int_equal(first, D(2012, 12, 31));
     assert_int_equal(last, D(2014, 3, 1));
     store_close(s);
 
     s = open_ok(f->path, STORE_READ);
-    assert_int_equal(store_day_span(s, &first, &last, &err), 1);
+    assert_int_equal(store_day_span(s, 0, &first, &last, &err), 1);
     assert_int_equal(first, D(2012, 12, 31));
     assert_int_equal(last, D(2014, 3, 1));
     store_close(s);
@@ -781,7 +781,7 @@ static void test_store__days_outside_epoch(void **state)
     assert_string_equal(rs.r[3].s[0], "2999-12-31");
     assert_int_equal(rs.r[3].n[1], 3);
     memset(&err, 0, sizeof(err));
-    assert_int_equal(store_day_span(s, &first, &last, &err), 1);
+    assert_int_equal(store_day_span(s, 0, &first, &last, &err), 1);
     assert_int_equal(first, D(1969, 7, 20));
     assert_int_equal(last, D(2999, 12, 31));
     query(s, STORE_DAYS, -1, 0, 0, &rs);
@@ -1027,10 +1027,10 @@ static void test_store__key_with_nul(void **state)
 
     memset(&err, 0, sizeof(err));
     begin(s);
-    assert_int_equal(store_add_path_views(s, 1, "post", key, sizeof(key) - 1,
+    assert_int_equal(store_add_path_views(s, 0, 1, "post", key, sizeof(key) - 1,
                                           7, &err), 0);
-    assert_int_equal(store_add_path_views(s, 1, "post", key, 2, 3, &err), 0);
-    assert_int_equal(store_add_term_views(s, 1, "tag", key, sizeof(key) - 1,
+    assert_int_equal(store_add_path_views(s, 0, 1, "post", key, 2, 3, &err), 0);
+    assert_int_equal(store_add_term_views(s, 0, 1, "tag", key, sizeof(key) - 1,
                                           5, &err), 0);
     commit(s);
 
@@ -1299,7 +1299,7 @@ static void put_post(struct store *s, const char *path, const char *kind,
     p.categories = cats;
     p.ncategories = cat != NULL;
     p.has_categories = cat != NULL;
-    if (store_put_post(s, &p, &err) != 0)
+    if (store_put_post(s, 0, &p, &err) != 0)
         fail_msg("store_put_post(%s): %s", path, err.msg);
 }
 
@@ -1373,7 +1373,7 @@ static void test_store__kind_filter(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, "page", 0};
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, "page", 0, 0};
     struct bs_err err;
     struct rows rs;
 
@@ -1420,7 +1420,7 @@ static void test_store__reimport(void **state)
     p.ntags = 1;
     p.has_tags = 1;          /* no categories: they stay */
     begin(s);
-    assert_int_equal(store_put_post(s, &p, &err), 0);
+    assert_int_equal(store_put_post(s, 0, &p, &err), 0);
     commit(s);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM paths"), 1);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM paths "
@@ -1542,7 +1542,7 @@ static void test_store__path_row_kinds(void **state)
     memset(&err, 0, sizeof(err));
     begin(s);
     /* new through a country's views, then found by its views and id */
-    assert_int_equal(store_add_post_country_views(s, 10, "post", "/a/", 3,
+    assert_int_equal(store_add_post_country_views(s, 0, 10, "post", "/a/", 3,
                                                   "SE", 2, &err), 0);
     add_path(s, 10, "post", "/a/", 2);
     a = path_id(s, "post", "/a/");
@@ -1553,12 +1553,12 @@ static void test_store__path_row_kinds(void **state)
     /* an imported post keeps its kind */
     put_post(s, "/b/", "post", "B", 7, NULL, NULL, NULL);
     b = path_id(s, "page", "/b/");
-    assert_int_equal(store_add_post_country_views(s, 10, "page", "/b/", 3,
+    assert_int_equal(store_add_post_country_views(s, 0, 10, "page", "/b/", 3,
                                                   "DE", 4, &err), 0);
     /* "/?p=9" new through its views gets its post id */
     add_path(s, 12, "postid", "/?p=9", 1);
     c = path_id(s, "postid", "/?p=9");
-    assert_int_equal(store_add_post_country_views(s, 12, "postid", "/?p=9",
+    assert_int_equal(store_add_post_country_views(s, 0, 12, "postid", "/?p=9",
                                                   5, "SE", 1, &err), 0);
     commit(s);
     store_close(s);
@@ -1586,7 +1586,7 @@ static void test_store__post_queries(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0};
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
     struct bs_err err;
     struct rows rs;
     int64_t id;
@@ -1597,11 +1597,11 @@ static void test_store__post_queries(void **state)
     add_path(s, 12, "post", "/a/", 5);
     add_path(s, 12, "postid", "/?p=42", 1);
     add_path(s, 12, "post", "/b/", 9);
-    assert_int_equal(store_add_post_country_views(s, 10, "post", "/a/", 3,
+    assert_int_equal(store_add_post_country_views(s, 0, 10, "post", "/a/", 3,
                                                   "SE", 2, &err), 0);
-    assert_int_equal(store_add_post_country_views(s, 12, "post", "/a/", 3,
+    assert_int_equal(store_add_post_country_views(s, 0, 12, "post", "/a/", 3,
                                                   "DE", 5, &err), 0);
-    assert_int_equal(store_add_post_country_views(s, 12, "postid", "/?p=42",
+    assert_int_equal(store_add_post_country_views(s, 0, 12, "postid", "/?p=42",
                                                   6, "SE", 1, &err), 0);
     put_post(s, "/a/", "post", "A", 42, "t", NULL, "c");
     commit(s);
@@ -1679,7 +1679,7 @@ static void add_sketch(struct store *s, enum store_sketch dim, int32_t day,
         sketch_add(sk, vid(i));
     b = sketch_serialize(sk, &n);
     memset(&err, 0, sizeof(err));
-    if (store_add_sketch(s, dim, day, path_id, cc, b, n, &err) != 0)
+    if (store_add_sketch(s, 0, dim, day, path_id, cc, b, n, &err) != 0)
         fail_msg("store_add_sketch: %s", err.msg);
     free(b);
     sketch_free(sk);
@@ -1691,7 +1691,7 @@ static int64_t path_id(struct store *s, const char *kind, const char *path)
     int64_t id = -1;
 
     memset(&err, 0, sizeof(err));
-    if (store_path_id(s, kind, path, strlen(path), &id, &err) != 0)
+    if (store_path_id(s, 0, kind, path, strlen(path), &id, &err) != 0)
         fail_msg("store_path_id(%s): %s", path, err.msg);
     assert_true(id > 0);
     return id;
@@ -1703,7 +1703,7 @@ static void add_visits(struct store *s, int32_t day, int64_t pid,
     struct bs_err err;
 
     memset(&err, 0, sizeof(err));
-    if (store_add_visits(s, day, pid, delta, &err) != 0)
+    if (store_add_visits(s, 0, day, pid, delta, &err) != 0)
         fail_msg("store_add_visits: %s", err.msg);
 }
 
@@ -1904,7 +1904,7 @@ static void year(struct store *s, uint64_t core, uint64_t per_day,
         b = sketch_serialize(sk, &n);
         memset(&err, 0, sizeof(err));
         add_day(s, 1000 + d, 1, 1, 0, 0);
-        if (store_add_sketch(s, STORE_SKETCH_DAY, 1000 + d, 0, NULL, b, n,
+        if (store_add_sketch(s, 0, STORE_SKETCH_DAY, 1000 + d, 0, NULL, b, n,
                              &err) != 0)
             fail_msg("store_add_sketch: %s", err.msg);
         free(b);
@@ -1958,7 +1958,7 @@ static void test_store__post_visitors_and_visits(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0};
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
     struct bs_err err;
     struct rows rs;
     int64_t a, b, pid;
@@ -2304,7 +2304,7 @@ static void add_ref(struct store *s, int32_t day, int64_t pid,
     struct bs_err err;
 
     memset(&err, 0, sizeof(err));
-    if (store_add_referrer(s, day, pid, host, strlen(host), cls, views,
+    if (store_add_referrer(s, 0, day, pid, host, strlen(host), cls, views,
                            &err) != 0)
         fail_msg("store_add_referrer: %s", err.msg);
 }
@@ -2313,7 +2313,7 @@ static void test_store__referrers(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0};
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
     struct bs_err err;
     struct rows rs;
     int64_t a, b, pid;
@@ -2390,13 +2390,13 @@ static void test_store__search_terms(void **state)
 
     memset(&err, 0, sizeof(err));
     begin(s);
-    assert_int_equal(store_add_search_term(s, 10, "acta", 4, 2, &err), 0);
-    assert_int_equal(store_add_search_term(s, 11, "acta", 4, 1, &err), 0);
-    assert_int_equal(store_add_search_term(s, 10, "s\xC3\xA4kerhet", 9, 5,
+    assert_int_equal(store_add_search_term(s, 0, 10, "acta", 4, 2, &err), 0);
+    assert_int_equal(store_add_search_term(s, 0, 11, "acta", 4, 1, &err), 0);
+    assert_int_equal(store_add_search_term(s, 0, 10, "s\xC3\xA4kerhet", 9, 5,
                                            &err), 0);
-    assert_int_equal(store_add_search_term(s, 10, "a'b\"c;--", 8, 1, &err),
+    assert_int_equal(store_add_search_term(s, 0, 10, "a'b\"c;--", 8, 1, &err),
                      0);
-    assert_int_equal(store_add_search_term(s, 10, "acta and more", 4, 1,
+    assert_int_equal(store_add_search_term(s, 0, 10, "acta and more", 4, 1,
                                            &err), 0);      /* n bytes */
     commit(s);
     query_all(s, STORE_TOP_SEARCH_TERMS, &rs);
@@ -2420,7 +2420,7 @@ static void test_store__bad_sketch_blob(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0};
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
     struct bs_err err;
     struct rows rs;
 
@@ -2451,7 +2451,7 @@ static void test_store__bad_sketch_blob(void **state)
         b = sketch_serialize(sk, &n);
         begin(s);
         memset(&err, 0, sizeof(err));
-        assert_int_equal(store_add_sketch(s, STORE_SKETCH_DAY, 10, 0, NULL, b,
+        assert_int_equal(store_add_sketch(s, 0, STORE_SKETCH_DAY, 10, 0, NULL, b,
                                           n, &err), -1);
         assert_int_not_equal(err.status, 0);
         store_rollback(s);
@@ -2465,7 +2465,7 @@ static void test_store__bad_sketch_blob(void **state)
 
         begin(s);
         memset(&err, 0, sizeof(err));
-        assert_int_equal(store_add_sketch(s, STORE_SKETCH_DAY, 11, 0, NULL,
+        assert_int_equal(store_add_sketch(s, 0, STORE_SKETCH_DAY, 11, 0, NULL,
                                           junk, sizeof(junk), &err), -1);
         assert_int_equal(err.status, BS_SOFTWARE);
         assert_non_null(strstr(err.msg, "sketch"));
@@ -2476,30 +2476,36 @@ static void test_store__bad_sketch_blob(void **state)
 
 /*
  * A database of schema 4 (the one before the audience) is upgraded in
- * place: made here as a new database taken back to version 4 by
- * dropping what version 5 added.
+ * place: made at version 4 by the migrations up to it, with rows written
+ * as that version's blogstat wrote them.
  */
+static void query_site(struct store *s, enum store_query q, int64_t site,
+                       struct rows *rs)
+{
+    struct bs_err err = {0};
+    struct store_filter f = {INT32_MIN, INT32_MAX, 0, NULL, 0, site};
+
+    memset(rs, 0, sizeof(*rs));
+    if (store_query(s, q, &f, collect, rs, &err) != 0)
+        fail_msg("store_query(%d, site %lld): %s", (int)q, (long long)site,
+                 err.msg);
+}
+
 static void test_store__migrate_from_v4(void **state)
 {
     struct fx *f = *state;
-    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct store *s;
     struct rows rs;
     int64_t visitors, visits;
     unsigned char key[16], got[16];
-    struct bs_err err;
+    struct bs_err err = {0};
 
-    begin(s);
-    add_day(s, 10, 20, 9, 3, 0);
-    add_path(s, 10, "post", "/a/", 9);
-    commit(s);
-    store_close(s);
+    assert_int_equal(store_create_at_version(f->path, 4, &err), 0);
     sql_exec(f->path,
-             "DROP TABLE meta; DROP TABLE day_sketches; "
-             "DROP TABLE path_sketches; DROP TABLE country_sketches; "
-             "DROP TABLE visits; DROP TABLE day_salts; "
-             "DROP TABLE open_visits; DROP TABLE referrers; "
-             "DROP TABLE search_terms; ALTER TABLE days DROP COLUMN visits; "
-             "PRAGMA user_version = 4;");
+             "INSERT INTO days(day, hits, views, robots, bad_lines) "
+             "VALUES(10, 20, 9, 3, 0);"
+             "INSERT INTO paths(id, path, kind) VALUES(5, '/a/', 'post');"
+             "INSERT INTO path_views(day, path_id, views) VALUES(10, 5, 9);");
     assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 4);
     /* A reader upgrades it; the old days have no visitors or visits. */
     s = open_ok(f->path, STORE_READ);
@@ -2590,14 +2596,14 @@ static void test_store__post_windows(void **state)
         add_sketch(s, STORE_SKETCH_PATH, r->day, id[r->who], NULL, r->v0,
                    r->v1);
         if (r->host)
-            assert_int_equal(store_add_referrer(s, r->day, id[r->who],
+            assert_int_equal(store_add_referrer(s, 0, r->day, id[r->who],
                                                 r->host, strlen(r->host),
                                                 r->cls, r->views, &err), 0);
     }
     commit(s);
 
     for (size_t w = 0; w < ARRAY_SIZE(win); w++) {
-        struct store_filter flt = {win[w][0], win[w][1], 0, NULL, id[0]};
+        struct store_filter flt = {win[w][0], win[w][1], 0, NULL, id[0], 0};
         int64_t views = 0, visits = 0, ref[3] = {0, 0, 0};
         int seen[128] = {0}, visitors = 0, nref = 0, ndays = 0;
         static const char *const hosts[] = {"x.se", "y.se", "z.se"};
@@ -2694,6 +2700,152 @@ static void test_store__post_windows(void **state)
     store_close(s);
 }
 
+/*
+ * A database of schema 5 (before sites): every row becomes the default
+ * site's, ids kept, and the same queries give the same numbers; then a
+ * second site's rows stay apart from them.
+ */
+static void test_store__migrate_from_v5(void **state)
+{
+    struct fx *f = *state;
+    struct store *s;
+    struct rows rs;
+    struct bs_err err = {0};
+    int64_t site = -1, id = -1, first, last;
+    int32_t d0, d1;
+
+    assert_int_equal(store_create_at_version(f->path, 5, &err), 0);
+    sql_exec(f->path,
+             "INSERT INTO days(day, hits, views, robots, bad_lines, visits) "
+             "VALUES(10, 9, 4, 1, 2, 3);"
+             "INSERT INTO paths(id, path, kind, title, post_id, imported) "
+             "VALUES(7, '/a/', 'post', 'A', 42, 1);"
+             "INSERT INTO paths(id, path, kind, post_id) "
+             "VALUES(8, '/?p=42', 'postid', 42);"
+             "INSERT INTO path_views VALUES(10, 7, 3), (10, 8, 1);"
+             "INSERT INTO terms(id, taxonomy, name) VALUES(3, 'tag', 'eu');"
+             "INSERT INTO post_terms VALUES(7, 3);"
+             "INSERT INTO term_views VALUES(10, 3, 2);"
+             "INSERT INTO country_views VALUES(10, 'SE', 4);"
+             "INSERT INTO search_terms VALUES(10, 'malmo', 1);"
+             "INSERT INTO referrers VALUES(10, 7, 'example.com', 'other', 2);");
+    s = open_ok(f->path, STORE_WRITE);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 6);
+    assert_int_equal(store_site_id(s, "default", 0, &site, &err), 1);
+    assert_int_equal(site, STORE_SITE_DEFAULT);
+    query_site(s, STORE_TOP_POSTS, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "/a/");
+    assert_string_equal(rs.r[0].s[1], "A");
+    assert_int_equal(rs.r[0].n[0], 4);      /* with its /?p=42 */
+    assert_int_equal(rs.r[0].n[1], 7);      /* the id is kept */
+    query_site(s, STORE_TOP_TAGS, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 4);
+    assert_int_equal(rs.r[0].n[1], 2);
+    query_site(s, STORE_DAYS, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 4);
+    assert_int_equal(rs.r[0].n[1], 9);
+    assert_int_equal(rs.r[0].n[3], 2);
+    assert_int_equal(rs.r[0].n[5], 3);
+    query_site(s, STORE_TOP_COUNTRIES, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 4);
+    query_site(s, STORE_TOP_SEARCH_TERMS, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    query_site(s, STORE_TOP_REFERRERS, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 2);
+
+    /* A second site: the same path and tag are other rows. */
+    assert_int_equal(store_site_id(s, "b", 0, &site, &err), 0);
+    assert_int_equal(store_site_id(s, "b", 1, &site, &err), 1);
+    assert_true(site > 0);
+    begin(s);
+    assert_int_equal(store_add_path_views(s, site, 10, "post", "/a/", 3, 5,
+                                          &err), 0);
+    assert_int_equal(store_add_path_views(s, site, 11, "postid", "/?p=42",
+                                          6, 6, &err), 0);
+    assert_int_equal(store_add_day(s, site, 11, 30, 11, 0, 0, &err), 0);
+    assert_int_equal(store_add_term_views(s, site, 11, "tag", "eu", 2, 9,
+                                          &err), 0);
+    assert_int_equal(store_add_country_views(s, site, 11, "DE", 11, &err),
+                     0);
+    assert_int_equal(store_add_search_term(s, site, 11, "malmo", 5, 7, &err),
+                     0);
+    assert_int_equal(store_path_id(s, site, "post", "/a/", 3, &id, &err), 0);
+    assert_true(id != 7);
+    assert_int_equal(store_add_referrer(s, site, 11, id, "b.example", 9,
+                                        "other", 8, &err), 0);
+    assert_int_equal(store_add_visits(s, site, 11, 0, 4, &err), 0);
+    {
+        struct store_post p = {.path = "/a/", .kind = "post", .title = "B",
+                               .post_id = 42};
+
+        assert_int_equal(store_put_post(s, site, &p, &err), 0);
+    }
+    commit(s);
+    /* The default site is as it was. */
+    query_site(s, STORE_TOP_POSTS, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[1], "A");
+    assert_int_equal(rs.r[0].n[0], 4);
+    query_site(s, STORE_DAYS, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    query_site(s, STORE_TOP_TAGS, 0, &rs);
+    assert_int_equal(rs.r[0].n[1], 2);
+    query_site(s, STORE_TOP_COUNTRIES, 0, &rs);
+    assert_string_equal(rs.r[0].s[0], "SE");
+    query_site(s, STORE_TOP_SEARCH_TERMS, 0, &rs);
+    assert_int_equal(rs.r[0].n[0], 1);
+    query_site(s, STORE_TOP_REFERRERS, 0, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "example.com");
+    /* The second has its own: its /?p=42 is its own post 42's. */
+    query_site(s, STORE_TOP_POSTS, site, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[1], "B");
+    assert_int_equal(rs.r[0].n[0], 11);
+    query_site(s, STORE_DAYS, site, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "1970-01-12");
+    assert_int_equal(rs.r[0].n[0], 11);
+    assert_int_equal(rs.r[0].n[5], 4);
+    query_site(s, STORE_TOP_TAGS, site, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_int_equal(rs.r[0].n[0], 0);      /* no post of b carries it */
+    assert_int_equal(rs.r[0].n[1], 9);
+    query_site(s, STORE_TOP_COUNTRIES, site, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "DE");
+    query_site(s, STORE_TOP_SEARCH_TERMS, site, &rs);
+    assert_int_equal(rs.r[0].n[0], 7);
+    query_site(s, STORE_TOP_REFERRERS, site, &rs);
+    assert_int_equal(rs.count, 1);
+    assert_string_equal(rs.r[0].s[0], "b.example");
+    query_site(s, STORE_SITES, 0, &rs);
+    assert_int_equal(rs.count, 2);
+    assert_string_equal(rs.r[0].s[0], "b");
+    assert_int_equal(rs.r[0].n[0], 11);
+    assert_int_equal(rs.r[0].n[2], 30);
+    assert_string_equal(rs.r[1].s[0], "default");
+    assert_int_equal(rs.r[1].n[0], 4);
+    /* The span of each, and of all. */
+    assert_int_equal(store_day_span(s, 0, &d0, &d1, &err), 1);
+    assert_int_equal(d0, 10);
+    assert_int_equal(d1, 10);
+    assert_int_equal(store_day_span(s, site, &d0, &d1, &err), 1);
+    assert_int_equal(d0, 11);
+    assert_int_equal(store_day_span(s, STORE_SITE_ALL, &d0, &d1, &err), 1);
+    first = d0;
+    last = d1;
+    assert_int_equal(first, 10);
+    assert_int_equal(last, 11);
+    assert_int_equal(store_day_span(s, 99, &d0, &d1, &err), 0);
+    store_close(s);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -2749,6 +2901,7 @@ int main(void)
         T(test_store__search_terms),
         T(test_store__bad_sketch_blob),
         T(test_store__migrate_from_v4),
+    T(test_store__migrate_from_v5),
         T(test_store__post_windows),
     };
 #undef T
