@@ -142,6 +142,9 @@ static char *reader(char *str, int num, void *stream)
         str[0] = '\0';
         return str;
     }
+    /* inih skips any isspace() before a header, not only blanks. */
+    while (isspace((unsigned char)*p))
+        p++;
     if (*p == '[' && (e = strchr(p, ']'))) {
         *e = '\0';
         c->section_line = c->lineno;
@@ -341,6 +344,26 @@ static size_t host_norm(const char *h, size_t n, char *out, size_t cap)
     return k;
 }
 
+/* A normalised host as hosts = takes it: a name (letters, digits, '.',
+ * '-', '_'), maybe "*." and a name, or a bracketed IPv6 address. */
+static int host_ok(const char *h, size_t m)
+{
+    static const char name[] = "abcdefghijklmnopqrstuvwxyz0123456789.-_";
+
+    if (m == 0)
+        return 0;
+    if (h[0] == '[')
+        return m > 2 && h[m - 1] == ']' &&
+               strspn(h + 1, "0123456789abcdef:.") == m - 2;
+    if (h[0] == '*') {
+        if (m < 3 || h[1] != '.')
+            return 0;
+        h += 2;
+        m -= 2;
+    }
+    return strspn(h, name) == m;
+}
+
 /* Add the blank-separated hosts of v to site st. */
 static int add_hosts(struct conf_ctx *c, struct conf_site *st, const char *v)
 {
@@ -363,10 +386,7 @@ static int add_hosts(struct conf_ctx *c, struct conf_site *st, const char *v)
             v += n;
             continue;
         }
-        if (m == 0 || strspn(word, "abcdefghijklmnopqrstuvwxyz0123456789"
-                                   ".-_*[]:") != m ||
-            (strchr(word, '*') && (strncmp(word, "*.", 2) != 0 ||
-                                   strchr(word + 1, '*') || m < 3))) {
+        if (!host_ok(word, m)) {
             conf_error(c, c->lineno, "'%.*s' is not a host name; hosts = "
                        "takes names such as blog.example.org or "
                        "*.example.org", (int)n, v);
@@ -643,10 +663,11 @@ int conf_site_find(const struct conf *c, const char *name)
 size_t conf_site_of_host(const struct conf *c, const char *host, size_t n)
 {
     char h[256];
-    size_t m;
+    size_t m, best = 0, best_len = 0;
 
     if (c->nsites < 2 || (m = host_norm(host, n, h, sizeof(h))) == 0)
         return 0;
+    /* A name given as it is wins; else the longest "*.domain" of it. */
     for (size_t i = 1; i < c->nsites; i++) {
         const struct conf_site *st = &c->sites[i];
 
@@ -654,13 +675,15 @@ size_t conf_site_of_host(const struct conf *c, const char *host, size_t n)
             const char *p = st->hosts[j];
             size_t pn = strlen(p);
 
-            if (pn == m && memcmp(p, h, m) == 0)
-                return i;
-            /* "*.example.org": a name ending in ".example.org" */
-            if (p[0] == '*' && m > pn - 1 &&
-                memcmp(h + m - (pn - 1), p + 1, pn - 1) == 0)
-                return i;
+            if (p[0] != '*') {
+                if (pn == m && memcmp(p, h, m) == 0)
+                    return i;
+            } else if (m > pn - 1 && pn > best_len &&
+                       memcmp(h + m - (pn - 1), p + 1, pn - 1) == 0) {
+                best = i;
+                best_len = pn;
+            }
         }
     }
-    return 0;
+    return best;
 }

@@ -252,6 +252,47 @@ static void check_noinput(const char *dir, const char *path)
         fail("a missing file is not BS_NOINPUT naming it", err.msg);
 }
 
+/*
+ * The sites of a config that loads: the default first, each with rules;
+ * names unique and not "default"; each host a site declares (not a
+ * wildcard) finds that site, with any port or case; the input's bytes,
+ * as a host, find some site without a crash.
+ */
+static void check_sites(const struct conf *c, const uint8_t *data,
+                        size_t size)
+{
+    if (c->nsites < 1 || c->nsites > CONF_SITES_MAX ||
+        strcmp(c->sites[0].id, "default") != 0)
+        fail("no default site first, or too many sites", NULL);
+    for (size_t i = 0; i < c->nsites; i++) {
+        const struct conf_site *st = &c->sites[i];
+
+        if (!st->rules)
+            fail("a site without rules", st->id);
+        if (conf_site_find(c, st->id) != (int)i)
+            fail("a site's name is not unique", st->id);
+        if (i > 0 && st->nhosts == 0)
+            fail("a site without hosts", st->id);
+        for (size_t j = 0; j < st->nhosts; j++) {
+            char h[300];
+            int n;
+
+            if (i == 0 || st->hosts[j][0] == '*' || st->hosts[j][0] == '[')
+                continue;
+            n = snprintf(h, sizeof(h), "%s:8080", st->hosts[j]);
+            if (n > 0 && (size_t)n < sizeof(h)) {
+                for (char *q = h; *q; q++)
+                    if (*q >= 'a' && *q <= 'z')
+                        *q = (char)(*q - 'a' + 'A');
+                if (conf_site_of_host(c, h, (size_t)n) != i)
+                    fail("a declared host does not find its site", h);
+            }
+        }
+    }
+    if (conf_site_of_host(c, (const char *)data, size) >= c->nsites)
+        fail("a host found no site index", NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[512];
@@ -286,6 +327,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (c->sites[0].url && strlen(c->sites[0].url) > size))
             fail("a setting longer than the file", NULL);
         check_rules(c->sites[0].rules, data, size);
+        check_sites(c, data, size);
         conf_free(c);
     } else {
         check_error(&err, path, data, size);

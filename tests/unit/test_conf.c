@@ -638,7 +638,8 @@ static void test_conf__sites(void **state)
                             "url = https://Photos.Example.org:8443/x/\n"
                             "hosts = pics.example.org *.cdn.example.org\n"
                             "hosts = PICS.example.org [2001:db8::1]\n"
-                            "[site b-2.x_y]\nhosts = b.example\n");
+                            "[site b-2.x_y]\nhosts = b.example "
+                            "y.cdn.example.org *.z.cdn.example.org\n");
     struct bs_err err = {0};
     struct conf *c = conf_load(path, &err);
     static struct url_class uc;
@@ -672,6 +673,9 @@ static void test_conf__sites(void **state)
     assert_int_equal(site_of(c, "x.y.cdn.example.org"), 1);
     assert_int_equal(site_of(c, "[2001:db8::1]:443"), 1);
     assert_int_equal(site_of(c, "b.example"), 2);
+    /* A name itself before any wildcard; the longer wildcard first. */
+    assert_int_equal(site_of(c, "y.cdn.example.org"), 2);
+    assert_int_equal(site_of(c, "a.z.cdn.example.org"), 2);
     /* Not theirs: */
     assert_int_equal(site_of(c, "cdn.example.org"), 0);
     assert_int_equal(site_of(c, "xcdn.example.org"), 0);
