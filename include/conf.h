@@ -29,9 +29,8 @@ struct conf_site {
                               * the site, what --site takes */
     char *name;              /* name =, a title, or NULL */
     char *url;               /* url =, or NULL */
-    char **hosts;            /* hosts = (and the host of url when none),
-                              * lower case; "*.example.org" for any
-                              * subdomain of it */
+    char **hosts;            /* hosts = and the host of url, lower case;
+                              * "*.example.org" for any name under it */
     size_t nhosts;
     struct url_rules *rules; /* its [urls], WordPress defaults otherwise */
     int line;                /* where it was declared, for messages */
@@ -67,10 +66,10 @@ int conf_site_find(const struct conf *c, const char *name);
 
 /*
  * The index of the site of a log line's virtual host (as logged: any
- * case, maybe with a ":port" or a trailing dot): 0 when no site names
- * it. Cheap enough for every line.
+ * case, maybe with a ":port" or a trailing dot), -1 when no site names
+ * it (its lines are the default site's). Cheap enough for every line.
  */
-size_t conf_site_of_host(const struct conf *c, const char *host, size_t n);
+int conf_site_of_host(const struct conf *c, const char *host, size_t n);
 
 /*
  * The parse options the config gives (its time zone, its JSON map, which

@@ -94,8 +94,8 @@ static int on_post(void *data, const struct import_post *p,
     const char *host;
     size_t host_n;
     const char *path = url_path(p->link, &host, &host_n);
-    size_t site = c->site >= 0 ? (size_t)c->site
-                               : conf_site_of_host(c->conf, host, host_n);
+    int k = c->site >= 0 ? c->site : conf_site_of_host(c->conf, host, host_n);
+    size_t site = k > 0 ? (size_t)k : 0;
     enum url_kind kind;
     struct store_post sp;
     char **tags, **cats;

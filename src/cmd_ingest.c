@@ -116,6 +116,9 @@ struct run {
     int *status;               /* per file */
     /* the whole run */
     uint64_t lines, bad, hits, views, files_read;
+    /* with sites: hits of a host no site declares, and the first one */
+    uint64_t stray;
+    char stray_host[64];
 };
 
 /* One worker: its own parser, caches and counts, reading one file at a
@@ -158,6 +161,8 @@ struct ingest {
     struct url_class cls;
     struct ref_info ref;
     uint64_t lines, bad, hits, views, files;
+    uint64_t stray;            /* as run's */
+    char stray_host[64];
 };
 
 struct flush_ctx {
@@ -800,10 +805,20 @@ static void count_line(struct ingest *in, struct store_source *src,
     }
     {
         const struct conf *conf = in->run->conf;
-        size_t site = conf->nsites > 1 && rec.has_host
-                          ? conf_site_of_host(conf, rec.host.p, rec.host.n)
-                          : 0;
+        int k = conf->nsites > 1 && rec.has_host
+                    ? conf_site_of_host(conf, rec.host.p, rec.host.n)
+                    : 0;
+        size_t site = k > 0 ? (size_t)k : 0;
         struct agg *agg = in->agg[site];
+
+        if (k < 0) {
+            /* Kept to say so at the end: a typo in hosts = would
+             * otherwise quietly give the default site another's lines. */
+            if (in->stray++ == 0)
+                snprintf(in->stray_host, sizeof(in->stray_host), "%.*s",
+                         (int)(rec.host.n < 63 ? rec.host.n : 63),
+                         rec.host.p);
+        }
         const struct url_rules *rules = conf->sites[site].rules;
         int robot = rec.has_agent &&
                     robots_check(in->robots, rec.agent.p, rec.agent.n);
@@ -1472,6 +1487,9 @@ static void worker_free(struct ingest *in)
     run->hits += in->hits;
     run->views += in->views;
     run->files_read += in->files;
+    if (in->stray && !run->stray)
+        memcpy(run->stray_host, in->stray_host, sizeof(run->stray_host));
+    run->stray += in->stray;
     pthread_mutex_unlock(&run->mu);
     for (size_t i = 0; i < in->nsites; i++) {
         agg_free(in->agg[i]);
@@ -1715,6 +1733,17 @@ int cmd_ingest(int argc, char **argv)
                      over ? "; more than --max-bad allows" : "");
         if (over && !status)
             status = BS_DATAERR;
+    }
+    if (run.stray && (run.progress || cli.verbose)) {
+        char shown[256];
+
+        /* A host is the client's to write: no control reaches the tty. */
+        utf8_sanitize(run.stray_host, strlen(run.stray_host), shown,
+                      sizeof(shown));
+        cli_warn("%llu hit%s of hosts no [site NAME] declares (such as "
+                 "'%s') counted for the default site",
+                 (unsigned long long)run.stray, run.stray == 1 ? "" : "s",
+                 shown);
     }
     if (run.progress || cli.verbose)
         fprintf(stderr,

@@ -454,7 +454,8 @@ static int handler(void *user, const char *section, const char *name,
     return 1;
 }
 
-/* The host of a site's url = is one of its hosts. */
+/* The host of a site's url = is one of its hosts (when it is a plain
+ * name: an address that is not, such as an IDN, is left to hosts =). */
 static int url_host(struct conf_ctx *c, struct conf_site *st)
 {
     const char *h = strstr(st->url, "://");
@@ -468,7 +469,8 @@ static int url_host(struct conf_ctx *c, struct conf_site *st)
         n -= (size_t)(at + 1 - h);
         h = at + 1;
     }
-    if (host_norm(h, n, word, sizeof(word)) == 0)
+    n = host_norm(h, n, word, sizeof(word));
+    if (!host_ok(word, n) || word[0] == '*')
         return 0;
     c->lineno = st->line;
     return add_hosts(c, st, word);
@@ -479,12 +481,12 @@ static int finish_sites(struct conf_ctx *c)
 {
     struct conf *conf = c->conf;
 
-    for (size_t i = 1; i < conf->nsites; i++) {
+    for (size_t i = 0; i < conf->nsites; i++) {
         struct conf_site *st = &conf->sites[i];
 
         if (st->url && url_host(c, st))
             return -1;
-        if (st->nhosts == 0) {
+        if (i > 0 && st->nhosts == 0) {
             conf_error(c, st->line, "site '%s' has no hosts = and no url = "
                        "to say which log lines are its", st->id);
             return -1;
@@ -660,15 +662,16 @@ int conf_site_find(const struct conf *c, const char *name)
     return -1;
 }
 
-size_t conf_site_of_host(const struct conf *c, const char *host, size_t n)
+int conf_site_of_host(const struct conf *c, const char *host, size_t n)
 {
     char h[256];
-    size_t m, best = 0, best_len = 0;
+    size_t m, best_len = 0;
+    int best = -1;
 
-    if (c->nsites < 2 || (m = host_norm(host, n, h, sizeof(h))) == 0)
-        return 0;
+    if ((m = host_norm(host, n, h, sizeof(h))) == 0)
+        return -1;
     /* A name given as it is wins; else the longest "*.domain" of it. */
-    for (size_t i = 1; i < c->nsites; i++) {
+    for (size_t i = 0; i < c->nsites; i++) {
         const struct conf_site *st = &c->sites[i];
 
         for (size_t j = 0; j < st->nhosts; j++) {
@@ -677,10 +680,10 @@ size_t conf_site_of_host(const struct conf *c, const char *host, size_t n)
 
             if (p[0] != '*') {
                 if (pn == m && memcmp(p, h, m) == 0)
-                    return i;
+                    return (int)i;
             } else if (m > pn - 1 && pn > best_len &&
                        memcmp(h + m - (pn - 1), p + 1, pn - 1) == 0) {
-                best = i;
+                best = (int)i;
                 best_len = pn;
             }
         }

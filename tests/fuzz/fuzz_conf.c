@@ -277,19 +277,21 @@ static void check_sites(const struct conf *c, const uint8_t *data,
             char h[300];
             int n;
 
-            if (i == 0 || st->hosts[j][0] == '*' || st->hosts[j][0] == '[')
+            if (st->hosts[j][0] == '*' || st->hosts[j][0] == '[')
                 continue;
             n = snprintf(h, sizeof(h), "%s:8080", st->hosts[j]);
             if (n > 0 && (size_t)n < sizeof(h)) {
                 for (char *q = h; *q; q++)
                     if (*q >= 'a' && *q <= 'z')
                         *q = (char)(*q - 'a' + 'A');
-                if (conf_site_of_host(c, h, (size_t)n) != i)
+                if (conf_site_of_host(c, h, (size_t)n) != (int)i)
                     fail("a declared host does not find its site", h);
             }
         }
     }
-    if (conf_site_of_host(c, (const char *)data, size) >= c->nsites)
+    int k = conf_site_of_host(c, (const char *)data, size);
+
+    if (k < -1 || k >= (int)c->nsites)
         fail("a host found no site index", NULL);
 }
 

@@ -621,7 +621,7 @@ static void test_conf__directory(void **state)
 
 /* ---- sites ----------------------------------------------------------------- */
 
-static size_t site_of(const struct conf *c, const char *host)
+static int site_of(const struct conf *c, const char *host)
 {
     return conf_site_of_host(c, host, strlen(host));
 }
@@ -632,7 +632,7 @@ static size_t site_of(const struct conf *c, const char *host)
 static void test_conf__sites(void **state)
 {
     char *path = write_conf(state, "s.conf",
-                            "[site]\nname = Blog\n"
+                            "[site]\nname = Blog\nurl = http://Blog.example.org\n"
                             "[urls photos]\npost = /p/%postname%/\n"
                             "[site photos]\nname = Photos\n"
                             "url = https://Photos.Example.org:8443/x/\n"
@@ -651,7 +651,8 @@ static void test_conf__sites(void **state)
     assert_int_equal(c->nsites, 3);
     assert_string_equal(c->sites[0].id, "default");
     assert_string_equal(c->sites[0].name, "Blog");
-    assert_int_equal(c->sites[0].nhosts, 0);
+    assert_int_equal(c->sites[0].nhosts, 1);     /* its url's */
+    assert_int_equal(site_of(c, "blog.example.org:80"), 0);
     k = conf_site_find(c, "photos");
     assert_int_equal(k, 1);
     assert_string_equal(c->sites[k].name, "Photos");
@@ -677,13 +678,13 @@ static void test_conf__sites(void **state)
     assert_int_equal(site_of(c, "y.cdn.example.org"), 2);
     assert_int_equal(site_of(c, "a.z.cdn.example.org"), 2);
     /* Not theirs: */
-    assert_int_equal(site_of(c, "cdn.example.org"), 0);
-    assert_int_equal(site_of(c, "xcdn.example.org"), 0);
-    assert_int_equal(site_of(c, "pics.example.org.evil"), 0);
-    assert_int_equal(site_of(c, "evilpics.example.org"), 0);
-    assert_int_equal(site_of(c, "b.example.com"), 0);
-    assert_int_equal(site_of(c, ""), 0);
-    assert_int_equal(site_of(c, "-"), 0);
+    assert_int_equal(site_of(c, "cdn.example.org"), -1);
+    assert_int_equal(site_of(c, "xcdn.example.org"), -1);
+    assert_int_equal(site_of(c, "pics.example.org.evil"), -1);
+    assert_int_equal(site_of(c, "evilpics.example.org"), -1);
+    assert_int_equal(site_of(c, "b.example.com"), -1);
+    assert_int_equal(site_of(c, ""), -1);
+    assert_int_equal(site_of(c, "-"), -1);
     /* Each site classifies with its own rules. */
     assert_int_equal(classify_url(c->sites[1].rules, "/p/cat/", 7, &uc),
                      URL_POST);
@@ -702,7 +703,7 @@ static void test_conf__one_site(void **state)
 
     (void)state;
     assert_int_equal(c->nsites, 1);
-    assert_int_equal(site_of(c, "blog.example.eu"), 0);
+    assert_int_equal(site_of(c, "blog.example.eu"), -1);
     conf_free(c);
 }
 
@@ -724,6 +725,11 @@ static void test_conf__bad_sites(void **state)
                  "'a.example' is named by site 'a' and by site 'b'", NULL);
     expect_error(state, "[site a]\nhosts = a.example\n"
                  "hosts = a.ex<ample\n", 3, "not a host name", NULL);
+    expect_error(state, "[site]\nurl = https://a.example/\n[site a]\n"
+                 "hosts = a.example\n", 3, "by site 'default' and by site 'a'",
+                 NULL);
+    expect_error(state, "[site a]\nhosts = 02[01:db8::1]\n", 2,
+                 "not a host name", NULL);
     expect_error(state, "[site a]\nhosts = a.*.example\n", 2,
                  "not a host name", NULL);
     expect_error(state, "[site a]\nhosts = a.example\nport = 80\n", 3,
