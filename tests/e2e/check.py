@@ -4,11 +4,26 @@
     check.py --blogstat BIN --db DB --expected expected.json
              [--from D] [--to D] [--geoip FILE] [--imported [--untitled P..]]
              [--joined] [--no-categories] [--report] [--approx P]
+             [--site NAME [--whole EXPECTED...]]
 
 Checks `top posts`, `top tags`, `top categories`, `top days`,
 `top countries` (mapping each address with mmdblookup on the same
 database) and, without a range, `status` against the expected counts,
 exactly. Prints each difference and exits 1 when there is any.
+
+--site NAME: the database holds several sites (virtual hosts) and
+expected.json is the log of site NAME alone. Every `top` and `report`
+call gets --site NAME, the tables read from the database directly (days,
+day_sketches) are read for that site only, and `top sites` must give the
+site's views and visitors for the range. `status` is of the whole
+database, all sites together, so it is not compared with this one
+expected.json. With --whole, its lines, bad lines and hits are compared
+with the sum of the totals of the expected.json files given there: those
+of every site of the log, this one included (each line of the merged log
+is a line of exactly one of them). The per-file rows of status are not
+checked under --site: the files read were merged from the generated ones.
+Without --site, the default site is the one read from the database
+(site 0; a database of before sites has no other).
 
 When expected.json has "readers" (tests/gen/README.md), the audience too,
 every number derived from that list here, for the range:
@@ -48,14 +63,37 @@ def run(args):
     return p.stdout
 
 
+def site_args(opts):
+    return ["--site", opts.site] if opts.site else []
+
+
 def top(opts, what, *extra):
     args = [opts.blogstat, "--db", opts.db, "top", what, "--limit", "0",
-            "--format", "json", *extra]
+            "--format", "json", *extra, *site_args(opts)]
     if opts.frm:
         args += ["--from", opts.frm]
     if opts.to:
         args += ["--to", opts.to]
     return json.loads(run(args))
+
+
+def site_where(con, opts):
+    """The WHERE condition (and its parameters) that selects the rows of
+    the checked site in the tables keyed by site and day (days,
+    day_sketches): site 0, the default, without --site. A database of
+    before sites (no table sites) holds the default site alone."""
+    has = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                      "AND name = 'sites'").fetchone()
+    name = opts.site or "default"
+    if not has:
+        if name != "default":
+            sys.exit(f"check: --site {name}: {opts.db} has no sites")
+        return "1", ()
+    row = con.execute("SELECT id FROM sites WHERE name = ?",
+                      (name,)).fetchone()
+    if row is None:
+        sys.exit(f"check: {opts.db} has no site '{name}'")
+    return "site = ?", (row[0],)
 
 
 def in_range(day, opts):
@@ -285,11 +323,12 @@ def audience(opts, exp, d, rows_of):
     d.eq("range visits (the sum of the days)",
          sum(r["visits"] for r in rows_of["days"]), sum(want_n.values()))
     con = sqlite3.connect(f"file:{opts.db}?mode=ro", uri=True)
+    where, params = site_where(con, opts)
     union = set()
     dense = 0
     for day, blob in con.execute(
             "SELECT date(day * 86400, 'unixepoch'), sketch "
-            "FROM day_sketches"):
+            "FROM day_sketches WHERE " + where, params):
         if not in_range(day, opts):
             continue
         h = sketch_hashes(blob)
@@ -309,10 +348,30 @@ def audience(opts, exp, d, rows_of):
         d.eq("report card Visits", cards.get("Visits"), sum(want_n.values()))
 
 
+def top_sites(opts, exp, d):
+    """--site: the site's row of `top sites` (which takes no --site), for
+    the range: its views, and its visitors (readers with a day in the
+    range, once each) when expected.json has readers."""
+    rows = [r for r in top(argparse.Namespace(**{**vars(opts), "site": None}),
+                           "sites")
+            if r["site"] == opts.site]
+    d.eq(f"top sites: rows of {opts.site}", len(rows), 1)
+    if not rows:
+        return
+    views = sum(e["views"] for day, e in exp["days"].items()
+                if in_range(day, opts))
+    d.eq(f"top sites {opts.site} views", rows[0]["views"], views)
+    if "readers" in exp:
+        n = sum(1 for r in exp["readers"]
+                if any(in_range(day, opts) for day in r["days"]))
+        d.visitors(f"top sites {opts.site} visitors", rows[0]["visitors"], n)
+
+
 def report_cards(opts):
     """The numbers of the report's cards (src/report.c put_summary)."""
     with tempfile.TemporaryDirectory() as out:
-        args = [opts.blogstat, "--db", opts.db, "report", "--out", out]
+        args = [opts.blogstat, "--db", opts.db, "report", "--out", out,
+                *site_args(opts)]
         if opts.frm:
             args += ["--from", opts.frm]
         if opts.to:
@@ -348,7 +407,16 @@ def main():
                     help="also write the report of the range and check its "
                     "cards: views, and the range's visitors and visits, the "
                     "only place blogstat prints them")
+    ap.add_argument("--site", metavar="NAME",
+                    help="expected.json is the log of site NAME of the "
+                    "database: every top and report gets --site NAME; "
+                    "status is checked only with --whole")
+    ap.add_argument("--whole", nargs="+", default=[], metavar="EXPECTED",
+                    help="with --site: the expected.json files of every "
+                    "site of the log, whose totals status must sum up to")
     opts = ap.parse_args()
+    if opts.whole and not opts.site:
+        ap.error("--whole goes with --site")
     exp = json.load(open(opts.expected, encoding="utf-8"))
     d = Diff(opts.approx)
 
@@ -406,14 +474,17 @@ def main():
 
     if "readers" in exp:
         audience(opts, exp, d, rows_of)
+    if opts.site:
+        top_sites(opts, exp, d)
 
     # Per day hits, robot hits and bad lines: no command prints them all
     # yet, so read the database (read-only) directly.
     con = sqlite3.connect(f"file:{opts.db}?mode=ro", uri=True)
+    where, params = site_where(con, opts)
     seen = set()
     for day, hits, robots, bad in con.execute(
             "SELECT date(day * 86400, 'unixepoch'), hits, robots, bad_lines "
-            "FROM days"):
+            "FROM days WHERE " + where, params):
         if not in_range(day, opts):
             continue
         seen.add(day)
@@ -427,15 +498,26 @@ def main():
         if in_range(day, opts) and day not in seen:
             d.eq(f"day {day}", "missing", "present")
 
-    if not opts.frm and not opts.to:
+    if not opts.frm and not opts.to and (opts.whole or not opts.site):
         rows = json.loads(run([opts.blogstat, "--db", opts.db, "status",
                                "--format", "json"]))
         got_lines = sum(r["lines"] for r in rows)
         got_bad = sum(r["bad_lines"] for r in rows)
         got_hits = sum(r["hits"] for r in rows)
-        d.eq("status lines", got_lines, exp["totals"]["lines"])
-        d.eq("status bad lines", got_bad, exp["totals"]["bad_lines"])
-        d.eq("status hits", got_hits, exp["totals"]["hits"])
+        if opts.site:
+            # The whole database: the sum of the sites' logs.
+            tots = [json.load(open(f, encoding="utf-8"))["totals"]
+                    for f in opts.whole]
+            what = f"status (the sum of {len(tots)} expected.json)"
+            d.eq(f"{what} lines", got_lines, sum(t["lines"] for t in tots))
+            d.eq(f"{what} bad lines", got_bad,
+                 sum(t["bad_lines"] for t in tots))
+            d.eq(f"{what} hits", got_hits, sum(t["hits"] for t in tots))
+            rows = []
+        else:
+            d.eq("status lines", got_lines, exp["totals"]["lines"])
+            d.eq("status bad lines", got_bad, exp["totals"]["bad_lines"])
+            d.eq("status hits", got_hits, exp["totals"]["hits"])
         by_name = {}
         for r in rows:
             base = r["file"].rsplit("/", 1)[-1]

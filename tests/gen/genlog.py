@@ -10,7 +10,7 @@ are summed from those intents, never by classifying the text written.
     python3 tests/gen/genlog.py --out DIR [--seed N] [--start YYYY-MM-DD]
         [--days N] [--lines-per-day N | --lines N] [--posts N]
         [--layout rotated|single] [--format combined|common] [--crlf]
-        [--no-bad] [--audience-edges]
+        [--no-bad] [--audience-edges] [--host NAME] [--host-variants]
 
 Writes into DIR: the logs (rotated: access.log, access.log.1,
 access.log.2.gz, ...; single: access.log.gz), expected.json,
@@ -38,6 +38,7 @@ import sys
 from xml.sax.saxutils import escape as xml_escape
 
 SITE_URL = "https://blog.example.eu"
+SITE_HOST = "blog.example.eu"           # the virtual host the logs name
 SITE_NAME = "Cecilia Malmström"
 SITE_HOST_IP = "46.246.119.35"          # the blog's own server (wp-cron)
 AUTHOR_LOGIN = "cecilia"
@@ -740,6 +741,12 @@ class Gen:
         # Proxies in front of the site: their own RNG, so that every other
         # choice is the same as without them.
         self.prng = random.Random(a.seed * 31 + 5) if a.proxy else None
+        # The virtual host of the formats that log one; with
+        # --host-variants, some lines spell it otherwise (case, port,
+        # trailing dot), from an RNG of its own for the same reason.
+        self.host = a.host or SITE_HOST
+        self.hrng = random.Random(a.seed * 61 + 29) if a.host_variants \
+            else None
         self.run_start = self.tz.to_utc(self.start, 0)
         self.day_start = [self.tz.to_utc(self.start + dt.timedelta(days=k), 0)
                           for k in range(self.ndays + 1)]
@@ -881,20 +888,42 @@ class Gen:
         return "10.%d.%d.%d" % (r.randrange(256), r.randrange(256),
                                 r.randint(1, 254)), ", ".join(items)
 
+    HOST_PORTS = (":443", ":80", ":8443")
+
+    def vhost(self, port=""):
+        """The virtual host of one line: the site's host, with port
+        (vhost_combined's %v:%p) when given. With --host-variants about
+        one line in six spells it otherwise, as a Host header may: in
+        upper or mixed case, with a trailing dot, with another port (or
+        with one at all), or several of these. It names the same site."""
+        h = self.host
+        r = self.hrng
+        if r is None or r.random() >= 1 / 6:
+            return h + port
+        k = r.randrange(1, 8)               # a non-empty set of changes
+        if k & 1:
+            h = h.upper() if r.random() < 0.5 else "".join(
+                c.upper() if i % 2 == 0 else c for i, c in enumerate(h))
+        if k & 2:
+            h += "."
+        if k & 4:
+            port = r.choice(self.HOST_PORTS)
+        return h + port
+
     def render(self, t, di, sod, off, ip, method, target, proto, status,
                size, ref, ua, req, ts):
         """The line as the format's server writes it, escapes and all."""
         conn, xff = self.via(ip)
         rt = (t * 7919 + sod) % 2000          # a request time, in ms
         if self.fmt == "vhost_combined":
-            return 'blog.example.eu:443 %s - - [%s] "%s" %d %s "%s" "%s"' % (
-                conn, ts, esc_apache(req), status, size, esc_apache(ref),
-                esc_apache(ua))
+            return '%s %s - - [%s] "%s" %d %s "%s" "%s"' % (
+                self.vhost(":443"), conn, ts, esc_apache(req), status, size,
+                esc_apache(ref), esc_apache(ua))
         if self.fmt == "apache":
             # %a %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\" %D %v
-            return '%s - - [%s] "%s" %d %s "%s" "%s" %d blog.example.eu' % (
+            return '%s - - [%s] "%s" %d %s "%s" "%s" %d %s' % (
                 conn, ts, esc_apache(req), status, size, esc_apache(ref),
-                esc_apache(ua), rt * 1000 + 17)
+                esc_apache(ua), rt * 1000 + 17, self.vhost())
         if self.fmt == "nginx_main":
             return '%s - - [%s] "%s" %d %s "%s" "%s" "%s"' % (
                 conn, ts, esc_nginx(req), status, size, esc_nginx(ref),
@@ -905,10 +934,10 @@ class Gen:
             # $time_iso8601 $host $remote_addr "$request" $status
             # $body_bytes_sent "$http_referer" "$http_user_agent"
             # "$http_x_forwarded_for" rt=$request_time
-            return '%s blog.example.eu %s "%s" %d %s "%s" "%s" "%s" ' \
-                'rt=%d.%03d' % (iso, conn, esc_nginx(req), status, size,
-                                esc_nginx(ref), esc_nginx(ua), esc_nginx(xff),
-                                rt // 1000, rt % 1000)
+            return '%s %s %s "%s" %d %s "%s" "%s" "%s" ' \
+                'rt=%d.%03d' % (iso, self.vhost(), conn, esc_nginx(req),
+                                status, size, esc_nginx(ref), esc_nginx(ua),
+                                esc_nginx(xff), rt // 1000, rt % 1000)
         if self.fmt == "nginx_json":
             # log_format j escape=json '{"time":"$time_iso8601",'
             #   '"remote_addr":"$remote_addr","request":"$request",'
@@ -937,7 +966,7 @@ class Gen:
                "logger": "http.log.access.log0", "msg": "handled request",
                "request": {"remote_ip": conn, "remote_port": "52814",
                            "client_ip": conn, "proto": proto,
-                           "method": method or "", "host": "blog.example.eu",
+                           "method": method or "", "host": self.vhost(),
                            "uri": target if method else req,
                            "headers": hdr},
                "bytes_read": 0, "user_id": "", "duration": rt / 1000.0,
@@ -2392,6 +2421,13 @@ def main(argv=None):
     ap.add_argument("--proxy", action="store_true",
                     help="requests come through trusted proxies, with "
                     "X-Forwarded-For (nginx_main, nginx, caddy)")
+    ap.add_argument("--host", metavar="NAME",
+                    help="the virtual host the formats that log one write "
+                    "(vhost_combined, apache, nginx, caddy); default "
+                    + SITE_HOST)
+    ap.add_argument("--host-variants", action="store_true",
+                    help="spell the host otherwise on about one line in six "
+                    "(upper or mixed case, trailing dot, another port)")
     ap.add_argument("--crlf", action="store_true")
     ap.add_argument("--no-bad", action="store_true")
     ap.add_argument("--audience-edges", action="store_true",
@@ -2406,6 +2442,15 @@ def main(argv=None):
     if a.days < 1 or a.posts < 1 or a.lines_per_day < 1 or (
             a.lines is not None and a.lines < 1):
         ap.error("--days, --posts, --lines-per-day and --lines must be >= 1")
+    if a.host is not None and not re.fullmatch(
+            r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?"
+            r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*", a.host):
+        ap.error("--host must be a host name (letters, digits, '-', '_' "
+                 "and '.', no port)")
+    if (a.host is not None or a.host_variants) and a.format not in (
+            "vhost_combined", "apache", "nginx", "caddy"):
+        ap.error("--host and --host-variants need a format that logs the "
+                 "host: vhost_combined, apache, nginx or caddy")
     check_ua_pools()
     os.makedirs(a.out, exist_ok=True)
     params = {"seed": a.seed, "start": a.start, "days": a.days,
@@ -2413,6 +2458,12 @@ def main(argv=None):
               "posts": a.posts, "layout": a.layout, "format": a.format,
               "crlf": a.crlf, "no_bad": a.no_bad, "proxy": a.proxy,
               "audience_edges": a.audience_edges}
+    # Only when given, so that the expected.json of a run without them
+    # stays as it was.
+    if a.host is not None:
+        params["host"] = a.host
+    if a.host_variants:
+        params["host_variants"] = True
     g = Gen(a)
     eol = "\r\n" if a.crlf else "\n"
     sink = (RotatedSink if a.layout == "rotated" else SingleSink)(g, a.out,
