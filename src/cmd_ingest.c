@@ -1468,8 +1468,8 @@ static struct ingest *worker_new(struct run *run)
         BUG("geo_open(%s): %s", run->geoip, err.msg);
     in->robots = robots_new();
     in->nsites = run->conf->nsites;
-    in->agg = xcalloc(in->nsites, sizeof(*in->agg));
-    in->spare = xcalloc(in->nsites, sizeof(*in->spare));
+    in->agg = xcalloc(in->nsites, sizeof(struct agg *));
+    in->spare = xcalloc(in->nsites, sizeof(struct agg *));
     for (size_t i = 0; i < in->nsites; i++) {
         in->agg[i] = agg_new();
         in->spare[i] = agg_new();
