@@ -22,7 +22,7 @@ static const struct command {
 } commands[] = {
     {"ingest", cmd_ingest, "read access logs into the database"},
     {"import", cmd_import, "read post titles, dates, tags and categories"},
-    {"top", cmd_top, "ranked posts, tags, categories, countries or days"},
+    {"top", cmd_top, "ranked posts, tags, countries, days, sites ..."},
     {"report", cmd_report, "write the HTML report and its charts"},
     {"status", cmd_status, "what has been ingested"},
 };
