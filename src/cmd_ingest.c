@@ -59,6 +59,9 @@ static const char ingest_usage[] =
     "                   first lines), common, combined, vhost_combined,\n"
     "                   nginx, nginx_main, caddy, json, or an Apache\n"
     "                   LogFormat or nginx log_format string\n"
+    "  --site NAME      every line is site NAME's ([site NAME] in the\n"
+    "                   config), whatever host it names: for a site's own\n"
+    "                   log (default: by each line's host)\n"
     "  --max-bad N[%]   exit 65 when more lines than this are bad:\n"
     "                   a count, or a percentage of the lines (default 1%)\n"
     "  --geoip PATH     MaxMind DB file for countries\n"
@@ -112,6 +115,7 @@ struct run {
     /* the config's sites: their database ids, and what a visitor's id is
      * mixed with on each (a reader of two sites is a visitor of each) */
     int64_t site_ids[CONF_SITES_MAX];
+    int site;                  /* --site: every line is its, -1: by host */
     uint64_t site_tags[CONF_SITES_MAX];
     int *status;               /* per file */
     /* the whole run */
@@ -781,6 +785,13 @@ static int resume(struct reader *r, const struct store_source *src,
     return RESUME_AT;
 }
 
+/* Where bad lines count: they name no host, so the default site, or the
+ * site of --site. */
+static struct agg *bad_agg(struct ingest *in)
+{
+    return in->agg[in->run->site > 0 ? in->run->site : 0];
+}
+
 /* Count one line into the agg and the source's counters. */
 static void count_line(struct ingest *in, struct store_source *src,
                        const char *name, const struct reader_line *line)
@@ -798,14 +809,15 @@ static void count_line(struct ingest *in, struct store_source *src,
         report_bad(in, name, line->lineno, st);
         /* Bad lines have no date: file them under the last good day. */
         if (src->has_last_day)
-            agg_bad(in->agg[0], src->last_day, 1);
+            agg_bad(bad_agg(in), src->last_day, 1);
         else
             src->pending_bad++;
         return;
     }
     {
         const struct conf *conf = in->run->conf;
-        int k = conf->nsites > 1 && rec.has_host
+        int k = in->run->site >= 0 ? in->run->site
+                : conf->nsites > 1 && rec.has_host
                     ? conf_site_of_host(conf, rec.host.p, rec.host.n)
                     : 0;
         size_t site = k > 0 ? (size_t)k : 0;
@@ -831,7 +843,7 @@ static void count_line(struct ingest *in, struct store_source *src,
         src->hits++;
         in->hits++;
         if (src->pending_bad) {
-            agg_bad(in->agg[0], rec.day, src->pending_bad);
+            agg_bad(bad_agg(in), rec.day, src->pending_bad);
             src->pending_bad = 0;
         }
         src->last_day = rec.day;
@@ -1535,7 +1547,7 @@ int cmd_ingest(int argc, char **argv)
 {
     enum {
         OPT_FORMAT = 256, OPT_MAX_BAD, OPT_GEOIP, OPT_WAIT, OPT_COMMIT,
-        OPT_MAX_BYTES
+        OPT_MAX_BYTES, OPT_SITE
     };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
@@ -1545,6 +1557,7 @@ int cmd_ingest(int argc, char **argv)
         {"commit-every", required_argument, NULL, OPT_COMMIT},
         {"jobs", required_argument, NULL, 'j'},
         {"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+        {"site", required_argument, NULL, OPT_SITE},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -1559,6 +1572,7 @@ int cmd_ingest(int argc, char **argv)
     int64_t max_count = -1, commit_every = CHUNK_LINES, jobs = 0;
     uint64_t max_bytes = 0;
     int c, status = 0, wait = 0, lock_fd = -1;
+    const char *site = NULL;
 
     memset(&run, 0, sizeof(run));
     opterr = 0;
@@ -1573,6 +1587,7 @@ int cmd_ingest(int argc, char **argv)
             break;
         case OPT_GEOIP: cli.geoip = optarg; break;
         case OPT_WAIT: wait = 1; break;
+        case OPT_SITE: site = optarg; break;
         case OPT_COMMIT:
             commit_every = cli_parse_count(optarg);
             if (commit_every <= 0)
@@ -1605,6 +1620,14 @@ int cmd_ingest(int argc, char **argv)
     if (!(run.conf = cli_conf(&err))) {
         cli_error(&err);
         return err.status;
+    }
+    run.site = site ? conf_site_find(run.conf, site) : -1;
+    if (site && run.site < 0) {
+        status = cli_usage("ingest ", "no site '%s' in the config: declare "
+                           "it with [site %s] (and its [urls %s])", site,
+                           site, site);
+        conf_free(run.conf);
+        return status;
     }
     if (!format)
         format = run.conf->format ? run.conf->format : "auto";

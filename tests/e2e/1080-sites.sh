@@ -323,3 +323,22 @@ same got want "an imported link of no site's host missed the default site"
 posts hugo --kind post >got
 printf '%s\n' '/posts/hello/,Hej Hugo,2,1,1' /posts/second/,Andra,1,1,0 | LC_ALL=C sort >want
 same got want "links of other hosts changed hugo"
+
+# -- a site's own log: ingest --site ---------------------------------------------
+# Its lines name no host (combined), bad lines included: all are the
+# site's, and the default site's are left alone.
+$GEN --out gamma --seed 83 --layout single --days 2 --lines-per-day 300 >/dev/null
+$GEN --out delta --seed 84 --layout single --days 3 --lines-per-day 300 >/dev/null
+cat >gamma.conf <<'EOF2'
+[site gamma]
+url = https://gamma.example
+EOF2
+expect_status 0 bs --db g.db --config gamma.conf ingest gamma/access.log.gz
+expect_status 0 bs --db g.db --config gamma.conf ingest --site gamma \
+    delta/access.log.gz
+check delta/expected.json g.db --site gamma \
+    --whole gamma/expected.json delta/expected.json
+# The first log (no --site, no host) is the default site's, unchanged.
+check gamma/expected.json g.db --site default
+expect_status 64 bs --db g.db --config gamma.conf ingest --site zzz gamma/access.log.gz
+expect_stderr "no site 'zzz' in the config"
