@@ -160,6 +160,21 @@ static void set_str(char **dst, const char *v)
     *dst = xstrdup(v);
 }
 
+/* The next blank-separated word of *v (*n bytes), *v moved past it;
+ * NULL at the end. */
+static const char *next_word(const char **v, size_t *n)
+{
+    const char *w = *v;
+
+    while (*w == ' ' || *w == '\t')
+        w++;
+    *n = 0;
+    while (w[*n] && w[*n] != ' ' && w[*n] != '\t')
+        (*n)++;
+    *v = w + *n;
+    return *n ? w : NULL;
+}
+
 /* Split a value on blanks and add each word as a glob of the list. */
 static int add_globs(struct conf_ctx *c, struct url_rules *rules,
                      const char *v,
@@ -167,21 +182,15 @@ static int add_globs(struct conf_ctx *c, struct url_rules *rules,
                                 struct bs_err *))
 {
     char word[512];
+    const char *w;
+    size_t n;
 
-    while (*v) {
-        size_t n = 0;
-
-        while (*v == ' ' || *v == '\t')
-            v++;
-        while (v[n] && v[n] != ' ' && v[n] != '\t')
-            n++;
-        if (n == 0)
-            break;
+    while ((w = next_word(&v, &n)) != NULL) {
         if (n >= sizeof(word)) {
             conf_error(c, c->lineno, "pattern too long");
             return -1;
         }
-        memcpy(word, v, n);
+        memcpy(word, w, n);
         word[n] = '\0';
         {
             struct bs_err e = {0};
@@ -191,7 +200,6 @@ static int add_globs(struct conf_ctx *c, struct url_rules *rules,
                 return -1;
             }
         }
-        v += n;
     }
     return 0;
 }
@@ -368,33 +376,26 @@ static int host_ok(const char *h, size_t m)
 static int add_hosts(struct conf_ctx *c, struct conf_site *st, const char *v)
 {
     char word[256];
+    const char *w;
+    size_t n, m;
 
-    while (*v) {
-        size_t n = 0, m;
+    while ((w = next_word(&v, &n)) != NULL) {
+        int seen = 0;
 
-        while (*v == ' ' || *v == '\t')
-            v++;
-        while (v[n] && v[n] != ' ' && v[n] != '\t')
-            n++;
-        if (n == 0)
-            break;
-        m = host_norm(v, n, word, sizeof(word));
-        for (size_t i = 0; m && i < st->nhosts; i++)
-            if (strcmp(st->hosts[i], word) == 0)
-                m = SIZE_MAX;     /* named twice: once is enough */
-        if (m == SIZE_MAX) {
-            v += n;
-            continue;
-        }
+        m = host_norm(w, n, word, sizeof(word));
         if (!host_ok(word, m)) {
             conf_error(c, c->lineno, "'%.*s' is not a host name; hosts = "
                        "takes names such as blog.example.org or "
-                       "*.example.org", (int)n, v);
+                       "*.example.org", (int)n, w);
             return -1;
         }
+        /* Named twice (in other spellings): once is enough. */
+        for (size_t i = 0; i < st->nhosts; i++)
+            seen |= strcmp(st->hosts[i], word) == 0;
+        if (seen)
+            continue;
         st->hosts = xrealloc(st->hosts, (st->nhosts + 1) * sizeof(char *));
         st->hosts[st->nhosts++] = xstrdup(word);
-        v += n;
     }
     return 0;
 }
