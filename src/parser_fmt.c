@@ -88,6 +88,11 @@ struct fmt_op {
     size_t off, n;           /* OP_LIT text, OP_STR terminator, OP_STRF
                               * pattern: in p->owned */
     const char *text;        /* p->owned + off, once compiled */
+    /* Compiled: the literal that follows a field, matched in the same
+     * step (one dispatch a field, not two); tail_n 0: none. */
+    size_t tail_off, tail_n;
+    const char *tail;
+    unsigned char tail_status;
 };
 
 /* ---- running ----------------------------------------------------------- */
@@ -304,8 +309,9 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
     p->scratch_len = 0;
     parse_rec_reset(p, line, rec);
 
-    for (size_t i = 0; i < p->nops; i++) {
-        const struct fmt_op *op = &p->ops[i];
+    /* The ops in locals: stores into *rec could alias p's fields. */
+    for (const struct fmt_op *op = p->ops, *op_end = p->ops + p->nops;
+         op < op_end; op++) {
         struct logrec *trec = op->role == R_TIME ? rec : &other;
         struct slice val;
 
@@ -338,22 +344,22 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
                     FAIL(op->status, cur);
                 cur += 26;
             }
-            continue;
+            goto tail;
         case OP_ISO:
             if (parse_time_iso(p, cur, end, &e, trec))
                 FAIL(op->status, cur);
             cur = e;
-            continue;
+            goto tail;
         case OP_EPOCH:
             if (parse_time_epoch(p, cur, end, op->div, &e, trec))
                 FAIL(op->status, cur);
             cur = e;
-            continue;
+            goto tail;
         case OP_STRF:
             if (strf_parse(p, op->text, op->n, cur, end, &e, trec))
                 FAIL(op->status, cur);
             cur = e;
-            continue;
+            goto tail;
         case OP_STATUS:
             if (end - cur < 3 || !is_digit(cur[0]) || !is_digit(cur[1]) ||
                 !is_digit(cur[2]) ||
@@ -363,7 +369,7 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
                 rec->status = (uint16_t)((cur[0] - '0') * 100 +
                                          (cur[1] - '0') * 10 + (cur[2] - '0'));
             cur += 3;
-            continue;
+            goto tail;
         case OP_BYTES: {
             uint64_t bytes = 0;
 
@@ -373,7 +379,7 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
                 FAIL(op->status, cur);
             if (op->role == R_BYTES)
                 rec->bytes = bytes;
-            continue;
+            goto tail;
         }
         case OP_NUM: {
             const char *start = cur;
@@ -383,7 +389,7 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
             if (cur == start ||
                 (cur < end && op->next_c >= 0 && *cur != op->next_c))
                 FAIL(op->status, start);
-            continue;
+            goto tail;
         }
         default:
             BUG("op kind %d", (int)op->kind);
@@ -431,6 +437,13 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
             break;
         default:
             break;
+        }
+    tail:
+        if (op->tail_n) {
+            if ((size_t)(end - cur) < op->tail_n ||
+                !lit_eq(cur, op->tail, op->tail_n))
+                FAIL(op->tail_status, cur);
+            cur += op->tail_n;
         }
     }
     if (cur != end && (!p->lenient || *cur != ' '))
@@ -1189,13 +1202,27 @@ static int finish(struct builder *b)
                 (present[R_HOST] ? PARSE_HAS_HOST : 0) |
                 (present[R_XFF] ? PARSE_HAS_XFF : 0) |
                 (present[R_REFERER] ? PARSE_HAS_REFERER : 0);
+    /* A literal after a field becomes the field's tail. */
     p->ops = xmalloc(b->n * sizeof(*p->ops));
-    memcpy(p->ops, b->ops, b->n * sizeof(*p->ops));
-    p->nops = b->n;
+    p->nops = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        struct fmt_op *last = p->nops ? &p->ops[p->nops - 1] : NULL;
+
+        if (b->ops[i].kind == OP_LIT && last && last->kind != OP_LIT &&
+            last->tail_n == 0) {
+            last->tail_off = b->ops[i].off;
+            last->tail_n = b->ops[i].n;
+            last->tail_status = b->ops[i].status;
+        } else {
+            p->ops[p->nops++] = b->ops[i];
+        }
+    }
     p->owned = b->text;
     b->text = NULL;
-    for (size_t i = 0; i < p->nops; i++)
+    for (size_t i = 0; i < p->nops; i++) {
         p->ops[i].text = p->owned + p->ops[i].off;
+        p->ops[i].tail = p->owned + p->ops[i].tail_off;
+    }
     return 0;
 }
 
