@@ -56,15 +56,6 @@ static int ipx(double v)
     return (int)dround(v);
 }
 
-/* A smooth wave in -1..1 with period 4 * q (a stand-in for sin()). */
-static double wave(int i, int q)
-{
-    int p = i % (4 * q);
-    double t = (double)p / q;
-
-    return t < 1 ? t : t < 3 ? 2 - t : t - 4;
-}
-
 static void clear_err(struct bs_err *e)
 {
     memset(e, 0, sizeof(*e));
@@ -1007,62 +998,6 @@ static void test_chart__sizes_clamped(void **state)
     free(dir);
 }
 
-/* ---- speed --------------------------------------------------------------- */
-
-static double seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/*
- * A report's charts: a year's daily chart, four bar charts of 20 bars and
- * 20 sparklines, PNG and SVG each. Takes ~0.2 s (~0.5 s under ASan); the
- * bound only catches something gone badly wrong.
- */
-static void test_chart__report_set_speed(void **state)
-{
-    char *dir = tu_tmpdir();
-    double v[366], sp[30], t;
-    struct chart_bar b[20];
-    struct chart_bars bc = {b, 20, "Views", NULL};
-    struct chart_daily c = {days_from_civil(2024, 1, 1), 366, v, NULL,
-                            "Views", NULL};
-    struct bs_err e;
-
-    (void)state;
-    for (int i = 0; i < 366; i++)
-        v[i] = i % 50 == 7 ? -1 : 1000 + 400 * wave(i, 20) + i % 7 * 60;
-    for (int i = 0; i < 30; i++)
-        sp[i] = i % 9;
-    for (int i = 0; i < 20; i++)
-        b[i] = (struct chart_bar){"Ett inlägg om något viktigt, med en "
-                                  "lång titel", 20000.0 - i * 900, i * 10};
-    clear_err(&e);
-    t = seconds();
-    assert_int_equal(chart_daily_write(dir, "daily", &c, 760, 260, &e), 0);
-    for (int i = 0; i < 4; i++) {
-        char name[32];
-
-        snprintf(name, sizeof(name), "bars%d", i);
-        assert_int_equal(chart_bars_write(dir, name, &bc, 760, &e), 0);
-    }
-    for (int i = 0; i < 20; i++) {
-        char name[32];
-
-        snprintf(name, sizeof(name), "spark%d", i);
-        assert_int_equal(chart_spark_write(dir, name, sp, 30, 120, 28, &e),
-                         0);
-    }
-    t = seconds() - t;
-    print_message("report set: %.3f s\n", t);
-    assert_true(t < 5);
-    tu_rmrf(dir);
-    free(dir);
-}
-
 static int teardown(void **state)
 {
     (void)state;
@@ -1093,7 +1028,6 @@ int main(void)
         cmocka_unit_test(test_chart__hostile_labels),
         cmocka_unit_test(test_chart__cannot_write),
         cmocka_unit_test(test_chart__sizes_clamped),
-        cmocka_unit_test(test_chart__report_set_speed),
     };
 
     return cmocka_run_group_tests(tests, NULL, teardown);

@@ -9,7 +9,6 @@
 #include "classify.h"
 #include "testutil.h"
 
-#include <time.h>
 
 #define AE "\xC3\xA4"                    /* ä */
 #define SAK "s" AE "kerhet"              /* säkerhet, decoded */
@@ -885,22 +884,16 @@ static void test_classify__kind_names(void **state)
     assert_int_equal(url_kind_is_content(URL_NKINDS), 0);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void test_classify__pathological_pattern(void **state)
 {
     struct url_rules *r = rules_with("/%postname%-%author%-%tag%/", NULL,
                                      NULL);
     struct url_class uc;
     char u[1100];
-    double t0, dt;
 
+    /* A matcher that backtracks without bound takes exponential time on
+     * these and never returns: the test runner's timeout fails it (speed
+     * itself is for the benchmarks). */
     (void)state;
     /* a normal URL of the pattern */
     assert_int_equal(classify_exact(r, "/hello-cecilia-eu/", 18, &uc),
@@ -909,7 +902,6 @@ static void test_classify__pathological_pattern(void **state)
     assert_int_equal(classify_exact(r, "/a-b-c-d-e/", 11, &uc), URL_POST);
     assert_string_equal(uc.key, "/a-b-c-d-e/");
 
-    t0 = now_seconds();
     for (int rep = 0; rep < 20; rep++) {
         /* 1000 dashes then a segment that makes every split fail */
         u[0] = '/';
@@ -933,10 +925,6 @@ static void test_classify__pathological_pattern(void **state)
         u[1002] = 'z';
         assert_int_equal(classify_exact(r, u, 1003, &uc), URL_PAGE);
     }
-    dt = now_seconds() - t0;
-    printf("pathological pattern: 80 classifications in %.3f s\n", dt);
-    if (dt > 2.0)
-        fail_msg("80 hostile classifications took %.2f s", dt);
     url_rules_free(r);
 }
 

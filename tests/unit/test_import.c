@@ -11,7 +11,6 @@
 #include "testutil.h"
 #include "import.h"
 
-#include <time.h>
 
 #define SAMPLE_WXR "sample-logs/wordpress-export.xml"
 
@@ -864,13 +863,10 @@ static void test_import__xml_not_well_formed(void **state)
     expect_xml_err(3, "malformed XML");
 }
 
+/* Refused at the first declaration, before anything is expanded. */
 static void test_import__xml_billion_laughs(void **state)
 {
-    struct timespec t0, t1;
-    double secs;
-
     (void)state;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     run_text("lol.xml",
              "<?xml version=\"1.0\"?>\n"
              "<!DOCTYPE rss [\n"
@@ -887,13 +883,9 @@ static void test_import__xml_billion_laughs(void **state)
              "]>\n"
              "<rss version=\"2.0\"><channel><item><title>&lol9;</title>"
              "<link>https://ex.com/lol/</link></item></channel></rss>\n");
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    secs = (double)(t1.tv_sec - t0.tv_sec) +
-           (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     expect_xml_err(3, "entity declarations are not allowed");
     expect_msg_has("'lol'");
     assert_int_equal(R.n, 0);
-    assert_true(secs < 0.5);
 }
 
 static void test_import__xml_external_entity(void **state)
