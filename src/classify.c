@@ -910,29 +910,55 @@ static int search_tld(const char *t, size_t n)
  * is Gmail, docs.google.com a document) and not the name inside another
  * domain (google.evil.com).
  */
-static int host_brand(const char *host, size_t n, const char *name)
-{
-    static const char *const subs[] = {"", "m.", "cn.", "search.", "html.",
-                                       "lite.", "images.", "news."};
-    size_t m = strlen(name);
-
-    for (size_t k = 0; k < ARRAY_SIZE(subs); k++) {
-        size_t sn = strlen(subs[k]);
-        const char *h = host + sn;
-
-        if (n <= sn + m + 1 || memcmp(host, subs[k], sn) != 0 ||
-            memcmp(h, name, m) != 0 || h[m] != '.')
-            continue;
-        if (search_tld(h + m + 1, n - sn - m - 1))
-            return 1;
-    }
-    return 0;
-}
-
 static const char *const search_brands[] = {
     "google", "bing", "yandex", "baidu", "duckduckgo", "ecosia", "qwant",
     "startpage", "naver", "seznam", "sogou",
 };
+
+/* The label l (ln bytes) is one of search_brands. */
+static int is_brand(const char *l, size_t ln)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(search_brands); i++)
+        if (strlen(search_brands[i]) == ln &&
+            memcmp(l, search_brands[i], ln) == 0)
+            return 1;
+    return 0;
+}
+
+/* The label l (ln bytes) is a subdomain search engines answer on. */
+static int is_search_sub(const char *l, size_t ln)
+{
+    static const char *const subs[] = {"m", "cn", "search", "html", "lite",
+                                       "images", "news"};
+
+    for (size_t k = 0; k < ARRAY_SIZE(subs); k++)
+        if (strlen(subs[k]) == ln && memcmp(l, subs[k], ln) == 0)
+            return 1;
+    return 0;
+}
+
+/* host is BRAND.TLD, or SUB.BRAND.TLD: a label or two looked at, not
+ * every brand tried at every place (this runs for every referrer). */
+static int host_brand(const char *host, size_t n)
+{
+    const char *d = memchr(host, '.', n);
+    size_t l;
+
+    if (!d)
+        return 0;
+    l = (size_t)(d - host);
+    if (is_brand(host, l))
+        return search_tld(d + 1, n - l - 1);
+    if (!is_search_sub(host, l))
+        return 0;
+    host = d + 1;
+    n -= l + 1;
+    if (!(d = memchr(host, '.', n)))
+        return 0;
+    l = (size_t)(d - host);
+    return is_brand(host, l) && search_tld(d + 1, n - l - 1);
+}
+
 /* Hosts and their subdomains (uk.search.yahoo.com): yahoo.com itself is
  * a portal, ask.fm no search engine. */
 static const char *const search_hosts[] = {
@@ -1040,9 +1066,8 @@ enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
     for (size_t i = 0; i < ARRAY_SIZE(search_hosts); i++)
         if (host_is(out->host, hn, search_hosts[i]))
             out->cls = REF_SEARCH;
-    for (size_t i = 0; i < ARRAY_SIZE(search_brands); i++)
-        if (host_brand(out->host, hn, search_brands[i]))
-            out->cls = REF_SEARCH;
+    if (host_brand(out->host, hn))
+        out->cls = REF_SEARCH;
     /* The query runs to the fragment or the end; rest may be the end. */
     if (out->cls == REF_SEARCH && rest < ref + n && *rest == '?') {
         end = memchr(rest, '#', (size_t)(ref + n - rest));
