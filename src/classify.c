@@ -573,6 +573,14 @@ static int is_admin(const char *d, size_t bn)
     };
     struct slice s = slice_make(d, bn);
 
+    /* Every one is "/xmlrpc.php" or begins "/wp-": most paths are out
+     * after a byte or four. */
+    if (bn < 8)
+        return 0;
+    if (d[1] == 'x')
+        return slice_eq_str(s, "/xmlrpc.php");
+    if (memcmp(d, "/wp-", 4) != 0)
+        return 0;
     if (slice_starts(s, "/wp-admin/", 10) || slice_starts(s, "/wp-json/", 9))
         return 1;
     for (size_t i = 0; i < ARRAY_SIZE(exact); i++)
@@ -874,14 +882,19 @@ static size_t ref_host(const char *s, size_t n, char *out, size_t cap,
     return o;
 }
 
-/* host is domain or ends in ".domain". */
-static int host_is(const char *host, size_t n, const char *domain)
-{
-    size_t m = strlen(domain);
+/* A domain and its length, for lists looked at for every referrer. */
+struct domain {
+    const char *s;
+    size_t n;
+};
+#define DOMAIN(s) {s, sizeof(s) - 1}
 
-    return (n == m && memcmp(host, domain, m) == 0) ||
-           (n > m && host[n - m - 1] == '.' &&
-            memcmp(host + n - m, domain, m) == 0);
+/* host is domain or ends in ".domain". */
+static int host_is(const char *host, size_t n, const struct domain *d)
+{
+    return (n == d->n && memcmp(host, d->s, d->n) == 0) ||
+           (n > d->n && host[n - d->n - 1] == '.' &&
+            memcmp(host + n - d->n, d->s, d->n) == 0);
 }
 
 static int letters(const char *s, size_t n)
@@ -961,18 +974,22 @@ static int host_brand(const char *host, size_t n)
 
 /* Hosts and their subdomains (uk.search.yahoo.com): yahoo.com itself is
  * a portal, ask.fm no search engine. */
-static const char *const search_hosts[] = {
-    "search.brave.com", "kagi.com", "search.aol.com", "mojeek.com",
-    "perplexity.ai", "you.com", "search.yahoo.com", "search.yahoo.co.jp",
-    "ask.com", "ya.ru",
+static const struct domain search_hosts[] = {
+    DOMAIN("search.brave.com"), DOMAIN("kagi.com"), DOMAIN("search.aol.com"),
+    DOMAIN("mojeek.com"), DOMAIN("perplexity.ai"), DOMAIN("you.com"),
+    DOMAIN("search.yahoo.com"), DOMAIN("search.yahoo.co.jp"),
+    DOMAIN("ask.com"), DOMAIN("ya.ru"),
 };
-static const char *const social_hosts[] = {
-    "facebook.com", "fb.com", "fb.me", "t.co", "twitter.com", "x.com",
-    "linkedin.com", "lnkd.in", "reddit.com", "news.ycombinator.com",
-    "instagram.com", "pinterest.com", "tiktok.com", "youtube.com",
-    "bsky.app", "threads.net", "mastodon.social", "vk.com", "tumblr.com",
-    "flipboard.com", "telegram.org", "t.me", "whatsapp.com", "xing.com",
-    "lobste.rs", "weibo.com", "quora.com", "medium.com",
+static const struct domain social_hosts[] = {
+    DOMAIN("facebook.com"), DOMAIN("fb.com"), DOMAIN("fb.me"), DOMAIN("t.co"),
+    DOMAIN("twitter.com"), DOMAIN("x.com"), DOMAIN("linkedin.com"),
+    DOMAIN("lnkd.in"), DOMAIN("reddit.com"), DOMAIN("news.ycombinator.com"),
+    DOMAIN("instagram.com"), DOMAIN("pinterest.com"), DOMAIN("tiktok.com"),
+    DOMAIN("youtube.com"), DOMAIN("bsky.app"), DOMAIN("threads.net"),
+    DOMAIN("mastodon.social"), DOMAIN("vk.com"), DOMAIN("tumblr.com"),
+    DOMAIN("flipboard.com"), DOMAIN("telegram.org"), DOMAIN("t.me"),
+    DOMAIN("whatsapp.com"), DOMAIN("xing.com"), DOMAIN("lobste.rs"),
+    DOMAIN("weibo.com"), DOMAIN("quora.com"), DOMAIN("medium.com"),
 };
 
 /* The value of the first of names in query q (n bytes): '+' is a space,
@@ -1060,11 +1077,11 @@ enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
     if (r->site_n && hn == r->site_n && memcmp(out->host, r->site, hn) == 0)
         return out->cls = REF_INTERNAL;
     for (size_t i = 0; i < ARRAY_SIZE(social_hosts); i++)
-        if (host_is(out->host, hn, social_hosts[i]))
+        if (host_is(out->host, hn, &social_hosts[i]))
             return out->cls = REF_SOCIAL;
     out->cls = REF_OTHER;
     for (size_t i = 0; i < ARRAY_SIZE(search_hosts); i++)
-        if (host_is(out->host, hn, search_hosts[i]))
+        if (host_is(out->host, hn, &search_hosts[i]))
             out->cls = REF_SEARCH;
     if (host_brand(out->host, hn))
         out->cls = REF_SEARCH;
