@@ -63,9 +63,19 @@ enum report_source {
     REPORT_SRC_INTERNAL, REPORT_SRC_NONE, REPORT_NSOURCES
 };
 
+/* A site's report, linked from the others' (a relative href). */
+struct report_link {
+    const char *name;
+    const char *href;        /* NULL: this report */
+};
+
 struct report_index {
     const char *site_name;   /* or NULL */
     const char *site_url;    /* "https://blog.example.eu", or NULL */
+    /* Every site's report of the same range, in the header (two or more;
+     * nsites 0: a report of one site alone). */
+    const struct report_link *sites;
+    size_t nsites;
     int32_t from, to;        /* the range, inclusive */
     int64_t views;           /* in the range */
     int64_t prev_views;      /* in the period of the same length before */

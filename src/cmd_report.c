@@ -38,8 +38,9 @@ static const char report_usage[] =
     "Write the HTML report (index.html, a page per top post, and the charts\n"
     "as PNG and SVG) into DIR (default reports/). No range: every day in\n"
     "the database; --days N: the N days ending with the newest one.\n"
-    "--site NAME: the report of site NAME ([site NAME] in the config);\n"
-    "without it, of the default site.\n";
+    "--site NAME: the report of site NAME ([site NAME] in the config)\n"
+    "alone, into DIR. Without it, every site's: the default site's in DIR,\n"
+    "each other's in DIR/site/NAME, linked to each other.\n";
 
 /* Rows of a query, strings copied. */
 struct rows {
@@ -295,6 +296,8 @@ struct ctx {
     char *charts;            /* OUT/charts */
     int32_t from, to;
     int32_t first;           /* the first day of the site */
+    const struct report_link *sites;   /* every site's report, or none */
+    size_t nsites;
 };
 
 static int query(const struct ctx *c, enum store_query q, int32_t from,
@@ -553,6 +556,8 @@ static int write_report(struct ctx *c, struct bs_err *err)
 
     r.site_name = c->site_name;
     r.site_url = c->site_url;
+    r.sites = c->sites;
+    r.nsites = c->nsites;
     r.from = c->from;
     r.to = c->to;
     r.days = series;
@@ -601,6 +606,122 @@ out:
     return rc;
 }
 
+/* A site whose report is written: its name (from the database) and id. */
+struct site_report {
+    char name[STORE_SITE_NAME_MAX + 1];
+    int64_t id;
+};
+
+#define REPORT_SITES_MAX 64
+
+struct sites_ctx {
+    struct site_report *s;
+    size_t n;
+};
+
+/* A site's name makes a folder name: the letters of [site NAME] only. */
+static int safe_name(const char *s)
+{
+    size_t n = strlen(s);
+
+    return n > 0 && n <= STORE_SITE_NAME_MAX &&
+           strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789._-") == n &&
+           strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+static int add_site(void *ctx, const struct store_row *row)
+{
+    struct sites_ctx *sc = ctx;
+
+    /* n: views, visitors, hits; the default site always, the others
+     * when they have a line. */
+    if (sc->n == REPORT_SITES_MAX || !safe_name(row->s[0]) ||
+        (strcmp(row->s[0], "default") != 0 && row->n[2] == 0))
+        return 0;
+    snprintf(sc->s[sc->n].name, sizeof(sc->s[sc->n].name), "%s", row->s[0]);
+    sc->n++;
+    return 0;
+}
+
+/* The sites of a report without --site: the default first. */
+static int report_sites(struct store *st, struct site_report **out,
+                        size_t *n, struct bs_err *err)
+{
+    struct store_filter f = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
+    struct sites_ctx sc = {xcalloc(REPORT_SITES_MAX, sizeof(*sc.s)), 0};
+
+    *out = sc.s;
+    *n = 0;
+    if (store_query(st, STORE_SITES, &f, add_site, &sc, err))
+        return -1;
+    for (size_t i = 0; i < sc.n; i++) {
+        if (store_site_id(st, sc.s[i].name, 0, &sc.s[i].id, err) < 0)
+            return -1;
+        if (sc.s[i].id == STORE_SITE_DEFAULT && i > 0) {
+            struct site_report d = sc.s[i];
+
+            memmove(&sc.s[1], &sc.s[0], i * sizeof(*sc.s));
+            sc.s[0] = d;
+        }
+    }
+    *n = sc.n;
+    return 0;
+}
+
+/* Where a site's report goes: OUT for the default, OUT/site/NAME for
+ * the others. */
+static char *site_dir(const char *out, const struct site_report *s)
+{
+    size_t n = strlen(out) + sizeof(s->name) + 8;
+    char *d = xmalloc(n);
+
+    if (s->id == STORE_SITE_DEFAULT)
+        snprintf(d, n, "%s", out);
+    else
+        snprintf(d, n, "%s/site/%s", out, s->name);
+    return d;
+}
+
+/* The link from the report of site from to the report of site to. */
+static const char *site_href(const struct site_report *from,
+                             const struct site_report *to, char *buf,
+                             size_t cap)
+{
+    if (from->id == STORE_SITE_DEFAULT)
+        snprintf(buf, cap, "site/%s/index.html", to->name);
+    else if (to->id == STORE_SITE_DEFAULT)
+        snprintf(buf, cap, "../../index.html");
+    else
+        snprintf(buf, cap, "../%s/index.html", to->name);
+    return buf;
+}
+
+/* A site's report into c->out: its folders, then its pages. */
+static int write_site(struct ctx *c, struct bs_err *err)
+{
+    size_t n = strlen(c->out) + 16;
+    char *posts = xmalloc(n), *parent = xmalloc(n);
+    int rc;
+
+    c->charts = xmalloc(n);
+    snprintf(c->charts, n, "%s/charts", c->out);
+    snprintf(posts, n, "%s/posts", c->out);
+    rc = 0;
+    if (c->nsites > 1 && c->site != STORE_SITE_DEFAULT) {
+        /* OUT/site first */
+        const char *slash = strrchr(c->out, '/');
+
+        snprintf(parent, n, "%.*s", (int)(slash - c->out), c->out);
+        rc = make_dir(parent, err);
+    }
+    rc = rc || make_dir(c->out, err) || make_dir(c->charts, err) ||
+         make_dir(posts, err) || write_report(c, err);
+    free(posts);
+    free(parent);
+    return rc ? -1 : 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
     enum { OPT_FROM = 256, OPT_TO, OPT_DAYS, OPT_OUT, OPT_SITE };
@@ -620,6 +741,11 @@ int cmd_report(int argc, char **argv)
     int have_from = 0, have_to = 0, span, status = 0, ch;
     int64_t days = -1;
     const char *out = "reports", *site = NULL;
+    struct site_report *sites = NULL;
+    size_t nsites = 0;
+    struct report_link *links = NULL;
+    char hrefs[REPORT_SITES_MAX][96];
+    char *dir = NULL;
 
     memset(&c, 0, sizeof(c));
     opterr = 0;
@@ -671,17 +797,22 @@ int cmd_report(int argc, char **argv)
     c.store = store_open(cli_db_path(conf), STORE_READ, &err);
     if (!c.store)
         goto fail;
-    if (cli_site_select(c.store, site, &c.site, &err))
-        goto fail;
-    {
-        /* The config's title and address of the site; one it no longer
-         * declares is shown by its name. */
-        int k = conf_site_find(conf, site ? site : "default");
+    if (site) {
+        struct site_report one;
 
-        c.site_name = k >= 0 ? conf->sites[k].name : site;
-        c.site_url = k >= 0 ? conf->sites[k].url : NULL;
+        memset(&one, 0, sizeof(one));
+        snprintf(one.name, sizeof(one.name), "%s", site);
+        if (cli_site_select(c.store, site, &one.id, &err))
+            goto fail;
+        span = store_day_span(c.store, one.id, &first, &last, &err);
+        sites = xmalloc(sizeof(*sites));
+        sites[0] = one;
+        nsites = 1;
+    } else {
+        if (report_sites(c.store, &sites, &nsites, &err))
+            goto fail;
+        span = store_day_span(c.store, STORE_SITE_ALL, &first, &last, &err);
     }
-    span = store_day_span(c.store, c.site, &first, &last, &err);
     if (span < 0)
         goto fail;
     if (!span) {
@@ -700,31 +831,59 @@ int cmd_report(int argc, char **argv)
     }
     c.from = from;
     c.to = to;
-    c.first = first;
-    c.out = out;
-    c.charts = xmalloc(strlen(out) + 16);
-    snprintf(c.charts, strlen(out) + 16, "%s/charts", out);
-    {
-        char *posts = xmalloc(strlen(out) + 16);
-
-        snprintf(posts, strlen(out) + 16, "%s/posts", out);
-        if (make_dir(out, &err) || make_dir(c.charts, &err) ||
-            make_dir(posts, &err)) {
-            free(posts);
-            goto fail;
-        }
-        free(posts);
+    if (nsites > 1) {
+        links = xcalloc(nsites, sizeof(*links));
+        c.sites = links;
+        c.nsites = nsites;
     }
-    if (write_report(&c, &err))
-        goto fail;
-    if (!cli.quiet && (cli.verbose || isatty(STDERR_FILENO)))
-        fprintf(stderr, "blogstat: report written to %s/index.html\n", out);
+    for (size_t i = 0; i < nsites; i++) {
+        /* The config's title and address of the site; one it no longer
+         * declares is shown by its name. */
+        int k = conf_site_find(conf, sites[i].name);
+        int32_t f0, l0;
+        int has;
+
+        c.site = sites[i].id;
+        c.site_name = k >= 0 ? conf->sites[k].name : sites[i].name;
+        c.site_url = k >= 0 ? conf->sites[k].url : NULL;
+        if (c.site == STORE_SITE_DEFAULT && k >= 0 && nsites > 1 &&
+            !c.site_name)
+            c.site_name = "default";
+        has = store_day_span(c.store, c.site, &f0, &l0, &err);
+        if (has < 0)
+            goto fail;
+        c.first = has ? f0 : first;
+        for (size_t j = 0; j < c.nsites; j++) {
+            int kj = conf_site_find(conf, sites[j].name);
+
+            links[j].name = kj >= 0 && conf->sites[kj].name
+                                ? conf->sites[kj].name
+                                : sites[j].name;
+            links[j].href = i == j ? NULL
+                                   : site_href(&sites[i], &sites[j],
+                                               hrefs[j], sizeof(hrefs[j]));
+        }
+        free(c.charts);
+        c.charts = NULL;
+        free(dir);
+        /* With --site the report goes where --out says. */
+        dir = site ? xstrdup(out) : site_dir(out, &sites[i]);
+        c.out = dir;
+        if (write_site(&c, &err))
+            goto fail;
+        if (!cli.quiet && (cli.verbose || isatty(STDERR_FILENO)))
+            fprintf(stderr, "blogstat: report written to %s/index.html\n",
+                    dir);
+    }
     goto done;
 fail:
     cli_error(&err);
     status = err.status;
 done:
     free(c.charts);
+    free(dir);
+    free(sites);
+    free(links);
     store_close(c.store);
     conf_free(conf);
     return status;

@@ -208,6 +208,7 @@ static const char style[] =
     "h1{font-size:1.6rem;margin:0;line-height:1.2}"
     "h2{font-size:1.15rem;margin:0 0 12px}"
     ".range{color:var(--muted);margin:4px 0 0}"
+    "nav.sites{margin:6px 0 0}nav.sites a,nav.sites b{margin-right:12px}"
     "a{color:var(--a);text-decoration:none}a:hover{text-decoration:underline}"
     "section{background:var(--bg);border:1px solid var(--line);"
     "border-radius:10px;padding:16px;margin:16px 0}"
@@ -528,7 +529,25 @@ int report_write_index(const char *dir, const struct report_index *r,
         html_escape(f, r->site_url);
         fputs("</a>", f);
     }
-    fputs("</p></header>\n", f);
+    fputs("</p>", f);
+    if (r->nsites > 1) {
+        fputs("<nav class=\"sites\">Sites: ", f);
+        for (size_t i = 0; i < r->nsites; i++) {
+            if (!r->sites[i].href) {
+                fputs("<b>", f);
+                html_escape(f, r->sites[i].name);
+                fputs("</b>", f);
+                continue;
+            }
+            fputs("<a href=\"", f);
+            html_escape(f, r->sites[i].href);
+            fputs("\">", f);
+            html_escape(f, r->sites[i].name);
+            fputs("</a>", f);
+        }
+        fputs("</nav>", f);
+    }
+    fputs("</header>\n", f);
     put_summary(f, r);
 
     fputs("<section>\n<h2>Views and visitors per day</h2>\n", f);

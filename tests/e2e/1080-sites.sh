@@ -159,6 +159,27 @@ check beta/expected.json s.db --site beta --imported --no-categories --report
 check beta/expected.json s.db --site beta --imported --no-categories \
     --from 2013-02-05 --to 2013-02-06
 
+# report without --site: every site's report over the same days, the
+# default's in OUT and the others' in OUT/site/NAME, linked to each other
+# by their titles; each holds its own site's numbers.
+expect_status 0 bs --db s.db report --out rep
+H="python3 $ROOT/tests/e2e/htmlcheck.py"
+$H safe rep/index.html rep/site/alpha/index.html rep/site/beta/index.html ||
+    fail "the reports of the sites are not safe or their links dangle"
+for s in alpha beta; do
+    $H numbers rep/site/$s/index.html "$BLOGSTAT" s.db --site $s ||
+        fail "the report of $s does not hold its numbers"
+done
+$H text rep/index.html "Nobody's" Alpha Beta "Sites:" || fail "no sites in the report"
+grep -q 'href="site/alpha/index.html"' rep/index.html || fail "no link to alpha"
+grep -q 'href="../../index.html"' rep/site/beta/index.html || fail "no link back"
+grep -q 'href="../alpha/index.html"' rep/site/beta/index.html || fail "no link across"
+[ ! -e rep/site/default ] || fail "the default site's report is in site/"
+# With --site, one report where --out says, with no list of sites.
+expect_status 0 bs --db s.db report --site beta --out repb
+$H numbers repb/index.html "$BLOGSTAT" s.db --site beta || fail "report --site beta"
+if grep -q 'class="sites"' repb/index.html; then fail "a lone site's report lists sites"; fi
+
 # The default site has nothing: no line, no imported post.
 for t in posts tags days countries "posts --least"; do
     bs --db s.db top $t --format csv >def.csv

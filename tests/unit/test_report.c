@@ -228,6 +228,46 @@ static void test_report__index(void **state)
     free(dir);
 }
 
+/* The sites of a report of several: this one in bold, the others linked,
+ * names and links escaped; none for a report of one site. */
+static void test_report__sites(void **state)
+{
+    char *dir = tu_tmpdir(), *path, *html;
+    struct report_index r;
+    struct report_day days[3];
+    struct report_post posts[2];
+    struct report_term tags[1];
+    struct report_country cs[2];
+    struct bs_err err = {0};
+    const struct report_link links[] = {
+        {"Main <blog>", "../../index.html"},
+        {"Photos & more", NULL},
+        {"x\"y", "../x\"y/index.html"},
+    };
+
+    (void)state;
+    fill_index(&r, days, posts, tags, cs);
+    r.sites = links;
+    r.nsites = 3;
+    assert_int_equal(report_write_index(dir, &r, &err), 0);
+    path = tu_path(dir, "index.html");
+    html = slurp(path);
+    assert_non_null(strstr(html, "<nav class=\"sites\">Sites: "
+                                 "<a href=\"../../index.html\">Main "
+                                 "&lt;blog&gt;</a><b>Photos &amp; more</b>"
+                                 "<a href=\"../x&quot;y/index.html\">"
+                                 "x&quot;y</a></nav>"));
+    free(html);
+    r.nsites = 1;
+    assert_int_equal(report_write_index(dir, &r, &err), 0);
+    html = slurp(path);
+    assert_null(strstr(html, "class=\"sites\""));
+    free(html);
+    free(path);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 static void test_report__symlink_replaced(void **state)
 {
     char *dir = tu_tmpdir(), *victim, *page, *html;
@@ -345,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_report__escape),
         cmocka_unit_test(test_report__url),
         cmocka_unit_test(test_report__index),
+        cmocka_unit_test(test_report__sites),
         cmocka_unit_test(test_report__symlink_replaced),
         cmocka_unit_test(test_report__post_page),
         cmocka_unit_test(test_report__cannot_create),
