@@ -33,13 +33,15 @@ PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CFL
 PKG_LIBS = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)) $(EXTRA_LIBS))$(PKG_LIBS)
 CMOCKA_LIBS = $(eval CMOCKA_LIBS := $(shell pkg-config --libs cmocka))$(CMOCKA_LIBS)
 
-SRC := $(wildcard src/*.c)
-LIB_SRC := $(filter-out src/main.c,$(SRC))
+# The library (src/*.c) and the command line over it (src/cli/*.c).
+LIB_SRC := $(wildcard src/*.c)
+CLI_SRC := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 B := build
 OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
+CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 # The sanitizer build lives beside the normal one.
@@ -47,6 +49,7 @@ AB := build/asan
 ASAN_FLAGS := -O1 -g -pthread -fsanitize=address,undefined -fno-omit-frame-pointer \
               -fno-sanitize-recover=all
 A_OBJ := $(LIB_SRC:src/%.c=$(AB)/%.o)
+A_CLI_OBJ := $(CLI_SRC:src/%.c=$(AB)/%.o)
 A_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(AB)/tests/%)
 A_FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(AB)/fuzz/%)
 
@@ -77,18 +80,20 @@ $(B)/%.o: src/%.c | deps
 
 $(B)/libblogstat.a: $(OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
+$(B)/libcli.a: $(CLI_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
-blogstat: $(B)/main.o $(B)/libblogstat.a
+blogstat: $(B)/cli/main.o $(B)/libcli.a $(B)/libblogstat.a
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # ---- tests ---------------------------------------------------------------
 
-$(B)/tests/%: tests/unit/%.c $(B)/libblogstat.a | deps-test
+$(B)/tests/%: tests/unit/%.c $(B)/libcli.a $(B)/libblogstat.a | deps-test
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(CFLAGS) -o $@ $< \
-	    $(B)/libblogstat.a $(PKG_LIBS) $(CMOCKA_LIBS)
+	    $(B)/libcli.a $(B)/libblogstat.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
 $(AB)/%.o: src/%.c | deps
 	@mkdir -p $(@D)
@@ -97,14 +102,17 @@ $(AB)/%.o: src/%.c | deps
 
 $(AB)/libblogstat.a: $(A_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
+$(AB)/libcli.a: $(A_CLI_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(AB)/blogstat: $(AB)/main.o $(AB)/libblogstat.a
+$(AB)/blogstat: $(AB)/cli/main.o $(AB)/libcli.a $(AB)/libblogstat.a
 	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(AB)/tests/%: tests/unit/%.c $(AB)/libblogstat.a | deps-test
+$(AB)/tests/%: tests/unit/%.c $(AB)/libcli.a $(AB)/libblogstat.a | deps-test
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(CSTD) $(WARN) \
-	    $(ASAN_FLAGS) -o $@ $< $(AB)/libblogstat.a $(PKG_LIBS) $(CMOCKA_LIBS)
+	    $(ASAN_FLAGS) -o $@ $< $(AB)/libcli.a $(AB)/libblogstat.a $(PKG_LIBS) \
+	    $(CMOCKA_LIBS)
 
 # The zlib decoder, built beside the ISA-L one so that make test runs both.
 ZB := build/zlib
@@ -115,7 +123,7 @@ $(ZB)/reader.o: src/reader.c | deps
 	    $(CFLAGS) -c -o $@ $<
 $(ZB)/libblogstat.a: $(Z_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
-$(ZB)/blogstat: $(B)/main.o $(ZB)/libblogstat.a
+$(ZB)/blogstat: $(B)/cli/main.o $(B)/libcli.a $(ZB)/libblogstat.a
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 $(ZB)/tests/test_reader: tests/unit/test_reader.c $(ZB)/libblogstat.a | deps-test
 	@mkdir -p $(@D)
@@ -127,13 +135,16 @@ $(ZB)/tests/test_reader: tests/unit/test_reader.c $(ZB)/libblogstat.a | deps-tes
 TB := build/tsan
 TSAN_FLAGS := -O1 -g -pthread -fsanitize=thread
 T_OBJ := $(LIB_SRC:src/%.c=$(TB)/%.o)
+T_CLI_OBJ := $(CLI_SRC:src/%.c=$(TB)/%.o)
 $(TB)/%.o: src/%.c | deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $< (tsan)")
 	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CSTD) $(WARN) $(TSAN_FLAGS) -c -o $@ $<
 $(TB)/libblogstat.a: $(T_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
-$(TB)/blogstat: $(TB)/main.o $(TB)/libblogstat.a
+$(TB)/libcli.a: $(T_CLI_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(TB)/blogstat: $(TB)/cli/main.o $(TB)/libcli.a $(TB)/libblogstat.a
 	$(Q)$(CC) $(TSAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 $(TB)/tests/test_reader: tests/unit/test_reader.c $(TB)/libblogstat.a | deps-test
 	@mkdir -p $(@D)
@@ -223,4 +234,5 @@ lint: | deps
 clean:
 	rm -rf build blogstat
 
--include $(OBJ:.o=.d) $(A_OBJ:.o=.d) $(B)/main.d $(AB)/main.d
+-include $(OBJ:.o=.d) $(A_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(A_CLI_OBJ:.o=.d) \
+         $(B)/cli/main.d $(AB)/cli/main.d

@@ -4,7 +4,8 @@
 #   scripts/fuzz.sh [SECONDS [TARGET...]]     (60 seconds a target)
 #
 # Builds each tests/fuzz/fuzz_X.c with clang, libFuzzer, ASan and UBSan
-# against all of src/ but main.c, into build/libfuzzer/fuzz_X; then runs it
+# against the library (src/*.c, not src/cli/), into build/libfuzzer/fuzz_X;
+# then runs it
 # for SECONDS over a scratch copy of tests/fuzz/corpus/fuzz_X/ (the seeds
 # in the repository are never modified), with -dict=tests/fuzz/X.dict when
 # that exists. Inputs that crash are saved in build/libfuzzer/crashes/
@@ -86,7 +87,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$CC $cflags" ]; then
 fi
 for src in src/*.c; do
     name=$(basename "$src" .c)
-    [ "$name" = main ] && continue
     o=$obj/$name.o
     # (find -newer: test -nt is not POSIX.)
     if [ -f "$o" ] && [ -z "$(find "$src" include -name '*.[ch]' \

@@ -30,7 +30,7 @@ if command -v clang-tidy >/dev/null 2>&1; then
         pangocairo 2>/dev/null)"
     # Three files a run, one run per core: it is the slow part of lint.
     # shellcheck disable=SC2016
-    if ls src/*.c | xargs -P "$(nproc 2>/dev/null || echo 2)" -n 3 \
+    if ls src/*.c src/cli/*.c | xargs -P "$(nproc 2>/dev/null || echo 2)" -n 3 \
         sh -c 'clang-tidy --quiet "$@" -- '"$flags" sh >tidy.out 2>&1 &&
         ! grep -q "warning:\|error:" tidy.out; then
         ok clang-tidy

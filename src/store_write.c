@@ -1,0 +1,598 @@
+/*
+ * store_write.c - adding counts: upserts of aggregated deltas, each a
+ * cached statement, strings bound with their length.
+ */
+#include "blogstat.h"
+#include "store.h"
+#include "store_int.h"
+
+#include "sketch.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int64_t clamp(uint64_t v)
+{
+    return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
+int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
+                  uint64_t views, uint64_t robots, uint64_t bad,
+                  struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_DAY, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, clamp(hits));
+    sqlite3_bind_int64(st, 3, clamp(views));
+    sqlite3_bind_int64(st, 4, clamp(robots));
+    sqlite3_bind_int64(st, 5, clamp(bad));
+    sqlite3_bind_int64(st, 6, site);
+    return store_step(s, st, NULL, err);
+}
+
+/*
+ * The id of the paths row of path, made or given kind by ST_PATH_ID (with
+ * post_id pid when has_pid). Most rows already exist with that kind (or
+ * an imported one, which the upsert keeps): a plain SELECT finds them
+ * without the upsert's write and its RETURNING, which makes SQLite build
+ * a temporary table on every call. The database ends the same.
+ */
+static int path_row(struct store *s, int64_t site, const char *kind,
+                    const char *path, size_t n, int has_pid, int64_t pid,
+                    int64_t *id, struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_PATH_FIND, err);
+    int rc;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, site);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        return 0;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return store_fail(s, err, rc, "cannot read");
+    if (!(st = store_stmt(s, ST_PATH_ID, err)))
+        return -1;
+    sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    if (has_pid)
+        sqlite3_bind_int64(st, 3, pid);
+    sqlite3_bind_int64(st, 4, site);
+    return store_step(s, st, id, err);
+}
+
+int store_add_path_views(struct store *s, int64_t site, int32_t day,
+                         const char *kind, const char *path, size_t n,
+                         uint64_t views, struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int64_t id = -1, pid = 0;
+    int has_pid = strcmp(kind, "postid") == 0;
+
+    if (has_pid) {
+        /* "/?p=123": the id that an imported post will claim. */
+        const char *eq = memchr(path, '=', n);
+
+        for (const char *c = eq ? eq + 1 : path + n; c < path + n; c++)
+            pid = pid * 10 + (*c - '0');
+    }
+    if (path_row(s, site, kind, path, n, has_pid, pid, &id, err))
+        return -1;
+    if (!(st = store_stmt(s, ST_PATH_VIEWS, err)))
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, clamp(views));
+    return store_step(s, st, NULL, err);
+}
+
+static int term_id(struct store *s, int64_t site, const char *taxonomy,
+                   const char *name, size_t n, int64_t *id,
+                   struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_TERM_ID, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, taxonomy, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, site);
+    return store_step(s, st, id, err);
+}
+
+int store_add_term_views(struct store *s, int64_t site, int32_t day,
+                         const char *taxonomy, const char *name, size_t n,
+                         uint64_t views, struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int64_t id = -1;
+
+    if (term_id(s, site, taxonomy, name, n, &id, err))
+        return -1;
+    if (!(st = store_stmt(s, ST_TERM_VIEWS, err)))
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, clamp(views));
+    return store_step(s, st, NULL, err);
+}
+
+int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
+                                 const char *kind, const char *path,
+                                 size_t n, const char *country,
+                                 uint64_t views, struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int64_t id = -1;
+
+    /* The same path row as its views (see store_add_path_views()). */
+    if (path_row(s, site, kind, path, n, 0, 0, &id, err))
+        return -1;
+    if (!(st = store_stmt(s, ST_POST_COUNTRY, err)))
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_text(st, 3, country, 2, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, clamp(views));
+    return store_step(s, st, NULL, err);
+}
+
+int store_add_country_views(struct store *s, int64_t site, int32_t day,
+                            const char *country, uint64_t views,
+                            struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_COUNTRY_VIEWS, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_text(st, 2, country, 2, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, clamp(views));
+    sqlite3_bind_int64(st, 4, site);
+    return store_step(s, st, NULL, err);
+}
+
+int store_find_source(struct store *s, const char *fingerprint,
+                      struct store_source *src, struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_SOURCE_FIND, err);
+    int rc;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t;
+
+        memset(src, 0, sizeof(*src));
+        snprintf(src->fingerprint, sizeof(src->fingerprint), "%s",
+                 fingerprint);
+        src->id = sqlite3_column_int64(st, 0);
+        t = sqlite3_column_text(st, 1);
+        snprintf(src->name, sizeof(src->name), "%s", t ? (const char *)t : "");
+        src->gzip = sqlite3_column_int(st, 2);
+        src->size = (uint64_t)sqlite3_column_int64(st, 3);
+        src->position = (uint64_t)sqlite3_column_int64(st, 4);
+        src->last_len = (uint64_t)sqlite3_column_int64(st, 5);
+        t = sqlite3_column_text(st, 6);
+        snprintf(src->last_hash, sizeof(src->last_hash), "%s",
+                 t ? (const char *)t : "");
+        src->lines = (uint64_t)sqlite3_column_int64(st, 7);
+        src->bad_lines = (uint64_t)sqlite3_column_int64(st, 8);
+        src->hits = (uint64_t)sqlite3_column_int64(st, 9);
+        src->pending_bad = (uint64_t)sqlite3_column_int64(st, 10);
+        src->has_last_day = sqlite3_column_int(st, 11);
+        src->last_day = sqlite3_column_int(st, 12);
+        src->has_days = sqlite3_column_int(st, 13);
+        src->first_day = sqlite3_column_int(st, 14);
+        src->max_day = sqlite3_column_int(st, 15);
+        src->complete = sqlite3_column_int(st, 16);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? 1 : store_fail(s, err, rc, "cannot read it");
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+}
+
+int store_put_source(struct store *s, struct store_source *src,
+                     struct bs_err *err)
+{
+    sqlite3_stmt *st;
+
+    if (src->id == 0) {
+        if (!(st = store_stmt(s, ST_SOURCE_NEW, err)))
+            return -1;
+        sqlite3_bind_text(st, 1, src->fingerprint, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
+        if (store_step(s, st, &src->id, err))
+            return -1;
+    }
+    if (!(st = store_stmt(s, ST_SOURCE_PUT, err)))
+        return -1;
+    sqlite3_bind_int64(st, 1, src->id);
+    sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, src->gzip);
+    sqlite3_bind_int64(st, 4, clamp(src->size));
+    sqlite3_bind_int64(st, 5, clamp(src->position));
+    sqlite3_bind_int64(st, 6, clamp(src->last_len));
+    sqlite3_bind_text(st, 7, src->last_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, clamp(src->lines));
+    sqlite3_bind_int64(st, 9, clamp(src->bad_lines));
+    sqlite3_bind_int64(st, 10, clamp(src->hits));
+    sqlite3_bind_int64(st, 11, clamp(src->pending_bad));
+    if (src->has_last_day)
+        sqlite3_bind_int(st, 12, src->last_day);
+    if (src->has_days) {
+        sqlite3_bind_int(st, 13, src->first_day);
+        sqlite3_bind_int(st, 14, src->max_day);
+    }
+    sqlite3_bind_int(st, 15, src->complete);
+    if (src->error[0])
+        sqlite3_bind_text(st, 16, src->error, -1, SQLITE_STATIC);
+    return store_step(s, st, NULL, err);
+}
+
+/* Replace the post's terms of one taxonomy with names. */
+static int put_terms(struct store *s, int64_t site, int64_t path_id,
+                     const char *taxonomy, const char *const *names,
+                     size_t count, struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_POST_TERMS_CLEAR, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, path_id);
+    sqlite3_bind_text(st, 2, taxonomy, -1, SQLITE_STATIC);
+    if (store_step(s, st, NULL, err))
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        int64_t tid = -1;
+
+        if (term_id(s, site, taxonomy, names[i], strlen(names[i]), &tid,
+                    err) ||
+            !(st = store_stmt(s, ST_POST_TERM, err)))
+            return -1;
+        sqlite3_bind_int64(st, 1, path_id);
+        sqlite3_bind_int64(st, 2, tid);
+        if (store_step(s, st, NULL, err))
+            return -1;
+    }
+    return 0;
+}
+
+int store_put_post(struct store *s, int64_t site, const struct store_post *p,
+                   struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_POST, err);
+    int64_t id = -1;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, p->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->title, -1, SQLITE_STATIC);
+    if (p->has_published)
+        sqlite3_bind_int(st, 4, p->published);
+    if (p->post_id > 0)
+        sqlite3_bind_int64(st, 5, p->post_id);
+    sqlite3_bind_int64(st, 6, site);
+    if (store_step(s, st, &id, err))
+        return -1;
+    if ((p->has_tags &&
+         put_terms(s, site, id, "tag", p->tags, p->ntags, err)) ||
+        (p->has_categories &&
+         put_terms(s, site, id, "category", p->categories, p->ncategories,
+                   err)))
+        return -1;
+    return 0;
+}
+
+/* ---- the audience ------------------------------------------------------ */
+
+/*
+ * A tag or a category (a landing page, a referrer's target) is known by
+ * its name, and the tag "eu" and the category "eu" are two pages: their
+ * rows are "tag:eu" and "category:eu", which no path can be (paths begin
+ * with '/').
+ */
+int store_path_id(struct store *s, int64_t site, const char *kind,
+                  const char *path, size_t n, int64_t *id, struct bs_err *err)
+{
+    char *named = NULL;
+    int rc;
+
+    if (strcmp(kind, "tag") == 0 || strcmp(kind, "category") == 0) {
+        size_t size = strlen(kind) + 1 + n + 1;
+
+        named = xmalloc(size);
+        snprintf(named, size, "%s:%.*s", kind, (int)n, path);
+        path = named;
+        n = strlen(named);
+    }
+    rc = path_row(s, site, kind, path, n, 0, 0, id, err);
+    free(named);
+    return rc;
+}
+
+/* A blob value of one row: 1 found (copied, exactly cap bytes), 0 not. */
+int store_has_visitors(struct store *s)
+{
+    return store_pragma_int(s, "SELECT EXISTS(SELECT 1 FROM day_sketches)") > 0;
+}
+
+int store_salt_get(struct store *s, int32_t day, void *salt, size_t n,
+                   struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_SALT_GET, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    return store_get_blob(s, st, salt, n, err);
+}
+
+int store_salt_put(struct store *s, int32_t day, const void *salt, size_t n,
+                   int64_t now, struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_SALT_PUT, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_blob(st, 2, salt, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    return store_step(s, st, NULL, err);
+}
+
+int store_salt_touch(struct store *s, int32_t day, int64_t now,
+                     struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_SALT_TOUCH, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, now);
+    return store_step(s, st, NULL, err);
+}
+
+int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
+                     int32_t day, int64_t path_id, const char *country,
+                     const void *blob, size_t n, struct bs_err *err)
+{
+    static const enum stmt_id ids[] = {
+        [STORE_SKETCH_DAY] = ST_DAY_SKETCH,
+        [STORE_SKETCH_PATH] = ST_PATH_SKETCH,
+        [STORE_SKETCH_COUNTRY] = ST_COUNTRY_SKETCH,
+    };
+    sqlite3_stmt *st;
+    uint64_t count;
+    int i = 1;
+
+    /* A new row takes the blob as it is: it must be one sketch_union()
+     * can read later, or every count of the row would fail. */
+    if (sketch_blob_count(blob, n, &count))
+        return bs_fail(err, BS_SOFTWARE, "internal error: a visitor sketch "
+                       "of %zu bytes that is not one", n);
+    st = store_stmt(s, ids[dim], err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, i++, day);
+    if (dim == STORE_SKETCH_PATH)
+        sqlite3_bind_int64(st, i++, path_id);
+    else if (dim == STORE_SKETCH_COUNTRY)
+        sqlite3_bind_text(st, i++, country, 2, SQLITE_STATIC);
+    sqlite3_bind_blob(st, i, blob, (int)n, SQLITE_STATIC);
+    if (dim != STORE_SKETCH_PATH)
+        sqlite3_bind_int64(st, 4, site);
+    return store_step(s, st, NULL, err);
+}
+
+int store_add_visits(struct store *s, int64_t site, int32_t day,
+                     int64_t path_id, int64_t delta, struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, path_id ? ST_VISITS : ST_DAY_VISITS, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    if (path_id) {
+        sqlite3_bind_int64(st, 2, path_id);
+        sqlite3_bind_int64(st, 3, delta);
+    } else {
+        sqlite3_bind_int64(st, 2, delta);
+        sqlite3_bind_int64(st, 4, site);
+    }
+    return store_step(s, st, NULL, err);
+}
+
+/* A visitor's open visits in one blob: 16 bytes each, little-endian:
+ * start and last (i32, local seconds), landing (i64, a path id). */
+#define OPEN_VISIT_BYTES 16
+
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++, v >>= 8)
+        p[i] = (unsigned char)v;
+}
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+
+    for (int i = bytes - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+int store_open_visits_load(struct store *s, int32_t day,
+                           int (*fn)(void *ctx, int64_t visitor,
+                                     const struct store_visit *v),
+                           void *ctx, struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_OPEN_LOAD, err);
+    int rc, stop = 0;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *b = sqlite3_column_blob(st, 1);
+        size_t n = (size_t)sqlite3_column_bytes(st, 1);
+        int64_t visitor = sqlite3_column_int64(st, 0);
+
+        if (n % OPEN_VISIT_BYTES != 0 || (n && !b)) {
+            sqlite3_reset(st);
+            return bs_fail(err, BS_DATAERR,
+                           "database '%s': damaged open visits of day %d",
+                           s->path, (int)day);
+        }
+        for (size_t i = 0; i < n && !stop; i += OPEN_VISIT_BYTES) {
+            struct store_visit v;
+
+            v.start = (int32_t)(uint32_t)get_le(b + i, 4);
+            v.end = (int32_t)(uint32_t)get_le(b + i + 4, 4);
+            v.landing = (int64_t)get_le(b + i + 8, 8);
+            stop = fn(ctx, visitor, &v);
+        }
+    }
+    sqlite3_reset(st);
+    return stop || rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+}
+
+int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
+                          const struct store_visit *v, size_t n,
+                          struct bs_err *err)
+{
+    unsigned char buf[STORE_OPEN_VISITS_MAX * OPEN_VISIT_BYTES];
+    sqlite3_stmt *st = store_stmt(s, n ? ST_OPEN_PUT : ST_OPEN_DEL, err);
+
+    if (!st)
+        return -1;
+    if (n > sizeof(buf) / OPEN_VISIT_BYTES)
+        BUG("%zu open visits", n);
+    /* By start, as they load (an insertion sort of a handful). */
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+
+        while (j > 0 && (int32_t)(uint32_t)get_le(buf + (j - 1) *
+                                                  OPEN_VISIT_BYTES, 4) >
+                            v[i].start) {
+            memcpy(buf + j * OPEN_VISIT_BYTES,
+                   buf + (j - 1) * OPEN_VISIT_BYTES, OPEN_VISIT_BYTES);
+            j--;
+        }
+        put_le(buf + j * OPEN_VISIT_BYTES, (uint32_t)v[i].start, 4);
+        put_le(buf + j * OPEN_VISIT_BYTES + 4, (uint32_t)v[i].end, 4);
+        put_le(buf + j * OPEN_VISIT_BYTES + 8, (uint64_t)v[i].landing, 8);
+    }
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, visitor);
+    if (n)
+        sqlite3_bind_blob(st, 3, buf, (int)(n * OPEN_VISIT_BYTES),
+                          SQLITE_STATIC);
+    return store_step(s, st, NULL, err);
+}
+
+int store_add_referrer(struct store *s, int64_t site, int32_t day,
+                       int64_t path_id,
+                       const char *host, size_t host_n, const char *cls,
+                       uint64_t views, struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_REFERRER, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, path_id);
+    sqlite3_bind_text(st, 3, host, (int)host_n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, cls, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, clamp(views));
+    sqlite3_bind_int64(st, 6, site);
+    return store_step(s, st, NULL, err);
+}
+
+int store_add_search_term(struct store *s, int64_t site, int32_t day,
+                          const char *term, size_t n, uint64_t views,
+                          struct bs_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_TERM_SEARCH, err);
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_text(st, 2, term, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, clamp(views));
+    sqlite3_bind_int64(st, 4, site);
+    return store_step(s, st, NULL, err);
+}
+
+int store_close_days(struct store *s, int64_t touched_before,
+                     struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    static const char *const sql[] = {
+        "DELETE FROM open_visits WHERE day NOT IN "
+        "(SELECT day FROM day_salts WHERE touched >= ?1)",
+        "DELETE FROM day_salts WHERE touched < ?1",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(sql); i++) {
+        rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL);
+        if (rc != SQLITE_OK)
+            return store_fail(s, err, rc, "cannot prepare a statement");
+        sqlite3_bind_int64(st, 1, touched_before);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return store_fail(s, err, rc, "cannot write");
+    }
+    return 0;
+}
+
+int store_has_country_names(struct store *s)
+{
+    return store_pragma_int(s, "SELECT count(*) FROM country_names") > 0;
+}
+
+int store_load_country_names(struct store *s, const char *json, size_t n,
+                             struct bs_err *err)
+{
+    /* SQLite's JSON functions read iso-codes' file: no JSON code here. */
+    static const char sql[] =
+        "INSERT OR REPLACE INTO country_names(code, name) "
+        "SELECT json_extract(value, '$.alpha_2'), "
+        "coalesce(json_extract(value, '$.common_name'), "
+        "json_extract(value, '$.name')) "
+        "FROM json_each(?1, '$.\"3166-1\"') "
+        "WHERE length(json_extract(value, '$.alpha_2')) = 2";
+    sqlite3_stmt *st;
+    int rc;
+
+    if (n > INT_MAX)
+        return bs_fail(err, BS_DATAERR, "country names file too large");
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, err, rc, "cannot prepare a statement");
+    sqlite3_bind_text(st, 1, json, (int)n, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail(s, err, rc, "cannot load country names");
+    return 0;
+}
