@@ -1,0 +1,62 @@
+/*
+ * atomicfile.h - files written whole or not at all, never through a link.
+ *
+ * A reader of PATH sees the old file or the new one, never half of one,
+ * and a symlink or a file planted at any name in PATH's folder is never
+ * written through: the new file is created beside PATH at a name nobody
+ * can predict (O_CREAT|O_EXCL|O_NOFOLLOW), written, flushed to disk and
+ * renamed over PATH (rename replaces a link, it does not follow it).
+ *
+ * Calling sequence:
+ *
+ *   struct atomic_file *af = atomic_open(path, 0644, err);
+ *   if (!af) return -1;
+ *   fprintf(atomic_stream(af), ...);       or write(atomic_fd(af), ...)
+ *   return atomic_commit(af, err);          (or atomic_abort(af))
+ *
+ * Error handling: atomic_open() fails with BS_CANTCREAT and a message
+ * naming PATH. atomic_commit() checks every write that went through the
+ * stream or the descriptor, fsyncs, renames, and on any failure removes
+ * the temporary file and fails with BS_CANTCREAT; either way it frees af.
+ * atomic_abort() removes the temporary file and frees af. A process that
+ * dies between the two leaves a dot-file ".NAME.XXXXXX" beside PATH,
+ * never a damaged PATH.
+ *
+ * Folders: atomic_mkdir() makes a folder that a report writes into, and
+ * refuses one that exists as a symlink or as anything but a folder.
+ */
+#ifndef BLOGSTAT_ATOMICFILE_H
+#define BLOGSTAT_ATOMICFILE_H
+
+#include "blogstat.h"
+
+#include <stdio.h>
+#include <sys/types.h>
+
+struct atomic_file;
+
+/* Start writing path, to have mode (less the umask) once committed.
+ * Returns NULL with err on failure. */
+struct atomic_file *atomic_open(const char *path, mode_t mode,
+                                struct bs_err *err);
+/* The stream to write (opened on first use), or the descriptor under it;
+ * use one of the two. */
+FILE *atomic_stream(struct atomic_file *af);
+int atomic_fd(const struct atomic_file *af);
+/* The path being written, for messages. */
+const char *atomic_path(const struct atomic_file *af);
+/* Put the file in place: 0, or -1 with err. Frees af. */
+int atomic_commit(struct atomic_file *af, struct bs_err *err);
+/* Give up: the temporary file goes, path stays as it was. Frees af;
+ * NULL is ignored. */
+void atomic_abort(struct atomic_file *af);
+
+/* Write the n bytes of data to path in one go: 0, or -1 with err. */
+int atomic_write_file(const char *path, mode_t mode, const void *data,
+                      size_t n, struct bs_err *err);
+
+/* Make the folder path (mode 0755 less the umask) unless it exists as a
+ * folder: 0, or -1 with err (BS_CANTCREAT; a symlink is refused). */
+int atomic_mkdir(const char *path, struct bs_err *err);
+
+#endif
