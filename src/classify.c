@@ -6,6 +6,7 @@
  * allocation per call. doc/counting.md is the specification.
  */
 #include "blogstat.h"
+#include "ascii.h"
 #include "classify.h"
 #include "slice.h"
 
@@ -42,17 +43,6 @@ int url_kind_is_content(enum url_kind kind)
 
 /* ---- percent-decoding ------------------------------------------------ */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /*
  * The byte at in[*i], from a %XX escape, a server's log escape or raw;
  * advances *i past it. The servers write a byte of the request line they
@@ -65,11 +55,11 @@ static unsigned src_byte(const char *in, size_t n, size_t *i, int *escaped)
     size_t k = *i;
 
     if (in[k] == '\\' && k + 1 < n) {
-        if (in[k + 1] == 'x' && k + 3 < n && hexval(in[k + 2]) >= 0 &&
-            hexval(in[k + 3]) >= 0) {
+        if (in[k + 1] == 'x' && k + 3 < n && hex_digit(in[k + 2]) >= 0 &&
+            hex_digit(in[k + 3]) >= 0) {
             *i = k + 4;
             *escaped = 1;
-            return (unsigned)(hexval(in[k + 2]) * 16 + hexval(in[k + 3]));
+            return (unsigned)(hex_digit(in[k + 2]) * 16 + hex_digit(in[k + 3]));
         }
         if (in[k + 1] == '"' || in[k + 1] == '\\') {
             *i = k + 2;
@@ -78,11 +68,11 @@ static unsigned src_byte(const char *in, size_t n, size_t *i, int *escaped)
         }
     }
 
-    if (in[k] == '%' && k + 2 < n && hexval(in[k + 1]) >= 0 &&
-        hexval(in[k + 2]) >= 0) {
+    if (in[k] == '%' && k + 2 < n && hex_digit(in[k + 1]) >= 0 &&
+        hex_digit(in[k + 2]) >= 0) {
         *i = k + 3;
         *escaped = 1;
-        return (unsigned)(hexval(in[k + 1]) * 16 + hexval(in[k + 2]));
+        return (unsigned)(hex_digit(in[k + 1]) * 16 + hex_digit(in[k + 2]));
     }
     *i = k + 1;
     *escaped = 0;
@@ -242,15 +232,10 @@ static int match_parts(const struct part *pt, int np, const char *s,
     case T_YEAR: case T_MONTHNUM: case T_DAY: case T_HOUR: case T_MINUTE:
     case T_SECOND: {
         size_t w = pt->tok == T_YEAR ? 4 : 2;
-        int v = 0;
+        int v;
 
-        if (n < w)
+        if (n < w || digits_n(s, (int)w, &v))
             return 0;
-        for (size_t i = 0; i < w; i++) {
-            if (s[i] < '0' || s[i] > '9')
-                return 0;
-            v = v * 10 + (s[i] - '0');
-        }
         if ((pt->tok == T_MONTHNUM && (v < 1 || v > 12)) ||
             (pt->tok == T_DAY && (v < 1 || v > 31)) ||
             (pt->tok == T_HOUR && v > 23) ||
@@ -1009,9 +994,9 @@ static size_t ref_term(const char *q, size_t n, char *out, size_t cap)
         for (size_t i = 0; i < vn && o + 1 < sizeof(raw); i++) {
             if (v[i] == '+') {
                 raw[o++] = ' ';
-            } else if (v[i] == '%' && i + 2 < vn && hexval(v[i + 1]) >= 0 &&
-                       hexval(v[i + 2]) >= 0) {
-                raw[o++] = (char)(hexval(v[i + 1]) * 16 + hexval(v[i + 2]));
+            } else if (v[i] == '%' && i + 2 < vn && hex_digit(v[i + 1]) >= 0 &&
+                       hex_digit(v[i + 2]) >= 0) {
+                raw[o++] = (char)(hex_digit(v[i + 1]) * 16 + hex_digit(v[i + 2]));
                 i += 2;
             } else {
                 raw[o++] = v[i];

@@ -8,6 +8,7 @@
  * billion laughs). CSV goes through libcsv with a cap on its buffer.
  */
 #include "blogstat.h"
+#include "ascii.h"
 #include "import.h"
 
 #include <csv.h>
@@ -35,16 +36,12 @@ const char *import_format_name(enum import_format f)
 
 /* ---- dates and slugs --------------------------------------------------- */
 
+/* n digits at s as a number, or -1. */
 static int num(const char *s, int n)
 {
-    int v = 0;
+    int v;
 
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
+    return digits_n(s, n, &v) ? -1 : v;
 }
 
 static int32_t civil_day(int y, int m, int d)
@@ -56,9 +53,9 @@ static int32_t civil_day(int y, int m, int d)
 
 int32_t import_parse_date(const char *s)
 {
-    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     const char *comma;
-    int d, y, m = 0;
+    uint64_t d;
+    int y, m;
 
     while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
         s++;
@@ -71,17 +68,14 @@ int32_t import_parse_date(const char *s)
         s = comma + 1;
     while (*s == ' ')
         s++;
-    for (d = 0; *s >= '0' && *s <= '9' && d < 100; s++)
-        d = d * 10 + (*s - '0');
-    if (*s++ != ' ' || strlen(s) < 8 || s[3] != ' ')
+    digits_u64(&s, s + strlen(s), &d);
+    if (*s++ != ' ' || strlen(s) < 8 || s[3] != ' ' || d > 31)
         return IMPORT_NO_DAY;
-    for (int i = 0; i < 12; i++)
-        if (memcmp(s, months + 3 * i, 3) == 0)
-            m = i + 1;
+    m = month_from_abbr(s);
     y = num(s + 4, 4);
     if (y < 0 && (y = num(s + 4, 2)) >= 0)
         y += y < 70 ? 2000 : 1900;
-    return m && y > 0 ? civil_day(y, m, d) : IMPORT_NO_DAY;
+    return m && y > 0 ? civil_day(y, m, (int)d) : IMPORT_NO_DAY;
 }
 
 size_t import_slugify(const char *name, char *out, size_t cap)
@@ -182,16 +176,12 @@ static void set_text(char *dst, size_t cap, const char *src, size_t n)
 
 static int64_t parse_id(const char *s)
 {
-    int64_t v = 0;
+    uint64_t v;
 
     while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
         s++;
-    for (; *s >= '0' && *s <= '9'; s++) {
-        if (v > (INT64_MAX - 9) / 10)
-            return 0;
-        v = v * 10 + (*s - '0');
-    }
-    return v;
+    digits_u64(&s, s + strlen(s), &v);
+    return v > (uint64_t)INT64_MAX ? 0 : (int64_t)v;
 }
 
 /* Trim blanks around s in place (titles and links often carry them). */

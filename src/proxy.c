@@ -13,6 +13,7 @@
  * the list is short; the work of a lookup is dominated by inet_pton().
  */
 #include "blogstat.h"
+#include "ascii.h"
 #include "proxy.h"
 
 #include <arpa/inet.h>
@@ -241,16 +242,11 @@ static int parse_entry(struct proxies *px, size_t caps[2], const char *p,
     len = max;
     if (slash) {
         size_t dn = n - an - 1;
+        int v;
 
-        len = 0;
-        for (size_t i = 0; i < dn; i++) {
-            if (slash[1 + i] < '0' || slash[1 + i] > '9' || i >= 3) {
-                len = 999;
-                break;
-            }
-            len = len * 10 + (unsigned)(slash[1 + i] - '0');
-        }
-        if (dn == 0 || len > max)
+        len = dn >= 1 && dn <= 3 && !digits_n(slash + 1, (int)dn, &v)
+                  ? (unsigned)v : 999;
+        if (len > max)
             return bs_fail(err, BS_USAGE,
                            "trusted proxy '%s': the prefix length must be "
                            "a number from 0 to %u",
@@ -407,16 +403,10 @@ static struct slice trim(struct slice s)
 /* ":PORT" (n bytes), the port a decimal number up to 65535. */
 static int port_ok(const char *p, size_t n)
 {
-    unsigned v = 0;
+    int v;
 
-    if (n < 2 || n > 6 || p[0] != ':')
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return 0;
-        v = v * 10 + (unsigned)(p[i] - '0');
-    }
-    return v <= 65535;
+    return n >= 2 && n <= 6 && p[0] == ':' &&
+           digits_n(p + 1, (int)n - 1, &v) == 0 && v <= 65535;
 }
 
 /*

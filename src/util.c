@@ -1,8 +1,9 @@
 /*
- * util.c - allocation wrappers, the arena, hashing, calendar arithmetic
- * and the error record shared by all modules.
+ * util.c - allocation wrappers, the arena, hashing, calendar arithmetic,
+ * the month names and the error record shared by all modules.
  */
 #include "blogstat.h"
+#include "ascii.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,17 +227,10 @@ void day_format(int32_t day, char buf[11])
     buf[10] = '\0';
 }
 
-static int digits(const char *s, int n)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
+const char month_abbr[12][4] = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+};
 
 int days_in_month(int y, unsigned m)
 {
@@ -251,11 +245,9 @@ int day_parse(const char *s, int32_t *day)
 {
     int y, m, d;
 
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+        digits_n(s, 4, &y) || digits_n(s + 5, 2, &m) || digits_n(s + 8, 2, &d))
         return -1;
-    y = digits(s, 4);
-    m = digits(s + 5, 2);
-    d = digits(s + 8, 2);
     if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, (unsigned)m))
         return -1;
     *day = days_from_civil(y, (unsigned)m, (unsigned)d);
