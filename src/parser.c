@@ -5,11 +5,11 @@
  * by name, and auto-detection over a file's first lines.
  *
  * The fast path is the ingest hot path: parse_line() goes straight to it
- * for PK_FAST, and it does nothing on a good line that the old
- * common/combined parser did not, but for clearing the four logrec
- * members that compiled formats added (host, xff and their flags).
+ * for PK_FAST, and on a good line it does no more than read the fields
+ * in one pass and set those the format lacks to empty.
  */
 #include "blogstat.h"
+#include "ascii.h"
 #include "parser_int.h"
 
 #include <stdio.h>
@@ -18,7 +18,8 @@
 
 /* ---- the parser object -------------------------------------------------- */
 
-struct parser *parser_alloc(enum parser_kind kind, const char *name)
+/* A zeroed parser of kind; name must outlive it (a literal). */
+static struct parser *parser_alloc(enum parser_kind kind, const char *name)
 {
     struct parser *p = xcalloc(1, sizeof(*p));
 
@@ -85,19 +86,6 @@ void parser_scratch(const struct parser *p, const char **base, size_t *cap)
     *cap = p->scratch ? p->scratch_cap : 0;
 }
 
-char *parse_scratch_put(struct parser *p, const char *s, size_t n)
-{
-    char *d;
-
-    if (!p->scratch || n > p->scratch_cap - p->scratch_len)
-        return NULL;
-    d = p->scratch + p->scratch_len;
-    if (n)
-        memcpy(d, s, n);
-    p->scratch_len += n;
-    return d;
-}
-
 static const char *const parse_errors[PARSE_NSTATUS] = {
     [PARSE_OK] = "ok",
     [PARSE_EMPTY] = "empty line",
@@ -139,110 +127,21 @@ int parse_format_name(const char *name, enum log_format *format)
 
 /* ---- the fast path ------------------------------------------------------ */
 
-static inline int is_digit(char c)
-{
-    return (unsigned char)(c - '0') < 10;
-}
-
-static inline int two_digits(const char *s, int *v)
-{
-    if (!is_digit(s[0]) || !is_digit(s[1]))
-        return -1;
-    *v = (s[0] - '0') * 10 + (s[1] - '0');
-    return 0;
-}
-
-int parse_month_abbr(const char *m)
-{
-    switch (m[0]) {
-    case 'J':
-        if (m[1] == 'a' && m[2] == 'n') return 1;
-        if (m[1] == 'u' && m[2] == 'n') return 6;
-        if (m[1] == 'u' && m[2] == 'l') return 7;
-        return 0;
-    case 'F': return m[1] == 'e' && m[2] == 'b' ? 2 : 0;
-    case 'M':
-        if (m[1] == 'a' && m[2] == 'r') return 3;
-        if (m[1] == 'a' && m[2] == 'y') return 5;
-        return 0;
-    case 'A':
-        if (m[1] == 'p' && m[2] == 'r') return 4;
-        if (m[1] == 'u' && m[2] == 'g') return 8;
-        return 0;
-    case 'S': return m[1] == 'e' && m[2] == 'p' ? 9 : 0;
-    case 'O': return m[1] == 'c' && m[2] == 't' ? 10 : 0;
-    case 'N': return m[1] == 'o' && m[2] == 'v' ? 11 : 0;
-    case 'D': return m[1] == 'e' && m[2] == 'c' ? 12 : 0;
-    default: return 0;
-    }
-}
-
 /*
- * "07/Feb/2013:13:55:36 +0100" (exactly 26 bytes). The date part is
- * looked up in the one-entry cache before it is parsed. Static inline
- * for the fast path, which the compiler then inlines as it did before
- * compiled formats shared it through parse_clf_time().
+ * A quoted field starting at *cur (which must be '"'). On success *out is
+ * the inside and *cur is just past the closing quote.
  */
-static inline int clf_time(struct parser *p, const char *s,
-                           struct logrec *rec)
-{
-    int hh, mm, ss, oh, om;
-
-    if (s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' ||
-        s[17] != ':' || s[20] != ' ' || (s[21] != '+' && s[21] != '-'))
-        return -1;
-    if (p->have_last && memcmp(s, p->last_date, 11) == 0) {
-        rec->day = p->last_day;
-    } else {
-        int d, mon, y1, y2;
-
-        if (two_digits(s, &d) || two_digits(s + 7, &y1) ||
-            two_digits(s + 9, &y2))
-            return -1;
-        mon = parse_month_abbr(s + 3);
-        if (!mon || d < 1 || d > days_in_month(y1 * 100 + y2, (unsigned)mon))
-            return -1;
-        rec->day = days_from_civil(y1 * 100 + y2, (unsigned)mon,
-                                   (unsigned)d);
-        memcpy(p->last_date, s, 11);
-        p->last_day = rec->day;
-        p->have_last = 1;
-    }
-    if (two_digits(s + 12, &hh) || two_digits(s + 15, &mm) ||
-        two_digits(s + 18, &ss) || two_digits(s + 22, &oh) ||
-        two_digits(s + 24, &om))
-        return -1;
-    if (hh > 23 || mm > 59 || ss > 60 || oh > 14 || om > 59)
-        return -1;
-    rec->sec = hh * 3600 + mm * 60 + ss;
-    rec->tz_min = (int16_t)((s[21] == '-' ? -1 : 1) * (oh * 60 + om));
-    return 0;
-}
-
-/*
- * A quoted field starting at *cur (which must be '"'). Apache escapes '"'
- * inside it as \" and '\' as \\, so a quote ends the field only after an
- * even number of backslashes. On success *out is the inside and *cur is
- * just past the closing quote.
- */
-static int quoted(const char **cur, const char *end, struct slice *out)
+static inline int quoted(const char **cur, const char *end,
+                         struct slice *out)
 {
     const char *s = *cur, *q;
 
     if (s >= end || *s != '"')
         return -1;
     s++;
-    for (q = s;; q++) {
-        size_t bs = 0;
-
-        q = memchr(q, '"', (size_t)(end - q));
-        if (!q)
-            return -1;
-        while (q - bs > s && q[-1 - (ptrdiff_t)bs] == '\\')
-            bs++;
-        if (bs % 2 == 0)
-            break;
-    }
+    q = parse_quote_end(s, end);
+    if (!q)
+        return -1;
     out->p = s;
     out->n = (size_t)(q - s);
     *cur = q + 1;
@@ -255,46 +154,6 @@ static inline int expect(const char **cur, const char *end, char c)
         return -1;
     (*cur)++;
     return 0;
-}
-
-int parse_clf_time(struct parser *p, const char *s, struct logrec *rec)
-{
-    return clf_time(p, s, rec);
-}
-
-/* Split "GET /path HTTP/1.1"; leaves method empty when it is no request. */
-static inline void split_request(struct logrec *rec)
-{
-    const char *s = rec->request.p, *e = s + rec->request.n;
-    const char *sp1, *sp2;
-
-    rec->method = slice_make(s, 0);
-    rec->target = slice_make(s, 0);
-    rec->protocol = slice_make(s, 0);
-    sp1 = memchr(s, ' ', rec->request.n);
-    if (!sp1 || sp1 == s || sp1 - s > 16)
-        return;
-    for (const char *c = s; c < sp1; c++)
-        if (*c < 'A' || *c > 'Z')
-            return;
-    /* The protocol is the last word when it says HTTP/; a target may
-     * hold spaces when a broken client sent them. */
-    sp2 = e;
-    while (sp2 > sp1 + 1 && sp2[-1] != ' ')
-        sp2--;
-    if (sp2 > sp1 + 1 && e - sp2 >= 5 && memcmp(sp2, "HTTP/", 5) == 0) {
-        rec->protocol = slice_make(sp2, (size_t)(e - sp2));
-        e = sp2 - 1;
-    }
-    if (e <= sp1 + 1)
-        return;
-    rec->method = slice_make(s, (size_t)(sp1 - s));
-    rec->target = slice_make(sp1 + 1, (size_t)(e - sp1 - 1));
-}
-
-void parse_split_request(struct logrec *rec)
-{
-    split_request(rec);
 }
 
 /* A failure of the fast path: where it stopped, for messages; only the
@@ -311,6 +170,7 @@ static inline enum parse_status parse_fast(struct parser *p,
 {
     const char *cur = line, *end = line + n, *sp;
     uint64_t bytes = 0;
+    int status;
 
     if (n == 0)
         FAST_FAIL(PARSE_EMPTY, line);
@@ -332,22 +192,20 @@ static inline enum parse_status parse_fast(struct parser *p,
     cur = sp + 1;
 
     /* [07/Feb/2013:13:55:36 +0100] */
-    if (end - cur < 27 || cur[26] != ']' || clf_time(p, cur, rec))
+    if (end - cur < 27 || cur[26] != ']' || parse_clf_time(p, cur, rec))
         FAST_FAIL(PARSE_TIME, cur);
     cur += 27;
 
     /* "request" */
     if (expect(&cur, end, ' ') || quoted(&cur, end, &rec->request))
         FAST_FAIL(PARSE_REQUEST, cur);
-    split_request(rec);
+    parse_split_request(rec);
 
     /* status */
-    if (expect(&cur, end, ' ') || end - cur < 3 || !is_digit(cur[0]) ||
-        !is_digit(cur[1]) || !is_digit(cur[2]) ||
-        (end - cur > 3 && cur[3] != ' '))
+    if (expect(&cur, end, ' ') || end - cur < 3 ||
+        digits_n(cur, 3, &status) || (end - cur > 3 && cur[3] != ' '))
         FAST_FAIL(PARSE_STATUS, cur);
-    rec->status = (uint16_t)((cur[0] - '0') * 100 + (cur[1] - '0') * 10 +
-                             (cur[2] - '0'));
+    rec->status = (uint16_t)status;
     cur += 3;
 
     /* bytes: digits or "-" */
@@ -540,8 +398,7 @@ static int looks_xff(struct slice s)
     for (size_t i = 0; i < s.n; i++) {
         char c = s.p[i];
 
-        if (!(is_digit(c) || (c >= 'a' && c <= 'f') ||
-              (c >= 'A' && c <= 'F') || c == '.' || c == ':' || c == ',' ||
+        if (!(hex_digit(c) >= 0 || c == '.' || c == ':' || c == ',' ||
               c == ' ' || c == '[' || c == ']'))
             return 0;
     }

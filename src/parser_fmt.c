@@ -37,6 +37,7 @@
  * Values are kept as written, escapes included, as the fast path does.
  */
 #include "blogstat.h"
+#include "ascii.h"
 #include "parser_int.h"
 
 #include <stdio.h>
@@ -103,30 +104,6 @@ struct fmt_op {
         return (st);                                          \
     } while (0)
 
-static inline int is_digit(char c)
-{
-    return (unsigned char)(c - '0') < 10;
-}
-
-/* The closing quote of a field that starts at s: the first '"' after an
- * even number of backslashes. */
-static const char *quote_end(const char *s, const char *end)
-{
-    const char *q = s;
-
-    for (;; q++) {
-        size_t bs = 0;
-
-        q = memchr(q, '"', (size_t)(end - q));
-        if (!q)
-            return NULL;
-        while (q - bs > s && q[-1 - (ptrdiff_t)bs] == '\\')
-            bs++;
-        if (bs % 2 == 0)
-            return q;
-    }
-}
-
 /* n bytes equal: literals are a few bytes (" ", "\" "), where a call
  * to memcmp() costs more than the compare. */
 static inline int lit_eq(const char *a, const char *b, size_t n)
@@ -158,14 +135,6 @@ static const char *find_term(const char *s, const char *end,
     return NULL;
 }
 
-static int two(const char *s, int *v)
-{
-    if (!is_digit(s[0]) || !is_digit(s[1]))
-        return -1;
-    *v = (s[0] - '0') * 10 + (s[1] - '0');
-    return 0;
-}
-
 /* A line's time in a strftime pattern the compiler checked. */
 static int strf_parse(struct parser *p, const char *pat, size_t pn,
                       const char *s, const char *end, const char **endp,
@@ -186,20 +155,19 @@ static int strf_parse(struct parser *p, const char *pat, size_t pn,
         }
         switch (pat[++i]) {
         case 'Y':
-            if (left < 4 || two(s, &v) || two(s + 2, &v2))
+            if (left < 4 || digits_n(s, 4, &y))
                 return -1;
-            y = v * 100 + v2;
             s += 4;
             break;
         case 'y':
-            if (left < 2 || two(s, &v))
+            if (left < 2 || digits_n(s, 2, &v))
                 return -1;
             y = v < 69 ? 2000 + v : 1900 + v;   /* as POSIX strptime */
             s += 2;
             break;
         case 'b':
         case 'h':
-            if (left < 3 || !(mon = parse_month_abbr(s)))
+            if (left < 3 || !(mon = month_from_abbr(s)))
                 return -1;
             s += 3;
             break;
@@ -212,28 +180,31 @@ static int strf_parse(struct parser *p, const char *pat, size_t pn,
             break;
         case 'z':
             if (left < 5 || (s[0] != '+' && s[0] != '-') ||
-                two(s + 1, &v) || two(s + 3, &v2) || v > 14 || v2 > 59)
+                digits_n(s + 1, 2, &v) || digits_n(s + 3, 2, &v2) ||
+                v > 14 || v2 > 59)
                 return -1;
             off = (s[0] == '-' ? -1 : 1) * (v * 60 + v2);
             zone = 1;
             s += 5;
             break;
         case 'T':
-            if (left < 8 || two(s, &hh) || s[2] != ':' || two(s + 3, &mm) ||
-                s[5] != ':' || two(s + 6, &ss))
+            if (left < 8 || digits_n(s, 2, &hh) || s[2] != ':' ||
+                digits_n(s + 3, 2, &mm) || s[5] != ':' ||
+                digits_n(s + 6, 2, &ss))
                 return -1;
             s += 8;
             break;
         case 'F':
-            if (left < 10 || two(s, &v) || two(s + 2, &v2) || s[4] != '-' ||
-                two(s + 5, &mon) || s[7] != '-' || two(s + 8, &d))
+            if (left < 10 || digits_n(s, 4, &y) || s[4] != '-' ||
+                digits_n(s + 5, 2, &mon) || s[7] != '-' ||
+                digits_n(s + 8, 2, &d))
                 return -1;
-            y = v * 100 + v2;
             s += 10;
             break;
         case 'D':
-            if (left < 8 || two(s, &mon) || s[2] != '/' || two(s + 3, &d) ||
-                s[5] != '/' || two(s + 6, &v))
+            if (left < 8 || digits_n(s, 2, &mon) || s[2] != '/' ||
+                digits_n(s + 3, 2, &d) || s[5] != '/' ||
+                digits_n(s + 6, 2, &v))
                 return -1;
             y = v < 69 ? 2000 + v : 1900 + v;
             s += 8;
@@ -243,7 +214,7 @@ static int strf_parse(struct parser *p, const char *pat, size_t pn,
             int *dst = pat[i] == 'm' ? &mon : pat[i] == 'd' ? &d
                      : pat[i] == 'H' ? &hh : pat[i] == 'M' ? &mm : &ss;
 
-            if (left < 2 || two(s, dst))
+            if (left < 2 || digits_n(s, 2, dst))
                 return -1;
             s += 2;
             break;
@@ -299,7 +270,7 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
     const char *cur = line, *end = line + n, *e, *z;
     struct slice path = {line, 0}, query = {line, 0};
     struct logrec other;
-    int have_req = 0, have_target = 0, have_path = 0;
+    int have_req = 0, have_target = 0, have_path = 0, status;
 
     if (n == 0)
         FAIL(PARSE_EMPTY, line);
@@ -323,7 +294,7 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
             continue;
         case OP_STR:
             if (op->quoted)
-                e = quote_end(cur, end);
+                e = parse_quote_end(cur, end);
             else if (op->n == 0)
                 e = end;
             else
@@ -361,13 +332,11 @@ enum parse_status fmt_parse(struct parser *p, const char *line, size_t n,
             cur = e;
             goto tail;
         case OP_STATUS:
-            if (end - cur < 3 || !is_digit(cur[0]) || !is_digit(cur[1]) ||
-                !is_digit(cur[2]) ||
+            if (end - cur < 3 || digits_n(cur, 3, &status) ||
                 (end - cur > 3 && op->next_c >= 0 && cur[3] != op->next_c))
                 FAIL(op->status, cur);
             if (op->role == R_STATUS)
-                rec->status = (uint16_t)((cur[0] - '0') * 100 +
-                                         (cur[1] - '0') * 10 + (cur[2] - '0'));
+                rec->status = (uint16_t)status;
             cur += 3;
             goto tail;
         case OP_BYTES: {

@@ -7,13 +7,21 @@
  *   parser_fmt.c   Apache LogFormat and nginx log_format strings compiled
  *                  into field parsers, and the loop that runs them
  *   parser_json.c  JSON lines (jsmn) through a field map
+ *   parse_field.c  the field readers the formats share (CLF time, quoted
+ *                  fields, the scratch buffer; the smallest inline here)
  *   parser_time.c  times that are no CLF timestamp, and time zones
+ *
+ * Calls run one way: parser.c calls the formats, the formats call
+ * parse_field.c and parser_time.c, and those two call nothing above them.
  */
 #ifndef BLOGSTAT_PARSER_INT_H
 #define BLOGSTAT_PARSER_INT_H
 
 #include "blogstat.h"
+#include "ascii.h"
 #include "parser.h"
+
+#include <string.h>
 
 enum parser_kind {
     PK_FAST,     /* parse_fast() in parser.c */
@@ -62,32 +70,31 @@ struct parser {
     struct json_fmt *json;      /* PK_JSON */
 };
 
+/* ---- parse_field.c: the field readers every format shares ----------- */
+
+/* Copy n bytes to the scratch buffer; NULL when it is full. */
+char *parse_scratch_put(struct parser *p, const char *s, size_t n);
+/* The CLF time "07/Feb/2013:13:55:36 +0100" (26 bytes at s), with the
+ * parser's date cache: 0, or -1 when malformed. */
+int parse_clf_time(struct parser *p, const char *s, struct logrec *rec);
+/* The closing quote of a quoted field whose inside starts at s: the
+ * first '"' in [s, end) after an even number of backslashes, or NULL. */
+const char *parse_quote_end(const char *s, const char *end);
+
 /*
  * A byte count at *cur: "-" (0) or digits, saturating at UINT64_MAX. 0
- * with *cur after it, or -1 when there are no digits. Inline: the fast
- * path calls it on every line.
+ * with *cur after it, or -1 when there are no digits. Inline, as the two
+ * below: the fast path runs them on every line.
  */
 static inline int parse_bytes_field(const char **cur, const char *end,
                                     uint64_t *out)
 {
-    const char *c = *cur, *start = c;
-    uint64_t bytes = 0;
-
-    if (c < end && *c == '-') {
-        *cur = c + 1;
+    if (*cur < end && **cur == '-') {
+        (*cur)++;
         *out = 0;
         return 0;
     }
-    for (; c < end && (unsigned char)(*c - '0') < 10; c++) {
-        unsigned d = (unsigned)(*c - '0');
-
-        bytes = bytes > (UINT64_MAX - d) / 10 ? UINT64_MAX : bytes * 10 + d;
-    }
-    if (c == start)
-        return -1;
-    *cur = c;
-    *out = bytes;
-    return 0;
+    return digits_u64(cur, end, out) ? 0 : -1;
 }
 
 /* Empty every field of rec (slices at line), with the format's has_*. */
@@ -104,18 +111,36 @@ static inline void parse_rec_reset(const struct parser *p, const char *line,
     rec->bytes = 0;
 }
 
-/* parser.c */
-/* A zeroed parser of kind; name must outlive it (a literal). */
-struct parser *parser_alloc(enum parser_kind kind, const char *name);
-/* "Jan".."Dec" -> 1..12 (3 bytes at m), 0 when it is no month. */
-int parse_month_abbr(const char *m);
-/* The CLF time "07/Feb/2013:13:55:36 +0100" (26 bytes at s), with the
- * parser's date cache: 0, or -1 when malformed. */
-int parse_clf_time(struct parser *p, const char *s, struct logrec *rec);
-/* Method, target and protocol from rec->request. */
-void parse_split_request(struct logrec *rec);
-/* Copy n bytes to the scratch buffer; NULL when it is full. */
-char *parse_scratch_put(struct parser *p, const char *s, size_t n);
+/* Method, target and protocol from rec->request ("GET /path HTTP/1.1");
+ * method stays empty when it is no request. */
+static inline void parse_split_request(struct logrec *rec)
+{
+    const char *s = rec->request.p, *e = s + rec->request.n;
+    const char *sp1, *sp2;
+
+    rec->method = slice_make(s, 0);
+    rec->target = slice_make(s, 0);
+    rec->protocol = slice_make(s, 0);
+    sp1 = memchr(s, ' ', rec->request.n);
+    if (!sp1 || sp1 == s || sp1 - s > 16)
+        return;
+    for (const char *c = s; c < sp1; c++)
+        if (*c < 'A' || *c > 'Z')
+            return;
+    /* The protocol is the last word when it says HTTP/; a target may
+     * hold spaces when a broken client sent them. */
+    sp2 = e;
+    while (sp2 > sp1 + 1 && sp2[-1] != ' ')
+        sp2--;
+    if (sp2 > sp1 + 1 && e - sp2 >= 5 && memcmp(sp2, "HTTP/", 5) == 0) {
+        rec->protocol = slice_make(sp2, (size_t)(e - sp2));
+        e = sp2 - 1;
+    }
+    if (e <= sp1 + 1)
+        return;
+    rec->method = slice_make(s, (size_t)(sp1 - s));
+    rec->target = slice_make(sp1 + 1, (size_t)(e - sp1 - 1));
+}
 
 /* parser_time.c */
 /* Set up c for spec (parse_options.timezone); -1 and err when unknown. */

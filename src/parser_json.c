@@ -16,6 +16,7 @@
  * are slices of the line.
  */
 #include "blogstat.h"
+#include "ascii.h"
 #include "parser_int.h"
 
 #include <stdlib.h>
@@ -195,11 +196,6 @@ void json_free(struct parser *p)
         return (st);                                         \
     } while (0)
 
-static inline int is_digit(char c)
-{
-    return (unsigned char)(c - '0') < 10;
-}
-
 static int hex4(const char *s, const char *end, unsigned *v)
 {
     unsigned x = 0;
@@ -207,17 +203,11 @@ static int hex4(const char *s, const char *end, unsigned *v)
     if (end - s < 4)
         return -1;
     for (int i = 0; i < 4; i++) {
-        char c = s[i];
+        int h = hex_digit(s[i]);
 
-        x <<= 4;
-        if (is_digit(c))
-            x |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            x |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            x |= (unsigned)(c - 'A' + 10);
-        else
+        if (h < 0)
             return -1;
+        x = x << 4 | (unsigned)h;
     }
     *v = x;
     return 0;
@@ -490,23 +480,14 @@ static struct slice strip_port(struct slice s)
 /* Digits only, 0..max; "-" is 0 when dash. */
 static int read_uint(struct slice s, uint64_t max, int dash, uint64_t *out)
 {
-    uint64_t v = 0;
+    const char *c = s.p;
+    uint64_t v;
 
     if (dash && s.n == 1 && s.p[0] == '-') {
         *out = 0;
         return 0;
     }
-    if (s.n == 0)
-        return -1;
-    for (size_t i = 0; i < s.n; i++) {
-        unsigned d;
-
-        if (!is_digit(s.p[i]))
-            return -1;
-        d = (unsigned)(s.p[i] - '0');
-        v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
-    }
-    if (v > max)
+    if (s.n == 0 || digits_u64(&c, s.p + s.n, &v) != s.n || v > max)
         return -1;
     *out = v;
     return 0;

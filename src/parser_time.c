@@ -11,6 +11,7 @@
  * takes a lock, and reads TZ).
  */
 #include "blogstat.h"
+#include "ascii.h"
 #include "parser_int.h"
 
 #include <pthread.h>
@@ -41,11 +42,6 @@ static struct tz_zone *zones;
 /* The days of 0000-01-01 and 9999-12-31: the dates a line may have. */
 #define DAY_MIN (-719528)
 #define DAY_MAX 2932896
-
-static inline int is_digit(char c)
-{
-    return (unsigned char)(c - '0') < 10;
-}
 
 /* Offset of the C library's current zone at t, in seconds. */
 static int32_t libc_offset(int64_t t)
@@ -164,15 +160,10 @@ static int fixed_offset(const char *s, int32_t *out)
     size_t n = strlen(s);
     int h, m = 0;
 
-    if (n < 3 || (s[0] != '+' && s[0] != '-') || !is_digit(s[1]) ||
-        !is_digit(s[2]))
+    if (n < 3 || (s[0] != '+' && s[0] != '-') || digits_n(s + 1, 2, &h))
         return -1;
-    h = (s[1] - '0') * 10 + (s[2] - '0');
-    if (n == 6 && s[3] == ':' && is_digit(s[4]) && is_digit(s[5]))
-        m = (s[4] - '0') * 10 + (s[5] - '0');
-    else if (n == 5 && is_digit(s[3]) && is_digit(s[4]))
-        m = (s[3] - '0') * 10 + (s[4] - '0');
-    else if (n != 3)
+    if ((n == 6 && (s[3] != ':' || digits_n(s + 4, 2, &m))) ||
+        (n == 5 && digits_n(s + 3, 2, &m)) || (n != 3 && n != 5 && n != 6))
         return -1;
     if (h > 14 || m > 59)
         return -1;
@@ -302,19 +293,6 @@ int parse_time_local(struct parser *p, int y, int mon, int d, int hh,
     return 0;
 }
 
-static int digits(const char *s, int n, int *v)
-{
-    int x = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (!is_digit(s[i]))
-            return -1;
-        x = x * 10 + (s[i] - '0');
-    }
-    *v = x;
-    return 0;
-}
-
 int parse_time_iso(struct parser *p, const char *s, const char *end,
                    const char **endp, struct logrec *rec)
 {
@@ -324,8 +302,8 @@ int parse_time_iso(struct parser *p, const char *s, const char *end,
     if (end - s < 19 || s[4] != '-' || s[7] != '-' ||
         (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
         return -1;
-    if (digits(s + 11, 2, &hh) || digits(s + 14, 2, &mm) ||
-        digits(s + 17, 2, &ss) || hh > 23 || mm > 59 || ss > 60)
+    if (digits_n(s + 11, 2, &hh) || digits_n(s + 14, 2, &mm) ||
+        digits_n(s + 17, 2, &ss) || hh > 23 || mm > 59 || ss > 60)
         return -1;
     c = s + 19;
     if (c < end && (*c == '.' || *c == ',')) {
@@ -341,19 +319,19 @@ int parse_time_iso(struct parser *p, const char *s, const char *end,
         c++;
     } else if (c < end && (*c == '+' || *c == '-')) {
         sign = *c == '-' ? -1 : 1;
-        if (end - c < 3 || digits(c + 1, 2, &oh))
+        if (end - c < 3 || digits_n(c + 1, 2, &oh))
             return -1;
         c += 3;
-        if (end - c >= 3 && c[0] == ':' && !digits(c + 1, 2, &om))
+        if (end - c >= 3 && c[0] == ':' && !digits_n(c + 1, 2, &om))
             c += 3;
-        else if (end - c >= 2 && !digits(c, 2, &om))
+        else if (end - c >= 2 && !digits_n(c, 2, &om))
             c += 2;
         if (oh > 14 || om > 59)
             return -1;
     }
     if (!sign) {
-        if (digits(s, 4, &y) || digits(s + 5, 2, &mon) ||
-            digits(s + 8, 2, &d) ||
+        if (digits_n(s, 4, &y) || digits_n(s + 5, 2, &mon) ||
+            digits_n(s + 8, 2, &d) ||
             parse_time_local(p, y, mon, d, hh, mm, ss, rec))
             return -1;
         *endp = c;
@@ -362,8 +340,8 @@ int parse_time_iso(struct parser *p, const char *s, const char *end,
     if (p->have_iso && memcmp(s, p->last_iso, 10) == 0) {
         rec->day = p->last_iso_day;
     } else {
-        if (digits(s, 4, &y) || digits(s + 5, 2, &mon) ||
-            digits(s + 8, 2, &d) || mon < 1 || mon > 12 || d < 1 ||
+        if (digits_n(s, 4, &y) || digits_n(s + 5, 2, &mon) ||
+            digits_n(s + 8, 2, &d) || mon < 1 || mon > 12 || d < 1 ||
             d > days_in_month(y, (unsigned)mon))
             return -1;
         rec->day = days_from_civil(y, (unsigned)mon, (unsigned)d);
@@ -381,16 +359,11 @@ int parse_time_epoch(struct parser *p, const char *s, const char *end,
                      uint32_t div, const char **endp, struct logrec *rec)
 {
     const char *c = s;
-    uint64_t v = 0;
-    int n = 0;
+    uint64_t v;
+    size_t n = digits_u64(&c, end, &v);
 
-    while (c < end && is_digit(*c)) {
-        if (++n > 19)
-            return -1;
-        v = v * 10 + (uint64_t)(*c - '0');
-        c++;
-    }
-    if (n == 0)
+    /* More than 19 digits is no Unix time in any unit. */
+    if (n == 0 || n > 19)
         return -1;
     if (c < end && *c == '.') {
         const char *f = ++c;
