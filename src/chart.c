@@ -10,6 +10,8 @@
  * chart pays for loading fonts again. Charts are drawn from one thread.
  */
 #include "blogstat.h"
+#include "ascii.h"
+#include "atomicfile.h"
 #include "chart.h"
 
 #include <errno.h>
@@ -17,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cairo.h>
 #include <cairo-svg.h>
@@ -214,11 +215,6 @@ void chart_moving_average(const double *v, size_t n, double *out)
 }
 
 /* ---- dates -------------------------------------------------------------- */
-
-static const char *const month_abbr[] = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-};
 
 /* Monday 0 .. Sunday 6; day 0, 1970-01-01, was a Thursday. */
 static int weekday(int32_t day)
@@ -711,30 +707,27 @@ static char *path_of(const char *dir, const char *prefix, const char *name,
 }
 
 /*
- * Render into DIR/.NAME.EXT.tmp and rename it to DIR/NAME.EXT, so that a
- * reader never sees half a chart; the temporary file goes on failure.
+ * Render into DIR/NAME.EXT through an atomic file: a reader never sees
+ * half a chart, and a link planted at any name in DIR is never written
+ * through. On failure the temporary file goes and NAME.EXT stays as it
+ * was.
  */
 static int write_one(const char *dir, const char *name, int svg,
                      const struct chart_job *job, struct bs_err *err)
 {
     int w = job->w, h = job->h;
-    const char *ext = svg ? ".svg" : ".png";
-    char *path = path_of(dir, "", name, ext);
-    char *tmp = path_of(dir, ".", name, svg ? ".svg.tmp" : ".png.tmp");
+    char *path = path_of(dir, "", name, svg ? ".svg" : ".png");
+    struct atomic_file *af = atomic_open(path, 0644, err);
     struct sink sk = {NULL, 0};
     cairo_surface_t *s;
     cairo_status_t st;
-    const char *why = NULL;
-    int rc = 0;
+    int rc;
 
-    sk.f = fopen(tmp, "wb");
-    if (!sk.f) {
-        rc = bs_fail(err, BS_CANTCREAT, "cannot write '%s': %s", path,
-                     strerror(errno));
-        free(tmp);
+    if (!af) {
         free(path);
-        return rc;
+        return -1;
     }
+    sk.f = atomic_stream(af);
     if (svg) {
         s = cairo_svg_surface_create_for_stream(sink_write, &sk, w, h);
         cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
@@ -754,19 +747,13 @@ static int write_one(const char *dir, const char *name, int svg,
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(s);
     cairo_surface_destroy(s);
-    if (fclose(sk.f) != 0 && st == CAIRO_STATUS_SUCCESS) {
-        sk.err = errno;
-        st = CAIRO_STATUS_WRITE_ERROR;
+    if (st == CAIRO_STATUS_SUCCESS) {
+        rc = atomic_commit(af, err);
+    } else {
+        rc = bs_fail(err, BS_CANTCREAT, "cannot write '%s': %s", path,
+                     sk.err ? strerror(sk.err) : cairo_status_to_string(st));
+        atomic_abort(af);
     }
-    if (st != CAIRO_STATUS_SUCCESS)
-        why = sk.err ? strerror(sk.err) : cairo_status_to_string(st);
-    else if (rename(tmp, path) != 0)
-        why = strerror(errno);
-    if (why) {
-        rc = bs_fail(err, BS_CANTCREAT, "cannot write '%s': %s", path, why);
-        unlink(tmp);
-    }
-    free(tmp);
     free(path);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include "chart.h"
 #include "testutil.h"
 
+#include <dirent.h>
 #include <math.h>              /* NAN, INFINITY: macros, no libm */
 #include <sys/stat.h>
 #include <time.h>
@@ -161,6 +162,22 @@ static int file_exists(const char *dir, const char *name)
 
     free(p);
     return ok;
+}
+
+/* How many entries of dir start with prefix: the temporary files a
+ * write leaves behind are ".NAME.EXT." and a random suffix. */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((de = readdir(d)))
+        if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
+            n++;
+    closedir(d);
+    return n;
 }
 
 /* The SVG is an XML document that ends where it should and carries no
@@ -661,8 +678,7 @@ static void test_chart__daily_pixels(void **state)
     }
     expect_svg(dir, "daily.svg");
     /* Written atomically: no temporary file is left. */
-    assert_false(file_exists(dir, ".daily.png.tmp"));
-    assert_false(file_exists(dir, ".daily.svg.tmp"));
+    assert_int_equal(count_prefixed(dir, ".daily."), 0);
     tu_rmrf(dir);
     free(dir);
 }
@@ -933,7 +949,7 @@ static void test_chart__cannot_write(void **state)
     assert_int_equal(chart_daily_write(missing, "daily", &c, 360, 220, &e),
                      -1);
     assert_int_equal(e.status, BS_CANTCREAT);
-    assert_non_null(strstr(e.msg, "cannot write '"));
+    assert_non_null(strstr(e.msg, "cannot create '"));
     assert_non_null(strstr(e.msg, "no/such/dir/daily.png'"));
     assert_non_null(strstr(e.msg, "No such file or directory"));
 
@@ -955,7 +971,7 @@ static void test_chart__cannot_write(void **state)
     assert_int_equal(chart_daily_write(dir, "taken", &c, 360, 220, &e), -1);
     assert_int_equal(e.status, BS_CANTCREAT);
     assert_non_null(strstr(e.msg, "taken.png'"));
-    assert_false(file_exists(dir, ".taken.png.tmp"));
+    assert_int_equal(count_prefixed(dir, ".taken."), 0);
 
     /* An existing chart is replaced whole. */
     clear_err(&e);
@@ -972,6 +988,120 @@ static void test_chart__cannot_write(void **state)
     free(missing);
     tu_rmrf(dir);
     free(dir);
+}
+
+/* ---- links in the chart folder ------------------------------------------- */
+
+/* A file outside the chart folder that a planted link points to. */
+static char *victim(const char *dir, const char *name)
+{
+    return tu_write(dir, name, "precious\n", 9);
+}
+
+static void expect_untouched(const char *dir, const char *name)
+{
+    size_t n;
+    char *text = read_file(dir, name, &n);
+
+    assert_int_equal(n, 9);
+    assert_memory_equal(text, "precious\n", 9);
+    free(text);
+}
+
+/* name in dir is still a link to target. */
+static void expect_link(const char *dir, const char *name, const char *target)
+{
+    char *p = tu_path(dir, name);
+    char buf[4096];
+    ssize_t n = readlink(p, buf, sizeof(buf) - 1);
+
+    assert_true(n > 0);
+    buf[n] = '\0';
+    assert_string_equal(buf, target);
+    free(p);
+}
+
+/* name in dir is a regular file of mode 0644 (umask 022), not a link. */
+static void expect_chart_file(const char *dir, const char *name)
+{
+    char *p = tu_path(dir, name);
+    struct stat st;
+
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_mode & 07777, 0644);
+    assert_true(st.st_size > 0);
+    free(p);
+}
+
+/*
+ * Links planted in the chart folder at the final names and at the names
+ * of a predictable temporary file (".NAME.png.tmp"), to files outside it
+ * and to names that do not exist yet: no chart is written through any of
+ * them, none of their targets is created or changed, and each chart ends
+ * up as a regular file in place of the link at its final name.
+ */
+static void test_chart__links_not_followed(void **state)
+{
+    static const char *const names[] = {
+        "daily.png", "daily.svg", ".daily.png.tmp", ".daily.svg.tmp",
+        "bars.png", "bars.svg", ".bars.png.tmp", ".bars.svg.tmp",
+    };
+    char *dir = tu_tmpdir(), *out = tu_tmpdir();
+    char *targets[ARRAY_SIZE(names)];
+    double v[3] = {1, 2, 3};
+    struct chart_daily c = {0, 3, v, NULL, "Views", NULL};
+    struct chart_bar b[1] = {{"x", 1, 0}};
+    struct chart_bars bc = {b, 1, "Views", NULL};
+    mode_t old_umask = umask(022);
+    struct bs_err e;
+    struct img im;
+
+    (void)state;
+    /* daily's links point to files that exist, bars' to missing ones. */
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        char tname[64], *link = tu_path(dir, names[i]);
+
+        snprintf(tname, sizeof(tname), "target%zu", i);
+        if (i < 4)
+            targets[i] = victim(out, tname);
+        else
+            targets[i] = tu_path(out, tname);
+        assert_int_equal(symlink(targets[i], link), 0);
+        free(link);
+    }
+    clear_err(&e);
+    assert_int_equal(chart_daily_write(dir, "daily", &c, 360, 220, &e), 0);
+    assert_int_equal(chart_bars_write(dir, "bars", &bc, 360, &e), 0);
+    assert_int_equal(e.status, 0);
+
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        char tname[64];
+
+        snprintf(tname, sizeof(tname), "target%zu", i);
+        if (i < 4)
+            expect_untouched(out, tname);
+        else
+            assert_false(file_exists(out, tname));
+        if (names[i][0] == '.')
+            expect_link(dir, names[i], targets[i]);
+        else
+            expect_chart_file(dir, names[i]);
+        free(targets[i]);
+    }
+    img_load(&im, dir, "daily.png");
+    assert_int_equal(im.w, 2 * 360);
+    img_free(&im);
+    expect_svg(dir, "bars.svg");
+    /* Only the planted ".NAME.EXT.tmp" links start with ".daily." and
+     * ".bars.": no temporary file is left. */
+    assert_int_equal(count_prefixed(dir, ".daily."), 2);
+    assert_int_equal(count_prefixed(dir, ".bars."), 2);
+    umask(old_umask);
+    tu_rmrf(dir);
+    tu_rmrf(out);
+    free(dir);
+    free(out);
 }
 
 /* Sizes out of range are clamped, not trusted. */
@@ -1027,6 +1157,7 @@ int main(void)
         cmocka_unit_test(test_chart__spark_pixels),
         cmocka_unit_test(test_chart__hostile_labels),
         cmocka_unit_test(test_chart__cannot_write),
+        cmocka_unit_test(test_chart__links_not_followed),
         cmocka_unit_test(test_chart__sizes_clamped),
     };
 
