@@ -1094,6 +1094,17 @@ static void draw_y_axis(struct canvas *cv, const struct daily_job *job)
     }
 }
 
+/* The left edge of a label w wide centred on cx, pulled inside the
+ * canvas (width) with a 2 px margin. */
+static double label_left(double cx, double w, double width)
+{
+    double x = cx - w / 2;
+
+    if (x + w > width - 2)
+        x = width - 2 - w;
+    return x < 2 ? 2 : x;
+}
+
 /*
  * Date labels on one row, with the year on a second row under the first
  * label and wherever the year changes ("Jan" over "2014"). Labels at the
@@ -1124,11 +1135,7 @@ static void draw_x_axis(struct canvas *cv, const struct daily_job *job)
             snprintf(buf, sizeof(buf), "%d", y);
         l = layout_new(cv->pc, FONT_SMALL, buf, 0);
         w = layout_width(l);
-        lx = cx - w / 2;
-        if (lx + w > cv->w - 2)
-            lx = cv->w - 2 - w;
-        if (lx < 2)
-            lx = 2;
+        lx = label_left(cx, w, cv->w);
         if (lx < right + 4) {
             g_object_unref(l);
             continue;
@@ -1147,11 +1154,7 @@ static void draw_x_axis(struct canvas *cv, const struct daily_job *job)
             snprintf(ybuf, sizeof(ybuf), "%d", y);
             l = layout_new(cv->pc, FONT_SMALL, ybuf, 0);
             w = layout_width(l);
-            yx = cx - w / 2;
-            if (yx + w > cv->w - 2)
-                yx = cv->w - 2 - w;
-            if (yx < 2)
-                yx = 2;
+            yx = label_left(cx, w, cv->w);
             layout_draw(cv->cr, l, FONT_SMALL, yx, row2, ALIGN_LEFT,
                         C_TEXT);
             g_object_unref(l);

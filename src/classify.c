@@ -247,7 +247,7 @@ static int match_parts(const struct part *pt, int np, const char *s,
         return 1;
     }
     case T_POST_ID:
-        for (max = 0; max < n && max < 20 && s[max] >= '0' && s[max] <= '9';
+        for (max = 0; max < n && max < 20 && is_digit(s[max]);
              max++)
             ;
         break;
@@ -469,6 +469,7 @@ int url_rules_add_feed(struct url_rules *r, const char *glob,
 
 /* ---- classification --------------------------------------------------- */
 
+/* 1 when s (n bytes) is lit (lowercase) in any case. */
 static int lower_eq(const char *s, size_t n, const char *lit)
 {
     size_t m = strlen(lit);
@@ -491,7 +492,7 @@ static int all_digits(const char *s, size_t n)
     if (n == 0 || n > 18)
         return 0;
     for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
+        if (!is_digit(s[i]))
             return 0;
     return 1;
 }
@@ -788,17 +789,8 @@ static int has_scheme(const char *s, size_t n, const char *scheme)
 {
     size_t m = strlen(scheme);
 
-    if (n < m + 3 || memcmp(s + m, "://", 3) != 0)
-        return 0;
-    for (size_t i = 0; i < m; i++) {
-        char c = s[i];
-
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != scheme[i])
-            return 0;
-    }
-    return 1;
+    return n >= m + 3 && memcmp(s + m, "://", 3) == 0 &&
+           lower_eq(s, m, scheme);
 }
 
 /*
@@ -815,7 +807,7 @@ static size_t ref_host(const char *s, size_t n, char *out, size_t cap,
 
     for (; p + 2 < e && *p != ':'; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-              (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' ||
+              is_digit(*p) || *p == '+' || *p == '-' ||
               *p == '.'))
             return 0;
     if (p + 2 >= e || p == s || p[1] != '/' || p[2] != '/')
@@ -834,7 +826,7 @@ static size_t ref_host(const char *s, size_t n, char *out, size_t cap,
 
             if (c >= 'A' && c <= 'F')
                 c = (char)(c - 'A' + 'a');
-            if (!((c >= 'a' && c <= 'f') || (c >= '0' && c <= '9') ||
+            if (!((c >= 'a' && c <= 'f') || is_digit(c) ||
                   c == ':' || c == '.'))
                 return 0;
             out[o++] = c;
@@ -850,7 +842,7 @@ static size_t ref_host(const char *s, size_t n, char *out, size_t cap,
 
             if (c >= 'A' && c <= 'Z')
                 c = (char)(c - 'A' + 'a');
-            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            if (!((c >= 'a' && c <= 'z') || is_digit(c) ||
                   c == '-' || c == '.' || c == '_'))
                 return 0;
             out[o++] = c;

@@ -6,6 +6,7 @@
  * every address.
  */
 #include "blogstat.h"
+#include "ascii.h"
 #include "geo.h"
 #include "table.h"
 
@@ -282,7 +283,7 @@ static int parse_v4(const char *addr, size_t n, uint32_t *out)
                 return -1;
             p++;
         }
-        for (; p < end && *p >= '0' && *p <= '9' && digits < 4; p++) {
+        for (; p < end && is_digit(*p) && digits < 4; p++) {
             if (digits > 0 && o == 0)
                 return -1;
             o = o * 10 + (unsigned)(*p - '0');

@@ -513,6 +513,22 @@ static int read_time(struct parser *p, struct slice s, struct logrec *rec)
     return 0;
 }
 
+/*
+ * An optional field f into *out, left as it is when the line lacks it:
+ * PARSE_OK, or st with p->fail_at at the unusable value. X-Forwarded-For
+ * joins the strings of an array, as a proxy chain would have.
+ */
+static enum parse_status optional(struct parser *p, const char *line,
+                                  size_t n, int f, enum parse_status st,
+                                  struct slice *out)
+{
+    const jsmntok_t *at = NULL;
+
+    if (field_value(p, line, f, f == JF_XFF, out, &at) < 0)
+        JFAIL(st, at ? (size_t)at->start : n);
+    return PARSE_OK;
+}
+
 enum parse_status json_parse(struct parser *p, const char *line, size_t n,
                              struct logrec *rec)
 {
@@ -523,6 +539,7 @@ enum parse_status json_parse(struct parser *p, const char *line, size_t n,
     struct slice v;
     uint64_t num;
     int r, root_end;
+    enum parse_status st;
 
     if (n == 0)
         JFAIL(PARSE_EMPTY, 0);
@@ -578,18 +595,11 @@ enum parse_status json_parse(struct parser *p, const char *line, size_t n,
         JFAIL(PARSE_REQUEST, AT);
     if (r == 1) {
         rec->target = v;
-        at = NULL;
-        r = field_value(p, line, JF_METHOD, 0, &v, &at);
-        if (r < 0)
-            JFAIL(PARSE_REQUEST, AT);
-        if (r == 1)
-            rec->method = v;
-        at = NULL;
-        r = field_value(p, line, JF_PROTOCOL, 0, &v, &at);
-        if (r < 0)
-            JFAIL(PARSE_REQUEST, AT);
-        if (r == 1)
-            rec->protocol = v;
+        if ((st = optional(p, line, n, JF_METHOD, PARSE_REQUEST,
+                           &rec->method)) ||
+            (st = optional(p, line, n, JF_PROTOCOL, PARSE_REQUEST,
+                           &rec->protocol)))
+            return st;
     } else {
         at = NULL;
         if (field_value(p, line, JF_REQUEST, 0, &v, &at) != 1)
@@ -604,18 +614,12 @@ enum parse_status json_parse(struct parser *p, const char *line, size_t n,
     if (r < 0 || (r == 1 && read_uint(v, UINT64_MAX, 1, &rec->bytes)))
         JFAIL(PARSE_BYTES, AT);
 
-    at = NULL;
-    if (field_value(p, line, JF_REFERER, 0, &rec->referer, &at) < 0)
-        JFAIL(PARSE_REFERER, AT);
-    at = NULL;
-    if (field_value(p, line, JF_AGENT, 0, &rec->agent, &at) < 0)
-        JFAIL(PARSE_AGENT, AT);
-    at = NULL;
-    if (field_value(p, line, JF_HOST, 0, &rec->host, &at) < 0)
-        JFAIL(PARSE_HOST, AT);
-    at = NULL;
-    if (field_value(p, line, JF_XFF, 1, &rec->xff, &at) < 0)
-        JFAIL(PARSE_FIELD, AT);
 #undef AT
+    if ((st = optional(p, line, n, JF_REFERER, PARSE_REFERER,
+                       &rec->referer)) ||
+        (st = optional(p, line, n, JF_AGENT, PARSE_AGENT, &rec->agent)) ||
+        (st = optional(p, line, n, JF_HOST, PARSE_HOST, &rec->host)) ||
+        (st = optional(p, line, n, JF_XFF, PARSE_FIELD, &rec->xff)))
+        return st;
     return PARSE_OK;
 }

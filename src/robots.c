@@ -184,7 +184,7 @@ static uint64_t lane(uint64_t acc, uint64_t v)
 
 /*
  * A hash of the whole User-Agent in four independent lanes of 8 bytes:
- * the one-lane bs_hash() was the dearest step of the lookup, and a key
+ * bs_hash()'s one lane would be the dearest step of the lookup, and a key
  * that skipped bytes would pile random User-Agents into one chain.
  */
 static uint64_t ua_hash(const char *ua, size_t n)

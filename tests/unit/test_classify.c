@@ -687,10 +687,10 @@ static void test_classify__hugo(void **state)
         {"/tags/go", URL_TAG, "go"},
         {"/tags/go/page/2/", URL_TAG, "go"},
         {"/categories/tech/", URL_CATEGORY, "tech"},
-        /* the WordPress shapes no longer apply */
+        /* the WordPress shapes do not apply */
         {"/2013/02/07/x/", URL_PAGE, "/2013/02/07/x/"},
         {"/tag/eu/", URL_PAGE, "/tag/eu/"},
-        /* feeds, assets, home as before */
+        /* feeds, assets, home as with the default rules */
         {"/index.xml", URL_OTHER, NULL},
         {"/feed/", URL_FEED, NULL},
         {"/", URL_HOME, "/"},
@@ -772,7 +772,7 @@ static void expect_bad(const char *which, const char *pattern)
     struct bs_err err = {0};
     struct url_class uc;
     int rc = url_rules_set(r, which, pattern, &err);
-    /* the old rule is still there */
+    /* the refused pattern leaves the default rules in force */
     enum url_kind k1 = classify_exact(r, "/2013/02/07/x/", 14, &uc);
     enum url_kind k2 = classify_exact(r, "/tag/x/", 7, &uc);
     enum url_kind k3 = classify_exact(r, "/category/x/", 12, &uc);

@@ -1092,7 +1092,7 @@ static void test_import__csv_empty_path(void **state)
 }
 
 /* Blank lines are skipped, but the error must still point at the bad
- * row's own line (SPEC: messages name the file and line): here line 5. */
+ * row's own line (messages name the file and line): here line 5. */
 static void test_import__csv_empty_path_after_blank_lines(void **state)
 {
     (void)state;

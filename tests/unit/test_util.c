@@ -1,8 +1,10 @@
 /*
  * test_util.c - blogstat.h / util.c: calendar arithmetic, day parsing and
- * formatting, the arena, bs_hash and the error record.
+ * formatting, the arena, bs_hash and the error record; ascii.h's digit,
+ * number and month readers.
  */
 #include "testutil.h"
+#include "ascii.h"
 
 /* ---- calendar ------------------------------------------------------------ */
 
@@ -440,6 +442,119 @@ static void test_util__xmemdup(void **state)
     free(d);
 }
 
+/* ---- ascii.h ------------------------------------------------------------- */
+
+/* Every byte: digits and hex digits are the ASCII ones, whatever the
+ * byte's sign as a char. */
+static void test_util__is_digit_hex_digit(void **state)
+{
+    (void)state;
+    for (int b = 0; b < 256; b++) {
+        char c = (char)b;
+        int dec = b >= '0' && b <= '9';
+        int hex = dec ? b - '0'
+                : b >= 'a' && b <= 'f' ? b - 'a' + 10
+                : b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
+
+        if (is_digit(c) != dec || hex_digit(c) != hex)
+            fail_msg("byte %d: is_digit %d, hex_digit %d", b, is_digit(c),
+                     hex_digit(c));
+    }
+}
+
+static void test_util__digits_n(void **state)
+{
+    int v = -7;
+
+    (void)state;
+    assert_int_equal(digits_n("2013", 4, &v), 0);
+    assert_int_equal(v, 2013);
+    assert_int_equal(digits_n("07/", 2, &v), 0);
+    assert_int_equal(v, 7);
+    assert_int_equal(digits_n("999999999", 9, &v), 0);
+    assert_int_equal(v, 999999999);
+    assert_int_equal(digits_n("000", 3, &v), 0);
+    assert_int_equal(v, 0);
+    /* A non-digit anywhere refuses, and leaves *v as it was. */
+    v = -7;
+    assert_int_equal(digits_n("20a3", 4, &v), -1);
+    assert_int_equal(digits_n("-1", 2, &v), -1);
+    assert_int_equal(digits_n(" 1", 2, &v), -1);
+    assert_int_equal(digits_n("1:", 2, &v), -1);
+    assert_int_equal(v, -7);
+    /* A NUL stops it: a short C string is refused, not read past. */
+    {
+        char *s = xmemdup("12", 2);
+
+        assert_int_equal(digits_n(s, 4, &v), -1);
+        free(s);
+    }
+}
+
+static void test_util__digits_u64(void **state)
+{
+    static const char big[] = "18446744073709551615";     /* UINT64_MAX */
+    static const char over[] = "18446744073709551616";
+    static const char huge[] = "99999999999999999999999999999";
+    const char *s, *text;
+    uint64_t v;
+
+    (void)state;
+    text = "1360241736.5";
+    s = text;
+    assert_int_equal(digits_u64(&s, text + strlen(text), &v), 10);
+    assert_true(v == UINT64_C(1360241736));
+    assert_ptr_equal(s, text + 10);
+    /* end bounds it. */
+    s = text;
+    assert_int_equal(digits_u64(&s, text + 3, &v), 3);
+    assert_true(v == 136);
+    /* None: 0, *s stays, *out 0. */
+    text = "-12";
+    s = text;
+    v = 5;
+    assert_int_equal(digits_u64(&s, text + 3, &v), 0);
+    assert_ptr_equal(s, text);
+    assert_true(v == 0);
+    s = text;
+    assert_int_equal(digits_u64(&s, text, &v), 0);
+    /* Saturation at UINT64_MAX, never a wrap. */
+    s = big;
+    assert_int_equal(digits_u64(&s, big + strlen(big), &v), 20);
+    assert_true(v == UINT64_MAX);
+    s = over;
+    assert_int_equal(digits_u64(&s, over + strlen(over), &v), 20);
+    assert_true(v == UINT64_MAX);
+    s = huge;
+    assert_int_equal(digits_u64(&s, huge + strlen(huge), &v), strlen(huge));
+    assert_true(v == UINT64_MAX);
+    s = "18446744073709551614";
+    assert_int_equal(digits_u64(&s, s + 20, &v), 20);
+    assert_true(v == UINT64_MAX - 1);
+}
+
+static void test_util__months(void **state)
+{
+    static const char *const full[] = {
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December",
+    };
+
+    (void)state;
+    for (int m = 1; m <= 12; m++) {
+        assert_int_equal(strlen(month_abbr[m - 1]), 3);
+        assert_memory_equal(month_abbr[m - 1], full[m - 1], 3);
+        assert_int_equal(month_from_abbr(month_abbr[m - 1]), m);
+        /* Only the first 3 bytes count: "Feb/2013" is February. */
+        assert_int_equal(month_from_abbr(full[m - 1]), m);
+    }
+    assert_int_equal(month_from_abbr("jan"), 0);
+    assert_int_equal(month_from_abbr("JAN"), 0);
+    assert_int_equal(month_from_abbr("Jux"), 0);
+    assert_int_equal(month_from_abbr("Ja\0"), 0);
+    assert_int_equal(month_from_abbr("\0\0\0"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +576,10 @@ int main(void)
         cmocka_unit_test(test_util__fail_null_err),
         cmocka_unit_test(test_util__fail_long_message_truncated),
         cmocka_unit_test(test_util__xmemdup),
+        cmocka_unit_test(test_util__is_digit_hex_digit),
+        cmocka_unit_test(test_util__digits_n),
+        cmocka_unit_test(test_util__digits_u64),
+        cmocka_unit_test(test_util__months),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
