@@ -89,7 +89,7 @@ size_t import_slugify(const char *name, char *out, size_t cap)
             break;
         if (c >= 'A' && c <= 'Z')
             out[o++] = (char)(c - 'A' + 'a');
-        else if ((c >= 'a' && c <= 'z') || is_digit(c) ||
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                  c >= 0x80 || c == '_' || c == '%')
             out[o++] = (char)c;
         else if (o > 0 && out[o - 1] != '-')
