@@ -1,14 +1,14 @@
 /*
  * parse_field.c - the field readers every log format shares: the CLF
- * timestamp with its one-entry date cache, the end of a quoted field, and
- * the parser's scratch buffer.
+ * timestamp with its one-entry date cache, and the parser's scratch
+ * buffer.
  *
  * The fast path (parser.c), the compiled formats (parser_fmt.c) and JSON
  * lines (parser_json.c) call down into this file, never the other way:
  * it knows struct parser and struct logrec, not which format runs. The
- * readers small enough to inline into a per-line loop (the byte count,
- * the record reset, splitting a request line) are static inline in
- * parser_int.h instead.
+ * readers small enough to inline into a per-line loop (the end of a
+ * quoted field, the byte count, the record reset, splitting a request
+ * line) are static inline in parser_int.h instead.
  */
 #include "blogstat.h"
 #include "ascii.h"
@@ -65,26 +65,4 @@ int parse_clf_time(struct parser *p, const char *s, struct logrec *rec)
     rec->sec = hh * 3600 + mm * 60 + ss;
     rec->tz_min = (int16_t)((s[21] == '-' ? -1 : 1) * (oh * 60 + om));
     return 0;
-}
-
-/*
- * Apache escapes '"' inside a quoted field as \" and '\' as \\ (nginx's
- * json escaping does the same, its default escaping writes neither raw),
- * so a quote ends the field only after an even number of backslashes.
- */
-const char *parse_quote_end(const char *s, const char *end)
-{
-    const char *q = s;
-
-    for (;; q++) {
-        size_t bs = 0;
-
-        q = memchr(q, '"', (size_t)(end - q));
-        if (!q)
-            return NULL;
-        while (q - bs > s && q[-1 - (ptrdiff_t)bs] == '\\')
-            bs++;
-        if (bs % 2 == 0)
-            return q;
-    }
 }

@@ -77,14 +77,34 @@ char *parse_scratch_put(struct parser *p, const char *s, size_t n);
 /* The CLF time "07/Feb/2013:13:55:36 +0100" (26 bytes at s), with the
  * parser's date cache: 0, or -1 when malformed. */
 int parse_clf_time(struct parser *p, const char *s, struct logrec *rec);
-/* The closing quote of a quoted field whose inside starts at s: the
- * first '"' in [s, end) after an even number of backslashes, or NULL. */
-const char *parse_quote_end(const char *s, const char *end);
+
+/*
+ * The closing quote of a quoted field whose inside starts at s: the first
+ * '"' in [s, end) after an even number of backslashes, or NULL. Apache
+ * escapes '"' inside a quoted field as \" and '\' as \\ (nginx's json
+ * escaping does the same, its default escaping writes neither raw).
+ * Inline, as the three below: the fast path runs them on every line.
+ */
+static inline const char *parse_quote_end(const char *s, const char *end)
+{
+    const char *q = s;
+
+    for (;; q++) {
+        size_t bs = 0;
+
+        q = memchr(q, '"', (size_t)(end - q));
+        if (!q)
+            return NULL;
+        while (q - bs > s && q[-1 - (ptrdiff_t)bs] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            return q;
+    }
+}
 
 /*
  * A byte count at *cur: "-" (0) or digits, saturating at UINT64_MAX. 0
- * with *cur after it, or -1 when there are no digits. Inline, as the two
- * below: the fast path runs them on every line.
+ * with *cur after it, or -1 when there are no digits.
  */
 static inline int parse_bytes_field(const char **cur, const char *end,
                                     uint64_t *out)
