@@ -1,9 +1,9 @@
 #!/bin/sh
-# Static checks on src/: cppcheck without a warning, every header
-# compiles alone, and none of the calls we keep off the per-line path.
+# Static checks on src/: cppcheck and clang-tidy without a warning, every
+# header compiles alone, and none of the calls we keep off the per-line path.
 # Prints "lint: N passed, M failed".
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
 ok() { echo "ok   $1"; passed=$((passed + 1)); }
@@ -12,7 +12,8 @@ ko() { echo "FAIL $1"; failed=$((failed + 1)); }
 if command -v cppcheck >/dev/null 2>&1; then
     if cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
         --std=c11 -Iinclude --suppress=missingIncludeSystem \
-        --inline-suppr src/ 2>cppcheck.out; then
+        --inline-suppr -i src/reader_isal.c -i src/reader_zlib.c \
+        src/ 2>cppcheck.out; then
         ok cppcheck
     else
         cat cppcheck.out
@@ -24,15 +25,22 @@ else
 fi
 
 # clang-tidy, with the checks of .clang-tidy (the analyzer and bugprone).
+# The gzip backends are #included by reader.c, once with ISA-L and once
+# without: --header-filter reports what is found in them.
 if command -v clang-tidy >/dev/null 2>&1; then
-    flags="-std=c11 -Iinclude -D_POSIX_C_SOURCE=200809L -DBLOGSTAT_ISAL=1 \
+    flags="-std=c11 -Iinclude -D_POSIX_C_SOURCE=200809L \
         $(pkg-config --cflags zlib sqlite3 libmaxminddb inih expat cairo \
         pangocairo 2>/dev/null)"
+    tidy="clang-tidy --quiet --header-filter=src/reader_"
     # Three files a run, one run per core: it is the slow part of lint.
     # shellcheck disable=SC2016
-    if ls src/*.c src/cli/*.c | xargs -P "$(nproc 2>/dev/null || echo 2)" -n 3 \
-        sh -c 'clang-tidy --quiet "$@" -- '"$flags" sh >tidy.out 2>&1 &&
-        ! grep -q "warning:\|error:" tidy.out; then
+    printf '%s\n' src/*.c src/cli/*.c | grep -v '^src/reader_' |
+        xargs -P "$(nproc 2>/dev/null || echo 2)" -n 3 \
+        sh -c "$tidy"' "$@" -- '"$flags -DBLOGSTAT_ISAL=1" sh >tidy.out 2>&1
+    tidy_rc=$?
+    # shellcheck disable=SC2086 # the command and its flags
+    $tidy src/reader.c -- $flags >>tidy.out 2>&1 || tidy_rc=1
+    if [ $tidy_rc = 0 ] && ! grep -q "warning:\|error:" tidy.out; then
         ok clang-tidy
     else
         grep -A3 "warning:\|error:" tidy.out | head -40
@@ -52,7 +60,11 @@ for h in include/*.h; do
         hdr_ok=0
     fi
 done
-[ $hdr_ok = 1 ] && ok "headers compile alone" || ko "headers compile alone"
+if [ $hdr_ok = 1 ]; then
+    ok "headers compile alone"
+else
+    ko "headers compile alone"
+fi
 
 # Calls that are slow, unsafe or locale-bound on the hot path; none in src/.
 banned='\<(sscanf|strtok|atoi|atol|strptime|mktime|timegm|localtime|gmtime|strcpy|strcat|sprintf|vsprintf|gets|regcomp|regexec)[[:space:]]*\('
