@@ -1,6 +1,7 @@
 #!/bin/sh
 # Static checks on src/: cppcheck and clang-tidy without a warning, every
-# header compiles alone, and none of the calls we keep off the per-line path.
+# header compiles alone, and the calls include/banned.h bans fail to
+# compile with the flags src/ is built with.
 # Prints "lint: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -66,12 +67,39 @@ else
     ko "headers compile alone"
 fi
 
-# Calls that are slow, unsafe or locale-bound on the hot path; none in src/.
-banned='\<(sscanf|strtok|atoi|atol|strptime|mktime|timegm|localtime|gmtime|strcpy|strcat|sprintf|vsprintf|gets|regcomp|regexec)[[:space:]]*\('
-if grep -nE "$banned" src/*.c; then
-    ko "no banned calls"
+# include/banned.h is in force: each banned call, in a file compiled as
+# make compiles src/ and src/cli/ (the command make -n prints), fails with
+# the ban's own message, not some other error.
+probe=$(mktemp -d)
+ban_ok=1
+for pair in build/util.o:src/util.c build/cli/main.o:src/cli/main.c; do
+    o=${pair%%:*}
+    src=${pair#*:}
+    cmd=$(make -s -n -B --no-print-directory "$o" 2>/dev/null |
+        sed -n "s| -c -o $o $src\$||p" | tail -1)
+    if [ -z "$cmd" ]; then
+        echo "no compile command for $o in make -n"
+        ban_ok=0
+        continue
+    fi
+    for f in sscanf strtok atoi atol strptime mktime timegm localtime \
+        gmtime strcpy strcat sprintf vsprintf gets regcomp regexec; do
+        printf '#include "blogstat.h"\nvoid probe(void);\n%s\n' \
+            "void probe(void) { (void)$f(0); }" >"$probe/probe.c"
+        # shellcheck disable=SC2086 # the command and its flags
+        if $cmd -fsyntax-only "$probe/probe.c" >"$probe/out" 2>&1 ||
+            ! grep -q "sorry_${f}_is_banned" "$probe/out"; then
+            echo "$f is not refused by banned.h with the flags of $src:"
+            head -5 "$probe/out"
+            ban_ok=0
+        fi
+    done
+done
+rm -rf "$probe"
+if [ $ban_ok = 1 ]; then
+    ok "banned calls fail to compile"
 else
-    ok "no banned calls"
+    ko "banned calls fail to compile"
 fi
 
 echo "lint: $passed passed, $failed failed"
