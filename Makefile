@@ -96,8 +96,8 @@ zlib_ZLIB := 1
 # NAME_CLI_OBJ, NAME_UNIT, NAME_FUZZ and the rules of build NAME.
 define build_rules
 $(1)_FLAGS := $(CSTD) $(WARN) -pthread \
-    $(if $($(1)_SANITIZE),$(SANITIZE_FLAGS) -fsanitize=$($(1)_SANITIZE),$(OPT)) \
-    $(CFLAGS)
+    $(if $($(1)_SANITIZE),$(SANITIZE_FLAGS) -fsanitize=$($(1)_SANITIZE), \
+        $(OPT)) $(CFLAGS)
 $(1)_DEFS := $(if $(filter 1,$($(1)_ZLIB)),,-DBLOGSTAT_ISAL=1)
 $(1)_OBJ := $(LIB_SRC:src/%.c=$($(1)_DIR)/%.o)
 $(1)_CLI_OBJ := $(CLI_SRC:src/%.c=$($(1)_DIR)/%.o)

@@ -134,8 +134,8 @@ for name in $targets; do
     echo "  LINK    $bin"
     # A test: it may use the calls include/banned.h keeps out of src/.
     # shellcheck disable=SC2086
-    if ! $CC $cflags -DBLOGSTAT_ALLOW_BANNED -fsanitize=fuzzer,address,undefined \
-        "tests/fuzz/$name.c" "$out/libblogstat.a" $libs -o "$bin"; then
+    if ! $CC $cflags -DBLOGSTAT_ALLOW_BANNED \
+        -fsanitize=fuzzer,address,undefined "tests/fuzz/$name.c" "$out/libblogstat.a" $libs -o "$bin"; then
         echo "FAIL $name: did not build"
         failed=$((failed + 1))
         continue
