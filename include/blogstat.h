@@ -21,7 +21,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Exit statuses, as <sysexits.h> numbers them (SPEC.md "Exit status"). */
+/* Exit statuses, as <sysexits.h> numbers them (README.md "Exit status"). */
 enum bs_exit {
     BS_OK = 0,
     BS_USAGE = 64,       /* EX_USAGE: unknown command or option, bad date */
