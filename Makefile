@@ -8,14 +8,14 @@
 #   make bench    ingest of a 2-million-line gzip log against gzip -dc
 #   make geoip    fetch the CC0 GeoIP database into data/
 #
-# V=1 prints the commands.
+# V=1 prints the commands, ZLIB=1 inflates with zlib rather than ISA-L,
+# CFLAGS and LDFLAGS are added to those of every build.
 
 CC ?= cc
 PKGS := zlib sqlite3 libmaxminddb inih expat cairo pangocairo libpng libsodium
 # Inflate with ISA-L's igzip (Debian libisal-dev) unless ZLIB=1.
 ifneq ($(ZLIB),1)
 PKGS += libisal
-CPPFLAGS += -DBLOGSTAT_ISAL=1
 endif
 # libcsv has no pkg-config file; the charts use libm.
 EXTRA_LIBS := -lcsv -lm
@@ -25,7 +25,9 @@ WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 CSTD := -std=c11
 OPT ?= -O2 -g
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -MMD -MP
-CFLAGS += $(CSTD) $(OPT) $(WARN) -pthread
+# What the sanitizer builds add to -fsanitize=: stop at the first error,
+# and stacks a report can walk.
+SANITIZE_FLAGS := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Evaluated once, when first used: after `deps` has installed what is
 # missing, not when make reads this file.
@@ -34,24 +36,13 @@ PKG_LIBS = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)) $(EXTRA_LIBS))$
 CMOCKA_LIBS = $(eval CMOCKA_LIBS := $(shell pkg-config --libs cmocka))$(CMOCKA_LIBS)
 
 # The library (src/*.c) and the command line over it (src/cli/*.c).
-LIB_SRC := $(wildcard src/*.c)
+# reader_isal.c and reader_zlib.c are the gzip backends reader.c
+# #includes; they are not compiled alone.
+READER_BACKENDS := src/reader_isal.c src/reader_zlib.c
+LIB_SRC := $(filter-out $(READER_BACKENDS),$(wildcard src/*.c))
 CLI_SRC := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
-
-B := build
-OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
-CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/%.o)
-UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-
-# The sanitizer build lives beside the normal one.
-AB := build/asan
-ASAN_FLAGS := -O1 -g -pthread -fsanitize=address,undefined -fno-omit-frame-pointer \
-              -fno-sanitize-recover=all
-A_OBJ := $(LIB_SRC:src/%.c=$(AB)/%.o)
-A_CLI_OBJ := $(CLI_SRC:src/%.c=$(AB)/%.o)
-A_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(AB)/tests/%)
-A_FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(AB)/fuzz/%)
 
 ifeq ($(V),1)
 Q :=
@@ -60,9 +51,101 @@ Q := @
 endif
 
 .PHONY: all deps deps-demo deps-test deps-bench demo test check e2e asan \
-        fuzz-replay fuzz bench geoip clean hdr-check lint
+        fuzz bench geoip clean hdr-check lint
 
 all: blogstat
+
+# ---- the builds ----------------------------------------------------------
+#
+# Four builds, each a folder and two knobs: SANITIZE, the -fsanitize= list
+# (empty: optimised with OPT), and ZLIB=1 to inflate with zlib rather than
+# ISA-L. One set of rules (build_rules below) makes each of them:
+#
+#   DIR/libblogstat.a   the library, src/*.c
+#   DIR/libcli.a        the command line, src/cli/*.c but main.c
+#   BIN                 DIR/cli/main.o linked over both
+#   DIR/tests/test_X    tests/unit/test_X.c over both
+#   DIR/fuzz/fuzz_X     tests/fuzz/fuzz_X.c with replay.c over the library
+#
+# The tests compile with BLOGSTAT_ALLOW_BANNED: they may use the calls
+# include/banned.h keeps out of src/.
+BUILDS := default asan tsan zlib
+
+default_DIR := build
+default_BIN := blogstat
+default_ZLIB := $(ZLIB)
+
+asan_DIR := build/asan
+asan_BIN := $(asan_DIR)/blogstat
+asan_SANITIZE := address,undefined
+asan_ZLIB := $(ZLIB)
+
+# ThreadSanitizer over what runs on threads: the reader's inflate thread,
+# the workers of ingest -j and the chunks committed in the background.
+tsan_DIR := build/tsan
+tsan_BIN := $(tsan_DIR)/blogstat
+tsan_SANITIZE := thread
+tsan_ZLIB := $(ZLIB)
+
+# The zlib decoder, built beside the ISA-L one so that make test runs both.
+zlib_DIR := build/zlib
+zlib_BIN := $(zlib_DIR)/blogstat
+zlib_ZLIB := 1
+
+# build_rules NAME: the variables NAME_FLAGS, NAME_DEFS, NAME_OBJ,
+# NAME_CLI_OBJ, NAME_UNIT, NAME_FUZZ and the rules of build NAME.
+define build_rules
+$(1)_FLAGS := $(CSTD) $(WARN) -pthread \
+    $(if $($(1)_SANITIZE),$(SANITIZE_FLAGS) -fsanitize=$($(1)_SANITIZE), \
+        $(OPT)) $(CFLAGS)
+$(1)_DEFS := $(if $(filter 1,$($(1)_ZLIB)),,-DBLOGSTAT_ISAL=1)
+$(1)_OBJ := $(LIB_SRC:src/%.c=$($(1)_DIR)/%.o)
+$(1)_CLI_OBJ := $(CLI_SRC:src/%.c=$($(1)_DIR)/%.o)
+$(1)_UNIT := $(UNIT_SRC:tests/unit/%.c=$($(1)_DIR)/tests/%)
+$(1)_FUZZ := $(FUZZ_SRC:tests/fuzz/%.c=$($(1)_DIR)/fuzz/%)
+
+$($(1)_DIR)/%.o: src/%.c | deps
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
+	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_DEFS) $$(PKG_CFLAGS) $$($(1)_FLAGS) \
+	    -c -o $$@ $$<
+
+$($(1)_DIR)/libblogstat.a: $$($(1)_OBJ)
+	$$(Q)rm -f $$@ && ar rcs $$@ $$^
+$($(1)_DIR)/libcli.a: $$($(1)_CLI_OBJ)
+	$$(Q)rm -f $$@ && ar rcs $$@ $$^
+
+$($(1)_BIN): $($(1)_DIR)/cli/main.o $($(1)_DIR)/libcli.a \
+             $($(1)_DIR)/libblogstat.a
+	@$$(if $$(Q),echo "  LINK    $$@")
+	$$(Q)$$(CC) $$($(1)_FLAGS) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+
+$($(1)_DIR)/tests/%: tests/unit/%.c $($(1)_DIR)/libcli.a \
+                     $($(1)_DIR)/libblogstat.a | deps-test
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
+	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_DEFS) -DBLOGSTAT_ALLOW_BANNED \
+	    -Itests/unit $$(PKG_CFLAGS) $$($(1)_FLAGS) $$(LDFLAGS) -o $$@ $$< \
+	    $($(1)_DIR)/libcli.a $($(1)_DIR)/libblogstat.a $$(PKG_LIBS) \
+	    $$(CMOCKA_LIBS)
+
+# Fuzz targets, built with a replay main() so that gcc runs the corpora.
+$($(1)_DIR)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c \
+                    $($(1)_DIR)/libblogstat.a
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
+	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_DEFS) -DBLOGSTAT_ALLOW_BANNED \
+	    $$(PKG_CFLAGS) $$($(1)_FLAGS) $$(LDFLAGS) -o $$@ $$< \
+	    tests/fuzz/replay.c $($(1)_DIR)/libblogstat.a $$(PKG_LIBS)
+endef
+
+$(foreach b,$(BUILDS),$(eval $(call build_rules,$(b))))
+
+# What `make test` runs of each build (tests/run-all.sh).
+default_TESTS := $(default_UNIT)
+asan_TESTS := $(asan_UNIT) $(asan_FUZZ)
+tsan_TESTS := $(tsan_DIR)/tests/test_reader
+zlib_TESTS := $(zlib_DIR)/tests/test_reader
 
 deps:
 	$(Q)scripts/deps.sh build
@@ -73,89 +156,7 @@ deps-test:
 deps-bench:
 	$(Q)scripts/deps.sh bench
 
-$(B)/%.o: src/%.c | deps
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
-
-$(B)/libblogstat.a: $(OBJ)
-	$(Q)rm -f $@ && ar rcs $@ $^
-$(B)/libcli.a: $(CLI_OBJ)
-	$(Q)rm -f $@ && ar rcs $@ $^
-
-blogstat: $(B)/cli/main.o $(B)/libcli.a $(B)/libblogstat.a
-	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
-
 # ---- tests ---------------------------------------------------------------
-
-$(B)/tests/%: tests/unit/%.c $(B)/libcli.a $(B)/libblogstat.a | deps-test
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(CFLAGS) -o $@ $< \
-	    $(B)/libcli.a $(B)/libblogstat.a $(PKG_LIBS) $(CMOCKA_LIBS)
-
-$(AB)/%.o: src/%.c | deps
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $< (asan)")
-	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CSTD) $(WARN) $(ASAN_FLAGS) -c -o $@ $<
-
-$(AB)/libblogstat.a: $(A_OBJ)
-	$(Q)rm -f $@ && ar rcs $@ $^
-$(AB)/libcli.a: $(A_CLI_OBJ)
-	$(Q)rm -f $@ && ar rcs $@ $^
-
-$(AB)/blogstat: $(AB)/cli/main.o $(AB)/libcli.a $(AB)/libblogstat.a
-	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS)
-
-$(AB)/tests/%: tests/unit/%.c $(AB)/libcli.a $(AB)/libblogstat.a | deps-test
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(CSTD) $(WARN) \
-	    $(ASAN_FLAGS) -o $@ $< $(AB)/libcli.a $(AB)/libblogstat.a $(PKG_LIBS) \
-	    $(CMOCKA_LIBS)
-
-# The zlib decoder, built beside the ISA-L one so that make test runs both.
-ZB := build/zlib
-Z_OBJ := $(filter-out $(B)/reader.o,$(OBJ)) $(ZB)/reader.o
-$(ZB)/reader.o: src/reader.c | deps
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(filter-out -DBLOGSTAT_ISAL=1,$(CPPFLAGS)) $(PKG_CFLAGS) \
-	    $(CFLAGS) -c -o $@ $<
-$(ZB)/libblogstat.a: $(Z_OBJ)
-	$(Q)rm -f $@ && ar rcs $@ $^
-$(ZB)/blogstat: $(B)/cli/main.o $(B)/libcli.a $(ZB)/libblogstat.a
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
-$(ZB)/tests/test_reader: tests/unit/test_reader.c $(ZB)/libblogstat.a | deps-test
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(CFLAGS) -o $@ $< \
-	    $(ZB)/libblogstat.a $(PKG_LIBS) $(CMOCKA_LIBS)
-
-# ThreadSanitizer over what runs on threads: the reader's inflate thread,
-# the workers of ingest -j and the chunks committed in the background.
-TB := build/tsan
-TSAN_FLAGS := -O1 -g -pthread -fsanitize=thread
-T_OBJ := $(LIB_SRC:src/%.c=$(TB)/%.o)
-T_CLI_OBJ := $(CLI_SRC:src/%.c=$(TB)/%.o)
-$(TB)/%.o: src/%.c | deps
-	@mkdir -p $(@D)
-	@$(if $(Q),echo "  CC      $< (tsan)")
-	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CSTD) $(WARN) $(TSAN_FLAGS) -c -o $@ $<
-$(TB)/libblogstat.a: $(T_OBJ)
-	$(Q)rm -f $@ && ar rcs $@ $^
-$(TB)/libcli.a: $(T_CLI_OBJ)
-	$(Q)rm -f $@ && ar rcs $@ $^
-$(TB)/blogstat: $(TB)/cli/main.o $(TB)/libcli.a $(TB)/libblogstat.a
-	$(Q)$(CC) $(TSAN_FLAGS) -o $@ $^ $(PKG_LIBS)
-$(TB)/tests/test_reader: tests/unit/test_reader.c $(TB)/libblogstat.a | deps-test
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(PKG_CFLAGS) $(CSTD) $(WARN) \
-	    $(TSAN_FLAGS) -o $@ $< $(TB)/libblogstat.a $(PKG_LIBS) $(CMOCKA_LIBS)
-
-# Fuzz targets, built with a replay main() so that gcc runs the corpora.
-$(AB)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(AB)/libblogstat.a
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CSTD) $(WARN) $(ASAN_FLAGS) \
-	    -o $@ $< tests/fuzz/replay.c $(AB)/libblogstat.a $(PKG_LIBS)
 
 # Data the tests need and must not commit: fetched once into data/.
 data/crawler-user-agents.json:
@@ -167,27 +168,25 @@ $(FIXTURES) &: tests/fixtures/mkmmdb.pl | deps-test
 	@mkdir -p build/fixtures
 	$(Q)perl tests/fixtures/mkmmdb.pl build/fixtures
 
-check: blogstat $(UNIT_BIN) data/crawler-user-agents.json $(FIXTURES)
-	$(Q)tests/run-unit.sh unit $(UNIT_BIN)
+check: blogstat $(default_TESTS) data/crawler-user-agents.json $(FIXTURES)
+	$(Q)tests/run-unit.sh unit $(default_TESTS)
 
 e2e: blogstat
 	$(Q)tests/e2e/run.sh ./blogstat
 
 asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
-asan: $(AB)/blogstat $(A_UNIT_BIN) $(A_FUZZ_BIN) data/crawler-user-agents.json \
-      $(FIXTURES)
-	$(Q)tests/run-unit.sh unit-asan $(A_UNIT_BIN)
-	$(Q)tests/fuzz/replay-all.sh $(A_FUZZ_BIN)
-	$(Q)tests/e2e/run.sh $(AB)/blogstat e2e-asan
+asan: $(asan_BIN) $(asan_TESTS) data/crawler-user-agents.json $(FIXTURES)
+	$(Q)tests/run-unit.sh unit-asan $(asan_UNIT)
+	$(Q)tests/fuzz/replay-all.sh $(asan_FUZZ)
+	$(Q)tests/e2e/run.sh $(asan_BIN) e2e-asan
 
 # The whole suite; its last lines are the runners' summaries.
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory geoip || \
 	    echo "test: no GeoIP database; country tests will say so"
-	$(Q)$(MAKE) --no-print-directory blogstat $(UNIT_BIN) $(A_UNIT_BIN) \
-	    $(AB)/blogstat $(A_FUZZ_BIN) data/crawler-user-agents.json $(FIXTURES) \
-	    $(ZB)/blogstat $(ZB)/tests/test_reader $(TB)/blogstat \
-	    $(TB)/tests/test_reader
+	$(Q)$(MAKE) --no-print-directory \
+	    $(foreach b,$(BUILDS),$($(b)_BIN) $($(b)_TESTS)) \
+	    data/crawler-user-agents.json $(FIXTURES)
 	$(Q)tests/run-all.sh
 
 # ---- demo, data, bench ---------------------------------------------------
@@ -224,15 +223,16 @@ bench: deps-bench blogstat
 hdr-check: | deps
 	$(Q)for h in include/*.h; do \
 	    echo "#include \"$$(basename $$h)\"" | \
-	    $(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -x c -fsyntax-only - \
+	    $(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(default_FLAGS) -x c -fsyntax-only - \
 	    || exit 1; done; echo "hdr-check: ok"
 
-# cppcheck, clang-tidy (.clang-tidy), headers alone, no banned calls.
+# cppcheck, clang-tidy (.clang-tidy), headers alone, banned calls refused.
 lint: | deps
 	$(Q)tests/lint.sh
 
 clean:
 	rm -rf build blogstat
 
--include $(OBJ:.o=.d) $(A_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(A_CLI_OBJ:.o=.d) \
-         $(B)/cli/main.d $(AB)/cli/main.d
+# What the compiler found each object and program includes (-MMD -MP).
+-include $(wildcard $(foreach b,$(BUILDS),$($(b)_DIR)/*.d $($(b)_DIR)/cli/*.d \
+                                         $($(b)_DIR)/tests/*.d $($(b)_DIR)/fuzz/*.d))

@@ -2,7 +2,9 @@
  * blogstat.h - what every module shares: feature macros, exit statuses,
  * the error record modules fill in, allocation wrappers and an arena.
  *
- * Include this header first in every .c file.
+ * Include this header first in every .c file. It ends with banned.h: the
+ * C library calls src/ must not use fail to compile (the tests define
+ * BLOGSTAT_ALLOW_BANNED to use them).
  */
 #ifndef BLOGSTAT_BLOGSTAT_H
 #define BLOGSTAT_BLOGSTAT_H
@@ -19,7 +21,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Exit statuses, as <sysexits.h> numbers them (SPEC.md "Exit status"). */
+/* Exit statuses, as <sysexits.h> numbers them (README.md "Exit status"). */
 enum bs_exit {
     BS_OK = 0,
     BS_USAGE = 64,       /* EX_USAGE: unknown command or option, bad date */
@@ -121,5 +123,9 @@ int days_in_month(int y, unsigned m);
 void day_format(int32_t day, char buf[11]);
 /* Parse exactly "YYYY-MM-DD" (a real calendar date). 0 ok, -1 not. */
 int day_parse(const char *s, int32_t *day);
+
+#ifndef BLOGSTAT_ALLOW_BANNED
+#include "banned.h"
+#endif
 
 #endif

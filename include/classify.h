@@ -50,7 +50,8 @@ struct url_class {
 
 struct url_rules;
 
-/* The WordPress defaults of SPEC.md; caller frees with url_rules_free(). */
+/* The WordPress defaults (doc/counting.md "Classifying a target"); caller
+ * frees with url_rules_free(). */
 struct url_rules *url_rules_new(void);
 void url_rules_free(struct url_rules *r);
 

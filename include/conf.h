@@ -1,5 +1,5 @@
 /*
- * conf.h - the INI config of SPEC.md ("URL rules"), read with inih.
+ * conf.h - the INI config (README.md "Config"), read with inih.
  */
 #ifndef BLOGSTAT_CONF_H
 #define BLOGSTAT_CONF_H

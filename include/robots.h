@@ -1,7 +1,7 @@
 /*
- * robots.h - is a User-Agent a robot's? (SPEC.md "robot", the word list
- * in robots.c). A cache keyed by the whole User-Agent makes the answer for
- * a repeated User-Agent one hash lookup.
+ * robots.h - is a User-Agent a robot's? (doc/counting.md "Robots", the
+ * word list in robots.c). A cache keyed by the whole User-Agent makes the
+ * answer for a repeated User-Agent one hash lookup.
  */
 #ifndef BLOGSTAT_ROBOTS_H
 #define BLOGSTAT_ROBOTS_H

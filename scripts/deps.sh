@@ -68,6 +68,7 @@ esac
 
 [ -z "$need" ] && exit 0
 # Several checks can name one package: keep each once.
+# shellcheck disable=SC2086 # one word a package
 need=$(printf '%s\n' $need | sort -u | tr '\n' ' ')
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps: installing $need"

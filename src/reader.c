@@ -1,13 +1,13 @@
 /*
- * reader.c - block reads, inflate over gzip members (ISA-L's igzip where
- * it is built in, zlib otherwise), and line splitting with memchr over
- * large buffers.
+ * reader.c - block reads, inflate over gzip members, and line splitting
+ * with memchr over large buffers.
  *
  * We inflate ourselves rather than with gzread(): gzread hides a
  * truncated file until gzclose and cannot tell how far into the
- * decompressed stream a line lies. Both decoders sit behind the same
- * four calls (dec_init, dec_reset, dec_step, dec_end); `make ZLIB=1`
- * builds the zlib one.
+ * decompressed stream a line lies. The decoder is a backend of four
+ * calls (dec_init, dec_reset, dec_step, dec_end): ISA-L's igzip
+ * (reader_isal.c) where it is built in, zlib (reader_zlib.c) with
+ * `make ZLIB=1`.
  *
  * A gzip file is inflated on a thread of its own, a megabyte at a time,
  * while the caller's thread splits and parses the previous megabyte: the
@@ -24,32 +24,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <zlib.h>
-#if defined(BLOGSTAT_ISAL) && BLOGSTAT_ISAL
-#include <isa-l/igzip_lib.h>
-#endif
-
 #define IN_SIZE (256 * 1024)
 #define OUT_SIZE (1024 * 1024)
 #define NCHUNKS 4              /* inflated megabytes in flight */
-#define ISAL_STEP (64 * 1024)  /* bytes ISA-L may inflate in one call */
 
 /* ---- the gzip side: input, decoder, members ---------------------------- */
+
+struct dec;                    /* the backend's state */
 
 /* What inflating a gzip file needs; owned by the inflating thread. */
 struct gz {
     int fd;
     off_t base;                /* fd's offset when opened; -1: a pipe */
     const char *name;
-#if defined(BLOGSTAT_ISAL) && BLOGSTAT_ISAL
-    struct inflate_state *is;
-    int replaying;             /* zlib took over after an ISA-L error */
-    uint64_t member_at;        /* file offset of the member's first byte */
-    uint64_t member_out;       /* its bytes inflated by good ISA-L steps */
-    uint64_t skip;             /* replay: bytes zlib must make again */
-#endif
-    z_stream zs;
-    int zs_ready;              /* inflateInit2 done */
+    struct dec *dec;           /* from dec_init() to dec_end() */
     int member_open;           /* inside a member, its end not yet seen */
     unsigned char *in;         /* compressed input */
     size_t in_pos, in_len;     /* its unread bytes */
@@ -84,182 +72,26 @@ static int gz_read(struct gz *g)
     return 1;
 }
 
+/*
+ * The backend: four static functions of the same names in each of
+ * reader_isal.c and reader_zlib.c, chosen by BLOGSTAT_ISAL.
+ *
+ *   dec_init(g)   allocate g->dec and start: 0, or -1
+ *   dec_reset(g)  a new member starts at g->in[g->in_pos]
+ *   dec_step(g, out, room, &produced, &msg)
+ *                 inflate from g->in[in_pos..in_len) into out[0..room),
+ *                 *produced bytes: DEC_OK, DEC_END at the end of the
+ *                 member, DEC_ERROR with *msg saying why
+ *   dec_end(g)    free g->dec (after a failed dec_init too)
+ *
+ * reader_zlib.c comes in both builds: the ISA-L backend reads a damaged
+ * member again with zlib.
+ */
 enum { DEC_OK, DEC_END, DEC_ERROR };
 
-/* zlib: the decoder of `make ZLIB=1`, and the referee of ISA-L's errors. */
-static int zlib_init(struct gz *g)
-{
-    if (inflateInit2(&g->zs, 15 + 16) != Z_OK)
-        return -1;
-    g->zs_ready = 1;
-    return 0;
-}
-
-static int zlib_step(struct gz *g, unsigned char *out, size_t room,
-                     size_t *produced, const char **msg)
-{
-    int rc;
-
-    g->zs.next_in = g->in + g->in_pos;
-    g->zs.avail_in = (unsigned)(g->in_len - g->in_pos);
-    g->zs.next_out = out;
-    g->zs.avail_out = (unsigned)room;
-    rc = inflate(&g->zs, Z_NO_FLUSH);
-    g->in_pos = (size_t)(g->zs.next_in - g->in);
-    *produced = room - g->zs.avail_out;
-    switch (rc) {
-    case Z_STREAM_END:
-        return DEC_END;
-    case Z_OK:
-    case Z_BUF_ERROR:
-        return DEC_OK;
-    default:
-        *msg = rc == Z_MEM_ERROR ? "out of memory"
-               : g->zs.msg       ? g->zs.msg
-                                 : "bad data";
-        return DEC_ERROR;
-    }
-}
-
-static void zlib_end(struct gz *g)
-{
-    if (g->zs_ready)
-        inflateEnd(&g->zs);
-    g->zs_ready = 0;
-}
-
+#include "reader_zlib.c" /* NOLINT(bugprone-suspicious-include) */
 #if defined(BLOGSTAT_ISAL) && BLOGSTAT_ISAL
-/*
- * ISA-L inflates, and zlib has the last word on a damaged file. ISA-L
- * writes out some of a bad block before it says the block is bad, and
- * not the same bytes zlib would: on an ISA-L error the member is read
- * again from its start with zlib, which drops the bytes already handed
- * on and goes on from there. So both builds return the same lines and
- * the same error for every file; only a pipe, which cannot be read
- * again, gets ISA-L's error with its last step's bytes dropped.
- */
-static const char *isal_error(int rc)
-{
-    switch (rc) {
-    case ISAL_INVALID_BLOCK: return "invalid block type";
-    case ISAL_INVALID_SYMBOL: return "invalid code";
-    case ISAL_INVALID_LOOKBACK: return "invalid distance too far back";
-    case ISAL_INVALID_WRAPPER: return "incorrect header";
-    case ISAL_UNSUPPORTED_METHOD: return "unknown compression method";
-    case ISAL_INCORRECT_CHECKSUM: return "incorrect data check";
-    default: return "bad data";
-    }
-}
-
-static int dec_init(struct gz *g)
-{
-    /* Zeroed: a back-reference before the start of the data must copy
-     * zeros, not the heap (isal_inflate_init leaves the window alone). */
-    g->is = xcalloc(1, sizeof(*g->is));
-    isal_inflate_init(g->is);
-    g->is->crc_flag = ISAL_GZIP;
-    return 0;
-}
-
-static void dec_reset(struct gz *g)
-{
-    uint64_t at = g->bytes - (uint64_t)(g->in_len - g->in_pos);
-
-    if (g->replaying) {
-        inflateReset(&g->zs);
-        return;
-    }
-    isal_inflate_reset(g->is);
-    g->is->crc_flag = ISAL_GZIP;
-    g->member_at = at;
-    g->member_out = 0;
-}
-
-/* Read the member again from its start with zlib: 0, or -1 when the file
- * cannot be read again (a pipe). */
-static int dec_replay(struct gz *g)
-{
-    if (g->base < 0 ||
-        lseek(g->fd, g->base + (off_t)g->member_at, SEEK_SET) < 0)
-        return -1;
-    if (zlib_init(g) != 0)
-        return -1;
-    g->replaying = 1;
-    g->skip = g->member_out;
-    g->in_pos = g->in_len = 0;
-    g->in_eof = 0;
-    g->bytes = g->member_at;
-    return 0;
-}
-
-/* Inflate from in[in_pos..in_len) into out[0..room). */
-static int dec_step(struct gz *g, unsigned char *out, size_t room,
-                    size_t *produced, const char **msg)
-{
-    int rc;
-
-    if (g->replaying) {
-        /* Make again, and drop, what ISA-L handed on before its error. */
-        while (g->skip > 0) {
-            size_t n = room < g->skip ? room : (size_t)g->skip;
-
-            rc = zlib_step(g, out, n, produced, msg);
-            g->skip -= *produced;
-            if (rc != DEC_OK || *produced == 0) {
-                *produced = 0;
-                return rc;
-            }
-        }
-        return zlib_step(g, out, room, produced, msg);
-    }
-    /* Steps of ISAL_STEP bytes: on a pipe, all an error costs. */
-    if (room > ISAL_STEP)
-        room = ISAL_STEP;
-    g->is->next_in = g->in + g->in_pos;
-    g->is->avail_in = (uint32_t)(g->in_len - g->in_pos);
-    g->is->next_out = out;
-    g->is->avail_out = (uint32_t)room;
-    rc = isal_inflate(g->is);
-    g->in_pos = (size_t)(g->is->next_in - g->in);
-    *produced = room - g->is->avail_out;
-    if (rc < 0) {
-        *produced = 0;
-        if (dec_replay(g) == 0)
-            return DEC_OK;
-        *msg = isal_error(rc);
-        return DEC_ERROR;
-    }
-    g->member_out += *produced;
-    return g->is->block_state == ISAL_BLOCK_FINISH ? DEC_END : DEC_OK;
-}
-
-static void dec_end(struct gz *g)
-{
-    zlib_end(g);
-    free(g->is);
-    g->is = NULL;
-}
-#else
-static int dec_init(struct gz *g)
-{
-    return zlib_init(g);
-}
-
-static void dec_reset(struct gz *g)
-{
-    inflateReset(&g->zs);
-}
-
-static int dec_step(struct gz *g, unsigned char *out, size_t room,
-                    size_t *produced, const char **msg)
-{
-    return zlib_step(g, out, room, produced, msg);
-}
-
-static void dec_end(struct gz *g)
-{
-    zlib_end(g);
-}
+#include "reader_isal.c" /* NOLINT(bugprone-suspicious-include) */
 #endif
 
 /*
@@ -444,8 +276,6 @@ static int start_pipe(struct reader *r, struct gz *g, struct bs_err *err)
 {
     struct pipe *p = xcalloc(1, sizeof(*p));
 
-    /* The decoder starts in its final place: zlib's stream keeps a pointer
-     * to itself and must not be copied once initialised. */
     p->gz = *g;
     if (dec_init(&p->gz) != 0) {
         free(p);

@@ -5,7 +5,7 @@
 # the fuzz corpora replayed, and the static checks. Ends with one summary
 # line per runner.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT
 status=0

@@ -1,5 +1,5 @@
 /*
- * fuzz_conf.c - the input is a whole config file (SPEC.md "URL rules"):
+ * fuzz_conf.c - the input is a whole config file (README.md "Config"):
  * written to a private temporary file (mkstemp under $TMPDIR or /tmp,
  * removed after each input) and read with conf_load().
  *
@@ -38,7 +38,7 @@ static void fail(const char *what, const char *detail)
 }
 
 /* Targets every config is asked about: each kind of doc/counting.md under
- * the WordPress defaults and the Hugo rules of SPEC.md. */
+ * the WordPress defaults and the Hugo rules of README.md "Config". */
 static const char *const targets[] = {
     "/",
     "/2013/02/07/sakerhet/",

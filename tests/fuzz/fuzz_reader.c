@@ -8,11 +8,11 @@
  *
  * And a reference model: the lines must be exactly those of doc/counting.md
  * ("Lines") over the decompressed bytes (leading NULs are skipped before
- * the length is measured; a last run of NULs without "\n" is no line), which this file computes on its
- * own with zlib (members one after the other, NUL padding allowed). When
- * the file is damaged, every complete line before the damage comes first,
- * then -1 (reader.h: "The lines before the damage are all returned before
- * the error is").
+ * the length is measured; a last run of NULs without "\n" is no line),
+ * which this file computes on its own with zlib (members one after the
+ * other, NUL padding allowed). When the file is damaged, every complete
+ * line before the damage comes first, then -1 (reader.h: "The lines
+ * before the damage are all returned before the error is").
  */
 #include "blogstat.h"
 #include "reader.h"

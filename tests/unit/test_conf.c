@@ -1,6 +1,6 @@
 /*
- * test_conf.c - the INI config of SPEC.md ("URL rules (config)"): defaults,
- * every setting, patterns that change classification, and errors that name
+ * test_conf.c - the INI config (README.md "Config"): defaults, every
+ * setting, patterns that change classification, and errors that name
  * the file and line.
  */
 #include "blogstat.h"
@@ -82,8 +82,8 @@ static void test_conf__defaults(void **state)
 
 /* ---- a full file ---------------------------------------------------------- */
 
-static const char spec_conf[] =
-    "; blogstat config, as in SPEC.md\n"                         /* 1 */
+static const char full_conf[] =
+    "; blogstat config, like README.md's\n"                      /* 1 */
     "# another comment\n"                                        /* 2 */
     "[site]\n"                                                   /* 3 */
     "name = Cecilia Malmstr\xC3\xB6m\n"                          /* 4 */
@@ -105,9 +105,9 @@ static const char spec_conf[] =
     "[db]\n"
     "path = /var/lib/blogstat/blog.db   ; where the counts go\n";
 
-static void test_conf__spec_example(void **state)
+static void test_conf__full_example(void **state)
 {
-    char *path = write_conf(state, "blogstat.conf", spec_conf);
+    char *path = write_conf(state, "blogstat.conf", full_conf);
     struct bs_err err = {0};
     struct conf *c = conf_load(path, &err);
     const char *key;
@@ -754,7 +754,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_conf__bad_sites, setup,
                                         teardown),
         cmocka_unit_test(test_conf__defaults),
-        cmocka_unit_test_setup_teardown(test_conf__spec_example, setup,
+        cmocka_unit_test_setup_teardown(test_conf__full_example, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_conf__formats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conf__long_format, setup,

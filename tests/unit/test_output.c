@@ -1,6 +1,6 @@
 /*
- * test_output.c - tables as aligned text, CSV and JSON (SPEC.md "--format",
- * include/output.h), compared byte for byte.
+ * test_output.c - tables as aligned text, CSV and JSON (README.md "The
+ * tables", include/output.h), compared byte for byte.
  */
 #include "blogstat.h"
 #include "output.h"

@@ -1,7 +1,7 @@
 /*
- * test_robots.c - robot User-Agents (SPEC.md "robot", doc/counting.md
- * "Robots"): the crawler-user-agents list, real browsers, named cases and
- * the cache of robots_check().
+ * test_robots.c - robot User-Agents (doc/counting.md "Robots"): the
+ * crawler-user-agents list, real browsers, named cases and the cache of
+ * robots_check().
  *
  * Paths are relative to the top of the tree, where make runs the tests.
  */
