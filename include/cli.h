@@ -43,6 +43,11 @@ int cli_site_ids(struct store *s, const struct conf *conf, int64_t *ids,
 int cli_site_select(struct store *s, const char *name, int64_t *id,
                     struct bs_err *err);
 
+struct sink;
+/* The sink of the library's reports (sink.h) on standard error, by -q
+ * and -v; progress: a progress line too (a terminal). */
+void cli_sink(struct sink *s, int progress);
+
 /* Parse a non-negative integer option value; -1 when it is not one. */
 int64_t cli_parse_count(const char *s);
 

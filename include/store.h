@@ -7,6 +7,8 @@
 #define BLOGSTAT_STORE_H
 
 #include "blogstat.h"
+#include "classify.h"
+#include "visits.h"
 
 #define STORE_SCHEMA_VERSION 6
 
@@ -50,23 +52,24 @@ void store_rollback(struct store *s);
 int store_site_id(struct store *s, const char *name, int create,
                   int64_t *id, struct bs_err *err);
 
-/* Add to the counts (upserts). kind is a url_kind_name(). */
+/* Add to the counts (upserts). kind is a content kind (classify.h). */
 int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
                   uint64_t views, uint64_t robots, uint64_t bad,
                   struct bs_err *err);
 int store_add_path_views(struct store *s, int64_t site, int32_t day,
-                         const char *kind, const char *path, size_t n,
+                         enum url_kind kind, const char *path, size_t n,
                          uint64_t views, struct bs_err *err);
-/* taxonomy is "tag" or "category". */
+/* taxonomy is URL_TAG or URL_CATEGORY. */
 int store_add_term_views(struct store *s, int64_t site, int32_t day,
-                         const char *taxonomy, const char *name, size_t n,
+                         enum url_kind taxonomy, const char *name, size_t n,
                          uint64_t views, struct bs_err *err);
 int store_add_country_views(struct store *s, int64_t site, int32_t day,
                             const char *country, uint64_t views,
                             struct bs_err *err);
-/* Views of one post (kind post, page or postid) from one country. */
+/* Views of one post (URL_POST, URL_PAGE or URL_POSTID) from one
+ * country. */
 int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
-                                 const char *kind, const char *path,
+                                 enum url_kind kind, const char *path,
                                  size_t n, const char *country,
                                  uint64_t views, struct bs_err *err);
 
@@ -104,7 +107,7 @@ int store_put_source(struct store *s, struct store_source *src,
 /* A post or page as `import` describes it. */
 struct store_post {
     const char *path;        /* canonical, as the classifier makes it */
-    const char *kind;        /* "post" or "page" */
+    enum url_kind kind;      /* URL_POST or URL_PAGE */
     const char *title;
     int has_published;
     int32_t published;       /* day */
@@ -126,8 +129,13 @@ int store_put_post(struct store *s, int64_t site, const struct store_post *p,
 
 /* ---- the audience (visitors, visits, referrers) ---- */
 
-/* The id of a path (created with kind when new). */
-int store_path_id(struct store *s, int64_t site, const char *kind,
+/*
+ * The id of the page key of kind (a path, or a tag's or category's name,
+ * as struct url_class keys them), created with kind when new. Within a
+ * transaction the store remembers the ids it gave, so asking again for
+ * the same page and kind costs no query.
+ */
+int store_path_id(struct store *s, int64_t site, enum url_kind kind,
                   const char *path, size_t n, int64_t *id, struct bs_err *err);
 /* A named secret of exactly n bytes: 1 found, 0 none, -1 error. */
 int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
@@ -158,22 +166,18 @@ int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
 int store_add_visits(struct store *s, int64_t site, int32_t day,
                      int64_t path_id, int64_t delta, struct bs_err *err);
 
-/* One visit of a visitor of an open day: its first and last view (local
- * seconds of the day) and its landing page (a path id). */
-struct store_visit {
-    int32_t start, end;
-    int64_t landing;
-};
-/* Every open visit of day, by visitor (a salted id), then by start. */
+/* Every open visit of day (visits.h: first and last view in local
+ * seconds of the day, landing page as a path id), by visitor (a salted
+ * id), then by start. */
 int store_open_visits_load(struct store *s, int32_t day,
                            int (*fn)(void *ctx, int64_t visitor,
-                                     const struct store_visit *v),
+                                     const struct visit *v),
                            void *ctx, struct bs_err *err);
 /* Replace a visitor's open visits of day with v[0..n), n at most
  * STORE_OPEN_VISITS_MAX (0: none, the row goes). */
 #define STORE_OPEN_VISITS_MAX 256
 int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
-                          const struct store_visit *v, size_t n,
+                          const struct visit *v, size_t n,
                           struct bs_err *err);
 /* Close the open days last touched before touched_before (Unix seconds):
  * their salts and open visits go. */

@@ -11,6 +11,7 @@
 #include "sketch.h"
 #include "store.h"
 #include "store_int.h"
+#include "table.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -91,6 +92,9 @@ static const char *const stmt_sql[ST_NSTMTS] = {
     [ST_META_PUT] =
         "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) "
         "DO UPDATE SET value = excluded.value",
+    [ST_META_DEL] = "DELETE FROM meta WHERE key = ?1",
+    [ST_SITE_NEW] = "INSERT OR IGNORE INTO sites(name) VALUES(?1)",
+    [ST_SITE_FIND] = "SELECT id FROM sites WHERE name = ?1",
     [ST_SALT_GET] = "SELECT salt FROM day_salts WHERE day = ?1",
     [ST_SALT_PUT] =
         "INSERT INTO day_salts(day, salt, touched) VALUES(?1, ?2, ?3)",
@@ -124,6 +128,19 @@ static const char *const stmt_sql[ST_NSTMTS] = {
     [ST_OPEN_PUT] =
         "INSERT INTO open_visits(day, visitor, visits) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(day, visitor) DO UPDATE SET visits = excluded.visits",
+    /* Closing days: their open visits, then their salts. */
+    [ST_CLOSE_VISITS] =
+        "DELETE FROM open_visits WHERE day NOT IN "
+        "(SELECT day FROM day_salts WHERE touched >= ?1)",
+    [ST_CLOSE_SALTS] = "DELETE FROM day_salts WHERE touched < ?1",
+    /* SQLite's JSON functions read iso-codes' file: no JSON code here. */
+    [ST_COUNTRY_NAMES] =
+        "INSERT OR REPLACE INTO country_names(code, name) "
+        "SELECT json_extract(value, '$.alpha_2'), "
+        "coalesce(json_extract(value, '$.common_name'), "
+        "json_extract(value, '$.name')) "
+        "FROM json_each(?1, '$.\"3166-1\"') "
+        "WHERE length(json_extract(value, '$.alpha_2')) = 2",
     [ST_REFERRER] =
         "INSERT INTO referrers(day, path_id, host, class, views, site) "
         "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(day, path_id, host, class) "
@@ -348,6 +365,8 @@ void store_close(struct store *s)
         store_rollback(s);
     for (int i = 0; i < ST_NSTMTS; i++)
         sqlite3_finalize(s->stmt[i]);
+    strtab_free(s->row_names);
+    free(s->rows);
     if (s->db)
         sqlite3_close(s->db);
     free(s->path);
@@ -396,6 +415,7 @@ int store_begin(struct store *s, struct bs_err *err)
     if (store_exec(s, "BEGIN IMMEDIATE", "cannot start a transaction", err))
         return -1;
     s->in_tx = 1;
+    store_rows_forget(s);
     return 0;
 }
 
@@ -408,6 +428,7 @@ int store_commit(struct store *s, struct bs_err *err)
         return -1;
     }
     s->in_tx = 0;
+    store_rows_forget(s);
     return 0;
 }
 
@@ -415,6 +436,7 @@ void store_rollback(struct store *s)
 {
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_tx = 0;
+    store_rows_forget(s);
 }
 
 int store_get_blob(struct store *s, sqlite3_stmt *st, void *buf, size_t cap,
@@ -460,16 +482,12 @@ int store_meta_put(struct store *s, const char *key, const void *buf,
 
 int store_meta_delete(struct store *s, const char *key, struct bs_err *err)
 {
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "DELETE FROM meta WHERE key = ?1", -1,
-                                &st, NULL);
+    sqlite3_stmt *st = store_stmt(s, ST_META_DEL, err);
 
-    if (rc != SQLITE_OK)
-        return store_fail(s, err, rc, "cannot prepare a statement");
+    if (!st)
+        return -1;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot write");
+    return store_step(s, st, NULL, err);
 }
 
 int store_site_id(struct store *s, const char *name, int create,
@@ -479,20 +497,14 @@ int store_site_id(struct store *s, const char *name, int create,
     int rc, found = 0;
 
     if (create) {
-        rc = sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO sites(name) "
-                                "VALUES(?1)", -1, &st, NULL);
-        if (rc != SQLITE_OK)
-            return store_fail(s, err, rc, "cannot prepare a statement");
+        if (!(st = store_stmt(s, ST_SITE_NEW, err)))
+            return -1;
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return store_fail(s, err, rc, "cannot write");
+        if (store_step(s, st, NULL, err))
+            return -1;
     }
-    rc = sqlite3_prepare_v2(s->db, "SELECT id FROM sites WHERE name = ?1", -1,
-                            &st, NULL);
-    if (rc != SQLITE_OK)
-        return store_fail(s, err, rc, "cannot read it");
+    if (!(st = store_stmt(s, ST_SITE_FIND, err)))
+        return -1;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -500,7 +512,7 @@ int store_site_id(struct store *s, const char *name, int create,
         found = 1;
         rc = sqlite3_step(st);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return store_fail(s, err, rc, "cannot read it");
     return found;

@@ -15,17 +15,26 @@
 
 #include <sqlite3.h>
 
-/* The cached write statements (store.c holds their SQL). */
+/* The cached write statements (store.c holds their SQL): every write
+ * goes through this one cache, prepared on first use, finalized by
+ * store_close(). */
 enum stmt_id {
     ST_DAY, ST_PATH_FIND, ST_PATH_ID, ST_PATH_VIEWS, ST_TERM_ID, ST_TERM_VIEWS,
-    ST_COUNTRY_VIEWS, ST_SOURCE_FIND, ST_SOURCE_NEW, ST_SOURCE_PUT, ST_POST, ST_POST_TERMS_CLEAR, ST_POST_TERM,
-    ST_POST_COUNTRY, ST_META_GET, ST_META_PUT, ST_SALT_GET, ST_SALT_PUT,
-    ST_SALT_TOUCH, ST_DAY_SKETCH, ST_PATH_SKETCH, ST_COUNTRY_SKETCH,
-    ST_VISITS, ST_DAY_VISITS, ST_OPEN_LOAD, ST_OPEN_DEL, ST_OPEN_PUT,
-    ST_REFERRER,
-    ST_TERM_SEARCH, ST_NSTMTS
+    ST_COUNTRY_VIEWS, ST_SOURCE_FIND, ST_SOURCE_NEW, ST_SOURCE_PUT, ST_POST,
+    ST_POST_TERMS_CLEAR, ST_POST_TERM, ST_POST_COUNTRY, ST_META_GET,
+    ST_META_PUT, ST_META_DEL, ST_SITE_NEW, ST_SITE_FIND, ST_SALT_GET,
+    ST_SALT_PUT, ST_SALT_TOUCH, ST_DAY_SKETCH, ST_PATH_SKETCH,
+    ST_COUNTRY_SKETCH, ST_VISITS, ST_DAY_VISITS, ST_OPEN_LOAD, ST_OPEN_DEL,
+    ST_OPEN_PUT, ST_CLOSE_VISITS, ST_CLOSE_SALTS, ST_COUNTRY_NAMES,
+    ST_REFERRER, ST_TERM_SEARCH, ST_NSTMTS
 };
 
+/* A paths row the open transaction has asked for: its id, and the kind
+ * the last ask gave it (store_write.c). */
+struct path_row {
+    int64_t id;
+    enum url_kind kind;
+};
 
 struct store {
     sqlite3 *db;
@@ -33,7 +42,16 @@ struct store {
     enum store_mode mode;
     int in_tx;
     sqlite3_stmt *stmt[ST_NSTMTS];
+    /* The paths rows of the open transaction, by site and row name:
+     * emptied when it ends (store_rows_forget()). */
+    struct strtab *row_names;
+    struct path_row *rows;
+    size_t caprows;
 };
+
+/* Forget the paths rows remembered (a transaction ended, or a write
+ * changed rows behind the cache). */
+void store_rows_forget(struct store *s);
 
 
 /* Map an SQLite failure (rc) while doing what to an exit status and a

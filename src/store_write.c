@@ -7,6 +7,7 @@
 #include "store_int.h"
 
 #include "sketch.h"
+#include "table.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -35,51 +36,98 @@ int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
     return store_step(s, st, NULL, err);
 }
 
+void store_rows_forget(struct store *s)
+{
+    if (s->row_names)
+        strtab_clear(s->row_names);
+}
+
+/*
+ * The row a transaction remembers for the row name path of site, or NULL
+ * outside a transaction (and for names too long to remember).
+ */
+static struct path_row *row_cached(struct store *s, int64_t site,
+                                   const char *path, size_t n)
+{
+    char name[sizeof(site) + URL_KEY_MAX + 32];
+    uint32_t i;
+    int added;
+
+    if (!s->in_tx || n > sizeof(name) - sizeof(site))
+        return NULL;
+    memcpy(name, &site, sizeof(site));
+    memcpy(name + sizeof(site), path, n);
+    if (!s->row_names)
+        s->row_names = strtab_new();
+    i = strtab_intern(s->row_names, name, sizeof(site) + n, &added);
+    if (i >= s->caprows) {
+        s->caprows = s->caprows ? 2 * s->caprows : 256;
+        s->rows = xrealloc(s->rows, s->caprows * sizeof(*s->rows));
+    }
+    if (added)
+        s->rows[i].kind = URL_NKINDS;
+    return &s->rows[i];
+}
+
 /*
  * The id of the paths row of path, made or given kind by ST_PATH_ID (with
  * post_id pid when has_pid). Most rows already exist with that kind (or
  * an imported one, which the upsert keeps): a plain SELECT finds them
  * without the upsert's write and its RETURNING, which makes SQLite build
- * a temporary table on every call. The database ends the same.
+ * a temporary table on every call. And a row asked for again in the
+ * same transaction with the kind of the last ask is where that ask left
+ * it: its id is remembered, and nothing is asked. The database ends the
+ * same.
  */
-static int path_row(struct store *s, int64_t site, const char *kind,
+static int path_row(struct store *s, int64_t site, enum url_kind kind,
                     const char *path, size_t n, int has_pid, int64_t pid,
                     int64_t *id, struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_PATH_FIND, err);
+    struct path_row *row = row_cached(s, site, path, n);
+    sqlite3_stmt *st;
     int rc;
 
-    if (!st)
+    if (row && row->kind == kind) {
+        *id = row->id;
+        return 0;
+    }
+    if (!(st = store_stmt(s, ST_PATH_FIND, err)))
         return -1;
     sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, url_kind_name(kind), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, site);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(st, 0);
         sqlite3_reset(st);
-        return 0;
+    } else {
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return store_fail(s, err, rc, "cannot read");
+        if (!(st = store_stmt(s, ST_PATH_ID, err)))
+            return -1;
+        sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, url_kind_name(kind), -1, SQLITE_STATIC);
+        if (has_pid)
+            sqlite3_bind_int64(st, 3, pid);
+        sqlite3_bind_int64(st, 4, site);
+        if (store_step(s, st, id, err))
+            return -1;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return store_fail(s, err, rc, "cannot read");
-    if (!(st = store_stmt(s, ST_PATH_ID, err)))
-        return -1;
-    sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    if (has_pid)
-        sqlite3_bind_int64(st, 3, pid);
-    sqlite3_bind_int64(st, 4, site);
-    return store_step(s, st, id, err);
+    if (row) {
+        row->id = *id;
+        row->kind = kind;
+    }
+    return 0;
 }
 
 int store_add_path_views(struct store *s, int64_t site, int32_t day,
-                         const char *kind, const char *path, size_t n,
+                         enum url_kind kind, const char *path, size_t n,
                          uint64_t views, struct bs_err *err)
 {
     sqlite3_stmt *st;
     int64_t id = -1, pid = 0;
-    int has_pid = strcmp(kind, "postid") == 0;
+    int has_pid = kind == URL_POSTID;
 
     if (has_pid) {
         /* "/?p=123": the id that an imported post will claim. */
@@ -98,7 +146,7 @@ int store_add_path_views(struct store *s, int64_t site, int32_t day,
     return store_step(s, st, NULL, err);
 }
 
-static int term_id(struct store *s, int64_t site, const char *taxonomy,
+static int term_id(struct store *s, int64_t site, enum url_kind taxonomy,
                    const char *name, size_t n, int64_t *id,
                    struct bs_err *err)
 {
@@ -106,14 +154,14 @@ static int term_id(struct store *s, int64_t site, const char *taxonomy,
 
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, taxonomy, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, url_kind_name(taxonomy), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, (int)n, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, site);
     return store_step(s, st, id, err);
 }
 
 int store_add_term_views(struct store *s, int64_t site, int32_t day,
-                         const char *taxonomy, const char *name, size_t n,
+                         enum url_kind taxonomy, const char *name, size_t n,
                          uint64_t views, struct bs_err *err)
 {
     sqlite3_stmt *st;
@@ -130,7 +178,7 @@ int store_add_term_views(struct store *s, int64_t site, int32_t day,
 }
 
 int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
-                                 const char *kind, const char *path,
+                                 enum url_kind kind, const char *path,
                                  size_t n, const char *country,
                                  uint64_t views, struct bs_err *err)
 {
@@ -248,7 +296,7 @@ int store_put_source(struct store *s, struct store_source *src,
 
 /* Replace the post's terms of one taxonomy with names. */
 static int put_terms(struct store *s, int64_t site, int64_t path_id,
-                     const char *taxonomy, const char *const *names,
+                     enum url_kind taxonomy, const char *const *names,
                      size_t count, struct bs_err *err)
 {
     sqlite3_stmt *st = store_stmt(s, ST_POST_TERMS_CLEAR, err);
@@ -256,7 +304,7 @@ static int put_terms(struct store *s, int64_t site, int64_t path_id,
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, path_id);
-    sqlite3_bind_text(st, 2, taxonomy, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, url_kind_name(taxonomy), -1, SQLITE_STATIC);
     if (store_step(s, st, NULL, err))
         return -1;
     for (size_t i = 0; i < count; i++) {
@@ -282,8 +330,12 @@ int store_put_post(struct store *s, int64_t site, const struct store_post *p,
 
     if (!st)
         return -1;
+    if (p->kind != URL_POST && p->kind != URL_PAGE)
+        BUG("a post of kind %s", url_kind_name(p->kind));
+    /* A post's row changes kind: what the transaction remembers goes. */
+    store_rows_forget(s);
     sqlite3_bind_text(st, 1, p->path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, url_kind_name(p->kind), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, p->title, -1, SQLITE_STATIC);
     if (p->has_published)
         sqlite3_bind_int(st, 4, p->published);
@@ -293,9 +345,9 @@ int store_put_post(struct store *s, int64_t site, const struct store_post *p,
     if (store_step(s, st, &id, err))
         return -1;
     if ((p->has_tags &&
-         put_terms(s, site, id, "tag", p->tags, p->ntags, err)) ||
+         put_terms(s, site, id, URL_TAG, p->tags, p->ntags, err)) ||
         (p->has_categories &&
-         put_terms(s, site, id, "category", p->categories, p->ncategories,
+         put_terms(s, site, id, URL_CATEGORY, p->categories, p->ncategories,
                    err)))
         return -1;
     return 0;
@@ -309,26 +361,21 @@ int store_put_post(struct store *s, int64_t site, const struct store_post *p,
  * rows are "tag:eu" and "category:eu", which no path can be (paths begin
  * with '/').
  */
-int store_path_id(struct store *s, int64_t site, const char *kind,
+int store_path_id(struct store *s, int64_t site, enum url_kind kind,
                   const char *path, size_t n, int64_t *id, struct bs_err *err)
 {
-    char *named = NULL;
-    int rc;
+    char named[sizeof("category:") + URL_KEY_MAX];
+    size_t nn;
 
-    if (strcmp(kind, "tag") == 0 || strcmp(kind, "category") == 0) {
-        size_t size = strlen(kind) + 1 + n + 1;
-
-        named = xmalloc(size);
-        snprintf(named, size, "%s:%.*s", kind, (int)n, path);
-        path = named;
-        n = strlen(named);
-    }
-    rc = path_row(s, site, kind, path, n, 0, 0, id, err);
-    free(named);
-    return rc;
+    if (kind != URL_TAG && kind != URL_CATEGORY)
+        return path_row(s, site, kind, path, n, 0, 0, id, err);
+    if (n > URL_KEY_MAX)
+        BUG("a %s name of %zu bytes", url_kind_name(kind), n);
+    nn = (size_t)snprintf(named, sizeof(named), "%s:", url_kind_name(kind));
+    memcpy(named + nn, path, n);
+    return path_row(s, site, kind, named, nn + n, 0, 0, id, err);
 }
 
-/* A blob value of one row: 1 found (copied, exactly cap bytes), 0 not. */
 int store_has_visitors(struct store *s)
 {
     return store_pragma_int(s, "SELECT EXISTS(SELECT 1 FROM day_sketches)") > 0;
@@ -441,7 +488,7 @@ static uint64_t get_le(const unsigned char *p, int bytes)
 
 int store_open_visits_load(struct store *s, int32_t day,
                            int (*fn)(void *ctx, int64_t visitor,
-                                     const struct store_visit *v),
+                                     const struct visit *v),
                            void *ctx, struct bs_err *err)
 {
     sqlite3_stmt *st = store_stmt(s, ST_OPEN_LOAD, err);
@@ -462,7 +509,7 @@ int store_open_visits_load(struct store *s, int32_t day,
                            s->path, (int)day);
         }
         for (size_t i = 0; i < n && !stop; i += OPEN_VISIT_BYTES) {
-            struct store_visit v;
+            struct visit v;
 
             v.start = (int32_t)(uint32_t)get_le(b + i, 4);
             v.end = (int32_t)(uint32_t)get_le(b + i + 4, 4);
@@ -475,7 +522,7 @@ int store_open_visits_load(struct store *s, int32_t day,
 }
 
 int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
-                          const struct store_visit *v, size_t n,
+                          const struct visit *v, size_t n,
                           struct bs_err *err)
 {
     unsigned char buf[STORE_OPEN_VISITS_MAX * OPEN_VISIT_BYTES];
@@ -544,23 +591,16 @@ int store_add_search_term(struct store *s, int64_t site, int32_t day,
 int store_close_days(struct store *s, int64_t touched_before,
                      struct bs_err *err)
 {
-    sqlite3_stmt *st;
-    int rc;
-    static const char *const sql[] = {
-        "DELETE FROM open_visits WHERE day NOT IN "
-        "(SELECT day FROM day_salts WHERE touched >= ?1)",
-        "DELETE FROM day_salts WHERE touched < ?1",
-    };
+    static const enum stmt_id ids[] = {ST_CLOSE_VISITS, ST_CLOSE_SALTS};
 
-    for (size_t i = 0; i < ARRAY_SIZE(sql); i++) {
-        rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL);
-        if (rc != SQLITE_OK)
-            return store_fail(s, err, rc, "cannot prepare a statement");
+    for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+        sqlite3_stmt *st = store_stmt(s, ids[i], err);
+
+        if (!st)
+            return -1;
         sqlite3_bind_int64(st, 1, touched_before);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return store_fail(s, err, rc, "cannot write");
+        if (store_step(s, st, NULL, err))
+            return -1;
     }
     return 0;
 }
@@ -573,25 +613,17 @@ int store_has_country_names(struct store *s)
 int store_load_country_names(struct store *s, const char *json, size_t n,
                              struct bs_err *err)
 {
-    /* SQLite's JSON functions read iso-codes' file: no JSON code here. */
-    static const char sql[] =
-        "INSERT OR REPLACE INTO country_names(code, name) "
-        "SELECT json_extract(value, '$.alpha_2'), "
-        "coalesce(json_extract(value, '$.common_name'), "
-        "json_extract(value, '$.name')) "
-        "FROM json_each(?1, '$.\"3166-1\"') "
-        "WHERE length(json_extract(value, '$.alpha_2')) = 2";
     sqlite3_stmt *st;
     int rc;
 
     if (n > INT_MAX)
         return bs_fail(err, BS_DATAERR, "country names file too large");
-    rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return store_fail(s, err, rc, "cannot prepare a statement");
+    if (!(st = store_stmt(s, ST_COUNTRY_NAMES, err)))
+        return -1;
     sqlite3_bind_text(st, 1, json, (int)n, SQLITE_STATIC);
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     if (rc != SQLITE_DONE)
         return store_fail(s, err, rc, "cannot load country names");
     return 0;

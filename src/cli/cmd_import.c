@@ -114,7 +114,9 @@ static int on_post(void *data, const struct import_post *p,
         c->mismatched++;
     memset(&sp, 0, sizeof(sp));
     sp.path = c->cls.key;
-    sp.kind = p->type ? p->type : url_kind_name(kind);
+    sp.kind = !p->type                    ? kind
+              : strcmp(p->type, "page") == 0 ? URL_PAGE
+                                              : URL_POST;
     sp.title = p->title;
     sp.has_published = p->published != IMPORT_NO_DAY;
     sp.published = p->published;

@@ -152,13 +152,23 @@ static void add_day(struct store *s, int32_t day, uint64_t hits,
                      0);
 }
 
+/* The kind named name ("post", "tag" ...), as the tests name kinds. */
+static enum url_kind K(const char *name)
+{
+    for (int k = 0; k < URL_NKINDS; k++)
+        if (strcmp(url_kind_name((enum url_kind)k), name) == 0)
+            return (enum url_kind)k;
+    fail_msg("no kind '%s'", name);
+    return URL_OTHER;
+}
+
 static void add_path(struct store *s, int32_t day, const char *kind,
                      const char *path, uint64_t views)
 {
     struct bs_err err;
 
     memset(&err, 0, sizeof(err));
-    assert_int_equal(store_add_path_views(s, 0, day, kind, path, strlen(path),
+    assert_int_equal(store_add_path_views(s, 0, day, K(kind), path, strlen(path),
                                           views, &err), 0);
 }
 
@@ -168,7 +178,7 @@ static void add_term(struct store *s, int32_t day, const char *taxonomy,
     struct bs_err err;
 
     memset(&err, 0, sizeof(err));
-    assert_int_equal(store_add_term_views(s, 0, day, taxonomy, name,
+    assert_int_equal(store_add_term_views(s, 0, day, K(taxonomy), name,
                                           strlen(name), views, &err), 0);
 }
 
@@ -1027,10 +1037,10 @@ static void test_store__key_with_nul(void **state)
 
     memset(&err, 0, sizeof(err));
     begin(s);
-    assert_int_equal(store_add_path_views(s, 0, 1, "post", key, sizeof(key) - 1,
+    assert_int_equal(store_add_path_views(s, 0, 1, URL_POST, key, sizeof(key) - 1,
                                           7, &err), 0);
-    assert_int_equal(store_add_path_views(s, 0, 1, "post", key, 2, 3, &err), 0);
-    assert_int_equal(store_add_term_views(s, 0, 1, "tag", key, sizeof(key) - 1,
+    assert_int_equal(store_add_path_views(s, 0, 1, URL_POST, key, 2, 3, &err), 0);
+    assert_int_equal(store_add_term_views(s, 0, 1, URL_TAG, key, sizeof(key) - 1,
                                           5, &err), 0);
     commit(s);
 
@@ -1288,7 +1298,7 @@ static void put_post(struct store *s, const char *path, const char *kind,
     memset(&p, 0, sizeof(p));
     memset(&err, 0, sizeof(err));
     p.path = path;
-    p.kind = kind;
+    p.kind = K(kind);
     p.title = title;
     p.has_published = 1;
     p.published = D(2013, 2, 1);
@@ -1414,7 +1424,7 @@ static void test_store__reimport(void **state)
     memset(&p, 0, sizeof(p));
     memset(&err, 0, sizeof(err));
     p.path = "/a/";
-    p.kind = "page";
+    p.kind = URL_PAGE;
     p.title = "New";
     p.tags = tags;
     p.ntags = 1;
@@ -1542,7 +1552,7 @@ static void test_store__path_row_kinds(void **state)
     memset(&err, 0, sizeof(err));
     begin(s);
     /* new through a country's views, then found by its views and id */
-    assert_int_equal(store_add_post_country_views(s, 0, 10, "post", "/a/", 3,
+    assert_int_equal(store_add_post_country_views(s, 0, 10, URL_POST, "/a/", 3,
                                                   "SE", 2, &err), 0);
     add_path(s, 10, "post", "/a/", 2);
     a = path_id(s, "post", "/a/");
@@ -1553,12 +1563,12 @@ static void test_store__path_row_kinds(void **state)
     /* an imported post keeps its kind */
     put_post(s, "/b/", "post", "B", 7, NULL, NULL, NULL);
     b = path_id(s, "page", "/b/");
-    assert_int_equal(store_add_post_country_views(s, 0, 10, "page", "/b/", 3,
+    assert_int_equal(store_add_post_country_views(s, 0, 10, URL_PAGE, "/b/", 3,
                                                   "DE", 4, &err), 0);
     /* "/?p=9" new through its views gets its post id */
     add_path(s, 12, "postid", "/?p=9", 1);
     c = path_id(s, "postid", "/?p=9");
-    assert_int_equal(store_add_post_country_views(s, 0, 12, "postid", "/?p=9",
+    assert_int_equal(store_add_post_country_views(s, 0, 12, URL_POSTID, "/?p=9",
                                                   5, "SE", 1, &err), 0);
     commit(s);
     store_close(s);
@@ -1597,11 +1607,11 @@ static void test_store__post_queries(void **state)
     add_path(s, 12, "post", "/a/", 5);
     add_path(s, 12, "postid", "/?p=42", 1);
     add_path(s, 12, "post", "/b/", 9);
-    assert_int_equal(store_add_post_country_views(s, 0, 10, "post", "/a/", 3,
+    assert_int_equal(store_add_post_country_views(s, 0, 10, URL_POST, "/a/", 3,
                                                   "SE", 2, &err), 0);
-    assert_int_equal(store_add_post_country_views(s, 0, 12, "post", "/a/", 3,
+    assert_int_equal(store_add_post_country_views(s, 0, 12, URL_POST, "/a/", 3,
                                                   "DE", 5, &err), 0);
-    assert_int_equal(store_add_post_country_views(s, 0, 12, "postid", "/?p=42",
+    assert_int_equal(store_add_post_country_views(s, 0, 12, URL_POSTID, "/?p=42",
                                                   6, "SE", 1, &err), 0);
     put_post(s, "/a/", "post", "A", 42, "t", NULL, "c");
     commit(s);
@@ -1691,7 +1701,7 @@ static int64_t path_id(struct store *s, const char *kind, const char *path)
     int64_t id = -1;
 
     memset(&err, 0, sizeof(err));
-    if (store_path_id(s, 0, kind, path, strlen(path), &id, &err) != 0)
+    if (store_path_id(s, 0, K(kind), path, strlen(path), &id, &err) != 0)
         fail_msg("store_path_id(%s): %s", path, err.msg);
     assert_true(id > 0);
     return id;
@@ -2137,11 +2147,11 @@ struct loaded {
     int stop_at;
     struct {
         int64_t visitor;
-        struct store_visit v;
+        struct visit v;
     } e[32];
 };
 
-static int on_open(void *ctx, int64_t visitor, const struct store_visit *v)
+static int on_open(void *ctx, int64_t visitor, const struct visit *v)
 {
     struct loaded *l = ctx;
 
@@ -2164,7 +2174,7 @@ static void load(struct store *s, int32_t day, struct loaded *l)
 }
 
 static void put_open(struct store *s, int32_t day, int64_t visitor,
-                     const struct store_visit *v, size_t n)
+                     const struct visit *v, size_t n)
 {
     struct bs_err err;
 
@@ -2178,9 +2188,9 @@ static void test_store__open_visits(void **state)
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct loaded l;
-    static const struct store_visit v1[] = {{5000, 5100, 3}, {100, 200, 2}};
-    static const struct store_visit v2[] = {{0, 86399, 7}};
-    static const struct store_visit v3[] = {{300, 400, 9}};
+    static const struct visit v1[] = {{5000, 5100, 3}, {100, 200, 2}};
+    static const struct visit v2[] = {{0, 86399, 7}};
+    static const struct visit v3[] = {{300, 400, 9}};
 
     memset(&l, 0, sizeof(l));
     load(s, 10, &l);
@@ -2246,7 +2256,7 @@ static void test_store__close_days(void **state)
     struct bs_err err;
     struct loaded l;
     unsigned char salt[16], got[16];
-    static const struct store_visit v[] = {{100, 200, 2}};
+    static const struct visit v[] = {{100, 200, 2}};
     int64_t visitors, visits;
 
     memset(&err, 0, sizeof(err));
@@ -2763,24 +2773,24 @@ static void test_store__migrate_from_v5(void **state)
     assert_int_equal(store_site_id(s, "b", 1, &site, &err), 1);
     assert_true(site > 0);
     begin(s);
-    assert_int_equal(store_add_path_views(s, site, 10, "post", "/a/", 3, 5,
+    assert_int_equal(store_add_path_views(s, site, 10, URL_POST, "/a/", 3, 5,
                                           &err), 0);
-    assert_int_equal(store_add_path_views(s, site, 11, "postid", "/?p=42",
+    assert_int_equal(store_add_path_views(s, site, 11, URL_POSTID, "/?p=42",
                                           6, 6, &err), 0);
     assert_int_equal(store_add_day(s, site, 11, 30, 11, 0, 0, &err), 0);
-    assert_int_equal(store_add_term_views(s, site, 11, "tag", "eu", 2, 9,
+    assert_int_equal(store_add_term_views(s, site, 11, URL_TAG, "eu", 2, 9,
                                           &err), 0);
     assert_int_equal(store_add_country_views(s, site, 11, "DE", 11, &err),
                      0);
     assert_int_equal(store_add_search_term(s, site, 11, "malmo", 5, 7, &err),
                      0);
-    assert_int_equal(store_path_id(s, site, "post", "/a/", 3, &id, &err), 0);
+    assert_int_equal(store_path_id(s, site, URL_POST, "/a/", 3, &id, &err), 0);
     assert_true(id != 7);
     assert_int_equal(store_add_referrer(s, site, 11, id, "b.example", 9,
                                         "other", 8, &err), 0);
     assert_int_equal(store_add_visits(s, site, 11, 0, 4, &err), 0);
     {
-        struct store_post p = {.path = "/a/", .kind = "post", .title = "B",
+        struct store_post p = {.path = "/a/", .kind = URL_POST, .title = "B",
                                .post_id = 42};
 
         assert_int_equal(store_put_post(s, site, &p, &err), 0);

@@ -1,0 +1,867 @@
+/*
+ * ingest.c - the ingest engine: the workers, the per-file loop, the
+ * choice of a file's format and the counting of each line.
+ */
+#include "blogstat.h"
+#include "agg.h"
+#include "audience.h"
+#include "classify.h"
+#include "commit.h"
+#include "conf.h"
+#include "dbfiles.h"
+#include "geo.h"
+#include "ingest.h"
+#include "parser.h"
+#include "proxy.h"
+#include "reader.h"
+#include "robots.h"
+#include "source.h"
+#include "store.h"
+#include "visitor.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Bad lines reported one by one before only counting them (verbose:
+ * all). */
+#define MAX_BAD_SHOWN 10
+
+#define COUNTRY_NAMES_FILE "/usr/share/iso-codes/json/iso_3166-1.json"
+
+/* What the workers of one run share. */
+struct run {
+    const struct ingest_opts *o;   /* read-only */
+    int detect;                    /* read-only: "auto", each file's own */
+    struct log_json_map jmap;      /* read-only: the config's, for popt */
+    struct parse_options popt;     /* read-only */
+    const char *geoip;             /* read-only: the database each worker
+                                      opens, or NULL */
+    unsigned char key[VISITOR_KEY_BYTES];  /* read-only: visitor ids' */
+    /* read-only: what a visitor's id is mixed with on each site (a reader
+     * of two sites is a visitor of each) */
+    uint64_t site_tags[CONF_SITES_MAX];
+    int64_t site_ids[CONF_SITES_MAX];      /* read-only */
+    struct timespec t0;            /* read-only */
+    struct commit_db db;           /* the commit lock is its own */
+    struct source_claims *claims;  /* a lock of its own */
+    /* The output lock: the sink is called under it, one thread at a time. */
+    pthread_mutex_t out_lock;
+    const struct sink *sink;       /* under out_lock (its level, progress:
+                                      read-only) */
+    uint64_t bad_shown;            /* under out_lock */
+    /* The run lock: which file is next, and the totals. */
+    pthread_mutex_t lock;
+    int next;                      /* under lock */
+    int *status;                   /* [i]: the worker that took file i,
+                                      read after the workers end */
+    struct ingest_result *res;     /* totals: under lock */
+};
+
+/* A line read ahead of counting it, to choose the format. */
+struct held {
+    uint64_t start, end, lineno;
+    size_t off, n;
+    int overlong;
+};
+
+/* The first lines of a file, held while its format is chosen. */
+struct sample {
+    char *buf;
+    size_t len, cap;
+    struct held l[PARSE_DETECT_LINES];
+    size_t n, next;
+    int rc;        /* what the reader said after them: 1 more to come */
+};
+
+/* One worker: its own parser, caches and counts, reading one file at a
+ * time. Touched by its thread only (its committer's thread sees only
+ * what committer_start() hands it). */
+struct worker {
+    struct run *run;
+    struct geo *geo;
+    struct robots *robots;
+    struct parser *parser;     /* the current file's */
+    struct sample sample;
+    struct committer *com;
+    struct agg *const *agg;    /* committer_counting(): an agg a site */
+    int bad_silent;            /* the bad lines to show are all shown */
+    struct url_class cls;
+    struct ref_info ref;
+    uint64_t lines, bad, hits, views, files;
+    uint64_t stray;            /* hits of a host no site declares */
+    char stray_host[64];
+};
+
+/* One file being read. */
+struct file {
+    const char *path, *name;
+    int index;                 /* 1-based */
+    struct reader *r;
+    struct store_source *src;
+    struct store_source was;   /* as found */
+    char fp[SOURCE_HASH_LEN];
+    int found;                 /* read before */
+    uint64_t lines0;           /* its lines before this run */
+};
+
+static double elapsed(const struct timespec *t0)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) +
+           (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* ---- the sink ----------------------------------------------------------- */
+
+static void say(struct run *run, enum sink_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void note(struct run *run, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void vsay(struct run *run, enum sink_level level, const char *fmt,
+                 va_list ap)
+{
+    char msg[2048];
+
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    pthread_mutex_lock(&run->out_lock);
+    run->sink->message(run->sink->ctx, level, msg);
+    pthread_mutex_unlock(&run->out_lock);
+}
+
+/* A message of level through the sink, when its level wants it. */
+static void say(struct run *run, enum sink_level level, const char *fmt, ...)
+{
+    va_list ap;
+
+    if ((int)level > run->sink->level)
+        return;
+    va_start(ap, fmt);
+    vsay(run, level, fmt, ap);
+    va_end(ap);
+}
+
+/* A detail shown with verbose, and beside the progress of a terminal. */
+static void note(struct run *run, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (run->sink->level < SINK_INFO && !run->sink->progress)
+        return;
+    va_start(ap, fmt);
+    vsay(run, SINK_INFO, fmt, ap);
+    va_end(ap);
+}
+
+static void tell_error(struct run *run, const struct bs_err *err)
+{
+    pthread_mutex_lock(&run->out_lock);
+    run->sink->error(run->sink->ctx, err);
+    pthread_mutex_unlock(&run->out_lock);
+}
+
+static void show_progress(struct run *run, const struct file *f, int done)
+{
+    struct sink_progress p;
+
+    if (!run->sink->progress)
+        return;
+    p.name = reader_name(f->r);
+    p.index = f->index;
+    p.count = run->o->nfiles;
+    p.bytes = reader_bytes_read(f->r);
+    p.size = reader_file_size(f->r);
+    p.lines = f->src->lines - f->lines0;
+    p.secs = elapsed(&run->t0);
+    p.done = done;
+    pthread_mutex_lock(&run->out_lock);
+    run->sink->progress_fn(run->sink->ctx, &p);
+    pthread_mutex_unlock(&run->out_lock);
+}
+
+static void report_bad(struct worker *w, const char *name, uint64_t lineno,
+                       enum parse_status st)
+{
+    struct run *run = w->run;
+    char msg[1200];
+
+    /* Once the first few are shown, the lock is not taken again. */
+    if (run->sink->level < SINK_WARN || w->bad_silent)
+        return;
+    pthread_mutex_lock(&run->out_lock);
+    if (run->bad_shown < MAX_BAD_SHOWN || run->sink->level >= SINK_INFO) {
+        run->bad_shown++;
+        snprintf(msg, sizeof(msg), "%s:%llu: bad line: %s", name,
+                 (unsigned long long)lineno, parse_strerror(st));
+        run->sink->message(run->sink->ctx, SINK_WARN, msg);
+    } else {
+        w->bad_silent = 1;
+    }
+    pthread_mutex_unlock(&run->out_lock);
+}
+
+/* ---- counting ----------------------------------------------------------- */
+
+/* Where bad lines count: they name no host, so the default site, or the
+ * site of opts->site. */
+static struct agg *bad_agg(struct worker *w)
+{
+    return w->agg[w->run->o->site > 0 ? w->run->o->site : 0];
+}
+
+/* A good line's view: its visitor, referrer and search terms. */
+static void count_view(struct worker *w, struct agg *agg, size_t site,
+                       const struct logrec *rec)
+{
+    const struct conf *conf = w->run->o->conf;
+    const struct url_rules *rules = conf->sites[site].rules;
+    struct slice client = conf->client_xff && rec->has_xff
+                              ? proxies_client(conf->proxies, rec->client,
+                                               rec->xff)
+                              : rec->client;
+    const char *cc = geo_country(w->geo, client.p, client.n);
+    uint64_t id = visitor_id(w->run->key, client.p, client.n, rec->agent.p,
+                             rec->agent.n) ^
+                  w->run->site_tags[site];
+    /* The key is looked up once; the audience goes by its id. */
+    uint32_t key = agg_view(agg, rec->day, w->cls.kind, w->cls.key,
+                            w->cls.key_len, cc);
+
+    agg_visitor_key(agg, rec->day, rec->sec, id, key, cc);
+    if (rec->has_agent &&
+        classify_referrer(rules, rec->referer.p, rec->referer.n, &w->ref) !=
+            REF_NONE) {
+        agg_referrer_key(agg, rec->day, key, ref_class_name(w->ref.cls),
+                         w->ref.host, w->ref.host_n);
+        if (w->ref.term_n)
+            agg_search_term(agg, rec->day, w->ref.term, w->ref.term_n);
+    }
+    w->views++;
+}
+
+/* Count one line into the agg and the source's counters. */
+static void count_line(struct worker *w, struct store_source *src,
+                       const char *name, const struct reader_line *line)
+{
+    const struct conf *conf = w->run->o->conf;
+    struct logrec rec;
+    enum parse_status st;
+    int k, robot;
+    size_t site;
+    struct agg *agg;
+
+    src->lines++;
+    w->lines++;
+    st = line->overlong ? PARSE_TOOLONG
+                        : parse_line(w->parser, line->p, line->n, &rec);
+    if (st != PARSE_OK) {
+        src->bad_lines++;
+        w->bad++;
+        report_bad(w, name, line->lineno, st);
+        /* Bad lines have no date: file them under the last good day. */
+        if (src->has_last_day)
+            agg_bad(bad_agg(w), src->last_day, 1);
+        else
+            src->pending_bad++;
+        return;
+    }
+    k = w->run->o->site >= 0 ? w->run->o->site
+        : conf->nsites > 1 && rec.has_host
+            ? conf_site_of_host(conf, rec.host.p, rec.host.n)
+            : 0;
+    site = k > 0 ? (size_t)k : 0;
+    agg = w->agg[site];
+    if (k < 0 && w->stray++ == 0) {
+        /* Kept to say so at the end: a typo in hosts = would otherwise
+         * quietly give the default site another's lines. */
+        snprintf(w->stray_host, sizeof(w->stray_host), "%.*s",
+                 (int)(rec.host.n < 63 ? rec.host.n : 63), rec.host.p);
+    }
+    robot = rec.has_agent &&
+            robots_check(w->robots, rec.agent.p, rec.agent.n);
+    if (!src->has_days || rec.day < src->first_day)
+        src->first_day = rec.day;
+    if (!src->has_days || rec.day > src->max_day)
+        src->max_day = rec.day;
+    src->has_days = 1;
+    src->hits++;
+    w->hits++;
+    if (src->pending_bad) {
+        agg_bad(bad_agg(w), rec.day, src->pending_bad);
+        src->pending_bad = 0;
+    }
+    src->last_day = rec.day;
+    src->has_last_day = 1;
+    agg_hit(agg, rec.day, robot);
+    if (!robot && (rec.status == 200 || rec.status == 304) &&
+        slice_eq(rec.method, "GET", 3) &&
+        url_kind_is_content(classify_url(conf->sites[site].rules,
+                                         rec.target.p, rec.target.n,
+                                         &w->cls)))
+        count_view(w, agg, site, &rec);
+}
+
+/* ---- the format of a file ----------------------------------------------- */
+
+/* Hold the line l, the bytes [start, end) of the input, in the sample. */
+static void hold(struct sample *sm, const struct reader_line *l,
+                 uint64_t start, uint64_t end)
+{
+    struct held *h = &sm->l[sm->n++];
+
+    h->start = start;
+    h->end = end;
+    h->lineno = l->lineno;
+    h->overlong = l->overlong;
+    h->off = sm->len;
+    h->n = l->overlong ? 0 : l->n;
+    if (sm->len + h->n > sm->cap) {
+        size_t cap = sm->cap ? 2 * sm->cap : 16384;
+
+        while (cap < sm->len + h->n)
+            cap *= 2;
+        sm->buf = xrealloc(sm->buf, cap);
+        sm->cap = cap;
+    }
+    if (h->n)
+        memcpy(sm->buf + sm->len, l->p, h->n);
+    sm->len += h->n;
+}
+
+/* The next held line into *l and its bytes [*start, *end): 1, or 0 when
+ * none is left. */
+static int unhold(struct sample *sm, struct reader_line *l, uint64_t *start,
+                  uint64_t *end)
+{
+    const struct held *h;
+
+    if (sm->next == sm->n)
+        return 0;
+    h = &sm->l[sm->next++];
+    l->p = h->overlong ? NULL : sm->buf + h->off;
+    l->n = h->n;
+    l->lineno = h->lineno;
+    l->overlong = h->overlong;
+    *start = h->start;
+    *end = h->end;
+    return 1;
+}
+
+/* "auto": hold the first lines (the one in hand first, when pending) and
+ * pick the built-in format that reads them best. NULL with err when
+ * none does. */
+static const char *detect_format(struct worker *w, struct reader *r,
+                                 const char *name,
+                                 const struct reader_line *line, int pending,
+                                 uint64_t start, uint64_t end,
+                                 struct bs_err *err)
+{
+    struct run *run = w->run;
+    struct sample *sm = &w->sample;
+    struct slice lines[PARSE_DETECT_LINES];
+    struct parse_guess g;
+    struct reader_line l;
+    struct bs_err e = {0};
+    size_t k = 0;
+
+    if (pending)
+        hold(sm, line, start, end);
+    while (sm->n < PARSE_DETECT_LINES) {
+        uint64_t at = reader_offset(r);
+
+        sm->rc = reader_next(r, &l, err);
+        if (sm->rc <= 0)
+            break;
+        hold(sm, &l, at, reader_offset(r));
+    }
+    for (size_t i = 0; i < sm->n; i++)
+        if (!sm->l[i].overlong)
+            lines[k++] = slice_make(sm->buf + sm->l[i].off, sm->l[i].n);
+    if (parse_detect(lines, k, &run->popt, &g, &e)) {
+        bs_fail(err, e.status, "%s: %s; give the format with --format "
+                "or [log] format (doc/formats.md); nothing counted",
+                name, e.msg);
+        return NULL;
+    }
+    if (k)
+        note(run, "%s: format %s (%zu of the first %zu lines "
+            "read)", name, g.format, g.ok, g.tried);
+    return g.format;
+}
+
+/*
+ * The parser of a file, whose line in hand (the bytes [start, end) of
+ * the input; pending: not counted yet) was just read: the format given,
+ * or with "auto" the built-in format that reads its first lines best.
+ * Those lines are then held in w->sample, to be counted next. 0, or -1
+ * with err.
+ */
+static int choose_parser(struct worker *w, struct reader *r,
+                         const char *name, const struct reader_line *line,
+                         int pending, uint64_t start, uint64_t end,
+                         struct bs_err *err)
+{
+    struct run *run = w->run;
+    struct sample *sm = &w->sample;
+    const char *format = run->o->format;
+    struct bs_err e = {0};
+
+    parser_free(w->parser);
+    w->parser = NULL;
+    sm->n = sm->next = sm->len = 0;
+    sm->rc = 1;
+    if (run->detect &&
+        !(format = detect_format(w, r, name, line, pending, start, end, err)))
+        return -1;
+    w->parser = parser_compile(format, &run->popt, &e);
+    if (!w->parser) {
+        bs_fail(err, e.status, "%s: %s", name, e.msg);
+        return -1;
+    }
+    if (run->o->conf->client_xff &&
+        !(parser_fields(w->parser) & PARSE_HAS_XFF))
+        say(run, SINK_WARN, "%s: format %s logs no X-Forwarded-For: its "
+            "clients are the connection addresses", name,
+            parser_name(w->parser));
+    return 0;
+}
+
+/* ---- one file ------------------------------------------------------------ */
+
+/*
+ * Open the file f->path, claim its fingerprint and put the reader where
+ * it was left, its first line to count (if any) in *line with *pending.
+ * Returns 1 to read it, 0 when there is nothing to read, -1 with err.
+ * On 1 or 0 with f->src set, the fingerprint is claimed.
+ */
+static int open_file(struct worker *w, struct file *f,
+                     struct reader_line *line, int *pending,
+                     struct bs_err *err)
+{
+    struct run *run = w->run;
+    int is_stdin = strcmp(f->path, "-") == 0, rc;
+
+    f->name = is_stdin ? "(stdin)" : f->path;
+    f->r = reader_open(f->path, is_stdin ? 0 : READER_HOLD_PARTIAL, err);
+    if (!f->r)
+        return -1;
+    reader_set_limit(f->r, run->o->max_bytes);
+    rc = reader_next(f->r, line, err);
+    if (rc <= 0)
+        return rc;  /* empty, or one line still being written: not yet */
+    source_fingerprint(line, f->fp);
+    f->src = xcalloc(1, sizeof(*f->src));
+    source_claim(run->claims, f->fp);
+    f->found = commit_find_source(&run->db, f->fp, f->src, err);
+    if (f->found < 0)
+        return -1;
+    if (f->found && source_done(f->src, f->r)) {
+        say(run, SINK_INFO, "%s: read before (as %s), nothing new", f->name,
+            f->src->name);
+        return 0;
+    }
+    f->lines0 = f->src->lines;
+    f->was = *f->src;
+    *pending = 1;    /* the line in hand is yet to count */
+    if (f->found) {
+        switch (source_resume(f->r, f->src, line, err)) {
+        case SOURCE_RESUME_AT:
+            *pending = 0;
+            break;
+        case SOURCE_RESUME_NOTHING:
+            say(run, SINK_INFO, "%s: a part of what was read before (as "
+                "%s), nothing new", f->name, f->src->name);
+            return 0;
+        case SOURCE_RESUME_CONFLICT:
+            return bs_fail(err, BS_DATAERR, "%s: begins like '%s', read "
+                           "before, but differs from it further on; not "
+                           "read, nothing counted", f->name, f->src->name);
+        default:
+            return -1;
+        }
+    } else {
+        snprintf(f->src->fingerprint, sizeof(f->src->fingerprint), "%s",
+                 f->fp);
+    }
+    snprintf(f->src->name, sizeof(f->src->name), "%s", f->name);
+    f->src->gzip = reader_is_gzip(f->r);
+    f->src->error[0] = '\0';
+    f->src->complete = 0;
+    return 1;
+}
+
+/*
+ * Count the lines of f from *line on (pending: *line is not counted
+ * yet), committing a chunk every commit_every lines. Returns what the
+ * reader said last: 0 at the end, -1 with rerr on a read error; or 1
+ * with err when a commit failed.
+ */
+static int read_lines(struct worker *w, struct file *f,
+                      struct reader_line *line, int pending,
+                      struct bs_err *rerr, struct bs_err *err)
+{
+    struct run *run = w->run;
+    struct store_source *src = f->src;
+    uint64_t start = 0, end = reader_offset(f->r), next, since = 0;
+    int rc;
+
+    if (choose_parser(w, f->r, f->name, line, pending, start, end, err))
+        return 1;
+    /* The line in hand, when not yet counted, is now the first held. */
+    if (run->detect)
+        pending = 0;
+    /* line holds the bytes [start, end) of the input. */
+    for (;;) {
+        if (pending) {
+            count_line(w, src, f->name, line);
+            if (++since >= run->o->commit_every) {
+                since = 0;
+                source_mark(src, line, start, end);
+                src->size = reader_bytes_read(f->r);
+                show_progress(run, f, 0);
+                if (committer_start(w->com, src, err))
+                    return 1;
+                w->agg = committer_counting(w->com);
+            }
+        }
+        /* The lines held to choose the format come first. */
+        if (unhold(&w->sample, line, &start, &end)) {
+            pending = 1;
+            continue;
+        }
+        if (w->sample.rc <= 0) {
+            rc = w->sample.rc;
+            if (rc < 0)
+                *rerr = *err;
+            break;
+        }
+        next = reader_offset(f->r);
+        rc = reader_next(f->r, line, rerr);
+        if (rc <= 0)
+            break;
+        start = next;
+        end = reader_offset(f->r);
+        pending = 1;
+    }
+    /* The chunk before this last one must be in before it. */
+    if (committer_wait(w->com, src, err))
+        return 1;
+    /* The reader keeps the last line past the end of the input. */
+    if (since > 0 && reader_last_line(f->r, line))
+        source_mark(src, line, start, end);
+    return rc;
+}
+
+/*
+ * Read one input on from where it was left. Returns 0, or the exit status
+ * of what went wrong with it (the counts of the lines before are kept).
+ */
+static int ingest_file(struct worker *w, const char *path, int index)
+{
+    struct run *run = w->run;
+    struct bs_err err = {0}, rerr = {0};
+    struct file f = {.path = path, .index = index};
+    struct reader_line line;
+    int rc, status = 0, pending = 0;
+
+    rc = open_file(w, &f, &line, &pending, &err);
+    if (rc <= 0) {
+        if (rc < 0) {
+            tell_error(run, &err);
+            status = err.status;
+        }
+        goto done;
+    }
+    rc = read_lines(w, &f, &line, pending, &rerr, &err);
+    if (rc > 0) {
+        /* A chunk being written still goes in (or is dropped when it
+         * fails too: the first error is the one told). */
+        struct bs_err werr = {0};
+
+        committer_wait(w->com, f.src, &werr);
+        tell_error(run, &err);
+        status = err.status;
+        /* What was counted but not committed is dropped with the chunk. */
+        committer_drop(w->com);
+        goto done;
+    }
+    if (rc < 0) {
+        tell_error(run, &rerr);
+        snprintf(f.src->error, sizeof(f.src->error), "%s", rerr.msg);
+        status = rerr.status;
+    } else if (f.src->gzip) {
+        f.src->complete = 1;
+    }
+    f.src->size = reader_file_size(f.r) ? reader_file_size(f.r)
+                                        : reader_bytes_read(f.r);
+    if (run->sink->progress)
+        show_progress(run, &f, 1);
+    else
+        say(run, SINK_INFO, "%s: %llu new lines%s", f.name,
+            (unsigned long long)(f.src->lines - f.lines0),
+            f.found ? " (read on from where it stopped)" : "");
+    w->files++;
+    /* Nothing new and nothing learnt: leave the database as it was, so
+     * that running twice gives the same database. */
+    if (f.found && source_unchanged(&f.was, f.src))
+        goto done;
+    if (committer_commit(w->com, f.src, &err)) {
+        tell_error(run, &err);
+        status = err.status;
+    }
+done:
+    if (f.src)
+        source_release(run->claims, f.fp);
+    free(f.src);
+    reader_close(f.r);
+    return status;
+}
+
+/* ---- the workers ---------------------------------------------------------- */
+
+static struct worker *worker_new(struct run *run)
+{
+    struct worker *w = xcalloc(1, sizeof(*w));
+    struct bs_err err = {0};
+
+    w->run = run;
+    /* The path was checked by ingest_run(): this open does not fail. */
+    w->geo = geo_open(run->geoip, &err);
+    if (!w->geo)
+        BUG("geo_open(%s): %s", run->geoip, err.msg);
+    w->robots = robots_new();
+    w->com = committer_new(&run->db);
+    w->agg = committer_counting(w->com);
+    return w;
+}
+
+static void worker_free(struct worker *w)
+{
+    struct run *run = w->run;
+    struct ingest_result *res = run->res;
+
+    pthread_mutex_lock(&run->lock);
+    res->lines += w->lines;
+    res->bad += w->bad;
+    res->hits += w->hits;
+    res->views += w->views;
+    res->files += w->files;
+    if (w->stray && !res->stray)
+        memcpy(res->stray_host, w->stray_host, sizeof(res->stray_host));
+    res->stray += w->stray;
+    pthread_mutex_unlock(&run->lock);
+    committer_free(w->com);
+    parser_free(w->parser);
+    free(w->sample.buf);
+    robots_free(w->robots);
+    geo_close(w->geo);
+    free(w);
+}
+
+/* A worker takes the next file until there is none (or the database
+ * failed: then the others stop too). */
+static void *work(void *arg)
+{
+    struct worker *w = worker_new(arg);
+    struct run *run = w->run;
+
+    for (;;) {
+        int i, st;
+
+        pthread_mutex_lock(&run->lock);
+        i = run->next < run->o->nfiles ? run->next++ : -1;
+        pthread_mutex_unlock(&run->lock);
+        if (i < 0)
+            break;
+        st = ingest_file(w, run->o->files[i], i + 1);
+        run->status[i] = st;
+        if (st == BS_IOERR || st == BS_TEMPFAIL || st == BS_OSERR) {
+            pthread_mutex_lock(&run->lock);
+            run->next = run->o->nfiles;
+            pthread_mutex_unlock(&run->lock);
+        }
+    }
+    worker_free(w);
+    return NULL;
+}
+
+/* One worker per core (or jobs), never more than there are files. */
+static void run_workers(struct run *run)
+{
+    long jobs = run->o->jobs;
+    pthread_t *t;
+    int started = 0;
+
+    if (jobs <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+        jobs = n > 0 ? n : 1;
+    }
+    if (jobs > run->o->nfiles)
+        jobs = run->o->nfiles;
+    if (jobs <= 1) {
+        work(run);
+        return;
+    }
+    t = xcalloc((size_t)jobs, sizeof(*t));
+    for (long i = 0; i < jobs; i++) {
+        if (pthread_create(&t[i], NULL, work, run) != 0)
+            break;
+        started++;
+    }
+    if (started == 0)
+        work(run);
+    for (int i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    free(t);
+}
+
+/* ---- the run ---------------------------------------------------------------- */
+
+/* The country names, from iso-codes, into a database without them. */
+static void load_country_names(struct run *run, struct store *store)
+{
+    FILE *f;
+    char *buf;
+    size_t n;
+    struct bs_err err = {0};
+
+    if (store_has_country_names(store))
+        return;
+    f = fopen(COUNTRY_NAMES_FILE, "r");
+    if (!f) {
+        say(run, SINK_INFO, "cannot open '%s' (Debian package iso-codes): "
+            "country names will be missing", COUNTRY_NAMES_FILE);
+        return;
+    }
+    buf = xmalloc(4 << 20);
+    n = fread(buf, 1, (4 << 20) - 1, f);
+    fclose(f);
+    if (store_load_country_names(store, buf, n, &err))
+        tell_error(run, &err);
+    free(buf);
+}
+
+/* The GeoIP database the workers open: found now, said once. */
+static int find_geoip(struct run *run, char **found, struct bs_err *err)
+{
+    struct geo *geo = geo_open(run->o->geoip, err);
+
+    if (!geo)
+        return -1;
+    if (!geo_path(geo))
+        say(run, SINK_WARN, "no GeoIP database found (data/*.mmdb, "
+            "/usr/share/GeoIP, /var/lib/GeoIP): every country is '--'; run "
+            "'make geoip' or give --geoip");
+    else
+        say(run, SINK_INFO, "countries from '%s'", geo_path(geo));
+    *found = geo_path(geo) ? xstrdup(geo_path(geo)) : NULL;
+    geo_close(geo);
+    return 0;
+}
+
+/* The database, its key and its sites' ids: 0, or -1 with err. */
+static int open_db(struct run *run, struct bs_err *err)
+{
+    const struct conf *conf = run->o->conf;
+    struct store *store = store_open(run->o->db, STORE_WRITE, err);
+    int key;
+
+    if (!store)
+        return -1;
+    run->db.store = store;
+    load_country_names(run, store);
+    key = dbfiles_key(run->o->db, store, run->key, err);
+    if (key < 0)
+        return -1;
+    if (key == DBFILES_KEY_LOST) {
+        char *path = dbfiles_key_path(run->o->db);
+
+        say(run, SINK_ERROR, "no key '%s' beside the database: a new one is "
+            "made, and readers seen before now count again in ranges that "
+            "reach back before this run", path);
+        free(path);
+    }
+    for (size_t i = 0; i < conf->nsites; i++)
+        if (store_site_id(store, conf->sites[i].id, 1, &run->site_ids[i],
+                          err) < 0)
+            return -1;
+    /* Site 0 keeps the ids visitors had before there were sites. */
+    for (size_t i = 1; i < conf->nsites; i++)
+        run->site_tags[i] = bs_fmix64((uint64_t)run->site_ids[i]);
+    run->db.site_ids = run->site_ids;
+    run->db.nsites = conf->nsites;
+    run->db.audience = audience_new(store, run->o->now);
+    return 0;
+}
+
+/* "auto", with blanks around it or not. */
+static int is_auto(const char *format)
+{
+    while (*format == ' ' || *format == '\t')
+        format++;
+    return strncmp(format, "auto", 4) == 0 &&
+           strspn(format + 4, " \t") == strlen(format + 4);
+}
+
+int ingest_run(const struct ingest_opts *o, const struct sink *sink,
+               struct ingest_result *res, struct bs_err *err)
+{
+    struct run *run = xcalloc(1, sizeof(*run));
+    char *geoip = NULL;
+    int lock_fd = -1, rc = -1;
+
+    memset(res, 0, sizeof(*res));
+    run->o = o;
+    run->sink = sink;
+    run->res = res;
+    run->detect = is_auto(o->format);
+    conf_parse_options(o->conf, &run->jmap, &run->popt);
+    pthread_mutex_init(&run->out_lock, NULL);
+    pthread_mutex_init(&run->lock, NULL);
+    pthread_mutex_init(&run->db.lock, NULL);
+    if (find_geoip(run, &geoip, err))
+        goto out;
+    run->geoip = geoip;
+    if ((lock_fd = dbfiles_lock(o->db, o->wait, err)) < 0 ||
+        open_db(run, err))
+        goto out;
+    run->claims = source_claims_new();
+    run->status = xcalloc((size_t)o->nfiles, sizeof(*run->status));
+    clock_gettime(CLOCK_MONOTONIC, &run->t0);
+    run_workers(run);
+    /* The first failing file in the command's order gives the status. */
+    for (int i = 0; i < o->nfiles && !res->status; i++)
+        res->status = run->status[i];
+    {
+        struct bs_err cerr = {0};
+
+        if (audience_close_days(run->db.audience, &cerr)) {
+            tell_error(run, &cerr);
+            if (!res->status)
+                res->status = cerr.status;
+        }
+    }
+    res->bad_shown = run->bad_shown;
+    res->secs = elapsed(&run->t0);
+    rc = 0;
+out:
+    audience_free(run->db.audience);
+    store_close(run->db.store);
+    if (lock_fd >= 0)
+        close(lock_fd);
+    source_claims_free(run->claims);
+    free(run->status);
+    free(geoip);
+    pthread_mutex_destroy(&run->out_lock);
+    pthread_mutex_destroy(&run->lock);
+    pthread_mutex_destroy(&run->db.lock);
+    free(run);
+    return rc;
+}

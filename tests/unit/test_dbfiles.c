@@ -1,0 +1,158 @@
+/*
+ * test_dbfiles.c - dbfiles.h: one ingest at a time per database, and the
+ * visitor key beside it (made 0600, kept, refused when damaged, moved
+ * out of an old database, remade with a warning when lost).
+ */
+#include "testutil.h"
+#include "dbfiles.h"
+#include "sketch.h"
+#include "store.h"
+
+#include <sys/stat.h>
+
+struct fixture {
+    char *dir, *db;
+    struct store *s;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = xcalloc(1, sizeof(*f));
+    struct bs_err err = {0};
+
+    umask(022);
+    f->dir = tu_tmpdir();
+    f->db = tu_path(f->dir, "a.db");
+    f->s = store_open(f->db, STORE_WRITE, &err);
+    assert_non_null(f->s);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    store_close(f->s);
+    tu_rmrf(f->dir);
+    free(f->db);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+/* The second holder is told the database is busy; after the first ends,
+ * it gets the lock. */
+static void test_dbfiles__lock(void **state)
+{
+    struct fixture *f = *state;
+    struct bs_err err = {0};
+    int a = dbfiles_lock(f->db, 0, &err), b;
+
+    assert_true(a >= 0);
+    b = dbfiles_lock(f->db, 0, &err);
+    assert_int_equal(b, -1);
+    assert_int_equal(err.status, BS_TEMPFAIL);
+    assert_non_null(strstr(err.msg, "another ingest"));
+    close(a);
+    memset(&err, 0, sizeof(err));
+    b = dbfiles_lock(f->db, 0, &err);
+    assert_true(b >= 0);
+    close(b);
+}
+
+static void test_dbfiles__key_new_then_kept(void **state)
+{
+    struct fixture *f = *state;
+    struct bs_err err = {0};
+    unsigned char k1[VISITOR_KEY_BYTES], k2[VISITOR_KEY_BYTES];
+    char *path = dbfiles_key_path(f->db);
+    struct stat st;
+
+    assert_int_equal(dbfiles_key(f->db, f->s, k1, &err), DBFILES_KEY_NEW);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(st.st_size, VISITOR_KEY_BYTES);
+    assert_int_equal(dbfiles_key(f->db, f->s, k2, &err), DBFILES_KEY_READ);
+    assert_memory_equal(k1, k2, sizeof(k1));
+    free(path);
+}
+
+/* A key of the wrong size is refused, naming it, and left as it is. */
+static void test_dbfiles__key_wrong_size(void **state)
+{
+    struct fixture *f = *state;
+    struct bs_err err = {0};
+    unsigned char k[VISITOR_KEY_BYTES];
+    static const unsigned char big[VISITOR_KEY_BYTES + 1] = {1};
+    char *path = dbfiles_key_path(f->db);
+    struct stat st;
+
+    free(tu_write(f->dir, "a.db.key", "short", 5));
+    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
+    assert_int_equal(err.status, BS_DATAERR);
+    assert_non_null(strstr(err.msg, "a.db.key"));
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 5);
+    free(tu_write(f->dir, "a.db.key", big, sizeof(big)));
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
+    assert_int_equal(err.status, BS_DATAERR);
+    free(path);
+}
+
+/* A key kept in the database moves out, byte for byte. */
+static void test_dbfiles__key_moved(void **state)
+{
+    struct fixture *f = *state;
+    struct bs_err err = {0};
+    unsigned char old[VISITOR_KEY_BYTES], k[VISITOR_KEY_BYTES];
+
+    for (size_t i = 0; i < sizeof(old); i++)
+        old[i] = (unsigned char)(i * 7 + 1);
+    assert_int_equal(store_meta_put(f->s, "visitor_key", old, sizeof(old),
+                                    &err), 0);
+    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_MOVED);
+    assert_memory_equal(k, old, sizeof(k));
+    assert_int_equal(store_meta_get(f->s, "visitor_key", k, sizeof(k), &err),
+                     0);
+    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_READ);
+    assert_memory_equal(k, old, sizeof(k));
+}
+
+/* No key for a database that counted visitors: a new one, said so. */
+static void test_dbfiles__key_lost(void **state)
+{
+    struct fixture *f = *state;
+    struct bs_err err = {0};
+    unsigned char k[VISITOR_KEY_BYTES];
+    struct sketch *sk = sketch_new();
+    unsigned char *b;
+    size_t n;
+
+    sketch_add(sk, 42);
+    b = sketch_serialize(sk, &n);
+    assert_int_equal(store_add_sketch(f->s, 0, STORE_SKETCH_DAY, 10, 0, NULL,
+                                      b, n, &err), 0);
+    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_LOST);
+    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_READ);
+    free(b);
+    sketch_free(sk);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_dbfiles__lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dbfiles__key_new_then_kept,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dbfiles__key_wrong_size, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dbfiles__key_moved, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dbfiles__key_lost, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
