@@ -196,7 +196,10 @@ int cmd_report(int argc, char **argv)
         case OPT_FROM: from_s = optarg; break;
         case OPT_TO: to_s = optarg; break;
         case OPT_DAYS: days_s = optarg; break;
-        case OPT_OUT: out = optarg; break;
+        case OPT_OUT:
+            if (optarg)
+                out = optarg;
+            break;
         case OPT_SITE: site = optarg; break;
         case 'h':
             fputs(report_usage, stdout);

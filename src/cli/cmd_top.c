@@ -207,18 +207,18 @@ enum top_what { TOP_POSTS, TOP_TAGS, TOP_CATEGORIES, TOP_COUNTRIES,
 
 static const struct top_kind {
     const char *name;
-    enum top_what what;
     const struct out_column *cols;
-    int ncols;
     int64_t default_limit;
+    enum top_what what;
+    int ncols;
 } kinds[] = {
-    {"posts", TOP_POSTS, posts_cols, 5, 20},
-    {"tags", TOP_TAGS, tags_cols, 4, 20},
-    {"categories", TOP_CATEGORIES, categories_cols, 4, 20},
-    {"countries", TOP_COUNTRIES, countries_cols, 4, 20},
-    {"days", TOP_DAYS, days_cols, 4, 0},
-    {"referrers", TOP_REFERRERS, referrers_cols, 3, 20},
-    {"sites", TOP_SITES, sites_cols, 3, 0},
+    {"posts", posts_cols, 20, TOP_POSTS, 5},
+    {"tags", tags_cols, 20, TOP_TAGS, 4},
+    {"categories", categories_cols, 20, TOP_CATEGORIES, 4},
+    {"countries", countries_cols, 20, TOP_COUNTRIES, 4},
+    {"days", days_cols, 0, TOP_DAYS, 4},
+    {"referrers", referrers_cols, 20, TOP_REFERRERS, 3},
+    {"sites", sites_cols, 0, TOP_SITES, 3},
 };
 
 /* Run the query of what into the table. */
