@@ -51,6 +51,27 @@ void cli_sink(struct sink *s, int progress);
 /* Parse a non-negative integer option value; -1 when it is not one. */
 int64_t cli_parse_count(const char *s);
 
+/* A command's --from, --to and --days, checked. */
+struct cli_range {
+    int32_t from, to;        /* days, when has_from, has_to */
+    int has_from, has_to;
+    int64_t days;            /* 0: no --days */
+};
+/* Check the values of --from, --to and --days (NULL: not given) into r:
+ * 0, or BS_USAGE once cli_usage(cmd, ...) has said why. */
+int cli_range_parse(struct cli_range *r, const char *cmd, const char *from,
+                    const char *to, const char *days);
+/*
+ * The days r selects, inclusive, over the data of site (STORE_SITE_ALL:
+ * of every site). --days N: the N days ending with --to, else with the
+ * newest day with data. --from alone runs to the newest day (or to
+ * --from, when later); --to alone starts at the oldest day (or at --to,
+ * when earlier); neither: every day with data. A database without data
+ * has one day, 1970-01-01. 0, or -1 with err.
+ */
+int cli_range(struct store *s, int64_t site, const struct cli_range *r,
+              int32_t *from, int32_t *to, struct bs_err *err);
+
 int cmd_ingest(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_top(int argc, char **argv);

@@ -4,13 +4,18 @@
  * so), readable on a phone. Every string that came from a log or an
  * import is escaped for where it appears: text, attribute or URL.
  *
- * The report module writes HTML only; the charts it links are drawn by
- * chart.h and named by the caller.
+ * report_write() writes a site's whole report from its data
+ * (report_data.h): folders, charts (chart.h) and pages. The pages alone
+ * are written by report_write_index() and report_write_post(), which link
+ * charts the caller names. Every file is written atomically
+ * (atomicfile.h): a symlink planted where a file goes is replaced, never
+ * followed, and a folder that is a symlink is refused.
  */
 #ifndef BLOGSTAT_REPORT_H
 #define BLOGSTAT_REPORT_H
 
 #include "blogstat.h"
+#include "classify.h"
 
 #include <stdio.h>
 
@@ -44,11 +49,10 @@ struct report_day {
     int64_t visitors, visits;
 };
 
-/* Views that came from a referring host, of a class of referrers
- * ("search", "social", "other", "internal"). */
+/* Views that came from a referring host, of a class of referrers. */
 struct report_referrer {
     const char *host;
-    const char *cls;
+    enum ref_class cls;
     int64_t views;
 };
 
@@ -107,14 +111,14 @@ struct report_index {
         countries_height, sources_height;
 };
 
-/* Write DIR/index.html (atomically: a temporary file, then rename()).
- * BS_CANTCREAT when it cannot be written. */
+/* Write DIR/index.html. BS_CANTCREAT when it cannot be written. */
 int report_write_index(const char *dir, const struct report_index *r,
                        struct bs_err *err);
 
 struct report_post_page {
     const char *site_name, *site_url;
-    const char *path, *title, *kind;
+    const char *path, *title;
+    enum url_kind kind;      /* URL_PAGE: a page, else a post */
     int32_t published;       /* or INT32_MIN */
     int32_t from, to;        /* the days shown */
     int64_t views;           /* in them */
@@ -137,6 +141,24 @@ struct report_post_page {
 /* Write DIR/FILE (FILE may hold one directory, "posts/12.html"). */
 int report_write_post(const char *dir, const char *file,
                       const struct report_post_page *p, struct bs_err *err);
+
+/* Whose report it is, and the other sites' reports it links to. */
+struct report_site {
+    const char *name;        /* or NULL */
+    const char *url;         /* "https://blog.example.eu", or NULL */
+    const struct report_link *links;   /* as report_index sites */
+    size_t nlinks;
+};
+
+struct report_data;
+/*
+ * Write a site's report into dir: the folders dir, dir/charts and
+ * dir/posts (made when missing; a symlink or a file there is refused with
+ * BS_CANTCREAT), the charts, index.html and posts/ID.html for each top
+ * post. 0, or -1 with err.
+ */
+int report_write(const char *dir, const struct report_data *d,
+                 const struct report_site *site, struct bs_err *err);
 
 /*
  * Escape s for HTML text and attribute values (& < > " ' as entities);

@@ -201,75 +201,204 @@ int store_load_country_names(struct store *s, const char *json, size_t n,
 
 /* ---- queries ---- */
 
+/*
+ * Queries are typed: each calls fn once per row of its own struct, best
+ * first (days and files: oldest first), until fn returns nonzero; the
+ * strings of a row live until fn returns. Each returns 0, or -1 with err.
+ * Days are day numbers (days_from_civil()). Kinds of posts and of terms
+ * are enum url_kind, classes of referrers enum ref_class.
+ */
+#include "classify.h"
+
 /* The first and last day with data of a site (STORE_SITE_ALL: of any):
  * 1, or 0 for none. */
 #define STORE_SITE_ALL (-1)
 int store_day_span(struct store *s, int64_t site, int32_t *first,
                    int32_t *last, struct bs_err *err);
 
-enum store_query {
-    STORE_TOP_POSTS,       /* s: path, title       n: views, path id,
-                                                      visitors, visits */
-    STORE_TOP_TAGS,        /* s: tag               n: post_views,
-                                                      archive_views, visitors */
-    STORE_TOP_CATEGORIES,  /* s: category          n: the same */
-    STORE_TOP_COUNTRIES,   /* s: code, name        n: views, visitors */
-    STORE_DAYS,            /* s: day "YYYY-MM-DD"  n: views, hits, robots,
-                                                      bad, visitors, visits */
-    STORE_FILES,           /* s: name, error, last read
-                              n: lines, bad, hits, gzip, size, position,
-                                 state (1 complete, 2 open, 3 error) */
-    /* Of one post (filter path_id), its /?p=ID views included: */
-    STORE_POST_INFO,       /* s: path, title, kind n: published, has it */
-    STORE_POST_DAYS,       /* s: day               n: views, visitors,
-                                                      visits landing */
-    STORE_POST_COUNTRIES,  /* s: code, name        n: views */
-    STORE_POST_TERMS,      /* s: taxonomy, name (tags first) */
-    STORE_LEAST_POSTS,     /* as STORE_TOP_POSTS, least read first, with
-                              imported posts that had no view */
-    STORE_RANGE,           /* one row; n: visitors, visits of the range */
-    STORE_TOP_REFERRERS,   /* s: host, class       n: views (the site's
-                                                      own links left out) */
-    STORE_TOP_SEARCH_TERMS,/* s: term              n: views */
-    STORE_SOURCES,         /* s: class             n: views; every class
-                              with a referrer, "internal" too (views with
-                              none are the day's views less these) */
-    /* Of one post (filter path_id), its /?p=ID views included: */
-    STORE_POST_RANGE,      /* one row; n: visitors, visits landing */
-    STORE_POST_REFERRERS,  /* s: host, class       n: views */
-    STORE_SITES            /* s: site name         n: views, visitors, hits
-                              (every site, filter.site unused) */
-};
-
 struct store_filter {
     int32_t from, to;        /* days, inclusive */
     int64_t limit;           /* 0: all rows */
-    const char *kind;        /* top posts: "post", "page", or NULL: both */
-    int64_t path_id;         /* STORE_POST_*: the post (a top posts id) */
+    enum url_kind kind;      /* posts: URL_POST or URL_PAGE alone;
+                              * URL_OTHER (0): both */
+    int64_t path_id;         /* store_post_*(): the post (a post row's id) */
     int64_t site;            /* the site (store_site_id()), 0: default */
 };
 
-struct store_row {
-    const char *s[3];      /* never NULL; "" for none */
-    int64_t n[8];
+/* A post or page and its readers in the range. Its views include those
+ * of "/?p=ID" links to it when it was imported with that ID. */
+struct store_post_row {
+    int64_t id;              /* the path's id, for store_post_*() */
+    const char *path;
+    const char *title;       /* "" when not imported */
+    int64_t views;
+    int64_t visitors;        /* distinct in the range */
+    int64_t visits;          /* that landed on it */
 };
+/* Most read first; filter kind. */
+int store_top_posts(struct store *s, const struct store_filter *f,
+                    int (*fn)(void *ctx, const struct store_post_row *row),
+                    void *ctx, struct bs_err *err);
+/* Least read first, with the imported posts that had no view. */
+int store_least_posts(struct store *s, const struct store_filter *f,
+                      int (*fn)(void *ctx, const struct store_post_row *row),
+                      void *ctx, struct bs_err *err);
+
+/* A tag or category: the views of the posts carrying it now, of its own
+ * archive pages, and its posts' distinct readers. */
+struct store_term_row {
+    const char *name;
+    int64_t post_views, archive_views;
+    int64_t visitors;
+};
+/* taxonomy: URL_TAG or URL_CATEGORY. */
+int store_top_terms(struct store *s, const struct store_filter *f,
+                    enum url_kind taxonomy,
+                    int (*fn)(void *ctx, const struct store_term_row *row),
+                    void *ctx, struct bs_err *err);
+
+struct store_country_row {
+    const char *code;        /* "SE"; "--" for unknown */
+    const char *name;        /* "Sweden", "Unknown", or "" */
+    int64_t views;
+    int64_t visitors;        /* -1 from store_post_countries() */
+};
+int store_top_countries(struct store *s, const struct store_filter *f,
+                        int (*fn)(void *ctx,
+                                  const struct store_country_row *row),
+                        void *ctx, struct bs_err *err);
+
+/* A day of the site with data; oldest first. */
+struct store_day_row {
+    int32_t day;
+    int64_t views, hits, robots, bad;
+    int64_t visitors, visits;
+};
+int store_days(struct store *s, const struct store_filter *f,
+               int (*fn)(void *ctx, const struct store_day_row *row),
+               void *ctx, struct bs_err *err);
+
+/* The distinct visitors and the visits of a range. */
+struct store_audience {
+    int64_t visitors, visits;
+};
+int store_range(struct store *s, const struct store_filter *f,
+                struct store_audience *out, struct bs_err *err);
+
+/* Views that came from a referring host; the site's own links are left
+ * out of store_top_referrers(). */
+struct store_referrer_row {
+    const char *host;
+    enum ref_class cls;
+    int64_t views;
+};
+int store_top_referrers(struct store *s, const struct store_filter *f,
+                        int (*fn)(void *ctx,
+                                  const struct store_referrer_row *row),
+                        void *ctx, struct bs_err *err);
+
+struct store_search_row {
+    const char *term;
+    int64_t views;
+};
+int store_top_search_terms(struct store *s, const struct store_filter *f,
+                           int (*fn)(void *ctx,
+                                     const struct store_search_row *row),
+                           void *ctx, struct bs_err *err);
+
+/* The views of the range by class of referrer, REF_INTERNAL too (views
+ * with none are the days' views less these). */
+struct store_source_row {
+    enum ref_class cls;
+    int64_t views;
+};
+int store_sources(struct store *s, const struct store_filter *f,
+                  int (*fn)(void *ctx, const struct store_source_row *row),
+                  void *ctx, struct bs_err *err);
+
+/* A log the store has read from, in the order they were first read, of
+ * those whose days meet the range. */
+enum store_file_state {
+    STORE_FILE_COMPLETE = 1, /* a gzip file read to its clean end */
+    STORE_FILE_OPEN,         /* it may grow */
+    STORE_FILE_ERROR         /* stopped by an error */
+};
+struct store_file_row {
+    const char *name;        /* the name it was last read under */
+    const char *error;       /* "" when none */
+    const char *last_read;   /* when, as SQLite's datetime() writes it */
+    int64_t lines, bad_lines, hits;
+    int gzip;
+    int64_t size, position;
+    enum store_file_state state;
+};
+int store_files(struct store *s, const struct store_filter *f,
+                int (*fn)(void *ctx, const struct store_file_row *row),
+                void *ctx, struct bs_err *err);
+
+/* Every site (filter site unused), those with views of the range first,
+ * then the default one, then by name. */
+struct store_site_row {
+    int64_t id;
+    const char *name;
+    int64_t views, visitors, hits;
+};
+int store_sites(struct store *s, const struct store_filter *f,
+                int (*fn)(void *ctx, const struct store_site_row *row),
+                void *ctx, struct bs_err *err);
 
 /*
- * Run a query over the days of the filter, best first (days and files:
- * oldest first). fn returns 0 to go on, -1 to stop. Returns 0, or -1 with
- * err. Post views include those of "/?p=ID" links of imported posts; a
- * tag's post_views are the views of the posts carrying it now.
+ * Of one post (filter path_id), its "/?p=ID" views included.
  */
-int store_query(struct store *s, enum store_query q,
-                const struct store_filter *f,
-                int (*fn)(void *ctx, const struct store_row *row), void *ctx,
-                struct bs_err *err);
+struct store_post_info {
+    const char *path, *title;    /* title "" when not imported */
+    enum url_kind kind;          /* URL_POST, URL_PAGE, ... */
+    int has_published;
+    int32_t published;           /* day */
+};
+/* fn is called once when the post exists (the range must not be empty). */
+int store_post_info(struct store *s, const struct store_filter *f,
+                    int (*fn)(void *ctx, const struct store_post_info *row),
+                    void *ctx, struct bs_err *err);
+/* Its days with views, oldest first. */
+struct store_post_day_row {
+    int32_t day;
+    int64_t views, visitors;
+    int64_t visits;              /* that landed on it */
+};
+int store_post_days(struct store *s, const struct store_filter *f,
+                    int (*fn)(void *ctx,
+                              const struct store_post_day_row *row),
+                    void *ctx, struct bs_err *err);
+/* Its views by country (visitors -1). */
+int store_post_countries(struct store *s, const struct store_filter *f,
+                         int (*fn)(void *ctx,
+                                   const struct store_country_row *row),
+                         void *ctx, struct bs_err *err);
+/* Its tags (taxonomy URL_TAG) first, then its categories, by name; the
+ * range must not be empty. */
+struct store_post_term_row {
+    enum url_kind taxonomy;
+    const char *name;
+};
+int store_post_terms(struct store *s, const struct store_filter *f,
+                     int (*fn)(void *ctx,
+                               const struct store_post_term_row *row),
+                     void *ctx, struct bs_err *err);
+/* Its distinct visitors and the visits that landed on it. */
+int store_post_range(struct store *s, const struct store_filter *f,
+                     struct store_audience *out, struct bs_err *err);
+/* Its referring hosts. */
+int store_post_referrers(struct store *s, const struct store_filter *f,
+                         int (*fn)(void *ctx,
+                                   const struct store_referrer_row *row),
+                         void *ctx, struct bs_err *err);
 
 /* Totals for `status`. */
 struct store_totals {
-    int64_t files, lines, bad_lines, hits, views, robots;   /* files:
-                                                              sources */
-    int64_t db_bytes;      /* pages in use, in bytes */
+    int64_t files;           /* sources */
+    int64_t lines, bad_lines, hits, views, robots;
+    int64_t db_bytes;        /* pages in use, in bytes */
 };
 int store_totals(struct store *s, struct store_totals *t, struct bs_err *err);
 

@@ -1,5 +1,7 @@
 /*
- * store_query.c - the queries behind `top`, `report` and `status`.
+ * store_query.c - the queries behind `top`, `report` and `status`: one
+ * SQL text per query, run by one loop that hands each row to a reader
+ * making the query's typed row.
  */
 #include "blogstat.h"
 #include "store.h"
@@ -95,9 +97,18 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
     "(SELECT site, post_id FROM paths WHERE id = ?5 AND imported " \
     "AND kind IN ('post', 'page'))))"
 
+/* The queries; their SQL binds ?1 from, ?2 to, ?3 limit (-1: none),
+ * ?4 a kind or taxonomy name (or NULL), ?5 a path id, ?6 a site. */
+enum query_id {
+    Q_TOP_POSTS, Q_LEAST_POSTS, Q_TERMS, Q_TOP_COUNTRIES, Q_DAYS, Q_RANGE,
+    Q_TOP_REFERRERS, Q_TOP_SEARCH_TERMS, Q_SOURCES, Q_POST_RANGE,
+    Q_POST_REFERRERS, Q_FILES, Q_POST_INFO, Q_POST_DAYS, Q_POST_COUNTRIES,
+    Q_POST_TERMS, Q_SITES, Q_COUNT
+};
+
 static const char *const query_sql[] = {
     /* The visitors and visits of the rows only, once they are chosen. */
-    [STORE_TOP_POSTS] =
+    [Q_TOP_POSTS] =
         "WITH " RESOLVED_VIEWS ", " PATH_VISITS ", "
         "top AS (SELECT p.id AS id, v.n AS n FROM v "
         "JOIN paths p ON p.id = v.pid "
@@ -111,7 +122,7 @@ static const char *const query_sql[] = {
         "JOIN vis ON vis.path_id = q.id WHERE " COUNTS_FOR("q", "p") "), 0) "
         "FROM top JOIN paths p ON p.id = top.id ORDER BY top.n DESC, p.path",
     /* The least read posts and pages, imported ones with no view too. */
-    [STORE_LEAST_POSTS] =
+    [Q_LEAST_POSTS] =
         "WITH " RESOLVED_VIEWS ", " PATH_VISITS ", "
         "top AS (SELECT p.id AS id, coalesce(v.n, 0) AS n FROM paths p "
         "LEFT JOIN v ON v.pid = p.id "
@@ -125,9 +136,8 @@ static const char *const query_sql[] = {
         "coalesce((SELECT sum(vis.n) FROM paths q "
         "JOIN vis ON vis.path_id = q.id WHERE " COUNTS_FOR("q", "p") "), 0) "
         "FROM top JOIN paths p ON p.id = top.id ORDER BY top.n ASC, p.path",
-    [STORE_TOP_TAGS] = TERMS_QUERY,
-    [STORE_TOP_CATEGORIES] = TERMS_QUERY,
-    [STORE_TOP_COUNTRIES] =
+    [Q_TERMS] = TERMS_QUERY,
+    [Q_TOP_COUNTRIES] =
         "WITH top AS (SELECT country, sum(views) AS v FROM country_views "
         "WHERE site = ?6 AND day BETWEEN ?1 AND ?2 "
         "GROUP BY country ORDER BY v DESC, country LIMIT ?3) "
@@ -140,32 +150,32 @@ static const char *const query_sql[] = {
         "AND cs.day BETWEEN ?1 AND ?2), 0) "
         "FROM top LEFT JOIN country_names n ON n.code = top.country "
         "ORDER BY top.v DESC, top.country",
-    [STORE_DAYS] =
+    [Q_DAYS] =
         "SELECT d.day, d.views, d.hits, d.robots, d.bad_lines, "
         "coalesce(sketch_count(s.sketch), 0), d.visits FROM days d "
         "LEFT JOIN day_sketches s ON s.site = d.site AND s.day = d.day "
         "WHERE d.site = ?6 AND d.day BETWEEN ?1 AND ?2 "
         "ORDER BY d.day LIMIT ?3",
     /* One row: the visitors and visits of the range. */
-    [STORE_RANGE] =
+    [Q_RANGE] =
         "SELECT coalesce((SELECT sketch_count(sketch_union(sketch)) "
         "FROM day_sketches WHERE site = ?6 AND day BETWEEN ?1 AND ?2), 0), "
         "coalesce((SELECT sum(visits) FROM days "
         "WHERE site = ?6 AND day BETWEEN ?1 AND ?2), 0) LIMIT ?3",
     /* Referring hosts but the site itself, and search terms. */
-    [STORE_TOP_REFERRERS] =
+    [Q_TOP_REFERRERS] =
         "SELECT host, class, sum(views) AS v FROM referrers "
         "WHERE day BETWEEN ?1 AND ?2 AND site = ?6 AND class <> 'internal' "
         "GROUP BY host, class ORDER BY v DESC, host LIMIT ?3",
-    [STORE_TOP_SEARCH_TERMS] =
+    [Q_TOP_SEARCH_TERMS] =
         "SELECT term, sum(views) AS v FROM search_terms "
         "WHERE site = ?6 AND day BETWEEN ?1 AND ?2 GROUP BY term "
         "ORDER BY v DESC, term LIMIT ?3",
-    [STORE_SOURCES] =
+    [Q_SOURCES] =
         "SELECT class, sum(views) AS v FROM referrers "
         "WHERE day BETWEEN ?1 AND ?2 AND site = ?6 GROUP BY class "
         "ORDER BY v DESC, class LIMIT ?3",
-    [STORE_POST_RANGE] =
+    [Q_POST_RANGE] =
         "WITH RECURSIVE q AS MATERIALIZED "
         "(SELECT id FROM paths p WHERE " OF_POST("p") "), "
         DAYS_OF("dd", "visits") " "
@@ -175,7 +185,7 @@ static const char *const query_sql[] = {
         "coalesce((SELECT sum(vs.visits) FROM dd CROSS JOIN q "
         "CROSS JOIN visits vs WHERE dd.day <= ?2 AND vs.day = dd.day "
         "AND vs.path_id = q.id), 0) LIMIT ?3",
-    [STORE_POST_REFERRERS] =
+    [Q_POST_REFERRERS] =
         "WITH RECURSIVE q AS MATERIALIZED "
         "(SELECT id FROM paths p WHERE " OF_POST("p") "), "
         DAYS_OF("dd", "referrers") " "
@@ -183,17 +193,17 @@ static const char *const query_sql[] = {
         "CROSS JOIN referrers r WHERE dd.day <= ?2 AND r.day = dd.day "
         "AND r.path_id = q.id "
         "GROUP BY r.host, r.class ORDER BY v DESC, r.host LIMIT ?3",
-    [STORE_FILES] =
+    [Q_FILES] =
         "SELECT name, coalesce(error, ''), last_read, lines, bad_lines, hits, "
         "gzip, size, position, CASE WHEN error IS NOT NULL THEN 3 "
         "WHEN complete THEN 1 ELSE 2 END FROM sources "
         "WHERE coalesce(max_day, ?2) >= ?1 AND coalesce(first_day, ?1) <= ?2 "
         "ORDER BY id LIMIT ?3",
-    [STORE_POST_INFO] =
+    [Q_POST_INFO] =
         "SELECT path, coalesce(title, ''), kind, coalesce(published, -1), "
         "published IS NOT NULL FROM paths WHERE id = ?5 "
         "AND ?1 <= ?2 LIMIT ?3",
-    [STORE_POST_DAYS] =
+    [Q_POST_DAYS] =
         "WITH RECURSIVE q AS MATERIALIZED "
         "(SELECT id FROM paths p WHERE " OF_POST("p") "), "
         DAYS_OF("dd", "path_views") ", "
@@ -207,7 +217,7 @@ static const char *const query_sql[] = {
         "coalesce((SELECT sum(visits) FROM visits WHERE day = d.day "
         "AND path_id IN (SELECT id FROM q)), 0) "
         "FROM d ORDER BY d.day LIMIT ?3",
-    [STORE_POST_COUNTRIES] =
+    [Q_POST_COUNTRIES] =
         "SELECT c.country, "
         "CASE c.country WHEN '--' THEN 'Unknown' "
         "ELSE coalesce(n.name, '') END, sum(c.views) AS v "
@@ -215,92 +225,432 @@ static const char *const query_sql[] = {
         "LEFT JOIN country_names n ON n.code = c.country "
         "WHERE c.day BETWEEN ?1 AND ?2 AND " OF_POST("p") " "
         "GROUP BY c.country ORDER BY v DESC, c.country LIMIT ?3",
-    [STORE_POST_TERMS] =
+    [Q_POST_TERMS] =
         "SELECT t.taxonomy, t.name FROM post_terms pt "
         "JOIN terms t ON t.id = pt.term_id WHERE pt.path_id = ?5 "
         "AND ?1 <= ?2 ORDER BY t.taxonomy DESC, t.name LIMIT ?3",
     /* Every site, those with views of the range first. */
-    [STORE_SITES] =
+    [Q_SITES] =
         "SELECT s.name, "
         "coalesce((SELECT sum(views) FROM days WHERE site = s.id "
         "AND day BETWEEN ?1 AND ?2), 0) AS v, "
         "coalesce((SELECT sketch_count(sketch_union(sketch)) "
         "FROM day_sketches WHERE site = s.id AND day BETWEEN ?1 AND ?2), 0), "
         "coalesce((SELECT sum(hits) FROM days WHERE site = s.id "
-        "AND day BETWEEN ?1 AND ?2), 0) "
+        "AND day BETWEEN ?1 AND ?2), 0), s.id "
         "FROM sites s ORDER BY v DESC, s.id = 0 DESC, s.name LIMIT ?3",
 };
 
-/* Column layout of each query: how many text columns lead. */
-static const int query_ntext[] = {
-    [STORE_TOP_POSTS] = 2, [STORE_TOP_TAGS] = 1, [STORE_TOP_CATEGORIES] = 1,
-    [STORE_TOP_COUNTRIES] = 2, [STORE_DAYS] = 0, [STORE_FILES] = 3,
-    [STORE_POST_INFO] = 3, [STORE_POST_DAYS] = 0, [STORE_POST_COUNTRIES] = 2,
-    [STORE_POST_TERMS] = 2, [STORE_LEAST_POSTS] = 2, [STORE_RANGE] = 0,
-    [STORE_TOP_REFERRERS] = 2, [STORE_TOP_SEARCH_TERMS] = 1,
-    [STORE_SOURCES] = 1, [STORE_POST_RANGE] = 0, [STORE_POST_REFERRERS] = 2,
-    [STORE_SITES] = 1,
-};
-_Static_assert(ARRAY_SIZE(query_sql) == STORE_SITES + 1 &&
-                   ARRAY_SIZE(query_ntext) == ARRAY_SIZE(query_sql),
-               "one SQL and one layout per query");
+_Static_assert(ARRAY_SIZE(query_sql) == Q_COUNT, "one SQL per query");
 
-int store_query(struct store *s, enum store_query q,
-                const struct store_filter *f,
-                int (*fn)(void *ctx, const struct store_row *row), void *ctx,
-                struct bs_err *err)
+/* Makes the typed row of the statement's current row and hands it to the
+ * caller's fn: its result, nonzero to stop. */
+typedef int row_reader(sqlite3_stmt *st, void *job);
+
+/* Run query q over the filter, each row through read (job its state). */
+static int run(struct store *s, enum query_id q, const struct store_filter *f,
+               const char *name, row_reader *read, void *job,
+               struct bs_err *err)
 {
     sqlite3_stmt *st;
-    int rc, ntext, ncols;
-    char daybuf[11];
+    int rc;
 
-    if ((unsigned)q >= ARRAY_SIZE(query_sql))
-        BUG("query %d", (int)q);
     rc = sqlite3_prepare_v2(s->db, query_sql[q], -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, err, rc, "cannot prepare a query");
     sqlite3_bind_int(st, 1, f->from);
     sqlite3_bind_int(st, 2, f->to);
     sqlite3_bind_int64(st, 3, f->limit > 0 ? f->limit : -1);
-    if (q == STORE_TOP_TAGS || q == STORE_TOP_CATEGORIES)
-        sqlite3_bind_text(st, 4, q == STORE_TOP_TAGS ? "tag" : "category", -1,
-                          SQLITE_STATIC);
-    else if ((q == STORE_TOP_POSTS || q == STORE_LEAST_POSTS) && f->kind)
-        sqlite3_bind_text(st, 4, f->kind, -1, SQLITE_STATIC);
+    if (name)
+        sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, f->path_id);
     sqlite3_bind_int64(st, 6, f->site);
-    ntext = query_ntext[q];
-    ncols = sqlite3_column_count(st);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct store_row row;
-        int i;
-
-        memset(&row, 0, sizeof(row));
-        for (i = 0; i < 3; i++)
-            row.s[i] = "";
-        for (i = 0; i < ntext; i++) {
-            const unsigned char *t = sqlite3_column_text(st, i);
-
-            row.s[i] = t ? (const char *)t : "";
-        }
-        if (q == STORE_DAYS || q == STORE_POST_DAYS) {
-            day_format(sqlite3_column_int(st, 0), daybuf);
-            row.s[0] = daybuf;
-            for (i = 1; i < ncols && i - 1 < 8; i++)
-                row.n[i - 1] = sqlite3_column_int64(st, i);
-        } else {
-            for (i = ntext; i < ncols && i - ntext < 8; i++)
-                row.n[i - ntext] = sqlite3_column_int64(st, i);
-        }
-        if (fn(ctx, &row)) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (read(st, job)) {
             rc = SQLITE_DONE;
             break;
         }
-    }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return store_fail(s, err, rc, "cannot read it");
     return 0;
+}
+
+static const char *text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+
+    return t ? (const char *)t : "";
+}
+
+static int64_t num(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_int64(st, col);
+}
+
+/* The enum of a kind as the paths table names it; URL_OTHER when none. */
+static enum url_kind kind_of(const char *name)
+{
+    for (int k = 0; k < URL_NKINDS; k++)
+        if (strcmp(url_kind_name((enum url_kind)k), name) == 0)
+            return (enum url_kind)k;
+    return URL_OTHER;
+}
+
+/* The enum of a referrer class as the referrers table names it. */
+static enum ref_class class_of(const char *name)
+{
+    static const enum ref_class all[] = {REF_INTERNAL, REF_SEARCH,
+                                         REF_SOCIAL, REF_OTHER};
+
+    for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+        if (strcmp(ref_class_name(all[i]), name) == 0)
+            return all[i];
+    return REF_NONE;
+}
+
+/* A job: the caller's callback and its context, one type per row. */
+#define JOB(type)                                             \
+    struct type##_job {                                       \
+        int (*fn)(void *ctx, const struct store_##type *row); \
+        void *ctx;                                            \
+    }
+
+JOB(post_row);
+JOB(term_row);
+JOB(country_row);
+JOB(day_row);
+JOB(referrer_row);
+JOB(search_row);
+JOB(source_row);
+JOB(file_row);
+JOB(site_row);
+JOB(post_info);
+JOB(post_day_row);
+JOB(post_term_row);
+
+static int read_post(sqlite3_stmt *st, void *job)
+{
+    struct post_row_job *j = job;
+    struct store_post_row r = {
+        .path = text(st, 0), .title = text(st, 1), .views = num(st, 2),
+        .id = num(st, 3), .visitors = num(st, 4), .visits = num(st, 5),
+    };
+
+    return j->fn(j->ctx, &r);
+}
+
+/* The kind filter of the posts queries, as the SQL's ?4. */
+static const char *post_kind(const struct store_filter *f)
+{
+    if (f->kind == URL_OTHER)
+        return NULL;
+    if (f->kind != URL_POST && f->kind != URL_PAGE)
+        BUG("posts of kind %d", (int)f->kind);
+    return url_kind_name(f->kind);
+}
+
+int store_top_posts(struct store *s, const struct store_filter *f,
+                    int (*fn)(void *ctx, const struct store_post_row *row),
+                    void *ctx, struct bs_err *err)
+{
+    struct post_row_job j = {fn, ctx};
+
+    return run(s, Q_TOP_POSTS, f, post_kind(f), read_post, &j, err);
+}
+
+int store_least_posts(struct store *s, const struct store_filter *f,
+                      int (*fn)(void *ctx, const struct store_post_row *row),
+                      void *ctx, struct bs_err *err)
+{
+    struct post_row_job j = {fn, ctx};
+
+    return run(s, Q_LEAST_POSTS, f, post_kind(f), read_post, &j, err);
+}
+
+static int read_term(sqlite3_stmt *st, void *job)
+{
+    struct term_row_job *j = job;
+    struct store_term_row r = {
+        .name = text(st, 0), .post_views = num(st, 1),
+        .archive_views = num(st, 2), .visitors = num(st, 3),
+    };
+
+    return j->fn(j->ctx, &r);
+}
+
+int store_top_terms(struct store *s, const struct store_filter *f,
+                    enum url_kind taxonomy,
+                    int (*fn)(void *ctx, const struct store_term_row *row),
+                    void *ctx, struct bs_err *err)
+{
+    struct term_row_job j = {fn, ctx};
+
+    if (taxonomy != URL_TAG && taxonomy != URL_CATEGORY)
+        BUG("terms of kind %d", (int)taxonomy);
+    return run(s, Q_TERMS, f, taxonomy == URL_TAG ? "tag" : "category",
+               read_term, &j, err);
+}
+
+static int read_country(sqlite3_stmt *st, void *job)
+{
+    struct country_row_job *j = job;
+    struct store_country_row r = {
+        .code = text(st, 0), .name = text(st, 1), .views = num(st, 2),
+        .visitors = num(st, 3),
+    };
+
+    return j->fn(j->ctx, &r);
+}
+
+/* A post's countries: no visitors counted. */
+static int read_post_country(sqlite3_stmt *st, void *job)
+{
+    struct country_row_job *j = job;
+    struct store_country_row r = {
+        .code = text(st, 0), .name = text(st, 1), .views = num(st, 2),
+        .visitors = -1,
+    };
+
+    return j->fn(j->ctx, &r);
+}
+
+int store_top_countries(struct store *s, const struct store_filter *f,
+                        int (*fn)(void *ctx,
+                                  const struct store_country_row *row),
+                        void *ctx, struct bs_err *err)
+{
+    struct country_row_job j = {fn, ctx};
+
+    return run(s, Q_TOP_COUNTRIES, f, NULL, read_country, &j, err);
+}
+
+static int read_day(sqlite3_stmt *st, void *job)
+{
+    struct day_row_job *j = job;
+    struct store_day_row r = {
+        .day = sqlite3_column_int(st, 0), .views = num(st, 1),
+        .hits = num(st, 2), .robots = num(st, 3), .bad = num(st, 4),
+        .visitors = num(st, 5), .visits = num(st, 6),
+    };
+
+    return j->fn(j->ctx, &r);
+}
+
+int store_days(struct store *s, const struct store_filter *f,
+               int (*fn)(void *ctx, const struct store_day_row *row),
+               void *ctx, struct bs_err *err)
+{
+    struct day_row_job j = {fn, ctx};
+
+    return run(s, Q_DAYS, f, NULL, read_day, &j, err);
+}
+
+static int read_audience(sqlite3_stmt *st, void *job)
+{
+    struct store_audience *a = job;
+
+    a->visitors = num(st, 0);
+    a->visits = num(st, 1);
+    return 1;
+}
+
+int store_range(struct store *s, const struct store_filter *f,
+                struct store_audience *out, struct bs_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    return run(s, Q_RANGE, f, NULL, read_audience, out, err);
+}
+
+int store_post_range(struct store *s, const struct store_filter *f,
+                     struct store_audience *out, struct bs_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    return run(s, Q_POST_RANGE, f, NULL, read_audience, out, err);
+}
+
+static int read_referrer(sqlite3_stmt *st, void *job)
+{
+    struct referrer_row_job *j = job;
+    struct store_referrer_row r = {
+        .host = text(st, 0), .cls = class_of(text(st, 1)),
+        .views = num(st, 2),
+    };
+
+    return j->fn(j->ctx, &r);
+}
+
+int store_top_referrers(struct store *s, const struct store_filter *f,
+                        int (*fn)(void *ctx,
+                                  const struct store_referrer_row *row),
+                        void *ctx, struct bs_err *err)
+{
+    struct referrer_row_job j = {fn, ctx};
+
+    return run(s, Q_TOP_REFERRERS, f, NULL, read_referrer, &j, err);
+}
+
+int store_post_referrers(struct store *s, const struct store_filter *f,
+                         int (*fn)(void *ctx,
+                                   const struct store_referrer_row *row),
+                         void *ctx, struct bs_err *err)
+{
+    struct referrer_row_job j = {fn, ctx};
+
+    return run(s, Q_POST_REFERRERS, f, NULL, read_referrer, &j, err);
+}
+
+static int read_search(sqlite3_stmt *st, void *job)
+{
+    struct search_row_job *j = job;
+    struct store_search_row r = {.term = text(st, 0), .views = num(st, 1)};
+
+    return j->fn(j->ctx, &r);
+}
+
+int store_top_search_terms(struct store *s, const struct store_filter *f,
+                           int (*fn)(void *ctx,
+                                     const struct store_search_row *row),
+                           void *ctx, struct bs_err *err)
+{
+    struct search_row_job j = {fn, ctx};
+
+    return run(s, Q_TOP_SEARCH_TERMS, f, NULL, read_search, &j, err);
+}
+
+static int read_source(sqlite3_stmt *st, void *job)
+{
+    struct source_row_job *j = job;
+    struct store_source_row r = {.cls = class_of(text(st, 0)),
+                                 .views = num(st, 1)};
+
+    return j->fn(j->ctx, &r);
+}
+
+int store_sources(struct store *s, const struct store_filter *f,
+                  int (*fn)(void *ctx, const struct store_source_row *row),
+                  void *ctx, struct bs_err *err)
+{
+    struct source_row_job j = {fn, ctx};
+
+    return run(s, Q_SOURCES, f, NULL, read_source, &j, err);
+}
+
+static int read_file(sqlite3_stmt *st, void *job)
+{
+    struct file_row_job *j = job;
+    struct store_file_row r = {
+        .name = text(st, 0), .error = text(st, 1), .last_read = text(st, 2),
+        .lines = num(st, 3), .bad_lines = num(st, 4), .hits = num(st, 5),
+        .gzip = sqlite3_column_int(st, 6), .size = num(st, 7),
+        .position = num(st, 8),
+        .state = (enum store_file_state)sqlite3_column_int(st, 9),
+    };
+
+    return j->fn(j->ctx, &r);
+}
+
+int store_files(struct store *s, const struct store_filter *f,
+                int (*fn)(void *ctx, const struct store_file_row *row),
+                void *ctx, struct bs_err *err)
+{
+    struct file_row_job j = {fn, ctx};
+
+    return run(s, Q_FILES, f, NULL, read_file, &j, err);
+}
+
+static int read_site(sqlite3_stmt *st, void *job)
+{
+    struct site_row_job *j = job;
+    struct store_site_row r = {
+        .name = text(st, 0), .views = num(st, 1), .visitors = num(st, 2),
+        .hits = num(st, 3), .id = num(st, 4),
+    };
+
+    return j->fn(j->ctx, &r);
+}
+
+int store_sites(struct store *s, const struct store_filter *f,
+                int (*fn)(void *ctx, const struct store_site_row *row),
+                void *ctx, struct bs_err *err)
+{
+    struct site_row_job j = {fn, ctx};
+
+    return run(s, Q_SITES, f, NULL, read_site, &j, err);
+}
+
+static int read_post_info(sqlite3_stmt *st, void *job)
+{
+    struct post_info_job *j = job;
+    struct store_post_info r = {
+        .path = text(st, 0), .title = text(st, 1),
+        .kind = kind_of(text(st, 2)),
+        .has_published = sqlite3_column_int(st, 4),
+        .published = sqlite3_column_int(st, 3),
+    };
+
+    return j->fn(j->ctx, &r);
+}
+
+int store_post_info(struct store *s, const struct store_filter *f,
+                    int (*fn)(void *ctx, const struct store_post_info *row),
+                    void *ctx, struct bs_err *err)
+{
+    struct post_info_job j = {fn, ctx};
+
+    return run(s, Q_POST_INFO, f, NULL, read_post_info, &j, err);
+}
+
+static int read_post_day(sqlite3_stmt *st, void *job)
+{
+    struct post_day_row_job *j = job;
+    struct store_post_day_row r = {
+        .day = sqlite3_column_int(st, 0), .views = num(st, 1),
+        .visitors = num(st, 2), .visits = num(st, 3),
+    };
+
+    return j->fn(j->ctx, &r);
+}
+
+int store_post_days(struct store *s, const struct store_filter *f,
+                    int (*fn)(void *ctx,
+                              const struct store_post_day_row *row),
+                    void *ctx, struct bs_err *err)
+{
+    struct post_day_row_job j = {fn, ctx};
+
+    return run(s, Q_POST_DAYS, f, NULL, read_post_day, &j, err);
+}
+
+int store_post_countries(struct store *s, const struct store_filter *f,
+                         int (*fn)(void *ctx,
+                                   const struct store_country_row *row),
+                         void *ctx, struct bs_err *err)
+{
+    struct country_row_job j = {fn, ctx};
+
+    return run(s, Q_POST_COUNTRIES, f, NULL, read_post_country, &j, err);
+}
+
+static int read_post_term(sqlite3_stmt *st, void *job)
+{
+    struct post_term_row_job *j = job;
+    struct store_post_term_row r = {
+        .taxonomy = strcmp(text(st, 0), "tag") == 0 ? URL_TAG : URL_CATEGORY,
+        .name = text(st, 1),
+    };
+
+    return j->fn(j->ctx, &r);
+}
+
+int store_post_terms(struct store *s, const struct store_filter *f,
+                     int (*fn)(void *ctx,
+                               const struct store_post_term_row *row),
+                     void *ctx, struct bs_err *err)
+{
+    struct post_term_row_job j = {fn, ctx};
+
+    return run(s, Q_POST_TERMS, f, NULL, read_post_term, &j, err);
 }
 
 int store_totals(struct store *s, struct store_totals *t, struct bs_err *err)

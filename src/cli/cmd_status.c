@@ -34,17 +34,30 @@ static const struct out_column file_cols[] = {
     {"error", NULL, OUT_TEXT, 60},
 };
 
-static int add_file(void *ctx, const struct store_row *row)
+static const char *state_name(enum store_file_state state)
 {
-    static const char *const states[] = {"?", "complete", "open", "error"};
+    switch (state) {
+    case STORE_FILE_COMPLETE: return "complete";
+    case STORE_FILE_OPEN: return "open";
+    case STORE_FILE_ERROR: return "error";
+    }
+    return "?";
+}
+
+static int add_file(void *ctx, const struct store_file_row *row)
+{
     struct out_table *t = ctx;
 
-    out_add_text(t, row->s[0]);
-    for (int i = 0; i < 6; i++)
-        out_add_int(t, row->n[i]);
-    out_add_text(t, states[row->n[6] >= 1 && row->n[6] <= 3 ? row->n[6] : 0]);
-    out_add_text(t, row->s[2]);
-    out_add_text(t, row->s[1]);
+    out_add_text(t, row->name);
+    out_add_int(t, row->lines);
+    out_add_int(t, row->bad_lines);
+    out_add_int(t, row->hits);
+    out_add_int(t, row->gzip);
+    out_add_int(t, row->size);
+    out_add_int(t, row->position);
+    out_add_text(t, state_name(row->state));
+    out_add_text(t, row->last_read);
+    out_add_text(t, row->error);
     return 0;
 }
 
@@ -57,7 +70,7 @@ struct sites {
 
 static const char *thousands(int64_t v, char buf[32]);
 
-static int add_site(void *ctx, const struct store_row *row)
+static int add_site(void *ctx, const struct store_site_row *row)
 {
     struct sites *s = ctx;
     size_t len = strlen(s->text);
@@ -65,7 +78,7 @@ static int add_site(void *ctx, const struct store_row *row)
 
     if (len < sizeof(s->text))
         snprintf(s->text + len, sizeof(s->text) - len, "%s%s (%s views)",
-                 s->n ? ", " : "", row->s[0], thousands(row->n[0], n));
+                 s->n ? ", " : "", row->name, thousands(row->views, n));
     s->n++;
     return 0;
 }
@@ -104,7 +117,7 @@ int cmd_status(int argc, char **argv)
     int c, span, status = 0;
     char a[32], b[32], d1[11], d2[11];
     struct stat st;
-    const struct store_filter all = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
+    const struct store_filter all = {.from = INT32_MIN, .to = INT32_MAX};
     struct sites sites = {0};
 
     opterr = 0;
@@ -139,8 +152,8 @@ int cmd_status(int argc, char **argv)
     if (store_totals(store, &t, &err) ||
         (span = store_day_span(store, STORE_SITE_ALL, &first, &last,
                                &err)) < 0 ||
-        store_query(store, STORE_FILES, &all, add_file, files, &err) ||
-        store_query(store, STORE_SITES, &all, add_site, &sites, &err)) {
+        store_files(store, &all, add_file, files, &err) ||
+        store_sites(store, &all, add_site, &sites, &err)) {
         cli_error(&err);
         status = err.status;
         goto out;

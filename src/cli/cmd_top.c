@@ -4,6 +4,7 @@
 #include "blogstat.h"
 #include "cli.h"
 #include "output.h"
+#include "classify.h"
 #include "store.h"
 
 #include <getopt.h>
@@ -96,27 +97,6 @@ static const struct out_column referrers_cols[] = {
     {"views", NULL, OUT_INT, 0},
 };
 
-#define NMAX 8
-
-static const struct top_kind {
-    const char *name;
-    enum store_query query;
-    const struct out_column *cols;
-    int ncols;
-    int ntext;               /* leading text columns, from row.s */
-    int nidx[NMAX];          /* then ints: which row.n, in column order */
-    int64_t default_limit;
-} kinds[] = {
-    {"posts", STORE_TOP_POSTS, posts_cols, 5, 2, {0, 2, 3}, 20},
-    {"tags", STORE_TOP_TAGS, tags_cols, 4, 1, {0, 1, 2}, 20},
-    {"categories", STORE_TOP_CATEGORIES, categories_cols, 4, 1, {0, 1, 2},
-     20},
-    {"countries", STORE_TOP_COUNTRIES, countries_cols, 4, 2, {0, 1}, 20},
-    {"days", STORE_DAYS, days_cols, 4, 1, {0, 4, 5}, 0},
-    {"referrers", STORE_TOP_REFERRERS, referrers_cols, 3, 2, {0}, 20},
-    {"sites", STORE_SITES, sites_cols, 3, 1, {0, 1}, 0},
-};
-
 /* Views of each post in the period before, for --compare. */
 struct before {
     char **path;
@@ -125,47 +105,145 @@ struct before {
 };
 
 struct top_ctx {
-    const struct top_kind *kind;
     struct out_table *out;
     const struct before *before;   /* NULL without --compare */
 };
 
-static int keep_before(void *ctx, const struct store_row *row)
+static int keep_before(void *ctx, const struct store_post_row *row)
 {
     struct before *b = ctx;
 
     b->path = xrealloc(b->path, (b->n + 1) * sizeof(*b->path));
     b->views = xrealloc(b->views, (b->n + 1) * sizeof(*b->views));
-    b->path[b->n] = xstrdup(row->s[0]);
-    b->views[b->n++] = row->n[0];
+    b->path[b->n] = xstrdup(row->path);
+    b->views[b->n++] = row->views;
     return 0;
 }
 
-static int add_row(void *ctx, const struct store_row *row)
+static int add_post(void *ctx, const struct store_post_row *row)
 {
     struct top_ctx *t = ctx;
-    int c, ints = t->kind->ncols - t->kind->ntext;
 
-    for (c = 0; c < t->kind->ntext; c++)
-        out_add_text(t->out, row->s[c]);
-    for (c = 0; c < ints; c++)
-        out_add_int(t->out, row->n[t->kind->nidx[c]]);
+    out_add_text(t->out, row->path);
+    out_add_text(t->out, row->title);
+    out_add_int(t->out, row->views);
+    out_add_int(t->out, row->visitors);
+    out_add_int(t->out, row->visits);
     if (t->before) {
         int64_t prev = 0;
         char change[32];
 
         for (size_t i = 0; i < t->before->n; i++)
-            if (strcmp(t->before->path[i], row->s[0]) == 0)
+            if (strcmp(t->before->path[i], row->path) == 0)
                 prev = t->before->views[i];
         if (prev == 0)
-            snprintf(change, sizeof(change), "%s", row->n[0] ? "new" : "");
+            snprintf(change, sizeof(change), "%s", row->views ? "new" : "");
         else
             snprintf(change, sizeof(change), "%+.0f%%",
-                     100.0 * (double)(row->n[0] - prev) / (double)prev);
+                     100.0 * (double)(row->views - prev) / (double)prev);
         out_add_int(t->out, prev);
         out_add_text(t->out, change);
     }
     return 0;
+}
+
+static int add_term(void *ctx, const struct store_term_row *row)
+{
+    struct top_ctx *t = ctx;
+
+    out_add_text(t->out, row->name);
+    out_add_int(t->out, row->post_views);
+    out_add_int(t->out, row->archive_views);
+    out_add_int(t->out, row->visitors);
+    return 0;
+}
+
+static int add_country(void *ctx, const struct store_country_row *row)
+{
+    struct top_ctx *t = ctx;
+
+    out_add_text(t->out, row->code);
+    out_add_text(t->out, row->name);
+    out_add_int(t->out, row->views);
+    out_add_int(t->out, row->visitors);
+    return 0;
+}
+
+static int add_day(void *ctx, const struct store_day_row *row)
+{
+    struct top_ctx *t = ctx;
+    char day[11];
+
+    day_format(row->day, day);
+    out_add_text(t->out, day);
+    out_add_int(t->out, row->views);
+    out_add_int(t->out, row->visitors);
+    out_add_int(t->out, row->visits);
+    return 0;
+}
+
+static int add_referrer(void *ctx, const struct store_referrer_row *row)
+{
+    struct top_ctx *t = ctx;
+
+    out_add_text(t->out, row->host);
+    out_add_text(t->out, ref_class_name(row->cls));
+    out_add_int(t->out, row->views);
+    return 0;
+}
+
+static int add_site(void *ctx, const struct store_site_row *row)
+{
+    struct top_ctx *t = ctx;
+
+    out_add_text(t->out, row->name);
+    out_add_int(t->out, row->views);
+    out_add_int(t->out, row->visitors);
+    return 0;
+}
+
+enum top_what { TOP_POSTS, TOP_TAGS, TOP_CATEGORIES, TOP_COUNTRIES,
+                TOP_DAYS, TOP_REFERRERS, TOP_SITES };
+
+static const struct top_kind {
+    const char *name;
+    const struct out_column *cols;
+    int64_t default_limit;
+    enum top_what what;
+    int ncols;
+} kinds[] = {
+    {"posts", posts_cols, 20, TOP_POSTS, 5},
+    {"tags", tags_cols, 20, TOP_TAGS, 4},
+    {"categories", categories_cols, 20, TOP_CATEGORIES, 4},
+    {"countries", countries_cols, 20, TOP_COUNTRIES, 4},
+    {"days", days_cols, 0, TOP_DAYS, 4},
+    {"referrers", referrers_cols, 20, TOP_REFERRERS, 3},
+    {"sites", sites_cols, 0, TOP_SITES, 3},
+};
+
+/* Run the query of what into the table. */
+static int top_query(struct store *store, enum top_what what, int least,
+                     const struct store_filter *f, struct top_ctx *ctx,
+                     struct bs_err *err)
+{
+    switch (what) {
+    case TOP_POSTS:
+        return least ? store_least_posts(store, f, add_post, ctx, err)
+                     : store_top_posts(store, f, add_post, ctx, err);
+    case TOP_TAGS:
+        return store_top_terms(store, f, URL_TAG, add_term, ctx, err);
+    case TOP_CATEGORIES:
+        return store_top_terms(store, f, URL_CATEGORY, add_term, ctx, err);
+    case TOP_COUNTRIES:
+        return store_top_countries(store, f, add_country, ctx, err);
+    case TOP_DAYS:
+        return store_days(store, f, add_day, ctx, err);
+    case TOP_REFERRERS:
+        return store_top_referrers(store, f, add_referrer, ctx, err);
+    case TOP_SITES:
+        return store_sites(store, f, add_site, ctx, err);
+    }
+    BUG("top %d", (int)what);
 }
 
 int cmd_top(int argc, char **argv)
@@ -193,34 +271,20 @@ int cmd_top(int argc, char **argv)
     struct store *store;
     struct top_ctx ctx;
     struct store_filter filter = {0};
-    const char *post_kind = NULL, *site = NULL;
+    struct cli_range range;
+    const char *site = NULL, *from_s = NULL, *to_s = NULL, *days_s = NULL;
+    enum url_kind post_kind = URL_OTHER;
     enum out_format fmt = OUT_TABLE;
-    int32_t from = INT32_MIN, to = INT32_MAX;
-    int have_from = 0, have_to = 0, c, status = 0, compare = 0, least = 0;
+    int c, status = 0, compare = 0, least = 0;
     struct before before = {NULL, NULL, 0};
-    int64_t days = -1, limit = -1;
+    int64_t limit = -1;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
-        case OPT_FROM:
-            if (day_parse(optarg, &from))
-                return cli_usage("top ", "bad date '%s': use YYYY-MM-DD",
-                                 optarg);
-            have_from = 1;
-            break;
-        case OPT_TO:
-            if (day_parse(optarg, &to))
-                return cli_usage("top ", "bad date '%s': use YYYY-MM-DD",
-                                 optarg);
-            have_to = 1;
-            break;
-        case OPT_DAYS:
-            days = cli_parse_count(optarg);
-            if (days <= 0 || days > 1000000)
-                return cli_usage("top ", "bad --days '%s': give a number "
-                                 "of days", optarg);
-            break;
+        case OPT_FROM: from_s = optarg; break;
+        case OPT_TO: to_s = optarg; break;
+        case OPT_DAYS: days_s = optarg; break;
         case OPT_LIMIT:
             limit = cli_parse_count(optarg);
             if (limit < 0)
@@ -235,10 +299,13 @@ int cmd_top(int argc, char **argv)
         case OPT_LEAST: least = 1; break;
         case OPT_SITE: site = optarg; break;
         case OPT_KIND:
-            if (strcmp(optarg, "post") != 0 && strcmp(optarg, "page") != 0)
+            if (strcmp(optarg, "post") == 0)
+                post_kind = URL_POST;
+            else if (strcmp(optarg, "page") == 0)
+                post_kind = URL_PAGE;
+            else
                 return cli_usage("top ", "unknown --kind '%s': use post or "
                                  "page", optarg);
-            post_kind = optarg;
             break;
         case 'h':
             fputs(top_usage, stdout);
@@ -260,15 +327,14 @@ int cmd_top(int argc, char **argv)
     if (optind + 1 < argc)
         return cli_usage("top ", "unexpected argument '%s'",
                          argv[optind + 1]);
-    if ((post_kind || compare || least) && kind->query != STORE_TOP_POSTS)
+    if ((post_kind != URL_OTHER || compare || least) &&
+        kind->what != TOP_POSTS)
         return cli_usage("top ", "--kind, --compare and --least go with "
                          "'top posts'");
-    if (days > 0 && have_from)
-        return cli_usage("top ", "give --days or --from, not both");
-    if (site && kind->query == STORE_SITES)
+    if ((status = cli_range_parse(&range, "top ", from_s, to_s, days_s)))
+        return status;
+    if (site && kind->what == TOP_SITES)
         return cli_usage("top ", "'top sites' shows every site: no --site");
-    if (have_from && have_to && from > to)
-        return cli_usage("top ", "--from is after --to");
 
     if (!(conf = cli_conf(&err))) {
         cli_error(&err);
@@ -280,68 +346,40 @@ int cmd_top(int argc, char **argv)
         cli_error(&err);
         return err.status;
     }
-    if (cli_site_select(store, site, &filter.site, &err)) {
+    if (cli_site_select(store, site, &filter.site, &err) ||
+        cli_range(store,
+                  kind->what == TOP_SITES ? STORE_SITE_ALL : filter.site,
+                  &range, &filter.from, &filter.to, &err)) {
         cli_error(&err);
         store_close(store);
         return err.status;
     }
-    if (days > 0) {
-        int32_t first, last;
-        int found = have_to ? 1
-                            : store_day_span(store,
-                                             kind->query == STORE_SITES
-                                                 ? STORE_SITE_ALL
-                                                 : filter.site,
-                                             &first, &last, &err);
 
-        if (found < 0) {
-            cli_error(&err);
-            store_close(store);
-            return err.status;
-        }
-        if (!have_to)
-            to = found ? last : 0;
-        from = to - (int32_t)(days - 1);
-    }
-
-    ctx.kind = kind;
     ctx.out = out_new(kind->cols, kind->ncols + (compare ? 2 : 0));
     ctx.before = NULL;
-    filter.from = from;
-    filter.to = to;
     filter.limit = limit >= 0 ? limit : kind->default_limit;
     filter.kind = post_kind;
     if (compare) {
         /* The period of the same length just before. */
         struct store_filter prev = filter;
-        int32_t first, last;
 
-        if (from == INT32_MIN &&
-            store_day_span(store, filter.site, &first, &last, &err) > 0) {
-            from = first;
-            if (to == INT32_MAX)
-                to = last;
-        }
-        if (from != INT32_MIN && to != INT32_MAX) {
-            prev.to = from - 1;
-            prev.from = from - (to - from + 1);
-            prev.limit = 0;
-            if (store_query(store, STORE_TOP_POSTS, &prev, keep_before,
-                            &before, &err)) {
-                cli_error(&err);
-                store_close(store);
-                return err.status;
-            }
+        prev.to = filter.from - 1;
+        prev.from = filter.from - (filter.to - filter.from + 1);
+        prev.limit = 0;
+        if (store_top_posts(store, &prev, keep_before, &before, &err)) {
+            cli_error(&err);
+            status = err.status;
+            goto out;
         }
         ctx.before = &before;
     }
-    if (store_query(store, least ? STORE_LEAST_POSTS : kind->query, &filter,
-                    add_row, &ctx, &err)) {
+    if (top_query(store, kind->what, least, &filter, &ctx, &err)) {
         cli_error(&err);
         status = err.status;
     } else if (out_print(ctx.out, fmt, stdout)) {
         status = BS_IOERR;
     }
+out:
     out_free(ctx.out);
     for (size_t i = 0; i < before.n; i++)
         free(before.path[i]);

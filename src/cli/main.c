@@ -142,20 +142,20 @@ int cli_site_ids(struct store *s, const struct conf *conf, int64_t *ids,
 }
 
 /* Append a site's name to the list of the message. */
-static int list_site(void *ctx, const struct store_row *row)
+static int list_site(void *ctx, const struct store_site_row *row)
 {
     char *buf = ctx;
     size_t n = strlen(buf);
 
-    if (n + strlen(row->s[0]) + 3 < 512)
-        snprintf(buf + n, 512 - n, "%s%s", n ? ", " : "", row->s[0]);
+    if (n + strlen(row->name) + 3 < 512)
+        snprintf(buf + n, 512 - n, "%s%s", n ? ", " : "", row->name);
     return 0;
 }
 
 int cli_site_select(struct store *s, const char *name, int64_t *id,
                     struct bs_err *err)
 {
-    struct store_filter f = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
+    struct store_filter f = {.from = INT32_MIN, .to = INT32_MAX};
     char list[512] = "";
     int found;
 
@@ -165,7 +165,7 @@ int cli_site_select(struct store *s, const char *name, int64_t *id,
     found = store_site_id(s, name, 0, id, err);
     if (found != 0)
         return found < 0 ? -1 : 0;
-    if (store_query(s, STORE_SITES, &f, list_site, list, err))
+    if (store_sites(s, &f, list_site, list, err))
         return -1;
     return bs_fail(err, BS_USAGE, "no site '%s' in the database; it has: %s",
                    name, list);

@@ -328,7 +328,7 @@ static void write_page(const char *title, const char *site_name,
     p.site_url = "https://blog.example.eu/";
     p.path = path;
     p.title = title;
-    p.kind = "post";
+    p.kind = URL_POST;
     p.published = days_from_civil(2013, 2, 7);
     p.from = days_from_civil(2013, 2, 1);
     p.to = days_from_civil(2013, 2, 28);

@@ -1,9 +1,13 @@
 /*
- * test_report.c - the HTML writer: escaping, URLs, pages on disk.
+ * test_report.c - the HTML writer: escaping, URLs, pages on disk, and a
+ * site's whole report written from its data, never through a link.
  */
 #include "testutil.h"
 #include "report.h"
+#include "report_data.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <sys/stat.h>
 
 /* What fn writes to a memory stream, as a malloc'ed string. */
@@ -105,9 +109,9 @@ static char *slurp(const char *path)
 
 /* Referrers as a log may bring them: a host that is markup, a search. */
 static const struct report_referrer refs[] = {
-    {"google.se", "search", 40},
-    {"<img src=x onerror=alert(1)>.example", "other", 3},
-    {"t.co", "social", 2},
+    {"google.se", REF_SEARCH, 40},
+    {"<img src=x onerror=alert(1)>.example", REF_OTHER, 3},
+    {"t.co", REF_SOCIAL, 2},
 };
 static const struct report_search searches[] = {
     {"malmström \"<eu>\"", 7},
@@ -316,7 +320,7 @@ static void test_report__post_page(void **state)
     p.site_url = "https://b.eu";
     p.path = "/2013/02/07/säk/";
     p.title = "Om <säkerhet>";
-    p.kind = "post";
+    p.kind = URL_POST;
     p.published = days[0].day;
     p.from = days[0].day;
     p.to = days[1].day;
@@ -379,6 +383,204 @@ static void test_report__cannot_create(void **state)
     assert_non_null(strstr(err.msg, "/nonexistent/dir/index.html"));
 }
 
+/* Report data as report_data_build() leaves it, of fill_index()'s
+ * numbers and two posts (ids 1 and 2) with a page each. */
+struct data_fx {
+    struct report_data d;
+    struct report_index r;
+    struct report_day days[3];
+    struct report_post posts[2];
+    struct report_term tags[1];
+    struct report_country cs[2];
+    struct report_data_post dp[2];
+};
+
+static void fill_data(struct data_fx *x)
+{
+    memset(x, 0, sizeof(*x));
+    fill_index(&x->r, x->days, x->posts, x->tags, x->cs);
+    x->r.site_name = x->r.site_url = NULL;
+    x->r.daily_chart = x->r.sources_chart = NULL;
+    for (int i = 0; i < 2; i++) {
+        struct report_post_page *p = &x->dp[i].page;
+
+        x->posts[i].page = x->posts[i].spark = NULL;
+        x->dp[i].id = i + 1;
+        x->dp[i].days = x->days;
+        p->path = x->posts[i].path;
+        p->title = x->posts[i].title;
+        p->kind = i ? URL_PAGE : URL_POST;
+        p->published = INT32_MIN;
+        p->from = x->r.from;
+        p->to = x->r.to;
+        p->views = x->posts[i].views;
+        p->days = x->days;
+        p->ndays = 3;
+    }
+    x->d.index = x->r;
+    x->d.posts = x->dp;
+}
+
+/* The number of entries in dir, but . and .. */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void test_report__write_site(void **state)
+{
+    char *dir = tu_tmpdir(), *out = tu_path(dir, "out"), *path, *html;
+    struct report_site site = {"Blogg", "https://b.eu", NULL, 0};
+    struct data_fx x;
+    struct bs_err err = {0};
+    struct stat st;
+    mode_t mask;
+    static const char *const files[] = {
+        "index.html", "posts/1.html", "posts/2.html", "charts/daily.png",
+        "charts/daily-narrow.svg", "charts/posts.png", "charts/tags.svg",
+        "charts/categories.png", "charts/countries.png",
+        "charts/sources-narrow.png", "charts/spark-1.png",
+        "charts/spark-2.svg", "charts/post-1.png", "charts/post-2-narrow.svg",
+    };
+
+    (void)state;
+    fill_data(&x);
+    if (report_write(out, &x.d, &site, &err) != 0)
+        fail_msg("report_write: %d %s", err.status, err.msg);
+    for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+        path = tu_path(out, files[i]);
+        if (stat(path, &st) != 0 || st.st_size == 0)
+            fail_msg("%s missing", files[i]);
+        free(path);
+    }
+    /* Pages for a web server to read; the index links each post's page
+     * and sparkline, and the page its chart. */
+    path = tu_path(out, "index.html");
+    assert_int_equal(stat(path, &st), 0);
+    mask = umask(0);
+    umask(mask);
+    assert_int_equal(st.st_mode & 0777, 0644 & ~mask);
+    html = slurp(path);
+    assert_non_null(strstr(html, "href=\"posts/1.html\""));
+    assert_non_null(strstr(html, "src=\"charts/spark-2.png\""));
+    assert_non_null(strstr(html, "<h1>Blogg</h1>"));
+    free(html);
+    free(path);
+    path = tu_path(out, "posts/2.html");
+    html = slurp(path);
+    assert_non_null(strstr(html, "../charts/post-2.png"));
+    assert_non_null(strstr(html, ">Page "));
+    free(html);
+    free(path);
+    free(out);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* A folder of the report planted as a symlink: refused, with its name,
+ * and nothing is written through it. */
+static void check_folder_link(const char *folder)
+{
+    char *dir = tu_tmpdir(), *out = tu_path(dir, "out"),
+         *elsewhere = tu_path(dir, "elsewhere"), *link;
+    struct report_site site = {NULL, NULL, NULL, 0};
+    struct data_fx x;
+    struct bs_err err = {0};
+    size_t n = strlen(out) + strlen(folder) + 2;
+
+    assert_int_equal(mkdir(out, 0755), 0);
+    assert_int_equal(mkdir(elsewhere, 0755), 0);
+    link = xmalloc(n);
+    snprintf(link, n, "%s/%s", out, folder);
+    assert_int_equal(symlink(elsewhere, link), 0);
+    fill_data(&x);
+    assert_int_equal(report_write(out, &x.d, &site, &err), -1);
+    assert_int_equal(err.status, BS_CANTCREAT);
+    if (!strstr(err.msg, link))
+        fail_msg("'%s' does not name %s", err.msg, link);
+    assert_int_equal(entries(elsewhere), 0);
+    free(link);
+    free(elsewhere);
+    free(out);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+static void test_report__write_refuses_linked_folders(void **state)
+{
+    (void)state;
+    check_folder_link("charts");
+    check_folder_link("posts");
+}
+
+/* The report's own folder as a symlink is refused too. */
+static void test_report__write_refuses_linked_out(void **state)
+{
+    char *dir = tu_tmpdir(), *out = tu_path(dir, "out"),
+         *elsewhere = tu_path(dir, "elsewhere");
+    struct report_site site = {NULL, NULL, NULL, 0};
+    struct data_fx x;
+    struct bs_err err = {0};
+
+    (void)state;
+    assert_int_equal(mkdir(elsewhere, 0755), 0);
+    assert_int_equal(symlink(elsewhere, out), 0);
+    fill_data(&x);
+    assert_int_equal(report_write(out, &x.d, &site, &err), -1);
+    assert_int_equal(err.status, BS_CANTCREAT);
+    assert_int_equal(entries(elsewhere), 0);
+    free(elsewhere);
+    free(out);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* A symlink where a page goes is replaced; its target stays. */
+static void test_report__write_replaces_linked_page(void **state)
+{
+    char *dir = tu_tmpdir(), *out = tu_path(dir, "out"), *victim, *page,
+         *post, *text;
+    struct report_site site = {NULL, NULL, NULL, 0};
+    struct data_fx x;
+    struct bs_err err = {0};
+    struct stat st;
+
+    (void)state;
+    victim = tu_write(dir, "victim", "precious", 8);
+    assert_int_equal(mkdir(out, 0755), 0);
+    page = tu_path(out, "index.html");
+    assert_int_equal(symlink(victim, page), 0);
+    post = tu_path(out, "posts");
+    assert_int_equal(mkdir(post, 0755), 0);
+    free(post);
+    post = tu_path(out, "posts/1.html");
+    assert_int_equal(symlink(victim, post), 0);
+    fill_data(&x);
+    assert_int_equal(report_write(out, &x.d, &site, &err), 0);
+    text = slurp(victim);
+    assert_string_equal(text, "precious");
+    free(text);
+    assert_int_equal(lstat(page, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(lstat(post, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    free(victim);
+    free(page);
+    free(post);
+    free(out);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -389,6 +591,10 @@ int main(void)
         cmocka_unit_test(test_report__symlink_replaced),
         cmocka_unit_test(test_report__post_page),
         cmocka_unit_test(test_report__cannot_create),
+        cmocka_unit_test(test_report__write_site),
+        cmocka_unit_test(test_report__write_refuses_linked_folders),
+        cmocka_unit_test(test_report__write_refuses_linked_out),
+        cmocka_unit_test(test_report__write_replaces_linked_page),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,11 @@ static int teardown(void **state)
 
 #define MAXROWS 64
 
+/*
+ * The rows of any query in one shape, so that a test reads each query's
+ * rows alike: the text fields in s, the numbers in n, in the order each
+ * keep_*() below copies them from the query's typed row.
+ */
 struct rows {
     int count;
     int stop_after;          /* 0: never stop */
@@ -53,36 +58,267 @@ struct rows {
     } r[MAXROWS];
 };
 
-static int collect(void *ctx, const struct store_row *row)
-{
-    struct rows *rs = ctx;
+/* The queries of store.h, by name. */
+enum q {
+    Q_TOP_POSTS, Q_TOP_TAGS, Q_TOP_CATEGORIES, Q_TOP_COUNTRIES, Q_DAYS,
+    Q_FILES, Q_POST_INFO, Q_POST_DAYS, Q_POST_COUNTRIES, Q_POST_TERMS,
+    Q_LEAST_POSTS, Q_RANGE, Q_TOP_REFERRERS, Q_TOP_SEARCH_TERMS, Q_SOURCES,
+    Q_POST_RANGE, Q_POST_REFERRERS, Q_SITES
+};
 
+/* A new row: its text fields "" until set. */
+static int row_add(struct rows *rs)
+{
     assert_true(rs->count < MAXROWS);
-    for (int i = 0; i < 3; i++) {
-        assert_non_null(row->s[i]);
-        assert_true(strlen(row->s[i]) < sizeof(rs->r[0].s[0]));
-        strcpy(rs->r[rs->count].s[i], row->s[i]);
-    }
-    memcpy(rs->r[rs->count].n, row->n, sizeof(row->n));
-    rs->count++;
+    memset(&rs->r[rs->count], 0, sizeof(rs->r[0]));
+    return rs->count++;
+}
+
+static void row_text(struct rows *rs, int i, int col, const char *t)
+{
+    assert_non_null(t);
+    assert_true(strlen(t) < sizeof(rs->r[0].s[0]));
+    strcpy(rs->r[i].s[col], t);
+}
+
+static int row_done(struct rows *rs)
+{
     return rs->stop_after && rs->count >= rs->stop_after ? -1 : 0;
 }
 
-static void query(struct store *s, enum store_query q, int32_t from,
+/* s: path, title; n: views, id, visitors, visits */
+static int keep_post(void *ctx, const struct store_post_row *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    row_text(rs, i, 0, row->path);
+    row_text(rs, i, 1, row->title);
+    rs->r[i].n[0] = row->views;
+    rs->r[i].n[1] = row->id;
+    rs->r[i].n[2] = row->visitors;
+    rs->r[i].n[3] = row->visits;
+    return row_done(rs);
+}
+
+/* s: name; n: post_views, archive_views, visitors */
+static int keep_term(void *ctx, const struct store_term_row *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    row_text(rs, i, 0, row->name);
+    rs->r[i].n[0] = row->post_views;
+    rs->r[i].n[1] = row->archive_views;
+    rs->r[i].n[2] = row->visitors;
+    return row_done(rs);
+}
+
+/* s: code, name; n: views, visitors (0 when not counted) */
+static int keep_country(void *ctx, const struct store_country_row *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    row_text(rs, i, 0, row->code);
+    row_text(rs, i, 1, row->name);
+    rs->r[i].n[0] = row->views;
+    rs->r[i].n[1] = row->visitors < 0 ? 0 : row->visitors;
+    return row_done(rs);
+}
+
+/* s: "YYYY-MM-DD"; n: views, hits, robots, bad, visitors, visits */
+static int keep_day(void *ctx, const struct store_day_row *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    day_format(row->day, rs->r[i].s[0]);
+    rs->r[i].n[0] = row->views;
+    rs->r[i].n[1] = row->hits;
+    rs->r[i].n[2] = row->robots;
+    rs->r[i].n[3] = row->bad;
+    rs->r[i].n[4] = row->visitors;
+    rs->r[i].n[5] = row->visits;
+    return row_done(rs);
+}
+
+/* s: name, error, last read; n: lines, bad, hits, gzip, size, position,
+ * state */
+static int keep_file(void *ctx, const struct store_file_row *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    row_text(rs, i, 0, row->name);
+    row_text(rs, i, 1, row->error);
+    row_text(rs, i, 2, row->last_read);
+    rs->r[i].n[0] = row->lines;
+    rs->r[i].n[1] = row->bad_lines;
+    rs->r[i].n[2] = row->hits;
+    rs->r[i].n[3] = row->gzip;
+    rs->r[i].n[4] = row->size;
+    rs->r[i].n[5] = row->position;
+    rs->r[i].n[6] = row->state;
+    return row_done(rs);
+}
+
+/* s: path, title, kind; n: published (-1: none), has it */
+static int keep_post_info(void *ctx, const struct store_post_info *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    row_text(rs, i, 0, row->path);
+    row_text(rs, i, 1, row->title);
+    row_text(rs, i, 2, url_kind_name(row->kind));
+    rs->r[i].n[0] = row->has_published ? row->published : -1;
+    rs->r[i].n[1] = row->has_published;
+    return row_done(rs);
+}
+
+/* s: "YYYY-MM-DD"; n: views, visitors, visits */
+static int keep_post_day(void *ctx, const struct store_post_day_row *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    day_format(row->day, rs->r[i].s[0]);
+    rs->r[i].n[0] = row->views;
+    rs->r[i].n[1] = row->visitors;
+    rs->r[i].n[2] = row->visits;
+    return row_done(rs);
+}
+
+/* s: "tag" or "category", name */
+static int keep_post_term(void *ctx, const struct store_post_term_row *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    assert_true(row->taxonomy == URL_TAG || row->taxonomy == URL_CATEGORY);
+    row_text(rs, i, 0, url_kind_name(row->taxonomy));
+    row_text(rs, i, 1, row->name);
+    return row_done(rs);
+}
+
+/* s: host, class; n: views */
+static int keep_referrer(void *ctx, const struct store_referrer_row *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    row_text(rs, i, 0, row->host);
+    row_text(rs, i, 1, ref_class_name(row->cls));
+    rs->r[i].n[0] = row->views;
+    return row_done(rs);
+}
+
+/* s: term; n: views */
+static int keep_search(void *ctx, const struct store_search_row *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    row_text(rs, i, 0, row->term);
+    rs->r[i].n[0] = row->views;
+    return row_done(rs);
+}
+
+/* s: class; n: views */
+static int keep_source(void *ctx, const struct store_source_row *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    row_text(rs, i, 0, ref_class_name(row->cls));
+    rs->r[i].n[0] = row->views;
+    return row_done(rs);
+}
+
+/* s: name; n: views, visitors, hits, id */
+static int keep_site(void *ctx, const struct store_site_row *row)
+{
+    struct rows *rs = ctx;
+    int i = row_add(rs);
+
+    row_text(rs, i, 0, row->name);
+    rs->r[i].n[0] = row->views;
+    rs->r[i].n[1] = row->visitors;
+    rs->r[i].n[2] = row->hits;
+    rs->r[i].n[3] = row->id;
+    return row_done(rs);
+}
+
+/* n: visitors, visits (one row) */
+static void keep_audience(struct rows *rs, const struct store_audience *a)
+{
+    int i = row_add(rs);
+
+    rs->r[i].n[0] = a->visitors;
+    rs->r[i].n[1] = a->visits;
+}
+
+/* Run query q into rs (rows added to those there): 0, or -1 with err. */
+static int run_query(struct store *s, enum q q, const struct store_filter *f,
+                     struct rows *rs, struct bs_err *err)
+{
+    struct store_audience a;
+
+    switch (q) {
+    case Q_TOP_POSTS: return store_top_posts(s, f, keep_post, rs, err);
+    case Q_LEAST_POSTS: return store_least_posts(s, f, keep_post, rs, err);
+    case Q_TOP_TAGS:
+        return store_top_terms(s, f, URL_TAG, keep_term, rs, err);
+    case Q_TOP_CATEGORIES:
+        return store_top_terms(s, f, URL_CATEGORY, keep_term, rs, err);
+    case Q_TOP_COUNTRIES:
+        return store_top_countries(s, f, keep_country, rs, err);
+    case Q_DAYS: return store_days(s, f, keep_day, rs, err);
+    case Q_FILES: return store_files(s, f, keep_file, rs, err);
+    case Q_POST_INFO: return store_post_info(s, f, keep_post_info, rs, err);
+    case Q_POST_DAYS: return store_post_days(s, f, keep_post_day, rs, err);
+    case Q_POST_COUNTRIES:
+        return store_post_countries(s, f, keep_country, rs, err);
+    case Q_POST_TERMS: return store_post_terms(s, f, keep_post_term, rs, err);
+    case Q_TOP_REFERRERS:
+        return store_top_referrers(s, f, keep_referrer, rs, err);
+    case Q_TOP_SEARCH_TERMS:
+        return store_top_search_terms(s, f, keep_search, rs, err);
+    case Q_SOURCES: return store_sources(s, f, keep_source, rs, err);
+    case Q_POST_REFERRERS:
+        return store_post_referrers(s, f, keep_referrer, rs, err);
+    case Q_SITES: return store_sites(s, f, keep_site, rs, err);
+    case Q_RANGE:
+        if (store_range(s, f, &a, err))
+            return -1;
+        keep_audience(rs, &a);
+        return 0;
+    case Q_POST_RANGE:
+        if (store_post_range(s, f, &a, err))
+            return -1;
+        keep_audience(rs, &a);
+        return 0;
+    }
+    fail_msg("query %d", (int)q);
+    return -1;
+}
+
+static void query(struct store *s, enum q q, int32_t from,
                   int32_t to, int64_t limit, struct rows *rs)
 {
     struct bs_err err;
-    struct store_filter f = {from, to, limit, NULL, 0, 0};
+    struct store_filter f = {from, to, limit, URL_OTHER, 0, 0};
 
     memset(&err, 0, sizeof(err));
     memset(rs, 0, sizeof(*rs));
-    if (store_query(s, q, &f, collect, rs, &err) != 0)
-        fail_msg("store_query(%d): %d %s", (int)q, err.status, err.msg);
+    if (run_query(s, q, &f, rs, &err) != 0)
+        fail_msg("query %d: %d %s", (int)q, err.status, err.msg);
     assert_int_equal(err.status, 0);
 }
 
 /* Everything. */
-static void query_all(struct store *s, enum store_query q, struct rows *rs)
+static void query_all(struct store *s, enum q q, struct rows *rs)
 {
     query(s, q, INT32_MIN, INT32_MAX, 0, rs);
 }
@@ -323,7 +559,7 @@ static void test_store__days_sum_across_transactions(void **state)
     add_day(s, D(2013, 2, 6), 9, 8, 0, 0);
     commit(s);
 
-    query_all(s, STORE_DAYS, &rs);
+    query_all(s, Q_DAYS, &rs);
     assert_int_equal(rs.count, 3);
     /* Oldest first: day, then views, hits, robots, bad. */
     assert_string_equal(rs.r[0].s[0], "2013-02-06");
@@ -368,7 +604,7 @@ static void test_store__paths_sum_across_transactions(void **state)
     add_path(s, D(2013, 2, 7), "post", "/2013/02/07/b/", 20);
     commit(s);
 
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "/2013/02/07/b/");
     assert_string_equal(rs.r[0].s[1], "");          /* no title yet */
@@ -412,7 +648,7 @@ static void test_store__day_range_inclusive(void **state)
 
     fill_five_days(s, d0);
 
-    query(s, STORE_DAYS, d0 + 1, d0 + 3, 0, &rs);
+    query(s, Q_DAYS, d0 + 1, d0 + 3, 0, &rs);
     assert_int_equal(rs.count, 3);
     assert_string_equal(rs.r[0].s[0], "2020-02-28");
     assert_string_equal(rs.r[1].s[0], "2020-02-29");
@@ -421,16 +657,16 @@ static void test_store__day_range_inclusive(void **state)
     assert_int_equal(rs.r[2].n[1], 103);
 
     /* Views of days 1..3: 2 + 4 + 8. */
-    query(s, STORE_TOP_POSTS, d0 + 1, d0 + 3, 0, &rs);
+    query(s, Q_TOP_POSTS, d0 + 1, d0 + 3, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 14);
-    query(s, STORE_TOP_TAGS, d0 + 1, d0 + 3, 0, &rs);
+    query(s, Q_TOP_TAGS, d0 + 1, d0 + 3, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[1], 14);
-    query(s, STORE_TOP_CATEGORIES, d0 + 1, d0 + 3, 0, &rs);
+    query(s, Q_TOP_CATEGORIES, d0 + 1, d0 + 3, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[1], 14);
-    query(s, STORE_TOP_COUNTRIES, d0 + 1, d0 + 3, 0, &rs);
+    query(s, Q_TOP_COUNTRIES, d0 + 1, d0 + 3, 0, &rs);
     assert_int_equal(rs.count, 4);            /* SE, AB, AC, AD */
     assert_string_equal(rs.r[0].s[0], "SE");
     assert_int_equal(rs.r[0].n[0], 14);
@@ -438,26 +674,26 @@ static void test_store__day_range_inclusive(void **state)
     assert_string_equal(rs.r[3].s[0], "AD");
 
     /* One day: from == to. */
-    query(s, STORE_TOP_POSTS, d0 + 4, d0 + 4, 0, &rs);
+    query(s, Q_TOP_POSTS, d0 + 4, d0 + 4, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 16);
-    query(s, STORE_DAYS, d0, d0, 0, &rs);
+    query(s, Q_DAYS, d0, d0, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "2020-02-27");
 
     /* Everything, and ranges wider than the data. */
-    query(s, STORE_TOP_POSTS, d0 - 100, d0 + 100, 0, &rs);
+    query(s, Q_TOP_POSTS, d0 - 100, d0 + 100, 0, &rs);
     assert_int_equal(rs.r[0].n[0], 31);
-    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    query_all(s, Q_TOP_COUNTRIES, &rs);
     assert_int_equal(rs.count, 6);
     assert_int_equal(rs.r[0].n[0], 31);
 
     /* Nothing: before, after, and from > to. */
-    query(s, STORE_TOP_POSTS, d0 - 10, d0 - 1, 0, &rs);
+    query(s, Q_TOP_POSTS, d0 - 10, d0 - 1, 0, &rs);
     assert_int_equal(rs.count, 0);
-    query(s, STORE_DAYS, d0 + 5, d0 + 50, 0, &rs);
+    query(s, Q_DAYS, d0 + 5, d0 + 50, 0, &rs);
     assert_int_equal(rs.count, 0);
-    query(s, STORE_DAYS, d0 + 3, d0 + 1, 0, &rs);
+    query(s, Q_DAYS, d0 + 3, d0 + 1, 0, &rs);
     assert_int_equal(rs.count, 0);
     store_close(s);
 }
@@ -476,26 +712,26 @@ static void test_store__limit(void **state)
     add_term(s, d0, "tag", "u", 60);
     commit(s);
 
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 3);
-    query(s, STORE_TOP_POSTS, INT32_MIN, INT32_MAX, 2, &rs);
+    query(s, Q_TOP_POSTS, INT32_MIN, INT32_MAX, 2, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "/about/");
     assert_string_equal(rs.r[1].s[0], "/x/");
-    query(s, STORE_TOP_POSTS, INT32_MIN, INT32_MAX, 1, &rs);
+    query(s, Q_TOP_POSTS, INT32_MIN, INT32_MAX, 1, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "/about/");
-    query(s, STORE_TOP_POSTS, INT32_MIN, INT32_MAX, 1000, &rs);
+    query(s, Q_TOP_POSTS, INT32_MIN, INT32_MAX, 1000, &rs);
     assert_int_equal(rs.count, 3);
 
-    query(s, STORE_DAYS, INT32_MIN, INT32_MAX, 2, &rs);
+    query(s, Q_DAYS, INT32_MIN, INT32_MAX, 2, &rs);
     assert_int_equal(rs.count, 2);                 /* the oldest two */
     assert_string_equal(rs.r[0].s[0], "2014-01-01");
     assert_string_equal(rs.r[1].s[0], "2014-01-02");
-    query(s, STORE_TOP_TAGS, INT32_MIN, INT32_MAX, 1, &rs);
+    query(s, Q_TOP_TAGS, INT32_MIN, INT32_MAX, 1, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "u");
-    query(s, STORE_TOP_COUNTRIES, INT32_MIN, INT32_MAX, 3, &rs);
+    query(s, Q_TOP_COUNTRIES, INT32_MIN, INT32_MAX, 3, &rs);
     assert_int_equal(rs.count, 3);
     assert_string_equal(rs.r[0].s[0], "SE");
     assert_string_equal(rs.r[1].s[0], "AA");
@@ -516,9 +752,9 @@ static void test_store__callback_stops(void **state)
     memset(&err, 0, sizeof(err));
     rs.stop_after = 2;
     {
-        struct store_filter all = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
+        struct store_filter all = {INT32_MIN, INT32_MAX, 0, URL_OTHER, 0, 0};
 
-        assert_int_equal(store_query(s, STORE_DAYS, &all, collect, &rs, &err),
+        assert_int_equal(run_query(s, Q_DAYS, &all, &rs, &err),
                          0);
     }
     assert_int_equal(rs.count, 2);
@@ -550,7 +786,7 @@ static void test_store__ordering(void **state)
     add_country(s, d, "FI", 1);
     commit(s);
 
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 5);
     assert_string_equal(rs.r[0].s[0], "/z/");
     assert_string_equal(rs.r[1].s[0], "/c/");
@@ -560,13 +796,13 @@ static void test_store__ordering(void **state)
     assert_int_equal(rs.r[0].n[0], 9);
     assert_int_equal(rs.r[4].n[0], 5);
 
-    query_all(s, STORE_TOP_TAGS, &rs);
+    query_all(s, Q_TOP_TAGS, &rs);
     assert_int_equal(rs.count, 3);
     assert_string_equal(rs.r[0].s[0], "gamma");
     assert_string_equal(rs.r[1].s[0], "alpha");
     assert_string_equal(rs.r[2].s[0], "beta");
 
-    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    query_all(s, Q_TOP_COUNTRIES, &rs);
     assert_int_equal(rs.count, 4);
     assert_string_equal(rs.r[0].s[0], "--");
     assert_string_equal(rs.r[1].s[0], "DE");
@@ -594,7 +830,7 @@ static void test_store__top_posts_kinds(void **state)
     add_path(s, d, "page", "/om-mig/", 2);
     commit(s);
 
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "/2013/02/07/s\xc3\xa4kerhet/");
     assert_int_equal(rs.r[0].n[0], 3);
@@ -625,7 +861,7 @@ static void test_store__tags_and_categories(void **state)
     add_term(s, d, "category", "eu", 2);
     commit(s);
 
-    query_all(s, STORE_TOP_TAGS, &rs);
+    query_all(s, Q_TOP_TAGS, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "cybercrime");
     assert_int_equal(rs.r[0].n[0], 0);          /* post_views: no import */
@@ -635,7 +871,7 @@ static void test_store__tags_and_categories(void **state)
     assert_int_equal(rs.r[1].n[1], 4);
     assert_string_equal(rs.r[1].s[1], "");
 
-    query_all(s, STORE_TOP_CATEGORIES, &rs);
+    query_all(s, Q_TOP_CATEGORIES, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "linux");
     assert_int_equal(rs.r[0].n[0], 0);
@@ -644,7 +880,7 @@ static void test_store__tags_and_categories(void **state)
     assert_int_equal(rs.r[1].n[1], 2);
 
     /* Terms are not posts. */
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 0);
     store_close(s);
 }
@@ -678,7 +914,7 @@ static void test_store__countries(void **state)
     commit(s);
 
     assert_int_equal(store_has_country_names(s), 0);
-    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    query_all(s, Q_TOP_COUNTRIES, &rs);
     assert_int_equal(rs.count, 4);
     assert_string_equal(rs.r[0].s[0], "SE");
     assert_string_equal(rs.r[0].s[1], "");       /* no names loaded */
@@ -699,7 +935,7 @@ static void test_store__countries(void **state)
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM country_names"),
                      3);
 
-    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    query_all(s, Q_TOP_COUNTRIES, &rs);
     assert_int_equal(rs.count, 4);
     assert_string_equal(rs.r[0].s[0], "SE");
     assert_string_equal(rs.r[0].s[1], "Sweden");
@@ -783,7 +1019,7 @@ static void test_store__days_outside_epoch(void **state)
     add_day(s, D(2999, 12, 31), 3, 3, 0, 0);
     add_day(s, 0, 4, 4, 0, 0);
     commit(s);
-    query_all(s, STORE_DAYS, &rs);
+    query_all(s, Q_DAYS, &rs);
     assert_int_equal(rs.count, 4);
     assert_string_equal(rs.r[0].s[0], "1969-07-20");
     assert_string_equal(rs.r[1].s[0], "1969-12-31");
@@ -794,7 +1030,7 @@ static void test_store__days_outside_epoch(void **state)
     assert_int_equal(store_day_span(s, 0, &first, &last, &err), 1);
     assert_int_equal(first, D(1969, 7, 20));
     assert_int_equal(last, D(2999, 12, 31));
-    query(s, STORE_DAYS, -1, 0, 0, &rs);
+    query(s, Q_DAYS, -1, 0, 0, &rs);
     assert_int_equal(rs.count, 2);
     store_close(s);
 }
@@ -810,11 +1046,11 @@ static void test_store__huge_counts(void **state)
     add_day(s, 1, UINT64_MAX, (uint64_t)INT64_MAX, 0, 0);
     add_path(s, 1, "post", "/p/", (uint64_t)INT64_MAX + 1);
     commit(s);
-    query_all(s, STORE_DAYS, &rs);
+    query_all(s, Q_DAYS, &rs);
     assert_int_equal(rs.count, 1);
     assert_true(rs.r[0].n[0] == INT64_MAX);
     assert_true(rs.r[0].n[1] == INT64_MAX);
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_true(rs.r[0].n[0] == INT64_MAX);
     store_close(s);
 }
@@ -900,7 +1136,7 @@ static void test_store__sources_and_totals(void **state)
 
     /* In the order they were added: name, error, last read; lines, bad,
      * hits, gzip, size, position, state. */
-    query_all(s, STORE_FILES, &rs);
+    query_all(s, Q_FILES, &rs);
     assert_int_equal(rs.count, 3);
     assert_string_equal(rs.r[0].s[0], a.name);
     assert_string_equal(rs.r[0].s[1], "");
@@ -919,7 +1155,7 @@ static void test_store__sources_and_totals(void **state)
     assert_int_equal(rs.r[2].n[6], 3);              /* error */
 
     /* A range: sources whose days meet it, and the one with no days. */
-    query(s, STORE_FILES, D(2013, 3, 1), D(2013, 3, 31), 0, &rs);
+    query(s, Q_FILES, D(2013, 3, 1), D(2013, 3, 31), 0, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], b.name);
     assert_string_equal(rs.r[1].s[0], c.name);
@@ -955,8 +1191,8 @@ static void test_store__totals_empty(void **state)
     assert_int_equal(t.views, 0);
     assert_int_equal(t.robots, 0);
     assert_true(t.db_bytes > 0);
-    for (int q = STORE_TOP_POSTS; q <= STORE_FILES; q++) {
-        query_all(s, (enum store_query)q, &rs);
+    for (int q = Q_TOP_POSTS; q <= Q_FILES; q++) {
+        query_all(s, (enum q)q, &rs);
         assert_int_equal(rs.count, 0);
     }
     store_close(s);
@@ -996,21 +1232,21 @@ static void test_store__strings_literal(void **state)
     assert_int_equal(store_put_source(s, &file, &err), 0);
     commit(s);
 
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, (int)ARRAY_SIZE(keys));
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
         assert_string_equal(rs.r[i].s[0], keys[i]);
         assert_int_equal(rs.r[i].n[0], 100 - i);
     }
-    query_all(s, STORE_TOP_TAGS, &rs);
+    query_all(s, Q_TOP_TAGS, &rs);
     assert_int_equal(rs.count, (int)ARRAY_SIZE(keys));
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
         assert_string_equal(rs.r[i].s[0], keys[i]);
-    query_all(s, STORE_TOP_CATEGORIES, &rs);
+    query_all(s, Q_TOP_CATEGORIES, &rs);
     assert_int_equal(rs.count, (int)ARRAY_SIZE(keys));
     assert_string_equal(rs.r[3].s[0], keys[3]);
     assert_int_equal(rs.r[3].n[1], 47);
-    query_all(s, STORE_FILES, &rs);
+    query_all(s, Q_FILES, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], file.name);
     assert_string_equal(rs.r[0].s[1], file.error);
@@ -1023,7 +1259,7 @@ static void test_store__strings_literal(void **state)
 
 /*
  * A key is bound with its length: a NUL in the middle is stored (all n
- * bytes, not the C string), and distinct from its prefix. store_row holds
+ * bytes, not the C string), and distinct from its prefix. the rows hold
  * C strings, so a query shows such a key up to the NUL.
  */
 static void test_store__key_with_nul(void **state)
@@ -1044,13 +1280,13 @@ static void test_store__key_with_nul(void **state)
                                           5, &err), 0);
     commit(s);
 
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "/a");
     assert_int_equal(rs.r[0].n[0], 7);
     assert_string_equal(rs.r[1].s[0], "/a");
     assert_int_equal(rs.r[1].n[0], 3);
-    query_all(s, STORE_TOP_TAGS, &rs);
+    query_all(s, Q_TOP_TAGS, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "/a");
     store_close(s);
@@ -1085,17 +1321,17 @@ static void test_store__rollback(void **state)
     add_country(s, 10, "SE", 1);
     store_rollback(s);
 
-    query_all(s, STORE_DAYS, &rs);
+    query_all(s, Q_DAYS, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 4);
     assert_int_equal(rs.r[0].n[1], 5);
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "/kept/");
     assert_int_equal(rs.r[0].n[0], 4);
-    query_all(s, STORE_TOP_TAGS, &rs);
+    query_all(s, Q_TOP_TAGS, &rs);
     assert_int_equal(rs.count, 0);
-    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    query_all(s, Q_TOP_COUNTRIES, &rs);
     assert_int_equal(rs.count, 0);
 
     /* The store is usable after a rollback. */
@@ -1222,7 +1458,7 @@ static int64_t views_of(struct store *s, const char *path)
 {
     struct rows rs;
 
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     for (int i = 0; i < rs.count; i++)
         if (strcmp(rs.r[i].s[0], path) == 0)
             return rs.r[i].n[0];
@@ -1255,7 +1491,7 @@ static void test_store__concurrent(void **state)
     memset(&err, 0, sizeof(err));
     assert_int_equal(store_totals(r, &t, &err), 0);
     assert_int_equal(t.views, 5);
-    query_all(r, STORE_DAYS, &rs);
+    query_all(r, Q_DAYS, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 5);
 
@@ -1352,7 +1588,7 @@ static void test_store__import_titles_and_post_views(void **state)
     add_path(s, d + 1, "post", "/a/", 1);
     commit(s);
 
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 3);
     assert_string_equal(rs.r[0].s[0], "/a/");
     assert_string_equal(rs.r[0].s[1], "Post A");
@@ -1361,19 +1597,19 @@ static void test_store__import_titles_and_post_views(void **state)
     assert_string_equal(row_s(&rs, "/about/", 1), "About");
 
     /* Tags: post views are the sum over the posts carrying them. */
-    query_all(s, STORE_TOP_TAGS, &rs);
+    query_all(s, Q_TOP_TAGS, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "eu");
     assert_int_equal(rs.r[0].n[0], 10);      /* /a/ 6 + /b/ 4 */
     assert_int_equal(rs.r[0].n[1], 3);       /* archive */
     assert_int_equal(row_n(&rs, "säkerhet", 0), 6);
     assert_int_equal(row_n(&rs, "säkerhet", 1), 0);
-    query_all(s, STORE_TOP_CATEGORIES, &rs);
+    query_all(s, Q_TOP_CATEGORIES, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(row_n(&rs, "politik", 0), 6);
 
     /* A range. */
-    query(s, STORE_TOP_TAGS, d + 1, d + 1, 0, &rs);
+    query(s, Q_TOP_TAGS, d + 1, d + 1, 0, &rs);
     assert_int_equal(row_n(&rs, "eu", 0), 5);
     assert_int_equal(row_n(&rs, "eu", 1), 0);
     store_close(s);
@@ -1383,7 +1619,7 @@ static void test_store__kind_filter(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, "page", 0, 0};
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, URL_PAGE, 0, 0};
     struct bs_err err;
     struct rows rs;
 
@@ -1393,13 +1629,13 @@ static void test_store__kind_filter(void **state)
     commit(s);
     memset(&err, 0, sizeof(err));
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_TOP_POSTS, &flt, collect, &rs,
+    assert_int_equal(run_query(s, Q_TOP_POSTS, &flt, &rs,
                                  &err), 0);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "/about/");
-    flt.kind = "post";
+    flt.kind = URL_POST;
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_TOP_POSTS, &flt, collect, &rs,
+    assert_int_equal(run_query(s, Q_TOP_POSTS, &flt, &rs,
                                  &err), 0);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "/a/");
@@ -1435,14 +1671,14 @@ static void test_store__reimport(void **state)
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM paths"), 1);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM paths "
                                       "WHERE kind = 'page'"), 1);
-    query_all(s, STORE_TOP_TAGS, &rs);
+    query_all(s, Q_TOP_TAGS, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "new");
     assert_int_equal(rs.r[0].n[0], 7);
-    query_all(s, STORE_TOP_CATEGORIES, &rs);
+    query_all(s, Q_TOP_CATEGORIES, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "cat");
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_string_equal(rs.r[0].s[1], "New");
     store_close(s);
 }
@@ -1460,17 +1696,17 @@ static void test_store__postid_resolved(void **state)
     add_path(s, 1, "postid", "/?p=99", 5);       /* no such post */
     add_path(s, 1, "post", "/a/", 1);
     commit(s);
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 1);               /* ids unknown yet */
     begin(s);
     put_post(s, "/a/", "post", "A", 42, "t", NULL, NULL);
     put_post(s, "/about/", "page", "About", 7, NULL, NULL, NULL);
     commit(s);
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 2);
     assert_int_equal(row_n(&rs, "/a/", 0), 4);
     assert_int_equal(row_n(&rs, "/about/", 0), 2);
-    query_all(s, STORE_TOP_TAGS, &rs);
+    query_all(s, Q_TOP_TAGS, &rs);
     assert_int_equal(row_n(&rs, "t", 0), 4);
     store_close(s);
 }
@@ -1514,7 +1750,7 @@ static void test_store__migrate_from_v1(void **state)
              "PRAGMA user_version = 1;");
     /* Even a reader upgrades it (in one transaction). */
     s = open_ok(f->path, STORE_READ);
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "/a/");
     assert_int_equal(rs.r[0].n[0], 9);
@@ -1529,7 +1765,7 @@ static void test_store__migrate_from_v1(void **state)
     begin(s);
     put_post(s, "/a/", "post", "A", 1, "t", NULL, NULL);
     commit(s);
-    query_all(s, STORE_TOP_TAGS, &rs);
+    query_all(s, Q_TOP_TAGS, &rs);
     assert_int_equal(row_n(&rs, "t", 0), 9);
     store_close(s);
 }
@@ -1596,7 +1832,7 @@ static void test_store__post_queries(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, URL_OTHER, 0, 0};
     struct bs_err err;
     struct rows rs;
     int64_t id;
@@ -1620,7 +1856,7 @@ static void test_store__post_queries(void **state)
 
     memset(&err, 0, sizeof(err));
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_POST_INFO, &flt, collect, &rs,
+    assert_int_equal(run_query(s, Q_POST_INFO, &flt, &rs,
                                  &err), 0);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "/a/");
@@ -1630,7 +1866,7 @@ static void test_store__post_queries(void **state)
     assert_int_equal(rs.r[0].n[1], 1);
 
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_POST_DAYS, &flt, collect, &rs,
+    assert_int_equal(run_query(s, Q_POST_DAYS, &flt, &rs,
                                  &err), 0);
     assert_int_equal(rs.count, 2);
     day_format(10, buf);
@@ -1639,7 +1875,7 @@ static void test_store__post_queries(void **state)
     assert_int_equal(rs.r[1].n[0], 6);          /* 5 + its /?p=42 */
 
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_POST_COUNTRIES, &flt, collect, &rs,
+    assert_int_equal(run_query(s, Q_POST_COUNTRIES, &flt, &rs,
                                  &err), 0);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "DE");
@@ -1648,12 +1884,12 @@ static void test_store__post_queries(void **state)
     assert_int_equal(rs.r[1].n[0], 3);
     flt.from = flt.to = 12;
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_POST_COUNTRIES, &flt, collect, &rs,
+    assert_int_equal(run_query(s, Q_POST_COUNTRIES, &flt, &rs,
                                  &err), 0);
     assert_int_equal(row_n(&rs, "SE", 0), 1);
 
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_POST_TERMS, &flt, collect, &rs,
+    assert_int_equal(run_query(s, Q_POST_TERMS, &flt, &rs,
                                  &err), 0);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "tag");
@@ -1717,13 +1953,13 @@ static void add_visits(struct store *s, int32_t day, int64_t pid,
         fail_msg("store_add_visits: %s", err.msg);
 }
 
-/* The one row of STORE_RANGE over [from, to]: visitors, visits. */
+/* The one row of Q_RANGE over [from, to]: visitors, visits. */
 static void range_of(struct store *s, int32_t from, int32_t to,
                      int64_t *visitors, int64_t *visits)
 {
     struct rows rs;
 
-    query(s, STORE_RANGE, from, to, 0, &rs);
+    query(s, Q_RANGE, from, to, 0, &rs);
     assert_int_equal(rs.count, 1);
     *visitors = rs.r[0].n[0];
     *visits = rs.r[0].n[1];
@@ -1851,7 +2087,7 @@ static void test_store__day_visitors(void **state)
     add_sketch(s, STORE_SKETCH_DAY, 5, 0, NULL, 5, 15);
     add_sketch(s, STORE_SKETCH_DAY, 6, 0, NULL, 10, 20);
     commit(s);
-    query_all(s, STORE_DAYS, &rs);
+    query_all(s, Q_DAYS, &rs);
     assert_int_equal(rs.count, 3);
     assert_int_equal(rs.r[0].n[4], 15);        /* day 5 */
     assert_int_equal(rs.r[1].n[4], 10);        /* day 6 */
@@ -1968,7 +2204,7 @@ static void test_store__post_visitors_and_visits(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, URL_OTHER, 0, 0};
     struct bs_err err;
     struct rows rs;
     int64_t a, b, pid;
@@ -1992,7 +2228,7 @@ static void test_store__post_visitors_and_visits(void **state)
     add_visits(s, 11, pid, 4);
     commit(s);
 
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "/a/");
     assert_int_equal(rs.r[0].n[0], 50);
@@ -2001,7 +2237,7 @@ static void test_store__post_visitors_and_visits(void **state)
     assert_int_equal(rs.r[0].n[3], 19);
     assert_int_equal(row_n(&rs, "/b/", 2), 3);
     assert_int_equal(row_n(&rs, "/b/", 3), 3);
-    query(s, STORE_TOP_POSTS, 11, 11, 0, &rs);
+    query(s, Q_TOP_POSTS, 11, 11, 0, &rs);
     assert_int_equal(row_n(&rs, "/a/", 2), 15);
     assert_int_equal(row_n(&rs, "/a/", 3), 7);
 
@@ -2009,11 +2245,11 @@ static void test_store__post_visitors_and_visits(void **state)
     begin(s);
     put_post(s, "/a/", "post", "A", 42, "t", NULL, NULL);
     commit(s);
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(row_n(&rs, "/a/", 0), 54);
     assert_int_equal(row_n(&rs, "/a/", 2), 30);     /* 0..29 */
     assert_int_equal(row_n(&rs, "/a/", 3), 23);
-    query_all(s, STORE_LEAST_POSTS, &rs);
+    query_all(s, Q_LEAST_POSTS, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "/b/");
     assert_int_equal(row_n(&rs, "/a/", 2), 30);
@@ -2024,13 +2260,13 @@ static void test_store__post_visitors_and_visits(void **state)
     flt.path_id = a;
     memset(&err, 0, sizeof(err));
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_POST_RANGE, &flt, collect, &rs,
+    assert_int_equal(run_query(s, Q_POST_RANGE, &flt, &rs,
                                  &err), 0);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 30);
     assert_int_equal(rs.r[0].n[1], 23);
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_POST_DAYS, &flt, collect, &rs,
+    assert_int_equal(run_query(s, Q_POST_DAYS, &flt, &rs,
                                  &err), 0);
     assert_int_equal(rs.count, 2);
     assert_int_equal(rs.r[0].n[0], 30);       /* views of day 10 */
@@ -2062,14 +2298,14 @@ static void test_store__term_visitors(void **state)
     add_sketch(s, STORE_SKETCH_PATH, 10, a, NULL, 0, 40);
     add_sketch(s, STORE_SKETCH_PATH, 11, b, NULL, 30, 60);
     commit(s);
-    query_all(s, STORE_TOP_TAGS, &rs);
+    query_all(s, Q_TOP_TAGS, &rs);
     assert_int_equal(rs.count, 3);
     assert_int_equal(row_n(&rs, "t", 2), 60);
     assert_int_equal(row_n(&rs, "u", 2), 40);
     assert_int_equal(row_n(&rs, "archive-only", 2), 0);
-    query(s, STORE_TOP_TAGS, 11, 11, 0, &rs);
+    query(s, Q_TOP_TAGS, 11, 11, 0, &rs);
     assert_int_equal(row_n(&rs, "t", 2), 30);
-    query_all(s, STORE_TOP_CATEGORIES, &rs);
+    query_all(s, Q_TOP_CATEGORIES, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(row_n(&rs, "c", 2), 40);
     store_close(s);
@@ -2091,13 +2327,13 @@ static void test_store__country_visitors(void **state)
     /* A country's sketch without views is not a row of its own. */
     add_sketch(s, STORE_SKETCH_COUNTRY, 10, 0, "DE", 0, 5);
     commit(s);
-    query_all(s, STORE_TOP_COUNTRIES, &rs);
+    query_all(s, Q_TOP_COUNTRIES, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "SE");
     assert_int_equal(rs.r[0].n[0], 150);
     assert_int_equal(rs.r[0].n[1], 45);
     assert_int_equal(row_n(&rs, "--", 1), 5);
-    query(s, STORE_TOP_COUNTRIES, 11, 11, 0, &rs);
+    query(s, Q_TOP_COUNTRIES, 11, 11, 0, &rs);
     assert_int_equal(row_n(&rs, "SE", 1), 25);
     store_close(s);
 }
@@ -2125,7 +2361,7 @@ static void test_store__visits(void **state)
     add_visits(s, 10, 0, 5);
     add_visits(s, 10, a, -1);
     commit(s);
-    query_all(s, STORE_DAYS, &rs);
+    query_all(s, Q_DAYS, &rs);
     assert_int_equal(rs.count, 2);
     assert_int_equal(rs.r[0].n[0], 5);         /* views kept */
     assert_int_equal(rs.r[0].n[5], 7);
@@ -2323,7 +2559,7 @@ static void test_store__referrers(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, URL_OTHER, 0, 0};
     struct bs_err err;
     struct rows rs;
     int64_t a, b, pid;
@@ -2346,7 +2582,7 @@ static void test_store__referrers(void **state)
     add_ref(s, 10, a, "google.se", "search", 1);    /* summed */
     commit(s);
 
-    query_all(s, STORE_TOP_REFERRERS, &rs);
+    query_all(s, Q_TOP_REFERRERS, &rs);
     assert_int_equal(rs.count, 4);                 /* not internal */
     assert_string_equal(rs.r[0].s[0], "google.se");
     assert_string_equal(rs.r[0].s[1], "search");
@@ -2356,14 +2592,14 @@ static void test_store__referrers(void **state)
     assert_string_equal(rs.r[2].s[0], "t.co");
     assert_string_equal(rs.r[3].s[0], "facebook.com");
     assert_int_equal(row_n(&rs, "blog.example.eu", 0), -1);
-    query(s, STORE_TOP_REFERRERS, 11, 11, 0, &rs);
+    query(s, Q_TOP_REFERRERS, 11, 11, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 2);
-    query(s, STORE_TOP_REFERRERS, INT32_MIN, INT32_MAX, 2, &rs);
+    query(s, Q_TOP_REFERRERS, INT32_MIN, INT32_MAX, 2, &rs);
     assert_int_equal(rs.count, 2);
 
     /* Sources: each class, the site's own links too. */
-    query_all(s, STORE_SOURCES, &rs);
+    query_all(s, Q_SOURCES, &rs);
     assert_int_equal(rs.count, 4);
     assert_string_equal(rs.r[0].s[0], "internal");
     assert_int_equal(rs.r[0].n[0], 50);
@@ -2375,7 +2611,7 @@ static void test_store__referrers(void **state)
     flt.path_id = a;
     memset(&err, 0, sizeof(err));
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_POST_REFERRERS, &flt, collect,
+    assert_int_equal(run_query(s, Q_POST_REFERRERS, &flt,
                                  &rs, &err), 0);
     assert_int_equal(rs.count, 3);
     assert_string_equal(rs.r[0].s[0], "blog.example.eu");
@@ -2385,7 +2621,7 @@ static void test_store__referrers(void **state)
     put_post(s, "/a/", "post", "A", 7, NULL, NULL, NULL);
     commit(s);
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_POST_REFERRERS, &flt, collect,
+    assert_int_equal(run_query(s, Q_POST_REFERRERS, &flt,
                                  &rs, &err), 0);
     assert_int_equal(row_n(&rs, "facebook.com", 0), 2);
     store_close(s);
@@ -2409,17 +2645,17 @@ static void test_store__search_terms(void **state)
     assert_int_equal(store_add_search_term(s, 0, 10, "acta and more", 4, 1,
                                            &err), 0);      /* n bytes */
     commit(s);
-    query_all(s, STORE_TOP_SEARCH_TERMS, &rs);
+    query_all(s, Q_TOP_SEARCH_TERMS, &rs);
     assert_int_equal(rs.count, 3);
     assert_string_equal(rs.r[0].s[0], "s\xC3\xA4kerhet");
     assert_int_equal(rs.r[0].n[0], 5);
     assert_string_equal(rs.r[1].s[0], "acta");
     assert_int_equal(rs.r[1].n[0], 4);
     assert_string_equal(rs.r[2].s[0], "a'b\"c;--");
-    query(s, STORE_TOP_SEARCH_TERMS, 11, 11, 0, &rs);
+    query(s, Q_TOP_SEARCH_TERMS, 11, 11, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 1);
-    query(s, STORE_TOP_SEARCH_TERMS, INT32_MIN, INT32_MAX, 1, &rs);
+    query(s, Q_TOP_SEARCH_TERMS, INT32_MIN, INT32_MAX, 1, &rs);
     assert_int_equal(rs.count, 1);
     store_close(s);
 }
@@ -2430,7 +2666,7 @@ static void test_store__bad_sketch_blob(void **state)
 {
     struct fx *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
-    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, NULL, 0, 0};
+    struct store_filter flt = {INT32_MIN, INT32_MAX, 0, URL_OTHER, 0, 0};
     struct bs_err err;
     struct rows rs;
 
@@ -2443,12 +2679,12 @@ static void test_store__bad_sketch_blob(void **state)
     s = open_ok(f->path, STORE_WRITE);
     memset(&err, 0, sizeof(err));
     memset(&rs, 0, sizeof(rs));
-    assert_int_equal(store_query(s, STORE_RANGE, &flt, collect, &rs, &err),
+    assert_int_equal(run_query(s, Q_RANGE, &flt, &rs, &err),
                      -1);
     assert_int_not_equal(err.status, 0);
     assert_non_null(strstr(err.msg, f->path));
     memset(&err, 0, sizeof(err));
-    assert_int_equal(store_query(s, STORE_DAYS, &flt, collect, &rs, &err),
+    assert_int_equal(run_query(s, Q_DAYS, &flt, &rs, &err),
                      -1);
     assert_int_not_equal(err.status, 0);
     /* Merging into it fails too, and the transaction can roll back. */
@@ -2489,15 +2725,15 @@ static void test_store__bad_sketch_blob(void **state)
  * place: made at version 4 by the migrations up to it, with rows written
  * as that version's blogstat wrote them.
  */
-static void query_site(struct store *s, enum store_query q, int64_t site,
+static void query_site(struct store *s, enum q q, int64_t site,
                        struct rows *rs)
 {
     struct bs_err err = {0};
-    struct store_filter f = {INT32_MIN, INT32_MAX, 0, NULL, 0, site};
+    struct store_filter f = {INT32_MIN, INT32_MAX, 0, URL_OTHER, 0, site};
 
     memset(rs, 0, sizeof(*rs));
-    if (store_query(s, q, &f, collect, rs, &err) != 0)
-        fail_msg("store_query(%d, site %lld): %s", (int)q, (long long)site,
+    if (run_query(s, q, &f, rs, &err) != 0)
+        fail_msg("query %d, site %lld: %s", (int)q, (long long)site,
                  err.msg);
 }
 
@@ -2519,13 +2755,13 @@ static void test_store__migrate_from_v4(void **state)
     assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 4);
     /* A reader upgrades it; the old days have no visitors or visits. */
     s = open_ok(f->path, STORE_READ);
-    query_all(s, STORE_DAYS, &rs);
+    query_all(s, Q_DAYS, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 9);
     assert_int_equal(rs.r[0].n[1], 20);
     assert_int_equal(rs.r[0].n[4], 0);
     assert_int_equal(rs.r[0].n[5], 0);
-    query_all(s, STORE_TOP_POSTS, &rs);
+    query_all(s, Q_TOP_POSTS, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 9);
     assert_int_equal(rs.r[0].n[2], 0);
@@ -2613,7 +2849,7 @@ static void test_store__post_windows(void **state)
     commit(s);
 
     for (size_t w = 0; w < ARRAY_SIZE(win); w++) {
-        struct store_filter flt = {win[w][0], win[w][1], 0, NULL, id[0], 0};
+        struct store_filter flt = {win[w][0], win[w][1], 0, URL_OTHER, id[0], 0};
         int64_t views = 0, visits = 0, ref[3] = {0, 0, 0};
         int seen[128] = {0}, visitors = 0, nref = 0, ndays = 0;
         static const char *const hosts[] = {"x.se", "y.se", "z.se"};
@@ -2638,7 +2874,7 @@ static void test_store__post_windows(void **state)
 
         /* The days: each with the views, visitors and visits of both. */
         memset(&rs, 0, sizeof(rs));
-        assert_int_equal(store_query(s, STORE_POST_DAYS, &flt, collect, &rs,
+        assert_int_equal(run_query(s, Q_POST_DAYS, &flt, &rs,
                                      &err), 0);
         for (int k = 0; k < rs.count; k++) {
             int32_t day;
@@ -2667,14 +2903,14 @@ static void test_store__post_windows(void **state)
         assert_int_equal(views, 0);           /* every day of the window */
 
         memset(&rs, 0, sizeof(rs));
-        assert_int_equal(store_query(s, STORE_POST_RANGE, &flt, collect,
+        assert_int_equal(run_query(s, Q_POST_RANGE, &flt,
                                      &rs, &err), 0);
         assert_int_equal(rs.count, 1);
         assert_int_equal(rs.r[0].n[0], visitors);
         assert_int_equal(rs.r[0].n[1], visits);
 
         memset(&rs, 0, sizeof(rs));
-        assert_int_equal(store_query(s, STORE_POST_REFERRERS, &flt, collect,
+        assert_int_equal(run_query(s, Q_POST_REFERRERS, &flt,
                                      &rs, &err), 0);
         assert_int_equal(rs.count, nref);
         for (int h = 0; h < 3; h++)
@@ -2684,7 +2920,7 @@ static void test_store__post_windows(void **state)
             assert_true(rs.r[k - 1].n[0] >= rs.r[k].n[0]);
 
         /* The top posts: the visitors and visits of each, its /?p=42 in. */
-        query(s, STORE_TOP_POSTS, win[w][0], win[w][1], 0, &rs);
+        query(s, Q_TOP_POSTS, win[w][0], win[w][1], 0, &rs);
         for (int k = 0; k < rs.count; k++) {
             int who = rs.r[k].n[1] == id[0] ? 0 : 2;
             int64_t tvis = 0;
@@ -2743,28 +2979,28 @@ static void test_store__migrate_from_v5(void **state)
     assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 6);
     assert_int_equal(store_site_id(s, "default", 0, &site, &err), 1);
     assert_int_equal(site, STORE_SITE_DEFAULT);
-    query_site(s, STORE_TOP_POSTS, 0, &rs);
+    query_site(s, Q_TOP_POSTS, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "/a/");
     assert_string_equal(rs.r[0].s[1], "A");
     assert_int_equal(rs.r[0].n[0], 4);      /* with its /?p=42 */
     assert_int_equal(rs.r[0].n[1], 7);      /* the id is kept */
-    query_site(s, STORE_TOP_TAGS, 0, &rs);
+    query_site(s, Q_TOP_TAGS, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 4);
     assert_int_equal(rs.r[0].n[1], 2);
-    query_site(s, STORE_DAYS, 0, &rs);
+    query_site(s, Q_DAYS, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 4);
     assert_int_equal(rs.r[0].n[1], 9);
     assert_int_equal(rs.r[0].n[3], 2);
     assert_int_equal(rs.r[0].n[5], 3);
-    query_site(s, STORE_TOP_COUNTRIES, 0, &rs);
+    query_site(s, Q_TOP_COUNTRIES, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 4);
-    query_site(s, STORE_TOP_SEARCH_TERMS, 0, &rs);
+    query_site(s, Q_TOP_SEARCH_TERMS, 0, &rs);
     assert_int_equal(rs.count, 1);
-    query_site(s, STORE_TOP_REFERRERS, 0, &rs);
+    query_site(s, Q_TOP_REFERRERS, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 2);
 
@@ -2797,44 +3033,44 @@ static void test_store__migrate_from_v5(void **state)
     }
     commit(s);
     /* The default site is as it was. */
-    query_site(s, STORE_TOP_POSTS, 0, &rs);
+    query_site(s, Q_TOP_POSTS, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[1], "A");
     assert_int_equal(rs.r[0].n[0], 4);
-    query_site(s, STORE_DAYS, 0, &rs);
+    query_site(s, Q_DAYS, 0, &rs);
     assert_int_equal(rs.count, 1);
-    query_site(s, STORE_TOP_TAGS, 0, &rs);
+    query_site(s, Q_TOP_TAGS, 0, &rs);
     assert_int_equal(rs.r[0].n[1], 2);
-    query_site(s, STORE_TOP_COUNTRIES, 0, &rs);
+    query_site(s, Q_TOP_COUNTRIES, 0, &rs);
     assert_string_equal(rs.r[0].s[0], "SE");
-    query_site(s, STORE_TOP_SEARCH_TERMS, 0, &rs);
+    query_site(s, Q_TOP_SEARCH_TERMS, 0, &rs);
     assert_int_equal(rs.r[0].n[0], 1);
-    query_site(s, STORE_TOP_REFERRERS, 0, &rs);
+    query_site(s, Q_TOP_REFERRERS, 0, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "example.com");
     /* The second has its own: its /?p=42 is its own post 42's. */
-    query_site(s, STORE_TOP_POSTS, site, &rs);
+    query_site(s, Q_TOP_POSTS, site, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[1], "B");
     assert_int_equal(rs.r[0].n[0], 11);
-    query_site(s, STORE_DAYS, site, &rs);
+    query_site(s, Q_DAYS, site, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "1970-01-12");
     assert_int_equal(rs.r[0].n[0], 11);
     assert_int_equal(rs.r[0].n[5], 4);
-    query_site(s, STORE_TOP_TAGS, site, &rs);
+    query_site(s, Q_TOP_TAGS, site, &rs);
     assert_int_equal(rs.count, 1);
     assert_int_equal(rs.r[0].n[0], 0);      /* no post of b carries it */
     assert_int_equal(rs.r[0].n[1], 9);
-    query_site(s, STORE_TOP_COUNTRIES, site, &rs);
+    query_site(s, Q_TOP_COUNTRIES, site, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "DE");
-    query_site(s, STORE_TOP_SEARCH_TERMS, site, &rs);
+    query_site(s, Q_TOP_SEARCH_TERMS, site, &rs);
     assert_int_equal(rs.r[0].n[0], 7);
-    query_site(s, STORE_TOP_REFERRERS, site, &rs);
+    query_site(s, Q_TOP_REFERRERS, site, &rs);
     assert_int_equal(rs.count, 1);
     assert_string_equal(rs.r[0].s[0], "b.example");
-    query_site(s, STORE_SITES, 0, &rs);
+    query_site(s, Q_SITES, 0, &rs);
     assert_int_equal(rs.count, 2);
     assert_string_equal(rs.r[0].s[0], "b");
     assert_int_equal(rs.r[0].n[0], 11);

@@ -1,22 +1,21 @@
 /*
- * report.c - the HTML pages of the report.
+ * report_html.c - the HTML pages of the report, and a site's report
+ * written whole: folders, charts, pages.
  *
  * One escaping path for all text (html_escape) and one for URLs
- * (html_url); pages are written to a temporary file and renamed into
- * place, so a reader never sees half a page and a symlink planted where a
- * page goes is replaced, not followed.
+ * (html_url); pages go through atomicfile.h, so a reader never sees half
+ * a page and a symlink planted where a page goes is replaced, not
+ * followed.
  */
 #include "blogstat.h"
+#include "atomicfile.h"
 #include "chart.h"
 #include "report.h"
+#include "report_data.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* ---- escaping ------------------------------------------------------------ */
 
@@ -87,63 +86,19 @@ int html_url(FILE *f, const char *base, const char *path)
 
 /* ---- files ------------------------------------------------------------------ */
 
-struct page {
-    FILE *f;
-    char *tmp;               /* the temporary file, renamed on success */
-    char *path;
-};
-
-static int page_open(struct page *pg, const char *dir, const char *file,
-                     struct bs_err *err)
+/* Start writing dir/file: its stream, or NULL with err. */
+static struct atomic_file *page_open(const char *dir, const char *file,
+                                     struct bs_err *err)
 {
-    size_t n = strlen(dir) + strlen(file) + 32;
-    mode_t mask;
-    int fd;
+    size_t n = strlen(dir) + strlen(file) + 2;
+    char *path = xmalloc(n);
+    struct atomic_file *af;
 
-    pg->path = xmalloc(n);
-    pg->tmp = xmalloc(n);
-    snprintf(pg->path, n, "%s/%s", dir, file);
-    snprintf(pg->tmp, n, "%s.tmp.XXXXXX", pg->path);
-    fd = mkstemp(pg->tmp);
-    if (fd < 0) {
-        bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", pg->path,
-                strerror(errno));
-        free(pg->path);
-        free(pg->tmp);
-        return -1;
-    }
-    /* mkstemp makes 0600; a report is for a web server: 0644 less umask. */
-    mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0644 & ~mask) != 0 || !(pg->f = fdopen(fd, "w"))) {
-        bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", pg->path,
-                strerror(errno));
-        close(fd);
-        unlink(pg->tmp);
-        free(pg->path);
-        free(pg->tmp);
-        return -1;
-    }
-    return 0;
-}
-
-static int page_close(struct page *pg, struct bs_err *err)
-{
-    int bad = ferror(pg->f);
-    int rc = 0;
-
-    if (fclose(pg->f) != 0 || bad) {
-        rc = bs_fail(err, BS_CANTCREAT, "cannot write '%s': %s", pg->path,
-                     bad ? "write error" : strerror(errno));
-        unlink(pg->tmp);
-    } else if (rename(pg->tmp, pg->path) != 0) {
-        rc = bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", pg->path,
-                     strerror(errno));
-        unlink(pg->tmp);
-    }
-    free(pg->path);
-    free(pg->tmp);
-    return rc;
+    snprintf(path, n, "%s/%s", dir, file);
+    /* A report is for a web server to read. */
+    af = atomic_open(path, 0644, err);
+    free(path);
+    return af;
 }
 
 /* ---- pieces ------------------------------------------------------------------ */
@@ -394,13 +349,16 @@ static void put_days_table(FILE *f, const struct report_day *d, size_t n)
     fputs("</tbody></table></details>\n", f);
 }
 
-static const char *source_name(const char *cls)
+static const char *source_name(enum ref_class cls)
 {
-    return strcmp(cls, "search") == 0     ? "Search engine"
-           : strcmp(cls, "social") == 0   ? "Social network"
-           : strcmp(cls, "internal") == 0 ? "This site"
-           : strcmp(cls, "other") == 0    ? "Other site"
-                                          : "";
+    switch (cls) {
+    case REF_SEARCH: return "Search engine";
+    case REF_SOCIAL: return "Social network";
+    case REF_INTERNAL: return "This site";
+    case REF_OTHER: return "Other site";
+    case REF_NONE: break;
+    }
+    return "";
 }
 
 /* Referring hosts are text, never links: a report must not send its
@@ -506,14 +464,14 @@ static void put_summary(FILE *f, const struct report_index *r)
 int report_write_index(const char *dir, const struct report_index *r,
                        struct bs_err *err)
 {
-    struct page pg;
+    struct atomic_file *af;
     FILE *f;
     const char *name = r->site_name && *r->site_name ? r->site_name
                                                       : "Blog statistics";
 
-    if (page_open(&pg, dir, "index.html", err))
+    if (!(af = page_open(dir, "index.html", err)))
         return -1;
-    f = pg.f;
+    f = atomic_stream(af);
     put_head(f, name, "blogstat");
     fputs("<header><h1>", f);
     html_escape(f, name);
@@ -644,7 +602,7 @@ int report_write_index(const char *dir, const struct report_index *r,
     }
     fputs("</section>\n", f);
     put_foot(f);
-    return page_close(&pg, err);
+    return atomic_commit(af, err);
 }
 
 /* ---- posts/N.html ------------------------------------------------------------ */
@@ -666,13 +624,13 @@ static void put_term_list(FILE *f, const char *head, const char *const *t,
 int report_write_post(const char *dir, const char *file,
                       const struct report_post_page *p, struct bs_err *err)
 {
-    struct page pg;
+    struct atomic_file *af;
     FILE *f;
     const char *title = *p->title ? p->title : p->path;
 
-    if (page_open(&pg, dir, file, err))
+    if (!(af = page_open(dir, file, err)))
         return -1;
-    f = pg.f;
+    f = atomic_stream(af);
     put_head(f, title, p->site_name);
     fputs("<header><p class=\"range\"><a href=\"", f);
     html_escape(f, p->back);
@@ -682,7 +640,7 @@ int report_write_post(const char *dir, const char *file,
     fputs("</a></p><h1>", f);
     html_escape(f, title);
     fputs("</h1><p class=\"range\">", f);
-    html_escape(f, p->kind && strcmp(p->kind, "page") == 0 ? "Page" : "Post");
+    fputs(p->kind == URL_PAGE ? "Page" : "Post", f);
     fputs(" ", f);
     if (p->site_url && (strncmp(p->site_url, "https://", 8) == 0 ||
                         strncmp(p->site_url, "http://", 7) == 0)) {
@@ -733,5 +691,244 @@ int report_write_post(const char *dir, const char *file,
         fputs("</section>\n", f);
     }
     put_foot(f);
-    return page_close(&pg, err);
+    return atomic_commit(af, err);
+}
+
+/* ---- a site's report on disk ------------------------------------------------- */
+
+#define CHART_W 760
+#define NARROW_W 360          /* the phone copies of the charts */
+#define NARROW_DAILY_H 240
+#define DAILY_H 300
+#define POST_DAILY_H 240
+#define SPARK_W 96
+#define SPARK_H 24
+
+/* The views (or visitors) of each day as a chart's values; -1: a gap. */
+static double *as_doubles(const struct report_day *d, size_t n, int visitors)
+{
+    double *v = xmalloc((n ? n : 1) * sizeof(*v));
+
+    for (size_t i = 0; i < n; i++)
+        v[i] = d[i].views < 0 ? -1
+               : visitors     ? (double)d[i].visitors
+                              : (double)d[i].views;
+    return v;
+}
+
+/* The daily chart of views and visitors of days[0..n), and its narrow
+ * copy for phones (NAME-narrow). */
+static int daily_charts(const char *charts, const char *name,
+                        const struct report_day *days, size_t n, int height,
+                        struct bs_err *err)
+{
+    double *v = as_doubles(days, n, 0), *vis = as_doubles(days, n, 1);
+    struct chart_daily d = {n ? days[0].day : 0, n, v, vis, "Views",
+                            "Visitors"};
+    char narrow[96];
+    int rc;
+
+    snprintf(narrow, sizeof(narrow), "%s-narrow", name);
+    rc = chart_daily_write(charts, name, &d, CHART_W, height, err) ||
+                 chart_daily_write(charts, narrow, &d, NARROW_W,
+                                   NARROW_DAILY_H, err)
+             ? -1
+             : 0;
+    free(v);
+    free(vis);
+    return rc;
+}
+
+/* Largest total first, then by label: the order a bar chart reads in. */
+static int by_total(const void *a, const void *b)
+{
+    const struct chart_bar *x = a, *y = b;
+    double tx = x->a + x->b, ty = y->a + y->b;
+
+    if (tx != ty)
+        return tx > ty ? -1 : 1;
+    return strcmp(x->label, y->label);
+}
+
+/* A bar chart and its narrow copy; its height into *height. With two
+ * segments (b_label) the bars are sorted by their totals. */
+static int bars(const char *charts, const char *name, struct chart_bar *b,
+                size_t n, const char *a_label, const char *b_label,
+                int *height, struct bs_err *err)
+{
+    struct chart_bars c = {b, n, a_label, b_label};
+    char narrow[96];
+
+    if (b_label)
+        qsort(b, n, sizeof(*b), by_total);
+    snprintf(narrow, sizeof(narrow), "%s-narrow", name);
+    *height = chart_bars_height(n);
+    return chart_bars_write(charts, name, &c, CHART_W, err) ||
+                   chart_bars_write(charts, narrow, &c, NARROW_W, err)
+               ? -1
+               : 0;
+}
+
+static int terms_chart(const char *charts, const char *name,
+                       const struct report_term *t, size_t n, int *height,
+                       struct bs_err *err)
+{
+    struct chart_bar *b = xcalloc(n + 1, sizeof(*b));
+    int rc;
+
+    for (size_t i = 0; i < n; i++) {
+        b[i].label = t[i].name;
+        b[i].a = (double)t[i].post_views;
+        b[i].b = (double)t[i].archive_views;
+    }
+    rc = bars(charts, name, b, n, "Post views", "Archive views", height,
+              err);
+    free(b);
+    return rc;
+}
+
+/* The bar charts of the index: posts, tags, categories, countries,
+ * sources. */
+static int bar_charts(const char *charts, struct report_index *r,
+                      struct bs_err *err)
+{
+    static const char *const labels[REPORT_NSOURCES] = {
+        [REPORT_SRC_SEARCH] = "Search engines",
+        [REPORT_SRC_SOCIAL] = "Social networks",
+        [REPORT_SRC_OTHER] = "Other sites",
+        [REPORT_SRC_INTERNAL] = "Links on this site",
+        [REPORT_SRC_NONE] = "No referrer (typed, bookmarks, apps)",
+    };
+    size_t n = r->nposts > r->ncountries ? r->nposts : r->ncountries;
+    struct chart_bar *b = xcalloc(n + REPORT_NSOURCES, sizeof(*b));
+    int rc = -1;
+
+    for (size_t i = 0; i < r->nposts; i++) {
+        b[i].label = *r->posts[i].title ? r->posts[i].title
+                                        : r->posts[i].path;
+        b[i].a = (double)r->posts[i].views;
+        b[i].b = 0;
+    }
+    if (bars(charts, "posts", b, r->nposts, "Views", NULL, &r->posts_height,
+             err))
+        goto out;
+    for (size_t i = 0; i < r->ncountries; i++) {
+        b[i].label = *r->countries[i].name ? r->countries[i].name
+                                           : r->countries[i].code;
+        b[i].a = (double)r->countries[i].views;
+        b[i].b = 0;
+    }
+    if (bars(charts, "countries", b, r->ncountries, "Views", NULL,
+             &r->countries_height, err))
+        goto out;
+    n = 0;
+    for (int k = 0; k < REPORT_NSOURCES; k++)
+        if (r->sources[k] > 0) {
+            b[n].label = labels[k];
+            b[n].a = (double)r->sources[k];
+            b[n].b = 0;
+            n++;
+        }
+    qsort(b, n, sizeof(*b), by_total);
+    r->sources_height = chart_bars_height(n);
+    {
+        struct chart_bars c = {b, n, "Views", NULL};
+
+        if (chart_bars_write(charts, "sources", &c, CHART_W, err) ||
+            chart_bars_write(charts, "sources-narrow", &c, NARROW_W, err))
+            goto out;
+    }
+    rc = terms_chart(charts, "tags", r->tags, r->ntags, &r->tags_height,
+                     err) ||
+                 terms_chart(charts, "categories", r->categories,
+                             r->ncategories, &r->categories_height, err)
+             ? -1
+             : 0;
+out:
+    free(b);
+    return rc;
+}
+
+/* A top post's sparkline, chart and page. */
+static int post_files(const char *dir, const char *charts,
+                      const struct report_data_post *dp, size_t ndays,
+                      const struct report_site *site, struct bs_err *err)
+{
+    struct report_post_page p = dp->page;
+    double *v = as_doubles(dp->days, ndays, 0);
+    char name[40], chart_rel[64], file[48];
+    int rc;
+
+    snprintf(name, sizeof(name), "spark-%lld", (long long)dp->id);
+    rc = chart_spark_write(charts, name, v, ndays, SPARK_W, SPARK_H, err);
+    free(v);
+    if (rc)
+        return -1;
+    snprintf(name, sizeof(name), "post-%lld", (long long)dp->id);
+    if (daily_charts(charts, name, p.days, p.ndays, POST_DAILY_H, err))
+        return -1;
+    snprintf(chart_rel, sizeof(chart_rel), "../charts/%s", name);
+    snprintf(file, sizeof(file), "posts/%lld.html", (long long)dp->id);
+    p.site_name = site->name;
+    p.site_url = site->url;
+    p.chart = chart_rel;
+    p.chart_width = CHART_W;
+    p.chart_height = POST_DAILY_H;
+    p.narrow_width = NARROW_W;
+    p.narrow_height = NARROW_DAILY_H;
+    p.back = "../index.html";
+    return report_write_post(dir, file, &p, err);
+}
+
+int report_write(const char *dir, const struct report_data *d,
+                 const struct report_site *site, struct bs_err *err)
+{
+    size_t n = strlen(dir) + 16, np = d->index.nposts;
+    char *charts = xmalloc(n), *posts_dir = xmalloc(n);
+    struct report_index r = d->index;
+    struct report_post *posts = xcalloc(np + 1, sizeof(*posts));
+    char (*names)[2][48] = xcalloc(np + 1, sizeof(*names));
+    int rc = -1;
+
+    snprintf(charts, n, "%s/charts", dir);
+    snprintf(posts_dir, n, "%s/posts", dir);
+    if (atomic_mkdir(dir, err) || atomic_mkdir(charts, err) ||
+        atomic_mkdir(posts_dir, err))
+        goto out;
+    if (daily_charts(charts, "daily", r.days, r.ndays, DAILY_H, err) ||
+        bar_charts(charts, &r, err))
+        goto out;
+    for (size_t i = 0; i < np; i++) {
+        posts[i] = d->index.posts[i];
+        snprintf(names[i][0], sizeof(names[i][0]), "posts/%lld.html",
+                 (long long)d->posts[i].id);
+        snprintf(names[i][1], sizeof(names[i][1]), "charts/spark-%lld",
+                 (long long)d->posts[i].id);
+        posts[i].page = names[i][0];
+        posts[i].spark = names[i][1];
+        if (post_files(dir, charts, &d->posts[i], r.ndays, site, err))
+            goto out;
+    }
+    r.posts = posts;
+    r.site_name = site->name;
+    r.site_url = site->url;
+    r.sites = site->links;
+    r.nsites = site->nlinks;
+    r.daily_chart = "charts/daily";
+    r.posts_chart = "charts/posts";
+    r.tags_chart = "charts/tags";
+    r.categories_chart = "charts/categories";
+    r.countries_chart = "charts/countries";
+    r.sources_chart = "charts/sources";
+    r.chart_width = CHART_W;
+    r.daily_height = DAILY_H;
+    r.narrow_width = NARROW_W;
+    r.daily_narrow_height = NARROW_DAILY_H;
+    rc = report_write_index(dir, &r, err);
+out:
+    free(charts);
+    free(posts_dir);
+    free(posts);
+    free(names);
+    return rc;
 }

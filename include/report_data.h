@@ -1,0 +1,65 @@
+/*
+ * report_data.h - the numbers of one site's report, read from the store:
+ * the views, visitors and visits of each day of the range and of the
+ * period before, the top posts with their views per day, tags,
+ * categories, countries, referrers, search terms, the views by source,
+ * and the page of each top post (its days since it was published).
+ *
+ * One owner: report_data_build() makes it, with every string and array
+ * it points to; report_data_free() frees it all. The HTML and the charts
+ * are written from it by report_write() (report.h).
+ */
+#ifndef BLOGSTAT_REPORT_DATA_H
+#define BLOGSTAT_REPORT_DATA_H
+
+#include "blogstat.h"
+#include "report.h"
+
+struct store;
+
+/* The rows of each table of the index. */
+#define REPORT_TOP_POSTS 20
+#define REPORT_TOP_TERMS 15
+#define REPORT_TOP_COUNTRIES 15
+#define REPORT_TOP_REFERRERS 15
+#define REPORT_TOP_SEARCHES 20
+/* A report or a post page of more days than this is not made: about 275
+ * years. */
+#define REPORT_MAX_DAYS 100000
+
+/* What to build: a site's days from .. to (inclusive, at most
+ * REPORT_MAX_DAYS), whose data begins on first. */
+struct report_range {
+    int64_t site;
+    int32_t from, to;
+    int32_t first;
+};
+
+/* A top post: its views on each day of the report (0 where the site has
+ * data and it has none, a gap where the site has none), and its page. */
+struct report_data_post {
+    int64_t id;                       /* its path id in the store */
+    const struct report_day *days;    /* index.ndays of them */
+    /* Its page's numbers; site_name, site_url, chart sizes and back are
+     * left to the writer. */
+    struct report_post_page page;
+};
+
+struct report_data {
+    /* The index's numbers; the site's name, address and links and the
+     * charts' names and sizes are left to the writer, and each post's
+     * page and spark are NULL. */
+    struct report_index index;
+    const struct report_data_post *posts;  /* index.nposts of them */
+    struct arena mem;        /* everything above points into it */
+};
+
+/* Read the report of r from s: the data, or NULL with err. Free with
+ * report_data_free(). */
+struct report_data *report_data_build(struct store *s,
+                                      const struct report_range *r,
+                                      struct bs_err *err);
+/* Free d and all it points to; NULL is ignored. */
+void report_data_free(struct report_data *d);
+
+#endif
