@@ -55,7 +55,7 @@ static void day(struct store *s, int32_t d, uint64_t hits, uint64_t views)
        "store_add_day");
 }
 
-static void path(struct store *s, int32_t d, const char *kind,
+static void path(struct store *s, int32_t d, enum url_kind kind,
                  const char *p, uint64_t views)
 {
     struct bs_err err = {0};
@@ -78,7 +78,7 @@ static void post_country(struct store *s, int32_t d, const char *p,
 {
     struct bs_err err = {0};
 
-    ok(store_add_post_country_views(s, 0, d, "post", p, strlen(p), cc, views,
+    ok(store_add_post_country_views(s, 0, d, URL_POST, p, strlen(p), cc, views,
                                     &err),
        &err, "store_add_post_country_views");
 }
@@ -110,12 +110,12 @@ static void fill(struct store *s)
     day(s, D(3), 15, 7);
     day(s, D(4), 30, 12);
     day(s, D(6), 25, 9);
-    path(s, D(2), "post", "/a/", 3);
-    path(s, D(4), "post", "/a/", 6);
-    path(s, D(6), "post", "/a/", 4);
-    path(s, D(4), "page", "/b/", 2);
+    path(s, D(2), URL_POST, "/a/", 3);
+    path(s, D(4), URL_POST, "/a/", 6);
+    path(s, D(6), URL_POST, "/a/", 4);
+    path(s, D(4), URL_PAGE, "/b/", 2);
     p.path = "/a/";
-    p.kind = "post";
+    p.kind = URL_POST;
     p.title = "A";
     p.has_published = 1;
     p.published = D(3);
@@ -126,14 +126,14 @@ static void fill(struct store *s)
     p.ncategories = 1;
     p.has_categories = 1;
     ok(store_put_post(s, 0, &p, &err), &err, "store_put_post");
-    ok(store_add_term_views(s, 0, D(4), "tag", "x", 1, 1, &err), &err,
+    ok(store_add_term_views(s, 0, D(4), URL_TAG, "x", 1, 1, &err), &err,
        "store_add_term_views");
     country(s, D(4), "SE", 10);
     country(s, D(6), "SE", 5);
     country(s, D(6), "DE", 4);
     post_country(s, D(4), "/a/", "SE", 6);
     post_country(s, D(6), "/a/", "DE", 4);
-    ok(store_path_id(s, 0, "post", "/a/", 3, &a, &err), &err,
+    ok(store_path_id(s, 0, URL_POST, "/a/", 3, &a, &err), &err,
        "store_path_id");
     referrer(s, D(4), a, "google.com", "search", 3);
     referrer(s, D(6), a, "t.co", "social", 1);
@@ -183,7 +183,7 @@ static int64_t a_id(struct fx *f)
     struct bs_err err = {0};
     int64_t id = 0;
 
-    ok(store_path_id(f->s, 0, "post", "/a/", 3, &id, &err), &err,
+    ok(store_path_id(f->s, 0, URL_POST, "/a/", 3, &id, &err), &err,
        "store_path_id");
     return id;
 }
