@@ -208,7 +208,6 @@ int store_load_country_names(struct store *s, const char *json, size_t n,
  * Days are day numbers (days_from_civil()). Kinds of posts and of terms
  * are enum url_kind, classes of referrers enum ref_class.
  */
-#include "classify.h"
 
 /* The first and last day with data of a site (STORE_SITE_ALL: of any):
  * 1, or 0 for none. */

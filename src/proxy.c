@@ -403,7 +403,7 @@ static struct slice trim(struct slice s)
 /* ":PORT" (n bytes), the port a decimal number up to 65535. */
 static int port_ok(const char *p, size_t n)
 {
-    int v;
+    int v = 0;
 
     return n >= 2 && n <= 6 && p[0] == ':' &&
            digits_n(p + 1, (int)n - 1, &v) == 0 && v <= 65535;
