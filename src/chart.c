@@ -11,19 +11,16 @@
  */
 #include "blogstat.h"
 #include "ascii.h"
-#include "atomicfile.h"
 #include "chart.h"
+#include "chart_int.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cairo.h>
-#include <cairo-svg.h>
 #include <pango/pangocairo.h>
-#include <png.h>
 
 #define PI 3.14159265358979323846
 
@@ -67,321 +64,6 @@ static void set_colour(cairo_t *cr, uint32_t rgb, double alpha)
                           alpha);
 }
 
-/* ---- numbers ------------------------------------------------------------ */
-
-/* 10^k for k >= 0, exact up to 10^22. */
-static double pow10_of(int k)
-{
-    double p = 1;
-
-    while (k-- > 0)
-        p *= 10;
-    return p;
-}
-
-/* k such that 10^k <= v < 10^(k+1), for v > 0 and finite. */
-static int decade_of(double v)
-{
-    int k = 0;
-
-    while (v >= 10) {
-        v /= 10;
-        k++;
-    }
-    while (v < 1) {
-        v *= 10;
-        k--;
-    }
-    return k;
-}
-
-/* m x 10^k, computed so that 0.1, 0.2, 0.5 are as exact as doubles get. */
-static double nice_value(double m, int k)
-{
-    return k >= 0 ? m * pow10_of(k) : m / pow10_of(-k);
-}
-
-/* The number of steps of s from 0 to reach max; a hair of slack absorbs
- * rounding (0.3 / 0.1 is 2.9999999999999996). */
-static double steps_to(double max, double s)
-{
-    double k = ceil(max / s - 1e-9);
-
-    return k < 1 ? 1 : k;
-}
-
-double chart_tick_step(double max, int n)
-{
-    static const double mult[] = {1, 2, 5};
-    double best = 1, best_cost = HUGE_VAL;
-    int e;
-
-    if (n < 1)
-        n = 1;
-    if (!(max > 0) || !isfinite(max))
-        return 1;
-    /*
-     * Of the 1, 2, 5 x 10^k steps near max / n, take the one whose number
-     * of ticks up to the axis top is nearest n (on a log scale), the
-     * smaller step on a tie: 7 over 5 ticks is 0, 2, .. 8 rather than
-     * 0, 1, .. 7.
-     */
-    e = decade_of(max / n);
-    for (int k = e - 1; k <= e + 1; k++) {
-        for (size_t j = 0; j < ARRAY_SIZE(mult); j++) {
-            double s = nice_value(mult[j], k);
-            double r = steps_to(max, s) / n;
-            /* How far from n ticks, as a ratio: |log(ticks / n)|. */
-            double cost = r >= 1 ? r : 1 / r;
-
-            if (cost < best_cost * (1 - 1e-12)) {
-                best = s;
-                best_cost = cost;
-            }
-        }
-    }
-    return best;
-}
-
-static double axis_top(double max, double step)
-{
-    double top;
-
-    if (!(max > 0) || !isfinite(max))
-        return step;
-    top = steps_to(max, step) * step;
-    /* Within rounding of max: say max, so that top >= max holds. */
-    return top < max ? max : top;
-}
-
-double chart_axis_max(double max, int n)
-{
-    return axis_top(max, chart_tick_step(max, n));
-}
-
-void chart_thousands(double v, char *buf, size_t cap)
-{
-    char digits[400];
-    size_t n, o = 0;
-    double r;
-
-    if (cap == 0)
-        return;
-    if (!isfinite(v)) {
-        snprintf(buf, cap, "%s", "\xE2\x80\x93");   /* an en dash */
-        return;
-    }
-    r = round(v);
-    snprintf(digits, sizeof(digits), "%.0f", fabs(r));
-    n = strlen(digits);
-    if (r < 0 && o + 1 < cap)
-        buf[o++] = '-';
-    for (size_t i = 0; i < n && o + 1 < cap; i++) {
-        if (i > 0 && (n - i) % 3 == 0) {
-            if (o + 2 >= cap)
-                break;
-            buf[o++] = ',';
-        }
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-}
-
-static int has_value(const double *v, size_t i)
-{
-    return v && isfinite(v[i]) && v[i] >= 0;
-}
-
-/*
- * Trailing rather than centred: the newest days get an average too, and
- * a day's average uses no data from after it, so it does not change as
- * new days arrive.
- */
-void chart_moving_average(const double *v, size_t n, double *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        double sum = 0;
-        size_t cnt = 0;
-
-        /* Summed afresh each day: a running sum would drift. */
-        for (size_t j = i >= 6 ? i - 6 : 0; j <= i; j++) {
-            if (has_value(v, j)) {
-                sum += v[j];
-                cnt++;
-            }
-        }
-        out[i] = cnt >= 4 ? sum / (double)cnt : -1;
-    }
-}
-
-/* ---- dates -------------------------------------------------------------- */
-
-/* Monday 0 .. Sunday 6; day 0, 1970-01-01, was a Thursday. */
-static int weekday(int32_t day)
-{
-    return (int)((day % 7 + 10) % 7);
-}
-
-/* Label densities, densest first; TICK_YEARS thins years to fit. */
-enum tick_kind {
-    TICK_DAY, TICK_DAY2, TICK_WEEK, TICK_WEEK2, TICK_MONTH, TICK_QUARTER,
-    TICK_YEAR, TICK_YEARS
-};
-
-/* A daily chart or axis of more days than this draws only this many
- * (half a millennium; keeps day numbers far from overflow). */
-#define TICK_MAX_DAYS 200000
-
-static int is_tick(enum tick_kind kind, int32_t day, int32_t day0,
-                   int32_t monday)
-{
-    int y;
-    unsigned m, d;
-
-    switch (kind) {
-    case TICK_DAY:
-        return 1;
-    case TICK_DAY2:
-        return (day - day0) % 2 == 0;
-    case TICK_WEEK:
-        return weekday(day) == 0;
-    case TICK_WEEK2:
-        return weekday(day) == 0 && (day - monday) % 14 == 0;
-    default:
-        break;
-    }
-    civil_from_days(day, &y, &m, &d);
-    if (d != 1)
-        return 0;
-    if (kind == TICK_MONTH)
-        return 1;
-    if (kind == TICK_QUARTER)
-        return m % 3 == 1;
-    return m == 1;
-}
-
-/*
- * How wide date labels are: each label fixed wide (gap included), or,
- * with fixed 0, from the widths of their parts plus a gap between two.
- */
-struct tick_px {
-    double fixed;
-    double day[32];           /* "1" .. "31" */
-    double month[12];         /* "Jan" .. "Dec" */
-    double space, year, gap;  /* " ", "2000" */
-};
-
-/* The width of the label at day; with_year when the year goes under it. */
-static double tick_label_w(const struct tick_px *tp, enum tick_kind kind,
-                           int32_t day, int with_year)
-{
-    int y;
-    unsigned m, d;
-    double w;
-
-    civil_from_days(day, &y, &m, &d);
-    if (kind <= TICK_WEEK2)
-        w = tp->day[d] + tp->space + tp->month[m - 1];
-    else if (kind <= TICK_QUARTER)
-        w = tp->month[m - 1];
-    else
-        w = tp->year;
-    return with_year && tp->year > w ? tp->year : w;
-}
-
-static int year_of(int32_t day)
-{
-    int y;
-    unsigned m, d;
-
-    civil_from_days(day, &y, &m, &d);
-    return y;
-}
-
-/* Whether a label at day fits after one at prev (whose width is *prev_w;
- * updated to day's). The first label (cnt 0) always fits. */
-static int tick_fits(const struct tick_px *tp, enum tick_kind kind,
-                     double ppd, int32_t prev, int32_t day, size_t cnt,
-                     double *prev_w)
-{
-    int with_year = kind < TICK_YEAR &&
-                    (cnt == 0 || year_of(day) != year_of(prev));
-    double w = tp->fixed > 0 ? 0 : tick_label_w(tp, kind, day, with_year);
-    double need = tp->fixed > 0 ? tp->fixed : (*prev_w + w) / 2 + tp->gap;
-
-    if (cnt > 0 && (double)(day - prev) * ppd < need)
-        return 0;
-    *prev_w = w;
-    return 1;
-}
-
-static size_t date_ticks(int32_t day0, size_t ndays, double ppd,
-                         const struct tick_px *tp, int32_t *days, size_t cap,
-                         enum tick_kind *kind_out)
-{
-    int32_t monday = day0;
-    size_t n = 0;
-    double pw = 0;
-
-    *kind_out = TICK_DAY;
-    if (ndays == 0)
-        return 0;
-    if (ndays > TICK_MAX_DAYS)
-        ndays = TICK_MAX_DAYS;
-    while (weekday(monday) != 0)
-        monday++;
-    for (int k = TICK_DAY; k <= TICK_YEAR; k++) {
-        enum tick_kind kind = (enum tick_kind)k;
-        int32_t prev = 0;
-        size_t cnt = 0;
-        int fits = 1;
-
-        for (size_t i = 0; i < ndays && fits; i++) {
-            int32_t day = day0 + (int32_t)i;
-
-            if (!is_tick(kind, day, day0, monday))
-                continue;
-            fits = tick_fits(tp, kind, ppd, prev, day, cnt, &pw);
-            prev = day;
-            cnt++;
-        }
-        if (!fits || cnt == 0)
-            continue;
-        for (size_t i = 0; i < ndays && n < cap; i++) {
-            int32_t day = day0 + (int32_t)i;
-
-            if (is_tick(kind, day, day0, monday))
-                days[n++] = day;
-        }
-        *kind_out = kind;
-        return n;
-    }
-    /* Not even one label a year fits: keep the year starts that do. */
-    for (size_t i = 0; i < ndays && n < cap; i++) {
-        int32_t day = day0 + (int32_t)i;
-
-        if (is_tick(TICK_YEAR, day, day0, monday) &&
-            tick_fits(tp, TICK_YEAR, ppd, n ? days[n - 1] : 0, day, n, &pw))
-            days[n++] = day;
-    }
-    if (n > 0)
-        *kind_out = TICK_YEARS;
-    else if (cap > 0)
-        days[n++] = day0;
-    return n;
-}
-
-size_t chart_date_ticks(int32_t day0, size_t ndays, double px_per_day,
-                        double label_px, int32_t *days, size_t cap)
-{
-    struct tick_px tp;
-    enum tick_kind kind;
-
-    memset(&tp, 0, sizeof(tp));
-    tp.fixed = label_px;
-    return date_ticks(day0, ndays, px_per_day, &tp, days, cap, &kind);
-}
-
 /* ---- text --------------------------------------------------------------- */
 
 enum font_id { FONT_SMALL, FONT_LABEL, FONT_COUNT };
@@ -391,7 +73,7 @@ static const int font_px[FONT_COUNT] = {11, 12};
  * ellipsized anyway, and a hostile 1 MB title must stay cheap. */
 #define TEXT_MAX 600
 
-static void context_setup(PangoContext *pc)
+void chart_context_setup(PangoContext *pc)
 {
     cairo_font_options_t *o = cairo_font_options_create();
 
@@ -428,7 +110,7 @@ static PangoContext *measure_context(void)
     if (!measure_pc) {
         measure_pc = pango_font_map_create_context(
             pango_cairo_font_map_get_default());
-        context_setup(measure_pc);
+        chart_context_setup(measure_pc);
     }
     return measure_pc;
 }
@@ -509,268 +191,6 @@ static double layout_draw(cairo_t *cr, PangoLayout *l, enum font_id id,
                   y - base + 0.365 * font_px[id]);
     pango_cairo_show_layout(cr, l);
     return x;
-}
-
-/* ---- writing files ------------------------------------------------------ */
-
-struct canvas {
-    cairo_t *cr;
-    PangoContext *pc;         /* for this surface, set up as measured */
-    double w, h;              /* CSS pixels */
-};
-
-typedef void draw_fn(struct canvas *cv, const void *arg);
-
-/* A chart to write: its size in CSS pixels and how to draw it. */
-struct chart_job {
-    int w, h;
-    int opaque;               /* draws every pixel opaque */
-    draw_fn *fn;
-    const void *arg;
-};
-
-/* Where cairo's PNG and SVG writers send their bytes. */
-struct sink {
-    FILE *f;
-    int err;                  /* errno of the first failed write */
-};
-
-static cairo_status_t sink_write(void *closure, const unsigned char *data,
-                                 unsigned int len)
-{
-    struct sink *sk = closure;
-
-    if (fwrite(data, 1, len, sk->f) != len) {
-        if (!sk->err)
-            sk->err = errno ? errno : EIO;
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-    return CAIRO_STATUS_SUCCESS;
-}
-
-/*
- * PNG through libpng rather than cairo_surface_write_to_png_stream(): the
- * same pixels in the same colour type (RGB when every pixel is opaque,
- * else RGBA unpremultiplied, as cairo writes them) with a white bKGD, but
- * rows unfiltered and deflated at level 3. cairo keeps libpng's defaults
- * (level 6, every filter tried on every row), which took 40% of the time
- * of a year's report for files 1.5% smaller: charts are flat colour,
- * which deflate finds a row up without a filter.
- */
-#define PNG_LEVEL 3
-
-static void png_sink(png_structp png, png_bytep data, size_t len)
-{
-    struct sink *sk = png_get_io_ptr(png);
-
-    /* On failure sink_write() keeps the errno; the caller sees it. */
-    while (len > 0) {
-        unsigned int n = len > 1u << 30 ? 1u << 30 : (unsigned int)len;
-
-        if (sink_write(sk, data, n) != CAIRO_STATUS_SUCCESS)
-            png_error(png, "write failed");
-        data += n;
-        len -= n;
-    }
-}
-
-static void png_flush_sink(png_structp png)
-{
-    (void)png;
-}
-
-/* Row src of an RGB24 or ARGB32 surface as PNG bytes: RGB, or RGBA
- * unpremultiplied. */
-static void png_row(const unsigned char *src, int w, int alpha,
-                    unsigned char *row)
-{
-    unsigned char *o = row;
-
-    for (int x = 0; x < w; x++) {
-        uint32_t px;
-        unsigned a;
-
-        memcpy(&px, src + 4 * (size_t)x, sizeof(px));
-        if (!alpha) {
-            *o++ = (unsigned char)(px >> 16);
-            *o++ = (unsigned char)(px >> 8);
-            *o++ = (unsigned char)px;
-            continue;
-        }
-        a = px >> 24;
-        if (a == 0) {
-            o[0] = o[1] = o[2] = o[3] = 0;
-        } else {
-            o[0] = (unsigned char)((((px >> 16) & 0xff) * 255 + a / 2) / a);
-            o[1] = (unsigned char)((((px >> 8) & 0xff) * 255 + a / 2) / a);
-            o[2] = (unsigned char)(((px & 0xff) * 255 + a / 2) / a);
-            o[3] = (unsigned char)a;
-        }
-        o += 4;
-    }
-}
-
-/* The libpng part, apart so that its longjmp() crosses no variable of
- * write_png() that changes after setjmp(). */
-static int png_encode(png_structp png, png_infop info, struct sink *sk,
-                      const unsigned char *data, int w, int h, int stride,
-                      int alpha, unsigned char *row)
-{
-    png_color_16 white;
-
-    if (setjmp(png_jmpbuf(png)))
-        return -1;
-    png_set_write_fn(png, sk, png_sink, png_flush_sink);
-    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
-                 alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
-                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-                 PNG_FILTER_TYPE_DEFAULT);
-    memset(&white, 0, sizeof(white));
-    white.red = white.green = white.blue = 0xff;
-    png_set_bKGD(png, info, &white);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-    png_set_compression_level(png, PNG_LEVEL);
-    png_write_info(png, info);
-    for (int y = 0; y < h; y++) {
-        png_row(data + (size_t)y * (size_t)stride, w, alpha, row);
-        png_write_row(png, row);
-    }
-    png_write_end(png, info);
-    return 0;
-}
-
-static cairo_status_t write_png(cairo_surface_t *s, struct sink *sk)
-{
-    cairo_format_t fmt = cairo_image_surface_get_format(s);
-    int w, h, stride, alpha = 0, rc;
-    const unsigned char *data;
-    unsigned char *row;
-    png_structp png;
-    png_infop info;
-
-    cairo_surface_flush(s);
-    w = cairo_image_surface_get_width(s);
-    h = cairo_image_surface_get_height(s);
-    stride = cairo_image_surface_get_stride(s);
-    data = cairo_image_surface_get_data(s);
-    if (!data || w <= 0 || h <= 0 ||
-        (fmt != CAIRO_FORMAT_RGB24 && fmt != CAIRO_FORMAT_ARGB32))
-        return CAIRO_STATUS_INVALID_FORMAT;
-    for (int y = 0; fmt == CAIRO_FORMAT_ARGB32 && y < h && !alpha; y++)
-        for (int x = 0; x < w && !alpha; x++) {
-            uint32_t px;
-
-            memcpy(&px, data + (size_t)y * (size_t)stride + 4 * (size_t)x,
-                   sizeof(px));
-            alpha = px >> 24 != 0xff;
-        }
-    png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    info = png ? png_create_info_struct(png) : NULL;
-    if (!info) {
-        png_destroy_write_struct(&png, NULL);
-        return CAIRO_STATUS_NO_MEMORY;
-    }
-    row = xmalloc((size_t)w * (alpha ? 4 : 3));
-    rc = png_encode(png, info, sk, data, w, h, stride, alpha, row);
-    png_destroy_write_struct(&png, &info);
-    free(row);
-    return rc ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
-}
-
-static cairo_status_t render(cairo_surface_t *s, int w, int h, draw_fn *fn,
-                             const void *arg)
-{
-    struct canvas cv;
-    cairo_status_t st;
-
-    cv.cr = cairo_create(s);
-    cv.pc = pango_cairo_create_context(cv.cr);
-    context_setup(cv.pc);
-    cv.w = w;
-    cv.h = h;
-    fn(&cv, arg);
-    g_object_unref(cv.pc);
-    st = cairo_status(cv.cr);
-    cairo_destroy(cv.cr);
-    return st;
-}
-
-/* dir + "/" + prefix + name + ext, malloc'ed. */
-static char *path_of(const char *dir, const char *prefix, const char *name,
-                     const char *ext)
-{
-    size_t n = strlen(dir) + strlen(prefix) + strlen(name) + strlen(ext) + 2;
-    char *p = xmalloc(n);
-
-    snprintf(p, n, "%s/%s%s%s", dir, prefix, name, ext);
-    return p;
-}
-
-/*
- * Render into DIR/NAME.EXT through an atomic file: a reader never sees
- * half a chart, and a link planted at any name in DIR is never written
- * through. On failure the temporary file goes and NAME.EXT stays as it
- * was.
- */
-static int write_one(const char *dir, const char *name, int svg,
-                     const struct chart_job *job, struct bs_err *err)
-{
-    int w = job->w, h = job->h;
-    char *path = path_of(dir, "", name, svg ? ".svg" : ".png");
-    struct atomic_file *af = atomic_open(path, 0644, err);
-    struct sink sk = {NULL, 0};
-    cairo_surface_t *s;
-    cairo_status_t st;
-    int rc;
-
-    if (!af) {
-        free(path);
-        return -1;
-    }
-    sk.f = atomic_stream(af);
-    if (svg) {
-        s = cairo_svg_surface_create_for_stream(sink_write, &sk, w, h);
-        cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
-    } else {
-        /* Opaque charts as RGB: a quarter less for libpng to encode. */
-        s = cairo_image_surface_create(job->opaque ? CAIRO_FORMAT_RGB24
-                                                   : CAIRO_FORMAT_ARGB32,
-                                       2 * w, 2 * h);
-        cairo_surface_set_device_scale(s, 2, 2);
-    }
-    st = cairo_surface_status(s);
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = render(s, w, h, job->fn, job->arg);
-    if (st == CAIRO_STATUS_SUCCESS && !svg)
-        st = write_png(s, &sk);
-    cairo_surface_finish(s);
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_status(s);
-    cairo_surface_destroy(s);
-    if (st == CAIRO_STATUS_SUCCESS) {
-        rc = atomic_commit(af, err);
-    } else {
-        rc = bs_fail(err, BS_CANTCREAT, "cannot write '%s': %s", path,
-                     sk.err ? strerror(sk.err) : cairo_status_to_string(st));
-        atomic_abort(af);
-    }
-    free(path);
-    return rc;
-}
-
-static int clamp_px(int v)
-{
-    return v < CHART_MIN_PX ? CHART_MIN_PX : v > CHART_MAX_PX ? CHART_MAX_PX
-                                                              : v;
-}
-
-/* Write DIR/NAME.png, then DIR/NAME.svg. */
-static int write_chart(const char *dir, const char *name,
-                       const struct chart_job *job, struct bs_err *err)
-{
-    if (write_one(dir, name, 0, job, err) < 0)
-        return -1;
-    return write_one(dir, name, 1, job, err);
 }
 
 /* ---- drawing helpers ---------------------------------------------------- */
@@ -883,9 +303,9 @@ static void draw_series(cairo_t *cr, const struct mapping *m,
         for (size_t i = 0; i < n; i++) {
             size_t j = i;
 
-            if (!has_value(v, i))
+            if (!chart_has_value(v, i))
                 continue;
-            while (j + 1 < n && has_value(v, j + 1))
+            while (j + 1 < n && chart_has_value(v, j + 1))
                 j++;
             if (j > i) {
                 cairo_move_to(cr, map_x(m, i), m->y0);
@@ -900,9 +320,9 @@ static void draw_series(cairo_t *cr, const struct mapping *m,
         cairo_fill(cr);
     }
     for (size_t i = 0; i < n; i++) {
-        if (!has_value(v, i))
+        if (!chart_has_value(v, i))
             continue;
-        if (i > 0 && has_value(v, i - 1))
+        if (i > 0 && chart_has_value(v, i - 1))
             cairo_line_to(cr, map_x(m, i), map_y(m, v[i]));
         else
             cairo_move_to(cr, map_x(m, i), map_y(m, v[i]));
@@ -913,8 +333,8 @@ static void draw_series(cairo_t *cr, const struct mapping *m,
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     cairo_stroke(cr);
     for (size_t i = 0; i < n; i++) {
-        if (!has_value(v, i) || (i > 0 && has_value(v, i - 1)) ||
-            (i + 1 < n && has_value(v, i + 1)))
+        if (!chart_has_value(v, i) || (i > 0 && chart_has_value(v, i - 1)) ||
+            (i + 1 < n && chart_has_value(v, i + 1)))
             continue;
         cairo_new_sub_path(cr);
         cairo_arc(cr, map_x(m, i), map_y(m, v[i]), lw + 1.5, 0, 2 * PI);
@@ -941,9 +361,9 @@ static double daily_max(const struct chart_daily *c)
     double max = 0;
 
     for (size_t i = 0; i < c->ndays; i++) {
-        if (has_value(c->views, i) && c->views[i] > max)
+        if (chart_has_value(c->views, i) && c->views[i] > max)
             max = c->views[i];
-        if (has_value(c->second, i) && c->second[i] > max)
+        if (chart_has_value(c->second, i) && c->second[i] > max)
             max = c->second[i];
     }
     return max;
@@ -963,7 +383,7 @@ static double daily_step(double max, double plot_h)
 void chart_daily_frame(const struct chart_daily *c, int width, int height,
                        struct chart_frame *f)
 {
-    double w = clamp_px(width), h = clamp_px(height);
+    double w = chart_clamp_px(width), h = chart_clamp_px(height);
     double max = daily_max(c), step, label_w = 0;
 
     f->ndays = c->ndays;
@@ -972,7 +392,7 @@ void chart_daily_frame(const struct chart_daily *c, int width, int height,
     if (f->h < 8)
         f->h = 8;
     step = daily_step(max, f->h);
-    f->vmax = axis_top(max, step);
+    f->vmax = chart_axis_top(max, step);
     /* Room for the widest y label: ticks are few, measure them all. */
     for (int k = 0; k * step <= f->vmax + step / 2; k++) {
         double t = k * step;
@@ -1052,7 +472,7 @@ static void draw_weekends(struct canvas *cv, const struct daily_job *job)
         return;
     /* Shading says "this is a weekend" only next to weekdays. */
     for (size_t i = 0; i < f->ndays && !any; i++)
-        any = weekday(job->c->day0 + (int32_t)i) < 5;
+        any = chart_weekday(job->c->day0 + (int32_t)i) < 5;
     if (!any)
         return;
     any = 0;
@@ -1060,9 +480,9 @@ static void draw_weekends(struct canvas *cv, const struct daily_job *job)
     for (size_t i = 0; i < f->ndays; i++) {
         size_t j = i;
 
-        if (weekday(job->c->day0 + (int32_t)i) < 5)
+        if (chart_weekday(job->c->day0 + (int32_t)i) < 5)
             continue;
-        while (j + 1 < f->ndays && weekday(job->c->day0 + (int32_t)j + 1) >= 5)
+        while (j + 1 < f->ndays && chart_weekday(job->c->day0 + (int32_t)j + 1) >= 5)
             j++;
         cairo_rectangle(cv->cr, chart_x(f, i) - dx / 2, f->y,
                         (double)(j - i + 1) * dx, f->h);
@@ -1221,8 +641,8 @@ int chart_daily_write(const char *dir, const char *name,
     struct chart_job cj;
     int rc;
 
-    width = clamp_px(width);
-    height = clamp_px(height);
+    width = chart_clamp_px(width);
+    height = chart_clamp_px(height);
     if (dc.ndays > TICK_MAX_DAYS)
         dc.ndays = TICK_MAX_DAYS;
     /* No days or no values: one empty day, drawn as "No data". */
@@ -1238,10 +658,10 @@ int chart_daily_write(const char *dir, const char *name,
     chart_daily_frame(&dc, width, height, &job->f);
     job->step = daily_step(daily_max(&dc), job->f.h);
     for (size_t i = 0; i < dc.ndays && !job->any; i++)
-        job->any = has_value(dc.views, i) || has_value(dc.second, i);
+        job->any = chart_has_value(dc.views, i) || chart_has_value(dc.second, i);
     for (size_t i = 0; i < dc.ndays && !job->any_avg; i++)
         job->any_avg = job->avg[i] >= 0;
-    job->nticks = date_ticks(dc.day0, dc.ndays,
+    job->nticks = chart_ticks(dc.day0, dc.ndays,
                              job->f.w / (double)dc.ndays, date_label_px(),
                              job->ticks, ARRAY_SIZE(job->ticks), &job->kind);
     cj.w = width;
@@ -1249,7 +669,7 @@ int chart_daily_write(const char *dir, const char *name,
     cj.opaque = 1;
     cj.fn = draw_daily;
     cj.arg = job;
-    rc = write_chart(dir, name, &cj, err);
+    rc = chart_write(dir, name, &cj, err);
     free(job->avg);
     free(job);
     return rc;
@@ -1324,7 +744,7 @@ static double label_column(const struct chart_bars *c, double width)
 void chart_bars_frame(const struct chart_bars *c, int width,
                       struct chart_bars_frame *f)
 {
-    double w = clamp_px(width), avail, vw;
+    double w = chart_clamp_px(width), avail, vw;
 
     f->x = B_PAD + label_column(c, w) + B_GAP;
     avail = w - B_PAD - f->x;
@@ -1449,12 +869,12 @@ int chart_bars_write(const char *dir, const char *name,
 
     job.c = c;
     chart_bars_frame(c, width, &job.f);
-    cj.w = clamp_px(width);
+    cj.w = chart_clamp_px(width);
     cj.h = chart_bars_height(bars_count(c));
     cj.opaque = 1;
     cj.fn = draw_bars;
     cj.arg = &job;
-    return write_chart(dir, name, &cj, err);
+    return chart_write(dir, name, &cj, err);
 }
 
 /* ---- sparklines --------------------------------------------------------- */
@@ -1475,7 +895,7 @@ static void draw_spark(struct canvas *cv, const void *arg)
 
     /* Transparent: a sparkline sits on whatever the table row is. */
     for (size_t i = 0; i < job->n; i++) {
-        if (!has_value(job->v, i))
+        if (!chart_has_value(job->v, i))
             continue;
         if (job->v[i] > max)
             max = job->v[i];
@@ -1502,10 +922,10 @@ int chart_spark_write(const char *dir, const char *name, const double *v,
 
     job.v = v;
     job.n = v ? n : 0;
-    cj.w = clamp_px(width);
-    cj.h = clamp_px(height);
+    cj.w = chart_clamp_px(width);
+    cj.h = chart_clamp_px(height);
     cj.opaque = 0;
     cj.fn = draw_spark;
     cj.arg = &job;
-    return write_chart(dir, name, &cj, err);
+    return chart_write(dir, name, &cj, err);
 }
