@@ -599,6 +599,41 @@ static int unknown(struct builder *b, const char *what, size_t n)
                    "'%.*s'", b->kind, (int)n, what);
 }
 
+/* %t (f NULL) and %{f}t: the CLF time, an epoch, ISO 8601 or a
+ * strftime format, with Apache's begin:/end: prefixes. */
+static int apache_time(struct builder *b, const char *f, const char *start,
+                       size_t name_n)
+{
+    struct fmt_op *op;
+
+    if (!f) {
+        op = field(b, OP_CLF, R_TIME, 1, PARSE_TIME, start, name_n);
+        if (!op)
+            return -1;
+        op->bracket = 1;
+        return 0;
+    }
+    if (strncmp(f, "begin:", 6) == 0)
+        f += 6;
+    else if (strncmp(f, "end:", 4) == 0)
+        f += 4;
+    if (strcmp(f, "msec_frac") == 0 || strcmp(f, "usec_frac") == 0)
+        return field(b, OP_NUM, R_SKIP, 0, PARSE_FIELD, start, name_n) ? 0
+                                                                         : -1;
+    if (strcmp(f, "sec") == 0 || strcmp(f, "msec") == 0 ||
+        strcmp(f, "usec") == 0 || strcmp(f, "%s") == 0) {
+        op = field(b, OP_EPOCH, R_TIME, 1, PARSE_TIME, start, name_n);
+        if (!op)
+            return -1;
+        op->div = f[0] == 'm' ? 1000 : f[0] == 'u' ? 1000000 : 1;
+        return 0;
+    }
+    if (strcmp(f, "%Y-%m-%dT%H:%M:%S%z") == 0)
+        return field(b, OP_ISO, R_TIME, 1, PARSE_TIME, start, name_n) ? 0
+                                                                        : -1;
+    return strf_field(b, f, start, name_n);
+}
+
 /* One Apache directive at s (just past its '%'); sets *next past it. */
 static int apache_directive(struct builder *b, const char *s,
                             const char **next)
@@ -746,37 +781,8 @@ static int apache_directive(struct builder *b, const char *s,
         if (!arg)
             return str_field(b, R_HOST, c == 'v' ? 3 : 2, start, name_n);
         break;
-    case 't': {
-        struct fmt_op *op;
-        const char *f = argbuf;
-
-        if (!arg) {
-            op = field(b, OP_CLF, R_TIME, 1, PARSE_TIME, start, name_n);
-            if (!op)
-                return -1;
-            op->bracket = 1;
-            return 0;
-        }
-        if (strncmp(f, "begin:", 6) == 0)
-            f += 6;
-        else if (strncmp(f, "end:", 4) == 0)
-            f += 4;
-        if (strcmp(f, "msec_frac") == 0 || strcmp(f, "usec_frac") == 0)
-            return field(b, OP_NUM, R_SKIP, 0, PARSE_FIELD, start, name_n)
-                   ? 0 : -1;
-        if (strcmp(f, "sec") == 0 || strcmp(f, "msec") == 0 ||
-            strcmp(f, "usec") == 0 || strcmp(f, "%s") == 0) {
-            op = field(b, OP_EPOCH, R_TIME, 1, PARSE_TIME, start, name_n);
-            if (!op)
-                return -1;
-            op->div = f[0] == 'm' ? 1000 : f[0] == 'u' ? 1000000 : 1;
-            return 0;
-        }
-        if (strcmp(f, "%Y-%m-%dT%H:%M:%S%z") == 0)
-            return field(b, OP_ISO, R_TIME, 1, PARSE_TIME, start, name_n)
-                   ? 0 : -1;
-        return strf_field(b, f, start, name_n);
-    }
+    case 't':
+        return apache_time(b, arg ? argbuf : NULL, start, name_n);
     default:
         break;
     }
