@@ -132,11 +132,6 @@ void chart_thousands(double v, char *buf, size_t cap)
     buf[o] = '\0';
 }
 
-int chart_has_value(const double *v, size_t i)
-{
-    return v && isfinite(v[i]) && v[i] >= 0;
-}
-
 /*
  * Trailing rather than centred: the newest days get an average too, and
  * a day's average uses no data from after it, so it does not change as

@@ -9,6 +9,8 @@
 #include "blogstat.h"
 #include "chart.h"
 
+#include <math.h>
+
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
@@ -51,8 +53,12 @@ struct tick_px {
     double space, year, gap;  /* " ", "2000" */
 };
 
-/* Whether v (may be NULL) has a value at i: finite, not negative. */
-int chart_has_value(const double *v, size_t i);
+/* Whether v (may be NULL) has a value at i: finite, not negative.
+ * Inline, so that the callers' analysis sees the NULL check. */
+static inline int chart_has_value(const double *v, size_t i)
+{
+    return v && isfinite(v[i]) && v[i] >= 0;
+}
 /* The top of an axis of ticks step apart that holds max. */
 double chart_axis_top(double max, double step);
 /* Monday 0 .. Sunday 6. */
