@@ -4,8 +4,10 @@
  *
  *   parser.c       the fast path (common/combined by hand), parse_line(),
  *                  parser_compile() by name, names, parse_detect()
- *   parser_fmt.c   Apache LogFormat and nginx log_format strings compiled
- *                  into field parsers, and the loop that runs them
+ *   parser_fmt_compile.c
+ *                  Apache LogFormat and nginx log_format strings compiled
+ *                  into field parsers, the form parser_fmt.h declares
+ *   parser_fmt.c   the loop that runs those field parsers over a line
  *   parser_json.c  JSON lines (jsmn) through a field map
  *   parse_field.c  the field readers the formats share (CLF time, quoted
  *                  fields, the scratch buffer; the smallest inline here)
@@ -185,7 +187,7 @@ int parse_time_iso(struct parser *p, const char *s, const char *end,
 int parse_time_epoch(struct parser *p, const char *s, const char *end,
                      uint32_t div, const char **endp, struct logrec *rec);
 
-/* parser_fmt.c */
+/* parser_fmt_compile.c, but fmt_parse() in parser_fmt.c */
 /* Compile an Apache or nginx format string (or a built-in name that is
  * one) into p; -1 and err (BS_USAGE) when it cannot. */
 int fmt_compile(struct parser *p, const char *format, struct bs_err *err);
