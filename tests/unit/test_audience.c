@@ -3,11 +3,10 @@
  * owner; a visit spanning two chunks, or two runs, is one visit; a
  * closed day forgets its visitors.
  */
-#include "testutil.h"
+#include "testsql.h"
 #include "audience.h"
 #include "store.h"
 
-#include <sqlite3.h>
 
 #define DAY 15000
 #define NOW 1700000000
@@ -67,23 +66,6 @@ static void chunk(struct fixture *f, struct audience *a, uint64_t visitor,
     audience_settle(a, 1);
 }
 
-static int64_t sql_int(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int64_t v = -1;
-
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 /* Views 10 minutes apart in two chunks: one visit, landing on the first
  * page; a third 2 hours later: a second visit. */
 static void test_audience__visit_spans_chunks(void **state)
@@ -101,8 +83,8 @@ static void test_audience__visit_spans_chunks(void **state)
     chunk(f, a, 42, s3, p3, 1);
     assert_int_equal(f->deltas[0], 2);
     assert_int_equal(f->deltas[3], 1);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM day_salts"), 1);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM open_visits"), 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM day_salts"), 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"), 1);
     audience_free(a);
 }
 
@@ -138,12 +120,12 @@ static void test_audience__close_days(void **state)
 
     chunk(f, a, 42, s1, p1, 1);
     assert_int_equal(audience_close_days(a, &err), 0);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM day_salts"), 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM day_salts"), 1);
     audience_free(a);
     a = audience_new(f->s, NOW + AUDIENCE_DAY_OPEN_SECS + 1);
     assert_int_equal(audience_close_days(a, &err), 0);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM day_salts"), 0);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM open_visits"), 0);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM day_salts"), 0);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"), 0);
     chunk(f, a, 42, s2, p1, 1);
     assert_int_equal(f->deltas[0], 2);
     audience_free(a);

@@ -4,13 +4,12 @@
  * leaves nothing, in the database or in memory; the commit thread
  * commits a chunk while the next is counted.
  */
-#include "testutil.h"
+#include "testsql.h"
 #include "agg.h"
 #include "audience.h"
 #include "commit.h"
 #include "store.h"
 
-#include <sqlite3.h>
 
 #define DAY 15000
 
@@ -54,24 +53,6 @@ static int teardown(void **state)
     free(f->dir);
     free(f);
     return 0;
-}
-
-/* One integer from sql, through a connection of its own. */
-static int64_t sql_int(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int64_t v = -1;
-
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
 }
 
 static void sql_exec(const char *path, const char *sql)
@@ -119,14 +100,14 @@ static void test_commit__chunk_reaches_store(void **state)
     assert_int_equal(commit_chunk(&f->cdb, f->aggs, &src, &err), 0);
     assert_true(src.id > 0);
     assert_true(agg_empty(f->aggs[0]));
-    assert_int_equal(sql_int(f->db, "SELECT views FROM days"), 3);
-    assert_int_equal(sql_int(f->db, "SELECT hits FROM days"), 3);
-    assert_int_equal(sql_int(f->db, "SELECT bad_lines FROM days"), 1);
-    assert_int_equal(sql_int(f->db, "SELECT visits FROM days"), 2);
-    assert_int_equal(sql_int(f->db, "SELECT views FROM path_views JOIN paths "
+    assert_int_equal(tu_sql_int(f->db, "SELECT views FROM days"), 3);
+    assert_int_equal(tu_sql_int(f->db, "SELECT hits FROM days"), 3);
+    assert_int_equal(tu_sql_int(f->db, "SELECT bad_lines FROM days"), 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT visits FROM days"), 2);
+    assert_int_equal(tu_sql_int(f->db, "SELECT views FROM path_views JOIN paths "
                              "ON paths.id = path_id WHERE path = '/a/'"), 2);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM day_salts"), 1);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM open_visits"), 2);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM day_salts"), 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"), 2);
     assert_int_equal(commit_find_source(&f->cdb, src.fingerprint, &got, &err),
                      1);
     assert_int_equal(got.id, src.id);
@@ -148,10 +129,10 @@ static void test_commit__failed_leaves_nothing(void **state)
     assert_int_equal(commit_chunk(&f->cdb, f->aggs, &src, &err), -1);
     assert_true(err.status != 0);
     assert_true(agg_empty(f->aggs[0]));
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM days"), 0);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM paths"), 0);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM day_salts"), 0);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM open_visits"), 0);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM days"), 0);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM paths"), 0);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM day_salts"), 0);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"), 0);
     assert_int_equal(commit_find_source(&f->cdb, src.fingerprint, &got, &err),
                      0);
     /* The same view again, once the database takes it: one visit (the
@@ -161,8 +142,8 @@ static void test_commit__failed_leaves_nothing(void **state)
     source(&src, 100);
     memset(&err, 0, sizeof(err));
     assert_int_equal(commit_chunk(&f->cdb, f->aggs, &src, &err), 0);
-    assert_int_equal(sql_int(f->db, "SELECT views FROM days"), 1);
-    assert_int_equal(sql_int(f->db, "SELECT visits FROM days"), 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT views FROM days"), 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT visits FROM days"), 1);
 }
 
 /* Chunks through the commit thread, then the last one here. */
@@ -184,12 +165,12 @@ static void test_commit__committer(void **state)
     view(counting[0], 5000, 2, "/b/");
     assert_int_equal(committer_wait(c, &src, &err), 0);
     assert_true(src.id > 0);
-    assert_int_equal(sql_int(f->db, "SELECT views FROM days"), 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT views FROM days"), 1);
     src.position = 200;
     assert_int_equal(committer_commit(c, &src, &err), 0);
-    assert_int_equal(sql_int(f->db, "SELECT views FROM days"), 2);
-    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sources"), 1);
-    assert_int_equal(sql_int(f->db, "SELECT position FROM sources"), 200);
+    assert_int_equal(tu_sql_int(f->db, "SELECT views FROM days"), 2);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM sources"), 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT position FROM sources"), 200);
     /* A chunk dropped is not committed. */
     view(committer_counting(c)[0], 6000, 3, "/c/");
     committer_drop(c);

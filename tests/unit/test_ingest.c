@@ -3,12 +3,11 @@
  * through the sink it is given: counts, bad lines, a file read again,
  * and a database another ingest holds.
  */
-#include "testutil.h"
+#include "testsql.h"
 #include "conf.h"
 #include "dbfiles.h"
 #include "ingest.h"
 
-#include <sqlite3.h>
 
 /* What the sink was told. */
 struct told {
@@ -95,23 +94,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static int64_t sql_int(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int64_t v = -1;
-
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
-}
-
 static void test_ingest__counts_once(void **state)
 {
     struct fixture *f = *state;
@@ -128,15 +110,15 @@ static void test_ingest__counts_once(void **state)
     assert_int_equal(res.views, 3);
     assert_int_equal(f->told.bad_lines, 1);
     assert_int_equal(f->told.errors, 0);
-    assert_int_equal(sql_int(f->db, "SELECT sum(views) FROM days"), 3);
-    assert_int_equal(sql_int(f->db, "SELECT sum(bad_lines) FROM days"), 1);
-    assert_int_equal(sql_int(f->db, "SELECT lines FROM sources"), 4);
+    assert_int_equal(tu_sql_int(f->db, "SELECT sum(views) FROM days"), 3);
+    assert_int_equal(tu_sql_int(f->db, "SELECT sum(bad_lines) FROM days"), 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT lines FROM sources"), 4);
     /* Again: nothing new, nothing counted twice. */
     memset(&f->told, 0, sizeof(f->told));
     assert_int_equal(ingest_run(&f->o, &f->sink, &res, &err), 0);
     assert_int_equal(res.lines, 0);
     assert_int_equal(f->told.bad_lines, 0);
-    assert_int_equal(sql_int(f->db, "SELECT sum(views) FROM days"), 3);
+    assert_int_equal(tu_sql_int(f->db, "SELECT sum(views) FROM days"), 3);
     /* Quiet: no bad line is even made into a message. */
     free(tu_write(f->dir, "access.log", log_text, strlen(log_text)));
     f->sink.level = SINK_ERROR;
