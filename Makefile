@@ -7,12 +7,15 @@
 #   make test     the whole suite: unit (cmocka), end to end, sanitizers
 #   make bench    ingest of a 2-million-line gzip log against gzip -dc
 #   make geoip    fetch the CC0 GeoIP database into data/
+#   make refresh-data  the newest crawler-user-agents list into third_party/
 #
 # V=1 prints the commands, ZLIB=1 inflates with zlib rather than ISA-L,
 # CFLAGS and LDFLAGS are added to those of every build.
 
 CC ?= cc
 PKGS := zlib sqlite3 libmaxminddb inih expat cairo pangocairo libpng libsodium
+# The robot rules are matched with PCRE2 (Debian libpcre2-dev).
+PKGS += libpcre2-8
 # Inflate with ISA-L's igzip (Debian libisal-dev) unless ZLIB=1.
 ifneq ($(ZLIB),1)
 PKGS += libisal
@@ -44,6 +47,13 @@ CLI_SRC := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
+# The robot rules, compiled into the library as a C table
+# (include/robots_rules.h): the crawler-user-agents list kept in
+# third_party/ and blogstat's own rules.
+ROBOT_DATA := third_party/crawler-user-agents/crawler-user-agents.json \
+              rules/robots-extra.txt rules/robots-people.txt
+ROBOT_RULES_C := build/gen/robots_rules.c
+
 ifeq ($(V),1)
 Q :=
 else
@@ -51,7 +61,7 @@ Q := @
 endif
 
 .PHONY: all deps deps-demo deps-test deps-bench demo test check e2e asan \
-        fuzz bench geoip clean hdr-check lint
+        fuzz bench geoip refresh-data clean hdr-check lint
 
 all: blogstat
 
@@ -99,7 +109,7 @@ $(1)_FLAGS := $(CSTD) $(WARN) -pthread \
     $(if $($(1)_SANITIZE),$(SANITIZE_FLAGS) -fsanitize=$($(1)_SANITIZE), \
         $(OPT)) $(CFLAGS)
 $(1)_DEFS := $(if $(filter 1,$($(1)_ZLIB)),,-DBLOGSTAT_ISAL=1)
-$(1)_OBJ := $(LIB_SRC:src/%.c=$($(1)_DIR)/%.o)
+$(1)_OBJ := $(LIB_SRC:src/%.c=$($(1)_DIR)/%.o) $($(1)_DIR)/gen/robots_rules.o
 $(1)_CLI_OBJ := $(CLI_SRC:src/%.c=$($(1)_DIR)/%.o)
 $(1)_UNIT := $(UNIT_SRC:tests/unit/%.c=$($(1)_DIR)/tests/%)
 $(1)_FUZZ := $(FUZZ_SRC:tests/fuzz/%.c=$($(1)_DIR)/fuzz/%)
@@ -109,6 +119,11 @@ $($(1)_DIR)/%.o: src/%.c | deps
 	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
 	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_DEFS) $$(PKG_CFLAGS) $$($(1)_FLAGS) \
 	    -c -o $$@ $$<
+
+$($(1)_DIR)/gen/robots_rules.o: $(ROBOT_RULES_C) include/robots_rules.h | deps
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
+	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_FLAGS) -c -o $$@ $$<
 
 $($(1)_DIR)/libblogstat.a: $$($(1)_OBJ)
 	$$(Q)rm -f $$@ && ar rcs $$@ $$^
@@ -147,6 +162,11 @@ asan_TESTS := $(asan_UNIT) $(asan_FUZZ)
 tsan_TESTS := $(tsan_DIR)/tests/test_reader
 zlib_TESTS := $(zlib_DIR)/tests/test_reader
 
+$(ROBOT_RULES_C): scripts/robots-rules.py $(ROBOT_DATA) | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)python3 scripts/robots-rules.py $(ROBOT_DATA) >$@.tmp && mv $@.tmp $@
+
 deps:
 	$(Q)scripts/deps.sh build
 deps-demo:
@@ -158,9 +178,12 @@ deps-bench:
 
 # ---- tests ---------------------------------------------------------------
 
-# Data the tests need and must not commit: fetched once into data/.
-data/crawler-user-agents.json:
-	$(Q)scripts/fetch-crawlers.sh
+# Corpora of real User-Agents for tests/unit/test_robots.c, fetched from
+# the npm registry into build/ua-corpora/ (not committed). Offline, the
+# script says so and the test skips them.
+UA_CORPORA := build/ua-corpora/browsers.txt
+$(UA_CORPORA): scripts/fetch-ua-corpora.sh
+	$(Q)scripts/fetch-ua-corpora.sh build/ua-corpora || true
 
 # Tiny MaxMind DB files for tests/unit/test_geo.c (both layouts).
 FIXTURES := build/fixtures/city.mmdb build/fixtures/flat.mmdb
@@ -168,14 +191,14 @@ $(FIXTURES) &: tests/fixtures/mkmmdb.pl | deps-test
 	@mkdir -p build/fixtures
 	$(Q)perl tests/fixtures/mkmmdb.pl build/fixtures
 
-check: blogstat $(default_TESTS) data/crawler-user-agents.json $(FIXTURES)
+check: blogstat $(default_TESTS) $(UA_CORPORA) $(FIXTURES)
 	$(Q)tests/run-unit.sh unit $(default_TESTS)
 
 e2e: blogstat
 	$(Q)tests/e2e/run.sh ./blogstat
 
 asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
-asan: $(asan_BIN) $(asan_TESTS) data/crawler-user-agents.json $(FIXTURES)
+asan: $(asan_BIN) $(asan_TESTS) $(UA_CORPORA) $(FIXTURES)
 	$(Q)tests/run-unit.sh unit-asan $(asan_UNIT)
 	$(Q)tests/fuzz/replay-all.sh $(asan_FUZZ)
 	$(Q)tests/e2e/run.sh $(asan_BIN) e2e-asan
@@ -186,13 +209,17 @@ test: deps-test
 	    echo "test: no GeoIP database; country tests will say so"
 	$(Q)$(MAKE) --no-print-directory \
 	    $(foreach b,$(BUILDS),$($(b)_BIN) $($(b)_TESTS)) \
-	    data/crawler-user-agents.json $(FIXTURES)
+	    $(UA_CORPORA) $(FIXTURES)
 	$(Q)tests/run-all.sh
 
 # ---- demo, data, bench ---------------------------------------------------
 
 geoip:
 	$(Q)scripts/fetch-geoip.sh
+
+# The newest crawler-user-agents list from npm into third_party/.
+refresh-data:
+	$(Q)scripts/refresh-crawlers.sh
 
 DEMO_DB := data/demo.db
 DEMO := ./blogstat --config sample-logs/blogstat.conf --db $(DEMO_DB)

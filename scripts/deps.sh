@@ -33,19 +33,22 @@ if command -v pkg-config >/dev/null 2>&1; then
     check_pc pangocairo libpango1.0-dev
     check_pc libpng libpng-dev
     check_pc libsodium libsodium-dev
+    check_pc libpcre2-8 libpcre2-dev
 else
     need="$need zlib1g-dev libsqlite3-dev libmaxminddb-dev libinih-dev libexpat1-dev"
     need="$need libcairo2-dev libpango1.0-dev libpng-dev libisal-dev libsodium-dev"
+    need="$need libpcre2-dev"
 fi
 # The charts' font.
 check_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
 check_file /usr/include/csv.h libcsv-dev
 check_file /usr/include/jsmn.h libjsmn-dev
 check_file /usr/share/iso-codes/json/iso_3166-1.json iso-codes
+# The build writes the robot rules into C with scripts/robots-rules.py.
+check_cmd python3 python3
 case $what in
 demo|test|bench)
     check_cmd npm npm
-    check_cmd python3 python3
     check_cmd gzip gzip
     ;;
 esac

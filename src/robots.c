@@ -1,122 +1,128 @@
 /*
  * robots.c - robot User-Agents.
  *
- * Three rules, in order (doc/counting.md):
- *   1. empty or "-": a robot;
- *   2. not shaped like a browser's: browsers have sent "Mozilla/5.0 (...)"
- *      or "Opera/..." with a rendering engine token for twenty years; a
- *      "(compatible; ...)" without MSIE/Trident is a robot's disguise;
- *   3. a word from the list below anywhere, ignoring case (generic words
- *      such as "bot", "crawl", "http", and crawlers that claim to be
- *      Chrome and add their name at the end).
- * Checked against the crawler-user-agents list and real browsers in
- * tests/unit/test_robots.c.
+ * The rules of robots_rules.h are one regular expression, built with the
+ * program (scripts/robots-rules.py), compiled once per classifier and
+ * JIT-compiled by PCRE2:
+ *
+ *   (?:PEOPLE1)(*:1)|...|(?:goo(?:glebot(?:-image(*:4)|/(*:2))|...)|...
+ *
+ * PCRE2 finds the leftmost match; the mark after a rule says which rule
+ * it was. A rule that names a class of robots ("(url)", "(self-declared)")
+ * makes a robot, but the search goes on for a rule that names it.
+ * A people's rule (CUBOT's phones) matched first means its text is not a
+ * robot's: the search goes on after it. Matching ignores case and works
+ * on bytes (no UTF check: User-Agents carry any bytes).
+ *
+ * doc/counting.md says the rules in words; tests/unit/test_robots.c
+ * checks them against the list's instances and corpora of real browsers.
  */
 #include "blogstat.h"
 #include "robots.h"
+#include "robots_rules.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const robot_words[] = {
-    /* what robots call themselves */
-    "bot", "crawl", "spider", "slurp", "scrap", "fetch", "index", "search",
-    "archiv", "agent", "analy", "parser", "check", "scan", "monitor",
-    "uptime", "validator", "preview", "sleuth", "link", "synthetic",
-    "headless", "favicon",
-    /* a URL or an e-mail address: no browser carries one */
-    "http", "www.", ".com", ".org", "@",
-    /* feed readers and aggregators */
-    "feed", "rss", "newspaper", "newsai/",
-    /* HTTP libraries and command-line clients */
-    "curl", "wget", "python", "go-http-client", "java", "okhttp", "libwww",
-    "lwp-", "axios", "undici", "ruby", "perl", "php", "guzzle", "jetty",
-    "ahc/", "sentry", "electron/", "phantomjs", "lighthouse", "playwright",
-    "selenium", "wordpress/",
-    /* link-preview fetchers */
-    "facebookexternalhit", "whatsapp", "skypeuripreview", "embedly",
-    /* crawlers and services known by name */
-    "mediapartners", "google-", "googleother", "ask jeeves", "teoma",
-    "heritrix", "httrack", "yandex", "baidu", "sogou", "qwant", "coccoc",
-    "daum", "seznam", "proximic", "ltx71", "ptst/", "dareboost",
-    "silktide", "hardenize", "sindup", "datanyze", "cookiehub",
-    "manus-user", "collapsify", "gtmetrix", "ghost inspector",
-    "securityheaders",
-};
+/* A UA that needs more than this much JIT stack is a person's: no rule
+ * nests deep, so only a hostile string could get there. */
+#define ROBOTS_JIT_STACK_MAX (1024 * 1024)
 
-/* Words that contain a robot word but name a browser or a phone. */
-static const char *const browser_words[] = {
-    "cubot",             /* CUBOT Android phones */
-    "linkedinapp",       /* LinkedIn's in-app browser */
-    "yasearchbrowser",   /* the Yandex app's browser */
-};
-
-static const char *find(const char *hay, size_t n, const char *needle)
+/* PCRE2 allocates through xmalloc(): out of memory exits as elsewhere. */
+static void *rx_malloc(PCRE2_SIZE n, void *data)
 {
-    size_t m = strlen(needle);
-    const char *p = hay, *end = hay + n;
-
-    while (m <= (size_t)(end - p)) {
-        p = memchr(p, needle[0], (size_t)(end - p) - m + 1);
-        if (!p)
-            return NULL;
-        if (memcmp(p, needle, m) == 0)
-            return p;
-        p++;
-    }
-    return NULL;
+    (void)data;
+    return xmalloc(n ? n : 1);
 }
 
-/* The rules on low, a copy of ua (m bytes) that this may change. */
-static int match_lower(const char *ua, char *low, size_t m)
+static void rx_free(void *p, void *data)
 {
-    for (size_t i = 0; i < m; i++) {
-        unsigned char c = (unsigned char)ua[i];
-
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c | 0x20);
-        low[i] = (char)c;
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(browser_words); i++) {
-        size_t wl = strlen(browser_words[i]);
-        char *p;
-
-        /* Blank the word out so that its robot part does not match. */
-        while ((p = (char *)find(low, m, browser_words[i])))
-            memset(p, '_', wl);
-    }
-    if (!(m >= 8 && memcmp(low, "mozilla/", 8) == 0) &&
-        !(m >= 6 && memcmp(low, "opera/", 6) == 0))
-        return 1;
-    if (!find(low, m, "applewebkit") && !find(low, m, "gecko") &&
-        !find(low, m, "trident") && !find(low, m, "msie") &&
-        !find(low, m, "presto"))
-        return 1;
-    if ((find(low, m, "(compatible;") || find(low, m, "(compatible)")) &&
-        !find(low, m, "msie") && !find(low, m, "trident") &&
-        !find(low, m, "konqueror"))
-        return 1;
-    for (size_t i = 0; i < ARRAY_SIZE(robot_words); i++)
-        if (find(low, m, robot_words[i]))
-            return 1;
-    return 0;
+    (void)data;
+    free(p);
 }
 
-int robots_match(const char *ua, size_t n)
+/* The rule that does not compile alone, for the BUG() message. */
+static size_t first_bad_rule(void)
 {
-    char stack[2048], *low = stack;
-    size_t m = n;
-    int robot;
+    for (size_t i = 0; i < robots_nrules; i++) {
+        int err;
+        PCRE2_SIZE off;
+        pcre2_code *c = pcre2_compile((PCRE2_SPTR)robots_rules[i].pattern,
+                                      PCRE2_ZERO_TERMINATED, PCRE2_CASELESS,
+                                      &err, &off, NULL);
 
-    if (n == 0 || (n == 1 && ua[0] == '-'))
-        return 1;
-    /* Long User-Agents are rare (and cached): the heap is fine for them. */
-    if (n > sizeof(stack))
-        low = xmalloc(n);
-    robot = match_lower(ua, low, m);
-    if (low != stack)
-        free(low);
-    return robot;
+        if (!c)
+            return i;
+        pcre2_code_free(c);
+    }
+    return robots_nrules;
+}
+
+static pcre2_code *compile_rules(pcre2_general_context *gctx)
+{
+    pcre2_compile_context *cctx = pcre2_compile_context_create(gctx);
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)robots_regex,
+                                     PCRE2_ZERO_TERMINATED, PCRE2_CASELESS,
+                                     &err, &off, cctx);
+
+    pcre2_compile_context_free(cctx);
+    if (!code) {
+        PCRE2_UCHAR msg[256];
+        size_t bad = first_bad_rule();
+
+        pcre2_get_error_message(err, msg, sizeof(msg));
+        BUG("robot rules do not compile: %s (rule %zu: \"%s\")",
+            (const char *)msg, bad + 1,
+            bad < robots_nrules ? robots_rules[bad].pattern : "?");
+    }
+    /* Without a JIT (an unsupported CPU) pcre2_match() interprets. */
+    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    return code;
+}
+
+/* The number after "(*:" of the rule that matched, 0 for none. */
+static size_t mark_rule(pcre2_match_data *md)
+{
+    PCRE2_SPTR m = pcre2_get_mark(md);
+    size_t id = 0;
+
+    if (!m)
+        return 0;
+    for (; *m >= '0' && *m <= '9'; m++)
+        id = id * 10 + (size_t)(*m - '0');
+    return id <= robots_nrules ? id : 0;
+}
+
+int robots_count(void)
+{
+    return (int)robots_nrules;
+}
+
+static const struct robots_rule *robot_rule(int id)
+{
+    if (id < 1 || (size_t)id > robots_nrules ||
+        robots_rules[id - 1].person)
+        return NULL;
+    return &robots_rules[id - 1];
+}
+
+const char *robots_name(int id)
+{
+    const struct robots_rule *rule = robot_rule(id);
+
+    return rule ? rule->name : NULL;
+}
+
+const char *robots_category(int id)
+{
+    const struct robots_rule *rule = robot_rule(id);
+
+    return rule ? rule->category : NULL;
 }
 
 /* The cache holds at most this many User-Agents (and ROBOTS_KEYS_MAX bytes
@@ -132,10 +138,15 @@ struct ua_slot {
     uint64_t hash;
     uint32_t off;              /* of the key in keys[] */
     uint16_t len;              /* 0: empty slot (n == 0 is never kept) */
-    uint8_t robot;
+    uint16_t robot;            /* robots_match()'s answer */
 };
 
 struct robots {
+    pcre2_general_context *gctx;
+    pcre2_code *code;          /* the rules, this classifier's own */
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit;
     struct ua_slot *slots;
     uint32_t count;
     char *keys;
@@ -153,6 +164,15 @@ struct robots *robots_new(void)
 {
     struct robots *r = xcalloc(1, sizeof(*r));
 
+    if (robots_nrules > UINT16_MAX)
+        BUG("%zu robot rules: the cache keeps 16 bits", robots_nrules);
+    r->gctx = pcre2_general_context_create(rx_malloc, rx_free, NULL);
+    r->code = compile_rules(r->gctx);
+    r->md = pcre2_match_data_create_from_pattern(r->code, r->gctx);
+    r->mctx = pcre2_match_context_create(r->gctx);
+    r->jit = pcre2_jit_stack_create(32 * 1024, ROBOTS_JIT_STACK_MAX,
+                                    r->gctx);
+    pcre2_jit_stack_assign(r->mctx, NULL, r->jit);
     r->slots = xcalloc(ROBOTS_SLOTS, sizeof(*r->slots));
     return r;
 }
@@ -161,6 +181,11 @@ void robots_free(struct robots *r)
 {
     if (!r)
         return;
+    pcre2_jit_stack_free(r->jit);
+    pcre2_match_context_free(r->mctx);
+    pcre2_match_data_free(r->md);
+    pcre2_code_free(r->code);
+    pcre2_general_context_free(r->gctx);
     free(r->slots);
     free(r->keys);
     free(r);
@@ -248,6 +273,40 @@ static void cache_clear(struct robots *r)
     memset(r->front, 0, sizeof(r->front));
 }
 
+int robots_match(struct robots *r, const char *ua, size_t n)
+{
+    PCRE2_SIZE at = 0;
+    size_t generic = 0;
+
+    if (!ua)
+        ua = "";
+    while (at <= n) {
+        int rc = pcre2_match(r->code, (PCRE2_SPTR)ua, n, at, 0, r->md,
+                             r->mctx);
+        const PCRE2_SIZE *ov;
+        size_t rule;
+
+        /* No match, or a limit only a hostile string reaches: a person,
+         * as for any User-Agent no rule names. */
+        if (rc < 0)
+            break;
+        rule = mark_rule(r->md);
+        if (rule == 0)
+            BUG("a robot rule matched without its mark");
+        if (!robots_rules[rule - 1].person) {
+            if (!robots_rules[rule - 1].generic)
+                return (int)rule;
+            /* "(url)": a robot; a rule further on may say which one. */
+            if (!generic)
+                generic = rule;
+        }
+        /* Go on after the match (a person's word is not a robot's). */
+        ov = pcre2_get_ovector_pointer(r->md);
+        at = ov[1] > at ? ov[1] : at + 1;
+    }
+    return (int)generic;
+}
+
 static const char *slot_key(const struct robots *r, const struct ua_slot *e)
 {
     return r->keys + e->off;
@@ -264,7 +323,7 @@ int robots_check(struct robots *r, const char *ua, size_t n)
     if (l && l->len == n && memcmp(ua, slot_key(r, l), n) == 0)
         return l->robot;
     if (n == 0 || n > ROBOTS_KEY_MAX)   /* rare, or costly to keep */
-        return robots_match(ua, n);
+        return robots_match(r, ua, n);
     q = ua_quick(ua, n);
     if ((f = r->front[q]) != 0) {
         l = &r->slots[f - 1];
@@ -303,7 +362,7 @@ int robots_check(struct robots *r, const char *ua, size_t n)
     e->hash = h;
     e->off = (uint32_t)r->keys_n;
     e->len = (uint16_t)n;
-    e->robot = (uint8_t)robots_match(ua, n);
+    e->robot = (uint16_t)robots_match(r, ua, n);
     r->keys_n += n;
     r->count++;
     r->front[q] = (uint32_t)i + 1;

@@ -1,7 +1,9 @@
 /*
  * test_robots.c - robot User-Agents (doc/counting.md "Robots"): the
- * crawler-user-agents list, real browsers, named cases and the cache of
- * robots_check().
+ * crawler-user-agents list kept in third_party/, real browsers (a fixture
+ * and, when the npm registry could be reached, the public corpora that
+ * scripts/fetch-ua-corpora.sh fetches), named cases, robots' names and the
+ * cache of robots_check().
  *
  * Paths are relative to the top of the tree, where make runs the tests.
  */
@@ -11,8 +13,27 @@
 
 #include <sqlite3.h>
 
-#define CRAWLERS_JSON "data/crawler-user-agents.json"
+#define CRAWLERS_JSON "third_party/crawler-user-agents/crawler-user-agents.json"
 #define BROWSERS_TXT "tests/fixtures/browser-user-agents.txt"
+#define CORPORA_TXT "build/ua-corpora/browsers.txt"
+
+/* One classifier for the tests that need no fresh cache. */
+static struct robots *R;
+
+static int setup(void **state)
+{
+    (void)state;
+    R = robots_new();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    robots_free(R);
+    R = NULL;
+    return 0;
+}
 
 struct strlist {
     char **v;
@@ -122,9 +143,15 @@ static void load_browsers(struct strlist *out)
     free(txt);
 }
 
+/* 1 for a robot, 0 for a person (robots_match() returns which robot). */
+static int robot_n(const char *ua, size_t n)
+{
+    return robots_match(R, ua, n) != 0;
+}
+
 static int is_robot(const char *ua)
 {
-    return robots_match(ua, strlen(ua));
+    return robot_n(ua, strlen(ua));
 }
 
 /* ---- the crawler list ---------------------------------------------------- */
@@ -133,19 +160,13 @@ static void test_robots__crawler_list(void **state)
 {
     struct strlist l = {0};
     size_t hits = 0, shown = 0;
-    const char *ci = getenv("CI");
 
     (void)state;
-    if (load_crawlers(&l) != 0) {
-        if (ci && strcmp(ci, "true") == 0)
-            fail_msg("%s is missing (CI=true): run "
-                     "`make data/crawler-user-agents.json`", CRAWLERS_JSON);
-        printf("%s is missing: run `make data/crawler-user-agents.json`; "
-               "skipping\n", CRAWLERS_JSON);
-        skip();
-    }
+    if (load_crawlers(&l) != 0)
+        fail_msg("cannot read %s (run the tests from the top of the tree)",
+                 CRAWLERS_JSON);
     for (size_t i = 0; i < l.n; i++) {
-        if (robots_match(l.v[i], strlen(l.v[i]))) {
+        if (robots_match(R, l.v[i], strlen(l.v[i]))) {
             hits++;
         } else if (shown < 30) {
             printf("  not a robot: %s\n", l.v[i]);
@@ -177,10 +198,13 @@ static void test_robots__browsers(void **state)
     (void)state;
     load_browsers(&l);
     for (size_t i = 0; i < l.n; i++) {
+        int id = robots_match(R, l.v[i], strlen(l.v[i]));
+
         if (strstr(l.v[i], "CUBOT"))
             cubot++;
-        if (robots_match(l.v[i], strlen(l.v[i]))) {
-            printf("  browser taken for a robot: %s\n", l.v[i]);
+        if (id) {
+            printf("  browser taken for a robot (%s): %s\n", robots_name(id),
+                   l.v[i]);
             bad++;
         }
     }
@@ -189,12 +213,135 @@ static void test_robots__browsers(void **state)
         size_t total = l.n;
 
         sl_free(&l);
-        assert_true(total >= 60);
+        assert_true(total >= 100);
         assert_true(cubot >= 1);
         if (bad)
             fail_msg("%zu of %zu real browsers taken for robots (listed "
                      "above)", bad, total);
     }
+}
+
+/* ---- public corpora of real browsers ------------------------------------ */
+
+struct corpus {
+    char name[32];
+    size_t n, bad;
+};
+
+/*
+ * The corpora of CORPORA_TXT ("CORPUS<TAB>User-Agent" lines): at most 3%
+ * of each taken for robots, and of all together. Fetched from the npm
+ * registry by make; without it the test says so and skips.
+ */
+static void test_robots__corpora(void **state)
+{
+    struct corpus c[8];
+    size_t nc = 0, len, n = 0, bad = 0;
+    char *txt = slurp(CORPORA_TXT, &len), *p, *e;
+    const char *ci = getenv("CI");
+
+    (void)state;
+    if (!txt) {
+        if (ci && strcmp(ci, "true") == 0)
+            fail_msg("%s is missing (CI=true): scripts/fetch-ua-corpora.sh "
+                     "could not reach the npm registry", CORPORA_TXT);
+        printf("%s is missing: the npm registry could not be reached "
+               "(scripts/fetch-ua-corpora.sh); skipping the public "
+               "corpora\n", CORPORA_TXT);
+        skip();
+    }
+    memset(c, 0, sizeof(c));
+    for (p = txt; p < txt + len; p = e + 1) {
+        char *tab;
+        size_t k;
+
+        e = memchr(p, '\n', (size_t)(txt + len - p));
+        if (!e)
+            e = txt + len;
+        *e = '\0';
+        if (p[0] == '#' || !(tab = strchr(p, '\t')))
+            continue;
+        *tab = '\0';
+        for (k = 0; k < nc && strcmp(c[k].name, p) != 0; k++)
+            ;
+        if (k == nc) {
+            assert_true(nc < ARRAY_SIZE(c));
+            snprintf(c[nc++].name, sizeof(c[0].name), "%s", p);
+        }
+        c[k].n++;
+        n++;
+        if (is_robot(tab + 1)) {
+            int id = robots_match(R, tab + 1, strlen(tab + 1));
+
+            printf("  %s: taken for a robot (%s): %s\n", p, robots_name(id),
+                   tab + 1);
+            c[k].bad++;
+            bad++;
+        }
+    }
+    free(txt);
+    for (size_t k = 0; k < nc; k++)
+        printf("corpus %s: %zu of %zu taken for robots (%.1f%%)\n", c[k].name,
+               c[k].bad, c[k].n, 100.0 * (double)c[k].bad / (double)c[k].n);
+    printf("corpora: %zu of %zu real browsers taken for robots (%.1f%%)\n",
+           bad, n, n ? 100.0 * (double)bad / (double)n : 0.0);
+    /* ua-parser's four test files and user-agents' real traffic */
+    assert_true(nc >= 5);
+    assert_true(n >= 1000);
+    for (size_t k = 0; k < nc; k++)
+        if (c[k].bad * 100 > c[k].n * 3)
+            fail_msg("%s: %zu of %zu browsers taken for robots (> 3%%)",
+                     c[k].name, c[k].bad, c[k].n);
+}
+
+/* ---- robots' names --------------------------------------------------- */
+
+struct named {
+    const char *ua, *name, *category;
+};
+
+static void test_robots__names(void **state)
+{
+    static const struct named cases[] = {
+        {"Mozilla/5.0 (compatible; Googlebot/2.1; "
+         "+http://www.google.com/bot.html)", "Googlebot", "search-engine"},
+        {"curl/7.88.1", "curl", "http-library"},
+        {"facebookexternalhit/1.1", "facebookexternalhit", "social-preview"},
+        {"", "(empty)", "blank"},
+        {"-", "(empty)", "blank"},
+        {"Java/1.8.0_151", "Java", "http-library"},
+        {"ExampleCrawler/1.0", "(self-declared)", "crawler"},
+    };
+    int n = robots_count(), named = 0;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        int id = robots_match(R, cases[i].ua, strlen(cases[i].ua));
+
+        assert_true(id >= 1 && id <= n);
+        assert_non_null(robots_name(id));
+        if (strcmp(robots_name(id), cases[i].name) != 0 ||
+            strcmp(robots_category(id), cases[i].category) != 0)
+            fail_msg("\"%s\": robot %d is %s (%s), expected %s (%s)",
+                     cases[i].ua, id, robots_name(id), robots_category(id),
+                     cases[i].name, cases[i].category);
+    }
+    /* every robot's id has a printable name; the people's rules none */
+    assert_true(n > 1000);
+    for (int id = 1; id <= n; id++)
+        if (robots_name(id)) {
+            assert_true(robots_name(id)[0] != '\0');
+            assert_non_null(robots_category(id));
+            named++;
+        }
+    assert_true(named >= n - 10 && named < n);
+    assert_null(robots_name(0));
+    assert_null(robots_name(n + 1));
+    assert_null(robots_name(-1));
+    assert_null(robots_category(0));
+    /* a person is 0, for the cache too */
+    assert_int_equal(robots_check(R, "Mozilla/5.0 (X11; Linux x86_64) "
+                     "Gecko/20100101 Firefox/128.0", 63), 0);
 }
 
 /* ---- named cases ------------------------------------------------------- */
@@ -249,6 +396,8 @@ static const char *const robot_uas[] = {
     "+http://www.apple.com/go/applebot)",
     "Mozilla/5.0 (Windows NT 6.1; Win64; x64; +http://url-monitor.com) "
     "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/100.0 Safari/537.36",
+    /* No browser sends a bare product token (rules/robots-extra.txt):
+     * a robot by that rule, not because it lacks a browser's shape. */
     "Mozilla/5.0",
     "Mozilla/5.0 (compatible)",
     "Mozilla/5.0 (compatible; SemrushBot/7~bl; "
@@ -261,9 +410,29 @@ static const char *const robot_uas[] = {
     "GOOGLEBOT",
     "MOZILLA/5.0 (COMPATIBLE; BINGBOT/2.0)",
     "CURL/8.0",
+    /* link-preview fetchers */
+    "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, "
+    "like Gecko) Chrome/120.0.0.0 Safari/537.36 (compatible; Discordbot/2.0; "
+    "+https://discordapp.com)",
+    "Slackbot 1.0 (+https://api.slack.com/robots)",
+    /* HTTP libraries the list lacks (rules/robots-extra.txt) */
+    "Ruby",
+    "Dart/3.2 (dart:io)",
+    "GuzzleHttp/7",
+    "undici",
+    "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) "
+    "WindowsPowerShell/5.1.19041.3803",
+    /* a person's word first, a robot's after it */
+    "Mozilla/5.0 (Linux; Android 9; CUBOT P30) AppleWebKit/537.36 (KHTML, "
+    "like Gecko) Chrome/79.0.3945.136 Mobile Safari/537.36 (compatible; "
+    "Googlebot/2.1; +http://www.google.com/bot.html)",
 };
 
-/* Real browsers that a careless word list takes for robots. */
+/* Real browsers that a careless word list takes for robots. The
+ * in-app browsers, text browsers, apps and old phones that a rule on the
+ * shape of a browser's User-Agent took for robots are in the fixture
+ * (BROWSERS_TXT). */
 static const char *const browser_uas[] = {
     "Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0)",
     "Mozilla/5.0 (Linux; Android 9; CUBOT P30) AppleWebKit/537.36 (KHTML, "
@@ -321,15 +490,15 @@ static void test_robots__length_bounds(void **state)
     (void)state;
     /* the word after n does not count */
     snprintf(buf, sizeof(buf), "%sbingbot", chrome);
-    assert_int_equal(robots_match(buf, strlen(chrome)), 0);
-    assert_int_equal(robots_match(buf, strlen(buf)), 1);
+    assert_int_equal(robot_n(buf, strlen(chrome)), 0);
+    assert_int_equal(robot_n(buf, strlen(buf)), 1);
     /* a "-" prefix of a longer string is a robot only when it is all */
-    assert_int_equal(robots_match("-x", 1), 1);
-    assert_int_equal(robots_match("curl/8", 0), 1);
+    assert_int_equal(robot_n("-x", 1), 1);
+    assert_int_equal(robot_n("curl/8", 0), 1);
     /* no NUL after the bytes */
     exact = xmalloc(strlen(chrome));
     memcpy(exact, chrome, strlen(chrome));
-    assert_int_equal(robots_match(exact, strlen(chrome)), 0);
+    assert_int_equal(robot_n(exact, strlen(chrome)), 0);
     free(exact);
 }
 
@@ -351,8 +520,8 @@ static void test_robots__word_after_2k(void **state)
     memset(ua + strlen(chrome), 'x', pad);
     memcpy(ua + strlen(chrome) + pad, " bingbot", 8);
     ua[n] = '\0';
-    assert_int_equal(robots_match(ua, 1500), 0);
-    got = robots_match(ua, n);
+    assert_int_equal(robot_n(ua, 1500), 0);
+    got = robot_n(ua, n);
     free(ua);
     assert_int_equal(got, 1);
 }
@@ -380,16 +549,16 @@ static void test_robots__check_lookalikes(void **state)
         for (int i = 0; i < 3000; i++) {
             /* the robot word lands in the middle for one in 7 */
             snprintf(buf, sizeof(buf), "%s%04d%s%s", head, i,
-                     i % 7 ? "xx" : "rss", tail);
+                     i % 7 ? "xx" : " bot", tail);
             if (robots_check(r, buf, strlen(buf)) !=
-                robots_match(buf, strlen(buf)))
+                robots_match(R, buf, strlen(buf)))
                 bad++;
             /* and the one before it, which is no longer the last */
             if (i > 0) {
                 snprintf(buf, sizeof(buf), "%s%04d%s%s", head, i - 1,
-                         (i - 1) % 7 ? "xx" : "rss", tail);
+                         (i - 1) % 7 ? "xx" : " bot", tail);
                 if (robots_check(r, buf, strlen(buf)) !=
-                    robots_match(buf, strlen(buf)))
+                    robots_match(R, buf, strlen(buf)))
                     bad++;
             }
         }
@@ -400,18 +569,18 @@ static void test_robots__check_lookalikes(void **state)
 
             memset(buf + len, i % 5 ? 'a' : 'b', 1000 - (size_t)len);
             memcpy(buf + 1000 - 4, i % 5 ? "abcd" : " bot", 4);
-            if (robots_check(r, buf, 1000) != robots_match(buf, 1000))
+            if (robots_check(r, buf, 1000) != robots_match(R, buf, 1000))
                 bad++;
         }
     /* every length from 1 to 80 of a robot and of a browser */
     for (size_t n = 1; n <= 80; n++)
         for (int rep = 0; rep < 2; rep++) {
-            if (robots_check(r, head, n) != robots_match(head, n))
+            if (robots_check(r, head, n) != robots_match(R, head, n))
                 bad++;
             if (robots_check(r, "curl/8.5.0 and then some more text to fill "
                                 "up eighty bytes of a User-Agent string ..",
                              n) !=
-                robots_match("curl/8.5.0 and then some more text to fill "
+                robots_match(R, "curl/8.5.0 and then some more text to fill "
                              "up eighty bytes of a User-Agent string ..",
                              n))
                 bad++;
@@ -429,7 +598,8 @@ static int check_agree(struct robots *r, char *const *v, size_t n,
 
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(v[i]);
-        int want = robots_match(v[i], len), got = robots_check(r, v[i], len);
+        int want = robots_match(R, v[i], len);
+        int got = robots_check(r, v[i], len);
 
         if (got != want) {
             if (bad < 10)
@@ -477,8 +647,8 @@ static void test_robots__check_agrees(void **state)
                      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
                      "(KHTML, like Gecko) Chrome/%d.0.%d.0 Safari/537.36",
                      i / 100, i);
-        got = robots_check(r, buf, strlen(buf));
-        if (got != want || robots_match(buf, strlen(buf)) != want) {
+        got = robots_check(r, buf, strlen(buf)) != 0;
+        if (got != want || robot_n(buf, strlen(buf)) != want) {
             if (bad < 10)
                 printf("  generated #%d: check %d, expected %d: %s\n", i, got,
                        want, buf);
@@ -498,20 +668,21 @@ static void test_robots__check_agrees(void **state)
     memset(big + strlen(browser_uas[3]), 'a', big_n - strlen(browser_uas[3]));
     big[big_n] = '\0';
     for (int rep = 0; rep < 3; rep++) {
-        if (robots_check(r, big, big_n) != 0 || robots_match(big, big_n) != 0)
+        if (robots_check(r, big, big_n) != 0 ||
+            robots_match(R, big, big_n) != 0)
             bad++;
         /* 1024 and 1025 bytes: both sides of the limit */
-        if (robots_check(r, big, 1024) != robots_match(big, 1024) ||
-            robots_check(r, big, 1025) != robots_match(big, 1025))
+        if (robots_check(r, big, 1024) != robots_match(R, big, 1024) ||
+            robots_check(r, big, 1025) != robots_match(R, big, 1025))
             bad++;
     }
     memcpy(big + big_n - 10, " Googlebot", 10);
     for (int rep = 0; rep < 3; rep++)
-        if (robots_check(r, big, big_n) != robots_match(big, big_n) ||
-            robots_check(r, big, big_n) != 1)
+        if (robots_check(r, big, big_n) != robots_match(R, big, big_n) ||
+            robots_check(r, big, big_n) == 0)
             bad++;
     /* a prefix of a cached User-Agent is a different key */
-    if (robots_check(r, big, big_n) != 1 ||
+    if (robots_check(r, big, big_n) == 0 ||
         robots_check(r, big, strlen(browser_uas[3])) != 0)
         bad++;
     /* bytes after a NUL are part of the key */
@@ -519,8 +690,8 @@ static void test_robots__check_agrees(void **state)
         static const char nul_ua[] = "Mozilla/5.0 (X11) Gecko/1\0bot";
 
         if (robots_check(r, nul_ua, sizeof(nul_ua) - 1) !=
-                robots_match(nul_ua, sizeof(nul_ua) - 1) ||
-            robots_check(r, nul_ua, 25) != robots_match(nul_ua, 25))
+                robots_match(R, nul_ua, sizeof(nul_ua) - 1) ||
+            robots_check(r, nul_ua, 25) != robots_match(R, nul_ua, 25))
             bad++;
     }
     free(big);
@@ -537,6 +708,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_robots__crawler_list),
         cmocka_unit_test(test_robots__browsers),
+        cmocka_unit_test(test_robots__corpora),
+        cmocka_unit_test(test_robots__names),
         cmocka_unit_test(test_robots__named_robots),
         cmocka_unit_test(test_robots__named_browsers),
         cmocka_unit_test(test_robots__length_bounds),
@@ -545,5 +718,5 @@ int main(void)
         cmocka_unit_test(test_robots__check_lookalikes),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }
