@@ -17,7 +17,7 @@ User-Agent; so the rules that begin with a literal word (nearly all) go
 into a trie of those words, (?:goo(?:glebot(?:-image(*:4)|/(*:2))|...)),
 which PCRE2 walks a letter at a time. At one position, the people's rules
 come first, then the trie (longer words before their prefixes), then the
-rest in table order.
+trie of the rules anchored at the start, then the rest in table order.
 """
 import json
 import re
@@ -57,9 +57,9 @@ def short_name(pattern, instances):
 META = set("[](){}.*+?|^$\\")
 
 
-def top_level_alternation(p):
-    """Whether p has a "|" outside its groups and classes."""
-    depth, in_class, i = 0, False, 0
+def branches(p):
+    """p split at each "|" outside its groups and classes."""
+    out, depth, in_class, start, i = [], 0, False, 0, 0
     while i < len(p):
         c = p[i]
         if c == "\\":
@@ -74,9 +74,18 @@ def top_level_alternation(p):
         elif c == ")":
             depth -= 1
         elif c == "|" and depth == 0:
-            return True
+            out.append(p[start:i])
+            start = i + 1
         i += 1
-    return False
+    return out + [p[start:]]
+
+
+def fold_case_classes(p):
+    """"[wW]get" as "wget": the rules are matched ignoring case, and a
+    literal can go into the trie."""
+    return re.sub(r"(?<!\\)\[([A-Za-z])([A-Za-z])\]",
+                  lambda m: m.group(1) if m.group(1).lower() ==
+                  m.group(2).lower() else m.group(0), p)
 
 
 def literal_prefix(p):
@@ -137,17 +146,27 @@ def trie_regex(entries):
 
 
 def alternation(rows):
-    """The regular expression of all rules (table index + 1 is the id)."""
-    people, trie, rest = [], [], []
+    """The regular expression of all rules (table index + 1 is the id).
+    Each branch of a rule's top-level alternation is placed alone; those
+    that begin with a literal go into a trie, those anchored at the start
+    of the User-Agent into a trie of their own."""
+    people, trie, anchored, rest = [], [], [], []
     for i, (_, _, pattern, person, _) in enumerate(rows):
-        word, tail = literal_prefix(pattern)
         if person:
             people.append("(?:%s)(*:%d)" % (pattern, i + 1))
-        elif (len(word) >= 3 and not top_level_alternation(pattern)):
-            trie.append((lower_ascii(word), tail, i + 1))
-        else:
-            rest.append("(?:%s)(*:%d)" % (pattern, i + 1))
-    return "|".join(people + [trie_regex(trie)] + rest)
+            continue
+        for branch in branches(fold_case_classes(pattern)):
+            at_start = branch.startswith("^")
+            word, tail = literal_prefix(branch[1:] if at_start else branch)
+            if not word:
+                rest.append("(?:%s)(*:%d)" % (branch, i + 1))
+            else:
+                (anchored if at_start else trie).append(
+                    (lower_ascii(word), tail, i + 1))
+    parts = people + [trie_regex(trie)]
+    if anchored:
+        parts.append("^" + trie_regex(anchored))
+    return "|".join(parts + rest)
 
 
 def read_rules(path, fields):
