@@ -18,6 +18,7 @@ into a trie of those words, (?:goo(?:glebot(?:-image(*:4)|/(*:2))|...)),
 which PCRE2 walks a letter at a time. At one position, the people's rules
 come first, then the trie (longer words before their prefixes), then the
 trie of the rules anchored at the start, then the rest in table order.
+An unbounded gap in a rule ("A[\\s\\S]*B") is bounded (bound_gaps()).
 """
 import json
 import re
@@ -78,6 +79,16 @@ def branches(p):
             start = i + 1
         i += 1
     return out + [p[start:]]
+
+
+GAP_MAX = 512
+
+
+def bound_gaps(p):
+    """"A[\\s\\S]*B" as "A[\\s\\S]{0,512}B": the match stays linear in the
+    length of a hostile User-Agent (an unbounded gap tried after each of
+    many "A" is quadratic); a robot's words lie closer together."""
+    return re.sub(r"(?<!\\)(\[\\s\\S\]|\.)\*", r"\g<1>{0,%d}" % GAP_MAX, p)
 
 
 def fold_case_classes(p):
@@ -155,7 +166,7 @@ def alternation(rows):
         if person:
             people.append("(?:%s)(*:%d)" % (pattern, i + 1))
             continue
-        for branch in branches(fold_case_classes(pattern)):
+        for branch in branches(bound_gaps(fold_case_classes(pattern))):
             at_start = branch.startswith("^")
             word, tail = literal_prefix(branch[1:] if at_start else branch)
             if not word:

@@ -27,6 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The bytes of a User-Agent the rules read: the rule "(too-long)" of
+ * rules/robots-extra.txt makes a robot of any longer one, whose first
+ * ROBOTS_UA_MAX + 1 bytes then decide its name. */
+#define ROBOTS_UA_MAX 2048
+
 /* A UA that needs more than this much JIT stack is a person's: no rule
  * nests deep, so only a hostile string could get there. */
 #define ROBOTS_JIT_STACK_MAX (1024 * 1024)
@@ -280,6 +285,8 @@ int robots_match(struct robots *r, const char *ua, size_t n)
 
     if (!ua)
         ua = "";
+    if (n > ROBOTS_UA_MAX + 1)
+        n = ROBOTS_UA_MAX + 1;
     while (at <= n) {
         int rc = pcre2_match(r->code, (PCRE2_SPTR)ua, n, at, 0, r->md,
                              r->mctx);
@@ -293,16 +300,19 @@ int robots_match(struct robots *r, const char *ua, size_t n)
         rule = mark_rule(r->md);
         if (rule == 0)
             BUG("a robot rule matched without its mark");
-        if (!robots_rules[rule - 1].person) {
-            if (!robots_rules[rule - 1].generic)
-                return (int)rule;
-            /* "(url)": a robot; a rule further on may say which one. */
-            if (!generic)
-                generic = rule;
-        }
-        /* Go on after the match (a person's word is not a robot's). */
         ov = pcre2_get_ovector_pointer(r->md);
-        at = ov[1] > at ? ov[1] : at + 1;
+        if (robots_rules[rule - 1].person) {
+            /* A person's word: look for a robot's after it. */
+            at = ov[1] > at ? ov[1] : at + 1;
+            continue;
+        }
+        if (!robots_rules[rule - 1].generic)
+            return (int)rule;
+        /* "(url)": a robot; a rule that starts further on, inside this
+         * match or after it, may say which one. */
+        if (!generic)
+            generic = rule;
+        at = ov[0] + 1;
     }
     return (int)generic;
 }

@@ -507,27 +507,42 @@ static void test_robots__length_bounds(void **state)
 }
 
 /*
- * doc/counting.md: a robot's User-Agent "contains (ignoring case) one of
- * the words" - anywhere, however long the User-Agent.
+ * A robot's word counts anywhere in the first 2,048 bytes; a User-Agent
+ * longer than that is a robot's whatever it holds (rules/robots-extra.txt
+ * "(too-long)"), named by a rule in its first bytes when one matches.
  */
-static void test_robots__word_after_2k(void **state)
+static void test_robots__long(void **state)
 {
     static const char chrome[] =
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
         "Gecko) Chrome/120.0.0.0 Safari/537.36 ";
-    size_t pad = 3000, n = strlen(chrome) + pad + 8;
+    size_t head = strlen(chrome), n = 3000;
     char *ua = xmalloc(n + 1);
-    int got;
+    int id;
 
     (void)state;
-    memcpy(ua, chrome, strlen(chrome));
-    memset(ua + strlen(chrome), 'x', pad);
-    memcpy(ua + strlen(chrome) + pad, " bingbot", 8);
+    memcpy(ua, chrome, head);
+    memset(ua + head, 'x', n - head);
     ua[n] = '\0';
-    assert_int_equal(robot_n(ua, 1500), 0);
-    got = robot_n(ua, n);
+    assert_int_equal(robot_n(ua, 2048), 0);
+    memcpy(ua + 2048 - 8, " bingbot", 8);
+    assert_int_equal(robot_n(ua, 2047), 0);
+    id = robots_match(R, ua, 2048);
+    assert_string_equal(robots_name(id), "bingbot");
+    id = robots_match(R, ua, 2049);
+    assert_string_equal(robots_name(id), "bingbot");
+    memset(ua + 2048 - 8, 'x', 8);
+    id = robots_match(R, ua, 2049);
+    assert_string_equal(robots_name(id), "(too-long)");
+    id = robots_match(R, ua, n);
+    assert_string_equal(robots_name(id), "(too-long)");
+    /* a robot's word past the bytes read still makes a robot */
+    memcpy(ua + n - 8, " bingbot", 8);
+    assert_int_equal(robot_n(ua, n), 1);
+    memcpy(ua, "curl/8.5", 8);
+    id = robots_match(R, ua, n);
+    assert_string_equal(robots_name(id), "curl");
     free(ua);
-    assert_int_equal(got, 1);
 }
 
 /* ---- the cache ------------------------------------------------------------ */
@@ -718,7 +733,7 @@ int main(void)
         cmocka_unit_test(test_robots__named_robots),
         cmocka_unit_test(test_robots__named_browsers),
         cmocka_unit_test(test_robots__length_bounds),
-        cmocka_unit_test(test_robots__word_after_2k),
+        cmocka_unit_test(test_robots__long),
         cmocka_unit_test(test_robots__check_agrees),
         cmocka_unit_test(test_robots__check_lookalikes),
     };
