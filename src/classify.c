@@ -7,8 +7,7 @@
  */
 #include "blogstat.h"
 #include "ascii.h"
-#include "classify.h"
-#include "slice.h"
+#include "classify_int.h"
 
 #include <fnmatch.h>
 #include <stdio.h>
@@ -167,306 +166,6 @@ size_t url_decode_path(const char *in, size_t n, char *out, size_t cap)
     return o;
 }
 
-/* ---- permalink patterns ---------------------------------------------- */
-
-enum tok {
-    T_LIT, T_YEAR, T_MONTHNUM, T_DAY, T_HOUR, T_MINUTE, T_SECOND,
-    T_POST_ID, T_POSTNAME, T_CATEGORY, T_AUTHOR, T_TAG, T_NTOK
-};
-
-static const struct {
-    const char *name;
-    enum tok tok;
-} tok_names[] = {
-    {"year", T_YEAR},         {"monthnum", T_MONTHNUM},
-    {"day", T_DAY},           {"hour", T_HOUR},
-    {"minute", T_MINUTE},     {"second", T_SECOND},
-    {"post_id", T_POST_ID},   {"postname", T_POSTNAME},
-    {"category", T_CATEGORY}, {"author", T_AUTHOR},
-    {"tag", T_TAG},
-};
-
-#define MAX_PARTS 24
-
-struct part {
-    enum tok tok;
-    const char *lit;     /* T_LIT: into the pattern's copy */
-    size_t n;
-};
-
-struct pattern {
-    char *src;           /* owned copy, literal parts point into it */
-    struct part parts[MAX_PARTS];
-    int nparts;
-    int trailing_slash;
-};
-
-struct caps {
-    struct slice v[T_NTOK];
-};
-
-static int has_double_slash(const char *s, size_t n)
-{
-    for (size_t i = 1; i < n; i++)
-        if (s[i] == '/' && s[i - 1] == '/')
-            return 1;
-    return 0;
-}
-
-#define MATCH_BUDGET 20000   /* steps; a hostile URL cannot cost more */
-
-static int match_parts(const struct part *pt, int np, const char *s,
-                       size_t n, struct caps *c, int *budget)
-{
-    size_t max, len;
-
-    if (--*budget < 0)
-        return 0;
-    if (np == 0)
-        return n == 0;
-    switch (pt->tok) {
-    case T_LIT:
-        if (n < pt->n || memcmp(s, pt->lit, pt->n) != 0)
-            return 0;
-        return match_parts(pt + 1, np - 1, s + pt->n, n - pt->n, c, budget);
-    case T_YEAR: case T_MONTHNUM: case T_DAY: case T_HOUR: case T_MINUTE:
-    case T_SECOND: {
-        size_t w = pt->tok == T_YEAR ? 4 : 2;
-        int v;
-
-        if (n < w || digits_n(s, (int)w, &v))
-            return 0;
-        if ((pt->tok == T_MONTHNUM && (v < 1 || v > 12)) ||
-            (pt->tok == T_DAY && (v < 1 || v > 31)) ||
-            (pt->tok == T_HOUR && v > 23) ||
-            ((pt->tok == T_MINUTE || pt->tok == T_SECOND) && v > 59))
-            return 0;
-        if (!match_parts(pt + 1, np - 1, s + w, n - w, c, budget))
-            return 0;
-        c->v[pt->tok] = slice_make(s, w);
-        return 1;
-    }
-    case T_POST_ID:
-        for (max = 0; max < n && max < 20 && is_digit(s[max]);
-             max++)
-            ;
-        break;
-    case T_CATEGORY:
-        /* Nested categories ("parent/child") span segments. */
-        max = n;
-        break;
-    default:
-        for (max = 0; max < n && s[max] != '/'; max++)
-            ;
-        break;
-    }
-    for (len = max; len >= 1; len--) {
-        if (pt->tok == T_CATEGORY &&
-            (s[0] == '/' || s[len - 1] == '/' ||
-             has_double_slash(s, len)))
-            continue;
-        if (match_parts(pt + 1, np - 1, s + len, n - len, c, budget)) {
-            c->v[pt->tok] = slice_make(s, len);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int pattern_compile(struct pattern *pat, const char *src,
-                           struct bs_err *err)
-{
-    const char *s, *lit = NULL;
-    char *copy;
-    size_t n = strlen(src);
-    struct pattern out = {0};
-
-    if (n == 0 || src[0] != '/')
-        return bs_fail(err, BS_USAGE,
-                       "URL pattern '%s' must start with '/'", src);
-    copy = xstrdup(src);
-    if (n > 1 && copy[n - 1] == '/') {
-        copy[--n] = '\0';
-        out.trailing_slash = 1;
-    }
-    out.src = copy;
-    for (s = copy; *s;) {
-        if (*s == '%') {
-            const char *e = strchr(s + 1, '%');
-            size_t k;
-
-            if (lit) {
-                if (out.nparts == MAX_PARTS)
-                    goto toolong;
-                out.parts[out.nparts++] =
-                    (struct part){T_LIT, lit, (size_t)(s - lit)};
-                lit = NULL;
-            }
-            if (!e) {
-                free(copy);
-                return bs_fail(err, BS_USAGE,
-                               "URL pattern '%s': unterminated %%tag%%", src);
-            }
-            for (k = 0; k < ARRAY_SIZE(tok_names); k++)
-                if (strlen(tok_names[k].name) == (size_t)(e - s - 1) &&
-                    memcmp(tok_names[k].name, s + 1, (size_t)(e - s - 1)) == 0)
-                    break;
-            if (k == ARRAY_SIZE(tok_names)) {
-                int len = (int)(e - s + 1);
-
-                /* s points into copy: the message first, then free. */
-                bs_fail(err, BS_USAGE, "URL pattern '%s': unknown tag '%.*s'",
-                        src, len, s);
-                free(copy);
-                return -1;
-            }
-            if (out.nparts == MAX_PARTS)
-                goto toolong;
-            out.parts[out.nparts++] = (struct part){tok_names[k].tok, NULL, 0};
-            s = e + 1;
-        } else {
-            if (!lit)
-                lit = s;
-            s++;
-        }
-    }
-    if (lit) {
-        if (out.nparts == MAX_PARTS)
-            goto toolong;
-        out.parts[out.nparts++] = (struct part){T_LIT, lit, (size_t)(s - lit)};
-    }
-    free(pat->src);
-    *pat = out;
-    return 0;
-toolong:
-    free(copy);
-    return bs_fail(err, BS_USAGE, "URL pattern '%s' is too long", src);
-}
-
-static int pattern_has(const struct pattern *pat, enum tok tok)
-{
-    for (int i = 0; i < pat->nparts; i++)
-        if (pat->parts[i].tok == tok)
-            return 1;
-    return 0;
-}
-
-static int pattern_match(const struct pattern *pat, const char *s, size_t n,
-                         struct caps *c)
-{
-    int budget = MATCH_BUDGET;
-
-    return pat->nparts > 0 &&
-           match_parts(pat->parts, pat->nparts, s, n, c, &budget);
-}
-
-/* ---- rules ----------------------------------------------------------- */
-
-#define NARCHIVES 4
-
-struct url_rules {
-    struct pattern post, tag, category;
-    struct pattern archives[NARCHIVES];
-    char **ignore;
-    size_t nignore;
-    char **feeds;          /* extra feed globs of the config */
-    size_t nfeeds;
-    char site[256];        /* the site's host, lower case, no "www." */
-    size_t site_n;
-};
-
-struct url_rules *url_rules_new(void)
-{
-    static const char *const archives[NARCHIVES] = {
-        "/%year%/", "/%year%/%monthnum%/", "/%year%/%monthnum%/%day%/",
-        "/author/%author%/",
-    };
-    struct url_rules *r = xcalloc(1, sizeof(*r));
-    struct bs_err err = {0};
-
-    if (pattern_compile(&r->post, "/%year%/%monthnum%/%day%/%postname%/",
-                        &err) ||
-        pattern_compile(&r->tag, "/tag/%tag%/", &err) ||
-        pattern_compile(&r->category, "/category/%category%/", &err))
-        BUG("default pattern: %s", err.msg);
-    for (int i = 0; i < NARCHIVES; i++)
-        if (pattern_compile(&r->archives[i], archives[i], &err))
-            BUG("default pattern: %s", err.msg);
-    return r;
-}
-
-void url_rules_free(struct url_rules *r)
-{
-    if (!r)
-        return;
-    free(r->post.src);
-    free(r->tag.src);
-    free(r->category.src);
-    for (int i = 0; i < NARCHIVES; i++)
-        free(r->archives[i].src);
-    for (size_t i = 0; i < r->nignore; i++)
-        free(r->ignore[i]);
-    free(r->ignore);
-    for (size_t i = 0; i < r->nfeeds; i++)
-        free(r->feeds[i]);
-    free(r->feeds);
-    free(r);
-}
-
-int url_rules_set(struct url_rules *r, const char *which,
-                  const char *pattern, struct bs_err *err)
-{
-    struct pattern pat = {0};
-    struct pattern *dst;
-    enum tok need1, need2;
-
-    if (strcmp(which, "post") == 0) {
-        dst = &r->post, need1 = T_POSTNAME, need2 = T_POST_ID;
-    } else if (strcmp(which, "tag") == 0) {
-        dst = &r->tag, need1 = need2 = T_TAG;
-    } else if (strcmp(which, "category") == 0) {
-        dst = &r->category, need1 = need2 = T_CATEGORY;
-    } else {
-        return bs_fail(err, BS_USAGE, "unknown URL rule '%s'", which);
-    }
-    if (pattern_compile(&pat, pattern, err))
-        return -1;
-    if (!pattern_has(&pat, need1) && !pattern_has(&pat, need2)) {
-        free(pat.src);
-        return bs_fail(err, BS_USAGE, "%s pattern '%s' must contain %%%s%%",
-                       which, pattern,
-                       need1 == T_TAG ? "tag"
-                       : need1 == T_CATEGORY ? "category" : "postname");
-    }
-    free(dst->src);
-    *dst = pat;
-    return 0;
-}
-
-static int add_glob(char ***list, size_t *n, const char *what,
-                    const char *glob, struct bs_err *err)
-{
-    if (glob[0] != '/' && glob[0] != '*')
-        return bs_fail(err, BS_USAGE,
-                       "%s pattern '%s' must start with '/' or '*'", what,
-                       glob);
-    *list = xrealloc(*list, (*n + 1) * sizeof(**list));
-    (*list)[(*n)++] = xstrdup(glob);
-    return 0;
-}
-
-int url_rules_add_ignore(struct url_rules *r, const char *glob,
-                         struct bs_err *err)
-{
-    return add_glob(&r->ignore, &r->nignore, "ignore", glob, err);
-}
-
-int url_rules_add_feed(struct url_rules *r, const char *glob,
-                       struct bs_err *err)
-{
-    return add_glob(&r->feeds, &r->nfeeds, "feed", glob, err);
-}
-
 /* ---- classification --------------------------------------------------- */
 
 /* 1 when s (n bytes) is lit (lowercase) in any case. */
@@ -550,7 +249,8 @@ static int is_asset_ext(const char *seg, size_t n)
     return 0;
 }
 
-static int is_admin(const char *d, size_t bn)
+/* WordPress's admin and login (every engine's logs hold their probes). */
+static int is_wp_admin(const char *d, size_t bn)
 {
     static const char *const exact[] = {
         "/wp-admin", "/wp-login.php", "/xmlrpc.php", "/wp-cron.php",
@@ -572,6 +272,20 @@ static int is_admin(const char *d, size_t bn)
     for (size_t i = 0; i < ARRAY_SIZE(exact); i++)
         if (slice_eq_str(s, exact[i]))
             return 1;
+    return 0;
+}
+
+/* WordPress's admin, or the engine's own: a prefix or what is below it. */
+static int is_admin(const struct url_rules *r, const char *d, size_t bn)
+{
+    if (is_wp_admin(d, bn))
+        return 1;
+    for (const char *const *a = r->admin; a && *a; a++) {
+        size_t n = strlen(*a);
+
+        if (bn >= n && memcmp(d, *a, n) == 0 && (bn == n || d[n] == '/'))
+            return 1;
+    }
     return 0;
 }
 
@@ -642,16 +356,167 @@ static enum url_kind set_name(struct url_class *out, enum url_kind kind,
     return set_key(out, kind, v.n, 0);
 }
 
+/* seg (n bytes) ends in ".html" or ".htm", in any case. */
+static int is_html(const char *seg, size_t n)
+{
+    return (n > 5 && lower_eq(seg + n - 5, 5, ".html")) ||
+           (n > 4 && lower_eq(seg + n - 4, 4, ".htm"));
+}
+
+/*
+ * A feed file by its name: "index.xml" (Hugo, at every list page),
+ * "feed.xml" (jekyll-feed, eleventy), "atom.xml", "rss.xml",
+ * "feed.json" (JSON Feed), or any "*.rss" and "*.atom".
+ */
+static int is_feed_file(const char *seg, size_t n)
+{
+    static const char *const names[] = {
+        "index.xml", "feed.xml", "atom.xml", "rss.xml", "feed.json",
+    };
+    size_t i = n, en;
+
+    while (i > 0 && seg[i - 1] != '.')
+        i--;
+    if (i == 0)
+        return 0;
+    en = n - i;
+    if (lower_eq(seg + i, en, "rss") || lower_eq(seg + i, en, "atom"))
+        return 1;
+    if (!lower_eq(seg + i, en, "xml") && !lower_eq(seg + i, en, "json"))
+        return 0;
+    for (size_t k = 0; k < ARRAY_SIZE(names); k++)
+        if (lower_eq(seg, n, names[k]))
+            return 1;
+    return 0;
+}
+
+/*
+ * The feeds of every engine (doc/counting.md "Feeds"): d[0..dn) the
+ * decoded path, bn without its trailing '/', ls where its last segment
+ * starts.
+ */
+static int is_feed(const struct url_rules *r, const char *q, size_t qn,
+                   char *d, size_t dn, size_t bn, size_t ls)
+{
+    struct slice last = slice_make(d + ls, bn - ls);
+    struct caps caps;
+    size_t vn;
+
+    if (q && query_param(q, qn, "feed", &vn))
+        return 1;
+    if (ls > 0 && slice_eq_str(last, "feed"))
+        return 1;
+    if (ls > 1) {
+        size_t ps = last_seg(d, ls - 1);
+
+        /* WordPress's /feed/rss2/, /slug/feed/atom/ ... */
+        if (ls - 1 - ps == 4 && memcmp(d + ps, "feed", 4) == 0 &&
+            (slice_eq_str(last, "rss") || slice_eq_str(last, "rss2") ||
+             slice_eq_str(last, "atom") || slice_eq_str(last, "rdf")))
+            return 1;
+    }
+    if (is_feed_file(last.p, last.n))
+        return 1;
+    /* Ghost's /rss/, /tag/x/rss/, /author/x/rss/; "/tag/rss/" is the
+     * tag "rss". */
+    if (ls > 0 && slice_eq_str(last, "rss") &&
+        !pattern_match(&r->rule[RULE_TAG], d, bn, &caps) &&
+        !pattern_match(&r->rule[RULE_CATEGORY], d, bn, &caps))
+        return 1;
+    return r->nfeeds && any_glob(r->feeds, r->nfeeds, d, dn);
+}
+
+/* Where the "page/N" of a paged list starts in d[0..bn) (ls: its last
+ * segment), bn when it is not one: "/page/N" (WordPress, Hugo, Ghost),
+ * or "/pageN" with jekyll-paginate. */
+static size_t paged(const struct url_rules *r, const char *d, size_t bn,
+                    size_t ls)
+{
+    if (all_digits(d + ls, bn - ls) && ls >= 6 &&
+        memcmp(d + ls - 6, "/page/", 6) == 0)
+        return ls - 6;
+    if (r->glued_pages && ls > 0 && bn - ls > 4 &&
+        memcmp(d + ls, "page", 4) == 0 && all_digits(d + ls + 4, bn - ls - 4))
+        return ls - 1;
+    return bn;
+}
+
+/* The archive d[0..pg) is: a tag, a category, a date or an author;
+ * URL_OTHER when none. */
+static enum url_kind match_archive(const struct url_rules *r, const char *d,
+                                   size_t pg, struct url_class *out)
+{
+    struct caps caps;
+
+    caps.v[T_TAG] = caps.v[T_CATEGORY] = slice_make(d, 0);
+    if (pattern_match(&r->rule[RULE_TAG], d, pg, &caps))
+        return set_name(out, URL_TAG, caps.v[T_TAG]);
+    if (pattern_match(&r->rule[RULE_CATEGORY], d, pg, &caps))
+        return set_name(out, URL_CATEGORY, caps.v[T_CATEGORY]);
+    for (int i = 0; i < r->ndates; i++)
+        if (pattern_match(&r->dates[i], d, pg, &caps))
+            return set_key(out, URL_ARCHIVE, pg, 1);
+    if (pattern_match(&r->rule[RULE_AUTHOR], d, pg, &caps))
+        return set_key(out, URL_ARCHIVE, pg, 1);
+    return URL_OTHER;
+}
+
+/*
+ * The post d[0..b0) is, URL_OTHER when none; paged: d[0..b0) may end in
+ * a page number of the post. The key is the path as the pattern writes
+ * it, but a ".html" path keeps its spelling; with a pattern ending in a
+ * file ending (Jekyll's "%postname%.html"), the path without it is the
+ * same post (d has room for the ending past b0).
+ */
+static enum url_kind match_post(const struct url_rules *r, char *d,
+                                size_t b0, int paged_ok,
+                                struct url_class *out)
+{
+    const struct pattern *post = &r->rule[RULE_POST];
+    size_t ls = last_seg(d, b0);
+    struct caps caps;
+
+    if (pattern_match(post, d, b0, &caps))
+        return set_key(out, URL_POST, b0,
+                       post->trailing_slash && !is_html(d + ls, b0 - ls));
+    /* A paged post is ".../slug/2/"; ".../page/2/" is an archive. */
+    if (paged_ok && ls > 1 && all_digits(d + ls, b0 - ls) &&
+        pattern_match(post, d, ls - 1, &caps))
+        return set_key(out, URL_POST, ls - 1, post->trailing_slash);
+    if (post->ext && b0 > ls && !memchr(d + ls, '.', b0 - ls) &&
+        b0 + post->ext_n <= URL_KEY_MAX) {
+        memcpy(d + b0, post->ext, post->ext_n);
+        if (pattern_match(post, d, b0 + post->ext_n, &caps))
+            return set_key(out, URL_POST, b0 + post->ext_n, 0);
+    }
+    return URL_OTHER;
+}
+
+/* Home, search and post ids: the path is "/" or "/index.php". */
+static enum url_kind match_home(const char *q, size_t qn,
+                                struct url_class *out)
+{
+    const char *v;
+    size_t vn;
+
+    if (q && query_param(q, qn, "s", &vn))
+        return set_lit(out, URL_SEARCH, "/?s=", 4, "", 0);
+    if (q && (v = query_param(q, qn, "p", &vn)) && all_digits(v, vn))
+        return set_lit(out, URL_POSTID, "/?p=", 4, v, vn);
+    if (q && (v = query_param(q, qn, "page_id", &vn)) && all_digits(v, vn))
+        return set_lit(out, URL_POSTID, "/?page_id=", 10, v, vn);
+    return set_lit(out, URL_HOME, "/", 1, "", 0);
+}
+
 enum url_kind classify_url(const struct url_rules *r, const char *target,
                            size_t n, struct url_class *out)
 {
-    const char *q = memchr(target, '?', n), *hash;
+    const char *q = memchr(target, '?', n), *hash, *dot = NULL;
     size_t pn = q ? (size_t)(q - target) : n, qn = 0;
     size_t dn, bn, ls, b0, pg;
     char *d = out->key;
     struct caps caps;
-    const char *v;
-    size_t vn;
+    enum url_kind k;
 
     hash = memchr(target, '#', pn);
     if (hash)
@@ -668,31 +533,20 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
     if (dn == SIZE_MAX)
         return set_none(out, URL_OTHER);
 
+    /* "index.html" is its folder's page: "/x/index.html" is "/x/". */
+    ls = last_seg(d, dn);
+    if (lower_eq(d + ls, dn - ls, "index.html") ||
+        lower_eq(d + ls, dn - ls, "index.htm"))
+        dn = ls;
     /* The body: the decoded path without one trailing '/'. */
     bn = dn;
     if (bn > 0 && d[bn - 1] == '/')
         bn--;
     ls = last_seg(d, bn);
 
-    if (q && query_param(q, qn, "feed", &vn))
+    if (is_feed(r, q, qn, d, dn, bn, ls))
         return set_none(out, URL_FEED);
-    if (ls > 0 && slice_eq_str(slice_make(d + ls, bn - ls), "feed"))
-        return set_none(out, URL_FEED);
-    if (ls > 1) {
-        size_t ps = last_seg(d, ls - 1);
-        const char *last = d + ls;
-        size_t ln = bn - ls;
-
-        if (ls - 1 - ps == 4 && memcmp(d + ps, "feed", 4) == 0 &&
-            (slice_eq_str(slice_make(last, ln), "rss") ||
-             slice_eq_str(slice_make(last, ln), "rss2") ||
-             slice_eq_str(slice_make(last, ln), "atom") ||
-             slice_eq_str(slice_make(last, ln), "rdf")))
-            return set_none(out, URL_FEED);
-    }
-    if (r->nfeeds && any_glob(r->feeds, r->nfeeds, d, dn))
-        return set_none(out, URL_FEED);
-    if (is_admin(d, bn))
+    if (is_admin(r, d, bn))
         return set_none(out, URL_ADMIN);
     if (slice_starts(slice_make(d, dn), "/wp-content/", 12) ||
         slice_starts(slice_make(d, dn), "/wp-includes/", 13) ||
@@ -700,41 +554,22 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
         return set_none(out, URL_ASSET);
     if (is_ignored(r, d, dn, bn))
         return set_none(out, URL_IGNORED);
-
-    if (bn == 0 || slice_eq_str(slice_make(d, bn), "/index.php")) {
-        if (q && query_param(q, qn, "s", &vn))
-            return set_lit(out, URL_SEARCH, "/?s=", 4, "", 0);
-        if (q && (v = query_param(q, qn, "p", &vn)) && all_digits(v, vn))
-            return set_lit(out, URL_POSTID, "/?p=", 4, v, vn);
-        if (q && (v = query_param(q, qn, "page_id", &vn)) &&
-            all_digits(v, vn))
-            return set_lit(out, URL_POSTID, "/?page_id=", 10, v, vn);
-        return set_lit(out, URL_HOME, "/", 1, "", 0);
-    }
+    if (bn == 0 || slice_eq_str(slice_make(d, bn), "/index.php"))
+        return match_home(q, qn, out);
 
     /* An AMP view is a view of the page it renders. */
     if (slice_eq_str(slice_make(d + ls, bn - ls), "amp") && ls > 0) {
         bn = ls - 1;
         ls = last_seg(d, bn);
     }
-    /* "page/N" of a paged archive (home, tag, category, date). */
-    pg = bn;
-    if (all_digits(d + ls, bn - ls) && ls >= 6 &&
-        memcmp(d + ls - 6, "/page/", 6) == 0)
-        pg = ls - 6;
+    pg = paged(r, d, bn, ls);
     if (pg == 0 || slice_eq_str(slice_make(d, pg), "/index.php"))
         return set_lit(out, URL_HOME, "/", 1, "", 0);
 
     /* Archives before posts, as WordPress resolves them: with a post
      * pattern such as "/%postname%/", "/tag/eu/" is still a tag. */
-    caps.v[T_TAG] = caps.v[T_CATEGORY] = slice_make(d, 0);
-    if (pattern_match(&r->tag, d, pg, &caps))
-        return set_name(out, URL_TAG, caps.v[T_TAG]);
-    if (pattern_match(&r->category, d, pg, &caps))
-        return set_name(out, URL_CATEGORY, caps.v[T_CATEGORY]);
-    for (int i = 0; i < NARCHIVES; i++)
-        if (pattern_match(&r->archives[i], d, pg, &caps))
-            return set_key(out, URL_ARCHIVE, pg, 1);
+    if ((k = match_archive(r, d, pg, out)) != URL_OTHER)
+        return k;
 
     /* Posts: "comment-page-N" and a page number "N" go. */
     b0 = bn;
@@ -742,33 +577,29 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
         all_digits(d + ls + 13, bn - ls - 13) && ls > 0) {
         b0 = ls - 1;
     }
-    if (pattern_match(&r->post, d, b0, &caps))
-        return set_key(out, URL_POST, b0, r->post.trailing_slash);
-    if (pg == bn) {
-        /* A paged post is ".../slug/2/"; ".../page/2/" is an archive. */
-        size_t ls0 = last_seg(d, b0);
-
-        if (ls0 > 1 && all_digits(d + ls0, b0 - ls0) &&
-            pattern_match(&r->post, d, ls0 - 1, &caps))
-            return set_key(out, URL_POST, ls0 - 1, r->post.trailing_slash);
+    if ((k = match_post(r, d, b0, pg == bn, out)) != URL_OTHER)
+        return k;
+    /* The list of a page (Hugo's /posts/page/2/) is that page. */
+    if (pg < bn) {
+        b0 = pg;
+        if ((k = match_post(r, d, b0, 0, out)) != URL_OTHER)
+            return k;
     }
 
-    /* Anything else without a file extension is a page. */
+    /* Anything else without a file extension is a page; a file in a
+     * post's folder (a page bundle's image) an asset. */
     ls = last_seg(d, b0);
-    {
-        const char *dot = NULL;
-
-        for (size_t i = ls; i < b0; i++)
-            if (d[i] == '.')
-                dot = d + i;
-
-        if (!dot)
-            return set_key(out, URL_PAGE, b0, 1);
-        if (lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "html") ||
-            lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "htm") ||
-            lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "php"))
-            return set_key(out, URL_PAGE, b0, 0);
-    }
+    for (size_t i = ls; i < b0; i++)
+        if (d[i] == '.')
+            dot = d + i;
+    if (!dot)
+        return set_key(out, URL_PAGE, b0, 1);
+    if (lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "html") ||
+        lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "htm") ||
+        lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "php"))
+        return set_key(out, URL_PAGE, b0, 0);
+    if (ls > 1 && pattern_match(&r->rule[RULE_POST], d, ls - 1, &caps))
+        return set_none(out, URL_ASSET);
     return set_none(out, URL_OTHER);
 }
 

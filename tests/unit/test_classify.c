@@ -681,7 +681,8 @@ static void test_classify__hugo(void **state)
         {"/posts/hello-world/amp/", URL_POST, "/posts/hello-world/"},
         {"/posts/hello-world/?utm_source=x", URL_POST, "/posts/hello-world/"},
         {"/posts/s%C3%A4kerhet/", URL_POST, "/posts/" SAK "/"},
-        {"/posts/hello-world/index.xml", URL_OTHER, NULL},
+        /* Hugo's feeds are feeds whatever the rules (never a view) */
+        {"/posts/hello-world/index.xml", URL_FEED, NULL},
         {"/posts/", URL_PAGE, "/posts/"},
         {"/tags/go/", URL_TAG, "go"},
         {"/tags/go", URL_TAG, "go"},
@@ -691,7 +692,7 @@ static void test_classify__hugo(void **state)
         {"/2013/02/07/x/", URL_PAGE, "/2013/02/07/x/"},
         {"/tag/eu/", URL_PAGE, "/tag/eu/"},
         /* feeds, assets, home as with the default rules */
-        {"/index.xml", URL_OTHER, NULL},
+        {"/index.xml", URL_FEED, NULL},
         {"/feed/", URL_FEED, NULL},
         {"/", URL_HOME, "/"},
         {"/css/main.css", URL_ASSET, NULL},
