@@ -1,7 +1,8 @@
 /*
  * classify_int.h - what the files of the classifier share: the compiled
  * permalink patterns and the rules of a site (classify_rules.c builds
- * them, presets included; classify.c reads them for every request).
+ * them, presets included; classify.c matches them for every request;
+ * classify_ref.c reads the site's host) and two string helpers.
  */
 #ifndef BLOGSTAT_CLASSIFY_INT_H
 #define BLOGSTAT_CLASSIFY_INT_H
@@ -9,6 +10,8 @@
 #include "blogstat.h"
 #include "classify.h"
 #include "slice.h"
+
+#include <string.h>
 
 /* The tags of a pattern; T_CATEGORIES (Jekyll's :categories) is zero or
  * more folders and takes the '/' after it along. */
@@ -65,9 +68,45 @@ struct url_rules {
     size_t site_n;
 };
 
-/* s (n bytes) matches pat; its captures go to c. Bounded work whatever
- * the input. */
-int pattern_match(const struct pattern *pat, const char *s, size_t n,
-                  struct caps *c);
+/* 1 when s (n bytes) is lit (lowercase) in any case. */
+static inline int lower_eq(const char *s, size_t n, const char *lit)
+{
+    size_t m = strlen(lit);
+
+    if (n != m)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != lit[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* The value of parameter name in a query string, or NULL. */
+static inline const char *query_param(const char *q, size_t qn,
+                                      const char *name, size_t *vn)
+{
+    size_t nlen = strlen(name);
+    const char *e = q + qn;
+
+    while (q < e) {
+        const char *amp = memchr(q, '&', (size_t)(e - q));
+        const char *end = amp ? amp : e;
+
+        if ((size_t)(end - q) >= nlen && memcmp(q, name, nlen) == 0 &&
+            (q + nlen == end || q[nlen] == '=')) {
+            const char *v = q + nlen + (q + nlen < end);
+
+            *vn = (size_t)(end - v);
+            return v;
+        }
+        q = end + (amp != NULL);
+    }
+    return NULL;
+}
 
 #endif

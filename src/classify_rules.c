@@ -5,7 +5,6 @@
  * blog engines (doc/counting.md "Presets").
  */
 #include "blogstat.h"
-#include "ascii.h"
 #include "classify_int.h"
 
 #include <stdlib.h>
@@ -22,113 +21,6 @@ static const struct {
     {"category", T_CATEGORY}, {"author", T_AUTHOR},
     {"tag", T_TAG},           {"categories", T_CATEGORIES},
 };
-
-/* ---- matching ------------------------------------------------------- */
-
-static int has_double_slash(const char *s, size_t n)
-{
-    for (size_t i = 1; i < n; i++)
-        if (s[i] == '/' && s[i - 1] == '/')
-            return 1;
-    return 0;
-}
-
-#define MATCH_BUDGET 20000   /* steps; a hostile URL cannot cost more */
-
-static int match_parts(const struct part *pt, int np, const char *s,
-                       size_t n, struct caps *c, int *budget);
-
-/* %categories%: "", or folders each ending in '/' ("a/", "a/b/"), the
- * longest first; no empty folder. */
-static int match_folders(const struct part *pt, int np, const char *s,
-                         size_t n, struct caps *c, int *budget)
-{
-    size_t lim = n;
-
-    if (n > 0 && s[0] == '/')
-        lim = 0;
-    for (size_t i = 1; i < lim; i++)
-        if (s[i] == '/' && s[i - 1] == '/')
-            lim = i;
-    for (size_t len = lim;; len--) {
-        if ((len == 0 || s[len - 1] == '/') &&
-            match_parts(pt + 1, np - 1, s + len, n - len, c, budget)) {
-            c->v[T_CATEGORIES] = slice_make(s, len ? len - 1 : 0);
-            return 1;
-        }
-        if (len == 0 || *budget < 0)
-            return 0;
-    }
-}
-
-static int match_parts(const struct part *pt, int np, const char *s,
-                       size_t n, struct caps *c, int *budget)
-{
-    size_t max, len;
-
-    if (--*budget < 0)
-        return 0;
-    if (np == 0)
-        return n == 0;
-    switch (pt->tok) {
-    case T_LIT:
-        if (n < pt->n || memcmp(s, pt->lit, pt->n) != 0)
-            return 0;
-        return match_parts(pt + 1, np - 1, s + pt->n, n - pt->n, c, budget);
-    case T_YEAR: case T_MONTHNUM: case T_DAY: case T_HOUR: case T_MINUTE:
-    case T_SECOND: {
-        size_t w = pt->tok == T_YEAR ? 4 : 2;
-        int v;
-
-        if (n < w || digits_n(s, (int)w, &v))
-            return 0;
-        if ((pt->tok == T_MONTHNUM && (v < 1 || v > 12)) ||
-            (pt->tok == T_DAY && (v < 1 || v > 31)) ||
-            (pt->tok == T_HOUR && v > 23) ||
-            ((pt->tok == T_MINUTE || pt->tok == T_SECOND) && v > 59))
-            return 0;
-        if (!match_parts(pt + 1, np - 1, s + w, n - w, c, budget))
-            return 0;
-        c->v[pt->tok] = slice_make(s, w);
-        return 1;
-    }
-    case T_CATEGORIES:
-        return match_folders(pt, np, s, n, c, budget);
-    case T_POST_ID:
-        for (max = 0; max < n && max < 20 && is_digit(s[max]);
-             max++)
-            ;
-        break;
-    case T_CATEGORY:
-        /* Nested categories ("parent/child") span segments. */
-        max = n;
-        break;
-    default:
-        for (max = 0; max < n && s[max] != '/'; max++)
-            ;
-        break;
-    }
-    for (len = max; len >= 1; len--) {
-        if (pt->tok == T_CATEGORY &&
-            (s[0] == '/' || s[len - 1] == '/' ||
-             has_double_slash(s, len)))
-            continue;
-        if (match_parts(pt + 1, np - 1, s + len, n - len, c, budget)) {
-            c->v[pt->tok] = slice_make(s, len);
-            return 1;
-        }
-    }
-    return 0;
-}
-
-int pattern_match(const struct pattern *pat, const char *s, size_t n,
-                  struct caps *c)
-{
-    int budget = MATCH_BUDGET;
-
-    return pat->nparts > 0 &&
-           match_parts(pat->parts, pat->nparts, s, n, c, &budget);
-}
 
 /* ---- compiling ------------------------------------------------------ */
 
