@@ -429,8 +429,8 @@ static enum url_kind set_name(struct url_class *out, enum url_kind kind,
 /* seg (n bytes) ends in ".html" or ".htm", in any case. */
 static int is_html(const char *seg, size_t n)
 {
-    return (n > 5 && lower_eq(seg + n - 5, 5, ".html")) ||
-           (n > 4 && lower_eq(seg + n - 4, 4, ".htm"));
+    return (n > 5 && seg[n - 5] == '.' && lower_eq(seg + n - 4, 4, "html")) ||
+           (n > 4 && seg[n - 4] == '.' && lower_eq(seg + n - 3, 3, "htm"));
 }
 
 /*
@@ -475,15 +475,12 @@ static int is_feed(const struct url_rules *r, const char *q, size_t qn,
         return 1;
     if (ls > 0 && slice_eq_str(last, "feed"))
         return 1;
-    if (ls > 1) {
-        size_t ps = last_seg(d, ls - 1);
-
-        /* WordPress's /feed/rss2/, /slug/feed/atom/ ... */
-        if (ls - 1 - ps == 4 && memcmp(d + ps, "feed", 4) == 0 &&
-            (slice_eq_str(last, "rss") || slice_eq_str(last, "rss2") ||
-             slice_eq_str(last, "atom") || slice_eq_str(last, "rdf")))
-            return 1;
-    }
+    /* WordPress's /feed/rss2/, /slug/feed/atom/ ...: the segment before
+     * is looked at only for those names. */
+    if (ls > 5 && (slice_eq_str(last, "rss") || slice_eq_str(last, "rss2") ||
+                   slice_eq_str(last, "atom") || slice_eq_str(last, "rdf")) &&
+        memcmp(d + ls - 6, "/feed/", 6) == 0)
+        return 1;
     if (is_feed_file(last.p, last.n, ext, en))
         return 1;
     /* Ghost's /rss/, /tag/x/rss/, /author/x/rss/; "/tag/rss/" is the
