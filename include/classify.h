@@ -50,18 +50,30 @@ struct url_class {
 
 struct url_rules;
 
-/* The WordPress defaults (doc/counting.md "Classifying a target"); caller
- * frees with url_rules_free(). */
+/* The WordPress defaults (doc/counting.md "Classifying a target"): the
+ * preset "wordpress". Caller frees with url_rules_free(). */
 struct url_rules *url_rules_new(void);
 void url_rules_free(struct url_rules *r);
 
 /*
- * Replace one pattern: which is "post", "tag" or "category". The pattern
- * starts with '/' and uses %year% %monthnum% %day% %hour% %minute%
- * %second% %post_id% %postname% %category% %author% %tag%; a tag pattern
- * must hold %tag%, a category pattern %category%, a post pattern
- * %postname% or %post_id%. Returns -1 with err (BS_USAGE) when the
- * pattern is bad.
+ * Take the URL shapes of a blog engine as it writes them by default
+ * (doc/counting.md "Presets"): name is "wordpress", "hugo", "jekyll",
+ * "ghost" or "eleventy". It gives the post, tag, category and author
+ * patterns, the date archives, the pagination and the engine's admin
+ * paths; a pattern set with url_rules_set(), before or after, stays.
+ * Returns -1 with err (BS_USAGE) for an unknown name, changing nothing.
+ */
+int url_rules_preset(struct url_rules *r, const char *name,
+                     struct bs_err *err);
+
+/*
+ * Replace one pattern: which is "post", "tag", "category" or "author".
+ * The pattern starts with '/' and uses %year% %monthnum% %day% %hour%
+ * %minute% %second% %post_id% %postname% %category% %author% %tag% and
+ * %categories% (zero or more category folders, as Jekyll writes them,
+ * between two '/'); a tag pattern must hold %tag%, a category pattern
+ * %category%, an author pattern %author%, a post pattern %postname% or
+ * %post_id%. Returns -1 with err (BS_USAGE) when the pattern is bad.
  */
 int url_rules_set(struct url_rules *r, const char *which,
                   const char *pattern, struct bs_err *err);

@@ -32,7 +32,8 @@ struct conf_site {
     char **hosts;            /* hosts = and the host of url, lower case;
                               * "*.example.org" for any name under it */
     size_t nhosts;
-    struct url_rules *rules; /* its [urls], WordPress defaults otherwise */
+    struct url_rules *rules; /* its [urls]: preset = and patterns; the
+                              * wordpress preset otherwise */
     int line;                /* where it was declared, for messages */
 };
 

@@ -7,12 +7,9 @@
  */
 #include "blogstat.h"
 #include "ascii.h"
-#include "classify.h"
-#include "slice.h"
+#include "classify_int.h"
 
 #include <fnmatch.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char *const kind_names[URL_NKINDS] = {
@@ -169,42 +166,6 @@ size_t url_decode_path(const char *in, size_t n, char *out, size_t cap)
 
 /* ---- permalink patterns ---------------------------------------------- */
 
-enum tok {
-    T_LIT, T_YEAR, T_MONTHNUM, T_DAY, T_HOUR, T_MINUTE, T_SECOND,
-    T_POST_ID, T_POSTNAME, T_CATEGORY, T_AUTHOR, T_TAG, T_NTOK
-};
-
-static const struct {
-    const char *name;
-    enum tok tok;
-} tok_names[] = {
-    {"year", T_YEAR},         {"monthnum", T_MONTHNUM},
-    {"day", T_DAY},           {"hour", T_HOUR},
-    {"minute", T_MINUTE},     {"second", T_SECOND},
-    {"post_id", T_POST_ID},   {"postname", T_POSTNAME},
-    {"category", T_CATEGORY}, {"author", T_AUTHOR},
-    {"tag", T_TAG},
-};
-
-#define MAX_PARTS 24
-
-struct part {
-    enum tok tok;
-    const char *lit;     /* T_LIT: into the pattern's copy */
-    size_t n;
-};
-
-struct pattern {
-    char *src;           /* owned copy, literal parts point into it */
-    struct part parts[MAX_PARTS];
-    int nparts;
-    int trailing_slash;
-};
-
-struct caps {
-    struct slice v[T_NTOK];
-};
-
 static int has_double_slash(const char *s, size_t n)
 {
     for (size_t i = 1; i < n; i++)
@@ -214,6 +175,32 @@ static int has_double_slash(const char *s, size_t n)
 }
 
 #define MATCH_BUDGET 20000   /* steps; a hostile URL cannot cost more */
+
+static int match_parts(const struct part *pt, int np, const char *s,
+                       size_t n, struct caps *c, int *budget);
+
+/* %categories%: "", or folders each ending in '/' ("a/", "a/b/"), the
+ * longest first; no empty folder. */
+static int match_folders(const struct part *pt, int np, const char *s,
+                         size_t n, struct caps *c, int *budget)
+{
+    size_t lim = n;
+
+    if (n > 0 && s[0] == '/')
+        lim = 0;
+    for (size_t i = 1; i < lim; i++)
+        if (s[i] == '/' && s[i - 1] == '/')
+            lim = i;
+    for (size_t len = lim;; len--) {
+        if ((len == 0 || s[len - 1] == '/') &&
+            match_parts(pt + 1, np - 1, s + len, n - len, c, budget)) {
+            c->v[T_CATEGORIES] = slice_make(s, len ? len - 1 : 0);
+            return 1;
+        }
+        if (len == 0 || *budget < 0)
+            return 0;
+    }
+}
 
 static int match_parts(const struct part *pt, int np, const char *s,
                        size_t n, struct caps *c, int *budget)
@@ -246,6 +233,8 @@ static int match_parts(const struct part *pt, int np, const char *s,
         c->v[pt->tok] = slice_make(s, w);
         return 1;
     }
+    case T_CATEGORIES:
+        return match_folders(pt, np, s, n, c, budget);
     case T_POST_ID:
         for (max = 0; max < n && max < 20 && is_digit(s[max]);
              max++)
@@ -273,86 +262,8 @@ static int match_parts(const struct part *pt, int np, const char *s,
     return 0;
 }
 
-static int pattern_compile(struct pattern *pat, const char *src,
-                           struct bs_err *err)
-{
-    const char *s, *lit = NULL;
-    char *copy;
-    size_t n = strlen(src);
-    struct pattern out = {0};
-
-    if (n == 0 || src[0] != '/')
-        return bs_fail(err, BS_USAGE,
-                       "URL pattern '%s' must start with '/'", src);
-    copy = xstrdup(src);
-    if (n > 1 && copy[n - 1] == '/') {
-        copy[--n] = '\0';
-        out.trailing_slash = 1;
-    }
-    out.src = copy;
-    for (s = copy; *s;) {
-        if (*s == '%') {
-            const char *e = strchr(s + 1, '%');
-            size_t k;
-
-            if (lit) {
-                if (out.nparts == MAX_PARTS)
-                    goto toolong;
-                out.parts[out.nparts++] =
-                    (struct part){T_LIT, lit, (size_t)(s - lit)};
-                lit = NULL;
-            }
-            if (!e) {
-                free(copy);
-                return bs_fail(err, BS_USAGE,
-                               "URL pattern '%s': unterminated %%tag%%", src);
-            }
-            for (k = 0; k < ARRAY_SIZE(tok_names); k++)
-                if (strlen(tok_names[k].name) == (size_t)(e - s - 1) &&
-                    memcmp(tok_names[k].name, s + 1, (size_t)(e - s - 1)) == 0)
-                    break;
-            if (k == ARRAY_SIZE(tok_names)) {
-                int len = (int)(e - s + 1);
-
-                /* s points into copy: the message first, then free. */
-                bs_fail(err, BS_USAGE, "URL pattern '%s': unknown tag '%.*s'",
-                        src, len, s);
-                free(copy);
-                return -1;
-            }
-            if (out.nparts == MAX_PARTS)
-                goto toolong;
-            out.parts[out.nparts++] = (struct part){tok_names[k].tok, NULL, 0};
-            s = e + 1;
-        } else {
-            if (!lit)
-                lit = s;
-            s++;
-        }
-    }
-    if (lit) {
-        if (out.nparts == MAX_PARTS)
-            goto toolong;
-        out.parts[out.nparts++] = (struct part){T_LIT, lit, (size_t)(s - lit)};
-    }
-    free(pat->src);
-    *pat = out;
-    return 0;
-toolong:
-    free(copy);
-    return bs_fail(err, BS_USAGE, "URL pattern '%s' is too long", src);
-}
-
-static int pattern_has(const struct pattern *pat, enum tok tok)
-{
-    for (int i = 0; i < pat->nparts; i++)
-        if (pat->parts[i].tok == tok)
-            return 1;
-    return 0;
-}
-
-static int pattern_match(const struct pattern *pat, const char *s, size_t n,
-                         struct caps *c)
+static int pattern_match(const struct pattern *pat, const char *s,
+                         size_t n, struct caps *c)
 {
     int budget = MATCH_BUDGET;
 
@@ -360,132 +271,7 @@ static int pattern_match(const struct pattern *pat, const char *s, size_t n,
            match_parts(pat->parts, pat->nparts, s, n, c, &budget);
 }
 
-/* ---- rules ----------------------------------------------------------- */
-
-#define NARCHIVES 4
-
-struct url_rules {
-    struct pattern post, tag, category;
-    struct pattern archives[NARCHIVES];
-    char **ignore;
-    size_t nignore;
-    char **feeds;          /* extra feed globs of the config */
-    size_t nfeeds;
-    char site[256];        /* the site's host, lower case, no "www." */
-    size_t site_n;
-};
-
-struct url_rules *url_rules_new(void)
-{
-    static const char *const archives[NARCHIVES] = {
-        "/%year%/", "/%year%/%monthnum%/", "/%year%/%monthnum%/%day%/",
-        "/author/%author%/",
-    };
-    struct url_rules *r = xcalloc(1, sizeof(*r));
-    struct bs_err err = {0};
-
-    if (pattern_compile(&r->post, "/%year%/%monthnum%/%day%/%postname%/",
-                        &err) ||
-        pattern_compile(&r->tag, "/tag/%tag%/", &err) ||
-        pattern_compile(&r->category, "/category/%category%/", &err))
-        BUG("default pattern: %s", err.msg);
-    for (int i = 0; i < NARCHIVES; i++)
-        if (pattern_compile(&r->archives[i], archives[i], &err))
-            BUG("default pattern: %s", err.msg);
-    return r;
-}
-
-void url_rules_free(struct url_rules *r)
-{
-    if (!r)
-        return;
-    free(r->post.src);
-    free(r->tag.src);
-    free(r->category.src);
-    for (int i = 0; i < NARCHIVES; i++)
-        free(r->archives[i].src);
-    for (size_t i = 0; i < r->nignore; i++)
-        free(r->ignore[i]);
-    free(r->ignore);
-    for (size_t i = 0; i < r->nfeeds; i++)
-        free(r->feeds[i]);
-    free(r->feeds);
-    free(r);
-}
-
-int url_rules_set(struct url_rules *r, const char *which,
-                  const char *pattern, struct bs_err *err)
-{
-    struct pattern pat = {0};
-    struct pattern *dst;
-    enum tok need1, need2;
-
-    if (strcmp(which, "post") == 0) {
-        dst = &r->post, need1 = T_POSTNAME, need2 = T_POST_ID;
-    } else if (strcmp(which, "tag") == 0) {
-        dst = &r->tag, need1 = need2 = T_TAG;
-    } else if (strcmp(which, "category") == 0) {
-        dst = &r->category, need1 = need2 = T_CATEGORY;
-    } else {
-        return bs_fail(err, BS_USAGE, "unknown URL rule '%s'", which);
-    }
-    if (pattern_compile(&pat, pattern, err))
-        return -1;
-    if (!pattern_has(&pat, need1) && !pattern_has(&pat, need2)) {
-        free(pat.src);
-        return bs_fail(err, BS_USAGE, "%s pattern '%s' must contain %%%s%%",
-                       which, pattern,
-                       need1 == T_TAG ? "tag"
-                       : need1 == T_CATEGORY ? "category" : "postname");
-    }
-    free(dst->src);
-    *dst = pat;
-    return 0;
-}
-
-static int add_glob(char ***list, size_t *n, const char *what,
-                    const char *glob, struct bs_err *err)
-{
-    if (glob[0] != '/' && glob[0] != '*')
-        return bs_fail(err, BS_USAGE,
-                       "%s pattern '%s' must start with '/' or '*'", what,
-                       glob);
-    *list = xrealloc(*list, (*n + 1) * sizeof(**list));
-    (*list)[(*n)++] = xstrdup(glob);
-    return 0;
-}
-
-int url_rules_add_ignore(struct url_rules *r, const char *glob,
-                         struct bs_err *err)
-{
-    return add_glob(&r->ignore, &r->nignore, "ignore", glob, err);
-}
-
-int url_rules_add_feed(struct url_rules *r, const char *glob,
-                       struct bs_err *err)
-{
-    return add_glob(&r->feeds, &r->nfeeds, "feed", glob, err);
-}
-
 /* ---- classification --------------------------------------------------- */
-
-/* 1 when s (n bytes) is lit (lowercase) in any case. */
-static int lower_eq(const char *s, size_t n, const char *lit)
-{
-    size_t m = strlen(lit);
-
-    if (n != m)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != lit[i])
-            return 0;
-    }
-    return 1;
-}
 
 static int all_digits(const char *s, size_t n)
 {
@@ -507,50 +293,34 @@ static size_t last_seg(const char *d, size_t n)
     return i;
 }
 
-/* The value of parameter name in a query string, or NULL. */
-static const char *query_param(const char *q, size_t qn, const char *name,
-                               size_t *vn)
+/* Where the file ending of seg (n bytes) starts: just after its last
+ * '.'; 0 when it has none. */
+static size_t seg_ext(const char *seg, size_t n)
 {
-    size_t nlen = strlen(name);
-    const char *e = q + qn;
-
-    while (q < e) {
-        const char *amp = memchr(q, '&', (size_t)(e - q));
-        const char *end = amp ? amp : e;
-
-        if ((size_t)(end - q) >= nlen && memcmp(q, name, nlen) == 0 &&
-            (q + nlen == end || q[nlen] == '=')) {
-            const char *v = q + nlen + (q + nlen < end);
-
-            *vn = (size_t)(end - v);
-            return v;
-        }
-        q = end + (amp != NULL);
-    }
-    return NULL;
+    while (n > 0 && seg[n - 1] != '.')
+        n--;
+    return n;
 }
 
-static int is_asset_ext(const char *seg, size_t n)
+/* ext (en bytes, after the last '.' of the last segment) is an asset's. */
+static int is_asset_ext(const char *ext, size_t en)
 {
     static const char *const exts[] = {
         "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp",
         "avif", "ico", "svg", "bmp", "woff", "woff2", "ttf", "otf", "eot",
         "mp3", "mp4", "webm", "ogg", "wav", "pdf", "zip", "gz",
     };
-    const char *dot = NULL;
 
-    for (size_t i = 0; i < n; i++)
-        if (seg[i] == '.')
-            dot = seg + i;
-    if (!dot)
+    if (!ext || en < 2 || en > 5)
         return 0;
     for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
-        if (lower_eq(dot + 1, (size_t)(seg + n - dot - 1), exts[i]))
+        if (lower_eq(ext, en, exts[i]))
             return 1;
     return 0;
 }
 
-static int is_admin(const char *d, size_t bn)
+/* WordPress's admin and login (every engine's logs hold their probes). */
+static int is_wp_admin(const char *d, size_t bn)
 {
     static const char *const exact[] = {
         "/wp-admin", "/wp-login.php", "/xmlrpc.php", "/wp-cron.php",
@@ -572,6 +342,20 @@ static int is_admin(const char *d, size_t bn)
     for (size_t i = 0; i < ARRAY_SIZE(exact); i++)
         if (slice_eq_str(s, exact[i]))
             return 1;
+    return 0;
+}
+
+/* WordPress's admin, or the engine's own: a prefix or what is below it. */
+static int is_admin(const struct url_rules *r, const char *d, size_t bn)
+{
+    if (is_wp_admin(d, bn))
+        return 1;
+    for (const char *const *a = r->admin; a && *a; a++) {
+        size_t n = strlen(*a);
+
+        if (bn >= n && memcmp(d, *a, n) == 0 && (bn == n || d[n] == '/'))
+            return 1;
+    }
     return 0;
 }
 
@@ -642,16 +426,185 @@ static enum url_kind set_name(struct url_class *out, enum url_kind kind,
     return set_key(out, kind, v.n, 0);
 }
 
+/* seg (n bytes) ends in ".html" or ".htm", in any case. */
+static int is_html(const char *seg, size_t n)
+{
+    return (n > 5 && seg[n - 5] == '.' && lower_eq(seg + n - 4, 4, "html")) ||
+           (n > 4 && seg[n - 4] == '.' && lower_eq(seg + n - 3, 3, "htm"));
+}
+
+/*
+ * A feed file by its name (seg, n bytes; ext, en: its file ending):
+ * "index.xml" (Hugo, at every list page), "feed.xml" (jekyll-feed,
+ * eleventy), "atom.xml", "rss.xml", "feed.json" (JSON Feed), or any
+ * "*.rss" and "*.atom".
+ */
+static int is_feed_file(const char *seg, size_t n, const char *ext,
+                        size_t en)
+{
+    static const char *const names[] = {
+        "index.xml", "feed.xml", "atom.xml", "rss.xml", "feed.json",
+    };
+
+    if (!ext || en < 3 || en > 4)
+        return 0;
+    if (lower_eq(ext, en, "rss") || lower_eq(ext, en, "atom"))
+        return 1;
+    if (!lower_eq(ext, en, "xml") && !lower_eq(ext, en, "json"))
+        return 0;
+    for (size_t k = 0; k < ARRAY_SIZE(names); k++)
+        if (lower_eq(seg, n, names[k]))
+            return 1;
+    return 0;
+}
+
+/*
+ * The feeds of every engine (doc/counting.md "Feeds"): d[0..dn) the
+ * decoded path, bn without its trailing '/', ls where its last segment
+ * starts, ext (en bytes) its file ending or NULL.
+ */
+static int is_feed(const struct url_rules *r, const char *q, size_t qn,
+                   char *d, size_t dn, size_t bn, size_t ls,
+                   const char *ext, size_t en)
+{
+    struct slice last = slice_make(d + ls, bn - ls);
+    struct caps caps;
+    size_t vn;
+
+    if (q && query_param(q, qn, "feed", &vn))
+        return 1;
+    if (ls > 0 && slice_eq_str(last, "feed"))
+        return 1;
+    /* WordPress's /feed/rss2/, /slug/feed/atom/ ...: the segment before
+     * is looked at only for those names. */
+    if (ls > 5 && (slice_eq_str(last, "rss") || slice_eq_str(last, "rss2") ||
+                   slice_eq_str(last, "atom") || slice_eq_str(last, "rdf")) &&
+        memcmp(d + ls - 6, "/feed/", 6) == 0)
+        return 1;
+    if (is_feed_file(last.p, last.n, ext, en))
+        return 1;
+    /* Ghost's /rss/, /tag/x/rss/, /author/x/rss/; "/tag/rss/" is the
+     * tag "rss". */
+    if (ls > 0 && slice_eq_str(last, "rss") &&
+        !pattern_match(&r->rule[RULE_TAG], d, bn, &caps) &&
+        !pattern_match(&r->rule[RULE_CATEGORY], d, bn, &caps))
+        return 1;
+    return r->nfeeds && any_glob(r->feeds, r->nfeeds, d, dn);
+}
+
+/* Where the "page/N" of a paged list starts in d[0..bn) (ls: its last
+ * segment), bn when it is not one: "/page/N" (WordPress, Hugo, Ghost),
+ * or "/pageN" with jekyll-paginate. */
+static size_t paged(const struct url_rules *r, const char *d, size_t bn,
+                    size_t ls)
+{
+    if (all_digits(d + ls, bn - ls) && ls >= 6 &&
+        memcmp(d + ls - 6, "/page/", 6) == 0)
+        return ls - 6;
+    if (r->glued_pages && ls > 0 && bn - ls > 4 &&
+        memcmp(d + ls, "page", 4) == 0 && all_digits(d + ls + 4, bn - ls - 4))
+        return ls - 1;
+    return bn;
+}
+
+/* The archive d[0..pg) is: a tag, a category, a date or an author;
+ * URL_OTHER when none. */
+static enum url_kind match_archive(const struct url_rules *r, const char *d,
+                                   size_t pg, struct url_class *out)
+{
+    struct caps caps;
+
+    caps.v[T_TAG] = caps.v[T_CATEGORY] = slice_make(d, 0);
+    if (pattern_match(&r->rule[RULE_TAG], d, pg, &caps))
+        return set_name(out, URL_TAG, caps.v[T_TAG]);
+    if (pattern_match(&r->rule[RULE_CATEGORY], d, pg, &caps))
+        return set_name(out, URL_CATEGORY, caps.v[T_CATEGORY]);
+    for (int i = 0; i < r->ndates; i++)
+        if (pattern_match(&r->dates[i], d, pg, &caps))
+            return set_key(out, URL_ARCHIVE, pg, 1);
+    if (pattern_match(&r->rule[RULE_AUTHOR], d, pg, &caps))
+        return set_key(out, URL_ARCHIVE, pg, 1);
+    return URL_OTHER;
+}
+
+/* ext (en bytes, after a '.') is a file ending: 2 to 5 letters and
+ * digits, a letter among them ("x.xml", not "version-1.2" or "a.b"). */
+static int is_file_ending(const char *ext, size_t en)
+{
+    int letter = 0;
+
+    if (!ext || en < 2 || en > 5)
+        return 0;
+    for (size_t i = 0; i < en; i++) {
+        if ((ext[i] >= 'a' && ext[i] <= 'z') ||
+            (ext[i] >= 'A' && ext[i] <= 'Z'))
+            letter = 1;
+        else if (!is_digit(ext[i]))
+            return 0;
+    }
+    return letter;
+}
+
+/*
+ * The post d[0..b0) is (ls: its last segment), URL_OTHER when none;
+ * paged_ok: d[0..b0) may end in
+ * a page number of the post; file: the request named a file (no '/'
+ * after a file ending), which a pattern of folders ("/%postname%/") does
+ * not take unless it is ".html". The key is the path as the pattern
+ * writes it, but a ".html" path keeps its spelling; with a pattern
+ * ending in a file ending (Jekyll's "%postname%.html"), the path without
+ * it is the same post (d has room for the ending past b0).
+ */
+static enum url_kind match_post(const struct url_rules *r, char *d,
+                                size_t b0, size_t ls, int paged_ok, int file,
+                                struct url_class *out)
+{
+    const struct pattern *post = &r->rule[RULE_POST];
+    int html = is_html(d + ls, b0 - ls);
+    struct caps caps;
+
+    if (!(file && post->trailing_slash && !html) &&
+        pattern_match(post, d, b0, &caps))
+        return set_key(out, URL_POST, b0, post->trailing_slash && !html);
+    /* A paged post is ".../slug/2/"; ".../page/2/" is an archive. */
+    if (paged_ok && ls > 1 && all_digits(d + ls, b0 - ls) &&
+        pattern_match(post, d, ls - 1, &caps))
+        return set_key(out, URL_POST, ls - 1, post->trailing_slash);
+    if (post->ext && b0 > ls && !memchr(d + ls, '.', b0 - ls) &&
+        b0 + post->ext_n <= URL_KEY_MAX) {
+        memcpy(d + b0, post->ext, post->ext_n);
+        if (pattern_match(post, d, b0 + post->ext_n, &caps))
+            return set_key(out, URL_POST, b0 + post->ext_n, 0);
+    }
+    return URL_OTHER;
+}
+
+/* Home, search and post ids: the path is "/" or "/index.php". */
+static enum url_kind match_home(const char *q, size_t qn,
+                                struct url_class *out)
+{
+    const char *v;
+    size_t vn;
+
+    if (q && query_param(q, qn, "s", &vn))
+        return set_lit(out, URL_SEARCH, "/?s=", 4, "", 0);
+    if (q && (v = query_param(q, qn, "p", &vn)) && all_digits(v, vn))
+        return set_lit(out, URL_POSTID, "/?p=", 4, v, vn);
+    if (q && (v = query_param(q, qn, "page_id", &vn)) && all_digits(v, vn))
+        return set_lit(out, URL_POSTID, "/?page_id=", 10, v, vn);
+    return set_lit(out, URL_HOME, "/", 1, "", 0);
+}
+
 enum url_kind classify_url(const struct url_rules *r, const char *target,
                            size_t n, struct url_class *out)
 {
-    const char *q = memchr(target, '?', n), *hash;
+    const char *q = memchr(target, '?', n), *hash, *ext;
     size_t pn = q ? (size_t)(q - target) : n, qn = 0;
-    size_t dn, bn, ls, b0, pg;
+    size_t dn, bn, ls, b0, pg, en, x;
     char *d = out->key;
     struct caps caps;
-    const char *v;
-    size_t vn;
+    enum url_kind k;
+    int file;
 
     hash = memchr(target, '#', pn);
     if (hash)
@@ -673,402 +626,74 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
     if (bn > 0 && d[bn - 1] == '/')
         bn--;
     ls = last_seg(d, bn);
-
-    if (q && query_param(q, qn, "feed", &vn))
-        return set_none(out, URL_FEED);
-    if (ls > 0 && slice_eq_str(slice_make(d + ls, bn - ls), "feed"))
-        return set_none(out, URL_FEED);
-    if (ls > 1) {
-        size_t ps = last_seg(d, ls - 1);
-        const char *last = d + ls;
-        size_t ln = bn - ls;
-
-        if (ls - 1 - ps == 4 && memcmp(d + ps, "feed", 4) == 0 &&
-            (slice_eq_str(slice_make(last, ln), "rss") ||
-             slice_eq_str(slice_make(last, ln), "rss2") ||
-             slice_eq_str(slice_make(last, ln), "atom") ||
-             slice_eq_str(slice_make(last, ln), "rdf")))
-            return set_none(out, URL_FEED);
+    /* "index.html" is its folder's page: "/x/index.html" is "/x/". */
+    if (dn == bn && bn - ls >= 9 && bn - ls <= 10 &&
+        (lower_eq(d + ls, bn - ls, "index.html") ||
+         lower_eq(d + ls, bn - ls, "index.htm"))) {
+        dn = ls;
+        bn = ls - 1;
+        ls = last_seg(d, bn);
     }
-    if (r->nfeeds && any_glob(r->feeds, r->nfeeds, d, dn))
+    x = seg_ext(d + ls, bn - ls);
+    ext = x ? d + ls + x : NULL;
+    en = x ? bn - ls - x : 0;
+    file = dn == bn && is_file_ending(ext, en);
+
+    if (is_feed(r, q, qn, d, dn, bn, ls, ext, en))
         return set_none(out, URL_FEED);
-    if (is_admin(d, bn))
+    if (is_admin(r, d, bn))
         return set_none(out, URL_ADMIN);
     if (slice_starts(slice_make(d, dn), "/wp-content/", 12) ||
         slice_starts(slice_make(d, dn), "/wp-includes/", 13) ||
-        is_asset_ext(d + ls, bn - ls))
+        is_asset_ext(ext, en))
         return set_none(out, URL_ASSET);
     if (is_ignored(r, d, dn, bn))
         return set_none(out, URL_IGNORED);
-
-    if (bn == 0 || slice_eq_str(slice_make(d, bn), "/index.php")) {
-        if (q && query_param(q, qn, "s", &vn))
-            return set_lit(out, URL_SEARCH, "/?s=", 4, "", 0);
-        if (q && (v = query_param(q, qn, "p", &vn)) && all_digits(v, vn))
-            return set_lit(out, URL_POSTID, "/?p=", 4, v, vn);
-        if (q && (v = query_param(q, qn, "page_id", &vn)) &&
-            all_digits(v, vn))
-            return set_lit(out, URL_POSTID, "/?page_id=", 10, v, vn);
-        return set_lit(out, URL_HOME, "/", 1, "", 0);
-    }
+    if (bn == 0 || slice_eq_str(slice_make(d, bn), "/index.php"))
+        return match_home(q, qn, out);
 
     /* An AMP view is a view of the page it renders. */
     if (slice_eq_str(slice_make(d + ls, bn - ls), "amp") && ls > 0) {
         bn = ls - 1;
         ls = last_seg(d, bn);
     }
-    /* "page/N" of a paged archive (home, tag, category, date). */
-    pg = bn;
-    if (all_digits(d + ls, bn - ls) && ls >= 6 &&
-        memcmp(d + ls - 6, "/page/", 6) == 0)
-        pg = ls - 6;
+    pg = paged(r, d, bn, ls);
     if (pg == 0 || slice_eq_str(slice_make(d, pg), "/index.php"))
         return set_lit(out, URL_HOME, "/", 1, "", 0);
 
     /* Archives before posts, as WordPress resolves them: with a post
      * pattern such as "/%postname%/", "/tag/eu/" is still a tag. */
-    caps.v[T_TAG] = caps.v[T_CATEGORY] = slice_make(d, 0);
-    if (pattern_match(&r->tag, d, pg, &caps))
-        return set_name(out, URL_TAG, caps.v[T_TAG]);
-    if (pattern_match(&r->category, d, pg, &caps))
-        return set_name(out, URL_CATEGORY, caps.v[T_CATEGORY]);
-    for (int i = 0; i < NARCHIVES; i++)
-        if (pattern_match(&r->archives[i], d, pg, &caps))
-            return set_key(out, URL_ARCHIVE, pg, 1);
+    if ((k = match_archive(r, d, pg, out)) != URL_OTHER)
+        return k;
 
     /* Posts: "comment-page-N" and a page number "N" go. */
     b0 = bn;
     if (bn - ls > 13 && memcmp(d + ls, "comment-page-", 13) == 0 &&
         all_digits(d + ls + 13, bn - ls - 13) && ls > 0) {
         b0 = ls - 1;
+        ls = last_seg(d, b0);
     }
-    if (pattern_match(&r->post, d, b0, &caps))
-        return set_key(out, URL_POST, b0, r->post.trailing_slash);
-    if (pg == bn) {
-        /* A paged post is ".../slug/2/"; ".../page/2/" is an archive. */
-        size_t ls0 = last_seg(d, b0);
-
-        if (ls0 > 1 && all_digits(d + ls0, b0 - ls0) &&
-            pattern_match(&r->post, d, ls0 - 1, &caps))
-            return set_key(out, URL_POST, ls0 - 1, r->post.trailing_slash);
+    if ((k = match_post(r, d, b0, ls, pg == bn, file, out)) != URL_OTHER)
+        return k;
+    /* The list of a page (Hugo's /posts/page/2/) is that page. */
+    if (pg < bn) {
+        b0 = pg;
+        ls = last_seg(d, b0);
+        if ((k = match_post(r, d, b0, ls, 0, 0, out)) != URL_OTHER)
+            return k;
     }
 
-    /* Anything else without a file extension is a page. */
-    ls = last_seg(d, b0);
-    {
-        const char *dot = NULL;
-
-        for (size_t i = ls; i < b0; i++)
-            if (d[i] == '.')
-                dot = d + i;
-
-        if (!dot)
-            return set_key(out, URL_PAGE, b0, 1);
-        if (lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "html") ||
-            lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "htm") ||
-            lower_eq(dot + 1, (size_t)(d + b0 - dot - 1), "php"))
-            return set_key(out, URL_PAGE, b0, 0);
-    }
+    /* Anything else without a file extension is a page; a file in a
+     * post's folder (a page bundle's image) an asset. */
+    x = seg_ext(d + ls, b0 - ls);
+    if (!x)
+        return set_key(out, URL_PAGE, b0, 1);
+    ext = d + ls + x;
+    en = b0 - ls - x;
+    if (lower_eq(ext, en, "html") || lower_eq(ext, en, "htm") ||
+        lower_eq(ext, en, "php"))
+        return set_key(out, URL_PAGE, b0, 0);
+    if (ls > 1 && pattern_match(&r->rule[RULE_POST], d, ls - 1, &caps))
+        return set_none(out, URL_ASSET);
     return set_none(out, URL_OTHER);
-}
-
-/* ---- referrers ---------------------------------------------------------- */
-
-static const char *const ref_names[] = {
-    [REF_NONE] = "none", [REF_INTERNAL] = "internal",
-    [REF_SEARCH] = "search", [REF_SOCIAL] = "social", [REF_OTHER] = "other",
-};
-
-const char *ref_class_name(enum ref_class c)
-{
-    return (unsigned)c < ARRAY_SIZE(ref_names) ? ref_names[c] : "other";
-}
-
-/* 1 when s (n bytes) starts with scheme "://", in any case. */
-static int has_scheme(const char *s, size_t n, const char *scheme)
-{
-    size_t m = strlen(scheme);
-
-    return n >= m + 3 && memcmp(s + m, "://", 3) == 0 &&
-           lower_eq(s, m, scheme);
-}
-
-/*
- * host of "scheme://[user@]host[:port]/...", lower case, without "www.";
- * an IPv6 literal keeps its brackets. 0 when there is none or it holds a
- * byte no host has. *rest is where the query or fragment starts (or the
- * end).
- */
-static size_t ref_host(const char *s, size_t n, char *out, size_t cap,
-                       const char **rest)
-{
-    const char *p = s, *e = s + n, *h;
-    size_t o = 0;
-
-    for (; p + 2 < e && *p != ':'; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-              is_digit(*p) || *p == '+' || *p == '-' ||
-              *p == '.'))
-            return 0;
-    if (p + 2 >= e || p == s || p[1] != '/' || p[2] != '/')
-        return 0;
-    h = p + 3;
-    /* user:pass@ has no place in a referrer: take what follows the @. */
-    for (p = h; p < e && *p != '/' && *p != '?' && *p != '#'; p++)
-        if (*p == '@')
-            h = p + 1;
-    p = h;
-    if (p < e && *p == '[') {
-        /* [2001:db8::1]: hex digits, colons and dots (an IPv4 tail). */
-        out[o++] = *p++;
-        for (; p < e && *p != ']' && o + 2 < cap; p++) {
-            char c = *p;
-
-            if (c >= 'A' && c <= 'F')
-                c = (char)(c - 'A' + 'a');
-            if (!((c >= 'a' && c <= 'f') || is_digit(c) ||
-                  c == ':' || c == '.'))
-                return 0;
-            out[o++] = c;
-        }
-        if (p == e || *p != ']' || o == 1)
-            return 0;
-        out[o++] = *p++;
-    } else {
-        for (; p < e && *p != '/' && *p != '?' && *p != '#' && *p != ':' &&
-               o + 1 < cap;
-             p++) {
-            char c = *p;
-
-            if (c >= 'A' && c <= 'Z')
-                c = (char)(c - 'A' + 'a');
-            if (!((c >= 'a' && c <= 'z') || is_digit(c) ||
-                  c == '-' || c == '.' || c == '_'))
-                return 0;
-            out[o++] = c;
-        }
-    }
-    while (p < e && *p != '?' && *p != '#')
-        p++;
-    *rest = p;
-    if (o > 4 && memcmp(out, "www.", 4) == 0) {
-        memmove(out, out + 4, o - 4);
-        o -= 4;
-    }
-    out[o] = '\0';
-    return o;
-}
-
-/* A domain and its length, for lists looked at for every referrer. */
-struct domain {
-    const char *s;
-    size_t n;
-};
-#define DOMAIN(s) {s, sizeof(s) - 1}
-
-/* host is domain or ends in ".domain". */
-static int host_is(const char *host, size_t n, const struct domain *d)
-{
-    return (n == d->n && memcmp(host, d->s, d->n) == 0) ||
-           (n > d->n && host[n - d->n - 1] == '.' &&
-            memcmp(host + n - d->n, d->s, d->n) == 0);
-}
-
-static int letters(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < 'a' || s[i] > 'z')
-            return 0;
-    return 1;
-}
-
-/* t is a top-level domain a search engine answers under: com, net, org,
- * a country code, or co.CC / com.CC (google.co.uk, google.com.au). */
-static int search_tld(const char *t, size_t n)
-{
-    return (n == 3 && (memcmp(t, "com", 3) == 0 || memcmp(t, "net", 3) == 0 ||
-                       memcmp(t, "org", 3) == 0)) ||
-           (n == 2 && letters(t, 2)) ||
-           (n == 5 && memcmp(t, "co.", 3) == 0 && letters(t + 3, 2)) ||
-           (n == 6 && memcmp(t, "com.", 4) == 0 && letters(t + 4, 2));
-}
-
-/*
- * host is NAME.TLD (search_tld()), or that behind one of the subdomains
- * search engines answer on (m.baidu.com, cn.bing.com, html.duckduckgo.com,
- * images.google.de, news.google.com); not any subdomain (mail.google.com
- * is Gmail, docs.google.com a document) and not the name inside another
- * domain (google.evil.com).
- */
-static const char *const search_brands[] = {
-    "google", "bing", "yandex", "baidu", "duckduckgo", "ecosia", "qwant",
-    "startpage", "naver", "seznam", "sogou",
-};
-
-/* The label l (ln bytes) is one of search_brands. */
-static int is_brand(const char *l, size_t ln)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(search_brands); i++)
-        if (strlen(search_brands[i]) == ln &&
-            memcmp(l, search_brands[i], ln) == 0)
-            return 1;
-    return 0;
-}
-
-/* The label l (ln bytes) is a subdomain search engines answer on. */
-static int is_search_sub(const char *l, size_t ln)
-{
-    static const char *const subs[] = {"m", "cn", "search", "html", "lite",
-                                       "images", "news"};
-
-    for (size_t k = 0; k < ARRAY_SIZE(subs); k++)
-        if (strlen(subs[k]) == ln && memcmp(l, subs[k], ln) == 0)
-            return 1;
-    return 0;
-}
-
-/* host is BRAND.TLD, or SUB.BRAND.TLD: a label or two looked at, not
- * every brand tried at every place (this runs for every referrer). */
-static int host_brand(const char *host, size_t n)
-{
-    const char *d = memchr(host, '.', n);
-    size_t l;
-
-    if (!d)
-        return 0;
-    l = (size_t)(d - host);
-    if (is_brand(host, l))
-        return search_tld(d + 1, n - l - 1);
-    if (!is_search_sub(host, l))
-        return 0;
-    host = d + 1;
-    n -= l + 1;
-    if (!(d = memchr(host, '.', n)))
-        return 0;
-    l = (size_t)(d - host);
-    return is_brand(host, l) && search_tld(d + 1, n - l - 1);
-}
-
-/* Hosts and their subdomains (uk.search.yahoo.com): yahoo.com itself is
- * a portal, ask.fm no search engine. */
-static const struct domain search_hosts[] = {
-    DOMAIN("search.brave.com"), DOMAIN("kagi.com"), DOMAIN("search.aol.com"),
-    DOMAIN("mojeek.com"), DOMAIN("perplexity.ai"), DOMAIN("you.com"),
-    DOMAIN("search.yahoo.com"), DOMAIN("search.yahoo.co.jp"),
-    DOMAIN("ask.com"), DOMAIN("ya.ru"),
-};
-static const struct domain social_hosts[] = {
-    DOMAIN("facebook.com"), DOMAIN("fb.com"), DOMAIN("fb.me"), DOMAIN("t.co"),
-    DOMAIN("twitter.com"), DOMAIN("x.com"), DOMAIN("linkedin.com"),
-    DOMAIN("lnkd.in"), DOMAIN("reddit.com"), DOMAIN("news.ycombinator.com"),
-    DOMAIN("instagram.com"), DOMAIN("pinterest.com"), DOMAIN("tiktok.com"),
-    DOMAIN("youtube.com"), DOMAIN("bsky.app"), DOMAIN("threads.net"),
-    DOMAIN("mastodon.social"), DOMAIN("vk.com"), DOMAIN("tumblr.com"),
-    DOMAIN("flipboard.com"), DOMAIN("telegram.org"), DOMAIN("t.me"),
-    DOMAIN("whatsapp.com"), DOMAIN("xing.com"), DOMAIN("lobste.rs"),
-    DOMAIN("weibo.com"), DOMAIN("quora.com"), DOMAIN("medium.com"),
-};
-
-/* The value of the first of names in query q (n bytes): '+' is a space,
- * %XX decoded, made valid UTF-8. */
-static size_t ref_term(const char *q, size_t n, char *out, size_t cap)
-{
-    static const char *const names[] = {"q", "p", "text", "wd", "word",
-                                        "query"};
-    char raw[256];
-
-    for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
-        size_t vn, o = 0;
-        const char *v = query_param(q, n, names[k], &vn);
-
-        if (!v || vn == 0)
-            continue;
-        for (size_t i = 0; i < vn && o + 1 < sizeof(raw); i++) {
-            if (v[i] == '+') {
-                raw[o++] = ' ';
-            } else if (v[i] == '%' && i + 2 < vn && hex_digit(v[i + 1]) >= 0 &&
-                       hex_digit(v[i + 2]) >= 0) {
-                raw[o++] = (char)(hex_digit(v[i + 1]) * 16 + hex_digit(v[i + 2]));
-                i += 2;
-            } else {
-                raw[o++] = v[i];
-            }
-        }
-        return utf8_sanitize(raw, o, out, cap);
-    }
-    out[0] = '\0';
-    return 0;
-}
-
-int url_rules_set_site(struct url_rules *r, const char *url,
-                       struct bs_err *err)
-{
-    const char *rest;
-    size_t n = strlen(url);
-    char host[sizeof(r->site)];
-    size_t hn = 0;
-
-    if (has_scheme(url, n, "http") || has_scheme(url, n, "https"))
-        hn = ref_host(url, n, host, sizeof(host), &rest);
-    if (hn == 0)
-        return bs_fail(err, BS_USAGE, "site url '%s' is not http(s)://HOST",
-                       url);
-    memcpy(r->site, host, hn + 1);
-    r->site_n = hn;
-    return 0;
-}
-
-enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
-                                 size_t n, struct ref_info *out)
-{
-    const char *rest = NULL, *end;
-    size_t hn = 0;
-    int app = 0;
-
-    out->host_n = out->term_n = 0;
-    out->host[0] = out->term[0] = '\0';
-    if (n == 0 || (n == 1 && ref[0] == '-'))
-        return out->cls = REF_NONE;
-    app = has_scheme(ref, n, "android-app");
-    if (app || has_scheme(ref, n, "http") || has_scheme(ref, n, "https"))
-        hn = ref_host(ref, n, out->host, sizeof(out->host), &rest);
-    if (hn == 0) {
-        /* Not a web address (ftp://, about:blank, garbage): no host. */
-        snprintf(out->host, sizeof(out->host), "(unknown)");
-        out->host_n = strlen(out->host);
-        return out->cls = REF_OTHER;
-    }
-    out->host_n = hn;
-    if (app) {
-        /* An Android app names itself: the Google search app is search
-         * (not Gmail, com.google.android.gm), the big networks social. */
-        if (strcmp(out->host, "com.google.android.googlequicksearchbox") ==
-                0 ||
-            strcmp(out->host, "com.google.android.apps.searchlite") == 0)
-            return out->cls = REF_SEARCH;
-        if (strstr(out->host, ".facebook.") || strstr(out->host, ".twitter.") ||
-            strstr(out->host, ".linkedin.") || strstr(out->host, ".reddit."))
-            return out->cls = REF_SOCIAL;
-        return out->cls = REF_OTHER;
-    }
-    if (r->site_n && hn == r->site_n && memcmp(out->host, r->site, hn) == 0)
-        return out->cls = REF_INTERNAL;
-    for (size_t i = 0; i < ARRAY_SIZE(social_hosts); i++)
-        if (host_is(out->host, hn, &social_hosts[i]))
-            return out->cls = REF_SOCIAL;
-    out->cls = REF_OTHER;
-    for (size_t i = 0; i < ARRAY_SIZE(search_hosts); i++)
-        if (host_is(out->host, hn, &search_hosts[i]))
-            out->cls = REF_SEARCH;
-    if (host_brand(out->host, hn))
-        out->cls = REF_SEARCH;
-    /* The query runs to the fragment or the end; rest may be the end. */
-    if (out->cls == REF_SEARCH && rest < ref + n && *rest == '?') {
-        end = memchr(rest, '#', (size_t)(ref + n - rest));
-        if (!end)
-            end = ref + n;
-        out->term_n = ref_term(rest + 1, (size_t)(end - rest - 1), out->term,
-                               sizeof(out->term));
-    }
-    return out->cls;
 }

@@ -426,8 +426,17 @@ static int handler(void *user, const char *section, const char *name,
             return 0;
     } else if (st && strcmp(base, "urls") == 0 &&
                (strcmp(name, "post") == 0 || strcmp(name, "tag") == 0 ||
-                strcmp(name, "category") == 0)) {
+                strcmp(name, "category") == 0 ||
+                strcmp(name, "author") == 0)) {
         if (url_rules_set(st->rules, name, value, &err)) {
+            conf_error(c, c->lineno, "%s", err.msg);
+            return 0;
+        }
+    } else if (st && strcmp(base, "urls") == 0 &&
+               strcmp(name, "preset") == 0) {
+        /* The engine's shapes; the patterns of [urls] win, above or
+         * below it. */
+        if (url_rules_preset(st->rules, value, &err)) {
             conf_error(c, c->lineno, "%s", err.msg);
             return 0;
         }

@@ -681,7 +681,8 @@ static void test_classify__hugo(void **state)
         {"/posts/hello-world/amp/", URL_POST, "/posts/hello-world/"},
         {"/posts/hello-world/?utm_source=x", URL_POST, "/posts/hello-world/"},
         {"/posts/s%C3%A4kerhet/", URL_POST, "/posts/" SAK "/"},
-        {"/posts/hello-world/index.xml", URL_OTHER, NULL},
+        /* Hugo's feeds are feeds whatever the rules (never a view) */
+        {"/posts/hello-world/index.xml", URL_FEED, NULL},
         {"/posts/", URL_PAGE, "/posts/"},
         {"/tags/go/", URL_TAG, "go"},
         {"/tags/go", URL_TAG, "go"},
@@ -691,7 +692,7 @@ static void test_classify__hugo(void **state)
         {"/2013/02/07/x/", URL_PAGE, "/2013/02/07/x/"},
         {"/tag/eu/", URL_PAGE, "/tag/eu/"},
         /* feeds, assets, home as with the default rules */
-        {"/index.xml", URL_OTHER, NULL},
+        {"/index.xml", URL_FEED, NULL},
         {"/feed/", URL_FEED, NULL},
         {"/", URL_HOME, "/"},
         {"/css/main.css", URL_ASSET, NULL},
@@ -722,6 +723,349 @@ static void test_classify__handmade(void **state)
 
     (void)state;
     CHECK_ROWS_FREE(r, rows);
+}
+
+/* ---- presets ------------------------------------------------------------ */
+
+static struct url_rules *rules_preset(const char *name)
+{
+    struct url_rules *r = url_rules_new();
+    struct bs_err err = {0};
+
+    if (url_rules_preset(r, name, &err))
+        fail_msg("preset %s: %s", name, err.msg);
+    return r;
+}
+
+/* The feeds of every engine, and index.html and .html, with the default
+ * (WordPress) rules. */
+static void test_classify__feeds_of_every_engine(void **state)
+{
+    static const struct row rows[] = {
+        {"/index.xml", URL_FEED, NULL},
+        {"/posts/index.xml", URL_FEED, NULL},
+        {"/tags/go/index.xml", URL_FEED, NULL},
+        {"/feed.xml", URL_FEED, NULL},
+        {"/feed.xml?utm_source=x", URL_FEED, NULL},
+        {"/FEED.XML", URL_FEED, NULL},
+        {"/atom.xml", URL_FEED, NULL},
+        {"/rss.xml", URL_FEED, NULL},
+        {"/feed/feed.xml", URL_FEED, NULL},
+        {"/feed/feed.json", URL_FEED, NULL},
+        {"/feed.json", URL_FEED, NULL},
+        {"/blog/news.rss", URL_FEED, NULL},
+        {"/blog/news.atom", URL_FEED, NULL},
+        {"/rss/", URL_FEED, NULL},
+        {"/rss", URL_FEED, NULL},
+        {"/tag/x/rss/", URL_FEED, NULL},
+        /* a tag or category named rss is one */
+        {"/tag/rss/", URL_TAG, "rss"},
+        {"/category/rss/", URL_CATEGORY, "rss"},
+        /* other XML and JSON files are not feeds */
+        {"/sitemap_index.xml", URL_OTHER, NULL},
+        {"/data.json", URL_OTHER, NULL},
+        {"/rss-tips/", URL_PAGE, "/rss-tips/"},
+    };
+    static const struct row html_rows[] = {
+        {"/index.html", URL_HOME, "/"},
+        {"/INDEX.HTML", URL_HOME, "/"},
+        {"/index.htm", URL_HOME, "/"},
+        {"/om-mig/index.html", URL_PAGE, "/om-mig/"},
+        {"/om-mig/index.htm", URL_PAGE, "/om-mig/"},
+        {"/2013/02/07/x/index.html", URL_POST, "/2013/02/07/x/"},
+        {"/tag/eu/index.html", URL_TAG, "eu"},
+        {"/feed/index.html", URL_FEED, NULL},
+        /* a .html path keeps its spelling, post or page */
+        {"/2013/02/07/x.html", URL_POST, "/2013/02/07/x.html"},
+        {"/2013/02/07/x.html/", URL_POST, "/2013/02/07/x.html"},
+        {"/2013/02/07/x.HTM", URL_POST, "/2013/02/07/x.HTM"},
+        {"/om-mig.html", URL_PAGE, "/om-mig.html"},
+        /* a file is no post of a pattern of folders; in a post's
+         * folder, it is the post's */
+        {"/2013/02/07/x.txt", URL_OTHER, NULL},
+        {"/2013/02/07/x/notes.txt", URL_ASSET, NULL},
+        {"/2013/02/07/version-1.2", URL_POST, "/2013/02/07/version-1.2/"},
+        /* the list of a page is the page */
+        {"/blogg/page/2/", URL_PAGE, "/blogg/"},
+    };
+
+    (void)state;
+    CHECK_DEFAULT(rows);
+    CHECK_DEFAULT(html_rows);
+}
+
+static void test_classify__preset_wordpress(void **state)
+{
+    static const struct row rows[] = {
+        {"/2013/02/07/hello-world/", URL_POST, "/2013/02/07/hello-world/"},
+        {"/tag/eu/", URL_TAG, "eu"},
+        {"/category/politik/", URL_CATEGORY, "politik"},
+        {"/author/cecilia/page/2/", URL_ARCHIVE, "/author/cecilia/"},
+        {"/2013/02/", URL_ARCHIVE, "/2013/02/"},
+        {"/page/2/", URL_HOME, "/"},
+        {"/feed/", URL_FEED, NULL},
+        {"/?feed=rss2", URL_FEED, NULL},
+        {"/page2/", URL_PAGE, "/page2/"},
+        {"/ghost/", URL_PAGE, "/ghost/"},
+    };
+
+    (void)state;
+    CHECK_ROWS_FREE(rules_preset("wordpress"), rows);
+}
+
+/* gohugo.io: content/posts/ at /posts/SLUG/, the tags and categories
+ * taxonomies, /page/N/ below a list, index.xml at every list, page
+ * bundles. */
+static void test_classify__preset_hugo(void **state)
+{
+    static const struct row rows[] = {
+        {"/posts/my-first-post/", URL_POST, "/posts/my-first-post/"},
+        {"/posts/my-first-post", URL_POST, "/posts/my-first-post/"},
+        {"/posts/my-first-post/index.html", URL_POST,
+         "/posts/my-first-post/"},
+        {"/posts/s%C3%A4kerhet/", URL_POST, "/posts/" SAK "/"},
+        /* uglyURLs: the .html keeps its spelling */
+        {"/posts/my-first-post.html", URL_POST, "/posts/my-first-post.html"},
+        /* a page bundle's files */
+        {"/posts/my-first-post/cover.jpg", URL_ASSET, NULL},
+        {"/posts/my-first-post/data.csv", URL_ASSET, NULL},
+        {"/posts/my-first-post/images/a.webp", URL_ASSET, NULL},
+        /* lists: the section, the taxonomies, their pages */
+        {"/posts/", URL_PAGE, "/posts/"},
+        {"/posts/index.html", URL_PAGE, "/posts/"},
+        {"/posts/page/2/", URL_PAGE, "/posts/"},
+        {"/tags/", URL_PAGE, "/tags/"},
+        {"/tags/go/", URL_TAG, "go"},
+        {"/tags/go/page/2/", URL_TAG, "go"},
+        {"/tags/rss/", URL_TAG, "rss"},
+        {"/categories/", URL_PAGE, "/categories/"},
+        {"/categories/tech/", URL_CATEGORY, "tech"},
+        {"/categories/tech/page/3", URL_CATEGORY, "tech"},
+        /* a feed at every list */
+        {"/index.xml", URL_FEED, NULL},
+        {"/posts/index.xml", URL_FEED, NULL},
+        {"/tags/index.xml", URL_FEED, NULL},
+        {"/tags/go/index.xml", URL_FEED, NULL},
+        {"/categories/tech/index.xml", URL_FEED, NULL},
+        {"/sitemap.xml", URL_IGNORED, NULL},
+        {"/", URL_HOME, "/"},
+        {"/index.html", URL_HOME, "/"},
+        {"/page/2/", URL_HOME, "/"},
+        {"/about/", URL_PAGE, "/about/"},
+        {"/about/index.html", URL_PAGE, "/about/"},
+        {"/css/main.min.css", URL_ASSET, NULL},
+        /* no date archives, no authors, no WordPress shapes */
+        {"/2013/", URL_PAGE, "/2013/"},
+        {"/author/x/", URL_PAGE, "/author/x/"},
+        {"/tag/eu/", URL_PAGE, "/tag/eu/"},
+        {"/2013/02/07/x/", URL_PAGE, "/2013/02/07/x/"},
+    };
+
+    (void)state;
+    CHECK_ROWS_FREE(rules_preset("hugo"), rows);
+}
+
+/* jekyllrb.com: the "date" permalink /:categories/:year/:month/:day/
+ * :title:output_ext, jekyll-paginate's /pageN/, jekyll-feed's
+ * /feed.xml, jekyll-archives' tag, category and date pages. */
+static void test_classify__preset_jekyll(void **state)
+{
+    static const struct row rows[] = {
+        {"/jekyll/update/2013/02/07/welcome-to-jekyll.html", URL_POST,
+         "/jekyll/update/2013/02/07/welcome-to-jekyll.html"},
+        {"/jekyll/update/2013/02/07/welcome-to-jekyll", URL_POST,
+         "/jekyll/update/2013/02/07/welcome-to-jekyll.html"},
+        {"/2013/02/07/welcome-to-jekyll.html", URL_POST,
+         "/2013/02/07/welcome-to-jekyll.html"},
+        {"/2013/02/07/welcome-to-jekyll.html?utm_source=x", URL_POST,
+         "/2013/02/07/welcome-to-jekyll.html"},
+        /* the server's other spellings of it */
+        {"/2013/02/07/welcome-to-jekyll", URL_POST,
+         "/2013/02/07/welcome-to-jekyll.html"},
+        {"/2013/02/07/welcome-to-jekyll/", URL_POST,
+         "/2013/02/07/welcome-to-jekyll.html"},
+        {"/2013/02/07/welcome-to-jekyll/index.html", URL_POST,
+         "/2013/02/07/welcome-to-jekyll.html"},
+        {"/a/b/c/2013/02/07/s%C3%A4kerhet.html", URL_POST,
+         "/a/b/c/2013/02/07/" SAK ".html"},
+        /* not a post: a bad date, an empty category */
+        {"/2013/13/07/x.html", URL_PAGE, "/2013/13/07/x.html"},
+        {"/a//2013/02/07/x.html", URL_PAGE, "/a//2013/02/07/x.html"},
+        {"/feed.xml", URL_FEED, NULL},
+        {"/", URL_HOME, "/"},
+        {"/page2/", URL_HOME, "/"},
+        {"/page3", URL_HOME, "/"},
+        {"/blog/page2/", URL_PAGE, "/blog/"},
+        {"/pages/", URL_PAGE, "/pages/"},
+        {"/about/", URL_PAGE, "/about/"},
+        {"/about.html", URL_PAGE, "/about.html"},
+        {"/tag/ruby/", URL_TAG, "ruby"},
+        {"/category/jekyll/", URL_CATEGORY, "jekyll"},
+        {"/2013/", URL_ARCHIVE, "/2013/"},
+        {"/2013/02/", URL_ARCHIVE, "/2013/02/"},
+        {"/2013/02/07/", URL_ARCHIVE, "/2013/02/07/"},
+        {"/assets/main.css", URL_ASSET, NULL},
+        {"/sitemap.xml", URL_IGNORED, NULL},
+    };
+
+    (void)state;
+    CHECK_ROWS_FREE(rules_preset("jekyll"), rows);
+}
+
+/* docs.ghost.org: routes.yaml's /{slug}/, /tag/{slug}/,
+ * /author/{slug}/, /page/N/, /rss/ at every level, the admin. */
+static void test_classify__preset_ghost(void **state)
+{
+    static const struct row rows[] = {
+        {"/welcome/", URL_POST, "/welcome/"},
+        {"/welcome", URL_POST, "/welcome/"},
+        {"/welcome/amp/", URL_POST, "/welcome/"},
+        {"/welcome/?ref=x", URL_POST, "/welcome/"},
+        {"/tag/getting-started/", URL_TAG, "getting-started"},
+        {"/tag/getting-started/page/2/", URL_TAG, "getting-started"},
+        {"/tag/getting-started/rss/", URL_FEED, NULL},
+        {"/tag/rss/", URL_TAG, "rss"},
+        {"/author/ghost/", URL_ARCHIVE, "/author/ghost/"},
+        {"/author/ghost/page/2/", URL_ARCHIVE, "/author/ghost/"},
+        {"/author/ghost/rss/", URL_FEED, NULL},
+        {"/rss/", URL_FEED, NULL},
+        {"/", URL_HOME, "/"},
+        {"/page/2/", URL_HOME, "/"},
+        {"/ghost/", URL_ADMIN, NULL},
+        {"/ghost", URL_ADMIN, NULL},
+        {"/ghost/api/admin/site/", URL_ADMIN, NULL},
+        {"/members/api/member/", URL_ADMIN, NULL},
+        {"/ghostly/", URL_POST, "/ghostly/"},
+        {"/content/images/2013/02/photo.jpg", URL_ASSET, NULL},
+        {"/assets/built/screen.css?v=0a1b2c", URL_ASSET, NULL},
+        {"/sitemap.xml", URL_IGNORED, NULL},
+        /* Ghost's other sitemaps are files, not posts */
+        {"/sitemap-posts.xml", URL_OTHER, NULL},
+        {"/.env", URL_OTHER, NULL},
+        /* no categories, no date archives */
+        {"/category/x/", URL_PAGE, "/category/x/"},
+        {"/2013/", URL_POST, "/2013/"},
+    };
+
+    (void)state;
+    CHECK_ROWS_FREE(rules_preset("ghost"), rows);
+}
+
+/* eleventy-base-blog: content/blog/ at /blog/SLUG/, /tags/TAG/, the
+ * feeds /feed/feed.xml and /feed/feed.json. */
+static void test_classify__preset_eleventy(void **state)
+{
+    static const struct row rows[] = {
+        {"/blog/firstpost/", URL_POST, "/blog/firstpost/"},
+        {"/blog/firstpost", URL_POST, "/blog/firstpost/"},
+        {"/blog/firstpost/index.html", URL_POST, "/blog/firstpost/"},
+        {"/blog/fourthpost/possum.png", URL_ASSET, NULL},
+        {"/blog/", URL_PAGE, "/blog/"},
+        {"/tags/", URL_PAGE, "/tags/"},
+        {"/tags/second-tag/", URL_TAG, "second-tag"},
+        {"/feed/feed.xml", URL_FEED, NULL},
+        {"/feed/feed.json", URL_FEED, NULL},
+        {"/about/", URL_PAGE, "/about/"},
+        {"/sitemap.xml", URL_IGNORED, NULL},
+        {"/", URL_HOME, "/"},
+        {"/2013/", URL_PAGE, "/2013/"},
+        {"/category/x/", URL_PAGE, "/category/x/"},
+        {"/tag/x/", URL_PAGE, "/tag/x/"},
+    };
+
+    (void)state;
+    CHECK_ROWS_FREE(rules_preset("eleventy"), rows);
+}
+
+/* A pattern set by hand stays, before or after the preset; a preset
+ * replaces the one before it; an unknown one changes nothing. */
+static void test_classify__preset_overrides(void **state)
+{
+    static const struct row before_rows[] = {
+        {"/topics/go/", URL_TAG, "go"},
+        {"/tags/go/", URL_PAGE, "/tags/go/"},
+        {"/posts/x/", URL_POST, "/posts/x/"},
+        {"/categories/c/", URL_CATEGORY, "c"},
+    };
+    static const struct row after_rows[] = {
+        {"/p/x/", URL_POST, "/p/x/"},
+        {"/posts/x/", URL_PAGE, "/posts/x/"},
+        {"/tags/go/", URL_TAG, "go"},
+    };
+    static const struct row back_rows[] = {
+        {"/topics/go/", URL_TAG, "go"},
+        {"/2013/02/07/x/", URL_POST, "/2013/02/07/x/"},
+        {"/categories/c/", URL_PAGE, "/categories/c/"},
+        {"/category/c/", URL_CATEGORY, "c"},
+        {"/2013/", URL_ARCHIVE, "/2013/"},
+    };
+    struct url_rules *r = url_rules_new();
+    struct bs_err err = {0};
+    int bad;
+
+    (void)state;
+    assert_int_equal(url_rules_set(r, "tag", "/topics/%tag%/", &err), 0);
+    assert_int_equal(url_rules_preset(r, "hugo", &err), 0);
+    bad = check_rows(r, "before_rows", before_rows, ARRAY_SIZE(before_rows));
+    /* back to WordPress: the tag of its own stays */
+    assert_int_equal(url_rules_preset(r, "wordpress", &err), 0);
+    bad += check_rows(r, "back_rows", back_rows, ARRAY_SIZE(back_rows));
+    /* unknown: -1, nothing changed */
+    assert_int_equal(url_rules_preset(r, "Hugo", &err), -1);
+    assert_int_equal(err.status, BS_USAGE);
+    assert_non_null(strstr(err.msg, "Hugo"));
+    assert_non_null(strstr(err.msg, "eleventy"));
+    bad += check_rows(r, "back_rows", back_rows, ARRAY_SIZE(back_rows));
+    url_rules_free(r);
+    fail_if_bad("preset overrides", bad,
+                2 * ARRAY_SIZE(back_rows) + ARRAY_SIZE(before_rows));
+
+    r = rules_preset("hugo");
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(url_rules_set(r, "post", "/p/%postname%/", &err), 0);
+    CHECK_ROWS_FREE(r, after_rows);
+}
+
+/* %categories%: between two '/'; a long run of folders costs a bounded
+ * number of steps. */
+static void test_classify__categories_tag(void **state)
+{
+    struct url_rules *r = url_rules_new();
+    struct bs_err err = {0};
+    struct url_class uc;
+    char u[1100];
+
+    (void)state;
+    assert_int_equal(url_rules_set(r, "post", "/x%categories%/%postname%/",
+                                   &err), -1);
+    assert_int_equal(err.status, BS_USAGE);
+    assert_non_null(strstr(err.msg, "categories"));
+    assert_int_equal(url_rules_set(r, "post", "/%categories%%postname%/",
+                                   &err), -1);
+    assert_int_equal(url_rules_set(r, "post", "/%postname%/%categories%",
+                                   &err), -1);
+    assert_int_equal(url_rules_set(r, "post", "/%categories%/%postname%.html",
+                                   &err), 0);
+    assert_int_equal(classify_exact(r, "/a/b/x.html", 11, &uc), URL_POST);
+    assert_string_equal(uc.key, "/a/b/x.html");
+    assert_int_equal(classify_exact(r, "/x.html", 7, &uc), URL_POST);
+    assert_string_equal(uc.key, "/x.html");
+    assert_int_equal(classify_exact(r, "/x", 2, &uc), URL_POST);
+    assert_string_equal(uc.key, "/x.html");
+    /* 500 folders "a/" then a name */
+    u[0] = '/';
+    for (int i = 0; i < 500; i++)
+        memcpy(u + 1 + 2 * i, "a/", 2);
+    memcpy(u + 1001, "x.html", 6);
+    assert_int_equal(classify_exact(r, u, 1007, &uc), URL_POST);
+    assert_int_equal(uc.key_len, 1007);
+    /* the same run of folders: the last is the name, without ".html" */
+    assert_int_equal(classify_exact(r, u, 1001, &uc), URL_POST);
+    assert_int_equal(uc.key_len, 1005);
+    /* ... and with a name no pattern takes */
+    memcpy(u + 1001, "x.htm", 5);
+    assert_int_equal(classify_exact(r, u, 1006, &uc), URL_PAGE);
+    url_rules_free(r);
 }
 
 static void test_classify__post_id_patterns(void **state)
@@ -1510,6 +1854,14 @@ int main(void)
         cmocka_unit_test(test_classify__long_urls),
         cmocka_unit_test(test_classify__hugo),
         cmocka_unit_test(test_classify__handmade),
+        cmocka_unit_test(test_classify__feeds_of_every_engine),
+        cmocka_unit_test(test_classify__preset_wordpress),
+        cmocka_unit_test(test_classify__preset_hugo),
+        cmocka_unit_test(test_classify__preset_jekyll),
+        cmocka_unit_test(test_classify__preset_ghost),
+        cmocka_unit_test(test_classify__preset_eleventy),
+        cmocka_unit_test(test_classify__preset_overrides),
+        cmocka_unit_test(test_classify__categories_tag),
         cmocka_unit_test(test_classify__post_id_patterns),
         cmocka_unit_test(test_classify__bad_patterns),
         cmocka_unit_test(test_classify__ignore_globs),

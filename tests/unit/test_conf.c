@@ -291,6 +291,70 @@ static void test_conf__hugo(void **state)
     free(path);
 }
 
+static void expect_error(void **state, const char *text, int line,
+                         const char *want, const char *not_want);
+
+/* preset = gives an engine's shapes; a pattern of [urls] wins, above
+ * or below it; [urls NAME] takes one too. */
+static void test_conf__preset(void **state)
+{
+    char *path = write_conf(state, "preset.conf",
+                            "[urls]\n"
+                            "tag = /topics/%tag%/\n"             /* 2 */
+                            "preset = hugo\n"                    /* 3 */
+                            "category = /c/%category%/\n"        /* 4 */
+                            "[site g]\n"
+                            "hosts = g.example\n"
+                            "[urls g]\n"
+                            "preset = ghost\n");
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+    struct url_class uc;
+    const char *key;
+
+    if (!c)
+        fail_msg("conf_load: %s", err.msg);
+    assert_int_equal(kind_of(c, "/posts/hello/", &key), URL_POST);
+    assert_string_equal(key, "/posts/hello/");
+    assert_int_equal(kind_of(c, "/posts/index.xml", NULL), URL_FEED);
+    assert_int_equal(kind_of(c, "/topics/go/", &key), URL_TAG);
+    assert_string_equal(key, "go");
+    assert_int_equal(kind_of(c, "/tags/go/", &key), URL_PAGE);
+    assert_int_equal(kind_of(c, "/c/tech/", &key), URL_CATEGORY);
+    assert_int_equal(kind_of(c, "/categories/tech/", NULL), URL_PAGE);
+    /* hugo has no date archives and no author pages */
+    assert_int_equal(kind_of(c, "/2013/", &key), URL_PAGE);
+    assert_int_equal(kind_of(c, "/author/x/", &key), URL_PAGE);
+    /* the site of [urls g] is Ghost's */
+    assert_int_equal(conf_site_find(c, "g"), 1);
+    assert_int_equal(classify_url(c->sites[1].rules, "/hello/", 7, &uc),
+                     URL_POST);
+    assert_int_equal(classify_url(c->sites[1].rules, "/tag/x/rss/", 11,
+                                  &uc), URL_FEED);
+    assert_int_equal(classify_url(c->sites[1].rules, "/ghost/", 7, &uc),
+                     URL_ADMIN);
+    conf_free(c);
+    free(path);
+
+    /* an author pattern of its own */
+    path = write_conf(state, "author.conf",
+                      "[urls]\nauthor = /writers/%author%/\n");
+    c = conf_load(path, &err);
+    if (!c)
+        fail_msg("conf_load: %s", err.msg);
+    assert_int_equal(kind_of(c, "/writers/cecilia/", &key), URL_ARCHIVE);
+    assert_string_equal(key, "/writers/cecilia/");
+    assert_int_equal(kind_of(c, "/author/cecilia/", &key), URL_PAGE);
+    conf_free(c);
+    free(path);
+
+    expect_error(state, "[urls]\npost = /p/%postname%/\npreset = blogger\n",
+                 3, "blogger", NULL);
+    expect_error(state, "[urls]\npreset =\n", 2, "preset", NULL);
+    expect_error(state, "[urls]\nauthor = /writers/%tag%/\n", 2, "author",
+                 NULL);
+}
+
 static void test_conf__ignore(void **state)
 {
     char *path = write_conf(state, "ignore.conf",
@@ -764,6 +828,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_conf__bad_proxies, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_conf__hugo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conf__preset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conf__ignore, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conf__crlf_and_bom, setup,
                                         teardown),
