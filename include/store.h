@@ -397,6 +397,7 @@ int store_post_referrers(struct store *s, const struct store_filter *f,
 struct store_totals {
     int64_t files;           /* sources */
     int64_t lines, bad_lines, hits, views, robots;
+    int64_t excluded;        /* lines of [site] exclude addresses */
     int64_t db_bytes;        /* pages in use, in bytes */
 };
 int store_totals(struct store *s, struct store_totals *t, struct bs_err *err);

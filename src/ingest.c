@@ -92,6 +92,7 @@ struct worker {
     struct url_class cls;
     struct ref_info ref;
     uint64_t lines, bad, hits, views, files;
+    uint64_t excluded;         /* lines of [site] exclude addresses */
     uint64_t stray;            /* hits of a host no site declares */
     char stray_host[64];
 };
@@ -215,16 +216,23 @@ static struct agg *bad_agg(struct worker *w)
     return w->agg[w->run->o->site > 0 ? w->run->o->site : 0];
 }
 
+/* The client of a line: the connection's address, or the one behind
+ * the trusted proxies. */
+static struct slice client_of(const struct conf *conf,
+                              const struct logrec *rec)
+{
+    return conf->client_xff && rec->has_xff
+               ? proxies_client(conf->proxies, rec->client, rec->xff)
+               : rec->client;
+}
+
 /* A good line's view: its visitor, referrer and search terms. */
 static void count_view(struct worker *w, struct agg *agg, size_t site,
                        const struct logrec *rec)
 {
     const struct conf *conf = w->run->o->conf;
     const struct url_rules *rules = conf->sites[site].rules;
-    struct slice client = conf->client_xff && rec->has_xff
-                              ? proxies_client(conf->proxies, rec->client,
-                                               rec->xff)
-                              : rec->client;
+    struct slice client = client_of(conf, rec);
     const char *cc = geo_country(w->geo, client.p, client.n);
     uint64_t id = visitor_id(w->run->key, client.p, client.n, rec->agent.p,
                              rec->agent.n) ^
@@ -283,21 +291,31 @@ static void count_line(struct worker *w, struct store_source *src,
         snprintf(w->stray_host, sizeof(w->stray_host), "%.*s",
                  (int)(rec.host.n < 63 ? rec.host.n : 63), rec.host.p);
     }
-    robot = rec.has_agent &&
-            robots_check(w->robots, rec.agent.p, rec.agent.n);
     if (!src->has_days || rec.day < src->first_day)
         src->first_day = rec.day;
     if (!src->has_days || rec.day > src->max_day)
         src->max_day = rec.day;
     src->has_days = 1;
-    src->hits++;
-    w->hits++;
     if (src->pending_bad) {
         agg_bad(bad_agg(w), rec.day, src->pending_bad);
         src->pending_bad = 0;
     }
     src->last_day = rec.day;
     src->has_last_day = 1;
+    /* The owner's own requests count nowhere, not even as hits. */
+    if (conf->sites[site].exclude) {
+        struct slice client = client_of(conf, &rec);
+
+        if (netrange_contains(conf->sites[site].exclude, client.p,
+                              client.n)) {
+            w->excluded++;
+            return;
+        }
+    }
+    src->hits++;
+    w->hits++;
+    robot = rec.has_agent &&
+            robots_check(w->robots, rec.agent.p, rec.agent.n);
     agg_hit(agg, rec.day, robot);
     if (!robot && (rec.status == 200 || rec.status == 304) &&
         slice_eq(rec.method, "GET", 3) &&
@@ -652,6 +670,7 @@ static void worker_free(struct worker *w)
     res->hits += w->hits;
     res->views += w->views;
     res->files += w->files;
+    res->excluded += w->excluded;
     if (w->stray && !res->stray)
         memcpy(res->stray_host, w->stray_host, sizeof(res->stray_host));
     res->stray += w->stray;
