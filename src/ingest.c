@@ -32,6 +32,19 @@
 
 #define COUNTRY_NAMES_FILE "/usr/share/iso-codes/json/iso_3166-1.json"
 
+/* The newest line of a site: when, and in which zone its log is. */
+struct newest {
+    int64_t utc;               /* Unix seconds */
+    int tz_min;                /* its offset from UTC */
+    int seen;
+};
+
+static void newest_add(struct newest *n, int64_t utc, int tz_min)
+{
+    if (!n->seen || utc > n->utc)
+        *n = (struct newest){utc, tz_min, 1};
+}
+
 /* What the workers of one run share. */
 struct run {
     const struct ingest_opts *o;   /* read-only */
@@ -58,6 +71,7 @@ struct run {
     int next;                      /* under lock */
     int *status;                   /* [i]: the worker that took file i,
                                       read after the workers end */
+    struct newest newest[CONF_SITES_MAX];  /* under lock */
     struct ingest_result *res;     /* totals: under lock */
 };
 
@@ -93,6 +107,7 @@ struct worker {
     struct ref_info ref;
     uint64_t lines, bad, hits, views, files;
     uint64_t excluded;         /* lines of [site] exclude addresses */
+    struct newest newest[CONF_SITES_MAX];
     uint64_t stray;            /* hits of a host no site declares */
     char stray_host[64];
 };
@@ -285,6 +300,9 @@ static void count_line(struct worker *w, struct store_source *src,
             : 0;
     site = k > 0 ? (size_t)k : 0;
     agg = w->agg[site];
+    newest_add(&w->newest[site],
+               (int64_t)rec.day * 86400 + rec.sec - (int64_t)rec.tz_min * 60,
+               rec.tz_min);
     if (k < 0 && w->stray++ == 0) {
         /* Kept to say so at the end: a typo in hosts = would otherwise
          * quietly give the default site another's lines. */
@@ -671,6 +689,10 @@ static void worker_free(struct worker *w)
     res->views += w->views;
     res->files += w->files;
     res->excluded += w->excluded;
+    for (size_t i = 0; i < CONF_SITES_MAX; i++)
+        if (w->newest[i].seen)
+            newest_add(&run->newest[i], w->newest[i].utc,
+                       w->newest[i].tz_min);
     if (w->stray && !res->stray)
         memcpy(res->stray_host, w->stray_host, sizeof(res->stray_host));
     res->stray += w->stray;
@@ -820,6 +842,26 @@ static int open_db(struct run *run, struct bs_err *err)
     return 0;
 }
 
+/* The newest line of each site and of all, for the day still being
+ * written (store_newest_line_put()): 0, or -1 with err. */
+static int put_newest(struct run *run, struct bs_err *err)
+{
+    struct newest all = {0, 0, 0};
+
+    for (size_t i = 0; i < run->o->conf->nsites; i++) {
+        if (!run->newest[i].seen)
+            continue;
+        newest_add(&all, run->newest[i].utc, run->newest[i].tz_min);
+        if (store_newest_line_put(run->db.store, run->site_ids[i],
+                                  run->newest[i].utc, run->newest[i].tz_min,
+                                  err))
+            return -1;
+    }
+    return all.seen ? store_newest_line_put(run->db.store, STORE_SITE_ALL,
+                                            all.utc, all.tz_min, err)
+                    : 0;
+}
+
 /* "auto", with blanks around it or not. */
 static int is_auto(const char *format)
 {
@@ -835,6 +877,7 @@ int ingest_run(const struct ingest_opts *o, const struct sink *sink,
     struct run *run = xcalloc(1, sizeof(*run));
     char *geoip = NULL;
     int lock_fd = -1, rc = -1;
+    struct bs_err err2 = {0};
 
     memset(res, 0, sizeof(*res));
     run->o = o;
@@ -866,6 +909,10 @@ int ingest_run(const struct ingest_opts *o, const struct sink *sink,
             if (!res->status)
                 res->status = cerr.status;
         }
+    }
+    if (put_newest(run, &err2) && !res->status) {
+        tell_error(run, &err2);
+        res->status = err2.status;
     }
     res->bad_shown = run->bad_shown;
     res->secs = elapsed(&run->t0);
