@@ -56,15 +56,20 @@ struct cli_range {
     int32_t from, to;        /* days, when has_from, has_to */
     int has_from, has_to;
     int64_t days;            /* 0: no --days */
+    int64_t now;             /* Unix seconds: the clock that says whether
+                              * the newest day is complete */
 };
-/* Check the values of --from, --to and --days (NULL: not given) into r:
- * 0, or BS_USAGE once cli_usage(cmd, ...) has said why. */
+/* Check the values of --from, --to and --days (NULL: not given) into r,
+ * with now the clock (or $BLOGSTAT_NOW, Unix seconds, for tests): 0, or
+ * BS_USAGE once cli_usage(cmd, ...) has said why. */
 int cli_range_parse(struct cli_range *r, const char *cmd, const char *from,
                     const char *to, const char *days);
 /*
  * The days r selects, inclusive, over the data of site (STORE_SITE_ALL:
  * of every site). --days N: the N days ending with --to, else with the
- * newest day with data. --from alone runs to the newest day (or to
+ * newest complete day: the newest day with data, or the day before it
+ * while that one is still being written at r->now (report_partial_day()).
+ * --from alone runs to the newest day (or to
  * --from, when later); --to alone starts at the oldest day (or at --to,
  * when earlier); neither: every day with data. A database without data
  * has one day, 1970-01-01. 0, or -1 with err.

@@ -7,6 +7,7 @@
 #include "blogstat.h"
 #include "classify.h"
 #include "parser.h"
+#include "netrange.h"
 #include "proxy.h"
 
 /* The [log] json_* keys, in the order of struct log_json_map. */
@@ -34,6 +35,8 @@ struct conf_site {
     size_t nhosts;
     struct url_rules *rules; /* its [urls]: preset = and patterns; the
                               * wordpress preset otherwise */
+    struct netrange *exclude;/* exclude =: the owner's addresses, whose
+                              * lines count nowhere; NULL: none */
     int line;                /* where it was declared, for messages */
 };
 

@@ -32,9 +32,14 @@ char *geo_search(void);
 const char *geo_path(const struct geo *g);
 
 /*
- * The country of addr (n bytes of text, as the log wrote it): two
- * upper-case letters and a NUL, or "--" when unknown. The string stays
- * valid until geo_close().
+ * The country of addr (n bytes of text, as the log wrote it; an IPv6
+ * zone id, "%eth0", is left out): two upper-case letters and a NUL, or
+ * "--" when unknown. An address of a special-purpose block that is
+ * nobody's (netaddr_special(): private, loopback, link-local, CGNAT,
+ * unique-local, documentation, multicast, reserved ...) is "--" without
+ * asking the database, which may place such ranges somewhere. Each
+ * distinct address is read and looked up once (then cached). The string
+ * stays valid until geo_close().
  */
 const char *geo_country(struct geo *g, const char *addr, size_t n);
 

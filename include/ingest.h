@@ -46,6 +46,8 @@ struct ingest_result {
     int status;
     uint64_t files;            /* read (not skipped as read before) */
     uint64_t lines, bad, hits, views;
+    uint64_t excluded;         /* lines of [site] exclude addresses: not
+                                  hits, counted nowhere else */
     uint64_t bad_shown;        /* bad lines reported through the sink */
     uint64_t stray;            /* hits of a host no site declares */
     char stray_host[64];       /* the first such host, as logged */

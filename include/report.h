@@ -87,6 +87,15 @@ struct report_index {
     int64_t visitors;        /* distinct in the whole range */
     int64_t visits;
     int64_t prev_visitors;   /* distinct in the period before */
+    /* A day of the range still being written (report_partial_day()): the
+     * change figures then compare the cmp_days complete days of the range
+     * before it (cmp_views, cmp_visitors) with as many days before them
+     * (prev_views, prev_visitors, has_prev); cmp_days 0: none to compare.
+     * has_partial 0: the figures compare views and visitors. */
+    int has_partial;
+    int32_t partial_day;
+    int32_t cmp_days;
+    int64_t cmp_views, cmp_visitors;
     int64_t sources[REPORT_NSOURCES];   /* views by enum report_source */
     const struct report_referrer *referrers;   /* the site's own left out */
     size_t nreferrers;

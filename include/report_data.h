@@ -33,6 +33,10 @@ struct report_range {
     int64_t site;
     int32_t from, to;
     int32_t first;
+    int64_t now;             /* Unix seconds: the clock that says whether
+                              * the newest day is still being written
+                              * (report_partial_day()); 0: every day is
+                              * complete */
 };
 
 /* A top post: its views on each day of the report (0 where the site has
@@ -53,6 +57,18 @@ struct report_data {
     const struct report_data_post *posts;  /* index.nposts of them */
     struct arena mem;        /* everything above points into it */
 };
+
+/*
+ * The newest day with data of site (STORE_SITE_ALL: of any site) when it
+ * is still being written at now (Unix seconds): by the clock, in the
+ * zone of the newest line read for it (its UTC offset, recorded by
+ * ingest; UTC when none is), it is not over yet, and no line of a later
+ * day was read, for this site or another (the log has not moved on).
+ * 1 with *day, 0 when every day is complete or there is no data, -1 with
+ * err.
+ */
+int report_partial_day(struct store *s, int64_t site, int64_t now,
+                       int32_t *day, struct bs_err *err);
 
 /* Read the report of r from s: the data, or NULL with err. Free with
  * report_data_free(). */

@@ -143,6 +143,16 @@ int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
 int store_meta_put(struct store *s, const char *key, const void *buf,
                    size_t n, struct bs_err *err);
 int store_meta_delete(struct store *s, const char *key, struct bs_err *err);
+/*
+ * The newest line read for a site (STORE_SITE_ALL: for any): its time in
+ * Unix seconds and its offset from UTC in minutes, the zone its log is
+ * written in (when the newest day is still being written). _get: 1
+ * found, 0 none, -1 error. _put keeps what is there when it is as new.
+ */
+int store_newest_line_get(struct store *s, int64_t site, int64_t *utc,
+                          int *tz_min, struct bs_err *err);
+int store_newest_line_put(struct store *s, int64_t site, int64_t utc,
+                          int tz_min, struct bs_err *err);
 /* 1 when some day has visitors, 0 when none. */
 int store_has_visitors(struct store *s);
 /* The salt of an open day: 1 found, 0 none (the day is new or closed). */
@@ -397,6 +407,7 @@ int store_post_referrers(struct store *s, const struct store_filter *f,
 struct store_totals {
     int64_t files;           /* sources */
     int64_t lines, bad_lines, hits, views, robots;
+    int64_t excluded;        /* lines of [site] exclude addresses */
     int64_t db_bytes;        /* pages in use, in bytes */
 };
 int store_totals(struct store *s, struct store_totals *t, struct bs_err *err);

@@ -29,6 +29,7 @@ struct conf_ctx {
     int format_line, client_line; /* where they were set, for messages */
     char *proxies;           /* the trusted_proxies lines, joined */
     int section_line;        /* of the last section header read */
+    char *exclude[CONF_SITES_MAX]; /* each site's exclude lines, joined */
 };
 
 static const char *const json_keys[CONF_JSON_NKEYS] = {
@@ -424,6 +425,17 @@ static int handler(void *user, const char *section, const char *name,
                strcmp(name, "hosts") == 0) {
         if (add_hosts(c, st, value))
             return 0;
+    } else if (st && strcmp(base, "site") == 0 &&
+               strcmp(name, "exclude") == 0) {
+        /* Each line is checked on its own, to name it. */
+        struct netrange *r = netrange_parse(value, "exclude", &err);
+
+        if (!r) {
+            conf_error(c, c->lineno, "%s", err.msg);
+            return 0;
+        }
+        netrange_free(r);
+        append_str(&c->exclude[st - conf->sites], value);
     } else if (st && strcmp(base, "urls") == 0 &&
                (strcmp(name, "post") == 0 || strcmp(name, "tag") == 0 ||
                 strcmp(name, "category") == 0 ||
@@ -494,6 +506,11 @@ static int finish_sites(struct conf_ctx *c)
     for (size_t i = 0; i < conf->nsites; i++) {
         struct conf_site *st = &conf->sites[i];
 
+        /* Each line parsed alone: the whole parses too. */
+        if (c->exclude[i] &&
+            !(st->exclude = netrange_parse(c->exclude[i], "exclude", NULL)))
+            BUG("exclude of site '%s'", st->id);
+
         if (st->url && url_host(c, st))
             return -1;
         if (i > 0 && st->nhosts == 0) {
@@ -561,6 +578,13 @@ static int finish(struct conf_ctx *c)
     return finish_sites(c);
 }
 
+static void ctx_free(struct conf_ctx *c)
+{
+    free(c->proxies);
+    for (size_t i = 0; i < CONF_SITES_MAX; i++)
+        free(c->exclude[i]);
+}
+
 struct conf *conf_load(const char *path, struct bs_err *err)
 {
     struct conf *conf = xcalloc(1, sizeof(*conf));
@@ -592,13 +616,13 @@ struct conf *conf_load(const char *path, struct bs_err *err)
         bs_fail(err, BS_USAGE, "%s:%d: syntax error; expected '[section]' "
                 "or 'key = value'", path, rc);
     } else if (finish(&ctx) == 0) {
-        free(ctx.proxies);
+        ctx_free(&ctx);
         return conf;
     } else {
         bs_fail(err, ctx.err.status, "%s:%d: %s", path, ctx.err_line,
                 ctx.err.msg);
     }
-    free(ctx.proxies);
+    ctx_free(&ctx);
     conf_free(conf);
     return NULL;
 }
@@ -617,6 +641,7 @@ void conf_free(struct conf *c)
             free(st->hosts[j]);
         free(st->hosts);
         url_rules_free(st->rules);
+        netrange_free(st->exclude);
     }
     free(c->sites);
     free(c->path);

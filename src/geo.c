@@ -1,13 +1,14 @@
 /*
  * geo.c - libmaxminddb behind a per-address cache.
  *
- * Addresses are parsed with inet_pton and looked up with
- * MMDB_lookup_sockaddr: MMDB_lookup_string would call getaddrinfo for
- * every address.
+ * Addresses are read with netaddr_parse() (once each, on a cache miss)
+ * and looked up with MMDB_lookup_sockaddr: MMDB_lookup_string would call
+ * getaddrinfo for every address. Addresses of the special-purpose blocks
+ * (netrange.h) are "--" without a lookup.
  */
 #include "blogstat.h"
-#include "ascii.h"
 #include "geo.h"
+#include "netrange.h"
 #include "table.h"
 
 #include <arpa/inet.h>
@@ -216,41 +217,34 @@ static int country_code(MMDB_lookup_result_s *res, char out[3])
     return -1;
 }
 
-static uint16_t lookup(struct geo *g, const char *addr, size_t n)
+/*
+ * The country index of a (0: "--"). An address of a block that is
+ * nobody's (netaddr_special()) never goes to the database: databases
+ * answer for some of those ranges, with whatever registered them.
+ */
+static uint16_t lookup(struct geo *g, const struct netaddr *a)
 {
-    char buf[INET6_ADDRSTRLEN + 8], cc[3];
     struct sockaddr_storage ss;
     MMDB_lookup_result_s res;
+    unsigned char b[16];
+    char cc[3];
     int mmdb_err;
 
-    if (!g->open || n == 0 || n >= sizeof(buf) || memchr(addr, '\0', n))
+    if (!g->open || netaddr_special(a))
         return 0;
-    memcpy(buf, addr, n);
-    buf[n] = '\0';
     memset(&ss, 0, sizeof(ss));
-    if (memchr(buf, ':', n)) {
+    /* IPv4-mapped IPv6 (::ffff:a.b.c.d, a dual-stack server's IPv4
+     * clients) is IPv4 here: not every database links that range. */
+    if (netaddr_bytes(a, b) == 16) {
         struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 
         s6->sin6_family = AF_INET6;
-        if (inet_pton(AF_INET6, buf, &s6->sin6_addr) != 1)
-            return 0;
-        /* A dual-stack server logs IPv4 clients as ::ffff:a.b.c.d; not
-         * every database links that range to its IPv4 part. */
-        if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-            struct sockaddr_in s4;
-
-            memset(&s4, 0, sizeof(s4));
-            s4.sin_family = AF_INET;
-            memcpy(&s4.sin_addr, &s6->sin6_addr.s6_addr[12], 4);
-            memset(&ss, 0, sizeof(ss));
-            memcpy(&ss, &s4, sizeof(s4));
-        }
+        memcpy(&s6->sin6_addr, b, 16);
     } else {
         struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 
         s4->sin_family = AF_INET;
-        if (inet_pton(AF_INET, buf, &s4->sin_addr) != 1)
-            return 0;
+        memcpy(&s4->sin_addr, b, 4);
     }
     res = MMDB_lookup_sockaddr(&g->mmdb, (struct sockaddr *)&ss, &mmdb_err);
     if (mmdb_err != MMDB_SUCCESS || !res.found_entry ||
@@ -265,43 +259,18 @@ static uint16_t lookup(struct geo *g, const char *addr, size_t n)
     return (uint16_t)g->ncountries++;
 }
 
-/*
- * The address of a dotted quad, in host order, if addr is one exactly as
- * inet_pton(AF_INET) accepts it (four parts of 1 to 3 digits, 0 to 255,
- * no leading zero): then it is the same address that lookup() would find.
- */
-static int parse_v4(const char *addr, size_t n, uint32_t *out)
+/* The country index of the n bytes of text at addr (0 when it is no
+ * address). */
+static uint16_t lookup_text(struct geo *g, const char *addr, size_t n)
 {
-    const char *p = addr, *end = addr + n;
-    uint32_t v = 0;
+    struct netaddr a;
 
-    for (int part = 0; part < 4; part++) {
-        unsigned o = 0, digits = 0;
-
-        if (part > 0) {
-            if (p == end || *p != '.')
-                return -1;
-            p++;
-        }
-        for (; p < end && is_digit(*p) && digits < 4; p++) {
-            if (digits > 0 && o == 0)
-                return -1;
-            o = o * 10 + (unsigned)(*p - '0');
-            digits++;
-        }
-        if (digits == 0 || o > 255)
-            return -1;
-        v = v << 8 | o;
-    }
-    if (p != end)
-        return -1;
-    *out = v;
-    return 0;
+    return netaddr_parse(addr, n, &a) ? 0 : lookup(g, &a);
 }
 
-static uint16_t v4_country(struct geo *g, const char *addr, size_t n,
-                           uint32_t a)
+static uint16_t v4_country(struct geo *g, const struct netaddr *addr)
 {
+    uint32_t a = addr->v4;
     uint32_t mask = GEO_V4_SLOTS - 1, i;
 
     if (!g->v4)
@@ -318,24 +287,30 @@ static uint16_t v4_country(struct geo *g, const char *addr, size_t n,
             ;
     }
     g->v4[i].addr = a;
-    g->v4[i].country1 = (uint16_t)(lookup(g, addr, n) + 1);
+    g->v4[i].country1 = (uint16_t)(lookup(g, addr) + 1);
     g->v4_count++;
     return (uint16_t)(g->v4[i].country1 - 1);
 }
 
 const char *geo_country(struct geo *g, const char *addr, size_t n)
 {
-    uint32_t id, a;
+    struct netaddr a;
+    uint32_t id;
     int added;
 
     if (!g->open || n == 0 || n > INET6_ADDRSTRLEN)
         return g->countries[0];
-    if (parse_v4(addr, n, &a) == 0)
-        return g->countries[v4_country(g, addr, n, a)];
+    /* A dotted quad (the most common by far) is read here once, and
+     * cached by its 32 bits. */
+    if (!memchr(addr, ':', n)) {
+        if (netaddr_parse(addr, n, &a))
+            return g->countries[0];
+        return g->countries[v4_country(g, &a)];
+    }
     if (strtab_count(g->cache) >= GEO_CACHE_MAX)
         strtab_clear(g->cache);
     id = strtab_intern(g->cache, addr, n, &added);
     if (added)
-        g->country_of[id] = lookup(g, addr, n);
+        g->country_of[id] = lookup_text(g, addr, n);
     return g->countries[g->country_of[id]];
 }

@@ -32,6 +32,19 @@
 
 #define COUNTRY_NAMES_FILE "/usr/share/iso-codes/json/iso_3166-1.json"
 
+/* The newest line of a site: when, and in which zone its log is. */
+struct newest {
+    int64_t utc;               /* Unix seconds */
+    int tz_min;                /* its offset from UTC */
+    int seen;
+};
+
+static void newest_add(struct newest *n, int64_t utc, int tz_min)
+{
+    if (!n->seen || utc > n->utc)
+        *n = (struct newest){utc, tz_min, 1};
+}
+
 /* What the workers of one run share. */
 struct run {
     const struct ingest_opts *o;   /* read-only */
@@ -58,6 +71,7 @@ struct run {
     int next;                      /* under lock */
     int *status;                   /* [i]: the worker that took file i,
                                       read after the workers end */
+    struct newest newest[CONF_SITES_MAX];  /* under lock */
     struct ingest_result *res;     /* totals: under lock */
 };
 
@@ -92,6 +106,8 @@ struct worker {
     struct url_class cls;
     struct ref_info ref;
     uint64_t lines, bad, hits, views, files;
+    uint64_t excluded;         /* lines of [site] exclude addresses */
+    struct newest newest[CONF_SITES_MAX];
     uint64_t stray;            /* hits of a host no site declares */
     char stray_host[64];
 };
@@ -215,16 +231,23 @@ static struct agg *bad_agg(struct worker *w)
     return w->agg[w->run->o->site > 0 ? w->run->o->site : 0];
 }
 
+/* The client of a line: the connection's address, or the one behind
+ * the trusted proxies. */
+static struct slice client_of(const struct conf *conf,
+                              const struct logrec *rec)
+{
+    return conf->client_xff && rec->has_xff
+               ? proxies_client(conf->proxies, rec->client, rec->xff)
+               : rec->client;
+}
+
 /* A good line's view: its visitor, referrer and search terms. */
 static void count_view(struct worker *w, struct agg *agg, size_t site,
                        const struct logrec *rec)
 {
     const struct conf *conf = w->run->o->conf;
     const struct url_rules *rules = conf->sites[site].rules;
-    struct slice client = conf->client_xff && rec->has_xff
-                              ? proxies_client(conf->proxies, rec->client,
-                                               rec->xff)
-                              : rec->client;
+    struct slice client = client_of(conf, rec);
     const char *cc = geo_country(w->geo, client.p, client.n);
     uint64_t id = visitor_id(w->run->key, client.p, client.n, rec->agent.p,
                              rec->agent.n) ^
@@ -277,27 +300,40 @@ static void count_line(struct worker *w, struct store_source *src,
             : 0;
     site = k > 0 ? (size_t)k : 0;
     agg = w->agg[site];
+    newest_add(&w->newest[site],
+               (int64_t)rec.day * 86400 + rec.sec - (int64_t)rec.tz_min * 60,
+               rec.tz_min);
     if (k < 0 && w->stray++ == 0) {
         /* Kept to say so at the end: a typo in hosts = would otherwise
          * quietly give the default site another's lines. */
         snprintf(w->stray_host, sizeof(w->stray_host), "%.*s",
                  (int)(rec.host.n < 63 ? rec.host.n : 63), rec.host.p);
     }
-    robot = rec.has_agent &&
-            robots_check(w->robots, rec.agent.p, rec.agent.n);
     if (!src->has_days || rec.day < src->first_day)
         src->first_day = rec.day;
     if (!src->has_days || rec.day > src->max_day)
         src->max_day = rec.day;
     src->has_days = 1;
-    src->hits++;
-    w->hits++;
     if (src->pending_bad) {
         agg_bad(bad_agg(w), rec.day, src->pending_bad);
         src->pending_bad = 0;
     }
     src->last_day = rec.day;
     src->has_last_day = 1;
+    /* The owner's own requests count nowhere, not even as hits. */
+    if (conf->sites[site].exclude) {
+        struct slice client = client_of(conf, &rec);
+
+        if (netrange_contains(conf->sites[site].exclude, client.p,
+                              client.n)) {
+            w->excluded++;
+            return;
+        }
+    }
+    src->hits++;
+    w->hits++;
+    robot = rec.has_agent &&
+            robots_check(w->robots, rec.agent.p, rec.agent.n);
     agg_hit(agg, rec.day, robot);
     if (!robot && (rec.status == 200 || rec.status == 304) &&
         slice_eq(rec.method, "GET", 3) &&
@@ -652,6 +688,11 @@ static void worker_free(struct worker *w)
     res->hits += w->hits;
     res->views += w->views;
     res->files += w->files;
+    res->excluded += w->excluded;
+    for (size_t i = 0; i < CONF_SITES_MAX; i++)
+        if (w->newest[i].seen)
+            newest_add(&run->newest[i], w->newest[i].utc,
+                       w->newest[i].tz_min);
     if (w->stray && !res->stray)
         memcpy(res->stray_host, w->stray_host, sizeof(res->stray_host));
     res->stray += w->stray;
@@ -801,6 +842,26 @@ static int open_db(struct run *run, struct bs_err *err)
     return 0;
 }
 
+/* The newest line of each site and of all, for the day still being
+ * written (store_newest_line_put()): 0, or -1 with err. */
+static int put_newest(struct run *run, struct bs_err *err)
+{
+    struct newest all = {0, 0, 0};
+
+    for (size_t i = 0; i < run->o->conf->nsites; i++) {
+        if (!run->newest[i].seen)
+            continue;
+        newest_add(&all, run->newest[i].utc, run->newest[i].tz_min);
+        if (store_newest_line_put(run->db.store, run->site_ids[i],
+                                  run->newest[i].utc, run->newest[i].tz_min,
+                                  err))
+            return -1;
+    }
+    return all.seen ? store_newest_line_put(run->db.store, STORE_SITE_ALL,
+                                            all.utc, all.tz_min, err)
+                    : 0;
+}
+
 /* "auto", with blanks around it or not. */
 static int is_auto(const char *format)
 {
@@ -816,6 +877,7 @@ int ingest_run(const struct ingest_opts *o, const struct sink *sink,
     struct run *run = xcalloc(1, sizeof(*run));
     char *geoip = NULL;
     int lock_fd = -1, rc = -1;
+    struct bs_err err2 = {0};
 
     memset(res, 0, sizeof(*res));
     run->o = o;
@@ -847,6 +909,10 @@ int ingest_run(const struct ingest_opts *o, const struct sink *sink,
             if (!res->status)
                 res->status = cerr.status;
         }
+    }
+    if (put_newest(run, &err2) && !res->status) {
+        tell_error(run, &err2);
+        res->status = err2.status;
     }
     res->bad_shown = run->bad_shown;
     res->secs = elapsed(&run->t0);

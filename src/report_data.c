@@ -460,31 +460,100 @@ out:
     return rc;
 }
 
+/* Days since 1970-01-01 of Unix seconds t, rounded down. */
+static int32_t day_of(int64_t t)
+{
+    return (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
+}
+
+int report_partial_day(struct store *s, int64_t site, int64_t now,
+                       int32_t *day, struct bs_err *err)
+{
+    int32_t first, last, all_first, all_last;
+    int64_t utc = 0;
+    int tz = 0, has, found;
+
+    if ((has = store_day_span(s, site, &first, &last, err)) <= 0)
+        return has;
+    if (site != STORE_SITE_ALL) {
+        if (store_day_span(s, STORE_SITE_ALL, &all_first, &all_last,
+                           err) < 0)
+            return -1;
+        if (all_last > last)
+            return 0;
+    }
+    found = store_newest_line_get(s, site, &utc, &tz, err);
+    if (found == 0 && site != STORE_SITE_ALL)
+        found = store_newest_line_get(s, STORE_SITE_ALL, &utc, &tz, err);
+    if (found < 0)
+        return -1;
+    /* A line of a later day (of an excluded address) was read. */
+    if (found && day_of(utc + (int64_t)tz * 60) > last)
+        return 0;
+    if (day_of(now + (int64_t)tz * 60) > last)
+        return 0;
+    *day = last;
+    return 1;
+}
+
+/* With a day still being written in the range, the views and visitors
+ * of the complete days before it, to compare with the days before them:
+ * 0, or -1 with err. */
+static int complete_days(struct store *s, const struct report_range *r,
+                         struct report_index *x, struct bs_err *err)
+{
+    struct store_filter f = {.from = r->from, .to = x->partial_day - 1,
+                             .site = r->site};
+    struct store_audience aud;
+
+    x->cmp_days = x->partial_day - r->from;
+    if (x->cmp_days <= 0)
+        return 0;
+    if (store_days(s, &f, sum_views, &x->cmp_views, err) ||
+        store_range(s, &f, &aud, err))
+        return -1;
+    x->cmp_visitors = aud.visitors;
+    return 0;
+}
+
 struct report_data *report_data_build(struct store *s,
                                       const struct report_range *r,
                                       struct bs_err *err)
 {
     struct report_data *d = xcalloc(1, sizeof(*d));
     struct report_index *x = &d->index;
-    int32_t len = r->to - r->from + 1;
+    int32_t len = r->to - r->from + 1, clen = len, pday = 0;
     struct store_filter f = {.from = r->from, .to = r->to, .site = r->site};
-    struct store_filter prev = {.from = r->from - len, .to = r->from - 1,
-                                .site = r->site};
+    struct store_filter prev = {.site = r->site};
     struct store_audience now, before;
     struct series days;
     int64_t *ids = NULL;
+    int partial = 0;
 
     if (r->from > r->to || len > REPORT_MAX_DAYS)
         BUG("a report of %d days", len);
     arena_init(&d->mem, 0);
+    if (r->now &&
+        (partial = report_partial_day(s, r->site, r->now, &pday, err)) < 0) {
+        report_data_free(d);
+        return NULL;
+    }
+    if (partial && pday >= r->from && pday <= r->to) {
+        x->has_partial = 1;
+        x->partial_day = pday;
+        clen = pday - r->from;
+    }
+    prev.from = r->from - clen;
+    prev.to = r->from - 1;
     days = (struct series){series_new(&d->mem, r->from, r->to), r->from,
                            r->to, 0};
     x->from = r->from;
     x->to = r->to;
     x->days = days.d;
     x->ndays = (size_t)len;
-    x->has_prev = r->first <= r->from - len;
+    x->has_prev = clen > 0 && r->first <= r->from - clen;
     if (store_days(s, &f, site_day, &days, err) ||
+        (x->has_partial && complete_days(s, r, x, err)) ||
         store_days(s, &prev, sum_views, &x->prev_views, err) ||
         store_range(s, &f, &now, err) ||
         store_range(s, &prev, &before, err) ||

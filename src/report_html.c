@@ -177,6 +177,8 @@ static const char style[] =
     "font-variant-numeric:tabular-nums}"
     ".card .text{font-weight:600;overflow-wrap:anywhere}"
     ".card .sub{color:var(--muted);font-size:.9rem}"
+    ".note{color:var(--muted);font-size:.9rem}"
+    "tr.partial td{font-style:italic}"
     ".up{color:var(--up)}.down{color:var(--down)}"
     "figure{margin:0}"
     "figure img{display:block;width:100%;height:auto}"
@@ -324,15 +326,21 @@ static void put_countries_table(FILE *f, const struct report_country *c,
     fputs("</tbody></table>\n", f);
 }
 
-static void put_days_table(FILE *f, const struct report_day *d, size_t n)
+/* partial: the day still being written, marked as such; INT32_MIN: none. */
+static void put_days_table(FILE *f, const struct report_day *d, size_t n,
+                           int32_t partial)
 {
     fputs("<details><summary>The numbers, day by day</summary>"
           "<table><thead><tr><th>Day</th><th class=\"n\">Views</th>"
           "<th class=\"n\">Visitors</th><th class=\"n\">Visits</th></tr>"
           "</thead><tbody>\n", f);
     for (size_t i = 0; i < n; i++) {
-        fputs("<tr><td>", f);
+        fputs(d[i].day == partial ? "<tr class=\"partial\"><td>" : "<tr><td>",
+              f);
         put_date(f, d[i].day, 1);
+        if (d[i].day == partial)
+            fputs(" <span class=\"note\">(so far: still being written)"
+                  "</span>", f);
         if (d[i].views < 0) {
             fputs("</td><td class=\"n\">—</td><td class=\"n\">—</td>"
                   "<td class=\"n\">—", f);
@@ -401,10 +409,28 @@ static void put_change(FILE *f, int has_prev, int64_t now, int64_t prev,
     }
 }
 
+/* The change of views or visitors (now of the range; cmp of its
+ * complete days, when one is still being written) against the period
+ * before: like with like, never a partial day against full ones. */
+static void put_range_change(FILE *f, const struct report_index *r,
+                             int64_t now, int64_t cmp, int64_t prev)
+{
+    if (!r->has_partial) {
+        put_change(f, r->has_prev, now, prev, r->to - r->from + 1);
+        return;
+    }
+    if (r->cmp_days <= 0) {
+        fputs("the day is still being written: nothing to compare yet", f);
+        return;
+    }
+    put_change(f, r->has_prev, cmp, prev, r->cmp_days);
+    fprintf(f, ", over the %d complete day%s", r->cmp_days,
+            r->cmp_days == 1 ? "" : "s");
+}
+
 static void put_summary(FILE *f, const struct report_index *r)
 {
     const struct report_day *best = NULL;
-    int32_t len = r->to - r->from + 1;
 
     for (size_t i = 0; i < r->ndays; i++)
         if (r->days[i].views >= 0 && (!best || r->days[i].views > best->views))
@@ -413,12 +439,12 @@ static void put_summary(FILE *f, const struct report_index *r)
           "<div class=\"label\">Views</div><div class=\"big\">", f);
     put_num(f, r->views);
     fputs("</div><div class=\"sub\">", f);
-    put_change(f, r->has_prev, r->views, r->prev_views, len);
+    put_range_change(f, r, r->views, r->cmp_views, r->prev_views);
     fputs("</div></div>\n<div class=\"card\"><div class=\"label\">Visitors"
           "</div><div class=\"big\">", f);
     put_num(f, r->visitors);
     fputs("</div><div class=\"sub\">", f);
-    put_change(f, r->has_prev, r->visitors, r->prev_visitors, len);
+    put_range_change(f, r, r->visitors, r->cmp_visitors, r->prev_visitors);
     fputs("</div></div>\n<div class=\"card\"><div class=\"label\">Visits"
           "</div><div class=\"big\">", f);
     put_num(f, r->visits);
@@ -512,7 +538,14 @@ int report_write_index(const char *dir, const struct report_index *r,
     put_chart(f, r->daily_chart, r->chart_width, r->daily_height,
               r->narrow_width, r->daily_narrow_height,
               "Views per day with their 7-day average, and visitors per day");
-    put_days_table(f, r->days, r->ndays);
+    if (r->has_partial) {
+        fputs("<p class=\"note\">", f);
+        put_date(f, r->partial_day, 1);
+        fputs(" is still being written: the chart and the table show its "
+              "views so far.</p>\n", f);
+    }
+    put_days_table(f, r->days, r->ndays,
+                   r->has_partial ? r->partial_day : INT32_MIN);
     fputs("</section>\n", f);
 
     fputs("<section>\n<h2>Top posts and pages</h2>\n", f);
@@ -672,7 +705,7 @@ int report_write_post(const char *dir, const char *file,
           "<section>\n<h2>Views and visitors per day</h2>\n", f);
     put_chart(f, p->chart, p->chart_width, p->chart_height, p->narrow_width,
               p->narrow_height, "Views and visitors of this post per day");
-    put_days_table(f, p->days, p->ndays);
+    put_days_table(f, p->days, p->ndays, INT32_MIN);
     fputs("</section>\n<section>\n<h2>Where its readers are</h2>\n", f);
     if (p->ncountries)
         put_countries_table(f, p->countries, p->ncountries, p->views);

@@ -490,6 +490,54 @@ int store_meta_delete(struct store *s, const char *key, struct bs_err *err)
     return store_step(s, st, NULL, err);
 }
 
+/* The meta key of a site's newest line ("newest_line" for any site). */
+static void newest_key(int64_t site, char *key, size_t cap)
+{
+    if (site == STORE_SITE_ALL)
+        snprintf(key, cap, "newest_line");
+    else
+        snprintf(key, cap, "newest_line/%lld", (long long)site);
+}
+
+/* Stored as 8 bytes of Unix seconds and 2 of minutes, big-endian. */
+int store_newest_line_get(struct store *s, int64_t site, int64_t *utc,
+                          int *tz_min, struct bs_err *err)
+{
+    unsigned char b[10];
+    char key[48];
+    uint64_t u = 0;
+    int found;
+
+    newest_key(site, key, sizeof(key));
+    if ((found = store_meta_get(s, key, b, sizeof(b), err)) <= 0)
+        return found;
+    for (int i = 0; i < 8; i++)
+        u = u << 8 | b[i];
+    *utc = (int64_t)u;
+    *tz_min = (int16_t)(uint16_t)(b[8] << 8 | b[9]);
+    return 1;
+}
+
+int store_newest_line_put(struct store *s, int64_t site, int64_t utc,
+                          int tz_min, struct bs_err *err)
+{
+    unsigned char b[10];
+    char key[48];
+    int64_t was;
+    int was_tz, found;
+
+    if ((found = store_newest_line_get(s, site, &was, &was_tz, err)) < 0)
+        return -1;
+    if (found && was >= utc)
+        return 0;
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)((uint64_t)utc >> (56 - 8 * i));
+    b[8] = (unsigned char)((uint16_t)tz_min >> 8);
+    b[9] = (unsigned char)tz_min;
+    newest_key(site, key, sizeof(key));
+    return store_meta_put(s, key, b, sizeof(b), err);
+}
+
 int store_site_id(struct store *s, const char *name, int create,
                   int64_t *id, struct bs_err *err)
 {

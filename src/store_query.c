@@ -666,7 +666,9 @@ int store_totals(struct store *s, struct store_totals *t, struct bs_err *err)
         "(SELECT coalesce(sum(bad_lines), 0) FROM sources), "
         "(SELECT coalesce(sum(hits), 0) FROM days), "
         "(SELECT coalesce(sum(views), 0) FROM days), "
-        "(SELECT coalesce(sum(robots), 0) FROM days)",
+        "(SELECT coalesce(sum(robots), 0) FROM days), "
+        /* A line is bad, a hit, or of an excluded address. */
+        "(SELECT coalesce(sum(lines - bad_lines - hits), 0) FROM sources)",
         -1, &st, NULL);
     if (rc != SQLITE_OK)
         return store_fail(s, err, rc, "cannot read it");
@@ -677,6 +679,7 @@ int store_totals(struct store *s, struct store_totals *t, struct bs_err *err)
         t->hits = sqlite3_column_int64(st, 3);
         t->views = sqlite3_column_int64(st, 4);
         t->robots = sqlite3_column_int64(st, 5);
+        t->excluded = sqlite3_column_int64(st, 6);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)

@@ -262,6 +262,9 @@ static int summary(const struct ingest_result *res,
                 (unsigned long long)res->files, res->files == 1 ? "" : "s",
                 (unsigned long long)res->lines, (unsigned long long)res->hits,
                 (unsigned long long)res->views, res->secs);
+    if (res->excluded && (progress || cli.verbose))
+        fprintf(stderr, "blogstat: %llu lines of [site] exclude addresses "
+                "left out\n", (unsigned long long)res->excluded);
     return status;
 }
 

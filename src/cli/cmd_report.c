@@ -22,7 +22,8 @@ static const char report_usage[] =
     "\n"
     "Write the HTML report (index.html, a page per top post, and the charts\n"
     "as PNG and SVG) into DIR (default reports/). No range: every day in\n"
-    "the database; --days N: the N days ending with the newest one.\n"
+    "the database; --days N: the N days ending with the newest complete\n"
+    "one (not the day still being written; --to can name it).\n"
     "--site NAME: the report of site NAME ([site NAME] in the config)\n"
     "alone, into DIR. Without it, every site's: the default site's in DIR,\n"
     "each other's in DIR/site/NAME, linked to each other.\n";
@@ -115,12 +116,12 @@ static const char *site_title(const struct conf *conf,
  * of the sites reported, for a site without data. */
 static int write_site(struct store *st, const struct conf *conf,
                       const struct site_report *sites, size_t n, size_t i,
-                      int32_t from, int32_t to, int32_t first,
+                      int32_t from, int32_t to, int32_t first, int64_t now,
                       const char *out, const char *dir, struct bs_err *err)
 {
     const struct site_report *me = &sites[i];
     int k = conf_site_find(conf, me->name);
-    struct report_range range = {me->id, from, to, first};
+    struct report_range range = {me->id, from, to, first, now};
     struct report_site site = {NULL, NULL, NULL, 0};
     struct report_link links[REPORT_SITES_MAX];
     char hrefs[REPORT_SITES_MAX][96];
@@ -249,8 +250,8 @@ int cmd_report(int argc, char **argv)
             snprintf(dir, n, "%s", out);
         else
             snprintf(dir, n, "%s/site/%s", out, sites[i].name);
-        if (write_site(store, conf, sites, nsites, i, from, to, first, out,
-                       dir, &err))
+        if (write_site(store, conf, sites, nsites, i, from, to, first,
+                       range.now, out, dir, &err))
             goto fail;
         if (!cli.quiet && (cli.verbose || isatty(STDERR_FILENO)))
             fprintf(stderr, "blogstat: report written to %s/index.html\n",

@@ -179,6 +179,9 @@ int cmd_status(int argc, char **argv)
     printf("hits      %s, %s from robots\n", thousands(t.hits, a),
            thousands(t.robots, b));
     printf("views     %s\n", thousands(t.views, a));
+    if (t.excluded > 0)
+        printf("excluded  %s lines of [site] exclude addresses\n",
+               thousands(t.excluded, a));
     if (sites.n > 1)
         printf("sites     %s\n", sites.text);
     if (out_rows(files) > 0) {

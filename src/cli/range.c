@@ -3,7 +3,11 @@
  */
 #include "blogstat.h"
 #include "cli.h"
+#include "report_data.h"
 #include "store.h"
+
+#include <stdlib.h>
+#include <time.h>
 
 /* --days at most this: about 2,700 years. */
 #define CLI_DAYS_MAX 1000000
@@ -11,10 +15,18 @@
 int cli_range_parse(struct cli_range *r, const char *cmd, const char *from,
                     const char *to, const char *days)
 {
+    const char *now;
+
     r->has_from = from != NULL;
     r->has_to = to != NULL;
     r->from = r->to = 0;
     r->days = 0;
+    r->now = (int64_t)time(NULL);
+    /* A fixed clock, for tests of the day still being written. */
+    if ((now = getenv("BLOGSTAT_NOW")) != NULL &&
+        (r->now = cli_parse_count(now)) < 0)
+        return cli_usage(cmd, "bad BLOGSTAT_NOW '%s': give Unix seconds",
+                         now);
     if (from && day_parse(from, &r->from))
         return cli_usage(cmd, "bad date '%s': use YYYY-MM-DD", from);
     if (to && day_parse(to, &r->to))
@@ -42,6 +54,15 @@ int cli_range(struct store *s, int64_t site, const struct cli_range *r,
         return -1;
     if (!span)
         first = last = 0;
+    if (span && r->days && !r->has_to) {
+        int32_t day;
+        int partial = report_partial_day(s, site, r->now, &day, err);
+
+        if (partial < 0)
+            return -1;
+        if (partial && day == last)
+            last--;
+    }
     if (r->has_to)
         *to = r->to;
     else if (r->has_from && r->from > last)

@@ -258,6 +258,36 @@ static void test_conf__proxies(void **state)
     conf_free(c);
 }
 
+/* [site] exclude and [site NAME] exclude: each site's own, over lines. */
+static void test_conf__exclude(void **state)
+{
+    char *path = write_conf(state, "ex.conf",
+                            "[site]\n"
+                            "exclude = 192.168.0.0/16 2001:db8::/32\n"
+                            "exclude = 172.17.0.1, ::1\n"
+                            "[site other]\n"
+                            "hosts = other.example\n"
+                            "exclude = 198.51.100.7\n"
+                            "[site third]\n"
+                            "hosts = third.example\n");
+    struct bs_err err = {0};
+    struct conf *c = conf_load(path, &err);
+
+    free(path);
+    if (!c)
+        fail_msg("conf_load: %s", err.msg);
+    assert_int_equal(c->nsites, 3);
+    assert_int_equal(netrange_count(c->sites[0].exclude), 4);
+    assert_true(netrange_contains(c->sites[0].exclude, "192.168.1.10", 12));
+    assert_true(netrange_contains(c->sites[0].exclude, "172.17.0.1", 10));
+    assert_true(netrange_contains(c->sites[0].exclude, "2001:db8::5", 11));
+    assert_false(netrange_contains(c->sites[0].exclude, "198.51.100.7", 12));
+    assert_true(netrange_contains(c->sites[1].exclude, "198.51.100.7", 12));
+    assert_false(netrange_contains(c->sites[1].exclude, "192.168.1.10", 12));
+    assert_null(c->sites[2].exclude);
+    conf_free(c);
+}
+
 static void test_conf__hugo(void **state)
 {
     char *path = write_conf(state, "hugo.conf",
@@ -612,6 +642,19 @@ static void test_conf__bad_proxies(void **state)
                  "client = cf-connecting-ip\n", 3, "cf-connecting-ip", NULL);
 }
 
+static void test_conf__bad_exclude(void **state)
+{
+    expect_error(state, "[site]\nexclude = 192.168.0.0/16\n"
+                 "exclude = 192.168.1.0/16\n", 3, "192.168.0.0/16", NULL);
+    expect_error(state, "[site]\nurl = https://a.example\n\n"
+                 "[site b]\nhosts = b.example\nexclude = home-router\n", 6,
+                 "'home-router' is not an IP address", NULL);
+    expect_error(state, "[site]\nexclude = 10.0.0.0/33\n", 2, "0 to 32",
+                 NULL);
+    expect_error(state, "[urls]\nexclude = 10.0.0.0/8\n", 2,
+                 "unknown setting 'exclude'", NULL);
+}
+
 static void test_conf__syntax_error(void **state)
 {
     expect_error(state,
@@ -827,6 +870,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_conf__proxies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conf__bad_proxies, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_conf__bad_exclude, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__exclude, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conf__hugo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conf__preset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conf__ignore, setup, teardown),

@@ -188,6 +188,12 @@ static int64_t a_id(struct fx *f)
     return id;
 }
 
+/* Unix seconds of h:m UTC on day D(d). */
+static int64_t utc(int d, int h, int m)
+{
+    return (int64_t)D(d) * 86400 + h * 3600 + m * 60;
+}
+
 static void check_day(const struct report_day *d, int32_t day,
                       int64_t views, int64_t visitors, int64_t visits)
 {
@@ -202,7 +208,7 @@ static void check_day(const struct report_day *d, int32_t day,
 static void test_report_data__index(void **state)
 {
     struct fx *f = *state;
-    struct report_range r = {0, D(4), D(6), D(1)};
+    struct report_range r = {0, D(4), D(6), D(1), 0};
     struct bs_err err = {0};
     struct report_data *d = report_data_build(f->s, &r, &err);
     const struct report_index *x;
@@ -285,7 +291,7 @@ static void test_report_data__index(void **state)
 static void test_report_data__post_pages(void **state)
 {
     struct fx *f = *state;
-    struct report_range r = {0, D(4), D(6), D(1)};
+    struct report_range r = {0, D(4), D(6), D(1), 0};
     struct bs_err err = {0};
     struct report_data *d = report_data_build(f->s, &r, &err);
     const struct report_post_page *p;
@@ -350,7 +356,7 @@ static void test_report_data__post_pages(void **state)
 static void test_report_data__empty_range(void **state)
 {
     struct fx *f = *state;
-    struct report_range r = {0, D(-10), D(-9), D(1)};
+    struct report_range r = {0, D(-10), D(-9), D(1), 0};
     struct bs_err err = {0};
     struct report_data *d = report_data_build(f->s, &r, &err);
 
@@ -374,7 +380,7 @@ static void test_report_data__other_site(void **state)
 {
     struct fx *f = *state;
     struct bs_err err = {0};
-    struct report_range r = {0, D(1), D(6), D(1)};
+    struct report_range r = {0, D(1), D(6), D(1), 0};
     struct report_data *d;
 
     assert_int_equal(store_site_id(f->s, "other", 1, &r.site, &err), 1);
@@ -385,6 +391,132 @@ static void test_report_data__other_site(void **state)
     assert_int_equal(d->index.visitors, 0);
     assert_int_equal(d->index.nposts, 0);
     assert_int_equal(d->index.ncountries, 0);
+    report_data_free(d);
+}
+
+/* The newest line read for the site: local time h:m of day D(d) in a
+ * log at +0100, as ingest records it. */
+static void newest(struct fx *f, int64_t site, int d, int h, int m)
+{
+    struct bs_err err = {0};
+
+    ok(store_newest_line_put(f->s, site, utc(d, h, m) - 3600, 60, &err),
+       &err, "store_newest_line_put");
+}
+
+/* Day 6 is the newest: while it is still day 6 at +0100 it is being
+ * written, from its midnight there to the next. */
+static void test_report_data__partial_day_clock(void **state)
+{
+    struct fx *f = *state;
+    struct bs_err err = {0};
+    int32_t d = 0;
+
+    /* Nothing recorded: the day is judged in UTC. */
+    assert_int_equal(report_partial_day(f->s, 0, utc(6, 23, 30), &d, &err),
+                     1);
+    assert_int_equal(d, D(6));
+    assert_int_equal(report_partial_day(f->s, 0, utc(7, 0, 0), &d, &err), 0);
+    newest(f, 0, 6, 4, 15);
+    assert_int_equal(report_partial_day(f->s, 0, utc(6, 3, 15), &d, &err),
+                     1);
+    assert_int_equal(d, D(6));
+    /* 23:30 UTC is 00:30 of day 7 at +0100: day 6 is over. */
+    assert_int_equal(report_partial_day(f->s, 0, utc(6, 22, 59), &d, &err),
+                     1);
+    assert_int_equal(report_partial_day(f->s, 0, utc(6, 23, 0), &d, &err), 0);
+    assert_int_equal(report_partial_day(f->s, 0, utc(6, 23, 30), &d, &err),
+                     0);
+    /* A clock behind the log: still being written. */
+    assert_int_equal(report_partial_day(f->s, 0, utc(2, 0, 0), &d, &err), 1);
+    /* Of every site: the same. */
+    assert_int_equal(report_partial_day(f->s, STORE_SITE_ALL, utc(6, 3, 15),
+                                        &d, &err),
+                     1);
+    /* A line of day 7 was read (of an excluded address): day 6 is over. */
+    newest(f, 0, 7, 0, 5);
+    assert_int_equal(report_partial_day(f->s, 0, utc(6, 3, 15), &d, &err), 0);
+    assert_int_equal(err.status, 0);
+}
+
+/* Another site of the log has a later day: the log moved on. */
+static void test_report_data__partial_day_other_site(void **state)
+{
+    struct fx *f = *state;
+    struct bs_err err = {0};
+    int64_t other = 0;
+    int32_t d = 0;
+
+    newest(f, 0, 6, 4, 15);
+    assert_int_equal(report_partial_day(f->s, 0, utc(6, 12, 0), &d, &err),
+                     1);
+    assert_int_equal(store_site_id(f->s, "other", 1, &other, &err), 1);
+    ok(store_add_day(f->s, other, D(7), 1, 1, 0, 0, &err), &err,
+       "store_add_day");
+    newest(f, other, 7, 0, 10);
+    assert_int_equal(report_partial_day(f->s, 0, utc(6, 12, 0), &d, &err), 0);
+    /* The other site's own newest day is being written. */
+    assert_int_equal(report_partial_day(f->s, other, utc(7, 1, 0), &d, &err),
+                     1);
+    assert_int_equal(d, D(7));
+    assert_int_equal(err.status, 0);
+}
+
+/* A report ending with the day being written marks it and compares its
+ * complete days with as many before them; of that day alone, nothing. */
+static void test_report_data__partial_day_report(void **state)
+{
+    struct fx *f = *state;
+    struct report_range r = {0, D(4), D(6), D(1), 0};
+    struct bs_err err = {0};
+    struct report_data *d;
+    const struct report_index *x;
+
+    newest(f, 0, 6, 4, 15);
+    r.now = utc(6, 4, 20);
+    if (!(d = report_data_build(f->s, &r, &err)))
+        fail_msg("report_data_build: %s", err.msg);
+    x = &d->index;
+    assert_int_equal(x->has_partial, 1);
+    assert_int_equal(x->partial_day, D(6));
+    /* Every number of the range still holds the day. */
+    assert_int_equal(x->views, 12 + 9);
+    assert_int_equal(x->visitors, 8);
+    check_day(&x->days[2], D(6), 9, 5, 3);
+    /* Days 4 and 5 against 2 and 3. */
+    assert_int_equal(x->cmp_days, 2);
+    assert_int_equal(x->cmp_views, 12);
+    assert_int_equal(x->cmp_visitors, 5);
+    assert_int_equal(x->has_prev, 1);
+    assert_int_equal(x->prev_views, 8 + 7);
+    assert_int_equal(x->prev_visitors, 2);
+    report_data_free(d);
+
+    /* The same range once the day is over: the whole against 1..3. */
+    r.now = utc(7, 0, 0);
+    if (!(d = report_data_build(f->s, &r, &err)))
+        fail_msg("report_data_build: %s", err.msg);
+    assert_int_equal(d->index.has_partial, 0);
+    assert_int_equal(d->index.prev_views, 5 + 8 + 7);
+    report_data_free(d);
+
+    /* The day alone: nothing to compare it with. */
+    r.from = D(6);
+    r.now = utc(6, 4, 20);
+    if (!(d = report_data_build(f->s, &r, &err)))
+        fail_msg("report_data_build: %s", err.msg);
+    assert_int_equal(d->index.has_partial, 1);
+    assert_int_equal(d->index.cmp_days, 0);
+    assert_int_equal(d->index.has_prev, 0);
+    assert_int_equal(d->index.views, 9);
+    report_data_free(d);
+
+    /* A range that ends before it knows nothing of it. */
+    r.from = D(2);
+    r.to = D(4);
+    if (!(d = report_data_build(f->s, &r, &err)))
+        fail_msg("report_data_build: %s", err.msg);
+    assert_int_equal(d->index.has_partial, 0);
     report_data_free(d);
 }
 
@@ -399,6 +531,12 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_report_data__other_site, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_report_data__partial_day_clock,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_report_data__partial_day_other_site, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_data__partial_day_report,
+                                        setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
