@@ -302,6 +302,7 @@ int import_jsonfeed(const char *name, const char *text, size_t n,
     jsmn_parser p;
     int count, rc;
 
+    memset(stats, 0, sizeof(*stats));
     stats->format = IMPORT_JSONFEED;
     if (n > IMPORT_JSONFEED_MAX)
         return bs_fail(err, BS_DATAERR, "%s: a JSON Feed larger than %u "
