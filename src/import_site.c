@@ -108,6 +108,41 @@ static void terms_free(struct terms *t)
     t->n = 0;
 }
 
+/*
+ * The categories of the page: for a Jekyll post the folders above
+ * _posts first (Jekyll counts them among its categories, as it puts them
+ * in the post's URL), then those of its front matter.
+ */
+static void jekyll_categories(const struct walk *w,
+                              const struct import_page *pg, struct terms *t)
+{
+    const char *names[IMPORT_MAX_TERMS];
+    char dirs[REL_MAX];
+    const char *posts = strstr(w->rel, "_posts/");
+    size_t n = 0;
+
+    if (posts && (posts == w->rel || posts[-1] == '/')) {
+        size_t len = (size_t)(posts - w->rel);
+
+        memcpy(dirs, w->rel, len);
+        dirs[len] = '\0';
+        for (char *s = dirs; *s && n < IMPORT_MAX_TERMS;) {
+            char *slash = strchr(s, '/');
+
+            if (slash)
+                *slash = '\0';
+            if (*s)
+                names[n++] = s;
+            if (!slash)
+                break;
+            s = slash + 1;
+        }
+    }
+    for (size_t i = 0; i < pg->ncategories && n < IMPORT_MAX_TERMS; i++)
+        names[n++] = pg->categories[i];
+    terms_of(t, names, n);
+}
+
 /* The page of front matter pg: its path, day and terms to fn. */
 static int emit_page(struct walk *w, const struct import_page *pg)
 {
@@ -139,7 +174,7 @@ static int emit_page(struct walk *w, const struct import_page *pg)
             "(YYYY-MM-DD...); the page is imported without one", w->shown,
             pg->date);
     terms_of(&tags, pg->tags, pg->ntags);
-    terms_of(&cats, pg->categories, pg->ncategories);
+    jekyll_categories(w, pg, &cats);
     p.tags = (const char *const *)tags.v;
     p.ntags = tags.n;
     p.categories = (const char *const *)cats.v;

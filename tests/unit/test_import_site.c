@@ -607,7 +607,7 @@ static void test_site__jekyll_dir(void **state)
         "news,tech\n"
         "/2020/03/05/dated.html|Dated|2020-03-05||\n"
         "/about.html|About|-||\n"
-        "/blog/2021/07/08/x.html|X|2021-07-08||\n");
+        "/blog/2021/07/08/x.html|X|2021-07-08||blog\n");
     assert_int_equal(R.st.skipped, 3);   /* unpublished, notes, README */
     assert_int_equal(R.st.bad, 0);
     tu_rmrf(dir);
