@@ -236,7 +236,7 @@ static int emit(struct item *it, import_fn fn, void *ctx,
     return fn(ctx, &p, err);
 }
 
-/* ---- XML ---------------------------------------------------------------- */
+/* ---- XML -------------------------------------------------------------- */
 
 enum field {
     F_NONE, F_TITLE, F_LINK, F_DATE, F_POST_DATE, F_POST_ID, F_STATUS,
@@ -444,8 +444,12 @@ static void XMLCALL on_end(void *user, const char *name)
         case F_POST_DATE:
             import_set_text(it->post_date, sizeof(it->post_date), t, n);
             break;
-        case F_POST_ID: import_set_text(it->post_id, sizeof(it->post_id), t, n); break;
-        case F_STATUS: import_set_text(it->status, sizeof(it->status), t, n); break;
+        case F_POST_ID:
+            import_set_text(it->post_id, sizeof(it->post_id), t, n);
+            break;
+        case F_STATUS:
+            import_set_text(it->status, sizeof(it->status), t, n);
+            break;
         case F_TYPE: import_set_text(it->type, sizeof(it->type), t, n); break;
         case F_TERM:
             if (x->term_which >= 0) {
@@ -530,7 +534,7 @@ static int import_xml(FILE *f, const char *path, const char *head,
     return rc;
 }
 
-/* ---- CSV ------------------------------------------------------------------ */
+/* ---- CSV -------------------------------------------------------------- */
 
 enum { C_PATH, C_TITLE, C_PUBLISHED, C_TAGS, C_CATEGORIES, C_NCOLS };
 
@@ -743,7 +747,7 @@ static int import_csv(FILE *f, const char *path, const char *head,
     return rc;
 }
 
-/* ---- JSON ------------------------------------------------------------------ */
+/* ---- JSON ------------------------------------------------------------- */
 
 /* A JSON Feed is read whole (jsmn tokenizes a buffer), up to a bound. */
 static int import_json(FILE *f, const char *path, const char *head,
@@ -797,7 +801,7 @@ int import_key_is(const char *a, const char *b)
     return *a == *b;
 }
 
-/* ---- entry ----------------------------------------------------------------- */
+/* ---- entry ------------------------------------------------------------ */
 
 int import_file(const char *path, import_fn fn, void *ctx,
                 struct import_stats *stats, struct bs_err *err)

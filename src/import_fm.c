@@ -167,7 +167,7 @@ static void fm_field(void *data, const char *key, enum fm_value kind,
         import_set_text(dst, cap, v, n);
 }
 
-/* ---- YAML ------------------------------------------------------------------ */
+/* ---- YAML ------------------------------------------------------------- */
 
 /* A plain ~, null or empty scalar is no value. */
 static int yaml_null(const yaml_event_t *e)
@@ -302,7 +302,7 @@ static int parse_yaml(struct import_fm *fm, const char *name,
     return rc;
 }
 
-/* ---- fences ----------------------------------------------------------------- */
+/* ---- fences ----------------------------------------------------------- */
 
 /* 1 when the line at s[0..n) is exactly fence, but for blanks after it. */
 static int is_fence(const char *s, size_t n, const char *fence)

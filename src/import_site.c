@@ -78,7 +78,7 @@ static void file_error(struct walk *w, const struct bs_err *e)
         w->sink->error(w->sink->ctx, e);
 }
 
-/* ---- one page ---------------------------------------------------------------- */
+/* ---- one page --------------------------------------------------------- */
 
 struct terms {
     char *v[IMPORT_MAX_TERMS];
@@ -247,7 +247,7 @@ static int read_page(struct walk *w, int dfd, const char *name)
     return emit_page(w, &pg);
 }
 
-/* ---- the folders ------------------------------------------------------------- */
+/* ---- the folders ------------------------------------------------------ */
 
 static int is_markdown(const char *name)
 {
@@ -404,7 +404,7 @@ static int walk_dir(struct walk *w, int dfd, size_t rel_len, int depth)
     return rc;
 }
 
-/* ---- entry ------------------------------------------------------------------- */
+/* ---- entry ------------------------------------------------------------ */
 
 static int has(int dfd, const char *name, int dir)
 {

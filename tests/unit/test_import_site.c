@@ -74,7 +74,7 @@ static int valid_utf8(const char *s)
     return 1;
 }
 
-/* ---- YAML ------------------------------------------------------------------ */
+/* ---- YAML ------------------------------------------------------------- */
 
 static void test_site__yaml_lists(void **state)
 {
@@ -243,7 +243,7 @@ static void test_site__hostile_text(void **state)
     free(big);
 }
 
-/* ---- TOML ------------------------------------------------------------------- */
+/* ---- TOML ------------------------------------------------------------- */
 
 static void test_site__toml(void **state)
 {
@@ -315,7 +315,7 @@ static void test_site__toml_garbage(void **state)
     list_is(PG.tags, PG.ntags, "1|b");
 }
 
-/* ---- paths ------------------------------------------------------------------ */
+/* ---- paths ------------------------------------------------------------ */
 
 static const char *path_of(enum import_engine e, const char *rel,
                            const char *slug, const char *url,
@@ -426,7 +426,7 @@ static void test_site__paths(void **state)
                      IMPORT_NO_DAY);
 }
 
-/* ---- folders ------------------------------------------------------------------ */
+/* ---- folders ---------------------------------------------------------- */
 
 struct run {
     char out[8192];
