@@ -96,8 +96,10 @@ static void put_jekyll_title(struct out *o, const char *s)
 static void put_lower(struct out *o, const char *s)
 {
     for (; *s; s++) {
-        char c = *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
+        char c = *s;
 
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
         put(o, &c, 1);
     }
 }
