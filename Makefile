@@ -13,19 +13,26 @@
 # CFLAGS and LDFLAGS are added to those of every build.
 
 CC ?= cc
-PKGS := zlib sqlite3 libmaxminddb inih expat cairo pangocairo libpng libsodium
+CXX ?= c++
+PKGS := zlib sqlite3 libmaxminddb inih expat cairo pangocairo libpng libsodium \
+        yaml-0.1 tomlplusplus
 # The robot rules are matched with PCRE2 (Debian libpcre2-dev).
 PKGS += libpcre2-8
 # Inflate with ISA-L's igzip (Debian libisal-dev) unless ZLIB=1.
 ifneq ($(ZLIB),1)
 PKGS += libisal
 endif
-# libcsv has no pkg-config file; the charts use libm.
-EXTRA_LIBS := -lcsv -lm
+# libcsv has no pkg-config file; the charts use libm; the TOML shim
+# (src/*.cc, C++17) needs the C++ runtime.
+EXTRA_LIBS := -lcsv -lm -lstdc++
 
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wundef
 CSTD := -std=c11
+# The C++ shims over C++-only libraries (src/*.cc): the C warnings that
+# C++ knows, C++17.
+CXXWARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla -Wundef
+CXXSTD := -std=c++17
 OPT ?= -O2 -g
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -MMD -MP
 # What the sanitizer builds add to -fsanitize=: stop at the first error,
@@ -43,6 +50,7 @@ CMOCKA_LIBS = $(eval CMOCKA_LIBS := $(shell pkg-config --libs cmocka))$(CMOCKA_L
 # #includes; they are not compiled alone.
 READER_BACKENDS := src/reader_isal.c src/reader_zlib.c
 LIB_SRC := $(filter-out $(READER_BACKENDS),$(wildcard src/*.c))
+LIB_CXX_SRC := $(wildcard src/*.cc)
 CLI_SRC := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -109,7 +117,11 @@ $(1)_FLAGS := $(CSTD) $(WARN) -pthread \
     $(if $($(1)_SANITIZE),$(SANITIZE_FLAGS) -fsanitize=$($(1)_SANITIZE), \
         $(OPT)) $(CFLAGS)
 $(1)_DEFS := $(if $(filter 1,$($(1)_ZLIB)),,-DBLOGSTAT_ISAL=1)
-$(1)_OBJ := $(LIB_SRC:src/%.c=$($(1)_DIR)/%.o) $($(1)_DIR)/gen/robots_rules.o
+$(1)_CXXFLAGS := $(CXXSTD) $(CXXWARN) -pthread \
+    $(if $($(1)_SANITIZE),$(SANITIZE_FLAGS) -fsanitize=$($(1)_SANITIZE), \
+        $(OPT)) $(CXXFLAGS)
+$(1)_OBJ := $(LIB_SRC:src/%.c=$($(1)_DIR)/%.o) \
+    $(LIB_CXX_SRC:src/%.cc=$($(1)_DIR)/%.o) $($(1)_DIR)/gen/robots_rules.o
 $(1)_CLI_OBJ := $(CLI_SRC:src/%.c=$($(1)_DIR)/%.o)
 $(1)_UNIT := $(UNIT_SRC:tests/unit/%.c=$($(1)_DIR)/tests/%)
 $(1)_FUZZ := $(FUZZ_SRC:tests/fuzz/%.c=$($(1)_DIR)/fuzz/%)
@@ -124,6 +136,10 @@ $($(1)_DIR)/gen/robots_rules.o: $(ROBOT_RULES_C) include/robots_rules.h | deps
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
 	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_FLAGS) -c -o $$@ $$<
+$($(1)_DIR)/%.o: src/%.cc | deps
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CXX     $$<$(if $(filter default,$(1)),, ($(1)))")
+	$$(Q)$$(CXX) $$(CPPFLAGS) $$(PKG_CFLAGS) $$($(1)_CXXFLAGS) -c -o $$@ $$<
 
 $($(1)_DIR)/libblogstat.a: $$($(1)_OBJ)
 	$$(Q)rm -f $$@ && ar rcs $$@ $$^

@@ -20,6 +20,7 @@ check_file() {
 
 what=${1:-build}
 check_cmd cc gcc
+check_cmd c++ g++
 check_cmd make make
 check_cmd pkg-config pkg-config
 if command -v pkg-config >/dev/null 2>&1; then
@@ -34,10 +35,12 @@ if command -v pkg-config >/dev/null 2>&1; then
     check_pc libpng libpng-dev
     check_pc libsodium libsodium-dev
     check_pc libpcre2-8 libpcre2-dev
+    check_pc yaml-0.1 libyaml-dev
+    check_pc tomlplusplus libtomlplusplus-dev
 else
     need="$need zlib1g-dev libsqlite3-dev libmaxminddb-dev libinih-dev libexpat1-dev"
     need="$need libcairo2-dev libpango1.0-dev libpng-dev libisal-dev libsodium-dev"
-    need="$need libpcre2-dev"
+    need="$need libpcre2-dev libyaml-dev libtomlplusplus-dev"
 fi
 # The charts' font.
 check_file /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core

@@ -10,6 +10,7 @@
 #include "blogstat.h"
 #include "ascii.h"
 #include "import.h"
+#include "import_int.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -30,6 +31,8 @@ const char *import_format_name(enum import_format f)
     case IMPORT_RSS: return "RSS feed";
     case IMPORT_ATOM: return "Atom feed";
     case IMPORT_CSV: return "CSV";
+    case IMPORT_JSONFEED: return "JSON Feed";
+    case IMPORT_SITE: return "site source";
     }
     return "?";
 }
@@ -147,7 +150,7 @@ static void item_add_term(struct item *it, int which, const char *slug)
  * whitespace (newlines in a title) as one space, an incomplete character
  * at a cut dropped, then sanitized to valid UTF-8 in dst (cap bytes).
  */
-static void set_text(char *dst, size_t cap, const char *src, size_t n)
+void import_set_text(char *dst, size_t cap, const char *src, size_t n)
 {
     char *tmp = xmalloc(n + 1);
     size_t o = 0;
@@ -184,8 +187,8 @@ static int64_t parse_id(const char *s)
     return v > (uint64_t)INT64_MAX ? 0 : (int64_t)v;
 }
 
-/* Trim blanks around s in place (titles and links often carry them). */
-static char *trim(char *s)
+/* Titles and links often carry blanks around them. */
+char *import_trim(char *s)
 {
     char *e;
 
@@ -202,7 +205,7 @@ static int emit(struct item *it, import_fn fn, void *ctx,
                 struct import_stats *st, struct bs_err *err)
 {
     struct import_post p;
-    const char *link = trim(it->link);
+    const char *link = import_trim(it->link);
 
     if (it->has_wp) {
         /* WXR: published posts and pages only. */
@@ -218,7 +221,7 @@ static int emit(struct item *it, import_fn fn, void *ctx,
     }
     memset(&p, 0, sizeof(p));
     p.link = link;
-    p.title = trim(it->title);
+    p.title = import_trim(it->title);
     p.published = import_parse_date(it->post_date[0] ? it->post_date
                                                      : it->date);
     p.post_id = parse_id(it->post_id);
@@ -233,7 +236,7 @@ static int emit(struct item *it, import_fn fn, void *ctx,
     return fn(ctx, &p, err);
 }
 
-/* ---- XML ---------------------------------------------------------------- */
+/* ---- XML -------------------------------------------------------------- */
 
 enum field {
     F_NONE, F_TITLE, F_LINK, F_DATE, F_POST_DATE, F_POST_ID, F_STATUS,
@@ -364,7 +367,7 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
             const char *rel = attr(atts, "rel"), *href = attr(atts, "href");
 
             if (href && (!rel || strcmp(rel, "alternate") == 0))
-                set_text(x->item.link, sizeof(x->item.link), href,
+                import_set_text(x->item.link, sizeof(x->item.link), href,
                          strlen(href));
         } else if (strcmp(local, "category") == 0) {
             const char *term = attr(atts, "term");
@@ -397,7 +400,7 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
         x->term_slug[0] = '\0';
         /* WordPress gives the slug; a plain feed only the name. */
         if (nicename)
-            set_text(x->term_slug, sizeof(x->term_slug), nicename,
+            import_set_text(x->term_slug, sizeof(x->term_slug), nicename,
                      strlen(nicename));
     }
 }
@@ -429,22 +432,32 @@ static void XMLCALL on_end(void *user, const char *name)
         size_t n = x->ntext;
 
         switch (x->field) {
-        case F_TITLE: set_text(it->title, sizeof(it->title), t, n); break;
-        case F_LINK: set_text(it->link, sizeof(it->link), t, n); break;
-        case F_DATE: set_text(it->date, sizeof(it->date), t, n); break;
-        case F_POST_DATE:
-            set_text(it->post_date, sizeof(it->post_date), t, n);
+        case F_TITLE:
+            import_set_text(it->title, sizeof(it->title), t, n);
             break;
-        case F_POST_ID: set_text(it->post_id, sizeof(it->post_id), t, n); break;
-        case F_STATUS: set_text(it->status, sizeof(it->status), t, n); break;
-        case F_TYPE: set_text(it->type, sizeof(it->type), t, n); break;
+        case F_LINK:
+            import_set_text(it->link, sizeof(it->link), t, n);
+            break;
+        case F_DATE:
+            import_set_text(it->date, sizeof(it->date), t, n);
+            break;
+        case F_POST_DATE:
+            import_set_text(it->post_date, sizeof(it->post_date), t, n);
+            break;
+        case F_POST_ID:
+            import_set_text(it->post_id, sizeof(it->post_id), t, n);
+            break;
+        case F_STATUS:
+            import_set_text(it->status, sizeof(it->status), t, n);
+            break;
+        case F_TYPE: import_set_text(it->type, sizeof(it->type), t, n); break;
         case F_TERM:
             if (x->term_which >= 0) {
                 if (!x->term_slug[0]) {
                     char name_buf[IMPORT_MAX_TEXT];
 
-                    set_text(name_buf, sizeof(name_buf), t, n);
-                    import_slugify(trim(name_buf), x->term_slug,
+                    import_set_text(name_buf, sizeof(name_buf), t, n);
+                    import_slugify(import_trim(name_buf), x->term_slug,
                                    sizeof(x->term_slug));
                 }
                 item_add_term(it, x->term_which, x->term_slug);
@@ -521,7 +534,7 @@ static int import_xml(FILE *f, const char *path, const char *head,
     return rc;
 }
 
-/* ---- CSV ------------------------------------------------------------------ */
+/* ---- CSV -------------------------------------------------------------- */
 
 enum { C_PATH, C_TITLE, C_PUBLISHED, C_TAGS, C_CATEGORIES, C_NCOLS };
 
@@ -565,11 +578,11 @@ static void on_field(void *data, size_t n, void *user)
         };
         char name[32];
 
-        set_text(name, sizeof(name), s, n);
+        import_set_text(name, sizeof(name), s, n);
         if (c->col < CSV_MAX_COLS) {
             c->map[c->col] = -1;
             for (int k = 0; k < C_NCOLS; k++)
-                if (strcmp(trim(name), names[k]) == 0)
+                if (strcmp(import_trim(name), names[k]) == 0)
                     c->map[c->col] = k;
         }
     } else if (c->col < c->ncols && c->map[c->col] >= 0) {
@@ -577,7 +590,7 @@ static void on_field(void *data, size_t n, void *user)
 
         free(c->val[k]);
         c->val[k] = xmalloc(IMPORT_MAX_TEXT * 4);
-        set_text(c->val[k], IMPORT_MAX_TEXT * 4, s, n);
+        import_set_text(c->val[k], IMPORT_MAX_TEXT * 4, s, n);
     }
     c->col++;
 }
@@ -591,7 +604,7 @@ static void split_terms(struct item *it, int which, char *list)
 
         if (bar)
             *bar = '\0';
-        import_slugify(trim(tok), slug, sizeof(slug));
+        import_slugify(import_trim(tok), slug, sizeof(slug));
         item_add_term(it, which, slug);
         tok = bar ? bar + 1 : NULL;
     }
@@ -630,13 +643,13 @@ static void on_row(int term, void *user)
     it->has_terms[0] = c->has_col[C_TAGS];
     it->has_terms[1] = c->has_col[C_CATEGORIES];
     if (c->val[C_PATH])
-        set_text(it->link, sizeof(it->link), c->val[C_PATH],
+        import_set_text(it->link, sizeof(it->link), c->val[C_PATH],
                  strlen(c->val[C_PATH]));
     if (c->val[C_TITLE])
-        set_text(it->title, sizeof(it->title), c->val[C_TITLE],
+        import_set_text(it->title, sizeof(it->title), c->val[C_TITLE],
                  strlen(c->val[C_TITLE]));
     if (c->val[C_PUBLISHED])
-        set_text(it->date, sizeof(it->date), c->val[C_PUBLISHED],
+        import_set_text(it->date, sizeof(it->date), c->val[C_PUBLISHED],
                  strlen(c->val[C_PUBLISHED]));
     if (c->val[C_TAGS])
         split_terms(it, 0, c->val[C_TAGS]);
@@ -646,7 +659,7 @@ static void on_row(int term, void *user)
         free(c->val[k]);
         c->val[k] = NULL;
     }
-    if (!*trim(it->link)) {
+    if (!*import_trim(it->link)) {
         if (!it->title[0] && !it->date[0])
             return;   /* a blank line */
         c->failed = 1;
@@ -734,7 +747,64 @@ static int import_csv(FILE *f, const char *path, const char *head,
     return rc;
 }
 
-/* ---- entry ----------------------------------------------------------------- */
+/* ---- JSON ------------------------------------------------------------- */
+
+/* A JSON Feed is read whole (jsmn tokenizes a buffer), up to a bound. */
+static int import_json(FILE *f, const char *path, const char *head,
+                       size_t nhead, struct import_stats *st, import_fn fn,
+                       void *ctx, struct bs_err *err)
+{
+    size_t cap = nhead + CHUNK, n = nhead;
+    char *buf = xmalloc(cap);
+    int rc;
+
+    memcpy(buf, head, nhead);
+    for (;;) {
+        size_t got;
+
+        if (n == cap) {
+            if (cap >= IMPORT_JSONFEED_MAX) {
+                free(buf);
+                return bs_fail(err, BS_DATAERR, "%s: a JSON Feed larger "
+                               "than %u MiB; nothing was imported from it",
+                               path, IMPORT_JSONFEED_MAX >> 20);
+            }
+            cap = cap * 2 > IMPORT_JSONFEED_MAX + 1 ? IMPORT_JSONFEED_MAX + 1
+                                                     : cap * 2;
+            buf = xrealloc(buf, cap);
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        return bs_fail(err, BS_IOERR, "%s: read error: %s", path,
+                       strerror(errno));
+    }
+    st->format = IMPORT_JSONFEED;
+    rc = import_jsonfeed(path, buf, n, fn, ctx, st, err);
+    free(buf);
+    return rc;
+}
+
+int import_key_is(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a, y = *b;
+
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+/* ---- entry ------------------------------------------------------------ */
 
 int import_file(const char *path, import_fn fn, void *ctx,
                 struct import_stats *stats, struct bs_err *err)
@@ -754,7 +824,8 @@ int import_file(const char *path, import_fn fn, void *ctx,
         return bs_fail(err, BS_DATAERR, "%s: empty file; nothing to import",
                        path);
     }
-    /* XML by its first character (after a BOM and blanks), else CSV. */
+    /* XML or JSON by the first character (after a BOM and blanks), else
+     * CSV. */
     if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
         i = bom = 3;
     while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' ||
@@ -778,6 +849,8 @@ int import_file(const char *path, import_fn fn, void *ctx,
 
         rc = import_xml(f, path, head + skip, n - skip, x);
         free(x);
+    } else if (i < n && head[i] == '{') {
+        rc = import_json(f, path, head + bom, n - bom, stats, fn, ctx, err);
     } else {
         struct csvs *c = xcalloc(1, sizeof(*c));
 

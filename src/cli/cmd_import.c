@@ -1,7 +1,9 @@
 /*
  * cmd_import.c - `blogstat import`: post metadata into the store.
  *
- * Each file is one transaction: a malformed file changes nothing. A post
+ * Each file is one transaction: a malformed file changes nothing. A
+ * site's source folder is one transaction too, of the pages that could be
+ * read: a bad page is named and counted, and the others are kept. A post
  * is keyed by the canonical path the classifier gives its URL, so that it
  * meets the views counted under the same rules, before or after.
  */
@@ -9,23 +11,27 @@
 #include "classify.h"
 #include "cli.h"
 #include "import.h"
+#include "sink.h"
 #include "store.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char import_usage[] =
-    "usage: blogstat import [--site NAME] FILE...\n"
+    "usage: blogstat import [--site NAME] FILE|DIR...\n"
     "\n"
     "Read post metadata (titles, dates, tags, categories) from a WordPress\n"
-    "export (Tools > Export, .xml), an RSS 2.0 or Atom feed, or a CSV file\n"
-    "with the header 'path,title,published,tags' (tags separated by '|',\n"
-    "an optional 'categories' column likewise). The format is found from\n"
-    "the content. Importing again updates titles and tags; views counted\n"
-    "before the import are kept.\n"
+    "export (Tools > Export, .xml), an RSS 2.0, Atom or JSON Feed, or a CSV\n"
+    "file with the header 'path,title,published,tags' (tags separated by\n"
+    "'|', an optional 'categories' column likewise). The format is found\n"
+    "from the content. A folder is a static site's source (Hugo, Jekyll,\n"
+    "Eleventy): its Markdown files' YAML or TOML front matter, drafts left\n"
+    "out. Importing again updates titles and tags; views counted before\n"
+    "the import are kept.\n"
     "\n"
     "  --site NAME  the posts are those of site NAME ([site NAME] in the\n"
     "               config); without it, a post whose link names a host of\n"
@@ -144,6 +150,7 @@ int cmd_import(int argc, char **argv)
     };
     struct bs_err err = {0};
     struct import_ctx ctx = {0};
+    struct sink sink;
     struct conf *conf;
     const char *site = NULL;
     int c, status = 0;
@@ -168,6 +175,7 @@ int cmd_import(int argc, char **argv)
         cli_error(&err);
         return err.status;
     }
+    cli_sink(&sink, 0);
     ctx.conf = conf;
     ctx.site = site ? conf_site_find(conf, site) : -1;
     if (site && ctx.site < 0) {
@@ -187,10 +195,14 @@ int cmd_import(int argc, char **argv)
         struct import_stats st;
         struct bs_err ferr = {0};
 
+        struct stat sb;
+        int is_dir = stat(argv[i], &sb) == 0 && S_ISDIR(sb.st_mode);
+
         ctx.file = argv[i];
         ctx.not_content = ctx.mismatched = 0;
         if (store_begin(ctx.store, &ferr) ||
-            import_file(argv[i], on_post, &ctx, &st, &ferr) ||
+            (is_dir ? import_dir(argv[i], &sink, on_post, &ctx, &st, &ferr)
+                    : import_file(argv[i], on_post, &ctx, &st, &ferr)) ||
             store_commit(ctx.store, &ferr)) {
             store_rollback(ctx.store);
             cli_error(&ferr);
@@ -207,11 +219,20 @@ int cmd_import(int argc, char **argv)
                      (unsigned long long)ctx.mismatched,
                      ctx.mismatched == 1 ? "" : "s");
         if (!cli.quiet && (cli.verbose || isatty(STDERR_FILENO)))
-            fprintf(stderr, "blogstat: %s: %s, %llu posts and pages "
+            fprintf(stderr, "blogstat: %s: %s%s%s, %llu posts and pages "
                     "imported, %llu items skipped\n", argv[i],
-                    import_format_name(st.format),
+                    is_dir ? import_engine_name(st.engine) : "",
+                    is_dir ? " " : "", import_format_name(st.format),
                     (unsigned long long)(st.posts - ctx.not_content),
                     (unsigned long long)(st.skipped + ctx.not_content));
+        /* The pages that were read are kept; the run still fails. */
+        if (st.bad) {
+            cli_warn("%s: %llu file%s not read (named above); the other "
+                     "pages are imported", argv[i],
+                     (unsigned long long)st.bad, st.bad == 1 ? "" : "s");
+            if (!status)
+                status = BS_DATAERR;
+        }
     }
     store_close(ctx.store);
     conf_free(conf);
