@@ -235,10 +235,9 @@ void recount_plan_search(struct recount_plan *p)
             continue;
         /* Said for each log still missing, once all are looked for. */
         if (fingerprint_of(l->src.name, fp) == 0) {
-            snprintf(l->why_buf, sizeof(l->why_buf), "'%s' is another log "
-                     "now, and none beside it begins as it did",
-                     l->src.name);
-            l->why = l->why_buf;
+            l->why = "another log has that name now, and none beside it "
+                     "begins as it did (give it as FILE when it is "
+                     "elsewhere)";
         }
     }
     for (size_t i = 0; i < p->nlogs; i++)
@@ -576,8 +575,8 @@ static int check_one(void *ctx, const char *path,
     if (found && got.position == src->position &&
         strcmp(got.last_hash, src->last_hash) == 0)
         return 0;
-    snprintf(why, sizeof(why), "'%s' begins as it did but does not hold "
-             "what was read of it (%llu bytes)", path,
+    snprintf(why, sizeof(why), "found as '%s', which begins as it did but "
+             "does not hold the %llu bytes read of it", path,
              (unsigned long long)src->position);
     recount_plan_reject(c->r->plan, src->fingerprint, why);
     c->r->rejected++;
