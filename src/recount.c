@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- the plan -------------------------------------------------------------- */
+/* ---- the plan --------------------------------------------------------- */
 
 /* A log the store has read, and where it is now. */
 struct rlog {
@@ -327,7 +327,7 @@ void recount_plan_each_found(struct recount_plan *p,
             return;
 }
 
-/* ---- one day ----------------------------------------------------------------- */
+/* ---- one day ---------------------------------------------------------- */
 
 struct put_ctx {
     struct store *to;
@@ -367,7 +367,7 @@ int recount_day(struct store *to, struct store *from, int32_t day, int open,
     return 0;
 }
 
-/* ---- the run ------------------------------------------------------------------ */
+/* ---- the run ---------------------------------------------------------- */
 
 /* The scratch database's file in its folder, and what SQLite and the
  * ingest put beside it. */

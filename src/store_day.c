@@ -340,11 +340,13 @@ static int add_open_visit(struct store *s, int32_t day, int64_t visitor,
 {
     unsigned char b[OPEN_VISIT_BYTES];
     uint64_t v[3] = {(uint32_t)start, (uint32_t)end, (uint64_t)landing};
-    int widths[3] = {4, 4, 8}, o = 0, rc;
+    static const int widths[3] = {4, 4, 8};
+    int o = 0, rc;
     sqlite3_stmt *st =
         prepare(s, "INSERT INTO open_visits(day, visitor, visits) "
                    "VALUES(?1, ?2, ?3) ON CONFLICT(day, visitor) "
-                   "DO UPDATE SET visits = visits || excluded.visits",
+                   "DO UPDATE SET "
+                   "visits = CAST(visits || excluded.visits AS BLOB)",
                 day, err);
 
     if (!st)
@@ -455,7 +457,8 @@ int store_each_source(struct store *s,
         char fp[sizeof(src.fingerprint) + 1];
         int found;
 
-        snprintf(fp, sizeof(fp), "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(fp, sizeof(fp), "%s",
+                 (const char *)sqlite3_column_text(st, 0));
         found = store_find_source(s, fp, &src, err);
         if (found < 0) {
             sqlite3_finalize(st);
