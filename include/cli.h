@@ -82,5 +82,6 @@ int cmd_import(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_recount(int argc, char **argv);
 
 #endif

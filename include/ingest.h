@@ -38,7 +38,17 @@ struct ingest_opts {
     int64_t now;               /* Unix seconds: when the logs are read */
     char *const *files;        /* paths, "-" for standard input */
     int nfiles;
+    /* NULL, or stops[i]: read files[i] no further than this decompressed
+     * offset (the position of a source, just after a newline), for a
+     * count again of what was read (recount.h); INGEST_NO_STOP: to its
+     * end. */
+    const uint64_t *stops;
+    /* NULL, or the key visitor ids are hashed under (VISITOR_KEY_BYTES),
+     * instead of the database's own (dbfiles.h). */
+    const unsigned char *key;
 };
+
+#define INGEST_NO_STOP UINT64_MAX
 
 struct ingest_result {
     /* The exit status of the first failing file in the order given, or

@@ -412,4 +412,69 @@ struct store_totals {
 };
 int store_totals(struct store *s, struct store_totals *t, struct bs_err *err);
 
+/* ---- a day's rows, to count a day again (recount.h) ---- */
+
+/*
+ * Every row a day has, of every site, as an item the write API takes
+ * back: sites by name, pages by kind and key (a path, or a tag's or
+ * category's name), never by row id, so that the items of one store
+ * can be added to another whose ids differ.
+ */
+enum store_item_table {
+    STORE_ITEM_DAY,            /* n[0..4]: hits, views, robots, bad lines,
+                                  visits */
+    STORE_ITEM_PATH_VIEWS,     /* kind, key: n[0] views */
+    STORE_ITEM_TERM_VIEWS,     /* kind (the taxonomy), key: n[0] views */
+    STORE_ITEM_COUNTRY_VIEWS,  /* country: n[0] views */
+    STORE_ITEM_POST_COUNTRY,   /* kind, key, country: n[0] views */
+    STORE_ITEM_DAY_SKETCH,     /* blob */
+    STORE_ITEM_PATH_SKETCH,    /* kind, key, blob */
+    STORE_ITEM_COUNTRY_SKETCH, /* country, blob */
+    STORE_ITEM_VISITS,         /* kind, key: n[0] visits landing there */
+    STORE_ITEM_REFERRER,       /* kind, key, host, cls: n[0] views */
+    STORE_ITEM_SEARCH_TERM,    /* key (the term): n[0] views */
+    STORE_ITEM_OPEN_VISIT,     /* kind, key (its landing page): n[0] the
+                                  salted visitor, n[1] first and n[2] last
+                                  view (visits.h) */
+    STORE_ITEM_NTABLES
+};
+struct store_item {
+    enum store_item_table table;
+    const char *site;          /* the site's name */
+    enum url_kind kind;
+    const char *key;           /* not NUL-terminated: key_n bytes */
+    size_t key_n;
+    char country[3];           /* "SE", "--" */
+    const char *host, *cls;    /* a referrer's */
+    int64_t n[5];
+    const void *blob;          /* a serialized sketch (sketch.h) */
+    size_t blob_n;
+};
+/* Call fn with each item of day, table by table (open visits by visitor,
+ * then by start), until fn returns nonzero; an item's strings live until
+ * fn returns. 0, or -1 with err. */
+int store_day_items(struct store *s, int32_t day,
+                    int (*fn)(void *ctx, const struct store_item *it),
+                    void *ctx, struct bs_err *err);
+/* Add an item (from store_day_items() of another store) to day, its site
+ * and page made when new: 0, or -1 with err. */
+int store_put_item(struct store *s, int32_t day, const struct store_item *it,
+                   struct bs_err *err);
+/* Delete every row of day, of every site, its open visits included (not
+ * its salt), in the open transaction: 0, or -1 with err. */
+int store_day_clear(struct store *s, int32_t day, struct bs_err *err);
+/* Add the site name with the id another store gave it, in a store that
+ * has neither yet: 0, or -1 with err. */
+int store_site_put(struct store *s, int64_t id, const char *name,
+                   struct bs_err *err);
+/* Every source with a fingerprint, oldest first, until fn returns
+ * nonzero: 0, or -1 with err. */
+int store_each_source(struct store *s,
+                      int (*fn)(void *ctx, const struct store_source *src),
+                      void *ctx, struct bs_err *err);
+/* Every day from..to with a row in days, of any site, oldest first. */
+int store_each_day(struct store *s, int32_t from, int32_t to,
+                   int (*fn)(void *ctx, int32_t day), void *ctx,
+                   struct bs_err *err);
+
 #endif

@@ -122,6 +122,8 @@ struct file {
     char fp[SOURCE_HASH_LEN];
     int found;                 /* read before */
     uint64_t lines0;           /* its lines before this run */
+    uint64_t stop;             /* read no line that starts at or past it */
+    int stopped;               /* the read ended there, not at the end */
 };
 
 static double elapsed(const struct timespec *t0)
@@ -554,6 +556,11 @@ static int read_lines(struct worker *w, struct file *f,
         pending = 0;
     /* line holds the bytes [start, end) of the input. */
     for (;;) {
+        if (pending && start >= f->stop) {
+            f->stopped = 1;    /* a line of the next ingest's */
+            rc = 0;
+            break;
+        }
         if (pending) {
             count_line(w, src, f->name, line);
             if (++since >= run->o->commit_every) {
@@ -564,6 +571,15 @@ static int read_lines(struct worker *w, struct file *f,
                 if (committer_start(w->com, src, err))
                     return 1;
                 w->agg = committer_counting(w->com);
+            }
+            if (end >= f->stop) {
+                /* The line in hand is the last: it ends the read. */
+                f->stopped = 1;
+                rc = 0;
+                if (since > 0)
+                    source_mark(src, line, start, end);
+                since = 0;
+                break;
             }
         }
         /* The lines held to choose the format come first. */
@@ -602,7 +618,9 @@ static int ingest_file(struct worker *w, const char *path, int index)
 {
     struct run *run = w->run;
     struct bs_err err = {0}, rerr = {0};
-    struct file f = {.path = path, .index = index};
+    struct file f = {.path = path, .index = index,
+                     .stop = run->o->stops ? run->o->stops[index - 1]
+                                           : INGEST_NO_STOP};
     struct reader_line line;
     int rc, status = 0, pending = 0;
 
@@ -631,7 +649,7 @@ static int ingest_file(struct worker *w, const char *path, int index)
         tell_error(run, &rerr);
         snprintf(f.src->error, sizeof(f.src->error), "%s", rerr.msg);
         status = rerr.status;
-    } else if (f.src->gzip) {
+    } else if (f.src->gzip && !f.stopped) {
         f.src->complete = 1;
     }
     f.src->size = reader_file_size(f.r) ? reader_file_size(f.r)
@@ -818,7 +836,12 @@ static int open_db(struct run *run, struct bs_err *err)
         return -1;
     run->db.store = store;
     load_country_names(run, store);
-    key = dbfiles_key(run->o->db, store, run->key, err);
+    if (run->o->key) {
+        memcpy(run->key, run->o->key, sizeof(run->key));
+        key = DBFILES_KEY_READ;
+    } else {
+        key = dbfiles_key(run->o->db, store, run->key, err);
+    }
     if (key < 0)
         return -1;
     if (key == DBFILES_KEY_LOST) {

@@ -25,6 +25,7 @@ static const struct command {
     {"top", cmd_top, "ranked posts, tags, countries, days, sites ..."},
     {"report", cmd_report, "write the HTML report and its charts"},
     {"status", cmd_status, "what has been ingested"},
+    {"recount", cmd_recount, "count days again after a config change"},
 };
 
 static const char usage_text[] =

@@ -1,0 +1,493 @@
+/*
+ * store_day.c - a day's rows as items, for `recount`: every per-day row
+ * of one store read back as the write API takes it (sites by name, pages
+ * by kind and key, never by row id), cleared, and added to another store.
+ * Statements here are prepared per call: recount is not a hot path.
+ */
+#include "blogstat.h"
+#include "store.h"
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every table keyed by the day, open visits included; the day's salt is
+ * the open day's own and stays. */
+static const char *const clear_sql[] = {
+    "DELETE FROM days WHERE day = ?1",
+    "DELETE FROM path_views WHERE day = ?1",
+    "DELETE FROM term_views WHERE day = ?1",
+    "DELETE FROM country_views WHERE day = ?1",
+    "DELETE FROM post_country_views WHERE day = ?1",
+    "DELETE FROM day_sketches WHERE day = ?1",
+    "DELETE FROM path_sketches WHERE day = ?1",
+    "DELETE FROM country_sketches WHERE day = ?1",
+    "DELETE FROM visits WHERE day = ?1",
+    "DELETE FROM referrers WHERE day = ?1",
+    "DELETE FROM search_terms WHERE day = ?1",
+    "DELETE FROM open_visits WHERE day = ?1",
+};
+
+/* The rows of a day, one query a table, each row's columns in the order
+ * item_from_row() reads them for its table. */
+static const char *const items_sql[STORE_ITEM_NTABLES] = {
+    [STORE_ITEM_DAY] =
+        "SELECT s.name, d.hits, d.views, d.robots, d.bad_lines, d.visits "
+        "FROM days d JOIN sites s ON s.id = d.site WHERE d.day = ?1",
+    [STORE_ITEM_PATH_VIEWS] =
+        "SELECT s.name, p.kind, p.path, v.views FROM path_views v "
+        "JOIN paths p ON p.id = v.path_id JOIN sites s ON s.id = p.site "
+        "WHERE v.day = ?1",
+    [STORE_ITEM_TERM_VIEWS] =
+        "SELECT s.name, t.taxonomy, t.name, v.views FROM term_views v "
+        "JOIN terms t ON t.id = v.term_id JOIN sites s ON s.id = t.site "
+        "WHERE v.day = ?1",
+    [STORE_ITEM_COUNTRY_VIEWS] =
+        "SELECT s.name, c.country, c.views FROM country_views c "
+        "JOIN sites s ON s.id = c.site WHERE c.day = ?1",
+    [STORE_ITEM_POST_COUNTRY] =
+        "SELECT s.name, p.kind, p.path, v.country, v.views "
+        "FROM post_country_views v JOIN paths p ON p.id = v.path_id "
+        "JOIN sites s ON s.id = p.site WHERE v.day = ?1",
+    [STORE_ITEM_DAY_SKETCH] =
+        "SELECT s.name, k.sketch FROM day_sketches k "
+        "JOIN sites s ON s.id = k.site WHERE k.day = ?1",
+    [STORE_ITEM_PATH_SKETCH] =
+        "SELECT s.name, p.kind, p.path, k.sketch FROM path_sketches k "
+        "JOIN paths p ON p.id = k.path_id JOIN sites s ON s.id = p.site "
+        "WHERE k.day = ?1",
+    [STORE_ITEM_COUNTRY_SKETCH] =
+        "SELECT s.name, k.country, k.sketch FROM country_sketches k "
+        "JOIN sites s ON s.id = k.site WHERE k.day = ?1",
+    [STORE_ITEM_VISITS] =
+        "SELECT s.name, p.kind, p.path, v.visits FROM visits v "
+        "JOIN paths p ON p.id = v.path_id JOIN sites s ON s.id = p.site "
+        "WHERE v.day = ?1",
+    [STORE_ITEM_REFERRER] =
+        "SELECT s.name, p.kind, p.path, r.host, r.class, r.views "
+        "FROM referrers r JOIN paths p ON p.id = r.path_id "
+        "JOIN sites s ON s.id = r.site WHERE r.day = ?1",
+    [STORE_ITEM_SEARCH_TERM] =
+        "SELECT s.name, t.term, t.views FROM search_terms t "
+        "JOIN sites s ON s.id = t.site WHERE t.day = ?1",
+    [STORE_ITEM_OPEN_VISIT] =
+        "SELECT visitor, visits FROM open_visits WHERE day = ?1 "
+        "ORDER BY visitor",
+};
+
+/* A prepared statement with day bound: NULL with err. */
+static sqlite3_stmt *prepare(struct store *s, const char *sql, int32_t day,
+                             struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+    if (rc != SQLITE_OK) {
+        store_fail(s, err, rc, "cannot read it");
+        return NULL;
+    }
+    if (sqlite3_bind_parameter_index(st, "?1") > 0)
+        sqlite3_bind_int(st, 1, day);
+    return st;
+}
+
+int store_day_clear(struct store *s, int32_t day, struct bs_err *err)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(clear_sql); i++) {
+        sqlite3_stmt *st = prepare(s, clear_sql[i], day, err);
+        int rc;
+
+        if (!st)
+            return -1;
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return store_fail(s, err, rc, "cannot clear a day");
+    }
+    /* Rows remembered by the transaction may name rows now gone. */
+    store_rows_forget(s);
+    return 0;
+}
+
+/* The kind of a stored name ("post", "tag", ...). */
+static enum url_kind kind_of(const unsigned char *name)
+{
+    for (int k = 0; k < URL_NKINDS; k++)
+        if (name && strcmp((const char *)name, url_kind_name(k)) == 0)
+            return (enum url_kind)k;
+    return URL_OTHER;
+}
+
+/* The key of a paths row as store_path_id() takes it: a tag's or a
+ * category's row is named "tag:NAME" (store_write.c). */
+static void set_page(struct store_item *it, const unsigned char *kind,
+                     const unsigned char *path, int n)
+{
+    const char *p = path ? (const char *)path : "";
+    size_t len = n > 0 ? (size_t)n : 0;
+
+    it->kind = kind_of(kind);
+    if (it->kind == URL_TAG || it->kind == URL_CATEGORY) {
+        size_t skip = strlen(url_kind_name(it->kind)) + 1;
+
+        if (len >= skip && p[skip - 1] == ':') {
+            p += skip;
+            len -= skip;
+        }
+    }
+    it->key = p;
+    it->key_n = len;
+}
+
+static void set_country(struct store_item *it, const unsigned char *c)
+{
+    snprintf(it->country, sizeof(it->country), "%s",
+             c ? (const char *)c : "--");
+}
+
+static void set_blob(struct store_item *it, sqlite3_stmt *st, int col)
+{
+    it->blob = sqlite3_column_blob(st, col);
+    it->blob_n = (size_t)sqlite3_column_bytes(st, col);
+}
+
+/* The item of a row of table (not STORE_ITEM_OPEN_VISIT). */
+static void item_from_row(struct store_item *it, enum store_item_table table,
+                          sqlite3_stmt *st)
+{
+    int c = 1;
+
+    memset(it, 0, sizeof(*it));
+    it->table = table;
+    it->site = (const char *)sqlite3_column_text(st, 0);
+    if (!it->site)
+        it->site = "";
+    switch (table) {
+    case STORE_ITEM_PATH_VIEWS:
+    case STORE_ITEM_TERM_VIEWS:
+    case STORE_ITEM_POST_COUNTRY:
+    case STORE_ITEM_PATH_SKETCH:
+    case STORE_ITEM_VISITS:
+    case STORE_ITEM_REFERRER:
+        set_page(it, sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+                 sqlite3_column_bytes(st, 2));
+        c = 3;
+        break;
+    case STORE_ITEM_SEARCH_TERM:
+        it->key = (const char *)sqlite3_column_text(st, 1);
+        it->key_n = (size_t)sqlite3_column_bytes(st, 1);
+        if (!it->key)
+            it->key = "";
+        c = 2;
+        break;
+    default:
+        break;
+    }
+    switch (table) {
+    case STORE_ITEM_DAY:
+        for (int i = 0; i < 5; i++)
+            it->n[i] = sqlite3_column_int64(st, 1 + i);
+        break;
+    case STORE_ITEM_COUNTRY_VIEWS:
+        set_country(it, sqlite3_column_text(st, 1));
+        it->n[0] = sqlite3_column_int64(st, 2);
+        break;
+    case STORE_ITEM_POST_COUNTRY:
+        set_country(it, sqlite3_column_text(st, c));
+        it->n[0] = sqlite3_column_int64(st, c + 1);
+        break;
+    case STORE_ITEM_DAY_SKETCH:
+        set_blob(it, st, 1);
+        break;
+    case STORE_ITEM_PATH_SKETCH:
+        set_blob(it, st, c);
+        break;
+    case STORE_ITEM_COUNTRY_SKETCH:
+        set_country(it, sqlite3_column_text(st, 1));
+        set_blob(it, st, 2);
+        break;
+    case STORE_ITEM_REFERRER:
+        it->host = (const char *)sqlite3_column_text(st, c);
+        it->cls = (const char *)sqlite3_column_text(st, c + 1);
+        if (!it->host)
+            it->host = "";
+        if (!it->cls)
+            it->cls = "";
+        it->n[0] = sqlite3_column_int64(st, c + 2);
+        break;
+    default:
+        it->n[0] = sqlite3_column_int64(st, c);
+        break;
+    }
+}
+
+/* The site, kind and key of the paths row id into it: 1, 0 none, -1. */
+static int page_of(struct store *s, sqlite3_stmt *st, int64_t id,
+                   struct store_item *it, struct bs_err *err)
+{
+    int rc;
+
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc != SQLITE_ROW)
+        return store_fail(s, err, rc, "cannot read it");
+    it->site = (const char *)sqlite3_column_text(st, 0);
+    if (!it->site)
+        it->site = "";
+    set_page(it, sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+             sqlite3_column_bytes(st, 2));
+    return 1;
+}
+
+/* A visitor's open visits in one blob: 16 bytes each, little-endian:
+ * start and last (i32), landing (i64, a path id), as store_write.c puts
+ * them. */
+#define OPEN_VISIT_BYTES 16
+
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+
+    for (int i = bytes - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* The open visits of day, one item each, by visitor and then by start. */
+static int open_items(struct store *s, sqlite3_stmt *st, int32_t day,
+                      int (*fn)(void *ctx, const struct store_item *it),
+                      void *ctx, struct bs_err *err)
+{
+    sqlite3_stmt *pg = prepare(s, "SELECT s.name, p.kind, p.path FROM paths p"
+                                  " JOIN sites s ON s.id = p.site"
+                                  " WHERE p.id = ?1", day, err);
+    int rc, stop = 0;
+
+    if (!pg)
+        return -1;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *b = sqlite3_column_blob(st, 1);
+        size_t n = (size_t)sqlite3_column_bytes(st, 1);
+
+        if (n % OPEN_VISIT_BYTES != 0 || (n && !b)) {
+            sqlite3_finalize(pg);
+            return bs_fail(err, BS_DATAERR, "database '%s': damaged open "
+                           "visits of day %d", s->path, (int)day);
+        }
+        for (size_t i = 0; i < n && !stop; i += OPEN_VISIT_BYTES) {
+            struct store_item it = {.table = STORE_ITEM_OPEN_VISIT};
+            int found = page_of(s, pg, (int64_t)get_le(b + i + 8, 8), &it,
+                                err);
+
+            if (found < 0) {
+                sqlite3_finalize(pg);
+                return -1;
+            }
+            if (!found)
+                continue;   /* a landing page that is no row: no visit */
+            it.n[0] = sqlite3_column_int64(st, 0);
+            it.n[1] = (int32_t)(uint32_t)get_le(b + i, 4);
+            it.n[2] = (int32_t)(uint32_t)get_le(b + i + 4, 4);
+            stop = fn(ctx, &it);
+        }
+    }
+    sqlite3_finalize(pg);
+    return stop || rc == SQLITE_DONE ? 0 : store_fail(s, err, rc,
+                                                      "cannot read it");
+}
+
+int store_day_items(struct store *s, int32_t day,
+                    int (*fn)(void *ctx, const struct store_item *it),
+                    void *ctx, struct bs_err *err)
+{
+    for (int t = 0; t < STORE_ITEM_NTABLES; t++) {
+        sqlite3_stmt *st = prepare(s, items_sql[t], day, err);
+        int rc = SQLITE_DONE, stop = 0;
+
+        if (!st)
+            return -1;
+        if (t == STORE_ITEM_OPEN_VISIT) {
+            rc = open_items(s, st, day, fn, ctx, err);
+            sqlite3_finalize(st);
+            if (rc)
+                return -1;
+            continue;
+        }
+        while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            struct store_item it;
+
+            item_from_row(&it, (enum store_item_table)t, st);
+            stop = fn(ctx, &it);
+        }
+        sqlite3_finalize(st);
+        if (stop)
+            return 0;
+        if (rc != SQLITE_DONE)
+            return store_fail(s, err, rc, "cannot read it");
+    }
+    return 0;
+}
+
+/* Append one open visit to the visitor's blob: items come by visitor and
+ * by start, so the blob stays in the order store_open_visits_put() keeps. */
+static int add_open_visit(struct store *s, int32_t day, int64_t visitor,
+                          int32_t start, int32_t end, int64_t landing,
+                          struct bs_err *err)
+{
+    unsigned char b[OPEN_VISIT_BYTES];
+    uint64_t v[3] = {(uint32_t)start, (uint32_t)end, (uint64_t)landing};
+    static const int widths[3] = {4, 4, 8};
+    int o = 0, rc;
+    sqlite3_stmt *st =
+        prepare(s, "INSERT INTO open_visits(day, visitor, visits) "
+                   "VALUES(?1, ?2, ?3) ON CONFLICT(day, visitor) "
+                   "DO UPDATE SET "
+                   "visits = CAST(visits || excluded.visits AS BLOB)",
+                day, err);
+
+    if (!st)
+        return -1;
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < widths[i]; k++, v[i] >>= 8)
+            b[o++] = (unsigned char)v[i];
+    sqlite3_bind_int64(st, 2, visitor);
+    sqlite3_bind_blob(st, 3, b, sizeof(b), SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot write");
+}
+
+/* The id of the item's page, made when new. */
+static int item_page(struct store *s, int64_t site,
+                     const struct store_item *it, int64_t *id,
+                     struct bs_err *err)
+{
+    return store_path_id(s, site, it->kind, it->key, it->key_n, id, err);
+}
+
+int store_put_item(struct store *s, int32_t day, const struct store_item *it,
+                   struct bs_err *err)
+{
+    const int64_t *n = it->n;
+    int64_t site, page = 0;
+
+    if (store_site_id(s, it->site, 1, &site, err) < 0)
+        return -1;
+    switch (it->table) {
+    case STORE_ITEM_DAY:
+        return store_add_day(s, site, day, (uint64_t)n[0], (uint64_t)n[1],
+                             (uint64_t)n[2], (uint64_t)n[3], err) ||
+               store_add_visits(s, site, day, 0, n[4], err);
+    case STORE_ITEM_PATH_VIEWS:
+        return store_add_path_views(s, site, day, it->kind, it->key,
+                                    it->key_n, (uint64_t)n[0], err);
+    case STORE_ITEM_TERM_VIEWS:
+        return store_add_term_views(s, site, day, it->kind, it->key,
+                                    it->key_n, (uint64_t)n[0], err);
+    case STORE_ITEM_COUNTRY_VIEWS:
+        return store_add_country_views(s, site, day, it->country,
+                                       (uint64_t)n[0], err);
+    case STORE_ITEM_POST_COUNTRY:
+        return store_add_post_country_views(s, site, day, it->kind, it->key,
+                                            it->key_n, it->country,
+                                            (uint64_t)n[0], err);
+    case STORE_ITEM_DAY_SKETCH:
+        return store_add_sketch(s, site, STORE_SKETCH_DAY, day, 0, NULL,
+                                it->blob, it->blob_n, err);
+    case STORE_ITEM_PATH_SKETCH:
+        return item_page(s, site, it, &page, err) ||
+               store_add_sketch(s, site, STORE_SKETCH_PATH, day, page, NULL,
+                                it->blob, it->blob_n, err);
+    case STORE_ITEM_COUNTRY_SKETCH:
+        return store_add_sketch(s, site, STORE_SKETCH_COUNTRY, day, 0,
+                                it->country, it->blob, it->blob_n, err);
+    case STORE_ITEM_VISITS:
+        return item_page(s, site, it, &page, err) ||
+               store_add_visits(s, site, day, page, n[0], err);
+    case STORE_ITEM_REFERRER:
+        return item_page(s, site, it, &page, err) ||
+               store_add_referrer(s, site, day, page, it->host,
+                                  strlen(it->host), it->cls, (uint64_t)n[0],
+                                  err);
+    case STORE_ITEM_SEARCH_TERM:
+        return store_add_search_term(s, site, day, it->key, it->key_n,
+                                     (uint64_t)n[0], err);
+    case STORE_ITEM_OPEN_VISIT:
+        return item_page(s, site, it, &page, err) ||
+               add_open_visit(s, day, n[0], (int32_t)n[1], (int32_t)n[2],
+                              page, err);
+    default:
+        BUG("item of table %d", (int)it->table);
+    }
+}
+
+int store_site_put(struct store *s, int64_t id, const char *name,
+                   struct bs_err *err)
+{
+    sqlite3_stmt *st = prepare(s, "INSERT INTO sites(id, name) "
+                                  "VALUES(?2, ?3)", 0, err);
+    int rc;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot add a site");
+}
+
+int store_each_source(struct store *s,
+                      int (*fn)(void *ctx, const struct store_source *src),
+                      void *ctx, struct bs_err *err)
+{
+    sqlite3_stmt *st = prepare(s, "SELECT fingerprint FROM sources "
+                                  "WHERE fingerprint IS NOT NULL "
+                                  "ORDER BY id", 0, err);
+    int rc, stop = 0;
+
+    if (!st)
+        return -1;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_source src;
+        char fp[sizeof(src.fingerprint) + 1];
+        int found;
+
+        snprintf(fp, sizeof(fp), "%s",
+                 (const char *)sqlite3_column_text(st, 0));
+        found = store_find_source(s, fp, &src, err);
+        if (found < 0) {
+            sqlite3_finalize(st);
+            return -1;
+        }
+        if (found)
+            stop = fn(ctx, &src);
+    }
+    sqlite3_finalize(st);
+    return stop || rc == SQLITE_DONE ? 0 : store_fail(s, err, rc,
+                                                      "cannot read it");
+}
+
+int store_each_day(struct store *s, int32_t from, int32_t to,
+                   int (*fn)(void *ctx, int32_t day), void *ctx,
+                   struct bs_err *err)
+{
+    sqlite3_stmt *st = prepare(s, "SELECT DISTINCT day FROM days "
+                                  "WHERE day BETWEEN ?2 AND ?3 ORDER BY day",
+                               0, err);
+    int rc, stop = 0;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 2, from);
+    sqlite3_bind_int(st, 3, to);
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        stop = fn(ctx, sqlite3_column_int(st, 0));
+    sqlite3_finalize(st);
+    return stop || rc == SQLITE_DONE ? 0 : store_fail(s, err, rc,
+                                                      "cannot read it");
+}
