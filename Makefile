@@ -219,11 +219,13 @@ asan: $(asan_BIN) $(asan_TESTS) $(UA_CORPORA) $(FIXTURES)
 	$(Q)tests/fuzz/replay-all.sh $(asan_FUZZ)
 	$(Q)tests/e2e/run.sh $(asan_BIN) e2e-asan
 
-# The whole suite; its last lines are the runners' summaries.
+# The whole suite; its last lines are the runners' summaries. The four
+# builds use every core unless -j was given.
+TEST_JOBS := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory geoip || \
 	    echo "test: no GeoIP database; country tests will say so"
-	$(Q)$(MAKE) --no-print-directory \
+	$(Q)$(MAKE) --no-print-directory $(TEST_JOBS) \
 	    $(foreach b,$(BUILDS),$($(b)_BIN) $($(b)_TESTS)) \
 	    $(UA_CORPORA) $(FIXTURES)
 	$(Q)tests/run-all.sh

@@ -2,27 +2,31 @@
 # The whole suite, run by `make test` once everything is built:
 # unit tests, end-to-end tests, valgrind, the zlib build, ThreadSanitizer
 # over the threaded parts, then both again built with ASan and UBSan,
-# the fuzz corpora replayed, and the static checks. Ends with one summary
-# line per runner.
+# the fuzz corpora replayed, and the static checks, in two lanes at once.
+# Ends with one summary line per runner.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-summary=$(mktemp)
-trap 'rm -f "$summary"' EXIT
-status=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
+# run LABEL COMMAND...: run a runner with its output in a file, then
+# print that output whole (the two lanes below never mix their lines) and
+# keep its summary line. A runner that prints no summary has failed.
 run() {
-    # run LABEL COMMAND...: stream the output, keep the summary line.
     label=$1
     shift
-    echo "== $label"
-    out=$(mktemp)
-    "$@" 2>&1 | tee "$out"
-    rc=$(tail -1 "$out" | grep -q " 0 failed$" && echo 0 || echo 1)
+    out=$work/$label.out
+    t0=$(date +%s)
+    "$@" >"$out" 2>&1
+    t1=$(date +%s)
     line=$(grep -E "^$label: [0-9]+ passed, [0-9]+ failed" "$out" | tail -1)
     [ -n "$line" ] || line="$label: 0 passed, 1 failed"
-    echo "$line" >>"$summary"
-    [ "$rc" = 0 ] || status=1
-    rm -f "$out"
+    echo "$line" >"$work/$label.sum"
+    {
+        flock 9
+        echo "== $label ($((t1 - t0)) s)"
+        cat "$out"
+    } 9>"$work/lock"
 }
 
 # The built programs of a directory (the compiler leaves .d files beside).
@@ -33,46 +37,76 @@ bins() {
     done
 }
 
-# shellcheck disable=SC2046
-run unit tests/run-unit.sh unit $(bins build/tests/test_*)
-run e2e tests/e2e/run.sh ./blogstat e2e
-# Valgrind sees what ASan cannot: reads of uninitialised memory, and
-# reads of freed memory by uninstrumented code (libc's printf).
-if command -v valgrind >/dev/null 2>&1; then
-    export UNIT_WRAP="valgrind -q --error-exitcode=9 --leak-check=no"
+# Two lanes, one per core, of about the same length (each e2e test runs
+# in a scratch folder of its own, each unit test in its own temporary
+# folder, so the lanes share nothing).
+lane_a() {
     # shellcheck disable=SC2046
-    run unit-valgrind tests/run-unit.sh unit-valgrind $(bins build/tests/test_*)
-    unset UNIT_WRAP
-fi
-# The zlib decoder too (the default build inflates with ISA-L).
-if [ -x build/zlib/blogstat ]; then
-    run zlib-unit tests/run-unit.sh zlib-unit build/zlib/tests/test_reader
-    run zlib-e2e tests/e2e/run.sh build/zlib/blogstat zlib-e2e \
-        1000-sample-logs 1020-stdin-multimember 1030-bad-input 4000-nightly
-fi
-# ThreadSanitizer over what runs on threads: the reader's inflate thread
-# (a 60,000-line gzip in 1010 fills its ring), ingest -j, and the chunks
-# committed in the background while the next is counted (--commit-every
-# 1000 in 4010).
-if [ -x build/tsan/blogstat ]; then
-    export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp"
-    run unit-tsan tests/run-unit.sh unit-tsan build/tsan/tests/test_reader
-    run e2e-tsan tests/e2e/run.sh build/tsan/blogstat e2e-tsan \
-        1000-sample-logs 1010-generated 1020-stdin-multimember \
-        1050-audience 4000-nightly 4010-kill
-    unset TSAN_OPTIONS
-fi
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
-# shellcheck disable=SC2046
-run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
-# shellcheck disable=SC2046
-run fuzz tests/fuzz/replay-all.sh $(bins build/asan/fuzz/fuzz_*)
-run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan
-run lint tests/lint.sh
+    run unit tests/run-unit.sh unit $(bins build/tests/test_*)
+    run e2e tests/e2e/run.sh ./blogstat e2e
+    # The zlib decoder too (the default build inflates with ISA-L).
+    if [ -x build/zlib/blogstat ]; then
+        run zlib-unit tests/run-unit.sh zlib-unit build/zlib/tests/test_reader
+        run zlib-e2e tests/e2e/run.sh build/zlib/blogstat zlib-e2e \
+            1000-sample-logs 1020-stdin-multimember 1030-bad-input 4000-nightly
+    fi
+    asan_env
+    # shellcheck disable=SC2046
+    run fuzz tests/fuzz/replay-all.sh $(bins build/asan/fuzz/fuzz_*)
+    run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan
+}
 
+lane_b() {
+    # ThreadSanitizer over what runs on threads: the reader's inflate
+    # thread (a 60,000-line gzip in 1010 fills its ring), ingest -j, and
+    # the chunks committed in the background while the next is counted
+    # (--commit-every 1000 in 4010).
+    if [ -x build/tsan/blogstat ]; then
+        export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp"
+        run unit-tsan tests/run-unit.sh unit-tsan build/tsan/tests/test_reader
+        run e2e-tsan tests/e2e/run.sh build/tsan/blogstat e2e-tsan \
+            1000-sample-logs 1010-generated 1020-stdin-multimember \
+            1050-audience 4000-nightly 4010-kill
+        unset TSAN_OPTIONS
+    fi
+    # Valgrind sees what ASan cannot: reads of uninitialised memory, and
+    # reads of freed memory by uninstrumented code (libc's printf).
+    if command -v valgrind >/dev/null 2>&1; then
+        export UNIT_WRAP="valgrind -q --error-exitcode=9 --leak-check=no"
+        # shellcheck disable=SC2046
+        run unit-valgrind tests/run-unit.sh unit-valgrind $(bins build/tests/test_*)
+        unset UNIT_WRAP
+    fi
+    asan_env
+    # shellcheck disable=SC2046
+    run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
+    run lint tests/lint.sh
+}
+
+asan_env() {
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+}
+
+lane_a &
+a=$!
+lane_b &
+b=$!
+wait $a
+wait $b
+
+status=0
+summary=
+for label in unit e2e unit-valgrind zlib-unit zlib-e2e unit-tsan e2e-tsan \
+             unit-asan fuzz e2e-asan lint; do
+    [ -f "$work/$label.sum" ] || continue
+    line=$(cat "$work/$label.sum")
+    summary="$summary$line
+"
+    case $line in *" 0 failed") ;; *) status=1 ;; esac
+done
 echo
 echo "== summary"
-cat "$summary"
+printf "%s" "$summary"
 exit $status
