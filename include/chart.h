@@ -20,6 +20,9 @@ struct chart_daily {
     const double *second;     /* an optional second line, or NULL */
     const char *label;        /* legend of views, e.g. "Views" */
     const char *second_label; /* legend of second, or NULL */
+    int partial_last;         /* the last day is still being written: drawn
+                               * dashed with an open dot, "so far" in the
+                               * legend, and left out of the average */
 };
 
 /*

@@ -222,7 +222,8 @@ static void hline(cairo_t *cr, double x0, double x1, double y, uint32_t rgb)
 struct legend_item {
     const char *label;
     uint32_t rgb;
-    double lw;
+    double lw;                /* a line this wide; 0: a filled square; < 0:
+                               * an open dot, its line -lw wide */
 };
 
 /* An ellipsized legend label keeps room for a letter and the ellipsis. */
@@ -249,7 +250,12 @@ static void draw_legend(struct canvas *cv, const struct legend_item *it,
                                     share > 0 ? legend_w(share - sw - 22) : 0);
 
         set_colour(cr, it[i].rgb, 1);
-        if (it[i].lw > 0) {
+        if (it[i].lw < 0) {
+            cairo_new_sub_path(cr);
+            cairo_arc(cr, x + 5, y, 3.5, 0, 2 * PI);
+            cairo_set_line_width(cr, -it[i].lw);
+            cairo_stroke(cr);
+        } else if (it[i].lw > 0) {
             cairo_set_line_width(cr, it[i].lw);
             cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
             cairo_move_to(cr, x + 1, y);
@@ -340,6 +346,36 @@ static void draw_series(cairo_t *cr, const struct mapping *m,
         cairo_arc(cr, map_x(m, i), map_y(m, v[i]), lw + 1.5, 0, 2 * PI);
     }
     cairo_fill(cr);
+}
+
+/*
+ * The last of n values, a day still being written: a dashed line from the
+ * day before and an open dot, so that its low count does not read as a
+ * fall.
+ */
+static void draw_partial(cairo_t *cr, const struct mapping *m,
+                         const double *v, size_t n, uint32_t rgb, double lw)
+{
+    static const double dash[] = {4, 3};
+    size_t i = n - 1;
+
+    if (!chart_has_value(v, i))
+        return;
+    set_colour(cr, rgb, 1);
+    cairo_set_line_width(cr, lw);
+    if (i > 0 && chart_has_value(v, i - 1)) {
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_move_to(cr, map_x(m, i - 1), map_y(m, v[i - 1]));
+        cairo_line_to(cr, map_x(m, i), map_y(m, v[i]));
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+    }
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, map_x(m, i), map_y(m, v[i]), lw + 2, 0, 2 * PI);
+    set_colour(cr, C_BACKGROUND, 1);
+    cairo_fill_preserve(cr);
+    set_colour(cr, rgb, 1);
+    cairo_stroke(cr);
 }
 
 /* ---- the daily chart ---------------------------------------------------- */
@@ -434,6 +470,8 @@ struct daily_job {
     double *avg;
     int any;                  /* some day has data */
     int any_avg;              /* some day has an average */
+    size_t nfull;             /* days drawn solid: all, or all but a last
+                               * day still being written */
     int32_t ticks[D_MAX_LABELS];
     size_t nticks;
     enum tick_kind kind;
@@ -591,7 +629,7 @@ static void draw_daily(struct canvas *cv, const void *arg)
     const struct daily_job *job = arg;
     const struct chart_daily *c = job->c;
     const struct chart_frame *f = &job->f;
-    struct legend_item leg[3];
+    struct legend_item leg[4];
     struct mapping m;
     size_t nleg = 0;
     double lw;
@@ -606,8 +644,13 @@ static void draw_daily(struct canvas *cv, const void *arg)
     m.ky = f->h / f->vmax;
     lw = m.dx < D_DENSE ? 1 : 1.5;
     if (c->second)
-        draw_series(cv->cr, &m, c->second, c->ndays, colour_rgb(1), lw, 0);
-    draw_series(cv->cr, &m, c->views, c->ndays, colour_rgb(0), lw, 0.10);
+        draw_series(cv->cr, &m, c->second, job->nfull, colour_rgb(1), lw, 0);
+    draw_series(cv->cr, &m, c->views, job->nfull, colour_rgb(0), lw, 0.10);
+    if (job->nfull < c->ndays) {
+        if (c->second)
+            draw_partial(cv->cr, &m, c->second, c->ndays, colour_rgb(1), lw);
+        draw_partial(cv->cr, &m, c->views, c->ndays, colour_rgb(0), lw);
+    }
     if (job->any_avg) {
         /* A white casing lifts the average off a busy daily line. */
         draw_series(cv->cr, &m, job->avg, c->ndays, C_BACKGROUND, 4.5, 0);
@@ -623,6 +666,11 @@ static void draw_daily(struct canvas *cv, const void *arg)
         leg[nleg].label = c->second_label ? c->second_label : "";
         leg[nleg].rgb = colour_rgb(1);
         leg[nleg++].lw = 2;
+    }
+    if (job->nfull < c->ndays && chart_has_value(c->views, c->ndays - 1)) {
+        leg[nleg].label = "so far";
+        leg[nleg].rgb = colour_rgb(0);
+        leg[nleg++].lw = -1.5;
     }
     if (job->any_avg) {
         leg[nleg].label = "7-day average";
@@ -654,7 +702,12 @@ int chart_daily_write(const char *dir, const char *name,
     job = xcalloc(1, sizeof(*job));
     job->c = &dc;
     job->avg = xmalloc(dc.ndays * sizeof(*job->avg));
+    job->nfull = dc.ndays;
+    if (dc.partial_last && dc.views && dc.ndays > 0)
+        job->nfull = dc.ndays - 1;
     chart_moving_average(dc.views, dc.ndays, job->avg);
+    if (job->nfull < dc.ndays)
+        job->avg[dc.ndays - 1] = -1;
     chart_daily_frame(&dc, width, height, &job->f);
     job->step = daily_step(daily_max(&dc), job->f.h);
     for (size_t i = 0; i < dc.ndays && !job->any; i++)

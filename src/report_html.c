@@ -750,14 +750,15 @@ static double *as_doubles(const struct report_day *d, size_t n, int visitors)
 }
 
 /* The daily chart of views and visitors of days[0..n), and its narrow
- * copy for phones (NAME-narrow). */
+ * copy for phones (NAME-narrow); partial: the day still being written
+ * (marked when it is the last), INT32_MIN none. */
 static int daily_charts(const char *charts, const char *name,
                         const struct report_day *days, size_t n, int height,
-                        struct bs_err *err)
+                        int32_t partial, struct bs_err *err)
 {
     double *v = as_doubles(days, n, 0), *vis = as_doubles(days, n, 1);
     struct chart_daily d = {n ? days[0].day : 0, n, v, vis, "Views",
-                            "Visitors"};
+                            "Visitors", n > 0 && days[n - 1].day == partial};
     char narrow[96];
     int rc;
 
@@ -885,7 +886,8 @@ out:
 /* A top post's sparkline, chart and page. */
 static int post_files(const char *dir, const char *charts,
                       const struct report_data_post *dp, size_t ndays,
-                      const struct report_site *site, struct bs_err *err)
+                      int32_t partial, const struct report_site *site,
+                      struct bs_err *err)
 {
     struct report_post_page p = dp->page;
     double *v = as_doubles(dp->days, ndays, 0);
@@ -898,7 +900,8 @@ static int post_files(const char *dir, const char *charts,
     if (rc)
         return -1;
     snprintf(name, sizeof(name), "post-%lld", (long long)dp->id);
-    if (daily_charts(charts, name, p.days, p.ndays, POST_DAILY_H, err))
+    if (daily_charts(charts, name, p.days, p.ndays, POST_DAILY_H, partial,
+                     err))
         return -1;
     snprintf(chart_rel, sizeof(chart_rel), "../charts/%s", name);
     snprintf(file, sizeof(file), "posts/%lld.html", (long long)dp->id);
@@ -921,6 +924,7 @@ int report_write(const char *dir, const struct report_data *d,
     struct report_index r = d->index;
     struct report_post *posts = xcalloc(np + 1, sizeof(*posts));
     char (*names)[2][48] = xcalloc(np + 1, sizeof(*names));
+    int32_t partial = r.has_partial ? r.partial_day : INT32_MIN;
     int rc = -1;
 
     snprintf(charts, n, "%s/charts", dir);
@@ -928,7 +932,8 @@ int report_write(const char *dir, const struct report_data *d,
     if (atomic_mkdir(dir, err) || atomic_mkdir(charts, err) ||
         atomic_mkdir(posts_dir, err))
         goto out;
-    if (daily_charts(charts, "daily", r.days, r.ndays, DAILY_H, err) ||
+    if (daily_charts(charts, "daily", r.days, r.ndays, DAILY_H, partial,
+                     err) ||
         bar_charts(charts, &r, err))
         goto out;
     for (size_t i = 0; i < np; i++) {
@@ -939,7 +944,8 @@ int report_write(const char *dir, const struct report_data *d,
                  (long long)d->posts[i].id);
         posts[i].page = names[i][0];
         posts[i].spark = names[i][1];
-        if (post_files(dir, charts, &d->posts[i], r.ndays, site, err))
+        if (post_files(dir, charts, &d->posts[i], r.ndays, partial, site,
+                       err))
             goto out;
     }
     r.posts = posts;

@@ -617,7 +617,7 @@ static void test_chart__daily_pixels(void **state)
     /* 2024-03-04 is a Monday: days 5, 6 and 12, 13 are weekends. */
     int32_t d0 = days_from_civil(2024, 3, 4);
     double v[14] = {20, 90, 15, 85, 10, 80, 25, -1, 70, 20, 75, 15, 60, 30};
-    struct chart_daily c = {d0, 14, v, NULL, "Views", NULL};
+    struct chart_daily c = {d0, 14, v, NULL, "Views", NULL, 0};
     struct chart_frame f;
     struct bs_err e;
     struct img im;
@@ -683,13 +683,54 @@ static void test_chart__daily_pixels(void **state)
     free(dir);
 }
 
+/* A last day still being written: an open dot, no area under the last
+ * step, and the average stops the day before; the same chart without the
+ * mark fills that area. */
+static void test_chart__daily_partial_last(void **state)
+{
+    char *dir = tu_tmpdir();
+    /* Monday 2024-03-04 to Wednesday 2024-03-13: the last two are
+     * weekdays, so no weekend band lies under the last step. */
+    int32_t d0 = days_from_civil(2024, 3, 4);
+    double v[10] = {50, 52, 48, 50, 51, 49, 50, 52, 50, 10};
+    struct chart_daily c = {d0, 10, v, NULL, "Views", NULL, 1};
+    struct chart_frame f;
+    struct bs_err e;
+    struct img im;
+    int x9, y9, xm, ym;
+
+    (void)state;
+    clear_err(&e);
+    assert_int_equal(chart_daily_write(dir, "p", &c, 760, 260, &e), 0);
+    c.partial_last = 0;
+    assert_int_equal(chart_daily_write(dir, "full", &c, 760, 260, &e), 0);
+    chart_daily_frame(&c, 760, 260, &f);
+    x9 = ipx(2 * chart_x(&f, 9));
+    y9 = ipx(2 * chart_y(&f, v[9]));
+    /* Below the middle of the last step, above the axis. */
+    xm = ipx(2 * (chart_x(&f, 8) + chart_x(&f, 9)) / 2);
+    ym = ipx(2 * chart_y(&f, 5));
+
+    img_load(&im, dir, "p.png");
+    assert_true(near_rgb(img_px(&im, x9, y9), WHITE, 10));  /* open */
+    assert_true(colour_near(&im, x9, y9, 8, BLUE));          /* its ring */
+    assert_true(near_rgb(img_px(&im, xm, ym), WHITE, 0));   /* no area */
+    img_free(&im);
+
+    img_load(&im, dir, "full.png");
+    assert_false(near_rgb(img_px(&im, xm, ym), WHITE, 0));  /* filled */
+    img_free(&im);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 /* A second series in its own colour, the average in a third. */
 static void test_chart__daily_two_series(void **state)
 {
     char *dir = tu_tmpdir();
     double v[28], s[28], avg[28];
     struct chart_daily c = {days_from_civil(2024, 1, 1), 28, v, s, "Views",
-                            "Visitors"};
+                            "Visitors", 0};
     struct chart_frame f;
     struct bs_err e;
     struct img im;
@@ -725,7 +766,7 @@ static void test_chart__daily_flat_and_single(void **state)
     char *dir = tu_tmpdir();
     double zero[10] = {0}, one[1] = {1234};
     struct chart_daily c = {days_from_civil(2024, 6, 3), 10, zero, NULL,
-                            "Views", NULL};
+                            "Views", NULL, 0};
     struct chart_frame f;
     struct bs_err e;
     struct img im;
@@ -897,7 +938,7 @@ static void test_chart__hostile_labels(void **state)
     struct chart_bar b[5];
     struct chart_bars c = {b, 5, "<script>alert(1)</script>", "\x01\x02"};
     struct chart_daily d = {days_from_civil(2024, 1, 1), 10, v, v,
-                            "<script>alert('x')</script>", "\xff\xfe"};
+                            "<script>alert('x')</script>", "\xff\xfe", 0};
     struct bs_err e;
     size_t n;
     char *svg;
@@ -939,7 +980,7 @@ static void test_chart__cannot_write(void **state)
     char *missing = tu_path(dir, "no/such/dir");
     char *blocker;
     double v[3] = {1, 2, 3};
-    struct chart_daily c = {0, 3, v, NULL, "Views", NULL};
+    struct chart_daily c = {0, 3, v, NULL, "Views", NULL, 0};
     struct chart_bar b[1] = {{"x", 1, 0}};
     struct chart_bars bc = {b, 1, "Views", NULL};
     struct bs_err e;
@@ -1050,7 +1091,7 @@ static void test_chart__links_not_followed(void **state)
     char *dir = tu_tmpdir(), *out = tu_tmpdir();
     char *targets[ARRAY_SIZE(names)];
     double v[3] = {1, 2, 3};
-    struct chart_daily c = {0, 3, v, NULL, "Views", NULL};
+    struct chart_daily c = {0, 3, v, NULL, "Views", NULL, 0};
     struct chart_bar b[1] = {{"x", 1, 0}};
     struct chart_bars bc = {b, 1, "Views", NULL};
     mode_t old_umask = umask(022);
@@ -1151,6 +1192,7 @@ int main(void)
         cmocka_unit_test(test_chart__bars_frame),
         cmocka_unit_test(test_chart__colours),
         cmocka_unit_test(test_chart__daily_pixels),
+        cmocka_unit_test(test_chart__daily_partial_last),
         cmocka_unit_test(test_chart__daily_two_series),
         cmocka_unit_test(test_chart__daily_flat_and_single),
         cmocka_unit_test(test_chart__bars_pixels),
