@@ -51,6 +51,25 @@ void cli_sink(struct sink *s, int progress);
 /* Parse a non-negative integer option value; -1 when it is not one. */
 int64_t cli_parse_count(const char *s);
 
+/* The clock: now, or $BLOGSTAT_NOW (Unix seconds, for tests). 0, or
+ * BS_USAGE once cli_usage(cmd, ...) has said why. */
+int cli_now(const char *cmd, int64_t *now);
+
+/* What the commands that read logs (ingest, recount) take alike. */
+struct cli_log {
+    int site;                /* the config's site of --site, -1: none */
+    const char *format;      /* --format, the config's, or "auto" */
+    const char *geoip;       /* --geoip, $BLOGSTAT_GEOIP, the config's;
+                              * NULL: search */
+    const char *db;          /* cli_db_path() */
+    int64_t now;             /* cli_now() */
+};
+/* Fill out from --site and --format (NULL: not given), the config and
+ * the environment, the format checked: 0, or BS_USAGE once
+ * cli_usage(cmd, ...) has said why. */
+int cli_log_opts(const struct conf *conf, const char *cmd, const char *site,
+                 const char *format, struct cli_log *out);
+
 /* A command's --from, --to and --days, checked. */
 struct cli_range {
     int32_t from, to;        /* days, when has_from, has_to */

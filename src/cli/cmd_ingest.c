@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char ingest_usage[] =
@@ -95,23 +94,6 @@ static int parse_size(const char *s, uint64_t *out)
         return -1;
     *out = (uint64_t)v << shift;
     return 0;
-}
-
-/* When this run reads: now, or $BLOGSTAT_NOW (Unix seconds, for tests). */
-static int64_t run_now(void)
-{
-    const char *env = getenv("BLOGSTAT_NOW");
-    char *end;
-    long long v;
-
-    if (env && *env) {
-        errno = 0;
-        v = strtoll(env, &end, 10);
-        if (errno == 0 && *end == '\0' && v >= 0)
-            return v;
-        cli_warn("ignoring BLOGSTAT_NOW='%s': not Unix seconds", env);
-    }
-    return (int64_t)time(NULL);
 }
 
 /* What the options say beyond ingest_opts. */
@@ -198,23 +180,16 @@ static int parse_opts(int argc, char **argv, struct ingest_opts *o,
 /* The options the config completes: -1 to go on, else the exit status. */
 static int complete_opts(struct ingest_opts *o, const struct ingest_args *a)
 {
-    const struct conf *conf = o->conf;
-    const char *geoip = cli.geoip ? cli.geoip : getenv("BLOGSTAT_GEOIP");
-    struct bs_err err = {0};
+    struct cli_log l;
+    int st;
 
-    o->site = a->site ? conf_site_find(conf, a->site) : -1;
-    if (a->site && o->site < 0)
-        return cli_usage("ingest ", "no site '%s' in the config: declare "
-                         "it with [site %s] (and its [urls %s])", a->site,
-                         a->site, a->site);
-    o->format = a->format ? a->format : conf->format ? conf->format : "auto";
-    /* Checked now, before the threads: a time zone is read with TZ set. */
-    if (conf_check_format(conf, o->format, &err))
-        return cli_usage("ingest ", "bad --format: %s", err.msg);
-    if (geoip && !*geoip)
-        geoip = NULL;
-    o->geoip = geoip ? geoip : conf->geoip;
-    o->db = cli_db_path(conf);
+    if ((st = cli_log_opts(o->conf, "ingest ", a->site, a->format, &l)))
+        return st;
+    o->site = l.site;
+    o->format = l.format;
+    o->geoip = l.geoip;
+    o->db = l.db;
+    o->now = l.now;
     return -1;
 }
 
@@ -289,7 +264,6 @@ int cmd_ingest(int argc, char **argv)
         conf_free(conf);
         return status;
     }
-    o.now = run_now();
     progress = !cli.quiet && isatty(STDERR_FILENO);
     cli_sink(&sink, progress);
     if (ingest_run(&o, &sink, &res, &err)) {

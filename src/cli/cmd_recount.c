@@ -8,12 +8,10 @@
 #include "recount.h"
 #include "sink.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char recount_usage[] =
@@ -41,24 +39,6 @@ static const char recount_usage[] =
     "\n"
     "Exit status 66 when some days were left as they were for want of\n"
     "their logs (the others are counted again).\n";
-
-/* When this run reads: now, or $BLOGSTAT_NOW (Unix seconds, for tests),
- * as ingest. */
-static int64_t run_now(void)
-{
-    const char *env = getenv("BLOGSTAT_NOW");
-    char *end;
-    long long v;
-
-    if (env && *env) {
-        errno = 0;
-        v = strtoll(env, &end, 10);
-        if (errno == 0 && *end == '\0' && v >= 0)
-            return v;
-        cli_warn("ignoring BLOGSTAT_NOW='%s': not Unix seconds", env);
-    }
-    return (int64_t)time(NULL);
-}
 
 struct recount_args {
     const char *from, *to;     /* --from, --to */
@@ -126,10 +106,8 @@ static int parse_opts(int argc, char **argv, struct recount_opts *o,
  * exit status. */
 static int complete_opts(struct recount_opts *o, const struct recount_args *a)
 {
-    const struct conf *conf = o->conf;
-    const char *geoip = cli.geoip ? cli.geoip : getenv("BLOGSTAT_GEOIP");
+    struct cli_log l;
     struct cli_range r;
-    struct bs_err err = {0};
     int st;
 
     if ((st = cli_range_parse(&r, "recount ", a->from, a->to, NULL)))
@@ -137,16 +115,13 @@ static int complete_opts(struct recount_opts *o, const struct recount_args *a)
     /* Unbounded ends: the plan keeps only days with data or a log. */
     o->from = r.has_from ? r.from : INT32_MIN / 2;
     o->to = r.has_to ? r.to : INT32_MAX / 2;
-    o->site = a->site ? conf_site_find(conf, a->site) : -1;
-    if (a->site && o->site < 0)
-        return cli_usage("recount ", "no site '%s' in the config", a->site);
-    o->format = a->format ? a->format : conf->format ? conf->format : "auto";
-    if (conf_check_format(conf, o->format, &err))
-        return cli_usage("recount ", "bad --format: %s", err.msg);
-    if (geoip && !*geoip)
-        geoip = NULL;
-    o->geoip = geoip ? geoip : conf->geoip;
-    o->db = cli_db_path(conf);
+    if ((st = cli_log_opts(o->conf, "recount ", a->site, a->format, &l)))
+        return st;
+    o->site = l.site;
+    o->format = l.format;
+    o->geoip = l.geoip;
+    o->db = l.db;
+    o->now = l.now;
     return -1;
 }
 
@@ -171,7 +146,6 @@ int cmd_recount(int argc, char **argv)
         conf_free(conf);
         return status;
     }
-    o.now = run_now();
     progress = !cli.quiet && isatty(STDERR_FILENO);
     cli_sink(&sink, progress);
     if (recount_run(&o, &sink, &res, &err)) {

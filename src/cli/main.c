@@ -1,5 +1,6 @@
 /*
- * main.c - global options, the command table, and the exit status.
+ * main.c - global options, the command table, and the exit status
+ * (what the commands share is in common.c).
  */
 #include "blogstat.h"
 #include "cli.h"
@@ -12,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-struct cli_opts cli;
 
 static const struct command {
     const char *name;
@@ -61,116 +60,6 @@ static void usage(FILE *f)
     fprintf(f, usage_text, list);
 }
 
-void cli_error(const struct bs_err *err)
-{
-    if (cli.verbose && err->src_file)
-        fprintf(stderr, "blogstat: %s [%s:%d]\n", err->msg, err->src_file,
-                err->src_line);
-    else
-        fprintf(stderr, "blogstat: %s\n", err->msg);
-}
-
-void cli_warn(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("blogstat: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-int cli_usage(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("blogstat: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "; see 'blogstat %s--help'\n", cmd ? cmd : "");
-    return BS_USAGE;
-}
-
-int64_t cli_parse_count(const char *s)
-{
-    int64_t v = 0;
-
-    if (!*s)
-        return -1;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9' || v > (INT64_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (*s - '0');
-    }
-    return v;
-}
-
-struct conf *cli_conf(struct bs_err *err)
-{
-    const char *path = cli.config;
-
-    if (!path)
-        path = getenv("BLOGSTAT_CONFIG");
-    if (path && !*path)
-        path = NULL;
-    if (!path && access("blogstat.conf", F_OK) == 0)
-        path = "blogstat.conf";
-    return conf_load(path, err);
-}
-
-const char *cli_db_path(const struct conf *conf)
-{
-    const char *env = getenv("BLOGSTAT_DB");
-
-    if (cli.db)
-        return cli.db;
-    if (env && *env)
-        return env;
-    if (conf && conf->db)
-        return conf->db;
-    return "blogstat.db";
-}
-
-int cli_site_ids(struct store *s, const struct conf *conf, int64_t *ids,
-                 struct bs_err *err)
-{
-    for (size_t i = 0; i < conf->nsites; i++)
-        if (store_site_id(s, conf->sites[i].id, 1, &ids[i], err) < 0)
-            return -1;
-    return 0;
-}
-
-/* Append a site's name to the list of the message. */
-static int list_site(void *ctx, const struct store_site_row *row)
-{
-    char *buf = ctx;
-    size_t n = strlen(buf);
-
-    if (n + strlen(row->name) + 3 < 512)
-        snprintf(buf + n, 512 - n, "%s%s", n ? ", " : "", row->name);
-    return 0;
-}
-
-int cli_site_select(struct store *s, const char *name, int64_t *id,
-                    struct bs_err *err)
-{
-    struct store_filter f = {.from = INT32_MIN, .to = INT32_MAX};
-    char list[512] = "";
-    int found;
-
-    *id = STORE_SITE_DEFAULT;
-    if (!name)
-        return 0;
-    found = store_site_id(s, name, 0, id, err);
-    if (found != 0)
-        return found < 0 ? -1 : 0;
-    if (store_sites(s, &f, list_site, list, err))
-        return -1;
-    return bs_fail(err, BS_USAGE, "no site '%s' in the database; it has: %s",
-                   name, list);
-}
 
 int main(int argc, char **argv)
 {

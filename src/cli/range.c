@@ -6,8 +6,6 @@
 #include "report_data.h"
 #include "store.h"
 
-#include <stdlib.h>
-#include <time.h>
 
 /* --days at most this: about 2,700 years. */
 #define CLI_DAYS_MAX 1000000
@@ -15,18 +13,14 @@
 int cli_range_parse(struct cli_range *r, const char *cmd, const char *from,
                     const char *to, const char *days)
 {
-    const char *now;
+    int st;
 
     r->has_from = from != NULL;
     r->has_to = to != NULL;
     r->from = r->to = 0;
     r->days = 0;
-    r->now = (int64_t)time(NULL);
-    /* A fixed clock, for tests of the day still being written. */
-    if ((now = getenv("BLOGSTAT_NOW")) != NULL &&
-        (r->now = cli_parse_count(now)) < 0)
-        return cli_usage(cmd, "bad BLOGSTAT_NOW '%s': give Unix seconds",
-                         now);
+    if ((st = cli_now(cmd, &r->now)))
+        return st;
     if (from && day_parse(from, &r->from))
         return cli_usage(cmd, "bad date '%s': use YYYY-MM-DD", from);
     if (to && day_parse(to, &r->to))

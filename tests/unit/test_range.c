@@ -8,34 +8,6 @@
 
 #define D(n) (days_from_civil(2024, 3, 1) + (n))
 
-/* range.c calls these two of main.c, which is not in libcli.a (it holds
- * main()): the same, here. */
-int cli_usage(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("blogstat: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "; see 'blogstat %s--help'\n", cmd ? cmd : "");
-    return BS_USAGE;
-}
-
-int64_t cli_parse_count(const char *s)
-{
-    int64_t v = 0;
-
-    if (!*s)
-        return -1;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9' || v > (INT64_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (*s - '0');
-    }
-    return v;
-}
-
 struct fx {
     char *dir;
     struct store *s;

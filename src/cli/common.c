@@ -1,0 +1,162 @@
+/*
+ * common.c - what the commands share: the global options, messages, the
+ * config and database found, the sites, the clock, and the options of
+ * the commands that read logs.
+ */
+#include "blogstat.h"
+#include "cli.h"
+#include "store.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct cli_opts cli;
+
+void cli_error(const struct bs_err *err)
+{
+    if (cli.verbose && err->src_file)
+        fprintf(stderr, "blogstat: %s [%s:%d]\n", err->msg, err->src_file,
+                err->src_line);
+    else
+        fprintf(stderr, "blogstat: %s\n", err->msg);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("blogstat: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("blogstat: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "; see 'blogstat %s--help'\n", cmd ? cmd : "");
+    return BS_USAGE;
+}
+
+int64_t cli_parse_count(const char *s)
+{
+    int64_t v = 0;
+
+    if (!*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || v > (INT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+struct conf *cli_conf(struct bs_err *err)
+{
+    const char *path = cli.config;
+
+    if (!path)
+        path = getenv("BLOGSTAT_CONFIG");
+    if (path && !*path)
+        path = NULL;
+    if (!path && access("blogstat.conf", F_OK) == 0)
+        path = "blogstat.conf";
+    return conf_load(path, err);
+}
+
+const char *cli_db_path(const struct conf *conf)
+{
+    const char *env = getenv("BLOGSTAT_DB");
+
+    if (cli.db)
+        return cli.db;
+    if (env && *env)
+        return env;
+    if (conf && conf->db)
+        return conf->db;
+    return "blogstat.db";
+}
+
+int cli_site_ids(struct store *s, const struct conf *conf, int64_t *ids,
+                 struct bs_err *err)
+{
+    for (size_t i = 0; i < conf->nsites; i++)
+        if (store_site_id(s, conf->sites[i].id, 1, &ids[i], err) < 0)
+            return -1;
+    return 0;
+}
+
+/* Append a site's name to the list of the message. */
+static int list_site(void *ctx, const struct store_site_row *row)
+{
+    char *buf = ctx;
+    size_t n = strlen(buf);
+
+    if (n + strlen(row->name) + 3 < 512)
+        snprintf(buf + n, 512 - n, "%s%s", n ? ", " : "", row->name);
+    return 0;
+}
+
+int cli_site_select(struct store *s, const char *name, int64_t *id,
+                    struct bs_err *err)
+{
+    struct store_filter f = {.from = INT32_MIN, .to = INT32_MAX};
+    char list[512] = "";
+    int found;
+
+    *id = STORE_SITE_DEFAULT;
+    if (!name)
+        return 0;
+    found = store_site_id(s, name, 0, id, err);
+    if (found != 0)
+        return found < 0 ? -1 : 0;
+    if (store_sites(s, &f, list_site, list, err))
+        return -1;
+    return bs_fail(err, BS_USAGE, "no site '%s' in the database; it has: %s",
+                   name, list);
+}
+
+int cli_now(const char *cmd, int64_t *now)
+{
+    const char *env = getenv("BLOGSTAT_NOW");
+
+    *now = (int64_t)time(NULL);
+    /* A fixed clock, for tests of the day still being written. */
+    if (env && (*now = cli_parse_count(env)) < 0)
+        return cli_usage(cmd, "bad BLOGSTAT_NOW '%s': give Unix seconds",
+                         env);
+    return 0;
+}
+
+int cli_log_opts(const struct conf *conf, const char *cmd, const char *site,
+                 const char *format, struct cli_log *out)
+{
+    const char *geoip = cli.geoip ? cli.geoip : getenv("BLOGSTAT_GEOIP");
+    struct bs_err err = {0};
+
+    out->site = site ? conf_site_find(conf, site) : -1;
+    if (site && out->site < 0)
+        return cli_usage(cmd, "no site '%s' in the config: declare it with "
+                         "[site %s] (and its [urls %s])", site, site, site);
+    out->format = format ? format : conf->format ? conf->format : "auto";
+    /* Checked now, before the threads: a time zone is read with TZ set. */
+    if (conf_check_format(conf, out->format, &err))
+        return cli_usage(cmd, "bad --format: %s", err.msg);
+    if (geoip && !*geoip)
+        geoip = NULL;
+    out->geoip = geoip ? geoip : conf->geoip;
+    out->db = cli_db_path(conf);
+    return cli_now(cmd, &out->now);
+}
