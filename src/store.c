@@ -503,7 +503,7 @@ static void newest_key(int64_t site, char *key, size_t cap)
 int store_newest_line_get(struct store *s, int64_t site, int64_t *utc,
                           int *tz_min, struct bs_err *err)
 {
-    unsigned char b[10];
+    unsigned char b[10] = {0};
     char key[48];
     uint64_t u = 0;
     int found;
