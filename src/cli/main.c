@@ -61,6 +61,58 @@ static void usage(FILE *f)
 }
 
 
+/*
+ * The global options given after the command (blogstat top posts --db X):
+ * taken out of argv[1..*argc) up to a "--", into cli. -1 to go on, else
+ * the exit status. cmd: "NAME " for messages.
+ */
+static int take_globals(const char *cmd, int *argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        const char **to;
+    } valued[] = {
+        {"--db", &cli.db}, {"--config", &cli.config}, {"--geoip", &cli.geoip},
+    };
+    int n = 1;
+
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        int taken = 0;
+
+        if (strcmp(a, "--") == 0) {
+            while (i < *argc)
+                argv[n++] = argv[i++];
+            break;
+        }
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            cli.quiet = taken = 1;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            cli.verbose = taken = 1;
+        }
+        for (size_t k = 0; k < ARRAY_SIZE(valued) && !taken; k++) {
+            size_t m = strlen(valued[k].name);
+
+            if (strncmp(a, valued[k].name, m) != 0)
+                continue;
+            if (a[m] == '=') {
+                *valued[k].to = a + m + 1;
+                taken = 1;
+            } else if (a[m] == '\0') {
+                if (i + 1 >= *argc)
+                    return cli_usage(cmd, "%s needs a value", a);
+                *valued[k].to = argv[++i];
+                taken = 1;
+            }
+        }
+        if (!taken)
+            argv[n++] = argv[i];
+    }
+    argv[n] = NULL;
+    *argc = n;
+    return -1;
+}
+
 int main(int argc, char **argv)
 {
     enum { OPT_DB = 256, OPT_CONFIG, OPT_GEOIP, OPT_VERSION };
@@ -75,6 +127,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const struct command *cmd = NULL;
+    char prefix[32];
     struct sigaction sa;
     int c, status;
 
@@ -128,6 +181,9 @@ int main(int argc, char **argv)
     argv += optind - 1;
     argc -= optind - 1;
     optind = 0;   /* glibc: start the next getopt_long afresh */
+    snprintf(prefix, sizeof(prefix), "%s ", cmd->name);
+    if ((status = take_globals(prefix, &argc, argv)) >= 0)
+        return status;
     status = cmd->fn(argc, argv);
 
     /* Output that never reached its destination is an error too. */

@@ -44,3 +44,15 @@ expect_status 66 "$BLOGSTAT" --db nothere.db top posts
 expect_stderr "nothere.db"
 [ ! -e nothere.db ] || fail "top created the database"
 expect_status 66 "$BLOGSTAT" --db nothere.db status
+
+# Global options may also follow the command, in either spelling; a "--"
+# ends them.
+expect_status 66 "$BLOGSTAT" top posts --db after.db
+expect_stderr "after.db"
+expect_status 66 "$BLOGSTAT" status --db=after2.db -q
+expect_stderr "after2.db"
+expect_status 64 "$BLOGSTAT" top posts --db
+expect_stderr "--db needs a value"
+expect_status 64 "$BLOGSTAT" --db x.db top posts -- --db y.db
+expect_stderr "top"
+[ ! -e after.db ] && [ ! -e after2.db ] || fail "a query created a database"
