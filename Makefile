@@ -1,7 +1,8 @@
 # blogstat - one GNU Makefile, no autotools.
 #
-#   make          build ./blogstat (installs missing -dev packages as root)
-#   make demo     build, fetch the GeoIP database, ingest sample-logs/,
+#   make          build ./blogstat (says which -dev packages are missing)
+#   make deps     install, as root, every package any target needs
+#   make demo     install what it needs, build, fetch the GeoIP database, ingest sample-logs/,
 #                 import its posts, print the top posts, tags, countries,
 #                 write the report into reports/
 #   make test     the whole suite: unit (cmocka), end to end, sanitizers
@@ -68,8 +69,8 @@ else
 Q := @
 endif
 
-.PHONY: all deps deps-demo deps-test deps-bench demo test check e2e asan \
-        fuzz bench geoip refresh-data clean hdr-check lint
+.PHONY: all deps have-deps have-deps-test deps-demo deps-test deps-bench \
+        demo test check e2e asan fuzz bench geoip refresh-data clean hdr-check lint
 
 all: blogstat
 
@@ -126,17 +127,17 @@ $(1)_CLI_OBJ := $(CLI_SRC:src/%.c=$($(1)_DIR)/%.o)
 $(1)_UNIT := $(UNIT_SRC:tests/unit/%.c=$($(1)_DIR)/tests/%)
 $(1)_FUZZ := $(FUZZ_SRC:tests/fuzz/%.c=$($(1)_DIR)/fuzz/%)
 
-$($(1)_DIR)/%.o: src/%.c | deps
+$($(1)_DIR)/%.o: src/%.c | have-deps
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
 	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_DEFS) $$(PKG_CFLAGS) $$($(1)_FLAGS) \
 	    -c -o $$@ $$<
 
-$($(1)_DIR)/gen/robots_rules.o: $(ROBOT_RULES_C) include/robots_rules.h | deps
+$($(1)_DIR)/gen/robots_rules.o: $(ROBOT_RULES_C) include/robots_rules.h | have-deps
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
 	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_FLAGS) -c -o $$@ $$<
-$($(1)_DIR)/%.o: src/%.cc | deps
+$($(1)_DIR)/%.o: src/%.cc | have-deps
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CXX     $$<$(if $(filter default,$(1)),, ($(1)))")
 	$$(Q)$$(CXX) $$(CPPFLAGS) $$(PKG_CFLAGS) $$($(1)_CXXFLAGS) -c -o $$@ $$<
@@ -152,7 +153,7 @@ $($(1)_BIN): $($(1)_DIR)/cli/main.o $($(1)_DIR)/libcli.a \
 	$$(Q)$$(CC) $$($(1)_FLAGS) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 
 $($(1)_DIR)/tests/%: tests/unit/%.c $($(1)_DIR)/libcli.a \
-                     $($(1)_DIR)/libblogstat.a | deps-test
+                     $($(1)_DIR)/libblogstat.a | have-deps-test
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
 	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_DEFS) -DBLOGSTAT_ALLOW_BANNED \
@@ -178,13 +179,19 @@ asan_TESTS := $(asan_UNIT) $(asan_FUZZ)
 tsan_TESTS := $(tsan_DIR)/tests/test_reader
 zlib_TESTS := $(zlib_DIR)/tests/test_reader
 
-$(ROBOT_RULES_C): scripts/robots-rules.py $(ROBOT_DATA) | deps
+$(ROBOT_RULES_C): scripts/robots-rules.py $(ROBOT_DATA) | have-deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)python3 scripts/robots-rules.py $(ROBOT_DATA) >$@.tmp && mv $@.tmp $@
 
+# `make deps` installs (as root) what every target needs; the build rules
+# only check, and say what is missing.
 deps:
-	$(Q)scripts/deps.sh build
+	$(Q)scripts/deps.sh all
+have-deps:
+	$(Q)scripts/deps.sh --check build
+have-deps-test:
+	$(Q)scripts/deps.sh --check test
 deps-demo:
 	$(Q)scripts/deps.sh demo
 deps-test:
@@ -203,7 +210,7 @@ $(UA_CORPORA): scripts/fetch-ua-corpora.sh
 
 # Tiny MaxMind DB files for tests/unit/test_geo.c (both layouts).
 FIXTURES := build/fixtures/city.mmdb build/fixtures/flat.mmdb
-$(FIXTURES) &: tests/fixtures/mkmmdb.pl | deps-test
+$(FIXTURES) &: tests/fixtures/mkmmdb.pl | have-deps-test
 	@mkdir -p build/fixtures
 	$(Q)perl tests/fixtures/mkmmdb.pl build/fixtures
 
@@ -242,7 +249,8 @@ refresh-data:
 DEMO_DB := data/demo.db
 DEMO := ./blogstat --config sample-logs/blogstat.conf --db $(DEMO_DB)
 
-demo: deps-demo blogstat
+demo: deps-demo
+	$(Q)$(MAKE) --no-print-directory blogstat
 	$(Q)$(MAKE) --no-print-directory geoip || \
 	    echo "demo: continuing without GeoIP: countries are unknown ('--')"
 	$(Q)rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -259,20 +267,21 @@ demo: deps-demo blogstat
 fuzz:
 	$(Q)scripts/fuzz.sh $${FUZZ_SECONDS:-60}
 
-bench: deps-bench blogstat
+bench: deps-bench
+	$(Q)$(MAKE) --no-print-directory blogstat
 	$(Q)python3 scripts/bench.py
 
 # ---- checks on the code ----------------------------------------------------
 
 # Every header compiles on its own.
-hdr-check: | deps
+hdr-check: | have-deps
 	$(Q)for h in include/*.h; do \
 	    echo "#include \"$$(basename $$h)\"" | \
 	    $(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(default_FLAGS) -x c -fsyntax-only - \
 	    || exit 1; done; echo "hdr-check: ok"
 
 # cppcheck, clang-tidy (.clang-tidy), headers alone, banned calls refused.
-lint: | deps
+lint: | have-deps-test
 	$(Q)tests/lint.sh
 
 clean:

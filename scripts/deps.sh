@@ -1,9 +1,17 @@
 #!/bin/sh
 # Check what a make target needs and install the missing Debian packages
-# (apt-get, when run as root); otherwise list them and fail.
+# (apt-get, when run as root); otherwise list them and fail. With --check,
+# never install: list what is missing and fail (what a plain `make` does:
+# building never changes the system).
 #
-#   scripts/deps.sh build|demo|test|bench
+#   scripts/deps.sh [--check] build|demo|test|bench|all
 set -eu
+
+install=1
+if [ "${1:-}" = --check ]; then
+    install=0
+    shift
+fi
 
 need=""
 # pkg-config module -> Debian package
@@ -50,13 +58,13 @@ check_file /usr/share/iso-codes/json/iso_3166-1.json iso-codes
 # The build writes the robot rules into C with scripts/robots-rules.py.
 check_cmd python3 python3
 case $what in
-demo|test|bench)
+demo|test|bench|all)
     check_cmd npm npm
     check_cmd gzip gzip
     ;;
 esac
 case $what in
-test)
+test|all)
     if command -v pkg-config >/dev/null 2>&1; then
         check_pc cmocka libcmocka-dev
     else
@@ -76,7 +84,7 @@ esac
 # Several checks can name one package: keep each once.
 # shellcheck disable=SC2086 # one word a package
 need=$(printf '%s\n' $need | sort -u | tr '\n' ' ')
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ $install = 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps: installing $need"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
@@ -85,5 +93,5 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     exit 0
 fi
 echo "deps: missing Debian packages: $need" >&2
-echo "deps: install them with: sudo apt-get install $need" >&2
+echo "deps: install them with 'make deps' as root, or: sudo apt-get install $need" >&2
 exit 1
