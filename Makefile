@@ -36,6 +36,10 @@ CXXWARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla -Wundef
 CXXSTD := -std=c++17
 OPT ?= -O2 -g
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -MMD -MP
+# Where an installed blogstat looks for blogstat.conf after ./blogstat.conf.
+prefix ?= /usr/local
+sysconfdir ?= $(prefix)/etc
+CPPFLAGS += -DBLOGSTAT_SYSCONFDIR='"$(sysconfdir)"'
 # What the sanitizer builds add to -fsanitize=: stop at the first error,
 # and stacks a report can walk.
 SANITIZE_FLAGS := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all

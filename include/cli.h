@@ -27,8 +27,13 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Load the config (--config, $BLOGSTAT_CONFIG, ./blogstat.conf, defaults).
- * Returns NULL with err on failure. */
+/* The config's path: --config, $BLOGSTAT_CONFIG, ./blogstat.conf, else
+ * SYSCONF/blogstat.conf (written into buf[cap]) when it exists; NULL:
+ * none, the built-in defaults. */
+const char *cli_conf_find(const char *sysconf, char *buf, size_t cap);
+/* Load the config cli_conf_find() names for the installed sysconfdir;
+ * with -v, say which config and database (and, on a terminal, when there
+ * is no config at all). Returns NULL with err on failure. */
 struct conf *cli_conf(struct bs_err *err);
 /* The database path: --db, $BLOGSTAT_DB, the config, ./blogstat.db. */
 const char *cli_db_path(const struct conf *conf);

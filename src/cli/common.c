@@ -15,6 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Where an installed blogstat finds its config (make sysconfdir=...). */
+#ifndef BLOGSTAT_SYSCONFDIR
+#define BLOGSTAT_SYSCONFDIR "/usr/local/etc"
+#endif
+
 struct cli_opts cli;
 
 void cli_error(const struct bs_err *err)
@@ -63,17 +68,39 @@ int64_t cli_parse_count(const char *s)
     return v;
 }
 
-struct conf *cli_conf(struct bs_err *err)
+const char *cli_conf_find(const char *sysconf, char *buf, size_t cap)
 {
     const char *path = cli.config;
 
     if (!path)
         path = getenv("BLOGSTAT_CONFIG");
-    if (path && !*path)
-        path = NULL;
-    if (!path && access("blogstat.conf", F_OK) == 0)
-        path = "blogstat.conf";
-    return conf_load(path, err);
+    if (path && *path)
+        return path;
+    if (access("blogstat.conf", F_OK) == 0)
+        return "blogstat.conf";
+    if (sysconf && *sysconf &&
+        (size_t)snprintf(buf, cap, "%s/blogstat.conf", sysconf) < cap &&
+        access(buf, F_OK) == 0)
+        return buf;
+    return NULL;
+}
+
+struct conf *cli_conf(struct bs_err *err)
+{
+    char buf[4096];
+    const char *path = cli_conf_find(BLOGSTAT_SYSCONFDIR, buf, sizeof(buf));
+    struct conf *c = conf_load(path, err);
+
+    if (!c || cli.quiet)
+        return c;
+    if (path && cli.verbose)
+        fprintf(stderr, "blogstat: config %s, database %s\n", path,
+                cli_db_path(c));
+    else if (!path && (cli.verbose || isatty(STDERR_FILENO)))
+        fprintf(stderr, "blogstat: no config (not ./blogstat.conf nor "
+                "%s/blogstat.conf): WordPress's URLs, database %s\n",
+                BLOGSTAT_SYSCONFDIR, cli_db_path(c));
+    return c;
 }
 
 const char *cli_db_path(const struct conf *conf)
