@@ -15,8 +15,10 @@
 /*
  * Debian's inih passes no line number to the handler, cuts lines at 200
  * bytes and never shows the handler a section header. So we feed it lines
- * ourselves (ini_parse_stream): the reader counts them, refuses long ones
- * and checks section names; the first error wins, with its line.
+ * ourselves (ini_parse_stream): the reader counts them and checks section
+ * names; the first error wins, with its line. A setting too long for
+ * inih's buffer reaches it as "key = CONF_LONG", its value kept in the
+ * context, which inih hands to the handler before it reads the next line.
  */
 struct conf_ctx {
     struct conf *conf;
@@ -30,6 +32,9 @@ struct conf_ctx {
     char *proxies;           /* the trusted_proxies lines, joined */
     int section_line;        /* of the last section header read */
     char *exclude[CONF_SITES_MAX]; /* each site's exclude lines, joined */
+    char *line;              /* the line being read, any length */
+    size_t line_cap;
+    const char *long_value;  /* the value CONF_LONG stands for, in line */
 };
 
 static const char *const json_keys[CONF_JSON_NKEYS] = {
@@ -38,7 +43,8 @@ static const char *const json_keys[CONF_JSON_NKEYS] = {
     "json_agent", "json_host", "json_xff"
 };
 
-#define CONF_MAX_LINE 200    /* inih's INI_MAX_LINE on Debian */
+#define CONF_LINE_MAX (1u << 20) /* the longest line read, whole */
+#define CONF_LONG "\001"        /* a value too long for inih: long_value */
 
 static void conf_error(struct conf_ctx *c, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -95,54 +101,102 @@ static void check_section(struct conf_ctx *c, const char *name)
                name);
 }
 
-static char *reader(char *str, int num, void *stream)
+/*
+ * Read the next line into c->line (NUL-terminated, newline kept); its
+ * length, 0 at the end. NULs and CONF_LONG bytes are errors (read as
+ * blanks); a line over CONF_LINE_MAX is an error, and the rest of it is
+ * skipped.
+ */
+static size_t read_line(struct conf_ctx *c)
 {
-    struct conf_ctx *c = stream;
-    size_t n;
-    char *p, *e;
+    size_t n = 0;
+    int ch;
 
-    /* fgets cannot say how much it read when a NUL is in the line. */
-    n = 0;
-    for (;;) {
-        int ch;
-
-        if (n + 1 >= (size_t)num)
-            break;
-        ch = fgetc(c->f);
-        if (ch == EOF)
-            break;
-        if (ch == '\0') {
-            conf_error(c, c->lineno + 1, "NUL byte in the line");
+    while ((ch = fgetc(c->f)) != EOF) {
+        if (ch == '\0' || ch == CONF_LONG[0]) {
+            conf_error(c, c->lineno + 1, "%s byte in the line",
+                       ch ? "control" : "NUL");
             ch = ' ';
         }
-        str[n++] = (char)ch;
+        if (n + 2 > c->line_cap) {
+            if (c->line_cap >= CONF_LINE_MAX) {
+                conf_error(c, c->lineno + 1, "line longer than %u bytes",
+                           CONF_LINE_MAX);
+                while ((ch = fgetc(c->f)) != EOF && ch != '\n')
+                    ;
+                break;
+            }
+            c->line_cap = c->line_cap ? 2 * c->line_cap : 256;
+            c->line = xrealloc(c->line, c->line_cap);
+        }
+        c->line[n++] = (char)ch;
         if (ch == '\n')
             break;
     }
-    if (n == 0)
-        return NULL;
-    str[n] = '\0';
-    c->lineno++;
-    for (p = str; *p == ' ' || *p == '\t'; p++)
-        ;
-    c->cont = p > str && *p && !strchr(";#\r\n", *p);
-    if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(c->f)) {
-        int ch = fgetc(c->f);
+    if (c->line)
+        c->line[n] = '\0';
+    return n;
+}
 
-        /* Exactly the longest line: only its newline was left. */
-        if (ch == '\n' || ch == EOF)
-            return str;
-        while ((ch = fgetc(c->f)) != EOF && ch != '\n')
-            ;
-        /* A long comment is harmless; a long setting cannot be read. */
-        if (*p != ';' && *p != '#')
-            conf_error(c, c->lineno, "line longer than %d bytes; split a "
-                       "long ignore list over several 'ignore =' lines, a "
-                       "long format over indented lines below 'format ='",
-                       CONF_MAX_LINE - 1);
+/*
+ * A line too long for inih's buffer of num bytes, into str: the value of
+ * "key = value" or of an indented line going on with a key becomes
+ * CONF_LONG and stays in c->line for the handler (trimmed, and without an
+ * inline "; comment", as inih would pass it); a comment becomes an empty
+ * line; anything else is an error.
+ */
+static char *shorten(struct conf_ctx *c, char *p, char *str, int num)
+{
+    char *v, *e;
+
+    if (*p == ';' || *p == '#') {
+        memcpy(str, "\n", 2);
+        return str;
+    }
+    v = c->cont ? p : strpbrk(p, "=:");
+    if (!v || *p == '[' || (size_t)(v - c->line) + 4 > (size_t)num) {
+        conf_error(c, c->lineno, "a line this long must be a setting "
+                   "('key = value') or a comment");
         str[0] = '\0';
         return str;
     }
+    if (c->cont) {
+        memcpy(str, " " CONF_LONG "\n", 4);
+    } else {
+        size_t k = (size_t)(v - c->line) + 1;
+
+        memcpy(str, c->line, k);
+        memcpy(str + k, CONF_LONG "\n", 3);
+        v++;
+    }
+    while (*v == ' ' || *v == '\t')
+        v++;
+    for (e = v; *e; e++)
+        if (*e == ';' && e > v && isspace((unsigned char)e[-1]))
+            break;
+    while (e > v && isspace((unsigned char)e[-1]))
+        e--;
+    *e = '\0';
+    c->long_value = v;
+    return str;
+}
+
+static char *reader(char *str, int num, void *stream)
+{
+    struct conf_ctx *c = stream;
+    size_t n = read_line(c);
+    char *p, *e;
+
+    if (n == 0)
+        return NULL;
+    c->lineno++;
+    for (p = c->line; *p == ' ' || *p == '\t'; p++)
+        ;
+    c->cont = p > c->line && *p && !strchr(";#\r\n", *p);
+    if (n >= (size_t)num)
+        return shorten(c, p, str, num);
+    memcpy(str, c->line, n + 1);
+    p = str + (p - c->line);
     /* inih skips any isspace() before a header, not only blanks. */
     while (isspace((unsigned char)*p))
         p++;
@@ -412,6 +466,8 @@ static int handler(void *user, const char *section, const char *name,
 
     if (c->err_line)
         return 0;
+    if (strcmp(value, CONF_LONG) == 0)
+        value = c->long_value;
     if (st && strcmp(base, "site") == 0 && strcmp(name, "name") == 0) {
         set_str(&st->name, value);
     } else if (st && strcmp(base, "site") == 0 && strcmp(name, "url") == 0) {
@@ -580,6 +636,7 @@ static int finish(struct conf_ctx *c)
 
 static void ctx_free(struct conf_ctx *c)
 {
+    free(c->line);
     free(c->proxies);
     for (size_t i = 0; i < CONF_SITES_MAX; i++)
         free(c->exclude[i]);

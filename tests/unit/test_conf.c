@@ -455,15 +455,24 @@ static void test_conf__long_comment_line(void **state)
 }
 
 /*
- * Debian's inih cannot read a setting longer than 199 bytes: it is an
- * error naming the line, and a long ignore list goes over several lines.
+ * A setting has no length limit, though Debian's inih reads 199 bytes of a
+ * line: a long ignore list on one line, an nginx log_format pasted whole,
+ * a long indented line going on, and a trailing "; comment" left out.
  */
-static void test_conf__long_ignore_line(void **state)
+static void test_conf__long_settings(void **state)
 {
-    char text[2048], *path;
+    static const char fmt[] =
+        "$remote_addr - $remote_user [$time_local] \"$request\" $status "
+        "$body_bytes_sent \"$http_referer\" \"$http_user_agent\" "
+        "\"$http_x_forwarded_for\" rt=$request_time uct=\"$upstream_"
+        "connect_time\" uht=\"$upstream_header_time\" urt=\"$upstream_"
+        "response_time\" host=\"$host\" tls=$ssl_protocol/$ssl_cipher";
+    char text[8192], *path;
     struct bs_err err = {0};
+    struct url_class uc;
     struct conf *c;
 
+    assert_true(strlen(fmt) > 250);
     strcpy(text, "[urls]\nignore =");
     for (int i = 0; i < 40; i++) {
         char g[32];
@@ -471,21 +480,63 @@ static void test_conf__long_ignore_line(void **state)
         snprintf(g, sizeof(g), " /dir%02d/*", i);
         strcat(text, g);
     }
-    strcat(text, "\n[site]\nname = after the long line\n");
+    strcat(text, "   ; forty folders\n[log]\nformat = ");
+    strcat(text, fmt);
+    strcat(text, "\n[site]\nname = after the long lines\nhosts = a.example\n");
+    strcat(text, "   ");
+    for (int i = 0; i < 30; i++) {
+        char h[32];
+
+        snprintf(h, sizeof(h), " host%02d.example.org", i);
+        strcat(text, h);
+    }
+    strcat(text, "\n");
     path = write_conf(state, "long.conf", text);
     c = conf_load(path, &err);
-    assert_null(c);
-    assert_int_equal(err.status, BS_USAGE);
-    {
-        char prefix[1024];
-
-        snprintf(prefix, sizeof(prefix), "%s:2: line longer than 199 bytes",
-                 path);
-        if (strncmp(err.msg, prefix, strlen(prefix)) != 0)
-            fail_msg("message '%s' does not start with '%s'", err.msg,
-                     prefix);
-    }
     free(path);
+    if (!c)
+        fail_msg("conf_load: %s", err.msg);
+    assert_string_equal(c->format, fmt);
+    assert_string_equal(c->sites[0].name, "after the long lines");
+    assert_int_equal(classify_url(c->sites[0].rules, "/dir00/x", 8, &uc),
+                     URL_IGNORED);
+    assert_int_equal(classify_url(c->sites[0].rules, "/dir39/x", 8, &uc),
+                     URL_IGNORED);
+    assert_int_not_equal(classify_url(c->sites[0].rules, "/dir40/x", 8, &uc),
+                         URL_IGNORED);
+    assert_int_equal(conf_site_of_host(c, "host29.example.org", 18), 0);
+    assert_int_equal(c->sites[0].nhosts, 31);
+    conf_free(c);
+}
+
+/* What a long line cannot be: a section header, a key of 300 bytes, or
+ * a line of no setting; each an error naming its line. */
+static void test_conf__long_line_errors(void **state)
+{
+    /* Each case: what comes before and after 300 bytes of 'x'. */
+    const char *what[][2] = {{"[site ", "]"}, {"k", " = 1"},
+                             {"just words ", ""}};
+
+    for (size_t i = 0; i < ARRAY_SIZE(what); i++) {
+        char fill[301], text[512], *path, want[600];
+        struct bs_err err = {0};
+        struct conf *c;
+
+        memset(fill, 'x', 300);
+        fill[300] = '\0';
+        snprintf(text, sizeof(text), "[site]\nname = n\n");
+        snprintf(text + strlen(text), sizeof(text) - strlen(text),
+                 "%s%s%s\n", what[i][0], fill, what[i][1]);
+        path = write_conf(state, "bad.conf", text);
+        c = conf_load(path, &err);
+        assert_null(c);
+        assert_int_equal(err.status, BS_USAGE);
+        snprintf(want, sizeof(want), "%s:3: ", path);
+        if (strncmp(err.msg, want, strlen(want)) != 0)
+            fail_msg("case %zu: '%s' does not start with '%s'", i, err.msg,
+                     want);
+        free(path);
+    }
 }
 
 static void test_conf__ignore_lines_add_up(void **state)
@@ -880,7 +931,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_conf__long_comment_line, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_conf__long_ignore_line, setup,
+        cmocka_unit_test_setup_teardown(test_conf__long_settings, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_conf__long_line_errors, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_conf__unknown_key, setup,
                                         teardown),
