@@ -22,35 +22,68 @@
 
 struct cli_opts cli;
 
+/*
+ * Write "blogstat: " fmt ap tail "\n" to standard error with one call:
+ * a message is one line whatever another thread prints (a longer one is
+ * cut, its newline kept).
+ */
+static void put_line(const char *tail, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void put_line(const char *tail, const char *fmt, va_list ap)
+{
+    char line[2048];
+    size_t n = 10, room = sizeof(line) - 1;
+    int k;
+
+    memcpy(line, "blogstat: ", n);
+    k = vsnprintf(line + n, room - n, fmt, ap);
+    n = k < 0 ? n : (size_t)k >= room - n ? room - 1 : n + (size_t)k;
+    k = snprintf(line + n, room - n, "%s", tail);
+    n = k < 0 ? n : (size_t)k >= room - n ? room - 1 : n + (size_t)k;
+    line[n++] = '\n';
+    line[n] = '\0';
+    fputs(line, stderr);
+}
+
+static void put(const char *tail, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void put(const char *tail, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    put_line(tail, fmt, ap);
+    va_end(ap);
+}
+
 void cli_error(const struct bs_err *err)
 {
     if (cli.verbose && err->src_file)
-        fprintf(stderr, "blogstat: %s [%s:%d]\n", err->msg, err->src_file,
-                err->src_line);
+        put("", "%s [%s:%d]", err->msg, err->src_file, err->src_line);
     else
-        fprintf(stderr, "blogstat: %s\n", err->msg);
+        put("", "%s", err->msg);
 }
 
 void cli_warn(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("blogstat: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    put_line("", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
+    char tail[64];
     va_list ap;
 
-    fputs("blogstat: ", stderr);
+    snprintf(tail, sizeof(tail), "; see 'blogstat %s--help'", cmd ? cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    put_line(tail, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "; see 'blogstat %s--help'\n", cmd ? cmd : "");
     return BS_USAGE;
 }
 

@@ -88,12 +88,54 @@ static void test_cli__now(void **state)
     assert_true(now > 1700000000);
 }
 
+/* Each message is one line, made whole before it is written; a message
+ * longer than the line is cut and keeps its newline. */
+static void test_cli__one_line_messages(void **state)
+{
+    struct fx *f = *state;
+    char *path = tu_path(f->dir, "err.txt"), *big = xmalloc(5001), *text;
+    int saved = dup(STDERR_FILENO);
+    FILE *in;
+    size_t n;
+
+    memset(big, 'x', 5000);
+    big[5000] = '\0';
+    fflush(stderr);
+    assert_non_null(freopen(path, "w", stderr));
+    cli_warn("short %d", 1);
+    cli_warn("%s", big);
+    assert_int_equal(cli_usage("top ", "bad %s", "thing"), BS_USAGE);
+    fflush(stderr);
+    assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+    close(saved);
+    in = fopen(path, "r");
+    assert_non_null(in);
+    text = xmalloc(16384);
+    n = fread(text, 1, 16383, in);
+    text[n] = '\0';
+    fclose(in);
+    assert_memory_equal(text, "blogstat: short 1\nblogstat: xxx", 31);
+    {
+        char *l2 = strchr(text, '\n') + 1, *l3 = strchr(l2, '\n') + 1;
+
+        assert_true(l3 - l2 <= 2048);
+        assert_true(l3 - l2 > 2000);
+        assert_string_equal(l3, "blogstat: bad thing; see 'blogstat top "
+                                "--help'\n");
+    }
+    free(text);
+    free(big);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_cli__conf_search_order, setup,
                                         teardown),
         cmocka_unit_test(test_cli__now),
+        cmocka_unit_test_setup_teardown(test_cli__one_line_messages, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
