@@ -36,10 +36,22 @@ CXXWARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wvla -Wundef
 CXXSTD := -std=c++17
 OPT ?= -O2 -g
 CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -MMD -MP
-# Where an installed blogstat looks for blogstat.conf after ./blogstat.conf.
+# Where `make install` puts blogstat (the GNU names; DESTDIR for staging).
+# The program looks for blogstat.conf in sysconfdir after ./blogstat.conf,
+# and for a GeoIP database in datadir/blogstat: both are built in, so
+# give the same values to make and to make install.
 prefix ?= /usr/local
+exec_prefix ?= $(prefix)
+bindir ?= $(exec_prefix)/bin
+datarootdir ?= $(prefix)/share
+datadir ?= $(datarootdir)
+mandir ?= $(datarootdir)/man
 sysconfdir ?= $(prefix)/etc
-CPPFLAGS += -DBLOGSTAT_SYSCONFDIR='"$(sysconfdir)"'
+systemdunitdir ?= $(prefix)/lib/systemd/system
+bashcompdir ?= $(datarootdir)/bash-completion/completions
+INSTALL ?= install
+CPPFLAGS += -DBLOGSTAT_SYSCONFDIR='"$(sysconfdir)"' \
+            -DBLOGSTAT_DATADIR='"$(datadir)/blogstat"'
 # What the sanitizer builds add to -fsanitize=: stop at the first error,
 # and stacks a report can walk.
 SANITIZE_FLAGS := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -74,7 +86,7 @@ Q := @
 endif
 
 .PHONY: all deps have-deps have-deps-test deps-demo deps-test deps-bench \
-        demo test check e2e asan fuzz bench geoip refresh-data clean hdr-check lint
+        install uninstall demo test check e2e asan fuzz bench geoip refresh-data clean hdr-check lint
 
 all: blogstat
 
@@ -202,6 +214,48 @@ deps-test:
 	$(Q)scripts/deps.sh test
 deps-bench:
 	$(Q)scripts/deps.sh bench
+
+# ---- install ---------------------------------------------------------------
+
+# The folders named in the man pages and the systemd unit.
+SUBST := sed -e 's|@bindir@|$(bindir)|g' -e 's|@sysconfdir@|$(sysconfdir)|g' \
+             -e 's|@datadir@|$(datadir)/blogstat|g'
+
+# The program, its man pages, an example config (never over one that is
+# there), the systemd service and timer (not enabled), bash completion,
+# and the GeoIP database when `make geoip` fetched one.
+install: blogstat
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 \
+	    $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(sysconfdir)/default \
+	    $(DESTDIR)$(systemdunitdir) $(DESTDIR)$(bashcompdir) \
+	    $(DESTDIR)$(datadir)/blogstat
+	$(INSTALL) -m 755 blogstat $(DESTDIR)$(bindir)/blogstat
+	$(SUBST) man/blogstat.1 >$(DESTDIR)$(mandir)/man1/blogstat.1
+	$(SUBST) man/blogstat.conf.5 >$(DESTDIR)$(mandir)/man5/blogstat.conf.5
+	chmod 644 $(DESTDIR)$(mandir)/man1/blogstat.1 \
+	    $(DESTDIR)$(mandir)/man5/blogstat.conf.5
+	[ -e $(DESTDIR)$(sysconfdir)/blogstat.conf ] || \
+	    $(INSTALL) -m 644 dist/blogstat.conf $(DESTDIR)$(sysconfdir)/blogstat.conf
+	[ -e $(DESTDIR)$(sysconfdir)/default/blogstat ] || \
+	    $(INSTALL) -m 644 dist/blogstat.default \
+	        $(DESTDIR)$(sysconfdir)/default/blogstat
+	$(SUBST) dist/blogstat.service.in >$(DESTDIR)$(systemdunitdir)/blogstat.service
+	chmod 644 $(DESTDIR)$(systemdunitdir)/blogstat.service
+	$(INSTALL) -m 644 dist/blogstat.timer $(DESTDIR)$(systemdunitdir)/blogstat.timer
+	$(INSTALL) -m 644 dist/blogstat.bash-completion $(DESTDIR)$(bashcompdir)/blogstat
+	if [ -s data/geo-whois-asn-country.mmdb ]; then \
+	    $(INSTALL) -m 644 data/geo-whois-asn-country.mmdb \
+	        $(DESTDIR)$(datadir)/blogstat/; fi
+
+# What install put there, but the config, which may hold your changes.
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/blogstat $(DESTDIR)$(mandir)/man1/blogstat.1 \
+	    $(DESTDIR)$(mandir)/man5/blogstat.conf.5 \
+	    $(DESTDIR)$(systemdunitdir)/blogstat.service \
+	    $(DESTDIR)$(systemdunitdir)/blogstat.timer \
+	    $(DESTDIR)$(bashcompdir)/blogstat \
+	    $(DESTDIR)$(datadir)/blogstat/geo-whois-asn-country.mmdb
+	-rmdir $(DESTDIR)$(datadir)/blogstat
 
 # ---- tests ---------------------------------------------------------------
 

@@ -9,6 +9,11 @@
 #include "blogstat.h"
 #include "conf.h"
 
+/* Where an installed blogstat finds its config (make sysconfdir=...). */
+#ifndef BLOGSTAT_SYSCONFDIR
+#define BLOGSTAT_SYSCONFDIR "/usr/local/etc"
+#endif
+
 struct cli_opts {
     const char *db;          /* --db */
     const char *config;      /* --config */

@@ -8,6 +8,11 @@
 
 #include "blogstat.h"
 
+/* The installed data folder (make datadir=...): datadir/blogstat. */
+#ifndef BLOGSTAT_DATADIR
+#define BLOGSTAT_DATADIR "/usr/local/share/blogstat"
+#endif
+
 struct geo;
 
 /*
@@ -22,7 +27,8 @@ void geo_close(struct geo *g);
 
 /*
  * The first .mmdb file found in data/ (beside the current directory, then
- * beside the blogstat binary), /usr/share/GeoIP/, /var/lib/GeoIP/; files
+ * beside the blogstat binary), the installed data folder
+ * (datadir/blogstat), /usr/share/GeoIP/, /var/lib/GeoIP/; files
  * whose name says "country" first. Returns a string the caller frees, or
  * NULL.
  */

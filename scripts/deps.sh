@@ -74,6 +74,8 @@ test|all)
     check_cmd cppcheck cppcheck
     check_cmd clang-tidy clang-tidy
     check_cmd valgrind valgrind
+    # The man pages are checked with man --warnings.
+    check_cmd man man-db
     [ -x /usr/bin/time ] || need="$need time"
     perl -MMaxMind::DB::Writer::Tree -e 1 >/dev/null 2>&1 ||
         need="$need libmaxmind-db-writer-perl"

@@ -116,7 +116,8 @@ static char *search_dir(const char *dir)
 
 char *geo_search(void)
 {
-    static const char *const dirs[] = {"/usr/share/GeoIP", "/var/lib/GeoIP"};
+    static const char *const dirs[] = {BLOGSTAT_DATADIR, "/usr/share/GeoIP",
+                                       "/var/lib/GeoIP"};
     char exe[PATH_MAX];
     ssize_t n;
     char *found = search_dir("data");

@@ -816,8 +816,9 @@ static int find_geoip(struct run *run, char **found, struct bs_err *err)
         return -1;
     if (!geo_path(geo))
         say(run, SINK_WARN, "no GeoIP database found (data/*.mmdb, "
-            "/usr/share/GeoIP, /var/lib/GeoIP): every country is '--'; run "
-            "'make geoip' or give --geoip");
+            BLOGSTAT_DATADIR ", /usr/share/GeoIP, /var/lib/GeoIP): every "
+            "country is '--'; give --geoip or [geoip] database (in a "
+            "checkout of blogstat: make geoip)");
     else
         say(run, SINK_INFO, "countries from '%s'", geo_path(geo));
     *found = geo_path(geo) ? xstrdup(geo_path(geo)) : NULL;

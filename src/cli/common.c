@@ -15,11 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Where an installed blogstat finds its config (make sysconfdir=...). */
-#ifndef BLOGSTAT_SYSCONFDIR
-#define BLOGSTAT_SYSCONFDIR "/usr/local/etc"
-#endif
-
 struct cli_opts cli;
 
 /*

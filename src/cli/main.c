@@ -38,8 +38,9 @@ static const char usage_text[] =
     "  --db PATH       database (default: $BLOGSTAT_DB, the config's [db]\n"
     "                  path, else ./blogstat.db)\n"
     "  --config PATH   config file (default: $BLOGSTAT_CONFIG, else\n"
-    "                  ./blogstat.conf when it exists, else WordPress\n"
-    "                  defaults)\n"
+    "                  ./blogstat.conf, else " BLOGSTAT_SYSCONFDIR
+    "/blogstat.conf,\n"
+    "                  when they exist; else WordPress defaults)\n"
     "  --geoip PATH    MaxMind DB file for countries\n"
     "  -q, --quiet     only errors\n"
     "  -v, --verbose   more detail, every bad line\n"
