@@ -86,7 +86,7 @@ Q := @
 endif
 
 .PHONY: all deps have-deps have-deps-test deps-demo deps-test deps-bench \
-        install uninstall demo test check e2e asan fuzz bench geoip refresh-data clean hdr-check lint
+        install uninstall deb deps-deb demo test check e2e asan fuzz bench geoip refresh-data clean hdr-check lint
 
 all: blogstat
 
@@ -214,6 +214,8 @@ deps-test:
 	$(Q)scripts/deps.sh test
 deps-bench:
 	$(Q)scripts/deps.sh bench
+deps-deb:
+	$(Q)scripts/deps.sh deb
 
 # ---- install ---------------------------------------------------------------
 
@@ -256,6 +258,22 @@ uninstall:
 	    $(DESTDIR)$(bashcompdir)/blogstat \
 	    $(DESTDIR)$(datadir)/blogstat/geo-whois-asn-country.mmdb
 	-rmdir $(DESTDIR)$(datadir)/blogstat
+
+# The Debian package (debian/), built from a copy of the checkout so that
+# its build never touches build/: blogstat_VERSION_ARCH.deb here.
+VERSION := $(shell sed -n 's/^\#define BLOGSTAT_VERSION "\(.*\)"/\1/p' include/blogstat.h)
+deb: deps-deb
+	$(Q)rm -rf build/deb && mkdir -p build/deb/blogstat-$(VERSION)
+	$(Q)git ls-files -co --exclude-standard -z | \
+	    xargs -0 cp --parents -t build/deb/blogstat-$(VERSION)
+	$(Q)cd build/deb/blogstat-$(VERSION) && \
+	    DEB_BUILD_OPTIONS="parallel=$$(nproc) $${DEB_BUILD_OPTIONS:-}" \
+	    dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+	    { tail -30 ../build.log; exit 1; }
+	$(Q)mv build/deb/blogstat_$(VERSION)_*.deb .
+	$(Q)if command -v lintian >/dev/null 2>&1; then \
+	    lintian --fail-on error blogstat_$(VERSION)_*.deb; fi
+	@echo "deb: $$(ls blogstat_$(VERSION)_*.deb)"
 
 # ---- tests ---------------------------------------------------------------
 
@@ -335,7 +353,8 @@ bench: deps-bench
 hdr-check: | have-deps
 	$(Q)for h in include/*.h; do \
 	    echo "#include \"$$(basename $$h)\"" | \
-	    $(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(default_FLAGS) -x c -fsyntax-only - \
+	    $(CC) $(filter-out -MMD -MP,$(CPPFLAGS)) $(PKG_CFLAGS) $(default_FLAGS) \
+	        -x c -fsyntax-only - \
 	    || exit 1; done; echo "hdr-check: ok"
 
 # cppcheck, clang-tidy (.clang-tidy), headers alone, banned calls refused.

@@ -4,7 +4,7 @@
 # never install: list what is missing and fail (what a plain `make` does:
 # building never changes the system).
 #
-#   scripts/deps.sh [--check] build|demo|test|bench|all
+#   scripts/deps.sh [--check] build|demo|test|bench|deb|all
 set -eu
 
 install=1
@@ -57,6 +57,15 @@ check_file /usr/include/jsmn.h libjsmn-dev
 check_file /usr/share/iso-codes/json/iso_3166-1.json iso-codes
 # The build writes the robot rules into C with scripts/robots-rules.py.
 check_cmd python3 python3
+case $what in
+deb|test|all)
+    check_cmd dpkg-buildpackage dpkg-dev
+    check_file /usr/share/perl5/Debian/Debhelper/Dh_Lib.pm debhelper
+    check_cmd lintian lintian
+    check_cmd git git
+    check_cmd g++ g++
+    ;;
+esac
 case $what in
 demo|test|bench|all)
     check_cmd npm npm

@@ -87,7 +87,8 @@ for pair in build/util.o:src/util.c build/cli/main.o:src/cli/main.c; do
         printf '#include "blogstat.h"\nvoid probe(void);\n%s\n' \
             "void probe(void) { (void)$f(0); }" >"$probe/probe.c"
         # shellcheck disable=SC2086 # the command and its flags
-        if $cmd -fsyntax-only "$probe/probe.c" >"$probe/out" 2>&1 ||
+        if $cmd -MF "$probe/probe.d" -fsyntax-only "$probe/probe.c" \
+            >"$probe/out" 2>&1 ||
             ! grep -q "sorry_${f}_is_banned" "$probe/out"; then
             echo "$f is not refused by banned.h with the flags of $src:"
             head -5 "$probe/out"
