@@ -16,7 +16,11 @@
  *   committer_free(c);
  *
  * Chunks of one worker are committed one at a time and in order, each
- * with its own position. A failed commit leaves nothing: the transaction
+ * with its own position, and only while the database still holds the
+ * position the chunk's read started from (store_put_source()): a second
+ * writer of the same log, under another name of the database or on a
+ * file system whose locks do not hold, fails with BS_TEMPFAIL rather
+ * than count its lines twice. A failed commit leaves nothing: the transaction
  * is rolled back and the chunk's counts are dropped (the database stays
  * at the commit before it).
  */
@@ -29,6 +33,8 @@
 
 struct agg;
 struct audience;
+struct source_head;
+struct source_keys;
 struct store;
 struct store_source;
 
@@ -50,10 +56,11 @@ struct commit_db {
 int commit_chunk(struct commit_db *db, struct agg *const *aggs,
                  struct store_source *src, struct bs_err *err);
 
-/* Look the source of fingerprint fp up, under the commit lock: 1 found,
- * 0 none, -1 error. */
-int commit_find_source(struct commit_db *db, const char *fp,
-                       struct store_source *src, struct bs_err *err);
+/* The source of the log of head h (source_find()), under the commit
+ * lock: 1 found, 0 none (src is a new source of h), -1 error. */
+int commit_find_source(struct commit_db *db, const struct source_keys *k,
+                       const struct source_head *h, struct store_source *src,
+                       struct bs_err *err);
 
 /* One worker's chunks: the one being counted, and the one before it
  * being committed. */

@@ -54,6 +54,10 @@ int reader_next(struct reader *r, struct reader_line *line,
  * reader_next() returned 0 or -1. Returns 0 when no line was returned.
  */
 int reader_last_line(const struct reader *r, struct reader_line *line);
+/* The bytes from the start of the last line returned (its NULs skipped)
+ * to the end of what the reader holds, into *p without moving: a look
+ * ahead, valid until the next reader_next(). 0 after an overlong line. */
+size_t reader_peek(const struct reader *r, const char **p);
 /* Stop with an error (BS_DATAERR) past max_bytes decompressed bytes:
  * for endless inputs such as /dev/zero. 0: no limit. */
 void reader_set_limit(struct reader *r, uint64_t max_bytes);

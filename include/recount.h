@@ -29,6 +29,7 @@
 #include "store.h"
 
 struct conf;
+struct source_keys;
 
 struct recount_opts {
     const struct conf *conf;   /* the config to count with */
@@ -76,7 +77,9 @@ enum recount_day {
 /* The days of a range and the logs that cover them. */
 struct recount_plan;
 
-struct recount_plan *recount_plan_new(int32_t from, int32_t to);
+/* Logs are matched to sources under k (source.h), borrowed. */
+struct recount_plan *recount_plan_new(int32_t from, int32_t to,
+                                     const struct source_keys *k);
 void recount_plan_free(struct recount_plan *p);
 /* A log the store has read (kept when its days meet the range). */
 void recount_plan_add_source(struct recount_plan *p,

@@ -10,7 +10,7 @@
 #include "classify.h"
 #include "visits.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 enum store_mode {
     STORE_READ,     /* queries only; the database must exist */
@@ -74,13 +74,16 @@ int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
                                  uint64_t views, struct bs_err *err);
 
 /*
- * A source: a log's content, known by the fingerprint of its first line,
- * and how far it has been read. Written in the transaction of the counts
- * it adds (exactly once, whatever a kill -9 interrupts).
+ * A source: a log's content, known by the fingerprint of its beginning
+ * (source.h), and how far it has been read. Written in the transaction of
+ * the counts it adds (exactly once, whatever a kill -9 interrupts).
  */
 struct store_source {
     int64_t id;                /* 0: not stored yet */
     char fingerprint[40];
+    int head_len;              /* the bytes of its beginning the fingerprint
+                                  covers; -1: an unkeyed fingerprint of its
+                                  first line (an earlier blogstat's) */
     char name[512];            /* the name it was last read under */
     int gzip;
     uint64_t size;             /* bytes of the file (compressed) */
@@ -95,14 +98,32 @@ struct store_source {
     int32_t first_day, max_day;
     int complete;              /* a gzip file read to its clean end */
     char error[512];           /* why it stopped short, or "" */
+    /* Not columns: how the record stands against the database. */
+    uint64_t stored_position;  /* the position the database held when
+                                  the record was read or last written */
+    int rekey;                 /* fingerprint or head_len differ from the
+                                  stored ones: to write even when nothing
+                                  else changed */
 };
 
-/* Look a source up: 1 found (filled), 0 none, -1 error. */
+/* Look a source up by its fingerprint: 1 found (filled), 0 none, -1
+ * error. */
 int store_find_source(struct store *s, const char *fingerprint,
                       struct store_source *src, struct bs_err *err);
-/* Insert (id 0, which is then set) or update a source. */
+/*
+ * Insert (id 0, which is then set) or update a source, in the open
+ * transaction, only if the database still holds it where the record was
+ * read (stored_position; a new one: no row of its fingerprint). Returns
+ * 0 (stored_position is then position, rekey 0), or -1 with err: the
+ * store's failure, or BS_TEMPFAIL when another writer advanced it (the
+ * caller rolls back).
+ */
 int store_put_source(struct store *s, struct store_source *src,
                      struct bs_err *err);
+/* The distinct head_len of the sources, under max, into lens[0..cap):
+ * how many (at most cap), or -1 with err. */
+int store_source_head_lens(struct store *s, int max, int *lens, int cap,
+                           struct bs_err *err);
 
 /* A post or page as `import` describes it. */
 struct store_post {

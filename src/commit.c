@@ -6,6 +6,7 @@
 #include "agg.h"
 #include "audience.h"
 #include "commit.h"
+#include "source.h"
 #include "store.h"
 #include "table.h"
 
@@ -201,13 +202,14 @@ int commit_chunk(struct commit_db *db, struct agg *const *aggs,
     return rc;
 }
 
-int commit_find_source(struct commit_db *db, const char *fp,
-                       struct store_source *src, struct bs_err *err)
+int commit_find_source(struct commit_db *db, const struct source_keys *k,
+                       const struct source_head *h, struct store_source *src,
+                       struct bs_err *err)
 {
     int found;
 
     pthread_mutex_lock(&db->lock);
-    found = store_find_source(db->store, fp, src, err);
+    found = source_find(db->store, k, h, src, err);
     pthread_mutex_unlock(&db->lock);
     return found;
 }
@@ -292,6 +294,8 @@ int committer_wait(struct committer *c, struct store_source *src,
     c->active = 0;
     if (c->rc == 0) {
         src->id = c->src->id;
+        src->stored_position = c->src->stored_position;
+        src->rekey = c->src->rekey;
         return 0;
     }
     *err = c->err;

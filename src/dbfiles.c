@@ -1,6 +1,9 @@
 /*
- * dbfiles.c - the lock and the key beside the database.
+ * dbfiles.c - the lock on the database and the key beside it.
  */
+/* realpath() */
+#define _XOPEN_SOURCE 700
+
 #include "blogstat.h"
 #include "atomicfile.h"
 #include "dbfiles.h"
@@ -8,37 +11,72 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
-
-/* db followed by suffix, malloc'ed. */
-static char *beside(const char *db, const char *suffix)
-{
-    size_t n = strlen(db) + strlen(suffix) + 1;
-    char *path = xmalloc(n);
-
-    snprintf(path, n, "%s%s", db, suffix);
-    return path;
-}
 
 char *dbfiles_key_path(const char *db)
 {
-    return beside(db, ".key");
+    char *real = NULL, *path;
+    struct stat st;
+    size_t n;
+
+    /* A symbolic link to the database: the key is the database's. */
+    if (lstat(db, &st) == 0 && S_ISLNK(st.st_mode))
+        real = realpath(db, NULL);
+    if (real)
+        db = real;
+    n = strlen(db) + sizeof(".key");
+    path = xmalloc(n);
+    snprintf(path, n, "%s.key", db);
+    free(real);
+    return path;
+}
+
+/* "a directory", "a character device"...: what st is, for messages. */
+static const char *file_kind(const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode))
+        return "a directory";
+    if (S_ISCHR(st->st_mode))
+        return "a character device";
+    if (S_ISBLK(st->st_mode))
+        return "a block device";
+    if (S_ISFIFO(st->st_mode))
+        return "a FIFO";
+    if (S_ISSOCK(st->st_mode))
+        return "a socket";
+    return "not a regular file";
 }
 
 int dbfiles_lock(const char *db, int wait, struct bs_err *err)
 {
-    char *path = beside(db, ".lock");
+    struct stat st;
     int fd, rc;
 
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        bs_fail(err, BS_IOERR, "cannot create lock '%s': %s", path,
-                strerror(errno));
-        free(path);
+    /* Whatever is there must be a regular file before anything is
+     * created beside it (a journal, a key). */
+    if (stat(db, &st) == 0 && !S_ISREG(st.st_mode))
+        return bs_fail(err, BS_NOINPUT, "database '%s' is %s, not a "
+                       "regular file; give --db the path of a file", db,
+                       file_kind(&st));
+    /* The database itself is locked, so that every name of it (a
+     * symbolic or hard link, another mount of its folder) is one lock.
+     * flock() locks are apart from SQLite's POSIX locks on Linux, and
+     * this descriptor is closed only after SQLite closed its own. */
+    fd = open(db, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+              0600);
+    if (fd < 0)
+        return bs_fail(err, BS_IOERR, "cannot create database '%s': %s", db,
+                       strerror(errno));
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        bs_fail(err, BS_NOINPUT, "database '%s' is not a regular file; give "
+                "--db the path of a file", db);
+        close(fd);
         return -1;
     }
     do
@@ -49,18 +87,50 @@ int dbfiles_lock(const char *db, int wait, struct bs_err *err)
             bs_fail(err, BS_TEMPFAIL, "database '%s' is being written by "
                     "another ingest; try again later, or give --wait", db);
         else
-            bs_fail(err, BS_IOERR, "cannot lock '%s': %s", path,
+            bs_fail(err, BS_IOERR, "cannot lock database '%s': %s", db,
                     strerror(errno));
         close(fd);
         fd = -1;
     }
-    free(path);
     return fd;
 }
 
-/* Read DB.key at path: 1 read, 0 none, -1 error. */
-static int read_key(const char *path, unsigned char key[VISITOR_KEY_BYTES],
-                    struct bs_err *err)
+/*
+ * The key open as fd, at path beside database db, is to be trusted: a
+ * regular file that belongs to this user (or to the database's owner,
+ * for root) and that no one else can read or write. 0, or -1 with err
+ * (BS_NOINPUT) saying what to do.
+ */
+static int key_trusted(int fd, const char *path, const char *db,
+                       struct bs_err *err)
+{
+    struct stat st, dbst;
+    uid_t me = geteuid();
+
+    if (fstat(fd, &st) != 0)
+        return bs_fail(err, BS_NOINPUT, "cannot read the key '%s': %s", path,
+                       strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return bs_fail(err, BS_NOINPUT, "the key '%s' is %s, not a regular "
+                       "file", path, file_kind(&st));
+    if (st.st_uid != me &&
+        !(me == 0 && stat(db, &dbst) == 0 && dbst.st_uid == st.st_uid))
+        return bs_fail(err, BS_NOINPUT, "the key '%s' belongs to another "
+                       "user (uid %lu): whoever made it can tell the "
+                       "visitors apart; not used. Remove it (readers seen "
+                       "before then count again) or give it to this user",
+                       path, (unsigned long)st.st_uid);
+    if (st.st_mode & (S_IRWXG | S_IRWXO))
+        return bs_fail(err, BS_NOINPUT, "the key '%s' can be read or written "
+                       "by others (mode %03o): not used; make it private "
+                       "with 'chmod 600 %s'", path,
+                       (unsigned)(st.st_mode & 0777), path);
+    return 0;
+}
+
+/* Read DB.key at path, beside db: 1 read, 0 none, -1 error. */
+static int read_key(const char *path, const char *db,
+                    unsigned char key[VISITOR_KEY_BYTES], struct bs_err *err)
 {
     unsigned char extra;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = 1;
@@ -70,6 +140,10 @@ static int read_key(const char *path, unsigned char key[VISITOR_KEY_BYTES],
             return 0;
         return bs_fail(err, BS_NOINPUT, "cannot read the key '%s': %s", path,
                        strerror(errno));
+    }
+    if (key_trusted(fd, path, db, err)) {
+        close(fd);
+        return -1;
     }
     if (read(fd, key, VISITOR_KEY_BYTES) != VISITOR_KEY_BYTES ||
         read(fd, &extra, 1) != 0)
@@ -84,7 +158,7 @@ int dbfiles_key(const char *db, struct store *store,
                 unsigned char key[VISITOR_KEY_BYTES], struct bs_err *err)
 {
     char *path = dbfiles_key_path(db);
-    int rc = read_key(path, key, err), found;
+    int rc = read_key(path, db, key, err), found;
 
     if (rc != 0) {
         free(path);
@@ -95,6 +169,21 @@ int dbfiles_key(const char *db, struct store *store,
     if (found < 0) {
         free(path);
         return -1;
+    }
+    if (!found) {
+        int keyed, lens[1];
+
+        /* Logs known under the lost key would all be read again. */
+        keyed = store_source_head_lens(store, INT_MAX, lens, 1, err);
+        if (keyed != 0) {
+            if (keyed > 0)
+                bs_fail(err, BS_NOINPUT, "no key '%s' beside database '%s', "
+                        "whose logs are known under it: restore it from a "
+                        "backup (with a new key every log read before would "
+                        "count again)", path, db);
+            free(path);
+            return -1;
+        }
     }
     if (found)
         rc = DBFILES_KEY_MOVED;

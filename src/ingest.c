@@ -54,6 +54,7 @@ struct run {
     const char *geoip;             /* read-only: the database each worker
                                       opens, or NULL */
     unsigned char key[VISITOR_KEY_BYTES];  /* read-only: visitor ids' */
+    struct source_keys keys;       /* read-only: sources', under key */
     /* read-only: what a visitor's id is mixed with on each site (a reader
      * of two sites is a visitor of each) */
     uint64_t site_tags[CONF_SITES_MAX];
@@ -119,7 +120,7 @@ struct file {
     struct reader *r;
     struct store_source *src;
     struct store_source was;   /* as found */
-    char fp[SOURCE_HASH_LEN];
+    char fp[SOURCE_HASH_LEN];  /* its claim */
     int found;                 /* read before */
     uint64_t lines0;           /* its lines before this run */
     uint64_t stop;             /* read no line that starts at or past it */
@@ -483,6 +484,7 @@ static int open_file(struct worker *w, struct file *f,
                      struct bs_err *err)
 {
     struct run *run = w->run;
+    struct source_head head;
     int is_stdin = strcmp(f->path, "-") == 0, rc;
 
     f->name = is_stdin ? "(stdin)" : f->path;
@@ -493,10 +495,11 @@ static int open_file(struct worker *w, struct file *f,
     rc = reader_next(f->r, line, err);
     if (rc <= 0)
         return rc;  /* empty, or one line still being written: not yet */
-    source_fingerprint(line, f->fp);
+    source_head(&run->keys, f->r, line, &head);
+    snprintf(f->fp, sizeof(f->fp), "%s", head.claim);
     f->src = xcalloc(1, sizeof(*f->src));
     source_claim(run->claims, f->fp);
-    f->found = commit_find_source(&run->db, f->fp, f->src, err);
+    f->found = commit_find_source(&run->db, &run->keys, &head, f->src, err);
     if (f->found < 0)
         return -1;
     if (f->found && source_done(f->src, f->r)) {
@@ -508,7 +511,7 @@ static int open_file(struct worker *w, struct file *f,
     f->was = *f->src;
     *pending = 1;    /* the line in hand is yet to count */
     if (f->found) {
-        switch (source_resume(f->r, f->src, line, err)) {
+        switch (source_resume(&run->keys, f->r, f->src, line, err)) {
         case SOURCE_RESUME_AT:
             *pending = 0;
             break;
@@ -523,9 +526,6 @@ static int open_file(struct worker *w, struct file *f,
         default:
             return -1;
         }
-    } else {
-        snprintf(f->src->fingerprint, sizeof(f->src->fingerprint), "%s",
-                 f->fp);
     }
     snprintf(f->src->name, sizeof(f->src->name), "%s", f->name);
     f->src->gzip = reader_is_gzip(f->r);
@@ -565,7 +565,7 @@ static int read_lines(struct worker *w, struct file *f,
             count_line(w, src, f->name, line);
             if (++since >= run->o->commit_every) {
                 since = 0;
-                source_mark(src, line, start, end);
+                source_mark(&run->keys, src, line, start, end);
                 src->size = reader_bytes_read(f->r);
                 show_progress(run, f, 0);
                 if (committer_start(w->com, src, err))
@@ -577,7 +577,7 @@ static int read_lines(struct worker *w, struct file *f,
                 f->stopped = 1;
                 rc = 0;
                 if (since > 0)
-                    source_mark(src, line, start, end);
+                    source_mark(&run->keys, src, line, start, end);
                 since = 0;
                 break;
             }
@@ -606,7 +606,7 @@ static int read_lines(struct worker *w, struct file *f,
         return 1;
     /* The reader keeps the last line past the end of the input. */
     if (since > 0 && reader_last_line(f->r, line))
-        source_mark(src, line, start, end);
+        source_mark(&run->keys, src, line, start, end);
     return rc;
 }
 
@@ -845,6 +845,8 @@ static int open_db(struct run *run, struct bs_err *err)
     }
     if (key < 0)
         return -1;
+    run->keys.key = run->key;
+    run->keys.site = run->o->site >= 0 ? conf->sites[run->o->site].id : NULL;
     if (key == DBFILES_KEY_LOST) {
         char *path = dbfiles_key_path(run->o->db);
 

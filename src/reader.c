@@ -632,6 +632,17 @@ int reader_last_line(const struct reader *r, struct reader_line *line)
     return 1;
 }
 
+size_t reader_peek(const struct reader *r, const char **p)
+{
+    size_t at = r->keep + r->keep_skip;
+
+    *p = NULL;
+    if (r->lineno == 0 || r->last_overlong || at > r->end)
+        return 0;
+    *p = r->buf + at;
+    return r->end - at;
+}
+
 void reader_set_limit(struct reader *r, uint64_t max_bytes)
 {
     r->limit = max_bytes;

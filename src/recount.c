@@ -35,6 +35,7 @@ struct rlog {
 
 struct recount_plan {
     int32_t from, to;
+    struct source_keys keys;   /* borrowed */
     struct rlog *logs;
     size_t nlogs;
     int32_t *days;             /* sorted, unique once days_sorted */
@@ -44,12 +45,14 @@ struct recount_plan {
     uint64_t *stops;
 };
 
-struct recount_plan *recount_plan_new(int32_t from, int32_t to)
+struct recount_plan *recount_plan_new(int32_t from, int32_t to,
+                                     const struct source_keys *k)
 {
     struct recount_plan *p = xcalloc(1, sizeof(*p));
 
     p->from = from;
     p->to = to;
+    p->keys = *k;
     return p;
 }
 
@@ -131,35 +134,17 @@ int32_t recount_plan_day_at(const struct recount_plan *p, size_t i)
     return p->days[i];
 }
 
-/* The fingerprint of the log at path: 0, or -1 when it cannot be read or
- * has no whole line. */
-static int fingerprint_of(const char *path, char fp[SOURCE_HASH_LEN])
-{
-    struct bs_err err = {0};
-    struct reader *r = reader_open(path, READER_HOLD_PARTIAL, &err);
-    struct reader_line line;
-    int rc;
-
-    if (!r)
-        return -1;
-    rc = reader_next(r, &line, &err);
-    if (rc > 0)
-        source_fingerprint(&line, fp);
-    reader_close(r);
-    return rc > 0 ? 0 : -1;
-}
-
 int recount_plan_offer(struct recount_plan *p, const char *path)
 {
-    char fp[SOURCE_HASH_LEN];
+    struct source_head h;
     int took = 0;
 
-    if (fingerprint_of(path, fp))
+    if (source_head_of(&p->keys, path, &h))
         return 0;
     for (size_t i = 0; i < p->nlogs; i++) {
         struct rlog *l = &p->logs[i];
 
-        if (!l->path && !l->why && strcmp(l->src.fingerprint, fp) == 0) {
+        if (!l->path && !l->why && source_head_matches(&p->keys, &h, &l->src)) {
             l->path = xstrdup(path);
             took++;
         }
@@ -226,7 +211,7 @@ void recount_plan_search(struct recount_plan *p)
 {
     for (size_t i = 0; i < p->nlogs; i++) {
         struct rlog *l = &p->logs[i];
-        char fp[SOURCE_HASH_LEN];
+        struct source_head h;
 
         if (l->path || l->why)
             continue;
@@ -234,7 +219,7 @@ void recount_plan_search(struct recount_plan *p)
         if (l->path)
             continue;
         /* Said for each log still missing, once all are looked for. */
-        if (fingerprint_of(l->src.name, fp) == 0) {
+        if (source_head_of(&p->keys, l->src.name, &h) == 0) {
             l->why = "another log has that name now, and none beside it "
                      "begins as it did (give it as FILE when it is "
                      "elsewhere)";
@@ -384,6 +369,7 @@ struct rrun {
     struct store *store;           /* the database */
     struct recount_plan *plan;
     unsigned char key[VISITOR_KEY_BYTES];
+    struct source_keys keys;       /* sources', under key */
     char *dir;                     /* the scratch's folder, or NULL */
     char *scratch;                 /* its database's path */
     struct store *counts;          /* the scratch, open after reading */
@@ -564,16 +550,23 @@ static int check_one(void *ctx, const char *path,
 {
     struct check_ctx *c = ctx;
     struct store_source got;
-    int found = store_find_source(c->r->counts, src->fingerprint, &got,
-                                  c->err);
+    struct source_head h;
+    int found = 0;
     char why[600];
 
+    /* The scratch knows the log by its beginning as it is now. */
+    if (source_head_of(&c->r->plan->keys, path, &h) == 0)
+        found = source_find(c->r->counts, &c->r->plan->keys, &h, &got,
+                            c->err);
     if (found < 0) {
         c->failed = 1;
         return 1;
     }
+    /* An earlier blogstat's check is of another kind: the line read
+     * back is checked against it instead. */
     if (found && got.position == src->position &&
-        strcmp(got.last_hash, src->last_hash) == 0)
+        (strcmp(got.last_hash, src->last_hash) == 0 ||
+         (src->head_len < 0 && source_holds(&c->r->plan->keys, path, src))))
         return 0;
     snprintf(why, sizeof(why), "found as '%s', which begins as it did but "
              "does not hold the %llu bytes read of it", path,
@@ -709,7 +702,9 @@ static int make_plan(struct rrun *r, struct bs_err *err)
 {
     const struct recount_opts *o = r->o;
 
-    r->plan = recount_plan_new(o->from, o->to);
+    r->keys.key = r->key;
+    r->keys.site = o->site >= 0 ? o->conf->sites[o->site].id : NULL;
+    r->plan = recount_plan_new(o->from, o->to, &r->keys);
     if (store_each_source(r->store, add_source, r->plan, err) ||
         store_each_day(r->store, o->from, o->to, add_data_day, r->plan, err))
         return -1;

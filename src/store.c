@@ -60,17 +60,21 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "SELECT id, name, gzip, size, position, last_len, last_hash, lines, "
         "bad_lines, hits, pending_bad, last_day IS NOT NULL, "
         "coalesce(last_day, 0), hits > 0, coalesce(first_day, 0), "
-        "coalesce(max_day, 0), complete FROM sources WHERE fingerprint = ?1",
+        "coalesce(max_day, 0), complete, coalesce(head_len, -1) "
+        "FROM sources WHERE fingerprint = ?1",
     [ST_SOURCE_NEW] =
         "INSERT INTO sources(fingerprint, name, first_read, last_read) "
         "VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
-        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) RETURNING id",
+        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+        "ON CONFLICT(fingerprint) DO NOTHING RETURNING id",
     [ST_SOURCE_PUT] =
         "UPDATE sources SET name = ?2, gzip = ?3, size = ?4, position = ?5, "
         "last_len = ?6, last_hash = ?7, lines = ?8, bad_lines = ?9, "
         "hits = ?10, pending_bad = ?11, last_day = ?12, first_day = ?13, "
-        "max_day = ?14, complete = ?15, error = ?16, "
-        "last_read = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
+        "max_day = ?14, complete = ?15, error = ?16, fingerprint = ?17, "
+        "head_len = ?18, "
+        "last_read = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+        "WHERE id = ?1 AND position = ?19",
     [ST_POST] =
         "INSERT INTO paths(site, path, kind, title, published, post_id, "
         "imported) VALUES(?6, ?1, ?2, ?3, ?4, ?5, 1) "
@@ -320,15 +324,28 @@ struct store *store_open(const char *path, enum store_mode mode,
             store_close(s);
             return NULL;
         }
+        if (!S_ISREG(st.st_mode)) {
+            bs_fail(err, BS_NOINPUT, "database '%s' is not a regular file; "
+                    "give --db the path of a file", path);
+            store_close(s);
+            return NULL;
+        }
         /* Read-write even for queries: a WAL reader needs the -shm file. */
         flags |= SQLITE_OPEN_READWRITE;
     } else {
         /* Create it ourselves so that it gets mode 0600 (under umask). */
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
 
         if (fd < 0) {
             bs_fail(err, BS_IOERR, "cannot create database '%s': %s", path,
                     strerror(errno));
+            store_close(s);
+            return NULL;
+        }
+        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            bs_fail(err, BS_NOINPUT, "database '%s' is not a regular file; "
+                    "give --db the path of a file", path);
+            close(fd);
             store_close(s);
             return NULL;
         }

@@ -259,11 +259,20 @@ static const char schema_v6[] =
     "ALTER TABLE terms6 RENAME TO terms;"
     "ALTER TABLE referrers ADD COLUMN site INTEGER NOT NULL DEFAULT 0;";
 
+/*
+ * Version 7: a source is known by a keyed fingerprint of the first bytes
+ * of its log (up to a KiB, with the site it was read for), head_len of
+ * them. The unkeyed first-line fingerprints of earlier versions keep a
+ * NULL head_len until their log is next seen (source.h).
+ */
+static const char schema_v7[] =
+    "ALTER TABLE sources ADD COLUMN head_len INTEGER;";
+
 /* migrations[v] takes a database from version v to v + 1. A new database
  * runs them all, so the upgrade path is the path every database takes. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3,
                                          schema_v4, schema_v5,
-                                         schema_v6};
+                                         schema_v6, schema_v7};
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
                "one migration per schema version");

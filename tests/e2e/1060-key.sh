@@ -1,7 +1,9 @@
 # The secret visitors are hashed under lives in DB.key, beside the
 # database and never in it: made on the first ingest (16 bytes, 0600),
-# refused when damaged, made again (with a warning) when lost, and moved
-# out of a database of an earlier blogstat that kept it inside.
+# refused when damaged, refused when lost (the logs are known under it)
+# unless the database is an earlier blogstat's (then made again, with a
+# warning), and moved out of a database of an earlier blogstat that kept
+# it inside.
 . "$ROOT/tests/e2e/lib.sh"
 
 $GEN --out g --seed 3 --days 3 --lines-per-day 200 --layout rotated >/dev/null
@@ -26,8 +28,15 @@ cp key.1 a.db.key
 bs --db a.db ingest g/access.log 2>err || { cat err; fail "ingest 3"; }
 check g/expected.json a.db --report
 
-# A lost key: a new one, and a warning that says what it costs.
+# A lost key, for a database that knows its logs under it: refused, for
+# a new key would count every log again.
 rm a.db.key
+expect_status 66 "$BLOGSTAT" --db a.db ingest g/access.log
+expect_stderr "restore it"
+[ -f a.db.key ] && fail "a key made for a database whose logs need the old"
+# A lost key of an earlier blogstat's database (its logs known by an
+# unkeyed first line): a new one, and a warning that says what it costs.
+python3 -c 'import sqlite3; c = sqlite3.connect("a.db"); c.execute("UPDATE sources SET head_len = NULL"); c.commit()' 
 printf '%s\n' '10.9.9.9 - - [04/Feb/2013:10:00:00 +0100] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"' >new.log
 expect_status 0 "$BLOGSTAT" --db a.db ingest new.log
 expect_stderr "no key"

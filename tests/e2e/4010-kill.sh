@@ -60,7 +60,7 @@ PY
 mkdir two
 head -n 40000 big/access.log >two/a.log
 tail -n 40000 big/access.log >two/b.log
-flock two.db.lock sleep 3 &
+flock two.db sleep 3 &
 sleep 0.5
 expect_status 75 bs --db two.db ingest two/a.log
 expect_stderr "another ingest"

@@ -195,7 +195,7 @@ done
 echo "killed $killed of 4 recounts"
 
 # An ingest holds the lock: 75 at once.
-flock r.db.lock sleep 3 &
+flock r.db sleep 3 &
 sleep 0.5
 expect_status 75 bs --config B.conf --db r.db recount
 wait

@@ -35,8 +35,11 @@ COUNTS = [
     "JOIN paths p ON p.id = s.path_id",
     "SELECT day, country, sketch_n(sketch) FROM country_sketches",
 ]
-SOURCES = ("SELECT fingerprint, lines, bad_lines, hits, position, last_len, "
-           "last_hash, pending_bad, last_day, first_day, max_day FROM sources")
+# Fingerprints and line checks are keyed with each database's own key:
+# what they cover is compared, not the hashes.
+SOURCES = ("SELECT head_len, length(fingerprint), lines, bad_lines, hits, "
+           "position, last_len, length(last_hash), pending_bad, last_day, "
+           "first_day, max_day FROM sources")
 
 
 def sketch_n(blob):

@@ -1,7 +1,9 @@
 /*
- * test_dbfiles.c - dbfiles.h: one ingest at a time per database, and the
- * visitor key beside it (made 0600, kept, refused when damaged, moved
- * out of an old database, remade with a warning when lost).
+ * test_dbfiles.c - dbfiles.h: one ingest at a time per database, whatever
+ * its name, none on what is not a regular file, and the visitor key
+ * beside it (made 0600, kept, refused when damaged, another's or open to
+ * others, moved out of an old database, remade with a warning when
+ * lost).
  */
 #include "testutil.h"
 #include "dbfiles.h"
@@ -89,15 +91,98 @@ static void test_dbfiles__key_wrong_size(void **state)
     struct stat st;
 
     free(tu_write(f->dir, "a.db.key", "short", 5));
+    assert_int_equal(chmod(path, 0600), 0);
     assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
     assert_int_equal(err.status, BS_DATAERR);
     assert_non_null(strstr(err.msg, "a.db.key"));
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_size, 5);
     free(tu_write(f->dir, "a.db.key", big, sizeof(big)));
+    assert_int_equal(chmod(path, 0600), 0);
     memset(&err, 0, sizeof(err));
     assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
     assert_int_equal(err.status, BS_DATAERR);
+    free(path);
+}
+
+/* The database under two other names (a symbolic link, a hard link) is
+ * one lock. */
+static void test_dbfiles__lock_any_name(void **state)
+{
+    struct fixture *f = *state;
+    struct bs_err err = {0};
+    char *sym = tu_path(f->dir, "alias.db"), *hard = tu_path(f->dir, "h.db");
+    int a;
+
+    assert_int_equal(symlink(f->db, sym), 0);
+    assert_int_equal(link(f->db, hard), 0);
+    a = dbfiles_lock(f->db, 0, &err);
+    assert_true(a >= 0);
+    assert_int_equal(dbfiles_lock(sym, 0, &err), -1);
+    assert_int_equal(err.status, BS_TEMPFAIL);
+    assert_int_equal(dbfiles_lock(hard, 0, &err), -1);
+    assert_int_equal(err.status, BS_TEMPFAIL);
+    close(a);
+    free(sym);
+    free(hard);
+}
+
+/* What is not a regular file is refused, and nothing made beside it. */
+static void test_dbfiles__lock_not_a_file(void **state)
+{
+    struct fixture *f = *state;
+    struct bs_err err = {0};
+    char *fifo = tu_path(f->dir, "p.db"), *lock = tu_path(f->dir, "p.db.lock");
+    struct stat st;
+
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(dbfiles_lock(fifo, 0, &err), -1);
+    assert_int_equal(err.status, BS_NOINPUT);
+    assert_non_null(strstr(err.msg, "a FIFO"));
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(dbfiles_lock("/dev/null", 0, &err), -1);
+    assert_int_equal(err.status, BS_NOINPUT);
+    assert_non_null(strstr(err.msg, "character device"));
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(dbfiles_lock(f->dir, 0, &err), -1);
+    assert_int_equal(err.status, BS_NOINPUT);
+    assert_int_not_equal(stat(lock, &st), 0);
+    free(fifo);
+    free(lock);
+}
+
+/* A key others can read, or that is another user's, is not used. */
+static void test_dbfiles__key_untrusted(void **state)
+{
+    struct fixture *f = *state;
+    struct bs_err err = {0};
+    unsigned char k[VISITOR_KEY_BYTES];
+    char *path = dbfiles_key_path(f->db);
+
+    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_NEW);
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
+    assert_int_equal(err.status, BS_NOINPUT);
+    assert_non_null(strstr(err.msg, "chmod 600"));
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(chmod(path, 0660), 0);
+    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
+    assert_int_equal(chmod(path, 0600), 0);
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_READ);
+    /* Another user's: only root can make one here. */
+    if (geteuid() == 0) {
+        assert_int_equal(chown(path, 12345, 12345), 0);
+        memset(&err, 0, sizeof(err));
+        assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
+        assert_int_equal(err.status, BS_NOINPUT);
+        assert_non_null(strstr(err.msg, "another user"));
+        /* ... unless it is the database's owner's, for root. */
+        assert_int_equal(chown(f->db, 12345, 12345), 0);
+        memset(&err, 0, sizeof(err));
+        assert_int_equal(dbfiles_key(f->db, f->s, k, &err),
+                         DBFILES_KEY_READ);
+    }
     free(path);
 }
 
@@ -149,6 +234,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dbfiles__key_wrong_size, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_dbfiles__key_moved, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dbfiles__lock_any_name, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dbfiles__lock_not_a_file, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_dbfiles__key_untrusted, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_dbfiles__key_lost, setup,
                                         teardown),

@@ -36,17 +36,22 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A source as the store keeps it: fingerprint of first_line, days. */
+static const unsigned char the_key[VISITOR_KEY_BYTES] = "0123456789abcdef";
+static const struct source_keys keys = {the_key, NULL};
+
+/* A source as the store keeps it: known by first_line (as the whole of
+ * its log when first seen), days. */
 static struct store_source source(const char *name, const char *first_line,
                                   int32_t first, int32_t max,
                                   uint64_t position)
 {
     struct store_source s;
-    struct reader_line l = {.p = first_line, .n = strlen(first_line),
-                            .lineno = 1};
+    char head[256];
 
     memset(&s, 0, sizeof(s));
-    source_fingerprint(&l, s.fingerprint);
+    snprintf(head, sizeof(head), "%s\n", first_line);
+    source_fingerprint(&keys, head, strlen(head), s.fingerprint);
+    s.head_len = (int)strlen(head);
     snprintf(s.name, sizeof(s.name), "%s", name);
     s.has_days = 1;
     s.first_day = first;
@@ -59,7 +64,7 @@ static struct store_source source(const char *name, const char *first_line,
 
 static void test_days_of_range(void **state)
 {
-    struct recount_plan *p = recount_plan_new(100, 110);
+    struct recount_plan *p = recount_plan_new(100, 110, &keys);
     struct store_source a = source("a.log", "line a", 95, 101, 10);
     struct store_source b = source("b.log", "line b", 108, 120, 10);
     struct store_source c = source("c.log", "line c", 200, 201, 10);
@@ -96,7 +101,7 @@ static void test_offer_by_fingerprint(void **state)
     char *pa = tu_write(f->dir, "moved.log", one, sizeof(one) - 1);
     char *pz = tu_write_gz(f->dir, "other.gz", other, sizeof(other) - 1);
     char *pg = tu_write_gz(f->dir, "moved.gz", one, sizeof(one) - 1);
-    struct recount_plan *p = recount_plan_new(0, 10);
+    struct recount_plan *p = recount_plan_new(0, 10, &keys);
     struct store_source a = source("gone/a.log", "line a", 1, 2,
                                    sizeof(one) - 1);
     struct store_source b = source("gone/b.log", "line b", 2, 3, 7);
@@ -163,7 +168,7 @@ static void test_rotated_siblings(void **state)
     const char *names[] = {"access.log", "access.log.1", "access.log.2.gz",
                            "access.log-20240101.gz", "error.log"};
     char list[512] = "", *name, *sub;
-    struct recount_plan *p = recount_plan_new(0, 10);
+    struct recount_plan *p = recount_plan_new(0, 10, &keys);
     struct store_source s = source("", "first line", 4, 4, sizeof(one) - 1);
     const char *n, *why;
     char **paths;

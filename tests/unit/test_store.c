@@ -2976,7 +2976,8 @@ static void test_store__migrate_from_v5(void **state)
              "INSERT INTO search_terms VALUES(10, 'malmo', 1);"
              "INSERT INTO referrers VALUES(10, 7, 'example.com', 'other', 2);");
     s = open_ok(f->path, STORE_WRITE);
-    assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 6);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
     assert_int_equal(store_site_id(s, "default", 0, &site, &err), 1);
     assert_int_equal(site, STORE_SITE_DEFAULT);
     query_site(s, Q_TOP_POSTS, 0, &rs);
