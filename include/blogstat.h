@@ -95,6 +95,15 @@ size_t utf8_sanitize(const char *in, size_t n, char *out, size_t cap);
 size_t utf8_trim_partial(const char *s, size_t n);
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 when it is none. */
 size_t utf8_seq_len(const unsigned char *s, size_t n);
+/*
+ * The length of an invisible format character at s[0..n) (0: none), its
+ * code point in *cp: the bidirectional controls U+202A..U+202E,
+ * U+2066..U+2069 and U+061C, the zero-width and direction marks
+ * U+200B..U+200F, the separators U+2028 and U+2029, U+FEFF. They can
+ * make text read otherwise than it is (a path shown reversed), so output
+ * shows them as escapes.
+ */
+size_t utf8_invisible(const char *s, size_t n, uint32_t *cp);
 
 /* A 64-bit hash of n bytes (not for security: keys are not secret). */
 /* MurmurHash3's 64-bit finalizer: every bit of h moves every bit out. */

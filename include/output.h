@@ -3,8 +3,10 @@
  *
  * Strings are copied in; anything that came from a log or an import is
  * treated as hostile: control characters never reach a terminal, CSV
- * fields are quoted per RFC 4180, JSON strings are escaped and invalid
- * UTF-8 becomes U+FFFD.
+ * fields are quoted per RFC 4180 and a text cell that a spreadsheet would
+ * run as a formula gets a leading "'", JSON strings are escaped, invalid
+ * UTF-8 becomes U+FFFD, and bidirectional controls and invisible marks
+ * (utf8_invisible()) are shown as <U+XXXX> (JSON: \uXXXX).
  */
 #ifndef BLOGSTAT_OUTPUT_H
 #define BLOGSTAT_OUTPUT_H

@@ -24,8 +24,19 @@ int html_escape(FILE *f, const char *s)
     size_t n = strlen(s), cap = n * 3 + 4;
     char *clean = xmalloc(cap);
 
-    utf8_sanitize(s, n, clean, cap);
+    const char *end = clean + utf8_sanitize(s, n, clean, cap);
+
     for (const char *p = clean; *p; p++) {
+        uint32_t cp;
+        size_t k = utf8_invisible(p, (size_t)(end - p), &cp);
+
+        /* An invisible format character shown as what it is (text only:
+         * this may be an attribute's value). */
+        if (k) {
+            fprintf(f, "&lt;U+%04X&gt;", (unsigned)cp);
+            p += k - 1;
+            continue;
+        }
         switch (*p) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;

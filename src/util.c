@@ -308,6 +308,29 @@ size_t utf8_sanitize(const char *in, size_t n, char *out, size_t cap)
     return o;
 }
 
+size_t utf8_invisible(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    if (n >= 2 && u[0] == 0xD8 && u[1] == 0x9C) {
+        *cp = 0x061C;
+        return 2;
+    }
+    if (n < 3)
+        return 0;
+    if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+        *cp = 0xFEFF;
+        return 3;
+    }
+    if (u[0] != 0xE2 || (u[1] != 0x80 && u[1] != 0x81) || (u[2] & 0xC0) != 0x80)
+        return 0;
+    *cp = 0x2000u | (uint32_t)(u[1] & 0x3F) << 6 | (uint32_t)(u[2] & 0x3F);
+    if ((*cp >= 0x200B && *cp <= 0x200F) || (*cp >= 0x2028 && *cp <= 0x202E) ||
+        (*cp >= 0x2066 && *cp <= 0x2069))
+        return 3;
+    return 0;
+}
+
 size_t utf8_trim_partial(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;

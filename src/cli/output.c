@@ -58,6 +58,59 @@ static char *clean_copy(const char *s)
     return out;
 }
 
+/*
+ * s with each invisible format character (utf8_invisible()) written as
+ * "<U+XXXX>", for a terminal or a spreadsheet; NULL when s has none.
+ */
+static char *visible(const char *s)
+{
+    size_t n = strlen(s), o = 0, cap = n * 4 + 1;
+    char *out = NULL;
+
+    for (size_t i = 0; i < n; i++) {
+        uint32_t cp;
+        size_t k = utf8_invisible(s + i, n - i, &cp);
+
+        if (!k && !out)
+            continue;
+        if (!out) {
+            out = xmalloc(cap);
+            memcpy(out, s, i);
+            o = i;
+        }
+        if (k) {
+            o += (size_t)snprintf(out + o, cap - o, "<U+%04X>", (unsigned)cp);
+            i += k - 1;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    if (out)
+        out[o] = '\0';
+    return out;
+}
+
+/* The cells as a table or CSV shows them (visible()), owned by the
+ * caller: free with free_shown(). */
+static char **shown_cells(const struct out_table *t)
+{
+    char **c = xcalloc(t->ncells + 1, sizeof(*c));
+
+    for (size_t i = 0; i < t->ncells; i++) {
+        c[i] = visible(t->cells[i]);
+        if (!c[i])
+            c[i] = xstrdup(t->cells[i]);
+    }
+    return c;
+}
+
+static void free_shown(char **c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(c[i]);
+    free(c);
+}
+
 static void push(struct out_table *t, char *cell)
 {
     if (t->ncells == t->cap) {
@@ -153,7 +206,8 @@ static void table_line(FILE *f, const struct out_table *t,
     fputc('\n', f);
 }
 
-static void print_table(const struct out_table *t, FILE *f)
+static void print_table(const struct out_table *t, char *const *cells,
+                        FILE *f)
 {
     size_t rows = out_rows(t), nc = (size_t)t->ncols;
     size_t *width = xcalloc(nc, sizeof(*width));
@@ -169,7 +223,7 @@ static void print_table(const struct out_table *t, FILE *f)
         shown[c] = t->cols[c].type == OUT_INT;
         width[c] = out_text_width(title);
         for (size_t r = 0; r < rows; r++) {
-            const char *cell = t->cells[r * nc + c];
+            const char *cell = cells[r * nc + c];
             size_t w = out_text_width(cell);
 
             if (cell[0])
@@ -189,7 +243,7 @@ static void print_table(const struct out_table *t, FILE *f)
     table_line(f, t, line, width);
     for (size_t r = 0; r < rows; r++) {
         for (size_t c = 0; c < nc; c++)
-            line[c] = shown[c] ? t->cells[r * nc + c] : NULL;
+            line[c] = shown[c] ? cells[r * nc + c] : NULL;
         table_line(f, t, line, width);
     }
     free(shown);
@@ -197,13 +251,40 @@ static void print_table(const struct out_table *t, FILE *f)
     free(width);
 }
 
-static void csv_field(FILE *f, const char *s)
+/* A cell a spreadsheet would take for a number: an optional sign, digits,
+ * '.' and ',', an optional '%'. */
+static int numeric(const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    int digits = 0;
+
+    if (*s == '+' || *s == '-')
+        s++;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            digits = 1;
+        else if (*s != '.' && *s != ',')
+            break;
+    }
+    return digits && (*s == '\0' || (*s == '%' && s[1] == '\0'));
+}
+
+/*
+ * A CSV field per RFC 4180. A text cell that a spreadsheet would read as
+ * a formula (it begins with '=', '+', '-', '@', a tab or a CR, and is not
+ * a plain number such as "-12%") gets a leading "'" (OWASP's rule for
+ * CSV injection): the text stays readable and never runs.
+ */
+static void csv_field(FILE *f, const char *s, int text)
+{
+    int formula = text && *s && strchr("=+-@\t\r", *s) && !numeric(s);
+
+    if (!formula && !strpbrk(s, ",\"\r\n")) {
         fputs(s, f);
         return;
     }
     fputc('"', f);
+    if (formula)
+        fputc('\'', f);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', f);
@@ -212,21 +293,22 @@ static void csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void print_csv(const struct out_table *t, FILE *f)
+static void print_csv(const struct out_table *t, char *const *cells, FILE *f)
 {
     size_t rows = out_rows(t);
 
     for (int c = 0; c < t->ncols; c++) {
         if (c)
             fputc(',', f);
-        csv_field(f, t->cols[c].name);
+        csv_field(f, t->cols[c].name, 0);
     }
     fputc('\n', f);
     for (size_t r = 0; r < rows; r++) {
         for (int c = 0; c < t->ncols; c++) {
             if (c)
                 fputc(',', f);
-            csv_field(f, t->cells[r * (size_t)t->ncols + c]);
+            csv_field(f, cells[r * (size_t)t->ncols + c],
+                      t->cols[c].type == OUT_TEXT);
         }
         fputc('\n', f);
     }
@@ -234,10 +316,19 @@ static void print_csv(const struct out_table *t, FILE *f)
 
 static void json_string(FILE *f, const char *s)
 {
+    const char *end = s + strlen(s);
+
     fputc('"', f);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
+        uint32_t cp;
+        size_t k = utf8_invisible(s, (size_t)(end - s), &cp);
 
+        if (k) {
+            fprintf(f, "\\u%04x", (unsigned)cp);
+            s += k - 1;
+            continue;
+        }
         switch (c) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;
@@ -281,10 +372,17 @@ static void print_json(const struct out_table *t, FILE *f)
 
 int out_print(const struct out_table *t, enum out_format fmt, FILE *f)
 {
-    switch (fmt) {
-    case OUT_TABLE: print_table(t, f); break;
-    case OUT_CSV: print_csv(t, f); break;
-    case OUT_JSON: print_json(t, f); break;
+    char **cells;
+
+    if (fmt == OUT_JSON) {
+        print_json(t, f);
+        return ferror(f) ? -1 : 0;
     }
+    cells = shown_cells(t);
+    if (fmt == OUT_TABLE)
+        print_table(t, cells, f);
+    else
+        print_csv(t, cells, f);
+    free_shown(cells, t->ncells);
     return ferror(f) ? -1 : 0;
 }

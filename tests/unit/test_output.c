@@ -263,6 +263,86 @@ static void test_output__csv_quoting(void **state)
     out_free(t);
 }
 
+/* A text cell a spreadsheet would run as a formula gets a leading "'";
+ * numbers, a negative change and the int columns stay as they are. */
+static void test_output__csv_formulas(void **state)
+{
+    static const struct out_column cols[] = {
+        {"tag", NULL, OUT_TEXT, 0},
+        {"change", NULL, OUT_TEXT, 0},
+        {"views", NULL, OUT_INT, 0},
+    };
+    struct out_table *t = out_new(cols, 3);
+
+    (void)state;
+    out_add_text(t, "=HYPERLINK(\"http://x\",\"Click me\")");
+    out_add_text(t, "-29%");
+    out_add_int(t, -3);
+    out_add_text(t, "+1+cmd|' /C calc'!A0");
+    out_add_text(t, "+7%");
+    out_add_int(t, 0);
+    out_add_text(t, "@SUM(A1:A2)");
+    out_add_text(t, "-1,5");
+    out_add_int(t, 1);
+    out_add_text(t, "-");
+    out_add_text(t, "\tx");
+    out_add_int(t, 2);
+    out_add_text(t, "a=b");
+    out_add_text(t, "-x1");
+    out_add_int(t, 3);
+    expect_out(t, OUT_CSV,
+               "tag,change,views\n"
+               "\"'=HYPERLINK(\"\"http://x\"\",\"\"Click me\"\")\",-29%,-3\n"
+               "\"'+1+cmd|' /C calc'!A0\",+7%,0\n"
+               "\"'@SUM(A1:A2)\",\"-1,5\",1\n"
+               "\"'-\",\"'\tx\",2\n"
+               "a=b,\"'-x1\",3\n");
+    /* JSON and tables keep the text as it is. */
+    expect_out(t, OUT_JSON,
+               "[\n {\"tag\": \"=HYPERLINK(\\\"http://x\\\",\\\"Click me\\\")\", "
+               "\"change\": \"-29%\", \"views\": -3},\n"
+               " {\"tag\": \"+1+cmd|' /C calc'!A0\", \"change\": \"+7%\", "
+               "\"views\": 0},\n"
+               " {\"tag\": \"@SUM(A1:A2)\", \"change\": \"-1,5\", \"views\": 1},\n"
+               " {\"tag\": \"-\", \"change\": \"\\tx\", \"views\": 2},\n"
+               " {\"tag\": \"a=b\", \"change\": \"-x1\", \"views\": 3}\n]\n");
+    out_free(t);
+}
+
+/* Bidirectional controls and invisible marks are shown, not obeyed: as
+ * <U+XXXX> in tables and CSV, as \\u escapes in JSON. */
+static void test_output__invisible_characters(void **state)
+{
+    static const struct out_column cols[] = {
+        {"path", NULL, OUT_TEXT, 0},
+        {"views", NULL, OUT_INT, 0},
+    };
+    struct out_table *t = out_new(cols, 2);
+
+    (void)state;
+    out_add_text(t, "/2013/02/07/\xE2\x80\xAEtxt.exe/");
+    out_add_int(t, 1);
+    out_add_text(t, "a\xE2\x80\x8B\xE2\x81\xA6" "b\xD8\x9C\xEF\xBB\xBF\xE2\x80\xA9");
+    out_add_int(t, 2);
+    out_add_text(t, "\xE2\x80\x94 \xE2\x82\xAC");  /* a dash, a euro: kept */
+    out_add_int(t, 3);
+    expect_out(t, OUT_TABLE,
+               "path                                        views\n"
+               "/2013/02/07/<U+202E>txt.exe/                    1\n"
+               "a<U+200B><U+2066>b<U+061C><U+FEFF><U+2029>      2\n"
+               "\xE2\x80\x94 \xE2\x82\xAC                                             3\n");
+    expect_out(t, OUT_CSV,
+               "path,views\n"
+               "/2013/02/07/<U+202E>txt.exe/,1\n"
+               "a<U+200B><U+2066>b<U+061C><U+FEFF><U+2029>,2\n"
+               "\xE2\x80\x94 \xE2\x82\xAC,3\n");
+    expect_out(t, OUT_JSON,
+               "[\n {\"path\": \"/2013/02/07/\\u202etxt.exe/\", \"views\": 1},\n"
+               " {\"path\": \"a\\u200b\\u2066b\\u061c\\ufeff\\u2029\", \"views\": 2},\n"
+               " {\"path\": \"\xE2\x80\x94 \xE2\x82\xAC\", \"views\": 3}\n]\n");
+    out_free(t);
+}
+
 static void test_output__csv_newlines(void **state)
 {
     /* column names are not cleaned: RFC 4180 quotes CR and LF */
@@ -515,6 +595,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_output__table_alignment),
+        cmocka_unit_test(test_output__csv_formulas),
+        cmocka_unit_test(test_output__invisible_characters),
         cmocka_unit_test(test_output__table_last_text_column),
         cmocka_unit_test(test_output__table_titles),
         cmocka_unit_test(test_output__table_empty_text_column),
