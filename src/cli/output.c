@@ -251,11 +251,15 @@ static void print_table(const struct out_table *t, char *const *cells,
     free(width);
 }
 
-/* A cell a spreadsheet would take for a number: an optional sign, digits,
- * '.' and ',', an optional '%'. */
-static int numeric(const char *s)
+/* A cell a spreadsheet would take for a number (an optional sign, digits,
+ * '.' and ',', an optional '%'), or dashes alone ("--", the unknown
+ * country): nothing that can call or refer to anything. */
+static int inert(const char *s)
 {
     int digits = 0;
+
+    if (strspn(s, "-") == strlen(s))
+        return 1;
 
     if (*s == '+' || *s == '-')
         s++;
@@ -271,12 +275,13 @@ static int numeric(const char *s)
 /*
  * A CSV field per RFC 4180. A text cell that a spreadsheet would read as
  * a formula (it begins with '=', '+', '-', '@', a tab or a CR, and is not
- * a plain number such as "-12%") gets a leading "'" (OWASP's rule for
- * CSV injection): the text stays readable and never runs.
+ * a plain number such as "-12%" or dashes alone) gets a leading "'"
+ * (OWASP's rule for CSV injection): the text stays readable and never
+ * runs.
  */
 static void csv_field(FILE *f, const char *s, int text)
 {
-    int formula = text && *s && strchr("=+-@\t\r", *s) && !numeric(s);
+    int formula = text && *s && strchr("=+-@\t\r", *s) && !inert(s);
 
     if (!formula && !strpbrk(s, ",\"\r\n")) {
         fputs(s, f);

@@ -284,7 +284,7 @@ static void test_output__csv_formulas(void **state)
     out_add_text(t, "@SUM(A1:A2)");
     out_add_text(t, "-1,5");
     out_add_int(t, 1);
-    out_add_text(t, "-");
+    out_add_text(t, "-");              /* dashes alone: inert */
     out_add_text(t, "\tx");
     out_add_int(t, 2);
     out_add_text(t, "a=b");
@@ -295,7 +295,7 @@ static void test_output__csv_formulas(void **state)
                "\"'=HYPERLINK(\"\"http://x\"\",\"\"Click me\"\")\",-29%,-3\n"
                "\"'+1+cmd|' /C calc'!A0\",+7%,0\n"
                "\"'@SUM(A1:A2)\",\"-1,5\",1\n"
-               "\"'-\",\"'\tx\",2\n"
+               "-,\"'\tx\",2\n"
                "a=b,\"'-x1\",3\n");
     /* JSON and tables keep the text as it is. */
     expect_out(t, OUT_JSON,
