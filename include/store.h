@@ -265,6 +265,13 @@ struct store_post_row {
     int64_t visitors;        /* distinct in the range */
     int64_t visits;          /* that landed on it */
 };
+/*
+ * The work the queries below have done on s so far, in SQLite's virtual
+ * machine steps: a measure that does not depend on the machine, for
+ * tests that a query's work grows with what it reads, not faster.
+ */
+uint64_t store_query_steps(const struct store *s);
+
 /* Most read first; filter kind. */
 int store_top_posts(struct store *s, const struct store_filter *f,
                     int (*fn)(void *ctx, const struct store_post_row *row),

@@ -84,8 +84,10 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "post_id = coalesce(excluded.post_id, post_id), imported = 1 "
         "RETURNING id",
     [ST_POST_TERMS_CLEAR] =
-        "DELETE FROM post_terms WHERE path_id = ?1 AND term_id IN "
-        "(SELECT id FROM terms WHERE taxonomy = ?2)",
+        /* The post's own rows (a seek), each term by its id: never a
+         * scan of every term of the taxonomy per post. */
+        "DELETE FROM post_terms WHERE path_id = ?1 AND "
+        "(SELECT taxonomy FROM terms WHERE id = post_terms.term_id) = ?2",
     [ST_POST_TERM] =
         "INSERT OR IGNORE INTO post_terms(path_id, term_id) VALUES(?1, ?2)",
     [ST_POST_COUNTRY] =

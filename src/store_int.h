@@ -47,6 +47,7 @@ struct store {
     struct strtab *row_names;
     struct path_row *rows;
     size_t caprows;
+    uint64_t query_steps;    /* SQLite VM steps of the queries run */
 };
 
 /* Forget the paths rows remembered (a transaction ended, or a write

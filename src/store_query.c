@@ -37,7 +37,8 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
  * given to the imported post that has that ID.
  */
 #define RESOLVED_VIEWS \
-    "v AS (SELECT coalesce(t.id, p.id) AS pid, sum(pv.views) AS n " \
+    "v AS MATERIALIZED (SELECT coalesce(t.id, p.id) AS pid, " \
+    "sum(pv.views) AS n " \
     "FROM path_views pv JOIN paths p ON p.id = pv.path_id " \
     "LEFT JOIN paths t ON p.kind = 'postid' AND t.site = p.site " \
     "AND t.post_id = p.post_id AND t.imported AND t.kind IN ('post', 'page') " \
@@ -62,11 +63,28 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
     "vis AS MATERIALIZED (SELECT path_id, sum(visits) AS n FROM visits " \
     "WHERE day BETWEEN ?1 AND ?2 GROUP BY path_id)"
 
-/* Rows of paths alias q that count for the post p: itself and the
- * "/?p=ID" links of its WordPress id. */
-#define COUNTS_FOR(q, p) \
-    "(" q ".id = " p ".id OR (" q ".kind = 'postid' AND " p ".imported " \
-    "AND " q ".site = " p ".site AND " q ".post_id = " p ".post_id))"
+/*
+ * MEMBERS(name, rows, key): for each row of the CTE rows (its column key,
+ * a post's path id), the path ids that count for that post: itself and
+ * the "/?p=ID" links of its WordPress id, as name(pid, qid). Each link
+ * is found by one seek of paths_post_id (site, post_id), never by a scan
+ * of paths per post.
+ */
+#define MEMBERS(name, rows, key) \
+    name " AS (SELECT " key " AS pid, " key " AS qid FROM " rows " " \
+    "UNION ALL SELECT p.id, q.id FROM " rows " JOIN paths p ON p.id = " \
+    rows "." key " JOIN paths q ON q.site = p.site AND q.post_id = " \
+    "p.post_id WHERE p.imported AND q.kind = 'postid')"
+
+/* The visitors (sk) and visits (vi) of the posts of the CTE top(id), by
+ * post, each summed over its members in one pass. */
+#define POST_AUDIENCE \
+    MEMBERS("mem", "top", "id") ", " \
+    "sk AS (SELECT mem.pid AS pid, sketch_count(sketch_union(ps.sketch)) " \
+    "AS n FROM mem JOIN path_sketches ps ON ps.path_id = mem.qid " \
+    "AND ps.day BETWEEN ?1 AND ?2 GROUP BY mem.pid), " \
+    "vi AS (SELECT mem.pid AS pid, sum(vis.n) AS n FROM mem " \
+    "JOIN vis ON vis.path_id = mem.qid GROUP BY mem.pid) "
 
 /* Tags or categories (?4): the views of the posts carrying them, and of
  * their own archive pages; their posts' visitors over the range. */
@@ -76,19 +94,23 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
     "JOIN post_terms pt ON pt.path_id = v.pid GROUP BY pt.term_id), " \
     "av AS (SELECT term_id, sum(views) AS n FROM term_views " \
     "WHERE day BETWEEN ?1 AND ?2 GROUP BY term_id), " \
-    "top AS (SELECT t.id AS id, t.name AS name, " \
+    "top AS MATERIALIZED (SELECT t.id AS id, t.name AS name, " \
     "coalesce(pv.n, 0) AS post_views, coalesce(av.n, 0) AS archive_views " \
     "FROM terms t " \
     "LEFT JOIN pv ON pv.term_id = t.id LEFT JOIN av ON av.term_id = t.id " \
     "WHERE t.site = ?6 AND t.taxonomy = ?4 AND (pv.n > 0 OR av.n > 0) " \
     "ORDER BY post_views DESC, archive_views DESC, t.name LIMIT ?3) " \
-    "SELECT name, post_views, archive_views, " \
-    "coalesce((SELECT sketch_count(sketch_union(ps.sketch)) " \
-    "FROM post_terms pt JOIN paths p ON p.id = pt.path_id " \
-    "JOIN paths q ON " COUNTS_FOR("q", "p") " " \
-    "JOIN path_sketches ps ON ps.path_id = q.id " \
-    "WHERE pt.term_id = top.id AND ps.day BETWEEN ?1 AND ?2), 0) " \
-    "FROM top ORDER BY post_views DESC, archive_views DESC, name"
+    ", tp AS MATERIALIZED (SELECT top.id AS tid, pt.path_id AS id FROM top " \
+    "JOIN post_terms pt ON pt.term_id = top.id), " \
+    MEMBERS("mem", "tp", "id") ", " \
+    "tm AS (SELECT DISTINCT tp.tid AS tid, mem.qid AS qid FROM tp " \
+    "JOIN mem ON mem.pid = tp.id), " \
+    "sk AS (SELECT tm.tid AS tid, sketch_count(sketch_union(ps.sketch)) " \
+    "AS n FROM tm JOIN path_sketches ps ON ps.path_id = tm.qid " \
+    "AND ps.day BETWEEN ?1 AND ?2 GROUP BY tm.tid) " \
+    "SELECT name, post_views, archive_views, coalesce(sk.n, 0) " \
+    "FROM top LEFT JOIN sk ON sk.tid = top.id " \
+    "ORDER BY post_views DESC, archive_views DESC, name"
 
 /* Rows of alias that count for the post ?5: itself and its /?p=ID. */
 #define OF_POST(a) \
@@ -110,32 +132,31 @@ static const char *const query_sql[] = {
     /* The visitors and visits of the rows only, once they are chosen. */
     [Q_TOP_POSTS] =
         "WITH " RESOLVED_VIEWS ", " PATH_VISITS ", "
-        "top AS (SELECT p.id AS id, v.n AS n FROM v "
+        "top AS MATERIALIZED (SELECT p.id AS id, v.n AS n FROM v "
         "JOIN paths p ON p.id = v.pid "
         "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
         "ORDER BY v.n DESC, p.path LIMIT ?3) "
+        ", " POST_AUDIENCE
         "SELECT p.path, coalesce(p.title, ''), top.n, p.id, "
-        "coalesce((SELECT sketch_count(sketch_union(ps.sketch)) "
-        "FROM paths q JOIN path_sketches ps ON ps.path_id = q.id "
-        "WHERE " COUNTS_FOR("q", "p") " AND ps.day BETWEEN ?1 AND ?2), 0), "
-        "coalesce((SELECT sum(vis.n) FROM paths q "
-        "JOIN vis ON vis.path_id = q.id WHERE " COUNTS_FOR("q", "p") "), 0) "
-        "FROM top JOIN paths p ON p.id = top.id ORDER BY top.n DESC, p.path",
+        "coalesce(sk.n, 0), coalesce(vi.n, 0) "
+        "FROM top JOIN paths p ON p.id = top.id LEFT JOIN sk ON sk.pid = top.id "
+        "LEFT JOIN vi ON vi.pid = top.id ORDER BY top.n DESC, p.path",
     /* The least read posts and pages, imported ones with no view too. */
     [Q_LEAST_POSTS] =
         "WITH " RESOLVED_VIEWS ", " PATH_VISITS ", "
-        "top AS (SELECT p.id AS id, coalesce(v.n, 0) AS n FROM paths p "
-        "LEFT JOIN v ON v.pid = p.id "
-        "WHERE p.site = ?6 AND p.kind IN ('post', 'page') "
-        "AND (?4 IS NULL OR p.kind = ?4) "
-        "AND (p.imported OR v.n > 0) ORDER BY n ASC, p.path LIMIT ?3) "
+        /* The read posts and the imported ones, each once: one pass over
+         * v, never a scan of v per path. */
+        "top AS MATERIALIZED (SELECT u.id AS id, sum(u.n) AS n, "
+        "p.path AS path FROM (SELECT pid AS id, n FROM v WHERE n > 0 "
+        "UNION ALL SELECT id, 0 FROM paths WHERE site = ?6 AND imported) u "
+        "JOIN paths p ON p.id = u.id "
+        "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
+        "GROUP BY u.id ORDER BY n ASC, path LIMIT ?3) "
+        ", " POST_AUDIENCE
         "SELECT p.path, coalesce(p.title, ''), top.n, p.id, "
-        "coalesce((SELECT sketch_count(sketch_union(ps.sketch)) "
-        "FROM paths q JOIN path_sketches ps ON ps.path_id = q.id "
-        "WHERE " COUNTS_FOR("q", "p") " AND ps.day BETWEEN ?1 AND ?2), 0), "
-        "coalesce((SELECT sum(vis.n) FROM paths q "
-        "JOIN vis ON vis.path_id = q.id WHERE " COUNTS_FOR("q", "p") "), 0) "
-        "FROM top JOIN paths p ON p.id = top.id ORDER BY top.n ASC, p.path",
+        "coalesce(sk.n, 0), coalesce(vi.n, 0) "
+        "FROM top JOIN paths p ON p.id = top.id LEFT JOIN sk ON sk.pid = top.id "
+        "LEFT JOIN vi ON vi.pid = top.id ORDER BY top.n ASC, p.path",
     [Q_TERMS] = TERMS_QUERY,
     [Q_TOP_COUNTRIES] =
         "WITH top AS (SELECT country, sum(views) AS v FROM country_views "
@@ -270,6 +291,8 @@ static int run(struct store *s, enum query_id q, const struct store_filter *f,
             rc = SQLITE_DONE;
             break;
         }
+    s->query_steps +=
+        (uint64_t)sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return store_fail(s, err, rc, "cannot read it");
@@ -687,4 +710,9 @@ int store_totals(struct store *s, struct store_totals *t, struct bs_err *err)
     t->db_bytes = store_pragma_int(s, "PRAGMA page_count") *
                   store_pragma_int(s, "PRAGMA page_size");
     return 0;
+}
+
+uint64_t store_query_steps(const struct store *s)
+{
+    return s->query_steps;
 }
