@@ -35,9 +35,10 @@ struct proxies;
  *
  *     10.0.0.0/8 172.16.0.0/12, 192.168.0.0/16 127.0.0.1 ::1 2001:db8::/32
  *
- * A bare address is a /32 (IPv4) or /128 (IPv6). Addresses are read with
- * inet_pton() (no leading zeros in IPv4, which some parsers read as
- * octal). Refused with BS_USAGE and a message naming the entry: anything
+ * A bare address is a /32 (IPv4) or /128 (IPv6). The list is a netrange
+ * set (netrange.h), its entries named "trusted proxy" in messages;
+ * addresses are read as inet_pton() reads them (no leading zeros in
+ * IPv4, which some parsers read as octal). Refused with BS_USAGE and a message naming the entry: anything
  * that is not an address, a prefix length out of range (/33 for IPv4) or
  * not plain decimal, a zone id (fe80::1%eth0), and a prefix with host bits
  * set (10.0.0.1/8): it is refused, not masked, because it is ambiguous
@@ -58,8 +59,9 @@ size_t proxies_count(const struct proxies *px);
 /*
  * 1 when addr (n bytes, not NUL-terminated, exactly an IPv4 or IPv6
  * address: no blanks, brackets or port) is in the list, else 0; also 0
- * for anything that is not an address, and for px NULL. A binary search
- * over the sorted, disjoint prefixes: O(log entries) after inet_pton().
+ * for anything that is not an address (a zone id included), and for px
+ * NULL. A binary search over the sorted, disjoint prefixes: O(log
+ * entries), no allocation.
  */
 int proxies_contains(const struct proxies *px, const char *addr, size_t n);
 
@@ -85,7 +87,7 @@ int proxies_contains(const struct proxies *px, const char *addr, size_t n);
  * further left came from an unknown party.
  *
  * No allocation; one pass over xff from the right, each item parsed once
- * (items over PROXY_MAX_ITEM bytes are malformed without inet_pton), so
+ * (items over PROXY_MAX_ITEM bytes are malformed without a closer look), so
  * the work is linear in the length of the header.
  */
 struct slice proxies_client(const struct proxies *px, struct slice conn,

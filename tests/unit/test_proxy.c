@@ -842,6 +842,23 @@ static void test_proxy__client_many_hops(void **state)
     proxies_free(px);
 }
 
+/* A zone id names an interface of the server, never a client: an item
+ * that carries one is malformed, bracketed or not, and a connection
+ * address with one is not a trusted proxy. */
+static void test_proxy__client_zone_ids(void **state)
+{
+    struct proxies *px = parse_ok("10.0.0.0/8 fe80::/10");
+
+    (void)state;
+    conn_is(px, "10.0.0.1", "203.0.113.7, [fe80::1%eth0]");
+    conn_is(px, "10.0.0.1", "203.0.113.7, [fe80::1%eth0]:443");
+    conn_is(px, "10.0.0.1", "203.0.113.7, fe80::1%25eth0");
+    conn_is(px, "fe80::1%eth0", "203.0.113.7");
+    xff_is(px, "fe80::1", "203.0.113.7", "203.0.113.7");
+    xff_is(px, "10.0.0.1", "203.0.113.7, [fe80::1]:443", "203.0.113.7");
+    proxies_free(px);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -864,6 +881,7 @@ int main(void)
         cmocka_unit_test(test_proxy__client_blanks),
         cmocka_unit_test(test_proxy__client_ports),
         cmocka_unit_test(test_proxy__client_malformed),
+        cmocka_unit_test(test_proxy__client_zone_ids),
         cmocka_unit_test(test_proxy__client_long_headers),
         cmocka_unit_test(test_proxy__client_many_hops),
     };
