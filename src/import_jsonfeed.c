@@ -9,8 +9,8 @@
  * every other member is skipped as a subtree.
  */
 #include "blogstat.h"
-#include "ascii.h"
 #include "import_int.h"
+#include "json_str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,92 +40,22 @@ static int next_of(const struct feed *f, int i)
     return i;
 }
 
-static int hex4(const char *s, const char *end, unsigned *v)
-{
-    unsigned x = 0;
-
-    if (end - s < 4)
-        return -1;
-    for (int i = 0; i < 4; i++) {
-        int h = hex_digit(s[i]);
-
-        if (h < 0)
-            return -1;
-        x = x << 4 | (unsigned)h;
-    }
-    *v = x;
-    return 0;
-}
-
-/* Code point cp as UTF-8 at out; NUL and lone surrogates as U+FFFD. */
-static size_t put_utf8(unsigned cp, char *out)
-{
-    if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-        cp = 0xfffd;
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 /*
- * The string token t decoded (escapes resolved) into a malloc'ed buffer;
- * strict jsmn has checked the escapes. Decoding never lengthens: "\uXXXX"
- * is six bytes for at most three, a pair twelve for four.
+ * The string token t decoded (escapes resolved) into a malloc'ed,
+ * NUL-terminated buffer the caller frees; decoding never lengthens.
+ * Strict jsmn has checked the escapes; should one still be refused, the
+ * token's text is kept as written.
  */
 static char *string_of(const struct feed *f, const jsmntok_t *t, size_t *len)
 {
-    const char *s = f->text + t->start, *end = f->text + t->end;
-    char *out = xmalloc((size_t)(t->end - t->start) + 1);
-    size_t o = 0;
+    const char *s = f->text + t->start;
+    size_t n = (size_t)(t->end - t->start);
+    char *out = xmalloc(n + 1);
+    size_t o = json_unescape(s, n, out, n);
 
-    while (s < end) {
-        unsigned cp, lo;
-        char c = *s++;
-
-        if (c != '\\' || s == end) {
-            out[o++] = c;
-            continue;
-        }
-        c = *s++;
-        switch (c) {
-        case 'b': out[o++] = '\b'; break;
-        case 'f': out[o++] = '\f'; break;
-        case 'n': out[o++] = '\n'; break;
-        case 'r': out[o++] = '\r'; break;
-        case 't': out[o++] = '\t'; break;
-        case 'u':
-            if (hex4(s, end, &cp)) {
-                out[o++] = '?';
-                break;
-            }
-            s += 4;
-            if (cp >= 0xd800 && cp <= 0xdbff && end - s >= 6 &&
-                s[0] == '\\' && s[1] == 'u' && hex4(s + 2, end, &lo) == 0 &&
-                lo >= 0xdc00 && lo <= 0xdfff) {
-                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                s += 6;
-            }
-            o += put_utf8(cp, out + o);
-            break;
-        default: out[o++] = c; break;   /* " \ / */
-        }
+    if (o == SIZE_MAX) {
+        memcpy(out, s, n);
+        o = n;
     }
     out[o] = '\0';
     *len = o;

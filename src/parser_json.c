@@ -17,6 +17,7 @@
  */
 #include "blogstat.h"
 #include "ascii.h"
+#include "json_str.h"
 #include "parser_int.h"
 
 #include <stdlib.h>
@@ -196,109 +197,6 @@ void json_free(struct parser *p)
         return (st);                                         \
     } while (0)
 
-static int hex4(const char *s, const char *end, unsigned *v)
-{
-    unsigned x = 0;
-
-    if (end - s < 4)
-        return -1;
-    for (int i = 0; i < 4; i++) {
-        int h = hex_digit(s[i]);
-
-        if (h < 0)
-            return -1;
-        x = x << 4 | (unsigned)h;
-    }
-    *v = x;
-    return 0;
-}
-
-/* Code point cp as UTF-8 into out (4 bytes); its length. NUL and lone
- * surrogates become U+FFFD: no NUL gets into a value. */
-static size_t utf8_put(unsigned cp, char *out)
-{
-    if (cp == 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-        cp = 0xfffd;
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
-/*
- * Decode the JSON string body s[0..n) into out (cap bytes; the result is
- * never longer than the input). Returns the length, or SIZE_MAX when an
- * escape is malformed or out is too small.
- */
-static size_t unescape(const char *s, size_t n, char *out, size_t cap)
-{
-    const char *end = s + n;
-    size_t o = 0;
-
-    while (s < end) {
-        const char *bs = memchr(s, '\\', (size_t)(end - s));
-        size_t run = bs ? (size_t)(bs - s) : (size_t)(end - s);
-        unsigned cp, lo;
-        char c;
-
-        if (run > cap - o)
-            return SIZE_MAX;
-        memcpy(out + o, s, run);
-        o += run;
-        if (!bs)
-            break;
-        s = bs + 1;
-        if (s >= end)
-            return SIZE_MAX;
-        c = *s++;
-        if (c == 'u') {
-            if (hex4(s, end, &cp))
-                return SIZE_MAX;
-            s += 4;
-            if (cp >= 0xd800 && cp <= 0xdbff && end - s >= 6 && s[0] == '\\' &&
-                s[1] == 'u' && hex4(s + 2, end, &lo) == 0 && lo >= 0xdc00 &&
-                lo <= 0xdfff) {
-                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                s += 6;
-            }
-            /* \uXXXX is 6 bytes in, 4 out at most; a pair 12 in, 4 out. */
-            if (cap - o < 4)
-                return SIZE_MAX;
-            o += utf8_put(cp, out + o);
-            continue;
-        }
-        switch (c) {
-        case '"': case '\\': case '/': break;
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
-        default: return SIZE_MAX;
-        }
-        if (o == cap)
-            return SIZE_MAX;
-        out[o++] = c;
-    }
-    return o;
-}
-
 /* The next token after i's subtree, for every i: tokens are in document
  * order, and a subtree is the tokens starting before its root ends. */
 static void link_next(struct json_fmt *j)
@@ -325,7 +223,7 @@ static int key_is(const char *line, const jsmntok_t *kt, const char *key,
     /* "User\u002dAgent" is still User-Agent. */
     if (len <= n || !memchr(s, '\\', len))
         return 0;
-    len = unescape(s, len, buf, sizeof(buf));
+    len = json_unescape(s, len, buf, sizeof(buf));
     return len == n && memcmp(buf, key, n) == 0;
 }
 
@@ -384,7 +282,7 @@ static int token_text(struct parser *p, const char *line, const jsmntok_t *t,
         return 0;
     }
     d = p->scratch + p->scratch_len;
-    got = unescape(s, n, d, p->scratch_cap - p->scratch_len);
+    got = json_unescape(s, n, d, p->scratch_cap - p->scratch_len);
     if (got == SIZE_MAX)
         return -1;
     p->scratch_len += got;
