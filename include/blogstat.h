@@ -55,6 +55,13 @@ int bs_fail_at(struct bs_err *err, int status, const char *file, int line,
                const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/*
+ * The failure to create the database at path (errno e): BS_CANTCREAT
+ * with the fix when its folder is missing or not writable, BS_IOERR
+ * otherwise. Returns -1.
+ */
+int bs_fail_create_db(struct bs_err *err, const char *path, int e);
+
 /* Print "blogstat: BUG: file:line: msg" and abort(). */
 #define BUG(...) bs_bug_at(__FILE__, __LINE__, __VA_ARGS__)
 _Noreturn void bs_bug_at(const char *file, int line, const char *fmt, ...)

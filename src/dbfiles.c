@@ -71,8 +71,7 @@ int dbfiles_lock(const char *db, int wait, struct bs_err *err)
     fd = open(db, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
               0600);
     if (fd < 0)
-        return bs_fail(err, BS_IOERR, "cannot create database '%s': %s", db,
-                       strerror(errno));
+        return bs_fail_create_db(err, db, errno);
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         bs_fail(err, BS_NOINPUT, "database '%s' is not a regular file; give "
                 "--db the path of a file", db);

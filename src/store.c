@@ -339,8 +339,7 @@ struct store *store_open(const char *path, enum store_mode mode,
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0600);
 
         if (fd < 0) {
-            bs_fail(err, BS_IOERR, "cannot create database '%s': %s", path,
-                    strerror(errno));
+            bs_fail_create_db(err, path, errno);
             store_close(s);
             return NULL;
         }

@@ -7,7 +7,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int bs_fail_at(struct bs_err *err, int status, const char *file, int line,
                const char *fmt, ...)
@@ -306,6 +309,31 @@ size_t utf8_sanitize(const char *in, size_t n, char *out, size_t cap)
     }
     out[o] = '\0';
     return o;
+}
+
+int bs_fail_create_db(struct bs_err *err, const char *path, int e)
+{
+    const char *slash = strrchr(path, '/');
+    int n = slash ? (int)(slash - path) : 1;
+    const char *dir = slash ? path : ".";
+
+    char folder[PATH_MAX];
+    struct stat st;
+
+    if (slash == path)
+        n = 1;
+    snprintf(folder, sizeof(folder), "%.*s", n, dir);
+    if (e == ENOENT && stat(folder, &st) != 0)
+        return bs_fail(err, BS_CANTCREAT, "cannot create database '%s': its "
+                       "folder '%.*s' does not exist; create it (mkdir -p "
+                       "'%.*s') or give --db another path", path, n, dir, n,
+                       dir);
+    if (e == EACCES || e == EROFS || e == EPERM)
+        return bs_fail(err, BS_CANTCREAT, "cannot create database '%s': %s; "
+                       "give --db a path in a folder you may write to", path,
+                       strerror(e));
+    return bs_fail(err, BS_IOERR, "cannot create database '%s': %s", path,
+                   strerror(e));
 }
 
 size_t utf8_invisible(const char *s, size_t n, uint32_t *cp)

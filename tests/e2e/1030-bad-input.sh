@@ -69,13 +69,18 @@ expect_stderr "adir"
 : >empty.log
 expect_status 0 bs --db e.db ingest empty.log
 
-# An unwritable database: 74, named.
+# A database that cannot be created: 73, named, with what to do.
 mkdir ro && chmod 0555 ro
 if [ "$(id -u)" != 0 ]; then
-    expect_status 74 bs --db ro/x.db ingest "$S/access.log.1"
+    expect_status 73 bs --db ro/x.db ingest "$S/access.log.1"
     expect_stderr "ro/x.db"
+    expect_stderr "a folder you may write to"
 fi
-# A directory where the database should be: 74 even for root.
+expect_status 73 bs --db no/such/folder/x.db ingest "$S/access.log.1"
+expect_stderr "its folder 'no/such/folder' does not exist; create it"
+expect_status 73 bs --db no/such/folder/x.db import "$S/wordpress-export.xml"
+[ ! -e no ] || fail "a folder was created"
+# A directory where the database should be: 66 even for root.
 mkdir dbdir
 expect_status 66 bs --db dbdir ingest "$S/access.log.1"
 expect_stderr "dbdir"
