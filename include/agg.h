@@ -3,8 +3,19 @@
  * they are added to the store in one transaction.
  *
  * Keys are copied once per distinct key (not per line) into the tables.
- * agg_clear() forgets everything, so memory is bounded by the number of
- * distinct days, paths, terms and countries in one chunk.
+ * agg_clear() forgets everything.
+ *
+ * Bounded whatever the lines: what traffic can name without end is
+ * folded. A day's pages (every content kind but home and search) and its
+ * tags and categories are let in up to AGG_FOLD_KEYS new keys each in a
+ * chunk; the views of further new keys count under the key AGG_OTHER
+ * (of kind URL_PAGE, or of their own kind for tags and categories), all
+ * but the known keys (agg_set_known()), which are never folded. Referrer
+ * hosts and search terms are cut to AGG_KEY_CAP bytes and kept in a
+ * space-saving summary of AGG_FOLD_KEYS entries: a key is counted
+ * exactly while it is in; an evicted one's views count under AGG_OTHER
+ * (of its day, and for a referrer of its page and class), so totals stay
+ * exact. Below those numbers nothing is folded.
  */
 #ifndef BLOGSTAT_AGG_H
 #define BLOGSTAT_AGG_H
@@ -13,9 +24,28 @@
 #include "classify.h"
 
 struct agg;
+struct strtab;
+
+/* New keys a day, per group and chunk; distinct referrers and search
+ * terms a chunk. */
+#define AGG_FOLD_KEYS 4096
+/* Bytes of a referrer host or search term (cut on a UTF-8 boundary). */
+#define AGG_KEY_CAP 200
+/* The key the folded views count under. */
+#define AGG_OTHER "(other)"
+#define AGG_OTHER_LEN 7
+/* Bytes an agg may hold before its chunk should end (agg_memory()). */
+#define AGG_MEMORY_BUDGET (16u << 20)
 
 struct agg *agg_new(void);
 void agg_free(struct agg *a);
+/*
+ * The keys never folded: kind byte then key bytes, as agg_view() takes
+ * them (imported posts and pages, their "/?p=ID" links, their tags and
+ * categories). known is the caller's, read-only, and outlives the agg's
+ * use of it; NULL: none.
+ */
+void agg_set_known(struct agg *a, const struct strtab *known);
 
 /* A line that parsed (robot: 1 when its User-Agent is a robot's). */
 void agg_hit(struct agg *a, int32_t day, int robot);
@@ -23,8 +53,9 @@ void agg_hit(struct agg *a, int32_t day, int robot);
 void agg_bad(struct agg *a, int32_t day, uint64_t count);
 /*
  * A view of key (a struct url_class key) of kind (url_kind_is_content()),
- * from country ("XX" or "--"). Returns the id of (kind, key) in this agg,
- * valid until agg_clear(), for agg_visitor_key() and agg_referrer_key().
+ * from country ("XX" or "--"). Returns the id of the key it counts under
+ * ((kind, key), or AGG_OTHER when folded) in this agg, valid until
+ * agg_clear(), for agg_visitor_key() and agg_referrer_key().
  */
 uint32_t agg_view(struct agg *a, int32_t day, enum url_kind kind,
                   const char *key, size_t n, const char *country);
@@ -82,14 +113,15 @@ void agg_visitor(struct agg *a, int32_t day, int32_t sec, uint64_t visitor,
  * its bytes: the hot path). */
 void agg_visitor_key(struct agg *a, int32_t day, int32_t sec,
                      uint64_t visitor, uint32_t key, const char *country);
-/* A view of key that came from host, of referrer class cls. */
+/* A view of key that came from host, of referrer class cls (host cut to
+ * AGG_KEY_CAP bytes). */
 void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
                   const char *key, size_t n, const char *cls,
                   const char *host, size_t host_n);
 /* The same, of the key whose id agg_view() returned. */
 void agg_referrer_key(struct agg *a, int32_t day, uint32_t key,
                       const char *cls, const char *host, size_t host_n);
-/* A view that came from a search for term. */
+/* A view that came from a search for term (cut to AGG_KEY_CAP bytes). */
 void agg_search_term(struct agg *a, int32_t day, const char *term, size_t n);
 
 struct agg_event {

@@ -158,6 +158,16 @@ int store_put_post(struct store *s, int64_t site, const struct store_post *p,
  */
 int store_path_id(struct store *s, int64_t site, enum url_kind kind,
                   const char *path, size_t n, int64_t *id, struct bs_err *err);
+/*
+ * The keys of site that traffic cannot make (imported posts and pages,
+ * the "/?p=ID" links to them, the tags and categories of imported posts)
+ * through fn, as struct url_class keys them; fn returns 0 to go on. 0,
+ * or -1 with err.
+ */
+int store_each_known(struct store *s, int64_t site,
+                     int (*fn)(void *ctx, enum url_kind kind,
+                               const char *key, size_t n),
+                     void *ctx, struct bs_err *err);
 /* A named secret of exactly n bytes: 1 found, 0 none, -1 error. */
 int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
                    struct bs_err *err);

@@ -141,6 +141,7 @@ def main():
     formats(bench, log, blogstat, opts.runs)
     four(bench, log, blogstat, opts.runs)
     year(bench, blogstat, opts.runs, log)
+    flood(bench, blogstat)
 
 
 # combined written as an Apache LogFormat: the same lines, read by the
@@ -237,6 +238,47 @@ def year(bench, blogstat, runs, log):
     print(f"ingest into it / into a fresh database: "
           f"{statistics.median(into_full) / statistics.median(into_fresh):.2f} "
           "(target <= 1.2)")
+
+
+def flood_log(path, shape, n):
+    """n lines of one shape of flood: "ref", views of one post each from a
+    new 250-byte referrer host or search term; "path", a new 1,000-byte
+    path a line (a site that answers 200 to anything)."""
+    ua = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+    with open(path, "w") as f:
+        for i in range(n):
+            ip = "81.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255)
+            t = "07/Feb/2013:%02d:%02d:%02d +0100" % (i * 24 // n,
+                                                      i // 60 % 60, i % 60)
+            if shape == "ref":
+                path_, ref = "/2013/02/07/post/", (
+                    "http://r%08d-%s.example/" % (i, "a" * 240) if i % 2 else
+                    "https://www.google.com/search?q=t%08d%s" % (i, "b" * 240))
+            else:
+                path_, ref = "/p%08d%s/" % (i, "x" * 990), "-"
+            f.write('%s - - [%s] "GET %s HTTP/1.1" 200 512 "%s" "%s"\n'
+                    % (ip, t, path_, ref, ua))
+
+
+def flood(bench, blogstat):
+    """Floods: peak memory, database size per million lines, report time."""
+    print()
+    for shape, n in (("ref", 400_000), ("path", 600_000)):
+        log = os.path.join(bench, f"flood-{shape}-{n}.log")
+        if not os.path.exists(log):
+            flood_log(log, shape, n)
+        db = os.path.join(bench, f"flood-{shape}.db")
+        fresh_db(db)
+        _, mem = run(blogstat + ["--db", db, "ingest", log])
+        size = os.path.getsize(db)
+        out = os.path.join(bench, f"flood-{shape}-report")
+        shutil.rmtree(out, ignore_errors=True)
+        t, _ = run(blogstat + ["--db", db, "report", "--out", out])
+        print(f"flood {shape:<5} {n:,} lines: peak {mem:.1f} MiB (target 64), "
+              f"database {size / 1e6:.1f} MB ({size / n:.0f} MB "
+              f"per million lines), report {t:.2f} s (target 2)")
+        fresh_db(db)
+        shutil.rmtree(out, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,10 @@
  *
  * A key is interned once in a strtab (kind byte + key bytes) and counted
  * in a cntmap under (day << 32 | id); days and countries need no strings.
+ * Keys that traffic can make without end are folded (agg.h): pages and
+ * archives past AGG_FOLD_KEYS a day are counted as "(other)", referrers
+ * and search terms are kept in a space-saving summary of AGG_FOLD_KEYS
+ * entries whose evicted counts go to "(other)".
  */
 #include "blogstat.h"
 #include "agg.h"
@@ -14,12 +18,224 @@
 
 enum day_field { F_HITS, F_VIEWS, F_ROBOTS, F_BAD, F_NFIELDS };
 
+#define REF_CLASS_MAX 31  /* bytes of a referrer class name */
+/* A referrer's summary key: key id, class size, class, host. */
+#define HH_KEY_MAX (4 + 1 + REF_CLASS_MAX + AGG_KEY_CAP)
+
+/* The groups of folded pages: paths, and tags and categories. */
+enum fold_group { FOLD_PATHS, FOLD_TERMS };
+
 /* Which sketch: the day's, a key's (path) or a country's, of a day. */
 struct skey {
     int32_t day;
     uint32_t dim;
     uint32_t id;               /* key id, or the country's two letters */
 };
+
+/* ---- the heaviest keys: space-saving (Metwally et al., 2005) ----------- */
+
+/*
+ * At most AGG_FOLD_KEYS entries of (day, key). A key that is in counts
+ * exactly; a new key, when all entries are taken, takes over the entry of
+ * least count: the evicted key's own views go to its day's "(other)",
+ * and the new key starts from that least count (err), so that the heap
+ * orders by the classic space-saving count and any key of more than
+ * 1/AGG_FOLD_KEYS of the views stays. A key's views are count - err.
+ */
+struct hh_slot {
+    uint64_t hash;
+    uint64_t count;          /* err + the key's views since it came in */
+    uint64_t err;
+    int32_t day;
+    uint32_t n;
+    char key[HH_KEY_MAX];
+};
+
+#define HH_INDEX (2 * AGG_FOLD_KEYS)   /* a power of two */
+
+struct hh {
+    struct hh_slot *slots;   /* n in use of cap */
+    uint32_t n, cap;
+    uint32_t *heap;          /* slot indices, least count at [0] */
+    uint32_t *at;            /* slot -> its place in heap */
+    int32_t *index;          /* hash -> slot, linear probing; -1 empty */
+};
+
+static struct hh *hh_new(void)
+{
+    struct hh *h = xcalloc(1, sizeof(*h));
+
+    h->index = xmalloc(HH_INDEX * sizeof(*h->index));
+    memset(h->index, 0xff, HH_INDEX * sizeof(*h->index));
+    return h;
+}
+
+static void hh_free(struct hh *h)
+{
+    if (!h)
+        return;
+    free(h->slots);
+    free(h->heap);
+    free(h->at);
+    free(h->index);
+    free(h);
+}
+
+static void hh_clear(struct hh *h)
+{
+    if (h->n)
+        memset(h->index, 0xff, HH_INDEX * sizeof(*h->index));
+    h->n = 0;
+}
+
+static size_t hh_memory(const struct hh *h)
+{
+    return sizeof(*h) + HH_INDEX * sizeof(*h->index) +
+           h->cap * (sizeof(*h->slots) + 2 * sizeof(uint32_t));
+}
+
+static uint64_t hh_hash(int32_t day, const char *key, size_t n)
+{
+    return bs_hash_seeded(key, n, (uint64_t)(uint32_t)day);
+}
+
+static void hh_swap(struct hh *h, uint32_t i, uint32_t j)
+{
+    uint32_t t = h->heap[i];
+
+    h->heap[i] = h->heap[j];
+    h->heap[j] = t;
+    h->at[h->heap[i]] = i;
+    h->at[h->heap[j]] = j;
+}
+
+static uint64_t hh_count(const struct hh *h, uint32_t i)
+{
+    return h->slots[h->heap[i]].count;
+}
+
+/* The entry at heap place i grew: down to its place. */
+static void hh_down(struct hh *h, uint32_t i)
+{
+    for (;;) {
+        uint32_t l = 2 * i + 1, r = l + 1, m = i;
+
+        if (l < h->n && hh_count(h, l) < hh_count(h, m))
+            m = l;
+        if (r < h->n && hh_count(h, r) < hh_count(h, m))
+            m = r;
+        if (m == i)
+            return;
+        hh_swap(h, i, m);
+        i = m;
+    }
+}
+
+static void hh_up(struct hh *h, uint32_t i)
+{
+    while (i > 0 && hh_count(h, (i - 1) / 2) > hh_count(h, i)) {
+        hh_swap(h, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+/* The index place of (day, key), or of the empty place it would take. */
+static uint32_t hh_probe(const struct hh *h, uint64_t hash, int32_t day,
+                         const char *key, size_t n)
+{
+    uint32_t i = (uint32_t)hash & (HH_INDEX - 1);
+
+    for (; h->index[i] >= 0; i = (i + 1) & (HH_INDEX - 1)) {
+        const struct hh_slot *s = &h->slots[h->index[i]];
+
+        if (s->hash == hash && s->day == day && s->n == n &&
+            memcmp(s->key, key, n) == 0)
+            break;
+    }
+    return i;
+}
+
+/* Take slot's entry out of the index (backward shift: no tombstones). */
+static void hh_unindex(struct hh *h, uint32_t slot)
+{
+    const uint32_t mask = HH_INDEX - 1;
+    uint32_t i = (uint32_t)h->slots[slot].hash & mask, j;
+
+    while ((uint32_t)h->index[i] != slot)
+        i = (i + 1) & mask;
+    h->index[i] = -1;
+    for (j = (i + 1) & mask; h->index[j] >= 0; j = (j + 1) & mask) {
+        uint32_t home = (uint32_t)h->slots[h->index[j]].hash & mask;
+
+        /* j's entry may fill the hole at i when its home is not in the
+         * run (i, j]. */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            h->index[i] = h->index[j];
+            h->index[j] = -1;
+            i = j;
+        }
+    }
+}
+
+/*
+ * One view of (day, key). When it evicts an entry, that entry's day and
+ * views are stored in *day_out and *views_out, its key copied to ev
+ * (HH_KEY_MAX bytes) with its size in *ev_n, and 1 is returned; else 0.
+ */
+static int hh_add(struct hh *h, int32_t day, const char *key, size_t n,
+                  int32_t *day_out, uint64_t *views_out, char *ev,
+                  size_t *ev_n)
+{
+    uint64_t hash = hh_hash(day, key, n);
+    uint32_t i = hh_probe(h, hash, day, key, n), slot;
+    struct hh_slot *s;
+    int evicted = 0;
+
+    if (n > HH_KEY_MAX)
+        BUG("heavy-hitter key of %zu bytes", n);
+    if (h->index[i] >= 0) {
+        slot = (uint32_t)h->index[i];
+        h->slots[slot].count++;
+        hh_down(h, h->at[slot]);
+        return 0;
+    }
+    if (h->n < AGG_FOLD_KEYS) {
+        if (h->n == h->cap) {
+            h->cap = h->cap ? 2 * h->cap : 64;
+            h->slots = xrealloc(h->slots, h->cap * sizeof(*h->slots));
+            h->heap = xrealloc(h->heap, h->cap * sizeof(*h->heap));
+            h->at = xrealloc(h->at, h->cap * sizeof(*h->at));
+        }
+        slot = h->n++;
+        s = &h->slots[slot];
+        s->count = 1;
+        s->err = 0;
+        h->heap[slot] = slot;
+        h->at[slot] = slot;
+    } else {
+        slot = h->heap[0];
+        s = &h->slots[slot];
+        *day_out = s->day;
+        *views_out = s->count - s->err;
+        memcpy(ev, s->key, s->n);
+        *ev_n = s->n;
+        evicted = 1;
+        hh_unindex(h, slot);
+        i = hh_probe(h, hash, day, key, n);
+        s->err = s->count;
+        s->count++;
+    }
+    s->hash = hash;
+    s->day = day;
+    s->n = (uint32_t)n;
+    memcpy(s->key, key, n);
+    h->index[i] = (int32_t)slot;
+    if (evicted)
+        hh_down(h, 0);
+    else
+        hh_up(h, h->at[slot]);
+    return evicted;
+}
 
 struct sketch_slot {
     struct sketch *sk;       /* the visitors of one (day, dim, id) */
@@ -44,12 +260,16 @@ struct agg {
     size_t nsketches, capsketches;
     struct agg_event *events;
     size_t nevents, capevents;
-    struct strtab *refs;             /* day, key id, class, host */
-    struct cntmap *ref_views;        /* ref id -> views */
-    struct strtab *terms_s;          /* day, search term */
-    struct cntmap *term_views;       /* term id -> views */
+    struct hh *refs;                 /* key id, class, host */
+    struct strtab *ref_other_keys;   /* day, key id, class: folded */
+    struct cntmap *ref_other;        /* ref_other_keys id -> views */
+    struct hh *sterms;               /* search terms */
+    struct cntmap *sterm_other;      /* day -> folded search views */
+    /* the fold of pages */
+    const struct strtab *known;      /* never folded (the caller's) */
+    struct cntmap *fold_n;           /* day, group -> distinct keys */
     char scratch[URL_KEY_MAX + 16];
-    char rscratch[600];
+    char rscratch[HH_KEY_MAX];
 };
 
 /* The key of a view of a post in a country on a day. */
@@ -83,10 +303,12 @@ struct agg *agg_new(void)
     a->sk_day = cntmap_new();
     a->sk_path = cntmap_new();
     a->sk_country = cntmap_new();
-    a->refs = strtab_new();
-    a->ref_views = cntmap_new();
-    a->terms_s = strtab_new();
-    a->term_views = cntmap_new();
+    a->refs = hh_new();
+    a->ref_other_keys = strtab_new();
+    a->ref_other = cntmap_new();
+    a->sterms = hh_new();
+    a->sterm_other = cntmap_new();
+    a->fold_n = cntmap_new();
     return a;
 }
 
@@ -108,10 +330,12 @@ void agg_free(struct agg *a)
     cntmap_free(a->sk_path);
     cntmap_free(a->sk_country);
     free(a->events);
-    strtab_free(a->refs);
-    cntmap_free(a->ref_views);
-    strtab_free(a->terms_s);
-    cntmap_free(a->term_views);
+    hh_free(a->refs);
+    strtab_free(a->ref_other_keys);
+    cntmap_free(a->ref_other);
+    hh_free(a->sterms);
+    cntmap_free(a->sterm_other);
+    cntmap_free(a->fold_n);
     free(a);
 }
 
@@ -148,11 +372,54 @@ static int is_post_kind(enum url_kind kind)
     return kind == URL_POST || kind == URL_PAGE || kind == URL_POSTID;
 }
 
+void agg_set_known(struct agg *a, const struct strtab *known)
+{
+    a->known = known;
+}
+
+/* Kinds of one key each, never folded. */
+static int one_key_kind(enum url_kind kind)
+{
+    return kind == URL_HOME || kind == URL_SEARCH;
+}
+
+/*
+ * The key id a view of (kind, key) on day counts under: its own, unless
+ * it is a new key of the day past AGG_FOLD_KEYS of its group, neither
+ * known nor of a kind of one key; then "(other)" of its group.
+ */
+static uint32_t view_id(struct agg *a, int32_t day, enum url_kind kind,
+                        const char *key, size_t n)
+{
+    int terms = kind == URL_TAG || kind == URL_CATEGORY;
+    uint64_t g = dkey(day, terms ? FOLD_TERMS : FOLD_PATHS);
+    int64_t id;
+
+    if (n > URL_KEY_MAX)
+        BUG("view key of %zu bytes", n);
+    a->scratch[0] = (char)kind;
+    memcpy(a->scratch + 1, key, n);
+    id = strtab_find(a->keys, a->scratch, n + 1);
+    /* Counted this day already: it was let in. */
+    if (id >= 0 &&
+        cntmap_get(terms ? a->terms : a->paths, dkey(day, (uint32_t)id)))
+        return (uint32_t)id;
+    if (one_key_kind(kind) ||
+        (a->known && strtab_find(a->known, a->scratch, n + 1) >= 0))
+        return strtab_intern(a->keys, a->scratch, n + 1, NULL);
+    if (cntmap_get(a->fold_n, g) < AGG_FOLD_KEYS) {
+        cntmap_add(a->fold_n, g, 1);
+        return strtab_intern(a->keys, a->scratch, n + 1, NULL);
+    }
+    return key_id(a, terms ? kind : URL_PAGE, AGG_OTHER, AGG_OTHER_LEN);
+}
+
 uint32_t agg_view(struct agg *a, int32_t day, enum url_kind kind,
                   const char *key, size_t n, const char *country)
 {
-    uint32_t id = key_id(a, kind, key, n);
+    uint32_t id = view_id(a, day, kind, key, n);
 
+    kind = key_kind(a, id);
     if (kind == URL_TAG || kind == URL_CATEGORY) {
         cntmap_add(a->terms, dkey(day, id), 1);
     } else {
@@ -304,10 +571,12 @@ void agg_clear(struct agg *a)
     cntmap_clear(a->sk_country);
     a->last_day_sk = 0;
     a->nevents = 0;
-    strtab_clear(a->refs);
-    cntmap_clear(a->ref_views);
-    strtab_clear(a->terms_s);
-    cntmap_clear(a->term_views);
+    hh_clear(a->refs);
+    strtab_clear(a->ref_other_keys);
+    cntmap_clear(a->ref_other);
+    hh_clear(a->sterms);
+    cntmap_clear(a->sterm_other);
+    cntmap_clear(a->fold_n);
 }
 
 size_t agg_memory(const struct agg *a)
@@ -319,9 +588,10 @@ size_t agg_memory(const struct agg *a)
                cntmap_memory(a->sk_day) + cntmap_memory(a->sk_path) +
                cntmap_memory(a->sk_country) +
                a->capsketches * sizeof(*a->sketches) +
-               a->capevents * sizeof(*a->events) + strtab_memory(a->refs) +
-               cntmap_memory(a->ref_views) + strtab_memory(a->terms_s) +
-               cntmap_memory(a->term_views);
+               a->capevents * sizeof(*a->events) + hh_memory(a->refs) +
+               strtab_memory(a->ref_other_keys) +
+               cntmap_memory(a->ref_other) + hh_memory(a->sterms) +
+               cntmap_memory(a->sterm_other) + cntmap_memory(a->fold_n);
 
     for (size_t i = 0; i < a->nsketches; i++)
         n += sketch_memory(a->sketches[i].sk);
@@ -329,8 +599,6 @@ size_t agg_memory(const struct agg *a)
 }
 
 /* ---- the audience --------------------------------------------------------- */
-
-#define REF_CLASS_MAX 31  /* bytes of a referrer class name */
 
 /* The sketch of (day, dim, id), found in map (dkey(day, id) -> index + 1)
  * or made. */
@@ -399,10 +667,19 @@ void agg_visitor(struct agg *a, int32_t day, int32_t sec, uint64_t visitor,
     agg_visitor_key(a, day, sec, visitor, key_id(a, kind, key, n), country);
 }
 
+/* n, cut to AGG_KEY_CAP bytes on a character boundary. */
+static size_t key_cap(const char *p, size_t n)
+{
+    return n > AGG_KEY_CAP ? utf8_trim_partial(p, AGG_KEY_CAP) : n;
+}
+
 void agg_referrer_key(struct agg *a, int32_t day, uint32_t key,
                       const char *cls, const char *host, size_t host_n)
 {
-    size_t cn = strlen(cls), o = 0;
+    size_t cn = strlen(cls), o = 0, evn;
+    char ev[HH_KEY_MAX];
+    int32_t evday;
+    uint64_t views;
 
     if (key >= strtab_count(a->keys))
         BUG("view key id %u of %u", key, strtab_count(a->keys));
@@ -410,17 +687,24 @@ void agg_referrer_key(struct agg *a, int32_t day, uint32_t key,
      * gives it back from a buffer of REF_CLASS_MAX + 1 bytes. */
     if (cn > REF_CLASS_MAX)
         BUG("referrer class of %zu bytes", cn);
-    if (host_n > 255)
-        host_n = 255;
-    memcpy(a->rscratch, &day, 4);
-    memcpy(a->rscratch + 4, &key, 4);
-    o = 8;
+    host_n = key_cap(host, host_n);
+    memcpy(a->rscratch, &key, 4);
+    o = 4;
     a->rscratch[o++] = (char)cn;
     memcpy(a->rscratch + o, cls, cn);
     o += cn;
     memcpy(a->rscratch + o, host, host_n);
     o += host_n;
-    cntmap_add(a->ref_views, strtab_intern(a->refs, a->rscratch, o, NULL), 1);
+    if (hh_add(a->refs, day, a->rscratch, o, &evday, &views, ev, &evn)) {
+        /* The evicted referrer's views: "(other)" of its page and class. */
+        char k[4 + 4 + 1 + REF_CLASS_MAX];
+        size_t kn = 4 + 4 + 1 + (unsigned char)ev[4];
+
+        memcpy(k, &evday, 4);
+        memcpy(k + 4, ev, kn - 4);
+        cntmap_add(a->ref_other,
+                   strtab_intern(a->ref_other_keys, k, kn, NULL), views);
+    }
 }
 
 void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
@@ -432,12 +716,14 @@ void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
 
 void agg_search_term(struct agg *a, int32_t day, const char *term, size_t n)
 {
-    if (n > 255)
-        n = 255;
-    memcpy(a->rscratch, &day, 4);
-    memcpy(a->rscratch + 4, term, n);
-    cntmap_add(a->term_views,
-               strtab_intern(a->terms_s, a->rscratch, n + 4, NULL), 1);
+    char ev[HH_KEY_MAX];
+    size_t evn;
+    int32_t evday;
+    uint64_t views;
+
+    if (hh_add(a->sterms, day, term, key_cap(term, n), &evday, &views, ev,
+               &evn))
+        cntmap_add(a->sterm_other, (uint64_t)(uint32_t)evday, views);
 }
 
 int agg_each_sketch(const struct agg *a,
@@ -492,6 +778,29 @@ int agg_each_event(const struct agg *a,
     return rc;
 }
 
+/* A referrer as agg_each_referrer() gives it: k holds key id, class
+ * size and class. */
+static int give_referrer(const struct agg *a, int32_t day, const char *k,
+                         const char *host, size_t host_n, uint64_t views,
+                         int (*fn)(void *ctx, int32_t day, enum url_kind kind,
+                                   const char *key, size_t n,
+                                   const char *cls, const char *host,
+                                   size_t host_n, uint64_t views),
+                         void *ctx)
+{
+    uint32_t id;
+    size_t cn = (unsigned char)k[4], kn;
+    char cls[REF_CLASS_MAX + 1];
+    const char *key;
+
+    memcpy(&id, k, 4);
+    memcpy(cls, k + 5, cn);
+    cls[cn] = '\0';
+    key = strtab_key(a->keys, id, &kn);
+    return fn(ctx, day, (enum url_kind)(unsigned char)key[0], key + 1, kn - 1,
+              cls, host, host_n, views);
+}
+
 int agg_each_referrer(const struct agg *a,
                       int (*fn)(void *ctx, int32_t day, enum url_kind kind,
                                 const char *key, size_t n, const char *cls,
@@ -503,22 +812,20 @@ int agg_each_referrer(const struct agg *a,
     uint64_t k, v;
     int rc = 0;
 
-    while (rc == 0 && cntmap_next(a->ref_views, &pos, &k, &v)) {
-        size_t rn, kn;
-        const char *r = strtab_key(a->refs, (uint32_t)k, &rn);
+    for (uint32_t i = 0; rc == 0 && i < a->refs->n; i++) {
+        const struct hh_slot *s = &a->refs->slots[i];
+        size_t o = 5 + (unsigned char)s->key[4];
+
+        rc = give_referrer(a, s->day, s->key, s->key + o, s->n - o,
+                           s->count - s->err, fn, ctx);
+    }
+    while (rc == 0 && cntmap_next(a->ref_other, &pos, &k, &v)) {
+        const char *r = strtab_key(a->ref_other_keys, (uint32_t)k, NULL);
         int32_t day;
-        uint32_t id;
-        size_t cn = (unsigned char)r[8];
-        char cls[REF_CLASS_MAX + 1];
-        const char *key;
 
         memcpy(&day, r, 4);
-        memcpy(&id, r + 4, 4);
-        memcpy(cls, r + 9, cn);
-        cls[cn] = '\0';
-        key = strtab_key(a->keys, id, &kn);
-        rc = fn(ctx, day, (enum url_kind)(unsigned char)key[0], key + 1,
-                kn - 1, cls, r + 9 + cn, rn - 9 - cn, v);
+        rc = give_referrer(a, day, r + 4, AGG_OTHER, AGG_OTHER_LEN, v, fn,
+                           ctx);
     }
     return rc;
 }
@@ -532,13 +839,12 @@ int agg_each_search_term(const struct agg *a,
     uint64_t k, v;
     int rc = 0;
 
-    while (rc == 0 && cntmap_next(a->term_views, &pos, &k, &v)) {
-        size_t n;
-        const char *t = strtab_key(a->terms_s, (uint32_t)k, &n);
-        int32_t day;
+    for (uint32_t i = 0; rc == 0 && i < a->sterms->n; i++) {
+        const struct hh_slot *s = &a->sterms->slots[i];
 
-        memcpy(&day, t, 4);
-        rc = fn(ctx, day, t + 4, n - 4, v);
+        rc = fn(ctx, s->day, s->key, s->n, s->count - s->err);
     }
+    while (rc == 0 && cntmap_next(a->sterm_other, &pos, &k, &v))
+        rc = fn(ctx, (int32_t)(uint32_t)k, AGG_OTHER, AGG_OTHER_LEN, v);
     return rc;
 }

@@ -17,6 +17,7 @@
 #include "robots.h"
 #include "source.h"
 #include "store.h"
+#include "table.h"
 #include "visitor.h"
 
 #include <pthread.h>
@@ -59,6 +60,8 @@ struct run {
      * of two sites is a visitor of each) */
     uint64_t site_tags[CONF_SITES_MAX];
     int64_t site_ids[CONF_SITES_MAX];      /* read-only */
+    /* read-only: each site's keys never folded (agg_set_known()) */
+    struct strtab *known[CONF_SITES_MAX];
     struct timespec t0;            /* read-only */
     struct commit_db db;           /* the commit lock is its own */
     struct source_claims *claims;  /* a lock of its own */
@@ -346,6 +349,28 @@ static void count_line(struct worker *w, struct store_source *src,
         count_view(w, agg, site, &rec);
 }
 
+/* The aggs of the chunk being counted, told the keys never folded. */
+static void take_aggs(struct worker *w)
+{
+    w->agg = committer_counting(w->com);
+    for (size_t i = 0; i < w->run->o->conf->nsites; i++)
+        agg_set_known(w->agg[i], w->run->known[i]);
+}
+
+/* Lines between two looks at the aggs' memory. */
+#define MEMORY_LOOK_EVERY 1024
+
+/* 1 when the chunk being counted holds more than AGG_MEMORY_BUDGET: a
+ * chunk of lines spread over many days ends early. */
+static int aggs_full(const struct worker *w)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < w->run->o->conf->nsites; i++)
+        n += agg_memory(w->agg[i]);
+    return n > AGG_MEMORY_BUDGET;
+}
+
 /* ---- the format of a file ----------------------------------------------- */
 
 /* Hold the line l, the bytes [start, end) of the input, in the sample. */
@@ -563,14 +588,15 @@ static int read_lines(struct worker *w, struct file *f,
         }
         if (pending) {
             count_line(w, src, f->name, line);
-            if (++since >= run->o->commit_every) {
+            if (++since >= run->o->commit_every ||
+                (since % MEMORY_LOOK_EVERY == 0 && aggs_full(w))) {
                 since = 0;
                 source_mark(&run->keys, src, line, start, end);
                 src->size = reader_bytes_read(f->r);
                 show_progress(run, f, 0);
                 if (committer_start(w->com, src, err))
                     return 1;
-                w->agg = committer_counting(w->com);
+                take_aggs(w);
             }
             if (end >= f->stop) {
                 /* The line in hand is the last: it ends the read. */
@@ -691,7 +717,7 @@ static struct worker *worker_new(struct run *run)
         BUG("geo_open(%s): %s", run->geoip, err.msg);
     w->robots = robots_new();
     w->com = committer_new(&run->db);
-    w->agg = committer_counting(w->com);
+    take_aggs(w);
     return w;
 }
 
@@ -868,6 +894,29 @@ static int open_db(struct run *run, struct bs_err *err)
     return 0;
 }
 
+static int add_known(void *ctx, enum url_kind kind, const char *key,
+                     size_t n)
+{
+    char k[URL_KEY_MAX + 1];
+
+    k[0] = (char)kind;
+    memcpy(k + 1, key, n);
+    strtab_intern(ctx, k, n + 1, NULL);
+    return 0;
+}
+
+/* Each site's keys never folded, from the database: 0, or -1 with err. */
+static int load_known(struct run *run, struct bs_err *err)
+{
+    for (size_t i = 0; i < run->o->conf->nsites; i++) {
+        run->known[i] = strtab_new();
+        if (store_each_known(run->db.store, run->site_ids[i], add_known,
+                             run->known[i], err))
+            return -1;
+    }
+    return 0;
+}
+
 /* The newest line of each site and of all, for the day still being
  * written (store_newest_line_put()): 0, or -1 with err. */
 static int put_newest(struct run *run, struct bs_err *err)
@@ -918,7 +967,7 @@ int ingest_run(const struct ingest_opts *o, const struct sink *sink,
         goto out;
     run->geoip = geoip;
     if ((lock_fd = dbfiles_lock(o->db, o->wait, err)) < 0 ||
-        open_db(run, err))
+        open_db(run, err) || load_known(run, err))
         goto out;
     run->claims = source_claims_new();
     run->status = xcalloc((size_t)o->nfiles, sizeof(*run->status));
@@ -949,6 +998,8 @@ out:
     if (lock_fd >= 0)
         close(lock_fd);
     source_claims_free(run->claims);
+    for (size_t i = 0; i < CONF_SITES_MAX; i++)
+        strtab_free(run->known[i]);
     free(run->status);
     free(geoip);
     pthread_mutex_destroy(&run->out_lock);

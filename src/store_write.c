@@ -422,6 +422,71 @@ int store_path_id(struct store *s, int64_t site, enum url_kind kind,
     return path_row(s, site, kind, named, nn + n, 0, 0, id, err);
 }
 
+/* One row of a known-keys query as (kind, key) through fn: 0, or what
+ * fn returned. */
+static int known_row(sqlite3_stmt *st, int terms,
+                     int (*fn)(void *ctx, enum url_kind kind,
+                               const char *key, size_t n),
+                     void *ctx)
+{
+    const char *kname = (const char *)sqlite3_column_text(st, 0);
+    const char *key = (const char *)sqlite3_column_text(st, 1);
+    size_t n = (size_t)sqlite3_column_bytes(st, 1);
+    enum url_kind kind = terms && strcmp(kname, "category") == 0
+                             ? URL_CATEGORY
+                         : terms                       ? URL_TAG
+                         : strcmp(kname, "page") == 0 ? URL_PAGE
+                                                      : URL_POST;
+    int64_t pid = sqlite3_column_int64(st, 2);
+    char link[48];
+    int rc;
+
+    if (!key || n > URL_KEY_MAX)
+        return 0;
+    rc = fn(ctx, kind, key, n);
+    /* The "/?p=ID" and "/?page_id=ID" links to an imported post. */
+    if (rc == 0 && !terms && pid > 0) {
+        n = (size_t)snprintf(link, sizeof(link), "/?p=%lld", (long long)pid);
+        rc = fn(ctx, URL_POSTID, link, n);
+        n = (size_t)snprintf(link, sizeof(link), "/?page_id=%lld",
+                             (long long)pid);
+        if (rc == 0)
+            rc = fn(ctx, URL_POSTID, link, n);
+    }
+    return rc;
+}
+
+int store_each_known(struct store *s, int64_t site,
+                     int (*fn)(void *ctx, enum url_kind kind,
+                               const char *key, size_t n),
+                     void *ctx, struct bs_err *err)
+{
+    static const char *const sql[] = {
+        "SELECT kind, path, post_id FROM paths"
+        " WHERE site = ?1 AND imported = 1",
+        "SELECT t.taxonomy, t.name, 0 FROM terms t WHERE t.site = ?1"
+        " AND EXISTS (SELECT 1 FROM post_terms pt WHERE pt.term_id = t.id)",
+    };
+
+    for (int q = 0; q < 2; q++) {
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(s->db, sql[q], -1, &st, NULL);
+
+        if (rc != SQLITE_OK)
+            return store_fail(s, err, rc, "cannot read");
+        sqlite3_bind_int64(st, 1, site);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            if (known_row(st, q == 1, fn, ctx)) {
+                rc = SQLITE_DONE;
+                break;
+            }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return store_fail(s, err, rc, "cannot read");
+    }
+    return 0;
+}
+
 int store_has_visitors(struct store *s)
 {
     return store_pragma_int(s, "SELECT EXISTS(SELECT 1 FROM day_sketches)") > 0;

@@ -6,6 +6,7 @@
 #include "testutil.h"
 #include "agg.h"
 #include "sketch.h"
+#include "table.h"
 
 #include <limits.h>
 
@@ -616,18 +617,18 @@ static void test_agg__memory(void **state)
     days_of(a, &ds);
     expect_day(&ds, 100, 100001, 100001, 50000, 0);
 
-    /* Distinct keys make it grow. */
-    for (int i = 0; i < 5000; i++) {
+    /* Distinct keys make it grow (below AGG_FOLD_KEYS: none folded). */
+    for (int i = 0; i < 4000; i++) {
         char key[64];
 
         snprintf(key, sizeof(key), "/2013/02/07/post-number-%d/", i);
         view(a, 100, URL_POST, key, "SE");
     }
     m2 = agg_memory(a);
-    assert_true(m2 > m1 + 5000 * 20);
+    assert_true(m2 > m1 + 4000 * 20);
     /* And repeating them does not. */
     for (int r = 0; r < 3; r++)
-        for (int i = 0; i < 5000; i++) {
+        for (int i = 0; i < 4000; i++) {
             char key[64];
 
             snprintf(key, sizeof(key), "/2013/02/07/post-number-%d/", i);
@@ -637,7 +638,7 @@ static void test_agg__memory(void **state)
 
     /* After a clear, the same keys again need no more than before. */
     agg_clear(a);
-    for (int i = 0; i < 5000; i++) {
+    for (int i = 0; i < 4000; i++) {
         char key[64];
 
         snprintf(key, sizeof(key), "/2013/02/07/post-number-%d/", i);
@@ -1105,7 +1106,7 @@ static void test_agg__referrers(void **state)
     referrer(a, 100, URL_TAG, "eu", "internal", "blog.example.eu");
     /* The same host in two classes (never from classify, but kept). */
     referrer(a, 100, URL_POST, "/a/", "other", "google.se");
-    /* A host of 400 bytes is cut to 255. */
+    /* A host of 400 bytes is cut to AGG_KEY_CAP. */
     memset(longhost, 'h', sizeof(longhost) - 1);
     longhost[sizeof(longhost) - 1] = '\0';
     referrer(a, 100, URL_POST, "/a/", "other", longhost);
@@ -1127,7 +1128,7 @@ static void test_agg__referrers(void **state)
                                "blog.example.eu"), 1);
     assert_int_equal(ref_views(&r, 100, URL_POST, "/a/", "other",
                                "google.se"), 1);
-    longhost[255] = '\0';
+    longhost[AGG_KEY_CAP] = '\0';
     assert_int_equal(ref_views(&r, 100, URL_POST, "/a/", "other", longhost),
                      2);
     /* Stopping. */
@@ -1192,7 +1193,7 @@ static void test_agg__search_terms(void **state)
     agg_search_term(a, 100, "a", 1);
     memset(longterm, 'x', sizeof(longterm));
     agg_search_term(a, 100, longterm, sizeof(longterm));
-    agg_search_term(a, 100, longterm, 256);
+    agg_search_term(a, 100, longterm, AGG_KEY_CAP + 1);
     memset(&t, 0, sizeof(t));
     assert_int_equal(agg_each_search_term(a, on_sterm, &t), 0);
     assert_int_equal(t.count, 6);
@@ -1201,8 +1202,8 @@ static void test_agg__search_terms(void **state)
     assert_int_equal(sterm_views(&t, 100, "s" "\xC3\xA4" "kerhet", 9), 1);
     assert_int_equal(sterm_views(&t, 100, "a\0b", 3), 1);
     assert_int_equal(sterm_views(&t, 100, "a", 1), 1);
-    /* Cut at 255 bytes: both long ones are one term. */
-    assert_int_equal(sterm_views(&t, 100, longterm, 255), 2);
+    /* Cut at AGG_KEY_CAP bytes: both long ones are one term. */
+    assert_int_equal(sterm_views(&t, 100, longterm, AGG_KEY_CAP), 2);
     memset(&t, 0, sizeof(t));
     t.stop_at = 1;
     assert_int_equal(agg_each_search_term(a, on_sterm, &t), -1);
@@ -1335,6 +1336,209 @@ static void test_agg__by_key_id(void **state)
     agg_free(b);
 }
 
+/* ---- the fold of what traffic can make without end -------------------- */
+
+/* What an iterator gave: how many entries, their views, and the views
+ * and entries of AGG_OTHER. */
+struct tally {
+    size_t entries, others;
+    uint64_t views, other_views;
+    const char *want;          /* a key to find */
+    size_t want_n;
+    uint64_t want_views;
+    enum url_kind other_kind;
+};
+
+static void tally_one(struct tally *t, const char *key, size_t n,
+                      uint64_t views)
+{
+    t->entries++;
+    t->views += views;
+    if (n == AGG_OTHER_LEN && memcmp(key, AGG_OTHER, n) == 0) {
+        t->others++;
+        t->other_views += views;
+    }
+    if (t->want && n == t->want_n && memcmp(key, t->want, n) == 0)
+        t->want_views += views;
+}
+
+static int on_tally_path(void *ctx, int32_t day, enum url_kind kind,
+                         const char *key, size_t n, uint64_t views)
+{
+    struct tally *t = ctx;
+
+    (void)day;
+    if (n == AGG_OTHER_LEN && memcmp(key, AGG_OTHER, n) == 0)
+        t->other_kind = kind;
+    tally_one(t, key, n, views);
+    return 0;
+}
+
+static int on_tally_ref(void *ctx, int32_t day, enum url_kind kind,
+                        const char *key, size_t n, const char *cls,
+                        const char *host, size_t host_n, uint64_t views)
+{
+    (void)day, (void)kind, (void)key, (void)n, (void)cls;
+    tally_one(ctx, host, host_n, views);
+    return 0;
+}
+
+static int on_tally_sterm(void *ctx, int32_t day, const char *term,
+                          size_t n, uint64_t views)
+{
+    (void)day;
+    tally_one(ctx, term, n, views);
+    return 0;
+}
+
+/* Past AGG_FOLD_KEYS new pages a day, new ones count as AGG_OTHER; the
+ * pages let in, the known ones, home and another day are never folded. */
+static void test_agg__fold_paths(void **state)
+{
+    struct agg *a = agg_new();
+    struct strtab *known = strtab_new();
+    const char kn[] = "\x01/2013/02/07/known/";
+    struct tally t = {0};
+    int n = AGG_FOLD_KEYS + 1000;
+    char key[64];
+
+    (void)state;
+    assert_int_equal(kn[0], URL_POST);
+    strtab_intern(known, kn, sizeof(kn) - 1, NULL);
+    agg_set_known(a, known);
+    view(a, 100, URL_PAGE, "/first/", "SE");
+    for (int i = 0; i < n; i++) {
+        snprintf(key, sizeof(key), "/junk-%d/", i);
+        view(a, 100, URL_PAGE, key, "SE");
+    }
+    /* Let in before the flood, known, home, another day: their own. */
+    view(a, 100, URL_PAGE, "/first/", "SE");
+    view(a, 100, URL_POST, "/2013/02/07/known/", "SE");
+    view(a, 100, URL_HOME, "/", "SE");
+    view(a, 101, URL_PAGE, "/junk-4999/", "SE");
+    /* A new tag has its own room. */
+    view(a, 100, URL_TAG, "eu", "SE");
+    t.want = "/first/";
+    t.want_n = 7;
+    assert_int_equal(agg_each_path(a, on_tally_path, &t), 0);
+    /* 4096 let in on day 100 (/first/ and 4095 junk), other, known,
+     * home, and day 101's. */
+    assert_int_equal(t.entries, AGG_FOLD_KEYS + 4);
+    assert_int_equal(t.others, 1);
+    assert_int_equal(t.other_kind, URL_PAGE);
+    assert_int_equal(t.other_views, (uint64_t)n - (AGG_FOLD_KEYS - 1));
+    assert_int_equal(t.views, (uint64_t)n + 5);
+    assert_int_equal(t.want_views, 2);
+    memset(&t, 0, sizeof(t));
+    assert_int_equal(agg_each_term(a, on_tally_path, &t), 0);
+    assert_int_equal(t.entries, 1);
+    assert_int_equal(t.others, 0);
+    /* The next chunk starts afresh. */
+    agg_clear(a);
+    view(a, 100, URL_PAGE, "/junk-4999/", "SE");
+    memset(&t, 0, sizeof(t));
+    assert_int_equal(agg_each_path(a, on_tally_path, &t), 0);
+    assert_int_equal(t.entries, 1);
+    assert_int_equal(t.others, 0);
+    agg_free(a);
+    strtab_free(known);
+}
+
+/* Tags and categories fold alike, as AGG_OTHER of their own kind. */
+static void test_agg__fold_terms(void **state)
+{
+    struct agg *a = agg_new();
+    struct tally t = {0};
+    char key[64];
+
+    (void)state;
+    for (int i = 0; i < AGG_FOLD_KEYS + 10; i++) {
+        snprintf(key, sizeof(key), "tag-%d", i);
+        view(a, 100, URL_TAG, key, "SE");
+    }
+    assert_int_equal(agg_each_term(a, on_tally_path, &t), 0);
+    assert_int_equal(t.entries, AGG_FOLD_KEYS + 1);
+    assert_int_equal(t.other_kind, URL_TAG);
+    assert_int_equal(t.other_views, 10);
+    assert_int_equal(t.views, AGG_FOLD_KEYS + 10);
+    agg_free(a);
+}
+
+/* A flood of distinct referrers keeps the heavy one exact, holds at most
+ * AGG_FOLD_KEYS entries, and the rest is AGG_OTHER: totals exact. */
+static void test_agg__fold_referrers(void **state)
+{
+    struct agg *a = agg_new();
+    struct tally t = {0};
+    int n = 3 * AGG_FOLD_KEYS;
+    char host[64];
+    size_t m0, m1;
+
+    (void)state;
+    for (int i = 0; i < 50; i++)
+        referrer(a, 100, URL_POST, "/a/", "social", "t.co");
+    m0 = agg_memory(a);
+    for (int i = 0; i < n; i++) {
+        snprintf(host, sizeof(host), "h%d.example", i);
+        referrer(a, 100, URL_POST, "/a/", "other", host);
+        /* A steady one among them stays in, counted from when it came. */
+        if (i % 100 == 0)
+            referrer(a, 100, URL_POST, "/a/", "search", "google.se");
+    }
+    m1 = agg_memory(a);
+    for (int i = 0; i < n; i++) {
+        snprintf(host, sizeof(host), "g%d.example", i);
+        referrer(a, 100, URL_POST, "/a/", "other", host);
+    }
+    /* Full: more distinct hosts take no more memory. */
+    assert_int_equal(agg_memory(a), m1);
+    assert_true(m1 > m0);
+    t.want = "t.co";
+    t.want_n = 4;
+    assert_int_equal(agg_each_referrer(a, on_tally_ref, &t), 0);
+    assert_int_equal(t.want_views, 50);
+    assert_true(t.entries <= AGG_FOLD_KEYS + 1);
+    assert_int_equal(t.others, 1);
+    assert_int_equal(t.views, 50 + (uint64_t)2 * n + (n + 99) / 100);
+    assert_true(t.other_views >= (uint64_t)2 * n - AGG_FOLD_KEYS);
+    memset(&t, 0, sizeof(t));
+    t.want = "google.se";
+    t.want_n = 9;
+    assert_int_equal(agg_each_referrer(a, on_tally_ref, &t), 0);
+    assert_int_equal(t.want_views, (uint64_t)(n + 99) / 100);
+    agg_free(a);
+}
+
+/* Search terms alike; a long one is cut on a character boundary. */
+static void test_agg__fold_search_terms(void **state)
+{
+    struct agg *a = agg_new();
+    struct tally t = {0};
+    char term[AGG_KEY_CAP + 8];
+    int n = 2 * AGG_FOLD_KEYS;
+
+    (void)state;
+    /* 199 bytes, then a two-byte character across the cut. */
+    memset(term, 'x', AGG_KEY_CAP - 1);
+    memcpy(term + AGG_KEY_CAP - 1, "\xC3\xA4yy", 4);
+    agg_search_term(a, 100, term, AGG_KEY_CAP + 3);
+    agg_search_term(a, 100, term, AGG_KEY_CAP - 1);
+    for (int i = 0; i < n; i++) {
+        char s[32];
+
+        snprintf(s, sizeof(s), "term %d", i);
+        agg_search_term(a, 100 + i % 2, s, strlen(s));
+    }
+    t.want = term;
+    t.want_n = AGG_KEY_CAP - 1;
+    assert_int_equal(agg_each_search_term(a, on_tally_sterm, &t), 0);
+    assert_true(t.entries <= AGG_FOLD_KEYS + 2);
+    /* One "(other)" a day. */
+    assert_int_equal(t.others, 2);
+    assert_int_equal(t.views, (uint64_t)n + 2);
+    agg_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1359,6 +1563,10 @@ int main(void)
         cmocka_unit_test(test_agg__search_terms),
         cmocka_unit_test(test_agg__audience_clear),
         cmocka_unit_test(test_agg__memory_counts_sketches),
+        cmocka_unit_test(test_agg__fold_paths),
+        cmocka_unit_test(test_agg__fold_terms),
+        cmocka_unit_test(test_agg__fold_referrers),
+        cmocka_unit_test(test_agg__fold_search_terms),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

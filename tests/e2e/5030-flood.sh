@@ -1,0 +1,64 @@
+# Floods: distinct referrer hosts, search terms and paths, each new on
+# every line, are folded into "(other)" past a few thousand a day: the
+# stored rows are bounded, the totals stay exact, and every key is cut.
+. "$ROOT/tests/e2e/lib.sh"
+
+python3 - >flood.log <<'PY'
+import sys
+ua = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+w = sys.stdout.write
+def line(i, path, ref):
+    t = "07/Feb/2013:%02d:%02d:%02d +0100" % (i // 3600 % 24, i // 60 % 60, i % 60)
+    w('81.2.%d.%d - - [%s] "GET %s HTTP/1.1" 200 10 "%s" "%s"\n'
+      % (i >> 8 & 255, i & 255, t, path, ref, ua))
+n = 12000
+for i in range(n):
+    # One post, each view from a new 250-byte host or search term.
+    if i % 2:
+        ref = "http://r%06d-%s.example/" % (i, "a" * 240)
+    else:
+        ref = "https://www.google.com/search?q=t%06d%s" % (i, "b" * 240)
+    line(i, "/2013/02/07/post/", ref)
+    # A site that answers 200 to anything: a new 1,000-byte path a line.
+    line(i, "/p%06d%s/" % (i, "x" * 990), "-")
+    if i % 1000 == 0:
+        line(i, "/", "-")
+PY
+expect_status 0 bs --db f.db ingest flood.log
+python3 - f.db <<'PY' || fail "flood not bounded"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+one = lambda q: db.execute(q).fetchone()[0]
+n, cap = 12000, 4096
+# Totals exact.
+assert one("SELECT sum(views) FROM days") == 2 * n + 12, one("SELECT sum(views) FROM days")
+assert one("SELECT sum(views) FROM path_views") == 2 * n + 12
+assert one("SELECT sum(views) FROM referrers") == n
+assert one("SELECT sum(views) FROM search_terms") == n // 2
+# Rows bounded, the rest in "(other)".
+assert one("SELECT count(*) FROM referrers") <= cap + 1, one("SELECT count(*) FROM referrers")
+assert one("SELECT count(*) FROM search_terms") <= cap + 1
+assert one("SELECT count(*) FROM paths") <= cap + 4, one("SELECT count(*) FROM paths")
+# n / 2 hosts of their own, and google.com (whose terms differ).
+assert one("SELECT sum(views) FROM referrers WHERE host = '(other)'") >= n // 2 - cap
+assert one("SELECT views FROM referrers WHERE host = 'google.com'") == n // 2
+assert one("SELECT views FROM search_terms WHERE term = '(other)'") >= n // 2 - cap
+other = one("SELECT v.views FROM path_views v JOIN paths p ON p.id = v.path_id"
+            " WHERE p.path = '(other)' AND p.kind = 'page'")
+# The post took one place of the day (not imported), home none.
+assert other == n - (cap - 1), other
+# The post and home are never folded.
+assert one("SELECT v.views FROM path_views v JOIN paths p ON p.id = v.path_id"
+           " WHERE p.path = '/2013/02/07/post/'") == n
+assert one("SELECT v.views FROM path_views v JOIN paths p ON p.id = v.path_id"
+           " WHERE p.path = '/'") == 12
+# Keys cut.
+assert one("SELECT max(length(CAST(host AS BLOB))) FROM referrers") <= 200
+assert one("SELECT max(length(CAST(term AS BLOB))) FROM search_terms") <= 200
+PY
+# The database grows by a bounded amount a line (unfolded: some 5 kB).
+size=$(stat -c %s f.db)
+[ "$size" -lt $((24025 * 1500)) ] || fail "database of $size bytes for 24,025 lines"
+"$BLOGSTAT" --db f.db top posts --limit 0 --format csv >posts.csv ||
+    fail "top posts"
+grep -q '^"\?(other)' posts.csv || fail "no (other) row in top posts"
