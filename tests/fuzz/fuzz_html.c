@@ -5,7 +5,8 @@
  * NUL) into an open_memstream: returns 0, and the output is exactly what
  * a reference model makes of it (one U+FFFD per invalid byte, per control
  * character C0 but tab, DEL or C1; & < > " ' as &amp; &lt; &gt; &quot;
- * &#39;), hence valid UTF-8 without a raw < > " ' or control character.
+ * &#39;; a bidirectional control or invisible mark as &lt;U+XXXX&gt;),
+ * hence valid UTF-8 without a raw < > " ', control or bidi character.
  *
  * html_url(f, base, path) with the input split in two at its first NUL
  * (or, without one, at its middle byte): 1 exactly when base starts with
@@ -102,12 +103,22 @@ static int clean_utf8(const char *s, size_t n)
     return 1;
 }
 
+/* Code points shown as &lt;U+XXXX&gt;: bidirectional controls,
+ * zero-width and direction marks, line and paragraph separators, BOM. */
+static int is_invisible(uint32_t cp)
+{
+    return cp == 0x061C || (cp >= 0x200B && cp <= 0x200F) ||
+           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+           cp == 0xFEFF;
+}
+
 /* The reference model of html_escape: a malloc'ed string. */
 static char *model_escape(const char *s, size_t *outn)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t n = strlen(s), o = 0;
-    char *out = malloc(6 * n + 1);   /* "&quot;" is the longest */
+    char *out = malloc(8 * n + 1);   /* 2 bytes -> "&lt;U+061C&gt;" */
+    char esc[16];
 
     if (!out)
         abort();
@@ -119,6 +130,10 @@ static char *model_escape(const char *s, size_t *outn)
         if (l == 0 || is_control(cp)) {
             rep = "\xEF\xBF\xBD";
             i += l ? l : 1;
+        } else if (is_invisible(cp)) {
+            snprintf(esc, sizeof(esc), "&lt;U+%04X&gt;", (unsigned)cp);
+            rep = esc;
+            i += l;
         } else if (l == 1) {
             switch (u[i]) {
             case '&': rep = "&amp;"; break;
