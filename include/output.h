@@ -4,7 +4,12 @@
  * Strings are copied in; anything that came from a log or an import is
  * treated as hostile: control characters never reach a terminal, CSV
  * fields are quoted per RFC 4180, JSON strings are escaped and invalid
- * UTF-8 becomes U+FFFD.
+ * UTF-8 becomes U+FFFD. Invisible format characters (bidi overrides,
+ * zero-width characters: utf8_invisible()) are shown as "<U+202E>" in
+ * tables and CSV and as "\u202e" in JSON, so that a path cannot read as
+ * another. A CSV text cell that starts with '=', '+', '-', '@', tab or CR
+ * gets a leading "'" inside its quotes, so that a spreadsheet takes it for
+ * text, never a formula; tables and JSON keep the text as it is.
  */
 #ifndef BLOGSTAT_OUTPUT_H
 #define BLOGSTAT_OUTPUT_H
@@ -18,7 +23,10 @@ enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
 /* "table", "csv", "json" -> format; -1 when unknown. */
 int out_format_parse(const char *name, enum out_format *fmt);
 
-enum out_type { OUT_TEXT, OUT_INT };
+/* OUT_TEXT: text from a log or an import, hostile. OUT_INT: a number.
+ * OUT_WORD: text blogstat writes itself (a country code "--", a change
+ * "-12%"): as OUT_TEXT, but never taken for a formula in CSV. */
+enum out_type { OUT_TEXT, OUT_INT, OUT_WORD };
 
 struct out_column {
     const char *name;      /* the csv header and json key */
@@ -43,5 +51,9 @@ size_t out_rows(const struct out_table *t);
 
 /* Width of s on a terminal, counting code points (approximation). */
 size_t out_text_width(const char *s);
+
+/* A copy of valid UTF-8 s with each invisible format character written as
+ * "<U+XXXX>"; caller frees. */
+char *out_visible(const char *s);
 
 #endif

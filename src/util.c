@@ -280,6 +280,27 @@ size_t utf8_seq_len(const unsigned char *s, size_t n)
     return 0;
 }
 
+size_t utf8_invisible(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t c;
+
+    if (n >= 2 && u[0] == 0xD8 && u[1] == 0x9C) {
+        *cp = 0x061C;
+        return 2;
+    }
+    if (n < 3 || (u[0] != 0xE2 && u[0] != 0xEF) || utf8_seq_len(u, n) != 3)
+        return 0;
+    c = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
+        (uint32_t)(u[2] & 0x3F);
+    if ((c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E) ||
+        (c >= 0x2060 && c <= 0x206F && c != 0x2065) || c == 0xFEFF) {
+        *cp = c;
+        return 3;
+    }
+    return 0;
+}
+
 size_t utf8_sanitize(const char *in, size_t n, char *out, size_t cap)
 {
     const unsigned char *p = (const unsigned char *)in, *end = p + n;

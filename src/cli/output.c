@@ -1,5 +1,9 @@
 /*
  * output.c - tables for people (aligned, cut with "…"), CSV and JSON.
+ *
+ * Cells are kept as sanitized UTF-8 (utf8_sanitize); what each format
+ * shows of invisible characters and of formula-like CSV cells is decided
+ * when the table is printed.
  */
 #include "blogstat.h"
 #include "output.h"
@@ -78,6 +82,30 @@ void out_add_int(struct out_table *t, int64_t v)
 
     snprintf(buf, sizeof(buf), "%" PRId64, v);
     push(t, xstrdup(buf));
+}
+
+char *out_visible(const char *s)
+{
+    size_t n = strlen(s), extra = 0, len;
+    uint32_t cp;
+    char *out, *o;
+
+    for (size_t i = 0; i < n; i++)
+        if ((len = utf8_invisible(s + i, n - i, &cp)) > 0) {
+            extra += 8;        /* "<U+XXXX>" for at most 3 bytes */
+            i += len - 1;
+        }
+    out = o = xmalloc(n + extra + 1);
+    for (size_t i = 0; i < n;) {
+        if ((len = utf8_invisible(s + i, n - i, &cp)) > 0) {
+            o += snprintf(o, 9, "<U+%04" PRIX32 ">", cp);
+            i += len;
+        } else {
+            *o++ = s[i++];
+        }
+    }
+    *o = '\0';
+    return out;
 }
 
 size_t out_rows(const struct out_table *t)
@@ -159,6 +187,11 @@ static void print_table(const struct out_table *t, FILE *f)
     size_t *width = xcalloc(nc, sizeof(*width));
     const char **line = xcalloc(nc, sizeof(*line));
     int *shown = xcalloc(nc, sizeof(*shown));
+    /* The cells as a terminal shows them, invisible characters escaped. */
+    char **cells = xcalloc(t->ncells + 1, sizeof(*cells));
+
+    for (size_t i = 0; i < t->ncells; i++)
+        cells[i] = out_visible(t->cells[i]);
 
     for (size_t c = 0; c < nc; c++) {
         const char *title = t->cols[c].title ? t->cols[c].title
@@ -169,7 +202,7 @@ static void print_table(const struct out_table *t, FILE *f)
         shown[c] = t->cols[c].type == OUT_INT;
         width[c] = out_text_width(title);
         for (size_t r = 0; r < rows; r++) {
-            const char *cell = t->cells[r * nc + c];
+            const char *cell = cells[r * nc + c];
             size_t w = out_text_width(cell);
 
             if (cell[0])
@@ -189,27 +222,48 @@ static void print_table(const struct out_table *t, FILE *f)
     table_line(f, t, line, width);
     for (size_t r = 0; r < rows; r++) {
         for (size_t c = 0; c < nc; c++)
-            line[c] = shown[c] ? t->cells[r * nc + c] : NULL;
+            line[c] = shown[c] ? cells[r * nc + c] : NULL;
         table_line(f, t, line, width);
     }
+    for (size_t i = 0; i < t->ncells; i++)
+        free(cells[i]);
+    free(cells);
     free(shown);
     free(line);
     free(width);
 }
 
-static void csv_field(FILE *f, const char *s)
+/* A cell a spreadsheet would take for a formula (OWASP's list). */
+static int formula_like(const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
+/* One CSV field; text (hostile) is shown with invisible characters
+ * escaped and, when it could start a formula, with a leading "'" inside
+ * its quotes. */
+static void csv_field(FILE *f, const char *s, int text)
+{
+    char *shown = text ? out_visible(s) : NULL;
+    int neutral = text && formula_like(shown);
+
+    if (shown)
+        s = shown;
+    if (!neutral && !strpbrk(s, ",\"\r\n")) {
         fputs(s, f);
+        free(shown);
         return;
     }
     fputc('"', f);
+    if (neutral)
+        fputc('\'', f);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', f);
         fputc(*s, f);
     }
     fputc('"', f);
+    free(shown);
 }
 
 static void print_csv(const struct out_table *t, FILE *f)
@@ -219,14 +273,15 @@ static void print_csv(const struct out_table *t, FILE *f)
     for (int c = 0; c < t->ncols; c++) {
         if (c)
             fputc(',', f);
-        csv_field(f, t->cols[c].name);
+        csv_field(f, t->cols[c].name, 0);
     }
     fputc('\n', f);
     for (size_t r = 0; r < rows; r++) {
         for (int c = 0; c < t->ncols; c++) {
             if (c)
                 fputc(',', f);
-            csv_field(f, t->cells[r * (size_t)t->ncols + c]);
+            csv_field(f, t->cells[r * (size_t)t->ncols + c],
+                      t->cols[c].type == OUT_TEXT);
         }
         fputc('\n', f);
     }
@@ -234,10 +289,21 @@ static void print_csv(const struct out_table *t, FILE *f)
 
 static void json_string(FILE *f, const char *s)
 {
+    const char *end = s + strlen(s);
+
     fputc('"', f);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
+        uint32_t cp;
+        size_t len = c >= 0x80 ? utf8_invisible(s, (size_t)(end - s), &cp)
+                               : 0;
 
+        /* Invisible characters as escapes: the text is kept, and shown. */
+        if (len > 0) {
+            fprintf(f, "\\u%04" PRIx32, cp);
+            s += len - 1;
+            continue;
+        }
         switch (c) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;
