@@ -105,6 +105,9 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
  * that could make a name read as another is shown with them escaped.
  */
 size_t utf8_invisible(const char *s, size_t n, uint32_t *cp);
+/* A copy of valid UTF-8 s with each invisible character written as
+ * "<U+XXXX>"; caller frees. */
+char *utf8_visible(const char *s);
 
 /* A 64-bit hash of n bytes (not for security: keys are not secret). */
 /* MurmurHash3's 64-bit finalizer: every bit of h moves every bit out. */

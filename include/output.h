@@ -52,8 +52,4 @@ size_t out_rows(const struct out_table *t);
 /* Width of s on a terminal, counting code points (approximation). */
 size_t out_text_width(const char *s);
 
-/* A copy of valid UTF-8 s with each invisible format character written as
- * "<U+XXXX>"; caller frees. */
-char *out_visible(const char *s);
-
 #endif

@@ -171,8 +171,9 @@ int report_write(const char *dir, const struct report_data *d,
 
 /*
  * Escape s for HTML text and attribute values (& < > " ' as entities);
- * invalid UTF-8 and control characters (but tab) become U+FFFD. Returns
- * 0, -1 when f failed.
+ * invalid UTF-8 and control characters (but tab) become U+FFFD, and an
+ * invisible format character (utf8_invisible()) is shown as "<U+202E>".
+ * Returns 0, -1 when f failed.
  */
 int html_escape(FILE *f, const char *s);
 /*

@@ -13,6 +13,7 @@
 #include "report.h"
 #include "report_data.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,18 @@ int html_escape(FILE *f, const char *s)
     size_t n = strlen(s), cap = n * 3 + 4;
     char *clean = xmalloc(cap);
 
-    utf8_sanitize(s, n, clean, cap);
+    n = utf8_sanitize(s, n, clean, cap);
     for (const char *p = clean; *p; p++) {
+        uint32_t cp;
+        size_t len = utf8_invisible(p, n - (size_t)(p - clean), &cp);
+
+        /* A bidi override or a zero-width character, shown: a name never
+         * reads as another. */
+        if (len > 0) {
+            fprintf(f, "&lt;U+%04" PRIX32 "&gt;", cp);
+            p += len - 1;
+            continue;
+        }
         switch (*p) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
@@ -803,20 +814,31 @@ static int bars(const char *charts, const char *name, struct chart_bar *b,
                : 0;
 }
 
+/* own[0..n), the labels of a chart (utf8_visible() copies), freed. */
+static void free_labels(char **own, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(own[i]);
+    free(own);
+}
+
 static int terms_chart(const char *charts, const char *name,
                        const struct report_term *t, size_t n, int *height,
                        struct bs_err *err)
 {
     struct chart_bar *b = xcalloc(n + 1, sizeof(*b));
+    char **own = xcalloc(n + 1, sizeof(*own));
     int rc;
 
     for (size_t i = 0; i < n; i++) {
-        b[i].label = t[i].name;
+        /* A label shows its invisible characters, as the tables do. */
+        b[i].label = own[i] = utf8_visible(t[i].name);
         b[i].a = (double)t[i].post_views;
         b[i].b = (double)t[i].archive_views;
     }
     rc = bars(charts, name, b, n, "Post views", "Archive views", height,
               err);
+    free_labels(own, n);
     free(b);
     return rc;
 }
@@ -835,17 +857,22 @@ static int bar_charts(const char *charts, struct report_index *r,
     };
     size_t n = r->nposts > r->ncountries ? r->nposts : r->ncountries;
     struct chart_bar *b = xcalloc(n + REPORT_NSOURCES, sizeof(*b));
+    char **own = xcalloc(r->nposts + 1, sizeof(*own));
     int rc = -1;
 
     for (size_t i = 0; i < r->nposts; i++) {
-        b[i].label = *r->posts[i].title ? r->posts[i].title
-                                        : r->posts[i].path;
+        b[i].label = own[i] = utf8_visible(*r->posts[i].title
+                                               ? r->posts[i].title
+                                               : r->posts[i].path);
         b[i].a = (double)r->posts[i].views;
         b[i].b = 0;
     }
-    if (bars(charts, "posts", b, r->nposts, "Views", NULL, &r->posts_height,
-             err))
+    rc = bars(charts, "posts", b, r->nposts, "Views", NULL,
+              &r->posts_height, err);
+    free_labels(own, r->nposts);
+    if (rc)
         goto out;
+    rc = -1;
     for (size_t i = 0; i < r->ncountries; i++) {
         b[i].label = *r->countries[i].name ? r->countries[i].name
                                            : r->countries[i].code;

@@ -5,6 +5,7 @@
 #include "blogstat.h"
 #include "ascii.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +300,30 @@ size_t utf8_invisible(const char *s, size_t n, uint32_t *cp)
         return 3;
     }
     return 0;
+}
+
+char *utf8_visible(const char *s)
+{
+    size_t n = strlen(s), extra = 0, len;
+    uint32_t cp;
+    char *out, *o;
+
+    for (size_t i = 0; i < n; i++)
+        if ((len = utf8_invisible(s + i, n - i, &cp)) > 0) {
+            extra += 8;        /* "<U+XXXX>" for at most 3 bytes */
+            i += len - 1;
+        }
+    out = o = xmalloc(n + extra + 1);
+    for (size_t i = 0; i < n;) {
+        if ((len = utf8_invisible(s + i, n - i, &cp)) > 0) {
+            o += snprintf(o, 9, "<U+%04" PRIX32 ">", cp);
+            i += len;
+        } else {
+            *o++ = s[i++];
+        }
+    }
+    *o = '\0';
+    return out;
 }
 
 size_t utf8_sanitize(const char *in, size_t n, char *out, size_t cap)

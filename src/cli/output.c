@@ -84,30 +84,6 @@ void out_add_int(struct out_table *t, int64_t v)
     push(t, xstrdup(buf));
 }
 
-char *out_visible(const char *s)
-{
-    size_t n = strlen(s), extra = 0, len;
-    uint32_t cp;
-    char *out, *o;
-
-    for (size_t i = 0; i < n; i++)
-        if ((len = utf8_invisible(s + i, n - i, &cp)) > 0) {
-            extra += 8;        /* "<U+XXXX>" for at most 3 bytes */
-            i += len - 1;
-        }
-    out = o = xmalloc(n + extra + 1);
-    for (size_t i = 0; i < n;) {
-        if ((len = utf8_invisible(s + i, n - i, &cp)) > 0) {
-            o += snprintf(o, 9, "<U+%04" PRIX32 ">", cp);
-            i += len;
-        } else {
-            *o++ = s[i++];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 size_t out_rows(const struct out_table *t)
 {
     return t->ncells / (size_t)t->ncols;
@@ -191,7 +167,7 @@ static void print_table(const struct out_table *t, FILE *f)
     char **cells = xcalloc(t->ncells + 1, sizeof(*cells));
 
     for (size_t i = 0; i < t->ncells; i++)
-        cells[i] = out_visible(t->cells[i]);
+        cells[i] = utf8_visible(t->cells[i]);
 
     for (size_t c = 0; c < nc; c++) {
         const char *title = t->cols[c].title ? t->cols[c].title
@@ -244,7 +220,7 @@ static int formula_like(const char *s)
  * its quotes. */
 static void csv_field(FILE *f, const char *s, int text)
 {
-    char *shown = text ? out_visible(s) : NULL;
+    char *shown = text ? utf8_visible(s) : NULL;
     int neutral = text && formula_like(shown);
 
     if (shown)
