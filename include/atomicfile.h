@@ -17,13 +17,22 @@
  * Error handling: atomic_open() fails with BS_CANTCREAT and a message
  * naming PATH. atomic_commit() checks every write that went through the
  * stream or the descriptor, fsyncs, renames, and on any failure removes
- * the temporary file and fails with BS_CANTCREAT; either way it frees af.
+ * the temporary file and fails (statuses below); either way it frees af.
  * atomic_abort() removes the temporary file and frees af. A process that
  * dies between the two leaves a dot-file ".NAME.XXXXXX" beside PATH,
  * never a damaged PATH.
  *
- * Folders: atomic_mkdir() makes a folder that a report writes into, and
- * refuses one that exists as a symlink or as anything but a folder.
+ * Folders: a report is written into folders opened once, each relative to
+ * the one above it and never through a link: atomic_dir_open() opens (and
+ * makes when missing) the top folder, atomic_dir_sub() a folder inside
+ * one, and atomic_open_at() starts a file inside one. A folder planted as
+ * a symlink (or a file where a folder goes) is refused with BS_CANTCREAT
+ * and a message naming it; a folder renamed or replaced while blogstat
+ * writes does not redirect a write, since no path is looked up again.
+ *
+ * Exit statuses: a file or folder that cannot be created fails with
+ * BS_CANTCREAT; a write that fails (a full disk, a file-size limit) with
+ * BS_IOERR.
  */
 #ifndef BLOGSTAT_ATOMICFILE_H
 #define BLOGSTAT_ATOMICFILE_H
@@ -34,11 +43,18 @@
 #include <sys/types.h>
 
 struct atomic_file;
+struct atomic_dir;
 
-/* Start writing path, to have mode (less the umask) once committed.
- * Returns NULL with err on failure. */
+/* Start writing path, to have mode (less the umask) once committed; the
+ * folders of path are looked up as given. Returns NULL with err on
+ * failure. */
 struct atomic_file *atomic_open(const char *path, mode_t mode,
                                 struct bs_err *err);
+/* Start writing the file name (one component) inside dir; messages name
+ * it as DIR/NAME. Returns NULL with err on failure. */
+struct atomic_file *atomic_open_at(const struct atomic_dir *dir,
+                                   const char *name, mode_t mode,
+                                   struct bs_err *err);
 /* The stream to write (opened on first use), or the descriptor under it;
  * use one of the two. */
 FILE *atomic_stream(struct atomic_file *af);
@@ -55,8 +71,20 @@ void atomic_abort(struct atomic_file *af);
 int atomic_write_file(const char *path, mode_t mode, const void *data,
                       size_t n, struct bs_err *err);
 
-/* Make the folder path (mode 0755 less the umask) unless it exists as a
- * folder: 0, or -1 with err (BS_CANTCREAT; a symlink is refused). */
-int atomic_mkdir(const char *path, struct bs_err *err);
+/*
+ * Open the folder path, made (mode 0755 less the umask) when missing. Its
+ * last component must be a folder, not a symlink; the folders above it
+ * are the caller's and looked up as given. Returns NULL with err
+ * (BS_CANTCREAT) on failure. Caller closes with atomic_dir_close().
+ */
+struct atomic_dir *atomic_dir_open(const char *path, struct bs_err *err);
+/* The folder name (one component) inside dir, made when missing, opened
+ * without following a link; as atomic_dir_open() otherwise. */
+struct atomic_dir *atomic_dir_sub(const struct atomic_dir *dir,
+                                  const char *name, struct bs_err *err);
+/* Its path, for messages: as given, or DIR/NAME. */
+const char *atomic_dir_path(const struct atomic_dir *dir);
+/* NULL is ignored. */
+void atomic_dir_close(struct atomic_dir *dir);
 
 #endif

@@ -103,14 +103,18 @@ size_t utf8_trim_partial(const char *s, size_t n);
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 when it is none. */
 size_t utf8_seq_len(const unsigned char *s, size_t n);
 /*
- * The length of an invisible format character at s[0..n) (0: none), its
- * code point in *cp: the bidirectional controls U+202A..U+202E,
- * U+2066..U+2069 and U+061C, the zero-width and direction marks
- * U+200B..U+200F, the separators U+2028 and U+2029, U+FEFF. They can
- * make text read otherwise than it is (a path shown reversed), so output
- * shows them as escapes.
+ * The invisible format character that valid UTF-8 s[0..n) starts with:
+ * its code point into *cp and its length, or 0 when it starts with none.
+ * These are the bidi marks, embeddings, overrides and isolates (U+061C,
+ * U+200E-U+200F, U+202A-U+202E, U+2066-U+2069), the zero-width and other
+ * invisible characters (U+200B-U+200D, U+2060-U+2064, U+206A-U+206F,
+ * U+FEFF), and the line and paragraph separators (U+2028, U+2029): text
+ * that could make a name read as another is shown with them escaped.
  */
 size_t utf8_invisible(const char *s, size_t n, uint32_t *cp);
+/* A copy of valid UTF-8 s with each invisible character written as
+ * "<U+XXXX>"; caller frees. */
+char *utf8_visible(const char *s);
 
 /* A 64-bit hash of n bytes (not for security: keys are not secret). */
 /* MurmurHash3's 64-bit finalizer: every bit of h moves every bit out. */

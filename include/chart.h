@@ -12,6 +12,10 @@
 
 #include "blogstat.h"
 
+/* The folder a chart is written into (atomicfile.h): opened once, so that
+ * no link planted in the path of the report redirects a chart. */
+struct atomic_dir;
+
 /* A daily line chart: one value per consecutive day from day0. */
 struct chart_daily {
     int32_t day0;             /* days since 1970-01-01 */
@@ -32,7 +36,7 @@ struct chart_daily {
  * pixels. Writes DIR/NAME.png and DIR/NAME.svg; BS_CANTCREAT when a file
  * cannot be written.
  */
-int chart_daily_write(const char *dir, const char *name,
+int chart_daily_write(const struct atomic_dir *dir, const char *name,
                       const struct chart_daily *c, int width, int height,
                       struct bs_err *err);
 
@@ -51,15 +55,16 @@ struct chart_bars {
 };
 
 /* Height follows from the number of bars. Writes DIR/NAME.png and .svg. */
-int chart_bars_write(const char *dir, const char *name,
+int chart_bars_write(const struct atomic_dir *dir, const char *name,
                      const struct chart_bars *c, int width,
                      struct bs_err *err);
 /* The height in CSS pixels chart_bars_write() gives n bars. */
 int chart_bars_height(size_t n);
 
 /* A sparkline: n values (< 0: a gap), no axes. Writes .png and .svg. */
-int chart_spark_write(const char *dir, const char *name, const double *v,
-                      size_t n, int width, int height, struct bs_err *err);
+int chart_spark_write(const struct atomic_dir *dir, const char *name,
+                      const double *v, size_t n, int width, int height,
+                      struct bs_err *err);
 
 /* ---- geometry, shared with the tests ---------------------------------- */
 

@@ -20,7 +20,10 @@ enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON };
 /* "table", "csv", "json" -> format; -1 when unknown. */
 int out_format_parse(const char *name, enum out_format *fmt);
 
-enum out_type { OUT_TEXT, OUT_INT };
+/* OUT_TEXT: text from a log or an import, hostile. OUT_INT: a number.
+ * OUT_WORD: text blogstat writes itself (a country code "--", a change
+ * "-12%"): shown as OUT_TEXT, never taken for a formula in CSV. */
+enum out_type { OUT_TEXT, OUT_INT, OUT_WORD };
 
 struct out_column {
     const char *name;      /* the csv header and json key */

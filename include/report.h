@@ -8,8 +8,9 @@
  * (report_data.h): folders, charts (chart.h) and pages. The pages alone
  * are written by report_write_index() and report_write_post(), which link
  * charts the caller names. Every file is written atomically
- * (atomicfile.h): a symlink planted where a file goes is replaced, never
- * followed, and a folder that is a symlink is refused.
+ * (atomicfile.h) inside a folder opened once (struct atomic_dir): a
+ * symlink planted where a file goes is replaced, never followed, and a
+ * folder that is a symlink is refused with its name.
  */
 #ifndef BLOGSTAT_REPORT_H
 #define BLOGSTAT_REPORT_H
@@ -18,6 +19,8 @@
 #include "classify.h"
 
 #include <stdio.h>
+
+struct atomic_dir;
 
 struct report_post {
     const char *path;        /* canonical path */
@@ -120,9 +123,10 @@ struct report_index {
         countries_height, sources_height;
 };
 
-/* Write DIR/index.html. BS_CANTCREAT when it cannot be written. */
-int report_write_index(const char *dir, const struct report_index *r,
-                       struct bs_err *err);
+/* Write DIR/index.html: 0, or -1 with err (BS_CANTCREAT when it cannot
+ * be created, BS_IOERR when writing it failed). */
+int report_write_index(const struct atomic_dir *dir,
+                       const struct report_index *r, struct bs_err *err);
 
 struct report_post_page {
     const char *site_name, *site_url;
@@ -147,8 +151,9 @@ struct report_post_page {
     const char *back;        /* the index, relative to the page */
 };
 
-/* Write DIR/FILE (FILE may hold one directory, "posts/12.html"). */
-int report_write_post(const char *dir, const char *file,
+/* Write DIR/FILE ("12.html"; DIR is the posts folder, so that the page's
+ * links go one folder up): as report_write_index(). */
+int report_write_post(const struct atomic_dir *dir, const char *file,
                       const struct report_post_page *p, struct bs_err *err);
 
 /* Whose report it is, and the other sites' reports it links to. */
@@ -161,18 +166,19 @@ struct report_site {
 
 struct report_data;
 /*
- * Write a site's report into dir: the folders dir, dir/charts and
- * dir/posts (made when missing; a symlink or a file there is refused with
+ * Write a site's report into dir: the folders dir/charts and dir/posts
+ * (made when missing; a symlink or a file there is refused with
  * BS_CANTCREAT), the charts, index.html and posts/ID.html for each top
  * post. 0, or -1 with err.
  */
-int report_write(const char *dir, const struct report_data *d,
+int report_write(const struct atomic_dir *dir, const struct report_data *d,
                  const struct report_site *site, struct bs_err *err);
 
 /*
  * Escape s for HTML text and attribute values (& < > " ' as entities);
- * invalid UTF-8 and control characters (but tab) become U+FFFD. Returns
- * 0, -1 when f failed.
+ * invalid UTF-8 and control characters (but tab) become U+FFFD, and an
+ * invisible format character (utf8_invisible()) is shown as "<U+202E>".
+ * Returns 0, -1 when f failed.
  */
 int html_escape(FILE *f, const char *s);
 /*

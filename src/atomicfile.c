@@ -1,5 +1,6 @@
 /*
- * atomicfile.c - write a file beside its final name, then rename it.
+ * atomicfile.c - write a file beside its final name, then rename it; open
+ * a report's folders one inside the other, never through a link.
  */
 #include "blogstat.h"
 #include "atomicfile.h"
@@ -22,6 +23,21 @@ struct atomic_file {
     char tmp[NAME_MAX + 1];
 };
 
+struct atomic_dir {
+    int fd;                /* O_DIRECTORY, opened without following a link */
+    char *path;            /* for messages */
+};
+
+/* a + "/" + b, malloc'ed. */
+static char *join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = xmalloc(n);
+
+    snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
 /* The folder part of path, and where its last component starts. */
 static int open_parent(const char *path, const char **base)
 {
@@ -40,19 +56,17 @@ static int open_parent(const char *path, const char **base)
     return fd;
 }
 
-struct atomic_file *atomic_open(const char *path, mode_t mode,
-                                struct bs_err *err)
+/* Create af's temporary file in af->dirfd, for af->base: af, or NULL with
+ * err (af freed). */
+static struct atomic_file *start(struct atomic_file *af, mode_t mode,
+                                 struct bs_err *err)
 {
     static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    struct atomic_file *af = xcalloc(1, sizeof(*af));
-    size_t blen;
+    size_t blen = strlen(af->base);
 
-    af->fd = -1;
-    af->path = xstrdup(path);
-    af->dirfd = open_parent(af->path, &af->base);
-    blen = strlen(af->base);
-    if (af->dirfd < 0 || blen == 0 || blen > NAME_MAX - 9) {
-        bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", path,
+    if (af->dirfd < 0 || blen == 0 || blen > NAME_MAX - 9 ||
+        strchr(af->base, '/')) {
+        bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", af->path,
                 af->dirfd < 0 ? strerror(errno) : "not a file name");
         atomic_abort(af);
         return NULL;
@@ -80,13 +94,37 @@ struct atomic_file *atomic_open(const char *path, mode_t mode,
             break;
     }
     if (af->fd < 0) {
-        bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", path,
+        bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", af->path,
                 strerror(errno));
         af->tmp[0] = '\0';
         atomic_abort(af);
         return NULL;
     }
     return af;
+}
+
+struct atomic_file *atomic_open(const char *path, mode_t mode,
+                                struct bs_err *err)
+{
+    struct atomic_file *af = xcalloc(1, sizeof(*af));
+
+    af->fd = -1;
+    af->path = xstrdup(path);
+    af->dirfd = open_parent(af->path, &af->base);
+    return start(af, mode, err);
+}
+
+struct atomic_file *atomic_open_at(const struct atomic_dir *dir,
+                                   const char *name, mode_t mode,
+                                   struct bs_err *err)
+{
+    struct atomic_file *af = xcalloc(1, sizeof(*af));
+
+    af->fd = -1;
+    af->path = join(dir->path, name);
+    af->base = af->path + strlen(dir->path) + 1;
+    af->dirfd = fcntl(dir->fd, F_DUPFD_CLOEXEC, 0);
+    return start(af, mode, err);
 }
 
 FILE *atomic_stream(struct atomic_file *af)
@@ -108,37 +146,27 @@ const char *atomic_path(const struct atomic_file *af)
 
 int atomic_commit(struct atomic_file *af, struct bs_err *err)
 {
-    const char *why = NULL;
     int e = 0;
 
-    if (af->f) {
-        if (fflush(af->f) != 0 || ferror(af->f)) {
-            e = errno ? errno : EIO;
-            why = "cannot write";
-        }
-    }
-    if (!why && fsync(af->fd) != 0) {
+    /* Every write, the flush and the fsync: a failure is the disk's (full,
+     * over a size limit), an I/O error. */
+    if (af->f && (fflush(af->f) != 0 || ferror(af->f)))
+        e = errno ? errno : EIO;
+    if (!e && fsync(af->fd) != 0)
         e = errno;
-        why = "cannot write";
-    }
-    if (af->f) {
-        if (fclose(af->f) != 0 && !why) {
-            e = errno;
-            why = "cannot write";
-        }
-        af->f = NULL;
-    } else if (close(af->fd) != 0 && !why) {
-        e = errno;
-        why = "cannot write";
-    }
+    if (af->f ? fclose(af->f) != 0 : close(af->fd) != 0)
+        e = e ? e : errno;
+    af->f = NULL;
     af->fd = -1;
-    if (!why && renameat(af->dirfd, af->tmp, af->dirfd, af->base) != 0) {
-        e = errno;
-        why = "cannot create";
-    }
-    if (why) {
-        bs_fail(err, BS_CANTCREAT, "%s '%s': %s", why, af->path,
+    if (e) {
+        bs_fail(err, BS_IOERR, "cannot write '%s': %s", af->path,
                 strerror(e));
+        atomic_abort(af);
+        return -1;
+    }
+    if (renameat(af->dirfd, af->tmp, af->dirfd, af->base) != 0) {
+        bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", af->path,
+                strerror(errno));
         atomic_abort(af);
         return -1;
     }
@@ -179,7 +207,7 @@ int atomic_write_file(const char *path, mode_t mode, const void *data,
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            bs_fail(err, BS_CANTCREAT, "cannot write '%s': %s", path,
+            bs_fail(err, BS_IOERR, "cannot write '%s': %s", path,
                     w < 0 ? strerror(errno) : "no space");
             atomic_abort(af);
             return -1;
@@ -190,25 +218,96 @@ int atomic_write_file(const char *path, mode_t mode, const void *data,
     return atomic_commit(af, err);
 }
 
-int atomic_mkdir(const char *path, struct bs_err *err)
+/* Make the folder name inside at when missing and open it, never through
+ * a link: its descriptor, or -1 with err naming shown. */
+static int dir_at(int at, const char *name, const char *shown,
+                  struct bs_err *err)
 {
     struct stat st;
+    int fd, e;
 
-    if (mkdir(path, 0755) == 0)
-        return 0;
-    if (errno != EEXIST)
+    if (mkdirat(at, name, 0755) != 0 && errno != EEXIST)
         return bs_fail(err, BS_CANTCREAT, "cannot create folder '%s': %s",
-                       path, strerror(errno));
-    if (lstat(path, &st) != 0)
-        return bs_fail(err, BS_CANTCREAT, "cannot create folder '%s': %s",
-                       path, strerror(errno));
-    if (S_ISLNK(st.st_mode))
+                       shown, strerror(errno));
+    fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0)
+        return fd;
+    e = errno;
+    if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISLNK(st.st_mode))
         return bs_fail(err, BS_CANTCREAT,
                        "'%s' is a symbolic link; remove it, blogstat writes "
-                       "only into folders of its own", path);
-    if (!S_ISDIR(st.st_mode))
+                       "only into folders of its own", shown);
+    if (e == ENOTDIR)
         return bs_fail(err, BS_CANTCREAT,
                        "cannot create folder '%s': a file has that name",
-                       path);
-    return 0;
+                       shown);
+    return bs_fail(err, BS_CANTCREAT, "cannot open folder '%s': %s", shown,
+                   strerror(e));
+}
+
+struct atomic_dir *atomic_dir_open(const char *path, struct bs_err *err)
+{
+    struct atomic_dir *d = xcalloc(1, sizeof(*d));
+    size_t n = strlen(path);
+    const char *base;
+    char *bare;
+    int at;
+
+    /* "out/" is "out"; "/" stays the root. */
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    bare = xmemdup(path, n);
+    d->path = xstrdup(path);
+    if (strcmp(bare, "/") == 0) {
+        d->fd = open(bare, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (d->fd < 0)
+            bs_fail(err, BS_CANTCREAT, "cannot open folder '%s': %s", path,
+                    strerror(errno));
+    } else if ((at = open_parent(bare, &base)) < 0) {
+        bs_fail(err, BS_CANTCREAT, "cannot create folder '%s': %s", path,
+                strerror(errno));
+        d->fd = -1;
+    } else {
+        d->fd = dir_at(at, base, path, err);
+        close(at);
+    }
+    free(bare);
+    if (d->fd < 0) {
+        atomic_dir_close(d);
+        return NULL;
+    }
+    return d;
+}
+
+struct atomic_dir *atomic_dir_sub(const struct atomic_dir *dir,
+                                  const char *name, struct bs_err *err)
+{
+    struct atomic_dir *d = xcalloc(1, sizeof(*d));
+
+    d->path = join(dir->path, name);
+    d->fd = strchr(name, '/') || !*name
+                ? bs_fail(err, BS_CANTCREAT, "cannot create folder '%s': "
+                          "not a folder name", d->path)
+                : dir_at(dir->fd, name, d->path, err);
+    if (d->fd < 0) {
+        atomic_dir_close(d);
+        return NULL;
+    }
+    return d;
+}
+
+const char *atomic_dir_path(const struct atomic_dir *dir)
+{
+    return dir->path;
+}
+
+void atomic_dir_close(struct atomic_dir *dir)
+{
+    if (!dir)
+        return;
+    if (dir->fd >= 0)
+        close(dir->fd);
+    free(dir->path);
+    free(dir);
 }

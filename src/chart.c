@@ -680,7 +680,7 @@ static void draw_daily(struct canvas *cv, const void *arg)
     draw_legend(cv, leg, nleg, D_LEFT_PAD + 2, 14);
 }
 
-int chart_daily_write(const char *dir, const char *name,
+int chart_daily_write(const struct atomic_dir *dir, const char *name,
                       const struct chart_daily *c, int width, int height,
                       struct bs_err *err)
 {
@@ -913,7 +913,7 @@ static void draw_bars(struct canvas *cv, const void *arg)
         draw_bar(cv, job, i);
 }
 
-int chart_bars_write(const char *dir, const char *name,
+int chart_bars_write(const struct atomic_dir *dir, const char *name,
                      const struct chart_bars *c, int width,
                      struct bs_err *err)
 {
@@ -967,8 +967,9 @@ static void draw_spark(struct canvas *cv, const void *arg)
     cairo_fill(cv->cr);
 }
 
-int chart_spark_write(const char *dir, const char *name, const double *v,
-                      size_t n, int width, int height, struct bs_err *err)
+int chart_spark_write(const struct atomic_dir *dir, const char *name,
+                      const double *v, size_t n, int width, int height,
+                      struct bs_err *err)
 {
     struct spark_job job;
     struct chart_job cj;

@@ -74,7 +74,7 @@ void chart_context_setup(PangoContext *pc);
 
 /* Write DIR/NAME.png, then DIR/NAME.svg (chart_out.c): 0, or -1 with
  * err. */
-int chart_write(const char *dir, const char *name,
+int chart_write(const struct atomic_dir *dir, const char *name,
                 const struct chart_job *job, struct bs_err *err);
 /* v within [CHART_MIN_PX, CHART_MAX_PX]. */
 int chart_clamp_px(int v);

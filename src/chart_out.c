@@ -68,6 +68,20 @@ static void png_flush_sink(png_structp png)
     (void)png;
 }
 
+/* libpng's errors end in png_encode()'s setjmp, silently: the caller
+ * reports the failure once, with the file and the sink's errno. */
+static void png_fail(png_structp png, png_const_charp msg)
+{
+    (void)msg;
+    png_longjmp(png, 1);
+}
+
+static void png_warn(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
 /* Row src of an RGB24 or ARGB32 surface as PNG bytes: RGB, or RGBA
  * unpremultiplied. */
 static void png_row(const unsigned char *src, int w, int alpha,
@@ -153,7 +167,8 @@ static cairo_status_t write_png(cairo_surface_t *s, struct sink *sk)
                    sizeof(px));
             alpha = px >> 24 != 0xff;
         }
-    png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail,
+                                  png_warn);
     info = png ? png_create_info_struct(png) : NULL;
     if (!info) {
         png_destroy_write_struct(&png, NULL);
@@ -184,38 +199,30 @@ static cairo_status_t render(cairo_surface_t *s, int w, int h, draw_fn *fn,
     return st;
 }
 
-/* dir + "/" + prefix + name + ext, malloc'ed. */
-static char *path_of(const char *dir, const char *prefix, const char *name,
-                     const char *ext)
-{
-    size_t n = strlen(dir) + strlen(prefix) + strlen(name) + strlen(ext) + 2;
-    char *p = xmalloc(n);
-
-    snprintf(p, n, "%s/%s%s%s", dir, prefix, name, ext);
-    return p;
-}
-
 /*
- * Render into DIR/NAME.EXT through an atomic file: a reader never sees
- * half a chart, and a link planted at any name in DIR is never written
+ * Render into DIR/NAME.EXT through an atomic file, created inside the
+ * folder dir holds open: a reader never sees half a chart, and a link
+ * planted at any name in DIR, or in place of DIR, is never written
  * through. On failure the temporary file goes and NAME.EXT stays as it
  * was.
  */
-static int write_one(const char *dir, const char *name, int svg,
+static int write_one(const struct atomic_dir *dir, const char *name, int svg,
                      const struct chart_job *job, struct bs_err *err)
 {
     int w = job->w, h = job->h;
-    char *path = path_of(dir, "", name, svg ? ".svg" : ".png");
-    struct atomic_file *af = atomic_open(path, 0644, err);
+    size_t n = strlen(name) + 5;
+    char *file = xmalloc(n);
+    struct atomic_file *af;
     struct sink sk = {NULL, 0};
     cairo_surface_t *s;
     cairo_status_t st;
     int rc;
 
-    if (!af) {
-        free(path);
+    snprintf(file, n, "%s%s", name, svg ? ".svg" : ".png");
+    af = atomic_open_at(dir, file, 0644, err);
+    free(file);
+    if (!af)
         return -1;
-    }
     sk.f = atomic_stream(af);
     if (svg) {
         s = cairo_svg_surface_create_for_stream(sink_write, &sk, w, h);
@@ -239,11 +246,13 @@ static int write_one(const char *dir, const char *name, int svg,
     if (st == CAIRO_STATUS_SUCCESS) {
         rc = atomic_commit(af, err);
     } else {
-        rc = bs_fail(err, BS_CANTCREAT, "cannot write '%s': %s", path,
+        /* A write that failed is the disk's: an I/O error, as the
+         * commit's. */
+        rc = bs_fail(err, sk.err ? BS_IOERR : BS_CANTCREAT,
+                     "cannot write '%s': %s", atomic_path(af),
                      sk.err ? strerror(sk.err) : cairo_status_to_string(st));
         atomic_abort(af);
     }
-    free(path);
     return rc;
 }
 
@@ -253,7 +262,7 @@ int chart_clamp_px(int v)
                                                               : v;
 }
 
-int chart_write(const char *dir, const char *name,
+int chart_write(const struct atomic_dir *dir, const char *name,
                 const struct chart_job *job, struct bs_err *err)
 {
     if (write_one(dir, name, 0, job, err) < 0)

@@ -64,10 +64,11 @@ static void conf_error(struct conf_ctx *c, int line, const char *fmt, ...)
 
 static const char *const sections[] = {"site", "urls", "log", "geoip", "db"};
 
-/* A site's NAME in [site NAME]: 1 when it is one. */
+/* A site's NAME in [site NAME]: 1 when it is one. It names the site's
+ * report folder (OUT/site/NAME), so "." and ".." are none. */
 static int site_name_ok(const char *p, size_t n)
 {
-    if (n == 0 || n > 64)
+    if (n == 0 || n > 64 || strspn(p, ".") == n)
         return 0;
     for (size_t i = 0; i < n; i++)
         if (!isalnum((unsigned char)p[i]) && !strchr("._-", p[i]))
@@ -93,7 +94,8 @@ static void check_section(struct conf_ctx *c, const char *name)
                        "site of [site] and [urls]; choose another", name);
         else if (!site_name_ok(id, strlen(id)))
             conf_error(c, c->lineno, "[%s]: a site's name is 1 to 64 "
-                       "letters, digits, '.', '-' or '_'", name);
+                       "letters, digits, '.', '-' or '_', not dots alone",
+                       name);
         return;
     }
     conf_error(c, c->lineno, "unknown section [%s]; use [site], [urls], "

@@ -13,6 +13,7 @@
 #include "report.h"
 #include "report_data.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,19 +98,12 @@ int html_url(FILE *f, const char *base, const char *path)
 
 /* ---- files ------------------------------------------------------------------ */
 
-/* Start writing dir/file: its stream, or NULL with err. */
-static struct atomic_file *page_open(const char *dir, const char *file,
-                                     struct bs_err *err)
+/* Start writing dir/file, or NULL with err. */
+static struct atomic_file *page_open(const struct atomic_dir *dir,
+                                     const char *file, struct bs_err *err)
 {
-    size_t n = strlen(dir) + strlen(file) + 2;
-    char *path = xmalloc(n);
-    struct atomic_file *af;
-
-    snprintf(path, n, "%s/%s", dir, file);
     /* A report is for a web server to read. */
-    af = atomic_open(path, 0644, err);
-    free(path);
-    return af;
+    return atomic_open_at(dir, file, 0644, err);
 }
 
 /* ---- pieces ------------------------------------------------------------------ */
@@ -498,7 +492,8 @@ static void put_summary(FILE *f, const struct report_index *r)
     fputs("</div>\n</section>\n", f);
 }
 
-int report_write_index(const char *dir, const struct report_index *r,
+int report_write_index(const struct atomic_dir *dir,
+                       const struct report_index *r,
                        struct bs_err *err)
 {
     struct atomic_file *af;
@@ -665,7 +660,7 @@ static void put_term_list(FILE *f, const char *head, const char *const *t,
     fputs("</ul>\n", f);
 }
 
-int report_write_post(const char *dir, const char *file,
+int report_write_post(const struct atomic_dir *dir, const char *file,
                       const struct report_post_page *p, struct bs_err *err)
 {
     struct atomic_file *af;
@@ -763,7 +758,7 @@ static double *as_doubles(const struct report_day *d, size_t n, int visitors)
 /* The daily chart of views and visitors of days[0..n), and its narrow
  * copy for phones (NAME-narrow); partial: the day still being written
  * (marked when it is the last), INT32_MIN none. */
-static int daily_charts(const char *charts, const char *name,
+static int daily_charts(const struct atomic_dir *charts, const char *name,
                         const struct report_day *days, size_t n, int height,
                         int32_t partial, struct bs_err *err)
 {
@@ -797,7 +792,7 @@ static int by_total(const void *a, const void *b)
 
 /* A bar chart and its narrow copy; its height into *height. With two
  * segments (b_label) the bars are sorted by their totals. */
-static int bars(const char *charts, const char *name, struct chart_bar *b,
+static int bars(const struct atomic_dir *charts, const char *name, struct chart_bar *b,
                 size_t n, const char *a_label, const char *b_label,
                 int *height, struct bs_err *err)
 {
@@ -814,27 +809,38 @@ static int bars(const char *charts, const char *name, struct chart_bar *b,
                : 0;
 }
 
-static int terms_chart(const char *charts, const char *name,
+/* own[0..n), the labels of a chart (utf8_visible() copies), freed. */
+static void free_labels(char **own, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(own[i]);
+    free(own);
+}
+
+static int terms_chart(const struct atomic_dir *charts, const char *name,
                        const struct report_term *t, size_t n, int *height,
                        struct bs_err *err)
 {
     struct chart_bar *b = xcalloc(n + 1, sizeof(*b));
+    char **own = xcalloc(n + 1, sizeof(*own));
     int rc;
 
     for (size_t i = 0; i < n; i++) {
-        b[i].label = t[i].name;
+        /* A label shows its invisible characters, as the tables do. */
+        b[i].label = own[i] = utf8_visible(t[i].name);
         b[i].a = (double)t[i].post_views;
         b[i].b = (double)t[i].archive_views;
     }
     rc = bars(charts, name, b, n, "Post views", "Archive views", height,
               err);
+    free_labels(own, n);
     free(b);
     return rc;
 }
 
 /* The bar charts of the index: posts, tags, categories, countries,
  * sources. */
-static int bar_charts(const char *charts, struct report_index *r,
+static int bar_charts(const struct atomic_dir *charts, struct report_index *r,
                       struct bs_err *err)
 {
     static const char *const labels[REPORT_NSOURCES] = {
@@ -846,17 +852,22 @@ static int bar_charts(const char *charts, struct report_index *r,
     };
     size_t n = r->nposts > r->ncountries ? r->nposts : r->ncountries;
     struct chart_bar *b = xcalloc(n + REPORT_NSOURCES, sizeof(*b));
+    char **own = xcalloc(r->nposts + 1, sizeof(*own));
     int rc = -1;
 
     for (size_t i = 0; i < r->nposts; i++) {
-        b[i].label = *r->posts[i].title ? r->posts[i].title
-                                        : r->posts[i].path;
+        b[i].label = own[i] = utf8_visible(*r->posts[i].title
+                                               ? r->posts[i].title
+                                               : r->posts[i].path);
         b[i].a = (double)r->posts[i].views;
         b[i].b = 0;
     }
-    if (bars(charts, "posts", b, r->nposts, "Views", NULL, &r->posts_height,
-             err))
+    rc = bars(charts, "posts", b, r->nposts, "Views", NULL,
+              &r->posts_height, err);
+    free_labels(own, r->nposts);
+    if (rc)
         goto out;
+    rc = -1;
     for (size_t i = 0; i < r->ncountries; i++) {
         b[i].label = *r->countries[i].name ? r->countries[i].name
                                            : r->countries[i].code;
@@ -894,8 +905,9 @@ out:
     return rc;
 }
 
-/* A top post's sparkline, chart and page. */
-static int post_files(const char *dir, const char *charts,
+/* A top post's sparkline and chart (in charts) and page (in posts). */
+static int post_files(const struct atomic_dir *charts,
+                      const struct atomic_dir *posts,
                       const struct report_data_post *dp, size_t ndays,
                       int32_t partial, const struct report_site *site,
                       struct bs_err *err)
@@ -915,7 +927,7 @@ static int post_files(const char *dir, const char *charts,
                      err))
         return -1;
     snprintf(chart_rel, sizeof(chart_rel), "../charts/%s", name);
-    snprintf(file, sizeof(file), "posts/%lld.html", (long long)dp->id);
+    snprintf(file, sizeof(file), "%lld.html", (long long)dp->id);
     p.site_name = site->name;
     p.site_url = site->url;
     p.chart = chart_rel;
@@ -924,24 +936,25 @@ static int post_files(const char *dir, const char *charts,
     p.narrow_width = NARROW_W;
     p.narrow_height = NARROW_DAILY_H;
     p.back = "../index.html";
-    return report_write_post(dir, file, &p, err);
+    return report_write_post(posts, file, &p, err);
 }
 
-int report_write(const char *dir, const struct report_data *d,
+int report_write(const struct atomic_dir *dir, const struct report_data *d,
                  const struct report_site *site, struct bs_err *err)
 {
-    size_t n = strlen(dir) + 16, np = d->index.nposts;
-    char *charts = xmalloc(n), *posts_dir = xmalloc(n);
+    size_t np = d->index.nposts;
     struct report_index r = d->index;
     struct report_post *posts = xcalloc(np + 1, sizeof(*posts));
     char (*names)[2][48] = xcalloc(np + 1, sizeof(*names));
     int32_t partial = r.has_partial ? r.partial_day : INT32_MIN;
+    /* Each folder opened once, inside dir: a link planted in their place
+     * is refused, and one planted later is never looked up. */
+    struct atomic_dir *charts = atomic_dir_sub(dir, "charts", err);
+    struct atomic_dir *posts_dir =
+        charts ? atomic_dir_sub(dir, "posts", err) : NULL;
     int rc = -1;
 
-    snprintf(charts, n, "%s/charts", dir);
-    snprintf(posts_dir, n, "%s/posts", dir);
-    if (atomic_mkdir(dir, err) || atomic_mkdir(charts, err) ||
-        atomic_mkdir(posts_dir, err))
+    if (!posts_dir)
         goto out;
     if (daily_charts(charts, "daily", r.days, r.ndays, DAILY_H, partial,
                      err) ||
@@ -955,8 +968,8 @@ int report_write(const char *dir, const struct report_data *d,
                  (long long)d->posts[i].id);
         posts[i].page = names[i][0];
         posts[i].spark = names[i][1];
-        if (post_files(dir, charts, &d->posts[i], r.ndays, partial, site,
-                       err))
+        if (post_files(charts, posts_dir, &d->posts[i], r.ndays, partial,
+                       site, err))
             goto out;
     }
     r.posts = posts;
@@ -976,8 +989,8 @@ int report_write(const char *dir, const struct report_data *d,
     r.daily_narrow_height = NARROW_DAILY_H;
     rc = report_write_index(dir, &r, err);
 out:
-    free(charts);
-    free(posts_dir);
+    atomic_dir_close(charts);
+    atomic_dir_close(posts_dir);
     free(posts);
     free(names);
     return rc;

@@ -189,7 +189,9 @@ int store_fail(struct store *s, struct bs_err *err, int rc, const char *what)
         break;
     case SQLITE_READONLY:
         hint = "; check the permissions of the file and its directory";
-        status = BS_IOERR;
+        /* A reader in a folder it cannot write cannot open a WAL
+         * database: an input that cannot be opened. */
+        status = s->mode == STORE_READ ? BS_NOINPUT : BS_IOERR;
         break;
     case SQLITE_IOERR:
         hint = "; is the disk full, or the file over its size limit?";

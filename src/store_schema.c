@@ -279,11 +279,23 @@ _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
 
 int store_schema_setup(struct store *s, struct bs_err *err)
 {
-    int64_t version = store_pragma_int(s, "PRAGMA user_version");
+    int64_t version, tables;
     char sql[64];
 
-    if (version < 0)
-        return store_fail(s, err, sqlite3_errcode(s->db), "cannot read it");
+    /* The version and the tables in one snapshot: a first ingest that
+     * creates the schema is seen before or after, never in between. */
+    if (store_exec(s, "BEGIN", "cannot read it", err))
+        return -1;
+    version = store_pragma_int(s, "PRAGMA user_version");
+    tables = version < 0 ? -1
+                         : store_pragma_int(s, "SELECT count(*) FROM "
+                                               "sqlite_master");
+    if (version < 0 || tables < 0) {
+        store_fail(s, err, sqlite3_errcode(s->db), "cannot read it");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     if (version > STORE_SCHEMA_VERSION)
         return bs_fail(err, BS_DATAERR,
                        "database '%s' has schema version %lld, newer than "
@@ -291,8 +303,7 @@ int store_schema_setup(struct store *s, struct bs_err *err)
                        s->path, (long long)version, STORE_SCHEMA_VERSION);
     if (version == STORE_SCHEMA_VERSION)
         return 0;
-    if (version == 0 && store_pragma_int(s, "SELECT count(*) FROM sqlite_master") >
-                            0)
+    if (version == 0 && tables > 0)
         return bs_fail(err, BS_DATAERR,
                        "'%s' is an SQLite database but not blogstat's; "
                        "give another --db", s->path);

@@ -5,6 +5,7 @@
 #include "blogstat.h"
 #include "ascii.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
@@ -283,6 +284,51 @@ size_t utf8_seq_len(const unsigned char *s, size_t n)
     return 0;
 }
 
+size_t utf8_invisible(const char *s, size_t n, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t c;
+
+    if (n >= 2 && u[0] == 0xD8 && u[1] == 0x9C) {
+        *cp = 0x061C;
+        return 2;
+    }
+    if (n < 3 || (u[0] != 0xE2 && u[0] != 0xEF) || utf8_seq_len(u, n) != 3)
+        return 0;
+    c = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 |
+        (uint32_t)(u[2] & 0x3F);
+    if ((c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E) ||
+        (c >= 0x2060 && c <= 0x206F && c != 0x2065) || c == 0xFEFF) {
+        *cp = c;
+        return 3;
+    }
+    return 0;
+}
+
+char *utf8_visible(const char *s)
+{
+    size_t n = strlen(s), extra = 0, len;
+    uint32_t cp;
+    char *out, *o;
+
+    for (size_t i = 0; i < n; i++)
+        if ((len = utf8_invisible(s + i, n - i, &cp)) > 0) {
+            extra += 8;        /* "<U+XXXX>" for at most 3 bytes */
+            i += len - 1;
+        }
+    out = o = xmalloc(n + extra + 1);
+    for (size_t i = 0; i < n;) {
+        if ((len = utf8_invisible(s + i, n - i, &cp)) > 0) {
+            o += snprintf(o, 9, "<U+%04" PRIX32 ">", cp);
+            i += len;
+        } else {
+            *o++ = s[i++];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 size_t utf8_sanitize(const char *in, size_t n, char *out, size_t cap)
 {
     const unsigned char *p = (const unsigned char *)in, *end = p + n;
@@ -334,29 +380,6 @@ int bs_fail_create_db(struct bs_err *err, const char *path, int e)
                        strerror(e));
     return bs_fail(err, BS_IOERR, "cannot create database '%s': %s", path,
                    strerror(e));
-}
-
-size_t utf8_invisible(const char *s, size_t n, uint32_t *cp)
-{
-    const unsigned char *u = (const unsigned char *)s;
-
-    if (n >= 2 && u[0] == 0xD8 && u[1] == 0x9C) {
-        *cp = 0x061C;
-        return 2;
-    }
-    if (n < 3)
-        return 0;
-    if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
-        *cp = 0xFEFF;
-        return 3;
-    }
-    if (u[0] != 0xE2 || (u[1] != 0x80 && u[1] != 0x81) || (u[2] & 0xC0) != 0x80)
-        return 0;
-    *cp = 0x2000u | (uint32_t)(u[1] & 0x3F) << 6 | (uint32_t)(u[2] & 0x3F);
-    if ((*cp >= 0x200B && *cp <= 0x200F) || (*cp >= 0x2028 && *cp <= 0x202E) ||
-        (*cp >= 0x2066 && *cp <= 0x2069))
-        return 3;
-    return 0;
 }
 
 size_t utf8_trim_partial(const char *s, size_t n)

@@ -34,11 +34,10 @@ struct site_report {
     int64_t id;
 };
 
-#define REPORT_SITES_MAX 64
-
+/* The sites of the database, as many as it has. */
 struct sites_ctx {
     struct site_report *s;
-    size_t n;
+    size_t n, cap;
 };
 
 /* A site's name makes a folder name: the letters of [site NAME] only. */
@@ -57,9 +56,19 @@ static int add_site(void *ctx, const struct store_site_row *row)
     struct sites_ctx *sc = ctx;
 
     /* The default site always, the others when they have a line. */
-    if (sc->n == REPORT_SITES_MAX || !safe_name(row->name) ||
-        (row->id != STORE_SITE_DEFAULT && row->hits == 0))
+    if (row->id != STORE_SITE_DEFAULT && row->hits == 0)
         return 0;
+    /* The config refuses such a name; a database made otherwise is told
+     * about, never skipped in silence. */
+    if (!safe_name(row->name)) {
+        cli_warn("site '%s' has no report: its name cannot be a folder's",
+                 row->name);
+        return 0;
+    }
+    if (sc->n == sc->cap) {
+        sc->cap = sc->cap ? 2 * sc->cap : 16;
+        sc->s = xrealloc(sc->s, sc->cap * sizeof(*sc->s));
+    }
     snprintf(sc->s[sc->n].name, sizeof(sc->s[sc->n].name), "%s", row->name);
     sc->s[sc->n].id = row->id;
     sc->n++;
@@ -71,11 +80,12 @@ static int report_sites(struct store *st, struct site_report **out,
                         size_t *n, struct bs_err *err)
 {
     struct store_filter f = {.from = INT32_MIN, .to = INT32_MAX};
-    struct sites_ctx sc = {xcalloc(REPORT_SITES_MAX, sizeof(*sc.s)), 0};
+    struct sites_ctx sc = {NULL, 0, 0};
+    int rc = store_sites(st, &f, add_site, &sc, err);
 
     *out = sc.s;
     *n = 0;
-    if (store_sites(st, &f, add_site, &sc, err))
+    if (rc)
         return -1;
     for (size_t i = 1; i < sc.n; i++)
         if (sc.s[i].id == STORE_SITE_DEFAULT) {
@@ -111,23 +121,22 @@ static const char *site_title(const struct conf *conf,
     return k >= 0 && conf->sites[k].name ? conf->sites[k].name : s->name;
 }
 
-/* Write the report of site i of sites[0..n) over [from, to] into dir
- * (its folder's parents made when it is not out); first: the first day
- * of the sites reported, for a site without data. */
+/* Write the report of site i of sites[0..n) over [from, to] into dir;
+ * first: the first day of the sites reported, for a site without data. */
 static int write_site(struct store *st, const struct conf *conf,
                       const struct site_report *sites, size_t n, size_t i,
                       int32_t from, int32_t to, int32_t first, int64_t now,
-                      const char *out, const char *dir, struct bs_err *err)
+                      const struct atomic_dir *dir, struct bs_err *err)
 {
     const struct site_report *me = &sites[i];
     int k = conf_site_find(conf, me->name);
     struct report_range range = {me->id, from, to, first, now};
     struct report_site site = {NULL, NULL, NULL, 0};
-    struct report_link links[REPORT_SITES_MAX];
-    char hrefs[REPORT_SITES_MAX][96];
+    struct report_link *links = NULL;
+    char (*hrefs)[96] = NULL;
     struct report_data *d;
     int32_t last;
-    int has, rc;
+    int has, rc = -1;
 
     /* The config's title and address; a site it no longer declares is
      * shown by its name. */
@@ -136,6 +145,8 @@ static int write_site(struct store *st, const struct conf *conf,
     if (me->id == STORE_SITE_DEFAULT && k >= 0 && n > 1 && !site.name)
         site.name = "default";
     if (n > 1) {
+        links = xcalloc(n, sizeof(*links));
+        hrefs = xcalloc(n, sizeof(*hrefs));
         for (size_t j = 0; j < n; j++) {
             links[j].name = site_title(conf, &sites[j]);
             links[j].href = i == j ? NULL
@@ -146,24 +157,16 @@ static int write_site(struct store *st, const struct conf *conf,
         site.nlinks = n;
     }
     if ((has = store_day_span(st, me->id, &range.first, &last, err)) < 0)
-        return -1;
+        goto out;
     if (!has)
         range.first = first;
-    if (strcmp(dir, out) != 0) {
-        /* OUT/site/NAME: OUT and OUT/site first. */
-        size_t len = strlen(out) + 8;
-        char *parent = xmalloc(len);
-
-        snprintf(parent, len, "%s/site", out);
-        rc = atomic_mkdir(out, err) || atomic_mkdir(parent, err);
-        free(parent);
-        if (rc)
-            return -1;
-    }
     if (!(d = report_data_build(st, &range, err)))
-        return -1;
+        goto out;
     rc = report_write(dir, d, &site, err);
     report_data_free(d);
+out:
+    free(links);
+    free(hrefs);
     return rc;
 }
 
@@ -189,7 +192,9 @@ int cmd_report(int argc, char **argv)
     const char *from_s = NULL, *to_s = NULL, *days_s = NULL;
     struct site_report *sites = NULL;
     size_t nsites = 0;
-    char *dir = NULL;
+    /* OUT, OUT/site and a site's OUT/site/NAME: each opened inside the one
+     * above it, never through a link. */
+    struct atomic_dir *out_dir = NULL, *site_dir = NULL, *own = NULL;
 
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -240,29 +245,37 @@ int cmd_report(int argc, char **argv)
                            REPORT_MAX_DAYS);
         goto done;
     }
+    if (nsites > 0 && !(out_dir = atomic_dir_open(out, &err)))
+        goto fail;
     for (size_t i = 0; i < nsites; i++) {
-        size_t n = strlen(out) + sizeof(sites[i].name) + 8;
+        const struct atomic_dir *dir = out_dir;
 
-        free(dir);
-        dir = xmalloc(n);
         /* With --site the report goes where --out says. */
-        if (site || sites[i].id == STORE_SITE_DEFAULT)
-            snprintf(dir, n, "%s", out);
-        else
-            snprintf(dir, n, "%s/site/%s", out, sites[i].name);
+        if (!site && sites[i].id != STORE_SITE_DEFAULT) {
+            if (!site_dir && !(site_dir = atomic_dir_sub(out_dir, "site",
+                                                         &err)))
+                goto fail;
+            if (!(own = atomic_dir_sub(site_dir, sites[i].name, &err)))
+                goto fail;
+            dir = own;
+        }
         if (write_site(store, conf, sites, nsites, i, from, to, first,
-                       range.now, out, dir, &err))
+                       range.now, dir, &err))
             goto fail;
         if (!cli.quiet && (cli.verbose || isatty(STDERR_FILENO)))
             fprintf(stderr, "blogstat: report written to %s/index.html\n",
-                    dir);
+                    atomic_dir_path(dir));
+        atomic_dir_close(own);
+        own = NULL;
     }
     goto done;
 fail:
     cli_error(&err);
     status = err.status;
 done:
-    free(dir);
+    atomic_dir_close(own);
+    atomic_dir_close(site_dir);
+    atomic_dir_close(out_dir);
     free(sites);
     store_close(store);
     conf_free(conf);

@@ -29,8 +29,8 @@ static const struct out_column file_cols[] = {
     {"gzip", NULL, OUT_INT, 0},
     {"size", NULL, OUT_INT, 0},
     {"position", NULL, OUT_INT, 0},
-    {"state", NULL, OUT_TEXT, 0},
-    {"last_read", "last read", OUT_TEXT, 0},
+    {"state", NULL, OUT_WORD, 0},
+    {"last_read", "last read", OUT_WORD, 0},
     {"error", NULL, OUT_TEXT, 60},
 };
 

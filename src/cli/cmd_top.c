@@ -60,7 +60,7 @@ static const struct out_column posts_cols[] = {
     {"visits", NULL, OUT_INT, 0},
     /* with --compare */
     {"previous_views", "before", OUT_INT, 0},
-    {"change", NULL, OUT_TEXT, 0},
+    {"change", NULL, OUT_WORD, 0},
 };
 static const struct out_column tags_cols[] = {
     {"tag", NULL, OUT_TEXT, 40},
@@ -75,13 +75,13 @@ static const struct out_column categories_cols[] = {
     {"visitors", NULL, OUT_INT, 0},
 };
 static const struct out_column countries_cols[] = {
-    {"country", NULL, OUT_TEXT, 0},
+    {"country", NULL, OUT_WORD, 0},
     {"name", NULL, OUT_TEXT, 40},
     {"views", NULL, OUT_INT, 0},
     {"visitors", NULL, OUT_INT, 0},
 };
 static const struct out_column days_cols[] = {
-    {"day", NULL, OUT_TEXT, 0},
+    {"day", NULL, OUT_WORD, 0},
     {"views", NULL, OUT_INT, 0},
     {"visitors", NULL, OUT_INT, 0},
     {"visits", NULL, OUT_INT, 0},
@@ -93,7 +93,7 @@ static const struct out_column sites_cols[] = {
 };
 static const struct out_column referrers_cols[] = {
     {"referrer", NULL, OUT_TEXT, 50},
-    {"type", NULL, OUT_TEXT, 0},
+    {"type", NULL, OUT_WORD, 0},
     {"views", NULL, OUT_INT, 0},
 };
 

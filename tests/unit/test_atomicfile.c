@@ -7,6 +7,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 /* The number of entries in dir other than "." and "..". */
@@ -159,35 +161,183 @@ static void test_atomicfile__missing_folder(void **state)
     free(dir);
 }
 
-static void test_atomicfile__mkdir(void **state)
+/* Folders made, opened once, and refused when a link or a file holds
+ * their name; each refusal names the folder. */
+static void test_atomicfile__dirs(void **state)
 {
-    char *dir = tu_tmpdir(), *sub = tu_path(dir, "charts");
-    char *link = tu_path(dir, "posts"), *file, *elsewhere = tu_tmpdir();
+    char *dir = tu_tmpdir(), *elsewhere = tu_tmpdir();
+    char *out = tu_path(dir, "out"), *slash, *link, *file, *p;
     struct bs_err err = {0};
+    struct atomic_dir *d, *sub, *again;
+    struct atomic_file *af;
     struct stat st;
+    size_t n = strlen(out) + 2;
 
     (void)state;
-    assert_int_equal(atomic_mkdir(sub, &err), 0);
-    assert_int_equal(atomic_mkdir(sub, &err), 0);     /* exists: fine */
-    assert_int_equal(lstat(sub, &st), 0);
+    d = atomic_dir_open(out, &err);
+    assert_non_null(d);
+    assert_string_equal(atomic_dir_path(d), out);
+    assert_int_equal(lstat(out, &st), 0);
     assert_true(S_ISDIR(st.st_mode));
-    /* A folder that is a link to elsewhere is refused, and named. */
+    /* Again, and with a trailing slash: the same folder, fine. */
+    slash = xmalloc(n);
+    snprintf(slash, n, "%s/", out);
+    again = atomic_dir_open(slash, &err);
+    assert_non_null(again);
+    atomic_dir_close(again);
+    free(slash);
+
+    sub = atomic_dir_sub(d, "charts", &err);
+    assert_non_null(sub);
+    p = tu_path(out, "charts");
+    assert_string_equal(atomic_dir_path(sub), p);
+    free(p);
+    af = atomic_open_at(sub, "daily.png", 0644, &err);
+    assert_non_null(af);
+    p = tu_path(out, "charts/daily.png");
+    assert_string_equal(atomic_path(af), p);
+    fputs("png", atomic_stream(af));
+    assert_int_equal(atomic_commit(af, &err), 0);
+    assert_int_equal(stat(p, &st), 0);
+    free(p);
+    atomic_dir_close(sub);
+
+    /* A link to a folder, a dangling link, a file: refused, named. */
+    link = tu_path(out, "posts");
     assert_int_equal(symlink(elsewhere, link), 0);
-    assert_int_equal(atomic_mkdir(link, &err), -1);
+    assert_null(atomic_dir_sub(d, "posts", &err));
     assert_int_equal(err.status, BS_CANTCREAT);
     assert_non_null(strstr(err.msg, "symbolic link"));
-    memset(&err, 0, sizeof(err));
-    file = tu_write(dir, "site", "x", 1);
-    assert_int_equal(atomic_mkdir(file, &err), -1);
-    assert_int_equal(err.status, BS_CANTCREAT);
-    assert_int_equal(entries(elsewhere), 0);
-    free(file);
+    if (!strstr(err.msg, link))
+        fail_msg("'%s' does not name %s", err.msg, link);
     free(link);
-    free(sub);
+    memset(&err, 0, sizeof(err));
+    link = tu_path(out, "site");
+    assert_int_equal(symlink("/nonexistent/blogstat", link), 0);
+    assert_null(atomic_dir_sub(d, "site", &err));
+    assert_non_null(strstr(err.msg, "symbolic link"));
+    free(link);
+    memset(&err, 0, sizeof(err));
+    file = tu_write(out, "file", "x", 1);
+    assert_null(atomic_dir_sub(d, "file", &err));
+    assert_int_equal(err.status, BS_CANTCREAT);
+    assert_non_null(strstr(err.msg, "a file has that name"));
+    free(file);
+    /* One component only. */
+    memset(&err, 0, sizeof(err));
+    assert_null(atomic_dir_sub(d, "a/b", &err));
+    assert_int_equal(err.status, BS_CANTCREAT);
+    assert_null(atomic_open_at(d, "a/b", 0644, &err));
+    atomic_dir_close(d);
+
+    /* The top folder itself a link: refused; nothing written there. */
+    link = tu_path(dir, "linked");
+    assert_int_equal(symlink(elsewhere, link), 0);
+    memset(&err, 0, sizeof(err));
+    assert_null(atomic_dir_open(link, &err));
+    assert_non_null(strstr(err.msg, "symbolic link"));
+    assert_int_equal(entries(elsewhere), 0);
+    assert_null(atomic_dir_open("/nonexistent/blogstat/out", &err));
+    assert_int_equal(err.status, BS_CANTCREAT);
+    atomic_dir_close(NULL);
+    free(link);
+    free(out);
     tu_rmrf(dir);
     tu_rmrf(elsewhere);
     free(dir);
     free(elsewhere);
+}
+
+/* A folder swapped for a link after it was opened: writes go on into the
+ * folder that was opened, never through the link, since no path is
+ * looked up again. */
+static void test_atomicfile__dir_swapped(void **state)
+{
+    char *dir = tu_tmpdir(), *elsewhere = tu_tmpdir();
+    char *out = tu_path(dir, "out"), *old = tu_path(dir, "old"), *p;
+    struct bs_err err = {0};
+    struct atomic_dir *d, *charts, *posts;
+    struct stat st;
+
+    (void)state;
+    d = atomic_dir_open(out, &err);
+    assert_non_null(d);
+    charts = atomic_dir_sub(d, "charts", &err);
+    assert_non_null(charts);
+    assert_int_equal(rename(out, old), 0);
+    assert_int_equal(symlink(elsewhere, out), 0);
+    p = tu_path(elsewhere, "charts");
+    assert_int_equal(mkdir(p, 0755), 0);
+    free(p);
+    posts = atomic_dir_sub(d, "posts", &err);
+    assert_non_null(posts);
+    atomic_dir_close(posts);
+    {
+        struct atomic_file *af = atomic_open_at(charts, "daily.png", 0644,
+                                                &err);
+
+        assert_non_null(af);
+        fputs("png", atomic_stream(af));
+        assert_int_equal(atomic_commit(af, &err), 0);
+    }
+    p = tu_path(old, "charts/daily.png");
+    assert_int_equal(stat(p, &st), 0);
+    free(p);
+    p = tu_path(old, "posts");
+    assert_int_equal(stat(p, &st), 0);
+    free(p);
+    p = tu_path(elsewhere, "charts");
+    assert_int_equal(entries(p), 0);
+    free(p);
+    assert_int_equal(entries(elsewhere), 1);
+    atomic_dir_close(charts);
+    atomic_dir_close(d);
+    free(out);
+    free(old);
+    tu_rmrf(dir);
+    tu_rmrf(elsewhere);
+    free(dir);
+    free(elsewhere);
+}
+
+/* A write the disk refuses (here a file-size limit, as a full disk):
+ * BS_IOERR, the old file kept, no temporary file left. */
+static void test_atomicfile__write_fails(void **state)
+{
+    char *dir = tu_tmpdir(), *path = tu_path(dir, "index.html"), *got;
+    struct bs_err err = {0};
+    struct atomic_file *af;
+    struct rlimit old, lim;
+    void (*old_handler)(int) = signal(SIGXFSZ, SIG_IGN);
+    static char big[65536];
+
+    (void)state;
+    assert_int_equal(atomic_write_file(path, 0644, "old", 3, &err), 0);
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = 4096;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    memset(big, 'x', sizeof(big));
+    af = atomic_open(path, 0644, &err);
+    assert_non_null(af);
+    fwrite(big, 1, sizeof(big), atomic_stream(af));
+    assert_int_equal(atomic_commit(af, &err), -1);
+    assert_int_equal(err.status, BS_IOERR);
+    assert_non_null(strstr(err.msg, "cannot write"));
+    assert_non_null(strstr(err.msg, path));
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(atomic_write_file(path, 0644, big, sizeof(big), &err),
+                     -1);
+    assert_int_equal(err.status, BS_IOERR);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, old_handler);
+    got = slurp(path);
+    assert_string_equal(got, "old");
+    assert_int_equal(entries(dir), 1);
+    free(got);
+    free(path);
+    tu_rmrf(dir);
+    free(dir);
 }
 
 int main(void)
@@ -198,7 +348,9 @@ int main(void)
         cmocka_unit_test(test_atomicfile__planted_link_not_followed),
         cmocka_unit_test(test_atomicfile__unpredictable_names),
         cmocka_unit_test(test_atomicfile__missing_folder),
-        cmocka_unit_test(test_atomicfile__mkdir),
+        cmocka_unit_test(test_atomicfile__dirs),
+        cmocka_unit_test(test_atomicfile__dir_swapped),
+        cmocka_unit_test(test_atomicfile__write_fails),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * to files whose pixels are checked where the lines and bars must be.
  */
 #include "blogstat.h"
+#include "atomicfile.h"
 #include "chart.h"
 #include "testutil.h"
 
@@ -611,6 +612,39 @@ static void test_chart__colours(void **state)
 
 /* ---- rendering ----------------------------------------------------------- */
 
+/* The chart writers, into the folder dir opened as the report opens its
+ * chart folder (atomicfile.h). */
+static int daily_in(const char *dir, const char *name,
+                    const struct chart_daily *c, int width, int height,
+                    struct bs_err *err)
+{
+    struct atomic_dir *d = atomic_dir_open(dir, err);
+    int rc = d ? chart_daily_write(d, name, c, width, height, err) : -1;
+
+    atomic_dir_close(d);
+    return rc;
+}
+
+static int bars_in(const char *dir, const char *name,
+                   const struct chart_bars *c, int width, struct bs_err *err)
+{
+    struct atomic_dir *d = atomic_dir_open(dir, err);
+    int rc = d ? chart_bars_write(d, name, c, width, err) : -1;
+
+    atomic_dir_close(d);
+    return rc;
+}
+
+static int spark_in(const char *dir, const char *name, const double *v,
+                    size_t n, int width, int height, struct bs_err *err)
+{
+    struct atomic_dir *d = atomic_dir_open(dir, err);
+    int rc = d ? chart_spark_write(d, name, v, n, width, height, err) : -1;
+
+    atomic_dir_close(d);
+    return rc;
+}
+
 static void test_chart__daily_pixels(void **state)
 {
     char *dir = tu_tmpdir();
@@ -626,7 +660,7 @@ static void test_chart__daily_pixels(void **state)
     (void)state;
     clear_err(&e);
     assert_int_equal(weekday_of(d0), 0);
-    assert_int_equal(chart_daily_write(dir, "daily", &c, 760, 260, &e), 0);
+    assert_int_equal(daily_in(dir, "daily", &c, 760, 260, &e), 0);
     assert_int_equal(e.status, 0);
     chart_daily_frame(&c, 760, 260, &f);
     img_load(&im, dir, "daily.png");
@@ -701,9 +735,9 @@ static void test_chart__daily_partial_last(void **state)
 
     (void)state;
     clear_err(&e);
-    assert_int_equal(chart_daily_write(dir, "p", &c, 760, 260, &e), 0);
+    assert_int_equal(daily_in(dir, "p", &c, 760, 260, &e), 0);
     c.partial_last = 0;
-    assert_int_equal(chart_daily_write(dir, "full", &c, 760, 260, &e), 0);
+    assert_int_equal(daily_in(dir, "full", &c, 760, 260, &e), 0);
     chart_daily_frame(&c, 760, 260, &f);
     x9 = ipx(2 * chart_x(&f, 9));
     y9 = ipx(2 * chart_y(&f, v[9]));
@@ -741,7 +775,7 @@ static void test_chart__daily_two_series(void **state)
         s[i] = 100 + (i % 2 ? 0 : 50);
     }
     clear_err(&e);
-    assert_int_equal(chart_daily_write(dir, "two", &c, 760, 300, &e), 0);
+    assert_int_equal(daily_in(dir, "two", &c, 760, 300, &e), 0);
     chart_daily_frame(&c, 760, 300, &f);
     chart_moving_average(v, 28, avg);
     img_load(&im, dir, "two.png");
@@ -775,7 +809,7 @@ static void test_chart__daily_flat_and_single(void **state)
     clear_err(&e);
     /* All zero: a flat line on the bottom (the average covers it from
      * the fourth day). */
-    assert_int_equal(chart_daily_write(dir, "zero", &c, 360, 220, &e), 0);
+    assert_int_equal(daily_in(dir, "zero", &c, 360, 220, &e), 0);
     chart_daily_frame(&c, 360, 220, &f);
     assert_true(f.vmax == 1);
     img_load(&im, dir, "zero.png");
@@ -787,7 +821,7 @@ static void test_chart__daily_flat_and_single(void **state)
     /* One day: a dot in the middle. */
     c.ndays = 1;
     c.views = one;
-    assert_int_equal(chart_daily_write(dir, "one", &c, 360, 220, &e), 0);
+    assert_int_equal(daily_in(dir, "one", &c, 360, 220, &e), 0);
     chart_daily_frame(&c, 360, 220, &f);
     img_load(&im, dir, "one.png");
     assert_true(dabs(chart_x(&f, 0) - (f.x + f.w / 2)) < 1e-9);
@@ -801,10 +835,10 @@ static void test_chart__daily_flat_and_single(void **state)
 
     /* No days, no values: a chart all the same. */
     c.ndays = 0;
-    assert_int_equal(chart_daily_write(dir, "none", &c, 360, 220, &e), 0);
+    assert_int_equal(daily_in(dir, "none", &c, 360, 220, &e), 0);
     c.ndays = 5;
     c.views = NULL;
-    assert_int_equal(chart_daily_write(dir, "null", &c, 360, 220, &e), 0);
+    assert_int_equal(daily_in(dir, "null", &c, 360, 220, &e), 0);
     assert_true(file_exists(dir, "none.png") && file_exists(dir, "null.svg"));
     assert_int_equal(e.status, 0);
     tu_rmrf(dir);
@@ -828,7 +862,7 @@ static void test_chart__bars_pixels(void **state)
 
     (void)state;
     clear_err(&e);
-    assert_int_equal(chart_bars_write(dir, "bars", &c, 760, &e), 0);
+    assert_int_equal(bars_in(dir, "bars", &c, 760, &e), 0);
     chart_bars_frame(&c, 760, &f);
     img_load(&im, dir, "bars.png");
     assert_int_equal(im.w, 2 * 760);
@@ -869,7 +903,7 @@ static void test_chart__bars_pixels(void **state)
     c.b_label = NULL;
     c.n = 3;
     b[1].b = 0;
-    assert_int_equal(chart_bars_write(dir, "one", &c, 360, &e), 0);
+    assert_int_equal(bars_in(dir, "one", &c, 360, &e), 0);
     chart_bars_frame(&c, 360, &f);
     img_load(&im, dir, "one.png");
     assert_int_equal(im.w, 720);
@@ -879,13 +913,13 @@ static void test_chart__bars_pixels(void **state)
 
     /* No bars: a small chart saying so. */
     c.n = 0;
-    assert_int_equal(chart_bars_write(dir, "empty", &c, 360, &e), 0);
+    assert_int_equal(bars_in(dir, "empty", &c, 360, &e), 0);
     img_load(&im, dir, "empty.png");
     assert_int_equal(im.h, 2 * chart_bars_height(0));
     img_free(&im);
     c.bars = NULL;
     c.n = 3;
-    assert_int_equal(chart_bars_write(dir, "null", &c, 360, &e), 0);
+    assert_int_equal(bars_in(dir, "null", &c, 360, &e), 0);
     assert_int_equal(e.status, 0);
     tu_rmrf(dir);
     free(dir);
@@ -903,7 +937,7 @@ static void test_chart__spark_pixels(void **state)
         v[i] = 10 + i % 5;
     v[7] = -1;
     clear_err(&e);
-    assert_int_equal(chart_spark_write(dir, "spark", v, 20, 120, 28, &e), 0);
+    assert_int_equal(spark_in(dir, "spark", v, 20, 120, 28, &e), 0);
     img_load(&im, dir, "spark.png");
     assert_int_equal(im.w, 240);
     assert_int_equal(im.h, 56);
@@ -915,7 +949,7 @@ static void test_chart__spark_pixels(void **state)
     expect_svg(dir, "spark.svg");
 
     /* All zero: a flat line along the bottom. */
-    assert_int_equal(chart_spark_write(dir, "flat", zero, 8, 120, 28, &e), 0);
+    assert_int_equal(spark_in(dir, "flat", zero, 8, 120, 28, &e), 0);
     img_load(&im, dir, "flat.png");
     for (int x = 20; x < 220; x += 20)
         assert_true(colour_near(&im, x, 56 - 6, 2, BLUE));
@@ -923,8 +957,8 @@ static void test_chart__spark_pixels(void **state)
     img_free(&im);
 
     /* Nothing to draw: an empty, transparent image. */
-    assert_int_equal(chart_spark_write(dir, "none", NULL, 5, 120, 28, &e), 0);
-    assert_int_equal(chart_spark_write(dir, "zero", v, 0, 120, 28, &e), 0);
+    assert_int_equal(spark_in(dir, "none", NULL, 5, 120, 28, &e), 0);
+    assert_int_equal(spark_in(dir, "zero", v, 0, 120, 28, &e), 0);
     assert_int_equal(e.status, 0);
     tu_rmrf(dir);
     free(dir);
@@ -955,11 +989,11 @@ static void test_chart__hostile_labels(void **state)
     b[3] = (struct chart_bar){"ctl \x1b[31m\r\n\t\x7f end", 3, 0};
     b[4] = (struct chart_bar){"", 2, 0};
     clear_err(&e);
-    assert_int_equal(chart_bars_write(dir, "hostile", &c, 360, &e), 0);
-    assert_int_equal(chart_daily_write(dir, "hostile-daily", &d, 360, 220, &e),
+    assert_int_equal(bars_in(dir, "hostile", &c, 360, &e), 0);
+    assert_int_equal(daily_in(dir, "hostile-daily", &d, 360, 220, &e),
                      0);
     b[0].label = NULL;
-    assert_int_equal(chart_bars_write(dir, "null-label", &c, 360, &e), 0);
+    assert_int_equal(bars_in(dir, "null-label", &c, 360, &e), 0);
     assert_int_equal(e.status, 0);
     svg = read_file(dir, "hostile.svg", &n);
     assert_null(strstr(svg, "<script"));
@@ -977,47 +1011,53 @@ static void test_chart__hostile_labels(void **state)
 static void test_chart__cannot_write(void **state)
 {
     char *dir = tu_tmpdir();
-    char *missing = tu_path(dir, "no/such/dir");
+    char *missing = tu_path(dir, "gone");
     char *blocker;
     double v[3] = {1, 2, 3};
     struct chart_daily c = {0, 3, v, NULL, "Views", NULL, 0};
     struct chart_bar b[1] = {{"x", 1, 0}};
     struct chart_bars bc = {b, 1, "Views", NULL};
+    struct atomic_dir *gone;
     struct bs_err e;
 
     (void)state;
+    /* The chart folder removed once opened: nothing can be created in
+     * it, and the error names the chart. */
     clear_err(&e);
-    assert_int_equal(chart_daily_write(missing, "daily", &c, 360, 220, &e),
-                     -1);
+    gone = atomic_dir_open(missing, &e);
+    assert_non_null(gone);
+    assert_int_equal(rmdir(missing), 0);
+    assert_int_equal(chart_daily_write(gone, "daily", &c, 360, 220, &e), -1);
     assert_int_equal(e.status, BS_CANTCREAT);
     assert_non_null(strstr(e.msg, "cannot create '"));
-    assert_non_null(strstr(e.msg, "no/such/dir/daily.png'"));
+    assert_non_null(strstr(e.msg, "gone/daily.png'"));
     assert_non_null(strstr(e.msg, "No such file or directory"));
 
     clear_err(&e);
-    assert_int_equal(chart_bars_write(missing, "bars", &bc, 360, &e), -1);
+    assert_int_equal(chart_bars_write(gone, "bars", &bc, 360, &e), -1);
     assert_int_equal(e.status, BS_CANTCREAT);
     assert_non_null(strstr(e.msg, "bars.png"));
     clear_err(&e);
-    assert_int_equal(chart_spark_write(missing, "s", v, 3, 80, 20, &e), -1);
+    assert_int_equal(chart_spark_write(gone, "s", v, 3, 80, 20, &e), -1);
     assert_int_equal(e.status, BS_CANTCREAT);
     /* A NULL err is allowed. */
-    assert_int_equal(chart_spark_write(missing, "s", v, 3, 80, 20, NULL), -1);
+    assert_int_equal(chart_spark_write(gone, "s", v, 3, 80, 20, NULL), -1);
+    atomic_dir_close(gone);
 
     /* The final name taken by a directory: the rename fails, the
      * temporary file goes, and the error names the final path. */
     blocker = tu_path(dir, "taken.png");
     assert_int_equal(mkdir(blocker, 0755), 0);
     clear_err(&e);
-    assert_int_equal(chart_daily_write(dir, "taken", &c, 360, 220, &e), -1);
+    assert_int_equal(daily_in(dir, "taken", &c, 360, 220, &e), -1);
     assert_int_equal(e.status, BS_CANTCREAT);
     assert_non_null(strstr(e.msg, "taken.png'"));
     assert_int_equal(count_prefixed(dir, ".taken."), 0);
 
     /* An existing chart is replaced whole. */
     clear_err(&e);
-    assert_int_equal(chart_daily_write(dir, "again", &c, 360, 220, &e), 0);
-    assert_int_equal(chart_daily_write(dir, "again", &c, 400, 220, &e), 0);
+    assert_int_equal(daily_in(dir, "again", &c, 360, 220, &e), 0);
+    assert_int_equal(daily_in(dir, "again", &c, 400, 220, &e), 0);
     {
         struct img im;
 
@@ -1112,8 +1152,8 @@ static void test_chart__links_not_followed(void **state)
         free(link);
     }
     clear_err(&e);
-    assert_int_equal(chart_daily_write(dir, "daily", &c, 360, 220, &e), 0);
-    assert_int_equal(chart_bars_write(dir, "bars", &bc, 360, &e), 0);
+    assert_int_equal(daily_in(dir, "daily", &c, 360, 220, &e), 0);
+    assert_int_equal(bars_in(dir, "bars", &bc, 360, &e), 0);
     assert_int_equal(e.status, 0);
 
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -1155,12 +1195,12 @@ static void test_chart__sizes_clamped(void **state)
 
     (void)state;
     clear_err(&e);
-    assert_int_equal(chart_spark_write(dir, "tiny", v, 3, -5, 0, &e), 0);
+    assert_int_equal(spark_in(dir, "tiny", v, 3, -5, 0, &e), 0);
     img_load(&im, dir, "tiny.png");
     assert_int_equal(im.w, 2 * CHART_MIN_PX);
     assert_int_equal(im.h, 2 * CHART_MIN_PX);
     img_free(&im);
-    assert_int_equal(chart_spark_write(dir, "wide", v, 3, 1000000, 20, &e),
+    assert_int_equal(spark_in(dir, "wide", v, 3, 1000000, 20, &e),
                      0);
     img_load(&im, dir, "wide.png");
     assert_int_equal(im.w, 2 * CHART_MAX_PX);

@@ -875,6 +875,13 @@ static void test_conf__bad_sites(void **state)
                  "a site's name", NULL);
     expect_error(state, "[urls a/b]\npost = /%postname%/\n", 1,
                  "a site's name", NULL);
+    /* A name is a folder of the report: never "." or "..". */
+    expect_error(state, "[site ..]\nhosts = a.example\n", 1,
+                 "a site's name", NULL);
+    expect_error(state, "[site .]\nhosts = a.example\n", 1,
+                 "a site's name", NULL);
+    expect_error(state, "[urls ...]\npost = /%postname%/\n", 1,
+                 "not dots alone", NULL);
     expect_error(state, "[site]\n[site a]\nname = A\n", 2, "no hosts", NULL);
     expect_error(state, "[urls a]\npost = /p/%postname%/\n", 1, "no hosts",
                  NULL);

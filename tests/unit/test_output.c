@@ -374,6 +374,111 @@ static void test_output__csv_empty(void **state)
     out_free(t);
 }
 
+/* ---- formulas and invisible characters ------------------------------------ */
+
+/*
+ * OWASP's CSV injection rule: a text cell that starts with '=', '+', '-',
+ * '@' or tab gets a "'" inside its quotes; the same text elsewhere in a
+ * cell, numbers (a negative one too) and blogstat's own words ("-12%",
+ * "--") are left alone. A CR never starts a cell: it is a control
+ * character, U+FFFD.
+ */
+static void test_output__csv_formulas(void **state)
+{
+    static const struct out_column cols[] = {
+        {"tag", NULL, OUT_TEXT, 0},
+        {"views", NULL, OUT_INT, 0},
+        {"change", NULL, OUT_WORD, 0},
+    };
+    struct out_table *t = out_new(cols, 3);
+
+    (void)state;
+    out_add_text(t, "=HYPERLINK(\"http://evil.example/\",\"Click me\")");
+    out_add_int(t, -12);
+    out_add_text(t, "-12%");
+    out_add_text(t, "+1");
+    out_add_int(t, 0);
+    out_add_text(t, "+5%");
+    out_add_text(t, "-2+3");
+    out_add_int(t, 1);
+    out_add_text(t, "--");
+    out_add_text(t, "@SUM(A1:A2)");
+    out_add_int(t, 2);
+    out_add_text(t, "new");
+    out_add_text(t, "\t=1");
+    out_add_int(t, 3);
+    out_add_text(t, "");
+    out_add_text(t, "\r=1");
+    out_add_int(t, 4);
+    out_add_text(t, "");
+    out_add_text(t, "a=b, c-d");
+    out_add_int(t, 5);
+    out_add_text(t, "");
+    out_add_text(t, " =1");
+    out_add_int(t, 6);
+    out_add_text(t, "");
+    expect_out(t, OUT_CSV,
+               "tag,views,change\n"
+               "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Click me\"\")\","
+               "-12,-12%\n"
+               "\"'+1\",0,+5%\n"
+               "\"'-2+3\",1,--\n"
+               "\"'@SUM(A1:A2)\",2,new\n"
+               "\"'\t=1\",3,\n"
+               FFFD "=1,4,\n"
+               "\"a=b, c-d\",5,\n"
+               " =1,6,\n");
+    /* JSON and the table keep the text. */
+    expect_out(t, OUT_JSON,
+               "[\n"
+               " {\"tag\": \"=HYPERLINK(\\\"http://evil.example/\\\",\\\"Click "
+               "me\\\")\", \"views\": -12, \"change\": \"-12%\"},\n"
+               " {\"tag\": \"+1\", \"views\": 0, \"change\": \"+5%\"},\n"
+               " {\"tag\": \"-2+3\", \"views\": 1, \"change\": \"--\"},\n"
+               " {\"tag\": \"@SUM(A1:A2)\", \"views\": 2, \"change\": \"new\"},\n"
+               " {\"tag\": \"\\t=1\", \"views\": 3, \"change\": \"\"},\n"
+               " {\"tag\": \"" FFFD "=1\", \"views\": 4, \"change\": \"\"},\n"
+               " {\"tag\": \"a=b, c-d\", \"views\": 5, \"change\": \"\"},\n"
+               " {\"tag\": \" =1\", \"views\": 6, \"change\": \"\"}\n"
+               "]\n");
+    {
+        char *table = render(t, OUT_TABLE);
+
+        assert_non_null(strstr(table, "\n=HYPERLINK(\"http://evil.example/\""));
+        assert_non_null(strstr(table, "\n@SUM(A1:A2) "));
+        assert_null(strstr(table, "'="));
+        free(table);
+    }
+    out_free(t);
+}
+
+#define RLO "\xE2\x80\xAE"   /* U+202E RIGHT-TO-LEFT OVERRIDE */
+
+/* A right-to-left override reaches no format raw: escaped in the table,
+ * in CSV (and then the escape is what a formula check sees) and as \u in
+ * JSON; the table's widths count the escape. */
+static void test_output__bidi(void **state)
+{
+    struct out_table *t = out_new(post_cols, 3);
+
+    (void)state;
+    out_add_text(t, "/2013/02/07/" RLO "txt.exe/");
+    out_add_text(t, RLO "=1+1\xEF\xBB\xBF");
+    out_add_int(t, 7);
+    expect_out(t, OUT_TABLE,
+               "path                          title                 views\n"
+               "/2013/02/07/<U+202E>txt.exe/  <U+202E>=1+1<U+FEFF>      7\n");
+    expect_out(t, OUT_CSV,
+               "path,title,views\n"
+               "/2013/02/07/<U+202E>txt.exe/,<U+202E>=1+1<U+FEFF>,7\n");
+    expect_out(t, OUT_JSON,
+               "[\n"
+               " {\"path\": \"/2013/02/07/\\u202etxt.exe/\", \"title\": "
+               "\"\\u202e=1+1\\ufeff\", \"views\": 7}\n"
+               "]\n");
+    out_free(t);
+}
+
 /* ---- json ------------------------------------------------------------------ */
 
 static void test_output__json(void **state)
@@ -607,6 +712,8 @@ int main(void)
         cmocka_unit_test(test_output__csv_quoting),
         cmocka_unit_test(test_output__csv_newlines),
         cmocka_unit_test(test_output__csv_empty),
+        cmocka_unit_test(test_output__csv_formulas),
+        cmocka_unit_test(test_output__bidi),
         cmocka_unit_test(test_output__json),
         cmocka_unit_test(test_output__json_escapes),
         cmocka_unit_test(test_output__json_keys),

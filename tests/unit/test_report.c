@@ -3,12 +3,36 @@
  * site's whole report written from its data, never through a link.
  */
 #include "testutil.h"
+#include "atomicfile.h"
 #include "report.h"
 #include "report_data.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
+
+/* report_write_index() into the folder dir, opened as blogstat opens it. */
+static int write_index_in(const char *dir, const struct report_index *r,
+                          struct bs_err *err)
+{
+    struct atomic_dir *d = atomic_dir_open(dir, err);
+    int rc = d ? report_write_index(d, r, err) : -1;
+
+    atomic_dir_close(d);
+    return rc;
+}
+
+/* report_write() into the folder out, opened as `blogstat report` opens
+ * --out (made when missing, refused when a link). */
+static int write_report_in(const char *out, const struct report_data *d,
+                           const struct report_site *site, struct bs_err *err)
+{
+    struct atomic_dir *od = atomic_dir_open(out, err);
+    int rc = od ? report_write(od, d, site, err) : -1;
+
+    atomic_dir_close(od);
+    return rc;
+}
 
 /* What fn writes to a memory stream, as a malloc'ed string. */
 static char *capture_escape(const char *s)
@@ -57,10 +81,19 @@ static void test_report__escape(void **state)
     /* Invalid UTF-8 and controls: U+FFFD each. */
     check_escape("a\xff" "b\x1b[31m", "a\xEF\xBF\xBD" "b\xEF\xBF\xBD[31m");
     check_escape("", "");
+<<<<<<< ours
     /* Bidirectional controls and invisible marks are shown, not obeyed. */
     check_escape("/\xE2\x80\xAEtxt.exe/", "/&lt;U+202E&gt;txt.exe/");
     check_escape("a\xE2\x81\xA9" "b\xE2\x80\x8F", "a&lt;U+2069&gt;b&lt;U+200F&gt;");
     check_escape("\xE2\x80\x94", "\xE2\x80\x94");
+=======
+    /* Bidi overrides and isolates, zero-width characters: shown. */
+    check_escape("/2013/02/07/\xE2\x80\xAEtxt.exe/",
+                 "/2013/02/07/&lt;U+202E&gt;txt.exe/");
+    check_escape("a\xE2\x81\xA6" "b\xE2\x80\x8B" "c\xD8\x9C" "d\xEF\xBB\xBF",
+                 "a&lt;U+2066&gt;b&lt;U+200B&gt;c&lt;U+061C&gt;d&lt;U+FEFF&gt;");
+    check_escape("\xE2\x80\xA6 \xE2\x80\xB0", "\xE2\x80\xA6 \xE2\x80\xB0");
+>>>>>>> theirs
 }
 
 static void check_url(const char *base, const char *path, int want_rc,
@@ -185,7 +218,7 @@ static void test_report__index(void **state)
     (void)state;
     fill_index(&r, days, posts, tags, cs);
     umask(022);
-    assert_int_equal(report_write_index(dir, &r, &err), 0);
+    assert_int_equal(write_index_in(dir, &r, &err), 0);
     path = tu_path(dir, "index.html");
     html = slurp(path);
     assert_int_equal(stat(path, &st), 0);
@@ -257,7 +290,7 @@ static void test_report__sites(void **state)
     fill_index(&r, days, posts, tags, cs);
     r.sites = links;
     r.nsites = 3;
-    assert_int_equal(report_write_index(dir, &r, &err), 0);
+    assert_int_equal(write_index_in(dir, &r, &err), 0);
     path = tu_path(dir, "index.html");
     html = slurp(path);
     assert_non_null(strstr(html, "<nav class=\"sites\">Sites: "
@@ -267,7 +300,7 @@ static void test_report__sites(void **state)
                                  "x&quot;y</a></nav>"));
     free(html);
     r.nsites = 1;
-    assert_int_equal(report_write_index(dir, &r, &err), 0);
+    assert_int_equal(write_index_in(dir, &r, &err), 0);
     html = slurp(path);
     assert_null(strstr(html, "class=\"sites\""));
     free(html);
@@ -292,7 +325,7 @@ static void test_report__symlink_replaced(void **state)
     page = tu_path(dir, "index.html");
     assert_int_equal(symlink(victim, page), 0);
     fill_index(&r, days, posts, tags, cs);
-    assert_int_equal(report_write_index(dir, &r, &err), 0);
+    assert_int_equal(write_index_in(dir, &r, &err), 0);
     html = slurp(victim);
     assert_string_equal(html, "precious");
     free(html);
@@ -345,7 +378,13 @@ static void test_report__post_page(void **state)
     p.chart_width = 760;
     p.chart_height = 240;
     p.back = "../index.html";
-    assert_int_equal(report_write_post(dir, "posts/1.html", &p, &err), 0);
+    {
+        struct atomic_dir *posts = atomic_dir_open(sub, &err);
+
+        assert_non_null(posts);
+        assert_int_equal(report_write_post(posts, "1.html", &p, &err), 0);
+        atomic_dir_close(posts);
+    }
     path = tu_path(dir, "posts/1.html");
     html = slurp(path);
     assert_non_null(strstr(html, "<h1>Om &lt;säkerhet&gt;</h1>"));
@@ -380,11 +419,30 @@ static void test_report__cannot_create(void **state)
     struct report_country cs[2];
     struct bs_err err = {0};
 
+    char *dir = tu_tmpdir(), *gone = tu_path(dir, "gone"), *page;
+    struct atomic_dir *d;
+
     (void)state;
     fill_index(&r, days, posts, tags, cs);
-    assert_int_equal(report_write_index("/nonexistent/dir", &r, &err), -1);
+    assert_int_equal(write_index_in("/nonexistent/dir", &r, &err), -1);
     assert_int_equal(err.status, BS_CANTCREAT);
-    assert_non_null(strstr(err.msg, "/nonexistent/dir/index.html"));
+    assert_non_null(strstr(err.msg, "/nonexistent/dir"));
+    /* A folder removed after it was opened: the page is not created
+     * elsewhere, and the error names it. */
+    memset(&err, 0, sizeof(err));
+    d = atomic_dir_open(gone, &err);
+    assert_non_null(d);
+    assert_int_equal(rmdir(gone), 0);
+    assert_int_equal(report_write_index(d, &r, &err), -1);
+    assert_int_equal(err.status, BS_CANTCREAT);
+    page = tu_path(gone, "index.html");
+    if (!strstr(err.msg, page))
+        fail_msg("'%s' does not name %s", err.msg, page);
+    atomic_dir_close(d);
+    free(page);
+    free(gone);
+    tu_rmrf(dir);
+    free(dir);
 }
 
 /* Report data as report_data_build() leaves it, of fill_index()'s
@@ -458,7 +516,7 @@ static void test_report__write_site(void **state)
 
     (void)state;
     fill_data(&x);
-    if (report_write(out, &x.d, &site, &err) != 0)
+    if (write_report_in(out, &x.d, &site, &err) != 0)
         fail_msg("report_write: %d %s", err.status, err.msg);
     for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
         path = tu_path(out, files[i]);
@@ -507,7 +565,7 @@ static void check_folder_link(const char *folder)
     snprintf(link, n, "%s/%s", out, folder);
     assert_int_equal(symlink(elsewhere, link), 0);
     fill_data(&x);
-    assert_int_equal(report_write(out, &x.d, &site, &err), -1);
+    assert_int_equal(write_report_in(out, &x.d, &site, &err), -1);
     assert_int_equal(err.status, BS_CANTCREAT);
     if (!strstr(err.msg, link))
         fail_msg("'%s' does not name %s", err.msg, link);
@@ -539,7 +597,7 @@ static void test_report__write_refuses_linked_out(void **state)
     assert_int_equal(mkdir(elsewhere, 0755), 0);
     assert_int_equal(symlink(elsewhere, out), 0);
     fill_data(&x);
-    assert_int_equal(report_write(out, &x.d, &site, &err), -1);
+    assert_int_equal(write_report_in(out, &x.d, &site, &err), -1);
     assert_int_equal(err.status, BS_CANTCREAT);
     assert_int_equal(entries(elsewhere), 0);
     free(elsewhere);
@@ -569,7 +627,7 @@ static void test_report__write_replaces_linked_page(void **state)
     post = tu_path(out, "posts/1.html");
     assert_int_equal(symlink(victim, post), 0);
     fill_data(&x);
-    assert_int_equal(report_write(out, &x.d, &site, &err), 0);
+    assert_int_equal(write_report_in(out, &x.d, &site, &err), 0);
     text = slurp(victim);
     assert_string_equal(text, "precious");
     free(text);

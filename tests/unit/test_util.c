@@ -555,6 +555,45 @@ static void test_util__months(void **state)
     assert_int_equal(month_from_abbr("\0\0\0"), 0);
 }
 
+#define FFFD "\xEF\xBF\xBD"    /* U+FFFD, the replacement character */
+#define RLO "\xE2\x80\xAE"     /* U+202E RIGHT-TO-LEFT OVERRIDE */
+
+/* Every invisible format character is escaped; the visible neighbours of
+ * their ranges are not. */
+static void test_util__visible(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"/a" RLO "txt.exe/", "/a<U+202E>txt.exe/"},
+        {"\xE2\x80\xAA\xE2\x80\xAB\xE2\x80\xAC\xE2\x80\xAD",
+         "<U+202A><U+202B><U+202C><U+202D>"},
+        {"\xE2\x81\xA6x\xE2\x81\xA7x\xE2\x81\xA8x\xE2\x81\xA9",
+         "<U+2066>x<U+2067>x<U+2068>x<U+2069>"},
+        {"\xE2\x80\x8B\xE2\x80\x8C\xE2\x80\x8D\xE2\x80\x8E\xE2\x80\x8F",
+         "<U+200B><U+200C><U+200D><U+200E><U+200F>"},
+        {"\xD8\x9C" "a\xEF\xBB\xBF" "b", "<U+061C>a<U+FEFF>b"},
+        {"\xE2\x80\xA8\xE2\x80\xA9\xE2\x81\xA0", "<U+2028><U+2029><U+2060>"},
+        /* ‚ U+201A, … U+2026, U+202F, ‰ U+2030, U+2065, ⁰ U+2070, ﻿
+         * U+FEFE, U+FFFD and Arabic U+061B: shown as they are. */
+        {"\xE2\x80\x9A\xE2\x80\xA6\xE2\x80\xAF\xE2\x80\xB0\xE2\x81\xA5"
+         "\xE2\x81\xB0\xEF\xBB\xBE" FFFD "\xD8\x9B",
+         "\xE2\x80\x9A\xE2\x80\xA6\xE2\x80\xAF\xE2\x80\xB0\xE2\x81\xA5"
+         "\xE2\x81\xB0\xEF\xBB\xBE" FFFD "\xD8\x9B"},
+        {"", ""},
+        {"<U+202E>", "<U+202E>"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        char *v = utf8_visible(cases[i].in);
+
+        if (strcmp(v, cases[i].out) != 0)
+            fail_msg("case %zu: '%s', expected '%s'", i, v, cases[i].out);
+        free(v);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -580,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_util__digits_n),
         cmocka_unit_test(test_util__digits_u64),
         cmocka_unit_test(test_util__months),
+        cmocka_unit_test(test_util__visible),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
