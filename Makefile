@@ -6,6 +6,7 @@
 #                 import its posts, print the top posts, tags, countries,
 #                 write the report into reports/
 #   make test     the whole suite: unit (cmocka), end to end, sanitizers
+#   make check    the quick suite: unit and end to end, ./blogstat only
 #   make bench    ingest of a 2-million-line gzip log against gzip -dc
 #   make geoip    fetch the CC0 GeoIP database into data/
 #   make refresh-data  the newest crawler-user-agents list into third_party/
@@ -86,7 +87,7 @@ Q := @
 endif
 
 .PHONY: all deps have-deps have-deps-test deps-demo deps-test deps-bench \
-        install uninstall deb deps-deb demo test check e2e asan fuzz bench geoip refresh-data clean hdr-check lint
+        install uninstall deb deps-deb demo test check unit e2e asan fuzz bench geoip refresh-data clean hdr-check lint
 
 all: blogstat
 
@@ -290,7 +291,13 @@ $(FIXTURES) &: tests/fixtures/mkmmdb.pl | have-deps-test
 	@mkdir -p build/fixtures
 	$(Q)perl tests/fixtures/mkmmdb.pl build/fixtures
 
+# The quick suite for the edit loop: unit and end-to-end tests of the
+# release build (the e2e tests run as many at once as there are cores).
 check: blogstat $(default_TESTS) $(UA_CORPORA) $(FIXTURES)
+	$(Q)tests/run-all.sh quick
+
+# The unit tests alone.
+unit: blogstat $(default_TESTS) $(UA_CORPORA) $(FIXTURES)
 	$(Q)tests/run-unit.sh unit $(default_TESTS)
 
 e2e: blogstat

@@ -28,6 +28,9 @@ struct store;
 struct store *store_open(const char *path, enum store_mode mode,
                          struct bs_err *err);
 void store_close(struct store *s);
+/* How long a statement waits for another connection's lock before it
+ * fails with BS_TEMPFAIL (store_open sets 5,000 ms). */
+void store_set_busy_timeout(struct store *s, int ms);
 /* A new, empty database at the older schema version (1 to
  * STORE_SCHEMA_VERSION), for tests of upgrades: 0, or -1 with err. */
 int store_create_at_version(const char *path, int version,

@@ -377,6 +377,11 @@ struct store *store_open(const char *path, enum store_mode mode,
     return s;
 }
 
+void store_set_busy_timeout(struct store *s, int ms)
+{
+    sqlite3_busy_timeout(s->db, ms);
+}
+
 void store_close(struct store *s)
 {
     if (!s)

@@ -4,6 +4,11 @@
 # over the threaded parts, then both again built with ASan and UBSan,
 # the fuzz corpora replayed, and the static checks, in two lanes at once.
 # Ends with one summary line per runner.
+#
+#   tests/run-all.sh          everything (make test)
+#   tests/run-all.sh quick    unit and end-to-end tests of the release
+#                             build only, the e2e tests two at a time
+#                             (make check, for the edit loop)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 work=$(mktemp -d)
@@ -89,12 +94,18 @@ asan_env() {
     export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 }
 
-lane_a &
-a=$!
-lane_b &
-b=$!
-wait $a
-wait $b
+if [ "${1:-}" = quick ]; then
+    # shellcheck disable=SC2046
+    run unit tests/run-unit.sh unit $(bins build/tests/test_*)
+    E2E_JOBS=${E2E_JOBS:-$(nproc)} run e2e tests/e2e/run.sh ./blogstat e2e
+else
+    lane_a &
+    a=$!
+    lane_b &
+    b=$!
+    wait $a
+    wait $b
+fi
 
 status=0
 summary=

@@ -55,22 +55,32 @@ def sketch_n(blob):
     raise ValueError("not a sketch blob")
 
 
-def main():
-    con = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+def dump(path, mode=""):
+    """What main() prints for DB path and mode, as a string; and for
+    --check whether the database is intact (else True)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     con.create_function("sketch_n", 1, sketch_n, deterministic=True)
-    mode = sys.argv[2] if len(sys.argv) > 2 else ""
-    if mode == "--check":
-        r = con.execute("PRAGMA integrity_check").fetchall()
-        print(r)
-        sys.exit(0 if r == [("ok",)] else 1)
-    if mode in ("--counts", "--sources"):
-        for q in COUNTS + ([SOURCES] if mode == "--sources" else []):
-            print(f"-- {q}")
-            for row in sorted(con.execute(q).fetchall(), key=repr):
-                print(row)
-        return
-    for line in con.iterdump():
-        print(line)
+    try:
+        if mode == "--check":
+            r = con.execute("PRAGMA integrity_check").fetchall()
+            return f"{r}\n", r == [("ok",)]
+        out = []
+        if mode in ("--counts", "--sources"):
+            for q in COUNTS + ([SOURCES] if mode == "--sources" else []):
+                out.append(f"-- {q}")
+                for row in sorted(con.execute(q).fetchall(), key=repr):
+                    out.append(repr(row))
+        else:
+            out.extend(con.iterdump())
+        return "".join(line + "\n" for line in out), True
+    finally:
+        con.close()
+
+
+def main():
+    text, ok = dump(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")
+    sys.stdout.write(text)
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

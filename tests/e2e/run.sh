@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Run the end-to-end tests: each tests/e2e/NNNN-*.sh runs in a scratch
 # directory with
 #   BLOGSTAT  the binary under test (absolute path)
@@ -35,20 +35,52 @@ else
 fi
 [ -z "$GEOIP" ] && echo "$label: no GeoIP database (run 'make geoip'): countries are checked as unknown"
 
+# one TEST: run it in a scratch folder; its verdict (with the tail of its
+# output when it failed) into $results/NAME.out, "pass" or "fail" into
+# $results/NAME.rc.
+one() {
+    name=$(basename "$1" .sh)
+    scratch=$(mktemp -d "${TMPDIR:-/tmp}/blogstat-e2e.XXXXXX")
+    t0=$(date +%s)
+    if (cd "$scratch" && sh "$1") >"$scratch.log" 2>&1; then
+        echo "PASS $name ($(($(date +%s) - t0)) s)" >"$results/$name.out"
+        echo pass >"$results/$name.rc"
+    else
+        {
+            echo "FAIL $name ($(($(date +%s) - t0)) s)"
+            sed 's/^/    /' "$scratch.log" | tail -40
+        } >"$results/$name.out"
+        echo fail >"$results/$name.rc"
+    fi
+    rm -rf "$scratch" "$scratch.log"
+}
+
+# E2E_JOBS tests at once (default 1); their verdicts are printed in the
+# tests' order whatever order they finish in.
+jobs=${E2E_JOBS:-1}
+results=$(mktemp -d "${TMPDIR:-/tmp}/blogstat-e2e-results.XXXXXX")
+trap 'rm -rf "$results"' EXIT
+running=0
+for t in $tests; do
+    if [ "$running" -ge "$jobs" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+    one "$t" &
+    running=$((running + 1))
+done
+wait
+
 passed=0
 failed=0
 for t in $tests; do
     name=$(basename "$t" .sh)
-    scratch=$(mktemp -d "${TMPDIR:-/tmp}/blogstat-e2e.XXXXXX")
-    if (cd "$scratch" && sh "$t") >"$scratch.log" 2>&1; then
-        echo "PASS $name"
+    cat "$results/$name.out" 2>/dev/null || echo "FAIL $name (no verdict)"
+    if [ "$(cat "$results/$name.rc" 2>/dev/null)" = pass ]; then
         passed=$((passed + 1))
     else
-        echo "FAIL $name"
-        sed 's/^/    /' "$scratch.log" | tail -40
         failed=$((failed + 1))
     fi
-    rm -rf "$scratch" "$scratch.log"
 done
 echo "$label: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -383,7 +383,7 @@ static void test_output__csv_empty(void **state)
  * "--") are left alone. A CR never starts a cell: it is a control
  * character, U+FFFD.
  */
-static void test_output__csv_formulas(void **state)
+static void test_output__csv_formula_words(void **state)
 {
     static const struct out_column cols[] = {
         {"tag", NULL, OUT_TEXT, 0},
@@ -421,7 +421,7 @@ static void test_output__csv_formulas(void **state)
                "tag,views,change\n"
                "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Click me\"\")\","
                "-12,-12%\n"
-               "\"'+1\",0,+5%\n"
+               "+1,0,+5%\n"             /* a plain number: inert */
                "\"'-2+3\",1,--\n"
                "\"'@SUM(A1:A2)\",2,new\n"
                "\"'\t=1\",3,\n"
@@ -712,7 +712,7 @@ int main(void)
         cmocka_unit_test(test_output__csv_quoting),
         cmocka_unit_test(test_output__csv_newlines),
         cmocka_unit_test(test_output__csv_empty),
-        cmocka_unit_test(test_output__csv_formulas),
+        cmocka_unit_test(test_output__csv_formula_words),
         cmocka_unit_test(test_output__bidi),
         cmocka_unit_test(test_output__json),
         cmocka_unit_test(test_output__json_escapes),
