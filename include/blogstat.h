@@ -144,6 +144,10 @@ void day_format(int32_t day, char buf[11]);
 /* Parse exactly "YYYY-MM-DD" (a real calendar date). 0 ok, -1 not. */
 int day_parse(const char *s, int32_t *day);
 
+/* The word for a count of n: one when n is 1 (or -1), else many, as in
+ * printf("%d %s", n, plural(n, "day", "days")). Returns one of the two. */
+const char *plural(int64_t n, const char *one, const char *many);
+
 #ifndef BLOGSTAT_ALLOW_BANNED
 #include "banned.h"
 #endif

@@ -8,6 +8,7 @@
 
 #include "blogstat.h"
 #include "conf.h"
+#include "sink.h"
 
 /* Where an installed blogstat finds its config (make sysconfdir=...). */
 #ifndef BLOGSTAT_SYSCONFDIR
@@ -53,10 +54,19 @@ int cli_site_ids(struct store *s, const struct conf *conf, int64_t *ids,
 int cli_site_select(struct store *s, const char *name, int64_t *id,
                     struct bs_err *err);
 
-struct sink;
 /* The sink of the library's reports (sink.h) on standard error, by -q
- * and -v; progress: a progress line too (a terminal). */
-void cli_sink(struct sink *s, int progress);
+ * and -v; with progress (a terminal), a progress line too, its inputs
+ * numbered in the order they end: "[3/15]" never after "[4/15]". */
+struct cli_sink {
+    struct sink sink;
+    int ended;               /* inputs whose last report came */
+};
+/* Fill s; pass &s->sink to the library. */
+void cli_sink(struct cli_sink *s, int progress);
+
+/* n bytes for a person, into out[cap]: "812 B", "45.3 kB", "12.0 MB",
+ * "3.41 GB" (powers of 1000). */
+void cli_bytes(uint64_t n, char *out, size_t cap);
 
 /* Parse a non-negative integer option value; -1 when it is not one. */
 int64_t cli_parse_count(const char *s);
@@ -105,6 +115,12 @@ int cli_range_parse(struct cli_range *r, const char *cmd, const char *from,
  */
 int cli_range(struct store *s, int64_t site, const struct cli_range *r,
               int32_t *from, int32_t *to, struct bs_err *err);
+
+/* Unless -q: when site (STORE_SITE_ALL: every site; name: its --site,
+ * NULL: none given) has no view in [from, to], say so on standard error
+ * with the days it does hold. 0, or -1 with err. */
+int cli_say_empty(struct store *s, int64_t site, const char *name,
+                  int32_t from, int32_t to, struct bs_err *err);
 
 int cmd_ingest(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -55,6 +55,10 @@ struct ingest_result {
      * of closing the days; 0 when all went well. */
     int status;
     uint64_t files;            /* read (not skipped as read before) */
+    uint64_t failed;           /* files that ended in an error (their
+                                  lines before it are counted) */
+    int first_failed;          /* the index in opts->files of the first
+                                  of them, -1: none */
     uint64_t lines, bad, hits, views;
     uint64_t excluded;         /* lines of [site] exclude addresses: not
                                   hits, counted nowhere else */

@@ -22,8 +22,10 @@ int out_format_parse(const char *name, enum out_format *fmt);
 
 /* OUT_TEXT: text from a log or an import, hostile. OUT_INT: a number.
  * OUT_WORD: text blogstat writes itself (a country code "--", a change
- * "-12%"): shown as OUT_TEXT, never taken for a formula in CSV. */
-enum out_type { OUT_TEXT, OUT_INT, OUT_WORD };
+ * "-12%"): shown as OUT_TEXT, never taken for a formula in CSV.
+ * OUT_AMOUNT: an OUT_WORD that reads as a number ("8.2 kB"): aligned
+ * right in a table. */
+enum out_type { OUT_TEXT, OUT_INT, OUT_WORD, OUT_AMOUNT };
 
 struct out_column {
     const char *name;      /* the csv header and json key */
@@ -48,5 +50,16 @@ size_t out_rows(const struct out_table *t);
 
 /* Width of s on a terminal, counting code points (approximation). */
 size_t out_text_width(const char *s);
+
+/*
+ * path as a person reads it in width columns: relative to the folder cwd
+ * when inside it (cwd NULL: as given) and, when still wider, cut in the
+ * middle at slashes, "/srv/…/logs/access.log.2.gz": its first folder,
+ * "…", and as many of its last parts as fit, never less than the file's
+ * own name (which alone may be wider). Written into buf[cap] (cut at
+ * cap); returns buf.
+ */
+const char *out_short_path(const char *path, const char *cwd, size_t width,
+                           char *buf, size_t cap);
 
 #endif

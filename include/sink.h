@@ -11,7 +11,8 @@
  * Levels work like zstd's DISPLAYLEVEL: a message of level L is made
  * only when sink->level >= L, so that a quiet run does not even format
  * its details. Progress is made only when sink->progress is set, at most
- * once per committed chunk of lines and once at the end of each input.
+ * once per committed chunk of lines and once at the end of each input
+ * (read or not: every input ends with one report with done set).
  */
 #ifndef BLOGSTAT_SINK_H
 #define BLOGSTAT_SINK_H
@@ -33,7 +34,14 @@ struct sink_progress {
     uint64_t lines;            /* lines read of it in this run */
     double secs;               /* since the run started */
     int done;                  /* 1: the input's last report */
+    /* With done: 0 it was read; SINK_UNREAD_NOTHING nothing new in it
+     * (read before, or empty); SINK_UNREAD_FAILED an error (told through
+     * error()) stopped it before any line. */
+    int unread;
 };
+
+#define SINK_UNREAD_NOTHING 1
+#define SINK_UNREAD_FAILED 2
 
 struct sink {
     int level;                 /* the highest enum sink_level wanted */

@@ -379,8 +379,11 @@ struct store_file_row {
     const char *last_read;   /* when, as SQLite's datetime() writes it */
     int64_t lines, bad_lines, hits;
     int gzip;
-    int64_t size, position;
+    int64_t size;            /* bytes on disk (compressed for gzip) */
+    int64_t position;        /* bytes read, decompressed */
     enum store_file_state state;
+    int has_days;            /* a line of it had a date: */
+    int32_t first_day, last_day;   /* the days of its lines */
 };
 int store_files(struct store *s, const struct store_filter *f,
                 int (*fn)(void *ctx, const struct store_file_row *row),

@@ -202,6 +202,24 @@ static void show_progress(struct run *run, const struct file *f, int done)
     p.lines = f->src->lines - f->lines0;
     p.secs = elapsed(&run->t0);
     p.done = done;
+    p.unread = 0;
+    pthread_mutex_lock(&run->out_lock);
+    run->sink->progress_fn(run->sink->ctx, &p);
+    pthread_mutex_unlock(&run->out_lock);
+}
+
+/* The last report of a file none of which was read (how: SINK_UNREAD_*),
+ * so that progress accounts for every file. */
+static void show_unread(struct run *run, const struct file *f, int how)
+{
+    struct sink_progress p = {
+        .name = f->name ? f->name : f->path, .index = f->index,
+        .count = run->o->nfiles, .secs = elapsed(&run->t0), .done = 1,
+        .unread = how,
+    };
+
+    if (!run->sink->progress)
+        return;
     pthread_mutex_lock(&run->out_lock);
     run->sink->progress_fn(run->sink->ctx, &p);
     pthread_mutex_unlock(&run->out_lock);
@@ -454,8 +472,9 @@ static const char *detect_format(struct worker *w, struct reader *r,
         return NULL;
     }
     if (k)
-        note(run, "%s: format %s (%zu of the first %zu lines "
-            "read)", name, g.format, g.ok, g.tried);
+        note(run, "%s: format %s (%zu of the first %zu %s read)", name,
+             g.format, g.ok, g.tried, plural((int64_t)g.tried, "line",
+                                             "lines"));
     return g.format;
 }
 
@@ -648,7 +667,7 @@ static int ingest_file(struct worker *w, const char *path, int index)
                      .stop = run->o->stops ? run->o->stops[index - 1]
                                            : INGEST_NO_STOP};
     struct reader_line line;
-    int rc, status = 0, pending = 0;
+    int rc, status = 0, pending = 0, told = 0;
 
     rc = open_file(w, &f, &line, &pending, &err);
     if (rc <= 0) {
@@ -683,9 +702,11 @@ static int ingest_file(struct worker *w, const char *path, int index)
     if (run->sink->progress)
         show_progress(run, &f, 1);
     else
-        say(run, SINK_INFO, "%s: %llu new lines%s", f.name,
+        say(run, SINK_INFO, "%s: %llu new %s%s", f.name,
             (unsigned long long)(f.src->lines - f.lines0),
+            plural((int64_t)(f.src->lines - f.lines0), "line", "lines"),
             f.found ? " (read on from where it stopped)" : "");
+    told = 1;
     w->files++;
     /* Nothing new and nothing learnt: leave the database as it was, so
      * that running twice gives the same database. */
@@ -696,6 +717,9 @@ static int ingest_file(struct worker *w, const char *path, int index)
         status = err.status;
     }
 done:
+    if (!told)
+        show_unread(run, &f, status ? SINK_UNREAD_FAILED
+                                    : SINK_UNREAD_NOTHING);
     if (f.src)
         source_release(run->claims, f.fp);
     free(f.src);
@@ -974,8 +998,12 @@ int ingest_run(const struct ingest_opts *o, const struct sink *sink,
     clock_gettime(CLOCK_MONOTONIC, &run->t0);
     run_workers(run);
     /* The first failing file in the command's order gives the status. */
-    for (int i = 0; i < o->nfiles && !res->status; i++)
-        res->status = run->status[i];
+    res->first_failed = -1;
+    for (int i = 0; i < o->nfiles; i++)
+        if (run->status[i] && !res->failed++) {
+            res->status = run->status[i];
+            res->first_failed = i;
+        }
     {
         struct bs_err cerr = {0};
 

@@ -485,7 +485,7 @@ static void put_summary(FILE *f, const struct report_index *r)
             fputs("</a>", f);
         fputs("</div><div class=\"sub\">", f);
         put_num(f, p->views);
-        fputs(" views</div>", f);
+        fprintf(f, " %s</div>", plural(p->views, "view", "views"));
     } else {
         fputs("<div class=\"sub\">no post viewed</div>", f);
     }

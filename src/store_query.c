@@ -217,7 +217,8 @@ static const char *const query_sql[] = {
     [Q_FILES] =
         "SELECT name, coalesce(error, ''), last_read, lines, bad_lines, hits, "
         "gzip, size, position, CASE WHEN error IS NOT NULL THEN 3 "
-        "WHEN complete THEN 1 ELSE 2 END FROM sources "
+        "WHEN complete THEN 1 ELSE 2 END, first_day IS NOT NULL, "
+        "coalesce(first_day, 0), coalesce(max_day, 0) FROM sources "
         "WHERE coalesce(max_day, ?2) >= ?1 AND coalesce(first_day, ?1) <= ?2 "
         "ORDER BY id LIMIT ?3",
     [Q_POST_INFO] =
@@ -568,6 +569,9 @@ static int read_file(sqlite3_stmt *st, void *job)
         .gzip = sqlite3_column_int(st, 6), .size = num(st, 7),
         .position = num(st, 8),
         .state = (enum store_file_state)sqlite3_column_int(st, 9),
+        .has_days = sqlite3_column_int(st, 10),
+        .first_day = sqlite3_column_int(st, 11),
+        .last_day = sqlite3_column_int(st, 12),
     };
 
     return j->fn(j->ctx, &r);

@@ -258,6 +258,11 @@ int day_parse(const char *s, int32_t *day)
     return 0;
 }
 
+const char *plural(int64_t n, const char *one, const char *many)
+{
+    return n == 1 || n == -1 ? one : many;
+}
+
 size_t utf8_seq_len(const unsigned char *s, size_t n)
 {
     if (n == 0)

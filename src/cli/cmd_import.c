@@ -150,7 +150,7 @@ int cmd_import(int argc, char **argv)
     };
     struct bs_err err = {0};
     struct import_ctx ctx = {0};
-    struct sink sink;
+    struct cli_sink sink;
     struct conf *conf;
     const char *site = NULL;
     int c, status = 0;
@@ -201,7 +201,7 @@ int cmd_import(int argc, char **argv)
         ctx.file = argv[i];
         ctx.not_content = ctx.mismatched = 0;
         if (store_begin(ctx.store, &ferr) ||
-            (is_dir ? import_dir(argv[i], &sink, on_post, &ctx, &st, &ferr)
+            (is_dir ? import_dir(argv[i], &sink.sink, on_post, &ctx, &st, &ferr)
                     : import_file(argv[i], on_post, &ctx, &st, &ferr)) ||
             store_commit(ctx.store, &ferr)) {
             store_rollback(ctx.store);
@@ -213,23 +213,31 @@ int cmd_import(int argc, char **argv)
             continue;
         }
         if (ctx.mismatched)
-            cli_warn("%s: %llu post%s whose URL does not match the post "
-                     "pattern; they are listed as pages: check [urls] post "
+            cli_warn("%s: %llu %s whose URL does not match the post "
+                     "pattern; %s listed as pages: check [urls] post "
                      "in the config", argv[i],
                      (unsigned long long)ctx.mismatched,
-                     ctx.mismatched == 1 ? "" : "s");
-        if (!cli.quiet && (cli.verbose || isatty(STDERR_FILENO)))
-            fprintf(stderr, "blogstat: %s: %s%s%s, %llu posts and pages "
-                    "imported, %llu items skipped\n", argv[i],
-                    is_dir ? import_engine_name(st.engine) : "",
-                    is_dir ? " " : "", import_format_name(st.format),
-                    (unsigned long long)(st.posts - ctx.not_content),
-                    (unsigned long long)(st.skipped + ctx.not_content));
+                     plural((int64_t)ctx.mismatched, "post", "posts"),
+                     plural((int64_t)ctx.mismatched, "it is", "they are"));
+        if (!cli.quiet && (cli.verbose || isatty(STDERR_FILENO))) {
+            uint64_t posts = st.posts - ctx.not_content,
+                     skipped = st.skipped + ctx.not_content;
+
+            cli_warn("%s: %s%s%s, %llu %s imported, %llu %s skipped",
+                     argv[i], is_dir ? import_engine_name(st.engine) : "",
+                     is_dir ? " " : "", import_format_name(st.format),
+                     (unsigned long long)posts,
+                     plural((int64_t)posts, "post or page",
+                            "posts and pages"),
+                     (unsigned long long)skipped,
+                     plural((int64_t)skipped, "item", "items"));
+        }
         /* The pages that were read are kept; the run still fails. */
         if (st.bad) {
-            cli_warn("%s: %llu file%s not read (named above); the other "
+            cli_warn("%s: %llu %s not read (named above); the other "
                      "pages are imported", argv[i],
-                     (unsigned long long)st.bad, st.bad == 1 ? "" : "s");
+                     (unsigned long long)st.bad,
+                     plural((int64_t)st.bad, "file", "files"));
             if (!status)
                 status = BS_DATAERR;
         }

@@ -193,11 +193,49 @@ static int complete_opts(struct ingest_opts *o, const struct ingest_args *a)
     return -1;
 }
 
+/* "1 line" or "2 lines": n and its word, into buf[64]. */
+static const char *count(uint64_t n, const char *one, const char *many,
+                         char buf[64])
+{
+    snprintf(buf, 64, "%llu %s", (unsigned long long)n,
+             plural((int64_t)n, one, many));
+    return buf;
+}
+
+/* When some files failed and the others were read: what was counted. An
+ * error that stopped every worker (I/O, a busy database) says so itself. */
+static void say_partial(const struct ingest_result *res,
+                        const struct ingest_opts *o)
+{
+    uint64_t n = (uint64_t)o->nfiles, ok = n - res->failed;
+    const char *first;
+    char a[64];
+
+    if (!res->failed || res->first_failed < 0 || n < 2 ||
+        res->status == BS_IOERR || res->status == BS_TEMPFAIL ||
+        res->status == BS_OSERR)
+        return;
+    first = o->files[res->first_failed];
+    if (strcmp(first, "-") == 0)
+        first = "(stdin)";
+    if (res->failed == 1)
+        cli_warn("counted %llu of %s, and kept; %s failed (said above)",
+                 (unsigned long long)ok, count(n, "file", "files", a), first);
+    else
+        cli_warn("counted %llu of %s, and kept; %s and %llu other%s "
+                 "failed (said above)", (unsigned long long)ok,
+                 count(n, "file", "files", a), first,
+                 (unsigned long long)(res->failed - 1),
+                 res->failed == 2 ? "" : "s");
+}
+
 /* The summary lines of a run, and its exit status. */
 static int summary(const struct ingest_result *res,
-                   const struct ingest_args *a, int progress)
+                   const struct ingest_opts *o, const struct ingest_args *a,
+                   int progress)
 {
     int status = res->status;
+    char n1[64], n2[64], n3[64], n4[64];
 
     if (res->bad > 0) {
         int over = a->max_count >= 0
@@ -206,8 +244,8 @@ static int summary(const struct ingest_result *res,
                              a->max_pct * (double)res->lines;
 
         if (over || !cli.quiet)
-            cli_warn("%llu bad line%s of %llu (%.2f%%)%s%s",
-                     (unsigned long long)res->bad, res->bad == 1 ? "" : "s",
+            cli_warn("%s of %llu (%.2f%%)%s%s",
+                     count(res->bad, "bad line", "bad lines", n1),
                      (unsigned long long)res->lines,
                      res->lines ? 100.0 * (double)res->bad /
                                       (double)res->lines
@@ -215,31 +253,32 @@ static int summary(const struct ingest_result *res,
                      res->bad > res->bad_shown && res->bad_shown
                          ? "; the first are shown above"
                          : "",
-                     over ? "; more than --max-bad allows" : "");
+                     over ? "; more than --max-bad allows (exit status "
+                            "65); the other lines are counted and kept"
+                          : "");
         if (over && !status)
             status = BS_DATAERR;
     }
+    say_partial(res, o);
     if (res->stray && (progress || cli.verbose)) {
         char shown[256];
 
         /* A host is the client's to write: no control reaches the tty. */
         utf8_sanitize(res->stray_host, strlen(res->stray_host), shown,
                       sizeof(shown));
-        cli_warn("%llu hit%s of hosts no [site NAME] declares (such as "
-                 "'%s') counted for the default site",
-                 (unsigned long long)res->stray, res->stray == 1 ? "" : "s",
-                 shown);
+        cli_warn("%s of hosts no [site NAME] declares (such as '%s') "
+                 "counted for the default site",
+                 count(res->stray, "hit", "hits", n1), shown);
     }
     if (progress || cli.verbose)
-        fprintf(stderr,
-                "blogstat: %llu file%s, %llu lines, %llu hits, %llu views "
-                "in %.1f s\n",
-                (unsigned long long)res->files, res->files == 1 ? "" : "s",
-                (unsigned long long)res->lines, (unsigned long long)res->hits,
-                (unsigned long long)res->views, res->secs);
+        cli_warn("%s, %s, %s, %s in %.1f s",
+                 count(res->files, "file", "files", n1),
+                 count(res->lines, "line", "lines", n2),
+                 count(res->hits, "hit", "hits", n3),
+                 count(res->views, "view", "views", n4), res->secs);
     if (res->excluded && (progress || cli.verbose))
-        fprintf(stderr, "blogstat: %llu lines of [site] exclude addresses "
-                "left out\n", (unsigned long long)res->excluded);
+        cli_warn("%s of [site] exclude addresses left out",
+                 count(res->excluded, "line", "lines", n1));
     return status;
 }
 
@@ -249,7 +288,7 @@ int cmd_ingest(int argc, char **argv)
     struct ingest_args a = {.max_pct = 1.0, .max_count = -1};
     struct ingest_result res;
     struct bs_err err = {0};
-    struct sink sink;
+    struct cli_sink sink;
     struct conf *conf;
     int status, progress;
 
@@ -266,12 +305,12 @@ int cmd_ingest(int argc, char **argv)
     }
     progress = !cli.quiet && isatty(STDERR_FILENO);
     cli_sink(&sink, progress);
-    if (ingest_run(&o, &sink, &res, &err)) {
+    if (ingest_run(&o, &sink.sink, &res, &err)) {
         cli_error(&err);
         conf_free(conf);
         return err.status;
     }
-    status = summary(&res, &a, progress);
+    status = summary(&res, &o, &a, progress);
     conf_free(conf);
     return status;
 }

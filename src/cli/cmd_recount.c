@@ -131,7 +131,7 @@ int cmd_recount(int argc, char **argv)
     struct recount_args a = {0};
     struct recount_result res;
     struct bs_err err = {0};
-    struct sink sink;
+    struct cli_sink sink;
     struct conf *conf;
     int status, progress;
 
@@ -148,7 +148,7 @@ int cmd_recount(int argc, char **argv)
     }
     progress = !cli.quiet && isatty(STDERR_FILENO);
     cli_sink(&sink, progress);
-    if (recount_run(&o, &sink, &res, &err)) {
+    if (recount_run(&o, &sink.sink, &res, &err)) {
         cli_error(&err);
         conf_free(conf);
         return err.status;

@@ -238,7 +238,9 @@ int cmd_report(int argc, char **argv)
         goto fail;
     }
     if (store_day_span(store, site ? sites[0].id : STORE_SITE_ALL, &first,
-                       &last, &err) < 0)
+                       &last, &err) < 0 ||
+        cli_say_empty(store, site ? sites[0].id : STORE_SITE_ALL, site, from,
+                      to, &err))
         goto fail;
     if (to - from >= REPORT_MAX_DAYS) {
         status = cli_usage("report ", "a report of more than %d days",

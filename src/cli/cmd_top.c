@@ -349,7 +349,10 @@ int cmd_top(int argc, char **argv)
     if (cli_site_select(store, site, &filter.site, &err) ||
         cli_range(store,
                   kind->what == TOP_SITES ? STORE_SITE_ALL : filter.site,
-                  &range, &filter.from, &filter.to, &err)) {
+                  &range, &filter.from, &filter.to, &err) ||
+        cli_say_empty(store, kind->what == TOP_SITES ? STORE_SITE_ALL
+                                                     : filter.site,
+                      site, filter.from, filter.to, &err)) {
         cli_error(&err);
         store_close(store);
         return err.status;

@@ -82,6 +82,20 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return BS_USAGE;
 }
 
+void cli_bytes(uint64_t n, char *out, size_t cap)
+{
+    double v = (double)n;
+
+    if (n < 1000)
+        snprintf(out, cap, "%llu B", (unsigned long long)n);
+    else if (n < 999950)        /* not "1000.0 kB" */
+        snprintf(out, cap, "%.1f kB", v / 1e3);
+    else if (n < 999950000)
+        snprintf(out, cap, "%.1f MB", v / 1e6);
+    else
+        snprintf(out, cap, "%.2f GB", v / 1e9);
+}
+
 int64_t cli_parse_count(const char *s)
 {
     int64_t v = 0;
@@ -214,4 +228,51 @@ int cli_log_opts(const struct conf *conf, const char *cmd, const char *site,
     out->geoip = geoip ? geoip : conf->geoip;
     out->db = cli_db_path(conf);
     return cli_now(cmd, &out->now);
+}
+
+/* Add a site's views of the range: of every site (ctx->site
+ * STORE_SITE_ALL), or of one. */
+struct range_views {
+    int64_t site, views;
+};
+
+static int sum_views(void *ctx, const struct store_site_row *row)
+{
+    struct range_views *rv = ctx;
+
+    if (rv->site == STORE_SITE_ALL || rv->site == row->id)
+        rv->views += row->views;
+    return 0;
+}
+
+int cli_say_empty(struct store *s, int64_t site, const char *name,
+                  int32_t from, int32_t to, struct bs_err *err)
+{
+    struct store_filter f = {.from = from, .to = to};
+    struct range_views rv = {site, 0};
+    char a[11], b[11], c[11], d[11], who[128];
+    int32_t first, last;
+    int has;
+
+    if (store_sites(s, &f, sum_views, &rv, err) ||
+        (has = store_day_span(s, site, &first, &last, err)) < 0)
+        return -1;
+    if (rv.views > 0 || cli.quiet)
+        return 0;
+    day_format(from, a);
+    day_format(to, b);
+    if (name)
+        snprintf(who, sizeof(who), "site '%s'", name);
+    else
+        snprintf(who, sizeof(who), "the database");
+    if (!has) {
+        cli_warn("no views between %s and %s (%s holds no day yet)", a, b,
+                 who);
+    } else {
+        day_format(first, c);
+        day_format(last, d);
+        cli_warn("no views between %s and %s (%s holds %s to %s)", a, b,
+                 who, c, d);
+    }
+    return 0;
 }

@@ -148,6 +148,44 @@ size_t out_text_width(const char *s)
     return w;
 }
 
+const char *out_short_path(const char *path, const char *cwd, size_t width,
+                           char *buf, size_t cap)
+{
+    size_t n = cwd ? strlen(cwd) : 0, head, wh;
+    const char *p = path, *tail, *s;
+
+    /* getcwd() ends with no slash but for "/", which shortens nothing. */
+    if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/' && path[n + 1])
+        p = path + n + 1;
+    tail = strrchr(p, '/');
+    s = strchr(p + (*p == '/'), '/');
+    if (out_text_width(p) <= width || !tail || tail == p || !tail[1]) {
+        snprintf(buf, cap, "%s", p);
+        return buf;
+    }
+    /* The first folder, with its slash ("/srv/", "logs/"), when it is
+     * not the last one. */
+    head = s && s < tail ? (size_t)(s + 1 - p) : 0;
+    wh = 0;
+    for (size_t i = 0; i < head; i++)
+        wh += ((unsigned char)p[i] & 0xC0) != 0x80;
+    s = tail + 1;
+    if (wh + 2 + out_text_width(s) > width)
+        head = wh = 0;
+    /* Take in the part before the tail while the line still fits. */
+    while (s - 1 > p + head) {
+        const char *q = s - 2;
+
+        while (q > p + head && *q != '/')
+            q--;
+        if (q <= p + head || wh + 2 + out_text_width(q + 1) > width)
+            break;
+        s = q + 1;
+    }
+    snprintf(buf, cap, "%.*s…/%s", (int)head, p, s);
+    return buf;
+}
+
 /* Print s in at most width columns, cutting with "…", padded. */
 static void put_cell(FILE *f, const char *s, size_t width, int right)
 {
@@ -191,7 +229,8 @@ static void table_line(FILE *f, const struct out_table *t,
         if (cells[c] && (cells[c][0] || t->cols[c].type == OUT_INT))
             last = c;
     for (int c = 0; c <= last; c++) {
-        int right = t->cols[c].type == OUT_INT;
+        int right = t->cols[c].type == OUT_INT ||
+                    t->cols[c].type == OUT_AMOUNT;
         size_t w = width[c];
 
         if (!cells[c])

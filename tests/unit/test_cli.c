@@ -128,12 +128,37 @@ static void test_cli__one_line_messages(void **state)
     free(path);
 }
 
+/* Sizes for a person, in powers of 1000, never "1000.0 kB". */
+static void test_cli__bytes(void **state)
+{
+    char b[32];
+
+    (void)state;
+    cli_bytes(0, b, sizeof(b));
+    assert_string_equal(b, "0 B");
+    cli_bytes(999, b, sizeof(b));
+    assert_string_equal(b, "999 B");
+    cli_bytes(1000, b, sizeof(b));
+    assert_string_equal(b, "1.0 kB");
+    cli_bytes(53625, b, sizeof(b));
+    assert_string_equal(b, "53.6 kB");
+    cli_bytes(999949, b, sizeof(b));
+    assert_string_equal(b, "999.9 kB");
+    cli_bytes(999950, b, sizeof(b));
+    assert_string_equal(b, "1.0 MB");
+    cli_bytes(999950000, b, sizeof(b));
+    assert_string_equal(b, "1.00 GB");
+    cli_bytes(UINT64_MAX, b, sizeof(b));
+    assert_non_null(strstr(b, " GB"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_cli__conf_search_order, setup,
                                         teardown),
         cmocka_unit_test(test_cli__now),
+        cmocka_unit_test(test_cli__bytes),
         cmocka_unit_test_setup_teardown(test_cli__one_line_messages, setup,
                                         teardown),
     };

@@ -104,6 +104,31 @@ static void test_output__table_last_text_column(void **state)
     out_free(t);
 }
 
+/* An amount ("8.2 kB") lines up on the right like a number, and stays a
+ * string in JSON. */
+static void test_output__table_amount(void **state)
+{
+    static const struct out_column cols[] = {
+        {"file", NULL, OUT_TEXT, 0},
+        {"size", NULL, OUT_AMOUNT, 0},
+    };
+    struct out_table *t = out_new(cols, 2);
+
+    (void)state;
+    out_add_text(t, "a.log");
+    out_add_text(t, "812 B");
+    out_add_text(t, "b.log.gz");
+    out_add_text(t, "12.0 MB");
+    expect_out(t, OUT_TABLE,
+               "file         size\n"
+               "a.log       812 B\n"
+               "b.log.gz  12.0 MB\n");
+    expect_out(t, OUT_JSON,
+               "[\n {\"file\": \"a.log\", \"size\": \"812 B\"},\n"
+               " {\"file\": \"b.log.gz\", \"size\": \"12.0 MB\"}\n]\n");
+    out_free(t);
+}
+
 static void test_output__table_titles(void **state)
 {
     static const struct out_column cols[] = {
@@ -265,7 +290,7 @@ static void test_output__csv_quoting(void **state)
 
 /* A text cell a spreadsheet would run as a formula gets a leading "'";
  * numbers, a negative change and the int columns stay as they are. */
-static void test_output__csv_formulas(void **state)
+static void test_output__csv_formula_cells(void **state)
 {
     static const struct out_column cols[] = {
         {"tag", NULL, OUT_TEXT, 0},
@@ -696,11 +721,64 @@ static void test_output__text_width(void **state)
     assert_int_equal(out_text_width(FFFD FFFD), 2);
 }
 
+/* A path for a person: relative inside the current folder, else cut in
+ * the middle at slashes, never losing the file's own name. */
+static void test_output__short_path(void **state)
+{
+    const char *long_dir = "/srv/checkouts/a-rather-long-folder-name-for-a-"
+                           "checkout-of-blogstat/sample-logs/access.log.2.gz";
+    char buf[256];
+
+    (void)state;
+    /* Short enough: as it is. */
+    assert_string_equal(out_short_path("/var/log/a.log", NULL, 40, buf,
+                                       sizeof(buf)), "/var/log/a.log");
+    assert_string_equal(out_short_path("/var/log/a.log", "/var", 40, buf,
+                                       sizeof(buf)), "log/a.log");
+    /* Only a whole folder is left out: /var/logs is not inside /var/log. */
+    assert_string_equal(out_short_path("/var/logs/a.log", "/var/log", 40,
+                                       buf, sizeof(buf)), "/var/logs/a.log");
+    /* "/" and the folder itself shorten nothing. */
+    assert_string_equal(out_short_path("/a.log", "/", 40, buf, sizeof(buf)),
+                        "/a.log");
+    assert_string_equal(out_short_path("/var/log/", "/var/log", 40, buf,
+                                       sizeof(buf)), "/var/log/");
+    /* Cut in the middle: the first folder, then the last parts that fit. */
+    assert_string_equal(out_short_path(long_dir, NULL, 44, buf, sizeof(buf)),
+                        "/srv/…/sample-logs/access.log.2.gz");
+    assert_true(out_text_width(buf) <= 44);
+    /* Relative first, then cut: a first folder this wide is left out. */
+    assert_string_equal(out_short_path(long_dir, "/srv/checkouts", 44, buf,
+                                       sizeof(buf)),
+                        "…/sample-logs/access.log.2.gz");
+    /* Narrower: the first folder goes before the file's name does. */
+    assert_string_equal(out_short_path(long_dir, NULL, 20, buf, sizeof(buf)),
+                        "…/access.log.2.gz");
+    /* The name alone wider than the room: still whole. */
+    assert_string_equal(out_short_path(long_dir, NULL, 10, buf, sizeof(buf)),
+                        "…/access.log.2.gz");
+    assert_string_equal(out_short_path("a-very-long-file-name.log", NULL, 10,
+                                       buf, sizeof(buf)),
+                        "a-very-long-file-name.log");
+    assert_string_equal(out_short_path("/a-very-long-file-name.log", NULL,
+                                       10, buf, sizeof(buf)),
+                        "/a-very-long-file-name.log");
+    /* Width in code points, not bytes. */
+    assert_string_equal(out_short_path("/åäö/åäö/åäö/åäö/x.log", NULL, 17,
+                                       buf, sizeof(buf)),
+                        "/åäö/…/åäö/x.log");
+    /* buf too small: cut, still a string. */
+    out_short_path(long_dir, NULL, 44, buf, 8);
+    assert_int_equal(strlen(buf), 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_output__table_alignment),
-        cmocka_unit_test(test_output__csv_formulas),
+        cmocka_unit_test(test_output__short_path),
+        cmocka_unit_test(test_output__table_amount),
+        cmocka_unit_test(test_output__csv_formula_cells),
         cmocka_unit_test(test_output__invisible_characters),
         cmocka_unit_test(test_output__table_last_text_column),
         cmocka_unit_test(test_output__table_titles),

@@ -594,6 +594,17 @@ static void test_util__visible(void **state)
     }
 }
 
+/* One is the word for 1 alone: "0 views", "1 view", "2 views". */
+static void test_util__plural(void **state)
+{
+    (void)state;
+    assert_string_equal(plural(0, "view", "views"), "views");
+    assert_string_equal(plural(1, "view", "views"), "view");
+    assert_string_equal(plural(2, "view", "views"), "views");
+    assert_string_equal(plural(-1, "day", "days"), "day");
+    assert_string_equal(plural(INT64_MAX, "day", "days"), "days");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -620,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_util__digits_u64),
         cmocka_unit_test(test_util__months),
         cmocka_unit_test(test_util__visible),
+        cmocka_unit_test(test_util__plural),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
