@@ -285,6 +285,23 @@ struct store_post_row {
  */
 uint64_t store_query_steps(const struct store *s);
 
+/*
+ * For tests of the queries' plans: while t is set, t->fn(t->arg, sql) is
+ * called with the text of each statement s runs (as prepared, parameters
+ * unbound); NULL stops. t must outlive the tracing.
+ */
+struct store_trace {
+    void (*fn)(void *arg, const char *sql);
+    void *arg;
+};
+void store_trace(struct store *s, const struct store_trace *t);
+/* SQLite's EXPLAIN QUERY PLAN of sql on s: fn(arg, id, parent, detail)
+ * for each line of the plan. 0, or -1 with err. */
+int store_explain(struct store *s, const char *sql,
+                  void (*fn)(void *arg, int id, int parent,
+                             const char *detail),
+                  void *arg, struct bs_err *err);
+
 /* Most read first; filter kind. */
 int store_top_posts(struct store *s, const struct store_filter *f,
                     int (*fn)(void *ctx, const struct store_post_row *row),

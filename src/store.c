@@ -226,6 +226,48 @@ int64_t store_pragma_int(struct store *s, const char *sql)
     return v;
 }
 
+/* ---- plans, for tests ---------------------------------------------- */
+
+static int trace_stmt(unsigned type, void *ctx, void *p, void *x)
+{
+    const struct store_trace *t = ctx;
+    const char *sql = x;
+
+    (void)p;
+    /* "--" begins the statements of triggers, which are not prepared. */
+    if (type == SQLITE_TRACE_STMT && strncmp(sql, "--", 2) != 0)
+        t->fn(t->arg, sql);
+    return 0;
+}
+
+void store_trace(struct store *s, const struct store_trace *t)
+{
+    sqlite3_trace_v2(s->db, t ? SQLITE_TRACE_STMT : 0, t ? trace_stmt : NULL,
+                     (void *)t);
+}
+
+int store_explain(struct store *s, const char *sql,
+                  void (*fn)(void *arg, int id, int parent,
+                             const char *detail),
+                  void *arg, struct bs_err *err)
+{
+    size_t n = strlen(sql) + 24;
+    char *q = xmalloc(n);
+    sqlite3_stmt *st;
+    int rc;
+
+    snprintf(q, n, "EXPLAIN QUERY PLAN %s", sql);
+    rc = sqlite3_prepare_v2(s->db, q, -1, &st, NULL);
+    free(q);
+    if (rc != SQLITE_OK)
+        return store_fail(s, err, rc, "cannot explain a query");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(arg, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+           (const char *)sqlite3_column_text(st, 3));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot explain");
+}
+
 /* ---- SQL functions over sketches ------------------------------------ */
 
 /* sketch_union(blob) as an aggregate: the sketch of the union. */
