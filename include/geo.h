@@ -1,7 +1,10 @@
 /*
  * geo.h - client address -> ISO 3166-1 alpha-2 country, through a MaxMind
  * DB file (country or city layout, IPv4 and IPv6), with a cache so that a
- * repeated address costs one hash lookup.
+ * repeated address costs one hash lookup, and, on a log with many
+ * readers, an IPv4 table (the database's IPv4 networks as sorted ranges,
+ * read once) so that any IPv4 address costs a short binary search, never
+ * a walk of the database's tree.
  */
 #ifndef BLOGSTAT_GEO_H
 #define BLOGSTAT_GEO_H
@@ -44,9 +47,18 @@ const char *geo_path(const struct geo *g);
  * nobody's (netaddr_special(): private, loopback, link-local, CGNAT,
  * unique-local, documentation, multicast, reserved ...) is "--" without
  * asking the database, which may place such ranges somewhere. Each
- * distinct address is read and looked up once (then cached). The string
- * stays valid until geo_close().
+ * distinct IPv6 address is read and looked up once (then cached); an
+ * IPv4 address costs a hash lookup, or with the IPv4 table a binary
+ * search. The string stays valid until geo_close().
  */
 const char *geo_country(struct geo *g, const char *addr, size_t n);
+
+/*
+ * The bytes of the IPv4 table: 0 until a few thousand distinct IPv4
+ * addresses have been looked up (the table is built then, once), and
+ * with no database or one whose tree cannot be walked (IPv4 addresses
+ * then go to the database, through the cache).
+ */
+size_t geo_ipv4_table_bytes(const struct geo *g);
 
 #endif

@@ -72,6 +72,7 @@ demo|test|bench|all)
     check_cmd gzip gzip
     ;;
 esac
+case $what in bench|all) check_cmd igzip isal ;; esac
 case $what in
 test|all)
     if command -v pkg-config >/dev/null 2>&1; then

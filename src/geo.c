@@ -1,10 +1,17 @@
 /*
- * geo.c - libmaxminddb behind a per-address cache.
+ * geo.c - libmaxminddb behind a per-address cache and an IPv4 table.
  *
- * Addresses are read with netaddr_parse() (once each, on a cache miss)
- * and looked up with MMDB_lookup_sockaddr: MMDB_lookup_string would call
- * getaddrinfo for every address. Addresses of the special-purpose blocks
- * (netrange.h) are "--" without a lookup.
+ * Addresses are read with netaddr_parse() (once each, on a cache miss).
+ * A log with many readers gets an IPv4 table: after GEO_TABLE_AFTER
+ * distinct IPv4 addresses, the database's IPv4 subtree is walked once
+ * into a sorted array of ranges (adjacent ranges of one country merged),
+ * searched through an index by the top 16 bits, and it answers every
+ * IPv4 address from then on, in place of the per-address cache: no
+ * address then walks the database's tree. Before that, and for IPv6,
+ * each distinct address is looked up in the database once and cached. An IPv6 address is looked up with
+ * MMDB_lookup_sockaddr: MMDB_lookup_string would call getaddrinfo for
+ * every address. Addresses of the special-purpose blocks (netrange.h)
+ * are "--" without a lookup.
  */
 #include "blogstat.h"
 #include "geo.h"
@@ -36,8 +43,35 @@ struct v4_slot {
     uint16_t country1;                  /* country index + 1; 0: empty */
 };
 
+/* After this many distinct IPv4 addresses, the IPv4 table is built (in a
+ * few tens of milliseconds) and answers every IPv4 address; before, each
+ * new one walks the database's tree (about a microsecond). */
+#define GEO_TABLE_AFTER 4096
+
 /* Countries seen, as index into a small table of "XX\0" strings. */
 #define GEO_MAX_COUNTRIES 1024
+
+/*
+ * The IPv4 address space as ranges: range i is [start[i], start[i + 1])
+ * (the last one ends at 2^32) and has country index cc[i] (0: "--", as
+ * for addresses the database does not hold). start[0] is 0. by16[h] is
+ * the range that holds the address h << 16, so the range of an address
+ * with top 16 bits h lies in by16[h] .. by16[h + 1].
+ */
+struct v4_table {
+    uint32_t *start;
+    uint16_t *cc;
+    uint32_t n, cap;
+    uint32_t by16[(1u << 16) + 1];
+};
+
+/* Data records seen while building the table, by offset: most ranges
+ * share a few records (one per country), each decoded once. */
+#define GEO_REC_SLOTS 4096
+struct rec_slot {
+    uint32_t offset1;                   /* data offset + 1; 0: empty */
+    uint16_t country;
+};
 
 struct geo {
     MMDB_s mmdb;
@@ -47,6 +81,9 @@ struct geo {
     uint16_t *country_of;               /* by cache id */
     struct v4_slot *v4;                 /* NULL until the first one */
     uint32_t v4_count;
+    uint32_t v4_misses;                 /* IPv4 addresses looked up */
+    struct v4_table *table;             /* NULL until GEO_TABLE_AFTER */
+    int table_failed;                   /* the tree is not walkable */
     char countries[GEO_MAX_COUNTRIES][3];
     unsigned ncountries;
 };
@@ -183,6 +220,11 @@ void geo_close(struct geo *g)
     strtab_free(g->cache);
     free(g->country_of);
     free(g->v4);
+    if (g->table) {
+        free(g->table->start);
+        free(g->table->cc);
+        free(g->table);
+    }
     free(g->path);
     free(g);
 }
@@ -192,7 +234,7 @@ const char *geo_path(const struct geo *g)
     return g->path;
 }
 
-static int country_code(MMDB_lookup_result_s *res, char out[3])
+static int country_code(MMDB_entry_s *entry, char out[3])
 {
     /* City/Country DBs (MaxMind, DB-IP) first, then flat layouts. */
     static const char *const city[] = {"country", "iso_code", NULL};
@@ -203,7 +245,7 @@ static int country_code(MMDB_lookup_result_s *res, char out[3])
     for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
         MMDB_entry_data_s data;
 
-        if (MMDB_aget_value(&res->entry, &data, paths[i]) != MMDB_SUCCESS ||
+        if (MMDB_aget_value(entry, &data, paths[i]) != MMDB_SUCCESS ||
             !data.has_data || data.type != MMDB_DATA_TYPE_UTF8_STRING ||
             data.data_size != 2)
             continue;
@@ -218,6 +260,184 @@ static int country_code(MMDB_lookup_result_s *res, char out[3])
     return -1;
 }
 
+/* The index of country cc in g->countries, added when new (0 when the
+ * table is full). */
+static uint16_t country_index(struct geo *g, const char cc[3])
+{
+    for (unsigned i = 1; i < g->ncountries; i++)
+        if (memcmp(g->countries[i], cc, 2) == 0)
+            return (uint16_t)i;
+    if (g->ncountries == GEO_MAX_COUNTRIES)
+        return 0;
+    memcpy(g->countries[g->ncountries], cc, 3);
+    return (uint16_t)g->ncountries++;
+}
+
+/* The country index of a data record: 0 when it names no country. */
+static uint16_t entry_country(struct geo *g, MMDB_entry_s *entry)
+{
+    char cc[3];
+
+    return country_code(entry, cc) == 0 ? country_index(g, cc) : 0;
+}
+
+/* ---- the IPv4 table --------------------------------------------------- */
+
+struct builder {
+    struct geo *g;
+    struct v4_table *t;
+    struct rec_slot rec[GEO_REC_SLOTS];
+};
+
+/* Append [start, ...) with country c, merged into the previous range
+ * when that has the same country. */
+static void table_add(struct v4_table *t, uint32_t start, uint16_t c)
+{
+    if (t->n && t->cc[t->n - 1] == c)
+        return;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 4096;
+        t->start = xrealloc(t->start, t->cap * sizeof(*t->start));
+        t->cc = xrealloc(t->cc, t->cap * sizeof(*t->cc));
+    }
+    t->start[t->n] = start;
+    t->cc[t->n] = c;
+    t->n++;
+}
+
+/* The country index of the record of type type (value rec, entry e),
+ * a leaf of the tree. */
+static uint16_t leaf_country(struct builder *b, uint8_t type, MMDB_entry_s *e)
+{
+    struct rec_slot *s;
+
+    if (type != MMDB_RECORD_TYPE_DATA)
+        return 0;
+    s = &b->rec[(e->offset * 0x9e3779b1u) >> 20 & (GEO_REC_SLOTS - 1)];
+    if (s->offset1 != e->offset + 1) {
+        s->offset1 = e->offset + 1;
+        s->country = entry_country(b->g, e);
+    }
+    return s->country;
+}
+
+/*
+ * Add the ranges under node (the prefix prefix/depth) in address order:
+ * left (bit 0) before right. -1 when the tree is broken (a record that
+ * is invalid, or a node below depth 32).
+ */
+static int walk(struct builder *b, uint32_t node, uint32_t prefix,
+                unsigned depth)
+{
+    MMDB_search_node_s sn;
+
+    if (depth >= 32 || MMDB_read_node(&b->g->mmdb, node, &sn) != MMDB_SUCCESS)
+        return -1;
+    for (unsigned side = 0; side < 2; side++) {
+        uint32_t sub = prefix | (uint32_t)side << (31 - depth);
+        uint8_t type = side ? sn.right_record_type : sn.left_record_type;
+        uint64_t rec = side ? sn.right_record : sn.left_record;
+        MMDB_entry_s *e = side ? &sn.right_record_entry : &sn.left_record_entry;
+
+        if (type == MMDB_RECORD_TYPE_SEARCH_NODE) {
+            if (walk(b, (uint32_t)rec, sub, depth + 1))
+                return -1;
+        } else if (type == MMDB_RECORD_TYPE_DATA ||
+                   type == MMDB_RECORD_TYPE_EMPTY) {
+            table_add(b->t, sub, leaf_country(b, type, e));
+        } else {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The node of the IPv4 subtree: the root of an IPv4 database, ::/96 of
+ * an IPv6 one (where MMDB_lookup_sockaddr looks up AF_INET). When the
+ * path to ::/96 ends early, at a record, every IPv4 address has that
+ * record: *leaf_type and *leaf say which. -1 when the tree is broken.
+ */
+static int v4_root(struct geo *g, uint32_t *node, uint8_t *leaf_type,
+                   MMDB_entry_s *leaf)
+{
+    MMDB_search_node_s sn;
+
+    *node = 0;
+    *leaf_type = MMDB_RECORD_TYPE_SEARCH_NODE;
+    if (g->mmdb.metadata.ip_version != 6)
+        return 0;
+    for (unsigned depth = 0; depth < 96; depth++) {
+        if (MMDB_read_node(&g->mmdb, *node, &sn) != MMDB_SUCCESS)
+            return -1;
+        if (sn.left_record_type != MMDB_RECORD_TYPE_SEARCH_NODE) {
+            *leaf_type = sn.left_record_type;
+            *leaf = sn.left_record_entry;
+            return *leaf_type == MMDB_RECORD_TYPE_INVALID ? -1 : 0;
+        }
+        *node = (uint32_t)sn.left_record;
+    }
+    return 0;
+}
+
+/* Walk the IPv4 subtree of g's database into g->table; on a broken tree
+ * leave it NULL (lookups then go to the database). */
+static void table_build(struct geo *g)
+{
+    struct builder *b = xcalloc(1, sizeof(*b));
+    struct v4_table *t = xcalloc(1, sizeof(*t));
+    uint8_t leaf_type;
+    MMDB_entry_s leaf;
+    uint32_t node;
+    int bad;
+
+    b->g = g;
+    b->t = t;
+    bad = v4_root(g, &node, &leaf_type, &leaf);
+    if (!bad && leaf_type == MMDB_RECORD_TYPE_SEARCH_NODE)
+        bad = walk(b, node, 0, 0);
+    else if (!bad)
+        table_add(t, 0, leaf_country(b, leaf_type, &leaf));
+    free(b);
+    if (bad || t->n == 0 || t->start[0] != 0) {
+        free(t->start);
+        free(t->cc);
+        free(t);
+        g->table_failed = 1;
+        return;
+    }
+    t->start = xrealloc(t->start, t->n * sizeof(*t->start));
+    t->cc = xrealloc(t->cc, t->n * sizeof(*t->cc));
+    t->cap = t->n;
+    for (uint32_t h = 0, i = 0; h <= 1u << 16; h++) {
+        uint64_t a = (uint64_t)h << 16;
+
+        while (i + 1 < t->n && t->start[i + 1] <= a)
+            i++;
+        t->by16[h] = i;
+    }
+    g->table = t;
+}
+
+/* The country index of IPv4 address a in t. */
+static uint16_t table_country(const struct v4_table *t, uint32_t a)
+{
+    uint32_t lo = t->by16[a >> 16], hi = t->by16[(a >> 16) + 1];
+
+    /* The last range in lo .. hi that starts at or before a. */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+
+        if (t->start[mid] <= a)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return t->cc[lo];
+}
+
+/* ---- lookups ---------------------------------------------------------- */
+
 /*
  * The country index of a (0: "--"). An address of a block that is
  * nobody's (netaddr_special()) never goes to the database: databases
@@ -228,11 +448,12 @@ static uint16_t lookup(struct geo *g, const struct netaddr *a)
     struct sockaddr_storage ss;
     MMDB_lookup_result_s res;
     unsigned char b[16];
-    char cc[3];
     int mmdb_err;
 
     if (!g->open || netaddr_special(a))
         return 0;
+    if (!a->v6 && g->table)
+        return table_country(g->table, a->v4);
     memset(&ss, 0, sizeof(ss));
     /* IPv4-mapped IPv6 (::ffff:a.b.c.d, a dual-stack server's IPv4
      * clients) is IPv4 here: not every database links that range. */
@@ -248,16 +469,9 @@ static uint16_t lookup(struct geo *g, const struct netaddr *a)
         memcpy(&s4->sin_addr, b, 4);
     }
     res = MMDB_lookup_sockaddr(&g->mmdb, (struct sockaddr *)&ss, &mmdb_err);
-    if (mmdb_err != MMDB_SUCCESS || !res.found_entry ||
-        country_code(&res, cc) != 0)
+    if (mmdb_err != MMDB_SUCCESS || !res.found_entry)
         return 0;
-    for (unsigned i = 1; i < g->ncountries; i++)
-        if (memcmp(g->countries[i], cc, 2) == 0)
-            return (uint16_t)i;
-    if (g->ncountries == GEO_MAX_COUNTRIES)
-        return 0;
-    memcpy(g->countries[g->ncountries], cc, 3);
-    return (uint16_t)g->ncountries++;
+    return entry_country(g, &res.entry);
 }
 
 /* The country index of the n bytes of text at addr (0 when it is no
@@ -274,6 +488,19 @@ static uint16_t v4_country(struct geo *g, const struct netaddr *addr)
     uint32_t a = addr->v4;
     uint32_t mask = GEO_V4_SLOTS - 1, i;
 
+    if (g->table)
+        return netaddr_special(addr) ? 0 : table_country(g->table, a);
+    /* Enough distinct addresses to pay for the table: build it, and
+     * let it answer in place of the cache. */
+    if (g->v4_misses >= GEO_TABLE_AFTER && !g->table_failed) {
+        table_build(g);
+        if (g->table) {
+            free(g->v4);
+            g->v4 = NULL;
+            return v4_country(g, addr);
+        }
+    }
+
     if (!g->v4)
         g->v4 = xcalloc(GEO_V4_SLOTS, sizeof(*g->v4));
     for (i = (a * 0x9e3779b1u) >> 13 & mask; g->v4[i].country1;
@@ -289,8 +516,17 @@ static uint16_t v4_country(struct geo *g, const struct netaddr *addr)
     }
     g->v4[i].addr = a;
     g->v4[i].country1 = (uint16_t)(lookup(g, addr) + 1);
+    g->v4_misses++;
     g->v4_count++;
     return (uint16_t)(g->v4[i].country1 - 1);
+}
+
+size_t geo_ipv4_table_bytes(const struct geo *g)
+{
+    if (!g->table)
+        return 0;
+    return sizeof(*g->table) + g->table->cap * (sizeof(*g->table->start) +
+                                                sizeof(*g->table->cc));
 }
 
 const char *geo_country(struct geo *g, const char *addr, size_t n)

@@ -11,6 +11,7 @@ are summed from those intents, never by classifying the text written.
         [--days N] [--lines-per-day N | --lines N] [--posts N]
         [--layout rotated|single] [--format combined|common] [--crlf]
         [--no-bad] [--audience-edges] [--host NAME] [--host-variants]
+        [--mix blog|busy]
 
 Writes into DIR: the logs (rotated: access.log, access.log.1,
 access.log.2.gz, ...; single: access.log.gz), expected.json,
@@ -738,6 +739,9 @@ class Gen:
         self.tr = self.tz.tr
         self.fmt = a.format
         self.combined = a.format != "common"     # a User-Agent is logged
+        # --mix busy: a popular blog's log, mostly readers' pages (the
+        # theme and images on a CDN), the same readers coming back.
+        self.busy = a.mix == "busy"
         # Proxies in front of the site: their own RNG, so that every other
         # choice is the same as without them.
         self.prng = random.Random(a.seed * 31 + 5) if a.proxy else None
@@ -1127,8 +1131,29 @@ class Gen:
     def reader(self):
         rng = self.rng
         n = len(self.r_ip)
+        if self.busy:
+            return self.busy_reader(n)
         if n and rng.random() < 0.55:
             return int(n * rng.random() ** 1.8)
+        if n and rng.random() < 0.12:
+            ip = self.r_ip[rng.randrange(n)]      # same household / office
+        else:
+            ip = rand_client_ip(rng)
+        ua = self.bua[bisect.bisect_right(self.bua_cum,
+                                          rng.random() * self.bua_cum[-1])]
+        self.r_ip.append(ip)
+        self.r_ua.append(ua)
+        self.r_visits.append(0)
+        return n
+
+    # A busy blog's readers: about one session in BUSY_NEW is a new
+    # reader, the others a returning one, the earlier readers more often.
+    BUSY_NEW = 7
+
+    def busy_reader(self, n):
+        rng = self.rng
+        if n and rng.randrange(self.BUSY_NEW):
+            return int(n * rng.random() ** 1.3)
         if n and rng.random() < 0.12:
             ip = self.r_ip[rng.randrange(n)]      # same household / office
         else:
@@ -1191,7 +1216,13 @@ class Gen:
                                    vk == "post" else
                                    target.replace('"', "%22"))
             ta = t
-            if first and not returning:
+            if self.busy:
+                # The theme and the images come from a CDN: only the
+                # favicon, once, reaches the site's own log.
+                if first and not returning:
+                    self.hit(ta + 1, ip, "GET", "/favicon.ico", 200, 4286,
+                             "-", ua, False, "asset", None, proto)
+            elif first and not returning:
                 for path, sz in ASSETS_FIRST:
                     ta += rng.randint(0, 1)
                     self.hit(ta, ip, "GET", path, 200, sz, page_url, ua,
@@ -1210,7 +1241,7 @@ class Gen:
                     self.hit(ta, ip, "GET", path, 304, rng.choice(("0", "0",
                              "-")), page_url, ua, False, "asset", None, proto)
             if vk == "post" and status == 200:
-                for img in post.images:
+                for img in () if self.busy else post.images:
                     if rng.random() < 0.6:
                         ta += rng.randint(0, 2)
                         self.hit(ta, ip, "GET", img, 200,
@@ -1692,7 +1723,7 @@ class Gen:
         if self.a.audience_edges:
             self.audience_edges()
         hw_sum = sum(self.HUMAN_W)
-        human_share = 0.35
+        human_share = 0.55 if self.busy else 0.35
         produced_h = produced_m = 0.0
         target_h = target_m = 0.0
         for di in range(self.ndays):
@@ -2434,6 +2465,9 @@ def main(argv=None):
                     help="add a few readers on the edges of the visitor and "
                     "visit rules (30-minute gaps, same second, midnight, "
                     "spring DST change, visits across the 06:25 rotation)")
+    ap.add_argument("--mix", choices=("blog", "busy"), default="blog",
+                    help="busy: a popular blog's log, mostly readers' "
+                    "pages (assets on a CDN), returning readers")
     a = ap.parse_args(argv)
     try:
         dt.date.fromisoformat(a.start)
@@ -2464,6 +2498,8 @@ def main(argv=None):
         params["host"] = a.host
     if a.host_variants:
         params["host_variants"] = True
+    if a.mix != "blog":
+        params["mix"] = a.mix
     g = Gen(a)
     eol = "\r\n" if a.crlf else "\n"
     sink = (RotatedSink if a.layout == "rotated" else SingleSink)(g, a.out,

@@ -17,10 +17,14 @@
  */
 #include "testutil.h"
 #include "geo.h"
+#include "netrange.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <maxminddb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #define CITY "build/fixtures/city.mmdb"
@@ -830,6 +834,129 @@ static void test_geo__real_database_ipv4_mapped(void **state)
     }
 }
 
+/*
+ * The country libmaxminddb gives IPv4 address a (host order), read the
+ * way geo.h says (country.iso_code, country_code, then
+ * registered_country.iso_code; two upper-case letters), "--" for a block
+ * that is nobody's; *len, the prefix length of a's network in the tree.
+ */
+static void mmdb_country(MMDB_s *db, uint32_t a, char out[3], unsigned *len)
+{
+    static const char *const paths[][3] = {{"country", "iso_code", NULL},
+                                           {"country_code", NULL, NULL},
+                                           {"registered_country", "iso_code",
+                                            NULL}};
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    struct netaddr na = {.v6 = 0, .v4 = a};
+    MMDB_lookup_result_s res;
+    int err;
+
+    sin.sin_addr.s_addr = htonl(a);
+    res = MMDB_lookup_sockaddr(db, (struct sockaddr *)&sin, &err);
+    assert_int_equal(err, MMDB_SUCCESS);
+    *len = db->metadata.ip_version == 6 ?
+           (res.netmask > 96 ? res.netmask - 96u : 0) : res.netmask;
+    strcpy(out, "--");
+    if (!res.found_entry || netaddr_special(&na))
+        return;
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+        MMDB_entry_data_s d;
+
+        if (MMDB_aget_value(&res.entry, &d, paths[i]) == MMDB_SUCCESS &&
+            d.has_data && d.type == MMDB_DATA_TYPE_UTF8_STRING &&
+            d.data_size == 2 && d.utf8_string[0] >= 'A' &&
+            d.utf8_string[0] <= 'Z' && d.utf8_string[1] >= 'A' &&
+            d.utf8_string[1] <= 'Z') {
+            memcpy(out, d.utf8_string, 2);
+            return;
+        }
+    }
+}
+
+/* geo_country of IPv4 address a must be want. */
+static void check_v4(struct geo *g, uint32_t a, const char *want)
+{
+    char text[16];
+    const char *got;
+
+    snprintf(text, sizeof(text), "%u.%u.%u.%u", a >> 24, a >> 16 & 255,
+             a >> 8 & 255, a & 255);
+    got = geo_country(g, text, strlen(text));
+    if (strcmp(got, want) != 0)
+        fail_msg("%s: geo_country '%s', libmaxminddb '%s'", text, got, want);
+}
+
+/*
+ * The IPv4 table of path against libmaxminddb: random addresses (the
+ * first few thousand answered through the database, the others by the
+ * table built after them), then every network of the tree, walked by
+ * the prefix lengths libmaxminddb reports, at its first and last
+ * address and at one inside it. Returns the number of networks.
+ */
+static unsigned long table_against_mmdb(const char *path)
+{
+    struct geo *g = open_fixture(path);
+    uint64_t a = 0, x = 88172645463325252ull;
+    unsigned long nets = 0;
+    MMDB_s db;
+
+    assert_int_equal(MMDB_open(path, MMDB_MODE_MMAP, &db), MMDB_SUCCESS);
+    for (int i = 0; i < 200000; i++) {
+        char want[3];
+        unsigned len;
+
+        assert_true(i >= 1000 || geo_ipv4_table_bytes(g) == 0);
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        mmdb_country(&db, (uint32_t)x, want, &len);
+        check_v4(g, (uint32_t)x, want);
+    }
+    assert_true(geo_ipv4_table_bytes(g) > 0);
+    while (a <= 0xffffffffu) {
+        char want[3];
+        unsigned len, len2;
+        uint64_t last;
+
+        mmdb_country(&db, (uint32_t)a, want, &len);
+        check_v4(g, (uint32_t)a, want);
+        last = a | (0xffffffffull >> len);
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        /* Its last address and one inside: the same network, but a
+         * special-purpose block may hold one and not the other. */
+        for (int k = 0; k < 2; k++) {
+            uint64_t b = k ? a + x % (last - a + 1) : last;
+
+            mmdb_country(&db, (uint32_t)b, want, &len2);
+            assert_int_equal(len2, len);
+            check_v4(g, (uint32_t)b, want);
+        }
+        nets++;
+        a = last + 1;
+    }
+    print_message("  (%s: %lu IPv4 networks, table %zu bytes)\n", path,
+                  nets, geo_ipv4_table_bytes(g));
+    MMDB_close(&db);
+    geo_close(g);
+    return nets;
+}
+
+static void test_geo__ipv4_table_fixtures(void **state)
+{
+    (void)state;
+    /* The networks of the fixtures and the gaps between them. */
+    assert_true(table_against_mmdb(CITY) > 20);
+    assert_true(table_against_mmdb(FLAT) > 20);
+}
+
+static void test_geo__ipv4_table_real_database(void **state)
+{
+    (void)state;
+    if (access(REAL, R_OK) != 0) {
+        print_message("  (no %s: run `make geoip` to check it)\n", REAL);
+        skip();
+    }
+    assert_true(table_against_mmdb(REAL) > 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -854,6 +981,8 @@ int main(void)
         cmocka_unit_test(test_geo__real_database),
         cmocka_unit_test(test_geo__real_database_ipv4_mapped),
         cmocka_unit_test(test_geo__real_database_special),
+        cmocka_unit_test(test_geo__ipv4_table_fixtures),
+        cmocka_unit_test(test_geo__ipv4_table_real_database),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
