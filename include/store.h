@@ -52,7 +52,18 @@ void store_rollback(struct store *s);
 int store_site_id(struct store *s, const char *name, int create,
                   int64_t *id, struct bs_err *err);
 
-/* Add to the counts (upserts). kind is a content kind (classify.h). */
+/*
+ * Add to the counts (upserts). kind is a content kind (classify.h).
+ *
+ * Bounded per day: a day's pages (of every kind but home and search),
+ * its tags and categories, its referrers and its search terms each take
+ * at most AGG_FOLD_KEYS keys that traffic can make; once a day holds
+ * that many, a further new key's counts go to "(other)" of its group (a
+ * page of kind URL_PAGE, a tag or category of its taxonomy, a referrer
+ * host of its page and class, a search term). Imported posts and pages,
+ * "/?p=ID" links to them, and the terms imported posts carry are never
+ * folded.
+ */
 int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
                   uint64_t views, uint64_t robots, uint64_t bad,
                   struct bs_err *err);
@@ -158,6 +169,11 @@ int store_put_post(struct store *s, int64_t site, const struct store_post *p,
  */
 int store_path_id(struct store *s, int64_t site, enum url_kind kind,
                   const char *path, size_t n, int64_t *id, struct bs_err *err);
+/* The same, of a view of day: the id the day's views of the key count
+ * under ("(other)" of its group when the day folded it). */
+int store_view_path_id(struct store *s, int64_t site, int32_t day,
+                       enum url_kind kind, const char *path, size_t n,
+                       int64_t *id, struct bs_err *err);
 /*
  * The keys of site that traffic cannot make (imported posts and pages,
  * the "/?p=ID" links to them, the tags and categories of imported posts)

@@ -1,6 +1,8 @@
 # Floods: distinct referrer hosts, search terms and paths, each new on
 # every line, are folded into "(other)" past a few thousand a day: the
 # stored rows are bounded, the totals stay exact, and every key is cut.
+# The bound is the day's, whether it comes in one chunk, in many, or in
+# several runs.
 . "$ROOT/tests/e2e/lib.sh"
 
 python3 - >flood.log <<'PY'
@@ -25,7 +27,15 @@ for i in range(n):
         line(i, "/", "-")
 PY
 expect_status 0 bs --db f.db ingest flood.log
-python3 - f.db <<'PY' || fail "flood not bounded"
+# The same lines in chunks of 1,000, and in two runs of half each.
+expect_status 0 bs --db g.db ingest --commit-every 1000 flood.log
+lines=$(wc -l <flood.log)
+head -n $((lines / 2)) flood.log >a.log
+tail -n +$((lines / 2 + 1)) flood.log >b.log
+expect_status 0 bs --db h.db ingest a.log
+expect_status 0 bs --db h.db ingest --commit-every 5000 b.log
+for db in f.db g.db h.db; do
+python3 - $db <<'PY' || fail "flood not bounded in $db"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 one = lambda q: db.execute(q).fetchone()[0]
@@ -55,7 +65,9 @@ assert one("SELECT v.views FROM path_views v JOIN paths p ON p.id = v.path_id"
 # Keys cut.
 assert one("SELECT max(length(CAST(host AS BLOB))) FROM referrers") <= 200
 assert one("SELECT max(length(CAST(term AS BLOB))) FROM search_terms") <= 200
+assert one("SELECT max(length(CAST(path AS BLOB))) FROM paths") <= 200
 PY
+done
 # The database grows by a bounded amount a line (unfolded: some 5 kB).
 size=$(stat -c %s f.db)
 [ "$size" -lt $((24025 * 1500)) ] || fail "database of $size bytes for 24,025 lines"
