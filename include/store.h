@@ -184,6 +184,11 @@ int store_each_known(struct store *s, int64_t site,
                      int (*fn)(void *ctx, enum url_kind kind,
                                const char *key, size_t n),
                      void *ctx, struct bs_err *err);
+/* Put every imported post of from (every site), with its tags and
+ * categories, into to, whose sites have from's ids: the keys to never
+ * fold in a scratch store. 0, or -1 with err. */
+int store_copy_posts(struct store *from, struct store *to,
+                     struct bs_err *err);
 /* A named secret of exactly n bytes: 1 found, 0 none, -1 error. */
 int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
                    struct bs_err *err);

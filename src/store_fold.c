@@ -280,3 +280,105 @@ int store_fold_search(struct store *s, int64_t site, int32_t day,
         return found;
     return fold_take(s, site, day, G_SEARCH, err);
 }
+
+/* ---- the keys never folded, copied to another store ------------------- */
+
+/* A post's terms of one taxonomy, gathered from its rows. */
+struct names {
+    char **v;
+    size_t n, cap;
+};
+
+static void names_add(struct names *a, const char *s)
+{
+    if (a->n == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 8;
+        a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+    }
+    a->v[a->n++] = xstrdup(s);
+}
+
+static void names_clear(struct names *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->v[i]);
+    a->n = 0;
+}
+
+/* The post of the row at st (id, site, path, kind, title, published,
+ * post_id) with its terms, put into to. */
+static int copy_post(struct store *from, struct store *to, sqlite3_stmt *st,
+                     sqlite3_stmt *tq, struct names nm[2], struct bs_err *err)
+{
+    const char *kind = (const char *)sqlite3_column_text(st, 3);
+    const char *title = (const char *)sqlite3_column_text(st, 4);
+    struct store_post p;
+    int rc;
+
+    memset(&p, 0, sizeof(p));
+    p.path = (const char *)sqlite3_column_text(st, 2);
+    p.kind = kind && strcmp(kind, url_kind_name(URL_PAGE)) == 0 ? URL_PAGE
+                                                                 : URL_POST;
+    p.title = title ? title : "";
+    p.has_published = sqlite3_column_type(st, 5) != SQLITE_NULL;
+    p.published = sqlite3_column_int(st, 5);
+    p.post_id = sqlite3_column_int64(st, 6);
+    names_clear(&nm[0]);
+    names_clear(&nm[1]);
+    sqlite3_bind_int64(tq, 1, sqlite3_column_int64(st, 0));
+    while ((rc = sqlite3_step(tq)) == SQLITE_ROW) {
+        const char *tax = (const char *)sqlite3_column_text(tq, 0);
+        const char *name = (const char *)sqlite3_column_text(tq, 1);
+
+        if (tax && name)
+            names_add(&nm[strcmp(tax, url_kind_name(URL_TAG)) != 0], name);
+    }
+    sqlite3_reset(tq);
+    if (rc != SQLITE_DONE)
+        return store_fail(from, err, rc, "cannot read it");
+    if (!p.path)
+        return 0;
+    p.tags = (const char *const *)nm[0].v;
+    p.ntags = nm[0].n;
+    p.categories = (const char *const *)nm[1].v;
+    p.ncategories = nm[1].n;
+    p.has_tags = p.has_categories = 1;
+    return store_put_post(to, sqlite3_column_int64(st, 1), &p, err);
+}
+
+int store_copy_posts(struct store *from, struct store *to, struct bs_err *err)
+{
+    sqlite3_stmt *st = NULL, *tq = NULL;
+    struct names nm[2];
+    int rc;
+
+    memset(nm, 0, sizeof(nm));
+    rc = sqlite3_prepare_v2(from->db,
+                            "SELECT id, site, path, kind, title, published,"
+                            " post_id FROM paths WHERE imported = 1",
+                            -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(from->db,
+                                "SELECT t.taxonomy, t.name FROM post_terms pt"
+                                " JOIN terms t ON t.id = pt.term_id"
+                                " WHERE pt.path_id = ?1",
+                                -1, &tq, NULL);
+    if (rc != SQLITE_OK) {
+        store_fail(from, err, rc, "cannot read it");
+    } else {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            if (copy_post(from, to, st, tq, nm, err))
+                break;
+        if (rc == SQLITE_ROW)
+            rc = -1;
+        else if (rc != SQLITE_DONE)
+            store_fail(from, err, rc, "cannot read it");
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(tq);
+    for (int i = 0; i < 2; i++) {
+        names_clear(&nm[i]);
+        free(nm[i].v);
+    }
+    return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -74,3 +74,30 @@ size=$(stat -c %s f.db)
 "$BLOGSTAT" --db f.db top posts --limit 0 --format csv >posts.csv ||
     fail "top posts"
 grep -q '^"\?(other)' posts.csv || fail "no (other) row in top posts"
+
+# An imported page read after the day's places are taken keeps its own
+# row, in ingest and in recount alike (the scratch knows the imports).
+printf 'path,title,published,tags\n/late/,Late,2013-02-01,latetag\n' >posts.csv
+python3 - >late.log <<'PY'
+import sys
+ua = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+for i in range(5000):
+    path = "/p%06d/" % i if i < 4500 else "/late/"
+    sys.stdout.write('81.2.%d.%d - - [07/Feb/2013:10:%02d:%02d +0100] "GET %s '
+                     'HTTP/1.1" 200 10 "-" "%s"\n'
+                     % (i >> 8 & 255, i & 255, i // 60 % 60, i % 60, path, ua))
+PY
+expect_status 0 bs --db l.db import posts.csv
+expect_status 0 bs --db l.db ingest late.log
+late() {
+    python3 - l.db <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+q = lambda p: db.execute("SELECT sum(v.views) FROM path_views v JOIN paths p"
+                         " ON p.id = v.path_id WHERE p.path = ?", (p,)).fetchone()[0]
+print(q("/late/"), q("(other)"))
+PY
+}
+[ "$(late)" = "500 404" ] || fail "ingest: /late/ and (other): $(late)"
+expect_status 0 bs --db l.db recount late.log
+[ "$(late)" = "500 404" ] || fail "recount: /late/ and (other): $(late)"
