@@ -31,6 +31,7 @@ struct strtab;
 /* New keys a day, per group and chunk; distinct referrers and search
  * terms a chunk. */
 #define AGG_FOLD_KEYS 4096
+#define AGG_FOLD_KEYS_TEXT "4,096"
 /* Bytes of a referrer host, search term or unknown page key (cut on a
  * UTF-8 boundary). */
 #define AGG_KEY_CAP 200

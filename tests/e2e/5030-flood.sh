@@ -74,6 +74,19 @@ size=$(stat -c %s f.db)
 "$BLOGSTAT" --db f.db top posts --limit 0 --format csv >posts.csv ||
     fail "top posts"
 grep -q '^"\?(other)' posts.csv || fail "no (other) row in top posts"
+# "(other)" is no post: never ranked, shown after the posts asked for,
+# named for what it is in a table, under its key in CSV and JSON.
+"$BLOGSTAT" --db f.db top posts --limit 2 --format csv >top2.csv
+[ "$(wc -l <top2.csv)" -eq 4 ] || fail "top 2 posts: $(cat top2.csv)"
+tail -n 1 top2.csv | grep -q '^(other),' || fail "(other) not last: $(cat top2.csv)"
+"$BLOGSTAT" --db f.db top posts --limit 2 --compare >top2.txt
+tail -n 1 top2.txt | grep -q '^(other pages) ' || fail "$(cat top2.txt)"
+"$BLOGSTAT" --db f.db top posts --limit 1 --format json >top1.json
+python3 -c 'import json,sys; r=json.load(open("top1.json")); assert [x["path"] for x in r][1:] == ["(other)"], r'
+expect_status 0 bs --db f.db report --out rep
+grep -q '<tr class="other">.*(other pages)' rep/index.html || fail "report: no (other pages) row"
+! grep -Eq '<tr><td class="n">[0-9]+</td><td class="t">(<a [^>]*>)?\(other\)<' \
+    rep/index.html || fail "report: (other) ranked as a post"
 
 # An imported page read after the day's places are taken keeps its own
 # row, in ingest and in recount alike (the scratch knows the imports).
