@@ -12,7 +12,8 @@
  *
  * Each group's count of a day is read once a transaction and then kept
  * in memory (store_fold_forget() empties it when the transaction ends);
- * the statements are the store's for its life.
+ * a key is looked up only once its day is at the bound (fold_room()).
+ * The statements are the store's for its life.
  */
 #include "blogstat.h"
 #include "agg.h"
@@ -51,15 +52,19 @@ static const char *const fold_sql[F_NSTMTS] = {
     [F_SEARCH_HAS] =
         "SELECT 1 FROM search_terms WHERE site = ?2 AND day = ?1"
         " AND term = ?3",
-    /* The keys of a day's group that are neither known nor "(other)". */
+    /* The keys of a day's group that are neither known nor "(other)":
+     * the day's rows first (CROSS JOIN keeps that order), never every
+     * row of the site. */
     [F_PATH_COUNT] =
-        "SELECT count(*) FROM path_views v JOIN paths p ON p.id = v.path_id"
+        "SELECT count(*) FROM path_views v CROSS JOIN paths p"
+        " ON p.id = v.path_id"
         " WHERE v.day = ?1 AND p.site = ?2 AND NOT p.imported"
         " AND p.kind NOT IN (?3, ?4) AND p.path <> ?6"
         " AND NOT (p.kind = ?5 AND EXISTS (SELECT 1 FROM paths q"
         " WHERE q.site = p.site AND q.post_id = p.post_id AND q.imported))",
     [F_TERM_COUNT] =
-        "SELECT count(*) FROM term_views v JOIN terms t ON t.id = v.term_id"
+        "SELECT count(*) FROM term_views v CROSS JOIN terms t"
+        " ON t.id = v.term_id"
         " WHERE v.day = ?1 AND t.site = ?2 AND t.name <> ?6"
         " AND NOT EXISTS (SELECT 1 FROM post_terms pt"
         " WHERE pt.term_id = t.id)",
@@ -75,6 +80,8 @@ struct store_fold {
     sqlite3_stmt *st[F_NSTMTS];
     /* Of the open transaction: */
     struct cntmap *used;       /* (site, group, day) -> its keys + 1 */
+    struct cntmap *exact;      /* (site, group, day) -> 1: at the bound,
+                                  key by key (fold_room()) */
     struct cntmap *views;      /* hash of (site, group, day, key) -> 1 let
                                   in, 2 folded */
 };
@@ -83,6 +90,7 @@ void store_fold_forget(struct store *s)
 {
     if (s->fold) {
         cntmap_clear(s->fold->used);
+        cntmap_clear(s->fold->exact);
         cntmap_clear(s->fold->views);
     }
 }
@@ -94,6 +102,7 @@ void store_fold_free(struct store *s)
     for (int i = 0; i < F_NSTMTS; i++)
         sqlite3_finalize(s->fold->st[i]);
     cntmap_free(s->fold->used);
+    cntmap_free(s->fold->exact);
     cntmap_free(s->fold->views);
     free(s->fold);
     s->fold = NULL;
@@ -104,6 +113,7 @@ static struct store_fold *fold_of(struct store *s)
     if (!s->fold) {
         s->fold = xcalloc(1, sizeof(*s->fold));
         s->fold->used = cntmap_new();
+        s->fold->exact = cntmap_new();
         s->fold->views = cntmap_new();
     }
     return s->fold;
@@ -155,37 +165,72 @@ static uint64_t group_key(int64_t site, int32_t day, enum fold_group g)
     return (uint64_t)site << 40 | (uint64_t)g << 32 | (uint32_t)day;
 }
 
-/* A new key of the day's group takes a place: 1, or 0 when none is left,
- * or -1 with err. */
-static int fold_take(struct store *s, int64_t site, int32_t day,
+/* The keys of the day's group, counted in the database into the
+ * transaction's count (its keys + 1): 0, or -1 with err. */
+static int fold_count(struct store *s, int64_t site, int32_t day,
+                      enum fold_group g, struct bs_err *err)
+{
+    uint64_t k = group_key(site, day, g);
+    sqlite3_stmt *st = fold_stmt(s, F_PATH_COUNT + (int)g, err);
+    int64_t c[2] = {0, 0};
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, site);
+    if (g == G_PATHS) {
+        sqlite3_bind_text(st, 3, url_kind_name(URL_HOME), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, url_kind_name(URL_SEARCH), -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, url_kind_name(URL_POSTID), -1,
+                          SQLITE_STATIC);
+    }
+    sqlite3_bind_text(st, 6, AGG_OTHER, AGG_OTHER_LEN, SQLITE_STATIC);
+    if (fold_row(s, st, c, err) < 0)
+        return -1;
+    /* Set, as a delta: the counter wraps back. */
+    cntmap_add(s->fold->used, k,
+               (uint64_t)c[0] + 1 - cntmap_get(s->fold->used, k));
+    return 0;
+}
+
+/*
+ * Room for a key of the day's group without looking it up: while the
+ * group's count, each key asked taken for a new one, stays under the
+ * bound, every key is let in (one the day has, or a known one, costs a
+ * place it did not need). At the bound the count is made exact and the
+ * group goes key by key for the rest of the transaction: so only a day
+ * at its bound pays a query a key. 1: let in; 0: look the key up; -1
+ * with err.
+ */
+static int fold_room(struct store *s, int64_t site, int32_t day,
                      enum fold_group g, struct bs_err *err)
 {
     uint64_t k = group_key(site, day, g), used;
-    int64_t c[2] = {0, 0};
 
-    used = cntmap_get(fold_of(s)->used, k);
-    if (!used) {
-        sqlite3_stmt *st = fold_stmt(s, F_PATH_COUNT + (int)g, err);
-
-        if (!st)
-            return -1;
-        sqlite3_bind_int(st, 1, day);
-        sqlite3_bind_int64(st, 2, site);
-        if (g == G_PATHS) {
-            sqlite3_bind_text(st, 3, url_kind_name(URL_HOME), -1,
-                              SQLITE_STATIC);
-            sqlite3_bind_text(st, 4, url_kind_name(URL_SEARCH), -1,
-                              SQLITE_STATIC);
-            sqlite3_bind_text(st, 5, url_kind_name(URL_POSTID), -1,
-                              SQLITE_STATIC);
-        }
-        sqlite3_bind_text(st, 6, AGG_OTHER, AGG_OTHER_LEN, SQLITE_STATIC);
-        if (fold_row(s, st, c, err) < 0)
-            return -1;
-        used = (uint64_t)c[0] + 1;
-        cntmap_add(s->fold->used, k, used);
+    if (cntmap_get(fold_of(s)->exact, k))
+        return 0;
+    if (!cntmap_get(s->fold->used, k) && fold_count(s, site, day, g, err))
+        return -1;
+    used = cntmap_get(s->fold->used, k);
+    if (used - 1 < AGG_FOLD_KEYS) {
+        cntmap_add(s->fold->used, k, 1);
+        return 1;
     }
-    if (used - 1 >= AGG_FOLD_KEYS)
+    if (fold_count(s, site, day, g, err))
+        return -1;
+    cntmap_add(s->fold->exact, k, 1);
+    return 0;
+}
+
+/* A new key of the day's group, looked up, takes a place: 1, or 0 when
+ * none is left. */
+static int fold_take(struct store *s, int64_t site, int32_t day,
+                     enum fold_group g)
+{
+    uint64_t k = group_key(site, day, g);
+
+    if (cntmap_get(s->fold->used, k) - 1 >= AGG_FOLD_KEYS)
         return 0;
     cntmap_add(s->fold->used, k, 1);
     return 1;
@@ -219,6 +264,8 @@ int store_fold_view(struct store *s, int64_t site, int32_t day,
     h = bs_hash_seeded(key, n, group_key(site, day, g));
     if ((seen = cntmap_get(fold_of(s)->views, h)) != 0)
         return seen == 1;
+    if ((in = fold_room(s, site, day, g, err)) != 0)
+        goto out;
     st = fold_stmt(s, terms ? F_TERM_STATE : F_PATH_STATE, err);
     if (!st)
         return -1;
@@ -235,7 +282,8 @@ int store_fold_view(struct store *s, int64_t site, int32_t day,
     }
     if ((found = fold_row(s, st, c, err)) < 0)
         return -1;
-    in = found && (c[0] || c[1]) ? 1 : fold_take(s, site, day, g, err);
+    in = found && (c[0] || c[1]) ? 1 : fold_take(s, site, day, g);
+out:
     if (in >= 0)
         cntmap_add(s->fold->views, h, in ? 1 : 2);
     return in;
@@ -251,6 +299,8 @@ int store_fold_referrer(struct store *s, int64_t site, int32_t day,
 
     if (store_is_other(host, n))
         return 1;
+    if ((found = fold_room(s, site, day, G_REFS, err)) != 0)
+        return found;
     if (!(st = fold_stmt(s, F_REF_HAS, err)))
         return -1;
     sqlite3_bind_int(st, 1, day);
@@ -259,7 +309,7 @@ int store_fold_referrer(struct store *s, int64_t site, int32_t day,
     sqlite3_bind_text(st, 4, cls, -1, SQLITE_STATIC);
     if ((found = fold_row(s, st, c, err)) != 0)
         return found;
-    return fold_take(s, site, day, G_REFS, err);
+    return fold_take(s, site, day, G_REFS);
 }
 
 int store_fold_search(struct store *s, int64_t site, int32_t day,
@@ -271,6 +321,8 @@ int store_fold_search(struct store *s, int64_t site, int32_t day,
 
     if (store_is_other(term, n))
         return 1;
+    if ((found = fold_room(s, site, day, G_SEARCH, err)) != 0)
+        return found;
     if (!(st = fold_stmt(s, F_SEARCH_HAS, err)))
         return -1;
     sqlite3_bind_int(st, 1, day);
@@ -278,7 +330,7 @@ int store_fold_search(struct store *s, int64_t site, int32_t day,
     sqlite3_bind_text(st, 3, term, (int)n, SQLITE_STATIC);
     if ((found = fold_row(s, st, c, err)) != 0)
         return found;
-    return fold_take(s, site, day, G_SEARCH, err);
+    return fold_take(s, site, day, G_SEARCH);
 }
 
 /* ---- the keys never folded, copied to another store ------------------- */
