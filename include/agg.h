@@ -6,7 +6,8 @@
  * agg_clear() forgets everything.
  *
  * Bounded whatever the lines: what traffic can name without end is
- * folded. A day's pages (every content kind but home and search) and its
+ * folded. A key that is neither a dated post's nor known is cut to
+ * AGG_KEY_CAP bytes. A day's pages (every content kind but home and search) and its
  * tags and categories are let in up to AGG_FOLD_KEYS new keys each in a
  * chunk; the views of further new keys count under the key AGG_OTHER
  * (of kind URL_PAGE, or of their own kind for tags and categories), all
@@ -15,7 +16,8 @@
  * space-saving summary of AGG_FOLD_KEYS entries: a key is counted
  * exactly while it is in; an evicted one's views count under AGG_OTHER
  * (of its day, and for a referrer of its page and class), so totals stay
- * exact. Below those numbers nothing is folded.
+ * exact. Below those numbers nothing is folded. The store holds the same
+ * bounds over a whole day, across chunks and runs (store.h).
  */
 #ifndef BLOGSTAT_AGG_H
 #define BLOGSTAT_AGG_H
@@ -29,7 +31,9 @@ struct strtab;
 /* New keys a day, per group and chunk; distinct referrers and search
  * terms a chunk. */
 #define AGG_FOLD_KEYS 4096
-/* Bytes of a referrer host or search term (cut on a UTF-8 boundary). */
+#define AGG_FOLD_KEYS_TEXT "4,096"
+/* Bytes of a referrer host, search term or unknown page key (cut on a
+ * UTF-8 boundary). */
 #define AGG_KEY_CAP 200
 /* The key the folded views count under. */
 #define AGG_OTHER "(other)"

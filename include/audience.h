@@ -25,6 +25,14 @@ struct audience;
 
 /* Seconds a day stays open after the last ingest that read a line of it. */
 #define AUDIENCE_DAY_OPEN_SECS (2 * 86400)
+/*
+ * Distinct visitors of a day whose visits are kept while it is open (some
+ * 70 bytes each in memory). A further visitor is still counted in the
+ * day's visitors (the sketches of agg.h), but each of its views counts as
+ * a visit of its own, landing on its page: bounded memory for a day of
+ * any number of clients, exact visits below it.
+ */
+#define AUDIENCE_OPEN_MAX (1u << 17)
 
 /* The audience of store, read at now (Unix seconds). Caller frees with
  * audience_free(); store outlives it. */

@@ -108,6 +108,7 @@ struct report_index {
     size_t ndays;
     const struct report_post *posts;
     size_t nposts;
+    int64_t other_views;     /* of "(other)": pages folded, not ranked */
     const struct report_term *tags, *categories;
     size_t ntags, ncategories;
     const struct report_country *countries;

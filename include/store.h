@@ -55,7 +55,18 @@ void store_rollback(struct store *s);
 int store_site_id(struct store *s, const char *name, int create,
                   int64_t *id, struct bs_err *err);
 
-/* Add to the counts (upserts). kind is a content kind (classify.h). */
+/*
+ * Add to the counts (upserts). kind is a content kind (classify.h).
+ *
+ * Bounded per day: a day's pages (of every kind but home and search),
+ * its tags and categories, its referrers and its search terms each take
+ * at most AGG_FOLD_KEYS keys that traffic can make; once a day holds
+ * that many, a further new key's counts go to "(other)" of its group (a
+ * page of kind URL_PAGE, a tag or category of its taxonomy, a referrer
+ * host of its page and class, a search term). Imported posts and pages,
+ * "/?p=ID" links to them, and the terms imported posts carry are never
+ * folded.
+ */
 int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
                   uint64_t views, uint64_t robots, uint64_t bad,
                   struct bs_err *err);
@@ -161,6 +172,11 @@ int store_put_post(struct store *s, int64_t site, const struct store_post *p,
  */
 int store_path_id(struct store *s, int64_t site, enum url_kind kind,
                   const char *path, size_t n, int64_t *id, struct bs_err *err);
+/* The same, of a view of day: the id the day's views of the key count
+ * under ("(other)" of its group when the day folded it). */
+int store_view_path_id(struct store *s, int64_t site, int32_t day,
+                       enum url_kind kind, const char *path, size_t n,
+                       int64_t *id, struct bs_err *err);
 /*
  * The keys of site that traffic cannot make (imported posts and pages,
  * the "/?p=ID" links to them, the tags and categories of imported posts)
@@ -171,6 +187,11 @@ int store_each_known(struct store *s, int64_t site,
                      int (*fn)(void *ctx, enum url_kind kind,
                                const char *key, size_t n),
                      void *ctx, struct bs_err *err);
+/* Put every imported post of from (every site), with its tags and
+ * categories, into to, whose sites have from's ids: the keys to never
+ * fold in a scratch store. 0, or -1 with err. */
+int store_copy_posts(struct store *from, struct store *to,
+                     struct bs_err *err);
 /* A named secret of exactly n bytes: 1 found, 0 none, -1 error. */
 int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
                    struct bs_err *err);

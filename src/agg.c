@@ -351,25 +351,48 @@ void agg_bad(struct agg *a, int32_t day, uint64_t count)
     cntmap_add(a->days, dkey(day, F_BAD), count);
 }
 
-/* The key id of a view key (kind byte + key). */
-static uint32_t key_id(struct agg *a, enum url_kind kind, const char *key,
+static int is_post_kind(enum url_kind kind)
+{
+    return kind == URL_POST || kind == URL_PAGE || kind == URL_POSTID;
+}
+
+static int is_known(const struct agg *a, size_t n)
+{
+    return a->known && strtab_find(a->known, a->scratch, n) >= 0;
+}
+
+/*
+ * The view key (kind byte + key) of (kind, key) into a->scratch, its size
+ * returned: a key that is not known is cut to AGG_KEY_CAP bytes on a
+ * character boundary, so that a path or archive name of any length costs
+ * its table and its unique index no more. A dated post's path is whole
+ * (its date and slug make it long, and a flood of them is folded);
+ * "/?p=ID" links are short.
+ */
+static size_t view_key(struct agg *a, enum url_kind kind, const char *key,
                        size_t n)
 {
     if (n > URL_KEY_MAX)
         BUG("view key of %zu bytes", n);
     a->scratch[0] = (char)kind;
     memcpy(a->scratch + 1, key, n);
-    return strtab_intern(a->keys, a->scratch, n + 1, NULL);
+    if (n > AGG_KEY_CAP && kind != URL_POST && kind != URL_POSTID &&
+        !is_known(a, n + 1))
+        n = utf8_trim_partial(key, AGG_KEY_CAP);
+    return n + 1;
+}
+
+/* The key id of a view key. */
+static uint32_t key_id(struct agg *a, enum url_kind kind, const char *key,
+                       size_t n)
+{
+    return strtab_intern(a->keys, a->scratch, view_key(a, kind, key, n),
+                         NULL);
 }
 
 static enum url_kind key_kind(const struct agg *a, uint32_t id)
 {
     return (enum url_kind)(unsigned char)strtab_key(a->keys, id, NULL)[0];
-}
-
-static int is_post_kind(enum url_kind kind)
-{
-    return kind == URL_POST || kind == URL_PAGE || kind == URL_POSTID;
 }
 
 void agg_set_known(struct agg *a, const struct strtab *known)
@@ -393,23 +416,18 @@ static uint32_t view_id(struct agg *a, int32_t day, enum url_kind kind,
 {
     int terms = kind == URL_TAG || kind == URL_CATEGORY;
     uint64_t g = dkey(day, terms ? FOLD_TERMS : FOLD_PATHS);
-    int64_t id;
+    size_t m = view_key(a, kind, key, n);
+    int64_t id = strtab_find(a->keys, a->scratch, m);
 
-    if (n > URL_KEY_MAX)
-        BUG("view key of %zu bytes", n);
-    a->scratch[0] = (char)kind;
-    memcpy(a->scratch + 1, key, n);
-    id = strtab_find(a->keys, a->scratch, n + 1);
     /* Counted this day already: it was let in. */
     if (id >= 0 &&
         cntmap_get(terms ? a->terms : a->paths, dkey(day, (uint32_t)id)))
         return (uint32_t)id;
-    if (one_key_kind(kind) ||
-        (a->known && strtab_find(a->known, a->scratch, n + 1) >= 0))
-        return strtab_intern(a->keys, a->scratch, n + 1, NULL);
+    if (one_key_kind(kind) || is_known(a, m))
+        return strtab_intern(a->keys, a->scratch, m, NULL);
     if (cntmap_get(a->fold_n, g) < AGG_FOLD_KEYS) {
         cntmap_add(a->fold_n, g, 1);
-        return strtab_intern(a->keys, a->scratch, n + 1, NULL);
+        return strtab_intern(a->keys, a->scratch, m, NULL);
     }
     return key_id(a, terms ? kind : URL_PAGE, AGG_OTHER, AGG_OTHER_LEN);
 }

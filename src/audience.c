@@ -14,10 +14,13 @@
 _Static_assert(VISITS_MAX <= STORE_OPEN_VISITS_MAX,
                "the store keeps every open visit of a visitor");
 
-/* The salt of an open day, in memory for the run. */
+/* The salt of an open day, in memory for the run, and the visitors
+ * whose visits are kept (salted id >> 1, cntmap's key bound; at most
+ * AUDIENCE_OPEN_MAX but those the store held). */
 struct salt {
     int32_t day;
     unsigned char salt[VISITOR_KEY_BYTES];
+    struct cntmap *open;
 };
 
 struct audience {
@@ -47,6 +50,8 @@ void audience_free(struct audience *a)
         return;
     visits_free(a->visits);
     cntmap_free(a->days);
+    for (size_t i = 0; i < a->nsalts; i++)
+        cntmap_free(a->salts[i].open);
     free(a->salts);
     free(a);
 }
@@ -54,6 +59,7 @@ void audience_free(struct audience *a)
 /* Loading a day's open visits: rows come by visitor, then start. */
 struct load_ctx {
     struct visits *v;
+    struct cntmap *open;
     int32_t day;
     int64_t visitor;
     struct visit iv[VISITS_MAX];
@@ -62,8 +68,10 @@ struct load_ctx {
 
 static void load_flush(struct load_ctx *l)
 {
-    if (l->n)
+    if (l->n) {
         visits_load(l->v, l->day, (uint64_t)l->visitor, l->iv, l->n);
+        cntmap_add(l->open, (uint64_t)l->visitor >> 1, 1);
+    }
     l->n = 0;
 }
 
@@ -83,40 +91,44 @@ static int load_visit(void *ctx, int64_t visitor, const struct visit *v)
  * The salt of day, and its visitors' open visits loaded: from memory,
  * else from the store, else a new salt (a day never seen, or closed).
  */
-static const unsigned char *day_salt(struct audience *a, int32_t day,
-                                     struct bs_err *err)
+static struct salt *day_salt(struct audience *a, int32_t day,
+                             struct bs_err *err)
 {
     struct salt *s;
     int found;
 
     for (size_t i = 0; i < a->nsalts; i++)
         if (a->salts[i].day == day)
-            return a->salts[i].salt;
+            return &a->salts[i];
     a->salts = xrealloc(a->salts, (a->nsalts + 1) * sizeof(*s));
     s = &a->salts[a->nsalts];
     s->day = day;
+    s->open = cntmap_new();
     found = store_salt_get(a->store, day, s->salt, sizeof(s->salt), err);
-    if (found < 0)
-        return NULL;
-    if (found) {
+    if (found > 0) {
         struct load_ctx *l = xcalloc(1, sizeof(*l));
-        int rc;
 
         l->v = a->visits;
+        l->open = s->open;
         l->day = day;
-        rc = store_open_visits_load(a->store, day, load_visit, l, err);
+        found = store_open_visits_load(a->store, day, load_visit, l, err)
+                    ? -1
+                    : 1;
         load_flush(l);
         free(l);
-        if (rc)
-            return NULL;
-    } else {
+    } else if (found == 0) {
         visitor_key_new(s->salt);
-        if (store_salt_put(a->store, day, s->salt, sizeof(s->salt), a->now,
-                           err))
-            return NULL;
+        found = store_salt_put(a->store, day, s->salt, sizeof(s->salt),
+                               a->now, err)
+                    ? -1
+                    : 0;
+    }
+    if (found < 0) {
+        cntmap_free(s->open);
+        return NULL;
     }
     a->nsalts++;
-    return s->salt;
+    return s;
 }
 
 int audience_view(struct audience *a, int32_t day, int32_t sec,
@@ -124,13 +136,23 @@ int audience_view(struct audience *a, int32_t day, int32_t sec,
                   void (*delta)(void *ctx, int32_t day, int64_t page, int d),
                   void *ctx, struct bs_err *err)
 {
-    const unsigned char *salt = day_salt(a, day, err);
+    struct salt *s = day_salt(a, day, err);
+    uint64_t id;
 
-    if (!salt)
+    if (!s)
         return -1;
     cntmap_add(a->days, (uint64_t)(uint32_t)day, 1);
-    visits_view(a->visits, day, visitor_day_id(salt, visitor), sec, page,
-                delta, ctx);
+    id = visitor_day_id(s->salt, visitor);
+    if (!cntmap_get(s->open, id >> 1)) {
+        if (cntmap_count(s->open) >= AUDIENCE_OPEN_MAX) {
+            /* Past the bound: a visit of its own, nothing kept. */
+            delta(ctx, day, 0, +1);
+            delta(ctx, day, page, +1);
+            return 0;
+        }
+        cntmap_add(s->open, id >> 1, 1);
+    }
+    visits_view(a->visits, day, id, sec, page, delta, ctx);
     return 0;
 }
 
@@ -174,9 +196,12 @@ void audience_settle(struct audience *a, int committed)
     else
         cntmap_clear(a->days);
     visits_retain(a->visits, in_days, a->days);
-    for (size_t i = 0; i < a->nsalts; i++)
+    for (size_t i = 0; i < a->nsalts; i++) {
         if (in_days(a->days, a->salts[i].day))
             a->salts[o++] = a->salts[i];
+        else
+            cntmap_free(a->salts[i].open);
+    }
     a->nsalts = o;
     cntmap_clear(a->days);
 }

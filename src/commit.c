@@ -19,7 +19,7 @@ struct flush_ctx {
     struct audience *audience;
     int64_t site;              /* the site's database id */
     struct bs_err *err;
-    struct cntmap *path_ids;   /* agg key id -> store path id + 1 */
+    struct cntmap *path_ids;   /* day, agg key id -> store path id + 1 */
     struct cntmap *deltas;     /* (day, path id) -> visits delta */
 };
 
@@ -76,7 +76,7 @@ static int put_sketch(void *ctx, int32_t day, enum agg_sketch dim,
     int64_t id = 0;
 
     if (dim == AGG_SKETCH_PATH &&
-        store_path_id(f->store, f->site, kind, key, n, &id, f->err))
+        store_view_path_id(f->store, f->site, day, kind, key, n, &id, f->err))
         return -1;
     return store_add_sketch(f->store, f->site,
                             dim == AGG_SKETCH_DAY    ? STORE_SKETCH_DAY
@@ -92,7 +92,8 @@ static int put_referrer(void *ctx, int32_t day, enum url_kind kind,
     struct flush_ctx *f = ctx;
     int64_t id;
 
-    return store_path_id(f->store, f->site, kind, key, n, &id, f->err) ||
+    return store_view_path_id(f->store, f->site, day, kind, key, n, &id,
+                              f->err) ||
            store_add_referrer(f->store, f->site, day, id, host, host_n, cls,
                               views, f->err);
 }
@@ -119,15 +120,17 @@ static int put_event(void *ctx, const struct agg_event *e,
                      enum url_kind kind, const char *key, size_t n)
 {
     struct flush_ctx *f = ctx;
-    uint64_t known = cntmap_get(f->path_ids, e->key);
+    uint64_t k = (uint64_t)(uint32_t)e->day << 32 | e->key;
+    uint64_t known = cntmap_get(f->path_ids, k);
     int64_t page;
 
     if (known) {
         page = (int64_t)known - 1;
     } else {
-        if (store_path_id(f->store, f->site, kind, key, n, &page, f->err))
+        if (store_view_path_id(f->store, f->site, e->day, kind, key, n,
+                               &page, f->err))
             return -1;
-        cntmap_add(f->path_ids, e->key, (uint64_t)page + 1);
+        cntmap_add(f->path_ids, k, (uint64_t)page + 1);
     }
     if (page >= 1 << 30)
         BUG("path id %lld", (long long)page);

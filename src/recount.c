@@ -499,7 +499,7 @@ static int copy_site(void *ctx, const struct store_site_row *row)
 /*
  * The scratch as the database sees it before reading: its sites with the
  * database's ids (a visitor's id on a site is mixed with the site's id,
- * visitor.h) and the salts of its open days (so that the open visits
+ * visitor.h), its imported posts (the keys never folded) and the salts of its open days (so that the open visits
  * counted again are the database's visitors).
  */
 static int scratch_prepare(struct rrun *r, struct bs_err *err)
@@ -514,7 +514,9 @@ static int scratch_prepare(struct rrun *r, struct bs_err *err)
     c.to = s;
     if (store_begin(s, err))
         goto out;
-    if (store_sites(r->store, &f, copy_site, &c, err) || c.failed)
+    /* The posts imported: the scratch folds what the database folds. */
+    if (store_sites(r->store, &f, copy_site, &c, err) || c.failed ||
+        store_copy_posts(r->store, s, err))
         goto fail;
     for (size_t i = 0; i < recount_plan_ndays(r->plan); i++) {
         int32_t day = recount_plan_day_at(r->plan, i);

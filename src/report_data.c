@@ -3,6 +3,7 @@
  * into one arena.
  */
 #include "blogstat.h"
+#include "agg.h"
 #include "classify.h"
 #include "report_data.h"
 #include "store.h"
@@ -82,15 +83,25 @@ static int keep_post_id(void *ctx, const struct store_post_row *row)
     return 0;
 }
 
-/* Both keeps of the top posts at once. */
+/* Both keeps of the top posts at once, and "(other)" beside them. */
 struct keep_posts {
     struct keep rows, ids;
+    int64_t other_views;
+    size_t max;              /* posts to keep */
 };
 
+/* "(other)" holds the views of pages folded (agg.h): never a post of the
+ * ranking, shown after it. */
 static int keep_posts(void *ctx, const struct store_post_row *row)
 {
     struct keep_posts *k = ctx;
 
+    if (strcmp(row->path, AGG_OTHER) == 0) {
+        k->other_views = row->views;
+        return 0;
+    }
+    if (k->rows.v.n >= k->max)
+        return 0;
     return keep_post(&k->rows, row) || keep_post_id(&k->ids, row);
 }
 
@@ -418,7 +429,10 @@ static int tables(struct store *s, const struct store_filter *range,
     keep_init(&ctry, sizeof(struct report_country), &d->mem);
     keep_init(&refs, sizeof(struct report_referrer), &d->mem);
     keep_init(&srch, sizeof(struct report_search), &d->mem);
-    f.limit = REPORT_TOP_POSTS;
+    /* One more: "(other)" may be among them. */
+    f.limit = REPORT_TOP_POSTS + 1;
+    posts.other_views = 0;
+    posts.max = REPORT_TOP_POSTS;
     if (store_top_posts(s, &f, keep_posts, &posts, err))
         goto out;
     f.limit = REPORT_TOP_TERMS;
@@ -435,6 +449,7 @@ static int tables(struct store *s, const struct store_filter *range,
     if (store_top_search_terms(s, &f, keep_search, &srch, err))
         goto out;
     x->nposts = posts.rows.v.n;
+    x->other_views = posts.other_views;
     x->posts = vec_keep(&posts.rows.v, &d->mem);
     *ids = (int64_t *)posts.ids.v.p;
     posts.ids.v.p = NULL;

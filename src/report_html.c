@@ -8,6 +8,7 @@
  * followed.
  */
 #include "blogstat.h"
+#include "agg.h"
 #include "atomicfile.h"
 #include "chart.h"
 #include "report.h"
@@ -280,6 +281,23 @@ static void put_post_cell(FILE *f, const struct report_post *p)
         fputs("</small>", f);
     }
     fputs("</td>", f);
+}
+
+/* The views of the pages folded into "(other)", after the ranking and
+ * outside it: no rank, no page of its own. */
+static void put_other_row(FILE *f, int64_t views)
+{
+    if (views <= 0)
+        return;
+    fputs("<tr class=\"other\"><td class=\"n\"></td><td class=\"t\" "
+          "title=\"Pages past the ", f);
+    put_num(f, AGG_FOLD_KEYS);
+    fputs(" new ones of a day (neither imported nor the home page) count "
+          "together here\">(other pages)<small>the long tail, folded"
+          "</small></td><td class=\"s\"></td><td class=\"n\">", f);
+    put_num(f, views);
+    fputs("</td><td class=\"n\"></td><td class=\"n wide\"></td></tr>\n",
+          f);
 }
 
 static void put_terms_table(FILE *f, const char *head,
@@ -583,6 +601,7 @@ int report_write_index(const struct atomic_dir *dir,
             put_num(f, p->visits);
             fputs("</td></tr>\n", f);
         }
+        put_other_row(f, r->other_views);
         fputs("</tbody></table>\n", f);
     }
     fputs("</section>\n", f);

@@ -432,6 +432,7 @@ void store_close(struct store *s)
         store_rollback(s);
     for (int i = 0; i < ST_NSTMTS; i++)
         sqlite3_finalize(s->stmt[i]);
+    store_fold_free(s);
     strtab_free(s->row_names);
     free(s->rows);
     if (s->db)

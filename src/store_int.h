@@ -48,7 +48,27 @@ struct store {
     struct path_row *rows;
     size_t caprows;
     uint64_t query_steps;    /* SQLite VM steps of the queries run */
+    struct store_fold *fold; /* the day bounds' state (store_fold.c) */
 };
+
+/*
+ * The day bounds (store_fold.c): whether a key written for day counts
+ * under its own name (1) or under "(other)" (0), -1 with err: a view of
+ * (kind, key), a referrer of path_id, a search term; each new key of the
+ * day takes one of its group's places. _forget: a transaction ended;
+ * _free: the store closes.
+ */
+int store_fold_view(struct store *s, int64_t site, int32_t day,
+                    enum url_kind kind, const char *key, size_t n,
+                    struct bs_err *err);
+int store_fold_referrer(struct store *s, int64_t site, int32_t day,
+                        int64_t path_id, const char *host, size_t n,
+                        const char *cls, struct bs_err *err);
+int store_fold_search(struct store *s, int64_t site, int32_t day,
+                      const char *term, size_t n, struct bs_err *err);
+int store_is_other(const char *key, size_t n);
+void store_fold_forget(struct store *s);
+void store_fold_free(struct store *s);
 
 /* Forget the paths rows remembered (a transaction ended, or a write
  * changed rows behind the cache). */

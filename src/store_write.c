@@ -3,6 +3,7 @@
  * cached statement, strings bound with their length.
  */
 #include "blogstat.h"
+#include "agg.h"
 #include "store.h"
 #include "store_int.h"
 
@@ -40,6 +41,7 @@ void store_rows_forget(struct store *s)
 {
     if (s->row_names)
         strtab_clear(s->row_names);
+    store_fold_forget(s);
 }
 
 /*
@@ -127,8 +129,16 @@ int store_add_path_views(struct store *s, int64_t site, int32_t day,
 {
     sqlite3_stmt *st;
     int64_t id = -1, pid = 0;
-    int has_pid = kind == URL_POSTID;
+    int has_pid, in = store_fold_view(s, site, day, kind, path, n, err);
 
+    if (in < 0)
+        return -1;
+    if (!in) {
+        kind = URL_PAGE;
+        path = AGG_OTHER;
+        n = AGG_OTHER_LEN;
+    }
+    has_pid = kind == URL_POSTID;
     if (has_pid) {
         /* "/?p=123": the id that an imported post will claim. */
         const char *eq = memchr(path, '=', n);
@@ -166,7 +176,14 @@ int store_add_term_views(struct store *s, int64_t site, int32_t day,
 {
     sqlite3_stmt *st;
     int64_t id = -1;
+    int in = store_fold_view(s, site, day, taxonomy, name, n, err);
 
+    if (in < 0)
+        return -1;
+    if (!in) {
+        name = AGG_OTHER;
+        n = AGG_OTHER_LEN;
+    }
     if (term_id(s, site, taxonomy, name, n, &id, err))
         return -1;
     if (!(st = store_stmt(s, ST_TERM_VIEWS, err)))
@@ -184,7 +201,15 @@ int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
 {
     sqlite3_stmt *st;
     int64_t id = -1;
+    int in = store_fold_view(s, site, day, kind, path, n, err);
 
+    if (in < 0)
+        return -1;
+    if (!in) {
+        kind = URL_PAGE;
+        path = AGG_OTHER;
+        n = AGG_OTHER_LEN;
+    }
     /* The same path row as its views (see store_add_path_views()). */
     if (path_row(s, site, kind, path, n, 0, 0, &id, err))
         return -1;
@@ -420,6 +445,23 @@ int store_path_id(struct store *s, int64_t site, enum url_kind kind,
     nn = (size_t)snprintf(named, sizeof(named), "%s:", url_kind_name(kind));
     memcpy(named + nn, path, n);
     return path_row(s, site, kind, named, nn + n, 0, 0, id, err);
+}
+
+int store_view_path_id(struct store *s, int64_t site, int32_t day,
+                       enum url_kind kind, const char *path, size_t n,
+                       int64_t *id, struct bs_err *err)
+{
+    int in = store_fold_view(s, site, day, kind, path, n, err);
+
+    if (in < 0)
+        return -1;
+    if (!in) {
+        if (kind != URL_TAG && kind != URL_CATEGORY)
+            kind = URL_PAGE;
+        path = AGG_OTHER;
+        n = AGG_OTHER_LEN;
+    }
+    return store_path_id(s, site, kind, path, n, id, err);
 }
 
 /* One row of a known-keys query as (kind, key) through fn: 0, or what
@@ -671,10 +713,16 @@ int store_add_referrer(struct store *s, int64_t site, int32_t day,
                        const char *host, size_t host_n, const char *cls,
                        uint64_t views, struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_REFERRER, err);
+    sqlite3_stmt *st;
+    int in = store_fold_referrer(s, site, day, path_id, host, host_n, cls,
+                                 err);
 
-    if (!st)
+    if (in < 0 || !(st = store_stmt(s, ST_REFERRER, err)))
         return -1;
+    if (!in) {
+        host = AGG_OTHER;
+        host_n = AGG_OTHER_LEN;
+    }
     sqlite3_bind_int(st, 1, day);
     sqlite3_bind_int64(st, 2, path_id);
     sqlite3_bind_text(st, 3, host, (int)host_n, SQLITE_STATIC);
@@ -688,10 +736,15 @@ int store_add_search_term(struct store *s, int64_t site, int32_t day,
                           const char *term, size_t n, uint64_t views,
                           struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_TERM_SEARCH, err);
+    sqlite3_stmt *st;
+    int in = store_fold_search(s, site, day, term, n, err);
 
-    if (!st)
+    if (in < 0 || !(st = store_stmt(s, ST_TERM_SEARCH, err)))
         return -1;
+    if (!in) {
+        term = AGG_OTHER;
+        n = AGG_OTHER_LEN;
+    }
     sqlite3_bind_int(st, 1, day);
     sqlite3_bind_text(st, 2, term, (int)n, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, clamp(views));

@@ -5,7 +5,9 @@
 #include "cli.h"
 #include "output.h"
 #include "classify.h"
+#include "agg.h"
 #include "store.h"
+#include "table.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -97,45 +99,52 @@ static const struct out_column referrers_cols[] = {
     {"views", NULL, OUT_INT, 0},
 };
 
-/* Views of each post in the period before, for --compare. */
+/* Views of each post in the period before, for --compare: the paths
+ * interned, their views by id. */
 struct before {
-    char **path;
+    struct strtab *paths;
     int64_t *views;
-    size_t n;
+    size_t cap;
 };
 
 struct top_ctx {
     struct out_table *out;
     const struct before *before;   /* NULL without --compare */
+    enum out_format fmt;
+    int64_t limit;                 /* posts to show, 0: all */
+    int64_t nposts;                /* shown so far */
+    int has_other;                 /* "(other)" came: shown last */
+    struct store_post_row other;   /* its numbers (path and title unset) */
 };
 
 static int keep_before(void *ctx, const struct store_post_row *row)
 {
     struct before *b = ctx;
+    uint32_t id = strtab_intern(b->paths, row->path, strlen(row->path), NULL);
 
-    b->path = xrealloc(b->path, (b->n + 1) * sizeof(*b->path));
-    b->views = xrealloc(b->views, (b->n + 1) * sizeof(*b->views));
-    b->path[b->n] = xstrdup(row->path);
-    b->views[b->n++] = row->views;
+    if (id >= b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 256;
+        b->views = xrealloc(b->views, b->cap * sizeof(*b->views));
+    }
+    b->views[id] = row->views;
     return 0;
 }
 
-static int add_post(void *ctx, const struct store_post_row *row)
+static void put_post(struct top_ctx *t, const struct store_post_row *row,
+                     const char *path, const char *title)
 {
-    struct top_ctx *t = ctx;
-
-    out_add_text(t->out, row->path);
-    out_add_text(t->out, row->title);
+    out_add_text(t->out, path);
+    out_add_text(t->out, title);
     out_add_int(t->out, row->views);
     out_add_int(t->out, row->visitors);
     out_add_int(t->out, row->visits);
     if (t->before) {
-        int64_t prev = 0;
+        int64_t prev = 0, id;
         char change[32];
 
-        for (size_t i = 0; i < t->before->n; i++)
-            if (strcmp(t->before->path[i], row->path) == 0)
-                prev = t->before->views[i];
+        id = strtab_find(t->before->paths, row->path, strlen(row->path));
+        if (id >= 0)
+            prev = t->before->views[id];
         if (prev == 0)
             snprintf(change, sizeof(change), "%s", row->views ? "new" : "");
         else
@@ -144,7 +153,41 @@ static int add_post(void *ctx, const struct store_post_row *row)
         out_add_int(t->out, prev);
         out_add_text(t->out, change);
     }
+}
+
+/*
+ * A post's row. "(other)" (the pages folded, agg.h) is no post: it is
+ * kept aside and shown after the ranking (add_other()).
+ */
+static int add_post(void *ctx, const struct store_post_row *row)
+{
+    struct top_ctx *t = ctx;
+
+    if (strcmp(row->path, AGG_OTHER) == 0) {
+        t->has_other = 1;
+        t->other = *row;
+        return 0;
+    }
+    if (t->limit > 0 && t->nposts >= t->limit)
+        return 0;
+    t->nposts++;
+    put_post(t, row, row->path, row->title);
     return 0;
+}
+
+/* "(other)" last: in a table named for what it is; in CSV and JSON under
+ * its stable key. */
+static void add_other(struct top_ctx *t)
+{
+    if (!t->has_other)
+        return;
+    t->other.path = AGG_OTHER;
+    if (t->fmt == OUT_TABLE)
+        put_post(t, &t->other, "(other pages)",
+                 "the long tail: past " AGG_FOLD_KEYS_TEXT
+                 " new pages a day");
+    else
+        put_post(t, &t->other, AGG_OTHER, "");
 }
 
 static int add_term(void *ctx, const struct store_term_row *row)
@@ -277,6 +320,7 @@ int cmd_top(int argc, char **argv)
     enum out_format fmt = OUT_TABLE;
     int c, status = 0, compare = 0, least = 0;
     struct before before = {NULL, NULL, 0};
+    int64_t want;
     int64_t limit = -1;
 
     opterr = 0;
@@ -358,9 +402,17 @@ int cmd_top(int argc, char **argv)
         return err.status;
     }
 
+    memset(&ctx, 0, sizeof(ctx));
     ctx.out = out_new(kind->cols, kind->ncols + (compare ? 2 : 0));
-    ctx.before = NULL;
-    filter.limit = limit >= 0 ? limit : kind->default_limit;
+    ctx.fmt = fmt;
+    want = limit >= 0 ? limit : kind->default_limit;
+    filter.limit = want;
+    if (kind->what == TOP_POSTS) {
+        /* One more: "(other)" may be among them, and is not ranked. */
+        ctx.limit = want;
+        if (want > 0)
+            filter.limit = want + 1;
+    }
     filter.kind = post_kind;
     if (compare) {
         /* The period of the same length just before. */
@@ -369,6 +421,7 @@ int cmd_top(int argc, char **argv)
         prev.to = filter.from - 1;
         prev.from = filter.from - (filter.to - filter.from + 1);
         prev.limit = 0;
+        before.paths = strtab_new();
         if (store_top_posts(store, &prev, keep_before, &before, &err)) {
             cli_error(&err);
             status = err.status;
@@ -379,14 +432,14 @@ int cmd_top(int argc, char **argv)
     if (top_query(store, kind->what, least, &filter, &ctx, &err)) {
         cli_error(&err);
         status = err.status;
-    } else if (out_print(ctx.out, fmt, stdout)) {
-        status = BS_IOERR;
+    } else {
+        add_other(&ctx);
+        if (out_print(ctx.out, fmt, stdout))
+            status = BS_IOERR;
     }
 out:
     out_free(ctx.out);
-    for (size_t i = 0; i < before.n; i++)
-        free(before.path[i]);
-    free(before.path);
+    strtab_free(before.paths);
     free(before.views);
     store_close(store);
     return status;

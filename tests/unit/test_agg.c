@@ -387,10 +387,11 @@ static void test_agg__keys_utf8_and_max_length(void **state)
     view(a, 1, URL_POST, utf8, "SE");
     view(a, 1, URL_POST, utf8, "SE");
     view(a, 1, URL_TAG, tag, "SE");
-    agg_view(a, 1, URL_PAGE, longkey, URL_KEY_MAX, "SE");
-    agg_view(a, 1, URL_PAGE, longkey, URL_KEY_MAX, "SE");
-    agg_view(a, 1, URL_PAGE, longkey2, URL_KEY_MAX, "SE");
-    agg_view(a, 1, URL_PAGE, longkey, URL_KEY_MAX - 1, "SE");   /* prefix */
+    /* A dated post's key is kept whole. */
+    agg_view(a, 1, URL_POST, longkey, URL_KEY_MAX, "SE");
+    agg_view(a, 1, URL_POST, longkey, URL_KEY_MAX, "SE");
+    agg_view(a, 1, URL_POST, longkey2, URL_KEY_MAX, "SE");
+    agg_view(a, 1, URL_POST, longkey, URL_KEY_MAX - 1, "SE");   /* prefix */
     agg_view(a, 1, URL_PAGE, nul, sizeof(nul) - 1, "SE");
     agg_view(a, 1, URL_PAGE, nul, 2, "SE");                      /* "/a" */
     agg_view(a, 1, URL_CATEGORY, nul, sizeof(nul) - 1, "SE");
@@ -399,9 +400,9 @@ static void test_agg__keys_utf8_and_max_length(void **state)
     paths_of(a, &p);
     assert_int_equal(p.count, 7);
     assert_int_equal(find(&p, 1, URL_POST, utf8), 2);
-    assert_int_equal(find_n(&p, 1, URL_PAGE, longkey, URL_KEY_MAX), 2);
-    assert_int_equal(find_n(&p, 1, URL_PAGE, longkey2, URL_KEY_MAX), 1);
-    assert_int_equal(find_n(&p, 1, URL_PAGE, longkey, URL_KEY_MAX - 1), 1);
+    assert_int_equal(find_n(&p, 1, URL_POST, longkey, URL_KEY_MAX), 2);
+    assert_int_equal(find_n(&p, 1, URL_POST, longkey2, URL_KEY_MAX), 1);
+    assert_int_equal(find_n(&p, 1, URL_POST, longkey, URL_KEY_MAX - 1), 1);
     assert_int_equal(find_n(&p, 1, URL_PAGE, nul, sizeof(nul) - 1), 1);
     assert_int_equal(find_n(&p, 1, URL_PAGE, nul, 2), 1);
     assert_int_equal(find_n(&p, 1, URL_HOME, "", 0), 1);
@@ -415,6 +416,59 @@ static void test_agg__keys_utf8_and_max_length(void **state)
     free(longkey);
     free(longkey2);
     agg_free(a);
+}
+
+/* A long key of any kind but a dated post's, unless known, is cut to
+ * AGG_KEY_CAP bytes on a character boundary: its views and its visitors
+ * count under the cut key. */
+static void test_agg__long_keys_cut(void **state)
+{
+    char key[600], *cut;
+    struct agg *a = agg_new();
+    struct strtab *known = strtab_new();
+    struct keyed p, t;
+    size_t n;
+
+    (void)state;
+    memset(key, 'x', sizeof(key));
+    key[0] = '/';
+    /* "ä" across the cut: the cut goes before it. */
+    key[AGG_KEY_CAP - 1] = '\xc3';
+    key[AGG_KEY_CAP] = '\xa4';
+    key[sizeof(key) - 1] = '/';
+    cut = xmemdup(key, AGG_KEY_CAP - 1);
+    /* Known at full length: kept. */
+    {
+        char k[sizeof(key) + 1];
+
+        k[0] = (char)URL_PAGE;
+        memcpy(k + 1, key, sizeof(key));
+        k[sizeof(key) - 1] = 'y';
+        k[sizeof(key)] = 'k';
+        strtab_intern(known, k, sizeof(k), NULL);
+    }
+    agg_set_known(a, known);
+    agg_view(a, 1, URL_PAGE, key, sizeof(key), "SE");
+    key[sizeof(key) - 2] = 'y';     /* another key, the same cut */
+    agg_view(a, 1, URL_PAGE, key, sizeof(key), "SE");
+    agg_view(a, 1, URL_TAG, key + 1, sizeof(key) - 1, "SE");
+    key[sizeof(key) - 1] = 'k';
+    agg_view(a, 1, URL_PAGE, key, sizeof(key), "SE");
+    agg_referrer(a, 1, URL_PAGE, key, 300, "other", "r.example", 9);
+    paths_of(a, &p);
+    terms_of(a, &t);
+    assert_int_equal(p.count, 2);
+    assert_int_equal(find_n(&p, 1, URL_PAGE, cut, AGG_KEY_CAP - 1), 2);
+    assert_int_equal(find_n(&p, 1, URL_PAGE, key, sizeof(key)), 1);
+    assert_int_equal(t.count, 1);
+    /* Its "ä" ends at the cut: whole. */
+    n = AGG_KEY_CAP;
+    assert_int_equal(find_n(&t, 1, URL_TAG, key + 1, n), 1);
+    keyed_free(&p);
+    keyed_free(&t);
+    free(cut);
+    agg_free(a);
+    strtab_free(known);
 }
 
 static void test_agg__same_key_two_kinds(void **state)
@@ -1548,6 +1602,7 @@ int main(void)
         cmocka_unit_test(test_agg__country_two_letters),
         cmocka_unit_test(test_agg__days_round_trip),
         cmocka_unit_test(test_agg__keys_utf8_and_max_length),
+        cmocka_unit_test(test_agg__long_keys_cut),
         cmocka_unit_test(test_agg__same_key_two_kinds),
         cmocka_unit_test(test_agg__empty_and_clear),
         cmocka_unit_test(test_agg__stop_iteration),

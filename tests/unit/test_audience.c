@@ -108,6 +108,43 @@ static void test_audience__visit_spans_runs(void **state)
     audience_free(a);
 }
 
+/* Past AUDIENCE_OPEN_MAX visitors a day, a new visitor's views are each
+ * a visit of their own and nothing of it is kept; those within go on as
+ * before, in this run and the next. */
+static void test_audience__open_visitors_bounded(void **state)
+{
+    struct fixture *f = *state;
+    struct audience *a = audience_new(f->s, NOW);
+    struct bs_err err = {0};
+    const uint64_t extra = 10;
+
+    assert_int_equal(store_begin(f->s, &err), 0);
+    for (uint64_t v = 1; v <= AUDIENCE_OPEN_MAX + extra; v++)
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(audience_view(a, DAY, 1000 + 600 * i, v, 1,
+                                           on_delta, f, &err),
+                             0);
+    assert_int_equal(audience_write(a, &err), 0);
+    assert_int_equal(store_commit(f->s, &err), 0);
+    audience_settle(a, 1);
+    assert_int_equal(f->deltas[0], AUDIENCE_OPEN_MAX + 2 * extra);
+    assert_int_equal(f->deltas[1], AUDIENCE_OPEN_MAX + 2 * extra);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"),
+                     AUDIENCE_OPEN_MAX);
+    audience_free(a);
+    /* The next run: visitor 1 joins its visit, a new one is counted
+     * alone. */
+    a = audience_new(f->s, NOW + 60);
+    chunk(f, a, 1, (const int32_t[]){2000}, (const int64_t[]){2}, 1);
+    assert_int_equal(f->deltas[0], AUDIENCE_OPEN_MAX + 2 * extra);
+    chunk(f, a, AUDIENCE_OPEN_MAX + 99, (const int32_t[]){2000},
+          (const int64_t[]){2}, 1);
+    assert_int_equal(f->deltas[0], AUDIENCE_OPEN_MAX + 2 * extra + 1);
+    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"),
+                     AUDIENCE_OPEN_MAX);
+    audience_free(a);
+}
+
 /* Days no ingest read for two days close: their salts and visits go,
  * and a later view of the day is a visit of a stranger. */
 static void test_audience__close_days(void **state)
@@ -135,6 +172,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_audience__visit_spans_chunks,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audience__open_visitors_bounded,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_audience__visit_spans_runs,
                                         setup, teardown),

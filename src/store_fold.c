@@ -1,0 +1,436 @@
+/*
+ * store_fold.c - a day's long tail folded where it is written.
+ *
+ * An ingest folds each chunk's long tail in memory (agg.h); here the same
+ * bounds hold over a whole day, whatever the chunks and runs that add to
+ * it. A key of a day is let in when the day already has it, when it is
+ * one traffic cannot make (home, search, "(other)", an imported post or
+ * page, a "/?p=ID" link to one, a tag or category an imported post
+ * carries), or while the day has fewer than AGG_FOLD_KEYS others of its
+ * group; else it counts under "(other)". The groups are a day's pages,
+ * its tags and categories, its referrers and its search terms.
+ *
+ * Each group's count of a day is read once a transaction and then kept
+ * in memory (store_fold_forget() empties it when the transaction ends);
+ * a key is looked up only once its day is at the bound (fold_room()).
+ * The statements are the store's for its life.
+ */
+#include "blogstat.h"
+#include "agg.h"
+#include "store.h"
+#include "store_int.h"
+#include "table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum fold_stmt {
+    F_PATH_STATE, F_TERM_STATE, F_REF_HAS, F_SEARCH_HAS,
+    F_PATH_COUNT, F_TERM_COUNT, F_REF_COUNT, F_SEARCH_COUNT, F_NSTMTS
+};
+
+/* The groups, in the order of their count statements. */
+enum fold_group { G_PATHS, G_TERMS, G_REFS, G_SEARCH };
+
+static const char *const fold_sql[F_NSTMTS] = {
+    /* Known, and counted that day. */
+    [F_PATH_STATE] =
+        "SELECT (SELECT imported FROM paths WHERE site = ?1 AND path = ?2)"
+        " OR EXISTS (SELECT 1 FROM paths WHERE site = ?1 AND post_id = ?4"
+        " AND imported),"
+        " EXISTS (SELECT 1 FROM paths p JOIN path_views v"
+        " ON v.path_id = p.id AND v.day = ?3 WHERE p.site = ?1"
+        " AND p.path = ?2)",
+    [F_TERM_STATE] =
+        "SELECT EXISTS (SELECT 1 FROM post_terms pt WHERE pt.term_id = t.id),"
+        " EXISTS (SELECT 1 FROM term_views v WHERE v.day = ?4"
+        " AND v.term_id = t.id) FROM terms t WHERE t.site = ?1"
+        " AND t.taxonomy = ?2 AND t.name = ?3",
+    [F_REF_HAS] =
+        "SELECT 1 FROM referrers WHERE day = ?1 AND path_id = ?2"
+        " AND host = ?3 AND class = ?4",
+    [F_SEARCH_HAS] =
+        "SELECT 1 FROM search_terms WHERE site = ?2 AND day = ?1"
+        " AND term = ?3",
+    /* The keys of a day's group that are neither known nor "(other)":
+     * the day's rows first (CROSS JOIN keeps that order), never every
+     * row of the site. */
+    [F_PATH_COUNT] =
+        "SELECT count(*) FROM path_views v CROSS JOIN paths p"
+        " ON p.id = v.path_id"
+        " WHERE v.day = ?1 AND p.site = ?2 AND NOT p.imported"
+        " AND p.kind NOT IN (?3, ?4) AND p.path <> ?6"
+        " AND NOT (p.kind = ?5 AND EXISTS (SELECT 1 FROM paths q"
+        " WHERE q.site = p.site AND q.post_id = p.post_id AND q.imported))",
+    [F_TERM_COUNT] =
+        "SELECT count(*) FROM term_views v CROSS JOIN terms t"
+        " ON t.id = v.term_id"
+        " WHERE v.day = ?1 AND t.site = ?2 AND t.name <> ?6"
+        " AND NOT EXISTS (SELECT 1 FROM post_terms pt"
+        " WHERE pt.term_id = t.id)",
+    [F_REF_COUNT] =
+        "SELECT count(*) FROM referrers WHERE day = ?1 AND site = ?2"
+        " AND host <> ?6",
+    [F_SEARCH_COUNT] =
+        "SELECT count(*) FROM search_terms WHERE site = ?2 AND day = ?1"
+        " AND term <> ?6",
+};
+
+struct store_fold {
+    sqlite3_stmt *st[F_NSTMTS];
+    /* Of the open transaction: */
+    struct cntmap *used;       /* (site, group, day) -> its keys + 1 */
+    struct cntmap *exact;      /* (site, group, day) -> 1: at the bound,
+                                  key by key (fold_room()) */
+    struct cntmap *views;      /* hash of (site, group, day, key) -> 1 let
+                                  in, 2 folded */
+};
+
+void store_fold_forget(struct store *s)
+{
+    if (s->fold) {
+        cntmap_clear(s->fold->used);
+        cntmap_clear(s->fold->exact);
+        cntmap_clear(s->fold->views);
+    }
+}
+
+void store_fold_free(struct store *s)
+{
+    if (!s->fold)
+        return;
+    for (int i = 0; i < F_NSTMTS; i++)
+        sqlite3_finalize(s->fold->st[i]);
+    cntmap_free(s->fold->used);
+    cntmap_free(s->fold->exact);
+    cntmap_free(s->fold->views);
+    free(s->fold);
+    s->fold = NULL;
+}
+
+static struct store_fold *fold_of(struct store *s)
+{
+    if (!s->fold) {
+        s->fold = xcalloc(1, sizeof(*s->fold));
+        s->fold->used = cntmap_new();
+        s->fold->exact = cntmap_new();
+        s->fold->views = cntmap_new();
+    }
+    return s->fold;
+}
+
+static sqlite3_stmt *fold_stmt(struct store *s, enum fold_stmt id,
+                               struct bs_err *err)
+{
+    int rc;
+
+    if (fold_of(s)->st[id])
+        return s->fold->st[id];
+    rc = sqlite3_prepare_v3(s->db, fold_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                            &s->fold->st[id], NULL);
+    if (rc != SQLITE_OK) {
+        store_fail(s, err, rc, "cannot read it");
+        return NULL;
+    }
+    return s->fold->st[id];
+}
+
+int store_is_other(const char *key, size_t n)
+{
+    return n == AGG_OTHER_LEN && memcmp(key, AGG_OTHER, n) == 0;
+}
+
+/* Step st once: 1 and the first two columns in c[] for a row, 0 for none,
+ * -1 with err. */
+static int fold_row(struct store *s, sqlite3_stmt *st, int64_t c[2],
+                    struct bs_err *err)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW) {
+        c[0] = sqlite3_column_int64(st, 0);
+        c[1] = sqlite3_column_count(st) > 1 ? sqlite3_column_int64(st, 1) : 0;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+}
+
+static uint64_t group_key(int64_t site, int32_t day, enum fold_group g)
+{
+    if (site < 0 || site >= (int64_t)1 << 24)
+        BUG("site id %lld", (long long)site);
+    return (uint64_t)site << 40 | (uint64_t)g << 32 | (uint32_t)day;
+}
+
+/* The keys of the day's group, counted in the database into the
+ * transaction's count (its keys + 1): 0, or -1 with err. */
+static int fold_count(struct store *s, int64_t site, int32_t day,
+                      enum fold_group g, struct bs_err *err)
+{
+    uint64_t k = group_key(site, day, g);
+    sqlite3_stmt *st = fold_stmt(s, F_PATH_COUNT + (int)g, err);
+    int64_t c[2] = {0, 0};
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, site);
+    if (g == G_PATHS) {
+        sqlite3_bind_text(st, 3, url_kind_name(URL_HOME), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, url_kind_name(URL_SEARCH), -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, url_kind_name(URL_POSTID), -1,
+                          SQLITE_STATIC);
+    }
+    sqlite3_bind_text(st, 6, AGG_OTHER, AGG_OTHER_LEN, SQLITE_STATIC);
+    if (fold_row(s, st, c, err) < 0)
+        return -1;
+    /* Set, as a delta: the counter wraps back. */
+    cntmap_add(s->fold->used, k,
+               (uint64_t)c[0] + 1 - cntmap_get(s->fold->used, k));
+    return 0;
+}
+
+/*
+ * Room for a key of the day's group without looking it up: while the
+ * group's count, each key asked taken for a new one, stays under the
+ * bound, every key is let in (one the day has, or a known one, costs a
+ * place it did not need). At the bound the count is made exact and the
+ * group goes key by key for the rest of the transaction: so only a day
+ * at its bound pays a query a key. 1: let in; 0: look the key up; -1
+ * with err.
+ */
+static int fold_room(struct store *s, int64_t site, int32_t day,
+                     enum fold_group g, struct bs_err *err)
+{
+    uint64_t k = group_key(site, day, g), used;
+
+    if (cntmap_get(fold_of(s)->exact, k))
+        return 0;
+    if (!cntmap_get(s->fold->used, k) && fold_count(s, site, day, g, err))
+        return -1;
+    used = cntmap_get(s->fold->used, k);
+    if (used - 1 < AGG_FOLD_KEYS) {
+        cntmap_add(s->fold->used, k, 1);
+        return 1;
+    }
+    if (fold_count(s, site, day, g, err))
+        return -1;
+    cntmap_add(s->fold->exact, k, 1);
+    return 0;
+}
+
+/* A new key of the day's group, looked up, takes a place: 1, or 0 when
+ * none is left. */
+static int fold_take(struct store *s, int64_t site, int32_t day,
+                     enum fold_group g)
+{
+    uint64_t k = group_key(site, day, g);
+
+    if (cntmap_get(s->fold->used, k) - 1 >= AGG_FOLD_KEYS)
+        return 0;
+    cntmap_add(s->fold->used, k, 1);
+    return 1;
+}
+
+/* The post id a "/?p=ID" link names. */
+static int64_t link_id(const char *key, size_t n)
+{
+    const char *eq = memchr(key, '=', n);
+    int64_t id = 0;
+
+    for (const char *c = eq ? eq + 1 : key + n; c < key + n; c++)
+        id = id * 10 + (*c - '0');
+    return id;
+}
+
+int store_fold_view(struct store *s, int64_t site, int32_t day,
+                    enum url_kind kind, const char *key, size_t n,
+                    struct bs_err *err)
+{
+    int terms = kind == URL_TAG || kind == URL_CATEGORY, found, in;
+    enum fold_group g = terms ? G_TERMS : G_PATHS;
+    sqlite3_stmt *st;
+    int64_t c[2] = {0, 0};
+    uint64_t h, seen;
+
+    if (kind == URL_HOME || kind == URL_SEARCH || store_is_other(key, n))
+        return 1;
+    /* Asked before in this transaction (its views, then its sketch, its
+     * referrers, its visits): the same answer, whatever the order. */
+    h = bs_hash_seeded(key, n, group_key(site, day, g));
+    if ((seen = cntmap_get(fold_of(s)->views, h)) != 0)
+        return seen == 1;
+    if ((in = fold_room(s, site, day, g, err)) != 0)
+        goto out;
+    st = fold_stmt(s, terms ? F_TERM_STATE : F_PATH_STATE, err);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, site);
+    if (terms) {
+        sqlite3_bind_text(st, 2, url_kind_name(kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, key, (int)n, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, day);
+    } else {
+        sqlite3_bind_text(st, 2, key, (int)n, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, day);
+        if (kind == URL_POSTID)
+            sqlite3_bind_int64(st, 4, link_id(key, n));
+    }
+    if ((found = fold_row(s, st, c, err)) < 0)
+        return -1;
+    in = found && (c[0] || c[1]) ? 1 : fold_take(s, site, day, g);
+out:
+    if (in >= 0)
+        cntmap_add(s->fold->views, h, in ? 1 : 2);
+    return in;
+}
+
+int store_fold_referrer(struct store *s, int64_t site, int32_t day,
+                        int64_t path_id, const char *host, size_t n,
+                        const char *cls, struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int64_t c[2];
+    int found;
+
+    if (store_is_other(host, n))
+        return 1;
+    if ((found = fold_room(s, site, day, G_REFS, err)) != 0)
+        return found;
+    if (!(st = fold_stmt(s, F_REF_HAS, err)))
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, path_id);
+    sqlite3_bind_text(st, 3, host, (int)n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, cls, -1, SQLITE_STATIC);
+    if ((found = fold_row(s, st, c, err)) != 0)
+        return found;
+    return fold_take(s, site, day, G_REFS);
+}
+
+int store_fold_search(struct store *s, int64_t site, int32_t day,
+                      const char *term, size_t n, struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int64_t c[2];
+    int found;
+
+    if (store_is_other(term, n))
+        return 1;
+    if ((found = fold_room(s, site, day, G_SEARCH, err)) != 0)
+        return found;
+    if (!(st = fold_stmt(s, F_SEARCH_HAS, err)))
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_int64(st, 2, site);
+    sqlite3_bind_text(st, 3, term, (int)n, SQLITE_STATIC);
+    if ((found = fold_row(s, st, c, err)) != 0)
+        return found;
+    return fold_take(s, site, day, G_SEARCH);
+}
+
+/* ---- the keys never folded, copied to another store ------------------- */
+
+/* A post's terms of one taxonomy, gathered from its rows. */
+struct names {
+    char **v;
+    size_t n, cap;
+};
+
+static void names_add(struct names *a, const char *s)
+{
+    if (a->n == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 8;
+        a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+    }
+    a->v[a->n++] = xstrdup(s);
+}
+
+static void names_clear(struct names *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->v[i]);
+    a->n = 0;
+}
+
+/* The post of the row at st (id, site, path, kind, title, published,
+ * post_id) with its terms, put into to. */
+static int copy_post(struct store *from, struct store *to, sqlite3_stmt *st,
+                     sqlite3_stmt *tq, struct names nm[2], struct bs_err *err)
+{
+    const char *kind = (const char *)sqlite3_column_text(st, 3);
+    const char *title = (const char *)sqlite3_column_text(st, 4);
+    struct store_post p;
+    int rc;
+
+    memset(&p, 0, sizeof(p));
+    p.path = (const char *)sqlite3_column_text(st, 2);
+    p.kind = kind && strcmp(kind, url_kind_name(URL_PAGE)) == 0 ? URL_PAGE
+                                                                 : URL_POST;
+    p.title = title ? title : "";
+    p.has_published = sqlite3_column_type(st, 5) != SQLITE_NULL;
+    p.published = sqlite3_column_int(st, 5);
+    p.post_id = sqlite3_column_int64(st, 6);
+    names_clear(&nm[0]);
+    names_clear(&nm[1]);
+    sqlite3_bind_int64(tq, 1, sqlite3_column_int64(st, 0));
+    while ((rc = sqlite3_step(tq)) == SQLITE_ROW) {
+        const char *tax = (const char *)sqlite3_column_text(tq, 0);
+        const char *name = (const char *)sqlite3_column_text(tq, 1);
+
+        if (tax && name)
+            names_add(&nm[strcmp(tax, url_kind_name(URL_TAG)) != 0], name);
+    }
+    sqlite3_reset(tq);
+    if (rc != SQLITE_DONE)
+        return store_fail(from, err, rc, "cannot read it");
+    if (!p.path)
+        return 0;
+    p.tags = (const char *const *)nm[0].v;
+    p.ntags = nm[0].n;
+    p.categories = (const char *const *)nm[1].v;
+    p.ncategories = nm[1].n;
+    p.has_tags = p.has_categories = 1;
+    return store_put_post(to, sqlite3_column_int64(st, 1), &p, err);
+}
+
+int store_copy_posts(struct store *from, struct store *to, struct bs_err *err)
+{
+    sqlite3_stmt *st = NULL, *tq = NULL;
+    struct names nm[2];
+    int rc;
+
+    memset(nm, 0, sizeof(nm));
+    rc = sqlite3_prepare_v2(from->db,
+                            "SELECT id, site, path, kind, title, published,"
+                            " post_id FROM paths WHERE imported = 1",
+                            -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(from->db,
+                                "SELECT t.taxonomy, t.name FROM post_terms pt"
+                                " JOIN terms t ON t.id = pt.term_id"
+                                " WHERE pt.path_id = ?1",
+                                -1, &tq, NULL);
+    if (rc != SQLITE_OK) {
+        store_fail(from, err, rc, "cannot read it");
+    } else {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            if (copy_post(from, to, st, tq, nm, err))
+                break;
+        if (rc == SQLITE_ROW)
+            rc = -1;
+        else if (rc != SQLITE_DONE)
+            store_fail(from, err, rc, "cannot read it");
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(tq);
+    for (int i = 0; i < 2; i++) {
+        names_clear(&nm[i]);
+        free(nm[i].v);
+    }
+    return rc == SQLITE_DONE ? 0 : -1;
+}
