@@ -38,8 +38,11 @@ struct strtab;
 /* The key the folded views count under. */
 #define AGG_OTHER "(other)"
 #define AGG_OTHER_LEN 7
-/* Bytes an agg may hold before its chunk should end (agg_memory()). */
-#define AGG_MEMORY_BUDGET (16u << 20)
+/* Bytes an agg may hold before its chunk should end (agg_memory()). A
+ * run holds about three times this at its peak (the chunk counted, the
+ * chunk committed, and the commit's own state): 8 MiB keeps a log of a
+ * million distinct pages over many days under 64 MiB. */
+#define AGG_MEMORY_BUDGET (8u << 20)
 
 struct agg *agg_new(void);
 void agg_free(struct agg *a);
