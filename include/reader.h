@@ -4,18 +4,20 @@
  * gzip is recognised by its magic bytes, never by the file name, and may
  * hold several members (as `cat a.gz b.gz` makes).
  *
- * A gzip member's CRC and length come after its data, so its lines come
- * before its check: in pieces of at most a megabyte (decompressed), each
- * handed on before the next is inflated. The line that ends a member
- * that checked out is marked READER_MEMBER_END. When a member turns out
- * damaged, the piece where the damage shows gives no line, and reading
- * goes on at the next member header after the damage; the lines returned
- * since the last READER_MEMBER_END line (or the first line), which a
- * member over a megabyte had given before its damage showed, are the
- * caller's to drop: the next line is marked READER_AFTER_DAMAGE, or at
- * the end reader_tail_damaged() says so. The damage is the error at the
- * end. Bytes after the last member that are no gzip data are ignored,
- * with a note (reader_end_note()), as gzip -dc ignores them.
+ * A gzip member's CRC and length come after its data. Its lines come in
+ * pieces of at most a megabyte (decompressed), and a piece never spans
+ * two members: the lines of a member's last piece are returned after its
+ * check, those of its earlier pieces (a member over a megabyte) before.
+ * The first line of such a member is marked READER_UNCHECKED; the line
+ * that ends a member that checked out, READER_MEMBER_END. When a member
+ * turns out damaged, the piece where the damage shows gives no line,
+ * reading goes on at the next member header after the damage, and the
+ * next line is marked READER_AFTER_DAMAGE; with READER_DROP too (or at
+ * the end, reader_tail_damaged()) when the damaged member had given
+ * lines before its damage showed: those since the last READER_UNCHECKED
+ * line, the caller's to drop. The damage is the error at the end. Bytes
+ * after the last member that are no gzip data are ignored, with a note
+ * (reader_end_note()), as gzip -dc ignores them.
  *
  * Lines are returned
  * without their "\n" (and without a "\r" before it); NUL bytes at the start
@@ -42,15 +44,19 @@ struct reader;
 #define READER_MEMBER_END 1     /* the line ends a gzip member whose CRC
                                  * and length checked out */
 #define READER_AFTER_DAMAGE 2   /* a damaged member was skipped before the
-                                 * line: the lines since the last
-                                 * READER_MEMBER_END one came from it */
+                                 * line (reader_damage_note()) */
+#define READER_DROP 4           /* with READER_AFTER_DAMAGE: the lines
+                                 * since the last READER_UNCHECKED one came
+                                 * from the damaged member */
+#define READER_UNCHECKED 8      /* the line begins a gzip member whose
+                                 * lines come before its check */
 
 struct reader_line {
     const char *p;       /* borrowed: valid until the next reader_next() */
     size_t n;
     uint64_t lineno;     /* 1-based */
     int overlong;        /* 1: the line exceeded READER_MAX_LINE; p is NULL */
-    int gz;              /* READER_MEMBER_END, READER_AFTER_DAMAGE: gzip */
+    int gz;              /* gzip: READER_MEMBER_END and the others */
 };
 
 /*
@@ -87,8 +93,8 @@ int reader_next(struct reader *r, struct reader_line *line,
  * until the next reader_next(). */
 const char *reader_damage_note(const struct reader *r);
 /* After reader_next() returned 0 or -1: 1 when damage was skipped after
- * the last line returned: the lines since the last READER_MEMBER_END
- * line came from a damaged member. */
+ * the last line returned, and the lines since the last READER_UNCHECKED
+ * line came from the damaged member (as READER_DROP says). */
 int reader_tail_damaged(const struct reader *r);
 /*
  * After reader_next() returned 0: NULL when the input ended cleanly, or

@@ -581,7 +581,7 @@ static void chunk_begin(struct chunk_start *cs, const struct worker *w,
 }
 
 /* The lines of the chunk being counted came from a damaged gzip member
- * (reader.h): none of them counts. What the commits learnt stays. */
+ * (READER_DROP): none of them counts. What the commits learnt stays. */
 static void chunk_drop(const struct chunk_start *cs, struct worker *w,
                        struct store_source *src)
 {
@@ -602,9 +602,9 @@ static void chunk_drop(const struct chunk_start *cs, struct worker *w,
 
 /*
  * Count the lines of f from *line on (pending: *line is not counted
- * yet), committing a chunk every commit_every lines and where a gzip
- * member that checked out ends, and dropping the chunk being counted
- * when its member turns out damaged. Returns what the
+ * yet), committing a chunk every commit_every lines and before a gzip
+ * member whose lines come before its check, and dropping the chunk being
+ * counted when that member turns out damaged (reader.h). Returns what the
  * reader said last: 0 at the end, -1 with rerr on a read error; or 1
  * with err when a commit failed.
  */
@@ -616,7 +616,7 @@ static int read_lines(struct worker *w, struct file *f,
     struct store_source *src = f->src;
     uint64_t start = 0, end = reader_offset(f->r), next, since = 0;
     struct chunk_start cs;
-    int rc;
+    int rc, marked = 0;    /* src is marked at the line before */
 
     if (choose_parser(w, f->r, f->name, line, pending, start, end, err))
         return 1;
@@ -632,14 +632,25 @@ static int read_lines(struct worker *w, struct file *f,
             break;
         }
         if (pending) {
-            if (line->gz & READER_AFTER_DAMAGE) {
-                say(run, SINK_WARN, "%s", reader_damage_note(f->r));
-                chunk_drop(&cs, w, src);
-                since = 0;
+            if (line->gz) {
+                if (line->gz & READER_AFTER_DAMAGE)
+                    say(run, SINK_WARN, "%s", reader_damage_note(f->r));
+                if (line->gz & READER_DROP) {
+                    chunk_drop(&cs, w, src);
+                    since = 0;
+                }
+                /* The chunk ends where the member before ended. */
+                if ((line->gz & READER_UNCHECKED) && since > 0 && marked) {
+                    since = 0;
+                    if (committer_start(w->com, src, err))
+                        return 1;
+                    take_aggs(w);
+                    chunk_begin(&cs, w, src);
+                }
             }
             count_line(w, src, f->name, line);
+            marked = 0;
             if (++since >= run->o->commit_every ||
-                (line->gz & READER_MEMBER_END) ||
                 (since % MEMORY_LOOK_EVERY == 0 && aggs_full(w))) {
                 since = 0;
                 source_mark(&run->keys, src, line, start, end);
@@ -649,6 +660,12 @@ static int read_lines(struct worker *w, struct file *f,
                     return 1;
                 take_aggs(w);
                 chunk_begin(&cs, w, src);
+            } else if (line->gz & READER_MEMBER_END) {
+                /* Where a chunk may end, should the next member be
+                 * over one chunk. */
+                source_mark(&run->keys, src, line, start, end);
+                src->size = reader_bytes_read(f->r);
+                marked = 1;
             }
             if (end >= f->stop) {
                 /* The line in hand is the last: it ends the read. */

@@ -16,15 +16,16 @@
  * A member's CRC and length come after its data, and a member can be
  * gigabytes: its lines cannot all wait for the check. The inflating
  * thread hands on chunks of at most a megabyte that never span two
- * members: a chunk ends where its member ends and checks out (the line
- * ending there is marked READER_MEMBER_END), or where damage shows. The
- * chunk where damage shows gives no line (nor does the line it would
- * finish); the earlier chunks of a member over a megabyte have been
- * handed on by then, which is why the caller is told (READER_AFTER_DAMAGE,
- * reader_tail_damaged()) and drops what it counted since the last member
- * that checked out. Reading then goes on at the next member header after
- * the damage; the damage is the error at the end. One-member files pay
- * nothing for this: a compare a line.
+ * members: a chunk ends where its member ends and checks out, or where
+ * damage shows. So a member's last chunk is checked before its lines go
+ * out, and a member of one chunk is checked whole. The chunk where
+ * damage shows gives no line (nor does the line it would finish); the
+ * earlier chunks of a member over a megabyte have been handed on by
+ * then: the caller, told where such a member begins (READER_UNCHECKED)
+ * and that it was damaged (READER_DROP, reader_tail_damaged()), drops
+ * what it counted of it. Reading then goes on at the next member header
+ * after the damage; the damage is the error at the end. Files pay for
+ * this a compare a line, and a mark a member (flag_line()).
  */
 #include "blogstat.h"
 #include "reader.h"
@@ -183,9 +184,9 @@ static void skip_damaged(struct gz *g)
  * before a member header is damage; after the last member it is ignored
  * (g->garbage), as gzip -dc ignores it. A member begins with "1f 8b 08"
  * (a header with deflate); after damage (g->resync) the next one is
- * looked for byte by byte. Returns 0
- * with member_open set, or at the end of the input without; GZ_DAMAGE
- * when garbage came before the member now open; -1 on a read error.
+ * looked for byte by byte. Returns 0 with member_open set, or at the end
+ * of the input without; GZ_DAMAGE when garbage came before the member
+ * now open; -1 on a read error.
  */
 static int next_member(struct gz *g)
 {
@@ -435,13 +436,21 @@ struct reader {
 
     int hold_partial;      /* keep a last line without "\n" back */
     /* gzip members, in decompressed offsets (see filled): */
-    uint64_t mark;         /* the least of the two below: a line ending
-                              at or past it is looked at (flag_line()) */
+    uint64_t mark;         /* the least of the three below: a line
+                              ending at or past it is looked at
+                              (flag_line()) */
     uint64_t member_end;   /* where a member that checked out ends, or
+                              UINT64_MAX */
+    uint64_t unchecked_at; /* where a member over one chunk begins: the
+                              first line from there is marked, or
                               UINT64_MAX */
     uint64_t damage_at;    /* the first line at or past it comes after
                               damage (with damage_pending) */
+    int first_piece;       /* the next chunk begins a member */
+    int unchecked;         /* lines of the member being read were
+                              returned before its check */
     int damage_pending;    /* no line returned since the damage */
+    int damage_drop;       /* and lines of a damaged member were */
     struct bs_err damage;  /* its warning (the first of several) */
     int growing;           /* the input ended: a .gz still being written */
     uint64_t garbage;      /* the input ended: bytes of no gzip data */
@@ -510,9 +519,10 @@ static void stop_pipe(struct reader *r)
 /* The least offset at which a line is looked at by flag_line(). */
 static void set_mark(struct reader *r)
 {
-    r->mark = r->damage_pending && r->damage_at < r->member_end
-                  ? r->damage_at
-                  : r->member_end;
+    uint64_t m = r->member_end < r->unchecked_at ? r->member_end
+                                                  : r->unchecked_at;
+
+    r->mark = r->damage_pending && r->damage_at < m ? r->damage_at : m;
 }
 
 /* A chunk that shows damage was taken: none of its bytes is returned,
@@ -522,10 +532,12 @@ static void took_damage(struct reader *r, const struct bs_err *note)
     r->end = r->start;
     r->filled = r->offset;
     r->skipping = 0;
-    r->member_end = UINT64_MAX;
+    r->member_end = r->unchecked_at = UINT64_MAX;
     if (!r->damage_pending)
         r->damage = *note;
     r->damage_pending = 1;
+    r->damage_drop |= r->unchecked;
+    r->unchecked = 0;
     r->damage_at = r->offset;
     set_mark(r);
 }
@@ -578,11 +590,19 @@ static int fill_gzip(struct reader *r)
     if (last < 0)
         r->err = c->err;
     if (c->member_end) {
+        /* Its lines come after the check: all of them are checked. */
         r->member_end = r->filled;
+        r->unchecked_at = UINT64_MAX;
+        r->unchecked = 0;
+        set_mark(r);
+    } else if (r->first_piece && !c->damaged && last == 0) {
+        /* A member over one chunk: its lines come before its check. */
+        r->unchecked_at = r->filled - len;
         set_mark(r);
     }
     if (c->damaged)
         took_damage(r, &c->note);
+    r->first_piece = c->member_end || c->damaged;
     if (last > 0)
         took_end(r, c);
 
@@ -646,7 +666,8 @@ struct reader *reader_open(const char *path, int flags, struct bs_err *err)
     r = xcalloc(1, sizeof(*r));
     r->fd = fd;
     r->name = xstrdup(path);
-    r->mark = r->member_end = UINT64_MAX;
+    r->mark = r->member_end = r->unchecked_at = UINT64_MAX;
+    r->first_piece = 1;
     if (S_ISREG(st.st_mode)) {
         r->file_size = (uint64_t)st.st_size;
         r->regular = 1;
@@ -745,15 +766,24 @@ static int fill(struct reader *r)
     return got > 0;
 }
 
-/* A gzip line that ends at or past r->mark (the end of the bytes taken
- * is r->offset): a member that checked out ends with it, or it is the
- * first after damage (a line after damage begins after it: the line
+/* A gzip line that took [from, r->offset) ends at or past r->mark: it
+ * ends a member that checked out, begins a member over one chunk, or is
+ * the first after damage (a line after damage begins after it: the line
  * damage cut was dropped). */
-static void flag_line(struct reader *r, struct reader_line *line)
+static void flag_line(struct reader *r, struct reader_line *line,
+                      uint64_t from)
 {
     if (r->damage_pending && r->offset > r->damage_at) {
-        line->gz |= READER_AFTER_DAMAGE;
-        r->damage_pending = 0;
+        line->gz |= READER_AFTER_DAMAGE |
+                    (r->damage_drop ? READER_DROP : 0);
+        r->damage_pending = r->damage_drop = 0;
+    }
+    if (r->offset > r->unchecked_at) {
+        if (from >= r->unchecked_at) {
+            line->gz |= READER_UNCHECKED;
+            r->unchecked = 1;
+        }
+        r->unchecked_at = UINT64_MAX;
     }
     if (r->offset >= r->member_end) {
         if (r->offset == r->member_end)
@@ -772,8 +802,9 @@ static void emit_overlong(struct reader *r, struct reader_line *line)
     line->gz = 0;
     line->lineno = ++r->lineno;
     r->last_overlong = 1;
+    /* Where it began is not kept: it counts as beginning at its end. */
     if (r->offset >= r->mark)
-        flag_line(r, line);
+        flag_line(r, line, r->offset);
 }
 
 static void emit(struct reader *r, struct reader_line *line, size_t len,
@@ -802,7 +833,7 @@ static void emit(struct reader *r, struct reader_line *line, size_t len,
     r->start += used;
     r->offset += used;
     if (r->offset >= r->mark)
-        flag_line(r, line);
+        flag_line(r, line, r->offset - used);
 }
 
 int reader_next(struct reader *r, struct reader_line *line,
@@ -899,7 +930,7 @@ const char *reader_damage_note(const struct reader *r)
 
 int reader_tail_damaged(const struct reader *r)
 {
-    return r->damage_pending;
+    return r->damage_pending && r->damage_drop;
 }
 
 const char *reader_end_note(const struct reader *r, int *growing)

@@ -21,7 +21,7 @@ struct gline {
     size_t n;
     uint64_t lineno;
     int overlong;
-    int gz;             /* READER_MEMBER_END, READER_AFTER_DAMAGE */
+    int gz;             /* READER_MEMBER_END and the others */
     uint64_t offset;    /* reader_offset() right after the line */
 };
 
@@ -78,7 +78,8 @@ static void drain(struct reader *r, struct result *res)
         g->lineno = line.lineno;
         g->overlong = line.overlong;
         g->gz = line.gz;
-        if (line.gz & ~(READER_MEMBER_END | READER_AFTER_DAMAGE))
+        if (line.gz & ~(READER_MEMBER_END | READER_AFTER_DAMAGE |
+                        READER_DROP | READER_UNCHECKED))
             fail_msg("line %llu: gz flags %d",
                      (unsigned long long)line.lineno, line.gz);
         if (line.gz & READER_AFTER_DAMAGE)
@@ -1067,7 +1068,9 @@ static void test_reader__corrupt_block(void **state)
     check_msg_has(&res.err, "invalid block type");
     check_msg_has(&res.err, path);
     check_generated(&res, within);
-    for (uint32_t i = 0; i < res.count; i++)
+    /* The member is over a megabyte: its first line says so. */
+    assert_int_equal(res.v[0].gz, READER_UNCHECKED);
+    for (uint32_t i = 1; i < res.count; i++)
         assert_int_equal(res.v[i].gz, 0);
     assert_int_equal(res.tail_damaged, 1);
     result_free(&res);
@@ -1166,9 +1169,10 @@ static void test_reader__corrupt_trailer(void **state)
         assert_int_equal(res.err.status, BS_DATAERR);
         check_msg_has(&res.err, "corrupt");
         check_msg_has(&res.err, path);
-        /* The member's one piece shows the damage: no line of it. */
+        /* The member's one piece shows the damage: no line of it, none
+         * to drop. */
         assert_int_equal(res.count, 0);
-        assert_int_equal(res.tail_damaged, 1);
+        assert_int_equal(res.tail_damaged, 0);
         result_free(&res);
         free(path);
         z[zn - 8 + (k ? 4 : 0)] ^= 0x55;
@@ -1308,12 +1312,34 @@ static void test_reader__damaged_big_member(void **state)
         size_t k = gen_line(i, buf);
         const struct gline *g = &res.v[1 + i];
 
-        if (g->n != k || memcmp(g->p, buf, k) != 0 || g->gz != 0)
+        if (g->n != k || memcmp(g->p, buf, k) != 0 ||
+            g->gz != (i == 0 ? READER_UNCHECKED : 0))
             fail_msg("line %u of the big member differs", i + 1);
     }
     check_line(&res, 1 + within, "c1", 2);
-    assert_int_equal(res.v[1 + within].gz, READER_AFTER_DAMAGE);
+    assert_int_equal(res.v[1 + within].gz,
+                     READER_AFTER_DAMAGE | READER_DROP);
     assert_int_equal(res.v[2 + within].gz, READER_MEMBER_END);
+    assert_int_equal(res.tail_damaged, 0);
+    result_free(&res);
+    free(path);
+    free(all);
+    free(az);
+
+    /* The big member whole, then a small damaged one: nothing to drop,
+     * the big one checked out. */
+    z[zn - 8] ^= 0x55;
+    a[an - 8] ^= 0x55;
+    az = cat2(z, zn, a, an, &n1);
+    all = cat2(az, n1, c, cn, &n2);
+    path = tu_write(dir, "big2.gz", all, n2);
+    read_path(path, &res);
+    assert_int_equal(res.rc, -1);
+    assert_int_equal(res.count, count + 2);
+    assert_int_equal(res.v[0].gz, READER_UNCHECKED);
+    assert_int_equal(res.v[count - 1].gz, READER_MEMBER_END);
+    check_line(&res, count, "c1", 2);
+    assert_int_equal(res.v[count].gz, READER_AFTER_DAMAGE);
     assert_int_equal(res.tail_damaged, 0);
     result_free(&res);
     free(path);
