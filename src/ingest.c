@@ -616,7 +616,7 @@ static int read_lines(struct worker *w, struct file *f,
     struct store_source *src = f->src;
     uint64_t start = 0, end = reader_offset(f->r), next, since = 0;
     struct chunk_start cs;
-    int rc, marked = 0;    /* src is marked at the line before */
+    int rc;
 
     if (choose_parser(w, f->r, f->name, line, pending, start, end, err))
         return 1;
@@ -639,17 +639,24 @@ static int read_lines(struct worker *w, struct file *f,
                     chunk_drop(&cs, w, src);
                     since = 0;
                 }
-                /* The chunk ends where the member before ended. */
-                if ((line->gz & READER_UNCHECKED) && since > 0 && marked) {
+                /* The chunk ends where the member before ended: src was
+                 * marked there (below) when the line before ended it. */
+                if ((line->gz & READER_UNCHECKED) && since > 0 &&
+                    src->position == start) {
                     since = 0;
                     if (committer_start(w->com, src, err))
                         return 1;
                     take_aggs(w);
                     chunk_begin(&cs, w, src);
                 }
+                /* Where a chunk may end, should the next member be over
+                 * one chunk. */
+                if (line->gz & READER_MEMBER_END) {
+                    source_mark(&run->keys, src, line, start, end);
+                    src->size = reader_bytes_read(f->r);
+                }
             }
             count_line(w, src, f->name, line);
-            marked = 0;
             if (++since >= run->o->commit_every ||
                 (since % MEMORY_LOOK_EVERY == 0 && aggs_full(w))) {
                 since = 0;
@@ -660,12 +667,6 @@ static int read_lines(struct worker *w, struct file *f,
                     return 1;
                 take_aggs(w);
                 chunk_begin(&cs, w, src);
-            } else if (line->gz & READER_MEMBER_END) {
-                /* Where a chunk may end, should the next member be
-                 * over one chunk. */
-                source_mark(&run->keys, src, line, start, end);
-                src->size = reader_bytes_read(f->r);
-                marked = 1;
             }
             if (end >= f->stop) {
                 /* The line in hand is the last: it ends the read. */
