@@ -25,7 +25,15 @@
  * and that it was damaged (READER_DROP, reader_tail_damaged()), drops
  * what it counted of it. Reading then goes on at the next member header
  * after the damage; the damage is the error at the end. Files pay for
- * this a compare a line, and a mark a member (flag_line()).
+ * this a compare a line, and a mark a member (flag_line()); a file of
+ * many small members also hands on smaller chunks, so the ring holds
+ * fewer bytes ahead.
+ *
+ * Two edges: a member that ends exactly where a chunk is full is known
+ * to have checked out only with the next (empty) chunk, after the line
+ * ending it went out unmarked; and from a pipe, which ISA-L cannot read
+ * again, its error may come after it read past the next member's header,
+ * and that member is lost with the damaged one.
  */
 #include "blogstat.h"
 #include "reader.h"
