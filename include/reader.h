@@ -2,7 +2,24 @@
  * reader.h - stream the lines of an access log, gzip or plain.
  *
  * gzip is recognised by its magic bytes, never by the file name, and may
- * hold several members (as `cat a.gz b.gz` makes). Lines are returned
+ * hold several members (as `cat a.gz b.gz` makes).
+ *
+ * A gzip member's CRC and length come after its data. Its lines come in
+ * pieces of at most a megabyte (decompressed), and a piece never spans
+ * two members: the lines of a member's last piece are returned after its
+ * check, those of its earlier pieces (a member over a megabyte) before.
+ * The first line of such a member is marked READER_UNCHECKED; the line
+ * that ends a member that checked out, READER_MEMBER_END. When a member
+ * turns out damaged, the piece where the damage shows gives no line,
+ * reading goes on at the next member header after the damage, and the
+ * next line is marked READER_AFTER_DAMAGE; with READER_DROP too (or at
+ * the end, reader_tail_damaged()) when the damaged member had given
+ * lines before its damage showed: those since the last READER_UNCHECKED
+ * line, the caller's to drop. The damage is the error at the end. Bytes
+ * after the last member that are no gzip data are ignored, with a note
+ * (reader_end_note()), as gzip -dc ignores them.
+ *
+ * Lines are returned
  * without their "\n" (and without a "\r" before it); NUL bytes at the start
  * of a line (left by copytruncate) are skipped. A line longer than
  * READER_MAX_LINE is returned as overlong, without its bytes, and the
@@ -18,14 +35,28 @@
 struct reader;
 
 /* reader_open() flags */
-#define READER_HOLD_PARTIAL 1   /* plain files: a last line without "\n" is
-                                 * being written; leave it for next time */
+#define READER_HOLD_PARTIAL 1   /* a last line without "\n" is being
+                                 * written: leave it for next time; and a
+                                 * gzip file cut short that changed in the
+                                 * last hour is being written too */
+
+/* struct reader_line's gz flags */
+#define READER_MEMBER_END 1     /* the line ends a gzip member whose CRC
+                                 * and length checked out */
+#define READER_AFTER_DAMAGE 2   /* a damaged member was skipped before the
+                                 * line (reader_damage_note()) */
+#define READER_DROP 4           /* with READER_AFTER_DAMAGE: the lines
+                                 * since the last READER_UNCHECKED one came
+                                 * from the damaged member */
+#define READER_UNCHECKED 8      /* the line begins a gzip member whose
+                                 * lines come before its check */
 
 struct reader_line {
     const char *p;       /* borrowed: valid until the next reader_next() */
     size_t n;
     uint64_t lineno;     /* 1-based */
     int overlong;        /* 1: the line exceeded READER_MAX_LINE; p is NULL */
+    int gz;              /* gzip: READER_MEMBER_END and the others */
 };
 
 /*
@@ -38,15 +69,41 @@ struct reader *reader_open(const char *path, int flags, struct bs_err *err);
 /*
  * The next line. Returns 1 with *line filled, 0 at the end of the input,
  * -1 on an error (err filled: BS_DATAERR for a corrupt or truncated gzip
- * file, BS_IOERR for a read error). The lines before the damage are all
- * returned before the error is. A last line without "\n" is returned when
- * the input ends cleanly (but not with READER_HOLD_PARTIAL), and dropped
- * when it ends in damage. The line's bytes stay until the next line is
- * returned; after a call that returned 0 or -1, reader_last_line() says
- * where they are.
+ * file, BS_IOERR for a read error). The lines are all returned before
+ * the error is (those of damaged gzip members as said above).
+ *
+ * A gzip file that ends inside a member is read as far as it goes (the
+ * member cannot be checked: its CRC is not there yet). Opened with
+ * READER_HOLD_PARTIAL and modified within the last hour, it is a file
+ * still being written: the input ends cleanly (0), a half-written last
+ * line held back, and reader_end_note() says so. Otherwise it is
+ * truncated: BS_DATAERR after its complete lines.
+ *
+ * A last line without "\n" is returned when the input ends cleanly (but
+ * not with READER_HOLD_PARTIAL), and dropped when it ends in an error.
+ * The line's bytes stay until the next line is returned; after a call
+ * that returned 0 or -1, reader_last_line() says where they are.
  */
 int reader_next(struct reader *r, struct reader_line *line,
                 struct bs_err *err);
+
+/* The warning for the damage skipped before the line marked
+ * READER_AFTER_DAMAGE (the first, when there were several in a row):
+ * the file, the member and its byte offset, and what was wrong. Valid
+ * until the next reader_next(). */
+const char *reader_damage_note(const struct reader *r);
+/* After reader_next() returned 0 or -1: 1 when damage was skipped after
+ * the last line returned, and the lines since the last READER_UNCHECKED
+ * line came from the damaged member (as READER_DROP says). */
+int reader_tail_damaged(const struct reader *r);
+/*
+ * After reader_next() returned 0: NULL when the input ended cleanly, or
+ * a note naming the file (valid until reader_close()) on what its end
+ * left unread: with *growing 1 (growing may be NULL), a gzip file still
+ * being written, whose last lines come on a later run; with 0, bytes
+ * after the last gzip member that are no gzip data, ignored.
+ */
+const char *reader_end_note(const struct reader *r, int *growing);
 
 /*
  * The last line reader_next() returned, where it is now (the reader

@@ -83,7 +83,7 @@ struct run {
 struct held {
     uint64_t start, end, lineno;
     size_t off, n;
-    int overlong;
+    int overlong, gz;
 };
 
 /* The first lines of a file, held while its format is chosen. */
@@ -401,6 +401,7 @@ static void hold(struct sample *sm, const struct reader_line *l,
     h->end = end;
     h->lineno = l->lineno;
     h->overlong = l->overlong;
+    h->gz = l->gz;
     h->off = sm->len;
     h->n = l->overlong ? 0 : l->n;
     if (sm->len + h->n > sm->cap) {
@@ -430,6 +431,7 @@ static int unhold(struct sample *sm, struct reader_line *l, uint64_t *start,
     l->n = h->n;
     l->lineno = h->lineno;
     l->overlong = h->overlong;
+    l->gz = h->gz;
     *start = h->start;
     *end = h->end;
     return 1;
@@ -578,9 +580,50 @@ static int open_file(struct worker *w, struct file *f,
     return 1;
 }
 
+/* Where the chunk being counted began: what its drop puts back. */
+struct chunk_start {
+    struct store_source src;
+    uint64_t lines, bad, hits, views, excluded;
+    struct newest newest[CONF_SITES_MAX];
+};
+
+static void chunk_begin(struct chunk_start *cs, const struct worker *w,
+                        const struct store_source *src)
+{
+    cs->src = *src;
+    cs->lines = w->lines;
+    cs->bad = w->bad;
+    cs->hits = w->hits;
+    cs->views = w->views;
+    cs->excluded = w->excluded;
+    memcpy(cs->newest, w->newest, sizeof(cs->newest));
+}
+
+/* The lines of the chunk being counted came from a damaged gzip member
+ * (READER_DROP): none of them counts. What the commits learnt stays. */
+static void chunk_drop(const struct chunk_start *cs, struct worker *w,
+                       struct store_source *src)
+{
+    struct store_source now = *src;
+
+    *src = cs->src;
+    src->id = now.id;
+    src->stored_position = now.stored_position;
+    src->rekey = now.rekey;
+    w->lines = cs->lines;
+    w->bad = cs->bad;
+    w->hits = cs->hits;
+    w->views = cs->views;
+    w->excluded = cs->excluded;
+    memcpy(w->newest, cs->newest, sizeof(w->newest));
+    committer_drop(w->com);
+}
+
 /*
  * Count the lines of f from *line on (pending: *line is not counted
- * yet), committing a chunk every commit_every lines. Returns what the
+ * yet), committing a chunk every commit_every lines and before a gzip
+ * member whose lines come before its check, and dropping the chunk being
+ * counted when that member turns out damaged (reader.h). Returns what the
  * reader said last: 0 at the end, -1 with rerr on a read error; or 1
  * with err when a commit failed.
  */
@@ -591,10 +634,12 @@ static int read_lines(struct worker *w, struct file *f,
     struct run *run = w->run;
     struct store_source *src = f->src;
     uint64_t start = 0, end = reader_offset(f->r), next, since = 0;
+    struct chunk_start cs;
     int rc;
 
     if (choose_parser(w, f->r, f->name, line, pending, start, end, err))
         return 1;
+    chunk_begin(&cs, w, src);
     /* The line in hand, when not yet counted, is now the first held. */
     if (run->detect)
         pending = 0;
@@ -606,6 +651,30 @@ static int read_lines(struct worker *w, struct file *f,
             break;
         }
         if (pending) {
+            if (line->gz) {
+                if (line->gz & READER_AFTER_DAMAGE)
+                    say(run, SINK_WARN, "%s", reader_damage_note(f->r));
+                if (line->gz & READER_DROP) {
+                    chunk_drop(&cs, w, src);
+                    since = 0;
+                }
+                /* The chunk ends where the member before ended: src was
+                 * marked there (below) when the line before ended it. */
+                if ((line->gz & READER_UNCHECKED) && since > 0 &&
+                    src->position == start) {
+                    since = 0;
+                    if (committer_start(w->com, src, err))
+                        return 1;
+                    take_aggs(w);
+                    chunk_begin(&cs, w, src);
+                }
+                /* Where a chunk may end, should the next member be over
+                 * one chunk. */
+                if (line->gz & READER_MEMBER_END) {
+                    source_mark(&run->keys, src, line, start, end);
+                    src->size = reader_bytes_read(f->r);
+                }
+            }
             count_line(w, src, f->name, line);
             if (++since >= run->o->commit_every ||
                 (since % MEMORY_LOOK_EVERY == 0 && aggs_full(w))) {
@@ -616,6 +685,7 @@ static int read_lines(struct worker *w, struct file *f,
                 if (committer_start(w->com, src, err))
                     return 1;
                 take_aggs(w);
+                chunk_begin(&cs, w, src);
             }
             if (end >= f->stop) {
                 /* The line in hand is the last: it ends the read. */
@@ -645,6 +715,10 @@ static int read_lines(struct worker *w, struct file *f,
         start = next;
         end = reader_offset(f->r);
         pending = 1;
+    }
+    if (rc < 0 && reader_tail_damaged(f->r)) {
+        chunk_drop(&cs, w, src);
+        since = 0;
     }
     /* The chunk before this last one must be in before it. */
     if (committer_wait(w->com, src, err))
@@ -694,8 +768,16 @@ static int ingest_file(struct worker *w, const char *path, int index)
         tell_error(run, &rerr);
         snprintf(f.src->error, sizeof(f.src->error), "%s", rerr.msg);
         status = rerr.status;
-    } else if (f.src->gzip && !f.stopped) {
-        f.src->complete = 1;
+    } else {
+        int growing = 0;
+        const char *end = reader_end_note(f.r, &growing);
+
+        /* A .gz still being written is read on next time (-v says so);
+         * garbage after its last member is a warning. */
+        if (end)
+            say(run, growing ? SINK_INFO : SINK_WARN, "%s", end);
+        if (f.src->gzip && !f.stopped && !growing)
+            f.src->complete = 1;
     }
     f.src->size = reader_file_size(f.r) ? reader_file_size(f.r)
                                         : reader_bytes_read(f.r);

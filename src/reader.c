@@ -12,6 +12,28 @@
  * A gzip file is inflated on a thread of its own, a megabyte at a time,
  * while the caller's thread splits and parses the previous megabyte: the
  * two cores each do half the work. The caller sees the same stream.
+ *
+ * A member's CRC and length come after its data, and a member can be
+ * gigabytes: its lines cannot all wait for the check. The inflating
+ * thread hands on chunks of at most a megabyte that never span two
+ * members: a chunk ends where its member ends and checks out, or where
+ * damage shows. So a member's last chunk is checked before its lines go
+ * out, and a member of one chunk is checked whole. The chunk where
+ * damage shows gives no line (nor does the line it would finish); the
+ * earlier chunks of a member over a megabyte have been handed on by
+ * then: the caller, told where such a member begins (READER_UNCHECKED)
+ * and that it was damaged (READER_DROP, reader_tail_damaged()), drops
+ * what it counted of it. Reading then goes on at the next member header
+ * after the damage; the damage is the error at the end. Files pay for
+ * this a compare a line, and a mark a member (flag_line()); a file of
+ * many small members also hands on smaller chunks, so the ring holds
+ * fewer bytes ahead.
+ *
+ * Two edges: a member that ends exactly where a chunk is full is known
+ * to have checked out only with the next (empty) chunk, after the line
+ * ending it went out unmarked; and from a pipe, which ISA-L cannot read
+ * again, its error may come after it read past the next member's header,
+ * and that member is lost with the damaged one.
  */
 #include "blogstat.h"
 #include "reader.h"
@@ -21,12 +43,17 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define IN_SIZE (256 * 1024)
 #define OUT_SIZE (1024 * 1024)
 #define NCHUNKS 4              /* inflated megabytes in flight */
+/* A gzip file cut inside its last member and modified less than this
+ * long ago is still being written. */
+#define GROWING_SECS 3600
 
 /* ---- the gzip side: input, decoder, members ---------------------------- */
 
@@ -44,6 +71,25 @@ struct gz {
     int in_eof;
     uint64_t bytes;            /* compressed bytes read */
     struct bs_err err;
+
+    /* Members: where they begin, which checked out, which did not. */
+    unsigned members;          /* begun so far */
+    uint64_t member_at;        /* file offset of the current one's header */
+    int member_done;           /* the member just ended and checked out */
+    int resync;                /* after damage: look for a member header */
+    int candidate;             /* the member open was found so, and has
+                                  given no byte yet */
+    unsigned damaged;          /* damaged members (and garbage between
+                                  members) skipped */
+    uint64_t first_at;         /* where the first of them began */
+    char first_why[96];        /* what was wrong with it */
+    struct bs_err note;        /* the last damage: its warning */
+    /* How the input ends. */
+    int growing_ok;            /* a cut last member is still being written */
+    int stale;                 /* a cut last member has been so for long */
+    int growing;               /* the input ended in a cut, being written */
+    uint64_t garbage;          /* bytes after the last member that are no
+                                  gzip data, ignored */
 };
 
 static int gz_read(struct gz *g)
@@ -94,39 +140,147 @@ enum { DEC_OK, DEC_END, DEC_ERROR };
 #include "reader_isal.c" /* NOLINT(bugprone-suspicious-include) */
 #endif
 
-/*
- * Past the end of a member: another member follows (cat a.gz b.gz), or
- * padding of NUL bytes, which gzip(1) ignores too, or garbage.
- */
-static int next_member(struct gz *g)
+/* gz_inflate(): damage was skipped (besides 1 bytes, 0 end, -1 error). */
+#define GZ_DAMAGE 2
+
+/* The file offset of in[in_pos]. */
+static uint64_t gz_at(const struct gz *g)
 {
-    for (;;) {
-        while (g->in_len - g->in_pos < 2 && !g->in_eof)
-            if (gz_read(g) < 0)
-                return -1;
-        if (g->in_len == g->in_pos)
-            return 0;
-        if (g->in_len - g->in_pos >= 2 && g->in[g->in_pos] == 0x1f &&
-            g->in[g->in_pos + 1] == 0x8b) {
-            dec_reset(g);
-            g->member_open = 1;
-            return 0;
-        }
-        for (size_t i = g->in_pos; i < g->in_len; i++)
-            if (g->in[i] != 0)
-                return bs_fail(&g->err, BS_DATAERR,
-                               "%s: corrupt gzip file: garbage after "
-                               "compressed data; check the file with "
-                               "'gzip -t'", g->name);
-        g->in_pos = g->in_len;
-        if (g->in_eof)
-            return 0;
+    return g->bytes - (uint64_t)(g->in_len - g->in_pos);
+}
+
+/* A member begins at in[in_pos]. */
+static void open_member(struct gz *g)
+{
+    g->member_at = gz_at(g);
+    g->members++;
+    g->candidate = g->resync;
+    g->resync = 0;
+    dec_reset(g);
+    g->member_open = 1;
+}
+
+/* Damage that began at file offset at: counted, its warning in g->note,
+ * and the next member looked for by its header. Returns GZ_DAMAGE. */
+static int gz_damage(struct gz *g, uint64_t at, const char *what,
+                     const char *why)
+{
+    if (g->damaged++ == 0) {
+        g->first_at = at;
+        snprintf(g->first_why, sizeof(g->first_why), "%s", why);
     }
+    bs_fail(&g->note, BS_DATAERR, "%s: %s at byte %llu is damaged (%s): "
+            "skipped, read on from the next member", g->name, what,
+            (unsigned long long)at, why);
+    g->resync = 1;
+    return GZ_DAMAGE;
+}
+
+/* Look for the member after a damaged one from the byte after the
+ * damaged one's header at the earliest. */
+static void skip_damaged(struct gz *g)
+{
+    g->member_open = 0;
+    g->resync = 1;
+    if (gz_at(g) <= g->member_at && g->in_pos < g->in_len)
+        g->in_pos++;
 }
 
 /*
- * Inflate into out[0..room): 1 when bytes came (*produced), 0 at the
- * clean end of the last member, -1 on damage (g->err).
+ * Past the end of a member: another member follows (cat a.gz b.gz), or
+ * padding of NUL bytes, which gzip(1) ignores too, or garbage. Garbage
+ * before a member header is damage; after the last member it is ignored
+ * (g->garbage), as gzip -dc ignores it. A member begins with "1f 8b 08"
+ * (a header with deflate); after damage (g->resync) the next one is
+ * looked for byte by byte. Returns 0 with member_open set, or at the end
+ * of the input without; GZ_DAMAGE when garbage came before the member
+ * now open; -1 on a read error.
+ */
+static int next_member(struct gz *g)
+{
+    uint64_t junk_at = 0;
+    int junk = 0;      /* garbage since the last member */
+
+    for (;;) {
+        const unsigned char *p, *q;
+        size_t avail;
+
+        while (g->in_len - g->in_pos < 3 && !g->in_eof)
+            if (gz_read(g) < 0)
+                return -1;
+        avail = g->in_len - g->in_pos;
+        if (avail == 0)
+            break;
+        p = g->in + g->in_pos;
+        /* A header; or right after a member, at the end of the input,
+         * the start of one (a member cut short). */
+        if (p[0] == 0x1f && avail >= 2 && p[1] == 0x8b &&
+            (avail >= 3 ? p[2] == 8 : !junk && !g->resync)) {
+            if (junk && !g->resync) {
+                gz_damage(g, junk_at, "garbage between members",
+                          "no gzip data");
+                open_member(g);
+                return GZ_DAMAGE;
+            }
+            open_member(g);
+            return 0;
+        }
+        if (!junk && !g->resync) {
+            size_t i = g->in_pos;
+
+            while (i < g->in_len && g->in[i] == 0)
+                i++;
+            if (i > g->in_pos) {
+                g->in_pos = i;
+                continue;
+            }
+            junk = 1;
+            junk_at = gz_at(g);
+        }
+        /* Look for the next header from the byte after this one. */
+        q = memchr(p + 1, 0x1f, avail - 1);
+        g->in_pos = q ? (size_t)(q - g->in) : g->in_len;
+    }
+    if (junk && !g->resync)
+        g->garbage = g->bytes - junk_at;
+    return 0;
+}
+
+/* The end of the input: the damage skipped on the way is the error. */
+static int gz_end(struct gz *g)
+{
+    if (g->damaged == 0)
+        return 0;
+    return bs_fail(&g->err, BS_DATAERR,
+                   "%s: corrupt gzip file: %u damaged part%s skipped, the "
+                   "first at byte %llu (%s); check it with 'gzip -t'",
+                   g->name, g->damaged, g->damaged == 1 ? "" : "s",
+                   (unsigned long long)g->first_at, g->first_why);
+}
+
+/* The input ends inside a member: still being written (a clean end), or
+ * truncated (-1). */
+static int gz_cut(struct gz *g)
+{
+    g->member_open = 0;
+    if (g->damaged)
+        return gz_end(g);
+    if (g->growing_ok) {
+        g->growing = 1;
+        return 0;
+    }
+    return bs_fail(&g->err, BS_DATAERR,
+                   "%s: truncated gzip file: it ends in the middle of "
+                   "compressed data after %llu bytes%s; the lines before "
+                   "are counted", g->name, (unsigned long long)g->bytes,
+                   g->stale ? " and has not changed for an hour" : "");
+}
+
+/*
+ * Inflate into out[0..room): 1 when bytes came (*produced) or the member
+ * ended and checked out (g->member_done), 0 at the clean end of the last
+ * member, GZ_DAMAGE when damage was skipped (*produced bytes of the
+ * damaged member before it), -1 on an error (g->err).
  */
 static int gz_inflate(struct gz *g, unsigned char *out, size_t room,
                       size_t *produced)
@@ -138,33 +292,43 @@ static int gz_inflate(struct gz *g, unsigned char *out, size_t room,
         int rc;
 
         if (!g->member_open) {
-            if (next_member(g) < 0)
-                return -1;
+            rc = next_member(g);
+            if (rc != 0)
+                return rc;
             if (!g->member_open)
-                return 0;
+                return gz_end(g);
         }
         if (g->in_pos == g->in_len && !g->in_eof && gz_read(g) < 0)
             return -1;
         before = g->in_pos;
         rc = dec_step(g, out, room, produced, &msg);
-        if (rc == DEC_ERROR)
-            return bs_fail(&g->err, BS_DATAERR,
-                           "%s: corrupt gzip file: %s (after %llu "
-                           "compressed bytes); check it with 'gzip -t'",
-                           g->name, msg, (unsigned long long)g->bytes);
-        if (rc == DEC_END)
+        if (rc == DEC_ERROR) {
+            char what[48];
+
+            skip_damaged(g);
+            /* Three bytes that only looked like a header: the same
+             * damage goes on. */
+            if (g->candidate) {
+                g->members--;
+                continue;
+            }
+            snprintf(what, sizeof(what), "gzip member %u", g->members);
+            return gz_damage(g, g->member_at, what, msg);
+        }
+        if (*produced > 0 || rc == DEC_END)
+            g->candidate = 0;
+        if (rc == DEC_END) {
             g->member_open = 0;
+            g->member_done = 1;
+            return 1;
+        }
         if (*produced > 0)
             return 1;
-        if (rc == DEC_END || g->in_pos != before)
+        if (g->in_pos != before)
             continue;
         /* No progress: it needs more input, and there is none. */
         if (g->in_eof)
-            return bs_fail(&g->err, BS_DATAERR,
-                           "%s: truncated gzip file: it ends in the middle "
-                           "of compressed data after %llu bytes; the lines "
-                           "before are counted",
-                           g->name, (unsigned long long)g->bytes);
+            return gz_cut(g);
         if (g->in_len - g->in_pos == IN_SIZE)
             return bs_fail(&g->err, BS_DATAERR,
                            "%s: corrupt gzip file: the decompressor is stuck "
@@ -177,12 +341,18 @@ static int gz_inflate(struct gz *g, unsigned char *out, size_t room,
 
 /* ---- the inflating thread ------------------------------------------------ */
 
+/* Inflated bytes of one member, at most OUT_SIZE. */
 struct chunk {
     unsigned char *data;
     size_t len;
     uint64_t bytes;            /* compressed bytes read when it was full */
-    int last;                  /* 0 more, 1 the clean end, -1 damage */
+    int last;                  /* 0 more, 1 the clean end, -1 an error */
     struct bs_err err;         /* with last -1 */
+    int member_end;            /* its member ends here and checked out */
+    int damaged;               /* its member is damaged: note says where */
+    struct bs_err note;
+    int growing;               /* with last 1: g->growing, g->garbage */
+    uint64_t garbage;
 };
 
 /* A ring of NCHUNKS chunks: the thread fills them, the reader empties. */
@@ -215,22 +385,35 @@ static void *inflater(void *arg)
         c = &p->chunks[(p->head + p->count) % NCHUNKS];
         pthread_mutex_unlock(&p->mu);
 
-        /* Fill the chunk outside the lock: the reader works meanwhile. */
+        /* Fill the chunk outside the lock: the reader works meanwhile.
+         * It ends early where its member ends or shows damage. */
         c->len = 0;
+        c->member_end = c->damaged = 0;
         while (c->len < OUT_SIZE && !last) {
             int rc = gz_inflate(&p->gz, c->data + c->len, OUT_SIZE - c->len,
                                 &got);
 
             c->len += got;
-            if (rc == 0)
+            if (rc == 0) {
                 last = 1;
-            else if (rc < 0)
+            } else if (rc < 0) {
                 last = -1;
+            } else if (rc == GZ_DAMAGE) {
+                c->damaged = 1;
+                c->note = p->gz.note;
+                break;
+            } else if (p->gz.member_done) {
+                p->gz.member_done = 0;
+                c->member_end = 1;
+                break;
+            }
         }
         c->bytes = p->gz.bytes;
         c->last = last;
         if (last < 0)
             c->err = p->gz.err;
+        c->growing = p->gz.growing;
+        c->garbage = p->gz.garbage;
 
         pthread_mutex_lock(&p->mu);
         p->count++;
@@ -260,6 +443,26 @@ struct reader {
     struct bs_err err;
 
     int hold_partial;      /* keep a last line without "\n" back */
+    /* gzip members, in decompressed offsets (see filled): */
+    uint64_t mark;         /* the least of the three below: a line
+                              ending at or past it is looked at
+                              (flag_line()) */
+    uint64_t member_end;   /* where a member that checked out ends, or
+                              UINT64_MAX */
+    uint64_t unchecked_at; /* where a member over one chunk begins: the
+                              first line from there is marked, or
+                              UINT64_MAX */
+    uint64_t damage_at;    /* the first line at or past it comes after
+                              damage (with damage_pending) */
+    int first_piece;       /* the next chunk begins a member */
+    int unchecked;         /* lines of the member being read were
+                              returned before its check */
+    int damage_pending;    /* no line returned since the damage */
+    int damage_drop;       /* and lines of a damaged member were */
+    struct bs_err damage;  /* its warning (the first of several) */
+    int growing;           /* the input ended: a .gz still being written */
+    uint64_t garbage;      /* the input ended: bytes of no gzip data */
+    char end_note[600];    /* what reader_end_note() says */
     size_t keep;           /* start of the last line returned: kept valid */
     size_t keep_len;       /* its bytes */
     size_t keep_skip;      /* NULs skipped at its start */
@@ -321,7 +524,54 @@ static void stop_pipe(struct reader *r)
     r->pipe = NULL;
 }
 
-/* Take the next inflated chunk into buf[end..): 1, 0 at the end, -1. */
+/* The least offset at which a line is looked at by flag_line(). */
+static void set_mark(struct reader *r)
+{
+    uint64_t m = r->member_end < r->unchecked_at ? r->member_end
+                                                  : r->unchecked_at;
+
+    r->mark = r->damage_pending && r->damage_at < m ? r->damage_at : m;
+}
+
+/* A chunk that shows damage was taken: none of its bytes is returned,
+ * nor the line they would finish; the next line is marked. */
+static void took_damage(struct reader *r, const struct bs_err *note)
+{
+    r->end = r->start;
+    r->filled = r->offset;
+    r->skipping = 0;
+    r->member_end = r->unchecked_at = UINT64_MAX;
+    if (!r->damage_pending)
+        r->damage = *note;
+    r->damage_pending = 1;
+    r->damage_drop |= r->unchecked;
+    r->unchecked = 0;
+    r->damage_at = r->offset;
+    set_mark(r);
+}
+
+/* The last chunk was taken: how the input ends. */
+static void took_end(struct reader *r, const struct chunk *c)
+{
+    r->growing = c->growing;
+    r->garbage = c->garbage;
+    if (r->growing) {
+        /* A file still being written may end in half a line. */
+        r->hold_partial = 1;
+        snprintf(r->end_note, sizeof(r->end_note), "%s: a gzip file still "
+                 "being written: read as far as it goes (%llu bytes), the "
+                 "rest on a later run", r->name,
+                 (unsigned long long)c->bytes);
+    } else if (r->garbage) {
+        snprintf(r->end_note, sizeof(r->end_note), "%s: %llu bytes after "
+                 "the last gzip member are no gzip data: ignored, as gzip "
+                 "-dc ignores them", r->name,
+                 (unsigned long long)r->garbage);
+    }
+}
+
+/* Take the next inflated chunk into buf[end..): 1 (bytes may have come),
+ * 0 at the end, -1. */
 static int fill_gzip(struct reader *r)
 {
     struct pipe *p = r->pipe;
@@ -342,10 +592,27 @@ static int fill_gzip(struct reader *r)
     len = c->len;
     memcpy(r->buf + r->end, c->data, len);
     r->end += len;
+    r->filled += len;
     r->bytes_read = c->bytes;
     last = c->last;
     if (last < 0)
         r->err = c->err;
+    if (c->member_end) {
+        /* Its lines come after the check: all of them are checked. */
+        r->member_end = r->filled;
+        r->unchecked_at = UINT64_MAX;
+        r->unchecked = 0;
+        set_mark(r);
+    } else if (r->first_piece && !c->damaged && last == 0) {
+        /* A member over one chunk: its lines come before its check. */
+        r->unchecked_at = r->filled - len;
+        set_mark(r);
+    }
+    if (c->damaged)
+        took_damage(r, &c->note);
+    r->first_piece = c->member_end || c->damaged;
+    if (last > 0)
+        took_end(r, c);
 
     pthread_mutex_lock(&p->mu);
     p->head = (p->head + 1) % NCHUNKS;
@@ -357,7 +624,7 @@ static int fill_gzip(struct reader *r)
         r->gz_done = 1;
     if (last < 0)
         return -1;
-    return len > 0 ? 1 : 0;
+    return last == 0 || len > 0 ? 1 : 0;
 }
 
 static int fill_plain(struct reader *r)
@@ -371,6 +638,7 @@ static int fill_plain(struct reader *r)
         return bs_fail(&r->err, BS_IOERR, "%s: read error: %s", r->name,
                        strerror(errno));
     r->end += (size_t)got;
+    r->filled += (uint64_t)got;
     r->bytes_read += (uint64_t)got;
     return got > 0;
 }
@@ -406,6 +674,8 @@ struct reader *reader_open(const char *path, int flags, struct bs_err *err)
     r = xcalloc(1, sizeof(*r));
     r->fd = fd;
     r->name = xstrdup(path);
+    r->mark = r->member_end = r->unchecked_at = UINT64_MAX;
+    r->first_piece = 1;
     if (S_ISREG(st.st_mode)) {
         r->file_size = (uint64_t)st.st_size;
         r->regular = 1;
@@ -431,6 +701,13 @@ struct reader *reader_open(const char *path, int flags, struct bs_err *err)
     if (g.in_len >= 2 && g.in[0] == 0x1f && g.in[1] == 0x8b) {
         r->gzip = 1;
         g.member_open = 1;
+        g.members = 1;
+        if (r->regular && (flags & READER_HOLD_PARTIAL)) {
+            /* A log cut inside its last member: being written, or
+             * truncated when it has not changed for long. */
+            g.growing_ok = st.st_mtime > time(NULL) - GROWING_SECS;
+            g.stale = !g.growing_ok;
+        }
         if (start_pipe(r, &g, err) != 0) {
             free(g.in);
             reader_close(r);
@@ -485,9 +762,8 @@ static int fill(struct reader *r)
         size_t before = r->end;
 
         got = r->gzip ? fill_gzip(r) : fill_plain(r);
-        r->filled += r->end - before;
         if (got < 0) {
-            /* Hand out what came before the damage; the error comes at the
+            /* Hand out what came before the error; the error comes at the
              * next fill. */
             r->failed = 1;
             return r->end > before ? 1 : -1;
@@ -496,6 +772,47 @@ static int fill(struct reader *r)
     if (got == 0)
         r->out_eof = 1;
     return got > 0;
+}
+
+/* A gzip line that took [from, r->offset) ends at or past r->mark: it
+ * ends a member that checked out, begins a member over one chunk, or is
+ * the first after damage (a line after damage begins after it: the line
+ * damage cut was dropped). */
+static void flag_line(struct reader *r, struct reader_line *line,
+                      uint64_t from)
+{
+    if (r->damage_pending && r->offset > r->damage_at) {
+        line->gz |= READER_AFTER_DAMAGE |
+                    (r->damage_drop ? READER_DROP : 0);
+        r->damage_pending = r->damage_drop = 0;
+    }
+    if (r->offset > r->unchecked_at) {
+        if (from >= r->unchecked_at) {
+            line->gz |= READER_UNCHECKED;
+            r->unchecked = 1;
+        }
+        r->unchecked_at = UINT64_MAX;
+    }
+    if (r->offset >= r->member_end) {
+        if (r->offset == r->member_end)
+            line->gz |= READER_MEMBER_END;
+        r->member_end = UINT64_MAX;
+    }
+    set_mark(r);
+}
+
+/* An overlong line was returned: its bytes are gone, its flags not. */
+static void emit_overlong(struct reader *r, struct reader_line *line)
+{
+    line->p = NULL;
+    line->n = 0;
+    line->overlong = 1;
+    line->gz = 0;
+    line->lineno = ++r->lineno;
+    r->last_overlong = 1;
+    /* Where it began is not kept: it counts as beginning at its end. */
+    if (r->offset >= r->mark)
+        flag_line(r, line, r->offset);
 }
 
 static void emit(struct reader *r, struct reader_line *line, size_t len,
@@ -519,9 +836,12 @@ static void emit(struct reader *r, struct reader_line *line, size_t len,
     line->p = p;
     line->n = len;
     line->overlong = 0;
+    line->gz = 0;
     line->lineno = ++r->lineno;
     r->start += used;
     r->offset += used;
+    if (r->offset >= r->mark)
+        flag_line(r, line, r->offset - used);
 }
 
 int reader_next(struct reader *r, struct reader_line *line,
@@ -560,11 +880,7 @@ int reader_next(struct reader *r, struct reader_line *line,
                 r->skipping = 0;
                 r->start += len + 1;
                 r->offset += len + 1;
-                line->p = NULL;
-                line->n = 0;
-                line->overlong = 1;
-                line->lineno = ++r->lineno;
-                r->last_overlong = 1;
+                emit_overlong(r, line);
                 return 1;
             }
             /* The limit is on the line, not on its "\r\n" ending. */
@@ -591,6 +907,9 @@ int reader_next(struct reader *r, struct reader_line *line,
         }
         scan = have;
         got = fill(r);
+        /* Damage took the bytes scanned away (took_damage()). */
+        if (scan > r->end - r->start)
+            scan = 0;
         if (got > 0)
             continue;
         if (got < 0) {
@@ -601,11 +920,7 @@ int reader_next(struct reader *r, struct reader_line *line,
         /* Clean end of the input: a last line without "\n" still counts. */
         if (r->skipping) {
             r->skipping = 0;
-            line->p = NULL;
-            line->n = 0;
-            line->overlong = 1;
-            line->lineno = ++r->lineno;
-            r->last_overlong = 1;
+            emit_overlong(r, line);
             return 1;
         }
         if (r->end > r->start && !r->hold_partial) {
@@ -616,12 +931,30 @@ int reader_next(struct reader *r, struct reader_line *line,
     }
 }
 
+const char *reader_damage_note(const struct reader *r)
+{
+    return r->damage.msg;
+}
+
+int reader_tail_damaged(const struct reader *r)
+{
+    return r->damage_pending && r->damage_drop;
+}
+
+const char *reader_end_note(const struct reader *r, int *growing)
+{
+    if (growing)
+        *growing = r->growing;
+    return r->end_note[0] ? r->end_note : NULL;
+}
+
 int reader_last_line(const struct reader *r, struct reader_line *line)
 {
     if (r->lineno == 0)
         return 0;
     line->lineno = r->lineno;
     line->overlong = r->last_overlong;
+    line->gz = 0;
     if (r->last_overlong) {
         line->p = NULL;
         line->n = 0;

@@ -34,10 +34,12 @@ expect_stderr "junk-only.log: no known format matches 'junk 1': nearest is"
 head -c 20000 /dev/urandom >random.bin
 expect_status 65 bs --db r.db ingest random.bin
 
-# A truncated gzip: 65, the message says so, complete lines are counted.
+# A truncated gzip (cut, unchanged for hours): 65, the message says so,
+# complete lines are counted.
 gzip -dc "$S/access.log.2.gz" | gzip -c >whole.gz
 size=$(wc -c <whole.gz)
 head -c $((size * 2 / 3)) whole.gz >trunc.gz
+touch -d '3 hours ago' trunc.gz
 lines=$(gzip -dc trunc.gz 2>/dev/null | wc -l)
 expect_status 65 bs --db t.db ingest trunc.gz
 expect_stderr "trunc.gz: truncated gzip file"
@@ -54,6 +56,9 @@ open(sys.argv[2], "wb").write(bytes(b))
 PY
 expect_status 65 bs --db c.db ingest corrupt.gz
 expect_stderr "corrupt.gz: corrupt gzip file"
+# Its one member is damaged: none of its lines counts.
+got=$("$BLOGSTAT" --db c.db status --format csv | awk -F, 'NR > 1 { n += $2 } END { print n + 0 }')
+[ "$got" -eq 0 ] || fail "corrupt: $got lines of a damaged member counted"
 
 # A missing file: 66, named; the other files are still read.
 expect_status 66 bs --db m.db ingest missing.log "$S/access.log.1"

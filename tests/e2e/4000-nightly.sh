@@ -91,19 +91,33 @@ cd ..
 want=$(( 70 + $(python3 -c 'print(len(open("all.txt","rb").read().split(b"\n",70)[70].rsplit(b"\n",70)[0].split(b"\n")))') ))
 [ "$(total ct2.db)" -eq "$want" ] || fail "copytruncate with a hole: $(total ct2.db) lines, want $want"
 
-# The plain .1 and a half-written .1.gz of it, together, in either order:
-# counted once; the truncated .gz says so (65) and is not complete.
+# The plain .1 and a half-written .1.gz of it, in either order: counted
+# once. Just written, the .gz is still being written (0, -v says so); cut
+# and unchanged for hours, it is truncated (65); never complete.
 mkdir hz && cd hz
 lines 1 306 >access.log.1
 gzip -c access.log.1 >full.gz
 head -c $(( $(wc -c <full.gz) / 2 )) full.gz >access.log.1.gz && rm full.gz
-expect_status 65 bs --db ../hz1.db ingest --max-bad 100% access.log.1 access.log.1.gz
-expect_stderr "truncated gzip file"
+expect_status 0 bs --db ../hz1.db -v ingest --max-bad 100% access.log.1 access.log.1.gz
+expect_stderr "access.log.1.gz: a part of what was read before"
+# The .gz alone first: which of two files given at once is read first is
+# up to the workers.
+expect_status 0 bs --db ../hz3.db -v ingest --max-bad 100% access.log.1.gz
+expect_stderr "access.log.1.gz: a gzip file still being written"
+"$BLOGSTAT" --db ../hz3.db status --format json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert len(r) == 1 and r[0]["state"] == "open", r' ||
+    fail "a half-written .gz is complete"
+expect_status 0 bs --db ../hz3.db ingest --max-bad 100% access.log.1
+touch -d '3 hours ago' access.log.1.gz
 expect_status 65 bs --db ../hz2.db ingest --max-bad 100% access.log.1.gz access.log.1
+expect_stderr "truncated gzip file"
 cd ..
 clean hz-clean.db 1 306
 same hz1.db hz-clean.db
 same hz2.db hz-clean.db
+same hz3.db hz-clean.db
 
 # A half-written last line is left for the next run, then taken whole.
 mkdir pl && cd pl

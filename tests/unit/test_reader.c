@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -20,6 +21,7 @@ struct gline {
     size_t n;
     uint64_t lineno;
     int overlong;
+    int gz;             /* READER_MEMBER_END and the others */
     uint64_t offset;    /* reader_offset() right after the line */
 };
 
@@ -32,6 +34,9 @@ struct result {
     struct bs_err err;
     int gzip;
     uint64_t bytes_read, file_size;
+    int tail_damaged;   /* reader_tail_damaged() at the end */
+    int growing;        /* reader_end_note() at the end */
+    char end_note[600];
 };
 
 static void result_free(struct result *res)
@@ -72,6 +77,13 @@ static void drain(struct reader *r, struct result *res)
         g->n = line.n;
         g->lineno = line.lineno;
         g->overlong = line.overlong;
+        g->gz = line.gz;
+        if (line.gz & ~(READER_MEMBER_END | READER_AFTER_DAMAGE |
+                        READER_DROP | READER_UNCHECKED))
+            fail_msg("line %llu: gz flags %d",
+                     (unsigned long long)line.lineno, line.gz);
+        if (line.gz & READER_AFTER_DAMAGE)
+            assert_non_null(strstr(reader_damage_note(r), reader_name(r)));
         g->offset = reader_offset(r);
         if (line.overlong) {
             if (line.p != NULL)
@@ -91,6 +103,13 @@ static void drain(struct reader *r, struct result *res)
                      (unsigned long long)g->lineno);
     }
     res->again_rc = reader_next(r, &line, &res->again_err);
+    res->tail_damaged = reader_tail_damaged(r);
+    if (res->rc == 0) {
+        const char *note = reader_end_note(r, &res->growing);
+
+        if (note)
+            snprintf(res->end_note, sizeof(res->end_note), "%s", note);
+    }
     res->gzip = reader_is_gzip(r);
     res->bytes_read = reader_bytes_read(r);
     res->file_size = reader_file_size(r);
@@ -253,6 +272,20 @@ static char *cat2(const void *a, size_t an, const void *b, size_t bn,
     memcpy(p + an, b, bn);
     *n = an + bn;
     return p;
+}
+
+/* The pieces a gzip member's lines come in (reader.h): a megabyte. */
+#define PIECE (1024 * 1024)
+
+/* How many of the lines of text[0..n) end (their "\n" included) at or
+ * before limit. */
+static uint32_t lines_within(const char *text, size_t n, size_t limit)
+{
+    uint32_t k = 0;
+
+    for (size_t i = 0; i < n && i < limit; i++)
+        k += text[i] == '\n';
+    return k;
 }
 
 /* ---- plain files ------------------------------------------------------ */
@@ -717,6 +750,9 @@ static void test_reader__multi_member(void **state)
     check_str(&res, 1, "a2");
     check_str(&res, 2, "b1");
     check_str(&res, 3, "b2");
+    assert_int_equal(res.v[1].gz, READER_MEMBER_END);
+    assert_int_equal(res.v[3].gz, READER_MEMBER_END);
+    assert_int_equal(res.v[0].gz | res.v[2].gz, 0);
     assert_int_equal(res.v[3].offset, 11);
     assert_int_equal(res.bytes_read, n);
     result_free(&res);
@@ -742,6 +778,9 @@ static void test_reader__multi_member(void **state)
     check_str(&res, 0, "x1");
     check_str(&res, 1, "split-line");
     check_str(&res, 2, "x3");
+    /* A line across two members ends none of them. */
+    assert_int_equal(res.v[0].gz | res.v[1].gz, 0);
+    assert_int_equal(res.v[2].gz, READER_MEMBER_END);
     result_free(&res);
     free(tmp);
     free(eab);
@@ -838,6 +877,8 @@ static void test_reader__nul_padding(void **state)
     free(dir);
 }
 
+/* Bytes after the last member that are no gzip data: ignored with a
+ * note, as gzip -dc ignores them; every line is read. */
 static void test_reader__garbage_after_member(void **state)
 {
     char *dir = tu_tmpdir();
@@ -846,27 +887,40 @@ static void test_reader__garbage_after_member(void **state)
     char *junk, *path;
     char *zeros_junk = xcalloc(1, 1000);
     struct result res;
-    static const char *const tails[] = {"garbage", "x", "\x1f"};
+    static const char *const tails[] = {"garbage", "x", "\x1f",
+                                        "\x1f\x8b\x09 not deflate"};
 
     (void)state;
     for (size_t k = 0; k < ARRAY_SIZE(tails) + 1; k++) {
+        char want[64];
+        size_t tail;
+
         if (k < ARRAY_SIZE(tails)) {
-            junk = cat2(a, an, tails[k], strlen(tails[k]), &n);
+            tail = strlen(tails[k]);
+            junk = cat2(a, an, tails[k], tail, &n);
         } else {
-            /* NUL padding, then garbage. */
+            /* NUL padding, then garbage: the garbage is one byte. */
             zeros_junk[999] = 'j';
             junk = cat2(a, an, zeros_junk, 1000, &n);
+            tail = 1;
         }
         path = tu_write(dir, "junk.gz", junk, n);
         read_path(path, &res);
-        assert_int_equal(res.rc, -1);
-        assert_int_equal(res.err.status, BS_DATAERR);
-        check_msg_has(&res.err, path);
-        /* Every complete line came first; the unterminated last line of
-         * a damaged file is dropped. */
-        assert_int_equal(res.count, 2);
+        assert_int_equal(res.rc, 0);
+        assert_int_equal(res.err.status, 0);
+        assert_int_equal(res.count, 3);
         check_str(&res, 0, "g1");
         check_str(&res, 1, "g2");
+        check_str(&res, 2, "last-no-newline");
+        assert_int_equal(res.v[2].gz, READER_MEMBER_END);
+        assert_int_equal(res.tail_damaged, 0);
+        assert_int_equal(res.growing, 0);
+        if (!strstr(res.end_note, path))
+            fail_msg("note \"%s\" names no file", res.end_note);
+        snprintf(want, sizeof(want), "%zu bytes after the last gzip member",
+                 tail);
+        if (!strstr(res.end_note, want))
+            fail_msg("note \"%s\" lacks \"%s\"", res.end_note, want);
         result_free(&res);
         free(junk);
         free(path);
@@ -934,12 +988,12 @@ static void test_reader__truncated_gzip(void **state)
     check_truncated(dir, "magic3.gz", (const unsigned char *)"\x1f\x8b\x08",
                     3, count);
 
-    /* The second member of two cut short. */
-    {
+    /* The second member of two cut short, or after its magic number. */
+    for (int k = 0; k < 2; k++) {
         size_t an, bn, mn;
         unsigned char *a = tu_gzip("m1\nm2\n", 6, &an);
         unsigned char *b = tu_gzip("m3\nm4\n", 6, &bn);
-        char *ab = cat2(a, an, b, bn - 5, &mn);
+        char *ab = cat2(a, an, b, k ? 2 : bn - 5, &mn);
         char *path = tu_write(dir, "mmcut.gz", ab, mn);
         struct result res;
 
@@ -981,25 +1035,26 @@ static void test_reader__truncated_gzip(void **state)
     free(dir);
 }
 
-/* An invalid block right after a full flush: the lines before it are
- * exactly those of the original, then the error. */
+/* An invalid block right after a full flush in the third megabyte of a
+ * member: the lines of the first two come (they were handed on before
+ * the damage showed, and the caller is told to drop them), none of the
+ * third, then the error. */
 static void test_reader__corrupt_block(void **state)
 {
     char *dir = tu_tmpdir();
     size_t n, zn, flush_at, a;
-    uint32_t count, before = 0;
-    char *text = gen_log(1024 * 1024, &n, &count);
+    uint32_t count, within;
+    char *text = gen_log(3 * PIECE + 1000, &n, &count);
     unsigned char *z;
     char *path;
     struct result res;
 
     (void)state;
-    /* Flush after the line ending nearest the middle. */
-    a = n / 2;
+    /* Flush after the line ending nearest 2.5 MiB. */
+    a = 2 * PIECE + PIECE / 2;
     while (text[a - 1] != '\n')
         a++;
-    for (size_t i = 0; i < a; i++)
-        before += text[i] == '\n';
+    within = lines_within(text, n, 2 * PIECE);
     z = gzip_flushed(text, n, a, &zn, &flush_at);
     assert_true(flush_at > 10 && flush_at < zn - 8);
     /* BFINAL 0, BTYPE 11: "invalid block type". */
@@ -1009,9 +1064,15 @@ static void test_reader__corrupt_block(void **state)
     assert_int_equal(res.rc, -1);
     assert_int_equal(res.err.status, BS_DATAERR);
     check_msg_has(&res.err, "corrupt");
+    check_msg_has(&res.err, "1 damaged part");
+    check_msg_has(&res.err, "invalid block type");
     check_msg_has(&res.err, path);
-    check_generated(&res, before);
-    assert_int_equal(res.v[res.count - 1].offset, a);
+    check_generated(&res, within);
+    /* The member is over a megabyte: its first line says so. */
+    assert_int_equal(res.v[0].gz, READER_UNCHECKED);
+    for (uint32_t i = 1; i < res.count; i++)
+        assert_int_equal(res.v[i].gz, 0);
+    assert_int_equal(res.tail_damaged, 1);
     result_free(&res);
     free(path);
     free(z);
@@ -1076,20 +1137,10 @@ static void test_reader__corrupt_flipped_bytes(void **state)
         check_line(&res, i, buf, k);
         exact++;
     }
-    /* The lines before the damage are all returned before the error. */
-    {
-        size_t want = 0, off = 0;
-
-        for (uint32_t i = 0; i < count; i++) {
-            off += gen_line(i, buf) + 1;
-            if (off > good)
-                break;
-            want++;
-        }
-        if (exact < want)
-            fail_msg("%zu exact lines before the damage returned, want %zu",
-                     exact, want);
-    }
+    (void)exact;
+    /* No line after the damage is returned but those that were handed
+     * on before it showed: the caller is told to drop them. */
+    assert_int_equal(res.tail_damaged, 1);
     result_free(&res);
     free(path);
     free(z);
@@ -1118,14 +1169,260 @@ static void test_reader__corrupt_trailer(void **state)
         assert_int_equal(res.err.status, BS_DATAERR);
         check_msg_has(&res.err, "corrupt");
         check_msg_has(&res.err, path);
-        assert_int_equal(res.count, 2);
-        check_str(&res, 0, "t1");
-        check_str(&res, 1, "t2");
+        /* The member's one piece shows the damage: no line of it, none
+         * to drop. */
+        assert_int_equal(res.count, 0);
+        assert_int_equal(res.tail_damaged, 0);
         result_free(&res);
         free(path);
         z[zn - 8 + (k ? 4 : 0)] ^= 0x55;
     }
     free(z);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* ---- damaged members, files still being written ---------------------- */
+
+/* Members a, then mid, then c, read: the lines and the flags. */
+static void read_three(const char *dir, const void *mid, size_t midn,
+                       struct result *res, size_t *an_out)
+{
+    size_t an, cn, n1, n2;
+    unsigned char *a = tu_gzip("a1\na2\n", 6, &an);
+    unsigned char *c = tu_gzip("c1\nc2\nc3\n", 9, &cn);
+    char *am = cat2(a, an, mid, midn, &n1);
+    char *all = cat2(am, n1, c, cn, &n2);
+    char *path = tu_write(dir, "three.gz", all, n2);
+
+    read_path(path, res);
+    check_msg_has(&res->err, path);
+    *an_out = an;
+    free(a);
+    free(c);
+    free(am);
+    free(all);
+    free(path);
+}
+
+/* The lines of read_three() with a damaged or missing middle member. */
+static void check_three(const struct result *res, size_t an,
+                        const char *why)
+{
+    char at[64];
+
+    assert_int_equal(res->rc, -1);
+    assert_int_equal(res->err.status, BS_DATAERR);
+    check_msg_has(&res->err, "corrupt gzip file: 1 damaged part skipped");
+    check_msg_has(&res->err, why);
+    snprintf(at, sizeof(at), "the first at byte %zu", an);
+    check_msg_has(&res->err, at);
+    assert_int_equal(res->count, 5);
+    check_str(res, 0, "a1");
+    check_str(res, 1, "a2");
+    check_str(res, 2, "c1");
+    check_str(res, 3, "c2");
+    check_str(res, 4, "c3");
+    assert_int_equal(res->v[0].gz, 0);
+    assert_int_equal(res->v[1].gz, READER_MEMBER_END);
+    assert_int_equal(res->v[2].gz, READER_AFTER_DAMAGE);
+    assert_int_equal(res->v[3].gz, 0);
+    assert_int_equal(res->v[4].gz, READER_MEMBER_END);
+    assert_int_equal(res->tail_damaged, 0);
+}
+
+/* A middle member with a bad CRC, a bad length, an invalid block, or
+ * garbage between two members: none of its lines, the members after it
+ * read, the damage the error at the end. */
+static void test_reader__damaged_middle_member(void **state)
+{
+    char *dir = tu_tmpdir();
+    size_t bn, an;
+    unsigned char *b = tu_gzip("b1\nb2\n", 6, &bn);
+    struct result res;
+    static const char junk[] = "some junk\n";
+
+    (void)state;
+    b[bn - 8] ^= 0x55;                  /* CRC32 */
+    read_three(dir, b, bn, &res, &an);
+    check_three(&res, an, "incorrect data check");
+    result_free(&res);
+    b[bn - 8] ^= 0x55;
+    b[bn - 4] ^= 0x55;                  /* ISIZE */
+    read_three(dir, b, bn, &res, &an);
+    check_three(&res, an, "incorrect length check");
+    result_free(&res);
+    b[bn - 4] ^= 0x55;
+    b[10] = (unsigned char)((b[10] & ~7) | 6);   /* invalid block type */
+    read_three(dir, b, bn, &res, &an);
+    check_three(&res, an, "invalid block type");
+    result_free(&res);
+    read_three(dir, junk, sizeof(junk) - 1, &res, &an);
+    check_three(&res, an, "no gzip data");
+    result_free(&res);
+
+    /* After the damage, bytes that only look like a header (its flags
+     * are bad) are part of the same damage. */
+    {
+        size_t n;
+        char *bj;
+
+        b[10] = (unsigned char)((b[10] & ~7) | 6);
+        bj = cat2(b, bn, "\x1f\x8b\x08\xff junk", 9, &n);
+        read_three(dir, bj, n, &res, &an);
+        check_three(&res, an, "invalid block type");
+        result_free(&res);
+        free(bj);
+    }
+    free(b);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* A damaged member of several megabytes between two good ones: the lines
+ * of its pieces before the one where the damage shows come (to drop:
+ * the next line is marked), none of that piece. */
+static void test_reader__damaged_big_member(void **state)
+{
+    char *dir = tu_tmpdir();
+    size_t n, zn, an, cn, n1, n2;
+    uint32_t count, within;
+    char *text = gen_log(2 * PIECE + PIECE / 2, &n, &count);
+    unsigned char *z = tu_gzip(text, n, &zn);
+    unsigned char *a = tu_gzip("a1\n", 3, &an);
+    unsigned char *c = tu_gzip("c1\nc2\n", 6, &cn);
+    char *az, *all, *path;
+    struct result res;
+    char buf[301];
+
+    (void)state;
+    z[zn - 8] ^= 0x55;
+    within = lines_within(text, n, 2 * PIECE);
+    az = cat2(a, an, z, zn, &n1);
+    all = cat2(az, n1, c, cn, &n2);
+    path = tu_write(dir, "big.gz", all, n2);
+    read_path(path, &res);
+    assert_int_equal(res.rc, -1);
+    check_msg_has(&res.err, "1 damaged part");
+    check_msg_has(&res.err, "incorrect data check");
+    assert_int_equal(res.count, 1 + within + 2);
+    check_str(&res, 0, "a1");
+    assert_int_equal(res.v[0].gz, READER_MEMBER_END);
+    for (uint32_t i = 0; i < within; i++) {
+        size_t k = gen_line(i, buf);
+        const struct gline *g = &res.v[1 + i];
+
+        if (g->n != k || memcmp(g->p, buf, k) != 0 ||
+            g->gz != (i == 0 ? READER_UNCHECKED : 0))
+            fail_msg("line %u of the big member differs", i + 1);
+    }
+    check_line(&res, 1 + within, "c1", 2);
+    assert_int_equal(res.v[1 + within].gz,
+                     READER_AFTER_DAMAGE | READER_DROP);
+    assert_int_equal(res.v[2 + within].gz, READER_MEMBER_END);
+    assert_int_equal(res.tail_damaged, 0);
+    result_free(&res);
+    free(path);
+    free(all);
+    free(az);
+
+    /* The big member whole, then a small damaged one: nothing to drop,
+     * the big one checked out. */
+    z[zn - 8] ^= 0x55;
+    a[an - 8] ^= 0x55;
+    az = cat2(z, zn, a, an, &n1);
+    all = cat2(az, n1, c, cn, &n2);
+    path = tu_write(dir, "big2.gz", all, n2);
+    read_path(path, &res);
+    assert_int_equal(res.rc, -1);
+    assert_int_equal(res.count, count + 2);
+    assert_int_equal(res.v[0].gz, READER_UNCHECKED);
+    assert_int_equal(res.v[count - 1].gz, READER_MEMBER_END);
+    check_line(&res, count, "c1", 2);
+    assert_int_equal(res.v[count].gz, READER_AFTER_DAMAGE);
+    assert_int_equal(res.tail_damaged, 0);
+    result_free(&res);
+    free(path);
+    free(all);
+    free(az);
+    free(a);
+    free(c);
+    free(z);
+    free(text);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* Open path with flags and read it all into res. */
+static void read_path_flags(const char *path, int flags, struct result *res)
+{
+    struct bs_err err = {0};
+    struct reader *r = reader_open(path, flags, &err);
+
+    if (!r)
+        fail_msg("reader_open(%s): %s", path, err.msg);
+    drain(r, res);
+    reader_close(r);
+}
+
+/* A gzip file cut inside its member: with READER_HOLD_PARTIAL and changed
+ * within the hour, still being written (a clean end, its half line held
+ * back, a note); unchanged for hours, or read without the flag,
+ * truncated. */
+static void test_reader__growing_gzip(void **state)
+{
+    char *dir = tu_tmpdir();
+    size_t n, zn;
+    uint32_t count;
+    char *text = gen_log(300 * 1024, &n, &count);
+    unsigned char *z = tu_gzip(text, n, &zn);
+    char *path = tu_write(dir, "live.gz", z, zn / 2);
+    size_t want = newlines_recoverable(z, zn / 2);
+    struct timeval old[2];
+    struct result res;
+
+    (void)state;
+    read_path_flags(path, READER_HOLD_PARTIAL, &res);
+    assert_int_equal(res.rc, 0);
+    assert_int_equal(res.growing, 1);
+    check_generated(&res, (uint32_t)want);
+    if (!strstr(res.end_note, path) ||
+        !strstr(res.end_note, "still being written"))
+        fail_msg("note \"%s\"", res.end_note);
+    assert_int_equal(res.tail_damaged, 0);
+    result_free(&res);
+
+    read_path_flags(path, 0, &res);
+    assert_int_equal(res.rc, -1);
+    check_msg_has(&res.err, "truncated gzip file");
+    check_generated(&res, (uint32_t)want);
+    result_free(&res);
+
+    old[0].tv_sec = old[1].tv_sec = time(NULL) - 3 * 3600;
+    old[0].tv_usec = old[1].tv_usec = 0;
+    assert_int_equal(utimes(path, old), 0);
+    read_path_flags(path, READER_HOLD_PARTIAL, &res);
+    assert_int_equal(res.rc, -1);
+    check_msg_has(&res.err, "truncated gzip file");
+    check_msg_has(&res.err, "has not changed for an hour");
+    check_generated(&res, (uint32_t)want);
+    result_free(&res);
+
+    /* Whole, it ends cleanly and says nothing. */
+    free(path);
+    path = tu_write(dir, "whole.gz", z, zn);
+    read_path_flags(path, READER_HOLD_PARTIAL, &res);
+    assert_int_equal(res.rc, 0);
+    assert_int_equal(res.growing, 0);
+    assert_int_equal(res.end_note[0], '\0');
+    check_generated(&res, count);
+    assert_int_equal(res.v[count - 1].gz, READER_MEMBER_END);
+    for (uint32_t i = 0; i + 1 < count; i++)
+        assert_int_equal(res.v[i].gz, 0);
+    result_free(&res);
+    free(path);
+    free(z);
+    free(text);
     tu_rmrf(dir);
     free(dir);
 }
@@ -1319,14 +1616,15 @@ static void test_reader__stdin_pipe(void **state)
  * The damaged file of test_reader__corrupt_block on standard input: a
  * regular file there is read again from the damaged member's start when
  * ISA-L fails (the lines are exact); a pipe cannot be, and loses at most
- * ISA-L's last step (64 KiB) of lines before the damage.
+ * ISA-L's last step (64 KiB) of lines before the damage. Either way, no
+ * line of the megabyte where the damage shows is returned.
  */
 static void test_reader__stdin_corrupt(void **state)
 {
     char *dir = tu_tmpdir();
     size_t n, zn, flush_at, a;
-    uint32_t count, before = 0;
-    char *text = gen_log(1024 * 1024, &n, &count);
+    uint32_t count, within;
+    char *text = gen_log(3 * PIECE + 1000, &n, &count);
     unsigned char *z;
     char *path;
     struct result res;
@@ -1335,11 +1633,10 @@ static void test_reader__stdin_corrupt(void **state)
     char buf[301];
 
     (void)state;
-    a = n / 2;
+    a = 2 * PIECE + PIECE / 2;
     while (text[a - 1] != '\n')
         a++;
-    for (size_t i = 0; i < a; i++)
-        before += text[i] == '\n';
+    within = lines_within(text, n, 2 * PIECE);
     z = gzip_flushed(text, n, a, &zn, &flush_at);
     z[flush_at] = (unsigned char)((z[flush_at] & ~7) | 6);
     path = tu_write(dir, "corrupt.gz", z, zn);
@@ -1349,7 +1646,8 @@ static void test_reader__stdin_corrupt(void **state)
     read_stdin_fd(fd, &res);
     assert_int_equal(res.rc, -1);
     assert_int_equal(res.err.status, BS_DATAERR);
-    check_generated(&res, before);
+    check_generated(&res, within);
+    assert_int_equal(res.tail_damaged, 1);
     result_free(&res);
 
     assert_int_equal(pipe(fds), 0);
@@ -1374,15 +1672,16 @@ static void test_reader__stdin_corrupt(void **state)
     assert_int_equal(res.rc, -1);
     assert_int_equal(res.err.status, BS_DATAERR);
     check_msg_has(&res.err, "corrupt");
-    if (res.count > before)
-        fail_msg("%zu lines from a pipe, only %u before the damage",
-                 res.count, before);
+    if (res.count > within)
+        fail_msg("%zu lines from a pipe, only %u before the damaged "
+                 "megabyte", res.count, within);
     for (uint32_t i = 0; i < res.count; i++)
         check_line(&res, i, buf, gen_line(i, buf));
-    if (res.count < before &&
-        (res.count == 0 || res.v[res.count - 1].offset + 65536 + 301 < a))
+    if (res.count < within &&
+        (res.count == 0 || res.v[res.count - 1].offset + 65536 + 301 <
+                               2 * PIECE))
         fail_msg("a pipe lost more than 64 KiB before the damage: %zu of "
-                 "%u lines", res.count, before);
+                 "%u lines", res.count, within);
     result_free(&res);
     free(path);
     free(z);
@@ -1542,6 +1841,9 @@ int main(void)
         cmocka_unit_test(test_reader__corrupt_block),
         cmocka_unit_test(test_reader__corrupt_flipped_bytes),
         cmocka_unit_test(test_reader__corrupt_trailer),
+        cmocka_unit_test(test_reader__damaged_middle_member),
+        cmocka_unit_test(test_reader__damaged_big_member),
+        cmocka_unit_test(test_reader__growing_gzip),
         cmocka_unit_test(test_reader__missing_file),
         cmocka_unit_test(test_reader__directory),
         cmocka_unit_test(test_reader__unreadable_file),
