@@ -23,6 +23,7 @@
  * no string opened or closed a tag or an attribute.
  */
 #include "blogstat.h"
+#include "atomicfile.h"
 #include "report.h"
 
 #include <stdio.h>
@@ -355,10 +356,16 @@ static void write_page(const char *title, const char *site_name,
     p.back = "../index.html";
     memset(&err, 0, sizeof(err));
     snprintf(file, sizeof(file), "%s/post.html", dir);
-    if (report_write_post(dir, "post.html", &p, &err) != 0) {
-        fprintf(stderr, "fuzz_html: report_write_post: %s\n", err.msg);
-        rmdir(dir);
-        fail("report_write_post failed", NULL, 0);
+    {
+        struct atomic_dir *d = atomic_dir_open(dir, &err);
+        int rc = d ? report_write_post(d, "post.html", &p, &err) : -1;
+
+        atomic_dir_close(d);
+        if (rc != 0) {
+            fprintf(stderr, "fuzz_html: report_write_post: %s\n", err.msg);
+            rmdir(dir);
+            fail("report_write_post failed", NULL, 0);
+        }
     }
     buf = read_all(file, &n);
     unlink(file);
