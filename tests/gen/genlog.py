@@ -1135,6 +1135,12 @@ class Gen:
             return self.busy_reader(n)
         if n and rng.random() < 0.55:
             return int(n * rng.random() ** 1.8)
+        return self.new_reader(n)
+
+    def new_reader(self, n):
+        """Reader n, new: an address (now and then one already seen, a
+        household's or an office's) and a browser."""
+        rng = self.rng
         if n and rng.random() < 0.12:
             ip = self.r_ip[rng.randrange(n)]      # same household / office
         else:
@@ -1154,16 +1160,7 @@ class Gen:
         rng = self.rng
         if n and rng.randrange(self.BUSY_NEW):
             return int(n * rng.random() ** 1.3)
-        if n and rng.random() < 0.12:
-            ip = self.r_ip[rng.randrange(n)]      # same household / office
-        else:
-            ip = rand_client_ip(rng)
-        ua = self.bua[bisect.bisect_right(self.bua_cum,
-                                          rng.random() * self.bua_cum[-1])]
-        self.r_ip.append(ip)
-        self.r_ua.append(ua)
-        self.r_visits.append(0)
-        return n
+        return self.new_reader(n)
 
     def session(self, t, rd=None, force_views=None):
         """1-6 views a few minutes apart, with the assets a browser loads."""
