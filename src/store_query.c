@@ -7,6 +7,8 @@
 #include "store.h"
 #include "store_int.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int store_day_span(struct store *s, int64_t site, int32_t *first,
@@ -119,13 +121,48 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
     "(SELECT site, post_id FROM paths WHERE id = ?5 AND imported " \
     "AND kind IN ('post', 'page'))))"
 
+/* The posts that the paths of the JSON array ?7 count for (themselves,
+ * or the imported posts their "/?p=ID" names), as seen(id), with their
+ * members (MEMBERS). */
+#define SEEN_POSTS \
+    "seen AS MATERIALIZED (SELECT DISTINCT coalesce(r.id, p.id) AS id " \
+    "FROM json_each(?7) j CROSS JOIN paths p ON p.id = j.value " \
+    "LEFT JOIN paths r ON p.kind = 'postid' AND r.site = p.site " \
+    "AND r.post_id = p.post_id AND r.imported " \
+    "AND r.kind IN ('post', 'page')), " MEMBERS("mem", "seen", "id")
+
+/* The posts of cv(pid, n) as Q_TOP_POSTS ranks them, ?3 of them. */
+#define SEEN_RANK \
+    "SELECT p.id, cv.n FROM cv JOIN paths p ON p.id = cv.pid " \
+    "WHERE p.site = ?6 AND p.kind IN ('post', 'page') " \
+    "AND (?4 IS NULL OR p.kind = ?4) ORDER BY cv.n DESC, p.path LIMIT ?3"
+
+/* The posts of the JSON array ?7 of [id, views] as top(id, n), their
+ * members and visitors. */
+#define TOP_OF \
+    "top AS MATERIALIZED (SELECT json_extract(j.value, '$[0]') AS id, " \
+    "json_extract(j.value, '$[1]') AS n FROM json_each(?7) j), " \
+    MEMBERS("mem", "top", "id") ", " \
+    "sk AS (SELECT mem.pid AS pid, sketch_count(sketch_union(ps.sketch)) " \
+    "AS n FROM mem JOIN path_sketches ps ON ps.path_id = mem.qid " \
+    "AND ps.day BETWEEN ?1 AND ?2 GROUP BY mem.pid)"
+
+/* The rows of top, sk and vi as Q_TOP_POSTS gives them. */
+#define TOP_OF_ROWS \
+    "SELECT p.path, coalesce(p.title, ''), top.n, p.id, " \
+    "coalesce(sk.n, 0), coalesce(vi.n, 0) " \
+    "FROM top JOIN paths p ON p.id = top.id LEFT JOIN sk ON sk.pid = top.id " \
+    "LEFT JOIN vi ON vi.pid = top.id ORDER BY top.n DESC, p.path"
+
 /* The queries; their SQL binds ?1 from, ?2 to, ?3 limit (-1: none),
- * ?4 a kind or taxonomy name (or NULL), ?5 a path id, ?6 a site. */
+ * ?4 a kind or taxonomy name (or NULL), ?5 a path id, ?6 a site, ?7 a
+ * JSON array of path ids or rows. */
 enum query_id {
     Q_TOP_POSTS, Q_LEAST_POSTS, Q_TERMS, Q_TOP_COUNTRIES, Q_DAYS, Q_RANGE,
     Q_TOP_REFERRERS, Q_TOP_SEARCH_TERMS, Q_SOURCES, Q_POST_RANGE,
     Q_POST_REFERRERS, Q_FILES, Q_POST_INFO, Q_POST_DAYS, Q_POST_COUNTRIES,
-    Q_POST_TERMS, Q_SITES, Q_COUNT
+    Q_POST_TERMS, Q_SITES, Q_TOP_SEEN, Q_TOP_SEEN_ALL, Q_TOP_OF,
+    Q_TOP_OF_ALL, Q_COUNT
 };
 
 static const char *const query_sql[] = {
@@ -261,6 +298,36 @@ static const char *const query_sql[] = {
         "coalesce((SELECT sum(hits) FROM days WHERE site = s.id "
         "AND day BETWEEN ?1 AND ?2), 0), s.id "
         "FROM sites s ORDER BY v DESC, s.id = 0 DESC, s.name LIMIT ?3",
+    /* Of the paths ?7 (a JSON array of ids: posts, pages, "/?p=ID"
+     * links), the posts they count for with their views of the range,
+     * as Q_TOP_POSTS ranks them: each found by seeks of its own rows
+     * (a day at a time), never by a pass over the range. */
+    [Q_TOP_SEEN] =
+        "WITH RECURSIVE " SEEN_POSTS ", " DAYS_OF("dd", "path_views") ", "
+        "cv AS (SELECT mem.pid AS pid, sum(pv.views) AS n FROM dd "
+        "CROSS JOIN mem CROSS JOIN path_views pv WHERE dd.day <= ?2 "
+        "AND pv.day = dd.day AND pv.path_id = mem.qid GROUP BY mem.pid) "
+        SEEN_RANK,
+    /* The same when the range holds every day stored: the totals. */
+    [Q_TOP_SEEN_ALL] =
+        "WITH " SEEN_POSTS ", "
+        "cv AS (SELECT mem.pid AS pid, sum(t.views) AS n FROM mem "
+        "JOIN path_totals t ON t.path_id = mem.qid GROUP BY mem.pid "
+        "HAVING sum(t.days) > 0) "
+        SEEN_RANK,
+    /* The rows of the posts ?7 (a JSON array of [id, views]), ranked:
+     * their visitors and visits by seeks of their own rows. */
+    [Q_TOP_OF] =
+        "WITH RECURSIVE " TOP_OF ", " DAYS_OF("dv", "visits") ", "
+        "vi AS (SELECT mem.pid AS pid, sum(vs.visits) AS n FROM dv "
+        "CROSS JOIN mem CROSS JOIN visits vs WHERE dv.day <= ?2 "
+        "AND vs.day = dv.day AND vs.path_id = mem.qid GROUP BY mem.pid) "
+        TOP_OF_ROWS,
+    [Q_TOP_OF_ALL] =
+        "WITH " TOP_OF ", "
+        "vi AS (SELECT mem.pid AS pid, sum(t.visits) AS n FROM mem "
+        "JOIN path_totals t ON t.path_id = mem.qid GROUP BY mem.pid) "
+        TOP_OF_ROWS,
 };
 
 _Static_assert(ARRAY_SIZE(query_sql) == Q_COUNT, "one SQL per query");
@@ -269,10 +336,12 @@ _Static_assert(ARRAY_SIZE(query_sql) == Q_COUNT, "one SQL per query");
  * caller's fn: its result, nonzero to stop. */
 typedef int row_reader(sqlite3_stmt *st, void *job);
 
-/* Run query q over the filter, each row through read (job its state). */
-static int run(struct store *s, enum query_id q, const struct store_filter *f,
-               const char *name, row_reader *read, void *job,
-               struct bs_err *err)
+/* Run query q over the filter, each row through read (job its state);
+ * list, when not NULL, is ?7. */
+static int run_list(struct store *s, enum query_id q,
+                    const struct store_filter *f, const char *name,
+                    const char *list, row_reader *read, void *job,
+                    struct bs_err *err)
 {
     sqlite3_stmt *st;
     int rc;
@@ -287,6 +356,8 @@ static int run(struct store *s, enum query_id q, const struct store_filter *f,
         sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, f->path_id);
     sqlite3_bind_int64(st, 6, f->site);
+    if (list)
+        sqlite3_bind_text(st, 7, list, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (read(st, job)) {
             rc = SQLITE_DONE;
@@ -298,6 +369,13 @@ static int run(struct store *s, enum query_id q, const struct store_filter *f,
     if (rc != SQLITE_DONE)
         return store_fail(s, err, rc, "cannot read it");
     return 0;
+}
+
+static int run(struct store *s, enum query_id q, const struct store_filter *f,
+               const char *name, row_reader *read, void *job,
+               struct bs_err *err)
+{
+    return run_list(s, q, f, name, NULL, read, job, err);
 }
 
 static const char *text(sqlite3_stmt *st, int col)
@@ -374,9 +452,253 @@ static const char *post_kind(const struct store_filter *f)
     return url_kind_name(f->kind);
 }
 
+/* ---- the top posts from the all-time totals ------------------------- */
+
+/*
+ * The first rows of `top posts` without reading the range: a threshold
+ * algorithm (Fagin's) over path_totals, whose index lists a site's paths
+ * by all-time views. Take the M most read posts and pages, and the M most
+ * read "/?p=ID" links (of the posts they name); rank the posts they give
+ * by their views of the range, each summed by seeks of its own rows. A
+ * post that is none of them has views of the range at most its all-time
+ * views plus its links': at most A + L * B, A and B the all-time views of
+ * the (M+1)-th path and link, L the most links of a post. When the K-th
+ * ranked has more than that, no such post can reach the first K (nor tie,
+ * whatever its path): the answer is exact. Else M grows, and past a bound
+ * of work (M times the days read) the range is read whole (Q_TOP_POSTS).
+ */
+#define TOP_FIRST_SEEN 16
+#define TOP_WORK_MAX ((int64_t)1 << 19)
+
+/* A JSON array being written. */
+struct jbuf {
+    char *p;
+    size_t n, cap;
+};
+
+static void jb_add(struct jbuf *b, const char *text)
+{
+    size_t n = strlen(text);
+
+    if (b->n + n + 1 > b->cap) {
+        b->cap = (b->n + n + 1) * 2;
+        b->p = xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->n, text, n + 1);
+    b->n += n;
+}
+
+static void jb_int(struct jbuf *b, const char *before, int64_t v)
+{
+    char num[48];
+
+    snprintf(num, sizeof(num), "%s%lld", before, (long long)v);
+    jb_add(b, num);
+}
+
+/* Step a prepared statement of no more than one row to its first
+ * column: 1 and *v, 0 none, -1 with err. */
+static int one_int(struct store *s, sqlite3_stmt *st, int64_t *v,
+                   struct bs_err *err)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int64(st, 0);
+    s->query_steps +=
+        (uint64_t)sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+}
+
+static sqlite3_stmt *prepare(struct store *s, const char *sql,
+                             struct bs_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+    if (rc != SQLITE_OK) {
+        store_fail(s, err, rc, "cannot prepare a query");
+        return NULL;
+    }
+    return st;
+}
+
+/* 0 when the range holds every day stored (of path_views and visits:
+ * then the totals are its counts), else 1 + the days of path_views in it
+ * (each found by a seek); -1 with err. */
+static int64_t range_days(struct store *s, const struct store_filter *f,
+                          struct bs_err *err)
+{
+    sqlite3_stmt *st = prepare(
+        s, "WITH RECURSIVE " DAYS_OF("dd", "path_views") " "
+           "SELECT CASE WHEN "
+           "coalesce((SELECT min(day) FROM path_views) >= ?1, 1) AND "
+           "coalesce((SELECT max(day) FROM path_views) <= ?2, 1) AND "
+           "coalesce((SELECT min(day) FROM visits) >= ?1, 1) AND "
+           "coalesce((SELECT max(day) FROM visits) <= ?2, 1) THEN 0 ELSE "
+           "1 + (SELECT count(*) FROM dd WHERE dd.day <= ?2) END", err);
+    int64_t n = 0;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, f->from);
+    sqlite3_bind_int(st, 2, f->to);
+    return one_int(s, st, &n, err) < 0 ? -1 : n;
+}
+
+/* The most "/?p=ID" links that one post of the site has (at least 1):
+ * read only when some link is not among those seen. */
+static int64_t most_links(struct store *s, int64_t site, struct bs_err *err)
+{
+    sqlite3_stmt *st = prepare(
+        s, "SELECT count(*) AS c FROM paths WHERE site = ?1 "
+           "AND post_id IS NOT NULL AND kind = 'postid' GROUP BY post_id "
+           "ORDER BY c DESC LIMIT 1", err);
+    int64_t n = 1;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, site);
+    if (one_int(s, st, &n, err) < 0)
+        return -1;
+    return n > 1 ? n : 1;
+}
+
+/* The first max posts and pages of the site (of kinds k1 or k2), or
+ * "/?p=ID" links (links), by all-time views, their ids added to seen;
+ * *next: the all-time views of the one after them, -1 when none is. The
+ * posts come in the order of the totals' index, the links (paths with a
+ * post_id: few) from their own. 0, or -1 with err. */
+static int most_read(struct store *s, int64_t site, int links,
+                     const char *k1, const char *k2, int64_t max,
+                     struct jbuf *seen, int64_t *next, struct bs_err *err)
+{
+    sqlite3_stmt *st = prepare(
+        s, links ? "SELECT t.path_id, t.views FROM paths p "
+                   "CROSS JOIN path_totals t ON t.path_id = p.id "
+                   "WHERE p.site = ?1 AND p.post_id IS NOT NULL "
+                   "AND p.kind = 'postid' ORDER BY t.views DESC LIMIT ?4"
+                 : "SELECT t.path_id, t.views FROM path_totals t "
+                   "CROSS JOIN paths p ON p.id = t.path_id WHERE t.site = ?1 "
+                   "AND p.kind IN (?2, ?3) ORDER BY t.views DESC LIMIT ?4",
+        err);
+    int64_t got = 0;
+    int rc;
+
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, site);
+    if (!links) {
+        sqlite3_bind_text(st, 2, k1, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, k2, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_int64(st, 4, max + 1);
+    *next = -1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (got++ == max) {
+            *next = sqlite3_column_int64(st, 1);
+            break;
+        }
+        jb_int(seen, seen->n > 1 ? "," : "", sqlite3_column_int64(st, 0));
+    }
+    s->query_steps +=
+        (uint64_t)sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(s, err, rc, "cannot read it");
+    return 0;
+}
+
+/* The ranked posts of Q_TOP_SEEN: [id, views] pairs, how many, the
+ * views of the last. */
+struct ranked {
+    struct jbuf rows;
+    int64_t n, last;
+};
+
+static int read_ranked(sqlite3_stmt *st, void *job)
+{
+    struct ranked *r = job;
+
+    jb_int(&r->rows, r->n ? ",[" : "[[", num(st, 0));
+    jb_int(&r->rows, ",", num(st, 1));
+    jb_add(&r->rows, "]");
+    r->last = num(st, 1);
+    r->n++;
+    return 0;
+}
+
+/* The first f->limit posts through j from the totals: 1 done, 0 when the
+ * range must be read whole, -1 with err. */
+static int top_by_totals(struct store *s, const struct store_filter *f,
+                         struct post_row_job *j, struct bs_err *err)
+{
+    const char *kind = post_kind(f);
+    int64_t days = range_days(s, f, err), links = 0, m;
+    int whole = days == 0;
+    struct jbuf seen = {0};
+    struct ranked r = {{0}, 0, 0};
+    int rc = 0;
+
+    if (days < 0)
+        return -1;
+    for (m = f->limit * 4 > TOP_FIRST_SEEN ? f->limit * 4 : TOP_FIRST_SEEN;
+         rc == 0 && m * (whole ? 1 : days) <= TOP_WORK_MAX; m *= 4) {
+        int64_t next_post, next_link, bound;
+
+        seen.n = 0;
+        jb_add(&seen, "[");
+        if (most_read(s, f->site, 0, kind ? kind : "post",
+                      kind ? kind : "page", m, &seen, &next_post, err) ||
+            most_read(s, f->site, 1, NULL, NULL, m, &seen, &next_link,
+                      err) ||
+            (next_link >= 0 && links == 0 &&
+             (links = most_links(s, f->site, err)) < 0)) {
+            rc = -1;
+            break;
+        }
+        jb_add(&seen, "]");
+        bound = (next_post > 0 ? next_post : 0) +
+                (next_link > 0 ? links * next_link : 0);
+        r.rows.n = 0;
+        jb_add(&r.rows, "");
+        r.n = 0;
+        if (run_list(s, whole ? Q_TOP_SEEN_ALL : Q_TOP_SEEN, f, kind,
+                     seen.p, read_ranked, &r, err)) {
+            rc = -1;
+            break;
+        }
+        if ((next_post < 0 && next_link < 0) ||
+            (r.n == f->limit && r.last > bound)) {
+            jb_add(&r.rows, r.n ? "]" : "[]");
+            rc = run_list(s, whole ? Q_TOP_OF_ALL : Q_TOP_OF, f, kind,
+                          r.rows.p, read_post, j, err) ? -1 : 1;
+        }
+    }
+    free(seen.p);
+    free(r.rows.p);
+    return rc;
+}
+
 int store_top_posts(struct store *s, const struct store_filter *f,
                     int (*fn)(void *ctx, const struct store_post_row *row),
                     void *ctx, struct bs_err *err)
+{
+    struct post_row_job j = {fn, ctx};
+    int rc;
+
+    if (f->limit > 0 && (rc = top_by_totals(s, f, &j, err)) != 0)
+        return rc < 0 ? -1 : 0;
+    return run(s, Q_TOP_POSTS, f, post_kind(f), read_post, &j, err);
+}
+
+int store_top_posts_read(struct store *s, const struct store_filter *f,
+                         int (*fn)(void *ctx,
+                                   const struct store_post_row *row),
+                         void *ctx, struct bs_err *err)
 {
     struct post_row_job j = {fn, ctx};
 

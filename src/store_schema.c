@@ -268,11 +268,63 @@ static const char schema_v6[] =
 static const char schema_v7[] =
     "ALTER TABLE sources ADD COLUMN head_len INTEGER;";
 
+/*
+ * Version 8: each path's all-time totals, for `top` to find the most read
+ * paths without summing every day of every path: its views and the
+ * path_views rows they come from (days), and its visits. Triggers keep
+ * them in step with path_views and visits, in the statement that writes
+ * those (an ingest's upserts, a recount's clearing of a day, anything
+ * else), so they cannot drift; the index lists a site's paths by views.
+ * The rows of path_views and visits are only ever added, added to and
+ * deleted: their keys (day, path) never change.
+ */
+static const char schema_v8[] =
+    "CREATE TABLE path_totals("
+    " path_id INTEGER PRIMARY KEY REFERENCES paths(id),"
+    " site INTEGER NOT NULL,"
+    " views INTEGER NOT NULL DEFAULT 0,"
+    " days INTEGER NOT NULL DEFAULT 0,"
+    " visits INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO path_totals(path_id, site, views, days)"
+    " SELECT v.path_id, p.site, v.n, v.d FROM (SELECT path_id,"
+    " sum(views) AS n, count(*) AS d FROM path_views GROUP BY path_id) v"
+    " JOIN paths p ON p.id = v.path_id;"
+    "INSERT INTO path_totals(path_id, site, visits)"
+    " SELECT v.path_id, p.site, v.n FROM (SELECT path_id,"
+    " sum(visits) AS n FROM visits GROUP BY path_id) v"
+    " JOIN paths p ON p.id = v.path_id WHERE true"
+    " ON CONFLICT(path_id) DO UPDATE SET visits = excluded.visits;"
+    "CREATE INDEX path_totals_views ON path_totals(site, views DESC);"
+    "CREATE TRIGGER path_views_add AFTER INSERT ON path_views BEGIN"
+    " INSERT INTO path_totals(path_id, site, views, days)"
+    " SELECT new.path_id, site, new.views, 1 FROM paths"
+    " WHERE id = new.path_id"
+    " ON CONFLICT(path_id) DO UPDATE SET views = views + excluded.views,"
+    " days = days + 1; END;"
+    "CREATE TRIGGER path_views_set AFTER UPDATE OF views ON path_views BEGIN"
+    " UPDATE path_totals SET views = views + new.views - old.views"
+    " WHERE path_id = new.path_id; END;"
+    "CREATE TRIGGER path_views_del AFTER DELETE ON path_views BEGIN"
+    " UPDATE path_totals SET views = views - old.views, days = days - 1"
+    " WHERE path_id = old.path_id; END;"
+    "CREATE TRIGGER visits_add AFTER INSERT ON visits BEGIN"
+    " INSERT INTO path_totals(path_id, site, visits)"
+    " SELECT new.path_id, site, new.visits FROM paths"
+    " WHERE id = new.path_id"
+    " ON CONFLICT(path_id) DO UPDATE SET visits = visits + excluded.visits;"
+    " END;"
+    "CREATE TRIGGER visits_set AFTER UPDATE OF visits ON visits BEGIN"
+    " UPDATE path_totals SET visits = visits + new.visits - old.visits"
+    " WHERE path_id = new.path_id; END;"
+    "CREATE TRIGGER visits_del AFTER DELETE ON visits BEGIN"
+    " UPDATE path_totals SET visits = visits - old.visits"
+    " WHERE path_id = old.path_id; END;";
+
 /* migrations[v] takes a database from version v to v + 1. A new database
  * runs them all, so the upgrade path is the path every database takes. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3,
                                          schema_v4, schema_v5,
-                                         schema_v6, schema_v7};
+                                         schema_v6, schema_v7, schema_v8};
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
                "one migration per schema version");
