@@ -31,7 +31,8 @@ esac
 [ $# -gt 0 ] && shift
 
 CC=${FUZZ_CC:-clang}
-PKGS="zlib sqlite3 libmaxminddb inih expat cairo pangocairo libisal"
+PKGS="zlib sqlite3 libmaxminddb inih expat cairo pangocairo libpng libsodium
+      yaml-0.1 tomlplusplus libpcre2-8 libisal"
 out=build/libfuzzer
 obj=$out/obj
 
@@ -53,7 +54,7 @@ fi
 cflags="-g -O1 -std=c11 -Iinclude -D_POSIX_C_SOURCE=200809L \
 -DBLOGSTAT_ISAL=1 -pthread -fno-omit-frame-pointer -fno-sanitize-recover=all \
 $pkg_cflags"
-libs="$pkg_libs -lcsv -lm -pthread"
+libs="$pkg_libs -lcsv -lm -lstdc++ -pthread"
 
 # Targets: all of tests/fuzz/fuzz_*.c, or those named.
 targets=""

@@ -301,7 +301,15 @@ static int gz_inflate(struct gz *g, unsigned char *out, size_t room,
         if (g->in_pos == g->in_len && !g->in_eof && gz_read(g) < 0)
             return -1;
         before = g->in_pos;
-        rc = dec_step(g, out, room, produced, &msg);
+        /* RFC 1952: a header with a reserved flag bit set is an error
+         * (zlib says so; ISA-L would read on). */
+        if (gz_at(g) == g->member_at && g->in_len - g->in_pos >= 4 &&
+            (g->in[g->in_pos + 3] & 0xE0) != 0) {
+            rc = DEC_ERROR;
+            msg = "unknown header flags set";
+        } else {
+            rc = dec_step(g, out, room, produced, &msg);
+        }
         if (rc == DEC_ERROR) {
             char what[48];
 

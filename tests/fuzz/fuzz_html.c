@@ -109,8 +109,8 @@ static int clean_utf8(const char *s, size_t n)
 static int is_invisible(uint32_t cp)
 {
     return cp == 0x061C || (cp >= 0x200B && cp <= 0x200F) ||
-           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-           cp == 0xFEFF;
+           (cp >= 0x2028 && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x206F && cp != 0x2065) || cp == 0xFEFF;
 }
 
 /* The reference model of html_escape: a malloc'ed string. */
