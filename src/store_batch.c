@@ -32,8 +32,8 @@
 /* Rows a statement (the last rows of a flush go one at a time), and the
  * rows and bytes a transaction keeps waiting before it writes them. */
 #define BATCH_ROWS 32
-#define BATCH_WAIT_ROWS 16384
-#define BATCH_WAIT_BYTES (2u << 20)
+#define BATCH_WAIT_ROWS 4096
+#define BATCH_WAIT_BYTES (1u << 20)
 
 enum bval_type { BV_NULL, BV_INT, BV_TEXT, BV_BLOB };
 
