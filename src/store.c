@@ -3,8 +3,9 @@
  *
  * Writes are upserts of aggregated deltas ("INSERT ... ON CONFLICT DO
  * UPDATE SET views = views + excluded.views"), each statement prepared
- * once, strings bound with their length, never pasted into SQL. The
- * database runs in WAL mode so that `top` and `report` can read while an
+ * once, strings bound with their length, never pasted into SQL; the
+ * tables of many rows a chunk take theirs sorted, many rows a statement
+ * (store_batch.c). The database runs in WAL mode so that `top` and `report` can read while an
  * ingest writes.
  */
 #include "blogstat.h"
@@ -40,10 +41,6 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "ON CONFLICT(site, path) DO UPDATE SET "
         "kind = CASE WHEN imported THEN kind ELSE excluded.kind END "
         "RETURNING id",
-    [ST_PATH_VIEWS] =
-        "INSERT INTO path_views(day, path_id, views) VALUES(?1, ?2, ?3) "
-        "ON CONFLICT(day, path_id) DO UPDATE SET "
-        "views = views + excluded.views",
     [ST_TERM_ID] =
         "INSERT INTO terms(site, taxonomy, name) VALUES(?3, ?1, ?2) "
         "ON CONFLICT(site, taxonomy, name) DO UPDATE SET name = excluded.name "
@@ -90,10 +87,6 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "(SELECT taxonomy FROM terms WHERE id = post_terms.term_id) = ?2",
     [ST_POST_TERM] =
         "INSERT OR IGNORE INTO post_terms(path_id, term_id) VALUES(?1, ?2)",
-    [ST_POST_COUNTRY] =
-        "INSERT INTO post_country_views(day, path_id, country, views) "
-        "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(day, path_id, country) "
-        "DO UPDATE SET views = views + excluded.views",
     [ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [ST_META_PUT] =
         "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) "
@@ -110,18 +103,6 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "INSERT INTO day_sketches(site, day, sketch) VALUES(?4, ?1, ?2) "
         "ON CONFLICT(site, day) DO UPDATE SET "
         "sketch = sketch_union(sketch, excluded.sketch)",
-    [ST_PATH_SKETCH] =
-        "INSERT INTO path_sketches(day, path_id, sketch) VALUES(?1, ?2, ?3) "
-        "ON CONFLICT(path_id, day) DO UPDATE SET "
-        "sketch = sketch_union(sketch, excluded.sketch)",
-    [ST_COUNTRY_SKETCH] =
-        "INSERT INTO country_sketches(site, day, country, sketch) "
-        "VALUES(?4, ?1, ?2, ?3) ON CONFLICT(site, country, day) DO UPDATE SET "
-        "sketch = sketch_union(sketch, excluded.sketch)",
-    [ST_VISITS] =
-        "INSERT INTO visits(day, path_id, visits) VALUES(?1, ?2, ?3) "
-        "ON CONFLICT(day, path_id) DO UPDATE SET "
-        "visits = visits + excluded.visits",
     [ST_DAY_VISITS] =
         "INSERT INTO days(site, day, visits) VALUES(?4, ?1, ?2) "
         "ON CONFLICT(site, day) "
@@ -129,11 +110,6 @@ static const char *const stmt_sql[ST_NSTMTS] = {
     [ST_OPEN_LOAD] =
         "SELECT visitor, visits FROM open_visits WHERE day = ?1 "
         "ORDER BY visitor",
-    [ST_OPEN_DEL] =
-        "DELETE FROM open_visits WHERE day = ?1 AND visitor = ?2",
-    [ST_OPEN_PUT] =
-        "INSERT INTO open_visits(day, visitor, visits) VALUES(?1, ?2, ?3) "
-        "ON CONFLICT(day, visitor) DO UPDATE SET visits = excluded.visits",
     /* Closing days: their open visits, then their salts. */
     [ST_CLOSE_VISITS] =
         "DELETE FROM open_visits WHERE day NOT IN "
@@ -147,10 +123,6 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "json_extract(value, '$.name')) "
         "FROM json_each(?1, '$.\"3166-1\"') "
         "WHERE length(json_extract(value, '$.alpha_2')) = 2",
-    [ST_REFERRER] =
-        "INSERT INTO referrers(day, path_id, host, class, views, site) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(day, path_id, host, class) "
-        "DO UPDATE SET views = views + excluded.views",
     [ST_TERM_SEARCH] =
         "INSERT INTO search_terms(site, day, term, views) "
         "VALUES(?4, ?1, ?2, ?3) ON CONFLICT(site, day, term) "
@@ -433,6 +405,7 @@ void store_close(struct store *s)
     for (int i = 0; i < ST_NSTMTS; i++)
         sqlite3_finalize(s->stmt[i]);
     store_fold_free(s);
+    store_batch_free(s);
     strtab_free(s->row_names);
     free(s->rows);
     if (s->db)
@@ -491,7 +464,8 @@ int store_commit(struct store *s, struct bs_err *err)
 {
     if (!s->in_tx)
         BUG("commit outside a transaction");
-    if (store_exec(s, "COMMIT", "cannot commit", err)) {
+    if (store_batch_flush(s, err) ||
+        store_exec(s, "COMMIT", "cannot commit", err)) {
         store_rollback(s);
         return -1;
     }
@@ -502,6 +476,7 @@ int store_commit(struct store *s, struct bs_err *err)
 
 void store_rollback(struct store *s)
 {
+    store_batch_drop(s);
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_tx = 0;
     store_rows_forget(s);

@@ -76,13 +76,17 @@ static const char *const items_sql[STORE_ITEM_NTABLES] = {
         "ORDER BY visitor",
 };
 
-/* A prepared statement with day bound: NULL with err. */
+/* A prepared statement with day bound: NULL with err. The rows waiting
+ * to be written go first, so that it sees (or clears) them. */
 static sqlite3_stmt *prepare(struct store *s, const char *sql, int32_t day,
                              struct bs_err *err)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    int rc;
 
+    if (store_batch_flush(s, err))
+        return NULL;
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
         store_fail(s, err, rc, "cannot read it");
         return NULL;

@@ -119,11 +119,14 @@ static struct store_fold *fold_of(struct store *s)
     return s->fold;
 }
 
+/* The statement id, after the rows waiting to be written: it reads them. */
 static sqlite3_stmt *fold_stmt(struct store *s, enum fold_stmt id,
                                struct bs_err *err)
 {
     int rc;
 
+    if (store_batch_flush(s, err))
+        return NULL;
     if (fold_of(s)->st[id])
         return s->fold->st[id];
     rc = sqlite3_prepare_v3(s->db, fold_sql[id], -1, SQLITE_PREPARE_PERSISTENT,

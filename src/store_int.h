@@ -5,7 +5,8 @@
  *
  * store.c opens the database and owns the statement cache and the
  * transactions; store_schema.c creates and upgrades the schema;
- * store_write.c adds counts; store_query.c answers queries.
+ * store_write.c adds counts; store_batch.c writes the rows of the tables
+ * of many rows; store_query.c answers queries.
  */
 #ifndef BLOGSTAT_STORE_INT_H
 #define BLOGSTAT_STORE_INT_H
@@ -16,17 +17,33 @@
 #include <sqlite3.h>
 
 /* The cached write statements (store.c holds their SQL): every write
- * goes through this one cache, prepared on first use, finalized by
+ * but those of batched tables (store_batch.c) goes through this cache, prepared on first use, finalized by
  * store_close(). */
 enum stmt_id {
-    ST_DAY, ST_PATH_FIND, ST_PATH_ID, ST_PATH_VIEWS, ST_TERM_ID, ST_TERM_VIEWS,
+    ST_DAY, ST_PATH_FIND, ST_PATH_ID, ST_TERM_ID, ST_TERM_VIEWS,
     ST_COUNTRY_VIEWS, ST_SOURCE_FIND, ST_SOURCE_NEW, ST_SOURCE_PUT, ST_POST,
-    ST_POST_TERMS_CLEAR, ST_POST_TERM, ST_POST_COUNTRY, ST_META_GET,
-    ST_META_PUT, ST_META_DEL, ST_SITE_NEW, ST_SITE_FIND, ST_SALT_GET,
-    ST_SALT_PUT, ST_SALT_TOUCH, ST_DAY_SKETCH, ST_PATH_SKETCH,
-    ST_COUNTRY_SKETCH, ST_VISITS, ST_DAY_VISITS, ST_OPEN_LOAD, ST_OPEN_DEL,
-    ST_OPEN_PUT, ST_CLOSE_VISITS, ST_CLOSE_SALTS, ST_COUNTRY_NAMES,
-    ST_REFERRER, ST_TERM_SEARCH, ST_NSTMTS
+    ST_POST_TERMS_CLEAR, ST_POST_TERM, ST_META_GET, ST_META_PUT, ST_META_DEL,
+    ST_SITE_NEW, ST_SITE_FIND, ST_SALT_GET, ST_SALT_PUT, ST_SALT_TOUCH,
+    ST_DAY_SKETCH, ST_DAY_VISITS, ST_OPEN_LOAD, ST_CLOSE_VISITS,
+    ST_CLOSE_SALTS, ST_COUNTRY_NAMES, ST_TERM_SEARCH, ST_NSTMTS
+};
+
+/* The tables whose rows a transaction gathers and writes sorted, many a
+ * statement (store_batch.c), and the most columns of one. */
+enum batch_id {
+    B_PATH_VIEWS, B_VISITS, B_POST_COUNTRY, B_PATH_SKETCH, B_COUNTRY_SKETCH,
+    B_REFERRER, B_OPEN_VISITS, B_NBATCHES
+};
+#define BATCH_COLS 6
+
+/* One value of a row to write: an integer, or bytes the store copies. */
+enum store_bv_type { STORE_BV_NULL, STORE_BV_INT, STORE_BV_TEXT,
+                     STORE_BV_BLOB };
+struct store_bval {
+    enum store_bv_type type;
+    int64_t i;
+    const void *p;
+    size_t len;
 };
 
 /* A paths row the open transaction has asked for: its id, and the kind
@@ -49,7 +66,27 @@ struct store {
     size_t caprows;
     uint64_t query_steps;    /* SQLite VM steps of the queries run */
     struct store_fold *fold; /* the day bounds' state (store_fold.c) */
+    /* The rows waiting to be written (store_batch.c), and how many and
+     * how many bytes over all tables. */
+    struct store_batch *batch[B_NBATCHES];
+    size_t batch_rows, batch_bytes;
 };
+
+/*
+ * The rows of batched tables (store_batch.c). _add: a row of table id,
+ * its values in the order of the table's columns there (a delete of its
+ * key when del), kept until the next flush inside a transaction, else
+ * written at once: 0, or -1 with err. _flush: every waiting row written,
+ * sorted by its table's key: 0, or -1 with err (the rows are dropped
+ * either way); every read of these tables through the connection comes
+ * after one. _drop: the waiting rows forgotten (a rollback); _free: the
+ * store closes.
+ */
+int store_batch_add(struct store *s, enum batch_id id,
+                    const struct store_bval *v, int del, struct bs_err *err);
+int store_batch_flush(struct store *s, struct bs_err *err);
+void store_batch_drop(struct store *s);
+void store_batch_free(struct store *s);
 
 /*
  * The day bounds (store_fold.c): whether a key written for day counts

@@ -127,7 +127,6 @@ int store_add_path_views(struct store *s, int64_t site, int32_t day,
                          enum url_kind kind, const char *path, size_t n,
                          uint64_t views, struct bs_err *err)
 {
-    sqlite3_stmt *st;
     int64_t id = -1, pid = 0;
     int has_pid, in = store_fold_view(s, site, day, kind, path, n, err);
 
@@ -148,12 +147,12 @@ int store_add_path_views(struct store *s, int64_t site, int32_t day,
     }
     if (path_row(s, site, kind, path, n, has_pid, pid, &id, err))
         return -1;
-    if (!(st = store_stmt(s, ST_PATH_VIEWS, err)))
-        return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_int64(st, 2, id);
-    sqlite3_bind_int64(st, 3, clamp(views));
-    return store_step(s, st, NULL, err);
+    return store_batch_add(s, B_PATH_VIEWS,
+                           (const struct store_bval[]){
+                               {STORE_BV_INT, day, NULL, 0},
+                               {STORE_BV_INT, id, NULL, 0},
+                               {STORE_BV_INT, clamp(views), NULL, 0}},
+                           0, err);
 }
 
 static int term_id(struct store *s, int64_t site, enum url_kind taxonomy,
@@ -199,7 +198,6 @@ int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
                                  size_t n, const char *country,
                                  uint64_t views, struct bs_err *err)
 {
-    sqlite3_stmt *st;
     int64_t id = -1;
     int in = store_fold_view(s, site, day, kind, path, n, err);
 
@@ -213,13 +211,13 @@ int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
     /* The same path row as its views (see store_add_path_views()). */
     if (path_row(s, site, kind, path, n, 0, 0, &id, err))
         return -1;
-    if (!(st = store_stmt(s, ST_POST_COUNTRY, err)))
-        return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_int64(st, 2, id);
-    sqlite3_bind_text(st, 3, country, 2, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, clamp(views));
-    return store_step(s, st, NULL, err);
+    return store_batch_add(s, B_POST_COUNTRY,
+                           (const struct store_bval[]){
+                               {STORE_BV_INT, day, NULL, 0},
+                               {STORE_BV_INT, id, NULL, 0},
+                               {STORE_BV_TEXT, 0, country, 2},
+                               {STORE_BV_INT, clamp(views), NULL, 0}},
+                           0, err);
 }
 
 int store_add_country_views(struct store *s, int64_t site, int32_t day,
@@ -574,49 +572,54 @@ int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
                      int32_t day, int64_t path_id, const char *country,
                      const void *blob, size_t n, struct bs_err *err)
 {
-    static const enum stmt_id ids[] = {
-        [STORE_SKETCH_DAY] = ST_DAY_SKETCH,
-        [STORE_SKETCH_PATH] = ST_PATH_SKETCH,
-        [STORE_SKETCH_COUNTRY] = ST_COUNTRY_SKETCH,
-    };
     sqlite3_stmt *st;
     uint64_t count;
-    int i = 1;
 
     /* A new row takes the blob as it is: it must be one sketch_union()
      * can read later, or every count of the row would fail. */
     if (sketch_blob_count(blob, n, &count))
         return bs_fail(err, BS_SOFTWARE, "internal error: a visitor sketch "
                        "of %zu bytes that is not one", n);
-    st = store_stmt(s, ids[dim], err);
-    if (!st)
-        return -1;
-    sqlite3_bind_int(st, i++, day);
     if (dim == STORE_SKETCH_PATH)
-        sqlite3_bind_int64(st, i++, path_id);
-    else if (dim == STORE_SKETCH_COUNTRY)
-        sqlite3_bind_text(st, i++, country, 2, SQLITE_STATIC);
-    sqlite3_bind_blob(st, i, blob, (int)n, SQLITE_STATIC);
-    if (dim != STORE_SKETCH_PATH)
-        sqlite3_bind_int64(st, 4, site);
+        return store_batch_add(s, B_PATH_SKETCH,
+                               (const struct store_bval[]){
+                                   {STORE_BV_INT, day, NULL, 0},
+                                   {STORE_BV_INT, path_id, NULL, 0},
+                                   {STORE_BV_BLOB, 0, blob, n}},
+                               0, err);
+    if (dim == STORE_SKETCH_COUNTRY)
+        return store_batch_add(s, B_COUNTRY_SKETCH,
+                               (const struct store_bval[]){
+                                   {STORE_BV_INT, site, NULL, 0},
+                                   {STORE_BV_INT, day, NULL, 0},
+                                   {STORE_BV_TEXT, 0, country, 2},
+                                   {STORE_BV_BLOB, 0, blob, n}},
+                               0, err);
+    if (!(st = store_stmt(s, ST_DAY_SKETCH, err)))
+        return -1;
+    sqlite3_bind_int(st, 1, day);
+    sqlite3_bind_blob(st, 2, blob, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, site);
     return store_step(s, st, NULL, err);
 }
 
 int store_add_visits(struct store *s, int64_t site, int32_t day,
                      int64_t path_id, int64_t delta, struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, path_id ? ST_VISITS : ST_DAY_VISITS, err);
+    sqlite3_stmt *st;
 
-    if (!st)
+    if (path_id)
+        return store_batch_add(s, B_VISITS,
+                               (const struct store_bval[]){
+                                   {STORE_BV_INT, day, NULL, 0},
+                                   {STORE_BV_INT, path_id, NULL, 0},
+                                   {STORE_BV_INT, delta, NULL, 0}},
+                               0, err);
+    if (!(st = store_stmt(s, ST_DAY_VISITS, err)))
         return -1;
     sqlite3_bind_int(st, 1, day);
-    if (path_id) {
-        sqlite3_bind_int64(st, 2, path_id);
-        sqlite3_bind_int64(st, 3, delta);
-    } else {
-        sqlite3_bind_int64(st, 2, delta);
-        sqlite3_bind_int64(st, 4, site);
-    }
+    sqlite3_bind_int64(st, 2, delta);
+    sqlite3_bind_int64(st, 4, site);
     return store_step(s, st, NULL, err);
 }
 
@@ -644,10 +647,10 @@ int store_open_visits_load(struct store *s, int32_t day,
                                      const struct visit *v),
                            void *ctx, struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_OPEN_LOAD, err);
+    sqlite3_stmt *st;
     int rc, stop = 0;
 
-    if (!st)
+    if (store_batch_flush(s, err) || !(st = store_stmt(s, ST_OPEN_LOAD, err)))
         return -1;
     sqlite3_bind_int(st, 1, day);
     while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -679,10 +682,7 @@ int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
                           struct bs_err *err)
 {
     unsigned char buf[STORE_OPEN_VISITS_MAX * OPEN_VISIT_BYTES];
-    sqlite3_stmt *st = store_stmt(s, n ? ST_OPEN_PUT : ST_OPEN_DEL, err);
 
-    if (!st)
-        return -1;
     if (n > sizeof(buf) / OPEN_VISIT_BYTES)
         BUG("%zu open visits", n);
     /* By start, as they load (an insertion sort of a handful). */
@@ -700,12 +700,13 @@ int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
         put_le(buf + j * OPEN_VISIT_BYTES + 4, (uint32_t)v[i].end, 4);
         put_le(buf + j * OPEN_VISIT_BYTES + 8, (uint64_t)v[i].landing, 8);
     }
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_int64(st, 2, visitor);
-    if (n)
-        sqlite3_bind_blob(st, 3, buf, (int)(n * OPEN_VISIT_BYTES),
-                          SQLITE_STATIC);
-    return store_step(s, st, NULL, err);
+    return store_batch_add(s, B_OPEN_VISITS,
+                           (const struct store_bval[]){
+                               {STORE_BV_INT, day, NULL, 0},
+                               {STORE_BV_INT, visitor, NULL, 0},
+                               {STORE_BV_BLOB, 0, buf,
+                                n * OPEN_VISIT_BYTES}},
+                           n == 0, err);
 }
 
 int store_add_referrer(struct store *s, int64_t site, int32_t day,
@@ -713,23 +714,24 @@ int store_add_referrer(struct store *s, int64_t site, int32_t day,
                        const char *host, size_t host_n, const char *cls,
                        uint64_t views, struct bs_err *err)
 {
-    sqlite3_stmt *st;
     int in = store_fold_referrer(s, site, day, path_id, host, host_n, cls,
                                  err);
 
-    if (in < 0 || !(st = store_stmt(s, ST_REFERRER, err)))
+    if (in < 0)
         return -1;
     if (!in) {
         host = AGG_OTHER;
         host_n = AGG_OTHER_LEN;
     }
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_int64(st, 2, path_id);
-    sqlite3_bind_text(st, 3, host, (int)host_n, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, cls, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, clamp(views));
-    sqlite3_bind_int64(st, 6, site);
-    return store_step(s, st, NULL, err);
+    return store_batch_add(s, B_REFERRER,
+                           (const struct store_bval[]){
+                               {STORE_BV_INT, day, NULL, 0},
+                               {STORE_BV_INT, path_id, NULL, 0},
+                               {STORE_BV_TEXT, 0, host, host_n},
+                               {STORE_BV_TEXT, 0, cls, strlen(cls)},
+                               {STORE_BV_INT, clamp(views), NULL, 0},
+                               {STORE_BV_INT, site, NULL, 0}},
+                           0, err);
 }
 
 int store_add_search_term(struct store *s, int64_t site, int32_t day,
@@ -757,6 +759,8 @@ int store_close_days(struct store *s, int64_t touched_before,
 {
     static const enum stmt_id ids[] = {ST_CLOSE_VISITS, ST_CLOSE_SALTS};
 
+    if (store_batch_flush(s, err))
+        return -1;
     for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
         sqlite3_stmt *st = store_stmt(s, ids[i], err);
 

@@ -2422,6 +2422,70 @@ static void put_open(struct store *s, int32_t day, int64_t visitor,
         fail_msg("store_open_visits_put: %s", err.msg);
 }
 
+/*
+ * A transaction's rows wait and go in sorted, many a statement: the
+ * database ends as with one statement a row. Rows of one key keep their
+ * order (a visitor's visits put, deleted and put again), a read inside
+ * the transaction sees the rows before it, more rows than wait at once
+ * all go in, and a rollback drops what waits.
+ */
+static void test_store__batched_rows(void **state)
+{
+    struct fx *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    static const struct visit v1[] = {{100, 200, 2}};
+    static const struct visit v2[] = {{300, 400, 9}};
+    struct loaded l;
+    struct bs_err err;
+    char path[32];
+    const int n = 40000;
+
+    begin(s);
+    put_open(s, 10, 77, v1, 1);
+    put_open(s, 10, 77, NULL, 0);
+    put_open(s, 10, 77, v2, 1);
+    put_open(s, 10, 5, v1, 1);
+    put_open(s, 10, 5, NULL, 0);
+    load(s, 10, &l);                   /* inside the transaction */
+    assert_int_equal(l.count, 1);
+    assert_int_equal(l.e[0].visitor, 77);
+    assert_int_equal(l.e[0].v.start, 300);
+    commit(s);
+    load(s, 10, &l);
+    assert_int_equal(l.count, 1);
+    assert_int_equal(l.e[0].v.landing, 9);
+
+    /* Keys in falling order, each twice, over more rows than wait. */
+    begin(s);
+    for (int i = n - 1; i >= 0; i--) {
+        snprintf(path, sizeof(path), "/p%05d/", i % (n / 2));
+        add_path(s, 20 + i % 3, "post", path, (uint64_t)i + 1);
+    }
+    for (int i = 0; i < 1000; i++) {
+        memset(&err, 0, sizeof(err));
+        assert_int_equal(store_add_visits(s, 0, 20 + i % 3, 1 + i % 7, 2,
+                                          &err), 0);
+    }
+    commit(s);
+    assert_int_equal(sql_int(f->path, "SELECT sum(views) FROM path_views"),
+                     (int64_t)n * (n + 1) / 2);
+    assert_int_equal(sql_int(f->path, "SELECT sum(views) FROM path_totals"),
+                     (int64_t)n * (n + 1) / 2);
+    assert_int_equal(sql_int(f->path, "SELECT sum(visits) FROM visits"),
+                     2000);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM visits"), 21);
+
+    begin(s);
+    add_path(s, 20, "post", "/p00001/", 5);
+    put_open(s, 10, 77, NULL, 0);
+    store_rollback(s);
+    assert_int_equal(sql_int(f->path, "SELECT sum(views) FROM path_views"),
+                     (int64_t)n * (n + 1) / 2);
+    load(s, 10, &l);
+    assert_int_equal(l.count, 1);
+    store_close(s);
+}
+
 static void test_store__open_visits(void **state)
 {
     struct fx *f = *state;
@@ -3146,6 +3210,7 @@ int main(void)
         T(test_store__country_visitors),
         T(test_store__visits),
         T(test_store__open_visits),
+        T(test_store__batched_rows),
         T(test_store__close_days),
         T(test_store__referrers),
         T(test_store__search_terms),

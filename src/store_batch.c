@@ -1,0 +1,379 @@
+/*
+ * store_batch.c - a transaction's writes to the tables of many rows,
+ * gathered per table, sorted by the table's key and sent many rows a
+ * statement.
+ *
+ * A chunk's rows come in the order of the aggregates' hashes; written one
+ * statement each, every row is a B-tree search from the root to a leaf
+ * that the one before did not touch. Sorted by the key of the table, the
+ * rows of one flush walk its leaves in order (each page read once, from
+ * the cache; the order is that of the key's first columns, row_order()),
+ * and a statement of BATCH_ROWS rows runs the statement's
+ * setup once for them all. The upserts are those of one row at a time
+ * (adding to counts, a union of sketches, a visitor's open visits
+ * replaced): their sum does not depend on their order, and rows of the
+ * same key keep theirs (the sort is stable), so the database ends the
+ * same.
+ *
+ * Rows wait only inside a transaction, and only until the next read
+ * through this connection: store_batch_flush() runs before the commit and
+ * before every statement of the store's files that reads these tables
+ * (the day bounds, a day's rows for recount, the open visits); outside a
+ * transaction a row is written at once. A rollback drops what waits.
+ */
+#include "blogstat.h"
+#include "store.h"
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rows a statement (the last rows of a flush go one at a time), and the
+ * rows and bytes a transaction keeps waiting before it writes them. */
+#define BATCH_ROWS 32
+#define BATCH_WAIT_ROWS 4096
+#define BATCH_WAIT_BYTES (1u << 20)
+
+enum bval_type { BV_NULL, BV_INT, BV_TEXT, BV_BLOB };
+
+/* One column of a waiting row: an integer, or bytes in the arena. */
+struct bval {
+    int64_t i;                 /* BV_INT */
+    uint32_t off, len;         /* BV_TEXT, BV_BLOB: in the batch's arena */
+    enum bval_type type;
+};
+
+struct brow {
+    uint64_t order;            /* its place in the order of the key */
+    struct bval v[BATCH_COLS];
+    int del;                   /* a delete of the row's key (B_OPEN_VISITS) */
+};
+
+/* A table's statements: "head (?, ...), ... tail", its columns in the
+ * order of the values, and the columns of its key in the table's key
+ * order (-1 ends). */
+struct batch_def {
+    const char *head;
+    const char *tail;
+    const char *del;           /* the delete of a key, or NULL */
+    int ncols;
+    int key[BATCH_COLS + 1];
+    int wide;                  /* the integer key column whose values span
+                                  all 64 bits (visitors), or -1 */
+};
+
+static const struct batch_def defs[B_NBATCHES] = {
+    [B_PATH_VIEWS] = {
+        "INSERT INTO path_views(day, path_id, views) VALUES",
+        " ON CONFLICT(day, path_id) DO UPDATE SET "
+        "views = views + excluded.views",
+        NULL, 3, {0, 1, -1}, -1},
+    [B_VISITS] = {
+        "INSERT INTO visits(day, path_id, visits) VALUES",
+        " ON CONFLICT(day, path_id) DO UPDATE SET "
+        "visits = visits + excluded.visits",
+        NULL, 3, {0, 1, -1}, -1},
+    [B_POST_COUNTRY] = {
+        "INSERT INTO post_country_views(day, path_id, country, views) VALUES",
+        " ON CONFLICT(day, path_id, country) "
+        "DO UPDATE SET views = views + excluded.views",
+        NULL, 4, {1, 0, 2, -1}, -1},
+    [B_PATH_SKETCH] = {
+        "INSERT INTO path_sketches(day, path_id, sketch) VALUES",
+        " ON CONFLICT(path_id, day) DO UPDATE SET "
+        "sketch = sketch_union(sketch, excluded.sketch)",
+        NULL, 3, {1, 0, -1}, -1},
+    [B_COUNTRY_SKETCH] = {
+        "INSERT INTO country_sketches(site, day, country, sketch) VALUES",
+        " ON CONFLICT(site, country, day) DO UPDATE SET "
+        "sketch = sketch_union(sketch, excluded.sketch)",
+        NULL, 4, {0, 2, 1, -1}, -1},
+    [B_REFERRER] = {
+        "INSERT INTO referrers(day, path_id, host, class, views, site) VALUES",
+        " ON CONFLICT(day, path_id, host, class) "
+        "DO UPDATE SET views = views + excluded.views",
+        NULL, 6, {0, 1, 2, 3, -1}, -1},
+    [B_OPEN_VISITS] = {
+        "INSERT INTO open_visits(day, visitor, visits) VALUES",
+        " ON CONFLICT(day, visitor) DO UPDATE SET visits = excluded.visits",
+        "DELETE FROM open_visits WHERE day = ?1 AND visitor = ?2",
+        3, {0, 1, -1}, 1},
+};
+
+struct store_batch {
+    struct brow *rows;
+    size_t n, cap;
+    unsigned char *arena;
+    size_t used, arena_cap;
+    sqlite3_stmt *many, *one, *del;
+};
+
+/* ---- rows ---------------------------------------------------------------- */
+
+/*
+ * A row's place in the order of its table's key, from the first two
+ * columns of the key: 32 bits of each, in their order (an integer biased
+ * to unsigned, or its high half when its values span 64 bits; the first
+ * four bytes of a string). Rows of one key have one place; rows of two
+ * keys sharing a place stay in the order they came, near each other.
+ */
+static uint32_t order_part(const struct batch_def *d, int col,
+                           const struct store_bval *v)
+{
+    uint64_t u = (uint64_t)v->i ^ UINT64_C(0x8000000000000000);
+    uint32_t p = 0;
+
+    if (v->type == STORE_BV_INT) {
+        if (col == d->wide)
+            return (uint32_t)(u >> 32);
+        u -= UINT64_C(0x7fffffff80000000);
+        return u > UINT32_MAX ? (v->i < 0 ? 0 : UINT32_MAX) : (uint32_t)u;
+    }
+    for (size_t i = 0; i < 4; i++)
+        p = p << 8 | (i < v->len ? ((const unsigned char *)v->p)[i] : 0);
+    return p;
+}
+
+static uint64_t row_order(const struct batch_def *d,
+                          const struct store_bval *v)
+{
+    uint64_t o = (uint64_t)order_part(d, d->key[0], &v[d->key[0]]) << 32;
+
+    return d->key[1] < 0 ? o : o | order_part(d, d->key[1], &v[d->key[1]]);
+}
+
+static struct store_batch *batch_of(struct store *s, enum batch_id id)
+{
+    if (!s->batch[id])
+        s->batch[id] = xcalloc(1, sizeof(struct store_batch));
+    return s->batch[id];
+}
+
+int store_batch_add(struct store *s, enum batch_id id,
+                    const struct store_bval *v, int del, struct bs_err *err)
+{
+    const struct batch_def *d = &defs[id];
+    struct store_batch *b = batch_of(s, id);
+    struct brow *r;
+
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 256;
+        b->rows = xrealloc(b->rows, b->cap * sizeof(*b->rows));
+    }
+    r = &b->rows[b->n++];
+    memset(r, 0, sizeof(*r));
+    r->del = del;
+    r->order = row_order(d, v);
+    s->batch_bytes += sizeof(*r);
+    for (int c = 0; c < d->ncols; c++) {
+        r->v[c].type = (enum bval_type)v[c].type;
+        if (v[c].type == STORE_BV_INT) {
+            r->v[c].i = v[c].i;
+        } else if (v[c].type != STORE_BV_NULL) {
+            if (b->used + v[c].len > b->arena_cap) {
+                while (b->used + v[c].len > b->arena_cap)
+                    b->arena_cap = b->arena_cap ? 2 * b->arena_cap : 4096;
+                b->arena = xrealloc(b->arena, b->arena_cap);
+            }
+            memcpy(b->arena + b->used, v[c].p, v[c].len);
+            r->v[c].off = (uint32_t)b->used;
+            r->v[c].len = (uint32_t)v[c].len;
+            b->used += v[c].len;
+            s->batch_bytes += v[c].len;
+        }
+    }
+    s->batch_rows++;
+    if (!s->in_tx || s->batch_rows >= BATCH_WAIT_ROWS ||
+        s->batch_bytes >= BATCH_WAIT_BYTES)
+        return store_batch_flush(s, err);
+    return 0;
+}
+
+/* A row's place, and its index. */
+struct place {
+    uint64_t order;
+    uint32_t i;
+};
+
+/* places[0..n) by order, stable (a merge sort through tmp). */
+static void sort_places(struct place *places, struct place *tmp, size_t n)
+{
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n;
+            size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, o = lo;
+
+            while (i < mid && j < hi)
+                tmp[o++] = places[j].order < places[i].order ? places[j++]
+                                                             : places[i++];
+            while (i < mid)
+                tmp[o++] = places[i++];
+            while (j < hi)
+                tmp[o++] = places[j++];
+        }
+        memcpy(places, tmp, n * sizeof(*places));
+    }
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+/* The upsert of nrows rows of table d, prepared: NULL with err. */
+static sqlite3_stmt *prepare_rows(struct store *s, const struct batch_def *d,
+                                  int nrows, struct bs_err *err)
+{
+    size_t cap = strlen(d->head) + strlen(d->tail) +
+                 (size_t)nrows * (size_t)(3 * d->ncols + 4) + 1;
+    char *sql = xmalloc(cap);
+    size_t n = (size_t)snprintf(sql, cap, "%s", d->head);
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    for (int r = 0; r < nrows; r++) {
+        n += (size_t)snprintf(sql + n, cap - n, "%s(", r ? "," : "");
+        for (int c = 0; c < d->ncols; c++)
+            n += (size_t)snprintf(sql + n, cap - n, "%s?", c ? "," : "");
+        n += (size_t)snprintf(sql + n, cap - n, ")");
+    }
+    snprintf(sql + n, cap - n, "%s", d->tail);
+    rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+                            NULL);
+    free(sql);
+    if (rc != SQLITE_OK) {
+        store_fail(s, err, rc, "cannot prepare a statement");
+        return NULL;
+    }
+    return st;
+}
+
+static void bind_row(sqlite3_stmt *st, int base, int ncols,
+                     const unsigned char *arena, const struct brow *r)
+{
+    for (int c = 0; c < ncols; c++) {
+        const struct bval *v = &r->v[c];
+
+        switch (v->type) {
+        case BV_INT:
+            sqlite3_bind_int64(st, base + c + 1, v->i);
+            break;
+        case BV_TEXT:
+            sqlite3_bind_text(st, base + c + 1, (const char *)arena + v->off,
+                              (int)v->len, SQLITE_STATIC);
+            break;
+        case BV_BLOB:
+            sqlite3_bind_blob(st, base + c + 1, arena + v->off, (int)v->len,
+                              SQLITE_STATIC);
+            break;
+        case BV_NULL:
+            sqlite3_bind_null(st, base + c + 1);
+            break;
+        }
+    }
+}
+
+/* Run st, bound: 0, or -1 with err. */
+static int run(struct store *s, sqlite3_stmt *st, struct bs_err *err)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot write");
+}
+
+/* Write the rows of one table, sorted, and forget them: 0, or -1 with
+ * err (the rows are forgotten either way). */
+static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
+{
+    const struct batch_def *d = &defs[id];
+    struct store_batch *b = s->batch[id];
+    struct place *ord;
+    size_t i = 0;
+    int rc = 0;
+
+    if (!b || b->n == 0)
+        return 0;
+    ord = xmalloc(2 * b->n * sizeof(*ord));
+    for (size_t r = 0; r < b->n; r++)
+        ord[r] = (struct place){b->rows[r].order, (uint32_t)r};
+    sort_places(ord, ord + b->n, b->n);
+    if ((!b->many && !(b->many = prepare_rows(s, d, BATCH_ROWS, err))) ||
+        (!b->one && !(b->one = prepare_rows(s, d, 1, err))))
+        rc = -1;
+    while (rc == 0 && i < b->n) {
+        size_t run_n = 0;
+
+        if (b->rows[ord[i].i].del) {
+            if (!b->del && sqlite3_prepare_v3(s->db, d->del, -1,
+                                              SQLITE_PREPARE_PERSISTENT,
+                                              &b->del, NULL) != SQLITE_OK) {
+                rc = store_fail(s, err, sqlite3_errcode(s->db),
+                                "cannot prepare a statement");
+                break;
+            }
+            bind_row(b->del, 0, 2, b->arena, &b->rows[ord[i].i]);
+            rc = run(s, b->del, err);
+            i++;
+            continue;
+        }
+        while (i + run_n < b->n && run_n < BATCH_ROWS &&
+               !b->rows[ord[i + run_n].i].del)
+            run_n++;
+        if (run_n == BATCH_ROWS) {
+            for (size_t r = 0; r < run_n; r++)
+                bind_row(b->many, (int)r * d->ncols, d->ncols, b->arena,
+                         &b->rows[ord[i + r].i]);
+            rc = run(s, b->many, err);
+        } else {
+            for (size_t r = 0; r < run_n && rc == 0; r++) {
+                bind_row(b->one, 0, d->ncols, b->arena, &b->rows[ord[i + r].i]);
+                rc = run(s, b->one, err);
+            }
+        }
+        i += run_n;
+    }
+    free(ord);
+    b->n = 0;
+    b->used = 0;
+    return rc;
+}
+
+int store_batch_flush(struct store *s, struct bs_err *err)
+{
+    int rc = 0;
+
+    if (s->batch_rows == 0)
+        return 0;
+    for (int id = 0; id < B_NBATCHES && rc == 0; id++)
+        rc = flush_one(s, (enum batch_id)id, err);
+    store_batch_drop(s);
+    return rc;
+}
+
+void store_batch_drop(struct store *s)
+{
+    for (int id = 0; id < B_NBATCHES; id++)
+        if (s->batch[id]) {
+            s->batch[id]->n = 0;
+            s->batch[id]->used = 0;
+        }
+    s->batch_rows = 0;
+    s->batch_bytes = 0;
+}
+
+void store_batch_free(struct store *s)
+{
+    for (int id = 0; id < B_NBATCHES; id++) {
+        struct store_batch *b = s->batch[id];
+
+        if (!b)
+            continue;
+        sqlite3_finalize(b->many);
+        sqlite3_finalize(b->one);
+        sqlite3_finalize(b->del);
+        free(b->rows);
+        free(b->arena);
+        free(b);
+        s->batch[id] = NULL;
+    }
+}
