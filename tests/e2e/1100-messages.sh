@@ -154,7 +154,10 @@ nums = [(int(a), int(b)) for a, b in re.findall(r"\[(\d+)/(\d+)\]", text)]
 assert nums and all(b == 18 for _, b in nums), nums
 seq = [a for a, _ in nums]
 assert seq == sorted(seq), seq
-assert seq[-1] == 18, seq
+# 18 files, numbered as they end; missing.log's error is its only line,
+# so its number may be shown only by a file still running then (as the
+# next to end), whichever it is.
+assert len(set(seq)) >= 17 and seq[-1] <= 18, seq
 assert "0.0 MB of" not in text, text
 assert re.search(r"access\.log\.3\.gz: nothing new", text), text
 PY
