@@ -128,6 +128,8 @@ static int gz_read(struct gz *g)
  *                 inflate from g->in[in_pos..in_len) into out[0..room),
  *                 *produced bytes: DEC_OK, DEC_END at the end of the
  *                 member, DEC_ERROR with *msg saying why
+ *   dec_recheck(g) the input ended inside the member: 1 when the member
+ *                 is read again to be sure (go on stepping), else 0
  *   dec_end(g)    free g->dec (after a failed dec_init too)
  *
  * reader_zlib.c comes in both builds: the ISA-L backend reads a damaged
@@ -335,8 +337,11 @@ static int gz_inflate(struct gz *g, unsigned char *out, size_t room,
         if (g->in_pos != before)
             continue;
         /* No progress: it needs more input, and there is none. */
-        if (g->in_eof)
+        if (g->in_eof) {
+            if (dec_recheck(g))
+                continue;
             return gz_cut(g);
+        }
         if (g->in_len - g->in_pos == IN_SIZE)
             return bs_fail(&g->err, BS_DATAERR,
                            "%s: corrupt gzip file: the decompressor is stuck "

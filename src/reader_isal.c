@@ -122,6 +122,18 @@ static int dec_step(struct gz *g, unsigned char *out, size_t room,
     return d->is.block_state == ISAL_BLOCK_FINISH ? DEC_END : DEC_OK;
 }
 
+/*
+ * The input ended inside a member, which no CRC has checked: ISA-L reads
+ * on through some data zlib refuses (a Huffman code that is not
+ * complete), so zlib reads the member again to say whether it is only
+ * cut short or damaged. 1 when it does (the caller steps on), 0 when it
+ * already did or cannot (a pipe).
+ */
+static int dec_recheck(struct gz *g)
+{
+    return !g->dec->replaying && dec_replay(g) == 0;
+}
+
 static void dec_end(struct gz *g)
 {
     if (g->dec)
