@@ -68,7 +68,10 @@ static unsigned char *ref_gunzip(const uint8_t *data, size_t size, size_t *n,
 
             while (q < end && *q == 0)
                 q++;                /* NUL padding between members */
-            if (end - q >= 2 && q[0] == 0x1f && q[1] == 0x8b) {
+            /* A member begins with 1f 8b 08 (deflate); two bytes at the
+             * very end are the start of one cut short. */
+            if ((end - q >= 3 && q[0] == 0x1f && q[1] == 0x8b && q[2] == 8) ||
+                (end - q == 2 && q[0] == 0x1f && q[1] == 0x8b)) {
                 zs.avail_in = (unsigned)(end - q);
                 zs.next_in = (unsigned char *)(uintptr_t)q;
                 if (inflateReset(&zs) != Z_OK)
