@@ -8,12 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The cells, row-major, each a NUL-terminated string at text + off[i]:
+ * one buffer for them all, so that a table of a million rows costs its
+ * bytes, not a million allocations. */
 struct out_table {
     const struct out_column *cols;
     int ncols;
-    char **cells;          /* row-major, owned */
+    char *text;            /* owned */
+    size_t len, text_cap;
+    size_t *off;           /* owned */
     size_t ncells, cap;
 };
+
+static char *cell_at(const struct out_table *t, size_t i)
+{
+    return t->text + t->off[i];
+}
 
 int out_format_parse(const char *name, enum out_format *fmt)
 {
@@ -41,22 +51,11 @@ void out_free(struct out_table *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->ncells; i++)
-        free(t->cells[i]);
-    free(t->cells);
+    free(t->text);
+    free(t->off);
     free(t);
 }
 
-/* A copy of s as valid UTF-8 with no control characters, so that no cell
- * can carry a terminal escape or break a CSV or JSON line. */
-static char *clean_copy(const char *s)
-{
-    size_t n = strlen(s), cap = n * 3 + 4;
-    char *out = xmalloc(cap);
-
-    utf8_sanitize(s, n, out, cap);
-    return out;
-}
 
 /*
  * s with each invisible format character (utf8_invisible()) written as
@@ -90,47 +89,60 @@ static char *visible(const char *s)
     return out;
 }
 
-/* The cells as a table or CSV shows them (visible()), owned by the
- * caller: free with free_shown(). */
+/* The cells as a table or CSV shows them: a cell with an invisible
+ * character as a copy (visible()), the others as they are. Free with
+ * free_shown(). */
 static char **shown_cells(const struct out_table *t)
 {
     char **c = xcalloc(t->ncells + 1, sizeof(*c));
 
     for (size_t i = 0; i < t->ncells; i++) {
-        c[i] = visible(t->cells[i]);
+        c[i] = visible(cell_at(t, i));
         if (!c[i])
-            c[i] = xstrdup(t->cells[i]);
+            c[i] = cell_at(t, i);
     }
     return c;
 }
 
-static void free_shown(char **c, size_t n)
+static void free_shown(const struct out_table *t, char **c)
 {
-    for (size_t i = 0; i < n; i++)
-        free(c[i]);
+    for (size_t i = 0; i < t->ncells; i++)
+        if (c[i] != cell_at(t, i))
+            free(c[i]);
     free(c);
 }
 
-static void push(struct out_table *t, char *cell)
+/* Room for a cell of at most n bytes (and its NUL) at text + len. */
+static char *cell_room(struct out_table *t, size_t n)
 {
     if (t->ncells == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
-        t->cells = xrealloc(t->cells, t->cap * sizeof(*t->cells));
+        t->off = xrealloc(t->off, t->cap * sizeof(*t->off));
     }
-    t->cells[t->ncells++] = cell;
+    if (t->text_cap - t->len < n + 1) {
+        while (t->text_cap - t->len < n + 1)
+            t->text_cap = t->text_cap ? t->text_cap * 2 : 4096;
+        t->text = xrealloc(t->text, t->text_cap);
+    }
+    t->off[t->ncells++] = t->len;
+    return t->text + t->len;
 }
 
+/* A cell of s as valid UTF-8 with no control characters, so that no
+ * cell can carry a terminal escape or break a CSV or JSON line. */
 void out_add_text(struct out_table *t, const char *s)
 {
-    push(t, clean_copy(s ? s : ""));
+    size_t n = s ? strlen(s) : 0, cap = n * 3 + 4;
+    char *at = cell_room(t, cap);
+
+    t->len += utf8_sanitize(s ? s : "", n, at, cap) + 1;
 }
 
 void out_add_int(struct out_table *t, int64_t v)
 {
-    char buf[32];
+    char *at = cell_room(t, 24);
 
-    snprintf(buf, sizeof(buf), "%" PRId64, v);
-    push(t, xstrdup(buf));
+    t->len += (size_t)snprintf(at, 24, "%" PRId64, v) + 1;
 }
 
 size_t out_rows(const struct out_table *t)
@@ -398,7 +410,7 @@ static void print_json(const struct out_table *t, FILE *f)
     for (size_t r = 0; r < rows; r++) {
         fputs(r ? ",\n {" : "\n {", f);
         for (int c = 0; c < t->ncols; c++) {
-            const char *cell = t->cells[r * (size_t)t->ncols + c];
+            const char *cell = cell_at(t, r * (size_t)t->ncols + c);
 
             if (c)
                 fputs(", ", f);
@@ -427,6 +439,6 @@ int out_print(const struct out_table *t, enum out_format fmt, FILE *f)
         print_table(t, cells, f);
     else
         print_csv(t, cells, f);
-    free_shown(cells, t->ncells);
+    free_shown(t, cells);
     return ferror(f) ? -1 : 0;
 }
