@@ -109,7 +109,13 @@ struct before {
 
 struct top_ctx {
     struct out_table *out;
-    const struct before *before;   /* NULL without --compare */
+    const struct before *before;   /* --compare, all rows: the period
+                                      before read whole; else NULL */
+    struct store *store;           /* --compare with a limit: each row's
+                                      period before asked for (prev) */
+    const struct store_filter *prev;
+    struct bs_err *err;            /* a failure of those */
+    int failed;
     enum out_format fmt;
     int64_t limit;                 /* posts to show, 0: all */
     int64_t nposts;                /* shown so far */
@@ -130,6 +136,34 @@ static int keep_before(void *ctx, const struct store_post_row *row)
     return 0;
 }
 
+static int sum_views(void *ctx, const struct store_post_day_row *row)
+{
+    *(int64_t *)ctx += row->views;
+    return 0;
+}
+
+/* The views of row's post in the period before: looked up by its path in
+ * the whole listing, or asked of the store for it alone (a seek a day). */
+static int64_t views_before(struct top_ctx *t, const struct store_post_row *row)
+{
+    int64_t prev = 0;
+
+    if (t->before) {
+        int64_t id = strtab_find(t->before->paths, row->path,
+                                 strlen(row->path));
+
+        return id >= 0 ? t->before->views[id] : 0;
+    }
+    if (!t->failed) {
+        struct store_filter f = *t->prev;
+
+        f.path_id = row->id;
+        if (store_post_days(t->store, &f, sum_views, &prev, t->err))
+            t->failed = 1;
+    }
+    return prev;
+}
+
 static void put_post(struct top_ctx *t, const struct store_post_row *row,
                      const char *path, const char *title)
 {
@@ -138,13 +172,10 @@ static void put_post(struct top_ctx *t, const struct store_post_row *row,
     out_add_int(t->out, row->views);
     out_add_int(t->out, row->visitors);
     out_add_int(t->out, row->visits);
-    if (t->before) {
-        int64_t prev = 0, id;
+    if (t->before || t->prev) {
+        int64_t prev = views_before(t, row);
         char change[32];
 
-        id = strtab_find(t->before->paths, row->path, strlen(row->path));
-        if (id >= 0)
-            prev = t->before->views[id];
         if (prev == 0)
             snprintf(change, sizeof(change), "%s", row->views ? "new" : "");
         else
@@ -320,6 +351,7 @@ int cmd_top(int argc, char **argv)
     enum out_format fmt = OUT_TABLE;
     int c, status = 0, compare = 0, least = 0;
     struct before before = {NULL, NULL, 0};
+    struct store_filter prev_f;
     int64_t want;
     int64_t limit = -1;
 
@@ -421,15 +453,24 @@ int cmd_top(int argc, char **argv)
         prev.to = filter.from - 1;
         prev.from = filter.from - (filter.to - filter.from + 1);
         prev.limit = 0;
-        before.paths = strtab_new();
-        if (store_top_posts(store, &prev, keep_before, &before, &err)) {
-            cli_error(&err);
-            status = err.status;
-            goto out;
+        if (filter.limit > 0) {
+            /* A few rows: each one's period before, by itself. */
+            prev_f = prev;
+            ctx.store = store;
+            ctx.prev = &prev_f;
+            ctx.err = &err;
+        } else {
+            before.paths = strtab_new();
+            if (store_top_posts(store, &prev, keep_before, &before, &err)) {
+                cli_error(&err);
+                status = err.status;
+                goto out;
+            }
+            ctx.before = &before;
         }
-        ctx.before = &before;
     }
-    if (top_query(store, kind->what, least, &filter, &ctx, &err)) {
+    if (top_query(store, kind->what, least, &filter, &ctx, &err) ||
+        ctx.failed) {
         cli_error(&err);
         status = err.status;
     } else {

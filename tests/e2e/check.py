@@ -208,7 +208,14 @@ def compare(opts, exp, d):
     a, b = dt.date.fromisoformat(opts.frm), dt.date.fromisoformat(opts.to)
     pa, pb = a - (b - a) - dt.timedelta(days=1), a - dt.timedelta(days=1)
     prev = argparse.Namespace(frm=pa.isoformat(), to=pb.isoformat())
-    for r in top(opts, "posts", "--compare"):
+    # Every row (the period before read whole), and the first few (each
+    # row's period before asked for by itself).
+    rows = top(opts, "posts", "--compare")
+    first = top(opts, "posts", "--compare", "--limit", "7")
+    d.eq("--compare --limit 7: the first rows of --limit 0",
+         [r for r in first if r["path"] != "(other)"],
+         [r for r in rows if r["path"] != "(other)"][:len(first)])
+    for r in rows + first:
         e = exp["posts"].get(r["path"], {"views": {}})
         n, pn = total(e["views"], opts), total(e["views"], prev)
         if pn:
