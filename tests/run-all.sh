@@ -59,6 +59,8 @@ lane_a() {
     # shellcheck disable=SC2046
     run fuzz tests/fuzz/replay-all.sh $(bins build/asan/fuzz/fuzz_*)
     run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan
+    # shellcheck disable=SC2046
+    run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
 }
 
 lane_b() {
@@ -82,9 +84,6 @@ lane_b() {
         run unit-valgrind tests/run-unit.sh unit-valgrind $(bins build/tests/test_*)
         unset UNIT_WRAP
     fi
-    asan_env
-    # shellcheck disable=SC2046
-    run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
     run lint tests/lint.sh
 }
 
