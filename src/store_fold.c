@@ -239,8 +239,7 @@ static int fold_take(struct store *s, int64_t site, int32_t day,
     return 1;
 }
 
-/* The post id a "/?p=ID" link names. */
-static int64_t link_id(const char *key, size_t n)
+int64_t store_link_id(const char *key, size_t n)
 {
     const char *eq = memchr(key, '=', n);
     int64_t id = 0;
@@ -281,7 +280,7 @@ int store_fold_view(struct store *s, int64_t site, int32_t day,
         sqlite3_bind_text(st, 2, key, (int)n, SQLITE_STATIC);
         sqlite3_bind_int(st, 3, day);
         if (kind == URL_POSTID)
-            sqlite3_bind_int64(st, 4, link_id(key, n));
+            sqlite3_bind_int64(st, 4, store_link_id(key, n));
     }
     if ((found = fold_row(s, st, c, err)) < 0)
         return -1;
@@ -290,6 +289,23 @@ out:
     if (in >= 0)
         cntmap_add(s->fold->views, h, in ? 1 : 2);
     return in;
+}
+
+int store_fold_key(struct store *s, int64_t site, int32_t day,
+                   enum url_kind *kind, const char **key, size_t *n,
+                   struct bs_err *err)
+{
+    int in = store_fold_view(s, site, day, *kind, *key, *n, err);
+
+    if (in < 0)
+        return -1;
+    if (!in) {
+        if (*kind != URL_TAG && *kind != URL_CATEGORY)
+            *kind = URL_PAGE;
+        *key = AGG_OTHER;
+        *n = AGG_OTHER_LEN;
+    }
+    return 0;
 }
 
 int store_fold_referrer(struct store *s, int64_t site, int32_t day,

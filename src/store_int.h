@@ -98,6 +98,14 @@ void store_batch_free(struct store *s);
 int store_fold_view(struct store *s, int64_t site, int32_t day,
                     enum url_kind kind, const char *key, size_t n,
                     struct bs_err *err);
+/* store_fold_view(), and when the key is folded, *kind, *key and *n
+ * rewritten to the day's "(other)" of its group (a tag's or category's
+ * for those, a page's for the rest): 0, or -1 with err. */
+int store_fold_key(struct store *s, int64_t site, int32_t day,
+                   enum url_kind *kind, const char **key, size_t *n,
+                   struct bs_err *err);
+/* The post id a "/?p=ID" link names. */
+int64_t store_link_id(const char *key, size_t n);
 int store_fold_referrer(struct store *s, int64_t site, int32_t day,
                         int64_t path_id, const char *host, size_t n,
                         const char *cls, struct bs_err *err);

@@ -127,25 +127,13 @@ int store_add_path_views(struct store *s, int64_t site, int32_t day,
                          enum url_kind kind, const char *path, size_t n,
                          uint64_t views, struct bs_err *err)
 {
-    int64_t id = -1, pid = 0;
-    int has_pid, in = store_fold_view(s, site, day, kind, path, n, err);
+    int64_t id = -1;
 
-    if (in < 0)
+    if (store_fold_key(s, site, day, &kind, &path, &n, err))
         return -1;
-    if (!in) {
-        kind = URL_PAGE;
-        path = AGG_OTHER;
-        n = AGG_OTHER_LEN;
-    }
-    has_pid = kind == URL_POSTID;
-    if (has_pid) {
-        /* "/?p=123": the id that an imported post will claim. */
-        const char *eq = memchr(path, '=', n);
-
-        for (const char *c = eq ? eq + 1 : path + n; c < path + n; c++)
-            pid = pid * 10 + (*c - '0');
-    }
-    if (path_row(s, site, kind, path, n, has_pid, pid, &id, err))
+    /* "/?p=123": the id that an imported post will claim. */
+    if (path_row(s, site, kind, path, n, kind == URL_POSTID,
+                 kind == URL_POSTID ? store_link_id(path, n) : 0, &id, err))
         return -1;
     return store_batch_add(s, B_PATH_VIEWS,
                            (const struct store_bval[]){
@@ -175,14 +163,9 @@ int store_add_term_views(struct store *s, int64_t site, int32_t day,
 {
     sqlite3_stmt *st;
     int64_t id = -1;
-    int in = store_fold_view(s, site, day, taxonomy, name, n, err);
 
-    if (in < 0)
+    if (store_fold_key(s, site, day, &taxonomy, &name, &n, err))
         return -1;
-    if (!in) {
-        name = AGG_OTHER;
-        n = AGG_OTHER_LEN;
-    }
     if (term_id(s, site, taxonomy, name, n, &id, err))
         return -1;
     if (!(st = store_stmt(s, ST_TERM_VIEWS, err)))
@@ -199,15 +182,9 @@ int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
                                  uint64_t views, struct bs_err *err)
 {
     int64_t id = -1;
-    int in = store_fold_view(s, site, day, kind, path, n, err);
 
-    if (in < 0)
+    if (store_fold_key(s, site, day, &kind, &path, &n, err))
         return -1;
-    if (!in) {
-        kind = URL_PAGE;
-        path = AGG_OTHER;
-        n = AGG_OTHER_LEN;
-    }
     /* The same path row as its views (see store_add_path_views()). */
     if (path_row(s, site, kind, path, n, 0, 0, &id, err))
         return -1;
@@ -449,16 +426,8 @@ int store_view_path_id(struct store *s, int64_t site, int32_t day,
                        enum url_kind kind, const char *path, size_t n,
                        int64_t *id, struct bs_err *err)
 {
-    int in = store_fold_view(s, site, day, kind, path, n, err);
-
-    if (in < 0)
+    if (store_fold_key(s, site, day, &kind, &path, &n, err))
         return -1;
-    if (!in) {
-        if (kind != URL_TAG && kind != URL_CATEGORY)
-            kind = URL_PAGE;
-        path = AGG_OTHER;
-        n = AGG_OTHER_LEN;
-    }
     return store_path_id(s, site, kind, path, n, id, err);
 }
 
