@@ -2,16 +2,11 @@
  * test_range.c - cli_range() (cli.h): the days --from, --to and --days
  * select, with a fixed clock: --days ends with the newest complete day.
  */
-#include "testutil.h"
+#include "tustore.h"
 #include "cli.h"
 #include "store.h"
 
 #define D(n) (days_from_civil(2024, 3, 1) + (n))
-
-struct fx {
-    char *dir;
-    struct store *s;
-};
 
 static void ok(int rc, const struct bs_err *err, const char *what)
 {
@@ -28,16 +23,9 @@ static int64_t utc(int d, int h, int m)
 /* Days D(0)..D(4) with data; the newest line at 04:15 +0100 on D(4). */
 static int setup(void **state)
 {
-    struct fx *f = xcalloc(1, sizeof(*f));
+    struct tu_store *f = tu_store_new(1);
     struct bs_err err = {0};
-    char *path;
 
-    f->dir = tu_tmpdir();
-    path = tu_path(f->dir, "r.db");
-    f->s = store_open(path, STORE_WRITE, &err);
-    free(path);
-    if (!f->s)
-        fail_msg("store_open: %s", err.msg);
     ok(store_begin(f->s, &err), &err, "store_begin");
     for (int d = 0; d <= 4; d++)
         ok(store_add_day(f->s, 0, D(d), 10, 5, 0, 0, &err), &err,
@@ -49,19 +37,8 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-
-    store_close(f->s);
-    tu_rmrf(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
-}
-
 /* The range of the options at now: from, to as offsets of D(0). */
-static void range(struct fx *f, const char *from, const char *to,
+static void range(struct tu_store *f, const char *from, const char *to,
                   const char *days, int64_t now, int want_from, int want_to)
 {
     struct cli_range r;
@@ -79,7 +56,7 @@ static void range(struct fx *f, const char *from, const char *to,
 
 static void test_range__days_end_with_complete_day(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
 
     (void)state;
     /* 04:20 at +0100 on day 4: day 4 is being written. */
@@ -115,7 +92,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
-            test_range__days_end_with_complete_day, setup, teardown),
+            test_range__days_end_with_complete_day, setup, tu_store_teardown),
         cmocka_unit_test(test_range__now_from_environment),
     };
 

@@ -3,7 +3,7 @@
  * leaves, logs found by fingerprint under their rotated names, and the
  * replacement of one day, whole or not at all; store.h's day items.
  */
-#include "testutil.h"
+#include "tustore.h"
 #include "testsql.h"
 #include "recount.h"
 #include "reader.h"
@@ -12,29 +12,6 @@
 #include "store.h"
 
 #include <sys/stat.h>
-
-struct fx {
-    char *dir;
-};
-
-static int setup(void **state)
-{
-    struct fx *f = xcalloc(1, sizeof(*f));
-
-    f->dir = tu_tmpdir();
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-
-    tu_rmrf(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
-}
 
 static const unsigned char the_key[VISITOR_KEY_BYTES] = "0123456789abcdef";
 static const struct source_keys keys = {the_key, NULL};
@@ -96,7 +73,7 @@ static void test_days_of_range(void **state)
 
 static void test_offer_by_fingerprint(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     const char one[] = "line a\nline a2\n", other[] = "line z\n";
     char *pa = tu_write(f->dir, "moved.log", one, sizeof(one) - 1);
     char *pz = tu_write_gz(f->dir, "other.gz", other, sizeof(other) - 1);
@@ -163,7 +140,7 @@ static int has_word(const char *list, const char *w)
 
 static void test_rotated_siblings(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     const char one[] = "first line\nsecond\n", two[] = "another\n";
     const char *names[] = {"access.log", "access.log.1", "access.log.2.gz",
                            "access.log-20240101.gz", "error.log"};
@@ -259,7 +236,7 @@ static int64_t q(const char *dir, const char *db, const char *sql)
 }
 
 /* A column of to.db's days row of day. */
-static int64_t day_n(const struct fx *f, const char *col, int32_t day)
+static int64_t day_n(const struct tu_store *f, const char *col, int32_t day)
 {
     char sql[128];
 
@@ -270,7 +247,7 @@ static int64_t day_n(const struct fx *f, const char *col, int32_t day)
 
 static void test_replace_day(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *to = open_store(f->dir, "to.db");
     struct store *from = open_store(f->dir, "from.db");
     struct bs_err err = {0};
@@ -331,7 +308,7 @@ static void test_replace_day(void **state)
 
 static void test_replace_day_whole_or_not(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *to = open_store(f->dir, "to.db");
     struct store *from = open_store(f->dir, "from.db");
     struct bs_err err = {0};
@@ -369,7 +346,7 @@ static void test_replace_day_whole_or_not(void **state)
  * day. */
 static void test_open_visits(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *to = open_store(f->dir, "to.db");
     struct store *from = open_store(f->dir, "from.db");
     struct bs_err err = {0};
@@ -407,7 +384,8 @@ static void test_open_visits(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) \
+    cmocka_unit_test_setup_teardown(name, tu_store_setup, tu_store_teardown)
     const struct CMUnitTest tests[] = {
         T(test_days_of_range),
         T(test_offer_by_fingerprint),

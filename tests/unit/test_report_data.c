@@ -2,17 +2,12 @@
  * test_report_data.c - report_data.h: a report's numbers, read from a
  * small database made here, every one of them checked.
  */
-#include "testutil.h"
+#include "tustore.h"
 #include "report_data.h"
 #include "sketch.h"
 #include "store.h"
 
 #define D(n) (days_from_civil(2013, 2, 1) + (n))
-
-struct fx {
-    char *dir, *path;
-    struct store *s;
-};
 
 static void ok(int rc, const struct bs_err *err, const char *what)
 {
@@ -152,33 +147,15 @@ static void fill(struct store *s)
 
 static int setup(void **state)
 {
-    struct fx *f = xcalloc(1, sizeof(*f));
-    struct bs_err err = {0};
+    struct tu_store *f = tu_store_new(1);
 
-    f->dir = tu_tmpdir();
-    f->path = tu_path(f->dir, "blog.db");
-    f->s = store_open(f->path, STORE_WRITE, &err);
-    if (!f->s)
-        fail_msg("store_open: %s", err.msg);
     fill(f->s);
     *state = f;
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-
-    store_close(f->s);
-    tu_rmrf(f->dir);
-    free(f->dir);
-    free(f->path);
-    free(f);
-    return 0;
-}
-
 /* The path id of /a/. */
-static int64_t a_id(struct fx *f)
+static int64_t a_id(struct tu_store *f)
 {
     struct bs_err err = {0};
     int64_t id = 0;
@@ -207,7 +184,7 @@ static void check_day(const struct report_day *d, int32_t day,
 
 static void test_report_data__index(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct report_range r = {0, D(4), D(6), D(1), 0};
     struct bs_err err = {0};
     struct report_data *d = report_data_build(f->s, &r, &err);
@@ -290,7 +267,7 @@ static void test_report_data__index(void **state)
 
 static void test_report_data__post_pages(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct report_range r = {0, D(4), D(6), D(1), 0};
     struct bs_err err = {0};
     struct report_data *d = report_data_build(f->s, &r, &err);
@@ -355,7 +332,7 @@ static void test_report_data__post_pages(void **state)
 /* A range before the data: no day, no post, nothing before it. */
 static void test_report_data__empty_range(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct report_range r = {0, D(-10), D(-9), D(1), 0};
     struct bs_err err = {0};
     struct report_data *d = report_data_build(f->s, &r, &err);
@@ -378,7 +355,7 @@ static void test_report_data__empty_range(void **state)
 /* Another site's report holds none of site 0's numbers. */
 static void test_report_data__other_site(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct bs_err err = {0};
     struct report_range r = {0, D(1), D(6), D(1), 0};
     struct report_data *d;
@@ -396,7 +373,7 @@ static void test_report_data__other_site(void **state)
 
 /* The newest line read for the site: local time h:m of day D(d) in a
  * log at +0100, as ingest records it. */
-static void newest(struct fx *f, int64_t site, int d, int h, int m)
+static void newest(struct tu_store *f, int64_t site, int d, int h, int m)
 {
     struct bs_err err = {0};
 
@@ -408,7 +385,7 @@ static void newest(struct fx *f, int64_t site, int d, int h, int m)
  * written, from its midnight there to the next. */
 static void test_report_data__partial_day_clock(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct bs_err err = {0};
     int32_t d = 0;
 
@@ -442,7 +419,7 @@ static void test_report_data__partial_day_clock(void **state)
 /* Another site of the log has a later day: the log moved on. */
 static void test_report_data__partial_day_other_site(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct bs_err err = {0};
     int64_t other = 0;
     int32_t d = 0;
@@ -466,7 +443,7 @@ static void test_report_data__partial_day_other_site(void **state)
  * complete days with as many before them; of that day alone, nothing. */
 static void test_report_data__partial_day_report(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct report_range r = {0, D(4), D(6), D(1), 0};
     struct bs_err err = {0};
     struct report_data *d;
@@ -524,19 +501,19 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_report_data__index, setup,
-                                        teardown),
+                                        tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_report_data__post_pages, setup,
-                                        teardown),
+                                        tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_report_data__empty_range, setup,
-                                        teardown),
+                                        tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_report_data__other_site, setup,
-                                        teardown),
+                                        tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_report_data__partial_day_clock,
-                                        setup, teardown),
+                                        setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(
-            test_report_data__partial_day_other_site, setup, teardown),
+            test_report_data__partial_day_other_site, setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_report_data__partial_day_report,
-                                        setup, teardown),
+                                        setup, tu_store_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

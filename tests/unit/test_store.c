@@ -4,7 +4,7 @@
  * outside with sqlite3 where the store's API cannot tell (file mode,
  * schema version, journal mode, the bytes stored).
  */
-#include "testutil.h"
+#include "tustore.h"
 #include "sketch.h"
 #include "store.h"
 
@@ -15,32 +15,6 @@
 #include <sys/types.h>
 
 /* ---- helpers ---------------------------------------------------------- */
-
-struct fx {
-    char *dir;
-    char *path;      /* dir/blog.db, not created */
-};
-
-static int setup(void **state)
-{
-    struct fx *f = xcalloc(1, sizeof(*f));
-
-    f->dir = tu_tmpdir();
-    f->path = tu_path(f->dir, "blog.db");
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-
-    tu_rmrf(f->dir);
-    free(f->dir);
-    free(f->path);
-    free(f);
-    return 0;
-}
 
 #define MAXROWS 64
 
@@ -488,7 +462,7 @@ static int32_t D(int y, unsigned m, unsigned d)
 
 static void test_store__create(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s;
     struct stat st;
     char buf[64];
@@ -527,7 +501,7 @@ static void test_store__create(void **state)
 /* An existing empty file (touch blog.db) becomes a database. */
 static void test_store__create_in_empty_file(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s;
     int32_t a = 1, b = 2;
     struct bs_err err;
@@ -545,7 +519,7 @@ static void test_store__create_in_empty_file(void **state)
 
 static void test_store__days_sum_across_transactions(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct rows rs;
 
@@ -586,7 +560,7 @@ static void test_store__days_sum_across_transactions(void **state)
 
 static void test_store__paths_sum_across_transactions(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct rows rs;
 
@@ -641,7 +615,7 @@ static void fill_five_days(struct store *s, int32_t d0)
 
 static void test_store__day_range_inclusive(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     int32_t d0 = D(2020, 2, 27);   /* 27, 28, 29 (leap), 1 March, 2 March */
     struct rows rs;
@@ -700,7 +674,7 @@ static void test_store__day_range_inclusive(void **state)
 
 static void test_store__limit(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     int32_t d0 = D(2014, 1, 1);
     struct rows rs;
@@ -742,7 +716,7 @@ static void test_store__limit(void **state)
 /* A callback returning -1 stops the query, which still succeeds. */
 static void test_store__callback_stops(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct bs_err err;
     struct rows rs;
@@ -765,7 +739,7 @@ static void test_store__callback_stops(void **state)
 
 static void test_store__ordering(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     int32_t d = D(2013, 2, 7);
     struct rows rs;
@@ -816,7 +790,7 @@ static void test_store__ordering(void **state)
 /* Top posts are posts and pages; home, archives, searches are not. */
 static void test_store__top_posts_kinds(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     int32_t d = D(2013, 2, 7);
     struct rows rs;
@@ -848,7 +822,7 @@ static void test_store__top_posts_kinds(void **state)
 
 static void test_store__tags_and_categories(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     int32_t d = D(2013, 2, 7);
     struct rows rs;
@@ -899,7 +873,7 @@ static const char iso_json[] =
 
 static void test_store__countries(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     int32_t d = D(2013, 2, 7);
     struct bs_err err;
@@ -957,7 +931,7 @@ static void test_store__countries(void **state)
 static void test_store__country_names_bad_json(void **state)
 {
     static const char bad[] = "{\"3166-1\": [{\"alpha_2\": \"SE\",";
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct bs_err err;
 
@@ -971,7 +945,7 @@ static void test_store__country_names_bad_json(void **state)
 
 static void test_store__day_span(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     int32_t first = 12345, last = 12345;
     struct bs_err err;
@@ -1007,7 +981,7 @@ static void test_store__day_span(void **state)
 /* Days before 1970 and far ahead are stored and formatted. */
 static void test_store__days_outside_epoch(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     int32_t first, last;
     struct bs_err err;
@@ -1038,7 +1012,7 @@ static void test_store__days_outside_epoch(void **state)
 /* Counts beyond INT64_MAX are stored as INT64_MAX. */
 static void test_store__huge_counts(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct rows rs;
 
@@ -1071,7 +1045,7 @@ static void set_source(struct store_source *x, const char *fp,
 
 static void test_store__sources_and_totals(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct store_source a, b, c, got;
     struct store_totals t;
@@ -1175,7 +1149,7 @@ static void test_store__sources_and_totals(void **state)
 
 static void test_store__totals_empty(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct store_totals t;
     struct bs_err err;
@@ -1210,7 +1184,7 @@ static void test_store__strings_literal(void **state)
         "/%25/%3F/",
         "/back\\slash/",
     };
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct store_source file;
     struct bs_err err;
@@ -1265,7 +1239,7 @@ static void test_store__strings_literal(void **state)
 static void test_store__key_with_nul(void **state)
 {
     static const char key[] = "/a\0b/";
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct bs_err err;
     struct rows rs;
@@ -1301,7 +1275,7 @@ static void test_store__key_with_nul(void **state)
 
 static void test_store__rollback(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct store_totals t;
     struct bs_err err;
@@ -1356,7 +1330,7 @@ static void test_store__rollback(void **state)
 
 static void test_store__read_missing(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
 
     open_fails(f->path, STORE_READ, BS_NOINPUT, NULL);
     /* And it was not created. */
@@ -1365,7 +1339,7 @@ static void test_store__read_missing(void **state)
 
 static void test_store__read_empty_file(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct stat st;
 
     free(tu_write(f->dir, "blog.db", "", 0));
@@ -1376,7 +1350,7 @@ static void test_store__read_empty_file(void **state)
 
 static void test_store__foreign_sqlite(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
 
     sql_exec(f->path, "CREATE TABLE notes(x TEXT); "
                       "INSERT INTO notes VALUES('keep me');");
@@ -1393,7 +1367,7 @@ static void test_store__foreign_sqlite(void **state)
 /* A failed open for writing leaves someone else's database as it was. */
 static void test_store__foreign_sqlite_journal_mode_kept(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     char buf[64];
 
     sql_exec(f->path, "CREATE TABLE notes(x TEXT);");
@@ -1406,7 +1380,7 @@ static void test_store__foreign_sqlite_journal_mode_kept(void **state)
 
 static void test_store__newer_schema(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     char sql[64];
 
@@ -1425,7 +1399,7 @@ static void test_store__not_sqlite(void **state)
     static const char text[] =
         "192.0.2.1 - - [07/Feb/2013:10:00:00 +0100] \"GET / HTTP/1.1\" 200 "
         "5 \"-\" \"Mozilla/5.0\"\n";
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct stat st;
     char buf[sizeof(text)];
     FILE *fp;
@@ -1445,7 +1419,7 @@ static void test_store__not_sqlite(void **state)
 
 static void test_store__write_no_directory(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     char *path = tu_path(f->dir, "no/such/dir/blog.db");
 
     /* 73 with the fix: the folder is named, and how to make it. */
@@ -1468,7 +1442,7 @@ static int64_t views_of(struct store *s, const char *path)
 
 static void test_store__concurrent(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *w = open_ok(f->path, STORE_WRITE), *r, *w2;
     struct store_totals t;
     struct bs_err err;
@@ -1570,7 +1544,7 @@ static const char *row_s(const struct rows *rs, const char *s0, int col)
 
 static void test_store__import_titles_and_post_views(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct rows rs;
     int32_t d = D(2013, 2, 7);
@@ -1620,7 +1594,7 @@ static void test_store__import_titles_and_post_views(void **state)
 
 static void test_store__kind_filter(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct store_filter flt = {INT32_MIN, INT32_MAX, 0, URL_PAGE, 0, 0};
     struct bs_err err;
@@ -1649,7 +1623,7 @@ static void test_store__kind_filter(void **state)
  * duplicates; an imported kind survives later ingests. */
 static void test_store__reimport(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct store_post p;
     struct bs_err err;
@@ -1689,7 +1663,7 @@ static void test_store__reimport(void **state)
 /* Views of "/?p=ID" belong to the imported post with that ID. */
 static void test_store__postid_resolved(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct rows rs;
 
@@ -1717,7 +1691,7 @@ static void test_store__postid_resolved(void **state)
 /* A database of schema 1 is upgraded in place and keeps its numbers. */
 static void test_store__migrate_from_v1(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s;
     struct rows rs;
 
@@ -1782,7 +1756,7 @@ static int64_t path_id(struct store *s, const char *kind, const char *path);
  */
 static void test_store__path_row_kinds(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct bs_err err;
     int64_t a, b, c;
@@ -1833,7 +1807,7 @@ static void test_store__path_row_kinds(void **state)
 /* The queries behind a report's post page. */
 static void test_store__post_queries(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct store_filter flt = {INT32_MIN, INT32_MAX, 0, URL_OTHER, 0, 0};
     struct bs_err err;
@@ -1970,7 +1944,7 @@ static void range_of(struct store *s, int32_t from, int32_t to,
 
 static void test_store__path_id(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     int64_t a, b, c, t, k;
 
@@ -2003,7 +1977,7 @@ static void test_store__path_id(void **state)
 
 static void test_store__meta(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct bs_err err;
     unsigned char k1[16], k2[16], got[16];
@@ -2040,7 +2014,7 @@ static void test_store__meta(void **state)
 
 static void test_store__salts(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct bs_err err;
     unsigned char s1[16], s2[16], got[16];
@@ -2074,7 +2048,7 @@ static void test_store__salts(void **state)
  * the days, not the sum. */
 static void test_store__day_visitors(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct rows rs;
     int64_t visitors, visits;
@@ -2166,7 +2140,7 @@ static void year(struct store *s, uint64_t core, uint64_t per_day,
 
 static void test_store__year_small(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     uint64_t ty, tm;
     int64_t visitors, visits;
@@ -2183,7 +2157,7 @@ static void test_store__year_small(void **state)
 
 static void test_store__year_large(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     uint64_t ty, tm;
     int64_t visitors, visits;
@@ -2205,7 +2179,7 @@ static void test_store__year_large(void **state)
  * "/?p=ID" links included. */
 static void test_store__post_visitors_and_visits(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct store_filter flt = {INT32_MIN, INT32_MAX, 0, URL_OTHER, 0, 0};
     struct bs_err err;
@@ -2285,7 +2259,7 @@ static void test_store__post_visitors_and_visits(void **state)
  * reader once however many of the posts they read. */
 static void test_store__term_visitors(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct rows rs;
     int64_t a, b;
@@ -2316,7 +2290,7 @@ static void test_store__term_visitors(void **state)
 
 static void test_store__country_visitors(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct rows rs;
 
@@ -2344,7 +2318,7 @@ static void test_store__country_visitors(void **state)
 /* Visit deltas, +1 and -1, sum per day (path 0) and per landing page. */
 static void test_store__visits(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct rows rs;
     int64_t visitors, visits, a;
@@ -2431,7 +2405,7 @@ static void put_open(struct store *s, int32_t day, int64_t visitor,
  */
 static void test_store__batched_rows(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     static const struct visit v1[] = {{100, 200, 2}};
     static const struct visit v2[] = {{300, 400, 9}};
@@ -2488,7 +2462,7 @@ static void test_store__batched_rows(void **state)
 
 static void test_store__open_visits(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct loaded l;
     static const struct visit v1[] = {{5000, 5100, 3}, {100, 200, 2}};
@@ -2554,7 +2528,7 @@ static void test_store__open_visits(void **state)
  * counts made of them stay. */
 static void test_store__close_days(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct bs_err err;
     struct loaded l;
@@ -2624,7 +2598,7 @@ static void add_ref(struct store *s, int32_t day, int64_t pid,
 
 static void test_store__referrers(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct store_filter flt = {INT32_MIN, INT32_MAX, 0, URL_OTHER, 0, 0};
     struct bs_err err;
@@ -2696,7 +2670,7 @@ static void test_store__referrers(void **state)
 
 static void test_store__search_terms(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct bs_err err;
     struct rows rs;
@@ -2731,7 +2705,7 @@ static void test_store__search_terms(void **state)
  * crash, no made-up number. */
 static void test_store__bad_sketch_blob(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct store_filter flt = {INT32_MIN, INT32_MAX, 0, URL_OTHER, 0, 0};
     struct bs_err err;
@@ -2806,7 +2780,7 @@ static void query_site(struct store *s, enum q q, int64_t site,
 
 static void test_store__migrate_from_v4(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s;
     struct rows rs;
     int64_t visitors, visits;
@@ -2883,7 +2857,7 @@ static void test_store__post_windows(void **state)
         {INT32_MIN, INT32_MAX}, {3, 10}, {4, 20}, {11, 39}, {21, 100},
         {-10, -1}, {50, 60}, {10, 10}, {20, 20}, {5, 9}, {41, INT32_MAX},
     };
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct bs_err err;
     int64_t id[3];
@@ -3020,7 +2994,7 @@ static void test_store__post_windows(void **state)
  */
 static void test_store__migrate_from_v5(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s;
     struct rows rs;
     struct bs_err err = {0};
@@ -3162,7 +3136,7 @@ static void test_store__migrate_from_v5(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, tu_store_setup, tu_store_teardown)
     const struct CMUnitTest tests[] = {
         T(test_store__create),
         T(test_store__create_in_empty_file),

@@ -5,58 +5,27 @@
  * rest count under "(other)", totals exact; imported posts and their
  * terms are never folded.
  */
-#include "testutil.h"
+#include "tustore.h"
 #include "testsql.h"
 #include "agg.h"
 #include "store.h"
 
 #include <stdio.h>
 
-struct fx {
-    char *dir;
-    char *path;
-    struct store *s;
-    struct bs_err err;
-};
-
-static int setup(void **state)
-{
-    struct fx *f = xcalloc(1, sizeof(*f));
-
-    f->dir = tu_tmpdir();
-    f->path = tu_path(f->dir, "blog.db");
-    f->s = store_open(f->path, STORE_WRITE, &f->err);
-    assert_non_null(f->s);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-
-    store_close(f->s);
-    tu_rmrf(f->dir);
-    free(f->dir);
-    free(f->path);
-    free(f);
-    return 0;
-}
-
 #define DAY 15743
 
-static void begin(struct fx *f)
+static void begin(struct tu_store *f)
 {
     assert_int_equal(store_begin(f->s, &f->err), 0);
 }
 
-static void commit(struct fx *f)
+static void commit(struct tu_store *f)
 {
     assert_int_equal(store_commit(f->s, &f->err), 0);
 }
 
 /* Views of the pages "/pN/" for N in [from, to), one each. */
-static void pages(struct fx *f, int32_t day, int from, int to)
+static void pages(struct tu_store *f, int32_t day, int from, int to)
 {
     for (int i = from; i < to; i++) {
         char p[32];
@@ -69,14 +38,14 @@ static void pages(struct fx *f, int32_t day, int from, int to)
     }
 }
 
-static int64_t q(struct fx *f, const char *sql)
+static int64_t q(struct tu_store *f, const char *sql)
 {
     return tu_sql_int(f->path, sql);
 }
 
 static void test_store_fold__pages_bounded_per_day(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     int64_t id, other;
 
     /* Two transactions of 3,000 new pages each: 4,096 in all. */
@@ -121,7 +90,7 @@ static void test_store_fold__pages_bounded_per_day(void **state)
 
 static void test_store_fold__imported_never_folded(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     const char *tags[] = {"kept"};
     struct store_post p = {.path = "/2013/02/07/post/", .kind = URL_POST,
                            .title = "Post", .post_id = 7, .tags = tags,
@@ -179,7 +148,7 @@ static void test_store_fold__imported_never_folded(void **state)
 
 static void test_store_fold__referrers_and_terms(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     int64_t page;
 
     for (int tx = 0; tx < 2; tx++) {
@@ -227,11 +196,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
-            test_store_fold__pages_bounded_per_day, setup, teardown),
+            test_store_fold__pages_bounded_per_day, tu_store_setup_open, tu_store_teardown),
         cmocka_unit_test_setup_teardown(
-            test_store_fold__imported_never_folded, setup, teardown),
+            test_store_fold__imported_never_folded, tu_store_setup_open, tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_store_fold__referrers_and_terms,
-                                        setup, teardown),
+                                        tu_store_setup_open, tu_store_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

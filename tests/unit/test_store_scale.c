@@ -5,33 +5,10 @@
  * four times. A query that scanned every path for each row it returns
  * (a correlated subquery) fails here before any blog grows slow.
  */
-#include "testutil.h"
+#include "tustore.h"
 #include "store.h"
 
 #include <sqlite3.h>
-
-struct fx {
-    char *dir;
-};
-
-static int setup(void **state)
-{
-    struct fx *f = xcalloc(1, sizeof(*f));
-
-    f->dir = tu_tmpdir();
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-
-    tu_rmrf(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
-}
 
 /*
  * A database of n imported posts, each with one view on day 1, a tag of
@@ -126,7 +103,7 @@ static uint64_t steps(const char *path, enum which w, int64_t want_rows)
 
 static void test_store_scale__queries_linear(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     char *small = build(f->dir, 2000), *big = build(f->dir, 4000);
 
     for (int w = 0; w < NWHICH; w++) {
@@ -149,7 +126,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_store_scale__queries_linear,
-                                        setup, teardown),
+                                        tu_store_setup, tu_store_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,37 +7,12 @@
  * every write and delete; a version 7 database gets them on upgrade; and
  * the first rows cost far less work than reading the range.
  */
-#include "testutil.h"
+#include "tustore.h"
 #include "testsql.h"
 #include "sketch.h"
 #include "store.h"
 
 #include <stdio.h>
-
-struct fx {
-    char *dir, *path;
-};
-
-static int setup(void **state)
-{
-    struct fx *f = xcalloc(1, sizeof(*f));
-
-    f->dir = tu_tmpdir();
-    f->path = tu_path(f->dir, "top.db");
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-
-    tu_rmrf(f->dir);
-    free(f->dir);
-    free(f->path);
-    free(f);
-    return 0;
-}
 
 /* Run sql (statements of their own) behind the store's back. */
 static void sql_exec(const char *path, const char *sql)
@@ -228,7 +203,7 @@ static void same_rows(struct store *s, const struct store_filter *f)
 
 static void test_store_top__same_as_reading(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     static const enum url_kind kinds[] = {URL_OTHER, URL_POST, URL_PAGE};
     int checked = 0;
     /* 24 databases; 3 under valgrind, which checks the memory of the same
@@ -271,7 +246,7 @@ static void test_store_top__same_as_reading(void **state)
  * are totalled too, and the totals follow updates and deletes. */
 static void test_store_top__totals_follow_rows(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
 
     store_close(open_ok(f->path, STORE_WRITE));
     sql_exec(f->path,
@@ -296,7 +271,7 @@ static void test_store_top__totals_follow_rows(void **state)
 
 static void test_store_top__migrate_from_v7(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct bs_err err = {0};
     struct store_filter flt = {.from = 0, .to = 100, .limit = 1};
     struct dump d = {0};
@@ -354,7 +329,7 @@ static int count_row(void *ctx, const struct store_post_row *r)
  */
 static void test_store_top__first_rows_cheap(void **state)
 {
-    struct fx *f = *state;
+    struct tu_store *f = *state;
     struct store *s = open_ok(f->path, STORE_WRITE);
     struct bs_err err = {0};
     char name[48];
@@ -398,13 +373,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_store_top__same_as_reading,
-                                        setup, teardown),
+                                        tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_store_top__totals_follow_rows,
-                                        setup, teardown),
+                                        tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_store_top__migrate_from_v7,
-                                        setup, teardown),
+                                        tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_store_top__first_rows_cheap,
-                                        setup, teardown),
+                                        tu_store_setup, tu_store_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
