@@ -284,7 +284,7 @@ static void test_store_plan__judge(void **state)
     judge(&v, 15, 11, "LIST SUBQUERY 15");
     judge(&v, 16, 15, "SCAN path_sketches");
     assert_int_equal(v.bad, 4);
-    /* What `top posts` did when it was quadratic in the paths. */
+    /* A top posts quadratic in the paths: a range read again per row. */
     judge(&v, 223, 0, "CORRELATED SCALAR SUBQUERY 5");
     judge(&v, 227, 223, "MATERIALIZE vis");
     judge(&v, 234, 227, "SEARCH visits USING PRIMARY KEY (day>? AND day<?)");
