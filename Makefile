@@ -16,7 +16,7 @@
 
 CC ?= cc
 CXX ?= c++
-PKGS := zlib sqlite3 libmaxminddb inih expat cairo pangocairo libpng libsodium \
+PKGS := zlib sqlite3 libpq libmaxminddb inih expat cairo pangocairo libpng libsodium \
         yaml-0.1 tomlplusplus
 # The robot rules are matched with PCRE2 (Debian libpcre2-dev).
 PKGS += libpcre2-8

@@ -34,6 +34,7 @@ check_cmd pkg-config pkg-config
 if command -v pkg-config >/dev/null 2>&1; then
     check_pc zlib zlib1g-dev
     check_pc sqlite3 libsqlite3-dev
+    check_pc libpq libpq-dev
     check_pc libmaxminddb libmaxminddb-dev
     check_pc inih libinih-dev
     check_pc expat libexpat1-dev

@@ -139,33 +139,33 @@ int store_fail(struct store *s, struct bs_err *err, int rc, const char *what)
     const char *hint = "";
 
     switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
+    case DB_BUSY:
+    case DB_LOCKED:
         status = BS_TEMPFAIL;
         hint = "; another blogstat is writing it, try again later";
         break;
-    case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
+    case DB_NOTADB:
+    case DB_CORRUPT:
         status = BS_DATAERR;
         hint = "; it is not a blogstat database or it is damaged";
         break;
-    case SQLITE_NOMEM:
+    case DB_NOMEM:
         status = BS_OSERR;
         break;
-    case SQLITE_CANTOPEN:
+    case DB_CANTOPEN:
         status = s->mode == STORE_READ ? BS_NOINPUT : BS_IOERR;
         break;
-    case SQLITE_FULL:
+    case DB_FULL:
         hint = "; free some space and run again";
         status = BS_IOERR;
         break;
-    case SQLITE_READONLY:
+    case DB_READONLY:
         hint = "; check the permissions of the file and its directory";
         /* A reader in a folder it cannot write cannot open a WAL
          * database: an input that cannot be opened. */
         status = s->mode == STORE_READ ? BS_NOINPUT : BS_IOERR;
         break;
-    case SQLITE_IOERR:
+    case DB_IOERR:
         hint = "; is the disk full, or the file over its size limit?";
         status = BS_IOERR;
         break;
@@ -174,27 +174,27 @@ int store_fail(struct store *s, struct bs_err *err, int rc, const char *what)
         break;
     }
     return bs_fail(err, status, "database '%s': %s: %s%s", s->path, what,
-                   s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), hint);
+                   s->db ? db_errmsg(s->db) : db_errstr(rc), hint);
 }
 
 int store_exec(struct store *s, const char *sql, const char *what,
                struct bs_err *err)
 {
-    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    int rc = db_exec(s->db, sql);
 
-    return rc == SQLITE_OK ? 0 : store_fail(s, err, rc, what);
+    return rc == DB_OK ? 0 : store_fail(s, err, rc, what);
 }
 
 int64_t store_pragma_int(struct store *s, const char *sql)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t v = -1;
 
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (db_prepare(s->db, sql, 0, &st) != DB_OK)
         return -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    if (db_step(st) == DB_ROW)
+        v = db_column_int64(st, 0);
+    db_finalize(st);
     return v;
 }
 
@@ -214,7 +214,9 @@ static int trace_stmt(unsigned type, void *ctx, void *p, void *x)
 
 void store_trace(struct store *s, const struct store_trace *t)
 {
-    sqlite3_trace_v2(s->db, t ? SQLITE_TRACE_STMT : 0, t ? trace_stmt : NULL,
+    if (db_engine(s->db) != DB_SQLITE)
+        return;
+    sqlite3_trace_v2(db_sqlite(s->db), t ? SQLITE_TRACE_STMT : 0, t ? trace_stmt : NULL,
                      (void *)t);
 }
 
@@ -225,19 +227,19 @@ int store_explain(struct store *s, const char *sql,
 {
     size_t n = strlen(sql) + 24;
     char *q = xmalloc(n);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc;
 
     snprintf(q, n, "EXPLAIN QUERY PLAN %s", sql);
-    rc = sqlite3_prepare_v2(s->db, q, -1, &st, NULL);
+    rc = db_prepare(s->db, q, 0, &st);
     free(q);
-    if (rc != SQLITE_OK)
+    if (rc != DB_OK)
         return store_fail(s, err, rc, "cannot explain a query");
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        fn(arg, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
-           (const char *)sqlite3_column_text(st, 3));
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot explain");
+    while ((rc = db_step(st)) == DB_ROW)
+        fn(arg, db_column_int(st, 0), db_column_int(st, 1),
+           (const char *)db_column_text(st, 3));
+    db_finalize(st);
+    return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot explain");
 }
 
 /* ---- SQL functions over sketches ------------------------------------ */
@@ -256,7 +258,7 @@ static void union_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     if (!acc->sk)
         acc->sk = sketch_new();
-    if (sqlite3_value_type(argv[0]) == SQLITE_BLOB &&
+    if (sqlite3_value_type(argv[0]) == DB_BLOB &&
         sketch_merge_blob(acc->sk, sqlite3_value_blob(argv[0]),
                           (size_t)sqlite3_value_bytes(argv[0])) != 0)
         sqlite3_result_error(ctx, "not a blogstat sketch", -1);
@@ -285,7 +287,7 @@ static void union2(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     size_t n;
 
     for (int i = 0; i < argc; i++)
-        if (sqlite3_value_type(argv[i]) == SQLITE_BLOB &&
+        if (sqlite3_value_type(argv[i]) == DB_BLOB &&
             sketch_merge_blob(sk, sqlite3_value_blob(argv[i]),
                               (size_t)sqlite3_value_bytes(argv[i])) != 0) {
             sketch_free(sk);
@@ -304,7 +306,7 @@ static void count1(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
     (void)argc;
     /* Read in place: no sketch is built for a count. */
-    if (sqlite3_value_type(argv[0]) == SQLITE_BLOB &&
+    if (sqlite3_value_type(argv[0]) == DB_BLOB &&
         sketch_blob_count(sqlite3_value_blob(argv[0]),
                           (size_t)sqlite3_value_bytes(argv[0]), &n) != 0) {
         sqlite3_result_error(ctx, "not a blogstat sketch", -1);
@@ -369,15 +371,14 @@ struct store *store_open(const char *path, enum store_mode mode,
         close(fd);
         flags |= SQLITE_OPEN_READWRITE;
     }
-    rc = sqlite3_open_v2(path, &s->db, flags, NULL);
-    if (rc != SQLITE_OK) {
+    rc = db_open_sqlite(path, flags, &s->db);
+    if (rc != DB_OK) {
         store_fail(s, err, rc, "cannot open it");
         store_close(s);
         return NULL;
     }
-    sqlite3_extended_result_codes(s->db, 0);
-    sqlite3_busy_timeout(s->db, 5000);
-    register_sketch_functions(s->db);
+    sqlite3_busy_timeout(db_sqlite(s->db), 5000);
+    register_sketch_functions(db_sqlite(s->db));
     /* The schema is checked before WAL is switched on, so that a --db
      * naming another program's database leaves it as it was. */
     if (store_schema_setup(s, err) ||
@@ -393,7 +394,8 @@ struct store *store_open(const char *path, enum store_mode mode,
 
 void store_set_busy_timeout(struct store *s, int ms)
 {
-    sqlite3_busy_timeout(s->db, ms);
+    if (db_engine(s->db) == DB_SQLITE)
+        sqlite3_busy_timeout(db_sqlite(s->db), ms);
 }
 
 void store_close(struct store *s)
@@ -403,48 +405,45 @@ void store_close(struct store *s)
     if (s->in_tx)
         store_rollback(s);
     for (int i = 0; i < ST_NSTMTS; i++)
-        sqlite3_finalize(s->stmt[i]);
+        db_finalize(s->stmt[i]);
     store_fold_free(s);
     store_batch_free(s);
     strtab_free(s->row_names);
     free(s->rows);
-    if (s->db)
-        sqlite3_close(s->db);
+    db_close(s->db);
     free(s->path);
     free(s);
 }
 
-sqlite3_stmt *store_stmt(struct store *s, enum stmt_id id,
+struct db_stmt *store_stmt(struct store *s, enum stmt_id id,
                          struct bs_err *err)
 {
     if (!s->stmt[id]) {
-        int rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1,
-                                    SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
-                                    NULL);
+        int rc = db_prepare(s->db, stmt_sql[id], 1, &s->stmt[id]);
 
-        if (rc != SQLITE_OK) {
+        if (rc != DB_OK) {
             store_fail(s, err, rc, "cannot prepare a statement");
             return NULL;
         }
     } else {
-        sqlite3_reset(s->stmt[id]);
-        sqlite3_clear_bindings(s->stmt[id]);
+        db_reset(s->stmt[id]);
+        db_clear_bindings(s->stmt[id]);
     }
     return s->stmt[id];
 }
 
 /* Step a statement that returns no row (or one id with RETURNING). */
-int store_step(struct store *s, sqlite3_stmt *st, int64_t *id,
+int store_step(struct store *s, struct db_stmt *st, int64_t *id,
                struct bs_err *err)
 {
-    int rc = sqlite3_step(st);
+    int rc = db_step(st);
 
-    if (rc == SQLITE_ROW && id) {
-        *id = sqlite3_column_int64(st, 0);
-        rc = sqlite3_step(st);
+    if (rc == DB_ROW && id) {
+        *id = db_column_int64(st, 0);
+        rc = db_step(st);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return store_fail(s, err, rc, "cannot write");
     return 0;
 }
@@ -477,25 +476,25 @@ int store_commit(struct store *s, struct bs_err *err)
 void store_rollback(struct store *s)
 {
     store_batch_drop(s);
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    db_exec(s->db, "ROLLBACK");
     s->in_tx = 0;
     store_rows_forget(s);
 }
 
-int store_get_blob(struct store *s, sqlite3_stmt *st, void *buf, size_t cap,
+int store_get_blob(struct store *s, struct db_stmt *st, void *buf, size_t cap,
                    struct bs_err *err)
 {
-    int rc = sqlite3_step(st), found = 0;
+    int rc = db_step(st), found = 0;
 
-    if (rc == SQLITE_ROW) {
-        if ((size_t)sqlite3_column_bytes(st, 0) == cap) {
-            memcpy(buf, sqlite3_column_blob(st, 0), cap);
+    if (rc == DB_ROW) {
+        if ((size_t)db_column_bytes(st, 0) == cap) {
+            memcpy(buf, db_column_blob(st, 0), cap);
             found = 1;
         }
-        rc = sqlite3_step(st);
+        rc = db_step(st);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return store_fail(s, err, rc, "cannot read it");
     return found;
 }
@@ -503,33 +502,33 @@ int store_get_blob(struct store *s, sqlite3_stmt *st, void *buf, size_t cap,
 int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
                    struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_META_GET, err);
+    struct db_stmt *st = store_stmt(s, ST_META_GET, err);
 
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, key, -1);
     return store_get_blob(s, st, buf, n, err);
 }
 
 int store_meta_put(struct store *s, const char *key, const void *buf,
                    size_t n, struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_META_PUT, err);
+    struct db_stmt *st = store_stmt(s, ST_META_PUT, err);
 
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, buf, (int)n, SQLITE_STATIC);
+    db_bind_text(st, 1, key, -1);
+    db_bind_blob(st, 2, buf, (int)n);
     return store_step(s, st, NULL, err);
 }
 
 int store_meta_delete(struct store *s, const char *key, struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_META_DEL, err);
+    struct db_stmt *st = store_stmt(s, ST_META_DEL, err);
 
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, key, -1);
     return store_step(s, st, NULL, err);
 }
 
@@ -584,27 +583,27 @@ int store_newest_line_put(struct store *s, int64_t site, int64_t utc,
 int store_site_id(struct store *s, const char *name, int create,
                   int64_t *id, struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc, found = 0;
 
     if (create) {
         if (!(st = store_stmt(s, ST_SITE_NEW, err)))
             return -1;
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        db_bind_text(st, 1, name, -1);
         if (store_step(s, st, NULL, err))
             return -1;
     }
     if (!(st = store_stmt(s, ST_SITE_FIND, err)))
         return -1;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
+    db_bind_text(st, 1, name, -1);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *id = db_column_int64(st, 0);
         found = 1;
-        rc = sqlite3_step(st);
+        rc = db_step(st);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    db_reset(st);
+    if (rc != DB_DONE)
         return store_fail(s, err, rc, "cannot read it");
     return found;
 }

@@ -106,7 +106,7 @@ struct store_batch {
     size_t n, cap;
     unsigned char *arena;
     size_t used, arena_cap;
-    sqlite3_stmt *many, *one, *del;
+    struct db_stmt *many, *one, *del;
 };
 
 /* ---- rows ---------------------------------------------------------------- */
@@ -220,14 +220,14 @@ static void sort_places(struct place *places, struct place *tmp, size_t n)
 /* ---- statements ---------------------------------------------------------- */
 
 /* The upsert of nrows rows of table d, prepared: NULL with err. */
-static sqlite3_stmt *prepare_rows(struct store *s, const struct batch_def *d,
+static struct db_stmt *prepare_rows(struct store *s, const struct batch_def *d,
                                   int nrows, struct bs_err *err)
 {
     size_t cap = strlen(d->head) + strlen(d->tail) +
                  (size_t)nrows * (size_t)(3 * d->ncols + 4) + 1;
     char *sql = xmalloc(cap);
     size_t n = (size_t)snprintf(sql, cap, "%s", d->head);
-    sqlite3_stmt *st = NULL;
+    struct db_stmt *st = NULL;
     int rc;
 
     for (int r = 0; r < nrows; r++) {
@@ -237,17 +237,16 @@ static sqlite3_stmt *prepare_rows(struct store *s, const struct batch_def *d,
         n += (size_t)snprintf(sql + n, cap - n, ")");
     }
     snprintf(sql + n, cap - n, "%s", d->tail);
-    rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-                            NULL);
+    rc = db_prepare(s->db, sql, 1, &st);
     free(sql);
-    if (rc != SQLITE_OK) {
+    if (rc != DB_OK) {
         store_fail(s, err, rc, "cannot prepare a statement");
         return NULL;
     }
     return st;
 }
 
-static void bind_row(sqlite3_stmt *st, int base, int ncols,
+static void bind_row(struct db_stmt *st, int base, int ncols,
                      const unsigned char *arena, const struct brow *r)
 {
     for (int c = 0; c < ncols; c++) {
@@ -255,30 +254,29 @@ static void bind_row(sqlite3_stmt *st, int base, int ncols,
 
         switch (v->type) {
         case BV_INT:
-            sqlite3_bind_int64(st, base + c + 1, v->i);
+            db_bind_int64(st, base + c + 1, v->i);
             break;
         case BV_TEXT:
-            sqlite3_bind_text(st, base + c + 1, (const char *)arena + v->off,
-                              (int)v->len, SQLITE_STATIC);
+            db_bind_text(st, base + c + 1, (const char *)arena + v->off,
+                              (int)v->len);
             break;
         case BV_BLOB:
-            sqlite3_bind_blob(st, base + c + 1, arena + v->off, (int)v->len,
-                              SQLITE_STATIC);
+            db_bind_blob(st, base + c + 1, arena + v->off, (int)v->len);
             break;
         case BV_NULL:
-            sqlite3_bind_null(st, base + c + 1);
+            db_bind_null(st, base + c + 1);
             break;
         }
     }
 }
 
 /* Run st, bound: 0, or -1 with err. */
-static int run(struct store *s, sqlite3_stmt *st, struct bs_err *err)
+static int run(struct store *s, struct db_stmt *st, struct bs_err *err)
 {
-    int rc = sqlite3_step(st);
+    int rc = db_step(st);
 
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot write");
+    db_reset(st);
+    return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot write");
 }
 
 /* Write the rows of one table, sorted, and forget them: 0, or -1 with
@@ -304,10 +302,8 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
         size_t run_n = 0;
 
         if (b->rows[ord[i].i].del) {
-            if (!b->del && sqlite3_prepare_v3(s->db, d->del, -1,
-                                              SQLITE_PREPARE_PERSISTENT,
-                                              &b->del, NULL) != SQLITE_OK) {
-                rc = store_fail(s, err, sqlite3_errcode(s->db),
+            if (!b->del && db_prepare(s->db, d->del, 1, &b->del) != DB_OK) {
+                rc = store_fail(s, err, db_errcode(s->db),
                                 "cannot prepare a statement");
                 break;
             }
@@ -368,9 +364,9 @@ void store_batch_free(struct store *s)
 
         if (!b)
             continue;
-        sqlite3_finalize(b->many);
-        sqlite3_finalize(b->one);
-        sqlite3_finalize(b->del);
+        db_finalize(b->many);
+        db_finalize(b->one);
+        db_finalize(b->del);
         free(b->rows);
         free(b->arena);
         free(b);

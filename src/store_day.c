@@ -78,35 +78,35 @@ static const char *const items_sql[STORE_ITEM_NTABLES] = {
 
 /* A prepared statement with day bound: NULL with err. The rows waiting
  * to be written go first, so that it sees (or clears) them. */
-static sqlite3_stmt *prepare(struct store *s, const char *sql, int32_t day,
+static struct db_stmt *prepare(struct store *s, const char *sql, int32_t day,
                              struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc;
 
     if (store_batch_flush(s, err))
         return NULL;
-    rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) {
+    rc = db_prepare(s->db, sql, 0, &st);
+    if (rc != DB_OK) {
         store_fail(s, err, rc, "cannot read it");
         return NULL;
     }
-    if (sqlite3_bind_parameter_index(st, "?1") > 0)
-        sqlite3_bind_int(st, 1, day);
+    if (db_bind_parameter_count(st) > 0)
+        db_bind_int(st, 1, day);
     return st;
 }
 
 int store_day_clear(struct store *s, int32_t day, struct bs_err *err)
 {
     for (size_t i = 0; i < ARRAY_SIZE(clear_sql); i++) {
-        sqlite3_stmt *st = prepare(s, clear_sql[i], day, err);
+        struct db_stmt *st = prepare(s, clear_sql[i], day, err);
         int rc;
 
         if (!st)
             return -1;
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
+        rc = db_step(st);
+        db_finalize(st);
+        if (rc != DB_DONE)
             return store_fail(s, err, rc, "cannot clear a day");
     }
     /* Rows remembered by the transaction may name rows now gone. */
@@ -150,21 +150,21 @@ static void set_country(struct store_item *it, const unsigned char *c)
              c ? (const char *)c : "--");
 }
 
-static void set_blob(struct store_item *it, sqlite3_stmt *st, int col)
+static void set_blob(struct store_item *it, struct db_stmt *st, int col)
 {
-    it->blob = sqlite3_column_blob(st, col);
-    it->blob_n = (size_t)sqlite3_column_bytes(st, col);
+    it->blob = db_column_blob(st, col);
+    it->blob_n = (size_t)db_column_bytes(st, col);
 }
 
 /* The item of a row of table (not STORE_ITEM_OPEN_VISIT). */
 static void item_from_row(struct store_item *it, enum store_item_table table,
-                          sqlite3_stmt *st)
+                          struct db_stmt *st)
 {
     int c = 1;
 
     memset(it, 0, sizeof(*it));
     it->table = table;
-    it->site = (const char *)sqlite3_column_text(st, 0);
+    it->site = (const char *)db_column_text(st, 0);
     if (!it->site)
         it->site = "";
     switch (table) {
@@ -174,13 +174,13 @@ static void item_from_row(struct store_item *it, enum store_item_table table,
     case STORE_ITEM_PATH_SKETCH:
     case STORE_ITEM_VISITS:
     case STORE_ITEM_REFERRER:
-        set_page(it, sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
-                 sqlite3_column_bytes(st, 2));
+        set_page(it, db_column_text(st, 1), db_column_text(st, 2),
+                 db_column_bytes(st, 2));
         c = 3;
         break;
     case STORE_ITEM_SEARCH_TERM:
-        it->key = (const char *)sqlite3_column_text(st, 1);
-        it->key_n = (size_t)sqlite3_column_bytes(st, 1);
+        it->key = (const char *)db_column_text(st, 1);
+        it->key_n = (size_t)db_column_bytes(st, 1);
         if (!it->key)
             it->key = "";
         c = 2;
@@ -191,15 +191,15 @@ static void item_from_row(struct store_item *it, enum store_item_table table,
     switch (table) {
     case STORE_ITEM_DAY:
         for (int i = 0; i < 5; i++)
-            it->n[i] = sqlite3_column_int64(st, 1 + i);
+            it->n[i] = db_column_int64(st, 1 + i);
         break;
     case STORE_ITEM_COUNTRY_VIEWS:
-        set_country(it, sqlite3_column_text(st, 1));
-        it->n[0] = sqlite3_column_int64(st, 2);
+        set_country(it, db_column_text(st, 1));
+        it->n[0] = db_column_int64(st, 2);
         break;
     case STORE_ITEM_POST_COUNTRY:
-        set_country(it, sqlite3_column_text(st, c));
-        it->n[0] = sqlite3_column_int64(st, c + 1);
+        set_country(it, db_column_text(st, c));
+        it->n[0] = db_column_int64(st, c + 1);
         break;
     case STORE_ITEM_DAY_SKETCH:
         set_blob(it, st, 1);
@@ -208,42 +208,42 @@ static void item_from_row(struct store_item *it, enum store_item_table table,
         set_blob(it, st, c);
         break;
     case STORE_ITEM_COUNTRY_SKETCH:
-        set_country(it, sqlite3_column_text(st, 1));
+        set_country(it, db_column_text(st, 1));
         set_blob(it, st, 2);
         break;
     case STORE_ITEM_REFERRER:
-        it->host = (const char *)sqlite3_column_text(st, c);
-        it->cls = (const char *)sqlite3_column_text(st, c + 1);
+        it->host = (const char *)db_column_text(st, c);
+        it->cls = (const char *)db_column_text(st, c + 1);
         if (!it->host)
             it->host = "";
         if (!it->cls)
             it->cls = "";
-        it->n[0] = sqlite3_column_int64(st, c + 2);
+        it->n[0] = db_column_int64(st, c + 2);
         break;
     default:
-        it->n[0] = sqlite3_column_int64(st, c);
+        it->n[0] = db_column_int64(st, c);
         break;
     }
 }
 
 /* The site, kind and key of the paths row id into it: 1, 0 none, -1. */
-static int page_of(struct store *s, sqlite3_stmt *st, int64_t id,
+static int page_of(struct store *s, struct db_stmt *st, int64_t id,
                    struct store_item *it, struct bs_err *err)
 {
     int rc;
 
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE)
+    db_reset(st);
+    db_bind_int64(st, 1, id);
+    rc = db_step(st);
+    if (rc == DB_DONE)
         return 0;
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         return store_fail(s, err, rc, "cannot read it");
-    it->site = (const char *)sqlite3_column_text(st, 0);
+    it->site = (const char *)db_column_text(st, 0);
     if (!it->site)
         it->site = "";
-    set_page(it, sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
-             sqlite3_column_bytes(st, 2));
+    set_page(it, db_column_text(st, 1), db_column_text(st, 2),
+             db_column_bytes(st, 2));
     return 1;
 }
 
@@ -262,23 +262,23 @@ static uint64_t get_le(const unsigned char *p, int bytes)
 }
 
 /* The open visits of day, one item each, by visitor and then by start. */
-static int open_items(struct store *s, sqlite3_stmt *st, int32_t day,
+static int open_items(struct store *s, struct db_stmt *st, int32_t day,
                       int (*fn)(void *ctx, const struct store_item *it),
                       void *ctx, struct bs_err *err)
 {
-    sqlite3_stmt *pg = prepare(s, "SELECT s.name, p.kind, p.path FROM paths p"
+    struct db_stmt *pg = prepare(s, "SELECT s.name, p.kind, p.path FROM paths p"
                                   " JOIN sites s ON s.id = p.site"
                                   " WHERE p.id = ?1", day, err);
     int rc, stop = 0;
 
     if (!pg)
         return -1;
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *b = sqlite3_column_blob(st, 1);
-        size_t n = (size_t)sqlite3_column_bytes(st, 1);
+    while (!stop && (rc = db_step(st)) == DB_ROW) {
+        const unsigned char *b = db_column_blob(st, 1);
+        size_t n = (size_t)db_column_bytes(st, 1);
 
         if (n % OPEN_VISIT_BYTES != 0 || (n && !b)) {
-            sqlite3_finalize(pg);
+            db_finalize(pg);
             return bs_fail(err, BS_DATAERR, "database '%s': damaged open "
                            "visits of day %d", s->path, (int)day);
         }
@@ -288,19 +288,19 @@ static int open_items(struct store *s, sqlite3_stmt *st, int32_t day,
                                 err);
 
             if (found < 0) {
-                sqlite3_finalize(pg);
+                db_finalize(pg);
                 return -1;
             }
             if (!found)
                 continue;   /* a landing page that is no row: no visit */
-            it.n[0] = sqlite3_column_int64(st, 0);
+            it.n[0] = db_column_int64(st, 0);
             it.n[1] = (int32_t)(uint32_t)get_le(b + i, 4);
             it.n[2] = (int32_t)(uint32_t)get_le(b + i + 4, 4);
             stop = fn(ctx, &it);
         }
     }
-    sqlite3_finalize(pg);
-    return stop || rc == SQLITE_DONE ? 0 : store_fail(s, err, rc,
+    db_finalize(pg);
+    return stop || rc == DB_DONE ? 0 : store_fail(s, err, rc,
                                                       "cannot read it");
 }
 
@@ -309,28 +309,28 @@ int store_day_items(struct store *s, int32_t day,
                     void *ctx, struct bs_err *err)
 {
     for (int t = 0; t < STORE_ITEM_NTABLES; t++) {
-        sqlite3_stmt *st = prepare(s, items_sql[t], day, err);
-        int rc = SQLITE_DONE, stop = 0;
+        struct db_stmt *st = prepare(s, items_sql[t], day, err);
+        int rc = DB_DONE, stop = 0;
 
         if (!st)
             return -1;
         if (t == STORE_ITEM_OPEN_VISIT) {
             rc = open_items(s, st, day, fn, ctx, err);
-            sqlite3_finalize(st);
+            db_finalize(st);
             if (rc)
                 return -1;
             continue;
         }
-        while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        while (!stop && (rc = db_step(st)) == DB_ROW) {
             struct store_item it;
 
             item_from_row(&it, (enum store_item_table)t, st);
             stop = fn(ctx, &it);
         }
-        sqlite3_finalize(st);
+        db_finalize(st);
         if (stop)
             return 0;
-        if (rc != SQLITE_DONE)
+        if (rc != DB_DONE)
             return store_fail(s, err, rc, "cannot read it");
     }
     return 0;
@@ -346,7 +346,7 @@ static int add_open_visit(struct store *s, int32_t day, int64_t visitor,
     uint64_t v[3] = {(uint32_t)start, (uint32_t)end, (uint64_t)landing};
     static const int widths[3] = {4, 4, 8};
     int o = 0, rc;
-    sqlite3_stmt *st =
+    struct db_stmt *st =
         prepare(s, "INSERT INTO open_visits(day, visitor, visits) "
                    "VALUES(?1, ?2, ?3) ON CONFLICT(day, visitor) "
                    "DO UPDATE SET "
@@ -358,11 +358,11 @@ static int add_open_visit(struct store *s, int32_t day, int64_t visitor,
     for (int i = 0; i < 3; i++)
         for (int k = 0; k < widths[i]; k++, v[i] >>= 8)
             b[o++] = (unsigned char)v[i];
-    sqlite3_bind_int64(st, 2, visitor);
-    sqlite3_bind_blob(st, 3, b, sizeof(b), SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot write");
+    db_bind_int64(st, 2, visitor);
+    db_bind_blob(st, 3, b, sizeof(b));
+    rc = db_step(st);
+    db_finalize(st);
+    return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot write");
 }
 
 /* The id of the item's page, made when new. */
@@ -432,47 +432,47 @@ int store_put_item(struct store *s, int32_t day, const struct store_item *it,
 int store_site_put(struct store *s, int64_t id, const char *name,
                    struct bs_err *err)
 {
-    sqlite3_stmt *st = prepare(s, "INSERT INTO sites(id, name) "
+    struct db_stmt *st = prepare(s, "INSERT INTO sites(id, name) "
                                   "VALUES(?2, ?3)", 0, err);
     int rc;
 
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 2, id);
-    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot add a site");
+    db_bind_int64(st, 2, id);
+    db_bind_text(st, 3, name, -1);
+    rc = db_step(st);
+    db_finalize(st);
+    return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot add a site");
 }
 
 int store_each_source(struct store *s,
                       int (*fn)(void *ctx, const struct store_source *src),
                       void *ctx, struct bs_err *err)
 {
-    sqlite3_stmt *st = prepare(s, "SELECT fingerprint FROM sources "
+    struct db_stmt *st = prepare(s, "SELECT fingerprint FROM sources "
                                   "WHERE fingerprint IS NOT NULL "
                                   "ORDER BY id", 0, err);
     int rc, stop = 0;
 
     if (!st)
         return -1;
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!stop && (rc = db_step(st)) == DB_ROW) {
         struct store_source src;
         char fp[sizeof(src.fingerprint) + 1];
         int found;
 
         snprintf(fp, sizeof(fp), "%s",
-                 (const char *)sqlite3_column_text(st, 0));
+                 (const char *)db_column_text(st, 0));
         found = store_find_source(s, fp, &src, err);
         if (found < 0) {
-            sqlite3_finalize(st);
+            db_finalize(st);
             return -1;
         }
         if (found)
             stop = fn(ctx, &src);
     }
-    sqlite3_finalize(st);
-    return stop || rc == SQLITE_DONE ? 0 : store_fail(s, err, rc,
+    db_finalize(st);
+    return stop || rc == DB_DONE ? 0 : store_fail(s, err, rc,
                                                       "cannot read it");
 }
 
@@ -480,18 +480,18 @@ int store_each_day(struct store *s, int32_t from, int32_t to,
                    int (*fn)(void *ctx, int32_t day), void *ctx,
                    struct bs_err *err)
 {
-    sqlite3_stmt *st = prepare(s, "SELECT DISTINCT day FROM days "
+    struct db_stmt *st = prepare(s, "SELECT DISTINCT day FROM days "
                                   "WHERE day BETWEEN ?2 AND ?3 ORDER BY day",
                                0, err);
     int rc, stop = 0;
 
     if (!st)
         return -1;
-    sqlite3_bind_int(st, 2, from);
-    sqlite3_bind_int(st, 3, to);
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        stop = fn(ctx, sqlite3_column_int(st, 0));
-    sqlite3_finalize(st);
-    return stop || rc == SQLITE_DONE ? 0 : store_fail(s, err, rc,
+    db_bind_int(st, 2, from);
+    db_bind_int(st, 3, to);
+    while (!stop && (rc = db_step(st)) == DB_ROW)
+        stop = fn(ctx, db_column_int(st, 0));
+    db_finalize(st);
+    return stop || rc == DB_DONE ? 0 : store_fail(s, err, rc,
                                                       "cannot read it");
 }

@@ -77,7 +77,7 @@ static const char *const fold_sql[F_NSTMTS] = {
 };
 
 struct store_fold {
-    sqlite3_stmt *st[F_NSTMTS];
+    struct db_stmt *st[F_NSTMTS];
     /* Of the open transaction: */
     struct cntmap *used;       /* (site, group, day) -> its keys + 1 */
     struct cntmap *exact;      /* (site, group, day) -> 1: at the bound,
@@ -100,7 +100,7 @@ void store_fold_free(struct store *s)
     if (!s->fold)
         return;
     for (int i = 0; i < F_NSTMTS; i++)
-        sqlite3_finalize(s->fold->st[i]);
+        db_finalize(s->fold->st[i]);
     cntmap_free(s->fold->used);
     cntmap_free(s->fold->exact);
     cntmap_free(s->fold->views);
@@ -120,7 +120,7 @@ static struct store_fold *fold_of(struct store *s)
 }
 
 /* The statement id, after the rows waiting to be written: it reads them. */
-static sqlite3_stmt *fold_stmt(struct store *s, enum fold_stmt id,
+static struct db_stmt *fold_stmt(struct store *s, enum fold_stmt id,
                                struct bs_err *err)
 {
     int rc;
@@ -129,9 +129,8 @@ static sqlite3_stmt *fold_stmt(struct store *s, enum fold_stmt id,
         return NULL;
     if (fold_of(s)->st[id])
         return s->fold->st[id];
-    rc = sqlite3_prepare_v3(s->db, fold_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                            &s->fold->st[id], NULL);
-    if (rc != SQLITE_OK) {
+    rc = db_prepare(s->db, fold_sql[id], 1, &s->fold->st[id]);
+    if (rc != DB_OK) {
         store_fail(s, err, rc, "cannot read it");
         return NULL;
     }
@@ -145,20 +144,20 @@ int store_is_other(const char *key, size_t n)
 
 /* Step st once: 1 and the first two columns in c[] for a row, 0 for none,
  * -1 with err. */
-static int fold_row(struct store *s, sqlite3_stmt *st, int64_t c[2],
+static int fold_row(struct store *s, struct db_stmt *st, int64_t c[2],
                     struct bs_err *err)
 {
-    int rc = sqlite3_step(st);
+    int rc = db_step(st);
 
-    if (rc == SQLITE_ROW) {
-        c[0] = sqlite3_column_int64(st, 0);
-        c[1] = sqlite3_column_count(st) > 1 ? sqlite3_column_int64(st, 1) : 0;
+    if (rc == DB_ROW) {
+        c[0] = db_column_int64(st, 0);
+        c[1] = db_column_count(st) > 1 ? db_column_int64(st, 1) : 0;
     }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc == SQLITE_ROW)
+    db_reset(st);
+    db_clear_bindings(st);
+    if (rc == DB_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+    return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
 }
 
 static uint64_t group_key(int64_t site, int32_t day, enum fold_group g)
@@ -174,21 +173,19 @@ static int fold_count(struct store *s, int64_t site, int32_t day,
                       enum fold_group g, struct bs_err *err)
 {
     uint64_t k = group_key(site, day, g);
-    sqlite3_stmt *st = fold_stmt(s, F_PATH_COUNT + (int)g, err);
+    struct db_stmt *st = fold_stmt(s, F_PATH_COUNT + (int)g, err);
     int64_t c[2] = {0, 0};
 
     if (!st)
         return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_int64(st, 2, site);
+    db_bind_int(st, 1, day);
+    db_bind_int64(st, 2, site);
     if (g == G_PATHS) {
-        sqlite3_bind_text(st, 3, url_kind_name(URL_HOME), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, url_kind_name(URL_SEARCH), -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, url_kind_name(URL_POSTID), -1,
-                          SQLITE_STATIC);
+        db_bind_text(st, 3, url_kind_name(URL_HOME), -1);
+        db_bind_text(st, 4, url_kind_name(URL_SEARCH), -1);
+        db_bind_text(st, 5, url_kind_name(URL_POSTID), -1);
     }
-    sqlite3_bind_text(st, 6, AGG_OTHER, AGG_OTHER_LEN, SQLITE_STATIC);
+    db_bind_text(st, 6, AGG_OTHER, AGG_OTHER_LEN);
     if (fold_row(s, st, c, err) < 0)
         return -1;
     /* Set, as a delta: the counter wraps back. */
@@ -255,7 +252,7 @@ int store_fold_view(struct store *s, int64_t site, int32_t day,
 {
     int terms = kind == URL_TAG || kind == URL_CATEGORY, found, in;
     enum fold_group g = terms ? G_TERMS : G_PATHS;
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t c[2] = {0, 0};
     uint64_t h, seen;
 
@@ -271,16 +268,16 @@ int store_fold_view(struct store *s, int64_t site, int32_t day,
     st = fold_stmt(s, terms ? F_TERM_STATE : F_PATH_STATE, err);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, site);
+    db_bind_int64(st, 1, site);
     if (terms) {
-        sqlite3_bind_text(st, 2, url_kind_name(kind), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, key, (int)n, SQLITE_STATIC);
-        sqlite3_bind_int(st, 4, day);
+        db_bind_text(st, 2, url_kind_name(kind), -1);
+        db_bind_text(st, 3, key, (int)n);
+        db_bind_int(st, 4, day);
     } else {
-        sqlite3_bind_text(st, 2, key, (int)n, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, day);
+        db_bind_text(st, 2, key, (int)n);
+        db_bind_int(st, 3, day);
         if (kind == URL_POSTID)
-            sqlite3_bind_int64(st, 4, store_link_id(key, n));
+            db_bind_int64(st, 4, store_link_id(key, n));
     }
     if ((found = fold_row(s, st, c, err)) < 0)
         return -1;
@@ -312,7 +309,7 @@ int store_fold_referrer(struct store *s, int64_t site, int32_t day,
                         int64_t path_id, const char *host, size_t n,
                         const char *cls, struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t c[2];
     int found;
 
@@ -322,10 +319,10 @@ int store_fold_referrer(struct store *s, int64_t site, int32_t day,
         return found;
     if (!(st = fold_stmt(s, F_REF_HAS, err)))
         return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_int64(st, 2, path_id);
-    sqlite3_bind_text(st, 3, host, (int)n, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, cls, -1, SQLITE_STATIC);
+    db_bind_int(st, 1, day);
+    db_bind_int64(st, 2, path_id);
+    db_bind_text(st, 3, host, (int)n);
+    db_bind_text(st, 4, cls, -1);
     if ((found = fold_row(s, st, c, err)) != 0)
         return found;
     return fold_take(s, site, day, G_REFS);
@@ -334,7 +331,7 @@ int store_fold_referrer(struct store *s, int64_t site, int32_t day,
 int store_fold_search(struct store *s, int64_t site, int32_t day,
                       const char *term, size_t n, struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t c[2];
     int found;
 
@@ -344,9 +341,9 @@ int store_fold_search(struct store *s, int64_t site, int32_t day,
         return found;
     if (!(st = fold_stmt(s, F_SEARCH_HAS, err)))
         return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_int64(st, 2, site);
-    sqlite3_bind_text(st, 3, term, (int)n, SQLITE_STATIC);
+    db_bind_int(st, 1, day);
+    db_bind_int64(st, 2, site);
+    db_bind_text(st, 3, term, (int)n);
     if ((found = fold_row(s, st, c, err)) != 0)
         return found;
     return fold_take(s, site, day, G_SEARCH);
@@ -378,34 +375,34 @@ static void names_clear(struct names *a)
 
 /* The post of the row at st (id, site, path, kind, title, published,
  * post_id) with its terms, put into to. */
-static int copy_post(struct store *from, struct store *to, sqlite3_stmt *st,
-                     sqlite3_stmt *tq, struct names nm[2], struct bs_err *err)
+static int copy_post(struct store *from, struct store *to, struct db_stmt *st,
+                     struct db_stmt *tq, struct names nm[2], struct bs_err *err)
 {
-    const char *kind = (const char *)sqlite3_column_text(st, 3);
-    const char *title = (const char *)sqlite3_column_text(st, 4);
+    const char *kind = (const char *)db_column_text(st, 3);
+    const char *title = (const char *)db_column_text(st, 4);
     struct store_post p;
     int rc;
 
     memset(&p, 0, sizeof(p));
-    p.path = (const char *)sqlite3_column_text(st, 2);
+    p.path = (const char *)db_column_text(st, 2);
     p.kind = kind && strcmp(kind, url_kind_name(URL_PAGE)) == 0 ? URL_PAGE
                                                                  : URL_POST;
     p.title = title ? title : "";
-    p.has_published = sqlite3_column_type(st, 5) != SQLITE_NULL;
-    p.published = sqlite3_column_int(st, 5);
-    p.post_id = sqlite3_column_int64(st, 6);
+    p.has_published = db_column_type(st, 5) != DB_NULL;
+    p.published = db_column_int(st, 5);
+    p.post_id = db_column_int64(st, 6);
     names_clear(&nm[0]);
     names_clear(&nm[1]);
-    sqlite3_bind_int64(tq, 1, sqlite3_column_int64(st, 0));
-    while ((rc = sqlite3_step(tq)) == SQLITE_ROW) {
-        const char *tax = (const char *)sqlite3_column_text(tq, 0);
-        const char *name = (const char *)sqlite3_column_text(tq, 1);
+    db_bind_int64(tq, 1, db_column_int64(st, 0));
+    while ((rc = db_step(tq)) == DB_ROW) {
+        const char *tax = (const char *)db_column_text(tq, 0);
+        const char *name = (const char *)db_column_text(tq, 1);
 
         if (tax && name)
             names_add(&nm[strcmp(tax, url_kind_name(URL_TAG)) != 0], name);
     }
-    sqlite3_reset(tq);
-    if (rc != SQLITE_DONE)
+    db_reset(tq);
+    if (rc != DB_DONE)
         return store_fail(from, err, rc, "cannot read it");
     if (!p.path)
         return 0;
@@ -414,42 +411,40 @@ static int copy_post(struct store *from, struct store *to, sqlite3_stmt *st,
     p.categories = (const char *const *)nm[1].v;
     p.ncategories = nm[1].n;
     p.has_tags = p.has_categories = 1;
-    return store_put_post(to, sqlite3_column_int64(st, 1), &p, err);
+    return store_put_post(to, db_column_int64(st, 1), &p, err);
 }
 
 int store_copy_posts(struct store *from, struct store *to, struct bs_err *err)
 {
-    sqlite3_stmt *st = NULL, *tq = NULL;
+    struct db_stmt *st = NULL, *tq = NULL;
     struct names nm[2];
     int rc;
 
     memset(nm, 0, sizeof(nm));
-    rc = sqlite3_prepare_v2(from->db,
-                            "SELECT id, site, path, kind, title, published,"
-                            " post_id FROM paths WHERE imported = 1",
-                            -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(from->db,
-                                "SELECT t.taxonomy, t.name FROM post_terms pt"
-                                " JOIN terms t ON t.id = pt.term_id"
-                                " WHERE pt.path_id = ?1",
-                                -1, &tq, NULL);
-    if (rc != SQLITE_OK) {
+    rc = db_prepare(from->db,
+                    "SELECT id, site, path, kind, title, published,"
+                    " post_id FROM paths WHERE imported = 1", 0, &st);
+    if (rc == DB_OK)
+        rc = db_prepare(from->db,
+                        "SELECT t.taxonomy, t.name FROM post_terms pt"
+                        " JOIN terms t ON t.id = pt.term_id"
+                        " WHERE pt.path_id = ?1", 0, &tq);
+    if (rc != DB_OK) {
         store_fail(from, err, rc, "cannot read it");
     } else {
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        while ((rc = db_step(st)) == DB_ROW)
             if (copy_post(from, to, st, tq, nm, err))
                 break;
-        if (rc == SQLITE_ROW)
+        if (rc == DB_ROW)
             rc = -1;
-        else if (rc != SQLITE_DONE)
+        else if (rc != DB_DONE)
             store_fail(from, err, rc, "cannot read it");
     }
-    sqlite3_finalize(st);
-    sqlite3_finalize(tq);
+    db_finalize(st);
+    db_finalize(tq);
     for (int i = 0; i < 2; i++) {
         names_clear(&nm[i]);
         free(nm[i].v);
     }
-    return rc == SQLITE_DONE ? 0 : -1;
+    return rc == DB_DONE ? 0 : -1;
 }

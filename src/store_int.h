@@ -1,7 +1,8 @@
 /*
- * store_int.h - what the files of the SQLite store share, and nothing
- * outside them sees: the connection, its cache of prepared statements and
- * the calls that map SQLite's errors to blogstat's.
+ * store_int.h - what the files of the store share, and nothing outside
+ * them sees: the connection (db.h: SQLite or PostgreSQL), its cache of
+ * prepared statements and the calls that map the engine's errors to
+ * blogstat's.
  *
  * store.c opens the database and owns the statement cache and the
  * transactions; store_schema.c creates and upgrades the schema;
@@ -14,7 +15,7 @@
 #include "blogstat.h"
 #include "store.h"
 
-#include <sqlite3.h>
+#include "db.h"
 
 /* The cached write statements (store.c holds their SQL): every write
  * but those of batched tables (store_batch.c) goes through this cache, prepared on first use, finalized by
@@ -54,11 +55,11 @@ struct path_row {
 };
 
 struct store {
-    sqlite3 *db;
+    struct db *db;
     char *path;
     enum store_mode mode;
     int in_tx;
-    sqlite3_stmt *stmt[ST_NSTMTS];
+    struct db_stmt *stmt[ST_NSTMTS];
     /* The paths rows of the open transaction, by site and row name:
      * emptied when it ends (store_rows_forget()). */
     struct strtab *row_names;
@@ -129,14 +130,14 @@ int store_exec(struct store *s, const char *sql, const char *what,
 /* The one integer a pragma or query returns, -1 on error. */
 int64_t store_pragma_int(struct store *s, const char *sql);
 /* The cached statement id, reset and unbound: NULL with err. */
-sqlite3_stmt *store_stmt(struct store *s, enum stmt_id id,
+struct db_stmt *store_stmt(struct store *s, enum stmt_id id,
                          struct bs_err *err);
 /* Step a statement that returns no row (or one id with RETURNING). */
-int store_step(struct store *s, sqlite3_stmt *st, int64_t *id,
+int store_step(struct store *s, struct db_stmt *st, int64_t *id,
                struct bs_err *err);
 /* The blob of st's first column, of exactly n bytes, into buf: 1 found,
  * 0 none, -1 error. */
-int store_get_blob(struct store *s, sqlite3_stmt *st, void *buf, size_t n,
+int store_get_blob(struct store *s, struct db_stmt *st, void *buf, size_t n,
                    struct bs_err *err);
 
 /* Create the schema or upgrade it to STORE_SCHEMA_VERSION (store_schema.c):

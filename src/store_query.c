@@ -14,22 +14,22 @@
 int store_day_span(struct store *s, int64_t site, int32_t *first,
                    int32_t *last, struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc, found = 0;
 
-    rc = sqlite3_prepare_v2(s->db, "SELECT min(day), max(day) FROM days "
-                            "WHERE site = ?1 OR ?1 < 0", -1, &st, NULL);
-    if (rc != SQLITE_OK)
+    rc = db_prepare(s->db, "SELECT min(day), max(day) FROM days "
+                    "WHERE site = ?1 OR ?1 < 0", 0, &st);
+    if (rc != DB_OK)
         return store_fail(s, err, rc, "cannot read it");
-    sqlite3_bind_int64(st, 1, site);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        *first = sqlite3_column_int(st, 0);
-        *last = sqlite3_column_int(st, 1);
+    db_bind_int64(st, 1, site);
+    rc = db_step(st);
+    if (rc == DB_ROW && db_column_type(st, 0) != DB_NULL) {
+        *first = db_column_int(st, 0);
+        *last = db_column_int(st, 1);
         found = 1;
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    db_finalize(st);
+    if (rc != DB_ROW && rc != DB_DONE)
         return store_fail(s, err, rc, "cannot read it");
     return found;
 }
@@ -334,7 +334,7 @@ _Static_assert(ARRAY_SIZE(query_sql) == Q_COUNT, "one SQL per query");
 
 /* Makes the typed row of the statement's current row and hands it to the
  * caller's fn: its result, nonzero to stop. */
-typedef int row_reader(sqlite3_stmt *st, void *job);
+typedef int row_reader(struct db_stmt *st, void *job);
 
 /* Run query q over the filter, each row through read (job its state);
  * list, when not NULL, is ?7. */
@@ -343,30 +343,30 @@ static int run_list(struct store *s, enum query_id q,
                     const char *list, row_reader *read, void *job,
                     struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc;
 
-    rc = sqlite3_prepare_v2(s->db, query_sql[q], -1, &st, NULL);
-    if (rc != SQLITE_OK)
+    rc = db_prepare(s->db, query_sql[q], 0, &st);
+    if (rc != DB_OK)
         return store_fail(s, err, rc, "cannot prepare a query");
-    sqlite3_bind_int(st, 1, f->from);
-    sqlite3_bind_int(st, 2, f->to);
-    sqlite3_bind_int64(st, 3, f->limit > 0 ? f->limit : -1);
+    db_bind_int(st, 1, f->from);
+    db_bind_int(st, 2, f->to);
+    db_bind_int64(st, 3, f->limit > 0 ? f->limit : -1);
     if (name)
-        sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, f->path_id);
-    sqlite3_bind_int64(st, 6, f->site);
+        db_bind_text(st, 4, name, -1);
+    db_bind_int64(st, 5, f->path_id);
+    db_bind_int64(st, 6, f->site);
     if (list)
-        sqlite3_bind_text(st, 7, list, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        db_bind_text(st, 7, list, -1);
+    while ((rc = db_step(st)) == DB_ROW)
         if (read(st, job)) {
-            rc = SQLITE_DONE;
+            rc = DB_DONE;
             break;
         }
     s->query_steps +=
-        (uint64_t)sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+        (uint64_t)db_stmt_steps(st);
+    db_finalize(st);
+    if (rc != DB_DONE)
         return store_fail(s, err, rc, "cannot read it");
     return 0;
 }
@@ -378,16 +378,16 @@ static int run(struct store *s, enum query_id q, const struct store_filter *f,
     return run_list(s, q, f, name, NULL, read, job, err);
 }
 
-static const char *text(sqlite3_stmt *st, int col)
+static const char *text(struct db_stmt *st, int col)
 {
-    const unsigned char *t = sqlite3_column_text(st, col);
+    const unsigned char *t = db_column_text(st, col);
 
     return t ? (const char *)t : "";
 }
 
-static int64_t num(sqlite3_stmt *st, int col)
+static int64_t num(struct db_stmt *st, int col)
 {
-    return sqlite3_column_int64(st, col);
+    return db_column_int64(st, col);
 }
 
 /* The enum of a kind as the paths table names it; URL_OTHER when none. */
@@ -431,7 +431,7 @@ JOB(post_info);
 JOB(post_day_row);
 JOB(post_term_row);
 
-static int read_post(sqlite3_stmt *st, void *job)
+static int read_post(struct db_stmt *st, void *job)
 {
     struct post_row_job *j = job;
     struct store_post_row r = {
@@ -498,28 +498,28 @@ static void jb_int(struct jbuf *b, const char *before, int64_t v)
 
 /* Step a prepared statement of no more than one row to its first
  * column: 1 and *v, 0 none, -1 with err. */
-static int one_int(struct store *s, sqlite3_stmt *st, int64_t *v,
+static int one_int(struct store *s, struct db_stmt *st, int64_t *v,
                    struct bs_err *err)
 {
-    int rc = sqlite3_step(st);
+    int rc = db_step(st);
 
-    if (rc == SQLITE_ROW)
-        *v = sqlite3_column_int64(st, 0);
+    if (rc == DB_ROW)
+        *v = db_column_int64(st, 0);
     s->query_steps +=
-        (uint64_t)sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW)
+        (uint64_t)db_stmt_steps(st);
+    db_finalize(st);
+    if (rc == DB_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+    return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
 }
 
-static sqlite3_stmt *prepare(struct store *s, const char *sql,
+static struct db_stmt *prepare(struct store *s, const char *sql,
                              struct bs_err *err)
 {
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    struct db_stmt *st;
+    int rc = db_prepare(s->db, sql, 0, &st);
 
-    if (rc != SQLITE_OK) {
+    if (rc != DB_OK) {
         store_fail(s, err, rc, "cannot prepare a query");
         return NULL;
     }
@@ -532,7 +532,7 @@ static sqlite3_stmt *prepare(struct store *s, const char *sql,
 static int64_t range_days(struct store *s, const struct store_filter *f,
                           struct bs_err *err)
 {
-    sqlite3_stmt *st = prepare(
+    struct db_stmt *st = prepare(
         s, "WITH RECURSIVE " DAYS_OF("dd", "path_views") " "
            "SELECT CASE WHEN "
            "coalesce((SELECT min(day) FROM path_views) >= ?1, 1) AND "
@@ -544,8 +544,8 @@ static int64_t range_days(struct store *s, const struct store_filter *f,
 
     if (!st)
         return -1;
-    sqlite3_bind_int(st, 1, f->from);
-    sqlite3_bind_int(st, 2, f->to);
+    db_bind_int(st, 1, f->from);
+    db_bind_int(st, 2, f->to);
     return one_int(s, st, &n, err) < 0 ? -1 : n;
 }
 
@@ -553,7 +553,7 @@ static int64_t range_days(struct store *s, const struct store_filter *f,
  * read only when some link is not among those seen. */
 static int64_t most_links(struct store *s, int64_t site, struct bs_err *err)
 {
-    sqlite3_stmt *st = prepare(
+    struct db_stmt *st = prepare(
         s, "SELECT count(*) AS c FROM paths WHERE site = ?1 "
            "AND post_id IS NOT NULL AND kind = 'postid' GROUP BY post_id "
            "ORDER BY c DESC LIMIT 1", err);
@@ -561,7 +561,7 @@ static int64_t most_links(struct store *s, int64_t site, struct bs_err *err)
 
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, site);
+    db_bind_int64(st, 1, site);
     if (one_int(s, st, &n, err) < 0)
         return -1;
     return n > 1 ? n : 1;
@@ -576,7 +576,7 @@ static int most_read(struct store *s, int64_t site, int links,
                      const char *k1, const char *k2, int64_t max,
                      struct jbuf *seen, int64_t *next, struct bs_err *err)
 {
-    sqlite3_stmt *st = prepare(
+    struct db_stmt *st = prepare(
         s, links ? "SELECT t.path_id, t.views FROM paths p "
                    "CROSS JOIN path_totals t ON t.path_id = p.id "
                    "WHERE p.site = ?1 AND p.post_id IS NOT NULL "
@@ -590,24 +590,24 @@ static int most_read(struct store *s, int64_t site, int links,
 
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, site);
+    db_bind_int64(st, 1, site);
     if (!links) {
-        sqlite3_bind_text(st, 2, k1, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, k2, -1, SQLITE_STATIC);
+        db_bind_text(st, 2, k1, -1);
+        db_bind_text(st, 3, k2, -1);
     }
-    sqlite3_bind_int64(st, 4, max + 1);
+    db_bind_int64(st, 4, max + 1);
     *next = -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         if (got++ == max) {
-            *next = sqlite3_column_int64(st, 1);
+            *next = db_column_int64(st, 1);
             break;
         }
-        jb_int(seen, seen->n > 1 ? "," : "", sqlite3_column_int64(st, 0));
+        jb_int(seen, seen->n > 1 ? "," : "", db_column_int64(st, 0));
     }
     s->query_steps +=
-        (uint64_t)sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        (uint64_t)db_stmt_steps(st);
+    db_finalize(st);
+    if (rc != DB_ROW && rc != DB_DONE)
         return store_fail(s, err, rc, "cannot read it");
     return 0;
 }
@@ -619,7 +619,7 @@ struct ranked {
     int64_t n, last;
 };
 
-static int read_ranked(sqlite3_stmt *st, void *job)
+static int read_ranked(struct db_stmt *st, void *job)
 {
     struct ranked *r = job;
 
@@ -714,7 +714,7 @@ int store_least_posts(struct store *s, const struct store_filter *f,
     return run(s, Q_LEAST_POSTS, f, post_kind(f), read_post, &j, err);
 }
 
-static int read_term(sqlite3_stmt *st, void *job)
+static int read_term(struct db_stmt *st, void *job)
 {
     struct term_row_job *j = job;
     struct store_term_row r = {
@@ -738,7 +738,7 @@ int store_top_terms(struct store *s, const struct store_filter *f,
                read_term, &j, err);
 }
 
-static int read_country(sqlite3_stmt *st, void *job)
+static int read_country(struct db_stmt *st, void *job)
 {
     struct country_row_job *j = job;
     struct store_country_row r = {
@@ -750,7 +750,7 @@ static int read_country(sqlite3_stmt *st, void *job)
 }
 
 /* A post's countries: no visitors counted. */
-static int read_post_country(sqlite3_stmt *st, void *job)
+static int read_post_country(struct db_stmt *st, void *job)
 {
     struct country_row_job *j = job;
     struct store_country_row r = {
@@ -771,11 +771,11 @@ int store_top_countries(struct store *s, const struct store_filter *f,
     return run(s, Q_TOP_COUNTRIES, f, NULL, read_country, &j, err);
 }
 
-static int read_day(sqlite3_stmt *st, void *job)
+static int read_day(struct db_stmt *st, void *job)
 {
     struct day_row_job *j = job;
     struct store_day_row r = {
-        .day = sqlite3_column_int(st, 0), .views = num(st, 1),
+        .day = db_column_int(st, 0), .views = num(st, 1),
         .hits = num(st, 2), .robots = num(st, 3), .bad = num(st, 4),
         .visitors = num(st, 5), .visits = num(st, 6),
     };
@@ -792,7 +792,7 @@ int store_days(struct store *s, const struct store_filter *f,
     return run(s, Q_DAYS, f, NULL, read_day, &j, err);
 }
 
-static int read_audience(sqlite3_stmt *st, void *job)
+static int read_audience(struct db_stmt *st, void *job)
 {
     struct store_audience *a = job;
 
@@ -815,7 +815,7 @@ int store_post_range(struct store *s, const struct store_filter *f,
     return run(s, Q_POST_RANGE, f, NULL, read_audience, out, err);
 }
 
-static int read_referrer(sqlite3_stmt *st, void *job)
+static int read_referrer(struct db_stmt *st, void *job)
 {
     struct referrer_row_job *j = job;
     struct store_referrer_row r = {
@@ -846,7 +846,7 @@ int store_post_referrers(struct store *s, const struct store_filter *f,
     return run(s, Q_POST_REFERRERS, f, NULL, read_referrer, &j, err);
 }
 
-static int read_search(sqlite3_stmt *st, void *job)
+static int read_search(struct db_stmt *st, void *job)
 {
     struct search_row_job *j = job;
     struct store_search_row r = {.term = text(st, 0), .views = num(st, 1)};
@@ -864,7 +864,7 @@ int store_top_search_terms(struct store *s, const struct store_filter *f,
     return run(s, Q_TOP_SEARCH_TERMS, f, NULL, read_search, &j, err);
 }
 
-static int read_source(sqlite3_stmt *st, void *job)
+static int read_source(struct db_stmt *st, void *job)
 {
     struct source_row_job *j = job;
     struct store_source_row r = {.cls = class_of(text(st, 0)),
@@ -882,18 +882,18 @@ int store_sources(struct store *s, const struct store_filter *f,
     return run(s, Q_SOURCES, f, NULL, read_source, &j, err);
 }
 
-static int read_file(sqlite3_stmt *st, void *job)
+static int read_file(struct db_stmt *st, void *job)
 {
     struct file_row_job *j = job;
     struct store_file_row r = {
         .name = text(st, 0), .error = text(st, 1), .last_read = text(st, 2),
         .lines = num(st, 3), .bad_lines = num(st, 4), .hits = num(st, 5),
-        .gzip = sqlite3_column_int(st, 6), .size = num(st, 7),
+        .gzip = db_column_int(st, 6), .size = num(st, 7),
         .position = num(st, 8),
-        .state = (enum store_file_state)sqlite3_column_int(st, 9),
-        .has_days = sqlite3_column_int(st, 10),
-        .first_day = sqlite3_column_int(st, 11),
-        .last_day = sqlite3_column_int(st, 12),
+        .state = (enum store_file_state)db_column_int(st, 9),
+        .has_days = db_column_int(st, 10),
+        .first_day = db_column_int(st, 11),
+        .last_day = db_column_int(st, 12),
     };
 
     return j->fn(j->ctx, &r);
@@ -908,7 +908,7 @@ int store_files(struct store *s, const struct store_filter *f,
     return run(s, Q_FILES, f, NULL, read_file, &j, err);
 }
 
-static int read_site(sqlite3_stmt *st, void *job)
+static int read_site(struct db_stmt *st, void *job)
 {
     struct site_row_job *j = job;
     struct store_site_row r = {
@@ -928,14 +928,14 @@ int store_sites(struct store *s, const struct store_filter *f,
     return run(s, Q_SITES, f, NULL, read_site, &j, err);
 }
 
-static int read_post_info(sqlite3_stmt *st, void *job)
+static int read_post_info(struct db_stmt *st, void *job)
 {
     struct post_info_job *j = job;
     struct store_post_info r = {
         .path = text(st, 0), .title = text(st, 1),
         .kind = kind_of(text(st, 2)),
-        .has_published = sqlite3_column_int(st, 4),
-        .published = sqlite3_column_int(st, 3),
+        .has_published = db_column_int(st, 4),
+        .published = db_column_int(st, 3),
     };
 
     return j->fn(j->ctx, &r);
@@ -950,11 +950,11 @@ int store_post_info(struct store *s, const struct store_filter *f,
     return run(s, Q_POST_INFO, f, NULL, read_post_info, &j, err);
 }
 
-static int read_post_day(sqlite3_stmt *st, void *job)
+static int read_post_day(struct db_stmt *st, void *job)
 {
     struct post_day_row_job *j = job;
     struct store_post_day_row r = {
-        .day = sqlite3_column_int(st, 0), .views = num(st, 1),
+        .day = db_column_int(st, 0), .views = num(st, 1),
         .visitors = num(st, 2), .visits = num(st, 3),
     };
 
@@ -981,7 +981,7 @@ int store_post_countries(struct store *s, const struct store_filter *f,
     return run(s, Q_POST_COUNTRIES, f, NULL, read_post_country, &j, err);
 }
 
-static int read_post_term(sqlite3_stmt *st, void *job)
+static int read_post_term(struct db_stmt *st, void *job)
 {
     struct post_term_row_job *j = job;
     struct store_post_term_row r = {
@@ -1004,11 +1004,11 @@ int store_post_terms(struct store *s, const struct store_filter *f,
 
 int store_totals(struct store *s, struct store_totals *t, struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc;
 
     memset(t, 0, sizeof(*t));
-    rc = sqlite3_prepare_v2(
+    rc = db_prepare(
         s->db,
         "SELECT (SELECT count(*) FROM sources), "
         "(SELECT coalesce(sum(lines), 0) FROM sources), "
@@ -1018,20 +1018,20 @@ int store_totals(struct store *s, struct store_totals *t, struct bs_err *err)
         "(SELECT coalesce(sum(robots), 0) FROM days), "
         /* A line is bad, a hit, or of an excluded address. */
         "(SELECT coalesce(sum(lines - bad_lines - hits), 0) FROM sources)",
-        -1, &st, NULL);
-    if (rc != SQLITE_OK)
+        0, &st);
+    if (rc != DB_OK)
         return store_fail(s, err, rc, "cannot read it");
-    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        t->files = sqlite3_column_int64(st, 0);
-        t->lines = sqlite3_column_int64(st, 1);
-        t->bad_lines = sqlite3_column_int64(st, 2);
-        t->hits = sqlite3_column_int64(st, 3);
-        t->views = sqlite3_column_int64(st, 4);
-        t->robots = sqlite3_column_int64(st, 5);
-        t->excluded = sqlite3_column_int64(st, 6);
+    if ((rc = db_step(st)) == DB_ROW) {
+        t->files = db_column_int64(st, 0);
+        t->lines = db_column_int64(st, 1);
+        t->bad_lines = db_column_int64(st, 2);
+        t->hits = db_column_int64(st, 3);
+        t->views = db_column_int64(st, 4);
+        t->robots = db_column_int64(st, 5);
+        t->excluded = db_column_int64(st, 6);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
+    db_finalize(st);
+    if (rc != DB_ROW)
         return store_fail(s, err, rc, "cannot read it");
     t->db_bytes = store_pragma_int(s, "PRAGMA page_count") *
                   store_pragma_int(s, "PRAGMA page_size");

@@ -7,6 +7,7 @@
 #include "store.h"
 #include "store_int.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 
 /* Version 1: the daily aggregates. */
@@ -343,11 +344,11 @@ int store_schema_setup(struct store *s, struct bs_err *err)
                          : store_pragma_int(s, "SELECT count(*) FROM "
                                                "sqlite_master");
     if (version < 0 || tables < 0) {
-        store_fail(s, err, sqlite3_errcode(s->db), "cannot read it");
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        store_fail(s, err, db_errcode(s->db), "cannot read it");
+        db_exec(s->db, "ROLLBACK");
         return -1;
     }
-    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    db_exec(s->db, "COMMIT");
     if (version > STORE_SCHEMA_VERSION)
         return bs_fail(err, BS_DATAERR,
                        "database '%s' has schema version %lld, newer than "
@@ -368,7 +369,7 @@ int store_schema_setup(struct store *s, struct bs_err *err)
         return -1;
     for (int64_t v = version; v < STORE_SCHEMA_VERSION; v++) {
         if (store_exec(s, migrations[v], "cannot upgrade the schema", err)) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            db_exec(s->db, "ROLLBACK");
             return -1;
         }
     }
@@ -376,7 +377,7 @@ int store_schema_setup(struct store *s, struct bs_err *err)
              STORE_SCHEMA_VERSION);
     if (store_exec(s, sql, "cannot set the schema version", err) ||
         store_exec(s, "COMMIT", "cannot commit the schema", err)) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        db_exec(s->db, "ROLLBACK");
         return -1;
     }
     return 0;
@@ -393,11 +394,11 @@ int store_create_at_version(const char *path, int version,
         BUG("schema version %d", version);
     s.path = (char *)path;
     s.mode = STORE_WRITE;
-    rc = sqlite3_open_v2(path, &s.db,
-                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-    if (rc != SQLITE_OK) {
+    rc = db_open_sqlite(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        &s.db);
+    if (rc != DB_OK) {
         store_fail(&s, err, rc, "cannot create it");
-        sqlite3_close(s.db);
+        db_close(s.db);
         return -1;
     }
     snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;", version);
@@ -408,6 +409,6 @@ int store_create_at_version(const char *path, int version,
         rc = store_exec(&s, sql, "cannot set the schema version", err);
     if (rc == 0)
         rc = store_exec(&s, "COMMIT", "cannot commit the schema", err);
-    sqlite3_close(s.db);
+    db_close(s.db);
     return rc;
 }

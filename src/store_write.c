@@ -24,16 +24,16 @@ int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
                   uint64_t views, uint64_t robots, uint64_t bad,
                   struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_DAY, err);
+    struct db_stmt *st = store_stmt(s, ST_DAY, err);
 
     if (!st)
         return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_int64(st, 2, clamp(hits));
-    sqlite3_bind_int64(st, 3, clamp(views));
-    sqlite3_bind_int64(st, 4, clamp(robots));
-    sqlite3_bind_int64(st, 5, clamp(bad));
-    sqlite3_bind_int64(st, 6, site);
+    db_bind_int(st, 1, day);
+    db_bind_int64(st, 2, clamp(hits));
+    db_bind_int64(st, 3, clamp(views));
+    db_bind_int64(st, 4, clamp(robots));
+    db_bind_int64(st, 5, clamp(bad));
+    db_bind_int64(st, 6, site);
     return store_step(s, st, NULL, err);
 }
 
@@ -86,7 +86,7 @@ static int path_row(struct store *s, int64_t site, enum url_kind kind,
                     int64_t *id, struct bs_err *err)
 {
     struct path_row *row = row_cached(s, site, path, n);
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc;
 
     if (row && row->kind == kind) {
@@ -95,24 +95,24 @@ static int path_row(struct store *s, int64_t site, enum url_kind kind,
     }
     if (!(st = store_stmt(s, ST_PATH_FIND, err)))
         return -1;
-    sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, url_kind_name(kind), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, site);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
+    db_bind_text(st, 1, path, (int)n);
+    db_bind_text(st, 2, url_kind_name(kind), -1);
+    db_bind_int64(st, 4, site);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *id = db_column_int64(st, 0);
+        db_reset(st);
     } else {
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
+        db_reset(st);
+        if (rc != DB_DONE)
             return store_fail(s, err, rc, "cannot read");
         if (!(st = store_stmt(s, ST_PATH_ID, err)))
             return -1;
-        sqlite3_bind_text(st, 1, path, (int)n, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, url_kind_name(kind), -1, SQLITE_STATIC);
+        db_bind_text(st, 1, path, (int)n);
+        db_bind_text(st, 2, url_kind_name(kind), -1);
         if (has_pid)
-            sqlite3_bind_int64(st, 3, pid);
-        sqlite3_bind_int64(st, 4, site);
+            db_bind_int64(st, 3, pid);
+        db_bind_int64(st, 4, site);
         if (store_step(s, st, id, err))
             return -1;
     }
@@ -147,13 +147,13 @@ static int term_id(struct store *s, int64_t site, enum url_kind taxonomy,
                    const char *name, size_t n, int64_t *id,
                    struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_TERM_ID, err);
+    struct db_stmt *st = store_stmt(s, ST_TERM_ID, err);
 
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, url_kind_name(taxonomy), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, name, (int)n, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, site);
+    db_bind_text(st, 1, url_kind_name(taxonomy), -1);
+    db_bind_text(st, 2, name, (int)n);
+    db_bind_int64(st, 3, site);
     return store_step(s, st, id, err);
 }
 
@@ -161,7 +161,7 @@ int store_add_term_views(struct store *s, int64_t site, int32_t day,
                          enum url_kind taxonomy, const char *name, size_t n,
                          uint64_t views, struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t id = -1;
 
     if (store_fold_key(s, site, day, &taxonomy, &name, &n, err))
@@ -170,9 +170,9 @@ int store_add_term_views(struct store *s, int64_t site, int32_t day,
         return -1;
     if (!(st = store_stmt(s, ST_TERM_VIEWS, err)))
         return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_int64(st, 2, id);
-    sqlite3_bind_int64(st, 3, clamp(views));
+    db_bind_int(st, 1, day);
+    db_bind_int64(st, 2, id);
+    db_bind_int64(st, 3, clamp(views));
     return store_step(s, st, NULL, err);
 }
 
@@ -201,74 +201,74 @@ int store_add_country_views(struct store *s, int64_t site, int32_t day,
                             const char *country, uint64_t views,
                             struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_COUNTRY_VIEWS, err);
+    struct db_stmt *st = store_stmt(s, ST_COUNTRY_VIEWS, err);
 
     if (!st)
         return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_text(st, 2, country, 2, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, clamp(views));
-    sqlite3_bind_int64(st, 4, site);
+    db_bind_int(st, 1, day);
+    db_bind_text(st, 2, country, 2);
+    db_bind_int64(st, 3, clamp(views));
+    db_bind_int64(st, 4, site);
     return store_step(s, st, NULL, err);
 }
 
 int store_find_source(struct store *s, const char *fingerprint,
                       struct store_source *src, struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_SOURCE_FIND, err);
+    struct db_stmt *st = store_stmt(s, ST_SOURCE_FIND, err);
     int rc;
 
     if (!st)
         return -1;
-    sqlite3_bind_text(st, 1, fingerprint, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    db_bind_text(st, 1, fingerprint, -1);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
         const unsigned char *t;
 
         memset(src, 0, sizeof(*src));
         snprintf(src->fingerprint, sizeof(src->fingerprint), "%s",
                  fingerprint);
-        src->id = sqlite3_column_int64(st, 0);
-        t = sqlite3_column_text(st, 1);
+        src->id = db_column_int64(st, 0);
+        t = db_column_text(st, 1);
         snprintf(src->name, sizeof(src->name), "%s", t ? (const char *)t : "");
-        src->gzip = sqlite3_column_int(st, 2);
-        src->size = (uint64_t)sqlite3_column_int64(st, 3);
-        src->position = (uint64_t)sqlite3_column_int64(st, 4);
-        src->last_len = (uint64_t)sqlite3_column_int64(st, 5);
-        t = sqlite3_column_text(st, 6);
+        src->gzip = db_column_int(st, 2);
+        src->size = (uint64_t)db_column_int64(st, 3);
+        src->position = (uint64_t)db_column_int64(st, 4);
+        src->last_len = (uint64_t)db_column_int64(st, 5);
+        t = db_column_text(st, 6);
         snprintf(src->last_hash, sizeof(src->last_hash), "%s",
                  t ? (const char *)t : "");
-        src->lines = (uint64_t)sqlite3_column_int64(st, 7);
-        src->bad_lines = (uint64_t)sqlite3_column_int64(st, 8);
-        src->hits = (uint64_t)sqlite3_column_int64(st, 9);
-        src->pending_bad = (uint64_t)sqlite3_column_int64(st, 10);
-        src->has_last_day = sqlite3_column_int(st, 11);
-        src->last_day = sqlite3_column_int(st, 12);
-        src->has_days = sqlite3_column_int(st, 13);
-        src->first_day = sqlite3_column_int(st, 14);
-        src->max_day = sqlite3_column_int(st, 15);
-        src->complete = sqlite3_column_int(st, 16);
-        src->head_len = sqlite3_column_int(st, 17);
+        src->lines = (uint64_t)db_column_int64(st, 7);
+        src->bad_lines = (uint64_t)db_column_int64(st, 8);
+        src->hits = (uint64_t)db_column_int64(st, 9);
+        src->pending_bad = (uint64_t)db_column_int64(st, 10);
+        src->has_last_day = db_column_int(st, 11);
+        src->last_day = db_column_int(st, 12);
+        src->has_days = db_column_int(st, 13);
+        src->first_day = db_column_int(st, 14);
+        src->max_day = db_column_int(st, 15);
+        src->complete = db_column_int(st, 16);
+        src->head_len = db_column_int(st, 17);
         src->stored_position = src->position;
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? 1 : store_fail(s, err, rc, "cannot read it");
+        rc = db_step(st);
+        db_reset(st);
+        return rc == DB_DONE ? 1 : store_fail(s, err, rc, "cannot read it");
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+    db_reset(st);
+    return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
 }
 
 int store_put_source(struct store *s, struct store_source *src,
                      struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int64_t id = 0;
 
     if (src->id == 0) {
         if (!(st = store_stmt(s, ST_SOURCE_NEW, err)))
             return -1;
-        sqlite3_bind_text(st, 1, src->fingerprint, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
+        db_bind_text(st, 1, src->fingerprint, -1);
+        db_bind_text(st, 2, src->name, -1);
         if (store_step(s, st, &id, err))
             return -1;
         /* No row: another writer stored this log since it was looked up. */
@@ -282,35 +282,35 @@ int store_put_source(struct store *s, struct store_source *src,
     }
     if (!(st = store_stmt(s, ST_SOURCE_PUT, err)))
         return -1;
-    sqlite3_bind_int64(st, 1, src->id);
-    sqlite3_bind_text(st, 2, src->name, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, src->gzip);
-    sqlite3_bind_int64(st, 4, clamp(src->size));
-    sqlite3_bind_int64(st, 5, clamp(src->position));
-    sqlite3_bind_int64(st, 6, clamp(src->last_len));
-    sqlite3_bind_text(st, 7, src->last_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, clamp(src->lines));
-    sqlite3_bind_int64(st, 9, clamp(src->bad_lines));
-    sqlite3_bind_int64(st, 10, clamp(src->hits));
-    sqlite3_bind_int64(st, 11, clamp(src->pending_bad));
+    db_bind_int64(st, 1, src->id);
+    db_bind_text(st, 2, src->name, -1);
+    db_bind_int(st, 3, src->gzip);
+    db_bind_int64(st, 4, clamp(src->size));
+    db_bind_int64(st, 5, clamp(src->position));
+    db_bind_int64(st, 6, clamp(src->last_len));
+    db_bind_text(st, 7, src->last_hash, -1);
+    db_bind_int64(st, 8, clamp(src->lines));
+    db_bind_int64(st, 9, clamp(src->bad_lines));
+    db_bind_int64(st, 10, clamp(src->hits));
+    db_bind_int64(st, 11, clamp(src->pending_bad));
     if (src->has_last_day)
-        sqlite3_bind_int(st, 12, src->last_day);
+        db_bind_int(st, 12, src->last_day);
     if (src->has_days) {
-        sqlite3_bind_int(st, 13, src->first_day);
-        sqlite3_bind_int(st, 14, src->max_day);
+        db_bind_int(st, 13, src->first_day);
+        db_bind_int(st, 14, src->max_day);
     }
-    sqlite3_bind_int(st, 15, src->complete);
+    db_bind_int(st, 15, src->complete);
     if (src->error[0])
-        sqlite3_bind_text(st, 16, src->error, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 17, src->fingerprint, -1, SQLITE_STATIC);
+        db_bind_text(st, 16, src->error, -1);
+    db_bind_text(st, 17, src->fingerprint, -1);
     if (src->head_len >= 0)
-        sqlite3_bind_int(st, 18, src->head_len);
-    sqlite3_bind_int64(st, 19, clamp(src->stored_position));
+        db_bind_int(st, 18, src->head_len);
+    db_bind_int64(st, 19, clamp(src->stored_position));
     if (store_step(s, st, NULL, err))
         return -1;
     /* The position this read started from is no longer the stored one:
      * another writer counted these lines. */
-    if (sqlite3_changes(s->db) != 1)
+    if (db_changes(s->db) != 1)
         return bs_fail(err, BS_TEMPFAIL, "%s: another ingest of database "
                        "'%s' read this log on at the same time; nothing of "
                        "this chunk is counted, run again", src->name,
@@ -323,19 +323,18 @@ int store_put_source(struct store *s, struct store_source *src,
 int store_source_head_lens(struct store *s, int max, int *lens, int cap,
                            struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc, n = 0;
 
-    rc = sqlite3_prepare_v2(s->db, "SELECT DISTINCT head_len FROM sources "
-                            "WHERE head_len < ?1 ORDER BY head_len DESC",
-                            -1, &st, NULL);
-    if (rc != SQLITE_OK)
+    rc = db_prepare(s->db, "SELECT DISTINCT head_len FROM sources "
+                            "WHERE head_len < ?1 ORDER BY head_len DESC", 0, &st);
+    if (rc != DB_OK)
         return store_fail(s, err, rc, "cannot read it");
-    sqlite3_bind_int(st, 1, max);
-    while (n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        lens[n++] = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (n < cap && rc != SQLITE_DONE)
+    db_bind_int(st, 1, max);
+    while (n < cap && (rc = db_step(st)) == DB_ROW)
+        lens[n++] = db_column_int(st, 0);
+    db_finalize(st);
+    if (n < cap && rc != DB_DONE)
         return store_fail(s, err, rc, "cannot read it");
     return n;
 }
@@ -345,12 +344,12 @@ static int put_terms(struct store *s, int64_t site, int64_t path_id,
                      enum url_kind taxonomy, const char *const *names,
                      size_t count, struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_POST_TERMS_CLEAR, err);
+    struct db_stmt *st = store_stmt(s, ST_POST_TERMS_CLEAR, err);
 
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, path_id);
-    sqlite3_bind_text(st, 2, url_kind_name(taxonomy), -1, SQLITE_STATIC);
+    db_bind_int64(st, 1, path_id);
+    db_bind_text(st, 2, url_kind_name(taxonomy), -1);
     if (store_step(s, st, NULL, err))
         return -1;
     for (size_t i = 0; i < count; i++) {
@@ -360,8 +359,8 @@ static int put_terms(struct store *s, int64_t site, int64_t path_id,
                     err) ||
             !(st = store_stmt(s, ST_POST_TERM, err)))
             return -1;
-        sqlite3_bind_int64(st, 1, path_id);
-        sqlite3_bind_int64(st, 2, tid);
+        db_bind_int64(st, 1, path_id);
+        db_bind_int64(st, 2, tid);
         if (store_step(s, st, NULL, err))
             return -1;
     }
@@ -371,7 +370,7 @@ static int put_terms(struct store *s, int64_t site, int64_t path_id,
 int store_put_post(struct store *s, int64_t site, const struct store_post *p,
                    struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_POST, err);
+    struct db_stmt *st = store_stmt(s, ST_POST, err);
     int64_t id = -1;
 
     if (!st)
@@ -380,14 +379,14 @@ int store_put_post(struct store *s, int64_t site, const struct store_post *p,
         BUG("a post of kind %s", url_kind_name(p->kind));
     /* A post's row changes kind: what the transaction remembers goes. */
     store_rows_forget(s);
-    sqlite3_bind_text(st, 1, p->path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, url_kind_name(p->kind), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->title, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, p->path, -1);
+    db_bind_text(st, 2, url_kind_name(p->kind), -1);
+    db_bind_text(st, 3, p->title, -1);
     if (p->has_published)
-        sqlite3_bind_int(st, 4, p->published);
+        db_bind_int(st, 4, p->published);
     if (p->post_id > 0)
-        sqlite3_bind_int64(st, 5, p->post_id);
-    sqlite3_bind_int64(st, 6, site);
+        db_bind_int64(st, 5, p->post_id);
+    db_bind_int64(st, 6, site);
     if (store_step(s, st, &id, err))
         return -1;
     if ((p->has_tags &&
@@ -433,20 +432,20 @@ int store_view_path_id(struct store *s, int64_t site, int32_t day,
 
 /* One row of a known-keys query as (kind, key) through fn: 0, or what
  * fn returned. */
-static int known_row(sqlite3_stmt *st, int terms,
+static int known_row(struct db_stmt *st, int terms,
                      int (*fn)(void *ctx, enum url_kind kind,
                                const char *key, size_t n),
                      void *ctx)
 {
-    const char *kname = (const char *)sqlite3_column_text(st, 0);
-    const char *key = (const char *)sqlite3_column_text(st, 1);
-    size_t n = (size_t)sqlite3_column_bytes(st, 1);
+    const char *kname = (const char *)db_column_text(st, 0);
+    const char *key = (const char *)db_column_text(st, 1);
+    size_t n = (size_t)db_column_bytes(st, 1);
     enum url_kind kind = terms && strcmp(kname, "category") == 0
                              ? URL_CATEGORY
                          : terms                       ? URL_TAG
                          : strcmp(kname, "page") == 0 ? URL_PAGE
                                                       : URL_POST;
-    int64_t pid = sqlite3_column_int64(st, 2);
+    int64_t pid = db_column_int64(st, 2);
     char link[48];
     int rc;
 
@@ -478,19 +477,19 @@ int store_each_known(struct store *s, int64_t site,
     };
 
     for (int q = 0; q < 2; q++) {
-        sqlite3_stmt *st;
-        int rc = sqlite3_prepare_v2(s->db, sql[q], -1, &st, NULL);
+        struct db_stmt *st;
+        int rc = db_prepare(s->db, sql[q], 0, &st);
 
-        if (rc != SQLITE_OK)
+        if (rc != DB_OK)
             return store_fail(s, err, rc, "cannot read");
-        sqlite3_bind_int64(st, 1, site);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        db_bind_int64(st, 1, site);
+        while ((rc = db_step(st)) == DB_ROW)
             if (known_row(st, q == 1, fn, ctx)) {
-                rc = SQLITE_DONE;
+                rc = DB_DONE;
                 break;
             }
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
+        db_finalize(st);
+        if (rc != DB_DONE)
             return store_fail(s, err, rc, "cannot read");
     }
     return 0;
@@ -504,36 +503,36 @@ int store_has_visitors(struct store *s)
 int store_salt_get(struct store *s, int32_t day, void *salt, size_t n,
                    struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_SALT_GET, err);
+    struct db_stmt *st = store_stmt(s, ST_SALT_GET, err);
 
     if (!st)
         return -1;
-    sqlite3_bind_int(st, 1, day);
+    db_bind_int(st, 1, day);
     return store_get_blob(s, st, salt, n, err);
 }
 
 int store_salt_put(struct store *s, int32_t day, const void *salt, size_t n,
                    int64_t now, struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_SALT_PUT, err);
+    struct db_stmt *st = store_stmt(s, ST_SALT_PUT, err);
 
     if (!st)
         return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_blob(st, 2, salt, (int)n, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, now);
+    db_bind_int(st, 1, day);
+    db_bind_blob(st, 2, salt, (int)n);
+    db_bind_int64(st, 3, now);
     return store_step(s, st, NULL, err);
 }
 
 int store_salt_touch(struct store *s, int32_t day, int64_t now,
                      struct bs_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_SALT_TOUCH, err);
+    struct db_stmt *st = store_stmt(s, ST_SALT_TOUCH, err);
 
     if (!st)
         return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_int64(st, 2, now);
+    db_bind_int(st, 1, day);
+    db_bind_int64(st, 2, now);
     return store_step(s, st, NULL, err);
 }
 
@@ -541,7 +540,7 @@ int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
                      int32_t day, int64_t path_id, const char *country,
                      const void *blob, size_t n, struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     uint64_t count;
 
     /* A new row takes the blob as it is: it must be one sketch_union()
@@ -566,16 +565,16 @@ int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
                                0, err);
     if (!(st = store_stmt(s, ST_DAY_SKETCH, err)))
         return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_blob(st, 2, blob, (int)n, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, site);
+    db_bind_int(st, 1, day);
+    db_bind_blob(st, 2, blob, (int)n);
+    db_bind_int64(st, 4, site);
     return store_step(s, st, NULL, err);
 }
 
 int store_add_visits(struct store *s, int64_t site, int32_t day,
                      int64_t path_id, int64_t delta, struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
 
     if (path_id)
         return store_batch_add(s, B_VISITS,
@@ -586,9 +585,9 @@ int store_add_visits(struct store *s, int64_t site, int32_t day,
                                0, err);
     if (!(st = store_stmt(s, ST_DAY_VISITS, err)))
         return -1;
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_int64(st, 2, delta);
-    sqlite3_bind_int64(st, 4, site);
+    db_bind_int(st, 1, day);
+    db_bind_int64(st, 2, delta);
+    db_bind_int64(st, 4, site);
     return store_step(s, st, NULL, err);
 }
 
@@ -616,19 +615,19 @@ int store_open_visits_load(struct store *s, int32_t day,
                                      const struct visit *v),
                            void *ctx, struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc, stop = 0;
 
     if (store_batch_flush(s, err) || !(st = store_stmt(s, ST_OPEN_LOAD, err)))
         return -1;
-    sqlite3_bind_int(st, 1, day);
-    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *b = sqlite3_column_blob(st, 1);
-        size_t n = (size_t)sqlite3_column_bytes(st, 1);
-        int64_t visitor = sqlite3_column_int64(st, 0);
+    db_bind_int(st, 1, day);
+    while (!stop && (rc = db_step(st)) == DB_ROW) {
+        const unsigned char *b = db_column_blob(st, 1);
+        size_t n = (size_t)db_column_bytes(st, 1);
+        int64_t visitor = db_column_int64(st, 0);
 
         if (n % OPEN_VISIT_BYTES != 0 || (n && !b)) {
-            sqlite3_reset(st);
+            db_reset(st);
             return bs_fail(err, BS_DATAERR,
                            "database '%s': damaged open visits of day %d",
                            s->path, (int)day);
@@ -642,8 +641,8 @@ int store_open_visits_load(struct store *s, int32_t day,
             stop = fn(ctx, visitor, &v);
         }
     }
-    sqlite3_reset(st);
-    return stop || rc == SQLITE_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+    db_reset(st);
+    return stop || rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
 }
 
 int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
@@ -707,7 +706,7 @@ int store_add_search_term(struct store *s, int64_t site, int32_t day,
                           const char *term, size_t n, uint64_t views,
                           struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int in = store_fold_search(s, site, day, term, n, err);
 
     if (in < 0 || !(st = store_stmt(s, ST_TERM_SEARCH, err)))
@@ -716,10 +715,10 @@ int store_add_search_term(struct store *s, int64_t site, int32_t day,
         term = AGG_OTHER;
         n = AGG_OTHER_LEN;
     }
-    sqlite3_bind_int(st, 1, day);
-    sqlite3_bind_text(st, 2, term, (int)n, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, clamp(views));
-    sqlite3_bind_int64(st, 4, site);
+    db_bind_int(st, 1, day);
+    db_bind_text(st, 2, term, (int)n);
+    db_bind_int64(st, 3, clamp(views));
+    db_bind_int64(st, 4, site);
     return store_step(s, st, NULL, err);
 }
 
@@ -731,11 +730,11 @@ int store_close_days(struct store *s, int64_t touched_before,
     if (store_batch_flush(s, err))
         return -1;
     for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
-        sqlite3_stmt *st = store_stmt(s, ids[i], err);
+        struct db_stmt *st = store_stmt(s, ids[i], err);
 
         if (!st)
             return -1;
-        sqlite3_bind_int64(st, 1, touched_before);
+        db_bind_int64(st, 1, touched_before);
         if (store_step(s, st, NULL, err))
             return -1;
     }
@@ -750,18 +749,18 @@ int store_has_country_names(struct store *s)
 int store_load_country_names(struct store *s, const char *json, size_t n,
                              struct bs_err *err)
 {
-    sqlite3_stmt *st;
+    struct db_stmt *st;
     int rc;
 
     if (n > INT_MAX)
         return bs_fail(err, BS_DATAERR, "country names file too large");
     if (!(st = store_stmt(s, ST_COUNTRY_NAMES, err)))
         return -1;
-    sqlite3_bind_text(st, 1, json, (int)n, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc != SQLITE_DONE)
+    db_bind_text(st, 1, json, (int)n);
+    rc = db_step(st);
+    db_reset(st);
+    db_clear_bindings(st);
+    if (rc != DB_DONE)
         return store_fail(s, err, rc, "cannot load country names");
     return 0;
 }

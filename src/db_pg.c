@@ -1,0 +1,558 @@
+/*
+ * db_pg.c - PostgreSQL behind db.h, with libpq.
+ *
+ * SQLite's statement model on libpq's: "?N" parameters become "$N"; a
+ * persistent statement is prepared once on the server under a name of
+ * its own, any other is sent with its parameters each time it runs
+ * (PQexecParams: one round trip, nothing to deallocate). A step runs
+ * the statement on its first call and walks the rows of the result
+ * after. Integers go as decimal text, strings as their bytes (binary
+ * format: no copy, no NUL needed), blobs as bytea's hex text ("\x0a1b"),
+ * which is also what the hll type reads. Results come as text: numbers
+ * are parsed, booleans read as 1 and 0, bytea and hll decoded from hex.
+ */
+#include "blogstat.h"
+#include "db_int.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pg_db {
+    PGconn *conn;
+    char msg[512];
+    char state[6];
+    int code;
+    int64_t changes;
+    unsigned next_name;
+};
+
+/* One parameter: its value as libpq takes it. */
+struct pg_param {
+    const char *val;           /* NULL: SQL NULL */
+    int len, fmt;
+    char num[24];              /* an integer's digits */
+    char *hex;                 /* a blob's hex text */
+    size_t hexcap;
+};
+
+/* One column's decoded bytes, for the row they were decoded from. */
+struct pg_col {
+    int row;
+    unsigned char *buf;
+    size_t n, cap;
+};
+
+struct pg_stmt {
+    struct pg_db *p;
+    char *sql;                 /* with $N; NULL once prepared by name */
+    char name[24];             /* "" when not prepared */
+    int nparams;
+    struct pg_param *par;
+    PGresult *res;             /* the rows of the run, or NULL */
+    int row, nrows, ran;
+    struct pg_col *col;
+    int ncol;
+};
+
+/* ---- errors ---------------------------------------------------------- */
+
+/* The SQLite code a SQLSTATE means. */
+static int state_code(const char *s)
+{
+    if (!s || !*s)
+        return DB_IOERR;
+    if (!strcmp(s, "40001") || !strcmp(s, "40P01") || !strcmp(s, "55P03"))
+        return DB_BUSY;
+    if (!strcmp(s, "53100"))
+        return DB_FULL;
+    if (!strcmp(s, "53200"))
+        return DB_NOMEM;
+    if (!strncmp(s, "08", 2) || !strncmp(s, "57", 2) || !strncmp(s, "58", 2))
+        return DB_IOERR;
+    if (!strncmp(s, "23", 2))
+        return DB_CONSTRAINT;
+    if (!strcmp(s, "25006") || !strcmp(s, "42501"))
+        return DB_READONLY;
+    if (!strncmp(s, "XX", 2))
+        return DB_CORRUPT;
+    if (!strcmp(s, "3D000") || !strcmp(s, "28000") || !strcmp(s, "28P01"))
+        return DB_CANTOPEN;
+    return DB_ERROR;
+}
+
+/* Keep the first line of msg as the error. */
+static void set_msg(struct pg_db *p, const char *msg)
+{
+    size_t n = strcspn(msg ? msg : "", "\n");
+
+    if (!msg)
+        msg = "unknown PostgreSQL error";
+    if (n >= sizeof(p->msg))
+        n = sizeof(p->msg) - 1;
+    memcpy(p->msg, msg, n);
+    p->msg[n] = '\0';
+}
+
+/* Record a failed result (or a lost connection when res is NULL). */
+static int fail(struct pg_db *p, const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+                          : NULL;
+
+    snprintf(p->state, sizeof(p->state), "%s", state ? state : "");
+    if (!msg || PQstatus(p->conn) != CONNECTION_OK)
+        msg = PQerrorMessage(p->conn);
+    set_msg(p, msg);
+    p->code = PQstatus(p->conn) != CONNECTION_OK ? DB_IOERR
+                                                 : state_code(p->state);
+    return p->code;
+}
+
+/* ---- connections ------------------------------------------------------ */
+
+static void quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+int pg_open(const char *uri, struct pg_db **out)
+{
+    static const char *const keys[] = {"dbname", "fallback_application_name",
+                                       "client_encoding", NULL};
+    const char *vals[] = {uri, "blogstat", "UTF8", NULL};
+    struct pg_db *p = xcalloc(1, sizeof(*p));
+
+    *out = p;
+    p->conn = PQconnectdbParams(keys, vals, 1);
+    if (!p->conn) {
+        set_msg(p, "out of memory");
+        return p->code = DB_NOMEM;
+    }
+    if (PQstatus(p->conn) != CONNECTION_OK) {
+        set_msg(p, PQerrorMessage(p->conn));
+        return p->code = DB_CANTOPEN;
+    }
+    /* NOTICEs ("relation exists, skipping") are not blogstat's to print. */
+    PQsetNoticeProcessor(p->conn, quiet, NULL);
+    return DB_OK;
+}
+
+void pg_close(struct pg_db *p)
+{
+    if (!p)
+        return;
+    PQfinish(p->conn);
+    free(p);
+}
+
+struct pg_conn *pg_conn(struct pg_db *p)
+{
+    return p->conn;
+}
+
+const char *pg_errmsg(struct pg_db *p)
+{
+    return p->msg[0] ? p->msg : "not an error";
+}
+
+const char *pg_sqlstate(struct pg_db *p)
+{
+    return p->state;
+}
+
+int pg_errcode(struct pg_db *p)
+{
+    return p->code;
+}
+
+int64_t pg_changes(struct pg_db *p)
+{
+    return p->changes;
+}
+
+/* Note what a finished command changed; DB_OK, or the failure. */
+static int took(struct pg_db *p, PGresult *res)
+{
+    ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+        return fail(p, res);
+    p->changes = strtoll(PQcmdTuples(res), NULL, 10);
+    p->code = DB_OK;
+    return DB_OK;
+}
+
+int pg_exec(struct pg_db *p, const char *sql)
+{
+    PGresult *res = PQexec(p->conn, sql);
+    int rc = took(p, res);
+
+    PQclear(res);
+    return rc;
+}
+
+/* ---- statements ------------------------------------------------------- */
+
+/* sql with ?N (and a bare ?, numbered on) as $N, outside quotes; *max
+ * is the highest number. */
+static char *dollars(const char *sql, int *max)
+{
+    size_t n = strlen(sql);
+    char *out = xmalloc(12 * n + 1), *o = out;
+    int next = 1, top = 0;
+    char quote = 0;
+
+    for (const char *c = sql; *c; c++) {
+        if (quote) {
+            if (*c == quote)
+                quote = 0;
+            *o++ = *c;
+        } else if (*c == '\'' || *c == '"') {
+            quote = *c;
+            *o++ = *c;
+        } else if (*c == '?') {
+            int v = 0;
+
+            *o++ = '$';
+            if (c[1] >= '0' && c[1] <= '9') {
+                while (c[1] >= '0' && c[1] <= '9') {
+                    v = v * 10 + (c[1] - '0');
+                    *o++ = *++c;
+                }
+            } else {
+                v = next;
+                o += snprintf(o, 12, "%d", v);
+            }
+            next = v + 1;
+            if (v > top)
+                top = v;
+        } else {
+            *o++ = *c;
+        }
+    }
+    *o = '\0';
+    *max = top;
+    return out;
+}
+
+int pg_prepare(struct pg_db *p, const char *sql, int persistent,
+               struct pg_stmt **out)
+{
+    struct pg_stmt *st = xcalloc(1, sizeof(*st));
+
+    *out = NULL;
+    st->p = p;
+    st->sql = dollars(sql, &st->nparams);
+    st->par = xcalloc((size_t)st->nparams + 1, sizeof(*st->par));
+    st->row = -1;
+    if (persistent) {
+        PGresult *res;
+        int rc;
+
+        snprintf(st->name, sizeof(st->name), "bs%u", ++p->next_name);
+        res = PQprepare(p->conn, st->name, st->sql, 0, NULL);
+        rc = took(p, res);
+        PQclear(res);
+        if (rc != DB_OK) {
+            st->name[0] = '\0';
+            pg_finalize(st);
+            return rc;
+        }
+        free(st->sql);
+        st->sql = NULL;
+    }
+    *out = st;
+    return DB_OK;
+}
+
+void pg_reset(struct pg_stmt *st)
+{
+    PQclear(st->res);
+    st->res = NULL;
+    st->ran = 0;
+    st->row = -1;
+    st->nrows = 0;
+    for (int i = 0; i < st->ncol; i++)
+        st->col[i].row = -1;
+}
+
+void pg_finalize(struct pg_stmt *st)
+{
+    if (!st)
+        return;
+    pg_reset(st);
+    if (st->name[0] && PQstatus(st->p->conn) == CONNECTION_OK) {
+        char sql[48];
+
+        snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
+        PQclear(PQexec(st->p->conn, sql));
+    }
+    for (int i = 0; i <= st->nparams; i++)
+        free(st->par[i].hex);
+    for (int i = 0; i < st->ncol; i++)
+        free(st->col[i].buf);
+    free(st->col);
+    free(st->par);
+    free(st->sql);
+    free(st);
+}
+
+void pg_clear_bindings(struct pg_stmt *st)
+{
+    for (int i = 1; i <= st->nparams; i++)
+        st->par[i].val = NULL;
+}
+
+static struct pg_param *param(struct pg_stmt *st, int i)
+{
+    if (i < 1 || i > st->nparams)
+        return NULL;
+    if (st->ran)
+        pg_reset(st);
+    return &st->par[i];
+}
+
+int pg_bind_int64(struct pg_stmt *st, int i, int64_t v)
+{
+    struct pg_param *pp = param(st, i);
+
+    if (!pp)
+        return DB_ERROR;
+    snprintf(pp->num, sizeof(pp->num), "%lld", (long long)v);
+    pp->val = pp->num;
+    pp->len = 0;
+    pp->fmt = 0;
+    return DB_OK;
+}
+
+int pg_bind_bytes(struct pg_stmt *st, int i, const void *p, size_t n,
+                  int blob)
+{
+    static const char hexd[] = "0123456789abcdef";
+    struct pg_param *pp = param(st, i);
+
+    if (!pp || n > INT32_MAX / 2 - 3)
+        return DB_ERROR;
+    if (!blob) {
+        /* Binary format: the bytes as they are, with their length. */
+        pp->val = n ? p : "";
+        pp->len = (int)n;
+        pp->fmt = 1;
+        return DB_OK;
+    }
+    if (pp->hexcap < 2 * n + 3) {
+        pp->hexcap = 2 * n + 3;
+        pp->hex = xrealloc(pp->hex, pp->hexcap);
+    }
+    pp->hex[0] = '\\';
+    pp->hex[1] = 'x';
+    for (size_t k = 0; k < n; k++) {
+        unsigned char b = ((const unsigned char *)p)[k];
+
+        pp->hex[2 + 2 * k] = hexd[b >> 4];
+        pp->hex[3 + 2 * k] = hexd[b & 15];
+    }
+    pp->hex[2 + 2 * n] = '\0';
+    pp->val = pp->hex;
+    pp->len = 0;
+    pp->fmt = 0;
+    return DB_OK;
+}
+
+int pg_bind_null(struct pg_stmt *st, int i)
+{
+    struct pg_param *pp = param(st, i);
+
+    if (!pp)
+        return DB_ERROR;
+    pp->val = NULL;
+    return DB_OK;
+}
+
+int pg_param_count(struct pg_stmt *st)
+{
+    return st->nparams;
+}
+
+static int run(struct pg_stmt *st)
+{
+    int n = st->nparams, rc;
+    const char **vals = xcalloc((size_t)n + 1, sizeof(*vals));
+    int *lens = xcalloc((size_t)n + 1, sizeof(*lens));
+    int *fmts = xcalloc((size_t)n + 1, sizeof(*fmts));
+
+    for (int i = 0; i < n; i++) {
+        vals[i] = st->par[i + 1].val;
+        lens[i] = st->par[i + 1].len;
+        fmts[i] = st->par[i + 1].fmt;
+    }
+    if (st->name[0])
+        st->res = PQexecPrepared(st->p->conn, st->name, n, vals, lens, fmts,
+                                 0);
+    else
+        st->res = PQexecParams(st->p->conn, st->sql, n, NULL, vals, lens,
+                               fmts, 0);
+    free(vals);
+    free(lens);
+    free(fmts);
+    st->ran = 1;
+    rc = took(st->p, st->res);
+    if (rc != DB_OK) {
+        PQclear(st->res);
+        st->res = NULL;
+        return rc;
+    }
+    st->nrows = PQresultStatus(st->res) == PGRES_TUPLES_OK
+                    ? PQntuples(st->res) : 0;
+    if (st->ncol < PQnfields(st->res)) {
+        int was = st->ncol;
+
+        st->ncol = PQnfields(st->res);
+        st->col = xrealloc(st->col, (size_t)st->ncol * sizeof(*st->col));
+        memset(st->col + was, 0, (size_t)(st->ncol - was) * sizeof(*st->col));
+        for (int i = was; i < st->ncol; i++)
+            st->col[i].row = -1;
+    }
+    return DB_OK;
+}
+
+int pg_step(struct pg_stmt *st)
+{
+    if (!st->ran) {
+        int rc = run(st);
+
+        if (rc != DB_OK)
+            return rc;
+    }
+    if (st->row < st->nrows)
+        st->row++;
+    return st->row < st->nrows ? DB_ROW : DB_DONE;
+}
+
+/* ---- columns ---------------------------------------------------------- */
+
+static int has(const struct pg_stmt *st, int i)
+{
+    return st->res && st->row >= 0 && st->row < st->nrows && i >= 0 &&
+           i < PQnfields(st->res);
+}
+
+int pg_column_count(struct pg_stmt *st)
+{
+    return st->res ? PQnfields(st->res) : 0;
+}
+
+int pg_column_type(struct pg_stmt *st, int i)
+{
+    if (!has(st, i) || PQgetisnull(st->res, st->row, i))
+        return DB_NULL;
+    switch (PQftype(st->res, i)) {
+    case 16: case 20: case 21: case 23: case 26: case 1700:
+        return DB_INTEGER;         /* bool, int8, int2, int4, oid, numeric */
+    case 700: case 701:
+        return DB_FLOAT;
+    case 17:
+        return DB_BLOB;
+    default:
+        return DB_TEXT;
+    }
+}
+
+int64_t pg_column_int64(struct pg_stmt *st, int i)
+{
+    const char *v;
+    int neg = 0;
+    uint64_t n = 0;
+
+    if (!has(st, i) || PQgetisnull(st->res, st->row, i))
+        return 0;
+    v = PQgetvalue(st->res, st->row, i);
+    if (*v == 't')
+        return 1;
+    if (*v == '-') {
+        neg = 1;
+        v++;
+    }
+    for (; *v >= '0' && *v <= '9'; v++)
+        n = n * 10 + (uint64_t)(*v - '0');
+    return neg ? -(int64_t)n : (int64_t)n;
+}
+
+const unsigned char *pg_column_text(struct pg_stmt *st, int i)
+{
+    if (!has(st, i) || PQgetisnull(st->res, st->row, i))
+        return NULL;
+    return (const unsigned char *)PQgetvalue(st->res, st->row, i);
+}
+
+static int unhex(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+const void *pg_column_blob(struct pg_stmt *st, int i, int *n)
+{
+    const char *v;
+    size_t len;
+    struct pg_col *c;
+    int text = 0;
+
+    if (n)
+        *n = 0;
+    if (!has(st, i) || PQgetisnull(st->res, st->row, i))
+        return NULL;
+    v = PQgetvalue(st->res, st->row, i);
+    len = (size_t)PQgetlength(st->res, st->row, i);
+    /* text, varchar, bpchar, name: their bytes; bytea and hll: hex. */
+    switch (PQftype(st->res, i)) {
+    case 25: case 1043: case 1042: case 19:
+        text = 1;
+        break;
+    default:
+        break;
+    }
+    if (text || len < 2 || v[0] != '\\' || v[1] != 'x') {
+        if (n)
+            *n = (int)len;
+        return v;
+    }
+    c = &st->col[i];
+    if (c->row != st->row) {
+        size_t k = 0;
+
+        if (c->cap < len / 2 + 1) {
+            c->cap = len / 2 + 1;
+            c->buf = xrealloc(c->buf, c->cap);
+        }
+        for (size_t j = 2; j + 1 < len; j += 2) {
+            int hi = unhex(v[j]), lo = unhex(v[j + 1]);
+
+            if (hi < 0 || lo < 0)
+                break;
+            c->buf[k++] = (unsigned char)(hi << 4 | lo);
+        }
+        c->n = k;
+        c->row = st->row;
+    }
+    if (n)
+        *n = (int)c->n;
+    return c->buf;
+}
+
+int pg_column_bytes(struct pg_stmt *st, int i)
+{
+    int n;
+
+    pg_column_blob(st, i, &n);
+    return n;
+}
