@@ -8,7 +8,8 @@
  *
  * Blob format (little-endian): byte 0 is the kind, 1 sparse or 2 dense.
  * Sparse: a u32 count, then that many u64 hashes in ascending order.
- * Dense: SKETCH_M register bytes.
+ * Dense: SKETCH_M register bytes. sketch_merge_blob() and
+ * sketch_blob_count() hand hll bytes (first byte 0x1N) to sketch_hll.c.
  */
 #include "blogstat.h"
 #include "sketch.h"
@@ -267,6 +268,8 @@ int sketch_merge_blob(struct sketch *s, const void *blob, size_t n)
     const unsigned char *b = blob;
     uint32_t count = 0;
 
+    if (sketch_is_hll(blob, n))
+        return sketch_merge_hll(s, blob, n);
     switch (blob_kind(b, n, &count)) {
     case 2:
         if (!s->reg)
@@ -371,6 +374,8 @@ int sketch_blob_count(const void *blob, size_t n, uint64_t *count)
     const unsigned char *b = blob;
     uint32_t c = 0;
 
+    if (sketch_is_hll(blob, n))
+        return sketch_hll_count(blob, n, count);
     switch (blob_kind(b, n, &c)) {
     case 2:
         *count = hll_estimate(b + 1);
