@@ -120,6 +120,17 @@ struct store_source {
                                   else changed */
 };
 
+/*
+ * Claim a log (by its claim, source.h) for this connection while it is
+ * read: 1 claimed, 0 another connection holds it, -1 with err. A
+ * database file is locked whole for an ingest (dbfiles.h), so there
+ * every claim succeeds; on PostgreSQL, where several servers count into
+ * one database at once, a claim is a session advisory lock, dropped by
+ * store_release() or when the connection ends (a killed ingest too).
+ */
+int store_claim(struct store *s, const char *claim, struct bs_err *err);
+void store_release(struct store *s, const char *claim);
+
 /* Look a source up by its fingerprint: 1 found (filled), 0 none, -1
  * error. */
 int store_find_source(struct store *s, const char *fingerprint,
@@ -213,9 +224,27 @@ int store_has_visitors(struct store *s);
 /* The salt of an open day: 1 found, 0 none (the day is new or closed). */
 int store_salt_get(struct store *s, int32_t day, void *salt, size_t n,
                    struct bs_err *err);
-/* A new open day's salt, touched at now (Unix seconds). */
-int store_salt_put(struct store *s, int32_t day, const void *salt, size_t n,
+/* A new open day's salt, touched at now (Unix seconds). When another
+ * writer made the day's salt first, salt becomes that one. */
+int store_salt_put(struct store *s, int32_t day, void *salt, size_t n,
                    int64_t now, struct bs_err *err);
+/*
+ * Several writers at once (PostgreSQL: every node of a site counts into
+ * one database) take turns on an open day: store_salt_lock() locks the
+ * day's salt until the transaction ends, making it from salt when there
+ * is none, and gives the salt the database holds (into salt) and its
+ * version, the
+ * number of commits that changed its open visits; store_salt_bump()
+ * counts one more. A writer whose version of a day is behind loads the
+ * day's open visits again (audience.c). 1 and *version, or -1 with err.
+ * store_shared() is 0 for a database file, whose one writer holds its
+ * lock (dbfiles.h): nothing to lock there, the calls are not made.
+ */
+int store_shared(const struct store *s);
+int store_salt_lock(struct store *s, int32_t day, void *salt, size_t n,
+                    int64_t now, int64_t *version, struct bs_err *err);
+int store_salt_bump(struct store *s, int32_t day, int64_t *version,
+                    struct bs_err *err);
 /* Lines of an open day were read at now: it stays open two days more. */
 int store_salt_touch(struct store *s, int32_t day, int64_t now,
                      struct bs_err *err);

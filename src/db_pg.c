@@ -1,7 +1,9 @@
 /*
  * db_pg.c - PostgreSQL behind db.h, with libpq.
  *
- * SQLite's statement model on libpq's: "?N" parameters become "$N"; a
+ * SQLite's statement model on libpq's: "?N" parameters become "$N"
+ * (and the two SQLite words the store's shared SQL uses, CROSS JOIN as a
+ * join-order hint and CAST(x AS BLOB), PostgreSQL's JOIN and bytea); a
  * persistent statement is prepared once on the server under a name of
  * its own, any other is sent with its parameters each time it runs
  * (PQexecParams: one round trip, nothing to deallocate). A step runs
@@ -49,6 +51,8 @@ struct pg_stmt {
     char *sql;                 /* with $N; NULL once prepared by name */
     char name[24];             /* "" when not prepared */
     int nparams;
+    Oid *types;                /* 0: the server infers it; text for a
+                                * number the SQL skips */
     struct pg_param *par;
     PGresult *res;             /* the rows of the run, or NULL */
     int row, nrows, ran;
@@ -197,9 +201,24 @@ int pg_exec(struct pg_db *p, const char *sql)
 
 /* ---- statements ------------------------------------------------------- */
 
+/* Whether the table named at p (and its alias) is followed by ON. */
+static int joins_on(const char *p)
+{
+    for (int words = 0; words < 2; words++) {
+        while (*p == '_' || (*p >= 'a' && *p <= 'z') ||
+               (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+            p++;
+        while (*p == ' ')
+            p++;
+        if (!strncmp(p, "ON ", 3))
+            return 1;
+    }
+    return 0;
+}
+
 /* sql with ?N (and a bare ?, numbered on) as $N, outside quotes; *max
- * is the highest number. */
-static char *dollars(const char *sql, int *max)
+ * is the highest number, and (*used)[N] is 1 for each N that appears. */
+static char *dollars(const char *sql, int *max, unsigned char **used)
 {
     size_t n = strlen(sql);
     char *out = xmalloc(12 * n + 1), *o = out;
@@ -214,6 +233,16 @@ static char *dollars(const char *sql, int *max)
         } else if (*c == '\'' || *c == '"') {
             quote = *c;
             *o++ = *c;
+        } else if (!strncmp(c, "CROSS JOIN ", 11) && joins_on(c + 11)) {
+            /* SQLite's hint to keep the join order; PostgreSQL's CROSS
+             * JOIN takes no ON. */
+            memcpy(o, "JOIN ", 5);
+            o += 5;
+            c += 10;
+        } else if (!strncmp(c, " AS BLOB)", 9)) {
+            memcpy(o, " AS bytea)", 10);
+            o += 10;
+            c += 8;
         } else if (*c == '?') {
             int v = 0;
 
@@ -228,8 +257,12 @@ static char *dollars(const char *sql, int *max)
                 o += snprintf(o, 12, "%d", v);
             }
             next = v + 1;
-            if (v > top)
+            if (v > top) {
+                *used = xrealloc(*used, (size_t)v + 1);
+                memset(*used + top + 1, 0, (size_t)(v - top));
                 top = v;
+            }
+            (*used)[v] = 1;
         } else {
             *o++ = *c;
         }
@@ -243,21 +276,30 @@ int pg_prepare(struct pg_db *p, const char *sql, int persistent,
                struct pg_stmt **out)
 {
     struct pg_stmt *st = xcalloc(1, sizeof(*st));
+    unsigned char *used = xcalloc(1, 1);
 
     *out = NULL;
     st->p = p;
-    st->sql = dollars(sql, &st->nparams);
+    st->sql = dollars(sql, &st->nparams, &used);
     st->par = xcalloc((size_t)st->nparams + 1, sizeof(*st->par));
+    /* A statement may skip numbers that the one beside it, bound the
+     * same way, uses: the server cannot guess their type. */
+    st->types = xcalloc((size_t)st->nparams + 1, sizeof(*st->types));
+    for (int i = 1; i <= st->nparams; i++)
+        st->types[i - 1] = used[i] ? 0 : 25;
+    free(used);
     st->row = -1;
     if (persistent) {
         PGresult *res;
         int rc;
 
         snprintf(st->name, sizeof(st->name), "bs%u", ++p->next_name);
-        res = PQprepare(p->conn, st->name, st->sql, 0, NULL);
+        res = PQprepare(p->conn, st->name, st->sql, st->nparams, st->types);
         rc = took(p, res);
         PQclear(res);
         if (rc != DB_OK) {
+            if (getenv("BS_PGDEBUG"))
+                fprintf(stderr, "PGDEBUG %s: %s\n", p->msg, st->sql);
             st->name[0] = '\0';
             pg_finalize(st);
             return rc;
@@ -297,6 +339,7 @@ void pg_finalize(struct pg_stmt *st)
         free(st->col[i].buf);
     free(st->col);
     free(st->par);
+    free(st->types);
     free(st->sql);
     free(st);
 }
@@ -394,8 +437,8 @@ static int run(struct pg_stmt *st)
         st->res = PQexecPrepared(st->p->conn, st->name, n, vals, lens, fmts,
                                  0);
     else
-        st->res = PQexecParams(st->p->conn, st->sql, n, NULL, vals, lens,
-                               fmts, 0);
+        st->res = PQexecParams(st->p->conn, st->sql, n, st->types, vals,
+                               lens, fmts, 0);
     free(vals);
     free(lens);
     free(fmts);

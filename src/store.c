@@ -28,18 +28,20 @@ static const char *const stmt_sql[ST_NSTMTS] = {
     [ST_DAY] =
         "INSERT INTO days(site, day, hits, views, robots, bad_lines) "
         "VALUES(?6, ?1, ?2, ?3, ?4, ?5) ON CONFLICT(site, day) DO UPDATE SET "
-        "hits = hits + excluded.hits, views = views + excluded.views, "
-        "robots = robots + excluded.robots, "
-        "bad_lines = bad_lines + excluded.bad_lines",
+        "hits = days.hits + excluded.hits, "
+        "views = days.views + excluded.views, "
+        "robots = days.robots + excluded.robots, "
+        "bad_lines = days.bad_lines + excluded.bad_lines",
     /* A row that ST_PATH_ID would leave as it is: its id is all it gives. */
     [ST_PATH_FIND] =
         "SELECT id FROM paths WHERE site = ?4 AND path = ?1 "
-        "AND (imported OR kind = ?2)",
+        "AND (imported <> 0 OR kind = ?2)",
     /* An imported post keeps the kind its import gave it. */
     [ST_PATH_ID] =
         "INSERT INTO paths(site, path, kind, post_id) VALUES(?4, ?1, ?2, ?3) "
         "ON CONFLICT(site, path) DO UPDATE SET "
-        "kind = CASE WHEN imported THEN kind ELSE excluded.kind END "
+        "kind = CASE WHEN paths.imported <> 0 THEN paths.kind "
+        "ELSE excluded.kind END "
         "RETURNING id",
     [ST_TERM_ID] =
         "INSERT INTO terms(site, taxonomy, name) VALUES(?3, ?1, ?2) "
@@ -48,11 +50,11 @@ static const char *const stmt_sql[ST_NSTMTS] = {
     [ST_TERM_VIEWS] =
         "INSERT INTO term_views(day, term_id, views) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(day, term_id) DO UPDATE SET "
-        "views = views + excluded.views",
+        "views = term_views.views + excluded.views",
     [ST_COUNTRY_VIEWS] =
         "INSERT INTO country_views(site, day, country, views) "
         "VALUES(?4, ?1, ?2, ?3) ON CONFLICT(site, day, country) DO UPDATE SET "
-        "views = views + excluded.views",
+        "views = country_views.views + excluded.views",
     [ST_SOURCE_FIND] =
         "SELECT id, name, gzip, size, position, last_len, last_hash, lines, "
         "bad_lines, hits, pending_bad, last_day IS NOT NULL, "
@@ -78,7 +80,7 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "ON CONFLICT(site, path) DO UPDATE SET "
         "kind = excluded.kind, title = excluded.title, "
         "published = excluded.published, "
-        "post_id = coalesce(excluded.post_id, post_id), imported = 1 "
+        "post_id = coalesce(excluded.post_id, paths.post_id), imported = 1 "
         "RETURNING id",
     [ST_POST_TERMS_CLEAR] =
         /* The post's own rows (a seek), each term by its id: never a
@@ -86,27 +88,31 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "DELETE FROM post_terms WHERE path_id = ?1 AND "
         "(SELECT taxonomy FROM terms WHERE id = post_terms.term_id) = ?2",
     [ST_POST_TERM] =
-        "INSERT OR IGNORE INTO post_terms(path_id, term_id) VALUES(?1, ?2)",
+        "INSERT INTO post_terms(path_id, term_id) VALUES(?1, ?2) "
+        "ON CONFLICT DO NOTHING",
     [ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
     [ST_META_PUT] =
         "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) "
         "DO UPDATE SET value = excluded.value",
     [ST_META_DEL] = "DELETE FROM meta WHERE key = ?1",
-    [ST_SITE_NEW] = "INSERT OR IGNORE INTO sites(name) VALUES(?1)",
+    [ST_SITE_NEW] =
+        "INSERT INTO sites(name) VALUES(?1) ON CONFLICT DO NOTHING",
     [ST_SITE_FIND] = "SELECT id FROM sites WHERE name = ?1",
     [ST_SALT_GET] = "SELECT salt FROM day_salts WHERE day = ?1",
     [ST_SALT_PUT] =
-        "INSERT INTO day_salts(day, salt, touched) VALUES(?1, ?2, ?3)",
+        "INSERT INTO day_salts(day, salt, touched) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(day) DO NOTHING",
     [ST_SALT_TOUCH] =
-        "UPDATE day_salts SET touched = max(touched, ?2) WHERE day = ?1",
+        "UPDATE day_salts SET touched = "
+        "CASE WHEN touched < ?2 THEN ?2 ELSE touched END WHERE day = ?1",
     [ST_DAY_SKETCH] =
         "INSERT INTO day_sketches(site, day, sketch) VALUES(?4, ?1, ?2) "
         "ON CONFLICT(site, day) DO UPDATE SET "
-        "sketch = sketch_union(sketch, excluded.sketch)",
+        "sketch = sketch_union(day_sketches.sketch, excluded.sketch)",
     [ST_DAY_VISITS] =
         "INSERT INTO days(site, day, visits) VALUES(?4, ?1, ?2) "
         "ON CONFLICT(site, day) "
-        "DO UPDATE SET visits = visits + excluded.visits",
+        "DO UPDATE SET visits = days.visits + excluded.visits",
     [ST_OPEN_LOAD] =
         "SELECT visitor, visits FROM open_visits WHERE day = ?1 "
         "ORDER BY visitor",
@@ -126,7 +132,7 @@ static const char *const stmt_sql[ST_NSTMTS] = {
     [ST_TERM_SEARCH] =
         "INSERT INTO search_terms(site, day, term, views) "
         "VALUES(?4, ?1, ?2, ?3) ON CONFLICT(site, day, term) "
-        "DO UPDATE SET views = views + excluded.views",
+        "DO UPDATE SET views = search_terms.views + excluded.views",
 };
 
 /* Every statement has its SQL. */
@@ -334,8 +340,16 @@ struct store *store_open(const char *path, enum store_mode mode,
     int flags = SQLITE_OPEN_NOMUTEX, rc;
     struct stat st;
 
-    s->path = xstrdup(path);
     s->mode = mode;
+    if (db_is_uri(path)) {
+        s->path = store_uri_shown(path);
+        if (store_pg_open(s, path, err)) {
+            store_close(s);
+            return NULL;
+        }
+        return s;
+    }
+    s->path = xstrdup(path);
     if (mode == STORE_READ) {
         if (stat(path, &st) != 0) {
             bs_fail(err, BS_NOINPUT,
@@ -419,7 +433,11 @@ struct db_stmt *store_stmt(struct store *s, enum stmt_id id,
                          struct bs_err *err)
 {
     if (!s->stmt[id]) {
-        int rc = db_prepare(s->db, stmt_sql[id], 1, &s->stmt[id]);
+        const char *sql = db_engine(s->db) == DB_POSTGRES &&
+                                  store_pg_stmt_sql(id)
+                              ? store_pg_stmt_sql(id)
+                              : stmt_sql[id];
+        int rc = db_prepare(s->db, sql, 1, &s->stmt[id]);
 
         if (rc != DB_OK) {
             store_fail(s, err, rc, "cannot prepare a statement");
@@ -452,7 +470,10 @@ int store_begin(struct store *s, struct bs_err *err)
 {
     if (s->in_tx)
         BUG("nested transaction");
-    if (store_exec(s, "BEGIN IMMEDIATE", "cannot start a transaction", err))
+    /* SQLite: the write lock now, not at the first write. */
+    if (store_exec(s, db_engine(s->db) == DB_SQLITE ? "BEGIN IMMEDIATE"
+                                                     : "BEGIN",
+                   "cannot start a transaction", err))
         return -1;
     s->in_tx = 1;
     store_rows_forget(s);

@@ -67,32 +67,32 @@ static const struct batch_def defs[B_NBATCHES] = {
     [B_PATH_VIEWS] = {
         "INSERT INTO path_views(day, path_id, views) VALUES",
         " ON CONFLICT(day, path_id) DO UPDATE SET "
-        "views = views + excluded.views",
+        "views = path_views.views + excluded.views",
         NULL, 3, {0, 1, -1}, -1},
     [B_VISITS] = {
         "INSERT INTO visits(day, path_id, visits) VALUES",
         " ON CONFLICT(day, path_id) DO UPDATE SET "
-        "visits = visits + excluded.visits",
+        "visits = visits.visits + excluded.visits",
         NULL, 3, {0, 1, -1}, -1},
     [B_POST_COUNTRY] = {
         "INSERT INTO post_country_views(day, path_id, country, views) VALUES",
         " ON CONFLICT(day, path_id, country) "
-        "DO UPDATE SET views = views + excluded.views",
+        "DO UPDATE SET views = post_country_views.views + excluded.views",
         NULL, 4, {1, 0, 2, -1}, -1},
     [B_PATH_SKETCH] = {
         "INSERT INTO path_sketches(day, path_id, sketch) VALUES",
         " ON CONFLICT(path_id, day) DO UPDATE SET "
-        "sketch = sketch_union(sketch, excluded.sketch)",
+        "sketch = sketch_union(path_sketches.sketch, excluded.sketch)",
         NULL, 3, {1, 0, -1}, -1},
     [B_COUNTRY_SKETCH] = {
         "INSERT INTO country_sketches(site, day, country, sketch) VALUES",
         " ON CONFLICT(site, country, day) DO UPDATE SET "
-        "sketch = sketch_union(sketch, excluded.sketch)",
+        "sketch = sketch_union(country_sketches.sketch, excluded.sketch)",
         NULL, 4, {0, 2, 1, -1}, -1},
     [B_REFERRER] = {
         "INSERT INTO referrers(day, path_id, host, class, views, site) VALUES",
         " ON CONFLICT(day, path_id, host, class) "
-        "DO UPDATE SET views = views + excluded.views",
+        "DO UPDATE SET views = referrers.views + excluded.views",
         NULL, 6, {0, 1, 2, 3, -1}, -1},
     [B_OPEN_VISITS] = {
         "INSERT INTO open_visits(day, visitor, visits) VALUES",
@@ -270,6 +270,38 @@ static void bind_row(struct db_stmt *st, int base, int ncols,
     }
 }
 
+/* Whether rows a and b have the same key. */
+static int same_key(const struct batch_def *d, const unsigned char *arena,
+                    const struct brow *a, const struct brow *b)
+{
+    for (int k = 0; d->key[k] >= 0; k++) {
+        const struct bval *x = &a->v[d->key[k]], *y = &b->v[d->key[k]];
+
+        if (x->type != y->type ||
+            (x->type == BV_INT && x->i != y->i) ||
+            ((x->type == BV_TEXT || x->type == BV_BLOB) &&
+             (x->len != y->len ||
+              memcmp(arena + x->off, arena + y->off, x->len) != 0)))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether row ord[at] has the key of a row of ord[from..at): PostgreSQL
+ * refuses to upsert one key twice in a statement. Rows of a key share
+ * their place in the order, so only those of the same place are looked
+ * at. */
+static int key_in_run(const struct batch_def *d, const struct store_batch *b,
+                      const struct place *ord, size_t from, size_t at)
+{
+    const struct brow *r = &b->rows[ord[at].i];
+
+    for (size_t j = at; j > from && ord[j - 1].order == ord[at].order; j--)
+        if (same_key(d, b->arena, &b->rows[ord[j - 1].i], r))
+            return 1;
+    return 0;
+}
+
 /* Run st, bound: 0, or -1 with err. */
 static int run(struct store *s, struct db_stmt *st, struct bs_err *err)
 {
@@ -287,7 +319,7 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
     struct store_batch *b = s->batch[id];
     struct place *ord;
     size_t i = 0;
-    int rc = 0;
+    int rc = 0, pg = db_engine(s->db) == DB_POSTGRES;
 
     if (!b || b->n == 0)
         return 0;
@@ -313,7 +345,8 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
             continue;
         }
         while (i + run_n < b->n && run_n < BATCH_ROWS &&
-               !b->rows[ord[i + run_n].i].del)
+               !b->rows[ord[i + run_n].i].del &&
+               !(pg && run_n && key_in_run(d, b, ord, i, i + run_n)))
             run_n++;
         if (run_n == BATCH_ROWS) {
             for (size_t r = 0; r < run_n; r++)

@@ -350,7 +350,7 @@ static int add_open_visit(struct store *s, int32_t day, int64_t visitor,
         prepare(s, "INSERT INTO open_visits(day, visitor, visits) "
                    "VALUES(?1, ?2, ?3) ON CONFLICT(day, visitor) "
                    "DO UPDATE SET "
-                   "visits = CAST(visits || excluded.visits AS BLOB)",
+                   "visits = CAST(open_visits.visits || excluded.visits AS BLOB)",
                 day, err);
 
     if (!st)

@@ -35,9 +35,10 @@ enum fold_group { G_PATHS, G_TERMS, G_REFS, G_SEARCH };
 static const char *const fold_sql[F_NSTMTS] = {
     /* Known, and counted that day. */
     [F_PATH_STATE] =
-        "SELECT (SELECT imported FROM paths WHERE site = ?1 AND path = ?2)"
+        "SELECT coalesce((SELECT imported FROM paths WHERE site = ?1"
+        " AND path = ?2), 0) <> 0"
         " OR EXISTS (SELECT 1 FROM paths WHERE site = ?1 AND post_id = ?4"
-        " AND imported),"
+        " AND imported <> 0),"
         " EXISTS (SELECT 1 FROM paths p JOIN path_views v"
         " ON v.path_id = p.id AND v.day = ?3 WHERE p.site = ?1"
         " AND p.path = ?2)",
@@ -58,10 +59,10 @@ static const char *const fold_sql[F_NSTMTS] = {
     [F_PATH_COUNT] =
         "SELECT count(*) FROM path_views v CROSS JOIN paths p"
         " ON p.id = v.path_id"
-        " WHERE v.day = ?1 AND p.site = ?2 AND NOT p.imported"
+        " WHERE v.day = ?1 AND p.site = ?2 AND p.imported = 0"
         " AND p.kind NOT IN (?3, ?4) AND p.path <> ?6"
         " AND NOT (p.kind = ?5 AND EXISTS (SELECT 1 FROM paths q"
-        " WHERE q.site = p.site AND q.post_id = p.post_id AND q.imported))",
+        " WHERE q.site = p.site AND q.post_id = p.post_id AND q.imported <> 0))",
     [F_TERM_COUNT] =
         "SELECT count(*) FROM term_views v CROSS JOIN terms t"
         " ON t.id = v.term_id"

@@ -351,7 +351,7 @@ static int run_list(struct store *s, enum query_id q,
         return store_fail(s, err, rc, "cannot prepare a query");
     db_bind_int(st, 1, f->from);
     db_bind_int(st, 2, f->to);
-    db_bind_int64(st, 3, f->limit > 0 ? f->limit : -1);
+    db_bind_int64(st, 3, f->limit > 0 ? f->limit : INT64_MAX);
     if (name)
         db_bind_text(st, 4, name, -1);
     db_bind_int64(st, 5, f->path_id);

@@ -511,7 +511,7 @@ int store_salt_get(struct store *s, int32_t day, void *salt, size_t n,
     return store_get_blob(s, st, salt, n, err);
 }
 
-int store_salt_put(struct store *s, int32_t day, const void *salt, size_t n,
+int store_salt_put(struct store *s, int32_t day, void *salt, size_t n,
                    int64_t now, struct bs_err *err)
 {
     struct db_stmt *st = store_stmt(s, ST_SALT_PUT, err);
@@ -521,7 +521,13 @@ int store_salt_put(struct store *s, int32_t day, const void *salt, size_t n,
     db_bind_int(st, 1, day);
     db_bind_blob(st, 2, salt, (int)n);
     db_bind_int64(st, 3, now);
-    return store_step(s, st, NULL, err);
+    if (store_step(s, st, NULL, err))
+        return -1;
+    /* Another writer's came first: that one is the day's. */
+    if (db_changes(s->db) == 0 && store_salt_get(s, day, salt, n, err) != 1)
+        return bs_fail(err, BS_IOERR, "database '%s': the salt of day %d "
+                       "is not one", s->path, (int)day);
+    return 0;
 }
 
 int store_salt_touch(struct store *s, int32_t day, int64_t now,
@@ -542,33 +548,46 @@ int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
 {
     struct db_stmt *st;
     uint64_t count;
+    unsigned char *hll = NULL;
+    int rc;
 
     /* A new row takes the blob as it is: it must be one sketch_union()
      * can read later, or every count of the row would fail. */
     if (sketch_blob_count(blob, n, &count))
         return bs_fail(err, BS_SOFTWARE, "internal error: a visitor sketch "
                        "of %zu bytes that is not one", n);
-    if (dim == STORE_SKETCH_PATH)
-        return store_batch_add(s, B_PATH_SKETCH,
-                               (const struct store_bval[]){
-                                   {STORE_BV_INT, day, NULL, 0},
-                                   {STORE_BV_INT, path_id, NULL, 0},
-                                   {STORE_BV_BLOB, 0, blob, n}},
-                               0, err);
-    if (dim == STORE_SKETCH_COUNTRY)
-        return store_batch_add(s, B_COUNTRY_SKETCH,
-                               (const struct store_bval[]){
-                                   {STORE_BV_INT, site, NULL, 0},
-                                   {STORE_BV_INT, day, NULL, 0},
-                                   {STORE_BV_TEXT, 0, country, 2},
-                                   {STORE_BV_BLOB, 0, blob, n}},
-                               0, err);
-    if (!(st = store_stmt(s, ST_DAY_SKETCH, err)))
-        return -1;
-    db_bind_int(st, 1, day);
-    db_bind_blob(st, 2, blob, (int)n);
-    db_bind_int64(st, 4, site);
-    return store_step(s, st, NULL, err);
+    /* PostgreSQL keeps the same sketch as an hll value, for its union. */
+    if (db_engine(s->db) == DB_POSTGRES) {
+        if (!(hll = sketch_to_hll(blob, n, &n)))
+            return bs_fail(err, BS_SOFTWARE, "internal error: a visitor "
+                           "sketch that hll cannot hold");
+        blob = hll;
+    }
+    if (dim == STORE_SKETCH_PATH) {
+        rc = store_batch_add(s, B_PATH_SKETCH,
+                             (const struct store_bval[]){
+                                 {STORE_BV_INT, day, NULL, 0},
+                                 {STORE_BV_INT, path_id, NULL, 0},
+                                 {STORE_BV_BLOB, 0, blob, n}},
+                             0, err);
+    } else if (dim == STORE_SKETCH_COUNTRY) {
+        rc = store_batch_add(s, B_COUNTRY_SKETCH,
+                             (const struct store_bval[]){
+                                 {STORE_BV_INT, site, NULL, 0},
+                                 {STORE_BV_INT, day, NULL, 0},
+                                 {STORE_BV_TEXT, 0, country, 2},
+                                 {STORE_BV_BLOB, 0, blob, n}},
+                             0, err);
+    } else if (!(st = store_stmt(s, ST_DAY_SKETCH, err))) {
+        rc = -1;
+    } else {
+        db_bind_int(st, 1, day);
+        db_bind_blob(st, 2, blob, (int)n);
+        db_bind_int64(st, 4, site);
+        rc = store_step(s, st, NULL, err);
+    }
+    free(hll);
+    return rc;
 }
 
 int store_add_visits(struct store *s, int64_t site, int32_t day,
