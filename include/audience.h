@@ -52,6 +52,17 @@ int audience_view(struct audience *a, int32_t day, int32_t sec,
                   void (*delta)(void *ctx, int32_t day, int64_t page, int d),
                   void *ctx, struct bs_err *err);
 
+/*
+ * Before the views of a transaction, on a store of several writers
+ * (store_shared()): lock the open days of days[0..n) (ascending, so that
+ * writers never wait for each other in a circle), and forget what memory
+ * holds of those another writer changed since, so that their views meet
+ * the visits every writer's views made. A no-op for a database file.
+ * 0, or -1 with err.
+ */
+int audience_lock_days(struct audience *a, const int32_t *days, size_t n,
+                       struct bs_err *err);
+
 /* Write the open visits the views changed, and keep the days viewed open
  * two days more, in the open transaction: 0, or -1 with err. */
 int audience_write(struct audience *a, struct bs_err *err);

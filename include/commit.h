@@ -56,6 +56,12 @@ struct commit_db {
 int commit_chunk(struct commit_db *db, struct agg *const *aggs,
                  struct store_source *src, struct bs_err *err);
 
+/* Claim the log of claim for this run in the database (store_claim()),
+ * under the commit lock: 1, 0 held by another, -1 error. _release lets
+ * it go. */
+int commit_claim(struct commit_db *db, const char *claim, struct bs_err *err);
+void commit_release(struct commit_db *db, const char *claim);
+
 /* The source of the log of head h (source_find()), under the commit
  * lock: 1 found, 0 none (src is a new source of h), -1 error. */
 int commit_find_source(struct commit_db *db, const struct source_keys *k,

@@ -43,6 +43,8 @@ struct conf_site {
 struct conf {
     char *path;              /* the file read, NULL for built-in defaults */
     char *db;                /* [db] path, or NULL */
+    char *db_key;            /* [db] key: the visitor key file, or NULL
+                              * (DB.key beside a database file) */
     char *geoip;             /* [geoip] database, or NULL */
     char *format;            /* [log] format: a name or a format string
                               * (doc/formats.md); NULL: "auto" */

@@ -51,7 +51,8 @@ enum dbfiles_key {
 };
 
 /*
- * The key of the database db (open as store) into key. Returns an enum
+ * The key of the database db (open as store) into key, from key_path
+ * (NULL: DB.key). Returns an enum
  * dbfiles_key, or -1 with err: BS_DATAERR when DB.key is not exactly
  * 16 bytes, BS_NOINPUT when it cannot be read or is not to be trusted
  * (above), or when there is none for a database that knows its logs
@@ -59,10 +60,13 @@ enum dbfiles_key {
  * BS_CANTCREAT when a new one cannot be written. The key of a database
  * given as a symbolic link is the one beside the file it points to.
  */
-int dbfiles_key(const char *db, struct store *store,
+int dbfiles_key(const char *db, const char *key_path, struct store *store,
                 unsigned char key[VISITOR_KEY_BYTES], struct bs_err *err);
 
-/* "DB.key", malloc'ed, for messages. */
-char *dbfiles_key_path(const char *db);
+/* The key file: key_path when given, else "DB.key"; malloc'ed. A
+ * PostgreSQL database (a URI) has no folder to keep it in: NULL with
+ * err (BS_USAGE) when key_path is not given. */
+char *dbfiles_key_file(const char *db, const char *key_path,
+                       struct bs_err *err);
 
 #endif

@@ -25,7 +25,8 @@ struct conf;
 
 struct ingest_opts {
     const struct conf *conf;   /* the config: sites, rules, proxies */
-    const char *db;            /* the database's path */
+    const char *db;            /* the database's path or URI */
+    const char *key_path;      /* the visitor key file; NULL: DB.key */
     const char *format;        /* a format name or string; "auto": each
                                   file's own, chosen from its first lines */
     int site;                  /* the config's site of every line, -1: by

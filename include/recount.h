@@ -33,7 +33,8 @@ struct source_keys;
 
 struct recount_opts {
     const struct conf *conf;   /* the config to count with */
-    const char *db;            /* the database's path */
+    const char *db;            /* the database's path or URI */
+    const char *key_path;      /* the visitor key file; NULL: DB.key */
     const char *format;        /* as ingest_opts's */
     int site;                  /* as ingest_opts's */
     const char *geoip;         /* a MaxMind DB file, or NULL: search */

@@ -21,6 +21,7 @@ struct salt {
     int32_t day;
     unsigned char salt[VISITOR_KEY_BYTES];
     struct cntmap *open;
+    int64_t version;           /* the store's, when loaded or written */
 };
 
 struct audience {
@@ -31,6 +32,10 @@ struct audience {
     struct visits *visits;     /* their visitors' visits */
     struct cntmap *days;       /* days viewed since the last settle -> 1 */
     struct bs_err *err;        /* audience_write()'s, for its callback */
+    /* A store of several writers (store_shared()): the days locked in
+     * this transaction -> their version + 1, and the days whose open
+     * visits it wrote -> 1. */
+    struct cntmap *locked, *written;
 };
 
 struct audience *audience_new(struct store *store, int64_t now)
@@ -41,6 +46,8 @@ struct audience *audience_new(struct store *store, int64_t now)
     a->now = now;
     a->visits = visits_new();
     a->days = cntmap_new();
+    a->locked = cntmap_new();
+    a->written = cntmap_new();
     return a;
 }
 
@@ -50,6 +57,8 @@ void audience_free(struct audience *a)
         return;
     visits_free(a->visits);
     cntmap_free(a->days);
+    cntmap_free(a->locked);
+    cntmap_free(a->written);
     for (size_t i = 0; i < a->nsalts; i++)
         cntmap_free(a->salts[i].open);
     free(a->salts);
@@ -87,6 +96,14 @@ static int load_visit(void *ctx, int64_t visitor, const struct visit *v)
     return 0;
 }
 
+static struct salt *find_salt(struct audience *a, int32_t day)
+{
+    for (size_t i = 0; i < a->nsalts; i++)
+        if (a->salts[i].day == day)
+            return &a->salts[i];
+    return NULL;
+}
+
 /*
  * The salt of day, and its visitors' open visits loaded: from memory,
  * else from the store, else a new salt (a day never seen, or closed).
@@ -94,16 +111,22 @@ static int load_visit(void *ctx, int64_t visitor, const struct visit *v)
 static struct salt *day_salt(struct audience *a, int32_t day,
                              struct bs_err *err)
 {
-    struct salt *s;
+    struct salt *s = find_salt(a, day);
     int found;
 
-    for (size_t i = 0; i < a->nsalts; i++)
-        if (a->salts[i].day == day)
-            return &a->salts[i];
+    if (s)
+        return s;
+    /* A day the commit did not lock first (a view of a day the chunk's
+     * day counts missed): locked now. */
+    if (store_shared(a->store) &&
+        !cntmap_get(a->locked, (uint64_t)(uint32_t)day) &&
+        audience_lock_days(a, &day, 1, err))
+        return NULL;
     a->salts = xrealloc(a->salts, (a->nsalts + 1) * sizeof(*s));
     s = &a->salts[a->nsalts];
     s->day = day;
     s->open = cntmap_new();
+    s->version = (int64_t)cntmap_get(a->locked, (uint64_t)(uint32_t)day) - 1;
     found = store_salt_get(a->store, day, s->salt, sizeof(s->salt), err);
     if (found > 0) {
         struct load_ctx *l = xcalloc(1, sizeof(*l));
@@ -161,8 +184,54 @@ static int put_open_visits(void *ctx, int32_t day, uint64_t visitor,
 {
     struct audience *a = ctx;
 
+    cntmap_add(a->written, (uint64_t)(uint32_t)day, 1);
     return store_open_visits_put(a->store, day, (int64_t)visitor, iv, n,
                                  a->err);
+}
+
+static int not_day(void *ctx, int32_t day)
+{
+    return day != *(const int32_t *)ctx;
+}
+
+/* Forget what memory holds of day: the next view loads it again. */
+static void drop_day(struct audience *a, int32_t day)
+{
+    struct salt *s = find_salt(a, day);
+
+    if (!s)
+        return;
+    cntmap_free(s->open);
+    *s = a->salts[--a->nsalts];
+    visits_retain(a->visits, not_day, &day);
+}
+
+int audience_lock_days(struct audience *a, const int32_t *days, size_t n,
+                       struct bs_err *err)
+{
+    if (!store_shared(a->store))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        struct salt *s = find_salt(a, days[i]);
+        unsigned char salt[VISITOR_KEY_BYTES];
+        int64_t version;
+
+        if (s)
+            memcpy(salt, s->salt, sizeof(salt));
+        else
+            visitor_key_new(salt);
+        if (store_salt_lock(a->store, days[i], salt, sizeof(salt), a->now,
+                            &version, err) < 0)
+            return -1;
+        /* Another writer changed the day (or closed it and a new one
+         * began) since this one read it. */
+        if (s && (s->version != version ||
+                  memcmp(s->salt, salt, sizeof(salt)) != 0))
+            drop_day(a, days[i]);
+        cntmap_add(a->locked, (uint64_t)(uint32_t)days[i],
+                   (uint64_t)version + 1);
+    }
+    return 0;
 }
 
 int audience_write(struct audience *a, struct bs_err *err)
@@ -176,6 +245,20 @@ int audience_write(struct audience *a, struct bs_err *err)
     a->err = NULL;
     if (rc)
         return -1;
+    /* The other writers learn that these days changed. */
+    if (store_shared(a->store)) {
+        pos = 0;
+        while (cntmap_next(a->written, &pos, &k, &v)) {
+            struct salt *s = find_salt(a, (int32_t)(uint32_t)k);
+            int64_t version;
+
+            if (store_salt_bump(a->store, (int32_t)(uint32_t)k, &version,
+                                err))
+                return -1;
+            if (s)
+                s->version = version;
+        }
+    }
     while (cntmap_next(a->days, &pos, &k, &v))
         if (store_salt_touch(a->store, (int32_t)(uint32_t)k, a->now, err))
             return -1;
@@ -204,6 +287,8 @@ void audience_settle(struct audience *a, int committed)
     }
     a->nsalts = o;
     cntmap_clear(a->days);
+    cntmap_clear(a->locked);
+    cntmap_clear(a->written);
 }
 
 int audience_close_days(struct audience *a, struct bs_err *err)

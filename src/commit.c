@@ -178,6 +178,54 @@ static int flush_site(struct commit_db *db, const struct agg *agg,
     return rc;
 }
 
+/* The days with views of a chunk, gathered for audience_lock_days(). */
+struct view_days {
+    int32_t *day;
+    size_t n, cap;
+};
+
+static int add_view_day(void *ctx, const struct agg_day *d)
+{
+    struct view_days *v = ctx;
+
+    if (d->views == 0)
+        return 0;
+    for (size_t i = 0; i < v->n; i++)
+        if (v->day[i] == d->day)
+            return 0;
+    if (v->n == v->cap) {
+        v->cap = v->cap ? 2 * v->cap : 16;
+        v->day = xrealloc(v->day, v->cap * sizeof(*v->day));
+    }
+    v->day[v->n++] = d->day;
+    return 0;
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Lock the open days the chunk's views fall on, in the order of days
+ * (a store of several writers: audience.h). */
+static int lock_days(struct commit_db *db, struct agg *const *aggs,
+                     struct bs_err *err)
+{
+    struct view_days v = {0};
+    int rc;
+
+    if (!store_shared(db->store))
+        return 0;
+    for (size_t i = 0; i < db->nsites; i++)
+        agg_each_day(aggs[i], add_view_day, &v);
+    qsort(v.day, v.n, sizeof(*v.day), cmp_day);
+    rc = audience_lock_days(db->audience, v.day, v.n, err);
+    free(v.day);
+    return rc;
+}
+
 int commit_chunk(struct commit_db *db, struct agg *const *aggs,
                  struct store_source *src, struct bs_err *err)
 {
@@ -187,6 +235,8 @@ int commit_chunk(struct commit_db *db, struct agg *const *aggs,
     if (store_begin(db->store, err)) {
         rc = -1;
     } else {
+        if (lock_days(db, aggs, err))
+            rc = -1;
         for (size_t i = 0; i < db->nsites && rc == 0; i++)
             if (!agg_empty(aggs[i]) &&
                 flush_site(db, aggs[i], db->site_ids[i], err))
@@ -203,6 +253,23 @@ int commit_chunk(struct commit_db *db, struct agg *const *aggs,
     for (size_t i = 0; i < db->nsites; i++)
         agg_clear(aggs[i]);
     return rc;
+}
+
+int commit_claim(struct commit_db *db, const char *claim, struct bs_err *err)
+{
+    int rc;
+
+    pthread_mutex_lock(&db->lock);
+    rc = store_claim(db->store, claim, err);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+void commit_release(struct commit_db *db, const char *claim)
+{
+    pthread_mutex_lock(&db->lock);
+    store_release(db->store, claim);
+    pthread_mutex_unlock(&db->lock);
 }
 
 int commit_find_source(struct commit_db *db, const struct source_keys *k,

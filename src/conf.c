@@ -526,6 +526,8 @@ static int handler(void *user, const char *section, const char *name,
         set_str(&conf->geoip, value);
     } else if (strcmp(section, "db") == 0 && strcmp(name, "path") == 0) {
         set_str(&conf->db, value);
+    } else if (strcmp(section, "db") == 0 && strcmp(name, "key") == 0) {
+        set_str(&conf->db_key, value);
     } else {
         conf_error(c, c->lineno, "unknown setting '%s' in [%s]", name,
                    section);
@@ -705,6 +707,7 @@ void conf_free(struct conf *c)
     free(c->sites);
     free(c->path);
     free(c->db);
+    free(c->db_key);
     free(c->geoip);
     free(c->format);
     free(c->timezone);

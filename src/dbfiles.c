@@ -6,6 +6,7 @@
 
 #include "blogstat.h"
 #include "atomicfile.h"
+#include "db.h"
 #include "dbfiles.h"
 #include "store.h"
 
@@ -19,11 +20,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *dbfiles_key_path(const char *db)
+char *dbfiles_key_file(const char *db, const char *key_path,
+                       struct bs_err *err)
 {
     char *real = NULL, *path;
     struct stat st;
     size_t n;
+
+    if (key_path)
+        return xstrdup(key_path);
+    if (db_is_uri(db)) {
+        bs_fail(err, BS_USAGE, "a PostgreSQL database needs the file of "
+                "its visitor key: give '[db] key = PATH' in the config, the "
+                "same file on every server that counts into it");
+        return NULL;
+    }
 
     /* A symbolic link to the database: the key is the database's. */
     if (lstat(db, &st) == 0 && S_ISLNK(st.st_mode))
@@ -153,11 +164,15 @@ static int read_key(const char *path, const char *db,
     return rc;
 }
 
-int dbfiles_key(const char *db, struct store *store,
+int dbfiles_key(const char *db, const char *key_path, struct store *store,
                 unsigned char key[VISITOR_KEY_BYTES], struct bs_err *err)
 {
-    char *path = dbfiles_key_path(db);
-    int rc = read_key(path, db, key, err), found;
+    char *path = dbfiles_key_file(db, key_path, err);
+    int rc, found;
+
+    if (!path)
+        return -1;
+    rc = read_key(path, db, key, err);
 
     if (rc != 0) {
         free(path);

@@ -8,6 +8,7 @@
 #include "classify.h"
 #include "commit.h"
 #include "conf.h"
+#include "db.h"
 #include "dbfiles.h"
 #include "geo.h"
 #include "ingest.h"
@@ -545,6 +546,15 @@ static int open_file(struct worker *w, struct file *f,
     snprintf(f->fp, sizeof(f->fp), "%s", head.claim);
     f->src = xcalloc(1, sizeof(*f->src));
     source_claim(run->claims, f->fp);
+    rc = commit_claim(&run->db, f->fp, err);
+    if (rc <= 0) {
+        f->fp[0] = '\0';
+        if (rc == 0)
+            bs_fail(err, BS_TEMPFAIL, "%s: another blogstat is reading this "
+                    "log into the database; try again later", f->name);
+        source_release(run->claims, head.claim);
+        return -1;
+    }
     f->found = commit_find_source(&run->db, &run->keys, &head, f->src, err);
     if (f->found < 0)
         return -1;
@@ -802,8 +812,10 @@ done:
     if (!told)
         show_unread(run, &f, status ? SINK_UNREAD_FAILED
                                     : SINK_UNREAD_NOTHING);
-    if (f.src)
+    if (f.src && f.fp[0]) {
+        commit_release(&run->db, f.fp);
         source_release(run->claims, f.fp);
+    }
     free(f.src);
     reader_close(f.r);
     return status;
@@ -973,14 +985,15 @@ static int open_db(struct run *run, struct bs_err *err)
         memcpy(run->key, run->o->key, sizeof(run->key));
         key = DBFILES_KEY_READ;
     } else {
-        key = dbfiles_key(run->o->db, store, run->key, err);
+        key = dbfiles_key(run->o->db, run->o->key_path, store, run->key,
+                          err);
     }
     if (key < 0)
         return -1;
     run->keys.key = run->key;
     run->keys.site = run->o->site >= 0 ? conf->sites[run->o->site].id : NULL;
     if (key == DBFILES_KEY_LOST) {
-        char *path = dbfiles_key_path(run->o->db);
+        char *path = dbfiles_key_file(run->o->db, run->o->key_path, NULL);
 
         say(run, SINK_ERROR, "no key '%s' beside the database: a new one is "
             "made, and readers seen before now count again in ranges that "
@@ -1072,7 +1085,10 @@ int ingest_run(const struct ingest_opts *o, const struct sink *sink,
     if (find_geoip(run, &geoip, err))
         goto out;
     run->geoip = geoip;
-    if ((lock_fd = dbfiles_lock(o->db, o->wait, err)) < 0 ||
+    /* A database file takes one ingest at a time; on PostgreSQL each
+     * log is locked by itself (store_claim_source()). */
+    if ((!db_is_uri(o->db) &&
+         (lock_fd = dbfiles_lock(o->db, o->wait, err)) < 0) ||
         open_db(run, err) || load_known(run, err))
         goto out;
     run->claims = source_claims_new();

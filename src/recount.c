@@ -5,6 +5,7 @@
  */
 #include "blogstat.h"
 #include "conf.h"
+#include "db.h"
 #include "dbfiles.h"
 #include "ingest.h"
 #include "reader.h"
@@ -724,7 +725,7 @@ static int open_db(struct rrun *r, struct bs_err *err)
     const struct conf *conf = r->o->conf;
 
     if (!(r->store = store_open(r->o->db, STORE_WRITE, err)) ||
-        dbfiles_key(r->o->db, r->store, r->key, err) < 0)
+        dbfiles_key(r->o->db, r->o->key_path, r->store, r->key, err) < 0)
         return -1;
     /* Made here first, so that the scratch counts under the ids they
      * keep. */
@@ -746,6 +747,10 @@ int recount_run(const struct recount_opts *o, const struct sink *sink,
 
     memset(res, 0, sizeof(*res));
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (db_is_uri(o->db))
+        return bs_fail(err, BS_USAGE, "recount works on a database file; "
+                       "for '%s', copy it to a file, recount there and copy "
+                       "the days back", o->db);
     if ((lock_fd = dbfiles_lock(o->db, o->wait, err)) < 0)
         return -1;
     scratch_sweep(o->db);

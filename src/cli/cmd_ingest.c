@@ -189,6 +189,7 @@ static int complete_opts(struct ingest_opts *o, const struct ingest_args *a)
     o->format = l.format;
     o->geoip = l.geoip;
     o->db = l.db;
+    o->key_path = o->conf->db_key;
     o->now = l.now;
     return -1;
 }

@@ -121,6 +121,7 @@ static int complete_opts(struct recount_opts *o, const struct recount_args *a)
     o->format = l.format;
     o->geoip = l.geoip;
     o->db = l.db;
+    o->key_path = o->conf->db_key;
     o->now = l.now;
     return -1;
 }
