@@ -556,11 +556,15 @@ int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
     if (sketch_blob_count(blob, n, &count))
         return bs_fail(err, BS_SOFTWARE, "internal error: a visitor sketch "
                        "of %zu bytes that is not one", n);
-    /* PostgreSQL keeps the same sketch as an hll value, for its union. */
-    if (db_engine(s->db) == DB_POSTGRES) {
-        if (!(hll = sketch_to_hll(blob, n, &n)))
+    /* PostgreSQL keeps the same sketch as an hll value, for its union;
+     * SQLite blogstat's own blob (a sketch copied from PostgreSQL comes
+     * as hll bytes). */
+    if (db_engine(s->db) == DB_POSTGRES || sketch_is_hll(blob, n)) {
+        hll = db_engine(s->db) == DB_POSTGRES ? sketch_to_hll(blob, n, &n)
+                                              : sketch_from_hll(blob, n, &n);
+        if (!hll)
             return bs_fail(err, BS_SOFTWARE, "internal error: a visitor "
-                           "sketch that hll cannot hold");
+                           "sketch of %zu bytes that cannot be converted", n);
         blob = hll;
     }
     if (dim == STORE_SKETCH_PATH) {

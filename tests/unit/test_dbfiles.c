@@ -68,14 +68,14 @@ static void test_dbfiles__key_new_then_kept(void **state)
     struct fixture *f = *state;
     struct bs_err err = {0};
     unsigned char k1[VISITOR_KEY_BYTES], k2[VISITOR_KEY_BYTES];
-    char *path = dbfiles_key_path(f->db);
+    char *path = dbfiles_key_file(f->db, NULL, NULL);
     struct stat st;
 
-    assert_int_equal(dbfiles_key(f->db, f->s, k1, &err), DBFILES_KEY_NEW);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k1, &err), DBFILES_KEY_NEW);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(st.st_size, VISITOR_KEY_BYTES);
-    assert_int_equal(dbfiles_key(f->db, f->s, k2, &err), DBFILES_KEY_READ);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k2, &err), DBFILES_KEY_READ);
     assert_memory_equal(k1, k2, sizeof(k1));
     free(path);
 }
@@ -87,12 +87,12 @@ static void test_dbfiles__key_wrong_size(void **state)
     struct bs_err err = {0};
     unsigned char k[VISITOR_KEY_BYTES];
     static const unsigned char big[VISITOR_KEY_BYTES + 1] = {1};
-    char *path = dbfiles_key_path(f->db);
+    char *path = dbfiles_key_file(f->db, NULL, NULL);
     struct stat st;
 
     free(tu_write(f->dir, "a.db.key", "short", 5));
     assert_int_equal(chmod(path, 0600), 0);
-    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err), -1);
     assert_int_equal(err.status, BS_DATAERR);
     assert_non_null(strstr(err.msg, "a.db.key"));
     assert_int_equal(stat(path, &st), 0);
@@ -100,7 +100,7 @@ static void test_dbfiles__key_wrong_size(void **state)
     free(tu_write(f->dir, "a.db.key", big, sizeof(big)));
     assert_int_equal(chmod(path, 0600), 0);
     memset(&err, 0, sizeof(err));
-    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err), -1);
     assert_int_equal(err.status, BS_DATAERR);
     free(path);
 }
@@ -157,30 +157,30 @@ static void test_dbfiles__key_untrusted(void **state)
     struct fixture *f = *state;
     struct bs_err err = {0};
     unsigned char k[VISITOR_KEY_BYTES];
-    char *path = dbfiles_key_path(f->db);
+    char *path = dbfiles_key_file(f->db, NULL, NULL);
 
-    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_NEW);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err), DBFILES_KEY_NEW);
     assert_int_equal(chmod(path, 0644), 0);
-    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err), -1);
     assert_int_equal(err.status, BS_NOINPUT);
     assert_non_null(strstr(err.msg, "chmod 600"));
     memset(&err, 0, sizeof(err));
     assert_int_equal(chmod(path, 0660), 0);
-    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err), -1);
     assert_int_equal(chmod(path, 0600), 0);
     memset(&err, 0, sizeof(err));
-    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_READ);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err), DBFILES_KEY_READ);
     /* Another user's: only root can make one here. */
     if (geteuid() == 0) {
         assert_int_equal(chown(path, 12345, 12345), 0);
         memset(&err, 0, sizeof(err));
-        assert_int_equal(dbfiles_key(f->db, f->s, k, &err), -1);
+        assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err), -1);
         assert_int_equal(err.status, BS_NOINPUT);
         assert_non_null(strstr(err.msg, "another user"));
         /* ... unless it is the database's owner's, for root. */
         assert_int_equal(chown(f->db, 12345, 12345), 0);
         memset(&err, 0, sizeof(err));
-        assert_int_equal(dbfiles_key(f->db, f->s, k, &err),
+        assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err),
                          DBFILES_KEY_READ);
     }
     free(path);
@@ -197,11 +197,11 @@ static void test_dbfiles__key_moved(void **state)
         old[i] = (unsigned char)(i * 7 + 1);
     assert_int_equal(store_meta_put(f->s, "visitor_key", old, sizeof(old),
                                     &err), 0);
-    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_MOVED);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err), DBFILES_KEY_MOVED);
     assert_memory_equal(k, old, sizeof(k));
     assert_int_equal(store_meta_get(f->s, "visitor_key", k, sizeof(k), &err),
                      0);
-    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_READ);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err), DBFILES_KEY_READ);
     assert_memory_equal(k, old, sizeof(k));
 }
 
@@ -219,8 +219,8 @@ static void test_dbfiles__key_lost(void **state)
     b = sketch_serialize(sk, &n);
     assert_int_equal(store_add_sketch(f->s, 0, STORE_SKETCH_DAY, 10, 0, NULL,
                                       b, n, &err), 0);
-    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_LOST);
-    assert_int_equal(dbfiles_key(f->db, f->s, k, &err), DBFILES_KEY_READ);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err), DBFILES_KEY_LOST);
+    assert_int_equal(dbfiles_key(f->db, NULL, f->s, k, &err), DBFILES_KEY_READ);
     free(b);
     sketch_free(sk);
 }
