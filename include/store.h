@@ -203,6 +203,14 @@ int store_each_known(struct store *s, int64_t site,
  * fold in a scratch store. 0, or -1 with err. */
 int store_copy_posts(struct store *from, struct store *to,
                      struct bs_err *err);
+/*
+ * In the open transaction: the visitor key the counts are made under is
+ * the database's, known by check (visitor_key_check()), which the first
+ * commit stores. 0, or -1 with err (BS_DATAERR) when the database was
+ * counted under another key: a node given a key of its own would count
+ * every reader again.
+ */
+int store_key_check(struct store *s, uint64_t check, struct bs_err *err);
 /* A named secret of exactly n bytes: 1 found, 0 none, -1 error. */
 int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
                    struct bs_err *err);

@@ -235,7 +235,8 @@ int commit_chunk(struct commit_db *db, struct agg *const *aggs,
     if (store_begin(db->store, err)) {
         rc = -1;
     } else {
-        if (lock_days(db, aggs, err))
+        if ((db->key_check && store_key_check(db->store, db->key_check, err)) ||
+            lock_days(db, aggs, err))
             rc = -1;
         for (size_t i = 0; i < db->nsites && rc == 0; i++)
             if (!agg_empty(aggs[i]) &&

@@ -991,6 +991,7 @@ static int open_db(struct run *run, struct bs_err *err)
     if (key < 0)
         return -1;
     run->keys.key = run->key;
+    run->db.key_check = visitor_key_check(run->key);
     run->keys.site = run->o->site >= 0 ? conf->sites[run->o->site].id : NULL;
     if (key == DBFILES_KEY_LOST) {
         char *path = dbfiles_key_file(run->o->db, run->o->key_path, NULL);

@@ -19,8 +19,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The advisory lock key of schema changes ("blogstat" in ASCII). */
+/* The advisory lock keys of schema changes and of writes ("blogstat"
+ * and "blogstaw" in ASCII). */
 #define SCHEMA_LOCK "7089066326557274484"
+#define WRITE_LOCK "7089066326557274487"
 
 static const char schema[] =
     "CREATE EXTENSION IF NOT EXISTS hll;"
@@ -228,6 +230,26 @@ static const char *const stmt_pg[ST_NSTMTS] = {
         "WHERE length(e->>'alpha_2') = 2 "
         "ON CONFLICT(code) DO UPDATE SET name = excluded.name",
 };
+
+/*
+ * The writers of one database (the nodes of a site, an import, a copy)
+ * take turns, a transaction at a time: rows of days, paths and their
+ * totals are upserted by whoever counted them, and two transactions that
+ * took the same rows in another order would wait for each other. The
+ * counting, most of the work, goes on side by side; a killed writer's
+ * turn ends with its connection.
+ */
+int store_pg_begin(struct store *s, struct bs_err *err)
+{
+    if (store_exec(s, "BEGIN", "cannot start a transaction", err))
+        return -1;
+    if (store_exec(s, "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")",
+                   "cannot wait for the other writers", err)) {
+        db_exec(s->db, "ROLLBACK");
+        return -1;
+    }
+    return 0;
+}
 
 const char *store_pg_stmt_sql(enum stmt_id id)
 {

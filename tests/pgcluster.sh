@@ -57,6 +57,10 @@ db)
     dir=$2
     "$bin/psql" -X -q -h "$dir" -U blogstat -d postgres \
         -c "CREATE DATABASE \"$3\"" >/dev/null
+    # The extension made once, as the owner (blogstat makes it too if
+    # missing, but two sessions at once would race).
+    "$bin/psql" -X -q -h "$dir" -U blogstat -d "$3" \
+        -c "CREATE EXTENSION hll" >/dev/null
     uri "$dir" "$3"
     ;;
 *)

@@ -33,6 +33,17 @@ same --from 2013-02-02 --to 2013-02-04
 expect_status 64 bs --db "$U" ingest g/access.log
 expect_stderr "[db] key = PATH"
 
+# A node given a key of its own would count every reader again:
+# refused, nothing of its log counted.
+head -c 16 /dev/urandom >other.key
+chmod 600 other.key
+printf '[db]\nkey = %s/other.key\n' "$PWD" >other.conf
+$GEN --out h --days 1 --lines-per-day 300 --start 2013-02-09
+before=$(pg_sql "$U" "SELECT sum(hits) FROM days")
+expect_status 65 bs --config other.conf --db "$U" ingest h/access.log
+expect_stderr "another visitor key"
+[ "$(pg_sql "$U" "SELECT sum(hits) FROM days")" = "$before" ] || fail "a run under another key counted"
+
 # Again: nothing new.
 before=$(pg_sql "$U" "SELECT sum(hits) || '/' || sum(views) FROM days")
 bs --config pg.conf --db "$U" ingest g/access.log* 2>err || { cat err; fail "second ingest"; }
