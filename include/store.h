@@ -28,6 +28,9 @@ struct store;
 struct store *store_open(const char *path, enum store_mode mode,
                          struct bs_err *err);
 void store_close(struct store *s);
+/* A --db as messages show it (malloc'ed): a libpq URI without its
+ * password, a path as it is. */
+char *store_uri_shown(const char *db);
 /* How long a statement waits for another connection's lock before it
  * fails with BS_TEMPFAIL (store_open sets 5,000 ms). */
 void store_set_busy_timeout(struct store *s, int ms);
@@ -534,7 +537,8 @@ struct store_totals {
     int64_t files;           /* sources */
     int64_t lines, bad_lines, hits, views, robots;
     int64_t excluded;        /* lines of [site] exclude addresses */
-    int64_t db_bytes;        /* pages in use, in bytes */
+    int64_t db_bytes;        /* pages in use, in bytes (PostgreSQL: the
+                              * database's size on disk) */
 };
 int store_totals(struct store *s, struct store_totals *t, struct bs_err *err);
 

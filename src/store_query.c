@@ -1100,8 +1100,11 @@ int store_totals(struct store *s, struct store_totals *t, struct bs_err *err)
     db_finalize(st);
     if (rc != DB_ROW)
         return store_fail(s, err, rc, "cannot read it");
-    t->db_bytes = store_pragma_int(s, "PRAGMA page_count") *
-                  store_pragma_int(s, "PRAGMA page_size");
+    t->db_bytes = db_engine(s->db) == DB_POSTGRES
+                      ? store_pragma_int(s, "SELECT pg_database_size("
+                                            "current_database())")
+                      : store_pragma_int(s, "PRAGMA page_count") *
+                            store_pragma_int(s, "PRAGMA page_size");
     return 0;
 }
 
