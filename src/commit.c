@@ -220,7 +220,8 @@ static int lock_days(struct commit_db *db, struct agg *const *aggs,
         return 0;
     for (size_t i = 0; i < db->nsites; i++)
         agg_each_day(aggs[i], add_view_day, &v);
-    qsort(v.day, v.n, sizeof(*v.day), cmp_day);
+    if (v.n > 1)
+        qsort(v.day, v.n, sizeof(*v.day), cmp_day);
     rc = audience_lock_days(db->audience, v.day, v.n, err);
     free(v.day);
     return rc;

@@ -7,7 +7,7 @@
 pg_setup
 U=$(pg_db one)
 
-$GEN --out g --days 5 --lines-per-day 1500 --start 2013-02-01
+$GEN --out g --days 4 --lines-per-day 1000 --start 2013-02-01
 # One key file for both databases: the same visitors.
 printf '[db]\nkey = %s/blog.key\n' "$PWD" >pg.conf
 bs --config pg.conf --db "$U" ingest g/access.log* 2>err || { cat err; fail "ingest into PostgreSQL"; }
@@ -27,7 +27,7 @@ same() {
     done
 }
 same
-same --from 2013-02-02 --to 2013-02-04
+same --from 2013-02-02 --to 2013-02-03
 
 # No key in the config: refused, nothing counted.
 expect_status 64 bs --db "$U" ingest g/access.log

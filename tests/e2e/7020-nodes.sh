@@ -8,7 +8,7 @@
 . "$ROOT/tests/e2e/lib.sh"
 pg_setup
 
-$GEN --out g --days 4 --lines-per-day 2500 --start 2013-03-01
+$GEN --out g --days 3 --lines-per-day 2000 --start 2013-03-01
 gzip -dc g/access.log.*.gz >whole.log
 cat g/access.log.1 g/access.log >>whole.log
 awk 'NR % 2 == 1' whole.log >a.log
@@ -16,7 +16,7 @@ awk 'NR % 2 == 0' whole.log >b.log
 printf '[db]\nkey = %s/blog.key\n' "$PWD" >pg.conf
 
 node() {
-    bs --config pg.conf --db "$1" ingest --commit-every 300 "$2" 2>"$2.$3.err"
+    bs --config pg.conf --db "$1" ingest --commit-every 200 "$2" 2>"$2.$3.err"
 }
 
 # Two nodes at once.
@@ -30,7 +30,7 @@ wait $pb || { cat b.log.1.err; fail "node b"; }
 # A bad line counts for the day of the line before it in its own log:
 # split in two, some fall on another day (--joined).
 check g/expected.json "$U" --joined
-for day in 2013-03-01 2013-03-02 2013-03-03 2013-03-04; do
+for day in 2013-03-01 2013-03-02 2013-03-03; do
     check g/expected.json "$U" --joined --from $day --to $day
 done
 
