@@ -223,37 +223,37 @@ static int write_all(int fd, const void *data, size_t n)
     return 0;
 }
 
-int atomic_write_file(const char *path, mode_t mode, const void *data,
-                      size_t n, struct bs_err *err)
+/* The temporary file of path with data[0..n) written: NULL with err. */
+static struct atomic_file *open_written(const char *path, mode_t mode,
+                                        const void *data, size_t n,
+                                        struct bs_err *err)
 {
     struct atomic_file *af = atomic_open(path, mode, err);
 
-    if (!af)
-        return -1;
-    if (write_all(af->fd, data, n) != 0) {
+    if (af && write_all(af->fd, data, n) != 0) {
         bs_fail(err, BS_IOERR, "cannot write '%s': %s", path,
                 errno ? strerror(errno) : "no space");
         atomic_abort(af);
-        return -1;
+        return NULL;
     }
-    return atomic_commit(af, err);
+    return af;
+}
+
+int atomic_write_file(const char *path, mode_t mode, const void *data,
+                      size_t n, struct bs_err *err)
+{
+    struct atomic_file *af = open_written(path, mode, data, n, err);
+
+    return af ? atomic_commit(af, err) : -1;
 }
 
 int atomic_create_file(const char *path, mode_t mode, const void *data,
                        size_t n, struct bs_err *err)
 {
-    struct atomic_file *af = atomic_open(path, mode, err);
+    struct atomic_file *af = open_written(path, mode, data, n, err);
     int rc = 0;
 
-    if (!af)
-        return -1;
-    if (write_all(af->fd, data, n) != 0) {
-        bs_fail(err, BS_IOERR, "cannot write '%s': %s", path,
-                errno ? strerror(errno) : "no space");
-        atomic_abort(af);
-        return -1;
-    }
-    if (finish(af, err))
+    if (!af || finish(af, err))
         return -1;
     /* A link fails where a rename would replace: the first one made is
      * the one every writer reads. */
