@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The writes of one site's chunk. */
 struct flush_ctx {
@@ -257,14 +258,21 @@ int commit_chunk(struct commit_db *db, struct agg *const *aggs,
     return rc;
 }
 
-int commit_claim(struct commit_db *db, const char *claim, struct bs_err *err)
+int commit_claim(struct commit_db *db, const char *claim, int wait,
+                 struct bs_err *err)
 {
     int rc;
 
-    pthread_mutex_lock(&db->lock);
-    rc = store_claim(db->store, claim, err);
-    pthread_mutex_unlock(&db->lock);
-    return rc;
+    for (;;) {
+        pthread_mutex_lock(&db->lock);
+        rc = store_claim(db->store, claim, err);
+        pthread_mutex_unlock(&db->lock);
+        if (rc != 0 || !wait)
+            return rc;
+        /* Another server reads the log: try again in a moment, the
+         * other workers' commits going on meanwhile. */
+        nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+    }
 }
 
 void commit_release(struct commit_db *db, const char *claim)

@@ -546,7 +546,7 @@ static int open_file(struct worker *w, struct file *f,
     snprintf(f->fp, sizeof(f->fp), "%s", head.claim);
     f->src = xcalloc(1, sizeof(*f->src));
     source_claim(run->claims, f->fp);
-    rc = commit_claim(&run->db, f->fp, err);
+    rc = commit_claim(&run->db, f->fp, run->o->wait, err);
     if (rc <= 0) {
         f->fp[0] = '\0';
         if (rc == 0)

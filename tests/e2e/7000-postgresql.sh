@@ -86,5 +86,14 @@ until [ "$(pg_sql "$U2" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisor
 done
 expect_status 75 bs --config pg.conf --db "$U2" ingest live.log
 expect_stderr "another blogstat is reading this log"
+# With --wait, it waits for the first to let the log go, then reads on
+# from where that one stopped: nothing twice.
+bs --config pg.conf --db "$U2" ingest --wait live.log 2>node2.err &
+node2=$!
+sleep 1
+kill -0 "$node2" 2>/dev/null || { cat node2.err; fail "--wait did not wait"; }
 kill "$feeder" 2>/dev/null || true
 wait "$node1" || { cat node1.err; fail "the first node failed"; }
+wait "$node2" || { cat node2.err; fail "the waiting node failed"; }
+[ "$(pg_sql "$U2" "SELECT sum(hits) + sum(bad_lines) FROM days")" = 200 ] ||
+    fail "the log of 200 lines counted as $(pg_sql "$U2" "SELECT sum(hits) + sum(bad_lines) FROM days")"
