@@ -59,9 +59,11 @@ int commit_chunk(struct commit_db *db, struct agg *const *aggs,
                  struct store_source *src, struct bs_err *err);
 
 /* Claim the log of claim for this run in the database (store_claim()),
- * under the commit lock: 1, 0 held by another, -1 error. _release lets
+ * under the commit lock (wait: until the other holder lets it go, the
+ * lock free meanwhile): 1, 0 held by another, -1 error. _release lets
  * it go. */
-int commit_claim(struct commit_db *db, const char *claim, struct bs_err *err);
+int commit_claim(struct commit_db *db, const char *claim, int wait,
+                 struct bs_err *err);
 void commit_release(struct commit_db *db, const char *claim);
 
 /* The source of the log of head h (source_find()), under the commit
