@@ -165,19 +165,140 @@ static int add_day(void *ctx, int32_t day)
     return 0;
 }
 
+/*
+ * The items of one day going into the copy. Sites keep their ids, so
+ * each name is looked up once; a visitor's open visits come one item
+ * each, by visitor and by start, and go in as one row.
+ */
+#define SITES_CACHED 16
+
 struct day_copy {
     struct store *to;
     int32_t day;
     uint64_t rows;
     struct bs_err *err;
     int failed;
+    struct {
+        char name[STORE_SITE_NAME_MAX + 1];
+        int64_t id;
+    } site[SITES_CACHED];
+    int nsites;
+    int64_t visitor;               /* whose visits wait in open[] */
+    struct visit open[STORE_OPEN_VISITS_MAX];
+    size_t nopen;
 };
+
+/* The copy's id of site name: 0, or -1 with err. */
+static int site_of(struct day_copy *c, const char *name, int64_t *id)
+{
+    for (int i = 0; i < c->nsites; i++)
+        if (strcmp(c->site[i].name, name) == 0) {
+            *id = c->site[i].id;
+            return 0;
+        }
+    if (store_site_id(c->to, name, 1, id, c->err) < 0)
+        return -1;
+    if (c->nsites < SITES_CACHED && strlen(name) <= STORE_SITE_NAME_MAX) {
+        snprintf(c->site[c->nsites].name, sizeof(c->site[0].name), "%s",
+                 name);
+        c->site[c->nsites++].id = *id;
+    }
+    return 0;
+}
+
+/* The waiting visitor's open visits written: 0, or -1 with err. */
+static int flush_open(struct day_copy *c)
+{
+    size_t n = c->nopen;
+
+    c->nopen = 0;
+    return n ? store_open_visits_put(c->to, c->day, c->visitor, c->open, n,
+                                     c->err)
+             : 0;
+}
+
+static int add_open(struct day_copy *c, int64_t site,
+                    const struct store_item *it)
+{
+    int64_t page;
+
+    if (c->nopen && it->n[0] != c->visitor && flush_open(c))
+        return -1;
+    if (c->nopen == STORE_OPEN_VISITS_MAX)
+        return bs_fail(c->err, BS_DATAERR, "day %d: more than %d open "
+                       "visits of one visitor", (int)c->day,
+                       STORE_OPEN_VISITS_MAX);
+    if (store_path_id(c->to, site, it->kind, it->key, it->key_n, &page,
+                      c->err))
+        return -1;
+    c->visitor = it->n[0];
+    c->open[c->nopen++] = (struct visit){.start = (int32_t)it->n[1],
+                                         .end = (int32_t)it->n[2],
+                                         .landing = page};
+    return 0;
+}
+
+/* An item into the copy, as store_put_item() puts it, with the site's
+ * id known: 0, or -1 with err. */
+static int put(struct day_copy *c, const struct store_item *it)
+{
+    const uint64_t n0 = (uint64_t)it->n[0];
+    int64_t site, page;
+
+    if (site_of(c, it->site, &site))
+        return -1;
+    if (it->table != STORE_ITEM_OPEN_VISIT && flush_open(c))
+        return -1;
+    switch (it->table) {
+    case STORE_ITEM_PATH_VIEWS:
+        return store_add_path_views(c->to, site, c->day, it->kind, it->key,
+                                    it->key_n, n0, c->err);
+    case STORE_ITEM_TERM_VIEWS:
+        return store_add_term_views(c->to, site, c->day, it->kind, it->key,
+                                    it->key_n, n0, c->err);
+    case STORE_ITEM_COUNTRY_VIEWS:
+        return store_add_country_views(c->to, site, c->day, it->country, n0,
+                                       c->err);
+    case STORE_ITEM_POST_COUNTRY:
+        return store_add_post_country_views(c->to, site, c->day, it->kind,
+                                            it->key, it->key_n, it->country,
+                                            n0, c->err);
+    case STORE_ITEM_DAY_SKETCH:
+        return store_add_sketch(c->to, site, STORE_SKETCH_DAY, c->day, 0,
+                                NULL, it->blob, it->blob_n, c->err);
+    case STORE_ITEM_COUNTRY_SKETCH:
+        return store_add_sketch(c->to, site, STORE_SKETCH_COUNTRY, c->day, 0,
+                                it->country, it->blob, it->blob_n, c->err);
+    case STORE_ITEM_PATH_SKETCH:
+        return store_path_id(c->to, site, it->kind, it->key, it->key_n,
+                             &page, c->err) ||
+               store_add_sketch(c->to, site, STORE_SKETCH_PATH, c->day, page,
+                                NULL, it->blob, it->blob_n, c->err);
+    case STORE_ITEM_VISITS:
+        return store_path_id(c->to, site, it->kind, it->key, it->key_n,
+                             &page, c->err) ||
+               store_add_visits(c->to, site, c->day, page, it->n[0], c->err);
+    case STORE_ITEM_REFERRER:
+        return store_path_id(c->to, site, it->kind, it->key, it->key_n,
+                             &page, c->err) ||
+               store_add_referrer(c->to, site, c->day, page, it->host,
+                                  strlen(it->host), it->cls, n0, c->err);
+    case STORE_ITEM_SEARCH_TERM:
+        return store_add_search_term(c->to, site, c->day, it->key,
+                                     it->key_n, n0, c->err);
+    case STORE_ITEM_OPEN_VISIT:
+        return add_open(c, site, it);
+    default:
+        /* The day's own row (its counts and visits): the store's way. */
+        return store_put_item(c->to, c->day, it, c->err);
+    }
+}
 
 static int put_item(void *ctx, const struct store_item *it)
 {
     struct day_copy *c = ctx;
 
-    if (store_put_item(c->to, c->day, it, c->err)) {
+    if (put(c, it)) {
         c->failed = 1;
         return 1;
     }
@@ -189,25 +310,32 @@ static int put_item(void *ctx, const struct store_item *it)
 static int copy_days(struct crun *r, struct bs_err *err)
 {
     struct day_list days = {0};
+    struct day_copy *c;
     int rc = 0;
 
     if (store_each_day(r->from, INT32_MIN, INT32_MAX, add_day, &days, err)) {
         free(days.v);
         return -1;
     }
+    c = xcalloc(1, sizeof(*c));
+    c->to = r->to;
+    c->err = err;
     for (size_t i = 0; i < days.n && rc == 0; i++) {
-        struct day_copy c = {.to = r->to, .day = days.v[i], .err = err};
         char date[11];
 
-        if (store_day_items(r->from, c.day, put_item, &c, err) || c.failed) {
+        c->day = days.v[i];
+        c->rows = 0;
+        if (store_day_items(r->from, c->day, put_item, c, err) || c->failed ||
+            flush_open(c)) {
             rc = -1;
             break;
         }
         r->res->days++;
-        r->res->rows += c.rows;
-        day_format(c.day, date);
-        say(r, SINK_INFO, "%s: %llu rows", date, (unsigned long long)c.rows);
+        r->res->rows += c->rows;
+        day_format(c->day, date);
+        say(r, SINK_INFO, "%s: %llu rows", date, (unsigned long long)c->rows);
     }
+    free(c);
     free(days.v);
     return rc;
 }
