@@ -70,6 +70,11 @@ void atomic_abort(struct atomic_file *af);
 /* Write the n bytes of data to path in one go: 0, or -1 with err. */
 int atomic_write_file(const char *path, mode_t mode, const void *data,
                       size_t n, struct bs_err *err);
+/* The same, only when path does not exist (never replaced, even by two
+ * writers at once): 0 made, 1 path was there (left as it is), -1 with
+ * err. */
+int atomic_create_file(const char *path, mode_t mode, const void *data,
+                       size_t n, struct bs_err *err);
 
 /*
  * Open the folder path, made (mode 0755 less the umask) when missing. Its

@@ -46,6 +46,8 @@ struct commit_db {
     const int64_t *site_ids;       /* read-only: the database id of each
                                       of the config's sites */
     size_t nsites;                 /* read-only */
+    uint64_t key_check;            /* read-only: the visitor key's
+                                      check (store_key_check()), 0: none */
 };
 
 /*

@@ -28,6 +28,9 @@ struct store;
 struct store *store_open(const char *path, enum store_mode mode,
                          struct bs_err *err);
 void store_close(struct store *s);
+/* A --db as messages show it (malloc'ed): a libpq URI without its
+ * password, a path as it is. */
+char *store_uri_shown(const char *db);
 /* How long a statement waits for another connection's lock before it
  * fails with BS_TEMPFAIL (store_open sets 5,000 ms). */
 void store_set_busy_timeout(struct store *s, int ms);
@@ -203,6 +206,14 @@ int store_each_known(struct store *s, int64_t site,
  * fold in a scratch store. 0, or -1 with err. */
 int store_copy_posts(struct store *from, struct store *to,
                      struct bs_err *err);
+/*
+ * In the open transaction: the visitor key the counts are made under is
+ * the database's, known by check (visitor_key_check()), which the first
+ * commit stores. 0, or -1 with err (BS_DATAERR) when the database was
+ * counted under another key: a node given a key of its own would count
+ * every reader again.
+ */
+int store_key_check(struct store *s, uint64_t check, struct bs_err *err);
 /* A named secret of exactly n bytes: 1 found, 0 none, -1 error. */
 int store_meta_get(struct store *s, const char *key, void *buf, size_t n,
                    struct bs_err *err);
@@ -526,7 +537,8 @@ struct store_totals {
     int64_t files;           /* sources */
     int64_t lines, bad_lines, hits, views, robots;
     int64_t excluded;        /* lines of [site] exclude addresses */
-    int64_t db_bytes;        /* pages in use, in bytes */
+    int64_t db_bytes;        /* pages in use, in bytes (PostgreSQL: the
+                              * database's size on disk) */
 };
 int store_totals(struct store *s, struct store_totals *t, struct bs_err *err);
 

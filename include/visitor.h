@@ -24,6 +24,10 @@ uint64_t visitor_id(const unsigned char key[VISITOR_KEY_BYTES],
                     const char *addr, size_t addr_n, const char *ua,
                     size_t ua_n);
 
+/* A check of key that says nothing of it: which key a database's counts
+ * were made under (store_key_check()). */
+uint64_t visitor_key_check(const unsigned char key[VISITOR_KEY_BYTES]);
+
 /* The identity under a day's salt, as kept while the day is open. */
 uint64_t visitor_day_id(const unsigned char salt[VISITOR_KEY_BYTES],
                         uint64_t id);

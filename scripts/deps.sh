@@ -88,6 +88,11 @@ test|all)
     # The man pages are checked with man --warnings.
     check_cmd man man-db
     [ -x /usr/bin/time ] || need="$need time"
+    # The PostgreSQL backend's tests start a server of their own.
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 ||
+        need="$need postgresql-15"
+    ls /usr/share/postgresql/*/extension/hll.control >/dev/null 2>&1 ||
+        need="$need postgresql-15-hll"
     perl -MMaxMind::DB::Writer::Tree -e 1 >/dev/null 2>&1 ||
         need="$need libmaxmind-db-writer-perl"
     ;;

@@ -144,7 +144,9 @@ const char *atomic_path(const struct atomic_file *af)
     return af->path;
 }
 
-int atomic_commit(struct atomic_file *af, struct bs_err *err)
+/* Flush, sync and close the temporary file: 0, or -1 with err (af
+ * aborted). */
+static int finish(struct atomic_file *af, struct bs_err *err)
 {
     int e = 0;
 
@@ -164,6 +166,13 @@ int atomic_commit(struct atomic_file *af, struct bs_err *err)
         atomic_abort(af);
         return -1;
     }
+    return 0;
+}
+
+int atomic_commit(struct atomic_file *af, struct bs_err *err)
+{
+    if (finish(af, err))
+        return -1;
     if (renameat(af->dirfd, af->tmp, af->dirfd, af->base) != 0) {
         bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s", af->path,
                 strerror(errno));
@@ -193,29 +202,72 @@ void atomic_abort(struct atomic_file *af)
     free(af);
 }
 
-int atomic_write_file(const char *path, mode_t mode, const void *data,
-                      size_t n, struct bs_err *err)
+/* Write data[0..n) to fd whole: 0, or -1 (errno set; 0 for no space). */
+static int write_all(int fd, const void *data, size_t n)
 {
-    struct atomic_file *af = atomic_open(path, mode, err);
     const char *p = data;
 
-    if (!af)
-        return -1;
     while (n > 0) {
-        ssize_t w = write(af->fd, p, n);
+        ssize_t w = write(fd, p, n);
 
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            bs_fail(err, BS_IOERR, "cannot write '%s': %s", path,
-                    w < 0 ? strerror(errno) : "no space");
-            atomic_abort(af);
+            if (w == 0)
+                errno = 0;
             return -1;
         }
         p += w;
         n -= (size_t)w;
     }
-    return atomic_commit(af, err);
+    return 0;
+}
+
+/* The temporary file of path with data[0..n) written: NULL with err. */
+static struct atomic_file *open_written(const char *path, mode_t mode,
+                                        const void *data, size_t n,
+                                        struct bs_err *err)
+{
+    struct atomic_file *af = atomic_open(path, mode, err);
+
+    if (af && write_all(af->fd, data, n) != 0) {
+        bs_fail(err, BS_IOERR, "cannot write '%s': %s", path,
+                errno ? strerror(errno) : "no space");
+        atomic_abort(af);
+        return NULL;
+    }
+    return af;
+}
+
+int atomic_write_file(const char *path, mode_t mode, const void *data,
+                      size_t n, struct bs_err *err)
+{
+    struct atomic_file *af = open_written(path, mode, data, n, err);
+
+    return af ? atomic_commit(af, err) : -1;
+}
+
+int atomic_create_file(const char *path, mode_t mode, const void *data,
+                       size_t n, struct bs_err *err)
+{
+    struct atomic_file *af = open_written(path, mode, data, n, err);
+    int rc = 0;
+
+    if (!af || finish(af, err))
+        return -1;
+    /* A link fails where a rename would replace: the first one made is
+     * the one every writer reads. */
+    if (linkat(af->dirfd, af->tmp, af->dirfd, af->base, 0) != 0) {
+        if (errno != EEXIST)
+            rc = bs_fail(err, BS_CANTCREAT, "cannot create '%s': %s",
+                         af->path, strerror(errno));
+        else
+            rc = 1;
+    } else {
+        (void)fsync(af->dirfd);
+    }
+    atomic_abort(af);           /* the temporary name goes */
+    return rc;
 }
 
 /* Make the folder name inside at when missing and open it, never through

@@ -216,10 +216,9 @@ int audience_lock_days(struct audience *a, const int32_t *days, size_t n,
         unsigned char salt[VISITOR_KEY_BYTES];
         int64_t version;
 
-        if (s)
-            memcpy(salt, s->salt, sizeof(salt));
-        else
-            visitor_key_new(salt);
+        /* A new salt when the day has none (new, or closed since): a
+         * closed day's salt is never used again. */
+        visitor_key_new(salt);
         if (store_salt_lock(a->store, days[i], salt, sizeof(salt), a->now,
                             &version, err) < 0)
             return -1;

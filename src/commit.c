@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The writes of one site's chunk. */
 struct flush_ctx {
@@ -220,7 +221,8 @@ static int lock_days(struct commit_db *db, struct agg *const *aggs,
         return 0;
     for (size_t i = 0; i < db->nsites; i++)
         agg_each_day(aggs[i], add_view_day, &v);
-    qsort(v.day, v.n, sizeof(*v.day), cmp_day);
+    if (v.n > 1)
+        qsort(v.day, v.n, sizeof(*v.day), cmp_day);
     rc = audience_lock_days(db->audience, v.day, v.n, err);
     free(v.day);
     return rc;
@@ -235,7 +237,8 @@ int commit_chunk(struct commit_db *db, struct agg *const *aggs,
     if (store_begin(db->store, err)) {
         rc = -1;
     } else {
-        if (lock_days(db, aggs, err))
+        if ((db->key_check && store_key_check(db->store, db->key_check, err)) ||
+            lock_days(db, aggs, err))
             rc = -1;
         for (size_t i = 0; i < db->nsites && rc == 0; i++)
             if (!agg_empty(aggs[i]) &&
@@ -255,14 +258,21 @@ int commit_chunk(struct commit_db *db, struct agg *const *aggs,
     return rc;
 }
 
-int commit_claim(struct commit_db *db, const char *claim, struct bs_err *err)
+int commit_claim(struct commit_db *db, const char *claim, int wait,
+                 struct bs_err *err)
 {
     int rc;
 
-    pthread_mutex_lock(&db->lock);
-    rc = store_claim(db->store, claim, err);
-    pthread_mutex_unlock(&db->lock);
-    return rc;
+    for (;;) {
+        pthread_mutex_lock(&db->lock);
+        rc = store_claim(db->store, claim, err);
+        pthread_mutex_unlock(&db->lock);
+        if (rc != 0 || !wait)
+            return rc;
+        /* Another server reads the log: try again in a moment, the
+         * other workers' commits going on meanwhile. */
+        nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+    }
 }
 
 void commit_release(struct commit_db *db, const char *claim)

@@ -8,8 +8,9 @@
  * its own, any other is sent with its parameters each time it runs
  * (PQexecParams: one round trip, nothing to deallocate). A step runs
  * the statement on its first call and walks the rows of the result
- * after. Integers go as decimal text, strings as their bytes (binary
- * format: no copy, no NUL needed), blobs as bytea's hex text ("\x0a1b"),
+ * after. Parameters go as text, which the server reads as the type the
+ * SQL gives them: integers in decimal, strings copied with a NUL, blobs
+ * as bytea's hex ("\x0a1b"),
  * which is also what the hll type reads. Results come as text: numbers
  * are parsed, booleans read as 1 and 0, bytea and hll decoded from hex.
  */
@@ -381,10 +382,17 @@ int pg_bind_bytes(struct pg_stmt *st, int i, const void *p, size_t n,
     if (!pp || n > INT32_MAX / 2 - 3)
         return DB_ERROR;
     if (!blob) {
-        /* Binary format: the bytes as they are, with their length. */
-        pp->val = n ? p : "";
-        pp->len = (int)n;
-        pp->fmt = 1;
+        /* Text format, which the server reads as whatever type the SQL
+         * gives the parameter (jsonb, text, ...): NUL-terminated. */
+        if (pp->hexcap < n + 1) {
+            pp->hexcap = n + 1;
+            pp->hex = xrealloc(pp->hex, pp->hexcap);
+        }
+        memcpy(pp->hex, p, n);
+        pp->hex[n] = '\0';
+        pp->val = pp->hex;
+        pp->len = 0;
+        pp->fmt = 0;
         return DB_OK;
     }
     if (pp->hexcap < 2 * n + 3) {
@@ -432,6 +440,10 @@ static int run(struct pg_stmt *st)
         vals[i] = st->par[i + 1].val;
         lens[i] = st->par[i + 1].len;
         fmts[i] = st->par[i + 1].fmt;
+        /* Sent with its SQL: an integer is a bigint ("?1 <= ?2" alone
+         * tells the server nothing). */
+        if (!st->name[0] && vals[i] == st->par[i + 1].num)
+            st->types[i] = 20;
     }
     if (st->name[0])
         st->res = PQexecPrepared(st->p->conn, st->name, n, vals, lens, fmts,
@@ -445,6 +457,9 @@ static int run(struct pg_stmt *st)
     st->ran = 1;
     rc = took(st->p, st->res);
     if (rc != DB_OK) {
+        if (getenv("BS_PGDEBUG"))
+            fprintf(stderr, "PGDEBUG %s: %s\n", st->p->msg,
+                    st->sql ? st->sql : st->name);
         PQclear(st->res);
         st->res = NULL;
         return rc;
@@ -498,10 +513,11 @@ int pg_column_type(struct pg_stmt *st, int i)
         return DB_INTEGER;         /* bool, int8, int2, int4, oid, numeric */
     case 700: case 701:
         return DB_FLOAT;
-    case 17:
-        return DB_BLOB;
+    case 25: case 1043: case 1042: case 19: case 18: case 114: case 3802:
+    case 1082: case 1083: case 1114: case 1184:
+        return DB_TEXT;            /* text, names, json, dates and times */
     default:
-        return DB_TEXT;
+        return DB_BLOB;            /* bytea, and hll (its own oid) */
     }
 }
 

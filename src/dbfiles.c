@@ -168,7 +168,7 @@ int dbfiles_key(const char *db, const char *key_path, struct store *store,
                 unsigned char key[VISITOR_KEY_BYTES], struct bs_err *err)
 {
     char *path = dbfiles_key_file(db, key_path, err);
-    int rc, found;
+    int rc, found, made;
 
     if (!path)
         return -1;
@@ -204,9 +204,26 @@ int dbfiles_key(const char *db, const char *key_path, struct store *store,
     else
         rc = store_has_visitors(store) > 0 ? DBFILES_KEY_LOST
                                            : DBFILES_KEY_NEW;
+    /* A new key for a database counted under one it lost, or the key it
+     * held itself: the check of any other goes. */
+    if (rc != DBFILES_KEY_NEW &&
+        (store_begin(store, err) ||
+         store_meta_delete(store, "key_check", err) ||
+         store_commit(store, err))) {
+        store_rollback(store);
+        free(path);
+        return -1;
+    }
     if (!found)
         visitor_key_new(key);
-    if (atomic_write_file(path, 0600, key, VISITOR_KEY_BYTES, err) ||
+    /* Made only where there is none: writers that start at once (the
+     * nodes of a site sharing the folder) all take the first one's. */
+    made = atomic_create_file(path, 0600, key, VISITOR_KEY_BYTES, err);
+    if (made == 1) {
+        free(path);
+        return dbfiles_key(db, key_path, store, key, err);
+    }
+    if (made < 0 ||
         (found && (store_begin(store, err) ||
                    store_meta_delete(store, "visitor_key", err) ||
                    store_commit(store, err)))) {

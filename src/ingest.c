@@ -546,7 +546,7 @@ static int open_file(struct worker *w, struct file *f,
     snprintf(f->fp, sizeof(f->fp), "%s", head.claim);
     f->src = xcalloc(1, sizeof(*f->src));
     source_claim(run->claims, f->fp);
-    rc = commit_claim(&run->db, f->fp, err);
+    rc = commit_claim(&run->db, f->fp, run->o->wait, err);
     if (rc <= 0) {
         f->fp[0] = '\0';
         if (rc == 0)
@@ -991,6 +991,7 @@ static int open_db(struct run *run, struct bs_err *err)
     if (key < 0)
         return -1;
     run->keys.key = run->key;
+    run->db.key_check = visitor_key_check(run->key);
     run->keys.site = run->o->site >= 0 ? conf->sites[run->o->site].id : NULL;
     if (key == DBFILES_KEY_LOST) {
         char *path = dbfiles_key_file(run->o->db, run->o->key_path, NULL);

@@ -470,10 +470,12 @@ int store_begin(struct store *s, struct bs_err *err)
 {
     if (s->in_tx)
         BUG("nested transaction");
-    /* SQLite: the write lock now, not at the first write. */
-    if (store_exec(s, db_engine(s->db) == DB_SQLITE ? "BEGIN IMMEDIATE"
-                                                     : "BEGIN",
-                   "cannot start a transaction", err))
+    /* SQLite: the write lock now, not at the first write. PostgreSQL:
+     * the writers of the database take turns (store_pg_begin()). */
+    if (db_engine(s->db) == DB_SQLITE
+            ? store_exec(s, "BEGIN IMMEDIATE", "cannot start a transaction",
+                         err)
+            : store_pg_begin(s, err))
         return -1;
     s->in_tx = 1;
     store_rows_forget(s);
@@ -551,6 +553,26 @@ int store_meta_delete(struct store *s, const char *key, struct bs_err *err)
         return -1;
     db_bind_text(st, 1, key, -1);
     return store_step(s, st, NULL, err);
+}
+
+int store_key_check(struct store *s, uint64_t check, struct bs_err *err)
+{
+    unsigned char b[8], want[8];
+    int found;
+
+    for (int i = 0; i < 8; i++)
+        want[i] = (unsigned char)(check >> (56 - 8 * i));
+    found = store_meta_get(s, "key_check", b, sizeof(b), err);
+    if (found < 0)
+        return -1;
+    if (!found)
+        return store_meta_put(s, "key_check", want, sizeof(want), err);
+    if (memcmp(b, want, sizeof(b)) != 0)
+        return bs_fail(err, BS_DATAERR, "database '%s' is counted under "
+                       "another visitor key: give this server the key file "
+                       "of the others ([db] key); nothing of this run is "
+                       "counted", s->path);
+    return 0;
 }
 
 /* The meta key of a site's newest line ("newest_line" for any site). */

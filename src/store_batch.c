@@ -31,7 +31,12 @@
 
 /* Rows a statement (the last rows of a flush go one at a time), and the
  * rows and bytes a transaction keeps waiting before it writes them. */
-#define BATCH_ROWS 32
+#define BATCH_LOG2 5
+#define BATCH_ROWS (1 << BATCH_LOG2)
+/* On PostgreSQL a statement is a round trip to the server: up to 2^10
+ * rows a statement, a run of rows sent in statements of powers of two. */
+#define BATCH_LOG2_PG 10
+#define BATCH_SIZES (BATCH_LOG2_PG + 1)
 #define BATCH_WAIT_ROWS 4096
 #define BATCH_WAIT_BYTES (1u << 20)
 
@@ -106,7 +111,8 @@ struct store_batch {
     size_t n, cap;
     unsigned char *arena;
     size_t used, arena_cap;
-    struct db_stmt *many, *one, *del;
+    struct db_stmt *sized[BATCH_SIZES];  /* of 2^k rows, made on use */
+    struct db_stmt *del;
 };
 
 /* ---- rows ---------------------------------------------------------------- */
@@ -320,6 +326,7 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
     struct place *ord;
     size_t i = 0;
     int rc = 0, pg = db_engine(s->db) == DB_POSTGRES;
+    size_t many = pg ? (size_t)1 << BATCH_LOG2_PG : BATCH_ROWS;
 
     if (!b || b->n == 0)
         return 0;
@@ -327,9 +334,6 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
     for (size_t r = 0; r < b->n; r++)
         ord[r] = (struct place){b->rows[r].order, (uint32_t)r};
     sort_places(ord, ord + b->n, b->n);
-    if ((!b->many && !(b->many = prepare_rows(s, d, BATCH_ROWS, err))) ||
-        (!b->one && !(b->one = prepare_rows(s, d, 1, err))))
-        rc = -1;
     while (rc == 0 && i < b->n) {
         size_t run_n = 0;
 
@@ -344,20 +348,29 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
             i++;
             continue;
         }
-        while (i + run_n < b->n && run_n < BATCH_ROWS &&
+        while (i + run_n < b->n && run_n < many &&
                !b->rows[ord[i + run_n].i].del &&
                !(pg && run_n && key_in_run(d, b, ord, i, i + run_n)))
             run_n++;
-        if (run_n == BATCH_ROWS) {
-            for (size_t r = 0; r < run_n; r++)
-                bind_row(b->many, (int)r * d->ncols, d->ncols, b->arena,
-                         &b->rows[ord[i + r].i]);
-            rc = run(s, b->many, err);
-        } else {
-            for (size_t r = 0; r < run_n && rc == 0; r++) {
-                bind_row(b->one, 0, d->ncols, b->arena, &b->rows[ord[i + r].i]);
-                rc = run(s, b->one, err);
+        /* SQLite: a full run in one statement, else a row at a time;
+         * PostgreSQL: the run in statements of 2^k rows, largest first. */
+        for (size_t done = 0; rc == 0 && done < run_n;) {
+            size_t left = run_n - done;
+            unsigned k = pg ? 63u - (unsigned)__builtin_clzll(left)
+                            : left == BATCH_ROWS ? BATCH_LOG2 : 0u;
+            size_t rows = (size_t)1 << k;
+            struct db_stmt *st = b->sized[k];
+
+            if (!st && !(st = b->sized[k] = prepare_rows(s, d, (int)rows,
+                                                         err))) {
+                rc = -1;
+                break;
             }
+            for (size_t r = 0; r < rows; r++)
+                bind_row(st, (int)r * d->ncols, d->ncols, b->arena,
+                         &b->rows[ord[i + done + r].i]);
+            rc = run(s, st, err);
+            done += rows;
         }
         i += run_n;
     }
@@ -397,8 +410,8 @@ void store_batch_free(struct store *s)
 
         if (!b)
             continue;
-        db_finalize(b->many);
-        db_finalize(b->one);
+        for (int k = 0; k < BATCH_SIZES; k++)
+            db_finalize(b->sized[k]);
         db_finalize(b->del);
         free(b->rows);
         free(b->arena);

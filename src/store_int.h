@@ -143,10 +143,10 @@ int store_get_blob(struct store *s, struct db_stmt *st, void *buf, size_t n,
 /* PostgreSQL (store_pg.c): connect to uri and create or check the
  * schema: 0, or -1 with err. */
 int store_pg_open(struct store *s, const char *uri, struct bs_err *err);
+/* Begin a write transaction on PostgreSQL: 0, or -1 with err. */
+int store_pg_begin(struct store *s, struct bs_err *err);
 /* The SQL of a cached statement on PostgreSQL, when it is not SQLite's. */
 const char *store_pg_stmt_sql(enum stmt_id id);
-/* A libpq URI as messages show it: its password left out. */
-char *store_uri_shown(const char *uri);
 
 /* Create the schema or upgrade it to STORE_SCHEMA_VERSION (store_schema.c):
  * 0, or -1 with err. */

@@ -7,7 +7,10 @@
  * counts and ids are bigint, days integer, blobs bytea, and the visitor
  * sketches hll values (the extension of that name, sketch.h: the same
  * registers as blogstat's own sketch), unioned by the server when two
- * nodes add to one row. The version of the schema is the one row of
+ * nodes add to one row. Like SQLite's, the keys that name a path or a
+ * term are not checked against paths and terms (PostgreSQL would check
+ * each row written, a query each; the store makes the path first). The
+ * version of the schema is the one row of
  * blogstat_schema; a new database gets the current schema whole, under a
  * transaction-wide advisory lock so that nodes starting at once create
  * it once.
@@ -19,8 +22,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The advisory lock key of schema changes ("blogstat" in ASCII). */
+/* The advisory lock keys of schema changes and of writes ("blogstat"
+ * and "blogstaw" in ASCII). */
 #define SCHEMA_LOCK "7089066326557274484"
+#define WRITE_LOCK "7089066326557274487"
 
 static const char schema[] =
     "CREATE EXTENSION IF NOT EXISTS hll;"
@@ -52,7 +57,7 @@ static const char schema[] =
     " WHERE post_id IS NOT NULL;"
     "CREATE TABLE path_views("
     " day integer NOT NULL,"
-    " path_id bigint NOT NULL REFERENCES paths(id),"
+    " path_id bigint NOT NULL,"
     " views bigint NOT NULL,"
     " PRIMARY KEY(day, path_id));"
     "CREATE TABLE terms("
@@ -63,7 +68,7 @@ static const char schema[] =
     " UNIQUE(site, taxonomy, name));"
     "CREATE TABLE term_views("
     " day integer NOT NULL,"
-    " term_id bigint NOT NULL REFERENCES terms(id),"
+    " term_id bigint NOT NULL,"
     " views bigint NOT NULL,"
     " PRIMARY KEY(day, term_id));"
     "CREATE TABLE country_views("
@@ -76,13 +81,13 @@ static const char schema[] =
     " code text PRIMARY KEY,"
     " name text NOT NULL);"
     "CREATE TABLE post_terms("
-    " path_id bigint NOT NULL REFERENCES paths(id),"
-    " term_id bigint NOT NULL REFERENCES terms(id),"
+    " path_id bigint NOT NULL,"
+    " term_id bigint NOT NULL,"
     " PRIMARY KEY(path_id, term_id));"
     "CREATE INDEX post_terms_term ON post_terms(term_id);"
     "CREATE TABLE post_country_views("
     " day integer NOT NULL,"
-    " path_id bigint NOT NULL REFERENCES paths(id),"
+    " path_id bigint NOT NULL,"
     " country text NOT NULL,"
     " views bigint NOT NULL,"
     " PRIMARY KEY(path_id, day, country));"
@@ -115,7 +120,7 @@ static const char schema[] =
     " PRIMARY KEY(site, day));"
     "CREATE TABLE path_sketches("
     " day integer NOT NULL,"
-    " path_id bigint NOT NULL REFERENCES paths(id),"
+    " path_id bigint NOT NULL,"
     " sketch hll NOT NULL,"
     " PRIMARY KEY(path_id, day));"
     "CREATE TABLE country_sketches("
@@ -126,7 +131,7 @@ static const char schema[] =
     " PRIMARY KEY(site, country, day));"
     "CREATE TABLE visits("
     " day integer NOT NULL,"
-    " path_id bigint NOT NULL REFERENCES paths(id),"
+    " path_id bigint NOT NULL,"
     " visits bigint NOT NULL,"
     " PRIMARY KEY(day, path_id));"
     "CREATE TABLE day_salts("
@@ -142,7 +147,7 @@ static const char schema[] =
     " PRIMARY KEY(day, visitor));"
     "CREATE TABLE referrers("
     " day integer NOT NULL,"
-    " path_id bigint NOT NULL REFERENCES paths(id),"
+    " path_id bigint NOT NULL,"
     " host text NOT NULL,"
     " class text NOT NULL,"
     " views bigint NOT NULL,"
@@ -157,53 +162,131 @@ static const char schema[] =
     /* Each path's all-time totals (see the SQLite schema), kept by
      * triggers in the statement that writes path_views and visits. */
     "CREATE TABLE path_totals("
-    " path_id bigint PRIMARY KEY REFERENCES paths(id),"
+    " path_id bigint PRIMARY KEY,"
     " site bigint NOT NULL,"
     " views bigint NOT NULL DEFAULT 0,"
     " days bigint NOT NULL DEFAULT 0,"
     " visits bigint NOT NULL DEFAULT 0);"
     "CREATE INDEX path_totals_views ON path_totals(site, views DESC);"
-    "CREATE FUNCTION blogstat_path_views() RETURNS trigger"
+    /* Statement triggers over the rows a statement wrote (transition
+     * tables): one upsert of the totals per statement, not per row. */
+    "CREATE FUNCTION blogstat_totals_add() RETURNS trigger"
     " LANGUAGE plpgsql AS $$ BEGIN"
-    " IF TG_OP = 'INSERT' THEN"
+    " IF TG_TABLE_NAME = 'path_views' THEN"
     "  INSERT INTO path_totals(path_id, site, views, days)"
-    "  SELECT NEW.path_id, site, NEW.views, 1 FROM paths WHERE id = NEW.path_id"
+    "  SELECT n.path_id, p.site, sum(n.views), count(*) FROM new_rows n"
+    "  JOIN paths p ON p.id = n.path_id GROUP BY n.path_id, p.site"
     "  ON CONFLICT(path_id) DO UPDATE SET"
     "  views = path_totals.views + excluded.views,"
-    "  days = path_totals.days + 1;"
-    " ELSIF TG_OP = 'UPDATE' THEN"
-    "  UPDATE path_totals SET views = views + NEW.views - OLD.views"
-    "  WHERE path_id = NEW.path_id;"
+    "  days = path_totals.days + excluded.days;"
     " ELSE"
-    "  UPDATE path_totals SET views = views - OLD.views, days = days - 1"
-    "  WHERE path_id = OLD.path_id;"
-    " END IF; RETURN NULL; END $$;"
-    "CREATE TRIGGER path_views_totals AFTER INSERT OR UPDATE OF views"
-    " OR DELETE ON path_views FOR EACH ROW"
-    " EXECUTE FUNCTION blogstat_path_views();"
-    "CREATE FUNCTION blogstat_visits() RETURNS trigger"
-    " LANGUAGE plpgsql AS $$ BEGIN"
-    " IF TG_OP = 'INSERT' THEN"
     "  INSERT INTO path_totals(path_id, site, visits)"
-    "  SELECT NEW.path_id, site, NEW.visits FROM paths WHERE id = NEW.path_id"
+    "  SELECT n.path_id, p.site, sum(n.visits) FROM new_rows n"
+    "  JOIN paths p ON p.id = n.path_id GROUP BY n.path_id, p.site"
     "  ON CONFLICT(path_id) DO UPDATE SET"
     "  visits = path_totals.visits + excluded.visits;"
-    " ELSIF TG_OP = 'UPDATE' THEN"
-    "  UPDATE path_totals SET visits = visits + NEW.visits - OLD.visits"
-    "  WHERE path_id = NEW.path_id;"
-    " ELSE"
-    "  UPDATE path_totals SET visits = visits - OLD.visits"
-    "  WHERE path_id = OLD.path_id;"
     " END IF; RETURN NULL; END $$;"
-    "CREATE TRIGGER visits_totals AFTER INSERT OR UPDATE OF visits"
-    " OR DELETE ON visits FOR EACH ROW EXECUTE FUNCTION blogstat_visits();"
+    "CREATE FUNCTION blogstat_totals_set() RETURNS trigger"
+    " LANGUAGE plpgsql AS $$ BEGIN"
+    " IF TG_TABLE_NAME = 'path_views' THEN"
+    "  UPDATE path_totals t SET views = t.views + d.n FROM"
+    "  (SELECT n.path_id, sum(n.views - o.views) AS n FROM new_rows n"
+    "  JOIN old_rows o ON o.day = n.day AND o.path_id = n.path_id"
+    "  GROUP BY n.path_id) d WHERE t.path_id = d.path_id;"
+    " ELSE"
+    "  UPDATE path_totals t SET visits = t.visits + d.n FROM"
+    "  (SELECT n.path_id, sum(n.visits - o.visits) AS n FROM new_rows n"
+    "  JOIN old_rows o ON o.day = n.day AND o.path_id = n.path_id"
+    "  GROUP BY n.path_id) d WHERE t.path_id = d.path_id;"
+    " END IF; RETURN NULL; END $$;"
+    "CREATE FUNCTION blogstat_totals_del() RETURNS trigger"
+    " LANGUAGE plpgsql AS $$ BEGIN"
+    " IF TG_TABLE_NAME = 'path_views' THEN"
+    "  UPDATE path_totals t SET views = t.views - d.n, days = t.days - d.c"
+    "  FROM (SELECT path_id, sum(views) AS n, count(*) AS c FROM old_rows"
+    "  GROUP BY path_id) d WHERE t.path_id = d.path_id;"
+    " ELSE"
+    "  UPDATE path_totals t SET visits = t.visits - d.n"
+    "  FROM (SELECT path_id, sum(visits) AS n FROM old_rows"
+    "  GROUP BY path_id) d WHERE t.path_id = d.path_id;"
+    " END IF; RETURN NULL; END $$;"
+    "CREATE TRIGGER path_views_add AFTER INSERT ON path_views"
+    " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"
+    " EXECUTE FUNCTION blogstat_totals_add();"
+    "CREATE TRIGGER path_views_set AFTER UPDATE ON path_views"
+    " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION blogstat_totals_set();"
+    "CREATE TRIGGER path_views_del AFTER DELETE ON path_views"
+    " REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT"
+    " EXECUTE FUNCTION blogstat_totals_del();"
+    "CREATE TRIGGER visits_add AFTER INSERT ON visits"
+    " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT"
+    " EXECUTE FUNCTION blogstat_totals_add();"
+    "CREATE TRIGGER visits_set AFTER UPDATE ON visits"
+    " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION blogstat_totals_set();"
+    "CREATE TRIGGER visits_del AFTER DELETE ON visits"
+    " REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT"
+    " EXECUTE FUNCTION blogstat_totals_del();"
     /* The sketch functions SQLite gets from store.c, over hll. */
     "CREATE FUNCTION sketch_union(hll, hll) RETURNS hll LANGUAGE sql"
     " IMMUTABLE AS 'SELECT hll_union($1, $2)';"
     "CREATE AGGREGATE sketch_union(hll) (SFUNC = hll_union_trans,"
     " STYPE = internal, FINALFUNC = hll_pack);"
-    "CREATE FUNCTION sketch_count(hll) RETURNS bigint LANGUAGE sql"
-    " IMMUTABLE AS 'SELECT round(hll_cardinality($1))::bigint';";
+    /*
+     * The visitors of an hll value as blogstat counts them (sketch.c:
+     * exact while EXPLICIT, Ertl's estimator of the registers past it),
+     * for SQL of one's own (a Grafana panel): hll_cardinality() uses
+     * another estimator and, with 6-bit registers, gives NaN past some
+     * 41,000. The registers are read 32 bits at a time from the value's
+     * bytes (padded), most significant bit first.
+     */
+    "CREATE FUNCTION blogstat_visitors(h hll) RETURNS bigint"
+    " LANGUAGE plpgsql IMMUTABLE STRICT AS $$"
+    " DECLARE"
+    "  b bytea := decode(substr(h::text, 3), 'hex') || '\\x00000000'::bytea;"
+    "  t int := get_byte(b, 0) & 15;"
+    "  hist float8[] := array_fill(0::float8, ARRAY[52]);"
+    "  m float8 := 16384; n int; off bigint; v int; w int;"
+    "  x float8; y float8; z float8; prev float8;"
+    " BEGIN"
+    "  IF t = 1 THEN RETURN 0; END IF;"
+    "  IF t = 2 THEN RETURN (length(b) - 7) / 8; END IF;"
+    "  IF t = 3 THEN w := 20; n := ((length(b) - 7) * 8) / 20;"
+    "  ELSIF t = 4 THEN w := 6; n := 16384;"
+    "  ELSE RETURN NULL; END IF;"
+    "  FOR k IN 0 .. n - 1 LOOP"
+    "   off := 24 + k::bigint * w;"
+    /* (PostgreSQL's bit operators share one precedence: parenthesised) */
+    "   v := (((get_byte(b, (off >> 3)::int)::bigint << 24)"
+    "    | (get_byte(b, (off >> 3)::int + 1) << 16)"
+    "    | (get_byte(b, (off >> 3)::int + 2) << 8)"
+    "    | get_byte(b, (off >> 3)::int + 3))"
+    "    >> (32 - (off & 7) - w)::int) & ((1 << w) - 1);"
+    "   IF t = 3 THEN v := v & 63; END IF;"
+    "   hist[v + 1] := hist[v + 1] + 1;"
+    "  END LOOP;"
+    "  IF t = 3 THEN hist[1] := m - (n - hist[1]); END IF;"
+    "  IF hist[1] = m THEN RETURN 0; END IF;"
+    /* tau(1 - hist[51] / m) */
+    "  x := 1 - hist[52] / m; z := 0;"
+    "  IF x <> 0 AND x <> 1 THEN"
+    "   y := 1; z := 1 - x;"
+    "   LOOP x := sqrt(x); prev := z; y := y * 0.5;"
+    "    z := z - (1 - x) * (1 - x) * y; EXIT WHEN z = prev; END LOOP;"
+    "   z := z / 3;"
+    "  END IF;"
+    "  z := m * z;"
+    "  FOR k IN REVERSE 50 .. 1 LOOP z := 0.5 * (z + hist[k + 1]); END LOOP;"
+    /* + m sigma(hist[0] / m) */
+    "  x := hist[1] / m; y := 1; prev := x;"
+    "  DECLARE s float8 := x; BEGIN"
+    "   LOOP x := x * x; prev := s; s := s + x * y; y := y + y;"
+    "    EXIT WHEN s = prev; END LOOP;"
+    "   z := z + m * s;"
+    "  END;"
+    "  RETURN floor(m * m / (2 * ln(2::float8)) / z + 0.5)::bigint;"
+    " END $$;";
 
 /* The statements of store.c's cache that PostgreSQL says otherwise. */
 static const char *const stmt_pg[ST_NSTMTS] = {
@@ -228,6 +311,26 @@ static const char *const stmt_pg[ST_NSTMTS] = {
         "WHERE length(e->>'alpha_2') = 2 "
         "ON CONFLICT(code) DO UPDATE SET name = excluded.name",
 };
+
+/*
+ * The writers of one database (the nodes of a site, an import, a copy)
+ * take turns, a transaction at a time: rows of days, paths and their
+ * totals are upserted by whoever counted them, and two transactions that
+ * took the same rows in another order would wait for each other. The
+ * counting, most of the work, goes on side by side; a killed writer's
+ * turn ends with its connection.
+ */
+int store_pg_begin(struct store *s, struct bs_err *err)
+{
+    if (store_exec(s, "BEGIN", "cannot start a transaction", err))
+        return -1;
+    if (store_exec(s, "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")",
+                   "cannot wait for the other writers", err)) {
+        db_exec(s->db, "ROLLBACK");
+        return -1;
+    }
+    return 0;
+}
 
 const char *store_pg_stmt_sql(enum stmt_id id)
 {

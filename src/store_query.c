@@ -5,6 +5,7 @@
  */
 #include "blogstat.h"
 #include "store.h"
+#include "sketch.h"
 #include "store_int.h"
 
 #include <stdio.h>
@@ -43,7 +44,7 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
     "sum(pv.views) AS n " \
     "FROM path_views pv JOIN paths p ON p.id = pv.path_id " \
     "LEFT JOIN paths t ON p.kind = 'postid' AND t.site = p.site " \
-    "AND t.post_id = p.post_id AND t.imported AND t.kind IN ('post', 'page') " \
+    "AND t.post_id = p.post_id AND t.imported <> 0 AND t.kind IN ('post', 'page') " \
     "WHERE pv.day BETWEEN ?1 AND ?2 AND p.site = ?6 GROUP BY 1) "
 
 /*
@@ -76,13 +77,13 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
     name " AS (SELECT " key " AS pid, " key " AS qid FROM " rows " " \
     "UNION ALL SELECT p.id, q.id FROM " rows " JOIN paths p ON p.id = " \
     rows "." key " JOIN paths q ON q.site = p.site AND q.post_id = " \
-    "p.post_id WHERE p.imported AND q.kind = 'postid')"
+    "p.post_id WHERE p.imported <> 0 AND q.kind = 'postid')"
 
 /* The visitors (sk) and visits (vi) of the posts of the CTE top(id), by
  * post, each summed over its members in one pass. */
 #define POST_AUDIENCE \
     MEMBERS("mem", "top", "id") ", " \
-    "sk AS (SELECT mem.pid AS pid, sketch_count(sketch_union(ps.sketch)) " \
+    "sk AS (SELECT mem.pid AS pid, sketch_union(ps.sketch) " \
     "AS n FROM mem JOIN path_sketches ps ON ps.path_id = mem.qid " \
     "AND ps.day BETWEEN ?1 AND ?2 GROUP BY mem.pid), " \
     "vi AS (SELECT mem.pid AS pid, sum(vis.n) AS n FROM mem " \
@@ -107,10 +108,10 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
     MEMBERS("mem", "tp", "id") ", " \
     "tm AS (SELECT DISTINCT tp.tid AS tid, mem.qid AS qid FROM tp " \
     "JOIN mem ON mem.pid = tp.id), " \
-    "sk AS (SELECT tm.tid AS tid, sketch_count(sketch_union(ps.sketch)) " \
+    "sk AS (SELECT tm.tid AS tid, sketch_union(ps.sketch) " \
     "AS n FROM tm JOIN path_sketches ps ON ps.path_id = tm.qid " \
     "AND ps.day BETWEEN ?1 AND ?2 GROUP BY tm.tid) " \
-    "SELECT name, post_views, archive_views, coalesce(sk.n, 0) " \
+    "SELECT name, post_views, archive_views, sk.n " \
     "FROM top LEFT JOIN sk ON sk.tid = top.id " \
     "ORDER BY post_views DESC, archive_views DESC, name"
 
@@ -118,41 +119,85 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
 #define OF_POST(a) \
     "(" a ".id = ?5 OR (" a ".kind = 'postid' AND " \
     "(" a ".site, " a ".post_id) = " \
-    "(SELECT site, post_id FROM paths WHERE id = ?5 AND imported " \
+    "(SELECT site, post_id FROM paths WHERE id = ?5 AND imported <> 0 " \
     "AND kind IN ('post', 'page'))))"
+
+/* The elements of the JSON array ?7 as j(value), an element as an id,
+ * and the i-th of an element that is an array, in SQLite's words and in
+ * PostgreSQL's. */
+#define J_EACH_LITE "json_each(?7) j"
+#define J_ID_LITE "j.value"
+#define J_AT_LITE(i) "json_extract(j.value, '$[" #i "]')"
+#define J_EACH_PG "jsonb_array_elements(CAST(?7 AS jsonb)) j(value)"
+#define J_ID_PG "CAST(j.value AS bigint)"
+#define J_AT_PG(i) "CAST(j.value->>" #i " AS bigint)"
 
 /* The posts that the paths of the JSON array ?7 count for (themselves,
  * or the imported posts their "/?p=ID" names), as seen(id), with their
  * members (MEMBERS). */
-#define SEEN_POSTS \
+#define SEEN_POSTS(each, id) \
     "seen AS MATERIALIZED (SELECT DISTINCT coalesce(r.id, p.id) AS id " \
-    "FROM json_each(?7) j CROSS JOIN paths p ON p.id = j.value " \
+    "FROM " each " CROSS JOIN paths p ON p.id = " id " " \
     "LEFT JOIN paths r ON p.kind = 'postid' AND r.site = p.site " \
-    "AND r.post_id = p.post_id AND r.imported " \
+    "AND r.post_id = p.post_id AND r.imported <> 0 " \
     "AND r.kind IN ('post', 'page')), " MEMBERS("mem", "seen", "id")
 
 /* The posts of cv(pid, n) as Q_TOP_POSTS ranks them, ?3 of them. */
 #define SEEN_RANK \
     "SELECT p.id, cv.n FROM cv JOIN paths p ON p.id = cv.pid " \
     "WHERE p.site = ?6 AND p.kind IN ('post', 'page') " \
-    "AND (?4 IS NULL OR p.kind = ?4) ORDER BY cv.n DESC, p.path LIMIT ?3"
+    "AND (CAST(?4 AS TEXT) IS NULL OR p.kind = ?4) ORDER BY cv.n DESC, p.path LIMIT ?3"
 
 /* The posts of the JSON array ?7 of [id, views] as top(id, n), their
  * members and visitors. */
-#define TOP_OF \
-    "top AS MATERIALIZED (SELECT json_extract(j.value, '$[0]') AS id, " \
-    "json_extract(j.value, '$[1]') AS n FROM json_each(?7) j), " \
+#define TOP_OF(each, at0, at1) \
+    "top AS MATERIALIZED (SELECT " at0 " AS id, " \
+    at1 " AS n FROM " each "), " \
     MEMBERS("mem", "top", "id") ", " \
-    "sk AS (SELECT mem.pid AS pid, sketch_count(sketch_union(ps.sketch)) " \
+    "sk AS (SELECT mem.pid AS pid, sketch_union(ps.sketch) " \
     "AS n FROM mem JOIN path_sketches ps ON ps.path_id = mem.qid " \
     "AND ps.day BETWEEN ?1 AND ?2 GROUP BY mem.pid)"
 
 /* The rows of top, sk and vi as Q_TOP_POSTS gives them. */
 #define TOP_OF_ROWS \
     "SELECT p.path, coalesce(p.title, ''), top.n, p.id, " \
-    "coalesce(sk.n, 0), coalesce(vi.n, 0) " \
+    "sk.n, coalesce(vi.n, 0) " \
     "FROM top JOIN paths p ON p.id = top.id LEFT JOIN sk ON sk.pid = top.id " \
     "LEFT JOIN vi ON vi.pid = top.id ORDER BY top.n DESC, p.path"
+
+/* Of the paths ?7 (a JSON array of ids: posts, pages, "/?p=ID" links),
+ * the posts they count for with their views of the range, as
+ * Q_TOP_POSTS ranks them: each found by seeks of its own rows (a day at
+ * a time), never by a pass over the range; Q_TOP_SEEN_ALL the same when
+ * the range holds every day stored, from the totals. */
+#define TOP_SEEN_SQL(each, id) \
+    "WITH RECURSIVE " SEEN_POSTS(each, id) ", " \
+    DAYS_OF("dd", "path_views") ", " \
+    "cv AS (SELECT mem.pid AS pid, sum(pv.views) AS n FROM dd " \
+    "CROSS JOIN mem CROSS JOIN path_views pv WHERE dd.day <= ?2 " \
+    "AND pv.day = dd.day AND pv.path_id = mem.qid GROUP BY mem.pid) " \
+    SEEN_RANK
+#define TOP_SEEN_ALL_SQL(each, id) \
+    "WITH " SEEN_POSTS(each, id) ", " \
+    "cv AS (SELECT mem.pid AS pid, sum(t.views) AS n FROM mem " \
+    "JOIN path_totals t ON t.path_id = mem.qid GROUP BY mem.pid " \
+    "HAVING sum(t.days) > 0) " \
+    SEEN_RANK
+/* The rows of the posts ?7 (a JSON array of [id, views]), ranked: their
+ * visitors and visits by seeks of their own rows (_ALL: from the
+ * totals). */
+#define TOP_OF_SQL(each, at0, at1) \
+    "WITH RECURSIVE " TOP_OF(each, at0, at1) ", " \
+    DAYS_OF("dv", "visits") ", " \
+    "vi AS (SELECT mem.pid AS pid, sum(vs.visits) AS n FROM dv " \
+    "CROSS JOIN mem CROSS JOIN visits vs WHERE dv.day <= ?2 " \
+    "AND vs.day = dv.day AND vs.path_id = mem.qid GROUP BY mem.pid) " \
+    TOP_OF_ROWS
+#define TOP_OF_ALL_SQL(each, at0, at1) \
+    "WITH " TOP_OF(each, at0, at1) ", " \
+    "vi AS (SELECT mem.pid AS pid, sum(t.visits) AS n FROM mem " \
+    "JOIN path_totals t ON t.path_id = mem.qid GROUP BY mem.pid) " \
+    TOP_OF_ROWS
 
 /* The queries; their SQL binds ?1 from, ?2 to, ?3 limit (-1: none),
  * ?4 a kind or taxonomy name (or NULL), ?5 a path id, ?6 a site, ?7 a
@@ -171,11 +216,11 @@ static const char *const query_sql[] = {
         "WITH " RESOLVED_VIEWS ", " PATH_VISITS ", "
         "top AS MATERIALIZED (SELECT p.id AS id, v.n AS n FROM v "
         "JOIN paths p ON p.id = v.pid "
-        "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
+        "WHERE p.kind IN ('post', 'page') AND (CAST(?4 AS TEXT) IS NULL OR p.kind = ?4) "
         "ORDER BY v.n DESC, p.path LIMIT ?3) "
         ", " POST_AUDIENCE
         "SELECT p.path, coalesce(p.title, ''), top.n, p.id, "
-        "coalesce(sk.n, 0), coalesce(vi.n, 0) "
+        "sk.n, coalesce(vi.n, 0) "
         "FROM top JOIN paths p ON p.id = top.id LEFT JOIN sk ON sk.pid = top.id "
         "LEFT JOIN vi ON vi.pid = top.id ORDER BY top.n DESC, p.path",
     /* The least read posts and pages, imported ones with no view too. */
@@ -185,13 +230,13 @@ static const char *const query_sql[] = {
          * v, never a scan of v per path. */
         "top AS MATERIALIZED (SELECT u.id AS id, sum(u.n) AS n, "
         "p.path AS path FROM (SELECT pid AS id, n FROM v WHERE n > 0 "
-        "UNION ALL SELECT id, 0 FROM paths WHERE site = ?6 AND imported) u "
+        "UNION ALL SELECT id, 0 FROM paths WHERE site = ?6 AND imported <> 0) u "
         "JOIN paths p ON p.id = u.id "
-        "WHERE p.kind IN ('post', 'page') AND (?4 IS NULL OR p.kind = ?4) "
-        "GROUP BY u.id ORDER BY n ASC, path LIMIT ?3) "
+        "WHERE p.kind IN ('post', 'page') AND (CAST(?4 AS TEXT) IS NULL OR p.kind = ?4) "
+        "GROUP BY u.id, p.path ORDER BY n ASC, path LIMIT ?3) "
         ", " POST_AUDIENCE
         "SELECT p.path, coalesce(p.title, ''), top.n, p.id, "
-        "coalesce(sk.n, 0), coalesce(vi.n, 0) "
+        "sk.n, coalesce(vi.n, 0) "
         "FROM top JOIN paths p ON p.id = top.id LEFT JOIN sk ON sk.pid = top.id "
         "LEFT JOIN vi ON vi.pid = top.id ORDER BY top.n ASC, p.path",
     [Q_TERMS] = TERMS_QUERY,
@@ -202,22 +247,22 @@ static const char *const query_sql[] = {
         "SELECT top.country, "
         "CASE top.country WHEN '--' THEN 'Unknown' "
         "ELSE coalesce(n.name, '') END, top.v, "
-        "coalesce((SELECT sketch_count(sketch_union(cs.sketch)) "
+        "(SELECT sketch_union(cs.sketch) "
         "FROM country_sketches cs WHERE cs.site = ?6 "
         "AND cs.country = top.country "
-        "AND cs.day BETWEEN ?1 AND ?2), 0) "
+        "AND cs.day BETWEEN ?1 AND ?2) "
         "FROM top LEFT JOIN country_names n ON n.code = top.country "
         "ORDER BY top.v DESC, top.country",
     [Q_DAYS] =
         "SELECT d.day, d.views, d.hits, d.robots, d.bad_lines, "
-        "coalesce(sketch_count(s.sketch), 0), d.visits FROM days d "
+        "s.sketch, d.visits FROM days d "
         "LEFT JOIN day_sketches s ON s.site = d.site AND s.day = d.day "
         "WHERE d.site = ?6 AND d.day BETWEEN ?1 AND ?2 "
         "ORDER BY d.day LIMIT ?3",
     /* One row: the visitors and visits of the range. */
     [Q_RANGE] =
-        "SELECT coalesce((SELECT sketch_count(sketch_union(sketch)) "
-        "FROM day_sketches WHERE site = ?6 AND day BETWEEN ?1 AND ?2), 0), "
+        "SELECT (SELECT sketch_union(sketch) "
+        "FROM day_sketches WHERE site = ?6 AND day BETWEEN ?1 AND ?2), "
         "coalesce((SELECT sum(visits) FROM days "
         "WHERE site = ?6 AND day BETWEEN ?1 AND ?2), 0) LIMIT ?3",
     /* Referring hosts but the site itself, and search terms. */
@@ -237,9 +282,9 @@ static const char *const query_sql[] = {
         "WITH RECURSIVE q AS MATERIALIZED "
         "(SELECT id FROM paths p WHERE " OF_POST("p") "), "
         DAYS_OF("dd", "visits") " "
-        "SELECT coalesce((SELECT sketch_count(sketch_union(sketch)) "
+        "SELECT (SELECT sketch_union(sketch) "
         "FROM path_sketches WHERE day BETWEEN ?1 AND ?2 "
-        "AND path_id IN (SELECT id FROM q)), 0), "
+        "AND path_id IN (SELECT id FROM q)), "
         "coalesce((SELECT sum(vs.visits) FROM dd CROSS JOIN q "
         "CROSS JOIN visits vs WHERE dd.day <= ?2 AND vs.day = dd.day "
         "AND vs.path_id = q.id), 0) LIMIT ?3",
@@ -254,7 +299,7 @@ static const char *const query_sql[] = {
     [Q_FILES] =
         "SELECT name, coalesce(error, ''), last_read, lines, bad_lines, hits, "
         "gzip, size, position, CASE WHEN error IS NOT NULL THEN 3 "
-        "WHEN complete THEN 1 ELSE 2 END, first_day IS NOT NULL, "
+        "WHEN complete <> 0 THEN 1 ELSE 2 END, first_day IS NOT NULL, "
         "coalesce(first_day, 0), coalesce(max_day, 0) FROM sources "
         "WHERE coalesce(max_day, ?2) >= ?1 AND coalesce(first_day, ?1) <= ?2 "
         "ORDER BY id LIMIT ?3",
@@ -270,9 +315,9 @@ static const char *const query_sql[] = {
         "CROSS JOIN path_views pv WHERE dd.day <= ?2 AND pv.day = dd.day "
         "AND pv.path_id = q.id GROUP BY pv.day) "
         "SELECT d.day, d.n, "
-        "coalesce((SELECT sketch_count(sketch_union(sketch)) "
+        "(SELECT sketch_union(sketch) "
         "FROM path_sketches WHERE day = d.day "
-        "AND path_id IN (SELECT id FROM q)), 0), "
+        "AND path_id IN (SELECT id FROM q)), "
         "coalesce((SELECT sum(visits) FROM visits WHERE day = d.day "
         "AND path_id IN (SELECT id FROM q)), 0) "
         "FROM d ORDER BY d.day LIMIT ?3",
@@ -283,7 +328,7 @@ static const char *const query_sql[] = {
         "FROM post_country_views c JOIN paths p ON p.id = c.path_id "
         "LEFT JOIN country_names n ON n.code = c.country "
         "WHERE c.day BETWEEN ?1 AND ?2 AND " OF_POST("p") " "
-        "GROUP BY c.country ORDER BY v DESC, c.country LIMIT ?3",
+        "GROUP BY c.country, n.name ORDER BY v DESC, c.country LIMIT ?3",
     [Q_POST_TERMS] =
         "SELECT t.taxonomy, t.name FROM post_terms pt "
         "JOIN terms t ON t.id = pt.term_id WHERE pt.path_id = ?5 "
@@ -293,44 +338,39 @@ static const char *const query_sql[] = {
         "SELECT s.name, "
         "coalesce((SELECT sum(views) FROM days WHERE site = s.id "
         "AND day BETWEEN ?1 AND ?2), 0) AS v, "
-        "coalesce((SELECT sketch_count(sketch_union(sketch)) "
-        "FROM day_sketches WHERE site = s.id AND day BETWEEN ?1 AND ?2), 0), "
+        "(SELECT sketch_union(sketch) "
+        "FROM day_sketches WHERE site = s.id AND day BETWEEN ?1 AND ?2), "
         "coalesce((SELECT sum(hits) FROM days WHERE site = s.id "
         "AND day BETWEEN ?1 AND ?2), 0), s.id "
         "FROM sites s ORDER BY v DESC, s.id = 0 DESC, s.name LIMIT ?3",
-    /* Of the paths ?7 (a JSON array of ids: posts, pages, "/?p=ID"
-     * links), the posts they count for with their views of the range,
-     * as Q_TOP_POSTS ranks them: each found by seeks of its own rows
-     * (a day at a time), never by a pass over the range. */
-    [Q_TOP_SEEN] =
-        "WITH RECURSIVE " SEEN_POSTS ", " DAYS_OF("dd", "path_views") ", "
-        "cv AS (SELECT mem.pid AS pid, sum(pv.views) AS n FROM dd "
-        "CROSS JOIN mem CROSS JOIN path_views pv WHERE dd.day <= ?2 "
-        "AND pv.day = dd.day AND pv.path_id = mem.qid GROUP BY mem.pid) "
-        SEEN_RANK,
-    /* The same when the range holds every day stored: the totals. */
-    [Q_TOP_SEEN_ALL] =
-        "WITH " SEEN_POSTS ", "
-        "cv AS (SELECT mem.pid AS pid, sum(t.views) AS n FROM mem "
-        "JOIN path_totals t ON t.path_id = mem.qid GROUP BY mem.pid "
-        "HAVING sum(t.days) > 0) "
-        SEEN_RANK,
-    /* The rows of the posts ?7 (a JSON array of [id, views]), ranked:
-     * their visitors and visits by seeks of their own rows. */
-    [Q_TOP_OF] =
-        "WITH RECURSIVE " TOP_OF ", " DAYS_OF("dv", "visits") ", "
-        "vi AS (SELECT mem.pid AS pid, sum(vs.visits) AS n FROM dv "
-        "CROSS JOIN mem CROSS JOIN visits vs WHERE dv.day <= ?2 "
-        "AND vs.day = dv.day AND vs.path_id = mem.qid GROUP BY mem.pid) "
-        TOP_OF_ROWS,
-    [Q_TOP_OF_ALL] =
-        "WITH " TOP_OF ", "
-        "vi AS (SELECT mem.pid AS pid, sum(t.visits) AS n FROM mem "
-        "JOIN path_totals t ON t.path_id = mem.qid GROUP BY mem.pid) "
-        TOP_OF_ROWS,
+    [Q_TOP_SEEN] = TOP_SEEN_SQL(J_EACH_LITE, J_ID_LITE),
+    [Q_TOP_SEEN_ALL] = TOP_SEEN_ALL_SQL(J_EACH_LITE, J_ID_LITE),
+    [Q_TOP_OF] = TOP_OF_SQL(J_EACH_LITE, J_AT_LITE(0), J_AT_LITE(1)),
+    [Q_TOP_OF_ALL] = TOP_OF_ALL_SQL(J_EACH_LITE, J_AT_LITE(0), J_AT_LITE(1)),
 };
 
 _Static_assert(ARRAY_SIZE(query_sql) == Q_COUNT, "one SQL per query");
+
+/* The queries PostgreSQL reads in words of its own (NULL: query_sql's). */
+static const char *const query_pg[Q_COUNT] = {
+    [Q_TOP_SEEN] = TOP_SEEN_SQL(J_EACH_PG, J_ID_PG),
+    [Q_TOP_SEEN_ALL] = TOP_SEEN_ALL_SQL(J_EACH_PG, J_ID_PG),
+    [Q_TOP_OF] = TOP_OF_SQL(J_EACH_PG, J_AT_PG(0), J_AT_PG(1)),
+    [Q_TOP_OF_ALL] = TOP_OF_ALL_SQL(J_EACH_PG, J_AT_PG(0), J_AT_PG(1)),
+};
+
+/* Every sketch of a row can be counted: 0, or -1 (damaged). */
+static int row_sketches_ok(struct db_stmt *st)
+{
+    uint64_t n;
+
+    for (int c = 0; c < db_column_count(st); c++)
+        if (db_column_type(st, c) == DB_BLOB &&
+            sketch_blob_count(db_column_blob(st, c),
+                              (size_t)db_column_bytes(st, c), &n))
+            return -1;
+    return 0;
+}
 
 /* Makes the typed row of the statement's current row and hands it to the
  * caller's fn: its result, nonzero to stop. */
@@ -346,7 +386,11 @@ static int run_list(struct store *s, enum query_id q,
     struct db_stmt *st;
     int rc;
 
-    rc = db_prepare(s->db, query_sql[q], 0, &st);
+    rc = db_prepare(s->db,
+                    db_engine(s->db) == DB_POSTGRES && query_pg[q]
+                        ? query_pg[q]
+                        : query_sql[q],
+                    0, &st);
     if (rc != DB_OK)
         return store_fail(s, err, rc, "cannot prepare a query");
     db_bind_int(st, 1, f->from);
@@ -358,11 +402,17 @@ static int run_list(struct store *s, enum query_id q,
     db_bind_int64(st, 6, f->site);
     if (list)
         db_bind_text(st, 7, list, -1);
-    while ((rc = db_step(st)) == DB_ROW)
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (row_sketches_ok(st)) {
+            db_finalize(st);
+            return bs_fail(err, BS_DATAERR, "database '%s': a visitor "
+                           "sketch is damaged", s->path);
+        }
         if (read(st, job)) {
             rc = DB_DONE;
             break;
         }
+    }
     s->query_steps +=
         (uint64_t)db_stmt_steps(st);
     db_finalize(st);
@@ -389,6 +439,23 @@ static int64_t num(struct db_stmt *st, int col)
 {
     return db_column_int64(st, col);
 }
+
+/* A visitors column: the union of sketches the SQL gives (a blob of
+ * either format, sketch.h), counted here, 0 for NULL. The queries union
+ * in SQL (sketch_union(), hll_union_agg on PostgreSQL) and count in C,
+ * so that both engines give the count of blogstat's own estimator. */
+static int64_t visitors(struct db_stmt *st, int col)
+{
+    uint64_t n = 0;
+
+    if (db_column_type(st, col) != DB_BLOB)
+        return num(st, col);
+    if (sketch_blob_count(db_column_blob(st, col),
+                          (size_t)db_column_bytes(st, col), &n))
+        return 0;
+    return (int64_t)n;
+}
+
 
 /* The enum of a kind as the paths table names it; URL_OTHER when none. */
 static enum url_kind kind_of(const char *name)
@@ -436,7 +503,7 @@ static int read_post(struct db_stmt *st, void *job)
     struct post_row_job *j = job;
     struct store_post_row r = {
         .path = text(st, 0), .title = text(st, 1), .views = num(st, 2),
-        .id = num(st, 3), .visitors = num(st, 4), .visits = num(st, 5),
+        .id = num(st, 3), .visitors = visitors(st, 4), .visits = num(st, 5),
     };
 
     return j->fn(j->ctx, &r);
@@ -535,10 +602,10 @@ static int64_t range_days(struct store *s, const struct store_filter *f,
     struct db_stmt *st = prepare(
         s, "WITH RECURSIVE " DAYS_OF("dd", "path_views") " "
            "SELECT CASE WHEN "
-           "coalesce((SELECT min(day) FROM path_views) >= ?1, 1) AND "
-           "coalesce((SELECT max(day) FROM path_views) <= ?2, 1) AND "
-           "coalesce((SELECT min(day) FROM visits) >= ?1, 1) AND "
-           "coalesce((SELECT max(day) FROM visits) <= ?2, 1) THEN 0 ELSE "
+           "coalesce((SELECT min(day) FROM path_views), ?1) >= ?1 AND "
+           "coalesce((SELECT max(day) FROM path_views), ?2) <= ?2 AND "
+           "coalesce((SELECT min(day) FROM visits), ?1) >= ?1 AND "
+           "coalesce((SELECT max(day) FROM visits), ?2) <= ?2 THEN 0 ELSE "
            "1 + (SELECT count(*) FROM dd WHERE dd.day <= ?2) END", err);
     int64_t n = 0;
 
@@ -719,7 +786,7 @@ static int read_term(struct db_stmt *st, void *job)
     struct term_row_job *j = job;
     struct store_term_row r = {
         .name = text(st, 0), .post_views = num(st, 1),
-        .archive_views = num(st, 2), .visitors = num(st, 3),
+        .archive_views = num(st, 2), .visitors = visitors(st, 3),
     };
 
     return j->fn(j->ctx, &r);
@@ -743,7 +810,7 @@ static int read_country(struct db_stmt *st, void *job)
     struct country_row_job *j = job;
     struct store_country_row r = {
         .code = text(st, 0), .name = text(st, 1), .views = num(st, 2),
-        .visitors = num(st, 3),
+        .visitors = visitors(st, 3),
     };
 
     return j->fn(j->ctx, &r);
@@ -777,7 +844,7 @@ static int read_day(struct db_stmt *st, void *job)
     struct store_day_row r = {
         .day = db_column_int(st, 0), .views = num(st, 1),
         .hits = num(st, 2), .robots = num(st, 3), .bad = num(st, 4),
-        .visitors = num(st, 5), .visits = num(st, 6),
+        .visitors = visitors(st, 5), .visits = num(st, 6),
     };
 
     return j->fn(j->ctx, &r);
@@ -796,7 +863,7 @@ static int read_audience(struct db_stmt *st, void *job)
 {
     struct store_audience *a = job;
 
-    a->visitors = num(st, 0);
+    a->visitors = visitors(st, 0);
     a->visits = num(st, 1);
     return 1;
 }
@@ -912,7 +979,7 @@ static int read_site(struct db_stmt *st, void *job)
 {
     struct site_row_job *j = job;
     struct store_site_row r = {
-        .name = text(st, 0), .views = num(st, 1), .visitors = num(st, 2),
+        .name = text(st, 0), .views = num(st, 1), .visitors = visitors(st, 2),
         .hits = num(st, 3), .id = num(st, 4),
     };
 
@@ -955,7 +1022,7 @@ static int read_post_day(struct db_stmt *st, void *job)
     struct post_day_row_job *j = job;
     struct store_post_day_row r = {
         .day = db_column_int(st, 0), .views = num(st, 1),
-        .visitors = num(st, 2), .visits = num(st, 3),
+        .visitors = visitors(st, 2), .visits = num(st, 3),
     };
 
     return j->fn(j->ctx, &r);
@@ -1033,8 +1100,11 @@ int store_totals(struct store *s, struct store_totals *t, struct bs_err *err)
     db_finalize(st);
     if (rc != DB_ROW)
         return store_fail(s, err, rc, "cannot read it");
-    t->db_bytes = store_pragma_int(s, "PRAGMA page_count") *
-                  store_pragma_int(s, "PRAGMA page_size");
+    t->db_bytes = db_engine(s->db) == DB_POSTGRES
+                      ? store_pragma_int(s, "SELECT pg_database_size("
+                                            "current_database())")
+                      : store_pragma_int(s, "PRAGMA page_count") *
+                            store_pragma_int(s, "PRAGMA page_size");
     return 0;
 }
 

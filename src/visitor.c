@@ -59,3 +59,10 @@ uint64_t visitor_day_id(const unsigned char salt[VISITOR_KEY_BYTES],
     crypto_shorthash_siphash24(out, in, sizeof(in), salt);
     return le64(out);
 }
+
+uint64_t visitor_key_check(const unsigned char key[VISITOR_KEY_BYTES])
+{
+    static const char what[] = "blogstat visitor key check";
+
+    return visitor_id(key, what, sizeof(what) - 1, "", 0);
+}

@@ -30,7 +30,7 @@ fi
 # without: --header-filter reports what is found in them.
 if command -v clang-tidy >/dev/null 2>&1; then
     flags="-std=c11 -Iinclude -D_POSIX_C_SOURCE=200809L \
-        $(pkg-config --cflags zlib sqlite3 libmaxminddb inih expat cairo \
+        $(pkg-config --cflags zlib sqlite3 libpq libmaxminddb inih expat cairo \
         pangocairo 2>/dev/null)"
     tidy="clang-tidy --quiet --header-filter=src/reader_"
     # Three files a run, one run per core: it is the slow part of lint.

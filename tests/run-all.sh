@@ -12,7 +12,21 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+pgdir=
+trap 'rm -rf "$work"; [ -z "$pgdir" ] || tests/pgcluster.sh stop "$pgdir"' EXIT
+
+# One PostgreSQL server for the suite (tests/pgcluster.sh): its folder
+# for the end-to-end tests (each makes databases of its own in it) and
+# the URI of a database for the unit tests. Without it, the tests that
+# need one start their own or say they skipped.
+if out=$(tests/pgcluster.sh start 2>"$work/pg.err"); then
+    pgdir=$(echo "$out" | head -1)
+    BLOGSTAT_TEST_PGDIR=$pgdir
+    BLOGSTAT_TEST_PG=$(tests/pgcluster.sh db "$pgdir" unit)
+    export BLOGSTAT_TEST_PGDIR BLOGSTAT_TEST_PG
+else
+    echo "no PostgreSQL server for the suite: $(tail -1 "$work/pg.err")"
+fi
 
 # run LABEL COMMAND...: run a runner with its output in a file, then
 # print that output whole (the two lanes below never mix their lines) and

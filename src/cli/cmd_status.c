@@ -320,15 +320,17 @@ static int print_head(struct store *s, const char *path, const char *site,
     const struct site *one = NULL;
     struct store_totals t;
     struct stat st;
-    char days[64], a[32], b[32];
+    char days[64], a[32], b[32], *shown;
 
     if (store_totals(s, &t, err))
         return -1;
     for (size_t i = 0; site && i < ss->n; i++)
         if (ss->s[i].id == id)
             one = &ss->s[i];
-    printf("database  %s (%.1f MB)\n", path,
+    shown = store_uri_shown(path);
+    printf("database  %s (%.1f MB)\n", shown,
            (double)(stat(path, &st) == 0 ? st.st_size : t.db_bytes) / 1e6);
+    free(shown);
     if (one)
         printf("site      %s\n", one->name);
     if (span_text(s, one ? one->id : STORE_SITE_ALL, days, err))

@@ -240,6 +240,51 @@ def sketch_hashes(blob):
     raise ValueError(f"not a sketch blob: kind {blob[:1]!r}")
 
 
+def is_uri(db):
+    """Whether --db names a PostgreSQL database."""
+    return db.startswith(("postgresql:", "postgres:"))
+
+
+def day_counts(opts):
+    """(day, hits, robots, bad lines) of each day of the checked site."""
+    if is_uri(opts.db):
+        name = (opts.site or "default").replace("'", "''")
+        out = run(["psql", "-X", "-A", "-t", "-F", ",", "-d", opts.db, "-c",
+                   "SELECT to_char(date '1970-01-01' + d.day, 'YYYY-MM-DD'),"
+                   " d.hits, d.robots, d.bad_lines FROM days d JOIN sites s"
+                   f" ON s.id = d.site WHERE s.name = '{name}'"])
+        return [(r[0], int(r[1]), int(r[2]), int(r[3]))
+                for r in (line.split(",") for line in out.splitlines() if line)]
+    con = sqlite3.connect(f"file:{opts.db}?mode=ro", uri=True)
+    where, params = site_where(con, opts)
+    rows = con.execute(
+        "SELECT date(day * 86400, 'unixepoch'), hits, robots, bad_lines "
+        "FROM days WHERE " + where, params).fetchall()
+    con.close()
+    return rows
+
+
+def union_of_days(opts, d, n):
+    """The union of the day sketches of the range, read from the file."""
+    con = sqlite3.connect(f"file:{opts.db}?mode=ro", uri=True)
+    where, params = site_where(con, opts)
+    union = set()
+    dense = 0
+    for day, blob in con.execute(
+            "SELECT date(day * 86400, 'unixepoch'), sketch "
+            "FROM day_sketches WHERE " + where, params):
+        if not in_range(day, opts):
+            continue
+        h = sketch_hashes(blob)
+        if h is None:
+            dense += 1
+        else:
+            union.update(h)
+    con.close()
+    if not dense:
+        d.eq("range visitors (the union of the day sketches)", len(union), n)
+
+
 def audience(opts, exp, d, rows_of):
     """Visitors and visits: every one from the readers list."""
     readers = exp["readers"]
@@ -329,23 +374,10 @@ def audience(opts, exp, d, rows_of):
              sum(want_n.values()))
     d.eq("range visits (the sum of the days)",
          sum(r["visits"] for r in rows_of["days"]), sum(want_n.values()))
-    con = sqlite3.connect(f"file:{opts.db}?mode=ro", uri=True)
-    where, params = site_where(con, opts)
-    union = set()
-    dense = 0
-    for day, blob in con.execute(
-            "SELECT date(day * 86400, 'unixepoch'), sketch "
-            "FROM day_sketches WHERE " + where, params):
-        if not in_range(day, opts):
-            continue
-        h = sketch_hashes(blob)
-        if h is None:
-            dense += 1
-        else:
-            union.update(h)
-    con.close()
-    if not dense:
-        d.eq("range visitors (the union of the day sketches)", len(union), n)
+    # A database file's sketches, read here too (a PostgreSQL database's
+    # are hll values: its counts above come from blogstat alone).
+    if not is_uri(opts.db):
+        union_of_days(opts, d, n)
     if opts.report:
         cards = report_cards(opts)
         views = sum(e["views"] for day, e in exp["days"].items()
@@ -486,12 +518,8 @@ def main():
 
     # Per day hits, robot hits and bad lines: no command prints them all
     # yet, so read the database (read-only) directly.
-    con = sqlite3.connect(f"file:{opts.db}?mode=ro", uri=True)
-    where, params = site_where(con, opts)
     seen = set()
-    for day, hits, robots, bad in con.execute(
-            "SELECT date(day * 86400, 'unixepoch'), hits, robots, bad_lines "
-            "FROM days WHERE " + where, params):
+    for day, hits, robots, bad in day_counts(opts):
         if not in_range(day, opts):
             continue
         seen.add(day)
@@ -500,7 +528,6 @@ def main():
             bad = e.get("bad_lines", 0)
         d.eq(f"day {day} (hits, robots, bad)", (hits, robots, bad),
              (e.get("hits", 0), e.get("robot_hits", 0), e.get("bad_lines", 0)))
-    con.close()
     for day in exp["days"]:
         if in_range(day, opts) and day not in seen:
             d.eq(f"day {day}", "missing", "present")

@@ -55,3 +55,27 @@ bs() {
         "$BLOGSTAT" "$@"
     fi
 }
+
+# pg_setup: a PostgreSQL server for this test: the suite's
+# ($BLOGSTAT_TEST_PGDIR, started by tests/run-all.sh), else a throwaway
+# cluster of its own, stopped when the test ends. Sets PGDIR.
+pg_setup() {
+    if [ -n "${BLOGSTAT_TEST_PGDIR:-}" ] && [ -d "$BLOGSTAT_TEST_PGDIR" ]; then
+        PGDIR=$BLOGSTAT_TEST_PGDIR
+    else
+        PGDIR=$("$ROOT/tests/pgcluster.sh" start | head -1) ||
+            fail "cannot start a PostgreSQL cluster (tests/pgcluster.sh)"
+        trap '"$ROOT/tests/pgcluster.sh" stop "$PGDIR"' EXIT
+    fi
+}
+
+# pg_db NAME: a new database of the server, named for this test (tests
+# share the server); prints its URI.
+pg_db() {
+    "$ROOT/tests/pgcluster.sh" db "$PGDIR" "$(basename "$PWD" | tr -c 'a-zA-Z0-9\n' _)_$1"
+}
+
+# pg_sql URI SQL: one value from the database.
+pg_sql() {
+    psql -X -A -t -q -d "$1" -c "$2"
+}

@@ -69,6 +69,39 @@ static void test_atomicfile__commit_writes_whole(void **state)
     free(dir);
 }
 
+/* atomic_create_file() makes a file only where there is none: the first
+ * one made stays, whoever comes second (a planted link too), and no
+ * temporary file is left either way. */
+static void test_atomicfile__create_only_new(void **state)
+{
+    char *dir = tu_tmpdir(), *path = tu_path(dir, "k.key"), *got;
+    char *link_at = tu_path(dir, "l.key"), *target = tu_path(dir, "t");
+    struct bs_err err = {0};
+    struct stat st;
+    mode_t mask = umask(022);
+
+    (void)state;
+    assert_int_equal(atomic_create_file(path, 0600, "first", 5, &err), 0);
+    assert_int_equal(atomic_create_file(path, 0600, "second", 6, &err), 1);
+    got = slurp(path);
+    assert_string_equal(got, "first");
+    free(got);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(entries(dir), 1);
+    /* A name that is a dangling link is there: nothing written through. */
+    assert_int_equal(symlink(target, link_at), 0);
+    assert_int_equal(atomic_create_file(link_at, 0600, "x", 1, &err), 1);
+    assert_int_equal(stat(target, &st), -1);
+    assert_int_equal(entries(dir), 2);
+    umask(mask);
+    free(target);
+    free(link_at);
+    free(path);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 static void test_atomicfile__abort_keeps_old(void **state)
 {
     char *dir = tu_tmpdir(), *path, *got;
@@ -344,6 +377,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_atomicfile__commit_writes_whole),
+        cmocka_unit_test(test_atomicfile__create_only_new),
         cmocka_unit_test(test_atomicfile__abort_keeps_old),
         cmocka_unit_test(test_atomicfile__planted_link_not_followed),
         cmocka_unit_test(test_atomicfile__unpredictable_names),
