@@ -4,7 +4,11 @@
  * ids, the imported posts, the newest lines and the country names of the
  * original; a destination with data is refused; a copy that fails
  * midway leaves the destination as it was; the visitor key file goes
- * beside a file copy. store.h's copy section.
+ * beside a file copy. store.h's copy section. Against a live server
+ * (BLOGSTAT_TEST_PG, a libpq URI whose server the test may make
+ * databases on; skipped with a note when unset): a file into
+ * PostgreSQL, into another PostgreSQL database, and back into a file is
+ * the original again.
  */
 #include "tustore.h"
 #include "testsql.h"
@@ -14,7 +18,9 @@
 #include "store.h"
 #include "visitor.h"
 
+#include <libpq-fe.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Visitors of the big day: beyond the sparse sketch's 2,048. */
 #define MANY 5000
@@ -525,6 +531,100 @@ static void test_key_file(void **state)
     free(other_key);
 }
 
+/* ---- PostgreSQL ------------------------------------------------------- */
+
+/* A new database of the server of BLOGSTAT_TEST_PG named after name and
+ * this process: its URI (malloc'ed), or NULL without a server. */
+static char *pg_database(const char *name)
+{
+    const char *base = getenv("BLOGSTAT_TEST_PG"), *q;
+    char db[64], cmd[128];
+    PGconn *c;
+    PGresult *r;
+    size_t n;
+    char *uri;
+
+    if (!base || !*base)
+        return NULL;
+    snprintf(db, sizeof(db), "copy_%ld_%s", (long)getpid(), name);
+    snprintf(cmd, sizeof(cmd), "CREATE DATABASE %s", db);
+    c = PQconnectdb(base);
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("%s", PQerrorMessage(c));
+    r = PQexec(c, cmd);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", cmd, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    /* The same URI but for its database: "scheme://auth/DB?query". */
+    q = strchr(strstr(base, "://") + 3, '/');
+    assert_non_null(q);
+    n = strlen(base) + strlen(db) + 2;
+    uri = xmalloc(n);
+    snprintf(uri, n, "%.*s/%s%s", (int)(q - base), base, db,
+             q + strcspn(q, "?"));
+    return uri;
+}
+
+static void pg_drop(const char *name)
+{
+    char cmd[128];
+    PGconn *c = PQconnectdb(getenv("BLOGSTAT_TEST_PG"));
+
+    snprintf(cmd, sizeof(cmd), "DROP DATABASE copy_%ld_%s WITH (FORCE)",
+             (long)getpid(), name);
+    PQclear(PQexec(c, cmd));
+    PQfinish(c);
+}
+
+static void test_copy_postgresql(void **state)
+{
+    struct tu_store *f = *state;
+    char *a = pg_database("a"), *b = pg_database("b");
+    char *back = tu_path(f->dir, "back.db");
+    struct copy_result res;
+    struct bs_err err;
+    struct store *s;
+    sqlite3 *db;
+
+    if (!a) {
+        printf("test_copy: BLOGSTAT_TEST_PG is not set: the PostgreSQL "
+               "copies are skipped\n");
+        free(back);
+        return;
+    }
+    build(f->path);
+    ok(copy(f->path, a, &res, &err), &err);
+    assert_int_equal(res.days, 4);
+    ok(copy(a, b, &res, &err), &err);
+    assert_int_equal(res.sources, 2);
+    ok(copy(b, back, &res, &err), &err);
+    assert_same(f->path, back);
+    /* Data there: refused, with the URI named. */
+    assert_int_equal(copy(f->path, b, &res, &err), -1);
+    assert_int_equal(err.status, BS_CANTCREAT);
+    assert_non_null(strstr(err.msg, "is not empty"));
+    /* A failure midway leaves an empty one empty. */
+    pg_drop("a");
+    free(a);
+    a = pg_database("a");
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "INSERT INTO country_sketches(site, "
+                                  "day, country, sketch) VALUES(0, 15703, "
+                                  "'FR', x'07')", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(copy(f->path, a, &res, &err), -1);
+    s = open_store(a);
+    assert_int_equal(store_is_empty(s, NULL, &err), 1);
+    store_close(s);
+    pg_drop("a");
+    pg_drop("b");
+    free(a);
+    free(b);
+    free(back);
+}
+
 int main(void)
 {
 #define T(name) \
@@ -535,6 +635,7 @@ int main(void)
         T(test_refuse_not_empty),
         T(test_failure_midway),
         T(test_key_file),
+        T(test_copy_postgresql),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
