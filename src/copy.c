@@ -387,8 +387,25 @@ static int run(struct crun *r, struct bs_err *err)
 /* What the copy's next ingest needs to know of its key. */
 static void tell_key(const struct crun *r)
 {
+    unsigned char own_key[VISITOR_KEY_BYTES];
+    struct bs_err none = {0};
+    char *own;
+
     if (!r->res->sources)
         return;
+    /* The config names a key, and the database file has another beside
+     * it: which one its logs were read under, only its owner knows. */
+    if (r->o->key_path && !db_is_uri(r->o->from) &&
+        (own = dbfiles_key_file(r->o->from, NULL, &none))) {
+        if (key_read(own, own_key, &none) == 1 &&
+            (!r->has_key || memcmp(own_key, r->key, sizeof(own_key)) != 0))
+            say(r, SINK_WARN, "database '%s' has a key of its own, '%s', "
+                "not the config's '%s': if its logs were read under it, put "
+                "it at '%s' before the next ingest, or every log read "
+                "before would count again", r->o->from, own, r->o->key_path,
+                r->o->key_path);
+        free(own);
+    }
     if (!r->key_to && r->key_from && r->has_key)
         say(r, SINK_WARN, "the logs and visitors of '%s' are known under "
             "the key '%s': give it as '[db] key' to every blogstat that "
