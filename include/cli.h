@@ -128,5 +128,6 @@ int cmd_top(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_recount(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 
 #endif

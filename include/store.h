@@ -607,4 +607,45 @@ int store_each_day(struct store *s, int32_t from, int32_t to,
                    int (*fn)(void *ctx, int32_t day), void *ctx,
                    struct bs_err *err);
 
+/* ---- a whole database into another (copy.h) ---- */
+
+/* The database as messages name it: its path, or its URI without the
+ * password. It lives as long as s. */
+const char *store_name(const struct store *s);
+
+/* A transaction of reads only that sees one state of s throughout, what
+ * other connections commit meanwhile left out; store_rollback() ends it.
+ * 0, or -1 with err. */
+int store_begin_read(struct store *s, struct bs_err *err);
+/* 1 when s holds nothing but what every new database holds (the default
+ * site, country names), 0 when it holds more (*table, when not NULL,
+ * names a table with rows), -1 with err. */
+int store_is_empty(struct store *s, const char **table, struct bs_err *err);
+/* Every site of from but the default one into to, with its id, in to's
+ * open transaction; to holds no site but the default one. *n: how many.
+ * 0, or -1 with err. */
+int store_copy_sites(struct store *from, struct store *to, uint64_t *n,
+                     struct bs_err *err);
+/* The tables that name no row of another, copied whole. */
+enum store_copy_table {
+    STORE_COPY_SOURCES,        /* the logs read (new ids, in order) */
+    STORE_COPY_SALTS,          /* the open days' salts, and when touched */
+    STORE_COPY_META,           /* named values (the newest lines); never
+                                  an earlier blogstat's visitor key */
+    STORE_COPY_COUNTRY_NAMES,  /* added to, or replacing, to's */
+    STORE_COPY_NTABLES
+};
+/* Every row of table t of from into to's open transaction, each value of
+ * the type it has (blobs stay blobs between the engines); *n: how many.
+ * 0, or -1 with err (a row to has already: a failed constraint). */
+int store_copy_rows(struct store *from, struct store *to,
+                    enum store_copy_table t, uint64_t *n,
+                    struct bs_err *err);
+/* Every open day's salt (n bytes) and when it was touched, oldest day
+ * first, until fn returns nonzero: 0, or -1 with err. */
+int store_each_salt(struct store *s,
+                    int (*fn)(void *ctx, int32_t day, const void *salt,
+                              size_t n, int64_t touched),
+                    void *ctx, struct bs_err *err);
+
 #endif

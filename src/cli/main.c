@@ -25,6 +25,7 @@ static const struct command {
     {"report", cmd_report, "write the HTML report and its charts"},
     {"status", cmd_status, "what has been ingested"},
     {"recount", cmd_recount, "count days again after a config change"},
+    {"copy", cmd_copy, "copy the database into a new one (PostgreSQL, file)"},
 };
 
 static const char usage_text[] =
