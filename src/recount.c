@@ -749,8 +749,9 @@ int recount_run(const struct recount_opts *o, const struct sink *sink,
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (db_is_uri(o->db))
         return bs_fail(err, BS_USAGE, "recount works on a database file; "
-                       "for '%s', copy it to a file, recount there and copy "
-                       "the days back", o->db);
+                       "copy '%s' to a file (blogstat copy --to FILE), "
+                       "recount there, and copy that into a new database",
+                       o->db);
     if ((lock_fd = dbfiles_lock(o->db, o->wait, err)) < 0)
         return -1;
     scratch_sweep(o->db);

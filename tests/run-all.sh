@@ -72,7 +72,9 @@ lane_a() {
     asan_env
     # shellcheck disable=SC2046
     run fuzz tests/fuzz/replay-all.sh $(bins build/asan/fuzz/fuzz_*)
-    run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan
+    # 7010-copy's 90,000 lines: the copy's code runs under ASan in
+    # test_copy (a day of 5,000 readers too).
+    E2E_SKIP=7010-copy run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan
     # shellcheck disable=SC2046
     run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
 }
