@@ -747,11 +747,15 @@ int recount_run(const struct recount_opts *o, const struct sink *sink,
 
     memset(res, 0, sizeof(*res));
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (db_is_uri(o->db))
-        return bs_fail(err, BS_USAGE, "recount works on a database file; "
-                       "copy '%s' to a file (blogstat copy --to FILE), "
-                       "recount there, and copy that into a new database",
-                       o->db);
+    if (db_is_uri(o->db)) {
+        char *shown = store_uri_shown(o->db);
+
+        bs_fail(err, BS_USAGE, "recount works on a database file; copy "
+                "'%s' to a file (blogstat copy --to FILE), recount there, "
+                "and copy that into a new database", shown);
+        free(shown);
+        return -1;
+    }
     if ((lock_fd = dbfiles_lock(o->db, o->wait, err)) < 0)
         return -1;
     scratch_sweep(o->db);
