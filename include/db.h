@@ -88,6 +88,20 @@ int db_reset(struct db_stmt *st);
 int db_clear_bindings(struct db_stmt *st);
 int db_step(struct db_stmt *st);
 
+/*
+ * Run st, bound, for its effect alone: a write whose rows and count
+ * nobody reads. DB_OK, or a code. On SQLite it runs at once (a step and
+ * a reset). On PostgreSQL it is sent without waiting for the server, and
+ * its failure may come from a later call of the connection: db_sync(),
+ * or any call that talks to the server (db_step(), db_exec(),
+ * db_prepare()), which reports the first failure of the statements sent
+ * (the statements after it are not run, and the transaction is
+ * aborted). st may be bound and sent again at once.
+ */
+int db_send(struct db_stmt *st);
+/* The statements sent done: DB_OK, or the code of the first that failed. */
+int db_sync(struct db *d);
+
 /* i counts from 1. n < 0: text up to its NUL. */
 int db_bind_int64(struct db_stmt *st, int i, int64_t v);
 int db_bind_int(struct db_stmt *st, int i, int v);

@@ -159,6 +159,22 @@ int db_step(struct db_stmt *st)
     return sqlite3_step(st->lite) & 0xff;
 }
 
+int db_send(struct db_stmt *st)
+{
+    int rc;
+
+    if (st->pg)
+        return pg_send(st->pg);
+    rc = sqlite3_step(st->lite) & 0xff;
+    sqlite3_reset(st->lite);
+    return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
+int db_sync(struct db *d)
+{
+    return d->engine == DB_POSTGRES ? pg_sync(d->pg) : DB_OK;
+}
+
 int db_bind_int64(struct db_stmt *st, int i, int64_t v)
 {
     if (st->pg)

@@ -13,6 +13,12 @@
  * as bytea's hex ("\x0a1b"),
  * which is also what the hll type reads. Results come as text: numbers
  * are parsed, booleans read as 1 and 0, bytea and hll decoded from hex.
+ *
+ * A write whose result nobody reads (pg_send()) goes in libpq's pipeline
+ * mode: sent without waiting for the server, so that the client makes
+ * the next statement while the server runs this one. Any other call
+ * that talks to the server first syncs the pipeline (pg_sync()): reads
+ * the results sent and reports the first failure among them.
  */
 #include "blogstat.h"
 #include "db_int.h"
@@ -22,6 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Statements sent in a pipeline before their results are read: their
+ * results (a few dozen bytes each) stay well within the socket's buffer,
+ * so that the server never waits for the client to read them while the
+ * client waits for the server to read what it sends. */
+#define PIPE_MAX 512
+
 struct pg_db {
     PGconn *conn;
     char msg[512];
@@ -29,6 +41,7 @@ struct pg_db {
     int code;
     int64_t changes;
     unsigned next_name;
+    int piped;                 /* statements sent, results not read yet */
 };
 
 /* One parameter: its value as libpq takes it. */
@@ -191,12 +204,72 @@ static int took(struct pg_db *p, PGresult *res)
     return DB_OK;
 }
 
+/*
+ * Read the results of the statements sent in the pipeline, and leave it:
+ * DB_OK, or the code (and message) of the first that failed; those after
+ * it were not run, and the transaction is aborted.
+ */
+int pg_sync(struct pg_db *p)
+{
+    int rc = DB_OK, nulls = 0;
+
+    if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF)
+        return DB_OK;
+    if (!PQpipelineSync(p->conn))
+        rc = fail(p, NULL);
+    /* Each statement's results end with a NULL; the sync's own result
+     * ends them all. Two NULLs in a row: nothing more will come (a lost
+     * connection). */
+    while (rc == DB_OK || PQstatus(p->conn) == CONNECTION_OK) {
+        PGresult *res = PQgetResult(p->conn);
+        ExecStatusType s;
+
+        if (!res) {
+            if (++nulls > 1) {
+                if (rc == DB_OK)
+                    rc = fail(p, NULL);
+                break;
+            }
+            continue;
+        }
+        nulls = 0;
+        s = PQresultStatus(res);
+        if (s == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            break;
+        }
+        if (s == PGRES_FATAL_ERROR && rc == DB_OK)
+            rc = fail(p, res);
+        PQclear(res);
+    }
+    p->piped = 0;
+    if (!PQexitPipelineMode(p->conn) && rc == DB_OK)
+        rc = fail(p, NULL);
+    if (rc == DB_OK)
+        p->code = DB_OK;
+    return rc;
+}
+
 int pg_exec(struct pg_db *p, const char *sql)
 {
-    PGresult *res = PQexec(p->conn, sql);
-    int rc = took(p, res);
+    int piped = pg_sync(p);
+    char msg[sizeof(p->msg)], state[sizeof(p->state)];
+    PGresult *res;
+    int rc;
 
+    /* The statement runs even after a failure in the pipeline (it may be
+     * the ROLLBACK of it), and the failure is what is reported. */
+    memcpy(msg, p->msg, sizeof(msg));
+    memcpy(state, p->state, sizeof(state));
+    res = PQexec(p->conn, sql);
+    rc = took(p, res);
     PQclear(res);
+    if (piped != DB_OK) {
+        memcpy(p->msg, msg, sizeof(msg));
+        memcpy(p->state, state, sizeof(state));
+        p->code = piped;
+        return piped;
+    }
     return rc;
 }
 
@@ -292,7 +365,12 @@ int pg_prepare(struct pg_db *p, const char *sql, int persistent,
     st->row = -1;
     if (persistent) {
         PGresult *res;
-        int rc;
+        int rc = pg_sync(p);
+
+        if (rc != DB_OK) {
+            pg_finalize(st);
+            return rc;
+        }
 
         snprintf(st->name, sizeof(st->name), "bs%u", ++p->next_name);
         res = PQprepare(p->conn, st->name, st->sql, st->nparams, st->types);
@@ -328,7 +406,8 @@ void pg_finalize(struct pg_stmt *st)
     if (!st)
         return;
     pg_reset(st);
-    if (st->name[0] && PQstatus(st->p->conn) == CONNECTION_OK) {
+    if (st->name[0] && PQstatus(st->p->conn) == CONNECTION_OK &&
+        pg_sync(st->p) == DB_OK) {
         char sql[48];
 
         snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
@@ -429,31 +508,72 @@ int pg_param_count(struct pg_stmt *st)
     return st->nparams;
 }
 
-static int run(struct pg_stmt *st)
+/* The parameters of st as libpq takes them (one allocation, vals[0]
+ * first: free(vals)). */
+static const char **params(struct pg_stmt *st, int **lens, int **fmts)
 {
-    int n = st->nparams, rc;
-    const char **vals = xcalloc((size_t)n + 1, sizeof(*vals));
-    int *lens = xcalloc((size_t)n + 1, sizeof(*lens));
-    int *fmts = xcalloc((size_t)n + 1, sizeof(*fmts));
+    int n = st->nparams;
+    size_t one = sizeof(const char *) + 2 * sizeof(int);
+    const char **vals = xcalloc((size_t)n + 1, one);
 
+    *lens = (int *)(vals + n + 1);
+    *fmts = *lens + n + 1;
     for (int i = 0; i < n; i++) {
         vals[i] = st->par[i + 1].val;
-        lens[i] = st->par[i + 1].len;
-        fmts[i] = st->par[i + 1].fmt;
+        (*lens)[i] = st->par[i + 1].len;
+        (*fmts)[i] = st->par[i + 1].fmt;
         /* Sent with its SQL: an integer is a bigint ("?1 <= ?2" alone
          * tells the server nothing). */
         if (!st->name[0] && vals[i] == st->par[i + 1].num)
             st->types[i] = 20;
     }
+    return vals;
+}
+
+int pg_send(struct pg_stmt *st)
+{
+    struct pg_db *p = st->p;
+    int *lens, *fmts, ok;
+    const char **vals;
+
+    if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF &&
+        !PQenterPipelineMode(p->conn))
+        return fail(p, NULL);
+    /* libpq copies the parameters into its buffer here. */
+    vals = params(st, &lens, &fmts);
     if (st->name[0])
-        st->res = PQexecPrepared(st->p->conn, st->name, n, vals, lens, fmts,
-                                 0);
+        ok = PQsendQueryPrepared(p->conn, st->name, st->nparams, vals, lens,
+                                 fmts, 0);
     else
-        st->res = PQexecParams(st->p->conn, st->sql, n, st->types, vals,
-                               lens, fmts, 0);
+        ok = PQsendQueryParams(p->conn, st->sql, st->nparams, st->types,
+                               vals, lens, fmts, 0);
     free(vals);
-    free(lens);
-    free(fmts);
+    if (!ok) {
+        int rc = fail(p, NULL);
+
+        pg_sync(p);
+        return rc;
+    }
+    if (++p->piped >= PIPE_MAX)
+        return pg_sync(p);
+    return DB_OK;
+}
+
+static int run(struct pg_stmt *st)
+{
+    int rc = pg_sync(st->p), *lens, *fmts;
+    const char **vals;
+
+    if (rc != DB_OK)
+        return rc;
+    vals = params(st, &lens, &fmts);
+    if (st->name[0])
+        st->res = PQexecPrepared(st->p->conn, st->name, st->nparams, vals,
+                                 lens, fmts, 0);
+    else
+        st->res = PQexecParams(st->p->conn, st->sql, st->nparams, st->types,
+                               vals, lens, fmts, 0);
+    free(vals);
     st->ran = 1;
     rc = took(st->p, st->res);
     if (rc != DB_OK) {

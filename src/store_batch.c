@@ -55,55 +55,80 @@ struct brow {
     int del;                   /* a delete of the row's key (B_OPEN_VISITS) */
 };
 
-/* A table's statements: "head (?, ...), ... tail", its columns in the
- * order of the values, and the columns of its key in the table's key
- * order (-1 ends). */
+/* A table's statements: "INSERT INTO table(columns) VALUES (?, ...), ...
+ * conflict", its columns in the order of the values with their types on
+ * PostgreSQL, and the columns of its key in the table's key order (-1
+ * ends). */
 struct batch_def {
-    const char *head;
-    const char *tail;
+    const char *table;
+    const char *col[BATCH_COLS];
+    const char *type[BATCH_COLS];
+    const char *conflict;
     const char *del;           /* the delete of a key, or NULL */
     int ncols;
     int key[BATCH_COLS + 1];
     int wide;                  /* the integer key column whose values span
                                   all 64 bits (visitors), or -1 */
+    int split;                 /* PostgreSQL: new keys inserted apart
+                                  (split_sql()); 0 for tables with
+                                  triggers */
 };
 
 static const struct batch_def defs[B_NBATCHES] = {
     [B_PATH_VIEWS] = {
-        "INSERT INTO path_views(day, path_id, views) VALUES",
+        "path_views", {"day", "path_id", "views"},
+        {"integer", "bigint", "bigint"},
         " ON CONFLICT(day, path_id) DO UPDATE SET "
         "views = path_views.views + excluded.views",
-        NULL, 3, {0, 1, -1}, -1},
+        NULL, 3, {0, 1, -1}, -1, 0},
     [B_VISITS] = {
-        "INSERT INTO visits(day, path_id, visits) VALUES",
+        "visits", {"day", "path_id", "visits"},
+        {"integer", "bigint", "bigint"},
         " ON CONFLICT(day, path_id) DO UPDATE SET "
         "visits = visits.visits + excluded.visits",
-        NULL, 3, {0, 1, -1}, -1},
+        NULL, 3, {0, 1, -1}, -1, 0},
     [B_POST_COUNTRY] = {
-        "INSERT INTO post_country_views(day, path_id, country, views) VALUES",
+        "post_country_views", {"day", "path_id", "country", "views"},
+        {"integer", "bigint", "text", "bigint"},
         " ON CONFLICT(day, path_id, country) "
         "DO UPDATE SET views = post_country_views.views + excluded.views",
-        NULL, 4, {1, 0, 2, -1}, -1},
+        NULL, 4, {1, 0, 2, -1}, -1, 1},
     [B_PATH_SKETCH] = {
-        "INSERT INTO path_sketches(day, path_id, sketch) VALUES",
+        "path_sketches", {"day", "path_id", "sketch"},
+        {"integer", "bigint", "hll"},
         " ON CONFLICT(path_id, day) DO UPDATE SET "
         "sketch = sketch_union(path_sketches.sketch, excluded.sketch)",
-        NULL, 3, {1, 0, -1}, -1},
+        NULL, 3, {1, 0, -1}, -1, 1},
     [B_COUNTRY_SKETCH] = {
-        "INSERT INTO country_sketches(site, day, country, sketch) VALUES",
+        "country_sketches", {"site", "day", "country", "sketch"},
+        {"bigint", "integer", "text", "hll"},
         " ON CONFLICT(site, country, day) DO UPDATE SET "
         "sketch = sketch_union(country_sketches.sketch, excluded.sketch)",
-        NULL, 4, {0, 2, 1, -1}, -1},
+        NULL, 4, {0, 2, 1, -1}, -1, 1},
     [B_REFERRER] = {
-        "INSERT INTO referrers(day, path_id, host, class, views, site) VALUES",
+        "referrers", {"day", "path_id", "host", "class", "views", "site"},
+        {"integer", "bigint", "text", "text", "bigint", "bigint"},
         " ON CONFLICT(day, path_id, host, class) "
         "DO UPDATE SET views = referrers.views + excluded.views",
-        NULL, 6, {0, 1, 2, 3, -1}, -1},
+        NULL, 6, {0, 1, 2, 3, -1}, -1, 1},
     [B_OPEN_VISITS] = {
-        "INSERT INTO open_visits(day, visitor, visits) VALUES",
+        "open_visits", {"day", "visitor", "visits"},
+        {"integer", "bigint", "bytea"},
         " ON CONFLICT(day, visitor) DO UPDATE SET visits = excluded.visits",
         "DELETE FROM open_visits WHERE day = ?1 AND visitor = ?2",
-        3, {0, 1, -1}, 1},
+        3, {0, 1, -1}, 1, 1},
+    [B_COUNTRY_VIEWS] = {
+        "country_views", {"site", "day", "country", "views"},
+        {"bigint", "integer", "text", "bigint"},
+        " ON CONFLICT(site, day, country) DO UPDATE SET "
+        "views = country_views.views + excluded.views",
+        NULL, 4, {0, 1, 2, -1}, -1, 1},
+    [B_TERM_VIEWS] = {
+        "term_views", {"day", "term_id", "views"},
+        {"integer", "bigint", "bigint"},
+        " ON CONFLICT(day, term_id) DO UPDATE SET "
+        "views = term_views.views + excluded.views",
+        NULL, 3, {0, 1, -1}, -1, 1},
 };
 
 struct store_batch {
@@ -112,6 +137,7 @@ struct store_batch {
     unsigned char *arena;
     size_t used, arena_cap;
     struct db_stmt *sized[BATCH_SIZES];  /* of 2^k rows, made on use */
+    struct db_stmt *split[BATCH_SIZES];  /* the same, split_sql()'s */
     struct db_stmt *del;
 };
 
@@ -225,26 +251,126 @@ static void sort_places(struct place *places, struct place *tmp, size_t n)
 
 /* ---- statements ---------------------------------------------------------- */
 
-/* The upsert of nrows rows of table d, prepared: NULL with err. */
-static struct db_stmt *prepare_rows(struct store *s, const struct batch_def *d,
-                                  int nrows, struct bs_err *err)
+/* SQL text being built: grows as needed. */
+struct sql {
+    char *p;
+    size_t n, cap;
+};
+
+static void add(struct sql *q, const char *text)
 {
-    size_t cap = strlen(d->head) + strlen(d->tail) +
-                 (size_t)nrows * (size_t)(3 * d->ncols + 4) + 1;
-    char *sql = xmalloc(cap);
-    size_t n = (size_t)snprintf(sql, cap, "%s", d->head);
+    size_t n = strlen(text);
+
+    if (q->n + n + 1 > q->cap) {
+        while (q->n + n + 1 > q->cap)
+            q->cap = q->cap ? 2 * q->cap : 1024;
+        q->p = xrealloc(q->p, q->cap);
+    }
+    memcpy(q->p + q->n, text, n + 1);
+    q->n += n;
+}
+
+/* "c1, c2, ...": the columns of d, each after prefix. */
+static void add_cols(struct sql *q, const struct batch_def *d,
+                     const char *prefix)
+{
+    for (int c = 0; c < d->ncols; c++) {
+        add(q, c ? ", " : "");
+        add(q, prefix);
+        add(q, d->col[c]);
+    }
+}
+
+/* nrows rows of parameters, "(?, ?), (?, ?)", each cast to its column's
+ * type when typed. */
+static void add_rows(struct sql *q, const struct batch_def *d, int nrows,
+                     int typed)
+{
+    for (int r = 0; r < nrows; r++) {
+        add(q, r ? ",(" : "(");
+        for (int c = 0; c < d->ncols; c++) {
+            add(q, c ? ",?" : "?");
+            if (typed) {
+                add(q, "::");
+                add(q, d->type[c]);
+            }
+        }
+        add(q, ")");
+    }
+}
+
+/*
+ * PostgreSQL's upsert of rows most of which are new: an INSERT ... ON
+ * CONFLICT inserts each row speculatively (a second pass over the
+ * index, and a record more), about twice what a plain insert costs.
+ * Here each row's key is looked up once, by the index, and the new ones
+ * are inserted plainly, the others upserted:
+ *
+ *   WITH x(c..., found_) AS (SELECT v.*, (SELECT 1 FROM t WHERE key =
+ *       v.key) FROM (VALUES ...) v(c...)),
+ *   n_ AS (INSERT INTO t(c...) SELECT c... FROM x WHERE found_ IS NULL)
+ *   INSERT INTO t(c...) SELECT c... FROM x WHERE found_ IS NOT NULL
+ *   ON CONFLICT ...
+ *
+ * A key the lookup missed can only be inserted by another writer in a
+ * transaction of its own, which the write lock keeps out of this one
+ * (store_pg_begin()): only rows of a transaction go this way.
+ */
+static void split_sql(struct sql *q, const struct batch_def *d, int nrows)
+{
+    add(q, "WITH x(");
+    add_cols(q, d, "");
+    add(q, ", found_) AS (SELECT v.*, (SELECT 1 FROM ");
+    add(q, d->table);
+    add(q, " t WHERE ");
+    for (int k = 0; d->key[k] >= 0; k++) {
+        add(q, k ? " AND t." : "t.");
+        add(q, d->col[d->key[k]]);
+        add(q, " = v.");
+        add(q, d->col[d->key[k]]);
+    }
+    add(q, ") FROM (VALUES ");
+    add_rows(q, d, nrows, 1);
+    add(q, ") v(");
+    add_cols(q, d, "");
+    add(q, ")), n_ AS (INSERT INTO ");
+    add(q, d->table);
+    add(q, "(");
+    add_cols(q, d, "");
+    add(q, ") SELECT ");
+    add_cols(q, d, "");
+    add(q, " FROM x WHERE found_ IS NULL) INSERT INTO ");
+    add(q, d->table);
+    add(q, "(");
+    add_cols(q, d, "");
+    add(q, ") SELECT ");
+    add_cols(q, d, "");
+    add(q, " FROM x WHERE found_ IS NOT NULL");
+    add(q, d->conflict);
+}
+
+/* The upsert of nrows rows of table d (split_sql()'s when split),
+ * prepared: NULL with err. */
+static struct db_stmt *prepare_rows(struct store *s, const struct batch_def *d,
+                                    int nrows, int split, struct bs_err *err)
+{
+    struct sql q = {0};
     struct db_stmt *st = NULL;
     int rc;
 
-    for (int r = 0; r < nrows; r++) {
-        n += (size_t)snprintf(sql + n, cap - n, "%s(", r ? "," : "");
-        for (int c = 0; c < d->ncols; c++)
-            n += (size_t)snprintf(sql + n, cap - n, "%s?", c ? "," : "");
-        n += (size_t)snprintf(sql + n, cap - n, ")");
+    if (split) {
+        split_sql(&q, d, nrows);
+    } else {
+        add(&q, "INSERT INTO ");
+        add(&q, d->table);
+        add(&q, "(");
+        add_cols(&q, d, "");
+        add(&q, ") VALUES ");
+        add_rows(&q, d, nrows, 0);
+        add(&q, d->conflict);
     }
-    snprintf(sql + n, cap - n, "%s", d->tail);
-    rc = db_prepare(s->db, sql, 1, &st);
-    free(sql);
+    rc = db_prepare(s->db, q.p, 1, &st);
+    free(q.p);
     if (rc != DB_OK) {
         store_fail(s, err, rc, "cannot prepare a statement");
         return NULL;
@@ -308,11 +434,17 @@ static int key_in_run(const struct batch_def *d, const struct store_batch *b,
     return 0;
 }
 
-/* Run st, bound: 0, or -1 with err. */
+/* Run st, bound: 0, or -1 with err. In a transaction it is sent
+ * (db_send()): its failure may come from store_batch_flush()'s sync. */
 static int run(struct store *s, struct db_stmt *st, struct bs_err *err)
 {
-    int rc = db_step(st);
+    int rc;
 
+    if (s->in_tx) {
+        rc = db_send(st);
+        return rc == DB_OK ? 0 : store_fail(s, err, rc, "cannot write");
+    }
+    rc = db_step(st);
     db_reset(st);
     return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot write");
 }
@@ -326,6 +458,7 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
     struct place *ord;
     size_t i = 0;
     int rc = 0, pg = db_engine(s->db) == DB_POSTGRES;
+    int split = pg && d->split && s->in_tx;
     size_t many = pg ? (size_t)1 << BATCH_LOG2_PG : BATCH_ROWS;
 
     if (!b || b->n == 0)
@@ -359,10 +492,11 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
             unsigned k = pg ? 63u - (unsigned)__builtin_clzll(left)
                             : left == BATCH_ROWS ? BATCH_LOG2 : 0u;
             size_t rows = (size_t)1 << k;
-            struct db_stmt *st = b->sized[k];
+            struct db_stmt **slot = split ? &b->split[k] : &b->sized[k];
+            struct db_stmt *st = *slot;
 
-            if (!st && !(st = b->sized[k] = prepare_rows(s, d, (int)rows,
-                                                         err))) {
+            if (!st && !(st = *slot = prepare_rows(s, d, (int)rows, split,
+                                                   err))) {
                 rc = -1;
                 break;
             }
@@ -410,8 +544,10 @@ void store_batch_free(struct store *s)
 
         if (!b)
             continue;
-        for (int k = 0; k < BATCH_SIZES; k++)
+        for (int k = 0; k < BATCH_SIZES; k++) {
             db_finalize(b->sized[k]);
+            db_finalize(b->split[k]);
+        }
         db_finalize(b->del);
         free(b->rows);
         free(b->arena);

@@ -34,19 +34,34 @@ int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
     db_bind_int64(st, 4, clamp(robots));
     db_bind_int64(st, 5, clamp(bad));
     db_bind_int64(st, 6, site);
-    return store_step(s, st, NULL, err);
+    return store_put(s, st, err);
 }
+
+/* The rows remembered, of paths and of terms each: past this many, all
+ * are forgotten (a few MiB at most). */
+#define ROWS_KEPT_MAX (1u << 16)
 
 void store_rows_forget(struct store *s)
 {
     if (s->row_names)
         strtab_clear(s->row_names);
+    if (s->term_names)
+        strtab_clear(s->term_names);
     store_fold_forget(s);
 }
 
+void store_rows_keep(struct store *s)
+{
+    if ((s->row_names && strtab_count(s->row_names) > ROWS_KEPT_MAX) ||
+        (s->term_names && strtab_count(s->term_names) > ROWS_KEPT_MAX))
+        store_rows_forget(s);
+    else
+        store_fold_forget(s);
+}
+
 /*
- * The row a transaction remembers for the row name path of site, or NULL
- * outside a transaction (and for names too long to remember).
+ * The row remembered for the row name path of site, or NULL outside a
+ * transaction (and for names too long to remember).
  */
 static struct path_row *row_cached(struct store *s, int64_t site,
                                    const char *path, size_t n)
@@ -76,10 +91,12 @@ static struct path_row *row_cached(struct store *s, int64_t site,
  * post_id pid when has_pid). Most rows already exist with that kind (or
  * an imported one, which the upsert keeps): a plain SELECT finds them
  * without the upsert's write and its RETURNING, which makes SQLite build
- * a temporary table on every call. And a row asked for again in the
- * same transaction with the kind of the last ask is where that ask left
- * it: its id is remembered, and nothing is asked. The database ends the
- * same.
+ * a temporary table on every call. And a row asked for again with the
+ * kind of the last ask is where that ask left it: its id is remembered,
+ * and nothing is asked. The database ends the same, unless another
+ * writer gives the row another kind in between (writers that classify
+ * one path two ways, which one config does not): then the kind of the
+ * last writer to ask wins, as it would between two runs.
  */
 static int path_row(struct store *s, int64_t site, enum url_kind kind,
                     const char *path, size_t n, int has_pid, int64_t pid,
@@ -143,37 +160,76 @@ int store_add_path_views(struct store *s, int64_t site, int32_t day,
                            0, err);
 }
 
+/*
+ * The id of a term, made when new. A term's row never changes once made:
+ * its id, once seen in a transaction, is remembered (*slot, -1 when
+ * not known yet; NULL outside a transaction and for names too long).
+ */
+static int64_t *term_cached(struct store *s, int64_t site,
+                            enum url_kind taxonomy, const char *name,
+                            size_t n)
+{
+    char key[sizeof(site) + 1 + URL_KEY_MAX + 32];
+    uint32_t i;
+    int added;
+
+    if (!s->in_tx || n > sizeof(key) - sizeof(site) - 1)
+        return NULL;
+    memcpy(key, &site, sizeof(site));
+    key[sizeof(site)] = (char)taxonomy;
+    memcpy(key + sizeof(site) + 1, name, n);
+    if (!s->term_names)
+        s->term_names = strtab_new();
+    i = strtab_intern(s->term_names, key, sizeof(site) + 1 + n, &added);
+    if (i >= s->capterms) {
+        s->capterms = s->capterms ? 2 * s->capterms : 256;
+        s->term_ids = xrealloc(s->term_ids,
+                               s->capterms * sizeof(*s->term_ids));
+    }
+    if (added)
+        s->term_ids[i] = -1;
+    return &s->term_ids[i];
+}
+
 static int term_id(struct store *s, int64_t site, enum url_kind taxonomy,
                    const char *name, size_t n, int64_t *id,
                    struct bs_err *err)
 {
-    struct db_stmt *st = store_stmt(s, ST_TERM_ID, err);
+    int64_t *slot = term_cached(s, site, taxonomy, name, n);
+    struct db_stmt *st;
 
-    if (!st)
+    if (slot && *slot >= 0) {
+        *id = *slot;
+        return 0;
+    }
+    if (!(st = store_stmt(s, ST_TERM_ID, err)))
         return -1;
     db_bind_text(st, 1, url_kind_name(taxonomy), -1);
     db_bind_text(st, 2, name, (int)n);
     db_bind_int64(st, 3, site);
-    return store_step(s, st, id, err);
+    if (store_step(s, st, id, err))
+        return -1;
+    if (slot)
+        *slot = *id;
+    return 0;
 }
 
 int store_add_term_views(struct store *s, int64_t site, int32_t day,
                          enum url_kind taxonomy, const char *name, size_t n,
                          uint64_t views, struct bs_err *err)
 {
-    struct db_stmt *st;
     int64_t id = -1;
 
     if (store_fold_key(s, site, day, &taxonomy, &name, &n, err))
         return -1;
     if (term_id(s, site, taxonomy, name, n, &id, err))
         return -1;
-    if (!(st = store_stmt(s, ST_TERM_VIEWS, err)))
-        return -1;
-    db_bind_int(st, 1, day);
-    db_bind_int64(st, 2, id);
-    db_bind_int64(st, 3, clamp(views));
-    return store_step(s, st, NULL, err);
+    return store_batch_add(s, B_TERM_VIEWS,
+                           (const struct store_bval[]){
+                               {STORE_BV_INT, day, NULL, 0},
+                               {STORE_BV_INT, id, NULL, 0},
+                               {STORE_BV_INT, clamp(views), NULL, 0}},
+                           0, err);
 }
 
 int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
@@ -201,15 +257,13 @@ int store_add_country_views(struct store *s, int64_t site, int32_t day,
                             const char *country, uint64_t views,
                             struct bs_err *err)
 {
-    struct db_stmt *st = store_stmt(s, ST_COUNTRY_VIEWS, err);
-
-    if (!st)
-        return -1;
-    db_bind_int(st, 1, day);
-    db_bind_text(st, 2, country, 2);
-    db_bind_int64(st, 3, clamp(views));
-    db_bind_int64(st, 4, site);
-    return store_step(s, st, NULL, err);
+    return store_batch_add(s, B_COUNTRY_VIEWS,
+                           (const struct store_bval[]){
+                               {STORE_BV_INT, site, NULL, 0},
+                               {STORE_BV_INT, day, NULL, 0},
+                               {STORE_BV_TEXT, 0, country, 2},
+                               {STORE_BV_INT, clamp(views), NULL, 0}},
+                           0, err);
 }
 
 int store_find_source(struct store *s, const char *fingerprint,
@@ -539,7 +593,7 @@ int store_salt_touch(struct store *s, int32_t day, int64_t now,
         return -1;
     db_bind_int(st, 1, day);
     db_bind_int64(st, 2, now);
-    return store_step(s, st, NULL, err);
+    return store_put(s, st, err);
 }
 
 int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
@@ -588,7 +642,7 @@ int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
         db_bind_int(st, 1, day);
         db_bind_blob(st, 2, blob, (int)n);
         db_bind_int64(st, 4, site);
-        rc = store_step(s, st, NULL, err);
+        rc = store_put(s, st, err);
     }
     free(hll);
     return rc;
@@ -611,7 +665,7 @@ int store_add_visits(struct store *s, int64_t site, int32_t day,
     db_bind_int(st, 1, day);
     db_bind_int64(st, 2, delta);
     db_bind_int64(st, 4, site);
-    return store_step(s, st, NULL, err);
+    return store_put(s, st, err);
 }
 
 /* A visitor's open visits in one blob: 16 bytes each, little-endian:
@@ -742,7 +796,7 @@ int store_add_search_term(struct store *s, int64_t site, int32_t day,
     db_bind_text(st, 2, term, (int)n);
     db_bind_int64(st, 3, clamp(views));
     db_bind_int64(st, 4, site);
-    return store_step(s, st, NULL, err);
+    return store_put(s, st, err);
 }
 
 int store_close_days(struct store *s, int64_t touched_before,
