@@ -102,6 +102,10 @@ int db_send(struct db_stmt *st);
 /* The statements sent done: DB_OK, or the code of the first that failed. */
 int db_sync(struct db *d);
 
+/* PostgreSQL: run sql, a COPY ... FROM STDIN, with data[0..n) as its
+ * rows (COPY's text format). DB_OK, or a code; DB_ERROR on SQLite. */
+int db_copy(struct db *d, const char *sql, const char *data, size_t n);
+
 /* i counts from 1. n < 0: text up to its NUL. */
 int db_bind_int64(struct db_stmt *st, int i, int64_t v);
 int db_bind_int(struct db_stmt *st, int i, int v);

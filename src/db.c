@@ -175,6 +175,12 @@ int db_sync(struct db *d)
     return d->engine == DB_POSTGRES ? pg_sync(d->pg) : DB_OK;
 }
 
+int db_copy(struct db *d, const char *sql, const char *data, size_t n)
+{
+    return d->engine == DB_POSTGRES ? pg_copy(d->pg, sql, data, n)
+                                    : DB_ERROR;
+}
+
 int db_bind_int64(struct db_stmt *st, int i, int64_t v)
 {
     if (st->pg)

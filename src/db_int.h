@@ -34,6 +34,7 @@ int pg_errcode(struct pg_db *p);
 int pg_exec(struct pg_db *p, const char *sql);
 int pg_send(struct pg_stmt *st);
 int pg_sync(struct pg_db *p);
+int pg_copy(struct pg_db *p, const char *sql, const char *data, size_t n);
 int64_t pg_changes(struct pg_db *p);
 int pg_prepare(struct pg_db *p, const char *sql, int persistent,
                struct pg_stmt **out);

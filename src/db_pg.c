@@ -273,6 +273,42 @@ int pg_exec(struct pg_db *p, const char *sql)
     return rc;
 }
 
+int pg_copy(struct pg_db *p, const char *sql, const char *data, size_t n)
+{
+    int rc = pg_sync(p);
+    PGresult *res;
+
+    if (rc != DB_OK)
+        return rc;
+    res = PQexec(p->conn, sql);
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        rc = took(p, res);
+        PQclear(res);
+        /* Not a COPY FROM STDIN: a misuse, whatever the server said. */
+        return rc == DB_OK ? DB_ERROR : rc;
+    }
+    PQclear(res);
+    /* In pieces: libpq holds what it sends in a buffer of its own. */
+    for (size_t at = 0; at < n && rc == DB_OK;) {
+        size_t piece = n - at < (1u << 20) ? n - at : 1u << 20;
+
+        if (PQputCopyData(p->conn, data + at, (int)piece) != 1)
+            rc = fail(p, NULL);
+        at += piece;
+    }
+    if (PQputCopyEnd(p->conn, rc == DB_OK ? NULL : "blogstat: cannot send")
+        != 1 && rc == DB_OK)
+        rc = fail(p, NULL);
+    while ((res = PQgetResult(p->conn)) != NULL) {
+        int r = took(p, res);
+
+        if (rc == DB_OK)
+            rc = r;
+        PQclear(res);
+    }
+    return rc;
+}
+
 /* ---- statements ------------------------------------------------------- */
 
 /* Whether the table named at p (and its alias) is followed by ON. */

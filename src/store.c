@@ -105,6 +105,7 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "INSERT INTO days(site, day, visits) VALUES(?4, ?1, ?2) "
         "ON CONFLICT(site, day) "
         "DO UPDATE SET visits = days.visits + excluded.visits",
+    [ST_DAY_FIND] = "SELECT 1 FROM days WHERE site = ?1 AND day = ?2",
     [ST_OPEN_LOAD] =
         "SELECT visitor, visits FROM open_visits WHERE day = ?1 "
         "ORDER BY visitor",
@@ -410,6 +411,7 @@ void store_close(struct store *s)
         return;
     if (s->in_tx)
         store_rollback(s);
+    store_rows_forget(s);
     for (int i = 0; i < ST_NSTMTS; i++)
         db_finalize(s->stmt[i]);
     store_fold_free(s);
@@ -418,6 +420,7 @@ void store_close(struct store *s)
     free(s->rows);
     strtab_free(s->term_names);
     free(s->term_ids);
+    cntmap_free(s->days_seen);
     db_close(s->db);
     free(s->path);
     free(s);

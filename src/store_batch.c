@@ -24,6 +24,7 @@
 #include "blogstat.h"
 #include "store.h"
 #include "store_int.h"
+#include "table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,8 @@ struct bval {
 struct brow {
     uint64_t order;            /* its place in the order of the key */
     struct bval v[BATCH_COLS];
-    int del;                   /* a delete of the row's key (B_OPEN_VISITS) */
+    enum store_row how;        /* an upsert, a delete of the row's key
+                                  (B_OPEN_VISITS), a key known new */
 };
 
 /* A table's statements: "INSERT INTO table(columns) VALUES (?, ...), ...
@@ -138,6 +140,8 @@ struct store_batch {
     size_t used, arena_cap;
     struct db_stmt *sized[BATCH_SIZES];  /* of 2^k rows, made on use */
     struct db_stmt *split[BATCH_SIZES];  /* the same, split_sql()'s */
+    struct cntmap *copied;     /* the hashes of the keys copied in by the
+                                  open transaction (copy_new()) */
     struct db_stmt *del;
 };
 
@@ -183,7 +187,8 @@ static struct store_batch *batch_of(struct store *s, enum batch_id id)
 }
 
 int store_batch_add(struct store *s, enum batch_id id,
-                    const struct store_bval *v, int del, struct bs_err *err)
+                    const struct store_bval *v, enum store_row how,
+                    struct bs_err *err)
 {
     const struct batch_def *d = &defs[id];
     struct store_batch *b = batch_of(s, id);
@@ -195,7 +200,7 @@ int store_batch_add(struct store *s, enum batch_id id,
     }
     r = &b->rows[b->n++];
     memset(r, 0, sizeof(*r));
-    r->del = del;
+    r->how = how;
     r->order = row_order(d, v);
     s->batch_bytes += sizeof(*r);
     for (int c = 0; c < d->ncols; c++) {
@@ -257,16 +262,22 @@ struct sql {
     size_t n, cap;
 };
 
-static void add(struct sql *q, const char *text)
+/* Room for n more bytes and a NUL: where they go. */
+static char *room(struct sql *q, size_t n)
 {
-    size_t n = strlen(text);
-
     if (q->n + n + 1 > q->cap) {
         while (q->n + n + 1 > q->cap)
             q->cap = q->cap ? 2 * q->cap : 1024;
         q->p = xrealloc(q->p, q->cap);
     }
-    memcpy(q->p + q->n, text, n + 1);
+    return q->p + q->n;
+}
+
+static void add(struct sql *q, const char *text)
+{
+    size_t n = strlen(text);
+
+    memcpy(room(q, n), text, n + 1);
     q->n += n;
 }
 
@@ -449,6 +460,127 @@ static int run(struct store *s, struct db_stmt *st, struct bs_err *err)
     return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot write");
 }
 
+/* v in COPY's text format: a number, a string with its backslashes,
+ * tabs and line ends escaped, a blob as bytea's hex. */
+static void copy_value(struct sql *q, const unsigned char *arena,
+                       const struct bval *v)
+{
+    static const char hexd[] = "0123456789abcdef";
+    const unsigned char *p = v->type == BV_TEXT || v->type == BV_BLOB
+                                 ? arena + v->off : NULL;
+    char *o;
+
+    switch (v->type) {
+    case BV_INT:
+        o = room(q, 24);
+        q->n += (size_t)snprintf(o, 24, "%lld", (long long)v->i);
+        break;
+    case BV_NULL:
+        add(q, "\\N");
+        break;
+    case BV_TEXT:
+        o = room(q, 2 * (size_t)v->len);
+        for (uint32_t k = 0; k < v->len; k++) {
+            char e = p[k] == '\\' ? '\\' : p[k] == '\t' ? 't'
+                     : p[k] == '\n' ? 'n' : p[k] == '\r' ? 'r' : 0;
+
+            if (e) {
+                *o++ = '\\';
+                *o++ = e;
+            } else {
+                *o++ = (char)p[k];
+            }
+        }
+        q->n = (size_t)(o - q->p);
+        break;
+    case BV_BLOB:
+        /* "\\x0a1b": bytea's "\x0a1b", its backslash escaped. */
+        o = room(q, 3 + 2 * (size_t)v->len);
+        *o++ = '\\';
+        *o++ = '\\';
+        *o++ = 'x';
+        for (uint32_t k = 0; k < v->len; k++) {
+            *o++ = hexd[p[k] >> 4];
+            *o++ = hexd[p[k] & 15];
+        }
+        q->n = (size_t)(o - q->p);
+        break;
+    }
+}
+
+/* A hash of the key of r (never UINT64_MAX, cntmap's). */
+static uint64_t key_hash(const struct batch_def *d,
+                         const unsigned char *arena, const struct brow *r)
+{
+    uint64_t h = 0x626c6f6773746174u;
+
+    for (int k = 0; d->key[k] >= 0; k++) {
+        const struct bval *v = &r->v[d->key[k]];
+
+        h = v->type == BV_INT ? bs_hash_seeded(&v->i, sizeof(v->i), h)
+            : v->type == BV_NULL
+                ? bs_hash_seeded("", 0, h)
+                : bs_hash_seeded(arena + v->off, v->len, h + v->len);
+    }
+    return h == UINT64_MAX ? 0 : h;
+}
+
+/*
+ * PostgreSQL: the rows whose keys are known new (STORE_ROW_NEW), each the
+ * first of its key in the transaction, copied in (COPY: about a third of what an
+ * upsert of the row costs the server), and taken out of ord[0..*n).
+ * The rows left keep their order, and are written after: 0, or -1 with
+ * err.
+ */
+static int copy_new(struct store *s, const struct batch_def *d,
+                    struct store_batch *b, struct place *ord, size_t *n,
+                    struct bs_err *err)
+{
+    struct sql q = {0};
+    size_t kept = 0, copied = 0;
+    int rc = 0;
+
+    if (!b->copied)
+        b->copied = cntmap_new();
+    for (size_t i = 0; i < *n; i++) {
+        const struct brow *r = &b->rows[ord[i].i];
+        uint64_t h;
+
+        /* A key's first row of the transaction is copied, those after it
+         * upserted (and a key whose hash another's shares). */
+        if (r->how != STORE_ROW_NEW ||
+            cntmap_get(b->copied, h = key_hash(d, b->arena, r))) {
+            ord[kept++] = ord[i];
+            continue;
+        }
+        cntmap_add(b->copied, h, 1);
+        for (int c = 0; c < d->ncols; c++) {
+            if (c)
+                add(&q, "\t");
+            copy_value(&q, b->arena, &r->v[c]);
+        }
+        add(&q, "\n");
+        copied++;
+    }
+    if (copied) {
+        struct sql sql = {0};
+        int drc;
+
+        add(&sql, "COPY ");
+        add(&sql, d->table);
+        add(&sql, "(");
+        add_cols(&sql, d, "");
+        add(&sql, ") FROM STDIN");
+        drc = db_copy(s->db, sql.p, q.p, q.n);
+        if (drc != DB_OK)
+            rc = store_fail(s, err, drc, "cannot write");
+        free(sql.p);
+    }
+    free(q.p);
+    *n = kept;
+    return rc;
+}
+
 /* Write the rows of one table, sorted, and forget them: 0, or -1 with
  * err (the rows are forgotten either way). */
 static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
@@ -456,7 +588,7 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
     const struct batch_def *d = &defs[id];
     struct store_batch *b = s->batch[id];
     struct place *ord;
-    size_t i = 0;
+    size_t i = 0, n = b ? b->n : 0;
     int rc = 0, pg = db_engine(s->db) == DB_POSTGRES;
     int split = pg && d->split && s->in_tx;
     size_t many = pg ? (size_t)1 << BATCH_LOG2_PG : BATCH_ROWS;
@@ -467,10 +599,12 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
     for (size_t r = 0; r < b->n; r++)
         ord[r] = (struct place){b->rows[r].order, (uint32_t)r};
     sort_places(ord, ord + b->n, b->n);
-    while (rc == 0 && i < b->n) {
+    if (pg && s->in_tx)
+        rc = copy_new(s, d, b, ord, &n, err);
+    while (rc == 0 && i < n) {
         size_t run_n = 0;
 
-        if (b->rows[ord[i].i].del) {
+        if (b->rows[ord[i].i].how == STORE_ROW_DELETE) {
             if (!b->del && db_prepare(s->db, d->del, 1, &b->del) != DB_OK) {
                 rc = store_fail(s, err, db_errcode(s->db),
                                 "cannot prepare a statement");
@@ -481,8 +615,8 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
             i++;
             continue;
         }
-        while (i + run_n < b->n && run_n < many &&
-               !b->rows[ord[i + run_n].i].del &&
+        while (i + run_n < n && run_n < many &&
+               b->rows[ord[i + run_n].i].how != STORE_ROW_DELETE &&
                !(pg && run_n && key_in_run(d, b, ord, i, i + run_n)))
             run_n++;
         /* SQLite: a full run in one statement, else a row at a time;
@@ -537,6 +671,13 @@ void store_batch_drop(struct store *s)
     s->batch_bytes = 0;
 }
 
+void store_batch_tx_end(struct store *s)
+{
+    for (int id = 0; id < B_NBATCHES; id++)
+        if (s->batch[id] && s->batch[id]->copied)
+            cntmap_clear(s->batch[id]->copied);
+}
+
 void store_batch_free(struct store *s)
 {
     for (int id = 0; id < B_NBATCHES; id++) {
@@ -549,6 +690,7 @@ void store_batch_free(struct store *s)
             db_finalize(b->split[k]);
         }
         db_finalize(b->del);
+        cntmap_free(b->copied);
         free(b->rows);
         free(b->arena);
         free(b);

@@ -25,7 +25,7 @@ enum stmt_id {
     ST_SOURCE_NEW, ST_SOURCE_PUT, ST_POST,
     ST_POST_TERMS_CLEAR, ST_POST_TERM, ST_META_GET, ST_META_PUT, ST_META_DEL,
     ST_SITE_NEW, ST_SITE_FIND, ST_SALT_GET, ST_SALT_PUT, ST_SALT_TOUCH,
-    ST_DAY_SKETCH, ST_DAY_VISITS, ST_OPEN_LOAD, ST_CLOSE_VISITS,
+    ST_DAY_SKETCH, ST_DAY_VISITS, ST_DAY_FIND, ST_OPEN_LOAD, ST_CLOSE_VISITS,
     ST_CLOSE_SALTS, ST_COUNTRY_NAMES, ST_TERM_SEARCH, ST_NSTMTS
 };
 
@@ -77,22 +77,39 @@ struct store {
      * how many bytes over all tables. */
     struct store_batch *batch[B_NBATCHES];
     size_t batch_rows, batch_bytes;
+    /* PostgreSQL: the visitors whose open visits rows the database holds,
+     * of the days loaded whole (store_write.c). */
+    struct open_known *known;
+    size_t nknown;
+    /* PostgreSQL: the (site, day)s the open transaction counts: 2 when
+     * the database held nothing of it when it began, 1 else
+     * (store_write.c). */
+    struct cntmap *days_seen;
 };
 
 /*
  * The rows of batched tables (store_batch.c). _add: a row of table id,
- * its values in the order of the table's columns there (a delete of its
- * key when del), kept until the next flush inside a transaction, else
+ * its values in the order of the table's columns there, written as how
+ * says, kept until the next flush inside a transaction, else
  * written at once: 0, or -1 with err. _flush: every waiting row written,
  * sorted by its table's key: 0, or -1 with err (the rows are dropped
  * either way); every read of these tables through the connection comes
  * after one. _drop: the waiting rows forgotten (a rollback); _free: the
  * store closes.
  */
+enum store_row {
+    STORE_ROW_UPSERT,          /* added to the row of its key, or new */
+    STORE_ROW_DELETE,          /* the row of its key deleted */
+    STORE_ROW_NEW              /* an upsert whose key the table is known
+                                  not to hold: PostgreSQL copies it in */
+};
 int store_batch_add(struct store *s, enum batch_id id,
-                    const struct store_bval *v, int del, struct bs_err *err);
+                    const struct store_bval *v, enum store_row how,
+                    struct bs_err *err);
 int store_batch_flush(struct store *s, struct bs_err *err);
 void store_batch_drop(struct store *s);
+/* A transaction begins or ends: the keys it copied in are forgotten. */
+void store_batch_tx_end(struct store *s);
 void store_batch_free(struct store *s);
 
 /*

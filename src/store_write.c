@@ -20,26 +20,53 @@ static int64_t clamp(uint64_t v)
     return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
-int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
-                  uint64_t views, uint64_t robots, uint64_t bad,
-                  struct bs_err *err)
-{
-    struct db_stmt *st = store_stmt(s, ST_DAY, err);
-
-    if (!st)
-        return -1;
-    db_bind_int(st, 1, day);
-    db_bind_int64(st, 2, clamp(hits));
-    db_bind_int64(st, 3, clamp(views));
-    db_bind_int64(st, 4, clamp(robots));
-    db_bind_int64(st, 5, clamp(bad));
-    db_bind_int64(st, 6, site);
-    return store_put(s, st, err);
-}
-
 /* The rows remembered, of paths and of terms each: past this many, all
  * are forgotten (a few MiB at most). */
 #define ROWS_KEPT_MAX (1u << 16)
+
+/* The open visits rows of a day: known when the day was loaded whole;
+ * each visitor of the day that the database holds, and those written
+ * since (a value of 1). */
+struct open_known {
+    int32_t day;
+    struct cntmap *visitors;
+};
+
+static void known_forget(struct store *s)
+{
+    for (size_t i = 0; i < s->nknown; i++)
+        cntmap_free(s->known[i].visitors);
+    free(s->known);
+    s->known = NULL;
+    s->nknown = 0;
+}
+
+static struct open_known *known_day(struct store *s, int32_t day)
+{
+    for (size_t i = 0; i < s->nknown; i++)
+        if (s->known[i].day == day)
+            return &s->known[i];
+    return NULL;
+}
+
+static void known_drop(struct store *s, int32_t day)
+{
+    struct open_known *k = known_day(s, day);
+
+    if (k) {
+        cntmap_free(k->visitors);
+        *k = s->known[--s->nknown];
+    }
+}
+
+/* What is known of one transaction alone. */
+static void tx_forget(struct store *s)
+{
+    if (s->days_seen)
+        cntmap_clear(s->days_seen);
+    store_batch_tx_end(s);
+    store_fold_forget(s);
+}
 
 void store_rows_forget(struct store *s)
 {
@@ -47,7 +74,8 @@ void store_rows_forget(struct store *s)
         strtab_clear(s->row_names);
     if (s->term_names)
         strtab_clear(s->term_names);
-    store_fold_forget(s);
+    known_forget(s);
+    tx_forget(s);
 }
 
 void store_rows_keep(struct store *s)
@@ -56,7 +84,77 @@ void store_rows_keep(struct store *s)
         (s->term_names && strtab_count(s->term_names) > ROWS_KEPT_MAX))
         store_rows_forget(s);
     else
-        store_fold_forget(s);
+        tx_forget(s);
+}
+
+/* The key of (site, day) in days_seen, or 0 for a site id too large. */
+static uint64_t day_key(int64_t site, int32_t day)
+{
+    if (site < 0 || site >= INT64_C(1) << 31)
+        return 0;
+    return (uint64_t)site << 32 | (uint32_t)day;
+}
+
+/*
+ * PostgreSQL, in a transaction: note whether the database holds a days
+ * row of (site, day), before the transaction writes one. Every row of a
+ * day's tables comes with the day's row (a day's hits), so a day without
+ * one holds no row of them either: the transaction's rows of that day
+ * are new keys (day_rows()). 0, or -1 with err.
+ */
+static int day_seen(struct store *s, int64_t site, int32_t day,
+                    struct bs_err *err)
+{
+    uint64_t k = day_key(site, day);
+    struct db_stmt *st;
+    int rc;
+
+    if (db_engine(s->db) != DB_POSTGRES || !s->in_tx || !k)
+        return 0;
+    if (!s->days_seen)
+        s->days_seen = cntmap_new();
+    if (cntmap_get(s->days_seen, k))
+        return 0;
+    if (!(st = store_stmt(s, ST_DAY_FIND, err)))
+        return -1;
+    db_bind_int64(st, 1, site);
+    db_bind_int(st, 2, day);
+    rc = db_step(st);
+    db_reset(st);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return store_fail(s, err, rc, "cannot read");
+    cntmap_add(s->days_seen, k, rc == DB_ROW ? 1 : 2);
+    return 0;
+}
+
+/* How a row of (site, day) is written: STORE_ROW_NEW when the database
+ * held nothing of the day when the transaction began (day_seen()). */
+static enum store_row day_rows(const struct store *s, int64_t site,
+                               int32_t day)
+{
+    uint64_t k = day_key(site, day);
+
+    return s->in_tx && k && s->days_seen &&
+                   cntmap_get(s->days_seen, k) == 2
+               ? STORE_ROW_NEW
+               : STORE_ROW_UPSERT;
+}
+
+int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
+                  uint64_t views, uint64_t robots, uint64_t bad,
+                  struct bs_err *err)
+{
+    struct db_stmt *st;
+
+    if (day_seen(s, site, day, err) || !(st = store_stmt(s, ST_DAY, err)))
+        return -1;
+    db_bind_int(st, 1, day);
+    db_bind_int64(st, 2, clamp(hits));
+    db_bind_int64(st, 3, clamp(views));
+    db_bind_int64(st, 4, clamp(robots));
+    db_bind_int64(st, 5, clamp(bad));
+    db_bind_int64(st, 6, site);
+    return store_put(s, st, err);
 }
 
 /*
@@ -229,7 +327,7 @@ int store_add_term_views(struct store *s, int64_t site, int32_t day,
                                {STORE_BV_INT, day, NULL, 0},
                                {STORE_BV_INT, id, NULL, 0},
                                {STORE_BV_INT, clamp(views), NULL, 0}},
-                           0, err);
+                           day_rows(s, site, day), err);
 }
 
 int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
@@ -250,7 +348,7 @@ int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
                                {STORE_BV_INT, id, NULL, 0},
                                {STORE_BV_TEXT, 0, country, 2},
                                {STORE_BV_INT, clamp(views), NULL, 0}},
-                           0, err);
+                           day_rows(s, site, day), err);
 }
 
 int store_add_country_views(struct store *s, int64_t site, int32_t day,
@@ -263,7 +361,7 @@ int store_add_country_views(struct store *s, int64_t site, int32_t day,
                                {STORE_BV_INT, day, NULL, 0},
                                {STORE_BV_TEXT, 0, country, 2},
                                {STORE_BV_INT, clamp(views), NULL, 0}},
-                           0, err);
+                           day_rows(s, site, day), err);
 }
 
 int store_find_source(struct store *s, const char *fingerprint,
@@ -627,7 +725,7 @@ int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
                                  {STORE_BV_INT, day, NULL, 0},
                                  {STORE_BV_INT, path_id, NULL, 0},
                                  {STORE_BV_BLOB, 0, blob, n}},
-                             0, err);
+                             day_rows(s, site, day), err);
     } else if (dim == STORE_SKETCH_COUNTRY) {
         rc = store_batch_add(s, B_COUNTRY_SKETCH,
                              (const struct store_bval[]){
@@ -635,7 +733,7 @@ int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
                                  {STORE_BV_INT, day, NULL, 0},
                                  {STORE_BV_TEXT, 0, country, 2},
                                  {STORE_BV_BLOB, 0, blob, n}},
-                             0, err);
+                             day_rows(s, site, day), err);
     } else if (!(st = store_stmt(s, ST_DAY_SKETCH, err))) {
         rc = -1;
     } else {
@@ -695,16 +793,31 @@ int store_open_visits_load(struct store *s, int32_t day,
     struct db_stmt *st;
     int rc, stop = 0;
 
+    struct open_known *k = NULL;
+
     if (store_batch_flush(s, err) || !(st = store_stmt(s, ST_OPEN_LOAD, err)))
         return -1;
+    /* PostgreSQL, in a transaction (the day locked, store_salt_lock()):
+     * the visitors read are those the database holds, until another
+     * writer changes the day, which makes the day load again. */
+    known_drop(s, day);
+    if (db_engine(s->db) == DB_POSTGRES && s->in_tx) {
+        s->known = xrealloc(s->known, (s->nknown + 1) * sizeof(*s->known));
+        k = &s->known[s->nknown++];
+        k->day = day;
+        k->visitors = cntmap_new();
+    }
     db_bind_int(st, 1, day);
     while (!stop && (rc = db_step(st)) == DB_ROW) {
         const unsigned char *b = db_column_blob(st, 1);
         size_t n = (size_t)db_column_bytes(st, 1);
         int64_t visitor = db_column_int64(st, 0);
 
+        if (k && (uint64_t)visitor != UINT64_MAX)
+            cntmap_add(k->visitors, (uint64_t)visitor, 1);
         if (n % OPEN_VISIT_BYTES != 0 || (n && !b)) {
             db_reset(st);
+            known_drop(s, day);
             return bs_fail(err, BS_DATAERR,
                            "database '%s': damaged open visits of day %d",
                            s->path, (int)day);
@@ -719,7 +832,24 @@ int store_open_visits_load(struct store *s, int32_t day,
         }
     }
     db_reset(st);
+    if (stop || rc != DB_DONE)
+        known_drop(s, day);
     return stop || rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+}
+
+/* How a visitor's open visits row is written: STORE_ROW_NEW when the
+ * database is known not to hold it (it is then known to). A row deleted
+ * stays known as held: an upsert is right either way. */
+static enum store_row known_new(struct store *s, int32_t day,
+                                int64_t visitor)
+{
+    struct open_known *k = s->in_tx ? known_day(s, day) : NULL;
+
+    if (!k || (uint64_t)visitor == UINT64_MAX ||
+        cntmap_get(k->visitors, (uint64_t)visitor))
+        return STORE_ROW_UPSERT;
+    cntmap_add(k->visitors, (uint64_t)visitor, 1);
+    return STORE_ROW_NEW;
 }
 
 int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
@@ -751,7 +881,8 @@ int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
                                {STORE_BV_INT, visitor, NULL, 0},
                                {STORE_BV_BLOB, 0, buf,
                                 n * OPEN_VISIT_BYTES}},
-                           n == 0, err);
+                           n == 0 ? STORE_ROW_DELETE
+                                  : known_new(s, day, visitor), err);
 }
 
 int store_add_referrer(struct store *s, int64_t site, int32_t day,
@@ -776,7 +907,7 @@ int store_add_referrer(struct store *s, int64_t site, int32_t day,
                                {STORE_BV_TEXT, 0, cls, strlen(cls)},
                                {STORE_BV_INT, clamp(views), NULL, 0},
                                {STORE_BV_INT, site, NULL, 0}},
-                           0, err);
+                           day_rows(s, site, day), err);
 }
 
 int store_add_search_term(struct store *s, int64_t site, int32_t day,
