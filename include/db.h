@@ -102,9 +102,17 @@ int db_send(struct db_stmt *st);
 /* The statements sent done: DB_OK, or the code of the first that failed. */
 int db_sync(struct db *d);
 
-/* PostgreSQL: run sql, a COPY ... FROM STDIN, with data[0..n) as its
- * rows (COPY's text format). DB_OK, or a code; DB_ERROR on SQLite. */
-int db_copy(struct db *d, const char *sql, const char *data, size_t n);
+/*
+ * PostgreSQL: COPY rows in. _begin runs sql, a COPY ... FROM STDIN; _put
+ * sends data[0..n), rows in COPY's text format (a row may span two
+ * calls); _end ends it, with rc the first failure of the calls before
+ * (DB_OK: none; else the COPY is undone): DB_OK once the server has
+ * taken every row, or a code. After a failed _begin, nothing is to be
+ * ended. DB_ERROR on SQLite.
+ */
+int db_copy_begin(struct db *d, const char *sql);
+int db_copy_put(struct db *d, const void *data, size_t n);
+int db_copy_end(struct db *d, int rc);
 
 /* i counts from 1. n < 0: text up to its NUL. */
 int db_bind_int64(struct db_stmt *st, int i, int64_t v);

@@ -175,10 +175,20 @@ int db_sync(struct db *d)
     return d->engine == DB_POSTGRES ? pg_sync(d->pg) : DB_OK;
 }
 
-int db_copy(struct db *d, const char *sql, const char *data, size_t n)
+int db_copy_begin(struct db *d, const char *sql)
 {
-    return d->engine == DB_POSTGRES ? pg_copy(d->pg, sql, data, n)
+    return d->engine == DB_POSTGRES ? pg_copy_begin(d->pg, sql) : DB_ERROR;
+}
+
+int db_copy_put(struct db *d, const void *data, size_t n)
+{
+    return d->engine == DB_POSTGRES ? pg_copy_put(d->pg, data, n)
                                     : DB_ERROR;
+}
+
+int db_copy_end(struct db *d, int rc)
+{
+    return d->engine == DB_POSTGRES ? pg_copy_end(d->pg, rc) : DB_ERROR;
 }
 
 int db_bind_int64(struct db_stmt *st, int i, int64_t v)

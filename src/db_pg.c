@@ -273,7 +273,7 @@ int pg_exec(struct pg_db *p, const char *sql)
     return rc;
 }
 
-int pg_copy(struct pg_db *p, const char *sql, const char *data, size_t n)
+int pg_copy_begin(struct pg_db *p, const char *sql)
 {
     int rc = pg_sync(p);
     PGresult *res;
@@ -288,14 +288,25 @@ int pg_copy(struct pg_db *p, const char *sql, const char *data, size_t n)
         return rc == DB_OK ? DB_ERROR : rc;
     }
     PQclear(res);
-    /* In pieces: libpq holds what it sends in a buffer of its own. */
-    for (size_t at = 0; at < n && rc == DB_OK;) {
+    return DB_OK;
+}
+
+int pg_copy_put(struct pg_db *p, const char *data, size_t n)
+{
+    for (size_t at = 0; at < n;) {
         size_t piece = n - at < (1u << 20) ? n - at : 1u << 20;
 
         if (PQputCopyData(p->conn, data + at, (int)piece) != 1)
-            rc = fail(p, NULL);
+            return fail(p, NULL);
         at += piece;
     }
+    return DB_OK;
+}
+
+int pg_copy_end(struct pg_db *p, int rc)
+{
+    PGresult *res;
+
     if (PQputCopyEnd(p->conn, rc == DB_OK ? NULL : "blogstat: cannot send")
         != 1 && rc == DB_OK)
         rc = fail(p, NULL);

@@ -40,6 +40,11 @@
 #define BATCH_SIZES (BATCH_LOG2_PG + 1)
 #define BATCH_WAIT_ROWS 4096
 #define BATCH_WAIT_BYTES (1u << 20)
+/* On PostgreSQL a flush is a wait for the server (a COPY cannot go in a
+ * pipeline): fewer, larger ones. */
+#define BATCH_WAIT_SHIFT_PG 3
+/* The bytes of COPY's rows sent at a time. */
+#define COPY_PIECE (64u << 10)
 
 enum bval_type { BV_NULL, BV_INT, BV_TEXT, BV_BLOB };
 
@@ -133,6 +138,12 @@ static const struct batch_def defs[B_NBATCHES] = {
         NULL, 3, {0, 1, -1}, -1, 1},
 };
 
+/* A row's place, and its index. */
+struct place {
+    uint64_t order;
+    uint32_t i;
+};
+
 struct store_batch {
     struct brow *rows;
     size_t n, cap;
@@ -142,6 +153,9 @@ struct store_batch {
     struct db_stmt *split[BATCH_SIZES];  /* the same, split_sql()'s */
     struct cntmap *copied;     /* the hashes of the keys copied in by the
                                   open transaction (copy_new()) */
+    struct place *ord;         /* during a flush: the rows left to write,
+                                  in order, nord of them */
+    size_t nord;
     struct db_stmt *del;
 };
 
@@ -193,6 +207,7 @@ int store_batch_add(struct store *s, enum batch_id id,
     const struct batch_def *d = &defs[id];
     struct store_batch *b = batch_of(s, id);
     struct brow *r;
+    unsigned shift;
 
     if (b->n == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 256;
@@ -221,17 +236,12 @@ int store_batch_add(struct store *s, enum batch_id id,
         }
     }
     s->batch_rows++;
-    if (!s->in_tx || s->batch_rows >= BATCH_WAIT_ROWS ||
-        s->batch_bytes >= BATCH_WAIT_BYTES)
+    shift = db_engine(s->db) == DB_POSTGRES ? BATCH_WAIT_SHIFT_PG : 0;
+    if (!s->in_tx || s->batch_rows >= (size_t)BATCH_WAIT_ROWS << shift ||
+        s->batch_bytes >= (size_t)BATCH_WAIT_BYTES << shift)
         return store_batch_flush(s, err);
     return 0;
 }
-
-/* A row's place, and its index. */
-struct place {
-    uint64_t order;
-    uint32_t i;
-};
 
 /* places[0..n) by order, stable (a merge sort through tmp). */
 static void sort_places(struct place *places, struct place *tmp, size_t n)
@@ -537,12 +547,12 @@ static int copy_new(struct store *s, const struct batch_def *d,
                     struct bs_err *err)
 {
     struct sql q = {0};
-    size_t kept = 0, copied = 0;
-    int rc = 0;
+    size_t kept = 0;
+    int rc = DB_OK, open = 0;
 
     if (!b->copied)
         b->copied = cntmap_new();
-    for (size_t i = 0; i < *n; i++) {
+    for (size_t i = 0; i < *n && rc == DB_OK; i++) {
         const struct brow *r = &b->rows[ord[i].i];
         uint64_t h;
 
@@ -554,53 +564,70 @@ static int copy_new(struct store *s, const struct batch_def *d,
             continue;
         }
         cntmap_add(b->copied, h, 1);
+        if (!open) {
+            add(&q, "COPY ");
+            add(&q, d->table);
+            add(&q, "(");
+            add_cols(&q, d, "");
+            add(&q, ") FROM STDIN");
+            rc = db_copy_begin(s->db, q.p);
+            q.n = 0;
+            if (rc != DB_OK)
+                break;
+            open = 1;
+        }
         for (int c = 0; c < d->ncols; c++) {
             if (c)
                 add(&q, "\t");
             copy_value(&q, b->arena, &r->v[c]);
         }
         add(&q, "\n");
-        copied++;
+        /* Sent in pieces: the server takes them in while the next are
+         * made. */
+        if (rc == DB_OK && q.n >= COPY_PIECE) {
+            rc = db_copy_put(s->db, q.p, q.n);
+            q.n = 0;
+        }
     }
-    if (copied) {
-        struct sql sql = {0};
-        int drc;
-
-        add(&sql, "COPY ");
-        add(&sql, d->table);
-        add(&sql, "(");
-        add_cols(&sql, d, "");
-        add(&sql, ") FROM STDIN");
-        drc = db_copy(s->db, sql.p, q.p, q.n);
-        if (drc != DB_OK)
-            rc = store_fail(s, err, drc, "cannot write");
-        free(sql.p);
+    if (open) {
+        if (rc == DB_OK && q.n)
+            rc = db_copy_put(s->db, q.p, q.n);
+        rc = db_copy_end(s->db, rc);
     }
     free(q.p);
     *n = kept;
-    return rc;
+    return rc == DB_OK ? 0 : store_fail(s, err, rc, "cannot write");
 }
 
-/* Write the rows of one table, sorted, and forget them: 0, or -1 with
- * err (the rows are forgotten either way). */
+/* The rows of one table sorted into b->ord, and on PostgreSQL in a
+ * transaction those of new keys copied in: 0, or -1 with err. */
+static int flush_sort(struct store *s, enum batch_id id, struct bs_err *err)
+{
+    struct store_batch *b = s->batch[id];
+
+    if (!b || b->n == 0)
+        return 0;
+    b->ord = xmalloc(2 * b->n * sizeof(*b->ord));
+    for (size_t r = 0; r < b->n; r++)
+        b->ord[r] = (struct place){b->rows[r].order, (uint32_t)r};
+    sort_places(b->ord, b->ord + b->n, b->n);
+    b->nord = b->n;
+    if (db_engine(s->db) == DB_POSTGRES && s->in_tx)
+        return copy_new(s, &defs[id], b, b->ord, &b->nord, err);
+    return 0;
+}
+
+/* Write the rows of b->ord, in order: 0, or -1 with err. */
 static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
 {
     const struct batch_def *d = &defs[id];
     struct store_batch *b = s->batch[id];
-    struct place *ord;
-    size_t i = 0, n = b ? b->n : 0;
+    struct place *ord = b ? b->ord : NULL;
+    size_t i = 0, n = b ? b->nord : 0;
     int rc = 0, pg = db_engine(s->db) == DB_POSTGRES;
     int split = pg && d->split && s->in_tx;
     size_t many = pg ? (size_t)1 << BATCH_LOG2_PG : BATCH_ROWS;
 
-    if (!b || b->n == 0)
-        return 0;
-    ord = xmalloc(2 * b->n * sizeof(*ord));
-    for (size_t r = 0; r < b->n; r++)
-        ord[r] = (struct place){b->rows[r].order, (uint32_t)r};
-    sort_places(ord, ord + b->n, b->n);
-    if (pg && s->in_tx)
-        rc = copy_new(s, d, b, ord, &n, err);
     while (rc == 0 && i < n) {
         size_t run_n = 0;
 
@@ -642,9 +669,6 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
         }
         i += run_n;
     }
-    free(ord);
-    b->n = 0;
-    b->used = 0;
     return rc;
 }
 
@@ -654,6 +678,10 @@ int store_batch_flush(struct store *s, struct bs_err *err)
 
     if (s->batch_rows == 0)
         return 0;
+    /* The rows of new keys of every table first (COPY waits for what
+     * went before it), then the upserts, sent one after another. */
+    for (int id = 0; id < B_NBATCHES && rc == 0; id++)
+        rc = flush_sort(s, (enum batch_id)id, err);
     for (int id = 0; id < B_NBATCHES && rc == 0; id++)
         rc = flush_one(s, (enum batch_id)id, err);
     store_batch_drop(s);
@@ -666,6 +694,9 @@ void store_batch_drop(struct store *s)
         if (s->batch[id]) {
             s->batch[id]->n = 0;
             s->batch[id]->used = 0;
+            free(s->batch[id]->ord);
+            s->batch[id]->ord = NULL;
+            s->batch[id]->nord = 0;
         }
     s->batch_rows = 0;
     s->batch_bytes = 0;

@@ -255,7 +255,7 @@ int store_add_path_views(struct store *s, int64_t site, int32_t day,
                                {STORE_BV_INT, day, NULL, 0},
                                {STORE_BV_INT, id, NULL, 0},
                                {STORE_BV_INT, clamp(views), NULL, 0}},
-                           0, err);
+                           day_rows(s, site, day), err);
 }
 
 /*
@@ -757,7 +757,7 @@ int store_add_visits(struct store *s, int64_t site, int32_t day,
                                    {STORE_BV_INT, day, NULL, 0},
                                    {STORE_BV_INT, path_id, NULL, 0},
                                    {STORE_BV_INT, delta, NULL, 0}},
-                               0, err);
+                               day_rows(s, site, day), err);
     if (!(st = store_stmt(s, ST_DAY_VISITS, err)))
         return -1;
     db_bind_int(st, 1, day);
