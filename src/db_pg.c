@@ -453,12 +453,22 @@ void pg_finalize(struct pg_stmt *st)
     if (!st)
         return;
     pg_reset(st);
-    if (st->name[0] && PQstatus(st->p->conn) == CONNECTION_OK &&
-        pg_sync(st->p) == DB_OK) {
+    if (st->name[0] && PQstatus(st->p->conn) == CONNECTION_OK) {
         char sql[48];
 
         snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
-        PQclear(PQexec(st->p->conn, sql));
+        /* Outside a transaction (the store closing) it cannot fail: sent
+         * in the pipeline, not waited for. */
+        if (PQtransactionStatus(st->p->conn) == PQTRANS_IDLE &&
+            (PQpipelineStatus(st->p->conn) != PQ_PIPELINE_OFF ||
+             PQenterPipelineMode(st->p->conn)) &&
+            PQsendQueryParams(st->p->conn, sql, 0, NULL, NULL, NULL, NULL,
+                              0)) {
+            if (++st->p->piped >= PIPE_MAX)
+                pg_sync(st->p);
+        } else if (pg_sync(st->p) == DB_OK) {
+            PQclear(PQexec(st->p->conn, sql));
+        }
     }
     for (int i = 0; i <= st->nparams; i++)
         free(st->par[i].hex);

@@ -472,6 +472,24 @@ static int run(struct store *s, struct db_stmt *st, struct bs_err *err)
 
 /* v in COPY's text format: a number, a string with its backslashes,
  * tabs and line ends escaped, a blob as bytea's hex. */
+/* v in decimal at o (20 bytes at most, no NUL): its length. */
+static size_t put_i64(char *o, int64_t v)
+{
+    char tmp[20];
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0, len = 0;
+
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        o[len++] = '-';
+    while (n)
+        o[len++] = tmp[--n];
+    return len;
+}
+
 static void copy_value(struct sql *q, const unsigned char *arena,
                        const struct bval *v)
 {
@@ -482,8 +500,7 @@ static void copy_value(struct sql *q, const unsigned char *arena,
 
     switch (v->type) {
     case BV_INT:
-        o = room(q, 24);
-        q->n += (size_t)snprintf(o, 24, "%lld", (long long)v->i);
+        q->n += put_i64(room(q, 24), v->i);
         break;
     case BV_NULL:
         add(q, "\\N");

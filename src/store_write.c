@@ -128,16 +128,26 @@ static int day_seen(struct store *s, int64_t site, int32_t day,
 }
 
 /* How a row of (site, day) is written: STORE_ROW_NEW when the database
- * held nothing of the day when the transaction began (day_seen()). */
-static enum store_row day_rows(const struct store *s, int64_t site,
-                               int32_t day)
+ * held nothing of the day when the transaction began (day_seen()). A
+ * row of a day not looked up yet (its days row written after it) is
+ * upserted, and so are the day's others in the transaction. */
+static enum store_row day_rows(struct store *s, int64_t site, int32_t day)
 {
     uint64_t k = day_key(site, day);
 
-    return s->in_tx && k && s->days_seen &&
-                   cntmap_get(s->days_seen, k) == 2
-               ? STORE_ROW_NEW
-               : STORE_ROW_UPSERT;
+    if (!s->in_tx || !k || db_engine(s->db) != DB_POSTGRES)
+        return STORE_ROW_UPSERT;
+    if (!s->days_seen)
+        s->days_seen = cntmap_new();
+    switch (cntmap_get(s->days_seen, k)) {
+    case 2:
+        return STORE_ROW_NEW;
+    case 0:
+        cntmap_add(s->days_seen, k, 1);
+        return STORE_ROW_UPSERT;
+    default:
+        return STORE_ROW_UPSERT;
+    }
 }
 
 int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
