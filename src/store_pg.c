@@ -277,7 +277,11 @@ static const char *const stmt_pg[ST_NSTMTS] = {
  */
 int store_pg_begin(struct store *s, struct bs_err *err)
 {
-    if (store_exec(s, "BEGIN", "cannot start a transaction", err))
+    /* A write's statements are planned once, not for their first runs
+     * each (their plans do not depend on the values). */
+    if (store_exec(s, "BEGIN; SET LOCAL plan_cache_mode = "
+                      "force_generic_plan", "cannot start a transaction",
+                   err))
         return -1;
     if (store_exec(s, "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")",
                    "cannot wait for the other writers", err)) {
