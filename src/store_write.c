@@ -32,6 +32,9 @@ struct open_known {
     struct cntmap *visitors;
 };
 
+/* The days whose open visits rows are known, at most. */
+#define KNOWN_DAYS_MAX 16
+
 static void known_forget(struct store *s)
 {
     for (size_t i = 0; i < s->nknown; i++)
@@ -817,6 +820,15 @@ int store_open_visits_load(struct store *s, int32_t day,
      * writer changes the day, which makes the day load again. */
     known_drop(s, day);
     if (db_engine(s->db) == DB_POSTGRES && s->in_tx) {
+        /* A bound: the oldest day known goes (its rows are upserted). */
+        if (s->nknown >= KNOWN_DAYS_MAX) {
+            size_t old = 0;
+
+            for (size_t i = 1; i < s->nknown; i++)
+                if (s->known[i].day < s->known[old].day)
+                    old = i;
+            known_drop(s, s->known[old].day);
+        }
         s->known = xrealloc(s->known, (s->nknown + 1) * sizeof(*s->known));
         k = &s->known[s->nknown++];
         k->day = day;
@@ -952,6 +964,8 @@ int store_close_days(struct store *s, int64_t touched_before,
 
     if (store_batch_flush(s, err))
         return -1;
+    /* The days closed go from memory (they are loaded again, if ever). */
+    known_forget(s);
     for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
         struct db_stmt *st = store_stmt(s, ids[i], err);
 
