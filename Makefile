@@ -8,6 +8,8 @@
 #   make test     the whole suite: unit (cmocka), end to end, sanitizers
 #   make check    the quick suite: unit and end to end, ./blogstat only
 #   make bench    ingest of a 2-million-line gzip log against gzip -dc
+#   make bench-pg the same log into PostgreSQL against SQLite (the last
+#                 row of make bench)
 #   make geoip    fetch the CC0 GeoIP database into data/
 #   make refresh-data  the newest crawler-user-agents list into third_party/
 #
@@ -87,7 +89,7 @@ Q := @
 endif
 
 .PHONY: all deps have-deps have-deps-test deps-demo deps-test deps-bench \
-        install uninstall deb deps-deb demo test check unit e2e asan fuzz bench geoip refresh-data clean hdr-check lint
+        install uninstall deb deps-deb demo test check unit e2e asan fuzz bench bench-pg geoip refresh-data clean hdr-check lint
 
 all: blogstat
 
@@ -353,6 +355,12 @@ fuzz:
 bench: deps-bench
 	$(Q)$(MAKE) --no-print-directory blogstat
 	$(Q)python3 scripts/bench.py
+	$(Q)$(MAKE) --no-print-directory bench-pg
+
+# The PostgreSQL row: ingest into a throwaway cluster against SQLite.
+bench-pg:
+	$(Q)$(MAKE) --no-print-directory blogstat
+	$(Q)python3 scripts/bench_pg.py
 
 # ---- checks on the code ----------------------------------------------------
 

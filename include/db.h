@@ -88,6 +88,32 @@ int db_reset(struct db_stmt *st);
 int db_clear_bindings(struct db_stmt *st);
 int db_step(struct db_stmt *st);
 
+/*
+ * Run st, bound, for its effect alone: a write whose rows and count
+ * nobody reads. DB_OK, or a code. On SQLite it runs at once (a step and
+ * a reset). On PostgreSQL it is sent without waiting for the server, and
+ * its failure may come from a later call of the connection: db_sync(),
+ * or any call that talks to the server (db_step(), db_exec(),
+ * db_prepare()), which reports the first failure of the statements sent
+ * (the statements after it are not run, and the transaction is
+ * aborted). st may be bound and sent again at once.
+ */
+int db_send(struct db_stmt *st);
+/* The statements sent done: DB_OK, or the code of the first that failed. */
+int db_sync(struct db *d);
+
+/*
+ * PostgreSQL: COPY rows in. _begin runs sql, a COPY ... FROM STDIN; _put
+ * sends data[0..n), rows in COPY's text format (a row may span two
+ * calls); _end ends it, with rc the first failure of the calls before
+ * (DB_OK: none; else the COPY is undone): DB_OK once the server has
+ * taken every row, or a code. After a failed _begin, nothing is to be
+ * ended. DB_ERROR on SQLite.
+ */
+int db_copy_begin(struct db *d, const char *sql);
+int db_copy_put(struct db *d, const void *data, size_t n);
+int db_copy_end(struct db *d, int rc);
+
 /* i counts from 1. n < 0: text up to its NUL. */
 int db_bind_int64(struct db_stmt *st, int i, int64_t v);
 int db_bind_int(struct db_stmt *st, int i, int v);

@@ -159,6 +159,38 @@ int db_step(struct db_stmt *st)
     return sqlite3_step(st->lite) & 0xff;
 }
 
+int db_send(struct db_stmt *st)
+{
+    int rc;
+
+    if (st->pg)
+        return pg_send(st->pg);
+    rc = sqlite3_step(st->lite) & 0xff;
+    sqlite3_reset(st->lite);
+    return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
+int db_sync(struct db *d)
+{
+    return d->engine == DB_POSTGRES ? pg_sync(d->pg) : DB_OK;
+}
+
+int db_copy_begin(struct db *d, const char *sql)
+{
+    return d->engine == DB_POSTGRES ? pg_copy_begin(d->pg, sql) : DB_ERROR;
+}
+
+int db_copy_put(struct db *d, const void *data, size_t n)
+{
+    return d->engine == DB_POSTGRES ? pg_copy_put(d->pg, data, n)
+                                    : DB_ERROR;
+}
+
+int db_copy_end(struct db *d, int rc)
+{
+    return d->engine == DB_POSTGRES ? pg_copy_end(d->pg, rc) : DB_ERROR;
+}
+
 int db_bind_int64(struct db_stmt *st, int i, int64_t v)
 {
     if (st->pg)

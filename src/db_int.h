@@ -32,6 +32,11 @@ const char *pg_errmsg(struct pg_db *p);
 const char *pg_sqlstate(struct pg_db *p);
 int pg_errcode(struct pg_db *p);
 int pg_exec(struct pg_db *p, const char *sql);
+int pg_send(struct pg_stmt *st);
+int pg_sync(struct pg_db *p);
+int pg_copy_begin(struct pg_db *p, const char *sql);
+int pg_copy_put(struct pg_db *p, const char *data, size_t n);
+int pg_copy_end(struct pg_db *p, int rc);
 int64_t pg_changes(struct pg_db *p);
 int pg_prepare(struct pg_db *p, const char *sql, int persistent,
                struct pg_stmt **out);

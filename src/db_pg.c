@@ -13,6 +13,12 @@
  * as bytea's hex ("\x0a1b"),
  * which is also what the hll type reads. Results come as text: numbers
  * are parsed, booleans read as 1 and 0, bytea and hll decoded from hex.
+ *
+ * A write whose result nobody reads (pg_send()) goes in libpq's pipeline
+ * mode: sent without waiting for the server, so that the client makes
+ * the next statement while the server runs this one. Any other call
+ * that talks to the server first syncs the pipeline (pg_sync()): reads
+ * the results sent and reports the first failure among them.
  */
 #include "blogstat.h"
 #include "db_int.h"
@@ -22,6 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Statements sent in a pipeline before their results are read: their
+ * results (a few dozen bytes each) stay well within the socket's buffer,
+ * so that the server never waits for the client to read them while the
+ * client waits for the server to read what it sends. */
+#define PIPE_MAX 512
+
 struct pg_db {
     PGconn *conn;
     char msg[512];
@@ -29,6 +41,7 @@ struct pg_db {
     int code;
     int64_t changes;
     unsigned next_name;
+    int piped;                 /* statements sent, results not read yet */
 };
 
 /* One parameter: its value as libpq takes it. */
@@ -191,12 +204,119 @@ static int took(struct pg_db *p, PGresult *res)
     return DB_OK;
 }
 
+/*
+ * Read the results of the statements sent in the pipeline, and leave it:
+ * DB_OK, or the code (and message) of the first that failed; those after
+ * it were not run, and the transaction is aborted.
+ */
+int pg_sync(struct pg_db *p)
+{
+    int rc = DB_OK, nulls = 0;
+
+    if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF)
+        return DB_OK;
+    if (!PQpipelineSync(p->conn))
+        rc = fail(p, NULL);
+    /* Each statement's results end with a NULL; the sync's own result
+     * ends them all. Two NULLs in a row: nothing more will come (a lost
+     * connection). */
+    while (rc == DB_OK || PQstatus(p->conn) == CONNECTION_OK) {
+        PGresult *res = PQgetResult(p->conn);
+        ExecStatusType s;
+
+        if (!res) {
+            if (++nulls > 1) {
+                if (rc == DB_OK)
+                    rc = fail(p, NULL);
+                break;
+            }
+            continue;
+        }
+        nulls = 0;
+        s = PQresultStatus(res);
+        if (s == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            break;
+        }
+        if (s == PGRES_FATAL_ERROR && rc == DB_OK)
+            rc = fail(p, res);
+        PQclear(res);
+    }
+    p->piped = 0;
+    if (!PQexitPipelineMode(p->conn) && rc == DB_OK)
+        rc = fail(p, NULL);
+    if (rc == DB_OK)
+        p->code = DB_OK;
+    return rc;
+}
+
 int pg_exec(struct pg_db *p, const char *sql)
 {
-    PGresult *res = PQexec(p->conn, sql);
-    int rc = took(p, res);
+    int piped = pg_sync(p);
+    char msg[sizeof(p->msg)], state[sizeof(p->state)];
+    PGresult *res;
+    int rc;
 
+    /* The statement runs even after a failure in the pipeline (it may be
+     * the ROLLBACK of it), and the failure is what is reported. */
+    memcpy(msg, p->msg, sizeof(msg));
+    memcpy(state, p->state, sizeof(state));
+    res = PQexec(p->conn, sql);
+    rc = took(p, res);
     PQclear(res);
+    if (piped != DB_OK) {
+        memcpy(p->msg, msg, sizeof(msg));
+        memcpy(p->state, state, sizeof(state));
+        p->code = piped;
+        return piped;
+    }
+    return rc;
+}
+
+int pg_copy_begin(struct pg_db *p, const char *sql)
+{
+    int rc = pg_sync(p);
+    PGresult *res;
+
+    if (rc != DB_OK)
+        return rc;
+    res = PQexec(p->conn, sql);
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        rc = took(p, res);
+        PQclear(res);
+        /* Not a COPY FROM STDIN: a misuse, whatever the server said. */
+        return rc == DB_OK ? DB_ERROR : rc;
+    }
+    PQclear(res);
+    return DB_OK;
+}
+
+int pg_copy_put(struct pg_db *p, const char *data, size_t n)
+{
+    for (size_t at = 0; at < n;) {
+        size_t piece = n - at < (1u << 20) ? n - at : 1u << 20;
+
+        if (PQputCopyData(p->conn, data + at, (int)piece) != 1)
+            return fail(p, NULL);
+        at += piece;
+    }
+    return DB_OK;
+}
+
+int pg_copy_end(struct pg_db *p, int rc)
+{
+    PGresult *res;
+
+    if (PQputCopyEnd(p->conn, rc == DB_OK ? NULL : "blogstat: cannot send")
+        != 1 && rc == DB_OK)
+        rc = fail(p, NULL);
+    while ((res = PQgetResult(p->conn)) != NULL) {
+        int r = took(p, res);
+
+        if (rc == DB_OK)
+            rc = r;
+        PQclear(res);
+    }
     return rc;
 }
 
@@ -292,7 +412,12 @@ int pg_prepare(struct pg_db *p, const char *sql, int persistent,
     st->row = -1;
     if (persistent) {
         PGresult *res;
-        int rc;
+        int rc = pg_sync(p);
+
+        if (rc != DB_OK) {
+            pg_finalize(st);
+            return rc;
+        }
 
         snprintf(st->name, sizeof(st->name), "bs%u", ++p->next_name);
         res = PQprepare(p->conn, st->name, st->sql, st->nparams, st->types);
@@ -332,7 +457,18 @@ void pg_finalize(struct pg_stmt *st)
         char sql[48];
 
         snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
-        PQclear(PQexec(st->p->conn, sql));
+        /* Outside a transaction (the store closing) it cannot fail: sent
+         * in the pipeline, not waited for. */
+        if (PQtransactionStatus(st->p->conn) == PQTRANS_IDLE &&
+            (PQpipelineStatus(st->p->conn) != PQ_PIPELINE_OFF ||
+             PQenterPipelineMode(st->p->conn)) &&
+            PQsendQueryParams(st->p->conn, sql, 0, NULL, NULL, NULL, NULL,
+                              0)) {
+            if (++st->p->piped >= PIPE_MAX)
+                pg_sync(st->p);
+        } else if (pg_sync(st->p) == DB_OK) {
+            PQclear(PQexec(st->p->conn, sql));
+        }
     }
     for (int i = 0; i <= st->nparams; i++)
         free(st->par[i].hex);
@@ -429,31 +565,72 @@ int pg_param_count(struct pg_stmt *st)
     return st->nparams;
 }
 
-static int run(struct pg_stmt *st)
+/* The parameters of st as libpq takes them (one allocation, vals[0]
+ * first: free(vals)). */
+static const char **params(struct pg_stmt *st, int **lens, int **fmts)
 {
-    int n = st->nparams, rc;
-    const char **vals = xcalloc((size_t)n + 1, sizeof(*vals));
-    int *lens = xcalloc((size_t)n + 1, sizeof(*lens));
-    int *fmts = xcalloc((size_t)n + 1, sizeof(*fmts));
+    int n = st->nparams;
+    size_t one = sizeof(const char *) + 2 * sizeof(int);
+    const char **vals = xcalloc((size_t)n + 1, one);
 
+    *lens = (int *)(vals + n + 1);
+    *fmts = *lens + n + 1;
     for (int i = 0; i < n; i++) {
         vals[i] = st->par[i + 1].val;
-        lens[i] = st->par[i + 1].len;
-        fmts[i] = st->par[i + 1].fmt;
+        (*lens)[i] = st->par[i + 1].len;
+        (*fmts)[i] = st->par[i + 1].fmt;
         /* Sent with its SQL: an integer is a bigint ("?1 <= ?2" alone
          * tells the server nothing). */
         if (!st->name[0] && vals[i] == st->par[i + 1].num)
             st->types[i] = 20;
     }
+    return vals;
+}
+
+int pg_send(struct pg_stmt *st)
+{
+    struct pg_db *p = st->p;
+    int *lens, *fmts, ok;
+    const char **vals;
+
+    if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF &&
+        !PQenterPipelineMode(p->conn))
+        return fail(p, NULL);
+    /* libpq copies the parameters into its buffer here. */
+    vals = params(st, &lens, &fmts);
     if (st->name[0])
-        st->res = PQexecPrepared(st->p->conn, st->name, n, vals, lens, fmts,
-                                 0);
+        ok = PQsendQueryPrepared(p->conn, st->name, st->nparams, vals, lens,
+                                 fmts, 0);
     else
-        st->res = PQexecParams(st->p->conn, st->sql, n, st->types, vals,
-                               lens, fmts, 0);
+        ok = PQsendQueryParams(p->conn, st->sql, st->nparams, st->types,
+                               vals, lens, fmts, 0);
     free(vals);
-    free(lens);
-    free(fmts);
+    if (!ok) {
+        int rc = fail(p, NULL);
+
+        pg_sync(p);
+        return rc;
+    }
+    if (++p->piped >= PIPE_MAX)
+        return pg_sync(p);
+    return DB_OK;
+}
+
+static int run(struct pg_stmt *st)
+{
+    int rc = pg_sync(st->p), *lens, *fmts;
+    const char **vals;
+
+    if (rc != DB_OK)
+        return rc;
+    vals = params(st, &lens, &fmts);
+    if (st->name[0])
+        st->res = PQexecPrepared(st->p->conn, st->name, st->nparams, vals,
+                                 lens, fmts, 0);
+    else
+        st->res = PQexecParams(st->p->conn, st->sql, st->nparams, st->types,
+                               vals, lens, fmts, 0);
+    free(vals);
     st->ran = 1;
     rc = took(st->p, st->res);
     if (rc != DB_OK) {

@@ -47,14 +47,6 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "INSERT INTO terms(site, taxonomy, name) VALUES(?3, ?1, ?2) "
         "ON CONFLICT(site, taxonomy, name) DO UPDATE SET name = excluded.name "
         "RETURNING id",
-    [ST_TERM_VIEWS] =
-        "INSERT INTO term_views(day, term_id, views) VALUES(?1, ?2, ?3) "
-        "ON CONFLICT(day, term_id) DO UPDATE SET "
-        "views = term_views.views + excluded.views",
-    [ST_COUNTRY_VIEWS] =
-        "INSERT INTO country_views(site, day, country, views) "
-        "VALUES(?4, ?1, ?2, ?3) ON CONFLICT(site, day, country) DO UPDATE SET "
-        "views = country_views.views + excluded.views",
     [ST_SOURCE_FIND] =
         "SELECT id, name, gzip, size, position, last_len, last_hash, lines, "
         "bad_lines, hits, pending_bad, last_day IS NOT NULL, "
@@ -113,6 +105,7 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "INSERT INTO days(site, day, visits) VALUES(?4, ?1, ?2) "
         "ON CONFLICT(site, day) "
         "DO UPDATE SET visits = days.visits + excluded.visits",
+    [ST_DAY_FIND] = "SELECT 1 FROM days WHERE site = ?1 AND day = ?2",
     [ST_OPEN_LOAD] =
         "SELECT visitor, visits FROM open_visits WHERE day = ?1 "
         "ORDER BY visitor",
@@ -418,12 +411,16 @@ void store_close(struct store *s)
         return;
     if (s->in_tx)
         store_rollback(s);
+    store_rows_forget(s);
     for (int i = 0; i < ST_NSTMTS; i++)
         db_finalize(s->stmt[i]);
     store_fold_free(s);
     store_batch_free(s);
     strtab_free(s->row_names);
     free(s->rows);
+    strtab_free(s->term_names);
+    free(s->term_ids);
+    cntmap_free(s->days_seen);
     db_close(s->db);
     free(s->path);
     free(s);
@@ -466,6 +463,16 @@ int store_step(struct store *s, struct db_stmt *st, int64_t *id,
     return 0;
 }
 
+int store_put(struct store *s, struct db_stmt *st, struct bs_err *err)
+{
+    int rc;
+
+    if (!s->in_tx)
+        return store_step(s, st, NULL, err);
+    rc = db_send(st);
+    return rc == DB_OK ? 0 : store_fail(s, err, rc, "cannot write");
+}
+
 int store_begin(struct store *s, struct bs_err *err)
 {
     if (s->in_tx)
@@ -478,7 +485,7 @@ int store_begin(struct store *s, struct bs_err *err)
             : store_pg_begin(s, err))
         return -1;
     s->in_tx = 1;
-    store_rows_forget(s);
+    store_rows_keep(s);
     return 0;
 }
 
@@ -492,7 +499,7 @@ int store_commit(struct store *s, struct bs_err *err)
         return -1;
     }
     s->in_tx = 0;
-    store_rows_forget(s);
+    store_rows_keep(s);
     return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "blogstat.h"
 #include "store.h"
 #include "store_int.h"
+#include "table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,11 @@
 #define BATCH_SIZES (BATCH_LOG2_PG + 1)
 #define BATCH_WAIT_ROWS 4096
 #define BATCH_WAIT_BYTES (1u << 20)
+/* On PostgreSQL a flush is a wait for the server (a COPY cannot go in a
+ * pipeline): fewer, larger ones. */
+#define BATCH_WAIT_SHIFT_PG 3
+/* The bytes of COPY's rows sent at a time. */
+#define COPY_PIECE (64u << 10)
 
 enum bval_type { BV_NULL, BV_INT, BV_TEXT, BV_BLOB };
 
@@ -52,58 +58,90 @@ struct bval {
 struct brow {
     uint64_t order;            /* its place in the order of the key */
     struct bval v[BATCH_COLS];
-    int del;                   /* a delete of the row's key (B_OPEN_VISITS) */
+    enum store_row how;        /* an upsert, a delete of the row's key
+                                  (B_OPEN_VISITS), a key known new */
 };
 
-/* A table's statements: "head (?, ...), ... tail", its columns in the
- * order of the values, and the columns of its key in the table's key
- * order (-1 ends). */
+/* A table's statements: "INSERT INTO table(columns) VALUES (?, ...), ...
+ * conflict", its columns in the order of the values with their types on
+ * PostgreSQL, and the columns of its key in the table's key order (-1
+ * ends). */
 struct batch_def {
-    const char *head;
-    const char *tail;
+    const char *table;
+    const char *col[BATCH_COLS];
+    const char *type[BATCH_COLS];
+    const char *conflict;
     const char *del;           /* the delete of a key, or NULL */
     int ncols;
     int key[BATCH_COLS + 1];
     int wide;                  /* the integer key column whose values span
                                   all 64 bits (visitors), or -1 */
+    int split;                 /* PostgreSQL: new keys inserted apart
+                                  (split_sql()); 0 for tables with
+                                  triggers */
 };
 
 static const struct batch_def defs[B_NBATCHES] = {
     [B_PATH_VIEWS] = {
-        "INSERT INTO path_views(day, path_id, views) VALUES",
+        "path_views", {"day", "path_id", "views"},
+        {"integer", "bigint", "bigint"},
         " ON CONFLICT(day, path_id) DO UPDATE SET "
         "views = path_views.views + excluded.views",
-        NULL, 3, {0, 1, -1}, -1},
+        NULL, 3, {0, 1, -1}, -1, 0},
     [B_VISITS] = {
-        "INSERT INTO visits(day, path_id, visits) VALUES",
+        "visits", {"day", "path_id", "visits"},
+        {"integer", "bigint", "bigint"},
         " ON CONFLICT(day, path_id) DO UPDATE SET "
         "visits = visits.visits + excluded.visits",
-        NULL, 3, {0, 1, -1}, -1},
+        NULL, 3, {0, 1, -1}, -1, 0},
     [B_POST_COUNTRY] = {
-        "INSERT INTO post_country_views(day, path_id, country, views) VALUES",
+        "post_country_views", {"day", "path_id", "country", "views"},
+        {"integer", "bigint", "text", "bigint"},
         " ON CONFLICT(day, path_id, country) "
         "DO UPDATE SET views = post_country_views.views + excluded.views",
-        NULL, 4, {1, 0, 2, -1}, -1},
+        NULL, 4, {1, 0, 2, -1}, -1, 1},
     [B_PATH_SKETCH] = {
-        "INSERT INTO path_sketches(day, path_id, sketch) VALUES",
+        "path_sketches", {"day", "path_id", "sketch"},
+        {"integer", "bigint", "hll"},
         " ON CONFLICT(path_id, day) DO UPDATE SET "
         "sketch = sketch_union(path_sketches.sketch, excluded.sketch)",
-        NULL, 3, {1, 0, -1}, -1},
+        NULL, 3, {1, 0, -1}, -1, 1},
     [B_COUNTRY_SKETCH] = {
-        "INSERT INTO country_sketches(site, day, country, sketch) VALUES",
+        "country_sketches", {"site", "day", "country", "sketch"},
+        {"bigint", "integer", "text", "hll"},
         " ON CONFLICT(site, country, day) DO UPDATE SET "
         "sketch = sketch_union(country_sketches.sketch, excluded.sketch)",
-        NULL, 4, {0, 2, 1, -1}, -1},
+        NULL, 4, {0, 2, 1, -1}, -1, 1},
     [B_REFERRER] = {
-        "INSERT INTO referrers(day, path_id, host, class, views, site) VALUES",
+        "referrers", {"day", "path_id", "host", "class", "views", "site"},
+        {"integer", "bigint", "text", "text", "bigint", "bigint"},
         " ON CONFLICT(day, path_id, host, class) "
         "DO UPDATE SET views = referrers.views + excluded.views",
-        NULL, 6, {0, 1, 2, 3, -1}, -1},
+        NULL, 6, {0, 1, 2, 3, -1}, -1, 1},
     [B_OPEN_VISITS] = {
-        "INSERT INTO open_visits(day, visitor, visits) VALUES",
+        "open_visits", {"day", "visitor", "visits"},
+        {"integer", "bigint", "bytea"},
         " ON CONFLICT(day, visitor) DO UPDATE SET visits = excluded.visits",
         "DELETE FROM open_visits WHERE day = ?1 AND visitor = ?2",
-        3, {0, 1, -1}, 1},
+        3, {0, 1, -1}, 1, 1},
+    [B_COUNTRY_VIEWS] = {
+        "country_views", {"site", "day", "country", "views"},
+        {"bigint", "integer", "text", "bigint"},
+        " ON CONFLICT(site, day, country) DO UPDATE SET "
+        "views = country_views.views + excluded.views",
+        NULL, 4, {0, 1, 2, -1}, -1, 1},
+    [B_TERM_VIEWS] = {
+        "term_views", {"day", "term_id", "views"},
+        {"integer", "bigint", "bigint"},
+        " ON CONFLICT(day, term_id) DO UPDATE SET "
+        "views = term_views.views + excluded.views",
+        NULL, 3, {0, 1, -1}, -1, 1},
+};
+
+/* A row's place, and its index. */
+struct place {
+    uint64_t order;
+    uint32_t i;
 };
 
 struct store_batch {
@@ -112,6 +150,12 @@ struct store_batch {
     unsigned char *arena;
     size_t used, arena_cap;
     struct db_stmt *sized[BATCH_SIZES];  /* of 2^k rows, made on use */
+    struct db_stmt *split[BATCH_SIZES];  /* the same, split_sql()'s */
+    struct cntmap *copied;     /* the hashes of the keys copied in by the
+                                  open transaction (copy_new()) */
+    struct place *ord;         /* during a flush: the rows left to write,
+                                  in order, nord of them */
+    size_t nord;
     struct db_stmt *del;
 };
 
@@ -157,11 +201,13 @@ static struct store_batch *batch_of(struct store *s, enum batch_id id)
 }
 
 int store_batch_add(struct store *s, enum batch_id id,
-                    const struct store_bval *v, int del, struct bs_err *err)
+                    const struct store_bval *v, enum store_row how,
+                    struct bs_err *err)
 {
     const struct batch_def *d = &defs[id];
     struct store_batch *b = batch_of(s, id);
     struct brow *r;
+    unsigned shift;
 
     if (b->n == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 256;
@@ -169,7 +215,7 @@ int store_batch_add(struct store *s, enum batch_id id,
     }
     r = &b->rows[b->n++];
     memset(r, 0, sizeof(*r));
-    r->del = del;
+    r->how = how;
     r->order = row_order(d, v);
     s->batch_bytes += sizeof(*r);
     for (int c = 0; c < d->ncols; c++) {
@@ -190,17 +236,12 @@ int store_batch_add(struct store *s, enum batch_id id,
         }
     }
     s->batch_rows++;
-    if (!s->in_tx || s->batch_rows >= BATCH_WAIT_ROWS ||
-        s->batch_bytes >= BATCH_WAIT_BYTES)
+    shift = db_engine(s->db) == DB_POSTGRES ? BATCH_WAIT_SHIFT_PG : 0;
+    if (!s->in_tx || s->batch_rows >= (size_t)BATCH_WAIT_ROWS << shift ||
+        s->batch_bytes >= (size_t)BATCH_WAIT_BYTES << shift)
         return store_batch_flush(s, err);
     return 0;
 }
-
-/* A row's place, and its index. */
-struct place {
-    uint64_t order;
-    uint32_t i;
-};
 
 /* places[0..n) by order, stable (a merge sort through tmp). */
 static void sort_places(struct place *places, struct place *tmp, size_t n)
@@ -225,26 +266,132 @@ static void sort_places(struct place *places, struct place *tmp, size_t n)
 
 /* ---- statements ---------------------------------------------------------- */
 
-/* The upsert of nrows rows of table d, prepared: NULL with err. */
-static struct db_stmt *prepare_rows(struct store *s, const struct batch_def *d,
-                                  int nrows, struct bs_err *err)
+/* SQL text being built: grows as needed. */
+struct sql {
+    char *p;
+    size_t n, cap;
+};
+
+/* Room for n more bytes and a NUL: where they go. */
+static char *room(struct sql *q, size_t n)
 {
-    size_t cap = strlen(d->head) + strlen(d->tail) +
-                 (size_t)nrows * (size_t)(3 * d->ncols + 4) + 1;
-    char *sql = xmalloc(cap);
-    size_t n = (size_t)snprintf(sql, cap, "%s", d->head);
+    if (q->n + n + 1 > q->cap) {
+        while (q->n + n + 1 > q->cap)
+            q->cap = q->cap ? 2 * q->cap : 1024;
+        q->p = xrealloc(q->p, q->cap);
+    }
+    return q->p + q->n;
+}
+
+static void add(struct sql *q, const char *text)
+{
+    size_t n = strlen(text);
+
+    memcpy(room(q, n), text, n + 1);
+    q->n += n;
+}
+
+/* "c1, c2, ...": the columns of d, each after prefix. */
+static void add_cols(struct sql *q, const struct batch_def *d,
+                     const char *prefix)
+{
+    for (int c = 0; c < d->ncols; c++) {
+        add(q, c ? ", " : "");
+        add(q, prefix);
+        add(q, d->col[c]);
+    }
+}
+
+/* nrows rows of parameters, "(?, ?), (?, ?)", each cast to its column's
+ * type when typed. */
+static void add_rows(struct sql *q, const struct batch_def *d, int nrows,
+                     int typed)
+{
+    for (int r = 0; r < nrows; r++) {
+        add(q, r ? ",(" : "(");
+        for (int c = 0; c < d->ncols; c++) {
+            add(q, c ? ",?" : "?");
+            if (typed) {
+                add(q, "::");
+                add(q, d->type[c]);
+            }
+        }
+        add(q, ")");
+    }
+}
+
+/*
+ * PostgreSQL's upsert of rows most of which are new: an INSERT ... ON
+ * CONFLICT inserts each row speculatively (a second pass over the
+ * index, and a record more), about twice what a plain insert costs.
+ * Here each row's key is looked up once, by the index, and the new ones
+ * are inserted plainly, the others upserted:
+ *
+ *   WITH x(c..., found_) AS (SELECT v.*, (SELECT 1 FROM t WHERE key =
+ *       v.key) FROM (VALUES ...) v(c...)),
+ *   n_ AS (INSERT INTO t(c...) SELECT c... FROM x WHERE found_ IS NULL)
+ *   INSERT INTO t(c...) SELECT c... FROM x WHERE found_ IS NOT NULL
+ *   ON CONFLICT ...
+ *
+ * A key the lookup missed can only be inserted by another writer in a
+ * transaction of its own, which the write lock keeps out of this one
+ * (store_pg_begin()): only rows of a transaction go this way.
+ */
+static void split_sql(struct sql *q, const struct batch_def *d, int nrows)
+{
+    add(q, "WITH x(");
+    add_cols(q, d, "");
+    add(q, ", found_) AS (SELECT v.*, (SELECT 1 FROM ");
+    add(q, d->table);
+    add(q, " t WHERE ");
+    for (int k = 0; d->key[k] >= 0; k++) {
+        add(q, k ? " AND t." : "t.");
+        add(q, d->col[d->key[k]]);
+        add(q, " = v.");
+        add(q, d->col[d->key[k]]);
+    }
+    add(q, ") FROM (VALUES ");
+    add_rows(q, d, nrows, 1);
+    add(q, ") v(");
+    add_cols(q, d, "");
+    add(q, ")), n_ AS (INSERT INTO ");
+    add(q, d->table);
+    add(q, "(");
+    add_cols(q, d, "");
+    add(q, ") SELECT ");
+    add_cols(q, d, "");
+    add(q, " FROM x WHERE found_ IS NULL) INSERT INTO ");
+    add(q, d->table);
+    add(q, "(");
+    add_cols(q, d, "");
+    add(q, ") SELECT ");
+    add_cols(q, d, "");
+    add(q, " FROM x WHERE found_ IS NOT NULL");
+    add(q, d->conflict);
+}
+
+/* The upsert of nrows rows of table d (split_sql()'s when split),
+ * prepared: NULL with err. */
+static struct db_stmt *prepare_rows(struct store *s, const struct batch_def *d,
+                                    int nrows, int split, struct bs_err *err)
+{
+    struct sql q = {0};
     struct db_stmt *st = NULL;
     int rc;
 
-    for (int r = 0; r < nrows; r++) {
-        n += (size_t)snprintf(sql + n, cap - n, "%s(", r ? "," : "");
-        for (int c = 0; c < d->ncols; c++)
-            n += (size_t)snprintf(sql + n, cap - n, "%s?", c ? "," : "");
-        n += (size_t)snprintf(sql + n, cap - n, ")");
+    if (split) {
+        split_sql(&q, d, nrows);
+    } else {
+        add(&q, "INSERT INTO ");
+        add(&q, d->table);
+        add(&q, "(");
+        add_cols(&q, d, "");
+        add(&q, ") VALUES ");
+        add_rows(&q, d, nrows, 0);
+        add(&q, d->conflict);
     }
-    snprintf(sql + n, cap - n, "%s", d->tail);
-    rc = db_prepare(s->db, sql, 1, &st);
-    free(sql);
+    rc = db_prepare(s->db, q.p, 1, &st);
+    free(q.p);
     if (rc != DB_OK) {
         store_fail(s, err, rc, "cannot prepare a statement");
         return NULL;
@@ -308,36 +455,200 @@ static int key_in_run(const struct batch_def *d, const struct store_batch *b,
     return 0;
 }
 
-/* Run st, bound: 0, or -1 with err. */
+/* Run st, bound: 0, or -1 with err. In a transaction it is sent
+ * (db_send()): its failure may come from store_batch_flush()'s sync. */
 static int run(struct store *s, struct db_stmt *st, struct bs_err *err)
 {
-    int rc = db_step(st);
+    int rc;
 
+    if (s->in_tx) {
+        rc = db_send(st);
+        return rc == DB_OK ? 0 : store_fail(s, err, rc, "cannot write");
+    }
+    rc = db_step(st);
     db_reset(st);
     return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot write");
 }
 
-/* Write the rows of one table, sorted, and forget them: 0, or -1 with
- * err (the rows are forgotten either way). */
+/* v in COPY's text format: a number, a string with its backslashes,
+ * tabs and line ends escaped, a blob as bytea's hex. */
+/* v in decimal at o (20 bytes at most, no NUL): its length. */
+static size_t put_i64(char *o, int64_t v)
+{
+    char tmp[20];
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    size_t n = 0, len = 0;
+
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        o[len++] = '-';
+    while (n)
+        o[len++] = tmp[--n];
+    return len;
+}
+
+static void copy_value(struct sql *q, const unsigned char *arena,
+                       const struct bval *v)
+{
+    static const char hexd[] = "0123456789abcdef";
+    const unsigned char *p = v->type == BV_TEXT || v->type == BV_BLOB
+                                 ? arena + v->off : NULL;
+    char *o;
+
+    switch (v->type) {
+    case BV_INT:
+        q->n += put_i64(room(q, 24), v->i);
+        break;
+    case BV_NULL:
+        add(q, "\\N");
+        break;
+    case BV_TEXT:
+        o = room(q, 2 * (size_t)v->len);
+        for (uint32_t k = 0; k < v->len; k++) {
+            char e = p[k] == '\\' ? '\\' : p[k] == '\t' ? 't'
+                     : p[k] == '\n' ? 'n' : p[k] == '\r' ? 'r' : 0;
+
+            if (e) {
+                *o++ = '\\';
+                *o++ = e;
+            } else {
+                *o++ = (char)p[k];
+            }
+        }
+        q->n = (size_t)(o - q->p);
+        break;
+    case BV_BLOB:
+        /* "\\x0a1b": bytea's "\x0a1b", its backslash escaped. */
+        o = room(q, 3 + 2 * (size_t)v->len);
+        *o++ = '\\';
+        *o++ = '\\';
+        *o++ = 'x';
+        for (uint32_t k = 0; k < v->len; k++) {
+            *o++ = hexd[p[k] >> 4];
+            *o++ = hexd[p[k] & 15];
+        }
+        q->n = (size_t)(o - q->p);
+        break;
+    }
+}
+
+/* A hash of the key of r (never UINT64_MAX, cntmap's). */
+static uint64_t key_hash(const struct batch_def *d,
+                         const unsigned char *arena, const struct brow *r)
+{
+    uint64_t h = 0x626c6f6773746174u;
+
+    for (int k = 0; d->key[k] >= 0; k++) {
+        const struct bval *v = &r->v[d->key[k]];
+
+        h = v->type == BV_INT ? bs_hash_seeded(&v->i, sizeof(v->i), h)
+            : v->type == BV_NULL
+                ? bs_hash_seeded("", 0, h)
+                : bs_hash_seeded(arena + v->off, v->len, h + v->len);
+    }
+    return h == UINT64_MAX ? 0 : h;
+}
+
+/*
+ * PostgreSQL: the rows whose keys are known new (STORE_ROW_NEW), each the
+ * first of its key in the transaction, copied in (COPY: about a third of what an
+ * upsert of the row costs the server), and taken out of ord[0..*n).
+ * The rows left keep their order, and are written after: 0, or -1 with
+ * err.
+ */
+static int copy_new(struct store *s, const struct batch_def *d,
+                    struct store_batch *b, struct place *ord, size_t *n,
+                    struct bs_err *err)
+{
+    struct sql q = {0};
+    size_t kept = 0;
+    int rc = DB_OK, open = 0;
+
+    if (!b->copied)
+        b->copied = cntmap_new();
+    for (size_t i = 0; i < *n && rc == DB_OK; i++) {
+        const struct brow *r = &b->rows[ord[i].i];
+        uint64_t h;
+
+        /* A key's first row of the transaction is copied, those after it
+         * upserted (and a key whose hash another's shares). */
+        if (r->how != STORE_ROW_NEW ||
+            cntmap_get(b->copied, h = key_hash(d, b->arena, r))) {
+            ord[kept++] = ord[i];
+            continue;
+        }
+        cntmap_add(b->copied, h, 1);
+        if (!open) {
+            add(&q, "COPY ");
+            add(&q, d->table);
+            add(&q, "(");
+            add_cols(&q, d, "");
+            add(&q, ") FROM STDIN");
+            rc = db_copy_begin(s->db, q.p);
+            q.n = 0;
+            if (rc != DB_OK)
+                break;
+            open = 1;
+        }
+        for (int c = 0; c < d->ncols; c++) {
+            if (c)
+                add(&q, "\t");
+            copy_value(&q, b->arena, &r->v[c]);
+        }
+        add(&q, "\n");
+        /* Sent in pieces: the server takes them in while the next are
+         * made. */
+        if (rc == DB_OK && q.n >= COPY_PIECE) {
+            rc = db_copy_put(s->db, q.p, q.n);
+            q.n = 0;
+        }
+    }
+    if (open) {
+        if (rc == DB_OK && q.n)
+            rc = db_copy_put(s->db, q.p, q.n);
+        rc = db_copy_end(s->db, rc);
+    }
+    free(q.p);
+    *n = kept;
+    return rc == DB_OK ? 0 : store_fail(s, err, rc, "cannot write");
+}
+
+/* The rows of one table sorted into b->ord, and on PostgreSQL in a
+ * transaction those of new keys copied in: 0, or -1 with err. */
+static int flush_sort(struct store *s, enum batch_id id, struct bs_err *err)
+{
+    struct store_batch *b = s->batch[id];
+
+    if (!b || b->n == 0)
+        return 0;
+    b->ord = xmalloc(2 * b->n * sizeof(*b->ord));
+    for (size_t r = 0; r < b->n; r++)
+        b->ord[r] = (struct place){b->rows[r].order, (uint32_t)r};
+    sort_places(b->ord, b->ord + b->n, b->n);
+    b->nord = b->n;
+    if (db_engine(s->db) == DB_POSTGRES && s->in_tx)
+        return copy_new(s, &defs[id], b, b->ord, &b->nord, err);
+    return 0;
+}
+
+/* Write the rows of b->ord, in order: 0, or -1 with err. */
 static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
 {
     const struct batch_def *d = &defs[id];
     struct store_batch *b = s->batch[id];
-    struct place *ord;
-    size_t i = 0;
+    struct place *ord = b ? b->ord : NULL;
+    size_t i = 0, n = b ? b->nord : 0;
     int rc = 0, pg = db_engine(s->db) == DB_POSTGRES;
+    int split = pg && d->split && s->in_tx;
     size_t many = pg ? (size_t)1 << BATCH_LOG2_PG : BATCH_ROWS;
 
-    if (!b || b->n == 0)
-        return 0;
-    ord = xmalloc(2 * b->n * sizeof(*ord));
-    for (size_t r = 0; r < b->n; r++)
-        ord[r] = (struct place){b->rows[r].order, (uint32_t)r};
-    sort_places(ord, ord + b->n, b->n);
-    while (rc == 0 && i < b->n) {
+    while (rc == 0 && i < n) {
         size_t run_n = 0;
 
-        if (b->rows[ord[i].i].del) {
+        if (b->rows[ord[i].i].how == STORE_ROW_DELETE) {
             if (!b->del && db_prepare(s->db, d->del, 1, &b->del) != DB_OK) {
                 rc = store_fail(s, err, db_errcode(s->db),
                                 "cannot prepare a statement");
@@ -348,8 +659,8 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
             i++;
             continue;
         }
-        while (i + run_n < b->n && run_n < many &&
-               !b->rows[ord[i + run_n].i].del &&
+        while (i + run_n < n && run_n < many &&
+               b->rows[ord[i + run_n].i].how != STORE_ROW_DELETE &&
                !(pg && run_n && key_in_run(d, b, ord, i, i + run_n)))
             run_n++;
         /* SQLite: a full run in one statement, else a row at a time;
@@ -359,10 +670,11 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
             unsigned k = pg ? 63u - (unsigned)__builtin_clzll(left)
                             : left == BATCH_ROWS ? BATCH_LOG2 : 0u;
             size_t rows = (size_t)1 << k;
-            struct db_stmt *st = b->sized[k];
+            struct db_stmt **slot = split ? &b->split[k] : &b->sized[k];
+            struct db_stmt *st = *slot;
 
-            if (!st && !(st = b->sized[k] = prepare_rows(s, d, (int)rows,
-                                                         err))) {
+            if (!st && !(st = *slot = prepare_rows(s, d, (int)rows, split,
+                                                   err))) {
                 rc = -1;
                 break;
             }
@@ -374,9 +686,6 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
         }
         i += run_n;
     }
-    free(ord);
-    b->n = 0;
-    b->used = 0;
     return rc;
 }
 
@@ -386,6 +695,10 @@ int store_batch_flush(struct store *s, struct bs_err *err)
 
     if (s->batch_rows == 0)
         return 0;
+    /* The rows of new keys of every table first (COPY waits for what
+     * went before it), then the upserts, sent one after another. */
+    for (int id = 0; id < B_NBATCHES && rc == 0; id++)
+        rc = flush_sort(s, (enum batch_id)id, err);
     for (int id = 0; id < B_NBATCHES && rc == 0; id++)
         rc = flush_one(s, (enum batch_id)id, err);
     store_batch_drop(s);
@@ -398,9 +711,19 @@ void store_batch_drop(struct store *s)
         if (s->batch[id]) {
             s->batch[id]->n = 0;
             s->batch[id]->used = 0;
+            free(s->batch[id]->ord);
+            s->batch[id]->ord = NULL;
+            s->batch[id]->nord = 0;
         }
     s->batch_rows = 0;
     s->batch_bytes = 0;
+}
+
+void store_batch_tx_end(struct store *s)
+{
+    for (int id = 0; id < B_NBATCHES; id++)
+        if (s->batch[id] && s->batch[id]->copied)
+            cntmap_clear(s->batch[id]->copied);
 }
 
 void store_batch_free(struct store *s)
@@ -410,9 +733,12 @@ void store_batch_free(struct store *s)
 
         if (!b)
             continue;
-        for (int k = 0; k < BATCH_SIZES; k++)
+        for (int k = 0; k < BATCH_SIZES; k++) {
             db_finalize(b->sized[k]);
+            db_finalize(b->split[k]);
+        }
         db_finalize(b->del);
+        cntmap_free(b->copied);
         free(b->rows);
         free(b->arena);
         free(b);

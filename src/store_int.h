@@ -18,14 +18,14 @@
 #include "db.h"
 
 /* The cached write statements (store.c holds their SQL): every write
- * but those of batched tables (store_batch.c) goes through this cache, prepared on first use, finalized by
- * store_close(). */
+ * but those of batched tables (store_batch.c) goes through this cache,
+ * prepared on first use, finalized by store_close(). */
 enum stmt_id {
-    ST_DAY, ST_PATH_FIND, ST_PATH_ID, ST_TERM_ID, ST_TERM_VIEWS,
-    ST_COUNTRY_VIEWS, ST_SOURCE_FIND, ST_SOURCE_NEW, ST_SOURCE_PUT, ST_POST,
+    ST_DAY, ST_PATH_FIND, ST_PATH_ID, ST_TERM_ID, ST_SOURCE_FIND,
+    ST_SOURCE_NEW, ST_SOURCE_PUT, ST_POST,
     ST_POST_TERMS_CLEAR, ST_POST_TERM, ST_META_GET, ST_META_PUT, ST_META_DEL,
     ST_SITE_NEW, ST_SITE_FIND, ST_SALT_GET, ST_SALT_PUT, ST_SALT_TOUCH,
-    ST_DAY_SKETCH, ST_DAY_VISITS, ST_OPEN_LOAD, ST_CLOSE_VISITS,
+    ST_DAY_SKETCH, ST_DAY_VISITS, ST_DAY_FIND, ST_OPEN_LOAD, ST_CLOSE_VISITS,
     ST_CLOSE_SALTS, ST_COUNTRY_NAMES, ST_TERM_SEARCH, ST_NSTMTS
 };
 
@@ -33,7 +33,7 @@ enum stmt_id {
  * statement (store_batch.c), and the most columns of one. */
 enum batch_id {
     B_PATH_VIEWS, B_VISITS, B_POST_COUNTRY, B_PATH_SKETCH, B_COUNTRY_SKETCH,
-    B_REFERRER, B_OPEN_VISITS, B_NBATCHES
+    B_REFERRER, B_OPEN_VISITS, B_COUNTRY_VIEWS, B_TERM_VIEWS, B_NBATCHES
 };
 #define BATCH_COLS 6
 
@@ -60,33 +60,56 @@ struct store {
     enum store_mode mode;
     int in_tx;
     struct db_stmt *stmt[ST_NSTMTS];
-    /* The paths rows of the open transaction, by site and row name:
-     * emptied when it ends (store_rows_forget()). */
+    /* The paths rows asked for, by site and row name, and the terms by
+     * site, taxonomy and name: kept from one committed transaction to
+     * the next (a row's id never changes once committed), emptied by a
+     * rollback and by the writes that change rows behind them
+     * (store_rows_forget()), and when they grow past a bound. */
     struct strtab *row_names;
     struct path_row *rows;
     size_t caprows;
+    struct strtab *term_names;
+    int64_t *term_ids;
+    size_t capterms;
     uint64_t query_steps;    /* SQLite VM steps of the queries run */
     struct store_fold *fold; /* the day bounds' state (store_fold.c) */
     /* The rows waiting to be written (store_batch.c), and how many and
      * how many bytes over all tables. */
     struct store_batch *batch[B_NBATCHES];
     size_t batch_rows, batch_bytes;
+    /* PostgreSQL: the visitors whose open visits rows the database holds,
+     * of the days loaded whole (store_write.c). */
+    struct open_known *known;
+    size_t nknown;
+    /* PostgreSQL: the (site, day)s the open transaction counts: 2 when
+     * the database held nothing of it when it began, 1 else
+     * (store_write.c). */
+    struct cntmap *days_seen;
 };
 
 /*
  * The rows of batched tables (store_batch.c). _add: a row of table id,
- * its values in the order of the table's columns there (a delete of its
- * key when del), kept until the next flush inside a transaction, else
+ * its values in the order of the table's columns there, written as how
+ * says, kept until the next flush inside a transaction, else
  * written at once: 0, or -1 with err. _flush: every waiting row written,
  * sorted by its table's key: 0, or -1 with err (the rows are dropped
  * either way); every read of these tables through the connection comes
  * after one. _drop: the waiting rows forgotten (a rollback); _free: the
  * store closes.
  */
+enum store_row {
+    STORE_ROW_UPSERT,          /* added to the row of its key, or new */
+    STORE_ROW_DELETE,          /* the row of its key deleted */
+    STORE_ROW_NEW              /* an upsert whose key the table is known
+                                  not to hold: PostgreSQL copies it in */
+};
 int store_batch_add(struct store *s, enum batch_id id,
-                    const struct store_bval *v, int del, struct bs_err *err);
+                    const struct store_bval *v, enum store_row how,
+                    struct bs_err *err);
 int store_batch_flush(struct store *s, struct bs_err *err);
 void store_batch_drop(struct store *s);
+/* A transaction begins or ends: the keys it copied in are forgotten. */
+void store_batch_tx_end(struct store *s);
 void store_batch_free(struct store *s);
 
 /*
@@ -116,9 +139,12 @@ int store_is_other(const char *key, size_t n);
 void store_fold_forget(struct store *s);
 void store_fold_free(struct store *s);
 
-/* Forget the paths rows remembered (a transaction ended, or a write
- * changed rows behind the cache). */
+/* Forget the paths and terms rows remembered and the day bounds' state
+ * (a rollback, or a write changed rows behind the cache). */
 void store_rows_forget(struct store *s);
+/* A transaction begins or commits: the day bounds' state forgotten, the
+ * rows remembered kept (all forgotten past their bound). */
+void store_rows_keep(struct store *s);
 
 
 /* Map an SQLite failure (rc) while doing what to an exit status and a
@@ -135,6 +161,10 @@ struct db_stmt *store_stmt(struct store *s, enum stmt_id id,
 /* Step a statement that returns no row (or one id with RETURNING). */
 int store_step(struct store *s, struct db_stmt *st, int64_t *id,
                struct bs_err *err);
+/* Run a write whose result nobody reads: in a transaction it is sent
+ * (db_send(): a failure may come from the next statement that reads, or
+ * the commit), else stepped. 0, or -1 with err. */
+int store_put(struct store *s, struct db_stmt *st, struct bs_err *err);
 /* The blob of st's first column, of exactly n bytes, into buf: 1 found,
  * 0 none, -1 error. */
 int store_get_blob(struct store *s, struct db_stmt *st, void *buf, size_t n,

@@ -304,6 +304,15 @@ static const char *const stmt_pg[ST_NSTMTS] = {
         "head_len = ?18, last_read = to_char(now() AT TIME ZONE 'UTC', "
         "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
         "WHERE id = ?1 AND position = ?19",
+    /* The days the open visits hold, found by the index (a day at a
+     * time, not a read of every row), those not open deleted. */
+    [ST_CLOSE_VISITS] =
+        "DELETE FROM open_visits WHERE day IN (WITH RECURSIVE d(day) AS "
+        "((SELECT day FROM open_visits ORDER BY day LIMIT 1) UNION ALL "
+        "SELECT (SELECT o.day FROM open_visits o WHERE o.day > d.day "
+        "ORDER BY o.day LIMIT 1) FROM d WHERE d.day IS NOT NULL) "
+        "SELECT day FROM d WHERE day IS NOT NULL AND day NOT IN "
+        "(SELECT day FROM day_salts WHERE touched >= ?1))",
     [ST_COUNTRY_NAMES] =
         "INSERT INTO country_names(code, name) "
         "SELECT e->>'alpha_2', coalesce(e->>'common_name', e->>'name') "
@@ -322,7 +331,11 @@ static const char *const stmt_pg[ST_NSTMTS] = {
  */
 int store_pg_begin(struct store *s, struct bs_err *err)
 {
-    if (store_exec(s, "BEGIN", "cannot start a transaction", err))
+    /* A write's statements are planned once, not for their first runs
+     * each (their plans do not depend on the values). */
+    if (store_exec(s, "BEGIN; SET LOCAL plan_cache_mode = "
+                      "force_generic_plan", "cannot start a transaction",
+                   err))
         return -1;
     if (store_exec(s, "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")",
                    "cannot wait for the other writers", err)) {

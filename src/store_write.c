@@ -20,13 +20,146 @@ static int64_t clamp(uint64_t v)
     return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
+/* The rows remembered, of paths and of terms each: past this many, all
+ * are forgotten (a few MiB at most). */
+#define ROWS_KEPT_MAX (1u << 16)
+
+/* The open visits rows of a day: known when the day was loaded whole;
+ * each visitor of the day that the database holds, and those written
+ * since (a value of 1). */
+struct open_known {
+    int32_t day;
+    struct cntmap *visitors;
+};
+
+/* The days whose open visits rows are known, at most. */
+#define KNOWN_DAYS_MAX 16
+
+static void known_forget(struct store *s)
+{
+    for (size_t i = 0; i < s->nknown; i++)
+        cntmap_free(s->known[i].visitors);
+    free(s->known);
+    s->known = NULL;
+    s->nknown = 0;
+}
+
+static struct open_known *known_day(struct store *s, int32_t day)
+{
+    for (size_t i = 0; i < s->nknown; i++)
+        if (s->known[i].day == day)
+            return &s->known[i];
+    return NULL;
+}
+
+static void known_drop(struct store *s, int32_t day)
+{
+    struct open_known *k = known_day(s, day);
+
+    if (k) {
+        cntmap_free(k->visitors);
+        *k = s->known[--s->nknown];
+    }
+}
+
+/* What is known of one transaction alone. */
+static void tx_forget(struct store *s)
+{
+    if (s->days_seen)
+        cntmap_clear(s->days_seen);
+    store_batch_tx_end(s);
+    store_fold_forget(s);
+}
+
+void store_rows_forget(struct store *s)
+{
+    if (s->row_names)
+        strtab_clear(s->row_names);
+    if (s->term_names)
+        strtab_clear(s->term_names);
+    known_forget(s);
+    tx_forget(s);
+}
+
+void store_rows_keep(struct store *s)
+{
+    if ((s->row_names && strtab_count(s->row_names) > ROWS_KEPT_MAX) ||
+        (s->term_names && strtab_count(s->term_names) > ROWS_KEPT_MAX))
+        store_rows_forget(s);
+    else
+        tx_forget(s);
+}
+
+/* The key of (site, day) in days_seen, or 0 for a site id too large. */
+static uint64_t day_key(int64_t site, int32_t day)
+{
+    if (site < 0 || site >= INT64_C(1) << 31)
+        return 0;
+    return (uint64_t)site << 32 | (uint32_t)day;
+}
+
+/*
+ * PostgreSQL, in a transaction: note whether the database holds a days
+ * row of (site, day), before the transaction writes one. Every row of a
+ * day's tables comes with the day's row (a day's hits), so a day without
+ * one holds no row of them either: the transaction's rows of that day
+ * are new keys (day_rows()). 0, or -1 with err.
+ */
+static int day_seen(struct store *s, int64_t site, int32_t day,
+                    struct bs_err *err)
+{
+    uint64_t k = day_key(site, day);
+    struct db_stmt *st;
+    int rc;
+
+    if (db_engine(s->db) != DB_POSTGRES || !s->in_tx || !k)
+        return 0;
+    if (!s->days_seen)
+        s->days_seen = cntmap_new();
+    if (cntmap_get(s->days_seen, k))
+        return 0;
+    if (!(st = store_stmt(s, ST_DAY_FIND, err)))
+        return -1;
+    db_bind_int64(st, 1, site);
+    db_bind_int(st, 2, day);
+    rc = db_step(st);
+    db_reset(st);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return store_fail(s, err, rc, "cannot read");
+    cntmap_add(s->days_seen, k, rc == DB_ROW ? 1 : 2);
+    return 0;
+}
+
+/* How a row of (site, day) is written: STORE_ROW_NEW when the database
+ * held nothing of the day when the transaction began (day_seen()). A
+ * row of a day not looked up yet (its days row written after it) is
+ * upserted, and so are the day's others in the transaction. */
+static enum store_row day_rows(struct store *s, int64_t site, int32_t day)
+{
+    uint64_t k = day_key(site, day);
+
+    if (!s->in_tx || !k || db_engine(s->db) != DB_POSTGRES)
+        return STORE_ROW_UPSERT;
+    if (!s->days_seen)
+        s->days_seen = cntmap_new();
+    switch (cntmap_get(s->days_seen, k)) {
+    case 2:
+        return STORE_ROW_NEW;
+    case 0:
+        cntmap_add(s->days_seen, k, 1);
+        return STORE_ROW_UPSERT;
+    default:
+        return STORE_ROW_UPSERT;
+    }
+}
+
 int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
                   uint64_t views, uint64_t robots, uint64_t bad,
                   struct bs_err *err)
 {
-    struct db_stmt *st = store_stmt(s, ST_DAY, err);
+    struct db_stmt *st;
 
-    if (!st)
+    if (day_seen(s, site, day, err) || !(st = store_stmt(s, ST_DAY, err)))
         return -1;
     db_bind_int(st, 1, day);
     db_bind_int64(st, 2, clamp(hits));
@@ -34,19 +167,12 @@ int store_add_day(struct store *s, int64_t site, int32_t day, uint64_t hits,
     db_bind_int64(st, 4, clamp(robots));
     db_bind_int64(st, 5, clamp(bad));
     db_bind_int64(st, 6, site);
-    return store_step(s, st, NULL, err);
-}
-
-void store_rows_forget(struct store *s)
-{
-    if (s->row_names)
-        strtab_clear(s->row_names);
-    store_fold_forget(s);
+    return store_put(s, st, err);
 }
 
 /*
- * The row a transaction remembers for the row name path of site, or NULL
- * outside a transaction (and for names too long to remember).
+ * The row remembered for the row name path of site, or NULL outside a
+ * transaction (and for names too long to remember).
  */
 static struct path_row *row_cached(struct store *s, int64_t site,
                                    const char *path, size_t n)
@@ -76,10 +202,12 @@ static struct path_row *row_cached(struct store *s, int64_t site,
  * post_id pid when has_pid). Most rows already exist with that kind (or
  * an imported one, which the upsert keeps): a plain SELECT finds them
  * without the upsert's write and its RETURNING, which makes SQLite build
- * a temporary table on every call. And a row asked for again in the
- * same transaction with the kind of the last ask is where that ask left
- * it: its id is remembered, and nothing is asked. The database ends the
- * same.
+ * a temporary table on every call. And a row asked for again with the
+ * kind of the last ask is where that ask left it: its id is remembered,
+ * and nothing is asked. The database ends the same, unless another
+ * writer gives the row another kind in between (writers that classify
+ * one path two ways, which one config does not): then the kind of the
+ * last writer to ask wins, as it would between two runs.
  */
 static int path_row(struct store *s, int64_t site, enum url_kind kind,
                     const char *path, size_t n, int has_pid, int64_t pid,
@@ -93,17 +221,22 @@ static int path_row(struct store *s, int64_t site, enum url_kind kind,
         *id = row->id;
         return 0;
     }
-    if (!(st = store_stmt(s, ST_PATH_FIND, err)))
-        return -1;
-    db_bind_text(st, 1, path, (int)n);
-    db_bind_text(st, 2, url_kind_name(kind), -1);
-    db_bind_int64(st, 4, site);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        *id = db_column_int64(st, 0);
-        db_reset(st);
+    /* PostgreSQL's RETURNING costs nothing more: the upsert alone, one
+     * round trip to the server. */
+    if (db_engine(s->db) == DB_POSTGRES) {
+        rc = DB_DONE;
     } else {
+        if (!(st = store_stmt(s, ST_PATH_FIND, err)))
+            return -1;
+        db_bind_text(st, 1, path, (int)n);
+        db_bind_text(st, 2, url_kind_name(kind), -1);
+        db_bind_int64(st, 4, site);
+        rc = db_step(st);
+        if (rc == DB_ROW)
+            *id = db_column_int64(st, 0);
         db_reset(st);
+    }
+    if (rc != DB_ROW) {
         if (rc != DB_DONE)
             return store_fail(s, err, rc, "cannot read");
         if (!(st = store_stmt(s, ST_PATH_ID, err)))
@@ -140,40 +273,79 @@ int store_add_path_views(struct store *s, int64_t site, int32_t day,
                                {STORE_BV_INT, day, NULL, 0},
                                {STORE_BV_INT, id, NULL, 0},
                                {STORE_BV_INT, clamp(views), NULL, 0}},
-                           0, err);
+                           day_rows(s, site, day), err);
+}
+
+/*
+ * The id of a term, made when new. A term's row never changes once made:
+ * its id, once seen in a transaction, is remembered (*slot, -1 when
+ * not known yet; NULL outside a transaction and for names too long).
+ */
+static int64_t *term_cached(struct store *s, int64_t site,
+                            enum url_kind taxonomy, const char *name,
+                            size_t n)
+{
+    char key[sizeof(site) + 1 + URL_KEY_MAX + 32];
+    uint32_t i;
+    int added;
+
+    if (!s->in_tx || n > sizeof(key) - sizeof(site) - 1)
+        return NULL;
+    memcpy(key, &site, sizeof(site));
+    key[sizeof(site)] = (char)taxonomy;
+    memcpy(key + sizeof(site) + 1, name, n);
+    if (!s->term_names)
+        s->term_names = strtab_new();
+    i = strtab_intern(s->term_names, key, sizeof(site) + 1 + n, &added);
+    if (i >= s->capterms) {
+        s->capterms = s->capterms ? 2 * s->capterms : 256;
+        s->term_ids = xrealloc(s->term_ids,
+                               s->capterms * sizeof(*s->term_ids));
+    }
+    if (added)
+        s->term_ids[i] = -1;
+    return &s->term_ids[i];
 }
 
 static int term_id(struct store *s, int64_t site, enum url_kind taxonomy,
                    const char *name, size_t n, int64_t *id,
                    struct bs_err *err)
 {
-    struct db_stmt *st = store_stmt(s, ST_TERM_ID, err);
+    int64_t *slot = term_cached(s, site, taxonomy, name, n);
+    struct db_stmt *st;
 
-    if (!st)
+    if (slot && *slot >= 0) {
+        *id = *slot;
+        return 0;
+    }
+    if (!(st = store_stmt(s, ST_TERM_ID, err)))
         return -1;
     db_bind_text(st, 1, url_kind_name(taxonomy), -1);
     db_bind_text(st, 2, name, (int)n);
     db_bind_int64(st, 3, site);
-    return store_step(s, st, id, err);
+    if (store_step(s, st, id, err))
+        return -1;
+    if (slot)
+        *slot = *id;
+    return 0;
 }
 
 int store_add_term_views(struct store *s, int64_t site, int32_t day,
                          enum url_kind taxonomy, const char *name, size_t n,
                          uint64_t views, struct bs_err *err)
 {
-    struct db_stmt *st;
     int64_t id = -1;
 
     if (store_fold_key(s, site, day, &taxonomy, &name, &n, err))
         return -1;
     if (term_id(s, site, taxonomy, name, n, &id, err))
         return -1;
-    if (!(st = store_stmt(s, ST_TERM_VIEWS, err)))
-        return -1;
-    db_bind_int(st, 1, day);
-    db_bind_int64(st, 2, id);
-    db_bind_int64(st, 3, clamp(views));
-    return store_step(s, st, NULL, err);
+    return store_batch_add(s, B_TERM_VIEWS,
+                           (const struct store_bval[]){
+                               {STORE_BV_INT, day, NULL, 0},
+                               {STORE_BV_INT, id, NULL, 0},
+                               {STORE_BV_INT, clamp(views), NULL, 0}},
+                           day_rows(s, site, day), err);
 }
 
 int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
@@ -194,22 +366,20 @@ int store_add_post_country_views(struct store *s, int64_t site, int32_t day,
                                {STORE_BV_INT, id, NULL, 0},
                                {STORE_BV_TEXT, 0, country, 2},
                                {STORE_BV_INT, clamp(views), NULL, 0}},
-                           0, err);
+                           day_rows(s, site, day), err);
 }
 
 int store_add_country_views(struct store *s, int64_t site, int32_t day,
                             const char *country, uint64_t views,
                             struct bs_err *err)
 {
-    struct db_stmt *st = store_stmt(s, ST_COUNTRY_VIEWS, err);
-
-    if (!st)
-        return -1;
-    db_bind_int(st, 1, day);
-    db_bind_text(st, 2, country, 2);
-    db_bind_int64(st, 3, clamp(views));
-    db_bind_int64(st, 4, site);
-    return store_step(s, st, NULL, err);
+    return store_batch_add(s, B_COUNTRY_VIEWS,
+                           (const struct store_bval[]){
+                               {STORE_BV_INT, site, NULL, 0},
+                               {STORE_BV_INT, day, NULL, 0},
+                               {STORE_BV_TEXT, 0, country, 2},
+                               {STORE_BV_INT, clamp(views), NULL, 0}},
+                           day_rows(s, site, day), err);
 }
 
 int store_find_source(struct store *s, const char *fingerprint,
@@ -539,7 +709,7 @@ int store_salt_touch(struct store *s, int32_t day, int64_t now,
         return -1;
     db_bind_int(st, 1, day);
     db_bind_int64(st, 2, now);
-    return store_step(s, st, NULL, err);
+    return store_put(s, st, err);
 }
 
 int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
@@ -573,7 +743,7 @@ int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
                                  {STORE_BV_INT, day, NULL, 0},
                                  {STORE_BV_INT, path_id, NULL, 0},
                                  {STORE_BV_BLOB, 0, blob, n}},
-                             0, err);
+                             day_rows(s, site, day), err);
     } else if (dim == STORE_SKETCH_COUNTRY) {
         rc = store_batch_add(s, B_COUNTRY_SKETCH,
                              (const struct store_bval[]){
@@ -581,14 +751,14 @@ int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
                                  {STORE_BV_INT, day, NULL, 0},
                                  {STORE_BV_TEXT, 0, country, 2},
                                  {STORE_BV_BLOB, 0, blob, n}},
-                             0, err);
+                             day_rows(s, site, day), err);
     } else if (!(st = store_stmt(s, ST_DAY_SKETCH, err))) {
         rc = -1;
     } else {
         db_bind_int(st, 1, day);
         db_bind_blob(st, 2, blob, (int)n);
         db_bind_int64(st, 4, site);
-        rc = store_step(s, st, NULL, err);
+        rc = store_put(s, st, err);
     }
     free(hll);
     return rc;
@@ -605,13 +775,13 @@ int store_add_visits(struct store *s, int64_t site, int32_t day,
                                    {STORE_BV_INT, day, NULL, 0},
                                    {STORE_BV_INT, path_id, NULL, 0},
                                    {STORE_BV_INT, delta, NULL, 0}},
-                               0, err);
+                               day_rows(s, site, day), err);
     if (!(st = store_stmt(s, ST_DAY_VISITS, err)))
         return -1;
     db_bind_int(st, 1, day);
     db_bind_int64(st, 2, delta);
     db_bind_int64(st, 4, site);
-    return store_step(s, st, NULL, err);
+    return store_put(s, st, err);
 }
 
 /* A visitor's open visits in one blob: 16 bytes each, little-endian:
@@ -641,16 +811,40 @@ int store_open_visits_load(struct store *s, int32_t day,
     struct db_stmt *st;
     int rc, stop = 0;
 
+    struct open_known *k = NULL;
+
     if (store_batch_flush(s, err) || !(st = store_stmt(s, ST_OPEN_LOAD, err)))
         return -1;
+    /* PostgreSQL, in a transaction (the day locked, store_salt_lock()):
+     * the visitors read are those the database holds, until another
+     * writer changes the day, which makes the day load again. */
+    known_drop(s, day);
+    if (db_engine(s->db) == DB_POSTGRES && s->in_tx) {
+        /* A bound: the oldest day known goes (its rows are upserted). */
+        if (s->nknown >= KNOWN_DAYS_MAX) {
+            size_t old = 0;
+
+            for (size_t i = 1; i < s->nknown; i++)
+                if (s->known[i].day < s->known[old].day)
+                    old = i;
+            known_drop(s, s->known[old].day);
+        }
+        s->known = xrealloc(s->known, (s->nknown + 1) * sizeof(*s->known));
+        k = &s->known[s->nknown++];
+        k->day = day;
+        k->visitors = cntmap_new();
+    }
     db_bind_int(st, 1, day);
     while (!stop && (rc = db_step(st)) == DB_ROW) {
         const unsigned char *b = db_column_blob(st, 1);
         size_t n = (size_t)db_column_bytes(st, 1);
         int64_t visitor = db_column_int64(st, 0);
 
+        if (k && (uint64_t)visitor != UINT64_MAX)
+            cntmap_add(k->visitors, (uint64_t)visitor, 1);
         if (n % OPEN_VISIT_BYTES != 0 || (n && !b)) {
             db_reset(st);
+            known_drop(s, day);
             return bs_fail(err, BS_DATAERR,
                            "database '%s': damaged open visits of day %d",
                            s->path, (int)day);
@@ -665,7 +859,24 @@ int store_open_visits_load(struct store *s, int32_t day,
         }
     }
     db_reset(st);
+    if (stop || rc != DB_DONE)
+        known_drop(s, day);
     return stop || rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+}
+
+/* How a visitor's open visits row is written: STORE_ROW_NEW when the
+ * database is known not to hold it (it is then known to). A row deleted
+ * stays known as held: an upsert is right either way. */
+static enum store_row known_new(struct store *s, int32_t day,
+                                int64_t visitor)
+{
+    struct open_known *k = s->in_tx ? known_day(s, day) : NULL;
+
+    if (!k || (uint64_t)visitor == UINT64_MAX ||
+        cntmap_get(k->visitors, (uint64_t)visitor))
+        return STORE_ROW_UPSERT;
+    cntmap_add(k->visitors, (uint64_t)visitor, 1);
+    return STORE_ROW_NEW;
 }
 
 int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
@@ -697,7 +908,8 @@ int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
                                {STORE_BV_INT, visitor, NULL, 0},
                                {STORE_BV_BLOB, 0, buf,
                                 n * OPEN_VISIT_BYTES}},
-                           n == 0, err);
+                           n == 0 ? STORE_ROW_DELETE
+                                  : known_new(s, day, visitor), err);
 }
 
 int store_add_referrer(struct store *s, int64_t site, int32_t day,
@@ -722,7 +934,7 @@ int store_add_referrer(struct store *s, int64_t site, int32_t day,
                                {STORE_BV_TEXT, 0, cls, strlen(cls)},
                                {STORE_BV_INT, clamp(views), NULL, 0},
                                {STORE_BV_INT, site, NULL, 0}},
-                           0, err);
+                           day_rows(s, site, day), err);
 }
 
 int store_add_search_term(struct store *s, int64_t site, int32_t day,
@@ -742,7 +954,7 @@ int store_add_search_term(struct store *s, int64_t site, int32_t day,
     db_bind_text(st, 2, term, (int)n);
     db_bind_int64(st, 3, clamp(views));
     db_bind_int64(st, 4, site);
-    return store_step(s, st, NULL, err);
+    return store_put(s, st, err);
 }
 
 int store_close_days(struct store *s, int64_t touched_before,
@@ -752,6 +964,8 @@ int store_close_days(struct store *s, int64_t touched_before,
 
     if (store_batch_flush(s, err))
         return -1;
+    /* The days closed go from memory (they are loaded again, if ever). */
+    known_forget(s);
     for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
         struct db_stmt *st = store_stmt(s, ids[i], err);
 
