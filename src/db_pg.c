@@ -21,6 +21,7 @@
  * the results sent and reports the first failure among them.
  */
 #include "blogstat.h"
+#include "ascii.h"
 #include "db_int.h"
 
 #include <libpq-fe.h>
@@ -424,8 +425,6 @@ int pg_prepare(struct pg_db *p, const char *sql, int persistent,
         rc = took(p, res);
         PQclear(res);
         if (rc != DB_OK) {
-            if (getenv("BS_PGDEBUG"))
-                fprintf(stderr, "PGDEBUG %s: %s\n", p->msg, st->sql);
             st->name[0] = '\0';
             pg_finalize(st);
             return rc;
@@ -634,9 +633,6 @@ static int run(struct pg_stmt *st)
     st->ran = 1;
     rc = took(st->p, st->res);
     if (rc != DB_OK) {
-        if (getenv("BS_PGDEBUG"))
-            fprintf(stderr, "PGDEBUG %s: %s\n", st->p->msg,
-                    st->sql ? st->sql : st->name);
         PQclear(st->res);
         st->res = NULL;
         return rc;
@@ -725,17 +721,6 @@ const unsigned char *pg_column_text(struct pg_stmt *st, int i)
     return (const unsigned char *)PQgetvalue(st->res, st->row, i);
 }
 
-static int unhex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 const void *pg_column_blob(struct pg_stmt *st, int i, int *n)
 {
     const char *v;
@@ -771,7 +756,7 @@ const void *pg_column_blob(struct pg_stmt *st, int i, int *n)
             c->buf = xrealloc(c->buf, c->cap);
         }
         for (size_t j = 2; j + 1 < len; j += 2) {
-            int hi = unhex(v[j]), lo = unhex(v[j + 1]);
+            int hi = hex_digit(v[j]), lo = hex_digit(v[j + 1]);
 
             if (hi < 0 || lo < 0)
                 break;
