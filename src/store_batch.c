@@ -508,12 +508,12 @@ static void copy_value(struct sql *q, const unsigned char *arena,
     case BV_TEXT:
         o = room(q, 2 * (size_t)v->len);
         for (uint32_t k = 0; k < v->len; k++) {
-            char e = p[k] == '\\' ? '\\' : p[k] == '\t' ? 't'
-                     : p[k] == '\n' ? 'n' : p[k] == '\r' ? 'r' : 0;
+            int e = p[k] == '\\' ? '\\' : p[k] == '\t' ? 't'
+                    : p[k] == '\n' ? 'n' : p[k] == '\r' ? 'r' : 0;
 
             if (e) {
                 *o++ = '\\';
-                *o++ = e;
+                *o++ = (char)e;
             } else {
                 *o++ = (char)p[k];
             }

@@ -73,23 +73,24 @@ lane_a() {
     # shellcheck disable=SC2046
     run fuzz tests/fuzz/replay-all.sh $(bins build/asan/fuzz/fuzz_*)
     # 7010-copy's 90,000 lines: the copy's code runs under ASan in
-    # test_copy (a day of 5,000 readers too).
-    E2E_SKIP=7010-copy run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan
-    # shellcheck disable=SC2046
-    run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
+    # test_copy (a day of 5,000 readers too); 7020's two processes run
+    # under TSan (lane B), the PostgreSQL driver under ASan in 7000.
+    E2E_SKIP="7010-copy 7020-nodes" run e2e-asan tests/e2e/run.sh \
+        build/asan/blogstat e2e-asan
 }
 
 lane_b() {
     # ThreadSanitizer over what runs on threads: the reader's inflate
-    # thread (a 60,000-line gzip in 1010 fills its ring), ingest -j, and
-    # the chunks committed in the background while the next is counted
-    # (--commit-every 1000 in 4010).
+    # thread (a 60,000-line gzip in 1010 fills its ring), ingest -j, the
+    # chunks committed in the background while the next is counted
+    # (--commit-every 1000 in 4010), and two processes' commits taking
+    # turns on PostgreSQL's open days (7020, 200 lines a commit).
     if [ -x build/tsan/blogstat ]; then
         export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp"
         run unit-tsan tests/run-unit.sh unit-tsan build/tsan/tests/test_reader
         run e2e-tsan tests/e2e/run.sh build/tsan/blogstat e2e-tsan \
             1000-sample-logs 1010-generated 1020-stdin-multimember \
-            1050-audience 4000-nightly 4010-kill
+            4000-nightly 4010-kill 7020-nodes
         unset TSAN_OPTIONS
     fi
     # Valgrind sees what ASan cannot: reads of uninitialised memory, and
@@ -101,6 +102,9 @@ lane_b() {
         unset UNIT_WRAP
     fi
     run lint tests/lint.sh
+    asan_env
+    # shellcheck disable=SC2046
+    run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
 }
 
 asan_env() {
