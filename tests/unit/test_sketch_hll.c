@@ -15,32 +15,12 @@
  */
 #include "testutil.h"
 #include "sketch.h"
+#include "tusketch.h"
 
 #include <inttypes.h>
 #include <libpq-fe.h>
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static uint64_t mix(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t elem(uint32_t seed, uint64_t i)
-{
-    return mix(((uint64_t)seed << 32 | i) * 0x9E3779B97F4A7C15ull);
-}
-
-static struct sketch *range(uint32_t seed, uint64_t from, uint64_t to)
-{
-    struct sketch *s = sketch_new();
-
-    for (uint64_t i = from; i < to; i++)
-        sketch_add(s, elem(seed, i));
-    return s;
-}
 
 struct bytes {
     unsigned char *b;
