@@ -11,7 +11,7 @@
  * it is unset): the server builds hll values from the reversed hashes and
  * unions ours, and blogstat must read back exactly its own counts.
  *
- * Elements are SplitMix64-mixed hashes of (seed, i), as in test_sketch.c.
+ * Elements are SplitMix64-mixed hashes of (seed, i) (tusketch.h).
  */
 #include "testutil.h"
 #include "sketch.h"
