@@ -55,16 +55,14 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "FROM sources WHERE fingerprint = ?1",
     [ST_SOURCE_NEW] =
         "INSERT INTO sources(fingerprint, name, first_read, last_read) "
-        "VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), "
-        "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+        "VALUES(?1, ?2, ?3, ?3) "
         "ON CONFLICT(fingerprint) DO NOTHING RETURNING id",
     [ST_SOURCE_PUT] =
         "UPDATE sources SET name = ?2, gzip = ?3, size = ?4, position = ?5, "
         "last_len = ?6, last_hash = ?7, lines = ?8, bad_lines = ?9, "
         "hits = ?10, pending_bad = ?11, last_day = ?12, first_day = ?13, "
         "max_day = ?14, complete = ?15, error = ?16, fingerprint = ?17, "
-        "head_len = ?18, "
-        "last_read = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+        "head_len = ?18, last_read = ?20 "
         "WHERE id = ?1 AND position = ?19",
     [ST_POST] =
         "INSERT INTO paths(site, path, kind, title, published, post_id, "

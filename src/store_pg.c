@@ -288,31 +288,9 @@ static const char schema[] =
     "  RETURN floor(m * m / (2 * ln(2::float8)) / z + 0.5)::bigint;"
     " END $$;";
 
-/* The statements of store.c's cache that PostgreSQL says otherwise. */
+/* The statements of store.c's cache that PostgreSQL says otherwise: the
+ * JSON functions that read iso-codes' file. */
 static const char *const stmt_pg[ST_NSTMTS] = {
-    [ST_SOURCE_NEW] =
-        "INSERT INTO sources(fingerprint, name, first_read, last_read) "
-        "VALUES(?1, ?2, to_char(now() AT TIME ZONE 'UTC', "
-        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), to_char(now() AT TIME ZONE "
-        "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')) "
-        "ON CONFLICT(fingerprint) DO NOTHING RETURNING id",
-    [ST_SOURCE_PUT] =
-        "UPDATE sources SET name = ?2, gzip = ?3, size = ?4, position = ?5, "
-        "last_len = ?6, last_hash = ?7, lines = ?8, bad_lines = ?9, "
-        "hits = ?10, pending_bad = ?11, last_day = ?12, first_day = ?13, "
-        "max_day = ?14, complete = ?15, error = ?16, fingerprint = ?17, "
-        "head_len = ?18, last_read = to_char(now() AT TIME ZONE 'UTC', "
-        "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-        "WHERE id = ?1 AND position = ?19",
-    /* The days the open visits hold, found by the index (a day at a
-     * time, not a read of every row), those not open deleted. */
-    [ST_CLOSE_VISITS] =
-        "DELETE FROM open_visits WHERE day IN (WITH RECURSIVE d(day) AS "
-        "((SELECT day FROM open_visits ORDER BY day LIMIT 1) UNION ALL "
-        "SELECT (SELECT o.day FROM open_visits o WHERE o.day > d.day "
-        "ORDER BY o.day LIMIT 1) FROM d WHERE d.day IS NOT NULL) "
-        "SELECT day FROM d WHERE day IS NOT NULL AND day NOT IN "
-        "(SELECT day FROM day_salts WHERE touched >= ?1))",
     [ST_COUNTRY_NAMES] =
         "INSERT INTO country_names(code, name) "
         "SELECT e->>'alpha_2', coalesce(e->>'common_name', e->>'name') "

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int64_t clamp(uint64_t v)
 {
@@ -433,12 +434,20 @@ int store_put_source(struct store *s, struct store_source *src,
 {
     struct db_stmt *st;
     int64_t id = 0;
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
 
+    /* When it was read, in UTC, as both engines keep it: text. */
+    if (!gmtime_r(&t, &tm) ||
+        strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(now, sizeof(now), "1970-01-01T00:00:00Z");
     if (src->id == 0) {
         if (!(st = store_stmt(s, ST_SOURCE_NEW, err)))
             return -1;
         db_bind_text(st, 1, src->fingerprint, -1);
         db_bind_text(st, 2, src->name, -1);
+        db_bind_text(st, 3, now, -1);
         if (store_step(s, st, &id, err))
             return -1;
         /* No row: another writer stored this log since it was looked up. */
@@ -476,6 +485,7 @@ int store_put_source(struct store *s, struct store_source *src,
     if (src->head_len >= 0)
         db_bind_int(st, 18, src->head_len);
     db_bind_int64(st, 19, clamp(src->stored_position));
+    db_bind_text(st, 20, now, -1);
     if (store_step(s, st, NULL, err))
         return -1;
     /* The position this read started from is no longer the stored one:

@@ -64,6 +64,8 @@ done
 kill -9 $pk 2>/dev/null || true
 wait $pk 2>/dev/null || true
 node "$K" b.log 3 || { cat b.log.3.err; fail "node b beside the killed one"; }
-node "$K" a.log 4 || { cat a.log.4.err; fail "node a after kill -9"; }
+# (--wait: the killed node's claim goes when the server sees it gone.)
+bs --config pg.conf --db "$K" ingest --wait --commit-every 200 a.log 2>a.log.4.err ||
+    { cat a.log.4.err; fail "node a after kill -9"; }
 same "$K"
 check g/expected.json "$K" --joined
