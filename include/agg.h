@@ -161,6 +161,10 @@ int agg_each_search_term(const struct agg *a,
                                    size_t n, uint64_t views),
                          void *ctx);
 
+/* The agg's counts by the other dimensions (dims.h): owned by the agg,
+ * cleared with it. */
+struct dims *agg_dims(const struct agg *a);
+
 /* 1 when nothing has been counted since the last clear. */
 int agg_empty(const struct agg *a);
 void agg_clear(struct agg *a);

@@ -123,4 +123,35 @@ enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
  */
 size_t url_decode_path(const char *in, size_t n, char *out, size_t cap);
 
+/* ---- campaigns and missing pages (classify_query.c) ---- */
+
+/* Bytes of a campaign's source, medium or name, at most. */
+#define CAMPAIGN_PART_MAX 100
+
+struct campaign {
+    char source[CAMPAIGN_PART_MAX + 1];
+    char medium[CAMPAIGN_PART_MAX + 1];
+    char name[CAMPAIGN_PART_MAX + 1];
+    size_t source_n, medium_n, name_n;
+};
+
+/*
+ * The campaign a request target names in its query: utm_source (else
+ * ref, else source), utm_medium and utm_campaign, '+' and
+ * percent-encoding decoded as url_decode_path() does, each cut to
+ * CAMPAIGN_PART_MAX bytes on a character boundary. 1 when it names a
+ * source, else 0. Allocates nothing.
+ */
+int classify_campaign(const char *target, size_t n, struct campaign *out);
+
+/*
+ * 1 when the decoded path d (n bytes) is a scanner's probe rather than a
+ * link a person followed: a dot folder or file ("/.env", "/.git/"), a
+ * script or archive ending (.php .asp .aspx .jsp .cgi .env .sql .bak .zip
+ * .tar .gz .rar .7z .ini .log .yml .yaml .conf .old .swp), or a folder
+ * scanners try ("/cgi-bin/", "/phpmyadmin", "/admin", "/vendor/",
+ * "/wp-" ...).
+ */
+int url_is_probe(const char *d, size_t n);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "blogstat.h"
 #include "conf.h"
+#include "dims.h"
 #include "sink.h"
 
 /* Where an installed blogstat finds its config (make sysconfdir=...). */
@@ -125,6 +126,24 @@ int cli_say_empty(struct store *s, int64_t site, const char *name,
 int cmd_ingest(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+
+/* The tables of `top` over the other dimensions (top_dims.c). */
+struct out_column;
+struct out_table;
+struct store_filter;
+struct top_dim_kind {
+    const char *name;          /* "robots", "hours" ... */
+    enum dim dim;
+    const struct out_column *cols;
+    int ncols;
+    int64_t default_limit;     /* 0: all */
+};
+/* The table named name, or NULL. */
+const struct top_dim_kind *top_dim_kind(const char *name);
+/* Its rows over the filter into out: 0, or -1 with err. */
+int top_dim_rows(struct store *store, const struct top_dim_kind *k,
+                 const struct store_filter *f, struct out_table *out,
+                 struct bs_err *err);
 int cmd_report(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_recount(int argc, char **argv);

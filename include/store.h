@@ -9,8 +9,9 @@
 #include "blogstat.h"
 #include "classify.h"
 #include "visits.h"
+#include "dims.h"
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 enum store_mode {
     STORE_READ,     /* queries only; the database must exist */
@@ -432,6 +433,37 @@ int store_top_referrers(struct store *s, const struct store_filter *f,
                                   const struct store_referrer_row *row),
                         void *ctx, struct bs_err *err);
 
+/*
+ * The reader's other dimensions (dims.h), written and ranked.
+ *
+ * store_add_dim(): r's count added to its row of site (the larger kept
+ * for dim_is_max()), its sketch, when it has one, unioned into the key's
+ * visitors of the day; a key new to a day that holds dim_cap() keys of
+ * the dimension counts under "(other)". 0, or -1 with err.
+ */
+int store_add_dim(struct store *s, int64_t site, const struct dim_row *r,
+                  struct bs_err *err);
+
+/* A ranked row of a dimension over the filter's days and site. */
+struct store_dim_row {
+    const char *k[3];        /* the key's parts ("" when unused); for
+                              * DIM_MISSING k[1] is the host that linked
+                              * most often, for DIM_FEED k[0] the feed */
+    int64_t n;               /* hits (robots, missing), views, fetches */
+    int64_t visitors;        /* browsers, systems, devices; -1: not kept */
+    int64_t subscribers;     /* feeds: of the range's last day with data */
+    int weekday;             /* DIM_HOUR: 0 Monday .. 6 Sunday */
+};
+/*
+ * The rows of dimension dim, most first (DIM_HOUR: by weekday and hour;
+ * DIM_FEED: by subscribers, then fetches), at most f->limit of them
+ * (0: all). DIM_FEED_SUBS is read through DIM_FEED. 0, or -1 with err.
+ */
+int store_top_dim(struct store *s, const struct store_filter *f,
+                  enum dim dim,
+                  int (*fn)(void *ctx, const struct store_dim_row *row),
+                  void *ctx, struct bs_err *err);
+
 struct store_search_row {
     const char *term;
     int64_t views;
@@ -563,6 +595,8 @@ enum store_item_table {
     STORE_ITEM_VISITS,         /* kind, key: n[0] visits landing there */
     STORE_ITEM_REFERRER,       /* kind, key, host, cls: n[0] views */
     STORE_ITEM_SEARCH_TERM,    /* key (the term): n[0] views */
+    STORE_ITEM_DIM,            /* dim, part[0..2]: n[0] its count */
+    STORE_ITEM_DIM_SKETCH,     /* dim, part[0], blob */
     STORE_ITEM_OPEN_VISIT,     /* kind, key (its landing page): n[0] the
                                   salted visitor, n[1] first and n[2] last
                                   view (visits.h) */
@@ -579,6 +613,8 @@ struct store_item {
     int64_t n[5];
     const void *blob;          /* a serialized sketch (sketch.h) */
     size_t blob_n;
+    enum dim dim;              /* a dimension's (dims.h) */
+    struct slice part[3];
 };
 /* Call fn with each item of day, table by table (open visits by visitor,
  * then by start), until fn returns nonzero; an item's strings live until

@@ -10,6 +10,7 @@
  */
 #include "blogstat.h"
 #include "agg.h"
+#include "dims.h"
 #include "sketch.h"
 #include "table.h"
 
@@ -268,6 +269,7 @@ struct agg {
     /* the fold of pages */
     const struct strtab *known;      /* never folded (the caller's) */
     struct cntmap *fold_n;           /* day, group -> distinct keys */
+    struct dims *dims;               /* robots, hours, campaigns ... */
     char scratch[URL_KEY_MAX + 16];
     char rscratch[HH_KEY_MAX];
 };
@@ -309,6 +311,7 @@ struct agg *agg_new(void)
     a->sterms = hh_new();
     a->sterm_other = cntmap_new();
     a->fold_n = cntmap_new();
+    a->dims = dims_new();
     return a;
 }
 
@@ -336,6 +339,7 @@ void agg_free(struct agg *a)
     hh_free(a->sterms);
     cntmap_free(a->sterm_other);
     cntmap_free(a->fold_n);
+    dims_free(a->dims);
     free(a);
 }
 
@@ -595,6 +599,7 @@ void agg_clear(struct agg *a)
     hh_clear(a->sterms);
     cntmap_clear(a->sterm_other);
     cntmap_clear(a->fold_n);
+    dims_clear(a->dims);
 }
 
 size_t agg_memory(const struct agg *a)
@@ -609,11 +614,17 @@ size_t agg_memory(const struct agg *a)
                a->capevents * sizeof(*a->events) + hh_memory(a->refs) +
                strtab_memory(a->ref_other_keys) +
                cntmap_memory(a->ref_other) + hh_memory(a->sterms) +
-               cntmap_memory(a->sterm_other) + cntmap_memory(a->fold_n);
+               cntmap_memory(a->sterm_other) + cntmap_memory(a->fold_n) +
+               dims_memory(a->dims);
 
     for (size_t i = 0; i < a->nsketches; i++)
         n += sketch_memory(a->sketches[i].sk);
     return n;
+}
+
+struct dims *agg_dims(const struct agg *a)
+{
+    return a->dims;
 }
 
 /* ---- the audience --------------------------------------------------------- */

@@ -579,6 +579,36 @@ static enum url_kind match_post(const struct url_rules *r, char *d,
     return URL_OTHER;
 }
 
+/* A letter, digit, '-' or '_'. */
+static int is_name_byte(char c)
+{
+    return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+           c == '-' || c == '_';
+}
+
+/* A feed's key: its decoded path (in out->key, dn bytes), and the
+ * "?feed=NAME" of WordPress's query feeds (a NAME of letters, digits,
+ * '-' and '_', up to 32 bytes). */
+static enum url_kind feed_key(struct url_class *out, size_t dn,
+                              const char *q, size_t qn)
+{
+    const char *v = q ? query_param(q, qn, "feed", &qn) : NULL;
+
+    if (v && qn <= 32 && dn + 6 + qn <= URL_KEY_MAX) {
+        size_t i;
+
+        for (i = 0; i < qn; i++)
+            if (!is_name_byte(v[i]))
+                break;
+        if (i == qn) {
+            memcpy(out->key + dn, "?feed=", 6);
+            memcpy(out->key + dn + 6, v, qn);
+            dn += 6 + qn;
+        }
+    }
+    return set_key(out, URL_FEED, dn, 0);
+}
+
 /* Home, search and post ids: the path is "/" or "/index.php". */
 static enum url_kind match_home(const char *q, size_t qn,
                                 struct url_class *out)
@@ -640,7 +670,7 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
     file = dn == bn && is_file_ending(ext, en);
 
     if (is_feed(r, q, qn, d, dn, bn, ls, ext, en))
-        return set_none(out, URL_FEED);
+        return feed_key(out, dn, q, qn);
     if (is_admin(r, d, bn))
         return set_none(out, URL_ADMIN);
     if (slice_starts(slice_make(d, dn), "/wp-content/", 12) ||

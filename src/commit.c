@@ -4,6 +4,7 @@
  */
 #include "blogstat.h"
 #include "agg.h"
+#include "dims.h"
 #include "audience.h"
 #include "commit.h"
 #include "source.h"
@@ -108,6 +109,13 @@ static int put_term_search(void *ctx, int32_t day, const char *term,
                                  f->err);
 }
 
+static int put_dim(void *ctx, const struct dim_row *r)
+{
+    struct flush_ctx *f = ctx;
+
+    return store_add_dim(f->store, f->site, r, f->err);
+}
+
 static void visit_delta(void *ctx, int32_t day, int64_t page, int d)
 {
     struct flush_ctx *f = ctx;
@@ -172,7 +180,8 @@ static int flush_site(struct commit_db *db, const struct agg *agg,
         agg_each_post_country(agg, put_post_country, &f) ||
         agg_each_sketch(agg, put_sketch, &f) || put_visits(&f, agg) ||
         agg_each_referrer(agg, put_referrer, &f) ||
-        agg_each_search_term(agg, put_term_search, &f))
+        agg_each_search_term(agg, put_term_search, &f) ||
+        dims_each(agg_dims(agg), put_dim, &f))
         rc = -1;
     cntmap_free(f.path_ids);
     cntmap_free(f.deltas);

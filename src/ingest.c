@@ -19,6 +19,7 @@
 #include "source.h"
 #include "store.h"
 #include "table.h"
+#include "tally.h"
 #include "visitor.h"
 
 #include <pthread.h>
@@ -103,6 +104,7 @@ struct worker {
     struct run *run;
     struct geo *geo;
     struct robots *robots;
+    struct tally *tally;       /* the other dimensions' scratch */
     struct parser *parser;     /* the current file's */
     struct sample sample;
     struct committer *com;
@@ -266,6 +268,18 @@ static struct slice client_of(const struct conf *conf,
                : rec->client;
 }
 
+/* The visitor of a line: its client and User-Agent, keyed (visitor.h),
+ * told apart by site. */
+static uint64_t visitor_of(const struct worker *w, size_t site,
+                           const struct logrec *rec)
+{
+    struct slice client = client_of(w->run->o->conf, rec);
+
+    return visitor_id(w->run->key, client.p, client.n, rec->agent.p,
+                      rec->agent.n) ^
+           w->run->site_tags[site];
+}
+
 /* A good line's view: its visitor, referrer and search terms. */
 static void count_view(struct worker *w, struct agg *agg, size_t site,
                        const struct logrec *rec)
@@ -274,14 +288,13 @@ static void count_view(struct worker *w, struct agg *agg, size_t site,
     const struct url_rules *rules = conf->sites[site].rules;
     struct slice client = client_of(conf, rec);
     const char *cc = geo_country(w->geo, client.p, client.n);
-    uint64_t id = visitor_id(w->run->key, client.p, client.n, rec->agent.p,
-                             rec->agent.n) ^
-                  w->run->site_tags[site];
+    uint64_t id = visitor_of(w, site, rec);
     /* The key is looked up once; the audience goes by its id. */
     uint32_t key = agg_view(agg, rec->day, w->cls.kind, w->cls.key,
                             w->cls.key_len, cc);
 
     agg_visitor_key(agg, rec->day, rec->sec, id, key, cc);
+    tally_view(w->tally, agg_dims(agg), rec, id);
     if (rec->has_agent &&
         classify_referrer(rules, rec->referer.p, rec->referer.n, &w->ref) !=
             REF_NONE) {
@@ -291,6 +304,34 @@ static void count_view(struct worker *w, struct agg *agg, size_t site,
             agg_search_term(agg, rec->day, w->ref.term, w->ref.term_n);
     }
     w->views++;
+}
+
+/* A GET that parsed and was not left out: a view, a feed's fetch or a
+ * missing page. */
+static void count_get(struct worker *w, struct agg *agg, size_t site,
+                      const struct logrec *rec, int robot)
+{
+    const struct url_rules *rules = w->run->o->conf->sites[site].rules;
+    enum url_kind kind;
+
+    if (rec->status == 200 || rec->status == 304) {
+        kind = classify_url(rules, rec->target.p, rec->target.n, &w->cls);
+        if (kind == URL_FEED)
+            tally_feed(w->tally, agg_dims(agg), rec, &w->cls,
+                       visitor_of(w, site, rec));
+        else if (!robot && url_kind_is_content(kind))
+            count_view(w, agg, site, rec);
+    } else if (rec->status == 404 && !robot &&
+               url_kind_is_content(classify_url(rules, rec->target.p,
+                                                rec->target.n, &w->cls))) {
+        tally_missing(w->tally, agg_dims(agg), rec,
+                      rec->has_agent &&
+                              classify_referrer(rules, rec->referer.p,
+                                                rec->referer.n, &w->ref) !=
+                                  REF_NONE
+                          ? &w->ref
+                          : NULL);
+    }
 }
 
 /* Count one line into the agg and the source's counters. */
@@ -357,15 +398,13 @@ static void count_line(struct worker *w, struct store_source *src,
     }
     src->hits++;
     w->hits++;
-    robot = rec.has_agent &&
-            robots_check(w->robots, rec.agent.p, rec.agent.n);
-    agg_hit(agg, rec.day, robot);
-    if (!robot && (rec.status == 200 || rec.status == 304) &&
-        slice_eq(rec.method, "GET", 3) &&
-        url_kind_is_content(classify_url(conf->sites[site].rules,
-                                         rec.target.p, rec.target.n,
-                                         &w->cls)))
-        count_view(w, agg, site, &rec);
+    robot = rec.has_agent ? robots_check(w->robots, rec.agent.p, rec.agent.n)
+                          : 0;
+    agg_hit(agg, rec.day, robot != 0);
+    if (robot)
+        tally_robot(w->tally, agg_dims(agg), rec.day, robot);
+    if (slice_eq(rec.method, "GET", 3))
+        count_get(w, agg, site, &rec, robot);
 }
 
 /* The aggs of the chunk being counted, told the keys never folded. */
@@ -834,6 +873,7 @@ static struct worker *worker_new(struct run *run)
     if (!w->geo)
         BUG("geo_open(%s): %s", run->geoip, err.msg);
     w->robots = robots_new();
+    w->tally = tally_new();
     w->com = committer_new(&run->db);
     take_aggs(w);
     return w;
@@ -863,6 +903,7 @@ static void worker_free(struct worker *w)
     parser_free(w->parser);
     free(w->sample.buf);
     robots_free(w->robots);
+    tally_free(w->tally);
     geo_close(w->geo);
     free(w);
 }

@@ -130,6 +130,28 @@ const char *robots_category(int id)
     return rule ? rule->category : NULL;
 }
 
+/* The list's categories (and blogstat's own rules') by group. */
+static const struct {
+    const char *category, *group;
+} groups[] = {
+    {"search-engine", "search"},   {"ai-crawler", "ai"},
+    {"seo", "seo"},                {"social-preview", "social"},
+    {"feed-reader", "feed"},       {"monitoring", "monitor"},
+    {"http-library", "tool"},      {"browser-automation", "tool"},
+};
+
+const char *robots_group(int id)
+{
+    const char *c = robots_category(id);
+
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(groups); i++)
+        if (strcmp(c, groups[i].category) == 0)
+            return groups[i].group;
+    return "other";
+}
+
 /* The cache holds at most this many User-Agents (and ROBOTS_KEYS_MAX bytes
  * of them), then starts over, so that memory stays bounded on a log full
  * of random User-Agents. */

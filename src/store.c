@@ -124,6 +124,20 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "INSERT INTO search_terms(site, day, term, views) "
         "VALUES(?4, ?1, ?2, ?3) ON CONFLICT(site, day, term) "
         "DO UPDATE SET views = search_terms.views + excluded.views",
+    /* The other dimensions (store_dims.c): ?8 nonzero keeps the larger
+     * count, else adds. */
+    [ST_DIM_ADD] =
+        "INSERT INTO dim_counts(site, dim, day, k1, k2, k3, n) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        "ON CONFLICT(site, dim, day, k1, k2, k3) DO UPDATE SET n = "
+        "CASE WHEN ?8 = 0 THEN dim_counts.n + excluded.n "
+        "WHEN dim_counts.n > excluded.n THEN dim_counts.n "
+        "ELSE excluded.n END",
+    [ST_DIM_SKETCH] =
+        "INSERT INTO dim_sketches(site, dim, k1, day, sketch) "
+        "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(site, dim, k1, day) "
+        "DO UPDATE SET "
+        "sketch = sketch_union(dim_sketches.sketch, excluded.sketch)",
 };
 
 /* Every statement has its SQL. */

@@ -50,6 +50,7 @@ static const struct {
     {"visits", "SELECT 1 FROM visits LIMIT 1"},
     {"referrers", "SELECT 1 FROM referrers LIMIT 1"},
     {"search_terms", "SELECT 1 FROM search_terms LIMIT 1"},
+    {"dim_counts", "SELECT 1 FROM dim_counts LIMIT 1"},
     {"day_salts", "SELECT 1 FROM day_salts LIMIT 1"},
     {"open_visits", "SELECT 1 FROM open_visits LIMIT 1"},
     {"sources", "SELECT 1 FROM sources LIMIT 1"},

@@ -27,6 +27,8 @@ static const char *const clear_sql[] = {
     "DELETE FROM referrers WHERE day = ?1",
     "DELETE FROM search_terms WHERE day = ?1",
     "DELETE FROM open_visits WHERE day = ?1",
+    "DELETE FROM dim_counts WHERE day = ?1",
+    "DELETE FROM dim_sketches WHERE day = ?1",
 };
 
 /* The rows of a day, one query a table, each row's columns in the order
@@ -71,6 +73,12 @@ static const char *const items_sql[STORE_ITEM_NTABLES] = {
     [STORE_ITEM_SEARCH_TERM] =
         "SELECT s.name, t.term, t.views FROM search_terms t "
         "JOIN sites s ON s.id = t.site WHERE t.day = ?1",
+    [STORE_ITEM_DIM] =
+        "SELECT s.name, d.dim, d.k1, d.k2, d.k3, d.n FROM dim_counts d "
+        "JOIN sites s ON s.id = d.site WHERE d.day = ?1",
+    [STORE_ITEM_DIM_SKETCH] =
+        "SELECT s.name, d.dim, d.k1, d.sketch FROM dim_sketches d "
+        "JOIN sites s ON s.id = d.site WHERE d.day = ?1",
     [STORE_ITEM_OPEN_VISIT] =
         "SELECT visitor, visits FROM open_visits WHERE day = ?1 "
         "ORDER BY visitor",
@@ -156,6 +164,25 @@ static void set_blob(struct store_item *it, struct db_stmt *st, int col)
     it->blob_n = (size_t)db_column_bytes(st, col);
 }
 
+/* A dimension's name (column 1) and its key's parts (nparts from column
+ * 2) into it. */
+static void set_dim(struct store_item *it, struct db_stmt *st, int nparts)
+{
+    const char *name = (const char *)db_column_text(st, 1);
+
+    it->dim = DIM_N;
+    for (int d = 0; d < DIM_N && name; d++)
+        if (strcmp(name, dim_name((enum dim)d)) == 0)
+            it->dim = (enum dim)d;
+    for (int i = 0; i < 3; i++) {
+        const char *p = i < nparts ? (const char *)db_column_text(st, 2 + i)
+                                   : NULL;
+
+        it->part[i] = p ? slice_make(p, (size_t)db_column_bytes(st, 2 + i))
+                        : SLICE_LIT("");
+    }
+}
+
 /* The item of a row of table (not STORE_ITEM_OPEN_VISIT). */
 static void item_from_row(struct store_item *it, enum store_item_table table,
                           struct db_stmt *st)
@@ -210,6 +237,14 @@ static void item_from_row(struct store_item *it, enum store_item_table table,
     case STORE_ITEM_COUNTRY_SKETCH:
         set_country(it, db_column_text(st, 1));
         set_blob(it, st, 2);
+        break;
+    case STORE_ITEM_DIM:
+    case STORE_ITEM_DIM_SKETCH:
+        set_dim(it, st, table == STORE_ITEM_DIM ? 3 : 1);
+        if (table == STORE_ITEM_DIM)
+            it->n[0] = db_column_int64(st, 5);
+        else
+            set_blob(it, st, 3);
         break;
     case STORE_ITEM_REFERRER:
         it->host = (const char *)db_column_text(st, c);
@@ -420,6 +455,21 @@ int store_put_item(struct store *s, int32_t day, const struct store_item *it,
     case STORE_ITEM_SEARCH_TERM:
         return store_add_search_term(s, site, day, it->key, it->key_n,
                                      (uint64_t)n[0], err);
+    case STORE_ITEM_DIM:
+    case STORE_ITEM_DIM_SKETCH: {
+        struct dim_row r = {.day = day, .dim = it->dim,
+                            .k = {it->part[0], it->part[1], it->part[2]},
+                            .n = it->n[0] > 0 ? (uint64_t)it->n[0] : 0};
+
+        /* A dimension a later blogstat added: nothing here can hold it. */
+        if (it->dim >= DIM_N)
+            return 0;
+        if (it->table == STORE_ITEM_DIM_SKETCH) {
+            r.sketch = it->blob;
+            r.sketch_n = it->blob_n;
+        }
+        return store_add_dim(s, site, &r, err);
+    }
     case STORE_ITEM_OPEN_VISIT:
         return item_page(s, site, it, &page, err) ||
                add_open_visit(s, day, n[0], (int32_t)n[1], (int32_t)n[2],

@@ -26,11 +26,13 @@
 
 enum fold_stmt {
     F_PATH_STATE, F_TERM_STATE, F_REF_HAS, F_SEARCH_HAS,
-    F_PATH_COUNT, F_TERM_COUNT, F_REF_COUNT, F_SEARCH_COUNT, F_NSTMTS
+    F_PATH_COUNT, F_TERM_COUNT, F_REF_COUNT, F_SEARCH_COUNT, F_DIM_COUNT,
+    F_DIM_HAS, F_NSTMTS
 };
 
-/* The groups, in the order of their count statements. */
-enum fold_group { G_PATHS, G_TERMS, G_REFS, G_SEARCH };
+/* The groups, in the order of their count statements; each dimension
+ * (dims.h) is a group of its own, G_DIMS + its number. */
+enum fold_group { G_PATHS, G_TERMS, G_REFS, G_SEARCH, G_DIMS };
 
 static const char *const fold_sql[F_NSTMTS] = {
     /* Known, and counted that day. */
@@ -75,6 +77,12 @@ static const char *const fold_sql[F_NSTMTS] = {
     [F_SEARCH_COUNT] =
         "SELECT count(*) FROM search_terms WHERE site = ?2 AND day = ?1"
         " AND term <> ?6",
+    [F_DIM_COUNT] =
+        "SELECT count(*) FROM dim_counts WHERE site = ?2 AND dim = ?3"
+        " AND day = ?1 AND k1 <> ?6",
+    [F_DIM_HAS] =
+        "SELECT 1 FROM dim_counts WHERE site = ?2 AND dim = ?3 AND day = ?1"
+        " AND k1 = ?4 AND k2 = ?5 AND k3 = ?6",
 };
 
 struct store_fold {
@@ -174,13 +182,17 @@ static int fold_count(struct store *s, int64_t site, int32_t day,
                       enum fold_group g, struct bs_err *err)
 {
     uint64_t k = group_key(site, day, g);
-    struct db_stmt *st = fold_stmt(s, F_PATH_COUNT + (int)g, err);
+    struct db_stmt *st = fold_stmt(s, g >= G_DIMS ? F_DIM_COUNT
+                                                  : F_PATH_COUNT + (int)g,
+                                   err);
     int64_t c[2] = {0, 0};
 
     if (!st)
         return -1;
     db_bind_int(st, 1, day);
     db_bind_int64(st, 2, site);
+    if (g >= G_DIMS)
+        db_bind_text(st, 3, dim_name((enum dim)(g - G_DIMS)), -1);
     if (g == G_PATHS) {
         db_bind_text(st, 3, url_kind_name(URL_HOME), -1);
         db_bind_text(st, 4, url_kind_name(URL_SEARCH), -1);
@@ -204,6 +216,12 @@ static int fold_count(struct store *s, int64_t site, int32_t day,
  * at its bound pays a query a key. 1: let in; 0: look the key up; -1
  * with err.
  */
+/* The most keys of a group a day holds. */
+static uint64_t group_cap(enum fold_group g)
+{
+    return g >= G_DIMS ? dim_cap((enum dim)(g - G_DIMS)) : AGG_FOLD_KEYS;
+}
+
 static int fold_room(struct store *s, int64_t site, int32_t day,
                      enum fold_group g, struct bs_err *err)
 {
@@ -214,7 +232,7 @@ static int fold_room(struct store *s, int64_t site, int32_t day,
     if (!cntmap_get(s->fold->used, k) && fold_count(s, site, day, g, err))
         return -1;
     used = cntmap_get(s->fold->used, k);
-    if (used - 1 < AGG_FOLD_KEYS) {
+    if (used - 1 < group_cap(g)) {
         cntmap_add(s->fold->used, k, 1);
         return 1;
     }
@@ -231,7 +249,7 @@ static int fold_take(struct store *s, int64_t site, int32_t day,
 {
     uint64_t k = group_key(site, day, g);
 
-    if (cntmap_get(s->fold->used, k) - 1 >= AGG_FOLD_KEYS)
+    if (cntmap_get(s->fold->used, k) - 1 >= group_cap(g))
         return 0;
     cntmap_add(s->fold->used, k, 1);
     return 1;
@@ -348,6 +366,31 @@ int store_fold_search(struct store *s, int64_t site, int32_t day,
     if ((found = fold_row(s, st, c, err)) != 0)
         return found;
     return fold_take(s, site, day, G_SEARCH);
+}
+
+int store_fold_dim(struct store *s, int64_t site, const struct dim_row *r,
+                   struct bs_err *err)
+{
+    enum fold_group g = (enum fold_group)(G_DIMS + (int)r->dim);
+    struct db_stmt *st;
+    int64_t c[2];
+    int found;
+
+    if (store_is_other(r->k[0].p, r->k[0].n))
+        return 1;
+    if ((found = fold_room(s, site, r->day, g, err)) != 0)
+        return found;
+    if (!(st = fold_stmt(s, F_DIM_HAS, err)))
+        return -1;
+    db_bind_int(st, 1, r->day);
+    db_bind_int64(st, 2, site);
+    db_bind_text(st, 3, dim_name(r->dim), -1);
+    db_bind_text(st, 4, r->k[0].p, (int)r->k[0].n);
+    db_bind_text(st, 5, r->k[1].p, (int)r->k[1].n);
+    db_bind_text(st, 6, r->k[2].p, (int)r->k[2].n);
+    if ((found = fold_row(s, st, c, err)) != 0)
+        return found;
+    return fold_take(s, site, r->day, g);
 }
 
 /* ---- the keys never folded, copied to another store ------------------- */

@@ -16,6 +16,7 @@
 #include "store.h"
 
 #include "db.h"
+#include "dims.h"
 
 /* The cached write statements (store.c holds their SQL): every write
  * but those of batched tables (store_batch.c) goes through this cache,
@@ -26,7 +27,8 @@ enum stmt_id {
     ST_POST_TERMS_CLEAR, ST_POST_TERM, ST_META_GET, ST_META_PUT, ST_META_DEL,
     ST_SITE_NEW, ST_SITE_FIND, ST_SALT_GET, ST_SALT_PUT, ST_SALT_TOUCH,
     ST_DAY_SKETCH, ST_DAY_VISITS, ST_DAY_FIND, ST_OPEN_LOAD, ST_CLOSE_VISITS,
-    ST_CLOSE_SALTS, ST_COUNTRY_NAMES, ST_TERM_SEARCH, ST_NSTMTS
+    ST_CLOSE_SALTS, ST_COUNTRY_NAMES, ST_TERM_SEARCH, ST_DIM_ADD,
+    ST_DIM_SKETCH, ST_NSTMTS
 };
 
 /* The tables whose rows a transaction gathers and writes sorted, many a
@@ -138,6 +140,17 @@ int store_fold_search(struct store *s, int64_t site, int32_t day,
 int store_is_other(const char *key, size_t n);
 void store_fold_forget(struct store *s);
 void store_fold_free(struct store *s);
+
+/* A visitor sketch (sketch.h) as the engine stores it: checked, and
+ * converted (into *owned, the caller frees it) when the engine keeps the
+ * other format; *blob and *n then name the converted bytes. 0, or -1
+ * with err. */
+int store_sketch_value(struct store *s, const void **blob, size_t *n,
+                       unsigned char **owned, struct bs_err *err);
+/* A dimension's key (dims.h) written for r's day counts under its own
+ * name (1) or under "(other)" (0), as store_fold_view(); -1 with err. */
+int store_fold_dim(struct store *s, int64_t site, const struct dim_row *r,
+                   struct bs_err *err);
 
 /* Forget the paths and terms rows remembered and the day bounds' state
  * (a rollback, or a write changed rows behind the cache). */

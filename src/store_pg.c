@@ -27,6 +27,26 @@
 #define SCHEMA_LOCK "7089066326557274484"
 #define WRITE_LOCK "7089066326557274487"
 
+/* The tables of the other dimensions: in a new schema, and added to a
+ * database of version 8. */
+#define DIM_TABLES \
+    "CREATE TABLE dim_counts(" \
+    " site bigint NOT NULL," \
+    " dim text NOT NULL," \
+    " day integer NOT NULL," \
+    " k1 text NOT NULL," \
+    " k2 text NOT NULL DEFAULT ''," \
+    " k3 text NOT NULL DEFAULT ''," \
+    " n bigint NOT NULL," \
+    " PRIMARY KEY(site, dim, day, k1, k2, k3));" \
+    "CREATE TABLE dim_sketches(" \
+    " site bigint NOT NULL," \
+    " dim text NOT NULL," \
+    " k1 text NOT NULL," \
+    " day integer NOT NULL," \
+    " sketch hll NOT NULL," \
+    " PRIMARY KEY(site, dim, k1, day));"
+
 static const char schema[] =
     "CREATE EXTENSION IF NOT EXISTS hll;"
     "CREATE TABLE blogstat_schema(version integer NOT NULL);"
@@ -159,6 +179,8 @@ static const char schema[] =
     " term text NOT NULL,"
     " views bigint NOT NULL,"
     " PRIMARY KEY(site, day, term));"
+    /* The reader's other dimensions (dims.h; schema version 9). */
+    DIM_TABLES
     /* Each path's all-time totals (see the SQLite schema), kept by
      * triggers in the statement that writes path_views and visits. */
     "CREATE TABLE path_totals("
@@ -365,6 +387,13 @@ static int setup(struct store *s, struct bs_err *err)
             goto fail;
     }
     version = store_pragma_int(s, "SELECT max(version) FROM blogstat_schema");
+    if (version == 8) {
+        /* Version 9 adds the tables of the other dimensions. */
+        if (store_exec(s, DIM_TABLES "UPDATE blogstat_schema SET version = 9",
+                       "cannot upgrade the schema", err))
+            goto fail;
+        version = 9;
+    }
     if (version > STORE_SCHEMA_VERSION) {
         bs_fail(err, BS_DATAERR, "database '%s' has schema version %lld, "
                 "newer than this blogstat (%d); upgrade blogstat", s->path,

@@ -321,11 +321,35 @@ static const char schema_v8[] =
     " UPDATE path_totals SET visits = visits - old.visits"
     " WHERE path_id = old.path_id; END;";
 
+/*
+ * Version 9: the reader's other dimensions (dims.h), one table for all:
+ * a row per site, dimension, day and key of up to three parts (unused
+ * parts ''), and the visitors of a dimension's key per day.
+ */
+static const char schema_v9[] =
+    "CREATE TABLE dim_counts("
+    " site INTEGER NOT NULL,"
+    " dim TEXT NOT NULL,"
+    " day INTEGER NOT NULL,"
+    " k1 TEXT NOT NULL,"
+    " k2 TEXT NOT NULL DEFAULT '',"
+    " k3 TEXT NOT NULL DEFAULT '',"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY(site, dim, day, k1, k2, k3)) WITHOUT ROWID;"
+    "CREATE TABLE dim_sketches("
+    " site INTEGER NOT NULL,"
+    " dim TEXT NOT NULL,"
+    " k1 TEXT NOT NULL,"
+    " day INTEGER NOT NULL,"
+    " sketch BLOB NOT NULL,"
+    " PRIMARY KEY(site, dim, k1, day)) WITHOUT ROWID;";
+
 /* migrations[v] takes a database from version v to v + 1. A new database
  * runs them all, so the upgrade path is the path every database takes. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3,
                                          schema_v4, schema_v5,
-                                         schema_v6, schema_v7, schema_v8};
+                                         schema_v6, schema_v7, schema_v8,
+                                         schema_v9};
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
                "one migration per schema version");

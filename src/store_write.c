@@ -722,31 +722,45 @@ int store_salt_touch(struct store *s, int32_t day, int64_t now,
     return store_put(s, st, err);
 }
 
+int store_sketch_value(struct store *s, const void **blob, size_t *n,
+                       unsigned char **owned, struct bs_err *err)
+{
+    uint64_t count;
+
+    *owned = NULL;
+    /* A new row takes the blob as it is: it must be one sketch_union()
+     * can read later, or every count of the row would fail. */
+    if (sketch_blob_count(*blob, *n, &count))
+        return bs_fail(err, BS_SOFTWARE, "internal error: a visitor sketch "
+                       "of %zu bytes that is not one", *n);
+    /* PostgreSQL keeps the same sketch as an hll value, for its union;
+     * SQLite blogstat's own blob (a sketch copied from PostgreSQL comes
+     * as hll bytes). */
+    if (db_engine(s->db) == DB_POSTGRES || sketch_is_hll(*blob, *n)) {
+        size_t in = *n;
+
+        *owned = db_engine(s->db) == DB_POSTGRES
+                     ? sketch_to_hll(*blob, in, n)
+                     : sketch_from_hll(*blob, in, n);
+        if (!*owned)
+            return bs_fail(err, BS_SOFTWARE, "internal error: a visitor "
+                           "sketch of %zu bytes that cannot be converted",
+                           in);
+        *blob = *owned;
+    }
+    return 0;
+}
+
 int store_add_sketch(struct store *s, int64_t site, enum store_sketch dim,
                      int32_t day, int64_t path_id, const char *country,
                      const void *blob, size_t n, struct bs_err *err)
 {
     struct db_stmt *st;
-    uint64_t count;
-    unsigned char *hll = NULL;
+    unsigned char *hll;
     int rc;
 
-    /* A new row takes the blob as it is: it must be one sketch_union()
-     * can read later, or every count of the row would fail. */
-    if (sketch_blob_count(blob, n, &count))
-        return bs_fail(err, BS_SOFTWARE, "internal error: a visitor sketch "
-                       "of %zu bytes that is not one", n);
-    /* PostgreSQL keeps the same sketch as an hll value, for its union;
-     * SQLite blogstat's own blob (a sketch copied from PostgreSQL comes
-     * as hll bytes). */
-    if (db_engine(s->db) == DB_POSTGRES || sketch_is_hll(blob, n)) {
-        hll = db_engine(s->db) == DB_POSTGRES ? sketch_to_hll(blob, n, &n)
-                                              : sketch_from_hll(blob, n, &n);
-        if (!hll)
-            return bs_fail(err, BS_SOFTWARE, "internal error: a visitor "
-                           "sketch of %zu bytes that cannot be converted", n);
-        blob = hll;
-    }
+    if (store_sketch_value(s, &blob, &n, &hll, err))
+        return -1;
     if (dim == STORE_SKETCH_PATH) {
         rc = store_batch_add(s, B_PATH_SKETCH,
                              (const struct store_bval[]){

@@ -16,7 +16,8 @@
 
 static const char top_usage[] =
     "usage: blogstat top posts|tags|categories|countries|days|referrers|sites\n"
-    "                    [OPTIONS]\n"
+    "                    |robots|hours|campaigns|browsers|systems|devices\n"
+    "                    |missing|feeds [OPTIONS]\n"
     "\n"
     "The ranked table for a date range (days: one row per day, oldest\n"
     "first). Dates are YYYY-MM-DD, inclusive; no range means everything.\n"
@@ -44,6 +45,18 @@ static const char top_usage[] =
     "  days        day, views, visitors, visits\n"
     "  referrers   referrer, type (search, social, other), views\n"
     "  sites       site, views, visitors (every site of the database)\n"
+    "  robots      robot, category (search, ai, seo, social, feed, monitor,\n"
+    "              tool, other), hits\n"
+    "  hours       weekday, hour, views (the log's own time; all rows)\n"
+    "  campaigns   source, medium, campaign, views (utm_source or ref or\n"
+    "              source, utm_medium, utm_campaign)\n"
+    "  browsers    browser, views, visitors\n"
+    "  systems     system, views, visitors\n"
+    "  devices     device (desktop, mobile, tablet, tv, console, other),\n"
+    "              views, visitors\n"
+    "  missing     path, hits, referrer (pages that answered 404 to people,\n"
+    "              scanners' probes left out; the host that linked most)\n"
+    "  feeds       feed, subscribers (of the range's last day), fetches\n"
     "\n"
     "visitors: distinct readers (address and browser) in the range, not a\n"
     "sum of days; exact to 2,048 a day, then within about 1%. visits: runs\n"
@@ -277,7 +290,7 @@ static int add_site(void *ctx, const struct store_site_row *row)
 }
 
 enum top_what { TOP_POSTS, TOP_TAGS, TOP_CATEGORIES, TOP_COUNTRIES,
-                TOP_DAYS, TOP_REFERRERS, TOP_SITES };
+                TOP_DAYS, TOP_REFERRERS, TOP_SITES, TOP_DIM };
 
 static const struct top_kind {
     const char *name;
@@ -316,6 +329,8 @@ static int top_query(struct store *store, enum top_what what, int least,
         return store_top_referrers(store, f, add_referrer, ctx, err);
     case TOP_SITES:
         return store_sites(store, f, add_site, ctx, err);
+    case TOP_DIM:
+        break;
     }
     BUG("top %d", (int)what);
 }
@@ -340,6 +355,8 @@ int cmd_top(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const struct top_kind *kind = NULL;
+    const struct top_dim_kind *dk = NULL;
+    struct top_kind dim_kind;
     struct bs_err err = {0};
     struct conf *conf;
     struct store *store;
@@ -396,10 +413,16 @@ int cmd_top(int argc, char **argv)
     for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
         if (strcmp(kinds[i].name, argv[optind]) == 0)
             kind = &kinds[i];
+    if (!kind && (dk = top_dim_kind(argv[optind]))) {
+        dim_kind = (struct top_kind){dk->name, dk->cols, dk->default_limit,
+                                     TOP_DIM, dk->ncols};
+        kind = &dim_kind;
+    }
     if (!kind)
         return cli_usage("top ", "cannot rank '%s': use posts, tags, "
-                         "categories, countries, days, referrers or sites",
-                         argv[optind]);
+                         "categories, countries, days, referrers, sites, "
+                         "robots, hours, campaigns, browsers, systems, "
+                         "devices, missing or feeds", argv[optind]);
     if (optind + 1 < argc)
         return cli_usage("top ", "unexpected argument '%s'",
                          argv[optind + 1]);
@@ -469,7 +492,8 @@ int cmd_top(int argc, char **argv)
             ctx.before = &before;
         }
     }
-    if (top_query(store, kind->what, least, &filter, &ctx, &err) ||
+    if ((dk ? top_dim_rows(store, dk, &filter, ctx.out, &err)
+            : top_query(store, kind->what, least, &filter, &ctx, &err)) ||
         ctx.failed) {
         cli_error(&err);
         status = err.status;

@@ -40,8 +40,13 @@ import struct
 import sys
 
 HASHED = {("day_sketches", "sketch"), ("path_sketches", "sketch"),
-          ("country_sketches", "sketch"), ("day_salts", "salt"),
-          ("meta", "value")}
+          ("country_sketches", "sketch"), ("dim_sketches", "sketch"),
+          ("day_salts", "salt"), ("meta", "value")}
+# The dimensions whose keys name a kind of client, as the robot list and
+# the User-Agent parser's data name it ("Googlebot", "Firefox"): words
+# of a User-Agent by design, never a whole one, at most NAME_MAX bytes.
+NAMED_DIMS = ("robot", "browser", "system", "device")
+NAME_MAX = 64
 LINE = re.compile(rb'^(\S+) \S+ \S+ \[[^\]]*\] "((?:[^"\\]|\\.)*)" \S+ \S+'
                   rb'(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?\r?$')
 WIN = 12
@@ -112,7 +117,20 @@ def main():
                     ints.add(v & (1 << 64) - 1)
     texts.extend(r[0].encode() for r in con.execute(
         "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+    names = set()
+    if "dim_counts" in tables:
+        for dim, k1, k2 in con.execute(
+                "SELECT dim, k1, k2 FROM dim_counts WHERE dim IN (%s)"
+                % ",".join("?" * len(NAMED_DIMS)), NAMED_DIMS):
+            for k in (k1, k2):
+                names.add(k.encode())
     con.close()
+    for nm in names:
+        if len(nm) > NAME_MAX:
+            bad.append(f"a client's name of {len(nm)} bytes: '{nm[:80]}'")
+    name_w = set()
+    for nm in names:
+        name_w |= windows(nm)
     # 64-bit elements of the sketches' lists (src/sketch.c: kind 1, a u32
     # count, the u64s), and the hashed blobs' 8-byte words.
     words = set()
@@ -196,7 +214,9 @@ def main():
         for form in {ua, ua.replace(b'\\"', b'"')}:
             if form in text:
                 bad.append(f"User-Agent '{form.decode()}' stored whole")
-            hit = sorted((windows(form) - other_w) & text_w)
+            if form in names:
+                bad.append(f"User-Agent '{form.decode()}' stored as a name")
+            hit = sorted((windows(form) - other_w - name_w) & text_w)
             if hit:
                 bad.append(f"User-Agent '{form.decode()}': "
                            f"'{hit[0].decode(errors='replace')}' stored")

@@ -1,0 +1,34 @@
+/*
+ * tally.h - what a counted line adds to the reader's other dimensions
+ * (dims.h): a robot's hit under its name, a view's hour, campaign,
+ * browser, system and device, a feed's fetch and subscribers, a missing
+ * page. Runs on every line: allocates nothing per line; its scratch
+ * space is its own, so each counting thread needs one.
+ */
+#ifndef BLOGSTAT_TALLY_H
+#define BLOGSTAT_TALLY_H
+
+#include "blogstat.h"
+#include "classify.h"
+#include "dims.h"
+#include "parser.h"
+
+struct tally;
+
+struct tally *tally_new(void);
+void tally_free(struct tally *t);
+
+/* A hit of robot id (robots.h), on day. */
+void tally_robot(struct tally *t, struct dims *d, int32_t day, int robot);
+/* A view of rec by visitor (visitor.h): its hour, its campaign. */
+void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
+                uint64_t visitor);
+/* A fetch of the feed cls (URL_FEED, its key) by visitor. */
+void tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
+                const struct url_class *cls, uint64_t visitor);
+/* A GET of a page that answered 404 (not a robot's): its path, unless a
+ * scanner's probe, with ref's host (ref NULL or REF_NONE: none). */
+void tally_missing(struct tally *t, struct dims *d, const struct logrec *rec,
+                   const struct ref_info *ref);
+
+#endif
