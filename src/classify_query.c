@@ -34,18 +34,18 @@ static size_t query_value(const char *v, size_t vn, char *out, size_t cap)
 
 int classify_campaign(const char *target, size_t n, struct campaign *out)
 {
-    const char *q = memchr(target, '?', n), *hash, *v;
     static const char *const sources[] = {"utm_source", "ref", "source"};
+    const char *hash = memchr(target, '#', n), *q, *v;
     size_t qn, vn;
 
     memset(out, 0, sizeof(*out));
-    if (!q)
+    /* A fragment is the browser's: a '?' in it is no query. */
+    if (hash)
+        n = (size_t)(hash - target);
+    if (!(q = memchr(target, '?', n)))
         return 0;
     q++;
     qn = (size_t)(target + n - q);
-    hash = memchr(q, '#', qn);
-    if (hash)
-        qn = (size_t)(hash - q);
     for (size_t i = 0; i < ARRAY_SIZE(sources) && !out->source_n; i++)
         if ((v = query_param(q, qn, sources[i], &vn)))
             out->source_n = query_value(v, vn, out->source,

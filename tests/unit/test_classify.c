@@ -201,6 +201,45 @@ static const struct row feed_rows[] = {
     {"/feed/#top", URL_FEED, "/feed/"},
 };
 
+static void test_classify__campaigns(void **state)
+{
+    struct campaign c;
+    char big[4000];
+    const char *t;
+
+    (void)state;
+    t = "/x/?a=1&utm_campaign=spring%20sale&utm_source=Newsletter"
+        "&utm_medium=e+mail#frag&utm_source=no";
+    assert_int_equal(classify_campaign(t, strlen(t), &c), 1);
+    assert_string_equal(c.source, "Newsletter");
+    assert_string_equal(c.medium, "e mail");
+    assert_string_equal(c.name, "spring sale");
+    /* utm_source first, then ref, then source. */
+    t = "/?source=b&ref=a";
+    assert_int_equal(classify_campaign(t, strlen(t), &c), 1);
+    assert_string_equal(c.source, "a");
+    t = "/?source=b";
+    assert_int_equal(classify_campaign(t, strlen(t), &c), 1);
+    assert_string_equal(c.source, "b");
+    assert_int_equal(c.medium_n, 0);
+    /* None, or an empty one. */
+    t = "/x/?utm_medium=email";
+    assert_int_equal(classify_campaign(t, strlen(t), &c), 0);
+    t = "/x/?utm_source=";
+    assert_int_equal(classify_campaign(t, strlen(t), &c), 0);
+    t = "/x/#?utm_source=a";
+    assert_int_equal(classify_campaign(t, strlen(t), &c), 0);
+    /* Control bytes stay encoded; a long value is cut. */
+    t = "/?utm_source=a%00b%0A";
+    assert_int_equal(classify_campaign(t, strlen(t), &c), 1);
+    assert_string_equal(c.source, "a%00b%0A");
+    memcpy(big, "/?utm_source=", 13);
+    memset(big + 13, 'x', sizeof(big) - 13);
+    assert_int_equal(classify_campaign(big, sizeof(big), &c), 1);
+    assert_int_equal(c.source_n, CAMPAIGN_PART_MAX);
+    assert_int_equal(strlen(c.source), CAMPAIGN_PART_MAX);
+}
+
 static void test_classify__feeds(void **state)
 {
     (void)state;
@@ -1847,6 +1886,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classify__post_spellings),
         cmocka_unit_test(test_classify__feeds),
+        cmocka_unit_test(test_classify__campaigns),
         cmocka_unit_test(test_classify__admin),
         cmocka_unit_test(test_classify__assets),
         cmocka_unit_test(test_classify__asset_directories),

@@ -1,0 +1,357 @@
+/*
+ * test_dims.c - the counts of the other dimensions in a chunk (dims.c)
+ * and what a line adds to them (tally.c).
+ */
+#include "testutil.h"
+#include "agg.h"
+#include "dims.h"
+#include "robots.h"
+#include "sketch.h"
+#include "tally.h"
+
+/* A row as dims_each() gave it, copied. */
+struct seen {
+    int32_t day;
+    enum dim dim;
+    char k[3][DIM_PART_CAP + 1];
+    uint64_t n;
+    uint64_t visitors;       /* the sketch's count; 0 without one */
+    int has_sketch;
+};
+
+struct rows {
+    struct seen v[4200];
+    size_t n;
+};
+
+static int keep(void *ctx, const struct dim_row *r)
+{
+    struct rows *rs = ctx;
+    struct seen *s;
+
+    assert_true(rs->n < ARRAY_SIZE(rs->v));
+    s = &rs->v[rs->n++];
+    memset(s, 0, sizeof(*s));
+    s->day = r->day;
+    s->dim = r->dim;
+    for (int i = 0; i < 3; i++) {
+        assert_true(r->k[i].n <= DIM_PART_CAP);
+        memcpy(s->k[i], r->k[i].p, r->k[i].n);
+    }
+    s->n = r->n;
+    if (r->sketch) {
+        s->has_sketch = 1;
+        assert_int_equal(sketch_blob_count(r->sketch, r->sketch_n,
+                                           &s->visitors), 0);
+    }
+    return 0;
+}
+
+static const struct seen *find(const struct rows *rs, int32_t day,
+                               enum dim dim, const char *k0, const char *k1,
+                               const char *k2)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->v[i].day == day && rs->v[i].dim == dim &&
+            strcmp(rs->v[i].k[0], k0) == 0 && strcmp(rs->v[i].k[1], k1) == 0 &&
+            strcmp(rs->v[i].k[2], k2) == 0)
+            return &rs->v[i];
+    return NULL;
+}
+
+static struct dim_row row(int32_t day, enum dim dim, const char *k0,
+                          const char *k1, const char *k2, uint64_t n)
+{
+    struct dim_row r = {.day = day, .dim = dim,
+                        .k = {slice_make(k0, strlen(k0)),
+                              slice_make(k1, strlen(k1)),
+                              slice_make(k2, strlen(k2))},
+                        .n = n};
+
+    return r;
+}
+
+static void test_dims__sum_max_and_days(void **state)
+{
+    struct dims *d = dims_new();
+    struct rows *rs = xcalloc(1, sizeof(*rs));
+    struct dim_row r;
+
+    (void)state;
+    r = row(10, DIM_CAMPAIGN, "twitter", "social", "", 1);
+    dims_add(d, &r);
+    dims_add(d, &r);
+    r = row(11, DIM_CAMPAIGN, "twitter", "social", "", 5);
+    dims_add(d, &r);
+    /* The same parts in another split are another key. */
+    r = row(10, DIM_CAMPAIGN, "twitters", "ocial", "", 1);
+    dims_add(d, &r);
+    /* Subscribers keep the largest report of the day. */
+    r = row(10, DIM_FEED_SUBS, "/feed/", "Feedly", "", 12);
+    dims_add(d, &r);
+    r.n = 9;
+    dims_add(d, &r);
+    r.n = 14;
+    dims_add(d, &r);
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    assert_int_equal(rs->n, 4);
+    assert_int_equal(find(rs, 10, DIM_CAMPAIGN, "twitter", "social", "")->n,
+                     2);
+    assert_int_equal(find(rs, 11, DIM_CAMPAIGN, "twitter", "social", "")->n,
+                     5);
+    assert_int_equal(find(rs, 10, DIM_CAMPAIGN, "twitters", "ocial", "")->n,
+                     1);
+    assert_int_equal(find(rs, 10, DIM_FEED_SUBS, "/feed/", "Feedly", "")->n,
+                     14);
+    assert_null(find(rs, 10, DIM_CAMPAIGN, "twitter", "social", "x"));
+    dims_clear(d);
+    rs->n = 0;
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    assert_int_equal(rs->n, 0);
+    dims_free(d);
+    free(rs);
+}
+
+static void test_dims__visitors(void **state)
+{
+    struct dims *d = dims_new();
+    struct rows *rs = xcalloc(1, sizeof(*rs));
+    struct dim_row r = row(3, DIM_BROWSER, "Firefox", "", "", 1);
+    uint32_t id;
+
+    (void)state;
+    for (uint64_t v = 0; v < 30; v++) {
+        id = dims_add(d, &r);
+        dims_visitor(d, id, bs_hash(&v, sizeof(v)) | 1);
+        /* Each reader twice: visitors count once. */
+        dims_visitor(d, id, bs_hash(&v, sizeof(v)) | 1);
+    }
+    r = row(3, DIM_BROWSER, "Lynx", "", "", 1);
+    dims_add(d, &r);
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    assert_int_equal(find(rs, 3, DIM_BROWSER, "Firefox", "", "")->n, 30);
+    assert_int_equal(find(rs, 3, DIM_BROWSER, "Firefox", "", "")->visitors,
+                     30);
+    /* No visitor told: no sketch. */
+    assert_int_equal(find(rs, 3, DIM_BROWSER, "Lynx", "", "")->has_sketch, 0);
+    dims_free(d);
+    free(rs);
+}
+
+/* More new keys than a day may hold: the rest under "(other)", the sum
+ * exact, another day and another dimension untouched. */
+static void test_dims__fold(void **state)
+{
+    struct dims *d = dims_new();
+    struct rows *rs = xcalloc(1, sizeof(*rs));
+    unsigned cap = dim_cap(DIM_MISSING), extra = 37;
+    uint64_t sum = 0, other;
+    char key[32];
+    struct dim_row r;
+
+    (void)state;
+    assert_true(cap + extra + 4 < ARRAY_SIZE(rs->v));
+    for (unsigned i = 0; i < cap + extra; i++) {
+        snprintf(key, sizeof(key), "/gone-%u/", i);
+        r = row(5, DIM_MISSING, key, "example.com", "", 2);
+        dims_add(d, &r);
+    }
+    /* A key let in before the bound still counts as itself after it. */
+    r = row(5, DIM_MISSING, "/gone-0/", "example.com", "", 1);
+    dims_add(d, &r);
+    r = row(6, DIM_MISSING, "/gone-1/", "", "", 1);
+    dims_add(d, &r);
+    r = row(5, DIM_CAMPAIGN, "news", "", "", 1);
+    dims_add(d, &r);
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    assert_int_equal(rs->n, cap + 1 + 2);
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->v[i].day == 5 && rs->v[i].dim == DIM_MISSING)
+            sum += rs->v[i].n;
+    assert_int_equal(sum, 2 * (cap + extra) + 1);
+    assert_int_equal(find(rs, 5, DIM_MISSING, "/gone-0/", "example.com",
+                          "")->n, 3);
+    other = find(rs, 5, DIM_MISSING, AGG_OTHER, "", "")->n;
+    assert_int_equal(other, 2 * extra);
+    assert_non_null(find(rs, 6, DIM_MISSING, "/gone-1/", "", ""));
+    assert_non_null(find(rs, 5, DIM_CAMPAIGN, "news", "", ""));
+    dims_free(d);
+    free(rs);
+}
+
+/* A part longer than the cap is cut on a character boundary. */
+static void test_dims__long_parts(void **state)
+{
+    struct dims *d = dims_new();
+    struct rows *rs = xcalloc(1, sizeof(*rs));
+    char k[3 * DIM_PART_CAP];
+    struct dim_row r;
+
+    (void)state;
+    /* "ä" is two bytes: 199 bytes of 'x' then "ää..." cut before a half. */
+    memset(k, 'x', DIM_PART_CAP - 1);
+    for (size_t i = DIM_PART_CAP - 1; i + 1 < sizeof(k); i += 2)
+        memcpy(k + i, "\xC3\xA4", 2);
+    r = (struct dim_row){.day = 1, .dim = DIM_CAMPAIGN,
+                         .k = {slice_make(k, sizeof(k) - 1),
+                               slice_make(k, sizeof(k) - 1), SLICE_LIT("")},
+                         .n = 1};
+    dims_add(d, &r);
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    assert_int_equal(rs->n, 1);
+    assert_int_equal(strlen(rs->v[0].k[0]), DIM_PART_CAP - 1);
+    assert_int_equal(strlen(rs->v[0].k[1]), DIM_PART_CAP - 1);
+    assert_true(dims_memory(d) > 0);
+    dims_free(d);
+    free(rs);
+}
+
+/* ---- tally ---- */
+
+static struct logrec rec_of(const char *target, int status, int32_t sec)
+{
+    struct logrec r;
+
+    memset(&r, 0, sizeof(r));
+    r.target = slice_make(target, strlen(target));
+    r.method = SLICE_LIT("GET");
+    r.status = (uint16_t)status;
+    r.day = 100;
+    r.sec = sec;
+    return r;
+}
+
+static void test_tally__view_hour_and_campaign(void **state)
+{
+    struct tally *t = tally_new();
+    struct dims *d = dims_new();
+    struct rows *rs = xcalloc(1, sizeof(*rs));
+    struct logrec r = rec_of("/2013/02/07/x/?utm_source=news+letter&"
+                             "utm_medium=e%2Dmail&utm_campaign=v%C3%A4der",
+                             200, 9 * 3600 + 59 * 60);
+
+    (void)state;
+    tally_view(t, d, &r, 1);
+    r = rec_of("/2013/02/07/x/?ref=hn", 200, 23 * 3600 + 3599);
+    tally_view(t, d, &r, 1);
+    r = rec_of("/2013/02/07/x/?utm_medium=email", 200, 0);
+    tally_view(t, d, &r, 1);
+    /* A leap second is the last hour's. */
+    r = rec_of("/", 200, 86400);
+    tally_view(t, d, &r, 1);
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    assert_int_equal(find(rs, 100, DIM_HOUR, "09", "", "")->n, 1);
+    assert_int_equal(find(rs, 100, DIM_HOUR, "23", "", "")->n, 2);
+    assert_int_equal(find(rs, 100, DIM_HOUR, "00", "", "")->n, 1);
+    assert_int_equal(find(rs, 100, DIM_CAMPAIGN, "news letter", "e-mail",
+                          "v\xC3\xA4" "der")->n, 1);
+    assert_int_equal(find(rs, 100, DIM_CAMPAIGN, "hn", "", "")->n, 1);
+    /* A medium without a source is no campaign. */
+    assert_int_equal(rs->n, 5);
+    tally_free(t);
+    dims_free(d);
+    free(rs);
+}
+
+static void test_tally__missing_and_probes(void **state)
+{
+    static const char *const probes[] = {
+        "/.env", "/.git/config", "/wp-config.php.bak", "/phpmyadmin/",
+        "/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php",
+        "/cgi-bin/luci/;stok=/locale", "/admin.php", "/backup.sql",
+        "/owa/auth/logon.aspx", "/x/.well-known/../.env", "/db.tar.gz",
+    };
+    struct tally *t = tally_new();
+    struct dims *d = dims_new();
+    struct rows *rs = xcalloc(1, sizeof(*rs));
+    struct ref_info ref;
+    struct logrec r;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
+        assert_true(url_is_probe(probes[i], strlen(probes[i])));
+        r = rec_of(probes[i], 404, 0);
+        tally_missing(t, d, &r, NULL);
+    }
+    assert_false(url_is_probe("/2013/02/07/old-post/", 21));
+    assert_false(url_is_probe("/tag/administration/", 20));
+    memset(&ref, 0, sizeof(ref));
+    ref.cls = REF_OTHER;
+    strcpy(ref.host, "example.org");
+    ref.host_n = 11;
+    r = rec_of("/2013/02/07/s%C3%A4kerhet-old/?utm_source=x", 404, 0);
+    tally_missing(t, d, &r, &ref);
+    tally_missing(t, d, &r, &ref);
+    tally_missing(t, d, &r, NULL);
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    assert_int_equal(rs->n, 2);
+    assert_int_equal(find(rs, 100, DIM_MISSING,
+                          "/2013/02/07/s\xC3\xA4kerhet-old/", "example.org",
+                          "")->n, 2);
+    assert_int_equal(find(rs, 100, DIM_MISSING,
+                          "/2013/02/07/s\xC3\xA4kerhet-old/", "", "")->n, 1);
+    tally_free(t);
+    dims_free(d);
+    free(rs);
+}
+
+static void test_tally__robots_and_feeds(void **state)
+{
+    static const char gbot[] = "Mozilla/5.0 (compatible; Googlebot/2.1; "
+                               "+http://www.google.com/bot.html)";
+    static const char gpt[] = "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like "
+                              "Gecko; compatible; GPTBot/1.0; "
+                              "+https://openai.com/gptbot)";
+    struct robots *rb = robots_new();
+    struct tally *t = tally_new();
+    struct dims *d = dims_new();
+    struct rows *rs = xcalloc(1, sizeof(*rs));
+    struct url_class cls;
+    struct logrec r = rec_of("/feed/", 200, 0);
+    int g = robots_check(rb, gbot, sizeof(gbot) - 1);
+    int a = robots_check(rb, gpt, sizeof(gpt) - 1);
+
+    (void)state;
+    assert_true(g > 0 && a > 0 && g != a);
+    assert_string_equal(robots_group(g), "search");
+    assert_string_equal(robots_group(a), "ai");
+    assert_null(robots_group(0));
+    tally_robot(t, d, 7, g);
+    tally_robot(t, d, 7, g);
+    tally_robot(t, d, 7, a);
+    tally_robot(t, d, 7, 0);
+    memset(&cls, 0, sizeof(cls));
+    cls.kind = URL_FEED;
+    strcpy(cls.key, "/feed/");
+    cls.key_len = 6;
+    r.day = 7;
+    tally_feed(t, d, &r, &cls, 11);
+    tally_feed(t, d, &r, &cls, 11);
+    tally_feed(t, d, &r, &cls, 12);
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    assert_int_equal(find(rs, 7, DIM_ROBOT, robots_name(g), "search",
+                          "")->n, 2);
+    assert_int_equal(find(rs, 7, DIM_ROBOT, robots_name(a), "ai", "")->n, 1);
+    assert_int_equal(find(rs, 7, DIM_FEED, "/feed/", "", "")->n, 3);
+    assert_int_equal(find(rs, 7, DIM_FEED, "/feed/", "", "")->visitors, 2);
+    assert_int_equal(rs->n, 3);
+    robots_free(rb);
+    tally_free(t);
+    dims_free(d);
+    free(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dims__sum_max_and_days),
+        cmocka_unit_test(test_dims__visitors),
+        cmocka_unit_test(test_dims__fold),
+        cmocka_unit_test(test_dims__long_parts),
+        cmocka_unit_test(test_tally__view_hour_and_campaign),
+        cmocka_unit_test(test_tally__missing_and_probes),
+        cmocka_unit_test(test_tally__robots_and_feeds),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
