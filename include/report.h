@@ -17,6 +17,7 @@
 
 #include "blogstat.h"
 #include "classify.h"
+#include "dims.h"
 
 #include <stdio.h>
 
@@ -76,6 +77,35 @@ struct report_link {
     const char *href;        /* NULL: this report */
 };
 
+/* A row of a table of the reader's other dimensions (dims.h). */
+struct report_dim_row {
+    const char *k[3];        /* the key's parts, "" when unused */
+    int64_t n;               /* hits, views or fetches */
+    int64_t visitors;        /* -1: not counted */
+    int64_t subscribers;     /* feeds */
+    int spark;               /* feeds: 1 when the sparkline of its
+                              * subscribers per day is written, as
+                              * charts/feed-N (N its place, from 1) */
+    const double *series;    /* feeds: subscribers per day of the range
+                              * (-1 where the feed was not fetched) */
+};
+struct report_dim_table {
+    struct report_dim_row *rows;
+    size_t n;
+};
+/* The report's sections of the other dimensions (report_dims.c). */
+struct report_dims {
+    int64_t hits, robot_hits;          /* of the range */
+    int64_t group_hits[8];             /* robot hits by enum report_robot_group */
+    int64_t hours[7][24];              /* views, Monday first */
+    struct report_dim_table t[DIM_N];  /* the tables, DIM_FEED_SUBS empty */
+};
+/* The robots' groups, in the order reports show them. */
+enum report_robot_group { RG_SEARCH, RG_AI, RG_SEO, RG_SOCIAL, RG_FEED,
+                          RG_MONITOR, RG_TOOL, RG_OTHER, RG_N };
+/* "search", "ai", ... */
+const char *report_robot_group_name(enum report_robot_group g);
+
 struct report_index {
     const char *site_name;   /* or NULL */
     const char *site_url;    /* "https://blog.example.eu", or NULL */
@@ -122,6 +152,7 @@ struct report_index {
     int daily_narrow_height;
     int daily_height, posts_height, tags_height, categories_height,
         countries_height, sources_height;
+    struct report_dims dims;
 };
 
 /* Write DIR/index.html: 0, or -1 with err (BS_CANTCREAT when it cannot
@@ -189,5 +220,17 @@ int html_escape(FILE *f, const char *s);
  * but for unreserved characters and '/'. Returns 1 when a URL was written.
  */
 int html_url(FILE *f, const char *base, const char *path);
+/* v with thousands separators ("12,345"). */
+void html_num(FILE *f, int64_t v);
+
+/* The sections of the other dimensions (report_dims.c): robots beside
+ * readers, reading hours, campaigns, browsers, systems, devices, feeds
+ * and missing pages, into an index page. */
+void report_put_dims(FILE *f, const struct report_index *r);
+/* Their charts (each feed's sparkline of subscribers, ndays long) into
+ * charts, named in d's rows: 0, or -1 with err. */
+int report_dims_charts(const struct atomic_dir *charts,
+                       struct report_dims *d, size_t ndays,
+                       struct bs_err *err);
 
 #endif

@@ -75,6 +75,12 @@ int report_partial_day(struct store *s, int64_t site, int64_t now,
 struct report_data *report_data_build(struct store *s,
                                       const struct report_range *r,
                                       struct bs_err *err);
+/* The tables of the other dimensions of r into *out, every string and
+ * array in mem (report_dims.c): 0, or -1 with err. */
+int report_dims_build(struct store *s, const struct report_range *r,
+                      struct arena *mem, struct report_dims *out,
+                      struct bs_err *err);
+
 /* Free d and all it points to; NULL is ignored. */
 void report_data_free(struct report_data *d);
 

@@ -463,6 +463,13 @@ int store_top_dim(struct store *s, const struct store_filter *f,
                   enum dim dim,
                   int (*fn)(void *ctx, const struct store_dim_row *row),
                   void *ctx, struct bs_err *err);
+/* The subscribers of feed on each day of the filter's range it was
+ * fetched, oldest first (as store_top_dim() counts them for a day). 0,
+ * or -1 with err. */
+int store_feed_days(struct store *s, const struct store_filter *f,
+                    const char *feed,
+                    int (*fn)(void *ctx, int32_t day, int64_t subscribers),
+                    void *ctx, struct bs_err *err);
 
 struct store_search_row {
     const char *term;

@@ -39,18 +39,35 @@ def c_string(s):
     return '"' + "".join(out) + '"'
 
 
+BOT_TOKEN = re.compile(r"[A-Za-z][\w.-]*?(?:bot|crawler|spider)\b", re.I)
+
+
 def short_name(pattern, instances):
-    """What the pattern matches in the first example it matches: "Wget" for
-    "[wW]get", "Googlebot" for "Googlebot\\/"; else the pattern without
-    its anchors and escapes."""
+    """What the pattern matches in the examples, as a User-Agent writes
+    it: "Wget" for "[wW]get", "Googlebot" for "Googlebot\\/", "ClaudeBot"
+    rather than a bare example's "claudebot". A match that is a host or a
+    path ("yandex.com/bots") gives way to the robot's own token in that
+    example ("YandexBot"). Else the pattern without its anchors and
+    escapes."""
     try:
         rx = re.compile(pattern, re.I)
     except re.error:
         rx = None
-    for ua in instances if rx else ():
+    found = []
+    for i, ua in enumerate(instances if rx else ()):
         m = rx.search(ua)
-        if m and m.group(0).strip(" /;:(),-+_"):
-            return m.group(0).strip(" /;:(),-+_")[:48]
+        name = m.group(0).strip(" /;:(),-+_") if m else ""
+        if not name:
+            continue
+        urlish = "." in name or "/" in name
+        if urlish:
+            t = BOT_TOKEN.search(ua)
+            if t and "." not in t.group(0):
+                name, urlish = t.group(0), False
+        mixed = name != name.lower()
+        found.append((urlish, not mixed, i, name[:48]))
+    if found:
+        return min(found)[3]
     name = re.sub(r"\\(.)", r"\1", pattern.split("|")[0]).strip("^$")
     return name.strip(" /;:(),-+_")[:48] or pattern[:48]
 

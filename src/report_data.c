@@ -574,7 +574,8 @@ struct report_data *report_data_build(struct store *s,
         store_range(s, &prev, &before, err) ||
         sources(s, &f, days.views, x->sources, err) ||
         tables(s, &f, d, &ids, err) ||
-        posts_data(s, r, ids, days.d, d, err)) {
+        posts_data(s, r, ids, days.d, d, err) ||
+        report_dims_build(s, r, &d->mem, &x->dims, err)) {
         free(ids);
         report_data_free(d);
         return NULL;

@@ -149,7 +149,7 @@ static void put_range(FILE *f, int32_t from, int32_t to)
                 months[m2 - 1], y2);
 }
 
-static void put_num(FILE *f, int64_t v)
+void html_num(FILE *f, int64_t v)
 {
     char buf[32];
 
@@ -206,6 +206,21 @@ static const char style[] =
     "border-radius:999px;padding:2px 10px;font-size:.9rem}"
     "footer{color:var(--muted);font-size:.85rem;text-align:center;"
     "padding:8px 0 24px}"
+    "td.m{width:22%}.meter{display:block;height:8px;min-width:1px;"
+    "background:var(--a);border-radius:4px}"
+    ".split{display:flex;height:14px;border-radius:7px;overflow:hidden;"
+    "margin:4px 0 8px;background:var(--line)}"
+    ".legend{list-style:none;padding:0;margin:0 0 8px;display:flex;"
+    "flex-wrap:wrap;gap:4px 14px;font-size:.85rem;color:var(--muted)}"
+    ".legend i{display:inline-block;width:10px;height:10px;"
+    "border-radius:2px;margin-right:4px}"
+    "tr.ai td{font-weight:600}"
+    ".heat{table-layout:fixed}.heat td{height:20px;padding:0;"
+    "border:1px solid var(--bg);background-clip:padding-box}"
+    ".heat th{padding:2px;font-size:.75rem;border:0}"
+    ".heat tr>th:first-child{width:2.6em}"
+    ".heat thead th{text-align:left}"
+    "caption{caption-side:bottom;text-align:left;padding-top:6px}"
     "@media (max-width:520px){main{padding:8px}section{padding:12px}"
     "td.s,th.s,.wide{display:none}th,td{padding:6px 4px}}";
 
@@ -291,11 +306,11 @@ static void put_other_row(FILE *f, int64_t views)
         return;
     fputs("<tr class=\"other\"><td class=\"n\"></td><td class=\"t\" "
           "title=\"Pages past the ", f);
-    put_num(f, AGG_FOLD_KEYS);
+    html_num(f, AGG_FOLD_KEYS);
     fputs(" new ones of a day (neither imported nor the home page) count "
           "together here\">(other pages)<small>the long tail, folded"
           "</small></td><td class=\"s\"></td><td class=\"n\">", f);
-    put_num(f, views);
+    html_num(f, views);
     fputs("</td><td class=\"n\"></td><td class=\"n wide\"></td></tr>\n",
           f);
 }
@@ -312,11 +327,11 @@ static void put_terms_table(FILE *f, const char *head,
         fputs("<tr><td class=\"t\">", f);
         html_escape(f, t[i].name);
         fputs("</td><td class=\"n\">", f);
-        put_num(f, t[i].post_views);
+        html_num(f, t[i].post_views);
         fputs("</td><td class=\"n\">", f);
-        put_num(f, t[i].archive_views);
+        html_num(f, t[i].archive_views);
         fputs("</td><td class=\"n\">", f);
-        put_num(f, t[i].visitors);
+        html_num(f, t[i].visitors);
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
@@ -338,10 +353,10 @@ static void put_countries_table(FILE *f, const struct report_country *c,
         fputs(" <small class=\"c\">", f);
         html_escape(f, c[i].code);
         fputs("</small></td><td class=\"n\">", f);
-        put_num(f, c[i].views);
+        html_num(f, c[i].views);
         if (with_visitors) {
             fputs("</td><td class=\"n\">", f);
-            put_num(f, c[i].visitors < 0 ? 0 : c[i].visitors);
+            html_num(f, c[i].visitors < 0 ? 0 : c[i].visitors);
         }
         fprintf(f, "</td><td class=\"n\">%.1f%%</td></tr>\n",
                 total > 0 ? 100.0 * (double)c[i].views / (double)total : 0.0);
@@ -369,11 +384,11 @@ static void put_days_table(FILE *f, const struct report_day *d, size_t n,
                   "<td class=\"n\">—", f);
         } else {
             fputs("</td><td class=\"n\">", f);
-            put_num(f, d[i].views);
+            html_num(f, d[i].views);
             fputs("</td><td class=\"n\">", f);
-            put_num(f, d[i].visitors);
+            html_num(f, d[i].visitors);
             fputs("</td><td class=\"n\">", f);
-            put_num(f, d[i].visits);
+            html_num(f, d[i].visits);
         }
         fputs("</td></tr>\n", f);
     }
@@ -405,7 +420,7 @@ static void put_referrers_table(FILE *f, const struct report_referrer *r,
         fputs("</td><td>", f);
         html_escape(f, source_name(r[i].cls));
         fputs("</td><td class=\"n\">", f);
-        put_num(f, r[i].views);
+        html_num(f, r[i].views);
         fputs("</td></tr>\n", f);
     }
     fputs("</tbody></table>\n", f);
@@ -427,7 +442,7 @@ static void put_change(FILE *f, int has_prev, int64_t now, int64_t prev,
         fprintf(f, "<span class=\"%s\">%s%.0f%%</span> against the previous "
                 "%d day%s (", ch >= 0 ? "up" : "down", ch >= 0 ? "+" : "−",
                 ch >= 0 ? ch : -ch, len, len == 1 ? "" : "s");
-        put_num(f, prev);
+        html_num(f, prev);
         fputs(")", f);
     }
 }
@@ -460,17 +475,17 @@ static void put_summary(FILE *f, const struct report_index *r)
             best = &r->days[i];
     fputs("<section class=\"cards\">\n<div class=\"card\">"
           "<div class=\"label\">Views</div><div class=\"big\">", f);
-    put_num(f, r->views);
+    html_num(f, r->views);
     fputs("</div><div class=\"sub\">", f);
     put_range_change(f, r, r->views, r->cmp_views, r->prev_views);
     fputs("</div></div>\n<div class=\"card\"><div class=\"label\">Visitors"
           "</div><div class=\"big\">", f);
-    put_num(f, r->visitors);
+    html_num(f, r->visitors);
     fputs("</div><div class=\"sub\">", f);
     put_range_change(f, r, r->visitors, r->cmp_visitors, r->prev_visitors);
     fputs("</div></div>\n<div class=\"card\"><div class=\"label\">Visits"
           "</div><div class=\"big\">", f);
-    put_num(f, r->visits);
+    html_num(f, r->visits);
     fputs("</div><div class=\"sub\">", f);
     if (r->visits > 0)
         fprintf(f, "%.1f views a visit", (double)r->views / (double)r->visits);
@@ -480,7 +495,7 @@ static void put_summary(FILE *f, const struct report_index *r)
           "day</div>", f);
     if (best) {
         fputs("<div class=\"big\">", f);
-        put_num(f, best->views);
+        html_num(f, best->views);
         fputs("</div><div class=\"sub\">views on ", f);
         put_date(f, best->day, 1);
         fputs("</div>", f);
@@ -502,7 +517,7 @@ static void put_summary(FILE *f, const struct report_index *r)
         if (p->page)
             fputs("</a>", f);
         fputs("</div><div class=\"sub\">", f);
-        put_num(f, p->views);
+        html_num(f, p->views);
         fprintf(f, " %s</div>", plural(p->views, "view", "views"));
     } else {
         fputs("<div class=\"sub\">no post viewed</div>", f);
@@ -594,11 +609,11 @@ int report_write_index(const struct atomic_dir *dir,
                 fputs(".png\" width=\"96\" height=\"24\" alt=\"\">", f);
             }
             fputs("</td><td class=\"n\">", f);
-            put_num(f, p->views);
+            html_num(f, p->views);
             fputs("</td><td class=\"n\">", f);
-            put_num(f, p->visitors);
+            html_num(f, p->visitors);
             fputs("</td><td class=\"n wide\">", f);
-            put_num(f, p->visits);
+            html_num(f, p->visits);
             fputs("</td></tr>\n", f);
         }
         put_other_row(f, r->other_views);
@@ -652,13 +667,14 @@ int report_write_index(const struct atomic_dir *dir,
                 fputs("<tr><td class=\"t\">", f);
                 html_escape(f, r->searches[i].term);
                 fputs("</td><td class=\"n\">", f);
-                put_num(f, r->searches[i].views);
+                html_num(f, r->searches[i].views);
                 fputs("</td></tr>\n", f);
             }
             fputs("</tbody></table></details>\n", f);
         }
     }
     fputs("</section>\n", f);
+    report_put_dims(f, r);
     put_foot(f);
     return atomic_commit(af, err);
 }
@@ -716,16 +732,16 @@ int report_write_post(const struct atomic_dir *dir, const char *file,
     }
     fputs("</p></header>\n<section class=\"cards\"><div class=\"card\">"
           "<div class=\"label\">Views</div><div class=\"big\">", f);
-    put_num(f, p->views);
+    html_num(f, p->views);
     fputs("</div><div class=\"sub\">", f);
     put_range(f, p->from, p->to);
     fputs("</div></div>\n<div class=\"card\"><div class=\"label\">"
           "Visitors</div><div class=\"big\">", f);
-    put_num(f, p->visitors);
+    html_num(f, p->visitors);
     fputs("</div><div class=\"sub\">distinct in these days</div></div>\n"
           "<div class=\"card\"><div class=\"label\">Visits</div>"
           "<div class=\"big\">", f);
-    put_num(f, p->visits);
+    html_num(f, p->visits);
     fputs("</div><div class=\"sub\">began here</div></div></section>\n"
           "<section>\n<h2>Views and visitors per day</h2>\n", f);
     put_chart(f, p->chart, p->chart_width, p->chart_height, p->narrow_width,
@@ -977,7 +993,8 @@ int report_write(const struct atomic_dir *dir, const struct report_data *d,
         goto out;
     if (daily_charts(charts, "daily", r.days, r.ndays, DAILY_H, partial,
                      err) ||
-        bar_charts(charts, &r, err))
+        bar_charts(charts, &r, err) ||
+        report_dims_charts(charts, &r.dims, r.ndays, err))
         goto out;
     for (size_t i = 0; i < np; i++) {
         posts[i] = d->index.posts[i];

@@ -257,3 +257,50 @@ int store_top_dim(struct store *s, const struct store_filter *f,
     db_finalize(st);
     return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
 }
+
+/* A feed's subscribers per day: the reported ones and the other
+ * clients. ?1 site, ?2 its dimension, ?3 and ?4 the days, ?5 the feed,
+ * ?6 the name of DIM_FEED_SUBS. */
+static const char feed_days_sql[] =
+    "SELECT c.day, (SELECT sum(r.n) FROM dim_counts r WHERE r.site = ?1 "
+    "AND r.dim = ?6 AND r.day = c.day AND r.k1 = c.k1), k.sketch "
+    "FROM dim_counts c LEFT JOIN dim_sketches k ON k.site = ?1 "
+    "AND k.dim = ?2 AND k.k1 = c.k1 AND k.day = c.day "
+    "WHERE c.site = ?1 AND c.dim = ?2 AND c.k1 = ?5 AND c.k2 = '' "
+    "AND c.k3 = '' AND c.day BETWEEN ?3 AND ?4 ORDER BY c.day";
+
+int store_feed_days(struct store *s, const struct store_filter *f,
+                    const char *feed,
+                    int (*fn)(void *ctx, int32_t day, int64_t subscribers),
+                    void *ctx, struct bs_err *err)
+{
+    struct db_stmt *st;
+    int rc;
+
+    if (store_batch_flush(s, err))
+        return -1;
+    rc = db_prepare(s->db, feed_days_sql, 0, &st);
+    if (rc != DB_OK)
+        return store_fail(s, err, rc, "cannot prepare a query");
+    db_bind_int64(st, 1, f->site);
+    db_bind_text(st, 2, dim_name(DIM_FEED), -1);
+    db_bind_int(st, 3, f->from);
+    db_bind_int(st, 4, f->to);
+    db_bind_text(st, 5, feed, -1);
+    db_bind_text(st, 6, dim_name(DIM_FEED_SUBS), -1);
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t others = col_visitors(st, 2);
+
+        if (others < 0) {
+            db_finalize(st);
+            return bs_fail(err, BS_DATAERR, "database '%s': a visitor "
+                           "sketch is damaged", s->path);
+        }
+        if (fn(ctx, db_column_int(st, 0), db_column_int64(st, 1) + others)) {
+            rc = DB_DONE;
+            break;
+        }
+    }
+    db_finalize(st);
+    return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+}

@@ -155,6 +155,45 @@ def numbers(index, blogstat, db, rng):
     total = sum(want)
     if f">{total:,}<" not in open(index, encoding="utf-8").read():
         fail(f"total views {total:,} not shown")
+    dims(p, table, top, total)
+
+
+def dims(p, table, top, total):
+    """The tables of the other dimensions hold `top`'s numbers."""
+    def opt_table(first):
+        for t in p.tables:
+            if t and t[0] and t[0][0] == first:
+                return t[1:]
+        return None
+
+    robots = top("robots", 15)
+    rows = opt_table("Robot") or []
+    got = [(r[0], r[1], num(r[2])) for r in rows]
+    want = [(o["robot"], o["category"], o["hits"]) for o in robots]
+    if got != want:
+        fail(f"robots table {got[:3]} != {want[:3]}")
+    # (table, its head, the page's column of each key, rows shown)
+    for what, head, cols, n in (
+            ("campaigns", "Source", {"source": 0, "medium": 1,
+                                     "campaign": 2, "views": 3}, 15),
+            ("missing", "Path", {"path": 0, "hits": 1, "referrer": 2}, 15),
+            ("feeds", "Feed", {"feed": 0, "subscribers": 2, "fetches": 3},
+             10)):
+        rows = opt_table(head) or []
+        want = [tuple(o[k] for k in cols) for o in top(what, n)]
+        got = [tuple(num(r[c]) if isinstance(o, int) else r[c]
+                     for c, o in zip(cols.values(), w))
+               for r, w in zip(rows, want)]
+        if len(rows) != len(want) or got != want:
+            fail(f"{what} table {got[:3]} != {want[:3]}")
+    # The heat map's cells say their views; they add up to the range's.
+    heat = 0
+    for tag, attrs in p.elements:
+        a = dict(attrs)
+        if tag == "td" and ":00: " in a.get("title", ""):
+            heat += int(a["title"].rsplit(": ", 1)[1].split()[0])
+    if heat != total:
+        fail(f"the hours' heat map holds {heat} views, not {total}")
 
 
 def text(path, needles):
