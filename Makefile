@@ -81,6 +81,10 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 ROBOT_DATA := third_party/crawler-user-agents/crawler-user-agents.json \
               rules/robots-extra.txt rules/robots-people.txt
 ROBOT_RULES_C := build/gen/robots_rules.c
+# The browser, system and device rules (include/uap_rules.h): uap-core's
+# regexes kept in third_party/ and blogstat's device classes.
+UAP_DATA := third_party/uap-core/regexes.yaml rules/ua-devices.txt
+UAP_RULES_C := build/gen/uap_rules.c
 
 ifeq ($(V),1)
 Q :=
@@ -141,7 +145,8 @@ $(1)_CXXFLAGS := $(CXXSTD) $(CXXWARN) -pthread \
     $(if $($(1)_SANITIZE),$(SANITIZE_FLAGS) -fsanitize=$($(1)_SANITIZE), \
         $(OPT)) $(CXXFLAGS)
 $(1)_OBJ := $(LIB_SRC:src/%.c=$($(1)_DIR)/%.o) \
-    $(LIB_CXX_SRC:src/%.cc=$($(1)_DIR)/%.o) $($(1)_DIR)/gen/robots_rules.o
+    $(LIB_CXX_SRC:src/%.cc=$($(1)_DIR)/%.o) $($(1)_DIR)/gen/robots_rules.o \
+    $($(1)_DIR)/gen/uap_rules.o
 $(1)_CLI_OBJ := $(CLI_SRC:src/%.c=$($(1)_DIR)/%.o)
 $(1)_UNIT := $(UNIT_SRC:tests/unit/%.c=$($(1)_DIR)/tests/%)
 $(1)_FUZZ := $(FUZZ_SRC:tests/fuzz/%.c=$($(1)_DIR)/fuzz/%)
@@ -153,6 +158,10 @@ $($(1)_DIR)/%.o: src/%.c | have-deps
 	    -c -o $$@ $$<
 
 $($(1)_DIR)/gen/robots_rules.o: $(ROBOT_RULES_C) include/robots_rules.h | have-deps
+	@mkdir -p $$(@D)
+	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
+	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_FLAGS) -c -o $$@ $$<
+$($(1)_DIR)/gen/uap_rules.o: $(UAP_RULES_C) include/uap_rules.h | have-deps
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
 	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_FLAGS) -c -o $$@ $$<
@@ -202,6 +211,11 @@ $(ROBOT_RULES_C): scripts/robots-rules.py $(ROBOT_DATA) | have-deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)python3 scripts/robots-rules.py $(ROBOT_DATA) >$@.tmp && mv $@.tmp $@
+
+$(UAP_RULES_C): scripts/uap-rules.py $(UAP_DATA) | have-deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)python3 scripts/uap-rules.py $(UAP_DATA) >$@.tmp && mv $@.tmp $@
 
 # `make deps` installs (as root) what every target needs; the build rules
 # only check, and say what is missing.

@@ -58,6 +58,8 @@ check_file /usr/include/jsmn.h libjsmn-dev
 check_file /usr/share/iso-codes/json/iso_3166-1.json iso-codes
 # The build writes the robot rules into C with scripts/robots-rules.py.
 check_cmd python3 python3
+# ... and the browser rules with scripts/uap-rules.py, which reads YAML.
+python3 -c 'import yaml' >/dev/null 2>&1 || need="$need python3-yaml"
 case $what in
 deb|test|all)
     check_cmd dpkg-buildpackage dpkg-dev
