@@ -20,7 +20,8 @@ void tally_free(struct tally *t);
 
 /* A hit of robot id (robots.h), on day. */
 void tally_robot(struct tally *t, struct dims *d, int32_t day, int robot);
-/* A view of rec by visitor (visitor.h): its hour, its campaign. */
+/* A view of rec by visitor (visitor.h): its hour, its campaign, and
+ * (when the log has User-Agents) its browser, system and device. */
 void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
                 uint64_t visitor);
 /* A fetch of the feed cls (URL_FEED, its key) by visitor. */

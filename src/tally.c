@@ -5,22 +5,30 @@
 #include "dims.h"
 #include "robots.h"
 #include "tally.h"
+#include "uagent.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 struct tally {
+    struct uagent *ua;         /* browsers, systems, devices */
     struct campaign camp;
     char path[URL_KEY_MAX + 1];
 };
 
 struct tally *tally_new(void)
 {
-    return xcalloc(1, sizeof(struct tally));
+    struct tally *t = xcalloc(1, sizeof(*t));
+
+    t->ua = uagent_new();
+    return t;
 }
 
 void tally_free(struct tally *t)
 {
+    if (!t)
+        return;
+    uagent_free(t->ua);
     free(t);
 }
 
@@ -30,6 +38,16 @@ static void add1(struct dims *d, int32_t day, enum dim dim, struct slice k0,
     struct dim_row r = {.day = day, .dim = dim, .k = {k0, k1, k2}, .n = n};
 
     dims_add(d, &r);
+}
+
+/* A view of key k on day by visitor. */
+static void add_seen(struct dims *d, int32_t day, enum dim dim,
+                     struct slice k, uint64_t visitor)
+{
+    struct dim_row r = {.day = day, .dim = dim,
+                        .k = {k, SLICE_LIT(""), SLICE_LIT("")}, .n = 1};
+
+    dims_visitor(d, dims_add(d, &r), visitor);
 }
 
 void tally_robot(struct tally *t, struct dims *d, int32_t day, int robot)
@@ -50,7 +68,6 @@ void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
     int h = rec->sec < 86400 ? rec->sec / 3600 : 23;
     char hour[2] = {(char)('0' + h / 10), (char)('0' + h % 10)};
 
-    (void)visitor;
     add1(d, rec->day, DIM_HOUR, slice_make(hour, 2), SLICE_LIT(""),
          SLICE_LIT(""), 1);
     if (memchr(rec->target.p, '?', rec->target.n) &&
@@ -59,6 +76,19 @@ void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
              slice_make(t->camp.source, t->camp.source_n),
              slice_make(t->camp.medium, t->camp.medium_n),
              slice_make(t->camp.name, t->camp.name_n), 1);
+    if (rec->has_agent) {
+        struct ua_info ui;
+        const char *dev;
+
+        uagent_parse(t->ua, rec->agent.p, rec->agent.n, &ui);
+        dev = ua_device_name(ui.device);
+        add_seen(d, rec->day, DIM_BROWSER,
+                 slice_make(ui.browser, ui.browser_n), visitor);
+        add_seen(d, rec->day, DIM_SYSTEM,
+                 slice_make(ui.system, ui.system_n), visitor);
+        add_seen(d, rec->day, DIM_DEVICE, slice_make(dev, strlen(dev)),
+                 visitor);
+    }
 }
 
 void tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
