@@ -25,21 +25,26 @@ enum dim {
     DIM_ROBOT,       /* k1 robot's name, k2 its group: hits */
     DIM_HOUR,        /* k1 the hour "00".."23" of the log's own time: views */
     DIM_CAMPAIGN,    /* k1 source, k2 medium, k3 campaign: views */
-    DIM_BROWSER,     /* k1 browser family: views; visitors */
-    DIM_SYSTEM,      /* k1 operating system family: views; visitors */
-    DIM_DEVICE,      /* k1 device class: views; visitors */
+    DIM_CLIENT,      /* k1 browser family, k2 operating system family, k3
+                        device class: views; visitors */
     DIM_MISSING,     /* k1 path (decoded), k2 referring host or "": hits */
     DIM_FEED,        /* k1 feed path: fetches; visitors (clients that
                         report no subscribers) */
     DIM_FEED_SUBS,   /* k1 feed path, k2 reader, k3 its feed id: the most
                         subscribers the reader reported that day */
-    DIM_N
+    DIM_N,
+    /* Not stored: the tables of DIM_CLIENT's rows by one of its parts. */
+    DIM_BROWSER = DIM_N,
+    DIM_SYSTEM,
+    DIM_DEVICE,
+    DIM_NTABLES
 };
 
 /* Bytes of a key part, at most. */
 #define DIM_PART_CAP 200
 
-/* "robot", "hour", "campaign", ... as stored in the database. */
+/* "robot", "hour", "campaign", ... as stored in the database (and
+ * "browser", "system", "device" for the tables of DIM_CLIENT). */
 const char *dim_name(enum dim d);
 /* The most distinct keys of the dimension a day holds. */
 unsigned dim_cap(enum dim d);
@@ -68,6 +73,12 @@ void dims_free(struct dims *d);
 uint32_t dims_add(struct dims *d, const struct dim_row *r);
 /* The visitor (a keyed hash, visitor.h) into the sketch of key id. */
 void dims_visitor(struct dims *d, uint32_t id, uint64_t visitor);
+/* The count of key id (dims_add()'s) grows by n, as dims_add() adds. */
+void dims_add_id(struct dims *d, uint32_t id, uint64_t n);
+/* A number that changes whenever ids are forgotten (dims_clear()) and
+ * that no other dims has had: an id kept with it is valid while it is
+ * the same. */
+uint64_t dims_generation(const struct dims *d);
 /* Each row, with its sketch when it has one, until fn returns nonzero;
  * strings and the sketch live until fn returns. Returns fn's last. */
 int dims_each(const struct dims *d,

@@ -98,7 +98,7 @@ struct report_dims {
     int64_t hits, robot_hits;          /* of the range */
     int64_t group_hits[8];             /* robot hits by enum report_robot_group */
     int64_t hours[7][24];              /* views, Monday first */
-    struct report_dim_table t[DIM_N];  /* the tables, DIM_FEED_SUBS empty */
+    struct report_dim_table t[DIM_NTABLES]; /* DIM_FEED_SUBS, DIM_CLIENT empty */
 };
 /* The robots' groups, in the order reports show them. */
 enum report_robot_group { RG_SEARCH, RG_AI, RG_SEO, RG_SOCIAL, RG_FEED,

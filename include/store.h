@@ -603,7 +603,7 @@ enum store_item_table {
     STORE_ITEM_REFERRER,       /* kind, key, host, cls: n[0] views */
     STORE_ITEM_SEARCH_TERM,    /* key (the term): n[0] views */
     STORE_ITEM_DIM,            /* dim, part[0..2]: n[0] its count */
-    STORE_ITEM_DIM_SKETCH,     /* dim, part[0], blob */
+    STORE_ITEM_DIM_SKETCH,     /* dim, part[0..2], blob */
     STORE_ITEM_OPEN_VISIT,     /* kind, key (its landing page): n[0] the
                                   salted visitor, n[1] first and n[2] last
                                   view (visits.h) */

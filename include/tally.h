@@ -18,13 +18,15 @@ struct tally;
 struct tally *tally_new(void);
 void tally_free(struct tally *t);
 
-/* A hit of robot id (robots.h), on day. */
-void tally_robot(struct tally *t, struct dims *d, int32_t day, int robot);
+/* A hit of robot id (robots.h), on day. Returns 1 when the robot is a
+ * feed reader (its fetches of feeds count, tally_feed()), else 0. */
+int tally_robot(struct tally *t, struct dims *d, int32_t day, int robot);
 /* A view of rec by visitor (visitor.h): its hour, its campaign, and
  * (when the log has User-Agents) its browser, system and device. */
 void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
                 uint64_t visitor);
-/* A fetch of the feed cls (URL_FEED, its key) by visitor. */
+/* A fetch of the feed cls (URL_FEED, its key) by visitor: a person or a
+ * feed reader. */
 void tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
                 const struct url_class *cls, uint64_t visitor);
 /* A GET of a page that answered 404 (not a robot's): its path, unless a

@@ -21,9 +21,7 @@ static const struct {
     [DIM_ROBOT] = {"robot", 2048},
     [DIM_HOUR] = {"hour", 24},
     [DIM_CAMPAIGN] = {"campaign", 1024},
-    [DIM_BROWSER] = {"browser", 256},
-    [DIM_SYSTEM] = {"system", 256},
-    [DIM_DEVICE] = {"device", 16},
+    [DIM_CLIENT] = {"client", 1024},
     [DIM_MISSING] = {"missing", 1024},
     [DIM_FEED] = {"feed", 256},
     [DIM_FEED_SUBS] = {"feed_subs", 1024},
@@ -31,7 +29,11 @@ static const struct {
 
 const char *dim_name(enum dim d)
 {
-    return (unsigned)d < DIM_N ? dim_info[d].name : "?";
+    static const char *const tables[] = {"browser", "system", "device"};
+
+    if ((unsigned)d < DIM_N)
+        return dim_info[d].name;
+    return d < DIM_NTABLES ? tables[d - DIM_N] : "?";
 }
 
 unsigned dim_cap(enum dim d)
@@ -48,12 +50,25 @@ int dim_is_max(enum dim d)
 #define DIM_KEY_MAX (4 + 1 + 3 * (1 + DIM_PART_CAP))
 
 struct dims {
+    uint64_t gen;            /* dims_generation() */
     struct strtab *keys;     /* key bytes -> id */
     uint64_t *n;             /* by id */
     struct sketch **sk;      /* by id; NULL: no visitor yet */
     size_t cap;
     struct cntmap *groups;   /* (day, dim) -> distinct keys */
+    uint32_t *with_sketch;   /* the ids that have one, in order */
+    size_t nsk, capsk;
+    uint8_t *dim_of;         /* by id */
 };
+
+/* Generations of every dims of the process: atomic, for the counting
+ * threads each make their own. */
+static uint64_t next_gen(void)
+{
+    static _Atomic uint64_t gen;
+
+    return ++gen;
+}
 
 struct dims *dims_new(void)
 {
@@ -61,17 +76,17 @@ struct dims *dims_new(void)
 
     d->keys = strtab_new();
     d->groups = cntmap_new();
+    d->gen = next_gen();
     return d;
 }
 
 static void drop_sketches(struct dims *d)
 {
-    uint32_t n = strtab_count(d->keys);
-
-    for (uint32_t i = 0; i < n; i++) {
-        sketch_free(d->sk[i]);
-        d->sk[i] = NULL;
+    for (size_t i = 0; i < d->nsk; i++) {
+        sketch_free(d->sk[d->with_sketch[i]]);
+        d->sk[d->with_sketch[i]] = NULL;
     }
+    d->nsk = 0;
 }
 
 void dims_free(struct dims *d)
@@ -83,6 +98,8 @@ void dims_free(struct dims *d)
     cntmap_free(d->groups);
     free(d->n);
     free(d->sk);
+    free(d->with_sketch);
+    free(d->dim_of);
     free(d);
 }
 
@@ -91,18 +108,23 @@ void dims_clear(struct dims *d)
     drop_sketches(d);
     strtab_clear(d->keys);
     cntmap_clear(d->groups);
+    d->gen = next_gen();
+}
+
+uint64_t dims_generation(const struct dims *d)
+{
+    return d->gen;
 }
 
 size_t dims_memory(const struct dims *d)
 {
     size_t m = sizeof(*d) + strtab_memory(d->keys) +
                cntmap_memory(d->groups) +
-               d->cap * (sizeof(*d->n) + sizeof(*d->sk));
-    uint32_t n = strtab_count(d->keys);
+               d->cap * (sizeof(*d->n) + sizeof(*d->sk) + 1) +
+               d->capsk * sizeof(*d->with_sketch);
 
-    for (uint32_t i = 0; i < n; i++)
-        if (d->sk[i])
-            m += sketch_memory(d->sk[i]);
+    for (size_t i = 0; i < d->nsk; i++)
+        m += sketch_memory(d->sk[d->with_sketch[i]]);
     return m;
 }
 
@@ -164,26 +186,42 @@ uint32_t dims_add(struct dims *d, const struct dim_row *r)
 
             d->n = xrealloc(d->n, cap * sizeof(*d->n));
             d->sk = xrealloc(d->sk, cap * sizeof(*d->sk));
+            d->dim_of = xrealloc(d->dim_of, cap);
             memset(d->sk + d->cap, 0, (cap - d->cap) * sizeof(*d->sk));
             d->cap = cap;
         }
-        if (added)
+        if (added) {
             d->n[id] = 0;
+            d->dim_of[id] = (uint8_t)r->dim;
+        }
     }
-    if (dim_is_max(r->dim))
-        d->n[id] = r->n > d->n[id] ? r->n : d->n[id];
-    else
-        d->n[id] = r->n > UINT64_MAX - d->n[id] ? UINT64_MAX
-                                                : d->n[id] + r->n;
+    dims_add_id(d, id, r->n);
     return id;
+}
+
+void dims_add_id(struct dims *d, uint32_t id, uint64_t n)
+{
+    if (id >= strtab_count(d->keys))
+        BUG("dimension key %u", id);
+    if (dim_is_max((enum dim)d->dim_of[id]))
+        d->n[id] = n > d->n[id] ? n : d->n[id];
+    else
+        d->n[id] = n > UINT64_MAX - d->n[id] ? UINT64_MAX : d->n[id] + n;
 }
 
 void dims_visitor(struct dims *d, uint32_t id, uint64_t visitor)
 {
     if (id >= strtab_count(d->keys))
         BUG("dimension key %u", id);
-    if (!d->sk[id])
+    if (!d->sk[id]) {
         d->sk[id] = sketch_new();
+        if (d->nsk == d->capsk) {
+            d->capsk = d->capsk ? 2 * d->capsk : 64;
+            d->with_sketch = xrealloc(d->with_sketch,
+                                      d->capsk * sizeof(*d->with_sketch));
+        }
+        d->with_sketch[d->nsk++] = id;
+    }
     sketch_add(d->sk[id], visitor);
 }
 

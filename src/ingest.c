@@ -341,7 +341,7 @@ static void count_line(struct worker *w, struct store_source *src,
     const struct conf *conf = w->run->o->conf;
     struct logrec rec;
     enum parse_status st;
-    int k, robot;
+    int k, robot, reader;
     size_t site;
     struct agg *agg;
 
@@ -401,9 +401,9 @@ static void count_line(struct worker *w, struct store_source *src,
     robot = rec.has_agent ? robots_check(w->robots, rec.agent.p, rec.agent.n)
                           : 0;
     agg_hit(agg, rec.day, robot != 0);
-    if (robot)
-        tally_robot(w->tally, agg_dims(agg), rec.day, robot);
-    if (slice_eq(rec.method, "GET", 3))
+    reader = robot && tally_robot(w->tally, agg_dims(agg), rec.day, robot);
+    /* Of robots' GETs only feed readers' count: as fetches of feeds. */
+    if (slice_eq(rec.method, "GET", 3) && (!robot || reader))
         count_get(w, agg, site, &rec, robot);
 }
 

@@ -138,7 +138,7 @@ int report_dims_build(struct store *s, const struct report_range *r,
                       struct arena *mem, struct report_dims *out,
                       struct bs_err *err)
 {
-    static const size_t max[DIM_N] = {
+    static const size_t max[DIM_NTABLES] = {
         [DIM_ROBOT] = TOP_ROBOTS, [DIM_CAMPAIGN] = TOP_CAMPAIGNS,
         [DIM_BROWSER] = TOP_CLIENTS, [DIM_SYSTEM] = TOP_CLIENTS,
         [DIM_DEVICE] = TOP_CLIENTS, [DIM_MISSING] = TOP_MISSING,
@@ -152,7 +152,7 @@ int report_dims_build(struct store *s, const struct report_range *r,
     if (store_days(s, &f, sum_hits, &d, err) ||
         store_top_dim(s, &f, DIM_HOUR, keep_hour, &d, err))
         return -1;
-    for (int k = 0; k < DIM_N; k++)
+    for (int k = 0; k < DIM_NTABLES; k++)
         if (max[k] && table(s, &f, (enum dim)k, max[k], mem, &d, err))
             return -1;
     for (size_t i = 0; i < d.t[DIM_FEED].n; i++) {

@@ -134,8 +134,9 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "WHEN dim_counts.n > excluded.n THEN dim_counts.n "
         "ELSE excluded.n END",
     [ST_DIM_SKETCH] =
-        "INSERT INTO dim_sketches(site, dim, k1, day, sketch) "
-        "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(site, dim, k1, day) "
+        "INSERT INTO dim_sketches(site, dim, day, k1, k2, k3, sketch) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        "ON CONFLICT(site, dim, day, k1, k2, k3) "
         "DO UPDATE SET "
         "sketch = sketch_union(dim_sketches.sketch, excluded.sketch)",
 };

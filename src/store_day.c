@@ -77,7 +77,7 @@ static const char *const items_sql[STORE_ITEM_NTABLES] = {
         "SELECT s.name, d.dim, d.k1, d.k2, d.k3, d.n FROM dim_counts d "
         "JOIN sites s ON s.id = d.site WHERE d.day = ?1",
     [STORE_ITEM_DIM_SKETCH] =
-        "SELECT s.name, d.dim, d.k1, d.sketch FROM dim_sketches d "
+        "SELECT s.name, d.dim, d.k1, d.k2, d.k3, d.sketch FROM dim_sketches d "
         "JOIN sites s ON s.id = d.site WHERE d.day = ?1",
     [STORE_ITEM_OPEN_VISIT] =
         "SELECT visitor, visits FROM open_visits WHERE day = ?1 "
@@ -164,9 +164,9 @@ static void set_blob(struct store_item *it, struct db_stmt *st, int col)
     it->blob_n = (size_t)db_column_bytes(st, col);
 }
 
-/* A dimension's name (column 1) and its key's parts (nparts from column
- * 2) into it. */
-static void set_dim(struct store_item *it, struct db_stmt *st, int nparts)
+/* A dimension's name (column 1) and its key's parts (columns 2 to 4)
+ * into it. */
+static void set_dim(struct store_item *it, struct db_stmt *st)
 {
     const char *name = (const char *)db_column_text(st, 1);
 
@@ -175,8 +175,7 @@ static void set_dim(struct store_item *it, struct db_stmt *st, int nparts)
         if (strcmp(name, dim_name((enum dim)d)) == 0)
             it->dim = (enum dim)d;
     for (int i = 0; i < 3; i++) {
-        const char *p = i < nparts ? (const char *)db_column_text(st, 2 + i)
-                                   : NULL;
+        const char *p = (const char *)db_column_text(st, 2 + i);
 
         it->part[i] = p ? slice_make(p, (size_t)db_column_bytes(st, 2 + i))
                         : SLICE_LIT("");
@@ -240,11 +239,11 @@ static void item_from_row(struct store_item *it, enum store_item_table table,
         break;
     case STORE_ITEM_DIM:
     case STORE_ITEM_DIM_SKETCH:
-        set_dim(it, st, table == STORE_ITEM_DIM ? 3 : 1);
+        set_dim(it, st);
         if (table == STORE_ITEM_DIM)
             it->n[0] = db_column_int64(st, 5);
         else
-            set_blob(it, st, 3);
+            set_blob(it, st, 5);
         break;
     case STORE_ITEM_REFERRER:
         it->host = (const char *)db_column_text(st, c);

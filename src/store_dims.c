@@ -52,9 +52,10 @@ int store_add_dim(struct store *s, int64_t site, const struct dim_row *r,
     }
     db_bind_int64(st, 1, site);
     db_bind_text(st, 2, dim_name(row.dim), -1);
-    db_bind_text(st, 3, row.k[0].p, (int)row.k[0].n);
-    db_bind_int(st, 4, row.day);
-    db_bind_blob(st, 5, blob, (int)n);
+    db_bind_int(st, 3, row.day);
+    for (int i = 0; i < 3; i++)
+        db_bind_text(st, 4 + i, row.k[i].p, (int)row.k[i].n);
+    db_bind_blob(st, 7, blob, (int)n);
     rc = store_put(s, st, err);
     free(owned);
     return rc;
@@ -101,17 +102,22 @@ static const char *const dim_sql[DIM_N] = {
         "FROM (SELECT k1, max(day) AS last, sum(n) AS fetches "
         "FROM dim_counts WHERE " RANGE " GROUP BY k1) f "
         "LEFT JOIN dim_sketches k ON k.site = ?1 AND k.dim = ?2 "
-        "AND k.k1 = f.k1 AND k.day = f.last "
+        "AND k.day = f.last AND k.k1 = f.k1 AND k.k2 = '' AND k.k3 = '' "
         "ORDER BY f.k1 LIMIT ?5",
 };
 
-/* The dimensions whose visitors are kept: views and visitors per key. */
-static const char audience_sql[] =
-    "SELECT c.k1, '', '', c.total, k.sk, NULL FROM (SELECT k1, "
-    "sum(n) AS total FROM dim_counts WHERE " RANGE " GROUP BY k1) c "
-    "LEFT JOIN (SELECT k1, sketch_union(sketch) AS sk FROM dim_sketches "
-    "WHERE " RANGE " GROUP BY k1) k ON k.k1 = c.k1 "
-    "ORDER BY c.total DESC, c.k1 LIMIT ?5";
+/* The tables of DIM_CLIENT (?2 its name): views and visitors by part K
+ * of the key (browser, system, device). */
+#define CLIENTS_SQL(K)                                                    \
+    "SELECT c." K ", '', '', c.total, k.sk, NULL FROM (SELECT " K         \
+    ", sum(n) AS total FROM dim_counts WHERE " RANGE " GROUP BY " K ") c " \
+    "LEFT JOIN (SELECT " K ", sketch_union(sketch) AS sk "                 \
+    "FROM dim_sketches WHERE " RANGE " GROUP BY " K ") k "                 \
+    "ON k." K " = c." K " ORDER BY c.total DESC, c." K " LIMIT ?5"
+
+static const char *const clients_sql[] = {
+    CLIENTS_SQL("k1"), CLIENTS_SQL("k2"), CLIENTS_SQL("k3"),
+};
 
 static int has_audience(enum dim d)
 {
@@ -212,7 +218,7 @@ int store_top_dim(struct store *s, const struct store_filter *f,
                   int (*fn)(void *ctx, const struct store_dim_row *row),
                   void *ctx, struct bs_err *err)
 {
-    const char *sql = has_audience(dim) ? audience_sql
+    const char *sql = has_audience(dim) ? clients_sql[dim - DIM_BROWSER]
                       : (unsigned)dim < DIM_N ? dim_sql[dim] : NULL;
     struct db_stmt *st;
     int rc;
@@ -225,7 +231,7 @@ int store_top_dim(struct store *s, const struct store_filter *f,
     if (rc != DB_OK)
         return store_fail(s, err, rc, "cannot prepare a query");
     db_bind_int64(st, 1, f->site);
-    db_bind_text(st, 2, dim_name(dim), -1);
+    db_bind_text(st, 2, dim_name(has_audience(dim) ? DIM_CLIENT : dim), -1);
     db_bind_int(st, 3, f->from);
     db_bind_int(st, 4, f->to);
     db_bind_int64(st, 5,
@@ -265,7 +271,8 @@ static const char feed_days_sql[] =
     "SELECT c.day, (SELECT sum(r.n) FROM dim_counts r WHERE r.site = ?1 "
     "AND r.dim = ?6 AND r.day = c.day AND r.k1 = c.k1), k.sketch "
     "FROM dim_counts c LEFT JOIN dim_sketches k ON k.site = ?1 "
-    "AND k.dim = ?2 AND k.k1 = c.k1 AND k.day = c.day "
+    "AND k.dim = ?2 AND k.day = c.day AND k.k1 = c.k1 AND k.k2 = '' "
+    "AND k.k3 = '' "
     "WHERE c.site = ?1 AND c.dim = ?2 AND c.k1 = ?5 AND c.k2 = '' "
     "AND c.k3 = '' AND c.day BETWEEN ?3 AND ?4 ORDER BY c.day";
 

@@ -42,10 +42,12 @@
     "CREATE TABLE dim_sketches(" \
     " site bigint NOT NULL," \
     " dim text NOT NULL," \
-    " k1 text NOT NULL," \
     " day integer NOT NULL," \
+    " k1 text NOT NULL," \
+    " k2 text NOT NULL DEFAULT ''," \
+    " k3 text NOT NULL DEFAULT ''," \
     " sketch hll NOT NULL," \
-    " PRIMARY KEY(site, dim, k1, day));"
+    " PRIMARY KEY(site, dim, day, k1, k2, k3));"
 
 static const char schema[] =
     "CREATE EXTENSION IF NOT EXISTS hll;"

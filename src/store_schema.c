@@ -339,10 +339,12 @@ static const char schema_v9[] =
     "CREATE TABLE dim_sketches("
     " site INTEGER NOT NULL,"
     " dim TEXT NOT NULL,"
-    " k1 TEXT NOT NULL,"
     " day INTEGER NOT NULL,"
+    " k1 TEXT NOT NULL,"
+    " k2 TEXT NOT NULL DEFAULT '',"
+    " k3 TEXT NOT NULL DEFAULT '',"
     " sketch BLOB NOT NULL,"
-    " PRIMARY KEY(site, dim, k1, day)) WITHOUT ROWID;";
+    " PRIMARY KEY(site, dim, day, k1, k2, k3)) WITHOUT ROWID;";
 
 /* migrations[v] takes a database from version v to v + 1. A new database
  * runs them all, so the upgrade path is the path every database takes. */

@@ -10,8 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Ids of keys in a dims, kept while its generation stays (a memo of
+ * dims_add() for the keys every line repeats: the hours of a day, a
+ * robot of a day). */
+struct memo {
+    uint64_t gen;              /* 0: empty */
+    int32_t day;
+    uint32_t key, id;
+};
+#define MEMO_SLOTS 64          /* a power of 2 */
+
 struct tally {
     struct uagent *ua;         /* browsers, systems, devices */
+    uint8_t *feed_reader;      /* by robot id: 1 for a feed reader's */
+    struct memo hours[24];
+    struct memo robots[MEMO_SLOTS];
     struct campaign camp;
     char path[URL_KEY_MAX + 1];
 };
@@ -19,9 +32,31 @@ struct tally {
 struct tally *tally_new(void)
 {
     struct tally *t = xcalloc(1, sizeof(*t));
+    int n = robots_count();
 
     t->ua = uagent_new();
+    t->feed_reader = xcalloc((size_t)n + 1, 1);
+    for (int id = 1; id <= n; id++) {
+        const char *g = robots_group(id);
+
+        t->feed_reader[id] = g && strcmp(g, "feed") == 0;
+    }
     return t;
+}
+
+/* The memo m's id of key on day in d, or UINT32_MAX. */
+static uint32_t memo_get(const struct memo *m, const struct dims *d,
+                         int32_t day, uint32_t key)
+{
+    return m->gen == dims_generation(d) && m->day == day && m->key == key
+               ? m->id
+               : UINT32_MAX;
+}
+
+static void memo_put(struct memo *m, const struct dims *d, int32_t day,
+                     uint32_t key, uint32_t id)
+{
+    *m = (struct memo){dims_generation(d), day, key, id};
 }
 
 void tally_free(struct tally *t)
@@ -29,6 +64,7 @@ void tally_free(struct tally *t)
     if (!t)
         return;
     uagent_free(t->ua);
+    free(t->feed_reader);
     free(t);
 }
 
@@ -40,25 +76,24 @@ static void add1(struct dims *d, int32_t day, enum dim dim, struct slice k0,
     dims_add(d, &r);
 }
 
-/* A view of key k on day by visitor. */
-static void add_seen(struct dims *d, int32_t day, enum dim dim,
-                     struct slice k, uint64_t visitor)
+int tally_robot(struct tally *t, struct dims *d, int32_t day, int robot)
 {
-    struct dim_row r = {.day = day, .dim = dim,
-                        .k = {k, SLICE_LIT(""), SLICE_LIT("")}, .n = 1};
+    struct memo *m = &t->robots[(uint32_t)robot & (MEMO_SLOTS - 1)];
+    uint32_t id = memo_get(m, d, day, (uint32_t)robot);
+    const char *name, *group;
 
-    dims_visitor(d, dims_add(d, &r), visitor);
-}
+    if (id != UINT32_MAX) {
+        dims_add_id(d, id, 1);
+    } else if ((name = robots_name(robot))) {
+        struct dim_row r = {.day = day, .dim = DIM_ROBOT, .n = 1};
 
-void tally_robot(struct tally *t, struct dims *d, int32_t day, int robot)
-{
-    const char *name = robots_name(robot), *group = robots_group(robot);
-
-    (void)t;
-    if (!name)
-        return;
-    add1(d, day, DIM_ROBOT, slice_make(name, strlen(name)),
-         slice_make(group, strlen(group)), SLICE_LIT(""), 1);
+        group = robots_group(robot);
+        r.k[0] = slice_make(name, strlen(name));
+        r.k[1] = slice_make(group, strlen(group));
+        r.k[2] = SLICE_LIT("");
+        memo_put(m, d, day, (uint32_t)robot, dims_add(d, &r));
+    }
+    return robot > 0 && robot <= robots_count() && t->feed_reader[robot];
 }
 
 void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
@@ -67,9 +102,18 @@ void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
     /* A leap second (86400) is the last hour's. */
     int h = rec->sec < 86400 ? rec->sec / 3600 : 23;
     char hour[2] = {(char)('0' + h / 10), (char)('0' + h % 10)};
+    uint32_t id = memo_get(&t->hours[h], d, rec->day, (uint32_t)h);
 
-    add1(d, rec->day, DIM_HOUR, slice_make(hour, 2), SLICE_LIT(""),
-         SLICE_LIT(""), 1);
+    if (id != UINT32_MAX) {
+        dims_add_id(d, id, 1);
+    } else {
+        struct dim_row r = {.day = rec->day, .dim = DIM_HOUR,
+                            .k = {slice_make(hour, 2), SLICE_LIT(""),
+                                  SLICE_LIT("")},
+                            .n = 1};
+
+        memo_put(&t->hours[h], d, rec->day, (uint32_t)h, dims_add(d, &r));
+    }
     if (memchr(rec->target.p, '?', rec->target.n) &&
         classify_campaign(rec->target.p, rec->target.n, &t->camp))
         add1(d, rec->day, DIM_CAMPAIGN,
@@ -79,15 +123,14 @@ void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
     if (rec->has_agent) {
         struct ua_info ui;
         const char *dev;
+        struct dim_row c = {.day = rec->day, .dim = DIM_CLIENT, .n = 1};
 
         uagent_parse(t->ua, rec->agent.p, rec->agent.n, &ui);
         dev = ua_device_name(ui.device);
-        add_seen(d, rec->day, DIM_BROWSER,
-                 slice_make(ui.browser, ui.browser_n), visitor);
-        add_seen(d, rec->day, DIM_SYSTEM,
-                 slice_make(ui.system, ui.system_n), visitor);
-        add_seen(d, rec->day, DIM_DEVICE, slice_make(dev, strlen(dev)),
-                 visitor);
+        c.k[0] = slice_make(ui.browser, ui.browser_n);
+        c.k[1] = slice_make(ui.system, ui.system_n);
+        c.k[2] = slice_make(dev, strlen(dev));
+        dims_visitor(d, dims_add(d, &c), visitor);
     }
 }
 

@@ -45,7 +45,7 @@ HASHED = {("day_sketches", "sketch"), ("path_sketches", "sketch"),
 # The dimensions whose keys name a kind of client, as the robot list and
 # the User-Agent parser's data name it ("Googlebot", "Firefox"): words
 # of a User-Agent by design, never a whole one, at most NAME_MAX bytes.
-NAMED_DIMS = ("robot", "browser", "system", "device")
+NAMED_DIMS = ("robot", "client")
 NAME_MAX = 64
 LINE = re.compile(rb'^(\S+) \S+ \S+ \[[^\]]*\] "((?:[^"\\]|\\.)*)" \S+ \S+'
                   rb'(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?\r?$')
@@ -119,10 +119,10 @@ def main():
         "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
     names = set()
     if "dim_counts" in tables:
-        for dim, k1, k2 in con.execute(
-                "SELECT dim, k1, k2 FROM dim_counts WHERE dim IN (%s)"
+        for dim, k1, k2, k3 in con.execute(
+                "SELECT dim, k1, k2, k3 FROM dim_counts WHERE dim IN (%s)"
                 % ",".join("?" * len(NAMED_DIMS)), NAMED_DIMS):
-            for k in (k1, k2):
+            for k in (k1, k2, k3):
                 names.add(k.encode())
     con.close()
     for nm in names:

@@ -116,7 +116,7 @@ static void test_dims__visitors(void **state)
 {
     struct dims *d = dims_new();
     struct rows *rs = xcalloc(1, sizeof(*rs));
-    struct dim_row r = row(3, DIM_BROWSER, "Firefox", "", "", 1);
+    struct dim_row r = row(3, DIM_CLIENT, "Firefox", "Linux", "desktop", 1);
     uint32_t id;
 
     (void)state;
@@ -126,14 +126,16 @@ static void test_dims__visitors(void **state)
         /* Each reader twice: visitors count once. */
         dims_visitor(d, id, bs_hash(&v, sizeof(v)) | 1);
     }
-    r = row(3, DIM_BROWSER, "Lynx", "", "", 1);
+    r = row(3, DIM_CLIENT, "Lynx", "Linux", "desktop", 1);
     dims_add(d, &r);
     assert_int_equal(dims_each(d, keep, rs), 0);
-    assert_int_equal(find(rs, 3, DIM_BROWSER, "Firefox", "", "")->n, 30);
-    assert_int_equal(find(rs, 3, DIM_BROWSER, "Firefox", "", "")->visitors,
-                     30);
+    assert_int_equal(find(rs, 3, DIM_CLIENT, "Firefox", "Linux",
+                          "desktop")->n, 30);
+    assert_int_equal(find(rs, 3, DIM_CLIENT, "Firefox", "Linux",
+                          "desktop")->visitors, 30);
     /* No visitor told: no sketch. */
-    assert_int_equal(find(rs, 3, DIM_BROWSER, "Lynx", "", "")->has_sketch, 0);
+    assert_int_equal(find(rs, 3, DIM_CLIENT, "Lynx", "Linux",
+                          "desktop")->has_sketch, 0);
     dims_free(d);
     free(rs);
 }

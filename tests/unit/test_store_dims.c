@@ -36,14 +36,17 @@ static void add(struct tu_store *f, int64_t site, int32_t day, enum dim dim,
     assert_int_equal(store_add_dim(f->s, site, &r, &f->err), 0);
 }
 
-/* Visitors first..first+n-1 of key k0 of dim on day, with n views. */
-static void add_seen(struct tu_store *f, int32_t day, enum dim dim,
-                     const char *k0, uint64_t first, uint64_t n)
+/* Visitors first..first+n-1 of key (k0, k1, k2) of dim on day, with n
+ * views. */
+static void add_seen3(struct tu_store *f, int32_t day, enum dim dim,
+                      const char *k0, const char *k1, const char *k2,
+                      uint64_t first, uint64_t n)
 {
     struct sketch *sk = sketch_new();
     struct dim_row r = {.day = day, .dim = dim,
-                        .k = {slice_make(k0, strlen(k0)), SLICE_LIT(""),
-                              SLICE_LIT("")},
+                        .k = {slice_make(k0, strlen(k0)),
+                              slice_make(k1, strlen(k1)),
+                              slice_make(k2, strlen(k2))},
                         .n = n};
     unsigned char *blob;
 
@@ -54,6 +57,12 @@ static void add_seen(struct tu_store *f, int32_t day, enum dim dim,
     assert_int_equal(store_add_dim(f->s, STORE_SITE_DEFAULT, &r, &f->err), 0);
     free(blob);
     sketch_free(sk);
+}
+
+static void add_seen(struct tu_store *f, int32_t day, enum dim dim,
+                     const char *k0, uint64_t first, uint64_t n)
+{
+    add_seen3(f, day, dim, k0, "", "", first, n);
 }
 
 /* The rows of a table, as "k0|k1|k2|n|visitors|subscribers|weekday;". */
@@ -181,13 +190,18 @@ static void test_store_dims__visitors_over_days(void **state)
     struct out o;
 
     begin(f);
-    add_seen(f, DAY, DIM_BROWSER, "Firefox", 0, 10);
-    add_seen(f, DAY + 1, DIM_BROWSER, "Firefox", 5, 10);
-    add_seen(f, DAY, DIM_BROWSER, "Lynx", 100, 2);
+    add_seen3(f, DAY, DIM_CLIENT, "Firefox", "Linux", "desktop", 0, 10);
+    add_seen3(f, DAY + 1, DIM_CLIENT, "Firefox", "Linux", "desktop", 5, 10);
+    add_seen3(f, DAY + 1, DIM_CLIENT, "Firefox", "Android", "mobile", 30, 4);
+    add_seen3(f, DAY, DIM_CLIENT, "Lynx", "Linux", "desktop", 100, 2);
     commit(f);
-    /* Visitors 0..14: 15, not the 20 of a sum of days. */
+    /* Visitors 0..14 and 30..33: 19, not the 24 of a sum of days. */
     assert_string_equal(top(f, DIM_BROWSER, DAY, DAY + 1, 0, &o),
-                        "Firefox|||20|15|0|0;Lynx|||2|2|0|0;");
+                        "Firefox|||24|19|0|0;Lynx|||2|2|0|0;");
+    assert_string_equal(top(f, DIM_SYSTEM, DAY, DAY + 1, 0, &o),
+                        "Linux|||22|17|0|0;Android|||4|4|0|0;");
+    assert_string_equal(top(f, DIM_DEVICE, DAY, DAY, 0, &o),
+                        "desktop|||12|12|0|0;");
 }
 
 /* A day's keys of a dimension are bounded across transactions. */
