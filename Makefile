@@ -11,7 +11,8 @@
 #   make bench-pg the same log into PostgreSQL against SQLite (the last
 #                 row of make bench)
 #   make geoip    fetch the CC0 GeoIP database into data/
-#   make refresh-data  the newest crawler-user-agents list into third_party/
+#   make refresh-data  the newest crawler-user-agents list and uap-core
+#                      rules into third_party/
 #
 # V=1 prints the commands, ZLIB=1 inflates with zlib rather than ISA-L,
 # CFLAGS and LDFLAGS are added to those of every build.
@@ -83,7 +84,8 @@ ROBOT_DATA := third_party/crawler-user-agents/crawler-user-agents.json \
 ROBOT_RULES_C := build/gen/robots_rules.c
 # The browser, system and device rules (include/uap_rules.h): uap-core's
 # regexes kept in third_party/ and blogstat's device classes.
-UAP_DATA := third_party/uap-core/regexes.yaml rules/ua-devices.txt
+UAP_DATA := third_party/uap-core/regexes.yaml rules/ua-devices.txt \
+            rules/ua-browsers.txt
 UAP_RULES_C := build/gen/uap_rules.c
 
 ifeq ($(V),1)
@@ -341,9 +343,11 @@ test: deps-test
 geoip:
 	$(Q)scripts/fetch-geoip.sh
 
-# The newest crawler-user-agents list from npm into third_party/.
+# The newest crawler-user-agents list and uap-core rules from npm into
+# third_party/.
 refresh-data:
 	$(Q)scripts/refresh-crawlers.sh
+	$(Q)scripts/refresh-uap.sh
 
 DEMO_DB := data/demo.db
 DEMO := ./blogstat --config sample-logs/blogstat.conf --db $(DEMO_DB)
