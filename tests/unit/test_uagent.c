@@ -65,8 +65,8 @@ static const struct ua_case cases[] = {
     /* text browsers */
     {"Lynx/2.9.0dev.10 libwww-FM/2.14 SSL-MM/1.4.1 GNUTLS/3.7.8",
      "Lynx", "Other", UA_DESKTOP},
-    /* uap-core has no rule for w3m: its family is "Other" */
-    {"w3m/0.5.3+git20230121", "Other", "Other", UA_DESKTOP},
+    /* uap-core has no rule for w3m: rules/ua-browsers.txt has */
+    {"w3m/0.5.3+git20230121", "w3m", "Other", UA_DESKTOP},
     /* phones and tablets */
     {"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) "
      "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1.2 "
@@ -135,17 +135,18 @@ static const struct ua_case cases[] = {
      "Chrome/108.0.5359.160 Mobile Safari/537.36",
      "Chrome Mobile WebView", "Android", UA_TV},
     /* consoles: uap-core names no browser or system for the PlayStation's
-     * ("Apple Mail" is its rule for a WebKit that names no browser) */
+     * (it takes a WebKit that names no browser for "Apple Mail"):
+     * rules/ua-browsers.txt does */
     {"Mozilla/5.0 (PlayStation; PlayStation 5/2.26) AppleWebKit/605.1.15 "
      "(KHTML, like Gecko)",
-     "Apple Mail", "Other", UA_CONSOLE},
+     "PlayStation Browser", "Other", UA_CONSOLE},
     {"Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) "
      "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.102 "
      "Safari/537.36 Edge/18.19041",
      "Edge", "Windows", UA_CONSOLE},
     {"Mozilla/5.0 (Nintendo Switch; WifiWebAuthApplet) AppleWebKit/606.4 "
      "(KHTML, like Gecko) NF/6.0.1.15.4 NintendoBrowser/5.1.0.20393",
-     "Other", "Other", UA_CONSOLE},
+     "Nintendo Browser", "Other", UA_CONSOLE},
     /* Windows' "Tablet PC" is a desktop */
     {"Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 6.1; Trident/4.0; "
      "SLCC2; .NET CLR 2.0.50727; Media Center PC 6.0; Tablet PC 2.0)",
