@@ -87,6 +87,19 @@ struct atomic_dir *atomic_dir_open(const char *path, struct bs_err *err);
  * without following a link; as atomic_dir_open() otherwise. */
 struct atomic_dir *atomic_dir_sub(const struct atomic_dir *dir,
                                   const char *name, struct bs_err *err);
+/* Count name (one component) among the files of dir written by this
+ * run, as atomic_commit() does each file it puts in dir: a file left as
+ * it is because it is still right. */
+void atomic_dir_keep(const struct atomic_dir *dir, const char *name);
+/*
+ * Remove the files of dir whose names end in one of endings (a
+ * NULL-terminated list: ".html", ".png" ...) and that were neither
+ * committed through dir nor kept since it was opened: what an earlier
+ * run wrote and this one does not. Folders, dot-files and other names
+ * stay; a link is removed, never followed. 0, or -1 with err.
+ */
+int atomic_dir_prune(const struct atomic_dir *dir,
+                     const char *const *endings, struct bs_err *err);
 /* Its path, for messages: as given, or DIR/NAME. */
 const char *atomic_dir_path(const struct atomic_dir *dir);
 /* NULL is ignored. */

@@ -46,7 +46,8 @@ struct chart_bar {
     double b;                 /* a second segment stacked after a, >= 0 */
 };
 
-/* Horizontal bars, largest first as given, each labelled with its total. */
+/* Horizontal bars in the order given, each labelled with its total, or
+ * with both segments ("122 + 9") when it has two. */
 struct chart_bars {
     const struct chart_bar *bars;
     size_t n;                 /* 0 draws an empty chart saying "No data" */

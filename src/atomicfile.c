@@ -4,7 +4,9 @@
  */
 #include "blogstat.h"
 #include "atomicfile.h"
+#include "table.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -20,12 +22,14 @@ struct atomic_file {
     FILE *f;               /* over fd once atomic_stream() asked for it */
     char *path;            /* as given, for messages */
     const char *base;      /* its last component, inside path */
+    struct strtab *written;/* its folder's names written, or NULL */
     char tmp[NAME_MAX + 1];
 };
 
 struct atomic_dir {
     int fd;                /* O_DIRECTORY, opened without following a link */
     char *path;            /* for messages */
+    struct strtab *written;/* the names committed or kept in it */
 };
 
 /* a + "/" + b, malloc'ed. */
@@ -124,6 +128,7 @@ struct atomic_file *atomic_open_at(const struct atomic_dir *dir,
     af->path = join(dir->path, name);
     af->base = af->path + strlen(dir->path) + 1;
     af->dirfd = fcntl(dir->fd, F_DUPFD_CLOEXEC, 0);
+    af->written = dir->written;
     return start(af, mode, err);
 }
 
@@ -181,6 +186,8 @@ int atomic_commit(struct atomic_file *af, struct bs_err *err)
     }
     /* The rename itself reaches the disk with its folder. */
     (void)fsync(af->dirfd);
+    if (af->written)
+        strtab_intern(af->written, af->base, strlen(af->base), NULL);
     af->tmp[0] = '\0';
     atomic_abort(af);
     return 0;
@@ -329,6 +336,7 @@ struct atomic_dir *atomic_dir_open(const char *path, struct bs_err *err)
         atomic_dir_close(d);
         return NULL;
     }
+    d->written = strtab_new();
     return d;
 }
 
@@ -346,7 +354,63 @@ struct atomic_dir *atomic_dir_sub(const struct atomic_dir *dir,
         atomic_dir_close(d);
         return NULL;
     }
+    d->written = strtab_new();
     return d;
+}
+
+void atomic_dir_keep(const struct atomic_dir *dir, const char *name)
+{
+    strtab_intern(dir->written, name, strlen(name), NULL);
+}
+
+/* 1 when name ends in one of the endings. */
+static int has_ending(const char *name, const char *const *endings)
+{
+    size_t n = strlen(name);
+
+    for (; *endings; endings++) {
+        size_t m = strlen(*endings);
+
+        if (n > m && strcmp(name + n - m, *endings) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int atomic_dir_prune(const struct atomic_dir *dir,
+                     const char *const *endings, struct bs_err *err)
+{
+    int fd = fcntl(dir->fd, F_DUPFD_CLOEXEC, 0);
+    DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *e;
+    int rc = 0;
+
+    if (!dp) {
+        if (fd >= 0)
+            close(fd);
+        return bs_fail(err, BS_CANTCREAT, "cannot read folder '%s': %s",
+                       dir->path, strerror(errno));
+    }
+    rewinddir(dp);
+    while ((e = readdir(dp))) {
+        struct stat st;
+
+        /* Only what blogstat writes there: regular files (or links a
+         * hand left) of its endings, not dot-files (a write under way). */
+        if (e->d_name[0] == '.' || !has_ending(e->d_name, endings) ||
+            strtab_find(dir->written, e->d_name, strlen(e->d_name)) >= 0)
+            continue;
+        if (fstatat(dir->fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            S_ISDIR(st.st_mode))
+            continue;
+        if (unlinkat(dir->fd, e->d_name, 0) != 0 && errno != ENOENT) {
+            rc = bs_fail(err, BS_CANTCREAT, "cannot remove '%s/%s': %s",
+                         dir->path, e->d_name, strerror(errno));
+            break;
+        }
+    }
+    closedir(dp);
+    return rc;
 }
 
 const char *atomic_dir_path(const struct atomic_dir *dir)
@@ -360,6 +424,7 @@ void atomic_dir_close(struct atomic_dir *dir)
         return;
     if (dir->fd >= 0)
         close(dir->fd);
+    strtab_free(dir->written);
     free(dir->path);
     free(dir);
 }

@@ -748,6 +748,21 @@ static double bar_total(const struct chart_bar *b)
     return bar_part(b->a) + bar_part(b->b);
 }
 
+/* A bar's value as its label says it: its total, or both segments
+ * ("122 + 9") when it has two, so that it reads as the table beside. */
+static void bar_value(const struct chart_bar *b, char *buf, size_t n)
+{
+    char a[28], s[28];
+
+    if (bar_part(b->b) <= 0 || bar_part(b->a) <= 0) {
+        chart_thousands(bar_total(b), buf, n);
+        return;
+    }
+    chart_thousands(bar_part(b->a), a, sizeof(a));
+    chart_thousands(bar_part(b->b), s, sizeof(s));
+    snprintf(buf, n, "%s + %s", a, s);
+}
+
 static size_t bars_count(const struct chart_bars *c)
 {
     size_t n = c->bars ? c->n : 0;
@@ -771,7 +786,7 @@ static double value_width(const struct chart_bars *c)
         char buf[64];
         double tw;
 
-        chart_thousands(bar_total(&c->bars[i]), buf, sizeof(buf));
+        bar_value(&c->bars[i], buf, sizeof(buf));
         tw = text_width(FONT_LABEL, buf);
         if (tw > w)
             w = tw;
@@ -873,7 +888,7 @@ static void draw_bar(struct canvas *cv, const struct bars_job *job,
         cairo_fill(cr);
         cairo_restore(cr);
     }
-    chart_thousands(bar_total(b), buf, sizeof(buf));
+    bar_value(b, buf, sizeof(buf));
     l = layout_new(cv->pc, FONT_LABEL, buf, 0);
     vw = layout_width(l);
     if (xe + B_VALUE_GAP + vw <= cv->w - B_PAD / 2 ||

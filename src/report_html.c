@@ -181,7 +181,8 @@ static const char style[] =
     "letter-spacing:.04em}"
     ".card .big{font-size:1.9rem;font-weight:650;line-height:1.2;"
     "font-variant-numeric:tabular-nums}"
-    ".card .text{font-weight:600;overflow-wrap:anywhere}"
+    ".card .text{font-weight:600;overflow-wrap:break-word;hyphens:auto}"
+    ".card.two{grid-column:span 2}"
     ".card .sub{color:var(--muted);font-size:.9rem}"
     ".note{color:var(--muted);font-size:.9rem}"
     "tr.partial td{font-style:italic}"
@@ -248,9 +249,8 @@ static void put_head(FILE *f, const char *title_a, const char *title_b)
 
 static void put_foot(FILE *f)
 {
-    fputs("<footer>Counted from the web server's access logs by "
-          "<a href=\"https://blogstat.invalid/\" rel=\"noreferrer\">blogstat"
-          "</a> " BLOGSTAT_VERSION " — no tracking script, no cookie."
+    fputs("<footer>Counted from the web server's access logs by blogstat "
+          BLOGSTAT_VERSION " — no tracking script, no cookie."
           "</footer>\n</main>\n</body>\n</html>\n", f);
 }
 
@@ -502,8 +502,9 @@ static void put_summary(FILE *f, const struct report_index *r)
     } else {
         fputs("<div class=\"sub\">no data</div>", f);
     }
-    fputs("</div>\n<div class=\"card\"><div class=\"label\">Top post</div>",
-          f);
+    /* Two columns wide: a long word of a title fits a phone's line. */
+    fputs("</div>\n<div class=\"card two\"><div class=\"label\">Top post"
+          "</div>", f);
     if (r->nposts > 0) {
         const struct report_post *p = &r->posts[0];
 
@@ -814,7 +815,7 @@ static int daily_charts(const struct atomic_dir *charts, const char *name,
     return rc;
 }
 
-/* Largest total first, then by label: the order a bar chart reads in. */
+/* Largest first, then by label: the sources, which no table orders. */
 static int by_total(const void *a, const void *b)
 {
     const struct chart_bar *x = a, *y = b;
@@ -825,8 +826,8 @@ static int by_total(const void *a, const void *b)
     return strcmp(x->label, y->label);
 }
 
-/* A bar chart and its narrow copy; its height into *height. With two
- * segments (b_label) the bars are sorted by their totals. */
+/* A bar chart and its narrow copy; its height into *height. The bars
+ * keep the order of the table beside them. */
 static int bars(const struct atomic_dir *charts, const char *name, struct chart_bar *b,
                 size_t n, const char *a_label, const char *b_label,
                 int *height, struct bs_err *err)
@@ -834,8 +835,6 @@ static int bars(const struct atomic_dir *charts, const char *name, struct chart_
     struct chart_bars c = {b, n, a_label, b_label};
     char narrow[96];
 
-    if (b_label)
-        qsort(b, n, sizeof(*b), by_total);
     snprintf(narrow, sizeof(narrow), "%s-narrow", name);
     *height = chart_bars_height(n);
     return chart_bars_write(charts, name, &c, CHART_W, err) ||
@@ -974,6 +973,10 @@ static int post_files(const struct atomic_dir *charts,
     return report_write_post(posts, file, &p, err);
 }
 
+/* The files of charts/ and posts/ a report writes. */
+static const char *const chart_endings[] = {".png", ".svg", NULL};
+static const char *const page_endings[] = {".html", NULL};
+
 int report_write(const struct atomic_dir *dir, const struct report_data *d,
                  const struct report_site *site, struct bs_err *err)
 {
@@ -1024,6 +1027,12 @@ int report_write(const struct atomic_dir *dir, const struct report_data *d,
     r.narrow_width = NARROW_W;
     r.daily_narrow_height = NARROW_DAILY_H;
     rc = report_write_index(dir, &r, err);
+    /* What an earlier report wrote and this one links no more. */
+    if (rc == 0)
+        rc = atomic_dir_prune(charts, chart_endings, err) ||
+                     atomic_dir_prune(posts_dir, page_endings, err)
+                 ? -1
+                 : 0;
 out:
     atomic_dir_close(charts);
     atomic_dir_close(posts_dir);

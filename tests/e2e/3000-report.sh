@@ -47,6 +47,14 @@ grep -q 'href="https://blog.example.eu/"' rep/index.html || fail "no link to the
 expect_status 0 "$BLOGSTAT" --db b.db report --from 2013-02-07 --to 2013-02-08 --out r2
 $H numbers r2/index.html "$BLOGSTAT" b.db --from 2013-02-07 --to 2013-02-08
 $H text r2/index.html "7 – 8 February 2013"
+# A second report into rep, of fewer days: the pages and charts of the
+# first that it does not link are gone.
+cp -r rep rep2
+expect_status 0 "$BLOGSTAT" --db b.db report --out rep2 --from 2013-02-07 --to 2013-02-08
+$H linked rep
+$H linked rep2
+[ "$(ls rep2/posts | wc -l)" -lt "$(ls rep/posts | wc -l)" ] ||
+    fail "rep2 kept the pages of the first report"
 expect_status 0 "$BLOGSTAT" --db b.db report --days 7 --out r3
 $H text r3/index.html "8 – 14 February 2013"
 expect_status 0 "$BLOGSTAT" --db b.db report --from 2014-01-01 --to 2014-01-03 --out r4

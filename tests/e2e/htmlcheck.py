@@ -10,6 +10,10 @@
         the tables of index.html hold the numbers of `blogstat top`.
     htmlcheck.py text FILE NEEDLE...
         each NEEDLE appears in the page's text (after unescaping).
+    htmlcheck.py linked DIR
+        every file under DIR/charts and DIR/posts is linked from a page of
+        DIR (index.html, posts/*.html), or is the SVG of a linked PNG: a
+        report folder holds what it links, nothing more.
 """
 import json
 import os
@@ -203,9 +207,37 @@ def text(path, needles):
             fail(f"{path}: text lacks {n!r}")
 
 
+def linked(top):
+    pages = [os.path.join(top, "index.html")]
+    posts = os.path.join(top, "posts")
+    if os.path.isdir(posts):
+        pages += [os.path.join(posts, n) for n in os.listdir(posts)]
+    seen = set()
+    for page in pages:
+        seen.add(os.path.normpath(page))
+        for tag, attrs in parse(page).elements:
+            for name, value in attrs:
+                if name in ("href", "src", "srcset") and value and \
+                        ":" not in value.split("/")[0]:
+                    for v in value.split(","):
+                        v = v.strip().split(" ")[0]
+                        seen.add(os.path.normpath(
+                            os.path.join(os.path.dirname(page), v)))
+    for sub in ("charts", "posts"):
+        d = os.path.join(top, sub)
+        for n in sorted(os.listdir(d)) if os.path.isdir(d) else ():
+            f = os.path.normpath(os.path.join(d, n))
+            if f in seen or (f.endswith(".svg") and f[:-4] + ".png" in seen):
+                continue
+            fail(f"{f} is linked from no page of {top}")
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
+    if sys.argv[1] == "linked":
+        linked(sys.argv[2])
+        return
     if sys.argv[1] == "safe":
         safe(sys.argv[2:])
     elif sys.argv[1] == "numbers":
