@@ -373,6 +373,61 @@ static void test_atomicfile__write_fails(void **state)
     free(dir);
 }
 
+/* A folder pruned keeps what this run wrote or kept, and what is not a
+ * file of the endings; the rest of an earlier run goes, a link with it
+ * (its target untouched). */
+static void test_atomicfile__prune(void **state)
+{
+    static const char *const endings[] = {".png", ".svg", NULL};
+    char *top = tu_tmpdir(), *sub = tu_path(top, "charts"), *victim, *p;
+    struct bs_err err = {0};
+    struct atomic_dir *d, *c;
+    struct atomic_file *af;
+    struct stat st;
+
+    (void)state;
+    assert_int_equal(mkdir(sub, 0755), 0);
+    free(tu_write(sub, "old.png", "x", 1));
+    free(tu_write(sub, "old.svg", "x", 1));
+    free(tu_write(sub, "kept.png", "x", 1));
+    free(tu_write(sub, "notes.txt", "x", 1));
+    free(tu_write(sub, ".half.png.XXXXXX", "x", 1));
+    p = tu_path(sub, "folder.png");
+    assert_int_equal(mkdir(p, 0755), 0);
+    free(p);
+    victim = tu_write(top, "victim.png", "precious", 8);
+    p = tu_path(sub, "link.png");
+    assert_int_equal(symlink(victim, p), 0);
+    free(p);
+    assert_non_null(d = atomic_dir_open(top, &err));
+    assert_non_null(c = atomic_dir_sub(d, "charts", &err));
+    assert_non_null(af = atomic_open_at(c, "new.png", 0644, &err));
+    fputs("new", atomic_stream(af));
+    assert_int_equal(atomic_commit(af, &err), 0);
+    /* Given up: its name is not one this run wrote. */
+    assert_non_null(af = atomic_open_at(c, "gone.png", 0644, &err));
+    atomic_abort(af);
+    atomic_dir_keep(c, "kept.png");
+    assert_int_equal(atomic_dir_prune(c, endings, &err), 0);
+    atomic_dir_close(c);
+    atomic_dir_close(d);
+    for (size_t i = 0; i < 3; i++) {
+        static const char *const gone[] = {"old.png", "old.svg", "link.png"};
+
+        p = tu_path(sub, gone[i]);
+        assert_int_not_equal(lstat(p, &st), 0);
+        free(p);
+    }
+    assert_int_equal(entries(sub), 5);   /* new, kept, notes, .half, folder */
+    p = slurp(victim);
+    assert_string_equal(p, "precious");
+    free(p);
+    free(victim);
+    free(sub);
+    tu_rmrf(top);
+    free(top);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -385,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_atomicfile__dirs),
         cmocka_unit_test(test_atomicfile__dir_swapped),
         cmocka_unit_test(test_atomicfile__write_fails),
+        cmocka_unit_test(test_atomicfile__prune),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
