@@ -471,6 +471,32 @@ int store_feed_days(struct store *s, const struct store_filter *f,
                     int (*fn)(void *ctx, int32_t day, int64_t subscribers),
                     void *ctx, struct bs_err *err);
 
+/*
+ * Trending (doc/counting.md "Trending"): the posts and pages whose views
+ * in the 7 days ending with f->to are well above their usual week, the
+ * median of the 4 weeks before (those the site has data for, the most
+ * recent first; a post's week without a view counts as 0): at least
+ * STORE_TREND_MIN views, at least twice the usual, and above it by 3
+ * times its square root (of 1, when less). Highest change first (a post
+ * with a usual of 0 first of all), at most f->limit (0: all). No week
+ * before known: no row. f->from is not read. 0, or -1 with err.
+ */
+#define STORE_TREND_MIN 10
+struct store_trend_row {
+    const char *path;
+    const char *title;       /* "" when not imported */
+    int64_t views;           /* of the last 7 days */
+    int64_t usual;           /* the median week before, rounded half up */
+};
+int store_top_trending(struct store *s, const struct store_filter *f,
+                       int (*fn)(void *ctx,
+                                 const struct store_trend_row *row),
+                       void *ctx, struct bs_err *err);
+/* The rule, for its tests: the usual week of n (1 to 4), and whether
+ * views rise above it. */
+int64_t store_trend_usual(const int64_t *weeks, int n);
+int store_trend_rising(int64_t views, int64_t usual);
+
 struct store_search_row {
     const char *term;
     int64_t views;

@@ -17,7 +17,7 @@
 static const char top_usage[] =
     "usage: blogstat top posts|tags|categories|countries|days|referrers|sites\n"
     "                    |robots|hours|campaigns|browsers|systems|devices\n"
-    "                    |missing|feeds [OPTIONS]\n"
+    "                    |missing|feeds|trending [OPTIONS]\n"
     "\n"
     "The ranked table for a date range (days: one row per day, oldest\n"
     "first). Dates are YYYY-MM-DD, inclusive; no range means everything.\n"
@@ -57,6 +57,9 @@ static const char top_usage[] =
     "  missing     path, hits, referrer (pages that answered 404 to people,\n"
     "              scanners' probes left out; the host that linked most)\n"
     "  feeds       feed, subscribers (of the range's last day), fetches\n"
+    "  trending    path, title, views (the 7 days ending with the range's\n"
+    "              last day), usual (the median of the 4 weeks before),\n"
+    "              change: posts well above their usual week\n"
     "\n"
     "visitors: distinct readers (address and browser) in the range, not a\n"
     "sum of days; exact to 2,048 a day, then within about 1%. visits: runs\n"
@@ -422,7 +425,8 @@ int cmd_top(int argc, char **argv)
         return cli_usage("top ", "cannot rank '%s': use posts, tags, "
                          "categories, countries, days, referrers, sites, "
                          "robots, hours, campaigns, browsers, systems, "
-                         "devices, missing or feeds", argv[optind]);
+                         "devices, missing, feeds or trending",
+                         argv[optind]);
     if (optind + 1 < argc)
         return cli_usage("top ", "unexpected argument '%s'",
                          argv[optind + 1]);

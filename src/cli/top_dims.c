@@ -1,14 +1,18 @@
 /*
  * top_dims.c - the tables of `blogstat top` over the reader's other
  * dimensions (dims.h): robots, hours, campaigns, browsers, systems,
- * devices, missing and feeds.
+ * devices, missing and feeds; and the trending posts.
  */
 #include "blogstat.h"
 #include "cli.h"
 #include "output.h"
 #include "store.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* The kind of the trending posts: no dimension's. */
+#define TRENDING DIM_NTABLES
 
 static const struct out_column robots_cols[] = {
     {"robot", NULL, OUT_TEXT, 40},
@@ -52,6 +56,14 @@ static const struct out_column feeds_cols[] = {
     {"fetches", NULL, OUT_INT, 0},
 };
 
+static const struct out_column trending_cols[] = {
+    {"path", NULL, OUT_TEXT, 60},
+    {"title", NULL, OUT_TEXT, 40},
+    {"views", NULL, OUT_INT, 0},
+    {"usual", NULL, OUT_INT, 0},
+    {"change", NULL, OUT_WORD, 0},
+};
+
 static const struct top_dim_kind kinds[] = {
     {"robots", DIM_ROBOT, robots_cols, 3, 20},
     {"hours", DIM_HOUR, hours_cols, 3, 0},
@@ -61,6 +73,7 @@ static const struct top_dim_kind kinds[] = {
     {"devices", DIM_DEVICE, devices_cols, 3, 20},
     {"missing", DIM_MISSING, missing_cols, 3, 20},
     {"feeds", DIM_FEED, feeds_cols, 3, 20},
+    {"trending", TRENDING, trending_cols, 5, 20},
 };
 
 const struct top_dim_kind *top_dim_kind(const char *name)
@@ -119,11 +132,31 @@ static int add_row(void *ctx, const struct store_dim_row *r)
     return 0;
 }
 
+static int add_trend(void *ctx, const struct store_trend_row *r)
+{
+    struct out_table *o = ctx;
+    char change[32];
+
+    out_add_text(o, r->path);
+    out_add_text(o, r->title);
+    out_add_int(o, r->views);
+    out_add_int(o, r->usual);
+    if (r->usual > 0)
+        snprintf(change, sizeof(change), "+%lld%%",
+                 (long long)((r->views - r->usual) * 100 / r->usual));
+    else
+        snprintf(change, sizeof(change), "new");
+    out_add_text(o, change);
+    return 0;
+}
+
 int top_dim_rows(struct store *store, const struct top_dim_kind *k,
                  const struct store_filter *f, struct out_table *out,
                  struct bs_err *err)
 {
     struct rows_ctx c = {out, k->dim};
 
+    if (k->dim == TRENDING)
+        return store_top_trending(store, f, add_trend, out, err);
     return store_top_dim(store, f, k->dim, add_row, &c, err);
 }
