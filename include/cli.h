@@ -126,6 +126,7 @@ int cli_say_empty(struct store *s, int64_t site, const char *name,
 int cmd_ingest(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_digest(int argc, char **argv);
 
 /* The tables of `top` over the other dimensions (top_dims.c). */
 struct out_column;

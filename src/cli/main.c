@@ -23,6 +23,7 @@ static const struct command {
     {"import", cmd_import, "read post titles, dates, tags and categories"},
     {"top", cmd_top, "ranked posts, tags, countries, days, sites ..."},
     {"report", cmd_report, "write the HTML report and its charts"},
+    {"digest", cmd_digest, "the week's mail, for sendmail -t"},
     {"status", cmd_status, "what has been ingested"},
     {"recount", cmd_recount, "count days again after a config change"},
     {"copy", cmd_copy, "copy the database into a new one (PostgreSQL, file)"},
