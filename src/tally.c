@@ -3,6 +3,7 @@
  */
 #include "blogstat.h"
 #include "dims.h"
+#include "feedsub.h"
 #include "robots.h"
 #include "tally.h"
 #include "uagent.h"
@@ -26,6 +27,7 @@ struct tally {
     struct memo hours[24];
     struct memo robots[MEMO_SLOTS];
     struct campaign camp;
+    struct feed_report report;
     char path[URL_KEY_MAX + 1];
 };
 
@@ -141,9 +143,20 @@ void tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
                         .k = {slice_make(cls->key, cls->key_len),
                               SLICE_LIT(""), SLICE_LIT("")},
                         .n = 1};
+    uint32_t id = dims_add(d, &r);
 
-    (void)t;
-    dims_visitor(d, dims_add(d, &r), visitor);
+    /* A reader that says how many it fetches for counts as that many
+     * (the most it says that day); any other client as one. */
+    if (rec->has_agent &&
+        feedsub_parse(rec->agent.p, rec->agent.n, &t->report)) {
+        r.dim = DIM_FEED_SUBS;
+        r.k[1] = slice_make(t->report.reader, t->report.reader_n);
+        r.k[2] = slice_make(t->report.feed_id, t->report.feed_id_n);
+        r.n = t->report.subscribers;
+        dims_add(d, &r);
+        return;
+    }
+    dims_visitor(d, id, visitor);
 }
 
 void tally_missing(struct tally *t, struct dims *d, const struct logrec *rec,
