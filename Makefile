@@ -87,6 +87,9 @@ ROBOT_RULES_C := build/gen/robots_rules.c
 UAP_DATA := third_party/uap-core/regexes.yaml rules/ua-devices.txt \
             rules/ua-browsers.txt
 UAP_RULES_C := build/gen/uap_rules.c
+# The referrer hosts' types and brands (include/referrer_rules.h).
+REF_DATA := rules/referrers.txt rules/fediverse.txt
+REF_RULES_C := build/gen/referrer_rules.c
 
 ifeq ($(V),1)
 Q :=
@@ -148,7 +151,7 @@ $(1)_CXXFLAGS := $(CXXSTD) $(CXXWARN) -pthread \
         $(OPT)) $(CXXFLAGS)
 $(1)_OBJ := $(LIB_SRC:src/%.c=$($(1)_DIR)/%.o) \
     $(LIB_CXX_SRC:src/%.cc=$($(1)_DIR)/%.o) $($(1)_DIR)/gen/robots_rules.o \
-    $($(1)_DIR)/gen/uap_rules.o
+    $($(1)_DIR)/gen/uap_rules.o $($(1)_DIR)/gen/referrer_rules.o
 $(1)_CLI_OBJ := $(CLI_SRC:src/%.c=$($(1)_DIR)/%.o)
 $(1)_UNIT := $(UNIT_SRC:tests/unit/%.c=$($(1)_DIR)/tests/%)
 $(1)_FUZZ := $(FUZZ_SRC:tests/fuzz/%.c=$($(1)_DIR)/fuzz/%)
@@ -159,11 +162,7 @@ $($(1)_DIR)/%.o: src/%.c | have-deps
 	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_DEFS) $$(PKG_CFLAGS) $$($(1)_FLAGS) \
 	    -c -o $$@ $$<
 
-$($(1)_DIR)/gen/robots_rules.o: $(ROBOT_RULES_C) include/robots_rules.h | have-deps
-	@mkdir -p $$(@D)
-	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
-	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_FLAGS) -c -o $$@ $$<
-$($(1)_DIR)/gen/uap_rules.o: $(UAP_RULES_C) include/uap_rules.h | have-deps
+$($(1)_DIR)/gen/%.o: build/gen/%.c include/%.h | have-deps
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
 	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_FLAGS) -c -o $$@ $$<
@@ -218,6 +217,11 @@ $(UAP_RULES_C): scripts/uap-rules.py $(UAP_DATA) | have-deps
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  GEN     $@")
 	$(Q)python3 scripts/uap-rules.py $(UAP_DATA) >$@.tmp && mv $@.tmp $@
+
+$(REF_RULES_C): scripts/referrer-rules.py $(REF_DATA) | have-deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)python3 scripts/referrer-rules.py $(REF_DATA) >$@.tmp && mv $@.tmp $@
 
 # `make deps` installs (as root) what every target needs; the build rules
 # only check, and say what is missing.

@@ -93,14 +93,18 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
 
 /* ---- referrers ---- */
 
-enum ref_class { REF_NONE, REF_INTERNAL, REF_SEARCH, REF_SOCIAL, REF_OTHER };
+enum ref_class { REF_NONE, REF_INTERNAL, REF_SEARCH, REF_SOCIAL, REF_OTHER,
+                 REF_MAIL };
 
-/* "none", "internal", "search", "social", "other". */
+/* "none", "internal", "search", "social", "other", "mail". */
 const char *ref_class_name(enum ref_class c);
 
 struct ref_info {
     enum ref_class cls;
-    char host[256];            /* lower case, without "www."; "" for none */
+    char host[256];            /* lower case, without "www."; its brand
+                                  where rules/referrers.txt gives one
+                                  ("facebook.com" for l.facebook.com);
+                                  "" for none */
     size_t host_n;
     char term[256];            /* the search terms, decoded, or "" */
     size_t term_n;

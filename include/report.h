@@ -68,7 +68,7 @@ struct report_search {
 /* The views of the range by where they came from. */
 enum report_source {
     REPORT_SRC_SEARCH, REPORT_SRC_SOCIAL, REPORT_SRC_OTHER,
-    REPORT_SRC_INTERNAL, REPORT_SRC_NONE, REPORT_NSOURCES
+    REPORT_SRC_MAIL, REPORT_SRC_INTERNAL, REPORT_SRC_NONE, REPORT_NSOURCES
 };
 
 /* A site's report, linked from the others' (a relative href). */

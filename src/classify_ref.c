@@ -1,11 +1,14 @@
 /*
  * classify_ref.c - where a view came from: its Referer's host, whether
- * that is the site itself, a search engine (and what was searched) or a
- * social network (doc/counting.md "Referrers").
+ * that is the site itself, a search engine (and what was searched), a
+ * social network or a mail, and the brand it is counted under
+ * (doc/counting.md "Referrers"). The known hosts are data
+ * (rules/referrers.txt, rules/fediverse.txt, referrer_rules.h).
  */
 #include "blogstat.h"
 #include "ascii.h"
 #include "classify_int.h"
+#include "referrer_rules.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 static const char *const ref_names[] = {
     [REF_NONE] = "none", [REF_INTERNAL] = "internal",
     [REF_SEARCH] = "search", [REF_SOCIAL] = "social", [REF_OTHER] = "other",
+    [REF_MAIL] = "mail",
 };
 
 const char *ref_class_name(enum ref_class c)
@@ -97,21 +101,6 @@ static size_t ref_host(const char *s, size_t n, char *out, size_t cap,
     return o;
 }
 
-/* A domain and its length, for lists looked at for every referrer. */
-struct domain {
-    const char *s;
-    size_t n;
-};
-#define DOMAIN(s) {s, sizeof(s) - 1}
-
-/* host is domain or ends in ".domain". */
-static int host_is(const char *host, size_t n, const struct domain *d)
-{
-    return (n == d->n && memcmp(host, d->s, d->n) == 0) ||
-           (n > d->n && host[n - d->n - 1] == '.' &&
-            memcmp(host + n - d->n, d->s, d->n) == 0);
-}
-
 static int letters(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -187,25 +176,59 @@ static int host_brand(const char *host, size_t n)
     return is_brand(host, l) && search_tld(d + 1, n - l - 1);
 }
 
-/* Hosts and their subdomains (uk.search.yahoo.com): yahoo.com itself is
- * a portal, ask.fm no search engine. */
-static const struct domain search_hosts[] = {
-    DOMAIN("search.brave.com"), DOMAIN("kagi.com"), DOMAIN("search.aol.com"),
-    DOMAIN("mojeek.com"), DOMAIN("perplexity.ai"), DOMAIN("you.com"),
-    DOMAIN("search.yahoo.com"), DOMAIN("search.yahoo.co.jp"),
-    DOMAIN("ask.com"), DOMAIN("ya.ru"),
-};
-static const struct domain social_hosts[] = {
-    DOMAIN("facebook.com"), DOMAIN("fb.com"), DOMAIN("fb.me"), DOMAIN("t.co"),
-    DOMAIN("twitter.com"), DOMAIN("x.com"), DOMAIN("linkedin.com"),
-    DOMAIN("lnkd.in"), DOMAIN("reddit.com"), DOMAIN("news.ycombinator.com"),
-    DOMAIN("instagram.com"), DOMAIN("pinterest.com"), DOMAIN("tiktok.com"),
-    DOMAIN("youtube.com"), DOMAIN("bsky.app"), DOMAIN("threads.net"),
-    DOMAIN("mastodon.social"), DOMAIN("vk.com"), DOMAIN("tumblr.com"),
-    DOMAIN("flipboard.com"), DOMAIN("telegram.org"), DOMAIN("t.me"),
-    DOMAIN("whatsapp.com"), DOMAIN("xing.com"), DOMAIN("lobste.rs"),
-    DOMAIN("weibo.com"), DOMAIN("quora.com"), DOMAIN("medium.com"),
-};
+/* The rule of exactly key (n bytes), or NULL: a binary search of the
+ * table sorted by host. */
+static const struct ref_rule *rule_of(const char *key, size_t n)
+{
+    size_t lo = 0, hi = ref_rules_n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *h = ref_rules[mid].host;
+        size_t hn = strlen(h);
+        int c = memcmp(h, key, hn < n ? hn : n);
+
+        if (c == 0)
+            c = hn < n ? -1 : hn > n;
+        if (c == 0)
+            return &ref_rules[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* The rule of host or of the nearest domain above it (l.facebook.com:
+ * l.facebook.com, then facebook.com), or NULL. */
+static const struct ref_rule *host_rule(const char *host, size_t n)
+{
+    const struct ref_rule *r;
+    const char *dot;
+
+    for (;;) {
+        if ((r = rule_of(host, n)))
+            return r;
+        if (!(dot = memchr(host, '.', n)) ||
+            !memchr(dot + 1, '.', n - (size_t)(dot + 1 - host)))
+            return NULL;
+        n -= (size_t)(dot + 1 - host);
+        host = dot + 1;
+    }
+}
+
+/* The class of rule r, its brand (when it has one) into out's host. */
+static enum ref_class apply(const struct ref_rule *r, struct ref_info *out)
+{
+    if (r->brand) {
+        size_t n = strlen(r->brand);
+
+        memcpy(out->host, r->brand, n + 1);
+        out->host_n = n;
+    }
+    return out->cls = (enum ref_class)r->cls;
+}
 
 /* The value of the first of names in query q (n bytes): '+' is a space,
  * %XX decoded, made valid UTF-8. */
@@ -260,6 +283,7 @@ enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
                                  size_t n, struct ref_info *out)
 {
     const char *rest = NULL, *end;
+    const struct ref_rule *rule;
     size_t hn = 0;
     int app = 0;
 
@@ -278,28 +302,25 @@ enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
     }
     out->host_n = hn;
     if (app) {
-        /* An Android app names itself: the Google search app is search
-         * (not Gmail, com.google.android.gm), the big networks social. */
-        if (strcmp(out->host, "com.google.android.googlequicksearchbox") ==
-                0 ||
-            strcmp(out->host, "com.google.android.apps.searchlite") == 0)
-            return out->cls = REF_SEARCH;
-        if (strstr(out->host, ".facebook.") || strstr(out->host, ".twitter.") ||
-            strstr(out->host, ".linkedin.") || strstr(out->host, ".reddit."))
-            return out->cls = REF_SOCIAL;
+        /* An Android app names itself: a known one is its service (the
+         * Google app search, Gmail mail, Facebook social), any other
+         * keeps its package name. */
+        char key[sizeof(out->host) + 4];
+
+        memcpy(key, "app:", 4);
+        memcpy(key + 4, out->host, hn);
+        if ((rule = rule_of(key, hn + 4)))
+            return apply(rule, out);
         return out->cls = REF_OTHER;
     }
     if (r->site_n && hn == r->site_n && memcmp(out->host, r->site, hn) == 0)
         return out->cls = REF_INTERNAL;
-    for (size_t i = 0; i < ARRAY_SIZE(social_hosts); i++)
-        if (host_is(out->host, hn, &social_hosts[i]))
-            return out->cls = REF_SOCIAL;
     out->cls = REF_OTHER;
-    for (size_t i = 0; i < ARRAY_SIZE(search_hosts); i++)
-        if (host_is(out->host, hn, &search_hosts[i]))
-            out->cls = REF_SEARCH;
-    if (host_brand(out->host, hn))
+    if ((rule = host_rule(out->host, hn))) {
+        apply(rule, out);
+    } else if (host_brand(out->host, hn)) {
         out->cls = REF_SEARCH;
+    }
     /* The query runs to the fragment or the end; rest may be the end. */
     if (out->cls == REF_SEARCH && rest < ref + n && *rest == '?') {
         end = memchr(rest, '#', (size_t)(ref + n - rest));

@@ -228,6 +228,7 @@ static int add_source(void *ctx, const struct store_source_row *row)
     int k = row->cls == REF_SEARCH     ? REPORT_SRC_SEARCH
             : row->cls == REF_SOCIAL   ? REPORT_SRC_SOCIAL
             : row->cls == REF_OTHER    ? REPORT_SRC_OTHER
+            : row->cls == REF_MAIL     ? REPORT_SRC_MAIL
             : row->cls == REF_INTERNAL ? REPORT_SRC_INTERNAL
                                        : -1;
 

@@ -402,6 +402,7 @@ static const char *source_name(enum ref_class cls)
     case REF_SOCIAL: return "Social network";
     case REF_INTERNAL: return "This site";
     case REF_OTHER: return "Other site";
+    case REF_MAIL: return "Mail";
     case REF_NONE: break;
     }
     return "";
@@ -881,6 +882,7 @@ static int bar_charts(const struct atomic_dir *charts, struct report_index *r,
         [REPORT_SRC_SEARCH] = "Search engines",
         [REPORT_SRC_SOCIAL] = "Social networks",
         [REPORT_SRC_OTHER] = "Other sites",
+        [REPORT_SRC_MAIL] = "Mail (webmail, mail apps)",
         [REPORT_SRC_INTERNAL] = "Links on this site",
         [REPORT_SRC_NONE] = "No referrer (typed, bookmarks, apps)",
     };

@@ -470,7 +470,7 @@ static enum url_kind kind_of(const char *name)
 static enum ref_class class_of(const char *name)
 {
     static const enum ref_class all[] = {REF_INTERNAL, REF_SEARCH,
-                                         REF_SOCIAL, REF_OTHER};
+                                         REF_SOCIAL, REF_OTHER, REF_MAIL};
 
     for (size_t i = 0; i < ARRAY_SIZE(all); i++)
         if (strcmp(ref_class_name(all[i]), name) == 0)

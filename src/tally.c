@@ -8,6 +8,7 @@
 #include "tally.h"
 #include "uagent.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@ struct tally {
     struct memo robots[MEMO_SLOTS];
     struct campaign camp;
     struct feed_report report;
+    char feed_id[17];
     char path[URL_KEY_MAX + 1];
 };
 
@@ -151,7 +153,14 @@ void tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
         feedsub_parse(rec->agent.p, rec->agent.n, &t->report)) {
         r.dim = DIM_FEED_SUBS;
         r.k[1] = slice_make(t->report.reader, t->report.reader_n);
-        r.k[2] = slice_make(t->report.feed_id, t->report.feed_id_n);
+        /* The reader's feed id tells its counts apart, nothing more: kept
+         * as a hash, so that no part of a User-Agent is stored. */
+        if (t->report.feed_id_n) {
+            snprintf(t->feed_id, sizeof(t->feed_id), "%016llx",
+                     (unsigned long long)bs_hash(t->report.feed_id,
+                                                 t->report.feed_id_n));
+            r.k[2] = slice_make(t->feed_id, 16);
+        }
         r.n = t->report.subscribers;
         dims_add(d, &r);
         return;

@@ -1366,7 +1366,7 @@ static enum ref_class referrer_exact(const struct url_rules *r,
     free(copy);
     assert_int_equal(out->cls, c);
     assert_true(c == REF_NONE || c == REF_INTERNAL || c == REF_SEARCH ||
-                c == REF_SOCIAL || c == REF_OTHER);
+                c == REF_SOCIAL || c == REF_OTHER || c == REF_MAIL);
     assert_true(out->host_n < sizeof(out->host));
     assert_int_equal(out->host[out->host_n], '\0');
     assert_int_equal(strlen(out->host), out->host_n);
@@ -1549,13 +1549,13 @@ static const struct ref_row ref_search[] = {
     {"https://www.ask.com/web?q=asyl", REF_SEARCH, "ask.com", "asyl"},
     {"https://yandex.com.tr/search/?text=ab", REF_SEARCH, "yandex.com.tr",
      "ab"},
-    /* the Google app */
+    /* the Google app, under its brand */
     {"android-app://com.google.android.googlequicksearchbox/", REF_SEARCH,
-     "com.google.android.googlequicksearchbox", NULL},
+     "google", NULL},
     {"android-app://com.google.android.googlequicksearchbox", REF_SEARCH,
-     "com.google.android.googlequicksearchbox", NULL},
+     "google", NULL},
     {"android-app://com.google.android.apps.searchlite/", REF_SEARCH,
-     "com.google.android.apps.searchlite", NULL},
+     "google", NULL},
 };
 
 static void test_classify__referrer_search(void **state)
@@ -1565,33 +1565,44 @@ static void test_classify__referrer_search(void **state)
 }
 
 static const struct ref_row ref_social_other[] = {
-    {"https://l.facebook.com/", REF_SOCIAL, "l.facebook.com", NULL},
-    {"https://m.facebook.com/l.php?u=x&q=no", REF_SOCIAL, "m.facebook.com",
+    /* a network's hosts are one brand (rules/referrers.txt) */
+    {"https://l.facebook.com/", REF_SOCIAL, "facebook.com", NULL},
+    {"https://m.facebook.com/l.php?u=x&q=no", REF_SOCIAL, "facebook.com",
      NULL},
     {"https://www.facebook.com/", REF_SOCIAL, "facebook.com", NULL},
-    {"http://lm.facebook.com/", REF_SOCIAL, "lm.facebook.com", NULL},
-    {"https://t.co/abc", REF_SOCIAL, "t.co", NULL},
+    {"http://lm.facebook.com/", REF_SOCIAL, "facebook.com", NULL},
+    {"https://fb.me/abc", REF_SOCIAL, "facebook.com", NULL},
+    {"https://t.co/abc", REF_SOCIAL, "x.com", NULL},
     {"https://x.com/", REF_SOCIAL, "x.com", NULL},
-    {"https://twitter.com/a/status/1", REF_SOCIAL, "twitter.com", NULL},
+    {"https://twitter.com/a/status/1", REF_SOCIAL, "x.com", NULL},
     {"https://www.reddit.com/r/europe/comments/18g2k1x/", REF_SOCIAL,
      "reddit.com", NULL},
-    {"https://old.reddit.com/", REF_SOCIAL, "old.reddit.com", NULL},
+    {"https://old.reddit.com/", REF_SOCIAL, "reddit.com", NULL},
     {"https://www.linkedin.com/feed/", REF_SOCIAL, "linkedin.com", NULL},
-    {"https://lnkd.in/x", REF_SOCIAL, "lnkd.in", NULL},
+    {"https://lnkd.in/x", REF_SOCIAL, "linkedin.com", NULL},
     {"https://news.ycombinator.com/item?id=1", REF_SOCIAL,
      "news.ycombinator.com", NULL},
+    /* the fediverse's servers, under their own names */
     {"https://mastodon.social/@user/1", REF_SOCIAL, "mastodon.social", NULL},
+    {"https://fosstodon.org/@a/1", REF_SOCIAL, "fosstodon.org", NULL},
+    {"https://infosec.exchange/@b", REF_SOCIAL, "infosec.exchange", NULL},
+    {"https://lemmy.world/post/1", REF_SOCIAL, "lemmy.world", NULL},
     {"https://bsky.app/profile/x", REF_SOCIAL, "bsky.app", NULL},
     {"https://www.youtube.com/watch?v=1", REF_SOCIAL, "youtube.com", NULL},
     {"https://lobste.rs/s/x", REF_SOCIAL, "lobste.rs", NULL},
-    {"android-app://com.facebook.katana/", REF_SOCIAL, "com.facebook.katana",
+    /* apps are their service's brand */
+    {"android-app://com.facebook.katana/", REF_SOCIAL, "facebook.com", NULL},
+    {"android-app://com.twitter.android", REF_SOCIAL, "x.com", NULL},
+    {"android-app://com.linkedin.android/", REF_SOCIAL, "linkedin.com",
      NULL},
-    {"android-app://com.twitter.android", REF_SOCIAL, "com.twitter.android",
-     NULL},
-    {"android-app://com.linkedin.android/", REF_SOCIAL,
-     "com.linkedin.android", NULL},
-    {"android-app://com.reddit.frontpage/", REF_SOCIAL,
-     "com.reddit.frontpage", NULL},
+    {"android-app://com.reddit.frontpage/", REF_SOCIAL, "reddit.com", NULL},
+    {"android-app://org.telegram.messenger/", REF_SOCIAL, "telegram", NULL},
+    {"android-app://com.Slack/", REF_SOCIAL, "slack", NULL},
+    /* webmail and mail apps: a newsletter's links */
+    {"https://mail.google.com/mail/u/0/", REF_MAIL, "gmail", NULL},
+    {"https://outlook.live.com/", REF_MAIL, "outlook.com", NULL},
+    {"https://mail.proton.me/u/0/inbox", REF_MAIL, "proton.me", NULL},
+    {"android-app://com.google.android.gm/", REF_MAIL, "gmail", NULL},
     /* look-alikes */
     {"https://notfacebook.com/", REF_OTHER, "notfacebook.com", NULL},
     {"https://facebook.com.evil.net/", REF_OTHER, "facebook.com.evil.net",
@@ -1605,8 +1616,6 @@ static const struct ref_row ref_social_other[] = {
     {"https://google.evil.com/?q=x", REF_OTHER, "google.evil.com", NULL},
     {"https://bing.example.co.uk/?q=x", REF_OTHER, "bing.example.co.uk",
      NULL},
-    {"https://mail.google.com/mail/u/0/", REF_OTHER, "mail.google.com",
-     NULL},
     {"https://docs.google.com/document/d/1", REF_OTHER, "docs.google.com",
      NULL},
     {"https://ask.fm/someone", REF_OTHER, "ask.fm", NULL},
@@ -1615,7 +1624,6 @@ static const struct ref_row ref_social_other[] = {
     /* other sites */
     {"https://www.dn.se/debatt/", REF_OTHER, "dn.se", NULL},
     {"http://WWW.SVD.SE:80/x", REF_OTHER, "svd.se", NULL},
-    {"https://outlook.live.com/", REF_OTHER, "outlook.live.com", NULL},
     {"https://www.euractiv.com/?q=not-a-search", REF_OTHER, "euractiv.com",
      NULL},
     {"https://wwwx.example.org/", REF_OTHER, "wwwx.example.org", NULL},
@@ -1629,10 +1637,10 @@ static const struct ref_row ref_social_other[] = {
     {"http://[::ffff:192.0.2.1]/", REF_OTHER, "[::ffff:192.0.2.1]", NULL},
     {"http://[2001:db8::1]", REF_OTHER, "[2001:db8::1]", NULL},
     /* apps other than the ones named */
-    {"android-app://com.google.android.gm/", REF_OTHER,
-     "com.google.android.gm", NULL},
-    {"android-app://org.telegram.messenger/", REF_OTHER,
-     "org.telegram.messenger", NULL},
+    {"android-app://com.example.newsreader/", REF_OTHER,
+     "com.example.newsreader", NULL},
+    {"https://notmastodon.social.example/", REF_OTHER,
+     "notmastodon.social.example", NULL},
     /* not web addresses */
     {"ftp://google.com/", REF_OTHER, "(unknown)", NULL},
     {"file:///etc/passwd", REF_OTHER, "(unknown)", NULL},
