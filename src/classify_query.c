@@ -20,8 +20,12 @@ static size_t query_value(const char *v, size_t vn, char *out, size_t cap)
     /* More than three encoded bytes a character cannot fit anyway. */
     if (vn > 3 * CAMPAIGN_PART_MAX)
         vn = 3 * CAMPAIGN_PART_MAX;
-    for (size_t i = 0; i < vn; i++)
-        plus[n++] = v[i] == '+' ? ' ' : v[i];
+    /* '+' is a space in a query; %2B stays a '+' once decoded. */
+    memcpy(plus, v, vn);
+    n = vn;
+    for (size_t i = 0; i < n; i++)
+        if (plus[i] == '+')
+            plus[i] = ' ';
     dn = url_decode_path(plus, n, dec, sizeof(dec) - 1);
     if (dn == SIZE_MAX)
         return 0;

@@ -307,8 +307,7 @@ enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
          * keeps its package name. */
         char key[sizeof(out->host) + 4];
 
-        memcpy(key, "app:", 4);
-        memcpy(key + 4, out->host, hn);
+        snprintf(key, sizeof(key), "app:%s", out->host);
         if ((rule = rule_of(key, hn + 4)))
             return apply(rule, out);
         return out->cls = REF_OTHER;

@@ -49,16 +49,21 @@ int dim_is_max(enum dim d)
 /* Day, dimension, three parts each after its length. */
 #define DIM_KEY_MAX (4 + 1 + 3 * (1 + DIM_PART_CAP))
 
+/* What a key counts: by its id. */
+struct slot {
+    uint64_t n;
+    struct sketch *sk;       /* NULL: no visitor yet */
+    enum dim dim;
+};
+
 struct dims {
     uint64_t gen;            /* dims_generation() */
     struct strtab *keys;     /* key bytes -> id */
-    uint64_t *n;             /* by id */
-    struct sketch **sk;      /* by id; NULL: no visitor yet */
+    struct slot *slot;       /* by id */
     size_t cap;
     struct cntmap *groups;   /* (day, dim) -> distinct keys */
     uint32_t *with_sketch;   /* the ids that have one, in order */
     size_t nsk, capsk;
-    uint8_t *dim_of;         /* by id */
 };
 
 /* Generations of every dims of the process: atomic, for the counting
@@ -83,8 +88,8 @@ struct dims *dims_new(void)
 static void drop_sketches(struct dims *d)
 {
     for (size_t i = 0; i < d->nsk; i++) {
-        sketch_free(d->sk[d->with_sketch[i]]);
-        d->sk[d->with_sketch[i]] = NULL;
+        sketch_free(d->slot[d->with_sketch[i]].sk);
+        d->slot[d->with_sketch[i]].sk = NULL;
     }
     d->nsk = 0;
 }
@@ -96,10 +101,8 @@ void dims_free(struct dims *d)
     drop_sketches(d);
     strtab_free(d->keys);
     cntmap_free(d->groups);
-    free(d->n);
-    free(d->sk);
+    free(d->slot);
     free(d->with_sketch);
-    free(d->dim_of);
     free(d);
 }
 
@@ -120,11 +123,11 @@ size_t dims_memory(const struct dims *d)
 {
     size_t m = sizeof(*d) + strtab_memory(d->keys) +
                cntmap_memory(d->groups) +
-               d->cap * (sizeof(*d->n) + sizeof(*d->sk) + 1) +
+               d->cap * sizeof(*d->slot) +
                d->capsk * sizeof(*d->with_sketch);
 
     for (size_t i = 0; i < d->nsk; i++)
-        m += sketch_memory(d->sk[d->with_sketch[i]]);
+        m += sketch_memory(d->slot[d->with_sketch[i]].sk);
     return m;
 }
 
@@ -184,16 +187,11 @@ uint32_t dims_add(struct dims *d, const struct dim_row *r)
         if (id >= d->cap) {
             size_t cap = d->cap ? 2 * d->cap : 64;
 
-            d->n = xrealloc(d->n, cap * sizeof(*d->n));
-            d->sk = xrealloc(d->sk, cap * sizeof(*d->sk));
-            d->dim_of = xrealloc(d->dim_of, cap);
-            memset(d->sk + d->cap, 0, (cap - d->cap) * sizeof(*d->sk));
+            d->slot = xrealloc(d->slot, cap * sizeof(*d->slot));
             d->cap = cap;
         }
-        if (added) {
-            d->n[id] = 0;
-            d->dim_of[id] = (uint8_t)r->dim;
-        }
+        if (added)
+            d->slot[id] = (struct slot){0, NULL, r->dim};
     }
     dims_add_id(d, id, r->n);
     return id;
@@ -201,20 +199,23 @@ uint32_t dims_add(struct dims *d, const struct dim_row *r)
 
 void dims_add_id(struct dims *d, uint32_t id, uint64_t n)
 {
+    struct slot *sl;
+
     if (id >= strtab_count(d->keys))
         BUG("dimension key %u", id);
-    if (dim_is_max((enum dim)d->dim_of[id]))
-        d->n[id] = n > d->n[id] ? n : d->n[id];
+    sl = &d->slot[id];
+    if (dim_is_max(sl->dim))
+        sl->n = n > sl->n ? n : sl->n;
     else
-        d->n[id] = n > UINT64_MAX - d->n[id] ? UINT64_MAX : d->n[id] + n;
+        sl->n = n > UINT64_MAX - sl->n ? UINT64_MAX : sl->n + n;
 }
 
 void dims_visitor(struct dims *d, uint32_t id, uint64_t visitor)
 {
     if (id >= strtab_count(d->keys))
         BUG("dimension key %u", id);
-    if (!d->sk[id]) {
-        d->sk[id] = sketch_new();
+    if (!d->slot[id].sk) {
+        d->slot[id].sk = sketch_new();
         if (d->nsk == d->capsk) {
             d->capsk = d->capsk ? 2 * d->capsk : 64;
             d->with_sketch = xrealloc(d->with_sketch,
@@ -222,7 +223,7 @@ void dims_visitor(struct dims *d, uint32_t id, uint64_t visitor)
         }
         d->with_sketch[d->nsk++] = id;
     }
-    sketch_add(d->sk[id], visitor);
+    sketch_add(d->slot[id].sk, visitor);
 }
 
 int dims_each(const struct dims *d,
@@ -245,9 +246,9 @@ int dims_each(const struct dims *d,
             r.k[i].p = k + o;
             o += r.k[i].n;
         }
-        r.n = d->n[id];
-        if (d->sk[id]) {
-            blob = sketch_serialize(d->sk[id], &r.sketch_n);
+        r.n = d->slot[id].n;
+        if (d->slot[id].sk) {
+            blob = sketch_serialize(d->slot[id].sk, &r.sketch_n);
             r.sketch = blob;
         }
         rc = fn(ctx, &r);

@@ -133,11 +133,13 @@ static void feed_id_of(const char *ua, size_t n, struct feed_report *out)
 
 int feedsub_parse(const char *ua, size_t n, struct feed_report *out)
 {
-    const char *p = ua, *e = ua + n, *w;
+    const char *p, *e, *w;
 
     memset(out, 0, sizeof(*out));
     if (!ua)
         return 0;
+    p = ua;
+    e = ua + n;
     /* The first "subscriber" with a number before it. */
     while ((w = find(p, (size_t)(e - p), "subscriber"))) {
         if (number_before(ua, w, &out->subscribers)) {

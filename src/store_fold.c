@@ -173,7 +173,10 @@ static uint64_t group_key(int64_t site, int32_t day, enum fold_group g)
 {
     if (site < 0 || site >= (int64_t)1 << 24)
         BUG("site id %lld", (long long)site);
-    return (uint64_t)site << 40 | (uint64_t)g << 32 | (uint32_t)day;
+    if ((unsigned)g > 255)
+        BUG("fold group %d", (int)g);
+    return (uint64_t)site << 40 | (uint64_t)(unsigned)g << 32 |
+           (uint32_t)day;
 }
 
 /* The keys of the day's group, counted in the database into the
@@ -371,10 +374,14 @@ int store_fold_search(struct store *s, int64_t site, int32_t day,
 int store_fold_dim(struct store *s, int64_t site, const struct dim_row *r,
                    struct bs_err *err)
 {
-    enum fold_group g = (enum fold_group)(G_DIMS + (int)r->dim);
+    enum fold_group g;
     struct db_stmt *st;
     int64_t c[2];
     int found;
+
+    if ((unsigned)r->dim >= DIM_N)
+        BUG("dimension %d", (int)r->dim);
+    g = (enum fold_group)(G_DIMS + (int)r->dim);
 
     if (store_is_other(r->k[0].p, r->k[0].n))
         return 1;

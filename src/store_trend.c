@@ -108,7 +108,7 @@ int store_top_trending(struct store *s, const struct store_filter *f,
     struct db_stmt *st;
     struct held *h = NULL;
     size_t n = 0, cap = 0;
-    int64_t first;
+    int64_t first = INT32_MAX;
     int rc, known = 0;
 
     if (store_batch_flush(s, err) ||
