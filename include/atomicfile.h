@@ -100,6 +100,11 @@ void atomic_dir_keep(const struct atomic_dir *dir, const char *name);
  */
 int atomic_dir_prune(const struct atomic_dir *dir,
                      const char *const *endings, struct bs_err *err);
+/* Read at most cap bytes of the file name (one component) inside dir,
+ * not through a link: the bytes read, or -1 when it cannot be read (no
+ * such file). */
+long atomic_read_at(const struct atomic_dir *dir, const char *name,
+                    void *buf, size_t cap);
 /* Its path, for messages: as given, or DIR/NAME. */
 const char *atomic_dir_path(const struct atomic_dir *dir);
 /* NULL is ignored. */

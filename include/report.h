@@ -153,6 +153,11 @@ struct report_index {
     int daily_height, posts_height, tags_height, categories_height,
         countries_height, sources_height;
     struct report_dims dims;
+    /* The period menu: the reports of other ranges (the last 7, 30, 90
+     * and 365 days, the list of months and years), hrefs relative to
+     * this page; href NULL: this page. nperiods 0: none. */
+    const struct report_link *periods;
+    size_t nperiods;
 };
 
 /* Write DIR/index.html: 0, or -1 with err (BS_CANTCREAT when it cannot
@@ -194,7 +199,19 @@ struct report_site {
     const char *url;         /* "https://blog.example.eu", or NULL */
     const struct report_link *links;   /* as report_index sites */
     size_t nlinks;
+    /* The period menu (report_periods.c), as report_index periods. */
+    const struct report_link *periods;
+    size_t nperiods;
+    int light;               /* no page per post and no sparklines: a
+                              * period's report, beside the main one */
 };
+
+/* A page of links (the list of a report's months and years) as
+ * dir/file, with the period menu: 0, or -1 with err. */
+int report_write_list(const struct atomic_dir *dir, const char *file,
+                      const char *title, const struct report_link *links,
+                      size_t n, const struct report_link *menu,
+                      size_t nmenu, struct bs_err *err);
 
 struct report_data;
 /*

@@ -81,6 +81,30 @@ int report_dims_build(struct store *s, const struct report_range *r,
                       struct arena *mem, struct report_dims *out,
                       struct bs_err *err);
 
+/*
+ * The report over other periods (report_periods.c): the last 7, 30, 90
+ * and 365 complete days of a site whose data spans first..last, each
+ * year and each month. _plan: the list (now the clock, as in
+ * report_range); _menu: the main report's period menu (into periods/);
+ * _write: each period's report into dir/periods/ID/ unless its data did
+ * not change since it was written, *written how many were, and
+ * dir/periods/index.html listing them all: 0, or -1 with err.
+ */
+struct report_periods;
+struct report_site;
+struct report_link;
+struct atomic_dir;
+struct report_periods *report_periods_plan(struct store *s, int64_t site,
+                                           int32_t first, int32_t last,
+                                           int64_t now, struct bs_err *err);
+const struct report_link *report_periods_menu(const struct report_periods *ps,
+                                              size_t *n);
+int report_periods_write(struct store *s, const struct report_periods *ps,
+                         const struct report_site *base,
+                         const struct atomic_dir *dir, size_t *written,
+                         struct bs_err *err);
+void report_periods_free(struct report_periods *ps);
+
 /* Free d and all it points to; NULL is ignored. */
 void report_data_free(struct report_data *d);
 

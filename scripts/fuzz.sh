@@ -31,8 +31,8 @@ esac
 [ $# -gt 0 ] && shift
 
 CC=${FUZZ_CC:-clang}
-PKGS="zlib sqlite3 libmaxminddb inih expat cairo pangocairo libpng libsodium
-      yaml-0.1 tomlplusplus libpcre2-8 libisal"
+PKGS="zlib sqlite3 libpq libmaxminddb inih expat cairo pangocairo libpng
+      libsodium yaml-0.1 tomlplusplus libpcre2-8 libisal"
 out=build/libfuzzer
 obj=$out/obj
 
@@ -87,7 +87,11 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$CC $cflags" ]; then
     printf '%s\n' "$CC $cflags" >"$stamp"
 fi
 backends="src/reader_isal.c src/reader_zlib.c"
-for src in src/*.c; do
+# The tables made from data at build time (robots, browsers, referrers).
+gen="build/gen/robots_rules.c build/gen/uap_rules.c build/gen/referrer_rules.c"
+# shellcheck disable=SC2086
+make --no-print-directory $gen >/dev/null || lib_ok=0
+for src in src/*.c $gen; do
     # The gzip backends are #included by reader.c, not compiled alone.
     case " $backends " in *" $src "*) continue ;; esac
     name=$(basename "$src" .c)

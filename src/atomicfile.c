@@ -358,6 +358,19 @@ struct atomic_dir *atomic_dir_sub(const struct atomic_dir *dir,
     return d;
 }
 
+long atomic_read_at(const struct atomic_dir *dir, const char *name,
+                    void *buf, size_t cap)
+{
+    int fd = openat(dir->fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    ssize_t n;
+
+    if (fd < 0)
+        return -1;
+    n = read(fd, buf, cap);
+    close(fd);
+    return n < 0 ? -1 : (long)n;
+}
+
 void atomic_dir_keep(const struct atomic_dir *dir, const char *name)
 {
     strtab_intern(dir->written, name, strlen(name), NULL);

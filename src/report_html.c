@@ -169,7 +169,8 @@ static const char style[] =
     "h1{font-size:1.6rem;margin:0;line-height:1.2}"
     "h2{font-size:1.15rem;margin:0 0 12px}"
     ".range{color:var(--muted);margin:4px 0 0}"
-    "nav.sites{margin:6px 0 0}nav.sites a,nav.sites b{margin-right:12px}"
+    "nav.sites{margin:6px 0 0}nav.sites a,nav.sites b{margin-right:12px;"
+    "white-space:nowrap}"
     "a{color:var(--a);text-decoration:none}a:hover{text-decoration:underline}"
     "section{background:var(--bg);border:1px solid var(--line);"
     "border-radius:10px;padding:16px;margin:16px 0}"
@@ -427,6 +428,24 @@ static void put_referrers_table(FILE *f, const struct report_referrer *r,
     fputs("</tbody></table>\n", f);
 }
 
+/* The period menu: a link each, the page's own in bold. */
+static void put_menu(FILE *f, const struct report_link *m, size_t n)
+{
+    if (n == 0)
+        return;
+    fputs("<nav class=\"sites\">Periods: ", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs(m[i].href ? "<a href=\"" : "<b>", f);
+        if (m[i].href) {
+            html_escape(f, m[i].href);
+            fputs("\">", f);
+        }
+        html_escape(f, m[i].name);
+        fputs(m[i].href ? "</a>" : "</b>", f);
+    }
+    fputs("</nav>", f);
+}
+
 /* ---- index.html ----------------------------------------------------------- */
 
 /* "+12% against the previous 7 days (1,234)" or why there is no such. */
@@ -572,6 +591,7 @@ int report_write_index(const struct atomic_dir *dir,
         }
         fputs("</nav>", f);
     }
+    put_menu(f, r->periods, r->nperiods);
     fputs("</header>\n", f);
     put_summary(f, r);
 
@@ -677,6 +697,35 @@ int report_write_index(const struct atomic_dir *dir,
     }
     fputs("</section>\n", f);
     report_put_dims(f, r);
+    put_foot(f);
+    return atomic_commit(af, err);
+}
+
+int report_write_list(const struct atomic_dir *dir, const char *file,
+                      const char *title, const struct report_link *links,
+                      size_t n, const struct report_link *menu,
+                      size_t nmenu, struct bs_err *err)
+{
+    struct atomic_file *af = page_open(dir, file, err);
+    FILE *f;
+
+    if (!af)
+        return -1;
+    f = atomic_stream(af);
+    put_head(f, title, "blogstat");
+    fputs("<header><h1>", f);
+    html_escape(f, title);
+    fputs("</h1>", f);
+    put_menu(f, menu, nmenu);
+    fputs("</header>\n<section>\n<ul class=\"tags\">\n", f);
+    for (size_t i = 0; i < n; i++) {
+        fputs("<li><a href=\"", f);
+        html_escape(f, links[i].href ? links[i].href : "#");
+        fputs("\">", f);
+        html_escape(f, links[i].name);
+        fputs("</a></li>\n", f);
+    }
+    fputs("</ul>\n</section>\n", f);
     put_foot(f);
     return atomic_commit(af, err);
 }
@@ -991,10 +1040,10 @@ int report_write(const struct atomic_dir *dir, const struct report_data *d,
      * is refused, and one planted later is never looked up. */
     struct atomic_dir *charts = atomic_dir_sub(dir, "charts", err);
     struct atomic_dir *posts_dir =
-        charts ? atomic_dir_sub(dir, "posts", err) : NULL;
+        charts && !site->light ? atomic_dir_sub(dir, "posts", err) : NULL;
     int rc = -1;
 
-    if (!posts_dir)
+    if (!charts || (!site->light && !posts_dir))
         goto out;
     if (daily_charts(charts, "daily", r.days, r.ndays, DAILY_H, partial,
                      err) ||
@@ -1003,6 +1052,9 @@ int report_write(const struct atomic_dir *dir, const struct report_data *d,
         goto out;
     for (size_t i = 0; i < np; i++) {
         posts[i] = d->index.posts[i];
+        /* A period's report links no post page: the main one has them. */
+        if (site->light)
+            continue;
         snprintf(names[i][0], sizeof(names[i][0]), "posts/%lld.html",
                  (long long)d->posts[i].id);
         snprintf(names[i][1], sizeof(names[i][1]), "charts/spark-%lld",
@@ -1018,6 +1070,8 @@ int report_write(const struct atomic_dir *dir, const struct report_data *d,
     r.site_url = site->url;
     r.sites = site->links;
     r.nsites = site->nlinks;
+    r.periods = site->periods;
+    r.nperiods = site->nperiods;
     r.daily_chart = "charts/daily";
     r.posts_chart = "charts/posts";
     r.tags_chart = "charts/tags";
@@ -1032,7 +1086,8 @@ int report_write(const struct atomic_dir *dir, const struct report_data *d,
     /* What an earlier report wrote and this one links no more. */
     if (rc == 0)
         rc = atomic_dir_prune(charts, chart_endings, err) ||
-                     atomic_dir_prune(posts_dir, page_endings, err)
+                     (posts_dir &&
+                      atomic_dir_prune(posts_dir, page_endings, err))
                  ? -1
                  : 0;
 out:

@@ -28,6 +28,7 @@
 /* The bytes of a User-Agent the rules read: browsers send a few hundred;
  * longer ones are robots' (src/robots.c), whose start names them. */
 #define UA_READ_MAX 2048
+#define UA_SUBJECT_PAD 64
 /* Groups a replacement can name ($1..$9), and group 0. */
 #define UA_GROUPS 10
 /* Bounds on the work of one match: only a hostile string gets near them
@@ -69,6 +70,10 @@ struct uagent {
     const struct ua_slot *last;
     /* The answer for a User-Agent the cache does not keep. */
     char browser_buf[UA_NAME_MAX], system_buf[UA_NAME_MAX];
+    /* The User-Agent the rules read, with zeros after it: PCRE2's JIT
+     * reads ahead of a subject's end in whole vectors, which must be
+     * this buffer's bytes, not past the caller's. */
+    char subject[UA_READ_MAX + UA_SUBJECT_PAD];
 };
 
 const char *ua_device_name(enum ua_device d)
@@ -292,6 +297,10 @@ static enum ua_device parse(struct uagent *u, const char *ua, size_t n,
 {
     if (n > UA_READ_MAX)
         n = UA_READ_MAX;
+    if (n)
+        memcpy(u->subject, ua, n);
+    memset(u->subject + n, 0, UA_SUBJECT_PAD);
+    ua = u->subject;
     *bn = first_family(u, u->browser, uap_browser_rules, uap_browser_rules_n,
                        ua, n, browser);
     *sn = first_family(u, u->system, uap_system_rules, uap_system_rules_n,

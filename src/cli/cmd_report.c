@@ -131,10 +131,11 @@ static int write_site(struct store *st, const struct conf *conf,
     const struct site_report *me = &sites[i];
     int k = conf_site_find(conf, me->name);
     struct report_range range = {me->id, from, to, first, now};
-    struct report_site site = {NULL, NULL, NULL, 0};
+    struct report_site site = {NULL, NULL, NULL, 0, NULL, 0, 0};
     struct report_link *links = NULL;
     char (*hrefs)[96] = NULL;
     struct report_data *d;
+    struct report_periods *periods = NULL;
     int32_t last;
     int has, rc = -1;
 
@@ -160,11 +161,28 @@ static int write_site(struct store *st, const struct conf *conf,
         goto out;
     if (!has)
         range.first = first;
+    /* The other periods, in the menu of every page: a site with data. */
+    if (has && !(periods = report_periods_plan(st, me->id, range.first, last,
+                                               now, err)))
+        goto out;
+    if (periods)
+        site.periods = report_periods_menu(periods, &site.nperiods);
     if (!(d = report_data_build(st, &range, err)))
         goto out;
     rc = report_write(dir, d, &site, err);
     report_data_free(d);
+    if (rc == 0 && periods) {
+        size_t written;
+
+        site.periods = NULL;
+        site.nperiods = 0;
+        rc = report_periods_write(st, periods, &site, dir, &written, err);
+        if (rc == 0 && cli.verbose)
+            fprintf(stderr, "blogstat: %zu period report%s written, the "
+                    "others unchanged\n", written, written == 1 ? "" : "s");
+    }
 out:
+    report_periods_free(periods);
     free(links);
     free(hrefs);
     return rc;

@@ -62,8 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!fuzz_clean_utf8((const unsigned char *)cls->key, cls->key_len, 0, FUZZ_C1))
         fail("key is not valid UTF-8 free of control characters", data,
              size);
-    if (!url_kind_is_content(kind) && cls->key_len != 0)
+    /* A feed keeps its path (its fetches are counted by it); the other
+     * kinds that are never views have no key. */
+    if (!url_kind_is_content(kind) && kind != URL_FEED && cls->key_len != 0)
         fail("a kind that is never a view has a key", data, size);
+    if (kind == URL_FEED && (cls->key_len == 0 || cls->key[0] != '/'))
+        fail("a feed's key is not its path", data, size);
     if (url_kind_is_content(kind) && cls->key_len == 0)
         fail("a content kind without a key", data, size);
     if (url_kind_name(kind) == NULL || url_kind_name(kind)[0] == '\0')

@@ -99,8 +99,12 @@ static void check_target(const struct url_rules *rules, const char *t,
         fail("NUL byte inside the key", shown);
     if (!fuzz_clean_utf8((const unsigned char *)cls->key, cls->key_len, 0, 0))
         fail("key is not valid UTF-8 free of control characters", shown);
-    if (!url_kind_is_content(kind) && cls->key_len != 0)
+    /* A feed keeps its path (its fetches are counted by it); the other
+     * kinds that are never views have no key. */
+    if (!url_kind_is_content(kind) && kind != URL_FEED && cls->key_len != 0)
         fail("a kind that is never a view has a key", shown);
+    if (kind == URL_FEED && (cls->key_len == 0 || cls->key[0] != '/'))
+        fail("a feed's key is not its path", shown);
     if (url_kind_is_content(kind) && cls->key_len == 0)
         fail("a content kind without a key", shown);
     if (classify_url(rules, t, n, again) != kind ||

@@ -494,7 +494,7 @@ static int entries(const char *dir)
 static void test_report__write_site(void **state)
 {
     char *dir = tu_tmpdir(), *out = tu_path(dir, "out"), *path, *html;
-    struct report_site site = {"Blogg", "https://b.eu", NULL, 0};
+    struct report_site site = {"Blogg", "https://b.eu", NULL, 0, NULL, 0, 0};
     struct data_fx x;
     struct bs_err err = {0};
     struct stat st;
@@ -547,7 +547,7 @@ static void check_folder_link(const char *folder)
 {
     char *dir = tu_tmpdir(), *out = tu_path(dir, "out"),
          *elsewhere = tu_path(dir, "elsewhere"), *link;
-    struct report_site site = {NULL, NULL, NULL, 0};
+    struct report_site site = {NULL, NULL, NULL, 0, NULL, 0, 0};
     struct data_fx x;
     struct bs_err err = {0};
     size_t n = strlen(out) + strlen(folder) + 2;
@@ -582,7 +582,7 @@ static void test_report__write_refuses_linked_out(void **state)
 {
     char *dir = tu_tmpdir(), *out = tu_path(dir, "out"),
          *elsewhere = tu_path(dir, "elsewhere");
-    struct report_site site = {NULL, NULL, NULL, 0};
+    struct report_site site = {NULL, NULL, NULL, 0, NULL, 0, 0};
     struct data_fx x;
     struct bs_err err = {0};
 
@@ -604,7 +604,7 @@ static void test_report__write_replaces_linked_page(void **state)
 {
     char *dir = tu_tmpdir(), *out = tu_path(dir, "out"), *victim, *page,
          *post, *text;
-    struct report_site site = {NULL, NULL, NULL, 0};
+    struct report_site site = {NULL, NULL, NULL, 0, NULL, 0, 0};
     struct data_fx x;
     struct bs_err err = {0};
     struct stat st;
