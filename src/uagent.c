@@ -51,20 +51,28 @@ struct ua_slot {
 };
 
 /* A rule, compiled. */
+/* A rule, compiled on first use: most rules are never run (their text
+ * is not in the User-Agents a log holds), and each JIT-compiled one
+ * costs tens of KiB. */
 struct rx {
-    pcre2_code *code;
+    pcre2_code *code;          /* NULL until first run */
+    const char *what;          /* "browser", "system", "device" */
+    size_t index;
+    const char *pattern;
+    uint32_t options;
 };
 
 struct uagent {
     pcre2_general_context *gctx;
+    pcre2_compile_context *cctx;
     struct rx *browser, *system, *device;      /* the rules, compiled */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
     struct ua_slot *slots;
     uint32_t count;
-    char *arena;               /* UA_ARENA bytes */
-    size_t arena_n;
+    char *arena;               /* arena_cap bytes, grown to UA_ARENA */
+    size_t arena_n, arena_cap;
     /* The last User-Agent answered from the cache: a page and its assets
      * come in a row from one browser. */
     const struct ua_slot *last;
@@ -123,39 +131,36 @@ static pcre2_code *compile_rule(const char *what, size_t i,
     return code;
 }
 
-static struct rx *compile_list(const char *what, const struct uap_rule *r,
-                               size_t n, pcre2_compile_context *cctx)
+static struct rx *rule_list(const char *what, const struct uap_rule *r,
+                            size_t n)
 {
     struct rx *codes = xcalloc(n, sizeof(*codes));
 
     for (size_t i = 0; i < n; i++)
-        codes[i].code = compile_rule(what, i, r[i].regex, 0, cctx);
+        codes[i] = (struct rx){NULL, what, i, r[i].regex, 0};
     return codes;
 }
 
 struct uagent *uagent_new(void)
 {
     struct uagent *u = xcalloc(1, sizeof(*u));
-    pcre2_compile_context *cctx;
 
     u->gctx = pcre2_general_context_create(rx_malloc, rx_free, NULL);
-    cctx = pcre2_compile_context_create(u->gctx);
-    u->browser = compile_list("browser", uap_browser_rules,
-                              uap_browser_rules_n, cctx);
-    u->system = compile_list("system", uap_system_rules,
-                             uap_system_rules_n, cctx);
+    u->cctx = pcre2_compile_context_create(u->gctx);
+    u->browser = rule_list("browser", uap_browser_rules, uap_browser_rules_n);
+    u->system = rule_list("system", uap_system_rules, uap_system_rules_n);
     u->device = xcalloc(uap_device_rules_n, sizeof(*u->device));
     for (size_t i = 0; i < uap_device_rules_n; i++)
-        u->device[i].code = compile_rule("device", i, uap_device_rules[i].pattern,
-                                    PCRE2_CASELESS, cctx);
-    pcre2_compile_context_free(cctx);
+        u->device[i] = (struct rx){NULL, "device", i,
+                                   uap_device_rules[i].pattern,
+                                   PCRE2_CASELESS};
     u->md = pcre2_match_data_create(UA_GROUPS, u->gctx);
     u->mctx = pcre2_match_context_create(u->gctx);
     pcre2_set_match_limit(u->mctx, UA_MATCH_LIMIT);
     u->jit = pcre2_jit_stack_create(32 * 1024, UA_JIT_STACK_MAX, u->gctx);
     pcre2_jit_stack_assign(u->mctx, NULL, u->jit);
-    u->slots = xcalloc(UA_SLOTS, sizeof(*u->slots));
-    u->arena = xmalloc(UA_ARENA);
+    /* The cache's slots and arena come with its first User-Agent, and
+     * the arena grows as it fills: a log with few people costs little. */
     return u;
 }
 
@@ -176,6 +181,7 @@ void uagent_free(struct uagent *u)
     pcre2_jit_stack_free(u->jit);
     pcre2_match_context_free(u->mctx);
     pcre2_match_data_free(u->md);
+    pcre2_compile_context_free(u->cctx);
     pcre2_general_context_free(u->gctx);
     free(u->slots);
     free(u->arena);
@@ -202,10 +208,14 @@ static int contains(const char *s, size_t n, const char *lit, size_t k)
 
 /* Whether code matches ua[0..n); its groups are then in u->md. A match
  * stopped by a limit is no match. */
-static int run(struct uagent *u, const struct rx *rx, const char *ua,
-               size_t n)
+static int run(struct uagent *u, struct rx *rx, const char *ua, size_t n)
 {
-    int rc = pcre2_match(rx->code, (PCRE2_SPTR)ua, n, 0, 0, u->md, u->mctx);
+    int rc;
+
+    if (!rx->code)
+        rx->code = compile_rule(rx->what, rx->index, rx->pattern,
+                                rx->options, u->cctx);
+    rc = pcre2_match(rx->code, (PCRE2_SPTR)ua, n, 0, 0, u->md, u->mctx);
 
     /* 0: more groups than UA_GROUPS, which the replacements never name */
     return rc >= 0;
@@ -267,7 +277,7 @@ static size_t family(struct uagent *u, const char *repl, const char *ua,
 }
 
 /* The family the first matching rule of a list names, "Other" for none. */
-static size_t first_family(struct uagent *u, const struct rx *codes,
+static size_t first_family(struct uagent *u, struct rx *codes,
                            const struct uap_rule *rules, size_t nrules,
                            const char *ua, size_t n, char *out)
 {
@@ -364,6 +374,8 @@ int uagent_parse(struct uagent *u, const char *ua, size_t n,
         return 0;
     }
     h = bs_hash(ua, n);
+    if (!u->slots)
+        u->slots = xcalloc(UA_SLOTS, sizeof(*u->slots));
     for (size_t i = h & (UA_SLOTS - 1); u->slots[i].len;
          i = (i + 1) & (UA_SLOTS - 1)) {
         e = &u->slots[i];
@@ -377,6 +389,12 @@ int uagent_parse(struct uagent *u, const char *ua, size_t n,
     if (u->count >= UA_CACHE_MAX ||
         u->arena_n + n + 2 * UA_NAME_MAX > UA_ARENA)
         cache_clear(u);
+    if (u->arena_n + n + 2 * UA_NAME_MAX > u->arena_cap) {
+        size_t cap = u->arena_cap ? 2 * u->arena_cap : 64u << 10;
+
+        u->arena_cap = cap < UA_ARENA ? cap : UA_ARENA;
+        u->arena = xrealloc(u->arena, u->arena_cap);
+    }
     e = free_slot(u, h);
     e->hash = h;
     e->off = (uint32_t)u->arena_n;
