@@ -169,8 +169,8 @@ static const char style[] =
     "h1{font-size:1.6rem;margin:0;line-height:1.2}"
     "h2{font-size:1.15rem;margin:0 0 12px}"
     ".range{color:var(--muted);margin:4px 0 0}"
-    "nav.sites{margin:6px 0 0}nav.sites a,nav.sites b{margin-right:12px;"
-    "white-space:nowrap}"
+    "nav.sites,nav.periods{margin:6px 0 0}nav.sites a,nav.sites b,"
+    "nav.periods a,nav.periods b{margin-right:12px;white-space:nowrap}"
     "a{color:var(--a);text-decoration:none}a:hover{text-decoration:underline}"
     "section{background:var(--bg);border:1px solid var(--line);"
     "border-radius:10px;padding:16px;margin:16px 0}"
@@ -433,7 +433,7 @@ static void put_menu(FILE *f, const struct report_link *m, size_t n)
 {
     if (n == 0)
         return;
-    fputs("<nav class=\"sites\">Periods: ", f);
+    fputs("<nav class=\"periods\">Periods: ", f);
     for (size_t i = 0; i < n; i++) {
         fputs(m[i].href ? "<a href=\"" : "<b>", f);
         if (m[i].href) {
