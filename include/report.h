@@ -165,6 +165,16 @@ struct report_index {
 int report_write_index(const struct atomic_dir *dir,
                        const struct report_index *r, struct bs_err *err);
 
+/* A post's life (doc/counting.md "A post's life"): its views by age,
+ * day 1, days 2 to 7, 8 to 30, then each month of 30 days to the 12th. */
+#define REPORT_LIFE_N 14
+enum report_life_kind { LIFE_NONE, LIFE_NEW, LIFE_SPIKE, LIFE_EVERGREEN,
+                        LIFE_BETWEEN };
+/* "Day 1", "Days 2–7", "Days 8–30", "Month 2" ... "Month 12". */
+const char *report_life_label(int bucket);
+/* The last age in days of bucket (0, 6, 29, 59 ...). */
+int report_life_end(int bucket);
+
 struct report_post_page {
     const char *site_name, *site_url;
     const char *path, *title;
@@ -186,6 +196,12 @@ struct report_post_page {
     int chart_width, chart_height;
     int narrow_width, narrow_height;   /* its -narrow copy, or 0 */
     const char *back;        /* the index, relative to the page */
+    /* Its life: the buckets it is old enough for (nlife, 0: its first
+     * days are not in the data), its views in each and the median
+     * post's, and what kind of post it is. */
+    int nlife;
+    int64_t life[REPORT_LIFE_N], life_median[REPORT_LIFE_N];
+    enum report_life_kind life_kind;
 };
 
 /* Write DIR/FILE ("12.html"; DIR is the posts folder, so that the page's

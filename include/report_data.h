@@ -105,6 +105,20 @@ int report_periods_write(struct store *s, const struct report_periods *ps,
                          struct bs_err *err);
 void report_periods_free(struct report_periods *ps);
 
+/*
+ * A post's life (report_life.c): the views of every imported post by its
+ * age up to the day to, for each post page's life and the median post
+ * (of the posts published on or after first, the site's first day of
+ * data, and old enough). _of: into p's life fields (p->published set).
+ */
+struct report_life;
+struct report_life *report_life_build(struct store *s, int64_t site,
+                                      int32_t first, int32_t to,
+                                      struct bs_err *err);
+void report_life_of(const struct report_life *l, int64_t id,
+                    struct report_post_page *p);
+void report_life_free(struct report_life *l);
+
 /* Free d and all it points to; NULL is ignored. */
 void report_data_free(struct report_data *d);
 

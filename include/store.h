@@ -492,6 +492,23 @@ int store_top_trending(struct store *s, const struct store_filter *f,
                        int (*fn)(void *ctx,
                                  const struct store_trend_row *row),
                        void *ctx, struct bs_err *err);
+/* A post's life: each imported post's (and page's, with a publishing
+ * date) views of each day from its publishing to the day to, as its age
+ * in days (0 the day it was published). 0, or -1 with err. */
+int store_post_ages(struct store *s, int64_t site, int32_t to,
+                    int (*fn)(void *ctx, int64_t path_id, int32_t published,
+                              int32_t age, int64_t views),
+                    void *ctx, struct bs_err *err);
+/* The posts and pages ranked by their views in their first days days,
+ * of those whose first days are all in the data (published on or after
+ * the site's first day, and days old by f->to), most first, at most
+ * f->limit (0: all); visitors and visits -1 (not counted). 0, or -1
+ * with err. */
+int store_top_first_days(struct store *s, const struct store_filter *f,
+                         int32_t days,
+                         int (*fn)(void *ctx,
+                                   const struct store_post_row *row),
+                         void *ctx, struct bs_err *err);
 /* The rule, for its tests: the usual week of n (1 to 4), and whether
  * views rise above it. */
 int64_t store_trend_usual(const int64_t *weeks, int n);

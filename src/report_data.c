@@ -392,7 +392,12 @@ static int posts_data(struct store *s, const struct report_range *r,
     size_t n = d->index.nposts;
     struct report_data_post *posts =
         arena_alloc(&d->mem, (n ? n : 1) * sizeof(*posts));
+    struct report_life *life = n ? report_life_build(s, r->site, r->first,
+                                                     r->to, err)
+                                 : NULL;
 
+    if (n && !life)
+        return -1;
     memset(posts, 0, (n ? n : 1) * sizeof(*posts));
     d->posts = posts;
     for (size_t i = 0; i < n; i++) {
@@ -402,13 +407,19 @@ static int posts_data(struct store *s, const struct report_range *r,
                             r->to, 0};
 
         posts[i].id = ids[i];
-        if (store_post_days(s, &f, post_day, &ps, err))
+        if (store_post_days(s, &f, post_day, &ps, err)) {
+            report_life_free(life);
             return -1;
+        }
         zero_fill(ps.d, site, d->index.ndays);
         posts[i].days = ps.d;
-        if (post_page(s, r, ids[i], &d->mem, &posts[i].page, err))
+        if (post_page(s, r, ids[i], &d->mem, &posts[i].page, err)) {
+            report_life_free(life);
             return -1;
+        }
+        report_life_of(life, ids[i], &posts[i].page);
     }
+    report_life_free(life);
     return 0;
 }
 

@@ -746,6 +746,40 @@ static void put_term_list(FILE *f, const char *head, const char *const *t,
     fputs("</ul>\n", f);
 }
 
+/* A post's life: its views by age beside the median post's, and what
+ * kind of post that makes it. */
+static void put_life(FILE *f, const struct report_post_page *p)
+{
+    static const char *const kinds[] = {
+        [LIFE_NONE] = "",
+        [LIFE_NEW] = "Too new to tell what kind of post it is.",
+        [LIFE_SPIKE] = "A spike: most of its views came in its first week.",
+        [LIFE_EVERGREEN] = "An evergreen: in its last 30 days it is still "
+                           "read at least a third as much as in its first "
+                           "30.",
+        [LIFE_BETWEEN] = "Neither a spike nor an evergreen: read for a "
+                         "while, then less.",
+    };
+
+    if (p->nlife == 0)
+        return;
+    fputs("<section>\n<h2>Its life since it was published</h2>\n"
+          "<p class=\"note\">", f);
+    fputs(kinds[p->life_kind], f);
+    fputs(" The median post is the blog's post in the middle, of those as "
+          "old.</p>\n<table><thead><tr><th>Since it was published</th>"
+          "<th class=\"n\">Views</th><th class=\"n\">The median post</th>"
+          "</tr></thead><tbody>\n", f);
+    for (int b = 0; b < p->nlife; b++) {
+        fprintf(f, "<tr><td>%s</td><td class=\"n\">", report_life_label(b));
+        html_num(f, p->life[b]);
+        fputs("</td><td class=\"n\">", f);
+        html_num(f, p->life_median[b]);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</tbody></table>\n</section>\n", f);
+}
+
 int report_write_post(const struct atomic_dir *dir, const char *file,
                       const struct report_post_page *p, struct bs_err *err)
 {
@@ -798,7 +832,9 @@ int report_write_post(const struct atomic_dir *dir, const char *file,
     put_chart(f, p->chart, p->chart_width, p->chart_height, p->narrow_width,
               p->narrow_height, "Views and visitors of this post per day");
     put_days_table(f, p->days, p->ndays, INT32_MIN);
-    fputs("</section>\n<section>\n<h2>Where its readers are</h2>\n", f);
+    fputs("</section>\n", f);
+    put_life(f, p);
+    fputs("<section>\n<h2>Where its readers are</h2>\n", f);
     if (p->ncountries)
         put_countries_table(f, p->countries, p->ncountries, p->views);
     else

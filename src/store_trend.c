@@ -168,3 +168,91 @@ int store_top_trending(struct store *s, const struct store_filter *f,
     free_held(h, n);
     return 0;
 }
+
+/* ---- a post's life ---------------------------------------------------- */
+
+/* Each imported post's views by its age in days: ?1 the site, ?2 the
+ * last day. */
+static const char ages_sql[] =
+    "SELECT p.id, p.published, v.day - p.published, v.views "
+    "FROM paths p JOIN path_views v ON v.path_id = p.id "
+    "WHERE p.site = ?1 AND p.imported <> 0 AND p.published IS NOT NULL "
+    "AND p.kind IN ('post', 'page') AND v.day >= p.published "
+    "AND v.day <= ?2";
+
+int store_post_ages(struct store *s, int64_t site, int32_t to,
+                    int (*fn)(void *ctx, int64_t path_id, int32_t published,
+                              int32_t age, int64_t views),
+                    void *ctx, struct bs_err *err)
+{
+    struct db_stmt *st;
+    int rc;
+
+    if (store_batch_flush(s, err))
+        return -1;
+    rc = db_prepare(s->db, ages_sql, 0, &st);
+    if (rc != DB_OK)
+        return store_fail(s, err, rc, "cannot prepare a query");
+    db_bind_int64(st, 1, site);
+    db_bind_int(st, 2, to);
+    while ((rc = db_step(st)) == DB_ROW)
+        if (fn(ctx, db_column_int64(st, 0), db_column_int(st, 1),
+               db_column_int(st, 2), db_column_int64(st, 3))) {
+            rc = DB_DONE;
+            break;
+        }
+    db_finalize(st);
+    return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+}
+
+/* The posts' views in their first ?2 days, those whose first days are
+ * all in the data: published on or after ?3 (the site's first day) and
+ * ?2 days old by ?4 (the last day). ?1 the site, ?5 the most rows. */
+static const char first_days_sql[] =
+    "SELECT p.id, p.path, coalesce(p.title, ''), sum(v.views) AS n "
+    "FROM paths p JOIN path_views v ON v.path_id = p.id "
+    "WHERE p.site = ?1 AND p.imported <> 0 AND p.published IS NOT NULL "
+    "AND p.kind IN ('post', 'page') AND p.published >= ?3 "
+    "AND p.published + CAST(?2 AS INTEGER) - 1 <= ?4 "
+    "AND v.day >= p.published "
+    "AND v.day <= p.published + CAST(?2 AS INTEGER) - 1 "
+    "GROUP BY p.id, p.path, p.title ORDER BY n DESC, p.path LIMIT ?5";
+
+int store_top_first_days(struct store *s, const struct store_filter *f,
+                         int32_t days,
+                         int (*fn)(void *ctx,
+                                   const struct store_post_row *row),
+                         void *ctx, struct bs_err *err)
+{
+    struct db_stmt *st;
+    int64_t first = INT32_MAX;
+    int rc;
+
+    if (store_batch_flush(s, err) ||
+        store_first_day(s, f->site, &first, err))
+        return -1;
+    rc = db_prepare(s->db, first_days_sql, 0, &st);
+    if (rc != DB_OK)
+        return store_fail(s, err, rc, "cannot prepare a query");
+    db_bind_int64(st, 1, f->site);
+    db_bind_int(st, 2, days);
+    db_bind_int64(st, 3, first);
+    db_bind_int(st, 4, f->to);
+    db_bind_int64(st, 5, f->limit > 0 ? f->limit : INT64_MAX);
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_post_row r = {
+            .id = db_column_int64(st, 0),
+            .path = (const char *)db_column_text(st, 1),
+            .title = (const char *)db_column_text(st, 2),
+            .views = db_column_int64(st, 3),
+            .visitors = -1, .visits = -1,
+        };
+
+        if (fn(ctx, &r)) {
+            rc = DB_DONE;
+            break;
+        }
+    }
+    db_finalize(st);
+    return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
+}

@@ -33,6 +33,11 @@ static const char top_usage[] =
     "                   length before, and the change\n"
     "  --least          top posts: the least read first (with the imported\n"
     "                   posts nobody read)\n"
+    "  --since-published N\n"
+    "                   top posts: ranked by their views in their first N\n"
+    "                   days (the posts with a publishing date whose first\n"
+    "                   N days are all in the data up to the range's end;\n"
+    "                   columns path, title, views)\n"
     "  --site NAME      the counts of site NAME ([site NAME] in the config);\n"
     "                   without it, of the default site\n"
     "\n"
@@ -206,6 +211,17 @@ static void put_post(struct top_ctx *t, const struct store_post_row *row,
  * A post's row. "(other)" (the pages folded, agg.h) is no post: it is
  * kept aside and shown after the ranking (add_other()).
  */
+/* A post of --since-published: its views in its first days. */
+static int add_first(void *ctx, const struct store_post_row *row)
+{
+    struct top_ctx *t = ctx;
+
+    out_add_text(t->out, row->path);
+    out_add_text(t->out, row->title);
+    out_add_int(t->out, row->views);
+    return 0;
+}
+
 static int add_post(void *ctx, const struct store_post_row *row)
 {
     struct top_ctx *t = ctx;
@@ -342,7 +358,7 @@ int cmd_top(int argc, char **argv)
 {
     enum {
         OPT_FROM = 256, OPT_TO, OPT_DAYS, OPT_LIMIT, OPT_FORMAT, OPT_KIND,
-        OPT_COMPARE, OPT_LEAST, OPT_SITE
+        OPT_COMPARE, OPT_LEAST, OPT_SITE, OPT_SINCE
     };
     static const struct option longopts[] = {
         {"from", required_argument, NULL, OPT_FROM},
@@ -354,6 +370,7 @@ int cmd_top(int argc, char **argv)
         {"compare", no_argument, NULL, OPT_COMPARE},
         {"least", no_argument, NULL, OPT_LEAST},
         {"site", required_argument, NULL, OPT_SITE},
+        {"since-published", required_argument, NULL, OPT_SINCE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -373,7 +390,7 @@ int cmd_top(int argc, char **argv)
     struct before before = {NULL, NULL, 0};
     struct store_filter prev_f;
     int64_t want;
-    int64_t limit = -1;
+    int64_t limit = -1, since = 0;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -394,6 +411,12 @@ int cmd_top(int argc, char **argv)
         case OPT_COMPARE: compare = 1; break;
         case OPT_LEAST: least = 1; break;
         case OPT_SITE: site = optarg; break;
+        case OPT_SINCE:
+            since = cli_parse_count(optarg);
+            if (since < 1 || since > 36500)
+                return cli_usage("top ", "bad --since-published '%s': "
+                                 "give a number of days, 1 or more", optarg);
+            break;
         case OPT_KIND:
             if (strcmp(optarg, "post") == 0)
                 post_kind = URL_POST;
@@ -430,10 +453,13 @@ int cmd_top(int argc, char **argv)
     if (optind + 1 < argc)
         return cli_usage("top ", "unexpected argument '%s'",
                          argv[optind + 1]);
-    if ((post_kind != URL_OTHER || compare || least) &&
+    if ((post_kind != URL_OTHER || compare || least || since) &&
         kind->what != TOP_POSTS)
-        return cli_usage("top ", "--kind, --compare and --least go with "
-                         "'top posts'");
+        return cli_usage("top ", "--kind, --compare, --least and "
+                         "--since-published go with 'top posts'");
+    if (since && (compare || least))
+        return cli_usage("top ", "--since-published ranks by the first "
+                         "days: no --compare or --least");
     if ((status = cli_range_parse(&range, "top ", from_s, to_s, days_s)))
         return status;
     if (site && kind->what == TOP_SITES)
@@ -462,11 +488,11 @@ int cmd_top(int argc, char **argv)
     }
 
     memset(&ctx, 0, sizeof(ctx));
-    ctx.out = out_new(kind->cols, kind->ncols + (compare ? 2 : 0));
+    ctx.out = out_new(kind->cols, since ? 3 : kind->ncols + (compare ? 2 : 0));
     ctx.fmt = fmt;
     want = limit >= 0 ? limit : kind->default_limit;
     filter.limit = want;
-    if (kind->what == TOP_POSTS) {
+    if (kind->what == TOP_POSTS && !since) {
         /* One more: "(other)" may be among them, and is not ranked. */
         ctx.limit = want;
         if (want > 0)
@@ -496,8 +522,10 @@ int cmd_top(int argc, char **argv)
             ctx.before = &before;
         }
     }
-    if ((dk ? top_dim_rows(store, dk, &filter, ctx.out, &err)
-            : top_query(store, kind->what, least, &filter, &ctx, &err)) ||
+    if ((dk      ? top_dim_rows(store, dk, &filter, ctx.out, &err)
+         : since ? store_top_first_days(store, &filter, (int32_t)since,
+                                        add_first, &ctx, &err)
+                 : top_query(store, kind->what, least, &filter, &ctx, &err)) ||
         ctx.failed) {
         cli_error(&err);
         status = err.status;
