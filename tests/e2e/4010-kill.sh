@@ -73,8 +73,13 @@ wait
 n=$("$BLOGSTAT" --db two.db status --format json |
     python3 -c 'import json,sys; print(sum(r["lines"] for r in json.load(sys.stdin)))')
 [ "$n" -eq 80000 ] || fail "two ingests counted $n lines, not 80000"
-# A query while an ingest writes (WAL).
+# A query while an ingest writes (WAL): once its first commit is in (a
+# slow build, TSan's, takes a while to get there), while it goes on.
 bs --db q.db ingest --commit-every 1000 big/access.log 2>/dev/null &
-sleep 0.1
+i=0
+until "$BLOGSTAT" --db q.db status >/dev/null 2>&1 || [ $i -ge 300 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
 expect_status 0 "$BLOGSTAT" --db q.db top days
 wait
