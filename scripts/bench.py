@@ -25,8 +25,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run(cmd, stdout=subprocess.DEVNULL):
-    """Wall seconds and peak RSS (MiB) of one run of cmd."""
+def run_cpu(cmd, stdout=subprocess.DEVNULL):
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user + system) of
+    one run of cmd."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE)
     _, status, ru = os.wait4(p.pid, 0)
@@ -36,7 +37,12 @@ def run(cmd, stdout=subprocess.DEVNULL):
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"bench: {' '.join(cmd)} exited {code}: {err}")
-    return wall, ru.ru_maxrss / 1024.0
+    return wall, ru.ru_maxrss / 1024.0, ru.ru_utime + ru.ru_stime
+
+
+def run(cmd, stdout=subprocess.DEVNULL):
+    """Wall seconds and peak RSS (MiB) of one run of cmd."""
+    return run_cpu(cmd, stdout)[:2]
 
 
 def fresh_db(path):
@@ -125,12 +131,13 @@ def time_mix(mix, bench, log, lines, blogstat, runs):
     times = {"blogstat ingest": []}
     times.update({k: [] for k in others})
     ratios = {k: [] for k in others}
-    mem = []
+    mem, cpu = [], []
     for _ in range(runs):
         fresh_db(db)
-        t, m = run(ingest)
+        t, m, c = run_cpu(ingest)
         times["blogstat ingest"].append(t)
         mem.append(m)
+        cpu.append(c)
         for name, cmd in others.items():
             t2, _ = run(cmd)
             times[name].append(t2)
@@ -150,6 +157,8 @@ def time_mix(mix, bench, log, lines, blogstat, runs):
         r = statistics.median(ratios[name])
         print(f"{name:<18} {med[name]:>8.2f} {lines / med[name]:>10,.0f} "
               f"{r:>14.2f}")
+    print(f"cost per line {1e9 * statistics.median(cpu) / lines:.0f} ns of "
+          "CPU (user + system, all threads)")
     print(f"peak memory {statistics.median(mem):.1f} MiB for the log, "
           f"{mem2:.1f} MiB for the log twice over (target: under 64)")
     return {k: statistics.median(v) for k, v in ratios.items()}
