@@ -92,9 +92,14 @@ struct report_periods *report_periods_plan(struct store *s, int64_t site,
     }
     if (has && partial == last && last > first)
         end = last - 1;
+    /* The last N days, while the data reaches back past the shorter
+     * one's start: a longer one would show the same days. */
     for (int i = 0; i < NLAST; i++) {
-        struct period *p = add(ps);
+        struct period *p;
 
+        if (i > 0 && first > end - last_days[i - 1] + 1)
+            break;
+        p = add(ps);
         snprintf(p->id, sizeof(p->id), "last-%d", last_days[i]);
         snprintf(p->name, sizeof(p->name), "Last %d days", last_days[i]);
         p->to = end;
@@ -105,14 +110,19 @@ struct report_periods *report_periods_plan(struct store *s, int64_t site,
     ymd(first, &y1, &m1);
     ymd(last, &y, &m);
     for (int yy = y; yy >= y1; yy--) {
-        struct period *p = add(ps);
         int32_t ys = day_of(yy, 1, 1), ye = day_of(yy + 1, 1, 1) - 1;
+        int m_first = yy == y1 ? m1 : 1, m_last = yy == y ? m : 12;
+        struct period *p;
 
-        snprintf(p->id, sizeof(p->id), "%d", yy);
-        snprintf(p->name, sizeof(p->name), "%d", yy);
-        p->from = ys;
-        p->to = ye < last ? ye : last;
-        for (int mm = yy == y ? m : 12; mm >= (yy == y1 ? m1 : 1); mm--) {
+        /* A year of one month with data is that month's page. */
+        if (m_last > m_first) {
+            p = add(ps);
+            snprintf(p->id, sizeof(p->id), "%d", yy);
+            snprintf(p->name, sizeof(p->name), "%d", yy);
+            p->from = ys;
+            p->to = ye < last ? ye : last;
+        }
+        for (int mm = m_last; mm >= m_first; mm--) {
             int32_t ms = day_of(yy, mm, 1),
                     me = day_of(mm == 12 ? yy + 1 : yy, mm == 12 ? 1 : mm + 1,
                                 1) - 1;

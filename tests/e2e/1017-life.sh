@@ -80,3 +80,11 @@ assert got == want, got
 assert rows[0][2] == 20, rows[0]
 print("life: ok")
 PY
+
+# 120 days reach back past 90: every last-N period, the year of four
+# months and each month, their tables top's.
+for p in last-7 last-30 last-90 last-365 2024 2024-01 2024-04; do
+    [ -f rep/periods/$p/index.html ] || fail "no period $p: $(ls rep/periods)"
+done
+$H numbers rep/periods/2024/index.html "$BLOGSTAT" t.db --from 2024-01-01 --to 2024-12-31
+$H numbers rep/periods/last-90/index.html "$BLOGSTAT" t.db --from 2024-01-31 --to 2024-04-29

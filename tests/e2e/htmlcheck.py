@@ -139,11 +139,12 @@ def numbers(index, blogstat, db, rng):
     if got != want:
         fail(f"top posts table {got[:3]}... != {want[:3]}...")
     for what, head in (("tags", "Tag"), ("categories", "Category")):
-        rows = table(head)
         key = "tag" if what == "tags" else "category"
-        got = [(r[0], num(r[1]), num(r[2])) for r in rows]
         want = [(o[key], o["post_views"], o["archive_views"])
                 for o in top(what, 15)]
+        # No term read: the page says so rather than showing a table.
+        rows = table(head) if want else []
+        got = [(r[0], num(r[1]), num(r[2])) for r in rows]
         if got != want:
             fail(f"{what} table {got} != {want}")
     rows = table("Country")
