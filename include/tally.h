@@ -25,10 +25,13 @@ int tally_robot(struct tally *t, struct dims *d, int32_t day, int robot);
  * (when the log has User-Agents) its browser, system and device. */
 void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
                 uint64_t visitor);
-/* A fetch of the feed cls (URL_FEED, its key) by visitor: a person or a
- * feed reader. */
-void tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
-                const struct url_class *cls, uint64_t visitor);
+/* A fetch of the feed cls (URL_FEED, its key) by a person or a feed
+ * reader. Returns the key whose sketch the fetcher's visitor goes into
+ * (dims_visitor()) when it is one client among the feed's others, or
+ * UINT32_MAX when it reported its subscribers (no visitor to count: the
+ * caller need not make one). */
+uint32_t tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
+                    const struct url_class *cls);
 /* A GET of a page that answered 404 (not a robot's): its path, unless a
  * scanner's probe, with ref's host (ref NULL or REF_NONE: none). */
 void tally_missing(struct tally *t, struct dims *d, const struct logrec *rec,

@@ -316,9 +316,12 @@ static void count_get(struct worker *w, struct agg *agg, size_t site,
 
     if (rec->status == 200 || rec->status == 304) {
         kind = classify_url(rules, rec->target.p, rec->target.n, &w->cls);
-        if (kind == URL_FEED)
-            tally_feed(w->tally, agg_dims(agg), rec, &w->cls,
-                       visitor_of(w, site, rec));
+        if (kind == URL_FEED) {
+            uint32_t id = tally_feed(w->tally, agg_dims(agg), rec, &w->cls);
+
+            if (id != UINT32_MAX)
+                dims_visitor(agg_dims(agg), id, visitor_of(w, site, rec));
+        }
         else if (!robot && url_kind_is_content(kind))
             count_view(w, agg, site, rec);
     } else if (rec->status == 404 && !robot &&

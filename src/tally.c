@@ -138,8 +138,8 @@ void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
     }
 }
 
-void tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
-                const struct url_class *cls, uint64_t visitor)
+uint32_t tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
+                    const struct url_class *cls)
 {
     struct dim_row r = {.day = rec->day, .dim = DIM_FEED,
                         .k = {slice_make(cls->key, cls->key_len),
@@ -163,9 +163,9 @@ void tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
         }
         r.n = t->report.subscribers;
         dims_add(d, &r);
-        return;
+        return UINT32_MAX;
     }
-    dims_visitor(d, id, visitor);
+    return id;
 }
 
 void tally_missing(struct tally *t, struct dims *d, const struct logrec *rec,

@@ -327,16 +327,23 @@ static void test_tally__robots_and_feeds(void **state)
     strcpy(cls.key, "/feed/");
     cls.key_len = 6;
     r.day = 7;
-    tally_feed(t, d, &r, &cls, 11);
-    tally_feed(t, d, &r, &cls, 11);
-    tally_feed(t, d, &r, &cls, 12);
+    dims_visitor(d, tally_feed(t, d, &r, &cls), 11);
+    dims_visitor(d, tally_feed(t, d, &r, &cls), 11);
+    dims_visitor(d, tally_feed(t, d, &r, &cls), 12);
+    /* A reader that reports its subscribers needs no visitor. */
+    r.agent = SLICE_LIT("Feedly/1.0 (+http://www.feedly.com/fetcher.html; "
+                        "42 subscribers; like FeedFetcher-Google)");
+    r.has_agent = 1;
+    assert_int_equal(tally_feed(t, d, &r, &cls), UINT32_MAX);
     assert_int_equal(dims_each(d, keep, rs), 0);
     assert_int_equal(find(rs, 7, DIM_ROBOT, robots_name(g), "search",
                           "")->n, 2);
     assert_int_equal(find(rs, 7, DIM_ROBOT, robots_name(a), "ai", "")->n, 1);
-    assert_int_equal(find(rs, 7, DIM_FEED, "/feed/", "", "")->n, 3);
+    assert_int_equal(find(rs, 7, DIM_FEED, "/feed/", "", "")->n, 4);
     assert_int_equal(find(rs, 7, DIM_FEED, "/feed/", "", "")->visitors, 2);
-    assert_int_equal(rs->n, 3);
+    assert_int_equal(find(rs, 7, DIM_FEED_SUBS, "/feed/", "Feedly", "")->n,
+                     42);
+    assert_int_equal(rs->n, 4);
     robots_free(rb);
     tally_free(t);
     dims_free(d);
