@@ -256,23 +256,45 @@ int store_explain(struct store *s, const char *sql,
 
 /* ---- SQL functions over sketches ------------------------------------ */
 
-/* sketch_union(blob) as an aggregate: the sketch of the union. */
+/* sketch_union(blob) as an aggregate: the sketch of the union. Most
+ * groups (a page's one day) have one sketch: it is kept as it is and
+ * given back, a sketch made only when a second comes. */
 struct union_acc {
-    struct sketch *sk;         /* NULL until the first row */
+    sqlite3_value *first;      /* the first row's blob, while alone */
+    struct sketch *sk;         /* from the second row */
 };
 
 static void union_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     struct union_acc *acc = sqlite3_aggregate_context(ctx, sizeof(*acc));
+    sqlite3_value *v = argv[0];
 
     (void)argc;
-    if (!acc)
+    if (!acc || sqlite3_value_type(v) != DB_BLOB)
         return;
-    if (!acc->sk)
+    if (!acc->first && !acc->sk) {
+        /* A blob that does not read as a sketch fails now, as a merge. */
+        uint64_t n;
+
+        if (sketch_blob_count(sqlite3_value_blob(v),
+                              (size_t)sqlite3_value_bytes(v), &n) != 0) {
+            sqlite3_result_error(ctx, "not a blogstat sketch", -1);
+            return;
+        }
+        if (!(acc->first = sqlite3_value_dup(v)))
+            sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (!acc->sk) {
         acc->sk = sketch_new();
-    if (sqlite3_value_type(argv[0]) == DB_BLOB &&
-        sketch_merge_blob(acc->sk, sqlite3_value_blob(argv[0]),
-                          (size_t)sqlite3_value_bytes(argv[0])) != 0)
+        if (sketch_merge_blob(acc->sk, sqlite3_value_blob(acc->first),
+                              (size_t)sqlite3_value_bytes(acc->first)) != 0)
+            sqlite3_result_error(ctx, "not a blogstat sketch", -1);
+        sqlite3_value_free(acc->first);
+        acc->first = NULL;
+    }
+    if (sketch_merge_blob(acc->sk, sqlite3_value_blob(v),
+                          (size_t)sqlite3_value_bytes(v)) != 0)
         sqlite3_result_error(ctx, "not a blogstat sketch", -1);
 }
 
@@ -282,6 +304,11 @@ static void union_final(sqlite3_context *ctx)
     unsigned char *b;
     size_t n;
 
+    if (acc && acc->first) {
+        sqlite3_result_value(ctx, acc->first);
+        sqlite3_value_free(acc->first);
+        return;
+    }
     if (!acc || !acc->sk) {
         sqlite3_result_null(ctx);
         return;

@@ -19,6 +19,7 @@
 static const char report_usage[] =
     "usage: blogstat report [--from DATE] [--to DATE] [--days N] "
     "[--out DIR] [--site NAME]\n"
+    "                       [--no-periods]\n"
     "\n"
     "Write the HTML report (index.html, a page per top post, and the charts\n"
     "as PNG and SVG) into DIR (default reports/). No range: every day in\n"
@@ -26,7 +27,10 @@ static const char report_usage[] =
     "one (not the day still being written; --to can name it).\n"
     "--site NAME: the report of site NAME ([site NAME] in the config)\n"
     "alone, into DIR. Without it, every site's: the default site's in DIR,\n"
-    "each other's in DIR/site/NAME, linked to each other.\n";
+    "each other's in DIR/site/NAME, linked to each other.\n"
+    "Besides the range, the report holds the last 7, 30, 90 and 365 days,\n"
+    "each year and each month in DIR/periods/ (drawn again only when their\n"
+    "counts changed); --no-periods: the range alone.\n";
 
 /* A site whose report is written: its name (from the database) and id. */
 struct site_report {
@@ -121,12 +125,14 @@ static const char *site_title(const struct conf *conf,
     return k >= 0 && conf->sites[k].name ? conf->sites[k].name : s->name;
 }
 
-/* Write the report of site i of sites[0..n) over [from, to] into dir;
- * first: the first day of the sites reported, for a site without data. */
+/* Write the report of site i of sites[0..n) over [from, to] into dir,
+ * and its other periods when periods_too; first: the first day of the
+ * sites reported, for a site without data. */
 static int write_site(struct store *st, const struct conf *conf,
                       const struct site_report *sites, size_t n, size_t i,
                       int32_t from, int32_t to, int32_t first, int64_t now,
-                      const struct atomic_dir *dir, struct bs_err *err)
+                      int periods_too, const struct atomic_dir *dir,
+                      struct bs_err *err)
 {
     const struct site_report *me = &sites[i];
     int k = conf_site_find(conf, me->name);
@@ -162,8 +168,9 @@ static int write_site(struct store *st, const struct conf *conf,
     if (!has)
         range.first = first;
     /* The other periods, in the menu of every page: a site with data. */
-    if (has && !(periods = report_periods_plan(st, me->id, range.first, last,
-                                               now, err)))
+    if (has && periods_too &&
+        !(periods = report_periods_plan(st, me->id, range.first, last, now,
+                                        err)))
         goto out;
     if (periods)
         site.periods = report_periods_menu(periods, &site.nperiods);
@@ -190,18 +197,21 @@ out:
 
 int cmd_report(int argc, char **argv)
 {
-    enum { OPT_FROM = 256, OPT_TO, OPT_DAYS, OPT_OUT, OPT_SITE };
+    enum { OPT_FROM = 256, OPT_TO, OPT_DAYS, OPT_OUT, OPT_SITE,
+           OPT_NO_PERIODS };
     static const struct option longopts[] = {
         {"from", required_argument, NULL, OPT_FROM},
         {"to", required_argument, NULL, OPT_TO},
         {"days", required_argument, NULL, OPT_DAYS},
         {"out", required_argument, NULL, OPT_OUT},
         {"site", required_argument, NULL, OPT_SITE},
+        {"no-periods", no_argument, NULL, OPT_NO_PERIODS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct bs_err err = {0};
     struct conf *conf;
+    int periods = 1;
     struct store *store = NULL;
     struct cli_range range;
     int32_t from, to, first = 0, last;
@@ -225,6 +235,7 @@ int cmd_report(int argc, char **argv)
                 out = optarg;
             break;
         case OPT_SITE: site = optarg; break;
+        case OPT_NO_PERIODS: periods = 0; break;
         case 'h':
             fputs(report_usage, stdout);
             return 0;
@@ -280,7 +291,7 @@ int cmd_report(int argc, char **argv)
             dir = own;
         }
         if (write_site(store, conf, sites, nsites, i, from, to, first,
-                       range.now, dir, &err))
+                       range.now, periods, dir, &err))
             goto fail;
         if (!cli.quiet && (cli.verbose || isatty(STDERR_FILENO)))
             fprintf(stderr, "blogstat: report written to %s/index.html\n",

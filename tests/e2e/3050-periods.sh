@@ -54,3 +54,9 @@ expect_stderr "3 period reports written"
 [ "$(stat -c %i rep/periods/2013-02/index.html)" != "$stamp" ] ||
     fail "2013-02 was not written again"
 $H numbers rep/periods/2013-02/index.html "$BLOGSTAT" b.db --from 2013-02-01 --to 2013-02-28
+
+# --no-periods: the range alone, no menu.
+expect_status 0 "$BLOGSTAT" $C report --no-periods --out bare
+[ -e bare/periods ] && fail "--no-periods wrote periods"
+grep -q 'class="periods"' bare/index.html && fail "--no-periods has a menu"
+true
