@@ -13,6 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The row's key as ?1 (site) to ?6, as both write statements take it. */
+static void bind_key(struct db_stmt *st, int64_t site,
+                     const struct dim_row *r)
+{
+    db_bind_int64(st, 1, site);
+    db_bind_text(st, 2, dim_name(r->dim), -1);
+    db_bind_int(st, 3, r->day);
+    for (int i = 0; i < 3; i++)
+        db_bind_text(st, 4 + i, r->k[i].p, (int)r->k[i].n);
+}
+
 int store_add_dim(struct store *s, int64_t site, const struct dim_row *r,
                   struct bs_err *err)
 {
@@ -31,11 +42,7 @@ int store_add_dim(struct store *s, int64_t site, const struct dim_row *r,
     }
     if (!(st = store_stmt(s, ST_DIM_ADD, err)))
         return -1;
-    db_bind_int64(st, 1, site);
-    db_bind_text(st, 2, dim_name(row.dim), -1);
-    db_bind_int(st, 3, row.day);
-    for (int i = 0; i < 3; i++)
-        db_bind_text(st, 4 + i, row.k[i].p, (int)row.k[i].n);
+    bind_key(st, site, &row);
     db_bind_int64(st, 7, row.n > INT64_MAX ? INT64_MAX : (int64_t)row.n);
     db_bind_int(st, 8, dim_is_max(row.dim));
     if (store_put(s, st, err))
@@ -50,11 +57,7 @@ int store_add_dim(struct store *s, int64_t site, const struct dim_row *r,
         free(owned);
         return -1;
     }
-    db_bind_int64(st, 1, site);
-    db_bind_text(st, 2, dim_name(row.dim), -1);
-    db_bind_int(st, 3, row.day);
-    for (int i = 0; i < 3; i++)
-        db_bind_text(st, 4 + i, row.k[i].p, (int)row.k[i].n);
+    bind_key(st, site, &row);
     db_bind_blob(st, 7, blob, (int)n);
     rc = store_put(s, st, err);
     free(owned);
