@@ -1,5 +1,7 @@
 # Ingest the committed sample logs and compare every number with the
-# counts their generator wrote; then date ranges, --days and the formats.
+# counts their generator wrote (check.py: the tables of posts to countries,
+# the audience, and robots, hours, campaigns, missing pages, feeds,
+# browsers, systems and devices); then date ranges, --days and the formats.
 . "$ROOT/tests/e2e/lib.sh"
 S=$ROOT/sample-logs
 

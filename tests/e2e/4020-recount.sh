@@ -28,7 +28,10 @@ views = []
 for i, line in enumerate(open(sys.argv[1], encoding="utf-8", errors="replace")):
     m = rx.match(line)
     if m and m.group(3).endswith("/") and "bot" not in m.group(5).lower():
-        t = datetime.datetime.strptime(m.group(2), "%d/%b/%Y:%H:%M:%S %z")
+        try:    # a bad line of the generator's ("32/Feb/...") is none
+            t = datetime.datetime.strptime(m.group(2), "%d/%b/%Y:%H:%M:%S %z")
+        except ValueError:
+            continue
         views.append((i, t, (m.group(1), m.group(5))))
 best, at = -1, 0
 for k in range(len(views) // 4, 3 * len(views) // 4):

@@ -36,6 +36,7 @@ import os
 import random
 import re
 import sys
+import urllib.parse
 from xml.sax.saxutils import escape as xml_escape
 
 SITE_URL = "https://blog.example.eu"
@@ -343,87 +344,124 @@ def weighted_sample(rng, items, weights, k):
 # User-Agents.
 # ---------------------------------------------------------------------------
 
-# (weight, UA).  Real strings, 2015-2025.  None contains a robot word.
+# (weight, UA, browser, system, device).  Real strings, 2015-2025.  None
+# contains a robot word.  browser and system are the families uap-core's
+# regexes (third_party/uap-core/regexes.yaml, after blogstat's own
+# rules/ua-browsers.txt) give the UA, device its class by
+# rules/ua-devices.txt (doc/counting.md "Browsers, systems and devices").
 BROWSERS = [
     (9, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"),
+        "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+     "Chrome", "Windows", "desktop"),
     (7, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"),
+        "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+     "Chrome", "Windows", "desktop"),
     (2, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/58.0.3029.110 Safari/537.36"),
+        "(KHTML, like Gecko) Chrome/58.0.3029.110 Safari/537.36",
+     "Chrome", "Windows", "desktop"),
     (1, "Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/47.0.2526.106 Safari/537.36"),
+        "(KHTML, like Gecko) Chrome/47.0.2526.106 Safari/537.36",
+     "Chrome", "Windows", "desktop"),
     (5, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"),
+        "(KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+     "Chrome", "Mac OS X", "desktop"),
     (2, "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/114.0.0.0 Safari/537.36"),
+        "(KHTML, like Gecko) Chrome/114.0.0.0 Safari/537.36",
+     "Chrome", "Linux", "desktop"),
     (9, "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/125.0.0.0 Mobile Safari/537.36"),
+        "(KHTML, like Gecko) Chrome/125.0.0.0 Mobile Safari/537.36",
+     "Chrome Mobile", "Android", "mobile"),
     (2, "Mozilla/5.0 (Linux; Android 9; Pixel 3) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/74.0.3729.157 Mobile Safari/537.36"),
+        "(KHTML, like Gecko) Chrome/74.0.3729.157 Mobile Safari/537.36",
+     "Chrome Mobile", "Android", "mobile"),
     (3, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) "
         "AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/120.0.6099.119 "
-        "Mobile/15E148 Safari/604.1"),
+        "Mobile/15E148 Safari/604.1",
+     "Chrome Mobile iOS", "iOS", "mobile"),
     (5, "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 "
-        "Firefox/121.0"),
+        "Firefox/121.0",
+     "Firefox", "Windows", "desktop"),
     (1, "Mozilla/5.0 (Windows NT 6.1; Win64; x64; rv:47.0) Gecko/20100101 "
-        "Firefox/47.0"),
+        "Firefox/47.0",
+     "Firefox", "Windows", "desktop"),
     (2, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:128.0) "
-        "Gecko/20100101 Firefox/128.0"),
+        "Gecko/20100101 Firefox/128.0",
+     "Firefox", "Mac OS X", "desktop"),
     (2, "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:109.0) Gecko/20100101 "
-        "Firefox/115.0"),
+        "Firefox/115.0",
+     "Firefox", "Ubuntu", "desktop"),
     (2, "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 "
-        "Firefox/133.0"),
+        "Firefox/133.0",
+     "Firefox", "Linux", "desktop"),
     (1, "Mozilla/5.0 (Android 14; Mobile; rv:125.0) Gecko/125.0 "
-        "Firefox/125.0"),
+        "Firefox/125.0",
+     "Firefox Mobile", "Android", "mobile"),
     (1, "Mozilla/5.0 (iPhone; CPU iPhone OS 16_6 like Mac OS X) "
         "AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/119.0 Mobile/15E148 "
-        "Safari/605.1.15"),
+        "Safari/605.1.15",
+     "Firefox iOS", "iOS", "mobile"),
     (5, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Version/17.2 Safari/605.1.15"),
+        "(KHTML, like Gecko) Version/17.2 Safari/605.1.15",
+     "Safari", "Mac OS X", "desktop"),
     (1, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_1) AppleWebKit/601.2.7 "
-        "(KHTML, like Gecko) Version/9.0.1 Safari/601.2.7"),
+        "(KHTML, like Gecko) Version/9.0.1 Safari/601.2.7",
+     "Safari", "Mac OS X", "desktop"),
     (10, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) "
          "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1.2 "
-         "Mobile/15E148 Safari/604.1"),
+         "Mobile/15E148 Safari/604.1",
+     "Mobile Safari", "iOS", "mobile"),
     (2, "Mozilla/5.0 (iPhone; CPU iPhone OS 12_1 like Mac OS X) "
         "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/12.0 Mobile/15E148 "
-        "Safari/604.1"),
+        "Safari/604.1",
+     "Mobile Safari", "iOS", "mobile"),
     (3, "Mozilla/5.0 (iPad; CPU OS 15_7 like Mac OS X) AppleWebKit/605.1.15 "
-        "(KHTML, like Gecko) Version/15.6.1 Mobile/15E148 Safari/604.1"),
+        "(KHTML, like Gecko) Version/15.6.1 Mobile/15E148 Safari/604.1",
+     "Mobile Safari", "iOS", "tablet"),
     (5, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
         "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 "
-        "Edg/120.0.2210.91"),
+        "Edg/120.0.2210.91",
+     "Edge", "Windows", "desktop"),
     (1, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
         "(KHTML, like Gecko) Chrome/51.0.2704.79 Safari/537.36 "
-        "Edge/14.14393"),
+        "Edge/14.14393",
+     "Edge", "Windows", "desktop"),
     (1, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0"),
+        "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+     "Edge", "Mac OS X", "desktop"),
     (4, "Mozilla/5.0 (Linux; Android 13; SM-S908B) AppleWebKit/537.36 "
         "(KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 "
-        "Mobile Safari/537.36"),
+        "Mobile Safari/537.36",
+     "Samsung Internet", "Android", "mobile"),
     (1, "Mozilla/5.0 (Linux; Android 9; SAMSUNG SM-G960F) "
         "AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/10.1 "
-        "Chrome/71.0.3578.99 Mobile Safari/537.36"),
+        "Chrome/71.0.3578.99 Mobile Safari/537.36",
+     "Samsung Internet", "Android", "mobile"),
     (1, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/119.0.0.0 Safari/537.36 OPR/105.0.0.0"),
+        "(KHTML, like Gecko) Chrome/119.0.0.0 Safari/537.36 OPR/105.0.0.0",
+     "Opera", "Windows", "desktop"),
     (1, "Mozilla/5.0 (Linux; Android 10; VOG-L29) AppleWebKit/537.36 "
         "(KHTML, like Gecko) Chrome/108.0.0.0 Mobile Safari/537.36 "
-        "OPR/74.1.3922.71199"),
+        "OPR/74.1.3922.71199",
+     "Opera Mobile", "Android", "mobile"),
     (1, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36 OPR/108.0.0.0"),
+        "(KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36 OPR/108.0.0.0",
+     "Opera", "Mac OS X", "desktop"),
     (1, "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) "
-        "like Gecko"),
+        "like Gecko",
+     "IE", "Windows", "desktop"),
     (1, "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 "
-        "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"),
+        "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+     "Chrome", "Chrome OS", "desktop"),
     (2, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_1 like Mac OS X) "
         "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
         "[FBAN/FBIOS;FBAV/442.0.0.32.113;FBBV/541125181;FBDV/iPhone14,5;"
         "FBMD/iPhone;FBSN/iOS;FBSV/17.1.1;FBSS/3;FBID/phone;FBLC/sv_SE;"
-        "FBOP/5;FBRV/543328766]"),
+        "FBOP/5;FBRV/543328766]",
+     "Facebook", "iOS", "mobile"),
     (1, "Mozilla/5.0 (Linux; Android 10; HD1913) AppleWebKit/537.36 "
         "(KHTML, like Gecko) Chrome/120.0.6099.144 Mobile Safari/537.36 "
-        "EdgA/120.0.2210.126"),
+        "EdgA/120.0.2210.126",
+     "Edge Mobile", "Android", "mobile"),
 ]
 
 # The robot words counting.md names; used only to check the pools below.
@@ -433,104 +471,159 @@ ROBOT_WORDS = ("bot", "crawl", "spider", "slurp", "fetch", "feed", "rss",
                "node-fetch", "facebookexternalhit", "whatsapp",
                "skypeuripreview", "headlesschrome", "lighthouse")
 
+# (key, role, weight, UA, nets, name, group, reports).
 # role: crawl (posts, archives, robots.txt, sitemap), image, feed,
 # preview (link previews), tool (scripts, scanners), wp (WordPress itself),
 # blank ("" and "-").  nets: where the robot comes from.
+# name and group: what `top robots` must call it.  The name is that of the
+# rule that matches first (leftmost in the UA; a rule whose name is in
+# parentheses only when no named rule matches) among the crawler-user-agents
+# list (third_party/crawler-user-agents/crawler-user-agents.json: the text
+# its pattern matches in the list's own instances, as that UA writes it:
+# "WGET" from "WGETbot/1.0", the robot's token when the match is a host:
+# "YandexBot" for "yandex\.com\/bots") and rules/robots-extra.txt
+# ("(empty)" for "" and "-").  The group is that of the rule's first tag
+# (doc/counting.md "Robots, hours, ..."): search-engine search, ai-crawler
+# ai, social-preview social, feed-reader feed, monitoring monitor,
+# http-library and browser-automation tool, seo seo, any other other.
+# reports: (reader, feed id, subscribers) of a feed reader that says in
+# its UA how many it fetches for (doc/counting.md "Feed subscribers").
 ROBOTS = [
     ("googlebot", "crawl", 36, "Mozilla/5.0 (compatible; Googlebot/2.1; "
      "+http://www.google.com/bot.html)",
-     ["66.249.64.0/20", "2001:4860:4801::/48"]),
+     ["66.249.64.0/20", "2001:4860:4801::/48"],
+     "Googlebot", "search", None),
     ("googlebot-mobile", "crawl", 9, "Mozilla/5.0 (Linux; Android 6.0.1; "
      "Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) "
      "Chrome/119.0.6045.199 Mobile Safari/537.36 (compatible; Googlebot/2.1; "
-     "+http://www.google.com/bot.html)", ["66.249.64.0/20"]),
+     "+http://www.google.com/bot.html)", ["66.249.64.0/20"],
+     "Googlebot", "search", None),
     ("googlebot-image", "image", 4, "Googlebot-Image/1.0",
-     ["66.249.64.0/20"]),
+     ["66.249.64.0/20"],
+     "Googlebot-Image", "search", None),
     ("bingbot", "crawl", 14, "Mozilla/5.0 (compatible; bingbot/2.0; "
      "+http://www.bing.com/bingbot.htm)",
-     ["40.77.167.0/24", "157.55.39.0/24", "207.46.13.0/24"]),
+     ["40.77.167.0/24", "157.55.39.0/24", "207.46.13.0/24"],
+     "bingbot", "search", None),
     ("yandex", "crawl", 6, "Mozilla/5.0 (compatible; YandexBot/3.0; "
      "+http://yandex.com/bots)", ["5.255.231.0/24", "213.180.203.0/24",
-                                  "95.108.213.0/24"]),
+                                  "95.108.213.0/24"],
+     "YandexBot", "search", None),
     ("baidu", "crawl", 4, "Mozilla/5.0 (compatible; Baiduspider/2.0; "
      "+http://www.baidu.com/search/spider.html)",
-     ["220.181.108.0/24", "116.179.32.0/24"]),
+     ["220.181.108.0/24", "116.179.32.0/24"],
+     "Baiduspider", "search", None),
     ("ahrefs", "crawl", 8, "Mozilla/5.0 (compatible; AhrefsBot/7.0; "
-     "+http://ahrefs.com/robot/)", ["54.36.148.0/23", "5.39.1.224/27"]),
+     "+http://ahrefs.com/robot/)", ["54.36.148.0/23", "5.39.1.224/27"],
+     "AhrefsBot", "seo", None),
     ("semrush", "crawl", 7, "Mozilla/5.0 (compatible; SemrushBot/7~bl; "
      "+http://www.semrush.com/bot.html)",
-     ["185.191.171.0/24", "85.208.96.0/24"]),
+     ["185.191.171.0/24", "85.208.96.0/24"],
+     "SemrushBot", "seo", None),
     ("duckduckbot", "crawl", 2, "DuckDuckBot/1.1; "
      "(+http://duckduckgo.com/duckduckbot.html)",
-     ["20.191.45.212/32", "40.88.21.235/32"]),
+     ["20.191.45.212/32", "40.88.21.235/32"],
+     "DuckDuckBot", "search", None),
     ("applebot", "crawl", 3, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) "
      "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1.1 "
      "Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)",
-     ["17.241.219.0/24", "17.241.75.0/24"]),
+     ["17.241.219.0/24", "17.241.75.0/24"],
+     "Applebot", "search", None),
     ("gptbot", "crawl", 5, "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like "
      "Gecko; compatible; GPTBot/1.0; +https://openai.com/gptbot)",
-     ["20.171.207.0/24"]),
+     ["20.171.207.0/24"],
+     "GPTBot", "ai", None),
     ("claudebot", "crawl", 4, "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like "
      "Gecko; compatible; ClaudeBot/1.0; +claudebot@anthropic.com)",
-     ["3.19.0.0/16"]),
+     ["3.19.0.0/16"],
+     "ClaudeBot", "ai", None),
     ("petalbot", "crawl", 3, "Mozilla/5.0 (Linux; Android 7.0;) "
      "AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 "
      "(compatible; PetalBot;+https://webmaster.petalsearch.com/site/petalbot)",
-     ["114.119.128.0/19"]),
+     ["114.119.128.0/19"],
+     "PetalBot", "search", None),
     ("mj12", "crawl", 3, "Mozilla/5.0 (compatible; MJ12bot/v1.4.8; "
-     "http://mj12bot.com/)", ["207.244.64.0/18", "144.76.0.0/16"]),
+     "http://mj12bot.com/)", ["207.244.64.0/18", "144.76.0.0/16"],
+     "MJ12bot", "seo", None),
     ("bytespider", "crawl", 2, "Mozilla/5.0 (Linux; Android 5.0) "
      "AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 "
      "(compatible; Bytespider; spider-feedback@bytedance.com)",
-     ["110.249.201.0/24"]),
+     ["110.249.201.0/24"],
+     "Bytespider", "ai", None),
     ("seznam", "crawl", 2, "Mozilla/5.0 (compatible; SeznamBot/4.0; "
      "+https://o-seznam.cz/napoveda/vyhledavani/en/seznambot-crawler/)",
-     ["77.75.76.0/22"]),
+     ["77.75.76.0/22"],
+     "SeznamBot", "search", None),
     ("slurp", "crawl", 1, "Mozilla/5.0 (compatible; Yahoo! Slurp; "
-     "http://help.yahoo.com/help/us/ysearch/slurp)", ["74.6.168.0/24"]),
+     "http://help.yahoo.com/help/us/ysearch/slurp)", ["74.6.168.0/24"],
+     "Slurp", "search", None),
     ("headless", "crawl", 1, "Mozilla/5.0 (X11; Linux x86_64) "
      "AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.6099.109 "
-     "Safari/537.36", ["34.76.0.0/14"]),
+     "Safari/537.36", ["34.76.0.0/14"],
+     "HeadlessChrome", "tool", None),
     ("lighthouse", "crawl", 1, "Mozilla/5.0 (Linux; Android 11; moto g power "
      "(2022)) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.0.0 Mobile "
-     "Safari/537.36 Chrome-Lighthouse", ["35.187.0.0/16"]),
+     "Safari/537.36 Chrome-Lighthouse", ["35.187.0.0/16"],
+     "Chrome-Lighthouse", "monitor", None),
     ("facebook", "preview", 6, "facebookexternalhit/1.1 "
      "(+http://www.facebook.com/externalhit_uatext.php)",
-     ["69.171.249.0/24", "173.252.107.0/24", "2a03:2880:f800::/48"]),
-    ("twitterbot", "preview", 3, "Twitterbot/1.0", ["199.16.157.0/24"]),
+     ["69.171.249.0/24", "173.252.107.0/24", "2a03:2880:f800::/48"],
+     "facebookexternalhit", "social", None),
+    ("twitterbot", "preview", 3, "Twitterbot/1.0", ["199.16.157.0/24"],
+     "Twitterbot", "social", None),
     ("slackbot", "preview", 1, "Slackbot-LinkExpanding 1.0 "
-     "(+https://api.slack.com/robots)", ["54.89.0.0/16"]),
+     "(+https://api.slack.com/robots)", ["54.89.0.0/16"],
+     "Slackbot", "social", None),
     ("whatsapp", "preview", 3, "WhatsApp/2.23.20.0",
-     ["2a03:2880:f21f::/48", "173.252.95.0/24"]),
+     ["2a03:2880:f21f::/48", "173.252.95.0/24"],
+     "WhatsApp", "social", None),
     ("linkedin", "preview", 1, "LinkedInBot/1.0 (compatible; Mozilla/5.0; "
-     "Apache-HttpClient +http://www.linkedin.com)", ["108.174.2.0/24"]),
+     "Apache-HttpClient +http://www.linkedin.com)", ["108.174.2.0/24"],
+     "LinkedInBot", "social", None),
     ("telegram", "preview", 1, "TelegramBot (like TwitterBot)",
-     ["149.154.161.0/24"]),
+     ["149.154.161.0/24"],
+     "TelegramBot", "social", None),
     ("feedly", "feed", 5, "Feedly/1.0 (+http://www.feedly.com/fetcher.html; "
-     "12 subscribers; like FeedFetcher-Google)", ["52.55.0.0/16"]),
+     "12 subscribers; like FeedFetcher-Google)", ["52.55.0.0/16"],
+     "Feedly", "feed", ("Feedly", "", 12)),
     ("feedfetcher", "feed", 3, "Feedfetcher-Google; "
      "(+http://www.google.com/feedfetcher.html; 3 subscribers; "
-     "feed-id=9340187236011570317)", ["66.249.80.0/20"]),
+     "feed-id=9340187236011570317)", ["66.249.80.0/20"],
+     "Feedfetcher-Google", "feed",
+     ("Google Feedfetcher", "9340187236011570317", 3)),
     ("newsblur", "feed", 2, "NewsBlur Feed Fetcher - 5 subscribers - "
      "http://www.newsblur.com/site/6021183/cecilia-malmstr%C3%B6m "
      "(Mozilla/5.0 (Macintosh; Intel Mac OS X 10_7_1) AppleWebKit/534.48.3 "
      "(KHTML, like Gecko) Version/5.1 Safari/534.48.3)",
-     ["192.241.128.0/17"]),
+     ["192.241.128.0/17"],
+     "NewsBlur", "feed", ("NewsBlur", "6021183", 5)),
     ("inoreader", "feed", 2, "Mozilla/5.0 (compatible; Inoreader/1.0; "
      "+http://www.inoreader.com/feed-fetcher; 4 subscribers; )",
-     ["91.121.0.0/16"]),
-    ("curl", "tool", 3, "curl/7.88.1", None),
-    ("wget", "tool", 1, "Wget/1.21.3", None),
-    ("python-requests", "tool", 4, "python-requests/2.31.0", None),
-    ("python-urllib", "tool", 1, "Python-urllib/3.11", None),
-    ("go-http-client", "tool", 3, "Go-http-client/1.1", None),
-    ("okhttp", "tool", 1, "okhttp/4.9.2", None),
-    ("java", "tool", 1, "Java/1.8.0_292", None),
-    ("libwww-perl", "tool", 1, "libwww-perl/6.67", None),
+     ["91.121.0.0/16"],
+     "inoreader", "feed", ("Inoreader", "", 4)),
+    ("curl", "tool", 3, "curl/7.88.1", None,
+     "curl", "tool", None),
+    ("wget", "tool", 1, "Wget/1.21.3", None,
+     "WGET", "tool", None),
+    ("python-requests", "tool", 4, "python-requests/2.31.0", None,
+     "python-requests", "tool", None),
+    ("python-urllib", "tool", 1, "Python-urllib/3.11", None,
+     "Python-urllib", "tool", None),
+    ("go-http-client", "tool", 3, "Go-http-client/1.1", None,
+     "Go-http-client", "tool", None),
+    ("okhttp", "tool", 1, "okhttp/4.9.2", None,
+     "okhttp", "tool", None),
+    ("java", "tool", 1, "Java/1.8.0_292", None,
+     "Java", "tool", None),
+    ("libwww-perl", "tool", 1, "libwww-perl/6.67", None,
+     "libwww-perl", "tool", None),
     ("wordpress", "wp", 0, "WordPress/6.4.2; https://www.example-blogg.se",
-     None),
-    ("empty", "blank", 2, "", None),
-    ("dash", "blank", 2, "-", None),
+     None,
+     "WordPress", "seo", None),
+    ("empty", "blank", 2, "", None,
+     "(empty)", "other", None),
+    ("dash", "blank", 2, "-", None,
+     "(empty)", "other", None),
 ]
 
 # The WordPress UA names no robot word of counting.md; it is counted as a
@@ -538,16 +631,145 @@ ROBOTS = [
 # fetcher (see tests/gen/README.md).
 ROBOT_WORD_EXEMPT = ("wordpress",)
 
+# Robot UAs of the daily specials that are no pool's: (name, group).
+ROBOTS_OTHER = {
+    "Slackbot 1.0 (+https://api.slack.com/robots)": ("Slackbot", "social"),
+    "WordPress/6.4.2; " + SITE_URL: ("WordPress", "seo"),
+    # The list's "sqlmap" (tag scanner: group other).
+    'Mozilla/5.0 \\"sqlmap-like\\" (X11; Linux x86_64)': ("sqlmap", "other"),
+}
+
+# The extras (Gen.extras(), an RNG of their own): feed readers that fetch
+# the main feed a few times a day, as (UA, name, group, reports, nets):
+# two feeds of one Feedbin account (per feed id: their counts add up), a
+# second NewsBlur site, Feedly reporting one more subscriber than the
+# pool's Feedly (the most of a day counts), and readers that report
+# nothing, each address one client.
+FEED_EXTRAS = [
+    ("Feedbin feed-id:4411 - 7 subscribers", "Feedbin", "feed",
+     ("Feedbin", "4411", 7), ["174.138.0.0/18"]),
+    ("Feedbin feed-id:5120 - 2 subscribers", "Feedbin", "feed",
+     ("Feedbin", "5120", 2), ["174.138.0.0/18"]),
+    ("NewsBlur Feed Fetcher - 2 subscribers - "
+     "http://www.newsblur.com/site/7700112/cecilia (Mozilla/5.0 (Macintosh; "
+     "Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+     "Version/14.0.1 Safari/605.1.15)", "NewsBlur", "feed",
+     ("NewsBlur", "7700112", 2), ["192.241.128.0/17"]),
+    ("Feedly/1.0 (+http://www.feedly.com/fetcher.html; 13 subscribers; "
+     "like FeedFetcher-Google)", "Feedly", "feed", ("Feedly", "", 13),
+     ["52.55.0.0/16"]),
+    ("Tiny Tiny RSS/22.08 (b5a5c7b) (https://tt-rss.org/)", "Tiny Tiny RSS",
+     "feed", None, ["78.46.0.0/15", "2a01:4f8:c17::/48", "95.216.0.0/16"]),
+    ("FreshRSS/1.23.1 (Linux; https://freshrss.org)", "FreshRSS", "feed",
+     None, ["91.121.0.0/16", "51.15.0.0/16"]),
+    ("Mozilla/5.0 (compatible; Miniflux/2.0.51; +https://miniflux.app)",
+     "Miniflux", "feed", None, ["159.69.0.0/16"]),
+]
+
+# Browsers only the extras use (BROWSERS stays as it is, so that the
+# traffic drawn from it stays the same), annotated as BROWSERS is: an
+# in-app browser, a text browser, a smart TV, a console, two tablets.
+BROWSERS_EXTRA = [
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) "
+     "AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/21B80 Instagram "
+     "309.1.2.28.98 (iPhone14,2; iOS 17_1; sv_SE; sv; scale=3.00; "
+     "1170x2532; 541635890)", "Instagram", "iOS", "mobile"),
+    ("Lynx/2.9.0dev.10 libwww-FM/2.14 SSL-MM/1.4.1 GNUTLS/3.7.1", "Lynx",
+     "Other", "desktop"),
+    ("Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) AppleWebKit/537.36 (KHTML, "
+     "like Gecko) SamsungBrowser/4.0 Chrome/76.0.3809.146 TV Safari/537.36",
+     "Samsung Internet", "Tizen", "tv"),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; Xbox; Xbox One) "
+     "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 "
+     "Safari/537.36 Edge/44.18363.8131", "Edge", "Windows", "console"),
+    ("Mozilla/5.0 (Linux; Android 13; SM-X200) AppleWebKit/537.36 (KHTML, "
+     "like Gecko) Chrome/120.0.0.0 Safari/537.36", "Chrome", "Android",
+     "tablet"),
+    ("Mozilla/5.0 (Linux; Android 11; KFTRWI) AppleWebKit/537.36 (KHTML, "
+     "like Gecko) Silk/120.3.1 like Chrome/120.0.6099.216 Safari/537.36",
+     "Amazon Silk", "Android", "tablet"),
+]
+
+# Campaigns (doc/counting.md): the query of a view, as written, and the
+# (source, medium, campaign) it counts under, None for none.  Every query
+# a view is given must be here, unless it names none of utm_source, ref
+# and source.
+CAMPAIGNS = {
+    "utm_source=twitter&utm_medium=social": ("twitter", "social", ""),
+    "utm_source=facebook&utm_medium=social": ("facebook", "social", ""),
+    "utm_source=newsletter&utm_medium=email":
+        ("newsletter", "email", ""),
+    "utm_source=newsletter&utm_medium=email&utm_campaign=veckobrev":
+        ("newsletter", "email", "veckobrev"),
+    # The extras': '+' and %XX decoded, %2B a '+', ref and source as
+    # sources (utm_source first, then ref), no source no campaign.
+    "utm_source=Nyhetsbrev+v%C3%A5r&utm_medium=e-post"
+    "&utm_campaign=v%C3%A5r%202013":
+        ("Nyhetsbrev vår", "e-post", "vår 2013"),
+    "ref=producthunt": ("producthunt", "", ""),
+    "source=mastodon&utm_medium=social": ("mastodon", "social", ""),
+    "ref=hn&utm_source=hackernews&utm_campaign=launch":
+        ("hackernews", "", "launch"),
+    "source=rss&ref=feedly": ("feedly", "", ""),
+    "utm_source=a%2Bb&utm_medium=cpc+ads": ("a+b", "cpc ads", ""),
+    "utm_medium=email&utm_campaign=orphan": None,
+}
+CAMPAIGN_PARAMS = ("utm_source", "ref", "source")
+
+
+def campaign_of(target):
+    """The campaign a view of target counts under, or None."""
+    q = target.partition("?")[2]
+    if q in CAMPAIGNS:
+        return CAMPAIGNS[q]
+    assert not any(kv.partition("=")[0] in CAMPAIGN_PARAMS
+                   for kv in q.split("&")), target
+    return None
+
+
+def robot_of():
+    """{UA: (name, group)} of every robot UA the generator writes."""
+    out = dict(ROBOTS_OTHER)
+    for _, _, _, ua, _, name, group, _ in ROBOTS:
+        assert out.get(ua, (name, group)) == (name, group), ua
+        out[ua] = (name, group)
+    for ua, name, group, _, _ in FEED_EXTRAS:
+        out[ua] = (name, group)
+    return out
+
+
+ROBOT_OF = robot_of()
+# {UA: (reader, feed id, subscribers)} of the feed readers that report.
+REPORTS_OF = {ua: r for _, _, _, ua, _, _, _, r in ROBOTS if r}
+REPORTS_OF.update((ua, r) for ua, _, _, r, _ in FEED_EXTRAS if r)
+# {UA: (browser, system, device)} of every browser UA a view is made with;
+# Gen adds the one of the quote_ua special.
+CLIENT_OF = {b[1]: tuple(b[2:]) for b in BROWSERS}
+CLIENT_OF.update((b[0], tuple(b[1:])) for b in BROWSERS_EXTRA)
+# The quote_ua special's: a browser's UA with an injection after it, which
+# names the browser all the same.
+QUOTE_UA = BROWSERS[0][1] + ' \\"\' OR \\"1\\"=\\"1'
+CLIENT_OF[QUOTE_UA] = CLIENT_OF[BROWSERS[0][1]]
+
 
 def check_ua_pools():
-    for _, ua in BROWSERS:
+    devices = ("desktop", "mobile", "tablet", "tv", "console", "other")
+    for ua, *client in [b[1:] for b in BROWSERS] + BROWSERS_EXTRA:
         low = ua.lower()
         for w in ROBOT_WORDS:
             assert w not in low, (w, ua)
-    for name, _, _, ua, _ in ROBOTS:
+        assert len(client) == 3 and client[2] in devices, (ua, client)
+    groups = ("search", "ai", "seo", "social", "feed", "monitor", "tool",
+              "other")
+    for name, _, _, ua, _, rname, group, reports in ROBOTS:
         low = ua.lower()
         assert (low in ("", "-") or name in ROBOT_WORD_EXEMPT
                 or any(w in low for w in ROBOT_WORDS)), ua
+        assert rname and group in groups, name
+        assert (reports is not None) == ("subscriber" in low), name
+    for ua, _, group, reports, _ in FEED_EXTRAS:
+        assert group == "feed" and (reports is not None) == (
+            "subscriber" in ua), ua
     assert len(BROWSERS) >= 30 and len(ROBOTS) >= 25
 
 
@@ -799,11 +1021,11 @@ class Gen:
         self.r_ip = []
         self.r_ua = []
         self.r_visits = []
-        self.bua = [u for _, u in BROWSERS]
-        self.bua_cum = list(_cum([w for w, _ in BROWSERS]))
+        self.bua = [b[1] for b in BROWSERS]
+        self.bua_cum = list(_cum([b[0] for b in BROWSERS]))
         self.robots = {}
         self.robot_ips = {}
-        for name, role, w, ua, nets in ROBOTS:
+        for name, role, w, ua, nets, *_ in ROBOTS:
             self.robots.setdefault(role, []).append((name, w, ua))
             if nets:
                 ips = [rand_in_net(self.rng, nets[i % len(nets)])
@@ -821,6 +1043,19 @@ class Gen:
         self.vcount = {}
         self.ipcount = {}
         self.audience = {}         # (ip, ua, day) -> [(sod, key, kind)]
+        # The other tables (doc/counting.md "Robots, hours, campaigns,
+        # missing pages and feeds"; "Browsers, systems and devices").
+        self.robot_hits = {}       # (name, group, di) -> hits
+        self.hours = {}            # (di, hour) -> views
+        self.campaigns = {}        # (source, medium, campaign, di) -> views
+        self.missing = {}          # (path, referring host, di) -> hits
+        self.feeds = {}            # (feed, di) -> [fetches, {reader: n},
+        #                            {clients}]
+        self.clients = {}          # (ip, ua) -> (browser, system, device)
+        self.client_views = {}     # (table, name, di) -> [views, {ids}]
+        # The extras: an RNG of their own, so that every other line is
+        # the one a generator without them writes.
+        self.xrng = random.Random(a.seed * 2731 + 11)
         self.files = []            # [name, lines, bad]
         self.total = 0             # lines written (or committed)
 
@@ -837,8 +1072,12 @@ class Gen:
     # -- one line ----------------------------------------------------------
 
     def hit(self, t, ip, method, target, status, size, ref, ua, robot,
-            vk=None, vkey=None, proto="HTTP/1.1"):
-        """Queue one parsed line; its intent decides what it counts as."""
+            vk=None, vkey=None, proto="HTTP/1.1", refhost=""):
+        """Queue one parsed line; its intent decides what it counts as.
+        vkey of a feed (vk "feed") is the feed's key (its decoded path,
+        "/?feed=NAME" for the query feed); refhost is the host a missing
+        page's referrer is counted under (doc/counting.md "Referrers":
+        lower case, no "www.", a network's brand), "" for ref "-"."""
         if t >= self.run_end:
             return
         off = 7200 if bisect.bisect_right(self.tr, t) & 1 else 3600
@@ -866,8 +1105,38 @@ class Gen:
             # canonical key is: the stuff of visitors and visits.
             aud = (ua if self.combined else "", sod,
                    canonical_key(vk, vkey, target))
+        more = self.other_tables(method, target, status, ref, ua, rh, vk,
+                                 vkey, sod, ip, view, refhost)
         self.seq += 1
-        heapq.heappush(self.heap, (t, self.seq, text, di, rh, view, ip, aud))
+        heapq.heappush(self.heap, (t, self.seq, text, di, rh, view, ip, aud,
+                                   more))
+
+    def other_tables(self, method, target, status, ref, ua, rh, vk, vkey,
+                     sod, ip, view, refhost):
+        """What one line adds to the tables of robots, hours, campaigns,
+        clients, missing pages and feeds: (robot, hour, campaign, client,
+        missing, feed), each None when nothing."""
+        robot = ROBOT_OF[ua] if rh else None
+        hour = camp = client = miss = feed = None
+        if view is not None:
+            hour = sod // 3600
+            camp = campaign_of(target)
+            if self.combined:
+                client = CLIENT_OF[ua]
+        if (method == "GET" and status == 404 and not rh and
+                (vk in CONTENT or vk == "postid")):
+            # A content page that is not there (scanners' probes are
+            # given kind admin or other): its decoded path, no query.
+            assert ref == "-" or refhost, (ref, target)
+            miss = (urllib.parse.unquote(target.partition("?")[0]),
+                    refhost if self.combined else "")
+        if (vk == "feed" and method == "GET" and status in (200, 304) and
+                (not rh or robot[1] == "feed")):
+            assert vkey, target
+            rep = REPORTS_OF.get(ua) if self.combined else None
+            feed = (vkey, rep, None if rep else
+                    (ip, ua if self.combined else ""))
+        return (robot, hour, camp, client, miss, feed)
 
     # -- the other formats (doc/formats.md) --------------------------------
 
@@ -1312,7 +1581,7 @@ class Gen:
                 elif x < 0.13:
                     target, status = p.enc + "feed/", 200
                     self.hit(t, ip, "GET", target, 200, 1207, "-", ua, True,
-                             "feed")
+                             "feed", p.path + "feed/")
                     t += rng.randint(1, 90)
                     continue
                 else:
@@ -1344,9 +1613,9 @@ class Gen:
                 self.hit(t, ip, "GET", "/sitemap.xml", 200, 3120, "-", ua,
                          True, "ignored", None, proto)
             elif r < 0.91:
-                self.hit(t, ip, "GET", rng.choice(("/feed/", "/comments/feed/",
-                                                   "/feed/atom/")),
-                         200, 35112, "-", ua, True, "feed", None, proto)
+                f = rng.choice(("/feed/", "/comments/feed/", "/feed/atom/"))
+                self.hit(t, ip, "GET", f, 200, 35112, "-", ua, True, "feed",
+                         f, proto)
             elif r < 0.95:
                 self.hit(t, ip, "GET", "/2012/%02d/%02d/%s/" % (
                     rng.randint(1, 12), rng.randint(1, 28),
@@ -1392,15 +1661,21 @@ class Gen:
         elif r < 0.9:
             target = "/feed/atom/"
         elif r < 0.95 and self.used_tags:
-            target = "/tag/%s/feed/" % pct_lower(rng.choice(self.used_tags))
+            tag = rng.choice(self.used_tags)
+            target = "/tag/%s/feed/" % pct_lower(tag)
+            key = "/tag/%s/feed/" % tag
         else:
             p = self.pick_post(t)
             target = p.enc + "feed/" if p else "/feed/"
+            key = p.path + "feed/" if p else "/feed/"
+        if r < 0.9:
+            key = target        # ASCII: the path is its own key
         if rng.random() < 0.55:
-            self.hit(t, ip, "GET", target, 304, 0, "-", ua, robot, "feed")
+            self.hit(t, ip, "GET", target, 304, 0, "-", ua, robot, "feed",
+                     key)
         else:
             self.hit(t, ip, "GET", target, 200, rng.randint(20000, 52000),
-                     "-", ua, robot, "feed")
+                     "-", ua, robot, "feed", key)
 
     def preview(self, t):
         rng = self.rng
@@ -1463,7 +1738,7 @@ class Gen:
             p = self.pick_post(t, uniform=True)
             if p is None:
                 return
-            ua = (self.bua[0] + ' \\"\' OR \\"1\\"=\\"1')
+            ua = QUOTE_UA
             self.hit(t, rand_in_net(rng, rng.choice(SCANNER_NETS)), "GET",
                      p.enc, 200, 17023, "-", ua, False, "post", p.path)
             self.hit(t + 2, rand_in_net(rng, rng.choice(SCANNER_NETS)),
@@ -1681,7 +1956,7 @@ class Gen:
         s1 = 14 * 3600
         view(at(0, s1), ip_c, ua_c, "category")
         self.hit(at(0, s1 + 600), ip_c, "GET", "/feed/", 200, 30000, "-",
-                 ua_c, False, "feed")
+                 ua_c, False, "feed", "/feed/")
         self.hit(at(0, s1 + 900), ip_c, "GET", "/2012/01/01/gone/", 404,
                  14822, "-", ua_c, False, "post", None)
         view(at(0, s1 + 1800), ip_c, ua_c, "cv")
@@ -1715,10 +1990,135 @@ class Gen:
             view(at(1, r - 60 + 1800), ip_f, ua_f, "om")
             view(at(1, r - 60 + 1800 + 1799), ip_f, ua_f, ("post", 7))
 
+    def extras(self):
+        """A few lines a day for the tables of missing pages, campaigns,
+        browsers and feeds: people following broken links (from another
+        site, from the blog itself, a mistyped tag; some then go on to the
+        home page, Googlebot follows some too), views with the campaigns
+        of CAMPAIGNS no other line has, views from BROWSERS_EXTRA, and the
+        feed readers of FEED_EXTRAS.  Day 1 has every kind.  An RNG of
+        their own, queued before the rest: the other lines are the ones a
+        generator without them writes (only the bad lines may move)."""
+        x = self.xrng
+        paths = {p.path for p in self.posts + self.pages}
+        tags = {s for s, _ in TAGS}
+        old = self.posts[0]
+        typo = old.path[:-2] + "/"             # the slug's last letter lost
+        dn = ("https://www.dn.se/debatt/2013-02-03/eu-och-handeln/", "dn.se")
+        none = ("-", "")
+        # (target, kind, referrers as (Referer, host counted under))
+        links = [
+            ("/2013/01/17/eu-och-kina/", "post", [dn, dn, none]),
+            (pct_lower(typo), "post",
+             [(SITE_URL + self.posts[-1].enc, SITE_HOST)]),
+            ("/tag/sakerhet/", "tag", [none, (
+                "https://l.facebook.com/l.php?u=https%3A%2F%2Fblog.example"
+                ".eu%2Ftag%2Fsakerhet%2F", "facebook.com")]),
+            (pct_upper("/2012/12/24/god-jul-från-bryssel/"), "post",
+             [("https://news.ycombinator.com/item?id=5170123",
+               "news.ycombinator.com"), none]),
+            ("/2013/01/20/finns-inte/?utm_source=newsletter&utm_medium=email",
+             "post", [none]),
+            ("/om-mej/", "page", [(
+                "https://www.euractiv.com/section/justice-home-affairs/news/"
+                "malmstrom/", "euractiv.com")]),
+            ("/?p=99999", "postid", [none]),
+        ]
+        for target, kind, _ in links:
+            path = urllib.parse.unquote(target.partition("?")[0])
+            if kind == "tag":
+                assert path[5:-1] not in tags, target
+            else:
+                assert path not in paths, target
+        camps = [q for q in CAMPAIGNS if not q.startswith((
+            "utm_source=twitter", "utm_source=facebook",
+            "utm_source=newsletter"))]
+        feed_ips = [[rand_in_net(x, net) for net in nets]
+                    for _, _, _, _, nets in FEED_EXTRAS]
+        google = [r for r in ROBOTS if r[0] == "googlebot"][0]
+
+        def person(pool=None):
+            ua = self.bua[bisect.bisect_right(
+                self.bua_cum, x.random() * self.bua_cum[-1])] \
+                if pool is None else x.choice(pool)[0]
+            return rand_client_ip(x), ua
+
+        def post_at(t):
+            n = bisect.bisect_right(self.post_pub, t)
+            return self.posts[x.randrange(n)] if n else None
+
+        for di in range(self.ndays):
+            d0 = self.day_start[di]
+            span = self.day_start[di + 1] - d0
+            first = di == 0
+
+            def when():
+                return d0 + x.randrange(span - 600)
+
+            for k in (range(len(links)) if first else
+                      x.sample(range(len(links)), x.randint(1, 2))):
+                target, kind, refs = links[k]
+                t = when()
+                ip, ua = person()
+                ref, host = x.choice(refs)
+                self.hit(t, ip, "GET", target, 404, 14822, ref, ua, False,
+                         kind, None, "HTTP/2.0", host)
+                if first and k == 0:
+                    # Not a GET: no missing page.
+                    self.hit(t + 2, ip, "HEAD", target, 404, "-", ref, ua,
+                             False, kind)
+                if x.random() < 0.5:
+                    self.hit(t + x.randint(5, 40), ip, "GET", "/", 200,
+                             x.randint(7000, 15000), SITE_URL + target, ua,
+                             False, "home", None, "HTTP/2.0")
+                if first or x.random() < 0.2:
+                    # A robot following it: a robot's hit, no missing page.
+                    self.hit(t + x.randint(60, 500),
+                             x.choice(self.robot_ips["googlebot"]), "GET",
+                             target, 404, 14822, "-", google[3], True, kind)
+            for q in (camps if first else
+                      x.sample(camps, x.randint(1, 2))):
+                t = when()
+                p = post_at(t)
+                ip, ua = person()
+                if p is None:
+                    continue
+                self.hit(t, ip, "GET", p.enc + "?" + q, 200,
+                         x.randint(9000, 26000), "-", ua, False, "post",
+                         p.path, "HTTP/2.0")
+            for b in (BROWSERS_EXTRA if first else
+                      x.sample(BROWSERS_EXTRA, x.randint(1, 2))):
+                t = when()
+                ip, ua = rand_client_ip(x), b[0]
+                for _ in range(x.randint(1, 2)):
+                    p = post_at(t)
+                    if p is None or x.random() < 0.3:
+                        self.hit(t, ip, "GET", "/", 200,
+                                 x.randint(7000, 15000), "-", ua, False,
+                                 "home", None, "HTTP/1.1")
+                    else:
+                        self.hit(t, ip, "GET", p.enc, 200,
+                                 x.randint(9000, 26000), "-", ua, False,
+                                 "post", p.path, "HTTP/1.1")
+                    t += x.randint(60, 300)
+            for (ua, name, _, rep, _), ips in zip(FEED_EXTRAS, feed_ips):
+                if rep and rep[0] == "Feedly" and di % 2 == 0:
+                    continue            # 13 on odd days only
+                for ip in ips:
+                    for _ in range(x.randint(1, 3)):
+                        f = "/feed/" if rep or x.random() < 0.7 else \
+                            x.choice(("/comments/feed/", "/?feed=rss2",
+                                      "/feed/atom/"))
+                        st = x.choice((200, 304, 304))
+                        self.hit(when(), ip, "GET", f, st,
+                                 31022 if st == 200 else 0, "-", ua, True,
+                                 "feed", f, "HTTP/1.1")
+
     def run(self, sink):
         rng = self.rng
         if self.a.audience_edges:
             self.audience_edges()
+        self.extras()
         hw_sum = sum(self.HUMAN_W)
         human_share = 0.55 if self.busy else 0.35
         produced_h = produced_m = 0.0
@@ -1775,7 +2175,8 @@ class Gen:
     # -- accounting (from intents) -----------------------------------------
 
     def account(self, ev):
-        _, _, _, di, rh, view, ip, aud = ev
+        _, _, _, di, rh, view, ip, aud, more = ev
+        self.account_more(di, ip, aud, more)
         d = self.days[di]
         d[0] += 1
         d[1] += 1
@@ -1795,6 +2196,39 @@ class Gen:
             if lst is None:
                 lst = self.audience[k] = []
             lst.append((sod, ckey, view[0]))
+
+    def account_more(self, di, ip, aud, more):
+        robot, hour, camp, client, miss, feed = more
+        if robot is not None:
+            k = robot + (di,)
+            self.robot_hits[k] = self.robot_hits.get(k, 0) + 1
+        if hour is not None:
+            k = (di, hour)
+            self.hours[k] = self.hours.get(k, 0) + 1
+        if camp is not None:
+            k = camp + (di,)
+            self.campaigns[k] = self.campaigns.get(k, 0) + 1
+        if client is not None:
+            ident = (ip, aud[0])
+            assert self.clients.setdefault(ident, client) == client
+            for table, name in zip(("browsers", "systems", "devices"),
+                                   client):
+                e = self.client_views.setdefault((table, name, di),
+                                                 [0, set()])
+                e[0] += 1
+                e[1].add(ident)
+        if miss is not None:
+            k = miss + (di,)
+            self.missing[k] = self.missing.get(k, 0) + 1
+        if feed is not None:
+            key, rep, who = feed
+            e = self.feeds.setdefault((key, di), [0, {}, set()])
+            e[0] += 1
+            if rep:
+                reader = rep[:2]
+                e[1][reader] = max(e[1].get(reader, 0), rep[2])
+            else:
+                e[2].add(who)
 
     def account_bad(self, di):
         if di is not None:
@@ -2064,6 +2498,7 @@ def expected(g, params):
     files = {name: {"lines": lines, "bad_lines": bad}
              for name, lines, bad in g.files}
     readers, day_visitors, day_visits = audience(g)
+    more = other_tables(g, days, readers)
     for day, e in days.items():
         e["visitors"] = day_visitors.get(day, 0)
         e["visits"] = day_visits.get(day, 0)
@@ -2089,7 +2524,58 @@ def expected(g, params):
         assert tot["robot_hits"] > 0
     return {"params": params, "files": files, "totals": tot, "days": days,
             "posts": posts, "tags": tags, "categories": cats, "ips": ips,
-            "readers": readers}
+            "readers": readers, **more}
+
+
+def other_tables(g, days, readers):
+    """robots, hours, campaigns, missing, feeds, browsers, systems and
+    devices (tests/gen/README.md), and each reader's browser, system and
+    device."""
+    ds = g.daystr
+    robots = {}
+    for (name, group, di), n in sorted(g.robot_hits.items()):
+        e = robots.setdefault(name, {"group": group, "hits": {}})
+        assert e["group"] == group, name
+        e["hits"][ds[di]] = n
+    hours = {}
+    for (di, h), n in sorted(g.hours.items()):
+        hours.setdefault(ds[di], {})["%02d" % h] = n
+    camps = {}
+    for (src, med, name, di), n in sorted(g.campaigns.items()):
+        camps.setdefault((src, med, name), {})[ds[di]] = n
+    campaigns = [{"source": k[0], "medium": k[1], "campaign": k[2],
+                  "views": v} for k, v in sorted(camps.items())]
+    missing = {}
+    for (path, host, di), n in sorted(g.missing.items()):
+        missing.setdefault(path, {}).setdefault(ds[di], {})[host] = n
+    feeds = {}
+    for (key, di), (n, rep, clients) in sorted(g.feeds.items()):
+        r = sum(rep.values())
+        feeds.setdefault(key, {})[ds[di]] = {
+            "fetches": n, "reported": r, "clients": len(clients),
+            "subscribers": r + len(clients)}
+    tables = {"browsers": {}, "systems": {}, "devices": {}}
+    for (table, name, di), (n, ids) in sorted(g.client_views.items()):
+        tables[table].setdefault(name, {})[ds[di]] = {
+            "views": n, "visitors": len(ids)}
+    by_hash = {(ip, ua_hash(ua)): c for (ip, ua), c in g.clients.items()}
+    for r in readers:
+        c = by_hash.get((r["ip"], r["ua_hash"]))
+        if c is not None:
+            r["browser"], r["system"], r["device"] = c
+    # The sums the tables must have.
+    for day, e in days.items():
+        assert e["robot_hits"] == sum(v["hits"].get(day, 0)
+                                      for v in robots.values()), day
+        assert e["views"] == sum(hours.get(day, {}).values()), day
+        if g.combined:
+            for t in tables.values():
+                assert e["views"] == sum(v.get(day, {}).get("views", 0)
+                                         for v in t.values()), day
+    if g.combined:
+        assert all("browser" in r for r in readers)
+    return {"robots": robots, "hours": hours, "campaigns": campaigns,
+            "missing": missing, "feeds": feeds, **tables}
 
 
 def audience(g):
