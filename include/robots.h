@@ -37,8 +37,8 @@ const char *robots_name(int id);
 const char *robots_category(int id);
 /* The group of robot id, for reports: "search", "ai", "seo", "social",
  * "feed", "monitor", "tool" (HTTP libraries, command-line clients,
- * browser automation, no User-Agent) or "other"; NULL when id is not a
- * robot's id. */
+ * browser automation) or "other" (scanners, archivers, no User-Agent
+ * ...); NULL when id is not a robot's id. */
 const char *robots_group(int id);
 
 #endif
