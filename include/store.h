@@ -364,21 +364,37 @@ int store_explain(struct store *s, const char *sql,
                              const char *detail),
                   void *arg, struct bs_err *err);
 
-/* Most read first; filter kind. */
+/* Most read first; filter kind. The first rows come from the all-time
+ * totals where those rule the other posts out, else (and for every row,
+ * limit 0) from store_top_posts_scan(). */
 int store_top_posts(struct store *s, const struct store_filter *f,
                     int (*fn)(void *ctx, const struct store_post_row *row),
                     void *ctx, struct bs_err *err);
-/* The same rows by summing every row of the range, the way the first
- * rows are found when the all-time totals cannot rule the others out:
- * for tests that compare the two. */
+/* Least read first, with the imported posts that had no view
+ * (store_top_posts_scan() with least). */
+int store_least_posts(struct store *s, const struct store_filter *f,
+                      int (*fn)(void *ctx, const struct store_post_row *row),
+                      void *ctx, struct bs_err *err);
+/* Every post of the range ranked (least: least read first, imported
+ * posts without a view among them), each table read once in its key
+ * order and the sums kept in memory (a slot, path and title per post and
+ * page of the site): time linear in the posts and rows of the range. */
+int store_top_posts_scan(struct store *s, const struct store_filter *f,
+                         int least,
+                         int (*fn)(void *ctx,
+                                   const struct store_post_row *row),
+                         void *ctx, struct bs_err *err);
+/* The rows of store_top_posts() and store_least_posts() by one SQL
+ * statement that joins the range's rows post by post: the reference the
+ * tests hold both to. */
 int store_top_posts_read(struct store *s, const struct store_filter *f,
                          int (*fn)(void *ctx,
                                    const struct store_post_row *row),
                          void *ctx, struct bs_err *err);
-/* Least read first, with the imported posts that had no view. */
-int store_least_posts(struct store *s, const struct store_filter *f,
-                      int (*fn)(void *ctx, const struct store_post_row *row),
-                      void *ctx, struct bs_err *err);
+int store_least_posts_read(struct store *s, const struct store_filter *f,
+                           int (*fn)(void *ctx,
+                                     const struct store_post_row *row),
+                           void *ctx, struct bs_err *err);
 
 /* A tag or category: the views of the posts carrying it now, of its own
  * archive pages, and its posts' distinct readers. */

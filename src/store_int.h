@@ -195,4 +195,24 @@ const char *store_pg_stmt_sql(enum stmt_id id);
  * 0, or -1 with err. */
 int store_schema_setup(struct store *s, struct bs_err *err);
 
+/* A JSON array of ids or rows being written, for statements that take
+ * a list (?N bound to the text): appended text, or a number after
+ * before (store_query.c). The caller frees p. */
+struct store_jbuf {
+    char *p;
+    size_t n, cap;
+};
+void store_jb_add(struct store_jbuf *b, const char *text);
+void store_jb_int(struct store_jbuf *b, const char *before, int64_t v);
+
+/* The elements of the JSON array ?N as j(value), an element as an id,
+ * and the i-th of an element that is an array, in SQLite's words and in
+ * PostgreSQL's. */
+#define J_EACH_LITE(n) "json_each(?" #n ") j"
+#define J_ID_LITE "j.value"
+#define J_AT_LITE(i) "json_extract(j.value, '$[" #i "]')"
+#define J_EACH_PG(n) "jsonb_array_elements(CAST(?" #n " AS jsonb)) j(value)"
+#define J_ID_PG "CAST(j.value AS bigint)"
+#define J_AT_PG(i) "CAST(j.value->>" #i " AS bigint)"
+
 #endif

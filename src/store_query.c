@@ -122,16 +122,6 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
     "(SELECT site, post_id FROM paths WHERE id = ?5 AND imported <> 0 " \
     "AND kind IN ('post', 'page'))))"
 
-/* The elements of the JSON array ?7 as j(value), an element as an id,
- * and the i-th of an element that is an array, in SQLite's words and in
- * PostgreSQL's. */
-#define J_EACH_LITE "json_each(?7) j"
-#define J_ID_LITE "j.value"
-#define J_AT_LITE(i) "json_extract(j.value, '$[" #i "]')"
-#define J_EACH_PG "jsonb_array_elements(CAST(?7 AS jsonb)) j(value)"
-#define J_ID_PG "CAST(j.value AS bigint)"
-#define J_AT_PG(i) "CAST(j.value->>" #i " AS bigint)"
-
 /* The posts that the paths of the JSON array ?7 count for (themselves,
  * or the imported posts their "/?p=ID" names), as seen(id), with their
  * members (MEMBERS). */
@@ -343,20 +333,20 @@ static const char *const query_sql[] = {
         "coalesce((SELECT sum(hits) FROM days WHERE site = s.id "
         "AND day BETWEEN ?1 AND ?2), 0), s.id "
         "FROM sites s ORDER BY v DESC, s.id = 0 DESC, s.name LIMIT ?3",
-    [Q_TOP_SEEN] = TOP_SEEN_SQL(J_EACH_LITE, J_ID_LITE),
-    [Q_TOP_SEEN_ALL] = TOP_SEEN_ALL_SQL(J_EACH_LITE, J_ID_LITE),
-    [Q_TOP_OF] = TOP_OF_SQL(J_EACH_LITE, J_AT_LITE(0), J_AT_LITE(1)),
-    [Q_TOP_OF_ALL] = TOP_OF_ALL_SQL(J_EACH_LITE, J_AT_LITE(0), J_AT_LITE(1)),
+    [Q_TOP_SEEN] = TOP_SEEN_SQL(J_EACH_LITE(7), J_ID_LITE),
+    [Q_TOP_SEEN_ALL] = TOP_SEEN_ALL_SQL(J_EACH_LITE(7), J_ID_LITE),
+    [Q_TOP_OF] = TOP_OF_SQL(J_EACH_LITE(7), J_AT_LITE(0), J_AT_LITE(1)),
+    [Q_TOP_OF_ALL] = TOP_OF_ALL_SQL(J_EACH_LITE(7), J_AT_LITE(0), J_AT_LITE(1)),
 };
 
 _Static_assert(ARRAY_SIZE(query_sql) == Q_COUNT, "one SQL per query");
 
 /* The queries PostgreSQL reads in words of its own (NULL: query_sql's). */
 static const char *const query_pg[Q_COUNT] = {
-    [Q_TOP_SEEN] = TOP_SEEN_SQL(J_EACH_PG, J_ID_PG),
-    [Q_TOP_SEEN_ALL] = TOP_SEEN_ALL_SQL(J_EACH_PG, J_ID_PG),
-    [Q_TOP_OF] = TOP_OF_SQL(J_EACH_PG, J_AT_PG(0), J_AT_PG(1)),
-    [Q_TOP_OF_ALL] = TOP_OF_ALL_SQL(J_EACH_PG, J_AT_PG(0), J_AT_PG(1)),
+    [Q_TOP_SEEN] = TOP_SEEN_SQL(J_EACH_PG(7), J_ID_PG),
+    [Q_TOP_SEEN_ALL] = TOP_SEEN_ALL_SQL(J_EACH_PG(7), J_ID_PG),
+    [Q_TOP_OF] = TOP_OF_SQL(J_EACH_PG(7), J_AT_PG(0), J_AT_PG(1)),
+    [Q_TOP_OF_ALL] = TOP_OF_ALL_SQL(J_EACH_PG(7), J_AT_PG(0), J_AT_PG(1)),
 };
 
 /* Every sketch of a row can be counted: 0, or -1 (damaged). */
@@ -537,13 +527,7 @@ static const char *post_kind(const struct store_filter *f)
 #define TOP_FIRST_SEEN 16
 #define TOP_WORK_MAX ((int64_t)1 << 19)
 
-/* A JSON array being written. */
-struct jbuf {
-    char *p;
-    size_t n, cap;
-};
-
-static void jb_add(struct jbuf *b, const char *text)
+void store_jb_add(struct store_jbuf *b, const char *text)
 {
     size_t n = strlen(text);
 
@@ -555,12 +539,12 @@ static void jb_add(struct jbuf *b, const char *text)
     b->n += n;
 }
 
-static void jb_int(struct jbuf *b, const char *before, int64_t v)
+void store_jb_int(struct store_jbuf *b, const char *before, int64_t v)
 {
     char num[48];
 
     snprintf(num, sizeof(num), "%s%lld", before, (long long)v);
-    jb_add(b, num);
+    store_jb_add(b, num);
 }
 
 /* Step a prepared statement of no more than one row to its first
@@ -641,7 +625,7 @@ static int64_t most_links(struct store *s, int64_t site, struct bs_err *err)
  * post_id: few) from their own. 0, or -1 with err. */
 static int most_read(struct store *s, int64_t site, int links,
                      const char *k1, const char *k2, int64_t max,
-                     struct jbuf *seen, int64_t *next, struct bs_err *err)
+                     struct store_jbuf *seen, int64_t *next, struct bs_err *err)
 {
     struct db_stmt *st = prepare(
         s, links ? "SELECT t.path_id, t.views FROM paths p "
@@ -669,7 +653,7 @@ static int most_read(struct store *s, int64_t site, int links,
             *next = db_column_int64(st, 1);
             break;
         }
-        jb_int(seen, seen->n > 1 ? "," : "", db_column_int64(st, 0));
+        store_jb_int(seen, seen->n > 1 ? "," : "", db_column_int64(st, 0));
     }
     s->query_steps +=
         (uint64_t)db_stmt_steps(st);
@@ -682,7 +666,7 @@ static int most_read(struct store *s, int64_t site, int links,
 /* The ranked posts of Q_TOP_SEEN: [id, views] pairs, how many, the
  * views of the last. */
 struct ranked {
-    struct jbuf rows;
+    struct store_jbuf rows;
     int64_t n, last;
 };
 
@@ -690,9 +674,9 @@ static int read_ranked(struct db_stmt *st, void *job)
 {
     struct ranked *r = job;
 
-    jb_int(&r->rows, r->n ? ",[" : "[[", num(st, 0));
-    jb_int(&r->rows, ",", num(st, 1));
-    jb_add(&r->rows, "]");
+    store_jb_int(&r->rows, r->n ? ",[" : "[[", num(st, 0));
+    store_jb_int(&r->rows, ",", num(st, 1));
+    store_jb_add(&r->rows, "]");
     r->last = num(st, 1);
     r->n++;
     return 0;
@@ -706,7 +690,7 @@ static int top_by_totals(struct store *s, const struct store_filter *f,
     const char *kind = post_kind(f);
     int64_t days = range_days(s, f, err), links = 0, m;
     int whole = days == 0;
-    struct jbuf seen = {0};
+    struct store_jbuf seen = {0};
     struct ranked r = {{0}, 0, 0};
     int rc = 0;
 
@@ -717,7 +701,7 @@ static int top_by_totals(struct store *s, const struct store_filter *f,
         int64_t next_post, next_link, bound;
 
         seen.n = 0;
-        jb_add(&seen, "[");
+        store_jb_add(&seen, "[");
         if (most_read(s, f->site, 0, kind ? kind : "post",
                       kind ? kind : "page", m, &seen, &next_post, err) ||
             most_read(s, f->site, 1, NULL, NULL, m, &seen, &next_link,
@@ -727,11 +711,11 @@ static int top_by_totals(struct store *s, const struct store_filter *f,
             rc = -1;
             break;
         }
-        jb_add(&seen, "]");
+        store_jb_add(&seen, "]");
         bound = (next_post > 0 ? next_post : 0) +
                 (next_link > 0 ? links * next_link : 0);
         r.rows.n = 0;
-        jb_add(&r.rows, "");
+        store_jb_add(&r.rows, "");
         r.n = 0;
         if (run_list(s, whole ? Q_TOP_SEEN_ALL : Q_TOP_SEEN, f, kind,
                      seen.p, read_ranked, &r, err)) {
@@ -740,7 +724,7 @@ static int top_by_totals(struct store *s, const struct store_filter *f,
         }
         if ((next_post < 0 && next_link < 0) ||
             (r.n == f->limit && r.last > bound)) {
-            jb_add(&r.rows, r.n ? "]" : "[]");
+            store_jb_add(&r.rows, r.n ? "]" : "[]");
             rc = run_list(s, whole ? Q_TOP_OF_ALL : Q_TOP_OF, f, kind,
                           r.rows.p, read_post, j, err) ? -1 : 1;
         }
@@ -759,7 +743,7 @@ int store_top_posts(struct store *s, const struct store_filter *f,
 
     if (f->limit > 0 && (rc = top_by_totals(s, f, &j, err)) != 0)
         return rc < 0 ? -1 : 0;
-    return run(s, Q_TOP_POSTS, f, post_kind(f), read_post, &j, err);
+    return store_top_posts_scan(s, f, 0, fn, ctx, err);
 }
 
 int store_top_posts_read(struct store *s, const struct store_filter *f,
@@ -775,6 +759,14 @@ int store_top_posts_read(struct store *s, const struct store_filter *f,
 int store_least_posts(struct store *s, const struct store_filter *f,
                       int (*fn)(void *ctx, const struct store_post_row *row),
                       void *ctx, struct bs_err *err)
+{
+    return store_top_posts_scan(s, f, 1, fn, ctx, err);
+}
+
+int store_least_posts_read(struct store *s, const struct store_filter *f,
+                           int (*fn)(void *ctx,
+                                     const struct store_post_row *row),
+                           void *ctx, struct bs_err *err)
 {
     struct post_row_job j = {fn, ctx};
 

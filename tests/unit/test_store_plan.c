@@ -149,7 +149,8 @@ static int no_post_term(void *ctx, const struct store_post_term_row *r)
 }
 
 /* A database with one imported post read on a day, so that every query
- * below has something to find and runs all of its statements. */
+ * below has something to find and runs all of its statements, and a page
+ * read at both ends of a year, so that a week is a small part of it. */
 static char *build(const char *dir, int64_t *post)
 {
     static const char *const tags[] = {"t"};
@@ -167,6 +168,10 @@ static char *build(const char *dir, int64_t *post)
     assert_int_equal(store_put_post(s, STORE_SITE_DEFAULT, &p, &err), 0);
     assert_int_equal(store_add_day(s, 0, 103, 2, 1, 1, 0, &err), 0);
     assert_int_equal(store_add_path_views(s, 0, 103, URL_POST, "/p/", 3, 1,
+                                          &err), 0);
+    assert_int_equal(store_add_path_views(s, 0, 1, URL_PAGE, "/a/", 3, 1,
+                                          &err), 0);
+    assert_int_equal(store_add_path_views(s, 0, 365, URL_PAGE, "/a/", 3, 1,
                                           &err), 0);
     assert_int_equal(store_add_term_views(s, 0, 103, URL_TAG, "t", 1, 1,
                                           &err), 0);

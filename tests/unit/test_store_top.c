@@ -182,23 +182,44 @@ static void totals_hold(const char *path)
         0);
 }
 
-/* Both ways of the filter give the same rows, in the same order. */
-static void same_rows(struct store *s, const struct store_filter *f)
+typedef int top_fn(struct store *s, const struct store_filter *f,
+                   int (*fn)(void *ctx, const struct store_post_row *row),
+                   void *ctx, struct bs_err *err);
+
+static int scan_most(struct store *s, const struct store_filter *f,
+                     int (*fn)(void *ctx, const struct store_post_row *row),
+                     void *ctx, struct bs_err *err)
+{
+    return store_top_posts_scan(s, f, 0, fn, ctx, err);
+}
+
+/* Two ways of the filter give the same rows, in the same order. */
+static void same_rows_of(struct store *s, const struct store_filter *f,
+                         top_fn *one, top_fn *ref, const char *what)
 {
     struct dump a = {0}, b = {0};
     struct bs_err err = {0};
 
-    if (store_top_posts(s, f, dump_row, &a, &err))
-        fail_msg("store_top_posts: %s", err.msg);
-    if (store_top_posts_read(s, f, dump_row, &b, &err))
-        fail_msg("store_top_posts_read: %s", err.msg);
+    if (one(s, f, dump_row, &a, &err))
+        fail_msg("%s: %s", what, err.msg);
+    if (ref(s, f, dump_row, &b, &err))
+        fail_msg("%s, read: %s", what, err.msg);
     if (a.rows != b.rows || (a.n && strcmp(a.p, b.p) != 0))
-        fail_msg("days %d..%d, limit %lld, kind %d, site %lld:\n"
-                 "totals:\n%s\nread:\n%s", (int)f->from, (int)f->to,
+        fail_msg("%s, days %d..%d, limit %lld, kind %d, site %lld:\n"
+                 "found:\n%s\nread:\n%s", what, (int)f->from, (int)f->to,
                  (long long)f->limit, (int)f->kind, (long long)f->site,
                  a.n ? a.p : "", b.n ? b.p : "");
     free(a.p);
     free(b.p);
+}
+
+/* The totals' first rows, the scan's rows and the least read equal the
+ * SQL that reads the range whole. */
+static void same_rows(struct store *s, const struct store_filter *f)
+{
+    same_rows_of(s, f, store_top_posts, store_top_posts_read, "top");
+    same_rows_of(s, f, scan_most, store_top_posts_read, "scan");
+    same_rows_of(s, f, store_least_posts, store_least_posts_read, "least");
 }
 
 static void test_store_top__same_as_reading(void **state)
