@@ -169,8 +169,10 @@ static const char style[] =
     "h1{font-size:1.6rem;margin:0;line-height:1.2}"
     "h2{font-size:1.15rem;margin:0 0 12px}"
     ".range{color:var(--muted);margin:4px 0 0}"
-    "nav.sites,nav.periods{margin:6px 0 0}nav.sites a,nav.sites b,"
-    "nav.periods a,nav.periods b{margin-right:12px;white-space:nowrap}"
+    /* The menus wrap between items on a phone, never inside one. */
+    "nav.sites,nav.periods{margin:6px 0 0;display:flex;flex-wrap:wrap;"
+    "gap:2px 12px}nav.sites a,nav.sites b,"
+    "nav.periods a,nav.periods b{white-space:nowrap}"
     "a{color:var(--a);text-decoration:none}a:hover{text-decoration:underline}"
     "section{background:var(--bg);border:1px solid var(--line);"
     "border-radius:10px;padding:16px;margin:16px 0}"
