@@ -1,5 +1,6 @@
-# kill -9 at 50 moments of an ingest, each then run to the end: the same
-# database as one clean run, and an intact one. Then two ingests at once:
+# kill -9 at 50 moments of an ingest (KILL_TRIALS a log, 25 unless
+# told), each then run to the end: the same database as one clean run,
+# and an intact one. Then two ingests at once:
 # the second waits (--wait) or exits 75 at once, and the totals are right.
 . "$ROOT/tests/e2e/lib.sh"
 D="python3 $ROOT/tests/e2e/dbdump.py"
@@ -28,13 +29,14 @@ def state(db):
     out, _ = dump(db, "--sources")
     _, ok = dump(db, "--check")
     return out, ok
+trials = int(os.environ.get("KILL_TRIALS", "25"))
 killed = 0
 for log, clean in (("big/access.log", "clean.db"), ("big/access.log.gz", "cleanz.db")):
     want, _ = state(clean)
     t0 = time.monotonic()
     run("timing.db", log).wait()
     span = time.monotonic() - t0
-    for i in range(25):
+    for i in range(trials):
         db = f"k{i}-{os.path.basename(log)}.db"
         p = run(db, log, "--commit-every", "1000")
         time.sleep(rng.uniform(0, span))
@@ -51,8 +53,8 @@ for log, clean in (("big/access.log", "clean.db"), ("big/access.log.gz", "cleanz
         for suffix in ("", "-wal", "-shm", ".lock"):
             if os.path.exists(db + suffix):
                 os.unlink(db + suffix)
-print(f"kill: {killed} of 50 runs killed before their end, all equal to one clean run")
-if killed < 25:
+print(f"kill: {killed} of {2 * trials} runs killed before their end, all equal to one clean run")
+if killed < trials:
     sys.exit("kill: too few runs were killed to mean anything")
 PY
 
