@@ -87,6 +87,8 @@ test|all)
     check_cmd cppcheck cppcheck
     check_cmd clang-tidy clang-tidy
     check_cmd valgrind valgrind
+    # tests/e2e/browsercheck.py renders the report in headless Chromium.
+    check_cmd chromium chromium
     # The man pages are checked with man --warnings.
     check_cmd man man-db
     [ -x /usr/bin/time ] || need="$need time"
