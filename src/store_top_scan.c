@@ -179,7 +179,8 @@ static int read_paths(struct store *s, struct scan *x, struct db_stmt *st,
             struct slot *p = &x->slot[posts[k].id];
 
             if (p->linked < 0) {
-                x->lsk = xrealloc(x->lsk, (x->nlsk + 1) * sizeof(*x->lsk));
+                x->lsk = xrealloc(x->lsk,
+                                  (x->nlsk + 1) * sizeof(struct sketch *));
                 x->lsk[x->nlsk] = sketch_new();
                 p->linked = (int32_t)x->nlsk++;
             }
@@ -205,6 +206,7 @@ static size_t slots_of(const struct scan *x, int64_t id, size_t *one,
 {
     size_t lo = 0, hi = x->nslot;
 
+    *one = 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
@@ -281,11 +283,12 @@ struct held {
 
 static void hold(struct held *h, const void *p, size_t n)
 {
-    if (n > h->cap) {
-        h->cap = n;
-        h->p = xrealloc(h->p, n);
+    if (!h->p || n > h->cap) {
+        h->cap = n > 64 ? n : 64;
+        h->p = xrealloc(h->p, h->cap);
     }
-    memcpy(h->p, p, n);
+    if (n)
+        memcpy(h->p, p, n);
     h->n = n;
 }
 
@@ -610,7 +613,7 @@ int store_top_posts_scan(struct store *s, const struct store_filter *f,
         read_sums(s, &x, f, 0, err) || read_sums(s, &x, f, 1, err) ||
         find_sketches(s, &x, f, whole, err))
         goto out;
-    rank = xmalloc((x.nslot ? x.nslot : 1) * sizeof(*rank));
+    rank = xmalloc((x.nslot ? x.nslot : 1) * sizeof(const struct slot *));
     /* The ranked: posts read in the range; for the least read, those
      * with a view and every imported one. */
     for (size_t i = 0; i < x.nslot; i++) {
@@ -620,7 +623,8 @@ int store_top_posts_scan(struct store *s, const struct store_filter *f,
                   : p->present)
             rank[n++] = p;
     }
-    qsort(rank, n, sizeof(*rank), least ? cmp_least : cmp_most);
+    qsort(rank, n, sizeof(const struct slot *),
+          least ? cmp_least : cmp_most);
     rc = 0;
     for (size_t i = 0; i < n && (f->limit <= 0 || (int64_t)i < f->limit);
          i++) {
