@@ -221,14 +221,14 @@ static int cmp_day(const void *a, const void *b)
 /* Lock the open days the chunk's views fall on, in the order of days
  * (a store of several writers: audience.h). */
 static int lock_days(struct commit_db *db, struct agg *const *aggs,
-                     struct bs_err *err)
+                     size_t naggs, struct bs_err *err)
 {
     struct view_days v = {0};
     int rc;
 
     if (!store_shared(db->store))
         return 0;
-    for (size_t i = 0; i < db->nsites; i++)
+    for (size_t i = 0; i < naggs; i++)
         agg_each_day(aggs[i], add_view_day, &v);
     if (v.n > 1)
         qsort(v.day, v.n, sizeof(*v.day), cmp_day);
@@ -237,9 +237,10 @@ static int lock_days(struct commit_db *db, struct agg *const *aggs,
     return rc;
 }
 
-int commit_chunk(struct commit_db *db, struct agg *const *aggs,
-                 struct store_source *src, struct bs_err *err)
+int commit_chunks(struct commit_db *db, struct agg *const *aggs,
+                  size_t nsets, struct store_source *src, struct bs_err *err)
 {
+    size_t naggs = nsets * db->nsites;
     int rc = 0;
 
     pthread_mutex_lock(&db->lock);
@@ -247,11 +248,11 @@ int commit_chunk(struct commit_db *db, struct agg *const *aggs,
         rc = -1;
     } else {
         if ((db->key_check && store_key_check(db->store, db->key_check, err)) ||
-            lock_days(db, aggs, err))
+            lock_days(db, aggs, naggs, err))
             rc = -1;
-        for (size_t i = 0; i < db->nsites && rc == 0; i++)
+        for (size_t i = 0; i < naggs && rc == 0; i++)
             if (!agg_empty(aggs[i]) &&
-                flush_site(db, aggs[i], db->site_ids[i], err))
+                flush_site(db, aggs[i], db->site_ids[i % db->nsites], err))
                 rc = -1;
         if (rc || audience_write(db->audience, err) ||
             store_put_source(db->store, src, err) ||
@@ -262,9 +263,15 @@ int commit_chunk(struct commit_db *db, struct agg *const *aggs,
     }
     audience_settle(db->audience, rc == 0);
     pthread_mutex_unlock(&db->lock);
-    for (size_t i = 0; i < db->nsites; i++)
+    for (size_t i = 0; i < naggs; i++)
         agg_clear(aggs[i]);
     return rc;
+}
+
+int commit_chunk(struct commit_db *db, struct agg *const *aggs,
+                 struct store_source *src, struct bs_err *err)
+{
+    return commit_chunks(db, aggs, 1, src, err);
 }
 
 int commit_claim(struct commit_db *db, const char *claim, int wait,
@@ -307,7 +314,9 @@ int commit_find_source(struct commit_db *db, const struct source_keys *k,
 
 struct committer {
     struct commit_db *db;      /* shared, under its own lock */
-    struct agg **counting;     /* the worker's: the chunk being counted */
+    size_t nsets;              /* sets of aggs: one a counting thread */
+    struct agg **counting;     /* the worker's: the chunk being counted,
+                                  set k at [k * nsites] */
     /* The chunk before it: the commit thread's while active, else the
      * worker's (then empty, for the chunk after). */
     struct agg **spare;
@@ -335,13 +344,14 @@ static void aggs_free(struct agg **a, size_t n)
     free(a);
 }
 
-struct committer *committer_new(struct commit_db *db)
+struct committer *committer_new(struct commit_db *db, size_t nsets)
 {
     struct committer *c = xcalloc(1, sizeof(*c));
 
     c->db = db;
-    c->counting = aggs_new(db->nsites);
-    c->spare = aggs_new(db->nsites);
+    c->nsets = nsets ? nsets : 1;
+    c->counting = aggs_new(c->nsets * db->nsites);
+    c->spare = aggs_new(c->nsets * db->nsites);
     c->src = xcalloc(1, sizeof(*c->src));
     return c;
 }
@@ -355,22 +365,24 @@ void committer_free(struct committer *c)
         return;
     memset(&src, 0, sizeof(src));
     committer_wait(c, &src, &err);
-    aggs_free(c->counting, c->db->nsites);
-    aggs_free(c->spare, c->db->nsites);
+    aggs_free(c->counting, c->nsets * c->db->nsites);
+    aggs_free(c->spare, c->nsets * c->db->nsites);
     free(c->src);
     free(c);
 }
 
-struct agg *const *committer_counting(const struct committer *c)
+struct agg *const *committer_counting(const struct committer *c, size_t set)
 {
-    return c->counting;
+    if (set >= c->nsets)
+        BUG("agg set %zu of %zu", set, c->nsets);
+    return c->counting + set * c->db->nsites;
 }
 
 static void *commit_main(void *arg)
 {
     struct committer *c = arg;
 
-    c->rc = commit_chunk(c->db, c->spare, c->src, &c->err);
+    c->rc = commit_chunks(c->db, c->spare, c->nsets, c->src, &c->err);
     return NULL;
 }
 
@@ -407,17 +419,17 @@ int committer_start(struct committer *c, struct store_source *src,
         return 0;
     }
     /* No thread to be had: commit it here. */
-    return commit_chunk(c->db, c->spare, src, err);
+    return commit_chunks(c->db, c->spare, c->nsets, src, err);
 }
 
 int committer_commit(struct committer *c, struct store_source *src,
                      struct bs_err *err)
 {
-    return commit_chunk(c->db, c->counting, src, err);
+    return commit_chunks(c->db, c->counting, c->nsets, src, err);
 }
 
 void committer_drop(struct committer *c)
 {
-    for (size_t i = 0; i < c->db->nsites; i++)
+    for (size_t i = 0; i < c->nsets * c->db->nsites; i++)
         agg_clear(c->counting[i]);
 }

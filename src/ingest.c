@@ -12,6 +12,7 @@
 #include "dbfiles.h"
 #include "geo.h"
 #include "ingest.h"
+#include "ingest_int.h"
 #include "parser.h"
 #include "proxy.h"
 #include "reader.h"
@@ -29,109 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Bad lines reported one by one before only counting them (verbose:
- * all). */
-#define MAX_BAD_SHOWN 10
-
 #define COUNTRY_NAMES_FILE "/usr/share/iso-codes/json/iso_3166-1.json"
-
-/* The newest line of a site: when, and in which zone its log is. */
-struct newest {
-    int64_t utc;               /* Unix seconds */
-    int tz_min;                /* its offset from UTC */
-    int seen;
-};
-
-static void newest_add(struct newest *n, int64_t utc, int tz_min)
-{
-    if (!n->seen || utc > n->utc)
-        *n = (struct newest){utc, tz_min, 1};
-}
-
-/* What the workers of one run share. */
-struct run {
-    const struct ingest_opts *o;   /* read-only */
-    int detect;                    /* read-only: "auto", each file's own */
-    struct log_json_map jmap;      /* read-only: the config's, for popt */
-    struct parse_options popt;     /* read-only */
-    const char *geoip;             /* read-only: the database each worker
-                                      opens, or NULL */
-    unsigned char key[VISITOR_KEY_BYTES];  /* read-only: visitor ids' */
-    struct source_keys keys;       /* read-only: sources', under key */
-    /* read-only: what a visitor's id is mixed with on each site (a reader
-     * of two sites is a visitor of each) */
-    uint64_t site_tags[CONF_SITES_MAX];
-    int64_t site_ids[CONF_SITES_MAX];      /* read-only */
-    /* read-only: each site's keys never folded (agg_set_known()) */
-    struct strtab *known[CONF_SITES_MAX];
-    struct timespec t0;            /* read-only */
-    struct commit_db db;           /* the commit lock is its own */
-    struct source_claims *claims;  /* a lock of its own */
-    /* The output lock: the sink is called under it, one thread at a time. */
-    pthread_mutex_t out_lock;
-    const struct sink *sink;       /* under out_lock (its level, progress:
-                                      read-only) */
-    uint64_t bad_shown;            /* under out_lock */
-    /* The run lock: which file is next, and the totals. */
-    pthread_mutex_t lock;
-    int next;                      /* under lock */
-    int *status;                   /* [i]: the worker that took file i,
-                                      read after the workers end */
-    struct newest newest[CONF_SITES_MAX];  /* under lock */
-    struct ingest_result *res;     /* totals: under lock */
-};
-
-/* A line read ahead of counting it, to choose the format. */
-struct held {
-    uint64_t start, end, lineno;
-    size_t off, n;
-    int overlong, gz;
-};
-
-/* The first lines of a file, held while its format is chosen. */
-struct sample {
-    char *buf;
-    size_t len, cap;
-    struct held l[PARSE_DETECT_LINES];
-    size_t n, next;
-    int rc;        /* what the reader said after them: 1 more to come */
-};
-
-/* One worker: its own parser, caches and counts, reading one file at a
- * time. Touched by its thread only (its committer's thread sees only
- * what committer_start() hands it). */
-struct worker {
-    struct run *run;
-    struct geo *geo;
-    struct robots *robots;
-    struct tally *tally;       /* the other dimensions' scratch */
-    struct parser *parser;     /* the current file's */
-    struct sample sample;
-    struct committer *com;
-    struct agg *const *agg;    /* committer_counting(): an agg a site */
-    int bad_silent;            /* the bad lines to show are all shown */
-    struct url_class cls;
-    struct ref_info ref;
-    uint64_t lines, bad, hits, views, files;
-    uint64_t excluded;         /* lines of [site] exclude addresses */
-    struct newest newest[CONF_SITES_MAX];
-    uint64_t stray;            /* hits of a host no site declares */
-    char stray_host[64];
-};
-
-/* One file being read. */
-struct file {
-    const char *path, *name;
-    int index;                 /* 1-based */
-    struct reader *r;
-    struct store_source *src;
-    struct store_source was;   /* as found */
-    char fp[SOURCE_HASH_LEN];  /* its claim */
-    int found;                 /* read before */
-    uint64_t lines0;           /* its lines before this run */
-    uint64_t stop;             /* read no line that starts at or past it */
-    int stopped;               /* the read ended there, not at the end */
-};
 
 static double elapsed(const struct timespec *t0)
 {
@@ -228,194 +127,13 @@ static void show_unread(struct run *run, const struct file *f, int how)
     pthread_mutex_unlock(&run->out_lock);
 }
 
-static void report_bad(struct worker *w, const char *name, uint64_t lineno,
-                       enum parse_status st)
-{
-    struct run *run = w->run;
-    char msg[1200];
-
-    /* Once the first few are shown, the lock is not taken again. */
-    if (run->sink->level < SINK_WARN || w->bad_silent)
-        return;
-    pthread_mutex_lock(&run->out_lock);
-    if (run->bad_shown < MAX_BAD_SHOWN || run->sink->level >= SINK_INFO) {
-        run->bad_shown++;
-        snprintf(msg, sizeof(msg), "%s:%llu: bad line: %s", name,
-                 (unsigned long long)lineno, parse_strerror(st));
-        run->sink->message(run->sink->ctx, SINK_WARN, msg);
-    } else {
-        w->bad_silent = 1;
-    }
-    pthread_mutex_unlock(&run->out_lock);
-}
-
-/* ---- counting ----------------------------------------------------------- */
-
-/* Where bad lines count: they name no host, so the default site, or the
- * site of opts->site. */
-static struct agg *bad_agg(struct worker *w)
-{
-    return w->agg[w->run->o->site > 0 ? w->run->o->site : 0];
-}
-
-/* The client of a line: the connection's address, or the one behind
- * the trusted proxies. */
-static struct slice client_of(const struct conf *conf,
-                              const struct logrec *rec)
-{
-    return conf->client_xff && rec->has_xff
-               ? proxies_client(conf->proxies, rec->client, rec->xff)
-               : rec->client;
-}
-
-/* The visitor of a line: its client and User-Agent, keyed (visitor.h),
- * told apart by site. */
-static uint64_t visitor_of(const struct worker *w, size_t site,
-                           const struct logrec *rec)
-{
-    struct slice client = client_of(w->run->o->conf, rec);
-
-    return visitor_id(w->run->key, client.p, client.n, rec->agent.p,
-                      rec->agent.n) ^
-           w->run->site_tags[site];
-}
-
-/* A good line's view: its visitor, referrer and search terms. */
-static void count_view(struct worker *w, struct agg *agg, size_t site,
-                       const struct logrec *rec)
-{
-    const struct conf *conf = w->run->o->conf;
-    const struct url_rules *rules = conf->sites[site].rules;
-    struct slice client = client_of(conf, rec);
-    const char *cc = geo_country(w->geo, client.p, client.n);
-    uint64_t id = visitor_of(w, site, rec);
-    /* The key is looked up once; the audience goes by its id. */
-    uint32_t key = agg_view(agg, rec->day, w->cls.kind, w->cls.key,
-                            w->cls.key_len, cc);
-
-    agg_visitor_key(agg, rec->day, rec->sec, id, key, cc);
-    tally_view(w->tally, agg_dims(agg), rec, id);
-    if (rec->has_agent &&
-        classify_referrer(rules, rec->referer.p, rec->referer.n, &w->ref) !=
-            REF_NONE) {
-        agg_referrer_key(agg, rec->day, key, ref_class_name(w->ref.cls),
-                         w->ref.host, w->ref.host_n);
-        if (w->ref.term_n)
-            agg_search_term(agg, rec->day, w->ref.term, w->ref.term_n);
-    }
-    w->views++;
-}
-
-/* A GET that parsed and was not left out: a view, a feed's fetch or a
- * missing page. */
-static void count_get(struct worker *w, struct agg *agg, size_t site,
-                      const struct logrec *rec, int robot)
-{
-    const struct url_rules *rules = w->run->o->conf->sites[site].rules;
-    enum url_kind kind;
-
-    if (rec->status == 200 || rec->status == 304) {
-        kind = classify_url(rules, rec->target.p, rec->target.n, &w->cls);
-        if (kind == URL_FEED) {
-            uint32_t id = tally_feed(w->tally, agg_dims(agg), rec, &w->cls);
-
-            if (id != UINT32_MAX)
-                dims_visitor(agg_dims(agg), id, visitor_of(w, site, rec));
-        }
-        else if (!robot && url_kind_is_content(kind))
-            count_view(w, agg, site, rec);
-    } else if (rec->status == 404 && !robot &&
-               url_kind_is_content(classify_url(rules, rec->target.p,
-                                                rec->target.n, &w->cls))) {
-        tally_missing(w->tally, agg_dims(agg), rec,
-                      rec->has_agent &&
-                              classify_referrer(rules, rec->referer.p,
-                                                rec->referer.n, &w->ref) !=
-                                  REF_NONE
-                          ? &w->ref
-                          : NULL);
-    }
-}
-
-/* Count one line into the agg and the source's counters. */
-static void count_line(struct worker *w, struct store_source *src,
-                       const char *name, const struct reader_line *line)
-{
-    const struct conf *conf = w->run->o->conf;
-    struct logrec rec;
-    enum parse_status st;
-    int k, robot, reader;
-    size_t site;
-    struct agg *agg;
-
-    src->lines++;
-    w->lines++;
-    st = line->overlong ? PARSE_TOOLONG
-                        : parse_line(w->parser, line->p, line->n, &rec);
-    if (st != PARSE_OK) {
-        src->bad_lines++;
-        w->bad++;
-        report_bad(w, name, line->lineno, st);
-        /* Bad lines have no date: file them under the last good day. */
-        if (src->has_last_day)
-            agg_bad(bad_agg(w), src->last_day, 1);
-        else
-            src->pending_bad++;
-        return;
-    }
-    k = w->run->o->site >= 0 ? w->run->o->site
-        : conf->nsites > 1 && rec.has_host
-            ? conf_site_of_host(conf, rec.host.p, rec.host.n)
-            : 0;
-    site = k > 0 ? (size_t)k : 0;
-    agg = w->agg[site];
-    newest_add(&w->newest[site],
-               (int64_t)rec.day * 86400 + rec.sec - (int64_t)rec.tz_min * 60,
-               rec.tz_min);
-    if (k < 0 && w->stray++ == 0) {
-        /* Kept to say so at the end: a typo in hosts = would otherwise
-         * quietly give the default site another's lines. */
-        snprintf(w->stray_host, sizeof(w->stray_host), "%.*s",
-                 (int)(rec.host.n < 63 ? rec.host.n : 63), rec.host.p);
-    }
-    if (!src->has_days || rec.day < src->first_day)
-        src->first_day = rec.day;
-    if (!src->has_days || rec.day > src->max_day)
-        src->max_day = rec.day;
-    src->has_days = 1;
-    if (src->pending_bad) {
-        agg_bad(bad_agg(w), rec.day, src->pending_bad);
-        src->pending_bad = 0;
-    }
-    src->last_day = rec.day;
-    src->has_last_day = 1;
-    /* The owner's own requests count nowhere, not even as hits. */
-    if (conf->sites[site].exclude) {
-        struct slice client = client_of(conf, &rec);
-
-        if (netrange_contains(conf->sites[site].exclude, client.p,
-                              client.n)) {
-            w->excluded++;
-            return;
-        }
-    }
-    src->hits++;
-    w->hits++;
-    robot = rec.has_agent ? robots_check(w->robots, rec.agent.p, rec.agent.n)
-                          : 0;
-    agg_hit(agg, rec.day, robot != 0);
-    reader = robot && tally_robot(w->tally, agg_dims(agg), rec.day, robot);
-    /* Of robots' GETs only feed readers' count: as fetches of feeds. */
-    if (slice_eq(rec.method, "GET", 3) && (!robot || reader))
-        count_get(w, agg, site, &rec, robot);
-}
-
 /* The aggs of the chunk being counted, told the keys never folded. */
 static void take_aggs(struct worker *w)
 {
-    w->agg = committer_counting(w->com);
+    w->agg = committer_counting(w->com, 0);
     for (size_t i = 0; i < w->run->o->conf->nsites; i++)
         agg_set_known(w->agg[i], w->run->known[i]);
+    pool_take_aggs(w);
 }
 
 /* Lines between two looks at the aggs' memory. */
@@ -423,10 +141,13 @@ static void take_aggs(struct worker *w)
 
 /* 1 when the chunk being counted holds more than AGG_MEMORY_BUDGET: a
  * chunk of lines spread over many days ends early. */
-static int aggs_full(const struct worker *w)
+static int aggs_full(struct worker *w)
 {
     size_t n = 0;
 
+    /* With helpers: their aggs too, as the last sync found them. */
+    if (w->pool)
+        return pool_memory(w) > AGG_MEMORY_BUDGET;
     for (size_t i = 0; i < w->run->o->conf->nsites; i++)
         n += agg_memory(w->agg[i]);
     return n > AGG_MEMORY_BUDGET;
@@ -552,6 +273,8 @@ static int choose_parser(struct worker *w, struct reader *r,
         bs_fail(err, e.status, "%s: %s", name, e.msg);
         return -1;
     }
+    w->format = format;
+    w->format_gen++;
     if (run->o->conf->client_xff &&
         !(parser_fields(w->parser) & PARSE_HAS_XFF))
         say(run, SINK_WARN, "%s: format %s logs no X-Forwarded-For: its "
@@ -639,7 +362,7 @@ struct chunk_start {
     struct newest newest[CONF_SITES_MAX];
 };
 
-static void chunk_begin(struct chunk_start *cs, const struct worker *w,
+static void chunk_begin(struct chunk_start *cs, struct worker *w,
                         const struct store_source *src)
 {
     cs->src = *src;
@@ -649,6 +372,7 @@ static void chunk_begin(struct chunk_start *cs, const struct worker *w,
     cs->views = w->views;
     cs->excluded = w->excluded;
     memcpy(cs->newest, w->newest, sizeof(cs->newest));
+    pool_mark(w);
 }
 
 /* The lines of the chunk being counted came from a damaged gzip member
@@ -658,6 +382,7 @@ static void chunk_drop(const struct chunk_start *cs, struct worker *w,
 {
     struct store_source now = *src;
 
+    pool_drop(w);
     *src = cs->src;
     src->id = now.id;
     src->stored_position = now.stored_position;
@@ -715,6 +440,7 @@ static int read_lines(struct worker *w, struct file *f,
                 if ((line->gz & READER_UNCHECKED) && since > 0 &&
                     src->position == start) {
                     since = 0;
+                    pool_sync(w, src, f->name);
                     if (committer_start(w->com, src, err))
                         return 1;
                     take_aggs(w);
@@ -727,12 +453,16 @@ static int read_lines(struct worker *w, struct file *f,
                     src->size = reader_bytes_read(f->r);
                 }
             }
-            count_line(w, src, f->name, line);
+            if (w->pool)
+                pool_line(w, src, f->name, line);
+            else
+                ingest_count_line(w, src, f->name, line);
             if (++since >= run->o->commit_every ||
                 (since % MEMORY_LOOK_EVERY == 0 && aggs_full(w))) {
                 since = 0;
                 source_mark(&run->keys, src, line, start, end);
                 src->size = reader_bytes_read(f->r);
+                pool_sync(w, src, f->name);
                 show_progress(run, f, 0);
                 if (committer_start(w->com, src, err))
                     return 1;
@@ -772,6 +502,7 @@ static int read_lines(struct worker *w, struct file *f,
         chunk_drop(&cs, w, src);
         since = 0;
     }
+    pool_sync(w, src, f->name);
     /* The chunk before this last one must be in before it. */
     if (committer_wait(w->com, src, err))
         return 1;
@@ -813,6 +544,7 @@ static int ingest_file(struct worker *w, const char *path, int index)
         tell_error(run, &err);
         status = err.status;
         /* What was counted but not committed is dropped with the chunk. */
+        pool_drop(w);
         committer_drop(w->com);
         goto done;
     }
@@ -865,7 +597,8 @@ done:
 
 /* ---- the workers ---------------------------------------------------------- */
 
-static struct worker *worker_new(struct run *run)
+/* A worker's own parts: GeoIP, robot rules, the dimensions' scratch. */
+static struct worker *worker_parts(struct run *run)
 {
     struct worker *w = xcalloc(1, sizeof(*w));
     struct bs_err err = {0};
@@ -877,16 +610,32 @@ static struct worker *worker_new(struct run *run)
         BUG("geo_open(%s): %s", run->geoip, err.msg);
     w->robots = robots_new();
     w->tally = tally_new();
-    w->com = committer_new(&run->db);
+    return w;
+}
+
+static struct worker *worker_new(struct run *run)
+{
+    struct worker *w = worker_parts(run);
+
+    w->com = committer_new(&run->db, 1 + run->helpers);
+    if (run->helpers)
+        w->pool = pool_new(w, run->helpers);
     take_aggs(w);
     return w;
 }
 
+struct worker *ingest_helper_new(struct run *run)
+{
+    return worker_parts(run);
+}
+
+/* Its counts into the run's totals, and its parts freed. */
 static void worker_free(struct worker *w)
 {
     struct run *run = w->run;
     struct ingest_result *res = run->res;
 
+    pool_free(w->pool);
     pthread_mutex_lock(&run->lock);
     res->lines += w->lines;
     res->bad += w->bad;
@@ -905,10 +654,16 @@ static void worker_free(struct worker *w)
     committer_free(w->com);
     parser_free(w->parser);
     free(w->sample.buf);
+    free(w->notes);
     robots_free(w->robots);
     tally_free(w->tally);
     geo_close(w->geo);
     free(w);
+}
+
+void ingest_helper_free(struct worker *w)
+{
+    worker_free(w);
 }
 
 /* A worker takes the next file until there is none (or the database
@@ -938,7 +693,11 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* One worker per core (or jobs), never more than there are files. */
+/* The most helpers beside one worker. */
+#define INGEST_HELPERS_MAX 7
+
+/* One worker per core (or jobs), never more than there are files; the
+ * cores left over help count the workers' files. */
 static void run_workers(struct run *run)
 {
     long jobs = run->o->jobs;
@@ -950,8 +709,18 @@ static void run_workers(struct run *run)
 
         jobs = n > 0 ? n : 1;
     }
-    if (jobs > run->o->nfiles)
+    /* Asked for more threads than files: each worker's file counted by
+     * helpers beside it (not by default: on two cores the inflate and
+     * commit threads already keep both busy, and a helper's counts cost
+     * the commit their own rows). */
+    if (jobs > run->o->nfiles) {
+        if (run->o->jobs > 0 && run->o->nfiles > 0)
+            run->helpers = (size_t)(jobs / run->o->nfiles) - 1;
+        /* Each holds its own GeoIP table and caches. */
+        if (run->helpers > INGEST_HELPERS_MAX)
+            run->helpers = INGEST_HELPERS_MAX;
         jobs = run->o->nfiles;
+    }
     if (jobs <= 1) {
         work(run);
         return;

@@ -1,0 +1,203 @@
+/*
+ * ingest_int.h - what the files of the ingest engine share: the run, its
+ * workers and the files they read (ingest.c), the counting of a line
+ * (ingest_count.c), and the helpers that count blocks of one file's
+ * lines on other cores (ingest_pool.c).
+ */
+#ifndef BLOGSTAT_INGEST_INT_H
+#define BLOGSTAT_INGEST_INT_H
+
+#include "blogstat.h"
+#include "classify.h"
+#include "commit.h"
+#include "conf.h"
+#include "ingest.h"
+#include "parser.h"
+#include "reader.h"
+#include "source.h"
+#include "store.h"
+
+#include <pthread.h>
+#include <time.h>
+
+struct agg;
+struct committer;
+struct geo;
+struct robots;
+struct strtab;
+struct tally;
+struct pool;
+
+/* Bad lines reported one by one before only counting them (verbose:
+ * all). */
+#define MAX_BAD_SHOWN 10
+
+/* The newest line of a site: when, and in which zone its log is. */
+struct newest {
+    int64_t utc;               /* Unix seconds */
+    int tz_min;                /* its offset from UTC */
+    int seen;
+};
+
+static inline void newest_add(struct newest *n, int64_t utc, int tz_min)
+{
+    if (!n->seen || utc > n->utc)
+        *n = (struct newest){utc, tz_min, 1};
+}
+
+/* What the workers of one run share. */
+struct run {
+    const struct ingest_opts *o;   /* read-only */
+    int detect;                    /* read-only: "auto", each file's own */
+    struct log_json_map jmap;      /* read-only: the config's, for popt */
+    struct parse_options popt;     /* read-only */
+    const char *geoip;             /* read-only: the database each worker
+                                      opens, or NULL */
+    unsigned char key[VISITOR_KEY_BYTES];  /* read-only: visitor ids' */
+    struct source_keys keys;       /* read-only: sources', under key */
+    /* read-only: what a visitor's id is mixed with on each site (a reader
+     * of two sites is a visitor of each) */
+    uint64_t site_tags[CONF_SITES_MAX];
+    int64_t site_ids[CONF_SITES_MAX];      /* read-only */
+    /* read-only: each site's keys never folded (agg_set_known()) */
+    struct strtab *known[CONF_SITES_MAX];
+    struct timespec t0;            /* read-only */
+    struct commit_db db;           /* the commit lock is its own */
+    struct source_claims *claims;  /* a lock of its own */
+    /* The output lock: the sink is called under it, one thread at a time. */
+    pthread_mutex_t out_lock;
+    const struct sink *sink;       /* under out_lock (its level, progress:
+                                      read-only) */
+    uint64_t bad_shown;            /* under out_lock */
+    /* The run lock: which file is next, and the totals. */
+    pthread_mutex_t lock;
+    int next;                      /* under lock */
+    int *status;                   /* [i]: the worker that took file i,
+                                      read after the workers end */
+    struct newest newest[CONF_SITES_MAX];  /* under lock */
+    struct ingest_result *res;     /* totals: under lock */
+    size_t helpers;                /* read-only: a worker's helpers */
+};
+
+/* A line read ahead of counting it, to choose the format. */
+struct held {
+    uint64_t start, end, lineno;
+    size_t off, n;
+    int overlong, gz;
+};
+
+/* The first lines of a file, held while its format is chosen. */
+struct sample {
+    char *buf;
+    size_t len, cap;
+    struct held l[PARSE_DETECT_LINES];
+    size_t n, next;
+    int rc;        /* what the reader said after them: 1 more to come */
+};
+
+/* One worker: its own parser, caches and counts, reading one file at a
+ * time. Touched by its thread only (its committer's thread sees only
+ * what committer_start() hands it). */
+struct worker {
+    struct run *run;
+    struct geo *geo;
+    struct robots *robots;
+    struct tally *tally;       /* the other dimensions' scratch */
+    struct parser *parser;     /* the current file's */
+    struct sample sample;
+    struct committer *com;
+    struct agg *const *agg;    /* committer_counting(): an agg a site */
+    int bad_silent;            /* the bad lines to show are all shown */
+    struct url_class cls;
+    struct ref_info ref;
+    uint64_t lines, bad, hits, views, files;
+    uint64_t excluded;         /* lines of [site] exclude addresses */
+    struct newest newest[CONF_SITES_MAX];
+    uint64_t stray;            /* hits of a host no site declares */
+    char stray_host[64];
+    /* The format of the file being read (choose_parser()), and its
+     * generation, so that a helper compiles the same parser. */
+    const char *format;
+    unsigned format_gen;
+    /* Helpers that count blocks of the file's lines beside this worker
+     * (ingest_pool.c), NULL: none. */
+    struct pool *pool;
+    /* Counting a block (a helper's, or the worker's own while helpers
+     * count theirs): the bad lines before the block's first good line
+     * stay in its source's pending_bad, to be filed when the blocks are
+     * put back in order; first_good_day is that line's day. */
+    int block_mode;
+    int has_first_good;
+    int32_t first_good_day;
+    /* A helper's bad lines to show, told by the worker in order. */
+    struct bad_note *notes;
+    size_t nnotes, capnotes;
+};
+
+/* A bad line to report: where, and what was wrong. */
+struct bad_note {
+    uint64_t lineno;
+    enum parse_status st;
+};
+
+/* One file being read. */
+struct file {
+    const char *path, *name;
+    int index;                 /* 1-based */
+    struct reader *r;
+    struct store_source *src;
+    struct store_source was;   /* as found */
+    char fp[SOURCE_HASH_LEN];  /* its claim */
+    int found;                 /* read before */
+    uint64_t lines0;           /* its lines before this run */
+    uint64_t stop;             /* read no line that starts at or past it */
+    int stopped;               /* the read ended there, not at the end */
+};
+
+
+/* ---- ingest_count.c ----------------------------------------------------- */
+
+/* Count one line into the worker's aggs and src's counters. */
+void ingest_count_line(struct worker *w, struct store_source *src,
+                       const char *name, const struct reader_line *line);
+/* Report a bad line (the first few, or all when verbose); a helper
+ * keeps it for its worker to report in order. */
+void ingest_report_bad(struct worker *w, const char *name, uint64_t lineno,
+                       enum parse_status st);
+/* Where bad lines count: the default site's agg, or opts->site's. */
+struct agg *ingest_bad_agg(struct worker *w);
+
+/* A worker that only counts what a pool gives it (ingest.c): no
+ * committer, no file of its own; _free adds its counts to the run's. */
+struct worker *ingest_helper_new(struct run *run);
+void ingest_helper_free(struct worker *w);
+
+/* ---- ingest_pool.c ------------------------------------------------------ */
+
+/*
+ * Helpers beside worker w (n of them, each with a worker of its own:
+ * geo, robots, tally, parser, and agg set i + 1 of w's committer), each
+ * on a thread. With a pool, the worker hands each line to
+ * pool_line() in place of ingest_count_line(): in turn, a block of lines
+ * to each helper and one it counts itself; the blocks' counts go back
+ * into src in the order of the lines (pool_sync()), so that src and the
+ * aggs hold what counting the lines one by one gives.
+ */
+struct pool *pool_new(struct worker *w, size_t n);
+void pool_free(struct pool *p);
+void pool_line(struct worker *w, struct store_source *src, const char *name,
+               const struct reader_line *line);
+/* Every line handed in so far counted and its counts in src and the
+ * aggs: before a chunk is committed or the read ends. */
+void pool_sync(struct worker *w, struct store_source *src, const char *name);
+/* After a sync: the helpers count into the worker's committer's sets
+ * again (after committer_start() swapped them). */
+void pool_take_aggs(struct worker *w);
+/* The lines handed in since the last sync are forgotten, counts and
+ * all, and the helpers' counters go back to chunk_mark's. */
+void pool_drop(struct worker *w);
+void pool_mark(struct worker *w);
+/* The aggs' memory, over the worker's and its helpers' (after a sync). */
+size_t pool_memory(struct worker *w);
+
+#endif

@@ -1,0 +1,63 @@
+# One file's lines counted on three threads (`ingest -j 3` of one file:
+# two helpers beside the worker): the counts the generator expects, and
+# the database one thread gives, counts, bad lines by day and the log's
+# position alike, with the bad lines reported in the same order. A
+# commit every 5,000 lines makes blocks meet chunk ends; a log that
+# begins with bad lines files them under its first good line's day; a
+# gzip of two members ends a chunk where a member ends; in a log of a
+# new day every third line, every third line bad, blocks begin on bad
+# lines whose day is the line before them.
+. "$ROOT/tests/e2e/lib.sh"
+D="python3 $ROOT/tests/e2e/dbdump.py"
+
+$GEN --out g --seed 12 --layout single --lines 40000 --days 4 \
+    --start 2014-03-01 >/dev/null
+head -c 16 /dev/urandom >k
+chmod 600 k
+
+# same NAME FILE...: ingested with -j 1 and -j 3 under one key, equal.
+same() {
+    name=$1
+    shift
+    for j in 1 3; do
+        cp k "$name-$j.db.key"
+        bs --db "$name-$j.db" ingest -v -j $j --commit-every 5000 \
+            --max-bad 100% "$@" 2>"$name-$j.err" ||
+            { cat "$name-$j.err"; fail "$name: ingest -j $j"; }
+        $D "$name-$j.db" --sources >"$name-$j.dump"
+        grep "bad line" "$name-$j.err" >"$name-$j.bad" || true
+    done
+    cmp -s "$name-1.dump" "$name-3.dump" ||
+        { diff "$name-1.dump" "$name-3.dump" | head >&2; fail "$name: -j 3 counted otherwise than -j 1"; }
+    [ -s "$name-1.bad" ] || fail "$name: no bad line in the log"
+    cmp -s "$name-1.bad" "$name-3.bad" ||
+        { diff "$name-1.bad" "$name-3.bad" | head >&2; fail "$name: bad lines told in another order"; }
+}
+
+same gz g/access.log.gz
+check g/expected.json gz-3.db
+
+gzip -dc g/access.log.gz >plain.log
+{ printf 'garbage one\n\ngarbage two\n'; cat plain.log; } >badfirst.log
+same badfirst badfirst.log
+
+n=$(wc -l <plain.log)
+head -n $((n / 2)) plain.log | gzip >two.log.gz
+tail -n +$((n / 2 + 1)) plain.log | gzip >>two.log.gz
+same members two.log.gz
+check g/expected.json members-3.db
+
+python3 - <<'PY'
+import datetime
+d0 = datetime.date(2012, 1, 1)
+with open("days.log", "w") as f:
+    for i in range(30000):
+        if i % 3 == 2:
+            f.write("not a log line %d\n" % i)
+            continue
+        d = d0 + datetime.timedelta(days=i // 3)
+        f.write('192.0.2.%d - - [%s:10:00:00 +0100] "GET /p%d/ HTTP/1.1" '
+                '200 512 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"\n'
+                % (i % 200, d.strftime("%d/%b/%Y"), i % 50))
+PY
+same days days.log
