@@ -196,6 +196,9 @@ def main():
                 print(f"bench: {mix} log: ingest / {tool} = "
                       f"{ratios[mix][tool]:.2f}" +
                       (f" ({goal})" if goal else ""))
+    print()
+    for mix, one in logs.items():
+        one_file(bench, one, mix, blogstat, opts.runs)
     log = logs["robot-heavy"]
     print()
     print("the rows below stand on the robot-heavy log")
@@ -254,6 +257,22 @@ def four(bench, log, blogstat, runs):
     print()
     print(f"4 files     -j 1: {a:.2f} s, one worker per core ({os.cpu_count()}): "
           f"{b:.2f} s, speed-up {a / b:.2f}")
+
+
+def one_file(bench, log, mix, blogstat, runs):
+    """One file: -j 1 against -j of the cores (helpers beside the worker)."""
+    db = os.path.join(bench, "one.db")
+    j = str(os.cpu_count() or 1)
+    t1, t2 = [], []
+    for _ in range(runs):
+        fresh_db(db)
+        t1.append(run(blogstat + ["--db", db, "ingest", "-j", "1", log])[0])
+        fresh_db(db)
+        t2.append(run(blogstat + ["--db", db, "ingest", "-j", j, log])[0])
+    fresh_db(db)
+    r = statistics.median(a / b for a, b in zip(t1, t2))
+    print(f"1 file ({mix})  -j 1 / -j {j}: speed-up {r:.2f} "
+          "(goal on 2 cores: >= 1.6)")
 
 
 def year(bench, blogstat, runs, log):

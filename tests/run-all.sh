@@ -58,8 +58,8 @@ bins() {
     done
 }
 
-# Three lanes of about the same length: the release build, the ASan
-# build, and the checkers (TSan, valgrind, the static checks). Each e2e
+# Three lanes of about the same length: the release build and the
+# static checks, the zlib and ASan builds, and TSan and valgrind. Each e2e
 # test runs in a scratch folder of its own, each unit test in its own
 # temporary folder, so the lanes share nothing.
 lane_a() {
@@ -68,15 +68,16 @@ lane_a() {
     # The longest tests run once, in this build or under ASan below: the
     # same assertions hold in both, and the suite stays within its time.
     E2E_SKIP="$ASAN_ONLY" run e2e tests/e2e/run.sh ./blogstat e2e
+    run lint tests/lint.sh
+}
+
+lane_b() {
     # The zlib decoder too (the default build inflates with ISA-L).
     if [ -x build/zlib/blogstat ]; then
         run zlib-unit tests/run-unit.sh zlib-unit build/zlib/tests/test_reader
         run zlib-e2e tests/e2e/run.sh build/zlib/blogstat zlib-e2e \
             1000-sample-logs 1020-stdin-multimember 1030-bad-input 4000-nightly
     fi
-}
-
-lane_b() {
     asan_env
     # shellcheck disable=SC2046
     run fuzz tests/fuzz/replay-all.sh $(bins build/asan/fuzz/fuzz_*)
@@ -108,7 +109,8 @@ lane_c() {
         export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp"
         run unit-tsan tests/run-unit.sh unit-tsan build/tsan/tests/test_reader
         KILL_TRIALS=8 run e2e-tsan tests/e2e/run.sh build/tsan/blogstat \
-            e2e-tsan 1000-sample-logs 1010-generated 1020-stdin-multimember \
+            e2e-tsan 1000-sample-logs 1010-generated 1012-one-file-threads \
+            1020-stdin-multimember \
             4000-nightly 4010-kill 7020-nodes
         unset TSAN_OPTIONS
     fi
@@ -123,7 +125,6 @@ lane_c() {
             $(bins build/tests/test_* | grep -v -e test_robots -e test_uagent)
         unset UNIT_WRAP
     fi
-    run lint tests/lint.sh
 }
 
 asan_env() {
