@@ -37,6 +37,10 @@ struct import_post {
     size_t ntags;
     const char *const *categories;
     size_t ncategories;
+    /* NULL, or each tag's and category's name as the file writes it
+     * ("Inrikes frågor" of inrikes-fragor; "" when it gives none). */
+    const char *const *tag_titles;
+    const char *const *category_titles;
     int has_tags;            /* the format gives tags (maybe none) */
     int has_categories;      /* the format gives categories */
     const char *const *aliases; /* other paths of the page (Hugo's

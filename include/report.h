@@ -34,7 +34,7 @@ struct report_post {
 };
 
 struct report_term {
-    const char *name;
+    const char *name;        /* the name an import gave it, else its slug */
     int64_t post_views, archive_views;
     int64_t visitors;        /* readers of its posts, distinct in the range */
 };

@@ -11,7 +11,7 @@
 #include "visits.h"
 #include "dims.h"
 
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 enum store_mode {
     STORE_READ,     /* queries only; the database must exist */
@@ -166,6 +166,10 @@ struct store_post {
     size_t ntags;
     const char *const *categories;
     size_t ncategories;
+    /* NULL, or each tag's and category's name as the import wrote it
+     * ("" none): kept on the term, never erased by an import without */
+    const char *const *tag_titles;
+    const char *const *category_titles;
     int has_tags;            /* replace the post's tags with these */
     int has_categories;      /* replace its categories with these */
 };
@@ -399,7 +403,8 @@ int store_least_posts_read(struct store *s, const struct store_filter *f,
 /* A tag or category: the views of the posts carrying it now, of its own
  * archive pages, and its posts' distinct readers. */
 struct store_term_row {
-    const char *name;
+    const char *name;        /* the slug, as its archive's URL has it */
+    const char *title;       /* its name as an import gave it, "" none */
     int64_t post_views, archive_views;
     int64_t visitors;
 };
@@ -616,6 +621,7 @@ int store_post_countries(struct store *s, const struct store_filter *f,
 struct store_post_term_row {
     enum url_kind taxonomy;
     const char *name;
+    const char *title;       /* as an import gave it, "" none */
 };
 int store_post_terms(struct store *s, const struct store_filter *f,
                      int (*fn)(void *ctx,

@@ -119,14 +119,17 @@ struct item {
     int has_wp;
     int has_terms[2];        /* the format gives tags / categories */
     char *terms[2][IMPORT_MAX_TERMS];   /* tags, categories */
+    char *titles[2][IMPORT_MAX_TERMS];  /* their names as written */
     size_t nterms[2];
 };
 
 static void item_reset(struct item *it)
 {
     for (int k = 0; k < 2; k++) {
-        for (size_t i = 0; i < it->nterms[k]; i++)
+        for (size_t i = 0; i < it->nterms[k]; i++) {
             free(it->terms[k][i]);
+            free(it->titles[k][i]);
+        }
         it->nterms[k] = 0;
     }
     it->title[0] = it->link[0] = it->date[0] = it->post_date[0] = '\0';
@@ -135,13 +138,17 @@ static void item_reset(struct item *it)
     it->has_terms[0] = it->has_terms[1] = 0;
 }
 
-static void item_add_term(struct item *it, int which, const char *slug)
+/* A tag (which 0) or category of the item: its slug, and its name as
+ * the file writes it ("" when none). */
+static void item_add_term(struct item *it, int which, const char *slug,
+                          const char *title)
 {
     if (!*slug || it->nterms[which] == IMPORT_MAX_TERMS)
         return;
     for (size_t i = 0; i < it->nterms[which]; i++)
         if (strcmp(it->terms[which][i], slug) == 0)
             return;
+    it->titles[which][it->nterms[which]] = xstrdup(title);
     it->terms[which][it->nterms[which]++] = xstrdup(slug);
 }
 
@@ -230,6 +237,8 @@ static int emit(struct item *it, import_fn fn, void *ctx,
     p.ntags = it->nterms[0];
     p.categories = (const char *const *)it->terms[1];
     p.ncategories = it->nterms[1];
+    p.tag_titles = (const char *const *)it->titles[0];
+    p.category_titles = (const char *const *)it->titles[1];
     p.has_tags = it->has_terms[0];
     p.has_categories = it->has_terms[1];
     st->posts++;
@@ -371,10 +380,12 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
                          strlen(href));
         } else if (strcmp(local, "category") == 0) {
             const char *term = attr(atts, "term");
+            const char *label = attr(atts, "label");
 
             if (term) {
                 import_slugify(term, x->term_slug, sizeof(x->term_slug));
-                item_add_term(&x->item, 0, x->term_slug);
+                item_add_term(&x->item, 0, x->term_slug,
+                              label && *label ? label : term);
             }
         }
         return;
@@ -453,14 +464,14 @@ static void XMLCALL on_end(void *user, const char *name)
         case F_TYPE: import_set_text(it->type, sizeof(it->type), t, n); break;
         case F_TERM:
             if (x->term_which >= 0) {
-                if (!x->term_slug[0]) {
-                    char name_buf[IMPORT_MAX_TEXT];
+                char name_buf[IMPORT_MAX_TEXT];
+                const char *term;
 
-                    import_set_text(name_buf, sizeof(name_buf), t, n);
-                    import_slugify(import_trim(name_buf), x->term_slug,
-                                   sizeof(x->term_slug));
-                }
-                item_add_term(it, x->term_which, x->term_slug);
+                import_set_text(name_buf, sizeof(name_buf), t, n);
+                term = import_trim(name_buf);
+                if (!x->term_slug[0])
+                    import_slugify(term, x->term_slug, sizeof(x->term_slug));
+                item_add_term(it, x->term_which, x->term_slug, term);
             }
             break;
         case F_NONE: break;
@@ -604,8 +615,9 @@ static void split_terms(struct item *it, int which, char *list)
 
         if (bar)
             *bar = '\0';
-        import_slugify(import_trim(tok), slug, sizeof(slug));
-        item_add_term(it, which, slug);
+        tok = import_trim(tok);
+        import_slugify(tok, slug, sizeof(slug));
+        item_add_term(it, which, slug, tok);
         tok = bar ? bar + 1 : NULL;
     }
 }

@@ -106,6 +106,7 @@ struct jitem {
     char title[IMPORT_MAX_TEXT];
     char date[64];
     char *tags[IMPORT_MAX_TERMS];
+    char *titles[IMPORT_MAX_TERMS];  /* the tags as written */
     size_t ntags;
 };
 
@@ -119,6 +120,7 @@ static void add_tag(struct jitem *it, const char *name)
     for (size_t i = 0; i < it->ntags; i++)
         if (strcmp(it->tags[i], slug) == 0)
             return;
+    it->titles[it->ntags] = xstrdup(name);
     it->tags[it->ntags++] = xstrdup(slug);
 }
 
@@ -169,6 +171,7 @@ static int item(const struct feed *f, int obj, struct jitem *it,
     p.published = import_parse_date(it->date);
     p.tags = (const char *const *)it->tags;
     p.ntags = it->ntags;
+    p.tag_titles = (const char *const *)it->titles;
     p.has_tags = 1;
     st->posts++;
     return fn(ctx, &p, err);
@@ -215,8 +218,10 @@ static int walk(struct feed *f, import_fn fn, void *ctx,
             rc = item(f, k, it, fn, ctx, st, err);
         else
             st->skipped++;
-        for (size_t i = 0; i < it->ntags; i++)
+        for (size_t i = 0; i < it->ntags; i++) {
             free(it->tags[i]);
+            free(it->titles[i]);
+        }
         memset(it, 0, sizeof(*it));
         k = next_of(f, k);
     }

@@ -81,7 +81,8 @@ static void file_error(struct walk *w, const struct bs_err *e)
 /* ---- one page --------------------------------------------------------- */
 
 struct terms {
-    char *v[IMPORT_MAX_TERMS];
+    char *v[IMPORT_MAX_TERMS];      /* slugs */
+    char *title[IMPORT_MAX_TERMS];  /* the names as written */
     size_t n;
 };
 
@@ -96,15 +97,19 @@ static void terms_of(struct terms *t, const char *const *names, size_t n)
         import_slugify(names[i], slug, sizeof(slug));
         for (size_t j = 0; j < t->n && !seen; j++)
             seen = strcmp(t->v[j], slug) == 0;
-        if (*slug && !seen)
+        if (*slug && !seen) {
+            t->title[t->n] = xstrdup(names[i]);
             t->v[t->n++] = xstrdup(slug);
+        }
     }
 }
 
 static void terms_free(struct terms *t)
 {
-    for (size_t i = 0; i < t->n; i++)
+    for (size_t i = 0; i < t->n; i++) {
         free(t->v[i]);
+        free(t->title[i]);
+    }
     t->n = 0;
 }
 
@@ -179,6 +184,8 @@ static int emit_page(struct walk *w, const struct import_page *pg)
     p.ntags = tags.n;
     p.categories = (const char *const *)cats.v;
     p.ncategories = cats.n;
+    p.tag_titles = (const char *const *)tags.title;
+    p.category_titles = (const char *const *)cats.title;
     /* A page's front matter is the whole of its terms: none is none. */
     p.has_tags = p.has_categories = 1;
     p.aliases = pg->aliases;

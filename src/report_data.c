@@ -110,7 +110,8 @@ static int keep_term(void *ctx, const struct store_term_row *row)
     struct keep *k = ctx;
     struct report_term *t = vec_push(&k->v);
 
-    t->name = dup(k, row->name);
+    /* Shown by the name the import gave it, else by its slug. */
+    t->name = dup(k, *row->title ? row->title : row->name);
     t->post_views = row->post_views;
     t->archive_views = row->archive_views;
     t->visitors = row->visitors;
@@ -281,7 +282,7 @@ static int post_term(void *ctx, const struct store_post_term_row *row)
     struct keep *k = row->taxonomy == URL_TAG ? &t->tags : &t->cats;
     const char **name = vec_push(&k->v);
 
-    *name = dup(k, row->name);
+    *name = dup(k, *row->title ? row->title : row->name);
     return 0;
 }
 

@@ -120,6 +120,7 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "json_extract(value, '$.name')) "
         "FROM json_each(?1, '$.\"3166-1\"') "
         "WHERE length(json_extract(value, '$.alpha_2')) = 2",
+    [ST_TERM_TITLE] = "UPDATE terms SET title = ?2 WHERE id = ?1",
     [ST_TERM_SEARCH] =
         "INSERT INTO search_terms(site, day, term, views) "
         "VALUES(?4, ?1, ?2, ?3) ON CONFLICT(site, day, term) "

@@ -402,25 +402,30 @@ int store_fold_dim(struct store *s, int64_t site, const struct dim_row *r,
 
 /* ---- the keys never folded, copied to another store ------------------- */
 
-/* A post's terms of one taxonomy, gathered from its rows. */
+/* A post's terms of one taxonomy, gathered from its rows: their names
+ * and titles. */
 struct names {
-    char **v;
+    char **v, **title;
     size_t n, cap;
 };
 
-static void names_add(struct names *a, const char *s)
+static void names_add(struct names *a, const char *s, const char *title)
 {
     if (a->n == a->cap) {
         a->cap = a->cap ? 2 * a->cap : 8;
         a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+        a->title = xrealloc(a->title, a->cap * sizeof(*a->title));
     }
+    a->title[a->n] = xstrdup(title ? title : "");
     a->v[a->n++] = xstrdup(s);
 }
 
 static void names_clear(struct names *a)
 {
-    for (size_t i = 0; i < a->n; i++)
+    for (size_t i = 0; i < a->n; i++) {
         free(a->v[i]);
+        free(a->title[i]);
+    }
     a->n = 0;
 }
 
@@ -450,7 +455,8 @@ static int copy_post(struct store *from, struct store *to, struct db_stmt *st,
         const char *name = (const char *)db_column_text(tq, 1);
 
         if (tax && name)
-            names_add(&nm[strcmp(tax, url_kind_name(URL_TAG)) != 0], name);
+            names_add(&nm[strcmp(tax, url_kind_name(URL_TAG)) != 0], name,
+                      (const char *)db_column_text(tq, 2));
     }
     db_reset(tq);
     if (rc != DB_DONE)
@@ -461,6 +467,8 @@ static int copy_post(struct store *from, struct store *to, struct db_stmt *st,
     p.ntags = nm[0].n;
     p.categories = (const char *const *)nm[1].v;
     p.ncategories = nm[1].n;
+    p.tag_titles = (const char *const *)nm[0].title;
+    p.category_titles = (const char *const *)nm[1].title;
     p.has_tags = p.has_categories = 1;
     return store_put_post(to, db_column_int64(st, 1), &p, err);
 }
@@ -477,7 +485,7 @@ int store_copy_posts(struct store *from, struct store *to, struct bs_err *err)
                     " post_id FROM paths WHERE imported = 1", 0, &st);
     if (rc == DB_OK)
         rc = db_prepare(from->db,
-                        "SELECT t.taxonomy, t.name FROM post_terms pt"
+                        "SELECT t.taxonomy, t.name, t.title FROM post_terms pt"
                         " JOIN terms t ON t.id = pt.term_id"
                         " WHERE pt.path_id = ?1", 0, &tq);
     if (rc != DB_OK) {
@@ -496,6 +504,7 @@ int store_copy_posts(struct store *from, struct store *to, struct bs_err *err)
     for (int i = 0; i < 2; i++) {
         names_clear(&nm[i]);
         free(nm[i].v);
+        free(nm[i].title);
     }
     return rc == DB_DONE ? 0 : -1;
 }

@@ -87,6 +87,7 @@ static const char schema[] =
     " site bigint NOT NULL DEFAULT 0,"
     " taxonomy text NOT NULL,"
     " name text NOT NULL,"
+    " title text,"
     " UNIQUE(site, taxonomy, name));"
     "CREATE TABLE term_views("
     " day integer NOT NULL,"
@@ -395,6 +396,14 @@ static int setup(struct store *s, struct bs_err *err)
                        "cannot upgrade the schema", err))
             goto fail;
         version = 9;
+    }
+    if (version == 9) {
+        /* Version 10: a term's name as imported. */
+        if (store_exec(s, "ALTER TABLE terms ADD COLUMN title text;"
+                          "UPDATE blogstat_schema SET version = 10",
+                       "cannot upgrade the schema", err))
+            goto fail;
+        version = 10;
     }
     if (version > STORE_SCHEMA_VERSION) {
         bs_fail(err, BS_DATAERR, "database '%s' has schema version %lld, "

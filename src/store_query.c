@@ -98,6 +98,7 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
     "av AS (SELECT term_id, sum(views) AS n FROM term_views " \
     "WHERE day BETWEEN ?1 AND ?2 GROUP BY term_id), " \
     "top AS MATERIALIZED (SELECT t.id AS id, t.name AS name, " \
+    "coalesce(t.title, '') AS title, " \
     "coalesce(pv.n, 0) AS post_views, coalesce(av.n, 0) AS archive_views " \
     "FROM terms t " \
     "LEFT JOIN pv ON pv.term_id = t.id LEFT JOIN av ON av.term_id = t.id " \
@@ -111,7 +112,7 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
     "sk AS (SELECT tm.tid AS tid, sketch_union(ps.sketch) " \
     "AS n FROM tm JOIN path_sketches ps ON ps.path_id = tm.qid " \
     "AND ps.day BETWEEN ?1 AND ?2 GROUP BY tm.tid) " \
-    "SELECT name, post_views, archive_views, sk.n " \
+    "SELECT name, post_views, archive_views, sk.n, title " \
     "FROM top LEFT JOIN sk ON sk.tid = top.id " \
     "ORDER BY post_views DESC, archive_views DESC, name"
 
@@ -320,7 +321,7 @@ static const char *const query_sql[] = {
         "WHERE c.day BETWEEN ?1 AND ?2 AND " OF_POST("p") " "
         "GROUP BY c.country, n.name ORDER BY v DESC, c.country LIMIT ?3",
     [Q_POST_TERMS] =
-        "SELECT t.taxonomy, t.name FROM post_terms pt "
+        "SELECT t.taxonomy, t.name, coalesce(t.title, '') FROM post_terms pt "
         "JOIN terms t ON t.id = pt.term_id WHERE pt.path_id = ?5 "
         "AND ?1 <= ?2 ORDER BY t.taxonomy DESC, t.name LIMIT ?3",
     /* Every site, those with views of the range first. */
@@ -779,6 +780,7 @@ static int read_term(struct db_stmt *st, void *job)
     struct store_term_row r = {
         .name = text(st, 0), .post_views = num(st, 1),
         .archive_views = num(st, 2), .visitors = visitors(st, 3),
+        .title = text(st, 4),
     };
 
     return j->fn(j->ctx, &r);
@@ -1045,7 +1047,7 @@ static int read_post_term(struct db_stmt *st, void *job)
     struct post_term_row_job *j = job;
     struct store_post_term_row r = {
         .taxonomy = strcmp(text(st, 0), "tag") == 0 ? URL_TAG : URL_CATEGORY,
-        .name = text(st, 1),
+        .name = text(st, 1), .title = text(st, 2),
     };
 
     return j->fn(j->ctx, &r);

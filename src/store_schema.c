@@ -346,12 +346,16 @@ static const char schema_v9[] =
     " sketch BLOB NOT NULL,"
     " PRIMARY KEY(site, dim, day, k1, k2, k3)) WITHOUT ROWID;";
 
+/* Version 10: a tag's or category's name as an import gave it, beside
+ * its slug. */
+static const char schema_v10[] = "ALTER TABLE terms ADD COLUMN title TEXT;";
+
 /* migrations[v] takes a database from version v to v + 1. A new database
  * runs them all, so the upgrade path is the path every database takes. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3,
                                          schema_v4, schema_v5,
                                          schema_v6, schema_v7, schema_v8,
-                                         schema_v9};
+                                         schema_v9, schema_v10};
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
                "one migration per schema version");

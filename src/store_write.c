@@ -7,6 +7,9 @@
 #include "store.h"
 #include "store_int.h"
 
+/* The bytes of a tag's or category's name as imported. */
+#define TERM_TITLE_MAX 1024
+
 #include "sketch.h"
 #include "table.h"
 
@@ -522,7 +525,8 @@ int store_source_head_lens(struct store *s, int max, int *lens, int cap,
 /* Replace the post's terms of one taxonomy with names. */
 static int put_terms(struct store *s, int64_t site, int64_t path_id,
                      enum url_kind taxonomy, const char *const *names,
-                     size_t count, struct bs_err *err)
+                     const char *const *titles, size_t count,
+                     struct bs_err *err)
 {
     struct db_stmt *st = store_stmt(s, ST_POST_TERMS_CLEAR, err);
 
@@ -543,6 +547,21 @@ static int put_terms(struct store *s, int64_t site, int64_t path_id,
         db_bind_int64(st, 2, tid);
         if (store_step(s, st, NULL, err))
             return -1;
+        /* Its name as written, bounded as a title is. */
+        if (titles && titles[i] && *titles[i]) {
+            size_t n = strlen(titles[i]);
+
+            if (!(st = store_stmt(s, ST_TERM_TITLE, err)))
+                return -1;
+            db_bind_int64(st, 1, tid);
+            db_bind_text(st, 2, titles[i],
+                         (int)utf8_trim_partial(titles[i],
+                                                n < TERM_TITLE_MAX
+                                                    ? n
+                                                    : TERM_TITLE_MAX));
+            if (store_step(s, st, NULL, err))
+                return -1;
+        }
     }
     return 0;
 }
@@ -570,9 +589,11 @@ int store_put_post(struct store *s, int64_t site, const struct store_post *p,
     if (store_step(s, st, &id, err))
         return -1;
     if ((p->has_tags &&
-         put_terms(s, site, id, URL_TAG, p->tags, p->ntags, err)) ||
+         put_terms(s, site, id, URL_TAG, p->tags, p->tag_titles, p->ntags,
+                   err)) ||
         (p->has_categories &&
-         put_terms(s, site, id, URL_CATEGORY, p->categories, p->ncategories,
+         put_terms(s, site, id, URL_CATEGORY, p->categories,
+                   p->category_titles, p->ncategories,
                    err)))
         return -1;
     return 0;

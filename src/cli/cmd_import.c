@@ -133,6 +133,8 @@ static int on_post(void *data, const struct import_post *p,
     sp.ntags = p->ntags;
     sp.categories = (const char *const *)cats;
     sp.ncategories = p->ncategories;
+    sp.tag_titles = p->tag_titles;
+    sp.category_titles = p->category_titles;
     sp.has_tags = p->has_tags;
     sp.has_categories = p->has_categories;
     rc = store_put_post(c->store, c->ids[site], &sp, err);

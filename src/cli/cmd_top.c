@@ -90,12 +90,14 @@ static const struct out_column tags_cols[] = {
     {"post_views", "post views", OUT_INT, 0},
     {"archive_views", "archive views", OUT_INT, 0},
     {"visitors", NULL, OUT_INT, 0},
+    {"title", NULL, OUT_TEXT, 40},
 };
 static const struct out_column categories_cols[] = {
     {"category", NULL, OUT_TEXT, 40},
     {"post_views", "post views", OUT_INT, 0},
     {"archive_views", "archive views", OUT_INT, 0},
     {"visitors", NULL, OUT_INT, 0},
+    {"title", NULL, OUT_TEXT, 40},
 };
 static const struct out_column countries_cols[] = {
     {"country", NULL, OUT_WORD, 0},
@@ -261,6 +263,7 @@ static int add_term(void *ctx, const struct store_term_row *row)
     out_add_int(t->out, row->post_views);
     out_add_int(t->out, row->archive_views);
     out_add_int(t->out, row->visitors);
+    out_add_text(t->out, row->title);
     return 0;
 }
 
@@ -319,8 +322,8 @@ static const struct top_kind {
     int ncols;
 } kinds[] = {
     {"posts", posts_cols, 20, TOP_POSTS, 5},
-    {"tags", tags_cols, 20, TOP_TAGS, 4},
-    {"categories", categories_cols, 20, TOP_CATEGORIES, 4},
+    {"tags", tags_cols, 20, TOP_TAGS, 5},
+    {"categories", categories_cols, 20, TOP_CATEGORIES, 5},
     {"countries", countries_cols, 20, TOP_COUNTRIES, 4},
     {"days", days_cols, 0, TOP_DAYS, 4},
     {"referrers", referrers_cols, 20, TOP_REFERRERS, 3},

@@ -42,7 +42,7 @@ head -1 p.txt | grep -Eq "^path +(title +)?views +visitors +visits$" || fail "ta
 "$BLOGSTAT" --db b.db top tags --format json | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
-assert rows and all(set(r) == {"tag", "post_views", "archive_views", "visitors"} for r in rows), rows'
+assert rows and all(set(r) == {"tag", "post_views", "archive_views", "visitors", "title"} for r in rows), rows'
 "$BLOGSTAT" --db b.db top countries --format csv | head -1 | grep -qx "country,name,views,visitors" || fail "countries header"
 "$BLOGSTAT" --db b.db top days --format csv | head -1 | grep -qx "day,views,visitors,visits" || fail "days header"
 

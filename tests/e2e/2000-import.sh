@@ -10,6 +10,15 @@ expect_status 0 "$BLOGSTAT" --db a.db import "$S/wordpress-export.xml"
 check "$S/expected.json" a.db --imported --untitled /cv.html
 check "$S/expected.json" a.db --imported --untitled /cv.html --from 2013-02-05 --to 2013-02-09
 
+# A category keeps the name the export gives it beside its slug, and the
+# report shows the name.
+"$BLOGSTAT" --db a.db top categories --limit 0 --format csv >cats.csv
+grep -q '^inrikes-frågor,[0-9]*,[0-9]*,[0-9]*,Inrikes frågor$' cats.csv ||
+    { cat cats.csv >&2; fail "the category's name is not kept"; }
+expect_status 0 "$BLOGSTAT" --db a.db report --no-periods --out rep
+grep -q '<td class="t">Inrikes frågor</td>' rep/index.html ||
+    fail "the report shows the category by its slug"
+
 # The export first, then the logs: the same tables.
 expect_status 0 "$BLOGSTAT" --db b.db import "$S/wordpress-export.xml"
 bs --db b.db ingest "$S"/access.log* 2>/dev/null
@@ -128,6 +137,6 @@ rows = {r["path"]: r["title"] for r in json.load(open(sys.argv[1], encoding="utf
 assert rows == {"/2013/02/07/ny-post/": "Om <script> & säkerhet",
                 "/2013/02/08/atom-post/": "Atom-inlägg"}, rows
 PY
-grep -q "^cyber-crime,1,0,1$" ft.csv || { cat ft.csv; fail "RSS category as tag"; }
-grep -q "^säkerhet,1,0,1$" ft.csv || { cat ft.csv; fail "UTF-8 tag"; }
-grep -q "^eu,1,0,1$" ft.csv || { cat ft.csv; fail "Atom category"; }
+grep -q "^cyber-crime,1,0,1,Cyber Crime$" ft.csv || { cat ft.csv; fail "RSS category as tag"; }
+grep -q "^säkerhet,1,0,1,Säkerhet$" ft.csv || { cat ft.csv; fail "UTF-8 tag"; }
+grep -q "^eu,1,0,1,eu$" ft.csv || { cat ft.csv; fail "Atom category"; }

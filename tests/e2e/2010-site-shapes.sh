@@ -24,7 +24,7 @@ printf 'path,title,published,tags\n/posts/hello-world/,Hello,2013-02-01,go|c\n/p
 printf 'path,title,views,visitors,visits\n/posts/hello-world/,Hello,3,1,1\n/about/,,1,1,0\n/posts/second/,Second,1,1,0\n' >want
 cmp -s p.csv want || { cat p.csv; fail "hugo posts"; }
 "$BLOGSTAT" --db h.db top tags --format csv >t.csv
-printf 'tag,post_views,archive_views,visitors\ngo,4,2,1\nc,3,0,1\n' >want
+printf 'tag,post_views,archive_views,visitors,title\ngo,4,2,1,go\nc,3,0,1,c\n' >want
 cmp -s t.csv want || { cat t.csv; fail "hugo tags"; }
 "$BLOGSTAT" --db h.db top posts --kind post --format csv | grep -q about && fail "/about/ is no post"
 "$BLOGSTAT" --db h.db top days --format csv | grep -qx "2013-02-07,7,1,1" || fail "the /rss/ feed counted as a view"
@@ -43,7 +43,7 @@ BLOGSTAT_CONFIG=site.conf bs --db m.db ingest access.log
 "$BLOGSTAT" --db m.db top posts --format csv >p.csv
 printf 'path,title,views,visitors,visits\n/blog/tech/hello.html,,2,1,1\n/blog/life/cats.html,,1,1,0\n' >want
 cmp -s p.csv want || { cat p.csv; fail "hand-made posts"; }
-"$BLOGSTAT" --db m.db top tags --format csv | grep -qx "c,0,1,0" || fail "hand-made tag"
+"$BLOGSTAT" --db m.db top tags --format csv | grep -qx "c,0,1,0," || fail "hand-made tag"
 "$BLOGSTAT" --db m.db top days --format csv | grep -qx "2013-02-07,4,1,1" || fail "ignored page counted"
 
 # A bad config: 64, file and line named.

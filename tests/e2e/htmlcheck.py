@@ -140,7 +140,8 @@ def numbers(index, blogstat, db, rng):
         fail(f"top posts table {got[:3]}... != {want[:3]}...")
     for what, head in (("tags", "Tag"), ("categories", "Category")):
         key = "tag" if what == "tags" else "category"
-        want = [(o[key], o["post_views"], o["archive_views"])
+        # A term is shown by the name its import gave it, else its slug.
+        want = [(o["title"] or o[key], o["post_views"], o["archive_views"])
                 for o in top(what, 15)]
         # No term read: the page says so rather than showing a table.
         rows = table(head) if want else []

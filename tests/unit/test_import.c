@@ -21,6 +21,7 @@ struct cpost {
     int32_t published;
     int64_t post_id;
     char **tags, **cats;
+    char **tag_titles, **cat_titles;  /* "" where none was given */
     size_t ntags, ncats;
     int has_tags, has_categories;
 };
@@ -70,7 +71,7 @@ static char **copy_terms(const char *const *t, size_t n)
     char **v = xcalloc(n + 1, sizeof(*v));
 
     for (size_t i = 0; i < n; i++)
-        v[i] = xstrdup(t[i]);
+        v[i] = xstrdup(t && t[i] ? t[i] : "");
     return v;
 }
 
@@ -106,6 +107,8 @@ static int collect(void *ctx, const struct import_post *p, struct bs_err *err)
     c->ntags = p->ntags;
     c->cats = copy_terms(p->categories, p->ncategories);
     c->ncats = p->ncategories;
+    c->tag_titles = copy_terms(p->tag_titles, p->ntags);
+    c->cat_titles = copy_terms(p->category_titles, p->ncategories);
     c->has_tags = p->has_tags;
     c->has_categories = p->has_categories;
     return 0;
@@ -119,6 +122,8 @@ static void run_free(struct run *r)
         free(r->v[i].type);
         free_terms(r->v[i].tags, r->v[i].ntags);
         free_terms(r->v[i].cats, r->v[i].ncats);
+        free_terms(r->v[i].tag_titles, r->v[i].ntags);
+        free_terms(r->v[i].cat_titles, r->v[i].ncats);
     }
     free(r->v);
     free(r->path);
@@ -225,6 +230,20 @@ static void expect_post(size_t i, const char *link, const char *title,
     assert_string_equal(buf, cats);
     assert_int_equal(p->has_tags, has_tags);
     assert_int_equal(p->has_categories, has_categories);
+}
+
+/* The names post i's tags and categories were given, comma-joined in
+ * their order. */
+static void expect_titles(size_t i, const char *tags, const char *cats)
+{
+    char buf[8192];
+
+    if (i >= R.n)
+        fail_msg("post %zu expected, only %zu passed", i, R.n);
+    join_terms(R.v[i].tag_titles, R.v[i].ntags, buf, sizeof(buf));
+    assert_string_equal(buf, tags);
+    join_terms(R.v[i].cat_titles, R.v[i].ncats, buf, sizeof(buf));
+    assert_string_equal(buf, cats);
 }
 
 static void expect_msg_has(const char *needle)
@@ -513,6 +532,8 @@ static void test_import__wxr_small(void **state)
     expect_post(0, "https://ex.com/2013/02/07/cdata/",
                 "CDATA & <b>bold</b> \"title\"", "2013-02-07", 10, "post",
                 "s%c3%a4kerhet,cyber-crime", "eu,inrikes-fr%c3%a5gor", 1, 1);
+    /* Each term's name as the export writes it, beside its slug. */
+    expect_titles(0, "Säkerhet,Cyber Crime", "EU,Inrikes frågor");
     expect_post(1, "https://ex.com/about/",
                 "a & b < c \xC3\xB6 \xC3\xA4 \"d\"", "2013-03-10", 11, "page",
                 "", "", 1, 1);
@@ -664,6 +685,7 @@ static void test_import__rss(void **state)
     /* 23:30 at -0800 is the 8th in UTC: the local day is the 7th. */
     expect_post(0, "https://ex.com/2013/02/plain/", "Plain & simple",
                 "2013-02-07", 0, NULL, "cyber-crime,säkerhet,eu", "", 1, 0);
+    expect_titles(0, "Cyber Crime,Säkerhet,EU", "");
     expect_post(1, "https://ex.com/2013/02/nodate/", "No date", NULL, 0,
                 NULL, "", "", 1, 0);
 }
@@ -713,6 +735,8 @@ static void test_import__atom(void **state)
     expect_post(0, "https://ex.com/2013/02/07/atom/",
                 "Atom & \xC3\xA5", "2013-02-07", 0, NULL,
                 "cyber-crime,eu", "", 1, 0);
+    /* Atom's label, else its term. */
+    expect_titles(0, "Cyber crime,EU", "");
     expect_post(1, "https://ex.com/b/", "Only updated", "2013-02-08", 0, NULL,
                 "", "", 1, 0);
     expect_post(2, "https://ex.com/c/", "Published first", "2013-01-01", 0,
@@ -738,6 +762,7 @@ static void test_import__csv(void **state)
     expect_post(0, "/2013/02/07/hello/", "Hello, \"world\"", "2013-02-07", 0,
                 NULL, "eu,cyber-crime,säkerhet", "politik,inrikes-frågor", 1,
                 1);
+    expect_titles(0, "EU,Cyber Crime,Säkerhet", "Politik,Inrikes frågor");
     /* A newline inside a quoted field is whitespace: one space. */
     expect_post(1, "/two/", "Two lines", "2013-02-08", 0, NULL,
                 "", "", 1, 1);

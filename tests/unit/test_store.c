@@ -1660,6 +1660,83 @@ static void test_store__reimport(void **state)
     store_close(s);
 }
 
+/* A term's title: the last an import gave, the one shown by queries. */
+struct term_titles {
+    char tag[64], cat[64];
+};
+
+static int keep_title(void *ctx, const struct store_term_row *r)
+{
+    char *to = ctx;
+
+    snprintf(to, 64, "%s=%s", r->name, r->title);
+    return 0;
+}
+
+static void titles_now(struct store *s, struct term_titles *t)
+{
+    struct store_filter f = {.from = 0, .to = 99999};
+    struct bs_err err = {0};
+
+    t->tag[0] = t->cat[0] = '\0';
+    assert_int_equal(store_top_terms(s, &f, URL_TAG, keep_title, t->tag,
+                                     &err), 0);
+    assert_int_equal(store_top_terms(s, &f, URL_CATEGORY, keep_title,
+                                     t->cat, &err), 0);
+}
+
+static void put_titled(struct store *s, const char *tag_title,
+                       const char *cat_title)
+{
+    const char *tags[] = {"eu"}, *cats[] = {"inrikes-fragor"};
+    const char *tt[] = {tag_title}, *ct[] = {cat_title};
+    struct store_post p;
+    struct bs_err err = {0};
+
+    memset(&p, 0, sizeof(p));
+    p.path = "/a/";
+    p.kind = URL_POST;
+    p.title = "A";
+    p.tags = tags;
+    p.ntags = 1;
+    p.categories = cats;
+    p.ncategories = 1;
+    p.tag_titles = tag_title ? tt : NULL;
+    p.category_titles = cat_title ? ct : NULL;
+    p.has_tags = p.has_categories = 1;
+    begin(s);
+    assert_int_equal(store_put_post(s, 0, &p, &err), 0);
+    commit(s);
+}
+
+static void test_store__term_titles(void **state)
+{
+    struct tu_store *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct term_titles t;
+
+    begin(s);
+    add_path(s, 1, "post", "/a/", 4);
+    commit(s);
+    put_titled(s, NULL, NULL);
+    titles_now(s, &t);
+    assert_string_equal(t.tag, "eu=");
+    assert_string_equal(t.cat, "inrikes-fragor=");
+    put_titled(s, "EU", "Inrikes frågor");
+    titles_now(s, &t);
+    assert_string_equal(t.tag, "eu=EU");
+    assert_string_equal(t.cat, "inrikes-fragor=Inrikes frågor");
+    /* An import without names keeps them; one with a name changes it. */
+    put_titled(s, NULL, "");
+    titles_now(s, &t);
+    assert_string_equal(t.cat, "inrikes-fragor=Inrikes frågor");
+    put_titled(s, "E.U.", NULL);
+    titles_now(s, &t);
+    assert_string_equal(t.tag, "eu=E.U.");
+    assert_string_equal(t.cat, "inrikes-fragor=Inrikes frågor");
+    store_close(s);
+}
+
 /* Views of "/?p=ID" belong to the imported post with that ID. */
 static void test_store__postid_resolved(void **state)
 {
@@ -3173,6 +3250,7 @@ int main(void)
         T(test_store__kind_filter),
         T(test_store__reimport),
         T(test_store__postid_resolved),
+        T(test_store__term_titles),
         T(test_store__migrate_from_v1),
         T(test_store__path_row_kinds),
         T(test_store__post_queries),
