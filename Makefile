@@ -135,9 +135,12 @@ tsan_SANITIZE := thread
 tsan_ZLIB := $(ZLIB)
 
 # The zlib decoder, built beside the ISA-L one so that make test runs both.
+# It differs from the default build in the reader alone: it links the
+# default build's other objects (FROM) and compiles its own reader.
 zlib_DIR := build/zlib
 zlib_BIN := $(zlib_DIR)/blogstat
 zlib_ZLIB := 1
+zlib_FROM := default
 
 # build_rules NAME: the variables NAME_FLAGS, NAME_DEFS, NAME_OBJ,
 # NAME_CLI_OBJ, NAME_UNIT, NAME_FUZZ and the rules of build NAME.
@@ -149,10 +152,15 @@ $(1)_DEFS := $(if $(filter 1,$($(1)_ZLIB)),,-DBLOGSTAT_ISAL=1)
 $(1)_CXXFLAGS := $(CXXSTD) $(CXXWARN) -pthread \
     $(if $($(1)_SANITIZE),$(SANITIZE_FLAGS) -fsanitize=$($(1)_SANITIZE), \
         $(OPT)) $(CXXFLAGS)
-$(1)_OBJ := $(LIB_SRC:src/%.c=$($(1)_DIR)/%.o) \
+$(1)_OBJ := $(if $($(1)_FROM), \
+    $(filter-out $($($(1)_FROM)_DIR)/reader.o,$($($(1)_FROM)_OBJ)) \
+    $($(1)_DIR)/reader.o, \
+    $(LIB_SRC:src/%.c=$($(1)_DIR)/%.o) \
     $(LIB_CXX_SRC:src/%.cc=$($(1)_DIR)/%.o) $($(1)_DIR)/gen/robots_rules.o \
-    $($(1)_DIR)/gen/uap_rules.o $($(1)_DIR)/gen/referrer_rules.o
-$(1)_CLI_OBJ := $(CLI_SRC:src/%.c=$($(1)_DIR)/%.o)
+    $($(1)_DIR)/gen/uap_rules.o $($(1)_DIR)/gen/referrer_rules.o)
+$(1)_CLI_OBJ := $(if $($(1)_FROM),$($($(1)_FROM)_CLI_OBJ), \
+    $(CLI_SRC:src/%.c=$($(1)_DIR)/%.o))
+$(1)_MAIN := $($(if $($(1)_FROM),$($(1)_FROM),$(1))_DIR)/cli/main.o
 $(1)_UNIT := $(UNIT_SRC:tests/unit/%.c=$($(1)_DIR)/tests/%)
 $(1)_FUZZ := $(FUZZ_SRC:tests/fuzz/%.c=$($(1)_DIR)/fuzz/%)
 
@@ -172,11 +180,13 @@ $($(1)_DIR)/%.o: src/%.cc | have-deps
 	$$(Q)$$(CXX) $$(CPPFLAGS) $$(PKG_CFLAGS) $$($(1)_CXXFLAGS) -c -o $$@ $$<
 
 $($(1)_DIR)/libblogstat.a: $$($(1)_OBJ)
+	@mkdir -p $$(@D)
 	$$(Q)rm -f $$@ && ar rcs $$@ $$^
 $($(1)_DIR)/libcli.a: $$($(1)_CLI_OBJ)
+	@mkdir -p $$(@D)
 	$$(Q)rm -f $$@ && ar rcs $$@ $$^
 
-$($(1)_BIN): $($(1)_DIR)/cli/main.o $($(1)_DIR)/libcli.a \
+$($(1)_BIN): $$($(1)_MAIN) $($(1)_DIR)/libcli.a \
              $($(1)_DIR)/libblogstat.a
 	@$$(if $$(Q),echo "  LINK    $$@")
 	$$(Q)$$(CC) $$($(1)_FLAGS) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)

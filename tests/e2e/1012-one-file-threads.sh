@@ -10,7 +10,7 @@
 . "$ROOT/tests/e2e/lib.sh"
 D="python3 $ROOT/tests/e2e/dbdump.py"
 
-$GEN --out g --seed 12 --layout single --lines 40000 --days 4 \
+$GEN --out g --seed 12 --layout single --lines 20000 --days 4 \
     --start 2014-03-01 >/dev/null
 head -c 16 /dev/urandom >k
 chmod 600 k
@@ -51,7 +51,7 @@ python3 - <<'PY'
 import datetime
 d0 = datetime.date(2012, 1, 1)
 with open("days.log", "w") as f:
-    for i in range(30000):
+    for i in range(12000):
         if i % 3 == 2:
             f.write("not a log line %d\n" % i)
             continue
