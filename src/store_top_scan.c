@@ -30,7 +30,8 @@
 
 /* A post or page of the site, and its sums over the range. */
 struct slot {
-    int64_t id, views, visits;
+    int64_t id;               /* first: first_not_less() reads it */
+    int64_t views, visits;
     uint64_t visitors;
     const char *path, *title; /* in the scan's arena */
     int32_t linked;           /* its links' sketch (scan.lsk), or -1 */
@@ -42,7 +43,7 @@ struct slot {
  * two imported posts have its id, as a post renamed and imported again
  * has). */
 struct link {
-    int64_t id;
+    int64_t id;               /* first: first_not_less() reads it */
     size_t slot;
 };
 
@@ -199,37 +200,41 @@ static int read_paths(struct store *s, struct scan *x, struct db_stmt *st,
     return 0;
 }
 
+/* The first of n elements of size bytes at base, sorted by the int64_t
+ * id each begins with (struct slot, struct link), whose id is not less
+ * than id. */
+static size_t first_not_less(const void *base, size_t n, size_t size,
+                             int64_t id)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t at;
+
+        memcpy(&at, (const char *)base + mid * size, sizeof(at));
+        if (at < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The slots a path id counts for: its own (1, in *one), or its link's
  * posts (x->link[*at ...], the count returned); 0: none. */
 static size_t slots_of(const struct scan *x, int64_t id, size_t *one,
                        size_t *at)
 {
-    size_t lo = 0, hi = x->nslot;
+    size_t lo = first_not_less(x->slot, x->nslot, sizeof(*x->slot), id), hi;
 
     *one = 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (x->slot[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
     if (lo < x->nslot && x->slot[lo].id == id) {
         *one = lo;
         *at = SIZE_MAX;
         return 1;
     }
-    lo = 0;
-    hi = x->nlink;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (x->link[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    lo = first_not_less(x->link, x->nlink, sizeof(*x->link), id);
     *at = lo;
     for (hi = lo; hi < x->nlink && x->link[hi].id == id; hi++)
         ;

@@ -85,12 +85,14 @@ lane_b() {
     # test_copy (a day of 5,000 readers too); 7020's two processes run
     # under TSan (lane C), the PostgreSQL driver under ASan in 7000. The
     # audience's 1050, the kill loops of 4010 (under TSan in lane C),
-    # recount, the periods and the browser run in the plain build only;
+    # recount, the periods, a post's life, the engines' URL shapes, the
+    # report's links and a partial day run in the plain build only;
     # the generated logs of 1010, one file on three threads (1012) and
     # the nightly runs of 4000 in the plain, zlib and TSan builds.
     E2E_SKIP="7010-copy 7020-nodes 1050-audience 4010-kill 4020-recount \
 3050-periods 3030-browser 1010-generated 4000-nightly \
-1012-one-file-threads" \
+1012-one-file-threads 1017-life 1090-engines 3010-report-links \
+3020-partial-day" \
         run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan
     # shellcheck disable=SC2046
     run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
@@ -125,12 +127,13 @@ lane_c() {
         # The robot and browser rules run in PCRE2's JIT, code valgrind
         # follows slowly and ASan's run covers; the store's random and
         # scaling tests and the copy run their SQL under ASan only (the
-        # store's own tests keep valgrind on its code).
+        # store's own tests keep valgrind on its code), and the charts,
+        # report and digest their cairo and pango.
         # shellcheck disable=SC2046
         run unit-valgrind tests/run-unit.sh unit-valgrind \
             $(bins build/tests/test_* | grep -v -e test_robots -e test_uagent \
                 -e test_store_top -e test_store_fold -e test_store_scale \
-                -e test_copy)
+                -e test_copy -e test_chart -e test_digest -e test_report)
         unset UNIT_WRAP
     fi
 }

@@ -227,9 +227,9 @@ static void test_store_top__same_as_reading(void **state)
     struct tu_store *f = *state;
     static const enum url_kind kinds[] = {URL_OTHER, URL_POST, URL_PAGE};
     int checked = 0;
-    /* 24 databases of 60 queries; 2 of 20 under valgrind, which checks
+    /* 10 databases of 60 queries; 2 of 20 under valgrind, which checks
      * the memory of the same code (the plain and ASan runs keep them). */
-    uint64_t seeds = TU_UNDER_VALGRIND() ? 2 : 24;
+    uint64_t seeds = TU_UNDER_VALGRIND() ? 2 : 10;
     int queries = TU_UNDER_VALGRIND() ? 20 : 60;
 
     for (uint64_t seed = 1; seed <= seeds; seed++) {
