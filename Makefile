@@ -345,6 +345,7 @@ asan: $(asan_BIN) $(asan_TESTS) $(UA_CORPORA) $(FIXTURES)
 # builds use every core unless -j was given.
 TEST_JOBS := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 test: deps-test
+	$(Q)scripts/deps.sh --background browser
 	$(Q)$(MAKE) --no-print-directory geoip || \
 	    echo "test: no GeoIP database; country tests will say so"
 	$(Q)$(MAKE) --no-print-directory $(TEST_JOBS) \

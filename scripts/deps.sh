@@ -2,15 +2,24 @@
 # Check what a make target needs and install the missing Debian packages
 # (apt-get, when run as root); otherwise list them and fail. With --check,
 # never install: list what is missing and fail (what a plain `make` does:
-# building never changes the system).
+# building never changes the system). With --background, install in the
+# background (its pid in build/deps-background.pid, its output in
+# build/deps-background.log) and return at once: `make test` fetches
+# Chromium, the largest package, while the builds run.
 #
-#   scripts/deps.sh [--check] build|demo|test|bench|deb|all
+#   scripts/deps.sh [--check|--background] build|demo|test|browser|bench|deb|all
 set -eu
 
 install=1
+background=0
 if [ "${1:-}" = --check ]; then
     install=0
     shift
+elif [ "${1:-}" = --background ]; then
+    background=1
+    shift
+    # A pid file names this run's install only.
+    rm -f build/deps-background.pid
 fi
 
 need=""
@@ -76,6 +85,8 @@ demo|test|bench|all)
     ;;
 esac
 case $what in bench|all) check_cmd igzip isal ;; esac
+# tests/e2e/browsercheck.py renders the report in headless Chromium.
+case $what in browser|all) check_cmd chromium chromium ;; esac
 case $what in
 test|all)
     if command -v pkg-config >/dev/null 2>&1; then
@@ -87,8 +98,6 @@ test|all)
     check_cmd cppcheck cppcheck
     check_cmd clang-tidy clang-tidy
     check_cmd valgrind valgrind
-    # tests/e2e/browsercheck.py renders the report in headless Chromium.
-    check_cmd chromium chromium
     # The man pages are checked with man --warnings.
     check_cmd man man-db
     [ -x /usr/bin/time ] || need="$need time"
@@ -109,6 +118,14 @@ need=$(printf '%s\n' $need | sort -u | tr '\n' ' ')
 if [ $install = 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps: installing $need"
     export DEBIAN_FRONTEND=noninteractive
+    if [ $background = 1 ]; then
+        mkdir -p build
+        # shellcheck disable=SC2086
+        nohup sh -c "apt-get update -qq && apt-get install -y -qq \
+            --no-install-recommends $need" >build/deps-background.log 2>&1 &
+        echo $! >build/deps-background.pid
+        exit 0
+    fi
     apt-get update -qq >/dev/null
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $need >/dev/null

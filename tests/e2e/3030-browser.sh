@@ -11,8 +11,18 @@ S=$ROOT/sample-logs
 browsercheck() { python3 "$ROOT/tests/e2e/browsercheck.py" "$@"; }
 F=$ROOT/tests/fixtures/browser
 
+# make test installs Chromium while it builds: wait for that install.
+pidfile=$ROOT/build/deps-background.pid
+if [ -f "$pidfile" ]; then
+    pid=$(cat "$pidfile")
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 1200 ]; do
+        sleep 0.5
+        i=$((i + 1))
+    done
+fi
 command -v "${CHROMIUM:-chromium}" >/dev/null 2>&1 || {
-    echo "skip: chromium is not installed (scripts/deps.sh test installs it)"
+    echo "skip: chromium is not installed (scripts/deps.sh browser installs it)"
     exit 0
 }
 
