@@ -58,29 +58,26 @@ bins() {
     done
 }
 
-# Three lanes of about the same length: the release and zlib builds
-# with the ASan unit tests; the ASan e2e tests, the fuzz corpora and the
-# static checks; TSan and valgrind. Each e2e test runs in a scratch
-# folder of its own, each unit test in its own temporary folder, so the
-# lanes share nothing.
+# Three lanes of about the same length: the release build and the
+# static checks, the zlib and ASan builds, and TSan and valgrind. Each e2e
+# test runs in a scratch folder of its own, each unit test in its own
+# temporary folder, so the lanes share nothing.
 lane_a() {
     # shellcheck disable=SC2046
     run unit tests/run-unit.sh unit $(bins build/tests/test_*)
     # The longest tests run once, in this build or under ASan below: the
     # same assertions hold in both, and the suite stays within its time.
     E2E_SKIP="$ASAN_ONLY" run e2e tests/e2e/run.sh ./blogstat e2e
+    run lint tests/lint.sh
+}
+
+lane_b() {
     # The zlib decoder too (the default build inflates with ISA-L).
     if [ -x build/zlib/blogstat ]; then
         run zlib-unit tests/run-unit.sh zlib-unit build/zlib/tests/test_reader
         run zlib-e2e tests/e2e/run.sh build/zlib/blogstat zlib-e2e \
             1000-sample-logs 1020-stdin-multimember 1030-bad-input 4000-nightly
     fi
-    asan_env
-    # shellcheck disable=SC2046
-    run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
-}
-
-lane_b() {
     asan_env
     # shellcheck disable=SC2046
     run fuzz tests/fuzz/replay-all.sh $(bins build/asan/fuzz/fuzz_*)
@@ -97,7 +94,8 @@ lane_b() {
 1012-one-file-threads 1017-life 1090-engines 3010-report-links \
 3020-partial-day" \
         run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan
-    run lint tests/lint.sh
+    # shellcheck disable=SC2046
+    run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
 }
 
 # The e2e tests that run under ASan only (lane B's e2e-asan): the
