@@ -43,7 +43,13 @@ void out_free(struct out_table *t);
  * with out_add_int) in column order. */
 void out_add_text(struct out_table *t, const char *s);
 void out_add_int(struct out_table *t, int64_t v);
-/* Write everything to f. Returns 0, or -1 when writing failed. */
+/* Write each row to f as soon as it is complete (CSV and JSON; a table
+ * for people is kept to align it): called before the first row, with
+ * out_print() of the same fmt and f at the end, so that a table of a
+ * million rows costs one row of memory. */
+void out_stream(struct out_table *t, enum out_format fmt, FILE *f);
+/* Write everything to f (what out_stream() has not written, and the
+ * end). Returns 0, or -1 when writing failed. */
 int out_print(const struct out_table *t, enum out_format fmt, FILE *f);
 /* Number of complete rows. */
 size_t out_rows(const struct out_table *t);

@@ -493,6 +493,8 @@ int cmd_top(int argc, char **argv)
     memset(&ctx, 0, sizeof(ctx));
     ctx.out = out_new(kind->cols, since ? 3 : kind->ncols + (compare ? 2 : 0));
     ctx.fmt = fmt;
+    /* CSV and JSON rows go out as they come: a million rows cost one. */
+    out_stream(ctx.out, fmt, stdout);
     want = limit >= 0 ? limit : kind->default_limit;
     filter.limit = want;
     if (kind->what == TOP_POSTS && !since) {

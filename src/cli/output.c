@@ -10,7 +10,8 @@
 
 /* The cells, row-major, each a NUL-terminated string at text + off[i]:
  * one buffer for them all, so that a table of a million rows costs its
- * bytes, not a million allocations. */
+ * bytes, not a million allocations. A streamed table (out_stream())
+ * holds only the row being added: each complete row is written out. */
 struct out_table {
     const struct out_column *cols;
     int ncols;
@@ -18,6 +19,9 @@ struct out_table {
     size_t len, text_cap;
     size_t *off;           /* owned */
     size_t ncells, cap;
+    FILE *stream;          /* NULL: kept until out_print() */
+    enum out_format fmt;   /* the stream's */
+    size_t streamed;       /* rows written out */
 };
 
 static char *cell_at(const struct out_table *t, size_t i)
@@ -130,12 +134,15 @@ static char *cell_room(struct out_table *t, size_t n)
 
 /* A cell of s as valid UTF-8 with no control characters, so that no
  * cell can carry a terminal escape or break a CSV or JSON line. */
+static void stream_row(struct out_table *t);
+
 void out_add_text(struct out_table *t, const char *s)
 {
     size_t n = s ? strlen(s) : 0, cap = n * 3 + 4;
     char *at = cell_room(t, cap);
 
     t->len += utf8_sanitize(s ? s : "", n, at, cap) + 1;
+    stream_row(t);
 }
 
 void out_add_int(struct out_table *t, int64_t v)
@@ -143,11 +150,12 @@ void out_add_int(struct out_table *t, int64_t v)
     char *at = cell_room(t, 24);
 
     t->len += (size_t)snprintf(at, 24, "%" PRId64, v) + 1;
+    stream_row(t);
 }
 
 size_t out_rows(const struct out_table *t)
 {
-    return t->ncells / (size_t)t->ncols;
+    return t->streamed + t->ncells / (size_t)t->ncols;
 }
 
 size_t out_text_width(const char *s)
@@ -349,25 +357,35 @@ static void csv_field(FILE *f, const char *s, int text)
     fputc('"', f);
 }
 
-static void print_csv(const struct out_table *t, char *const *cells, FILE *f)
+static void csv_header(const struct out_table *t, FILE *f)
 {
-    size_t rows = out_rows(t);
-
     for (int c = 0; c < t->ncols; c++) {
         if (c)
             fputc(',', f);
         csv_field(f, t->cols[c].name, 0);
     }
     fputc('\n', f);
-    for (size_t r = 0; r < rows; r++) {
-        for (int c = 0; c < t->ncols; c++) {
-            if (c)
-                fputc(',', f);
-            csv_field(f, cells[r * (size_t)t->ncols + c],
-                      t->cols[c].type == OUT_TEXT);
-        }
-        fputc('\n', f);
+}
+
+/* The row of the cells at cells[0 .. ncols). */
+static void csv_row(const struct out_table *t, char *const *cells, FILE *f)
+{
+    for (int c = 0; c < t->ncols; c++) {
+        if (c)
+            fputc(',', f);
+        csv_field(f, cells[c], t->cols[c].type == OUT_TEXT);
     }
+    fputc('\n', f);
+}
+
+static void print_csv(const struct out_table *t, char *const *cells, FILE *f)
+{
+    size_t rows = t->ncells / (size_t)t->ncols;
+
+    if (t->streamed == 0)
+        csv_header(t, f);
+    for (size_t r = 0; r < rows; r++)
+        csv_row(t, cells + r * (size_t)t->ncols, f);
 }
 
 static void json_string(FILE *f, const char *s)
@@ -402,28 +420,73 @@ static void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* Row r of the cells held; first: no row before it was written. */
+static void json_row(const struct out_table *t, size_t r, int first, FILE *f)
+{
+    fputs(first ? "\n {" : ",\n {", f);
+    for (int c = 0; c < t->ncols; c++) {
+        const char *cell = cell_at(t, r * (size_t)t->ncols + c);
+
+        if (c)
+            fputs(", ", f);
+        json_string(f, t->cols[c].name);
+        fputs(": ", f);
+        if (t->cols[c].type == OUT_INT)
+            fputs(cell, f);
+        else
+            json_string(f, cell);
+    }
+    fputc('}', f);
+}
+
 static void print_json(const struct out_table *t, FILE *f)
 {
-    size_t rows = out_rows(t);
+    size_t rows = t->ncells / (size_t)t->ncols;
 
-    fputc('[', f);
-    for (size_t r = 0; r < rows; r++) {
-        fputs(r ? ",\n {" : "\n {", f);
+    if (t->streamed == 0)
+        fputc('[', f);
+    for (size_t r = 0; r < rows; r++)
+        json_row(t, r, t->streamed + r == 0, f);
+    fputs(t->streamed + rows ? "\n]\n" : "]\n", f);
+}
+
+void out_stream(struct out_table *t, enum out_format fmt, FILE *f)
+{
+    if (fmt == OUT_TABLE || t->ncells)
+        return;
+    t->stream = f;
+    t->fmt = fmt;
+}
+
+/* A streamed table's complete row, written and forgotten; the first
+ * after the header (so that a command that fails before its first row
+ * writes nothing). */
+static void stream_row(struct out_table *t)
+{
+    if (!t->stream || t->ncells < (size_t)t->ncols)
+        return;
+    if (t->streamed == 0) {
+        if (t->fmt == OUT_CSV)
+            csv_header(t, t->stream);
+        else
+            fputc('[', t->stream);
+    }
+    if (t->fmt == OUT_JSON) {
+        json_row(t, 0, t->streamed == 0, t->stream);
+    } else {
         for (int c = 0; c < t->ncols; c++) {
-            const char *cell = cell_at(t, r * (size_t)t->ncols + c);
+            char *shown = visible(cell_at(t, (size_t)c));
 
             if (c)
-                fputs(", ", f);
-            json_string(f, t->cols[c].name);
-            fputs(": ", f);
-            if (t->cols[c].type == OUT_INT)
-                fputs(cell, f);
-            else
-                json_string(f, cell);
+                fputc(',', t->stream);
+            csv_field(t->stream, shown ? shown : cell_at(t, (size_t)c),
+                      t->cols[c].type == OUT_TEXT);
+            free(shown);
         }
-        fputc('}', f);
+        fputc('\n', t->stream);
     }
-    fputs(rows ? "\n]\n" : "]\n", f);
+    t->streamed++;
+    t->ncells = t->len = 0;
 }
 
 int out_print(const struct out_table *t, enum out_format fmt, FILE *f)

@@ -62,6 +62,69 @@ static struct out_table *posts_table(void)
     return t;
 }
 
+/* ---- streamed ------------------------------------------------------------ */
+
+/* The rows of t added to a streamed table of the same columns: what it
+ * writes while rows come (nothing before the first is whole) and at
+ * out_print(), in one string. */
+static char *render_streamed(int nrows, const char *const *cells,
+                             enum out_format fmt)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    struct out_table *t = out_new(post_cols, 3);
+
+    assert_non_null(f);
+    out_stream(t, fmt, f);
+    for (int r = 0; r < nrows; r++) {
+        out_add_text(t, cells[r * 3]);
+        out_add_text(t, cells[r * 3 + 1]);
+        assert_int_equal(fflush(f), 0);
+        if (r == 0)
+            assert_int_equal(n, 0);    /* no header before a whole row */
+        out_add_int(t, strtoll(cells[r * 3 + 2], NULL, 10));
+        assert_int_equal(fflush(f), 0);
+        assert_true(n > 0);            /* the row is out */
+    }
+    assert_int_equal(out_rows(t), (size_t)nrows);
+    assert_int_equal(out_print(t, fmt, f), 0);
+    out_free(t);
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+static void test_output__streamed_same_bytes(void **state)
+{
+    static const char *const cells[] = {
+        "/2013/02/07/s\xC3\xA4kerhet/", "=HYPERLINK(\"x\")", "1234",
+        "/om-mig/", "Om \xE2\x80\xAEmig", "5",
+        "/", "", "0",
+    };
+    static const enum out_format fmts[] = {OUT_CSV, OUT_JSON};
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(fmts); i++)
+        for (int rows = 0; rows <= 3; rows++) {
+            struct out_table *t = out_new(post_cols, 3);
+            char *kept, *streamed;
+
+            for (int r = 0; r < rows; r++) {
+                out_add_text(t, cells[r * 3]);
+                out_add_text(t, cells[r * 3 + 1]);
+                out_add_int(t, strtoll(cells[r * 3 + 2], NULL, 10));
+            }
+            kept = render(t, fmts[i]);
+            out_free(t);
+            streamed = render_streamed(rows, cells, fmts[i]);
+            if (strcmp(kept, streamed) != 0)
+                fail_msg("format %d, %d rows:\n%s---\n%s", (int)fmts[i], rows,
+                         kept, streamed);
+            free(kept);
+            free(streamed);
+        }
+}
+
 /* ---- table ---------------------------------------------------------------- */
 
 static void test_output__table_alignment(void **state)
@@ -787,6 +850,7 @@ int main(void)
         cmocka_unit_test(test_output__table_cut_last_column),
         cmocka_unit_test(test_output__table_hostile_cells),
         cmocka_unit_test(test_output__csv),
+        cmocka_unit_test(test_output__streamed_same_bytes),
         cmocka_unit_test(test_output__csv_quoting),
         cmocka_unit_test(test_output__csv_newlines),
         cmocka_unit_test(test_output__csv_empty),
