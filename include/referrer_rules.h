@@ -11,6 +11,7 @@
 
 struct ref_rule {
     const char *host;        /* lower case; "app:" + an Android package */
+    size_t host_len;         /* its bytes, so that no search counts them */
     unsigned char cls;       /* enum ref_class (classify.h) */
     const char *brand;       /* the name counted under, or NULL: the host */
 };

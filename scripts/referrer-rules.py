@@ -64,7 +64,7 @@ def main():
     print("const struct ref_rule ref_rules[] = {")
     for host in sorted(rules, key=lambda h: h.encode()):
         cls, brand = rules[host]
-        print(f"    {{{c_string(host)}, {CLASSES[cls]}, "
+        print(f"    {{{c_string(host)}, {len(host.encode())}, {CLASSES[cls]}, "
               f"{c_string(brand) if brand else 'NULL'}}},")
     print("};")
     print(f"const size_t ref_rules_n = {len(rules)};")

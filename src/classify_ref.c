@@ -135,8 +135,10 @@ static const char *const search_brands[] = {
 /* The label l (ln bytes) is one of search_brands. */
 static int is_brand(const char *l, size_t ln)
 {
+    /* The first byte first: most labels are no brand. */
     for (size_t i = 0; i < ARRAY_SIZE(search_brands); i++)
-        if (strlen(search_brands[i]) == ln &&
+        if (ln && search_brands[i][0] == l[0] &&
+            strlen(search_brands[i]) == ln &&
             memcmp(l, search_brands[i], ln) == 0)
             return 1;
     return 0;
@@ -149,7 +151,8 @@ static int is_search_sub(const char *l, size_t ln)
                                        "images", "news"};
 
     for (size_t k = 0; k < ARRAY_SIZE(subs); k++)
-        if (strlen(subs[k]) == ln && memcmp(l, subs[k], ln) == 0)
+        if (ln && subs[k][0] == l[0] && strlen(subs[k]) == ln &&
+            memcmp(l, subs[k], ln) == 0)
             return 1;
     return 0;
 }
@@ -185,7 +188,7 @@ static const struct ref_rule *rule_of(const char *key, size_t n)
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const char *h = ref_rules[mid].host;
-        size_t hn = strlen(h);
+        size_t hn = ref_rules[mid].host_len;
         int c = memcmp(h, key, hn < n ? hn : n);
 
         if (c == 0)

@@ -7,6 +7,7 @@
  */
 #include "blogstat.h"
 #include "classify.h"
+#include "referrer_rules.h"
 #include "testutil.h"
 
 
@@ -1465,6 +1466,19 @@ static const struct ref_row ref_none_internal[] = {
     {"https://blog.example.eu@evil.com/", REF_OTHER, "evil.com", NULL},
 };
 
+/* The referrer table as the build made it: sorted by host, each host's
+ * length right (the search reads the length, not the string's end). */
+static void test_classify__referrer_table(void **state)
+{
+    (void)state;
+    assert_true(ref_rules_n > 100);
+    for (size_t i = 0; i < ref_rules_n; i++) {
+        assert_int_equal(ref_rules[i].host_len, strlen(ref_rules[i].host));
+        if (i)
+            assert_true(strcmp(ref_rules[i - 1].host, ref_rules[i].host) < 0);
+    }
+}
+
 static void test_classify__referrer_none_internal(void **state)
 {
     (void)state;
@@ -1930,6 +1944,7 @@ int main(void)
         cmocka_unit_test(test_classify__referrer_random),
         cmocka_unit_test(test_classify__site),
         cmocka_unit_test(test_classify__ref_class_names),
+        cmocka_unit_test(test_classify__referrer_table),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
