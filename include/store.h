@@ -11,7 +11,7 @@
 #include "visits.h"
 #include "dims.h"
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 enum store_mode {
     STORE_READ,     /* queries only; the database must exist */
@@ -277,18 +277,42 @@ int store_add_visits(struct store *s, int64_t site, int32_t day,
                      int64_t path_id, int64_t delta, struct bs_err *err);
 
 /* Every open visit of day (visits.h: first and last view in local
- * seconds of the day, landing page as a path id), by visitor (a salted
- * id), then by start. */
+ * seconds of the day, landing page as a path id), a visitor's (a salted
+ * id) one after another, by start. */
 int store_open_visits_load(struct store *s, int32_t day,
                            int (*fn)(void *ctx, int64_t visitor,
                                      const struct visit *v),
                            void *ctx, struct bs_err *err);
 /* Replace a visitor's open visits of day with v[0..n), n at most
- * STORE_OPEN_VISITS_MAX (0: none, the row goes). */
+ * STORE_OPEN_VISITS_MAX (0: none): a read and a write of its set, for a
+ * visitor or two (a copy, a test). */
 #define STORE_OPEN_VISITS_MAX 256
 int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
                           const struct visit *v, size_t n,
                           struct bs_err *err);
+/* Open visits v[0..n) added to the visitor's, at the end of its set:
+ * for copies of a day, which come by visitor (a visitor's records stay
+ * one after another). */
+int store_open_visits_append(struct store *s, int32_t day, int64_t visitor,
+                             const struct visit *v, size_t n,
+                             struct bs_err *err);
+/*
+ * A day's open visits are kept in STORE_OPEN_SETS sets of visitors, a
+ * visitor's set the top bits of its id. A writer that holds a day whole
+ * (audience.c) rewrites each set it changed: _set_begin(), then each
+ * visitor of the set with _set_visitor(), then _set_end(), which writes
+ * it (a set of no visits goes): 0, or -1 with err.
+ */
+#define STORE_OPEN_SET_BITS 6
+#define STORE_OPEN_SETS (1u << STORE_OPEN_SET_BITS)
+static inline uint32_t store_open_set_of(int64_t visitor)
+{
+    return (uint32_t)((uint64_t)visitor >> (64 - STORE_OPEN_SET_BITS));
+}
+void store_open_set_begin(struct store *s, int32_t day, uint32_t set);
+void store_open_set_visitor(struct store *s, int64_t visitor,
+                            const struct visit *v, size_t n);
+int store_open_set_end(struct store *s, struct bs_err *err);
 /* Close the open days last touched before touched_before (Unix seconds):
  * their salts and open visits go. */
 int store_close_days(struct store *s, int64_t touched_before,

@@ -36,6 +36,9 @@ struct visit {
 void visits_load(struct visits *v, int32_t day, uint64_t visitor,
                  const struct visit *iv, size_t n);
 
+/* 1 when visits of (day, visitor) are held. */
+int visits_has(const struct visits *v, int32_t day, uint64_t visitor);
+
 /*
  * A view at second sec of day by visitor, of page (a path id). Calls
  * delta(ctx, day, page, d) for each change of the visits landing on page
@@ -54,6 +57,21 @@ int visits_each_dirty(struct visits *v,
                       int (*fn)(void *ctx, int32_t day, uint64_t visitor,
                                 const struct visit *iv, size_t n),
                       void *ctx);
+/*
+ * The same, a set at a time: a day's visitors fall into sets by their
+ * id >> shift, and each set that holds a visitor changed since the last
+ * visits_clean() is given whole, every visitor of it held: begin(), then
+ * person() for each, then end(). Returns the first nonzero
+ * callback's value, else 0.
+ */
+struct visits_set_writer {
+    int (*begin)(void *ctx, int32_t day, uint32_t set);
+    int (*person)(void *ctx, uint64_t visitor, const struct visit *iv,
+                  size_t n);
+    int (*end)(void *ctx);
+};
+int visits_each_dirty_set(struct visits *v, unsigned shift,
+                          const struct visits_set_writer *w, void *ctx);
 void visits_clean(struct visits *v);
 /* Forget every visitor of the days before `before` (closed days). */
 void visits_forget(struct visits *v, int32_t before);

@@ -14,13 +14,13 @@
 _Static_assert(VISITS_MAX <= STORE_OPEN_VISITS_MAX,
                "the store keeps every open visit of a visitor");
 
-/* The salt of an open day, in memory for the run, and the visitors
- * whose visits are kept (salted id >> 1, cntmap's key bound; at most
+/* The salt of an open day, in memory for the run, and how many visitors
+ * its visits are kept for (in the audience's visits: at most
  * AUDIENCE_OPEN_MAX but those the store held). */
 struct salt {
     int32_t day;
     unsigned char salt[VISITOR_KEY_BYTES];
-    struct cntmap *open;
+    size_t open;
     int64_t version;           /* the store's, when loaded or written */
 };
 
@@ -59,8 +59,6 @@ void audience_free(struct audience *a)
     cntmap_free(a->days);
     cntmap_free(a->locked);
     cntmap_free(a->written);
-    for (size_t i = 0; i < a->nsalts; i++)
-        cntmap_free(a->salts[i].open);
     free(a->salts);
     free(a);
 }
@@ -68,7 +66,7 @@ void audience_free(struct audience *a)
 /* Loading a day's open visits: rows come by visitor, then start. */
 struct load_ctx {
     struct visits *v;
-    struct cntmap *open;
+    size_t *open;
     int32_t day;
     int64_t visitor;
     struct visit iv[VISITS_MAX];
@@ -78,8 +76,9 @@ struct load_ctx {
 static void load_flush(struct load_ctx *l)
 {
     if (l->n) {
+        if (!visits_has(l->v, l->day, (uint64_t)l->visitor))
+            ++*l->open;
         visits_load(l->v, l->day, (uint64_t)l->visitor, l->iv, l->n);
-        cntmap_add(l->open, (uint64_t)l->visitor >> 1, 1);
     }
     l->n = 0;
 }
@@ -104,6 +103,11 @@ static struct salt *find_salt(struct audience *a, int32_t day)
     return NULL;
 }
 
+static int not_day(void *ctx, int32_t day)
+{
+    return day != *(const int32_t *)ctx;
+}
+
 /*
  * The salt of day, and its visitors' open visits loaded: from memory,
  * else from the store, else a new salt (a day never seen, or closed).
@@ -125,14 +129,14 @@ static struct salt *day_salt(struct audience *a, int32_t day,
     a->salts = xrealloc(a->salts, (a->nsalts + 1) * sizeof(*s));
     s = &a->salts[a->nsalts];
     s->day = day;
-    s->open = cntmap_new();
+    s->open = 0;
     s->version = (int64_t)cntmap_get(a->locked, (uint64_t)(uint32_t)day) - 1;
     found = store_salt_get(a->store, day, s->salt, sizeof(s->salt), err);
     if (found > 0) {
         struct load_ctx *l = xcalloc(1, sizeof(*l));
 
         l->v = a->visits;
-        l->open = s->open;
+        l->open = &s->open;
         l->day = day;
         found = store_open_visits_load(a->store, day, load_visit, l, err)
                     ? -1
@@ -147,7 +151,7 @@ static struct salt *day_salt(struct audience *a, int32_t day,
                     : 0;
     }
     if (found < 0) {
-        cntmap_free(s->open);
+        visits_retain(a->visits, not_day, &day);
         return NULL;
     }
     a->nsalts++;
@@ -166,32 +170,44 @@ int audience_view(struct audience *a, int32_t day, int32_t sec,
         return -1;
     cntmap_add(a->days, (uint64_t)(uint32_t)day, 1);
     id = visitor_day_id(s->salt, visitor);
-    if (!cntmap_get(s->open, id >> 1)) {
-        if (cntmap_count(s->open) >= AUDIENCE_OPEN_MAX) {
+    if (!visits_has(a->visits, day, id)) {
+        if (s->open >= AUDIENCE_OPEN_MAX) {
             /* Past the bound: a visit of its own, nothing kept. */
             delta(ctx, day, 0, +1);
             delta(ctx, day, page, +1);
             return 0;
         }
-        cntmap_add(s->open, id >> 1, 1);
+        s->open++;
     }
     visits_view(a->visits, day, id, sec, page, delta, ctx);
     return 0;
 }
 
-static int put_open_visits(void *ctx, int32_t day, uint64_t visitor,
-                           const struct visit *iv, size_t n)
+/* The sets of open visits changed, each written whole (the day is held
+ * whole: loaded from the store before its first view of the run). */
+static int set_begin(void *ctx, int32_t day, uint32_t set)
 {
     struct audience *a = ctx;
 
     cntmap_add(a->written, (uint64_t)(uint32_t)day, 1);
-    return store_open_visits_put(a->store, day, (int64_t)visitor, iv, n,
-                                 a->err);
+    store_open_set_begin(a->store, day, set);
+    return 0;
 }
 
-static int not_day(void *ctx, int32_t day)
+static int set_person(void *ctx, uint64_t visitor, const struct visit *iv,
+                      size_t n)
 {
-    return day != *(const int32_t *)ctx;
+    struct audience *a = ctx;
+
+    store_open_set_visitor(a->store, (int64_t)visitor, iv, n);
+    return 0;
+}
+
+static int set_end(void *ctx)
+{
+    struct audience *a = ctx;
+
+    return store_open_set_end(a->store, a->err);
 }
 
 /* Forget what memory holds of day: the next view loads it again. */
@@ -201,7 +217,6 @@ static void drop_day(struct audience *a, int32_t day)
 
     if (!s)
         return;
-    cntmap_free(s->open);
     *s = a->salts[--a->nsalts];
     visits_retain(a->visits, not_day, &day);
 }
@@ -240,7 +255,10 @@ int audience_write(struct audience *a, struct bs_err *err)
     int rc;
 
     a->err = err;
-    rc = visits_each_dirty(a->visits, put_open_visits, a);
+    rc = visits_each_dirty_set(a->visits, 64 - STORE_OPEN_SET_BITS,
+                               &(const struct visits_set_writer){
+                                   set_begin, set_person, set_end},
+                               a);
     a->err = NULL;
     if (rc)
         return -1;
@@ -281,8 +299,6 @@ void audience_settle(struct audience *a, int committed)
     for (size_t i = 0; i < a->nsalts; i++) {
         if (in_days(a->days, a->salts[i].day))
             a->salts[o++] = a->salts[i];
-        else
-            cntmap_free(a->salts[i].open);
     }
     a->nsalts = o;
     cntmap_clear(a->days);

@@ -212,8 +212,8 @@ static int flush_open(struct day_copy *c)
     size_t n = c->nopen;
 
     c->nopen = 0;
-    return n ? store_open_visits_put(c->to, c->day, c->visitor, c->open, n,
-                                     c->err)
+    return n ? store_open_visits_append(c->to, c->day, c->visitor, c->open,
+                                        n, c->err)
              : 0;
 }
 

@@ -105,11 +105,24 @@ static const char *const stmt_sql[ST_NSTMTS] = {
         "DO UPDATE SET visits = days.visits + excluded.visits",
     [ST_DAY_FIND] = "SELECT 1 FROM days WHERE site = ?1 AND day = ?2",
     [ST_OPEN_LOAD] =
-        "SELECT visitor, visits FROM open_visits WHERE day = ?1 "
-        "ORDER BY visitor",
+        "SELECT visitors FROM open_visit_sets WHERE day = ?1 "
+        "ORDER BY bucket",
+    [ST_OPEN_SET_GET] =
+        "SELECT visitors FROM open_visit_sets WHERE day = ?1 AND bucket = ?2",
+    [ST_OPEN_SET_PUT] =
+        "INSERT INTO open_visit_sets(day, bucket, visitors) "
+        "VALUES(?1, ?2, ?3) ON CONFLICT(day, bucket) "
+        "DO UPDATE SET visitors = excluded.visitors",
+    [ST_OPEN_SET_DEL] =
+        "DELETE FROM open_visit_sets WHERE day = ?1 AND bucket = ?2",
+    [ST_OPEN_SET_ADD] =
+        "INSERT INTO open_visit_sets(day, bucket, visitors) "
+        "VALUES(?1, ?2, ?3) ON CONFLICT(day, bucket) DO UPDATE SET "
+        "visitors = CAST(open_visit_sets.visitors || excluded.visitors "
+        "AS BLOB)",
     /* Closing days: their open visits, then their salts. */
     [ST_CLOSE_VISITS] =
-        "DELETE FROM open_visits WHERE day NOT IN "
+        "DELETE FROM open_visit_sets WHERE day NOT IN "
         "(SELECT day FROM day_salts WHERE touched >= ?1)",
     [ST_CLOSE_SALTS] = "DELETE FROM day_salts WHERE touched < ?1",
     /* SQLite's JSON functions read iso-codes' file: no JSON code here. */
@@ -463,6 +476,7 @@ void store_close(struct store *s)
     free(s->term_ids);
     cntmap_free(s->days_seen);
     db_close(s->db);
+    free(s->open_buf);
     free(s->path);
     free(s);
 }

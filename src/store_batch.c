@@ -58,8 +58,8 @@ struct bval {
 struct brow {
     uint64_t order;            /* its place in the order of the key */
     struct bval v[BATCH_COLS];
-    enum store_row how;        /* an upsert, a delete of the row's key
-                                  (B_OPEN_VISITS), a key known new */
+    enum store_row how;        /* an upsert, a delete of the row's key,
+                                  a key known new */
 };
 
 /* A table's statements: "INSERT INTO table(columns) VALUES (?, ...), ...
@@ -118,12 +118,6 @@ static const struct batch_def defs[B_NBATCHES] = {
         " ON CONFLICT(day, path_id, host, class) "
         "DO UPDATE SET views = referrers.views + excluded.views",
         NULL, 6, {0, 1, 2, 3, -1}, -1, 1},
-    [B_OPEN_VISITS] = {
-        "open_visits", {"day", "visitor", "visits"},
-        {"integer", "bigint", "bytea"},
-        " ON CONFLICT(day, visitor) DO UPDATE SET visits = excluded.visits",
-        "DELETE FROM open_visits WHERE day = ?1 AND visitor = ?2",
-        3, {0, 1, -1}, 1, 1},
     [B_COUNTRY_VIEWS] = {
         "country_views", {"site", "day", "country", "views"},
         {"bigint", "integer", "text", "bigint"},

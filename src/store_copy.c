@@ -52,7 +52,7 @@ static const struct {
     {"search_terms", "SELECT 1 FROM search_terms LIMIT 1"},
     {"dim_counts", "SELECT 1 FROM dim_counts LIMIT 1"},
     {"day_salts", "SELECT 1 FROM day_salts LIMIT 1"},
-    {"open_visits", "SELECT 1 FROM open_visits LIMIT 1"},
+    {"open_visit_sets", "SELECT 1 FROM open_visit_sets LIMIT 1"},
     {"sources", "SELECT 1 FROM sources LIMIT 1"},
     {"meta", "SELECT 1 FROM meta LIMIT 1"},
 };

@@ -26,7 +26,7 @@ static const char *const clear_sql[] = {
     "DELETE FROM visits WHERE day = ?1",
     "DELETE FROM referrers WHERE day = ?1",
     "DELETE FROM search_terms WHERE day = ?1",
-    "DELETE FROM open_visits WHERE day = ?1",
+    "DELETE FROM open_visit_sets WHERE day = ?1",
     "DELETE FROM dim_counts WHERE day = ?1",
     "DELETE FROM dim_sketches WHERE day = ?1",
 };
@@ -80,8 +80,8 @@ static const char *const items_sql[STORE_ITEM_NTABLES] = {
         "SELECT s.name, d.dim, d.k1, d.k2, d.k3, d.sketch FROM dim_sketches d "
         "JOIN sites s ON s.id = d.site WHERE d.day = ?1",
     [STORE_ITEM_OPEN_VISIT] =
-        "SELECT visitor, visits FROM open_visits WHERE day = ?1 "
-        "ORDER BY visitor",
+        "SELECT visitors FROM open_visit_sets WHERE day = ?1 "
+        "ORDER BY bucket",
 };
 
 /* A prepared statement with day bound: NULL with err. The rows waiting
@@ -281,59 +281,63 @@ static int page_of(struct store *s, struct db_stmt *st, int64_t id,
     return 1;
 }
 
-/* A visitor's open visits in one blob: 16 bytes each, little-endian:
- * start and last (i32), landing (i64, a path id), as store_write.c puts
- * them. */
-#define OPEN_VISIT_BYTES 16
+/* An open visit as an item (decoded by store_open_decode()). */
+struct open_item_ctx {
+    struct store *s;
+    struct db_stmt *pg;        /* the site, kind and key of a path id */
+    int (*fn)(void *ctx, const struct store_item *it);
+    void *ctx;
+    struct bs_err *err;
+    int failed;
+};
 
-static uint64_t get_le(const unsigned char *p, int bytes)
+static int open_item(void *ctx, int64_t visitor, const struct visit *v)
 {
-    uint64_t v = 0;
+    struct open_item_ctx *o = ctx;
+    struct store_item it = {.table = STORE_ITEM_OPEN_VISIT};
+    int found = page_of(o->s, o->pg, v->landing, &it, o->err);
 
-    for (int i = bytes - 1; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
+    if (found < 0) {
+        o->failed = 1;
+        return 1;
+    }
+    if (!found)
+        return 0;   /* a landing page that is no row: no visit */
+    it.n[0] = visitor;
+    it.n[1] = v->start;
+    it.n[2] = v->end;
+    return o->fn(o->ctx, &it);
 }
 
-/* The open visits of day, one item each, by visitor and then by start. */
+/* The open visits of day, one item each, a visitor's one after another,
+ * by start. */
 static int open_items(struct store *s, struct db_stmt *st, int32_t day,
                       int (*fn)(void *ctx, const struct store_item *it),
                       void *ctx, struct bs_err *err)
 {
-    struct db_stmt *pg = prepare(s, "SELECT s.name, p.kind, p.path FROM paths p"
-                                  " JOIN sites s ON s.id = p.site"
-                                  " WHERE p.id = ?1", day, err);
+    struct open_item_ctx o = {
+        .s = s, .fn = fn, .ctx = ctx, .err = err,
+        .pg = prepare(s, "SELECT s.name, p.kind, p.path FROM paths p"
+                         " JOIN sites s ON s.id = p.site"
+                         " WHERE p.id = ?1", day, err),
+    };
     int rc, stop = 0;
 
-    if (!pg)
+    if (!o.pg)
         return -1;
     while (!stop && (rc = db_step(st)) == DB_ROW) {
-        const unsigned char *b = db_column_blob(st, 1);
-        size_t n = (size_t)db_column_bytes(st, 1);
-
-        if (n % OPEN_VISIT_BYTES != 0 || (n && !b)) {
-            db_finalize(pg);
+        stop = store_open_decode(db_column_blob(st, 0),
+                                 (size_t)db_column_bytes(st, 0), open_item,
+                                 &o);
+        if (stop < 0) {
+            db_finalize(o.pg);
             return bs_fail(err, BS_DATAERR, "database '%s': damaged open "
                            "visits of day %d", s->path, (int)day);
         }
-        for (size_t i = 0; i < n && !stop; i += OPEN_VISIT_BYTES) {
-            struct store_item it = {.table = STORE_ITEM_OPEN_VISIT};
-            int found = page_of(s, pg, (int64_t)get_le(b + i + 8, 8), &it,
-                                err);
-
-            if (found < 0) {
-                db_finalize(pg);
-                return -1;
-            }
-            if (!found)
-                continue;   /* a landing page that is no row: no visit */
-            it.n[0] = db_column_int64(st, 0);
-            it.n[1] = (int32_t)(uint32_t)get_le(b + i, 4);
-            it.n[2] = (int32_t)(uint32_t)get_le(b + i + 4, 4);
-            stop = fn(ctx, &it);
-        }
     }
-    db_finalize(pg);
+    db_finalize(o.pg);
+    if (o.failed)
+        return -1;
     return stop || rc == DB_DONE ? 0 : store_fail(s, err, rc,
                                                       "cannot read it");
 }
@@ -368,35 +372,6 @@ int store_day_items(struct store *s, int32_t day,
             return store_fail(s, err, rc, "cannot read it");
     }
     return 0;
-}
-
-/* Append one open visit to the visitor's blob: items come by visitor and
- * by start, so the blob stays in the order store_open_visits_put() keeps. */
-static int add_open_visit(struct store *s, int32_t day, int64_t visitor,
-                          int32_t start, int32_t end, int64_t landing,
-                          struct bs_err *err)
-{
-    unsigned char b[OPEN_VISIT_BYTES];
-    uint64_t v[3] = {(uint32_t)start, (uint32_t)end, (uint64_t)landing};
-    static const int widths[3] = {4, 4, 8};
-    int o = 0, rc;
-    struct db_stmt *st =
-        prepare(s, "INSERT INTO open_visits(day, visitor, visits) "
-                   "VALUES(?1, ?2, ?3) ON CONFLICT(day, visitor) "
-                   "DO UPDATE SET "
-                   "visits = CAST(open_visits.visits || excluded.visits AS BLOB)",
-                day, err);
-
-    if (!st)
-        return -1;
-    for (int i = 0; i < 3; i++)
-        for (int k = 0; k < widths[i]; k++, v[i] >>= 8)
-            b[o++] = (unsigned char)v[i];
-    db_bind_int64(st, 2, visitor);
-    db_bind_blob(st, 3, b, sizeof(b));
-    rc = db_step(st);
-    db_finalize(st);
-    return rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot write");
 }
 
 /* The id of the item's page, made when new. */
@@ -471,8 +446,10 @@ int store_put_item(struct store *s, int32_t day, const struct store_item *it,
     }
     case STORE_ITEM_OPEN_VISIT:
         return item_page(s, site, it, &page, err) ||
-               add_open_visit(s, day, n[0], (int32_t)n[1], (int32_t)n[2],
-                              page, err);
+               store_open_visits_append(s, day, n[0],
+                                        &(struct visit){(int32_t)n[1],
+                                                        (int32_t)n[2], page},
+                                        1, err);
     default:
         BUG("item of table %d", (int)it->table);
     }

@@ -28,14 +28,15 @@ enum stmt_id {
     ST_SITE_NEW, ST_SITE_FIND, ST_SALT_GET, ST_SALT_PUT, ST_SALT_TOUCH,
     ST_DAY_SKETCH, ST_DAY_VISITS, ST_DAY_FIND, ST_OPEN_LOAD, ST_CLOSE_VISITS,
     ST_CLOSE_SALTS, ST_COUNTRY_NAMES, ST_TERM_SEARCH, ST_DIM_ADD,
-    ST_DIM_SKETCH, ST_TERM_TITLE, ST_NSTMTS
+    ST_DIM_SKETCH, ST_TERM_TITLE, ST_OPEN_SET_GET, ST_OPEN_SET_PUT,
+    ST_OPEN_SET_DEL, ST_OPEN_SET_ADD, ST_NSTMTS
 };
 
 /* The tables whose rows a transaction gathers and writes sorted, many a
  * statement (store_batch.c), and the most columns of one. */
 enum batch_id {
     B_PATH_VIEWS, B_VISITS, B_POST_COUNTRY, B_PATH_SKETCH, B_COUNTRY_SKETCH,
-    B_REFERRER, B_OPEN_VISITS, B_COUNTRY_VIEWS, B_TERM_VIEWS, B_NBATCHES
+    B_REFERRER, B_COUNTRY_VIEWS, B_TERM_VIEWS, B_NBATCHES
 };
 #define BATCH_COLS 6
 
@@ -79,10 +80,11 @@ struct store {
      * how many bytes over all tables. */
     struct store_batch *batch[B_NBATCHES];
     size_t batch_rows, batch_bytes;
-    /* PostgreSQL: the visitors whose open visits rows the database holds,
-     * of the days loaded whole (store_write.c). */
-    struct open_known *known;
-    size_t nknown;
+    /* The open visits set being written (store_open.c). */
+    unsigned char *open_buf;
+    size_t open_n, open_cap;
+    int32_t open_day;
+    uint32_t open_set;
     /* PostgreSQL: the (site, day)s the open transaction counts: 2 when
      * the database held nothing of it when it began, 1 else
      * (store_write.c). */
@@ -190,6 +192,17 @@ int store_pg_open(struct store *s, const char *uri, struct bs_err *err);
 int store_pg_begin(struct store *s, struct bs_err *err);
 /* The SQL of a cached statement on PostgreSQL, when it is not SQLite's. */
 const char *store_pg_stmt_sql(enum stmt_id id);
+
+/* A set's blob of open visits (store_open.c): fn for each visit, a
+ * visitor's one after another. 0 done, 1 when fn stopped it (returned
+ * nonzero), -1 a damaged blob. */
+int store_open_decode(const unsigned char *b, size_t n,
+                      int (*fn)(void *ctx, int64_t visitor,
+                                const struct visit *v),
+                      void *ctx);
+/* Schema 10's open_visits rows into sets, and the table dropped: 0, or
+ * -1 with err. */
+int store_open_upgrade(struct store *s, struct bs_err *err);
 
 /* Create the schema or upgrade it to STORE_SCHEMA_VERSION (store_schema.c):
  * 0, or -1 with err. */

@@ -163,11 +163,11 @@ static const char schema[] =
     " touched bigint NOT NULL,"
     /* Commits that changed the day's open visits (store_salt_lock()). */
     " version bigint NOT NULL DEFAULT 0);"
-    "CREATE TABLE open_visits("
+    "CREATE TABLE open_visit_sets("
     " day integer NOT NULL,"
-    " visitor bigint NOT NULL,"
-    " visits bytea NOT NULL,"
-    " PRIMARY KEY(day, visitor));"
+    " bucket integer NOT NULL,"
+    " visitors bytea NOT NULL,"
+    " PRIMARY KEY(day, bucket));"
     "CREATE TABLE referrers("
     " day integer NOT NULL,"
     " path_id bigint NOT NULL,"
@@ -404,6 +404,20 @@ static int setup(struct store *s, struct bs_err *err)
                        "cannot upgrade the schema", err))
             goto fail;
         version = 10;
+    }
+    if (version == 10) {
+        /* Version 11: open visits in sets of visitors (store_open.c). */
+        if (store_exec(s, "CREATE TABLE open_visit_sets("
+                          " day integer NOT NULL,"
+                          " bucket integer NOT NULL,"
+                          " visitors bytea NOT NULL,"
+                          " PRIMARY KEY(day, bucket))",
+                       "cannot upgrade the schema", err) ||
+            store_open_upgrade(s, err) ||
+            store_exec(s, "UPDATE blogstat_schema SET version = 11",
+                       "cannot upgrade the schema", err))
+            goto fail;
+        version = 11;
     }
     if (version > STORE_SCHEMA_VERSION) {
         bs_fail(err, BS_DATAERR, "database '%s' has schema version %lld, "

@@ -350,15 +350,34 @@ static const char schema_v9[] =
  * its slug. */
 static const char schema_v10[] = "ALTER TABLE terms ADD COLUMN title TEXT;";
 
+/* Version 11: a day's open visits in sets of visitors, a row a set
+ * (store_open.c); the rows of open_visits become sets, and it goes
+ * (migrate()). A rowid table: its rows are a few KiB. */
+static const char schema_v11[] =
+    "CREATE TABLE open_visit_sets("
+    " day INTEGER NOT NULL,"
+    " bucket INTEGER NOT NULL,"
+    " visitors BLOB NOT NULL,"
+    " PRIMARY KEY(day, bucket));";
+
 /* migrations[v] takes a database from version v to v + 1. A new database
  * runs them all, so the upgrade path is the path every database takes. */
 static const char *const migrations[] = {schema_v1, schema_v2, schema_v3,
                                          schema_v4, schema_v5,
                                          schema_v6, schema_v7, schema_v8,
-                                         schema_v9, schema_v10};
+                                         schema_v9, schema_v10, schema_v11};
 
 _Static_assert(ARRAY_SIZE(migrations) == STORE_SCHEMA_VERSION,
                "one migration per schema version");
+
+/* Take s from version v to v + 1: the SQL, and what it cannot say. */
+static int migrate(struct store *s, int64_t v, const char *what,
+                   struct bs_err *err)
+{
+    if (store_exec(s, migrations[v], what, err))
+        return -1;
+    return v == 10 ? store_open_upgrade(s, err) : 0;
+}
 
 int store_schema_setup(struct store *s, struct bs_err *err)
 {
@@ -398,7 +417,7 @@ int store_schema_setup(struct store *s, struct bs_err *err)
     if (store_exec(s, "BEGIN IMMEDIATE", "cannot start a transaction", err))
         return -1;
     for (int64_t v = version; v < STORE_SCHEMA_VERSION; v++) {
-        if (store_exec(s, migrations[v], "cannot upgrade the schema", err)) {
+        if (migrate(s, v, "cannot upgrade the schema", err)) {
             db_exec(s->db, "ROLLBACK");
             return -1;
         }
@@ -434,7 +453,7 @@ int store_create_at_version(const char *path, int version,
     snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;", version);
     rc = store_exec(&s, "BEGIN", "cannot start a transaction", err);
     for (int v = 0; rc == 0 && v < version; v++)
-        rc = store_exec(&s, migrations[v], "cannot make the schema", err);
+        rc = migrate(&s, v, "cannot make the schema", err);
     if (rc == 0)
         rc = store_exec(&s, sql, "cannot set the schema version", err);
     if (rc == 0)

@@ -28,44 +28,6 @@ static int64_t clamp(uint64_t v)
  * are forgotten (a few MiB at most). */
 #define ROWS_KEPT_MAX (1u << 16)
 
-/* The open visits rows of a day: known when the day was loaded whole;
- * each visitor of the day that the database holds, and those written
- * since (a value of 1). */
-struct open_known {
-    int32_t day;
-    struct cntmap *visitors;
-};
-
-/* The days whose open visits rows are known, at most. */
-#define KNOWN_DAYS_MAX 16
-
-static void known_forget(struct store *s)
-{
-    for (size_t i = 0; i < s->nknown; i++)
-        cntmap_free(s->known[i].visitors);
-    free(s->known);
-    s->known = NULL;
-    s->nknown = 0;
-}
-
-static struct open_known *known_day(struct store *s, int32_t day)
-{
-    for (size_t i = 0; i < s->nknown; i++)
-        if (s->known[i].day == day)
-            return &s->known[i];
-    return NULL;
-}
-
-static void known_drop(struct store *s, int32_t day)
-{
-    struct open_known *k = known_day(s, day);
-
-    if (k) {
-        cntmap_free(k->visitors);
-        *k = s->known[--s->nknown];
-    }
-}
-
 /* What is known of one transaction alone. */
 static void tx_forget(struct store *s)
 {
@@ -81,7 +43,6 @@ void store_rows_forget(struct store *s)
         strtab_clear(s->row_names);
     if (s->term_names)
         strtab_clear(s->term_names);
-    known_forget(s);
     tx_forget(s);
 }
 
@@ -829,134 +790,6 @@ int store_add_visits(struct store *s, int64_t site, int32_t day,
     return store_put(s, st, err);
 }
 
-/* A visitor's open visits in one blob: 16 bytes each, little-endian:
- * start and last (i32, local seconds), landing (i64, a path id). */
-#define OPEN_VISIT_BYTES 16
-
-static void put_le(unsigned char *p, uint64_t v, int bytes)
-{
-    for (int i = 0; i < bytes; i++, v >>= 8)
-        p[i] = (unsigned char)v;
-}
-
-static uint64_t get_le(const unsigned char *p, int bytes)
-{
-    uint64_t v = 0;
-
-    for (int i = bytes - 1; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
-int store_open_visits_load(struct store *s, int32_t day,
-                           int (*fn)(void *ctx, int64_t visitor,
-                                     const struct visit *v),
-                           void *ctx, struct bs_err *err)
-{
-    struct db_stmt *st;
-    int rc, stop = 0;
-
-    struct open_known *k = NULL;
-
-    if (store_batch_flush(s, err) || !(st = store_stmt(s, ST_OPEN_LOAD, err)))
-        return -1;
-    /* PostgreSQL, in a transaction (the day locked, store_salt_lock()):
-     * the visitors read are those the database holds, until another
-     * writer changes the day, which makes the day load again. */
-    known_drop(s, day);
-    if (db_engine(s->db) == DB_POSTGRES && s->in_tx) {
-        /* A bound: the oldest day known goes (its rows are upserted). */
-        if (s->nknown >= KNOWN_DAYS_MAX) {
-            size_t old = 0;
-
-            for (size_t i = 1; i < s->nknown; i++)
-                if (s->known[i].day < s->known[old].day)
-                    old = i;
-            known_drop(s, s->known[old].day);
-        }
-        s->known = xrealloc(s->known, (s->nknown + 1) * sizeof(*s->known));
-        k = &s->known[s->nknown++];
-        k->day = day;
-        k->visitors = cntmap_new();
-    }
-    db_bind_int(st, 1, day);
-    while (!stop && (rc = db_step(st)) == DB_ROW) {
-        const unsigned char *b = db_column_blob(st, 1);
-        size_t n = (size_t)db_column_bytes(st, 1);
-        int64_t visitor = db_column_int64(st, 0);
-
-        if (k && (uint64_t)visitor != UINT64_MAX)
-            cntmap_add(k->visitors, (uint64_t)visitor, 1);
-        if (n % OPEN_VISIT_BYTES != 0 || (n && !b)) {
-            db_reset(st);
-            known_drop(s, day);
-            return bs_fail(err, BS_DATAERR,
-                           "database '%s': damaged open visits of day %d",
-                           s->path, (int)day);
-        }
-        for (size_t i = 0; i < n && !stop; i += OPEN_VISIT_BYTES) {
-            struct visit v;
-
-            v.start = (int32_t)(uint32_t)get_le(b + i, 4);
-            v.end = (int32_t)(uint32_t)get_le(b + i + 4, 4);
-            v.landing = (int64_t)get_le(b + i + 8, 8);
-            stop = fn(ctx, visitor, &v);
-        }
-    }
-    db_reset(st);
-    if (stop || rc != DB_DONE)
-        known_drop(s, day);
-    return stop || rc == DB_DONE ? 0 : store_fail(s, err, rc, "cannot read it");
-}
-
-/* How a visitor's open visits row is written: STORE_ROW_NEW when the
- * database is known not to hold it (it is then known to). A row deleted
- * stays known as held: an upsert is right either way. */
-static enum store_row known_new(struct store *s, int32_t day,
-                                int64_t visitor)
-{
-    struct open_known *k = s->in_tx ? known_day(s, day) : NULL;
-
-    if (!k || (uint64_t)visitor == UINT64_MAX ||
-        cntmap_get(k->visitors, (uint64_t)visitor))
-        return STORE_ROW_UPSERT;
-    cntmap_add(k->visitors, (uint64_t)visitor, 1);
-    return STORE_ROW_NEW;
-}
-
-int store_open_visits_put(struct store *s, int32_t day, int64_t visitor,
-                          const struct visit *v, size_t n,
-                          struct bs_err *err)
-{
-    unsigned char buf[STORE_OPEN_VISITS_MAX * OPEN_VISIT_BYTES];
-
-    if (n > sizeof(buf) / OPEN_VISIT_BYTES)
-        BUG("%zu open visits", n);
-    /* By start, as they load (an insertion sort of a handful). */
-    for (size_t i = 0; i < n; i++) {
-        size_t j = i;
-
-        while (j > 0 && (int32_t)(uint32_t)get_le(buf + (j - 1) *
-                                                  OPEN_VISIT_BYTES, 4) >
-                            v[i].start) {
-            memcpy(buf + j * OPEN_VISIT_BYTES,
-                   buf + (j - 1) * OPEN_VISIT_BYTES, OPEN_VISIT_BYTES);
-            j--;
-        }
-        put_le(buf + j * OPEN_VISIT_BYTES, (uint32_t)v[i].start, 4);
-        put_le(buf + j * OPEN_VISIT_BYTES + 4, (uint32_t)v[i].end, 4);
-        put_le(buf + j * OPEN_VISIT_BYTES + 8, (uint64_t)v[i].landing, 8);
-    }
-    return store_batch_add(s, B_OPEN_VISITS,
-                           (const struct store_bval[]){
-                               {STORE_BV_INT, day, NULL, 0},
-                               {STORE_BV_INT, visitor, NULL, 0},
-                               {STORE_BV_BLOB, 0, buf,
-                                n * OPEN_VISIT_BYTES}},
-                           n == 0 ? STORE_ROW_DELETE
-                                  : known_new(s, day, visitor), err);
-}
-
 int store_add_referrer(struct store *s, int64_t site, int32_t day,
                        int64_t path_id,
                        const char *host, size_t host_n, const char *cls,
@@ -1009,8 +842,6 @@ int store_close_days(struct store *s, int64_t touched_before,
 
     if (store_batch_flush(s, err))
         return -1;
-    /* The days closed go from memory (they are loaded again, if ever). */
-    known_forget(s);
     for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
         struct db_stmt *st = store_stmt(s, ids[i], err);
 

@@ -3,6 +3,7 @@
  */
 #include "blogstat.h"
 #include "visits.h"
+#include "table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,19 @@ static void reindex(struct visits *v)
     }
     for (size_t i = 0; i < v->n; i++)
         index_put(v, i);
+}
+
+int visits_has(const struct visits *v, int32_t day, uint64_t visitor)
+{
+    size_t mask = v->nslots - 1, j;
+
+    for (j = home(v, day, visitor); v->slot[j]; j = (j + 1) & mask) {
+        const struct person *p = &v->p[v->slot[j] - 1];
+
+        if (p->visitor == visitor && p->day == day)
+            return 1;
+    }
+    return 0;
 }
 
 static struct person *person(struct visits *v, int32_t day, uint64_t visitor)
@@ -230,6 +244,85 @@ int visits_each_dirty(struct visits *v,
                 return rc;
         }
     return 0;
+}
+
+int visits_each_dirty_set(struct visits *v, unsigned shift,
+                          const struct visits_set_writer *w, void *ctx)
+{
+    /* The sets held, numbered as first met ((day, set) -> number + 1);
+     * each person's set; each set's key, whether it changed and where
+     * its persons start in order[] (a counting sort, no comparisons). */
+    struct cntmap *sets;
+    uint32_t *of, *order;
+    uint64_t *key;
+    unsigned char *dirty;
+    size_t *start, nsets = 0, cap = 64;
+    int rc = 0;
+
+    if (shift == 0 || shift > 63)
+        BUG("set shift %u", shift);
+    if (v->n == 0)
+        return 0;
+    key = xmalloc(cap * sizeof(*key));
+    dirty = xmalloc(cap);
+    start = xmalloc((cap + 1) * sizeof(*start));
+    sets = cntmap_new();
+    of = xmalloc(v->n * sizeof(*of));
+    for (size_t i = 0; i < v->n; i++) {
+        uint64_t k = (uint64_t)(uint32_t)v->p[i].day << 32 |
+                     (uint32_t)(v->p[i].visitor >> shift);
+        uint64_t g = cntmap_get(sets, k);
+
+        if (!g) {
+            if (nsets == cap) {
+                cap *= 2;
+                key = xrealloc(key, cap * sizeof(*key));
+                dirty = xrealloc(dirty, cap);
+                start = xrealloc(start, (cap + 1) * sizeof(*start));
+            }
+            key[nsets] = k;
+            dirty[nsets] = 0;
+            start[nsets] = 0;
+            g = ++nsets;
+            cntmap_add(sets, k, g);
+        }
+        of[i] = (uint32_t)(g - 1);
+        dirty[g - 1] |= v->dirty[i];
+        start[g - 1]++;
+    }
+    /* Counts into starts; then each person into its set's place. */
+    for (size_t g = 0, sum = 0; g <= nsets; g++) {
+        size_t c = g < nsets ? start[g] : 0;
+
+        start[g] = sum;
+        sum += c;
+    }
+    order = xmalloc(v->n * sizeof(*order));
+    for (size_t i = 0; i < v->n; i++)
+        order[start[of[i]]++] = (uint32_t)i;
+    /* start[g] is now the end of set g, the start of g + 1. */
+    for (size_t g = 0; g < nsets && !rc; g++) {
+        size_t from = g ? start[g - 1] : 0;
+
+        if (!dirty[g])
+            continue;
+        rc = w->begin(ctx, (int32_t)(uint32_t)(key[g] >> 32),
+                      (uint32_t)key[g]);
+        for (size_t k = from; k < start[g] && !rc; k++) {
+            struct person *p = &v->p[order[k]];
+
+            rc = w->person(ctx, p->visitor, ivs(p), p->n);
+        }
+        if (!rc)
+            rc = w->end(ctx);
+    }
+    free(order);
+    free(of);
+    free(key);
+    free(dirty);
+    free(start);
+    cntmap_free(sets);
+    return rc;
 }
 
 void visits_clean(struct visits *v)

@@ -38,7 +38,7 @@ expect_status 0 b --db a.db copy --to "$PG"
 expect_stderr "copied 3 days"
 for t in sites paths terms post_terms days path_views term_views \
     country_views post_country_views day_sketches path_sketches \
-    country_sketches visits referrers search_terms day_salts open_visits \
+    country_sketches visits referrers search_terms day_salts open_visit_sets \
     sources meta country_names; do
     want=$(lite a.db "SELECT count(*) FROM $t")
     got=$(pg_sql "$PG" "SELECT count(*) FROM $t")
@@ -48,7 +48,7 @@ done
 for q in "SELECT sum(views) || ' ' || sum(hits) || ' ' || sum(visits) FROM days" \
     "SELECT sum(lines) || ' ' || sum(position) FROM sources" \
     "SELECT sum(views) FROM path_views" \
-    "SELECT sum(length(visits)) FROM open_visits"; do
+    "SELECT sum(length(visitors)) FROM open_visit_sets"; do
     want=$(lite a.db "$q")
     got=$(pg_sql "$PG" "$q")
     [ "$want" = "$got" ] || fail "$q: $got in PostgreSQL, $want in a.db"

@@ -26,7 +26,7 @@ for there only as whole 64-bit elements (anything else would match by
 chance). The secret key visitors are hashed under must be in DB.key
 (16 bytes, mode 0600), and neither in a table nor anywhere in the bytes
 of DB and DB-wal. Then, with --open, the days whose salts and open
-visits may remain: day_salts and open_visits hold exactly those days (so
+visits may remain: day_salts and open_visit_sets hold exactly those days (so
 every other day is closed), and both are not empty for them.
 """
 import argparse
@@ -273,12 +273,12 @@ def main():
     # Closed days: no salt, no open visit.
     day = "date(day * 86400, 'unixepoch')"
     salts = {r[0] for r in con.execute(f"SELECT {day} FROM day_salts")}
-    opened = {r[0] for r in con.execute(f"SELECT {day} FROM open_visits")}
+    opened = {r[0] for r in con.execute(f"SELECT {day} FROM open_visit_sets")}
     con.close()
     if salts != set(a.open):
         bad.append(f"day_salts holds {sorted(salts)}, not {sorted(a.open)}")
     if opened != set(a.open):
-        bad.append(f"open_visits holds {sorted(opened)}, not "
+        bad.append(f"open_visit_sets holds {sorted(opened)}, not "
                    f"{sorted(a.open)}")
 
     for b in bad[:30]:

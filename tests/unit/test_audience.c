@@ -84,7 +84,7 @@ static void test_audience__visit_spans_chunks(void **state)
     assert_int_equal(f->deltas[0], 2);
     assert_int_equal(f->deltas[3], 1);
     assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM day_salts"), 1);
-    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"), 1);
+    assert_int_equal(TU_OPEN_VISITORS(f->db), 1);
     audience_free(a);
 }
 
@@ -129,7 +129,7 @@ static void test_audience__open_visitors_bounded(void **state)
     audience_settle(a, 1);
     assert_int_equal(f->deltas[0], AUDIENCE_OPEN_MAX + 2 * extra);
     assert_int_equal(f->deltas[1], AUDIENCE_OPEN_MAX + 2 * extra);
-    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"),
+    assert_int_equal(TU_OPEN_VISITORS(f->db),
                      AUDIENCE_OPEN_MAX);
     audience_free(a);
     /* The next run: visitor 1 joins its visit, a new one is counted
@@ -140,7 +140,7 @@ static void test_audience__open_visitors_bounded(void **state)
     chunk(f, a, AUDIENCE_OPEN_MAX + 99, (const int32_t[]){2000},
           (const int64_t[]){2}, 1);
     assert_int_equal(f->deltas[0], AUDIENCE_OPEN_MAX + 2 * extra + 1);
-    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"),
+    assert_int_equal(TU_OPEN_VISITORS(f->db),
                      AUDIENCE_OPEN_MAX);
     audience_free(a);
 }
@@ -162,7 +162,7 @@ static void test_audience__close_days(void **state)
     a = audience_new(f->s, NOW + AUDIENCE_DAY_OPEN_SECS + 1);
     assert_int_equal(audience_close_days(a, &err), 0);
     assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM day_salts"), 0);
-    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"), 0);
+    assert_int_equal(TU_OPEN_VISITORS(f->db), 0);
     chunk(f, a, 42, s2, p1, 1);
     assert_int_equal(f->deltas[0], 2);
     audience_free(a);

@@ -124,7 +124,7 @@ static void test_commit__chunk_reaches_store(void **state)
     assert_int_equal(tu_sql_int(f->db, "SELECT views FROM path_views JOIN paths "
                              "ON paths.id = path_id WHERE path = '/a/'"), 2);
     assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM day_salts"), 1);
-    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"), 2);
+    assert_int_equal(TU_OPEN_VISITORS(f->db), 2);
     assert_int_equal(commit_find_source(&f->cdb, &keys, &f->head, &got, &err),
                      1);
     assert_int_equal(got.id, src.id);
@@ -149,7 +149,7 @@ static void test_commit__failed_leaves_nothing(void **state)
     assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM days"), 0);
     assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM paths"), 0);
     assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM day_salts"), 0);
-    assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM open_visits"), 0);
+    assert_int_equal(TU_OPEN_VISITORS(f->db), 0);
     assert_int_equal(commit_find_source(&f->cdb, &keys, &f->head, &got, &err),
                      0);
     /* The same view again, once the database takes it: one visit (the

@@ -365,18 +365,26 @@ static void test_open_visits(void **state)
                      0);
     assert_int_equal(store_commit(to, &err), 0);
     assert_int_equal(recount_day(to, from, 10, 0, &err), 0);
-    assert_int_equal(q(f->dir, "to.db", "SELECT count(*) FROM open_visits"), 0);
+    assert_int_equal(q(f->dir, "to.db",
+                       "SELECT count(*) FROM open_visit_sets"), 0);
     assert_int_equal(recount_day(to, from, 10, 1, &err), 0);
-    assert_int_equal(q(f->dir, "to.db", "SELECT length(visits) FROM "
-                       "open_visits WHERE day = 10 AND visitor = 77"), 32);
+    /* Visitor 77 (4D) of day 10, its two visits as two records of one
+     * visit each (items come one visit at a time), one after another. */
+    assert_int_equal(q(f->dir, "to.db", "SELECT count(*) FROM "
+                       "open_visit_sets WHERE day = 10 AND "
+                       "length(visitors) = 2 * (10 + 16) AND "
+                       "hex(substr(visitors, 1, 10)) = "
+                       "'4D000000000000000100' AND "
+                       "substr(visitors, 1, 10) = substr(visitors, 27, 10)"),
+                     1);
     /* The landing is to's id of "/x/", in both visits. */
     id = q(f->dir, "to.db", "SELECT id FROM paths WHERE path = '/x/'");
     assert_true(id > 0 && id != pad);
-    assert_int_equal(q(f->dir, "to.db", "SELECT count(*) FROM open_visits o, "
-                       "paths p WHERE p.path = '/x/' AND "
-                       "hex(substr(o.visits, 9, 8)) = "
+    assert_int_equal(q(f->dir, "to.db", "SELECT count(*) FROM "
+                       "open_visit_sets o, paths p WHERE p.path = '/x/' AND "
+                       "hex(substr(o.visitors, 19, 8)) = "
                        "printf('%02X00000000000000', p.id) AND "
-                       "substr(o.visits, 9, 8) = substr(o.visits, 25, 8)"),
+                       "substr(o.visitors, 19, 8) = substr(o.visitors, 45, 8)"),
                      1);
     store_close(to);
     store_close(from);

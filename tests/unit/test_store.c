@@ -4,6 +4,7 @@
  * outside with sqlite3 where the store's API cannot tell (file mode,
  * schema version, journal mode, the bytes stored).
  */
+#include "testsql.h"
 #include "tustore.h"
 #include "sketch.h"
 #include "store.h"
@@ -2558,28 +2559,30 @@ static void test_store__open_visits(void **state)
     put_open(s, 10, INT64_MAX, v3, 1);
     put_open(s, 11, 77, v3, 1);
     commit(s);
+    /* Sets by the visitors' top six bits (77: 0, INT64_MAX: 31, -5:
+     * 63), a visitor's visits one after another, by start. */
     load(s, 10, &l);
     assert_int_equal(l.count, 4);
-    assert_int_equal(l.e[0].visitor, -5);
-    assert_int_equal(l.e[0].v.start, 0);
-    assert_int_equal(l.e[0].v.end, 86399);
-    assert_int_equal(l.e[0].v.landing, 7);
+    assert_int_equal(l.e[0].visitor, 77);
+    assert_int_equal(l.e[0].v.start, 100);        /* by start */
+    assert_int_equal(l.e[0].v.landing, 2);
     assert_int_equal(l.e[1].visitor, 77);
-    assert_int_equal(l.e[1].v.start, 100);        /* by start */
-    assert_int_equal(l.e[1].v.landing, 2);
-    assert_int_equal(l.e[2].visitor, 77);
-    assert_int_equal(l.e[2].v.start, 5000);
-    assert_int_equal(l.e[2].v.end, 5100);
-    assert_int_equal(l.e[3].visitor, INT64_MAX);
+    assert_int_equal(l.e[1].v.start, 5000);
+    assert_int_equal(l.e[1].v.end, 5100);
+    assert_int_equal(l.e[2].visitor, INT64_MAX);
+    assert_int_equal(l.e[3].visitor, -5);
+    assert_int_equal(l.e[3].v.start, 0);
+    assert_int_equal(l.e[3].v.end, 86399);
+    assert_int_equal(l.e[3].v.landing, 7);
     /* Replace one visitor's visits; the others stay. */
     begin(s);
     put_open(s, 10, 77, v3, 1);
     commit(s);
     load(s, 10, &l);
     assert_int_equal(l.count, 3);
-    assert_int_equal(l.e[1].visitor, 77);
-    assert_int_equal(l.e[1].v.start, 300);
-    assert_int_equal(l.e[1].v.landing, 9);
+    assert_int_equal(l.e[0].visitor, 77);
+    assert_int_equal(l.e[0].v.start, 300);
+    assert_int_equal(l.e[0].v.landing, 9);
     /* None: the visitor is gone. */
     begin(s);
     put_open(s, 10, 77, NULL, 0);
@@ -2600,7 +2603,8 @@ static void test_store__open_visits(void **state)
     l.stop_at = 0;
     load(s, 10, &l);
     assert_int_equal(l.count, 2);
-    assert_int_equal(l.e[0].v.start, 0);
+    assert_int_equal(l.e[1].visitor, -5);
+    assert_int_equal(l.e[1].v.start, 0);
     store_close(s);
 }
 
@@ -2645,8 +2649,7 @@ static void test_store__close_days(void **state)
         assert_int_equal(l.count, open ? 2 : 0);
     }
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM day_salts"), 2);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM open_visits"),
-                     4);
+    assert_int_equal(TU_OPEN_VISITORS(f->path), 4);
     range_of(s, 10, 13, &visitors, &visits);
     assert_int_equal(visitors, 10);
     assert_int_equal(visits, 8);
@@ -2657,8 +2660,7 @@ static void test_store__close_days(void **state)
     assert_int_equal(store_close_days(s, INT64_MAX, &err), 0);
     commit(s);
     assert_int_equal(sql_int(f->path, "SELECT count(*) FROM day_salts"), 0);
-    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM open_visits"),
-                     0);
+    assert_int_equal(TU_OPEN_VISITORS(f->path), 0);
     range_of(s, 10, 13, &visitors, &visits);
     assert_int_equal(visitors, 10);
     assert_int_equal(visits, 8);
@@ -2856,6 +2858,53 @@ static void query_site(struct store *s, enum q q, int64_t site,
     if (run_query(s, q, &f, rs, &err) != 0)
         fail_msg("query %d, site %lld: %s", (int)q, (long long)site,
                  err.msg);
+}
+
+/* Schema 10 kept a row a visitor; 11 keeps sets of visitors. The rows
+ * of an open day become its sets, whole: every visitor and visit loads
+ * as before, a damaged row goes alone, and the old table is gone. */
+static void test_store__migrate_open_visits_from_v10(void **state)
+{
+    struct tu_store *f = *state;
+    struct store *s;
+    struct loaded l;
+    struct bs_err err = {0};
+
+    assert_int_equal(store_create_at_version(f->path, 10, &err), 0);
+    /* Visitor 77: visits 100-200 and 5000-5100 landing on 2 and 3;
+     * visitor -5: one, 0-86399 on 7; visitor 9: 15 bytes, damaged. */
+    sql_exec(f->path,
+             "INSERT INTO open_visits(day, visitor, visits) VALUES"
+             "(10, 77, x'64000000c8000000020000000000000088130000ec130000"
+             "0300000000000000'),"
+             "(10, -5, x'000000007f5101000700000000000000'),"
+             "(10, 9, x'000000000000000000000000000000'),"
+             "(11, 77, x'2c01000090010000090000000000000000');");
+    memset(&l, 0, sizeof(l));
+    s = open_ok(f->path, STORE_WRITE);
+    assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+                     STORE_SCHEMA_VERSION);
+    assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master "
+                             "WHERE name = 'open_visits'"), 0);
+    load(s, 10, &l);
+    assert_int_equal(l.count, 3);
+    assert_int_equal(l.e[0].visitor, 77);
+    assert_int_equal(l.e[0].v.start, 100);
+    assert_int_equal(l.e[0].v.end, 200);
+    assert_int_equal(l.e[0].v.landing, 2);
+    assert_int_equal(l.e[1].visitor, 77);
+    assert_int_equal(l.e[1].v.start, 5000);
+    assert_int_equal(l.e[1].v.end, 5100);
+    assert_int_equal(l.e[1].v.landing, 3);
+    assert_int_equal(l.e[2].visitor, -5);
+    assert_int_equal(l.e[2].v.start, 0);
+    assert_int_equal(l.e[2].v.end, 86399);
+    assert_int_equal(l.e[2].v.landing, 7);
+    /* Day 11's row was 17 bytes: damaged, gone; the day has none. */
+    load(s, 11, &l);
+    assert_int_equal(l.count, 0);
+    assert_int_equal(TU_OPEN_VISITORS(f->path), 2);
+    store_close(s);
 }
 
 static void test_store__migrate_from_v4(void **state)
@@ -3265,6 +3314,7 @@ int main(void)
         T(test_store__country_visitors),
         T(test_store__visits),
         T(test_store__open_visits),
+        T(test_store__migrate_open_visits_from_v10),
         T(test_store__batched_rows),
         T(test_store__close_days),
         T(test_store__referrers),

@@ -879,6 +879,117 @@ static void test_visits__many_visitors(void **state)
     visits_free(v);
 }
 
+/* ---- visits_each_dirty_set(): the sets changed, each whole ------------- */
+
+struct sets_seen {
+    int open;                /* a set begun, not ended */
+    int32_t day;
+    uint32_t set;
+    int nsets;
+    struct {
+        int32_t day;
+        uint32_t set;
+        int people;
+        int visits;
+    } s[16];
+    int stop_at;             /* return 9 on this begin (1-based); 0: never */
+};
+
+static int set_begin(void *ctx, int32_t day, uint32_t set)
+{
+    struct sets_seen *x = ctx;
+
+    assert_false(x->open);
+    assert_true(x->nsets < 16);
+    x->open = 1;
+    x->s[x->nsets].day = day;
+    x->s[x->nsets].set = set;
+    x->s[x->nsets].people = 0;
+    x->s[x->nsets].visits = 0;
+    x->nsets++;
+    return x->stop_at && x->nsets == x->stop_at ? 9 : 0;
+}
+
+static int set_person(void *ctx, uint64_t visitor, const struct visit *iv,
+                      size_t n)
+{
+    struct sets_seen *x = ctx;
+
+    (void)iv;
+    assert_true(x->open);
+    /* Every person given is of the set begun. */
+    assert_int_equal(visitor >> 62, x->s[x->nsets - 1].set);
+    x->s[x->nsets - 1].people++;
+    x->s[x->nsets - 1].visits += (int)n;
+    return 0;
+}
+
+static int set_end(void *ctx)
+{
+    struct sets_seen *x = ctx;
+
+    assert_true(x->open);
+    x->open = 0;
+    return 0;
+}
+
+static const struct visits_set_writer set_writer = {set_begin, set_person,
+                                                    set_end};
+
+static int set_index(const struct sets_seen *x, int32_t day, uint32_t set)
+{
+    for (int i = 0; i < x->nsets; i++)
+        if (x->s[i].day == day && x->s[i].set == set)
+            return i;
+    return -1;
+}
+
+static void test_visits__dirty_sets_whole(void **state)
+{
+    struct visits *v = visits_new();
+    struct tally t;
+    struct sets_seen x;
+    const uint64_t set1 = UINT64_C(1) << 62, set3 = UINT64_C(3) << 62;
+    static const struct visit one = {100, 200, 1};
+
+    (void)state;
+    memset(&t, 0, sizeof(t));
+    /* Day 0: two people of set 1 (one loaded, one viewing), one of set 3
+     * (loaded); day 1: one of set 1 (loaded). */
+    visits_load(v, DAY0, set1 | 5, &one, 1);
+    visits_view(v, DAY0, set1 | 6, 5000, 2, on_delta, &t);
+    visits_view(v, DAY0, set1 | 6, 9000, 3, on_delta, &t);
+    visits_load(v, DAY0, set3 | 7, &one, 1);
+    visits_load(v, DAY0 + 1, set1 | 5, &one, 1);
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(visits_each_dirty_set(v, 62, &set_writer, &x), 0);
+    /* Only (day 0, set 1) changed: given whole, its loaded person too. */
+    assert_int_equal(x.nsets, 1);
+    assert_int_equal(x.s[0].day, DAY0);
+    assert_int_equal(x.s[0].set, 1);
+    assert_int_equal(x.s[0].people, 2);
+    assert_int_equal(x.s[0].visits, 1 + 2);
+    /* Clean: nothing; a view of day 1's person: that set alone. */
+    visits_clean(v);
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(visits_each_dirty_set(v, 62, &set_writer, &x), 0);
+    assert_int_equal(x.nsets, 0);
+    visits_view(v, DAY0 + 1, set1 | 5, 150, 1, on_delta, &t);
+    visits_view(v, DAY0, set3 | 8, 150, 1, on_delta, &t);
+    memset(&x, 0, sizeof(x));
+    assert_int_equal(visits_each_dirty_set(v, 62, &set_writer, &x), 0);
+    assert_int_equal(x.nsets, 2);
+    assert_true(set_index(&x, DAY0 + 1, 1) >= 0);
+    assert_int_equal(x.s[set_index(&x, DAY0 + 1, 1)].people, 1);
+    assert_int_equal(x.s[set_index(&x, DAY0, 3)].people, 2);
+    /* A callback's nonzero ends it and is returned. */
+    memset(&x, 0, sizeof(x));
+    x.stop_at = 1;
+    assert_int_equal(visits_each_dirty_set(v, 62, &set_writer, &x), 9);
+    assert_int_equal(x.nsets, 1);
+    visits_free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -899,6 +1010,7 @@ int main(void)
         cmocka_unit_test(test_visits__max),
         cmocka_unit_test(test_visits__forget),
         cmocka_unit_test(test_visits__many_visitors),
+        cmocka_unit_test(test_visits__dirty_sets_whole),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
