@@ -179,13 +179,13 @@ static void hh_unindex(struct hh *h, uint32_t slot)
 }
 
 /*
- * One view of (day, key). When it evicts an entry, that entry's day and
+ * w views of (day, key). When it evicts an entry, that entry's day and
  * views are stored in *day_out and *views_out, its key copied to ev
  * (HH_KEY_MAX bytes) with its size in *ev_n, and 1 is returned; else 0.
  */
 static int hh_add(struct hh *h, int32_t day, const char *key, size_t n,
-                  int32_t *day_out, uint64_t *views_out, char *ev,
-                  size_t *ev_n)
+                  uint64_t w, int32_t *day_out, uint64_t *views_out,
+                  char *ev, size_t *ev_n)
 {
     uint64_t hash = hh_hash(day, key, n);
     uint32_t i = hh_probe(h, hash, day, key, n), slot;
@@ -196,7 +196,7 @@ static int hh_add(struct hh *h, int32_t day, const char *key, size_t n,
         BUG("heavy-hitter key of %zu bytes", n);
     if (h->index[i] >= 0) {
         slot = (uint32_t)h->index[i];
-        h->slots[slot].count++;
+        h->slots[slot].count += w;
         hh_down(h, h->at[slot]);
         return 0;
     }
@@ -209,7 +209,7 @@ static int hh_add(struct hh *h, int32_t day, const char *key, size_t n,
         }
         slot = h->n++;
         s = &h->slots[slot];
-        s->count = 1;
+        s->count = w;
         s->err = 0;
         h->heap[slot] = slot;
         h->at[slot] = slot;
@@ -224,7 +224,7 @@ static int hh_add(struct hh *h, int32_t day, const char *key, size_t n,
         hh_unindex(h, slot);
         i = hh_probe(h, hash, day, key, n);
         s->err = s->count;
-        s->count++;
+        s->count += w;
     }
     s->hash = hash;
     s->day = day;
@@ -724,7 +724,7 @@ void agg_referrer_key(struct agg *a, int32_t day, uint32_t key,
     o += cn;
     memcpy(a->rscratch + o, host, host_n);
     o += host_n;
-    if (hh_add(a->refs, day, a->rscratch, o, &evday, &views, ev, &evn)) {
+    if (hh_add(a->refs, day, a->rscratch, o, 1, &evday, &views, ev, &evn)) {
         /* The evicted referrer's views: "(other)" of its page and class. */
         char k[4 + 4 + 1 + REF_CLASS_MAX];
         size_t kn = 4 + 4 + 1 + (unsigned char)ev[4];
@@ -750,7 +750,7 @@ void agg_search_term(struct agg *a, int32_t day, const char *term, size_t n)
     int32_t evday;
     uint64_t views;
 
-    if (hh_add(a->sterms, day, term, key_cap(term, n), &evday, &views, ev,
+    if (hh_add(a->sterms, day, term, key_cap(term, n), 1, &evday, &views, ev,
                &evn))
         cntmap_add(a->sterm_other, (uint64_t)(uint32_t)evday, views);
 }
@@ -876,4 +876,157 @@ int agg_each_search_term(const struct agg *a,
     while (rc == 0 && cntmap_next(a->sterm_other, &pos, &k, &v))
         rc = fn(ctx, (int32_t)(uint32_t)k, AGG_OTHER, AGG_OTHER_LEN, v);
     return rc;
+}
+
+/* ---- merging ------------------------------------------------------------ */
+
+/* A referrer's or a folded referrer's key with its page's id (4 bytes at
+ * off) changed to to's: into buf (of n bytes). */
+static void rekey(char *buf, const char *key, size_t n, size_t off,
+                  const uint32_t *map)
+{
+    uint32_t id;
+
+    memcpy(buf, key, n);
+    memcpy(&id, key + off, 4);
+    id = map[id];
+    memcpy(buf + off, &id, 4);
+}
+
+/* What o's heavy hitters hold (each entry's own views), into h; what h
+ * evicts on the way goes to fold(). */
+static void hh_merge(struct hh *h, const struct hh *o, const uint32_t *map,
+                     void (*fold)(struct agg *a, int32_t day, const char *ev,
+                                  size_t evn, uint64_t views),
+                     struct agg *a)
+{
+    char buf[HH_KEY_MAX], ev[HH_KEY_MAX];
+
+    for (uint32_t i = 0; i < o->n; i++) {
+        const struct hh_slot *s = &o->slots[i];
+        uint64_t views = s->count - s->err, evv;
+        int32_t evday;
+        size_t evn;
+
+        if (views == 0)
+            continue;
+        if (map)
+            rekey(buf, s->key, s->n, 0, map);
+        else
+            memcpy(buf, s->key, s->n);
+        if (hh_add(h, s->day, buf, s->n, views, &evday, &evv, ev, &evn))
+            fold(a, evday, ev, evn, evv);
+    }
+}
+
+static void fold_referrer(struct agg *a, int32_t day, const char *ev,
+                          size_t evn, uint64_t views)
+{
+    char k[4 + 4 + 1 + REF_CLASS_MAX];
+    size_t kn = 4 + 4 + 1 + (unsigned char)ev[4];
+
+    (void)evn;
+    memcpy(k, &day, 4);
+    memcpy(k + 4, ev, kn - 4);
+    cntmap_add(a->ref_other, strtab_intern(a->ref_other_keys, k, kn, NULL),
+               views);
+}
+
+static void fold_search(struct agg *a, int32_t day, const char *ev,
+                        size_t evn, uint64_t views)
+{
+    (void)ev;
+    (void)evn;
+    cntmap_add(a->sterm_other, (uint64_t)(uint32_t)day, views);
+}
+
+/* Each (day, key id) -> n of m into to's map, the ids mapped. */
+static void merge_keyed(struct cntmap *to, const struct cntmap *m,
+                        const uint32_t *map)
+{
+    size_t pos = 0;
+    uint64_t k, v;
+
+    while (cntmap_next(m, &pos, &k, &v))
+        cntmap_add(to, dkey(dkey_day(k), map[(uint32_t)k]), v);
+}
+
+static void merge_plain(struct cntmap *to, const struct cntmap *m)
+{
+    size_t pos = 0;
+    uint64_t k, v;
+
+    while (cntmap_next(m, &pos, &k, &v))
+        cntmap_add(to, k, v);
+}
+
+void agg_merge(struct agg *a, const struct agg *o)
+{
+    uint32_t nkeys = strtab_count(o->keys), *map;
+    size_t pos = 0, n;
+    uint64_t k, v;
+
+    if (a == o)
+        BUG("an agg merged into itself");
+    /* o's key ids as a's. */
+    map = xmalloc((nkeys ? nkeys : 1) * sizeof(*map));
+    for (uint32_t i = 0; i < nkeys; i++) {
+        const char *key = strtab_key(o->keys, i, &n);
+
+        map[i] = strtab_intern(a->keys, key, n, NULL);
+    }
+    merge_keyed(a->paths, o->paths, map);
+    merge_keyed(a->terms, o->terms, map);
+    merge_plain(a->countries, o->countries);
+    merge_plain(a->days, o->days);
+    while (cntmap_next(o->post_countries, &pos, &k, &v)) {
+        struct tuple t;
+
+        memcpy(&t, strtab_key(o->tuples, (uint32_t)k, NULL), sizeof(t));
+        t.id = map[t.id];
+        cntmap_add(a->post_countries,
+                   strtab_intern(a->tuples, &t, sizeof(t), NULL), v);
+    }
+    /* Sketches unite; a page's is found by its id in a. */
+    for (size_t i = 0; i < o->nsketches; i++) {
+        struct skey sk = o->sketches[i].k;
+        struct cntmap *m = sk.dim == AGG_SKETCH_DAY ? a->sk_day
+                           : sk.dim == AGG_SKETCH_PATH ? a->sk_path
+                                                       : a->sk_country;
+        uint32_t j;
+
+        if (sk.dim == AGG_SKETCH_PATH)
+            sk.id = map[sk.id];
+        j = sketch_at(a, m, sk.day, sk.dim, sk.id);
+        sketch_merge(a->sketches[j].sk, o->sketches[i].sk);
+    }
+    a->last_day_sk = 0;
+    /* The views' events, their pages as a's. */
+    if (a->nevents + o->nevents > a->capevents) {
+        a->capevents = a->nevents + o->nevents;
+        a->events = xrealloc(a->events, a->capevents * sizeof(*a->events));
+    }
+    for (size_t i = 0; i < o->nevents; i++) {
+        a->events[a->nevents] = o->events[i];
+        a->events[a->nevents++].key = map[o->events[i].key];
+    }
+    /* Referrers and search terms: each kept one's views, then what was
+     * folded. */
+    hh_merge(a->refs, o->refs, map, fold_referrer, a);
+    pos = 0;
+    while (cntmap_next(o->ref_other, &pos, &k, &v)) {
+        char buf[4 + 4 + 1 + REF_CLASS_MAX];
+        const char *key = strtab_key(o->ref_other_keys, (uint32_t)k, &n);
+
+        rekey(buf, key, n, 4, map);
+        cntmap_add(a->ref_other,
+                   strtab_intern(a->ref_other_keys, buf, n, NULL), v);
+    }
+    hh_merge(a->sterms, o->sterms, NULL, fold_search, a);
+    merge_plain(a->sterm_other, o->sterm_other);
+    /* Pages a day let in: each of o's counts as one of a's (the bound
+     * holds again where the store writes them). */
+    merge_plain(a->fold_n, o->fold_n);
+    dims_merge(a->dims, o->dims);
+    free(map);
 }

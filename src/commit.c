@@ -243,6 +243,14 @@ int commit_chunks(struct commit_db *db, struct agg *const *aggs,
     size_t naggs = nsets * db->nsites;
     int rc = 0;
 
+    /* The helpers' sets into the first, site by site: one set of rows
+     * to write, not one a thread (a key counted by two threads is one
+     * upsert, their sketches one union). */
+    for (size_t i = db->nsites; i < naggs; i++)
+        if (!agg_empty(aggs[i])) {
+            agg_merge(aggs[i % db->nsites], aggs[i]);
+            agg_clear(aggs[i]);
+        }
     pthread_mutex_lock(&db->lock);
     if (store_begin(db->store, err)) {
         rc = -1;

@@ -210,10 +210,9 @@ void dims_add_id(struct dims *d, uint32_t id, uint64_t n)
         sl->n = n > UINT64_MAX - sl->n ? UINT64_MAX : sl->n + n;
 }
 
-void dims_visitor(struct dims *d, uint32_t id, uint64_t visitor)
+/* The sketch of key id, made when it has none. */
+static struct sketch *slot_sketch(struct dims *d, uint32_t id)
 {
-    if (id >= strtab_count(d->keys))
-        BUG("dimension key %u", id);
     if (!d->slot[id].sk) {
         d->slot[id].sk = sketch_new();
         if (d->nsk == d->capsk) {
@@ -223,7 +222,46 @@ void dims_visitor(struct dims *d, uint32_t id, uint64_t visitor)
         }
         d->with_sketch[d->nsk++] = id;
     }
-    sketch_add(d->slot[id].sk, visitor);
+    return d->slot[id].sk;
+}
+
+void dims_visitor(struct dims *d, uint32_t id, uint64_t visitor)
+{
+    if (id >= strtab_count(d->keys))
+        BUG("dimension key %u", id);
+    sketch_add(slot_sketch(d, id), visitor);
+}
+
+/* The row of key id, without its sketch: strings in d's keys. */
+static void row_of(const struct dims *d, uint32_t id, struct dim_row *r)
+{
+    size_t n, o = 5;
+    const char *k = strtab_key(d->keys, id, &n);
+
+    memset(r, 0, sizeof(*r));
+    memcpy(&r->day, k, 4);
+    r->dim = (enum dim)(unsigned char)k[4];
+    for (int i = 0; i < 3; i++) {
+        r->k[i].n = (unsigned char)k[o++];
+        r->k[i].p = k + o;
+        o += r->k[i].n;
+    }
+    r->n = d->slot[id].n;
+}
+
+void dims_merge(struct dims *d, const struct dims *o)
+{
+    uint32_t count = strtab_count(o->keys);
+
+    for (uint32_t id = 0; id < count; id++) {
+        struct dim_row r;
+        uint32_t to;
+
+        row_of(o, id, &r);
+        to = dims_add(d, &r);
+        if (o->slot[id].sk)
+            sketch_merge(slot_sketch(d, to), o->slot[id].sk);
+    }
 }
 
 int dims_each(const struct dims *d,
@@ -233,20 +271,10 @@ int dims_each(const struct dims *d,
     int rc = 0;
 
     for (uint32_t id = 0; id < count && rc == 0; id++) {
-        size_t n, o = 5;
-        const char *k = strtab_key(d->keys, id, &n);
         unsigned char *blob = NULL;
         struct dim_row r;
 
-        memset(&r, 0, sizeof(r));
-        memcpy(&r.day, k, 4);
-        r.dim = (enum dim)(unsigned char)k[4];
-        for (int i = 0; i < 3; i++) {
-            r.k[i].n = (unsigned char)k[o++];
-            r.k[i].p = k + o;
-            o += r.k[i].n;
-        }
-        r.n = d->slot[id].n;
+        row_of(d, id, &r);
         if (d->slot[id].sk) {
             blob = sketch_serialize(d->slot[id].sk, &r.sketch_n);
             r.sketch = blob;

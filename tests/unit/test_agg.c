@@ -5,10 +5,14 @@
  */
 #include "testutil.h"
 #include "agg.h"
+#include "dims.h"
 #include "sketch.h"
 #include "table.h"
 
+#include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 /* ---- gathering what the iterators report ------------------------------ */
 
@@ -1593,6 +1597,271 @@ static void test_agg__fold_search_terms(void **state)
     agg_free(a);
 }
 
+/* ---- agg_merge(): two aggs of a chunk's lines, merged, are one ----------- */
+
+/* Every entry of every iterator as a line of text, sorted: two aggs
+ * whose dumps are equal counted the same (sketches by their counts,
+ * events in their order). */
+struct dump {
+    char **l;
+    size_t n, cap;
+};
+
+static void dump_add(struct dump *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void dump_add(struct dump *d, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (d->n == d->cap) {
+        d->cap = d->cap ? 2 * d->cap : 256;
+        d->l = realloc(d->l, d->cap * sizeof(*d->l));
+        assert_non_null(d->l);
+    }
+    d->l[d->n] = strdup(buf);
+    assert_non_null(d->l[d->n]);
+    d->n++;
+}
+
+static int d_day(void *ctx, const struct agg_day *x)
+{
+    dump_add(ctx, "day %d %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64,
+             (int)x->day, x->hits, x->views, x->robots, x->bad);
+    return 0;
+}
+
+static int d_path(void *ctx, int32_t day, enum url_kind kind,
+                  const char *key, size_t n, uint64_t views)
+{
+    dump_add(ctx, "key %d %d %.*s %" PRIu64, (int)day, (int)kind, (int)n,
+             key, views);
+    return 0;
+}
+
+static int d_country(void *ctx, int32_t day, const char *cc, uint64_t v)
+{
+    dump_add(ctx, "country %d %s %" PRIu64, (int)day, cc, v);
+    return 0;
+}
+
+static int d_post_country(void *ctx, int32_t day, enum url_kind kind,
+                          const char *key, size_t n, const char *cc,
+                          uint64_t v)
+{
+    dump_add(ctx, "pc %d %d %.*s %s %" PRIu64, (int)day, (int)kind, (int)n,
+             key, cc, v);
+    return 0;
+}
+
+static int d_sketch(void *ctx, int32_t day, enum agg_sketch dim,
+                    enum url_kind kind, const char *key, size_t n,
+                    const char *country, const void *blob, size_t bn)
+{
+    uint64_t c = 0;
+
+    assert_int_equal(sketch_blob_count(blob, bn, &c), 0);
+    dump_add(ctx, "sketch %d %d %d %.*s %s %" PRIu64, (int)day, (int)dim,
+             (int)kind, (int)n, key ? key : "", country, c);
+    return 0;
+}
+
+static int d_ref(void *ctx, int32_t day, enum url_kind kind, const char *key,
+                 size_t n, const char *cls, const char *host, size_t hn,
+                 uint64_t views)
+{
+    dump_add(ctx, "ref %d %d %.*s %s %.*s %" PRIu64, (int)day, (int)kind,
+             (int)n, key, cls, (int)hn, host, views);
+    return 0;
+}
+
+static int d_sterm(void *ctx, int32_t day, const char *term, size_t n,
+                   uint64_t views)
+{
+    dump_add(ctx, "search %d %.*s %" PRIu64, (int)day, (int)n, term, views);
+    return 0;
+}
+
+static int d_dim(void *ctx, const struct dim_row *r)
+{
+    uint64_t c = 0;
+
+    if (r->sketch)
+        assert_int_equal(sketch_blob_count(r->sketch, r->sketch_n, &c), 0);
+    dump_add(ctx, "dim %d %d %.*s|%.*s|%.*s %" PRIu64 " %" PRIu64,
+             (int)r->day, (int)r->dim, (int)r->k[0].n, r->k[0].p,
+             (int)r->k[1].n, r->k[1].p, (int)r->k[2].n, r->k[2].p, r->n, c);
+    return 0;
+}
+
+/* Events keep their order: numbered, not sorted. */
+struct ev_dump {
+    struct dump *d;
+    size_t i;
+};
+
+static int d_event(void *ctx, const struct agg_event *e, enum url_kind kind,
+                   const char *key, size_t n)
+{
+    struct ev_dump *x = ctx;
+
+    dump_add(x->d, "event %06zu %d %d %" PRIu64 " %d %.*s", x->i++,
+             (int)e->day, (int)e->sec, e->visitor, (int)kind, (int)n, key);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void dump_of(const struct agg *a, struct dump *d)
+{
+    struct ev_dump ev = {d, 0};
+
+    memset(d, 0, sizeof(*d));
+    assert_int_equal(agg_each_day(a, d_day, d), 0);
+    assert_int_equal(agg_each_path(a, d_path, d), 0);
+    assert_int_equal(agg_each_term(a, d_path, d), 0);
+    assert_int_equal(agg_each_country(a, d_country, d), 0);
+    assert_int_equal(agg_each_post_country(a, d_post_country, d), 0);
+    assert_int_equal(agg_each_sketch(a, d_sketch, d), 0);
+    assert_int_equal(agg_each_referrer(a, d_ref, d), 0);
+    assert_int_equal(agg_each_search_term(a, d_sterm, d), 0);
+    assert_int_equal(dims_each(agg_dims(a), d_dim, d), 0);
+    assert_int_equal(agg_each_event(a, d_event, &ev), 0);
+    qsort(d->l, d->n, sizeof(*d->l), cmp_str);
+}
+
+static void dump_free(struct dump *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->l[i]);
+    free(d->l);
+}
+
+/* Line i of a made-up chunk: a view of one of 40 pages over 3 days, from
+ * one of 300 visitors and 5 countries, with a referrer, a search term,
+ * a robot's hit and a client row now and then (hosts: `hosts` of them). */
+static void line(struct agg *a, uint64_t i, unsigned hosts)
+{
+    static const char *const cc[] = {"SE", "DE", "US", "--", "FR"};
+    static const enum url_kind kinds[] = {URL_POST, URL_PAGE, URL_TAG,
+                                          URL_HOME, URL_CATEGORY};
+    uint64_t r = mix64(i + 1);
+    int32_t day = 15000 + (int32_t)(r % 3);
+    enum url_kind kind = kinds[(r >> 8) % 5];
+    char key[32], host[32], term[32];
+    uint32_t id;
+    struct dim_row row;
+
+    snprintf(key, sizeof(key), "/k/%u/", (unsigned)((r >> 16) % 40));
+    agg_hit(a, day, (r >> 24) % 7 == 0);
+    if ((r >> 24) % 7 == 0) {
+        memset(&row, 0, sizeof(row));
+        row.day = day;
+        row.dim = DIM_ROBOT;
+        row.k[0] = (struct slice){"Googlebot", 9};
+        row.k[1] = (struct slice){"search", 6};
+        row.n = 1;
+        dims_add(agg_dims(a), &row);
+        return;
+    }
+    id = agg_view(a, day, kind, key, strlen(key), cc[(r >> 28) % 5]);
+    agg_visitor_key(a, day, (int32_t)(r >> 32) % 86400,
+                    mix64((r >> 40) % 300), id, cc[(r >> 28) % 5]);
+    if ((r >> 44) % 3 == 0) {
+        snprintf(host, sizeof(host), "h%u.example",
+                 (unsigned)((r >> 46) % hosts));
+        agg_referrer_key(a, day, id, (r >> 50) % 2 ? "social" : "search",
+                         host, strlen(host));
+    }
+    if ((r >> 52) % 5 == 0) {
+        snprintf(term, sizeof(term), "term %u", (unsigned)((r >> 54) % 50));
+        agg_search_term(a, day, term, strlen(term));
+    }
+    memset(&row, 0, sizeof(row));
+    row.day = day;
+    row.dim = DIM_CLIENT;
+    row.k[0] = (struct slice){(r >> 56) % 2 ? "Firefox" : "Chrome", 7};
+    row.k[1] = (struct slice){"Linux", 5};
+    row.k[2] = (struct slice){"desktop", 7};
+    row.n = 1;
+    dims_visitor(agg_dims(a), dims_add(agg_dims(a), &row),
+                 mix64((r >> 40) % 300));
+}
+
+static void test_agg__merge_is_one_count(void **state)
+{
+    struct agg *one = agg_new(), *first = agg_new(), *second = agg_new();
+    struct dump d1, d2;
+    const uint64_t lines = 20000;
+
+    (void)state;
+    for (uint64_t i = 0; i < lines; i++) {
+        /* 2 hosts: 40 keys of 5 kinds, 2 classes, 3 days: 2,400
+         * referrers at most, all kept. */
+        line(one, i, 2);
+        line(i < 7000 ? first : second, i, 2);
+    }
+    agg_merge(first, second);
+    dump_of(one, &d1);
+    dump_of(first, &d2);
+    assert_true(d1.n > 1000);
+    for (size_t i = 0; i < d1.n && i < d2.n; i++)
+        assert_string_equal(d1.l[i], d2.l[i]);
+    assert_int_equal(d1.n, d2.n);
+    /* second is as it was: merging it again doubles every count. */
+    agg_merge(first, second);
+    assert_false(agg_empty(second));
+    dump_free(&d1);
+    dump_free(&d2);
+    agg_free(one);
+    agg_free(first);
+    agg_free(second);
+}
+
+/* Past AGG_FOLD_KEYS referrer hosts, what the summaries keep differs
+ * with the order of merging, but no view is lost: each day's referred
+ * views add up to the one count's. */
+static int sum_ref(void *ctx, int32_t day, enum url_kind kind,
+                   const char *key, size_t n, const char *cls,
+                   const char *host, size_t hn, uint64_t views)
+{
+    uint64_t *sum = ctx;
+
+    (void)kind, (void)key, (void)n, (void)cls, (void)host, (void)hn;
+    sum[day - 15000] += views;
+    return 0;
+}
+
+static void test_agg__merge_folded_referrers(void **state)
+{
+    struct agg *one = agg_new(), *a = agg_new(), *b = agg_new();
+    uint64_t s1[3] = {0}, s2[3] = {0};
+    const uint64_t lines = 60000;
+
+    (void)state;
+    for (uint64_t i = 0; i < lines; i++) {
+        line(one, i, 20000);
+        line(i % 2 ? a : b, i, 20000);
+    }
+    agg_merge(a, b);
+    assert_int_equal(agg_each_referrer(one, sum_ref, s1), 0);
+    assert_int_equal(agg_each_referrer(a, sum_ref, s2), 0);
+    for (int d = 0; d < 3; d++) {
+        assert_true(s1[d] > 1000);
+        assert_int_equal(s1[d], s2[d]);
+    }
+    agg_free(one);
+    agg_free(a);
+    agg_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1622,6 +1891,8 @@ int main(void)
         cmocka_unit_test(test_agg__fold_terms),
         cmocka_unit_test(test_agg__fold_referrers),
         cmocka_unit_test(test_agg__fold_search_terms),
+        cmocka_unit_test(test_agg__merge_is_one_count),
+        cmocka_unit_test(test_agg__merge_folded_referrers),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
