@@ -91,6 +91,22 @@ int url_rules_add_feed(struct url_rules *r, const char *glob,
 enum url_kind classify_url(const struct url_rules *r, const char *target,
                            size_t n, struct url_class *out);
 
+/*
+ * The same through a cache of recent targets (a blog's log asks for the
+ * same few hundred pages over and over): a target of up to
+ * URL_CACHE_BYTES bytes whose key is as short is kept, a few thousand of
+ * them, a fixed half MiB. One cache a thread; any rules (each entry
+ * knows its rules).
+ */
+#define URL_CACHE_BYTES 118
+struct url_cache;
+struct url_cache *url_cache_new(void);
+void url_cache_free(struct url_cache *c);
+enum url_kind classify_url_cached(struct url_cache *c,
+                                  const struct url_rules *r,
+                                  const char *target, size_t n,
+                                  struct url_class *out);
+
 /* ---- referrers ---- */
 
 enum ref_class { REF_NONE, REF_INTERNAL, REF_SEARCH, REF_SOCIAL, REF_OTHER,

@@ -10,6 +10,7 @@
 #include "classify_int.h"
 
 #include <fnmatch.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const kind_names[URL_NKINDS] = {
@@ -726,4 +727,67 @@ enum url_kind classify_url(const struct url_rules *r, const char *target,
     if (ls > 1 && pattern_match(&r->rule[RULE_POST], d, ls - 1, &caps))
         return set_none(out, URL_ASSET);
     return set_none(out, URL_OTHER);
+}
+
+/* ---- the cache of recent targets ------------------------------------------ */
+
+#define URL_CACHE_SLOTS 2048   /* a power of two */
+
+struct url_cache_slot {
+    const struct url_rules *rules;   /* NULL: empty */
+    uint64_t hash;
+    uint8_t tn, kn;
+    uint8_t kind;
+    char target[URL_CACHE_BYTES];
+    char key[URL_CACHE_BYTES];
+};
+
+struct url_cache {
+    struct url_cache_slot slot[URL_CACHE_SLOTS];
+};
+
+_Static_assert(URL_CACHE_BYTES <= UINT8_MAX, "lengths are a byte");
+
+struct url_cache *url_cache_new(void)
+{
+    return xcalloc(1, sizeof(struct url_cache));
+}
+
+void url_cache_free(struct url_cache *c)
+{
+    free(c);
+}
+
+enum url_kind classify_url_cached(struct url_cache *c,
+                                  const struct url_rules *r,
+                                  const char *target, size_t n,
+                                  struct url_class *out)
+{
+    struct url_cache_slot *s;
+    uint64_t h;
+    enum url_kind k;
+
+    if (n > URL_CACHE_BYTES)
+        return classify_url(r, target, n, out);
+    h = bs_hash(target, n);
+    s = &c->slot[h & (URL_CACHE_SLOTS - 1)];
+    if (s->rules == r && s->hash == h && s->tn == n &&
+        memcmp(s->target, target, n) == 0) {
+        out->kind = (enum url_kind)s->kind;
+        out->key_len = s->kn;
+        memcpy(out->key, s->key, s->kn);
+        out->key[s->kn] = '\0';
+        return out->kind;
+    }
+    k = classify_url(r, target, n, out);
+    if (out->key_len <= URL_CACHE_BYTES && (unsigned)k <= UINT8_MAX) {
+        s->rules = r;
+        s->hash = h;
+        s->tn = (uint8_t)n;
+        s->kn = (uint8_t)out->key_len;
+        s->kind = (uint8_t)k;
+        memcpy(s->target, target, n);
+        memcpy(s->key, out->key, out->key_len);
+    }
+    return k;
 }

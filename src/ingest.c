@@ -610,6 +610,7 @@ static struct worker *worker_parts(struct run *run)
         BUG("geo_open(%s): %s", run->geoip, err.msg);
     w->robots = robots_new();
     w->tally = tally_new();
+    w->url_cache = url_cache_new();
     return w;
 }
 
@@ -657,6 +658,7 @@ static void worker_free(struct worker *w)
     free(w->notes);
     robots_free(w->robots);
     tally_free(w->tally);
+    url_cache_free(w->url_cache);
     geo_close(w->geo);
     free(w);
 }

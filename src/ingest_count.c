@@ -118,7 +118,8 @@ static void count_get(struct worker *w, struct agg *agg, size_t site,
     enum url_kind kind;
 
     if (rec->status == 200 || rec->status == 304) {
-        kind = classify_url(rules, rec->target.p, rec->target.n, &w->cls);
+        kind = classify_url_cached(w->url_cache, rules, rec->target.p,
+                                   rec->target.n, &w->cls);
         if (kind == URL_FEED) {
             uint32_t id = tally_feed(w->tally, agg_dims(agg), rec, &w->cls);
 
@@ -128,8 +129,10 @@ static void count_get(struct worker *w, struct agg *agg, size_t site,
         else if (!robot && url_kind_is_content(kind))
             count_view(w, agg, site, rec);
     } else if (rec->status == 404 && !robot &&
-               url_kind_is_content(classify_url(rules, rec->target.p,
-                                                rec->target.n, &w->cls))) {
+               url_kind_is_content(classify_url_cached(w->url_cache, rules,
+                                                       rec->target.p,
+                                                       rec->target.n,
+                                                       &w->cls))) {
         tally_missing(w->tally, agg_dims(agg), rec,
                       rec->has_agent &&
                               classify_referrer(rules, rec->referer.p,

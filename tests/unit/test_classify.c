@@ -1903,6 +1903,66 @@ static void test_classify__ref_class_names(void **state)
     assert_string_equal(ref_class_name((enum ref_class)-1), "other");
 }
 
+/* Target i of the cache's test: ten shapes, a long one among them. */
+static void target_of(char *t, size_t n, unsigned i)
+{
+    unsigned d = i % 28 + 1;
+
+    switch (i % 10) {
+    case 0: snprintf(t, n, "/2013/02/%02u/post-%u/", d, i); break;
+    case 1: snprintf(t, n, "/tag/t%u/page/2/", i); break;
+    case 2: snprintf(t, n, "/posts/p%u/", i); break;
+    case 3: snprintf(t, n, "/?p=%u&utm_source=x", i); break;
+    case 4: snprintf(t, n, "/category/c%u/feed/", i); break;
+    case 5: snprintf(t, n, "/wp-content/%u.png", i); break;
+    case 6: snprintf(t, n, "/%u/", i); break;
+    case 7: snprintf(t, n, "/tags/t%u/", i); break;
+    case 8: snprintf(t, n, "/s%%C3%%A4k-%u/?replytocom=1#c", i); break;
+    default: snprintf(t, n, "/2013/02/01/%0150u/", i); break;
+    }
+}
+
+/* The cache gives what classify_url() gives, for each rules apart: many
+ * targets (more than its slots, so that they evict each other), each
+ * asked three times, under WordPress's rules and Hugo's, long ones and
+ * keys too long to keep among them. */
+static void test_classify__cached_is_classify(void **state)
+{
+    struct url_rules *wp = url_rules_new(), *hugo = url_rules_new();
+    struct url_cache *c = url_cache_new();
+    struct bs_err err = {0};
+    struct url_class a, b;
+    char t[256];
+    int hits = 0;
+
+    (void)state;
+    assert_int_equal(url_rules_preset(hugo, "hugo", &err), 0);
+    for (int round = 0; round < 3; round++)
+        for (unsigned i = 0; i < 6000; i++) {
+            const struct url_rules *r = i % 2 ? hugo : wp;
+            enum url_kind k1, k2;
+
+            target_of(t, sizeof(t), i);
+            /* Asked, asked again (kept), then under the other rules
+             * (the same slot, another answer to give). */
+            for (int again = 0; again < 3; again++) {
+                if (again == 2)
+                    r = r == wp ? hugo : wp;
+                k1 = classify_url(r, t, strlen(t), &a);
+                k2 = classify_url_cached(c, r, t, strlen(t), &b);
+                assert_int_equal(k1, k2);
+                assert_int_equal(a.kind, b.kind);
+                assert_int_equal(a.key_len, b.key_len);
+                assert_memory_equal(a.key, b.key, a.key_len + 1);
+            }
+            hits += k1 == URL_POST;
+        }
+    assert_true(hits > 1000);
+    url_cache_free(c);
+    url_rules_free(wp);
+    url_rules_free(hugo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1945,6 +2005,7 @@ int main(void)
         cmocka_unit_test(test_classify__site),
         cmocka_unit_test(test_classify__ref_class_names),
         cmocka_unit_test(test_classify__referrer_table),
+        cmocka_unit_test(test_classify__cached_is_classify),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
