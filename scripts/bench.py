@@ -46,7 +46,7 @@ def run(cmd, stdout=subprocess.DEVNULL):
 
 
 def fresh_db(path):
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".key"):
         try:
             os.unlink(path + suffix)
         except FileNotFoundError:
@@ -292,7 +292,8 @@ def year(bench, blogstat, runs, log):
                         os.path.join(tmp, "access.log.gz")])
         run(blogstat + ["--db", db + ".tmp", "import",
                         os.path.join(tmp, "wordpress-export.xml")])
-        for suffix in ("", "-wal", "-shm"):
+        # The database and its visitor key go together.
+        for suffix in ("", "-wal", "-shm", ".key"):
             if os.path.exists(db + ".tmp" + suffix):
                 os.replace(db + ".tmp" + suffix, db + suffix)
         shutil.rmtree(tmp)
@@ -302,6 +303,8 @@ def year(bench, blogstat, runs, log):
     for _ in range(runs):
         fresh_db(full)
         shutil.copyfile(db, full)
+        shutil.copyfile(db + ".key", full + ".key")
+        os.chmod(full + ".key", 0o600)
         into_full.append(run(blogstat + ["--db", full, "ingest", log])[0])
         fresh_db(full)
         into_fresh.append(run(blogstat + ["--db", full, "ingest", log])[0])

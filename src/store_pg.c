@@ -168,6 +168,7 @@ static const char schema[] =
     " bucket integer NOT NULL,"
     " visitors bytea NOT NULL,"
     " PRIMARY KEY(day, bucket));"
+    "CREATE INDEX paths_imported ON paths(site) WHERE imported <> 0;"
     "CREATE TABLE referrers("
     " day integer NOT NULL,"
     " path_id bigint NOT NULL,"
@@ -411,7 +412,9 @@ static int setup(struct store *s, struct bs_err *err)
                           " day integer NOT NULL,"
                           " bucket integer NOT NULL,"
                           " visitors bytea NOT NULL,"
-                          " PRIMARY KEY(day, bucket))",
+                          " PRIMARY KEY(day, bucket));"
+                          "CREATE INDEX paths_imported ON paths(site) "
+                          "WHERE imported <> 0",
                        "cannot upgrade the schema", err) ||
             store_open_upgrade(s, err) ||
             store_exec(s, "UPDATE blogstat_schema SET version = 11",

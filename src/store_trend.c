@@ -172,13 +172,16 @@ int store_top_trending(struct store *s, const struct store_filter *f,
 /* ---- a post's life ---------------------------------------------------- */
 
 /* Each imported post's views by its age in days: ?1 the site, ?2 the
- * last day. */
+ * last day. path_views is read once, in its key order, each row's page
+ * found by its id (CROSS JOIN keeps that order): SQLite's own choice, a
+ * search of the days after each post's publication, read the table once
+ * a post (2.5 s of a year's report of 1,000 posts). */
 static const char ages_sql[] =
     "SELECT p.id, p.published, v.day - p.published, v.views "
-    "FROM paths p JOIN path_views v ON v.path_id = p.id "
-    "WHERE p.site = ?1 AND p.imported <> 0 AND p.published IS NOT NULL "
-    "AND p.kind IN ('post', 'page') AND v.day >= p.published "
-    "AND v.day <= ?2";
+    "FROM path_views v CROSS JOIN paths p ON p.id = v.path_id "
+    "WHERE v.day <= ?2 AND p.site = ?1 AND p.imported <> 0 "
+    "AND p.published IS NOT NULL "
+    "AND p.kind IN ('post', 'page') AND v.day >= p.published";
 
 int store_post_ages(struct store *s, int64_t site, int32_t to,
                     int (*fn)(void *ctx, int64_t path_id, int32_t published,
