@@ -8,9 +8,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,14 +133,6 @@ int main(int argc, char **argv)
     char prefix[32];
     struct sigaction sa;
     int c, status;
-
-#ifdef __GLIBC__
-    /* Big arrays (a chunk's events, hash tables as they grow) mapped on
-     * their own and given back when freed: glibc's moving threshold
-     * would otherwise keep them in the heaps of the threads that freed
-     * them, and the peak would grow with the length of the log. */
-    mallopt(M_MMAP_THRESHOLD, 256 << 10);
-#endif
 
     /* A file too big for its limit (ulimit -f) is a write error to report
      * (exit 74), not a signal that kills mid-transaction. */
