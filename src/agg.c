@@ -702,6 +702,29 @@ static size_t key_cap(const char *p, size_t n)
     return n > AGG_KEY_CAP ? utf8_trim_partial(p, AGG_KEY_CAP) : n;
 }
 
+/* What a summary evicted: a referrer's views to "(other)" of its day,
+ * page and class; a search term's to its day's folded views. */
+static void fold_referrer(struct agg *a, int32_t day, const char *ev,
+                          size_t evn, uint64_t views)
+{
+    char k[4 + 4 + 1 + REF_CLASS_MAX];
+    size_t kn = 4 + 4 + 1 + (unsigned char)ev[4];
+
+    (void)evn;
+    memcpy(k, &day, 4);
+    memcpy(k + 4, ev, kn - 4);
+    cntmap_add(a->ref_other, strtab_intern(a->ref_other_keys, k, kn, NULL),
+               views);
+}
+
+static void fold_search(struct agg *a, int32_t day, const char *ev,
+                        size_t evn, uint64_t views)
+{
+    (void)ev;
+    (void)evn;
+    cntmap_add(a->sterm_other, (uint64_t)(uint32_t)day, views);
+}
+
 void agg_referrer_key(struct agg *a, int32_t day, uint32_t key,
                       const char *cls, const char *host, size_t host_n)
 {
@@ -724,16 +747,8 @@ void agg_referrer_key(struct agg *a, int32_t day, uint32_t key,
     o += cn;
     memcpy(a->rscratch + o, host, host_n);
     o += host_n;
-    if (hh_add(a->refs, day, a->rscratch, o, 1, &evday, &views, ev, &evn)) {
-        /* The evicted referrer's views: "(other)" of its page and class. */
-        char k[4 + 4 + 1 + REF_CLASS_MAX];
-        size_t kn = 4 + 4 + 1 + (unsigned char)ev[4];
-
-        memcpy(k, &evday, 4);
-        memcpy(k + 4, ev, kn - 4);
-        cntmap_add(a->ref_other,
-                   strtab_intern(a->ref_other_keys, k, kn, NULL), views);
-    }
+    if (hh_add(a->refs, day, a->rscratch, o, 1, &evday, &views, ev, &evn))
+        fold_referrer(a, evday, ev, evn, views);
 }
 
 void agg_referrer(struct agg *a, int32_t day, enum url_kind kind,
@@ -752,7 +767,7 @@ void agg_search_term(struct agg *a, int32_t day, const char *term, size_t n)
 
     if (hh_add(a->sterms, day, term, key_cap(term, n), 1, &evday, &views, ev,
                &evn))
-        cntmap_add(a->sterm_other, (uint64_t)(uint32_t)evday, views);
+        fold_search(a, evday, ev, evn, views);
 }
 
 int agg_each_sketch(const struct agg *a,
@@ -917,27 +932,6 @@ static void hh_merge(struct hh *h, const struct hh *o, const uint32_t *map,
         if (hh_add(h, s->day, buf, s->n, views, &evday, &evv, ev, &evn))
             fold(a, evday, ev, evn, evv);
     }
-}
-
-static void fold_referrer(struct agg *a, int32_t day, const char *ev,
-                          size_t evn, uint64_t views)
-{
-    char k[4 + 4 + 1 + REF_CLASS_MAX];
-    size_t kn = 4 + 4 + 1 + (unsigned char)ev[4];
-
-    (void)evn;
-    memcpy(k, &day, 4);
-    memcpy(k + 4, ev, kn - 4);
-    cntmap_add(a->ref_other, strtab_intern(a->ref_other_keys, k, kn, NULL),
-               views);
-}
-
-static void fold_search(struct agg *a, int32_t day, const char *ev,
-                        size_t evn, uint64_t views)
-{
-    (void)ev;
-    (void)evn;
-    cntmap_add(a->sterm_other, (uint64_t)(uint32_t)day, views);
 }
 
 /* Each (day, key id) -> n of m into to's map, the ids mapped. */

@@ -58,8 +58,7 @@ struct bval {
 struct brow {
     uint64_t order;            /* its place in the order of the key */
     struct bval v[BATCH_COLS];
-    enum store_row how;        /* an upsert, a delete of the row's key,
-                                  a key known new */
+    enum store_row how;        /* an upsert, or a key known new */
 };
 
 /* A table's statements: "INSERT INTO table(columns) VALUES (?, ...), ...
@@ -71,11 +70,8 @@ struct batch_def {
     const char *col[BATCH_COLS];
     const char *type[BATCH_COLS];
     const char *conflict;
-    const char *del;           /* the delete of a key, or NULL */
     int ncols;
     int key[BATCH_COLS + 1];
-    int wide;                  /* the integer key column whose values span
-                                  all 64 bits (visitors), or -1 */
     int split;                 /* PostgreSQL: new keys inserted apart
                                   (split_sql()); 0 for tables with
                                   triggers */
@@ -87,49 +83,49 @@ static const struct batch_def defs[B_NBATCHES] = {
         {"integer", "bigint", "bigint"},
         " ON CONFLICT(day, path_id) DO UPDATE SET "
         "views = path_views.views + excluded.views",
-        NULL, 3, {0, 1, -1}, -1, 0},
+        3, {0, 1, -1}, 0},
     [B_VISITS] = {
         "visits", {"day", "path_id", "visits"},
         {"integer", "bigint", "bigint"},
         " ON CONFLICT(day, path_id) DO UPDATE SET "
         "visits = visits.visits + excluded.visits",
-        NULL, 3, {0, 1, -1}, -1, 0},
+        3, {0, 1, -1}, 0},
     [B_POST_COUNTRY] = {
         "post_country_views", {"day", "path_id", "country", "views"},
         {"integer", "bigint", "text", "bigint"},
         " ON CONFLICT(day, path_id, country) "
         "DO UPDATE SET views = post_country_views.views + excluded.views",
-        NULL, 4, {1, 0, 2, -1}, -1, 1},
+        4, {1, 0, 2, -1}, 1},
     [B_PATH_SKETCH] = {
         "path_sketches", {"day", "path_id", "sketch"},
         {"integer", "bigint", "hll"},
         " ON CONFLICT(path_id, day) DO UPDATE SET "
         "sketch = sketch_union(path_sketches.sketch, excluded.sketch)",
-        NULL, 3, {1, 0, -1}, -1, 1},
+        3, {1, 0, -1}, 1},
     [B_COUNTRY_SKETCH] = {
         "country_sketches", {"site", "day", "country", "sketch"},
         {"bigint", "integer", "text", "hll"},
         " ON CONFLICT(site, country, day) DO UPDATE SET "
         "sketch = sketch_union(country_sketches.sketch, excluded.sketch)",
-        NULL, 4, {0, 2, 1, -1}, -1, 1},
+        4, {0, 2, 1, -1}, 1},
     [B_REFERRER] = {
         "referrers", {"day", "path_id", "host", "class", "views", "site"},
         {"integer", "bigint", "text", "text", "bigint", "bigint"},
         " ON CONFLICT(day, path_id, host, class) "
         "DO UPDATE SET views = referrers.views + excluded.views",
-        NULL, 6, {0, 1, 2, 3, -1}, -1, 1},
+        6, {0, 1, 2, 3, -1}, 1},
     [B_COUNTRY_VIEWS] = {
         "country_views", {"site", "day", "country", "views"},
         {"bigint", "integer", "text", "bigint"},
         " ON CONFLICT(site, day, country) DO UPDATE SET "
         "views = country_views.views + excluded.views",
-        NULL, 4, {0, 1, 2, -1}, -1, 1},
+        4, {0, 1, 2, -1}, 1},
     [B_TERM_VIEWS] = {
         "term_views", {"day", "term_id", "views"},
         {"integer", "bigint", "bigint"},
         " ON CONFLICT(day, term_id) DO UPDATE SET "
         "views = term_views.views + excluded.views",
-        NULL, 3, {0, 1, -1}, -1, 1},
+        3, {0, 1, -1}, 1},
 };
 
 /* A row's place, and its index. */
@@ -150,7 +146,6 @@ struct store_batch {
     struct place *ord;         /* during a flush: the rows left to write,
                                   in order, nord of them */
     size_t nord;
-    struct db_stmt *del;
 };
 
 /* ---- rows ---------------------------------------------------------------- */
@@ -158,19 +153,15 @@ struct store_batch {
 /*
  * A row's place in the order of its table's key, from the first two
  * columns of the key: 32 bits of each, in their order (an integer biased
- * to unsigned, or its high half when its values span 64 bits; the first
- * four bytes of a string). Rows of one key have one place; rows of two
+ * to unsigned and clamped; the first four bytes of a string). Rows of one key have one place; rows of two
  * keys sharing a place stay in the order they came, near each other.
  */
-static uint32_t order_part(const struct batch_def *d, int col,
-                           const struct store_bval *v)
+static uint32_t order_part(const struct store_bval *v)
 {
     uint64_t u = (uint64_t)v->i ^ UINT64_C(0x8000000000000000);
     uint32_t p = 0;
 
     if (v->type == STORE_BV_INT) {
-        if (col == d->wide)
-            return (uint32_t)(u >> 32);
         u -= UINT64_C(0x7fffffff80000000);
         return u > UINT32_MAX ? (v->i < 0 ? 0 : UINT32_MAX) : (uint32_t)u;
     }
@@ -182,9 +173,9 @@ static uint32_t order_part(const struct batch_def *d, int col,
 static uint64_t row_order(const struct batch_def *d,
                           const struct store_bval *v)
 {
-    uint64_t o = (uint64_t)order_part(d, d->key[0], &v[d->key[0]]) << 32;
+    uint64_t o = (uint64_t)order_part(&v[d->key[0]]) << 32;
 
-    return d->key[1] < 0 ? o : o | order_part(d, d->key[1], &v[d->key[1]]);
+    return d->key[1] < 0 ? o : o | order_part(&v[d->key[1]]);
 }
 
 static struct store_batch *batch_of(struct store *s, enum batch_id id)
@@ -642,19 +633,7 @@ static int flush_one(struct store *s, enum batch_id id, struct bs_err *err)
     while (rc == 0 && i < n) {
         size_t run_n = 0;
 
-        if (b->rows[ord[i].i].how == STORE_ROW_DELETE) {
-            if (!b->del && db_prepare(s->db, d->del, 1, &b->del) != DB_OK) {
-                rc = store_fail(s, err, db_errcode(s->db),
-                                "cannot prepare a statement");
-                break;
-            }
-            bind_row(b->del, 0, 2, b->arena, &b->rows[ord[i].i]);
-            rc = run(s, b->del, err);
-            i++;
-            continue;
-        }
         while (i + run_n < n && run_n < many &&
-               b->rows[ord[i + run_n].i].how != STORE_ROW_DELETE &&
                !(pg && run_n && key_in_run(d, b, ord, i, i + run_n)))
             run_n++;
         /* SQLite: a full run in one statement, else a row at a time;
@@ -731,7 +710,6 @@ void store_batch_free(struct store *s)
             db_finalize(b->sized[k]);
             db_finalize(b->split[k]);
         }
-        db_finalize(b->del);
         cntmap_free(b->copied);
         free(b->rows);
         free(b->arena);

@@ -103,7 +103,6 @@ struct store {
  */
 enum store_row {
     STORE_ROW_UPSERT,          /* added to the row of its key, or new */
-    STORE_ROW_DELETE,          /* the row of its key deleted */
     STORE_ROW_NEW              /* an upsert whose key the table is known
                                   not to hold: PostgreSQL copies it in */
 };

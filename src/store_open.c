@@ -9,8 +9,8 @@
  * landing page (i64, a path id); little-endian, the visits by start, a
  * visitor's records one after another. A commit rewrites the sets it
  * changed whole (the writer holds the day whole, audience.c): some
- * sixty rows a day rather than a row a visitor, which was a sixth of an
- * ingest's time on a log of many readers.
+ * sixty rows a day rather than a row a visitor, whose writes would take
+ * a sixth of an ingest's time on a log of many readers.
  */
 #include "blogstat.h"
 #include "store.h"

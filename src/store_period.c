@@ -20,8 +20,8 @@ static const char *const fp_sql[] = {
     "SELECT count(*), sum(day * 7 + hits), sum(views), sum(robots), "
     "sum(bad_lines), sum(visits) FROM days "
     "WHERE site = ?1 AND day BETWEEN ?2 AND ?3",
-    /* path_views by its key alone when every path is the site's (a
-     * paths lookup a row made a report of a million paths' year 20 s). */
+    /* path_views by its key alone when every path is the site's: a
+     * paths lookup a row costs seconds over a million paths' year. */
     "SELECT count(*), sum(v.views * (v.path_id % 1000003 + 1)), "
     "sum(v.day * v.views), 0, 0, 0 FROM path_views v "
     "WHERE v.day BETWEEN ?2 AND ?3 AND NOT " OTHER_SITES,

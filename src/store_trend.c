@@ -174,8 +174,8 @@ int store_top_trending(struct store *s, const struct store_filter *f,
 /* Each imported post's views by its age in days: ?1 the site, ?2 the
  * last day. path_views is read once, in its key order, each row's page
  * found by its id (CROSS JOIN keeps that order): SQLite's own choice, a
- * search of the days after each post's publication, read the table once
- * a post (2.5 s of a year's report of 1,000 posts). */
+ * search of the days after each post's publication, reads the table once
+ * a post. */
 static const char ages_sql[] =
     "SELECT p.id, p.published, v.day - p.published, v.views "
     "FROM path_views v CROSS JOIN paths p ON p.id = v.path_id "
