@@ -95,6 +95,9 @@ test|all)
         need="$need libcmocka-dev"
     fi
     check_cmd mmdblookup mmdb-bin
+    # tests/e2e/check.py reads countries with MaxMind's Python reader.
+    /usr/bin/python3 -c 'import maxminddb' >/dev/null 2>&1 ||
+        need="$need python3-maxminddb"
     check_cmd cppcheck cppcheck
     check_cmd clang-tidy clang-tidy
     check_cmd valgrind valgrind
