@@ -88,6 +88,46 @@ static void test_store_fold__pages_bounded_per_day(void **state)
     assert_int_equal(q(f, "SELECT count(*) FROM paths"), AGG_FOLD_KEYS + 2);
 }
 
+/* The day's count of pages outlives its transaction (pages asked again
+ * count as new ones in it): a day whose known pages come again in each
+ * commit still takes new ones up to the bound, and no more; a rollback
+ * gives back the places its pages took. */
+static void test_store_fold__count_over_transactions(void **state)
+{
+    struct tu_store *f = *state;
+
+    begin(f);
+    pages(f, DAY, 0, 3000);
+    commit(f);
+    for (int r = 0; r < 2; r++) {
+        begin(f);
+        pages(f, DAY, 0, 3000);
+        commit(f);
+    }
+    begin(f);
+    pages(f, DAY, 3000, 4000);
+    store_rollback(f->s);
+    begin(f);
+    pages(f, DAY, 0, 3000);
+    pages(f, DAY, 4000, 6000);
+    commit(f);
+    assert_int_equal(q(f, "SELECT count(*) FROM path_views WHERE day = 15743"),
+                     AGG_FOLD_KEYS + 1);
+    /* The first of the new pages, in the order they came. */
+    assert_int_equal(q(f, "SELECT count(*) FROM paths WHERE path LIKE '/p%' "
+                          "AND CAST(substr(path, 3) AS INTEGER) >= 4000"),
+                     AGG_FOLD_KEYS - 3000);
+    assert_int_equal(q(f, "SELECT max(CAST(substr(path, 3) AS INTEGER)) "
+                          "FROM paths WHERE path LIKE '/p%'"),
+                     4000 + AGG_FOLD_KEYS - 3000 - 1);
+    assert_int_equal(q(f, "SELECT v.views FROM path_views v JOIN paths p "
+                          "ON p.id = v.path_id WHERE p.path = '(other)'"),
+                     2000 - (AGG_FOLD_KEYS - 3000));
+    assert_int_equal(q(f, "SELECT sum(views) FROM path_views "
+                          "WHERE day = 15743"),
+                     4 * 3000 + 2000);
+}
+
 static void test_store_fold__imported_never_folded(void **state)
 {
     struct tu_store *f = *state;
@@ -197,6 +237,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
             test_store_fold__pages_bounded_per_day, tu_store_setup_open, tu_store_teardown),
+        cmocka_unit_test_setup_teardown(
+            test_store_fold__count_over_transactions, tu_store_setup_open, tu_store_teardown),
         cmocka_unit_test_setup_teardown(
             test_store_fold__imported_never_folded, tu_store_setup_open, tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_store_fold__referrers_and_terms,
