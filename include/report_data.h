@@ -37,6 +37,10 @@ struct report_range {
                               * the newest day is still being written
                               * (report_partial_day()); 0: every day is
                               * complete */
+    int index_only;          /* the index's data alone, not each top
+                              * post's days and page: for a report
+                              * without post pages (a period's, the
+                              * digest) */
 };
 
 /* A top post: its views on each day of the report (0 where the site has

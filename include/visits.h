@@ -48,6 +48,14 @@ void visits_view(struct visits *v, int32_t day, uint64_t visitor,
                  int32_t sec, int64_t page,
                  void (*delta)(void *ctx, int32_t day, int64_t page, int d),
                  void *ctx);
+/* The same, only when visits of (day, visitor) are held already: 1, or 0
+ * (nothing done) for a visitor new to the day. One lookup where
+ * visits_has() and visits_view() take two. */
+int visits_view_held(struct visits *v, int32_t day, uint64_t visitor,
+                     int32_t sec, int64_t page,
+                     void (*delta)(void *ctx, int32_t day, int64_t page,
+                                   int d),
+                     void *ctx);
 
 /*
  * Each visitor changed since the last visits_clean(): fn gets its visits

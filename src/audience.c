@@ -170,15 +170,15 @@ int audience_view(struct audience *a, int32_t day, int32_t sec,
         return -1;
     cntmap_add(a->days, (uint64_t)(uint32_t)day, 1);
     id = visitor_day_id(s->salt, visitor);
-    if (!visits_has(a->visits, day, id)) {
-        if (s->open >= AUDIENCE_OPEN_MAX) {
-            /* Past the bound: a visit of its own, nothing kept. */
-            delta(ctx, day, 0, +1);
-            delta(ctx, day, page, +1);
-            return 0;
-        }
-        s->open++;
+    if (visits_view_held(a->visits, day, id, sec, page, delta, ctx))
+        return 0;
+    if (s->open >= AUDIENCE_OPEN_MAX) {
+        /* Past the bound: a visit of its own, nothing kept. */
+        delta(ctx, day, 0, +1);
+        delta(ctx, day, page, +1);
+        return 0;
     }
+    s->open++;
     visits_view(a->visits, day, id, sec, page, delta, ctx);
     return 0;
 }

@@ -101,10 +101,13 @@ struct digest *digest_build(struct store *s, const struct report_range *r,
                                   .to = r->from - 1, .site = r->site};
     struct strtab *hosts = strtab_new();
     struct new_refs nr = {d, hosts};
+    struct report_range index = *r;
     int rc;
 
+    /* The mail has no post pages. */
+    index.index_only = 1;
     arena_init(&d->mem, 0);
-    rc = !(d->data = report_data_build(s, r, err)) ||
+    rc = !(d->data = report_data_build(s, &index, err)) ||
          store_top_trending(s, &f, keep_trend, d, err) ||
          store_top_referrers(s, &before, seen_before, hosts, err) ||
          store_top_referrers(s, &f, keep_new, &nr, err);

@@ -587,7 +587,7 @@ struct report_data *report_data_build(struct store *s,
         store_range(s, &prev, &before, err) ||
         sources(s, &f, days.views, x->sources, err) ||
         tables(s, &f, d, &ids, err) ||
-        posts_data(s, r, ids, days.d, d, err) ||
+        (!r->index_only && posts_data(s, r, ids, days.d, d, err)) ||
         report_dims_build(s, r, &d->mem, &x->dims, err)) {
         free(ids);
         report_data_free(d);

@@ -1088,6 +1088,8 @@ int report_write(const struct atomic_dir *dir, const struct report_data *d,
         bar_charts(charts, &r, err) ||
         report_dims_charts(charts, &r.dims, r.ndays, err))
         goto out;
+    if (np && !site->light && !d->posts)
+        BUG("a report with post pages from data built without them");
     for (size_t i = 0; i < np; i++) {
         posts[i] = d->index.posts[i];
         /* A period's report links no post page: the main one has them. */

@@ -230,7 +230,8 @@ static int write_period(struct store *s, const struct report_periods *ps,
                         const struct atomic_dir *dir, struct bs_err *err)
 {
     const struct period *p = &ps->p[i];
-    struct report_range r = {ps->site, p->from, p->to, ps->first, ps->now};
+    struct report_range r = {ps->site, p->from, p->to, ps->first, ps->now,
+                             1};
     struct report_link menu[NLAST + 2];
     char hrefs[NLAST][48], old[32], now[32];
     struct report_site site = *base;

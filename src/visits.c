@@ -98,17 +98,24 @@ static void reindex(struct visits *v)
         index_put(v, i);
 }
 
-int visits_has(const struct visits *v, int32_t day, uint64_t visitor)
+/* The visits of (day, visitor), or NULL when none are held. */
+static struct person *find(const struct visits *v, int32_t day,
+                           uint64_t visitor)
 {
     size_t mask = v->nslots - 1, j;
 
     for (j = home(v, day, visitor); v->slot[j]; j = (j + 1) & mask) {
-        const struct person *p = &v->p[v->slot[j] - 1];
+        struct person *p = &v->p[v->slot[j] - 1];
 
         if (p->visitor == visitor && p->day == day)
-            return 1;
+            return p;
     }
-    return 0;
+    return NULL;
+}
+
+int visits_has(const struct visits *v, int32_t day, uint64_t visitor)
+{
+    return find(v, day, visitor) != NULL;
 }
 
 static struct person *person(struct visits *v, int32_t day, uint64_t visitor)
@@ -176,12 +183,11 @@ void visits_load(struct visits *v, int32_t day, uint64_t visitor,
     v->dirty[p - v->p] = 0;
 }
 
-void visits_view(struct visits *v, int32_t day, uint64_t visitor,
+static void view(struct visits *v, struct person *p, int32_t day,
                  int32_t sec, int64_t page,
                  void (*delta)(void *ctx, int32_t day, int64_t page, int d),
                  void *ctx)
 {
-    struct person *p = person(v, day, visitor);
     struct visit *iv = ivs(p);
     size_t i, j;
 
@@ -228,6 +234,27 @@ void visits_view(struct visits *v, int32_t day, uint64_t visitor,
         memmove(iv + i + 1, iv + j, (p->n - j) * sizeof(*iv));
         p->n = (uint16_t)(p->n - (j - (i + 1)));
     }
+}
+
+void visits_view(struct visits *v, int32_t day, uint64_t visitor,
+                 int32_t sec, int64_t page,
+                 void (*delta)(void *ctx, int32_t day, int64_t page, int d),
+                 void *ctx)
+{
+    view(v, person(v, day, visitor), day, sec, page, delta, ctx);
+}
+
+int visits_view_held(struct visits *v, int32_t day, uint64_t visitor,
+                     int32_t sec, int64_t page,
+                     void (*delta)(void *ctx, int32_t day, int64_t page,
+                                   int d),
+                     void *ctx)
+{
+    struct person *p = find(v, day, visitor);
+
+    if (p)
+        view(v, p, day, sec, page, delta, ctx);
+    return p != NULL;
 }
 
 int visits_each_dirty(struct visits *v,

@@ -136,7 +136,7 @@ static int write_site(struct store *st, const struct conf *conf,
 {
     const struct site_report *me = &sites[i];
     int k = conf_site_find(conf, me->name);
-    struct report_range range = {me->id, from, to, first, now};
+    struct report_range range = {me->id, from, to, first, now, 0};
     struct report_site site = {NULL, NULL, NULL, 0, NULL, 0, 0};
     struct report_link *links = NULL;
     char (*hrefs)[96] = NULL;

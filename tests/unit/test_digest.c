@@ -34,7 +34,7 @@ static void fill(struct tu_store *f)
 
 static char *mail_of(struct tu_store *f, struct digest_mail *m, int *rc)
 {
-    struct report_range r = {STORE_SITE_DEFAULT, DAY - 6, DAY, DAY - 13, 0};
+    struct report_range r = {STORE_SITE_DEFAULT, DAY - 6, DAY, DAY - 13, 0, 0};
     struct digest *d = digest_build(f->s, &r, &f->err);
     char *buf = NULL;
     size_t n = 0;
@@ -111,7 +111,7 @@ static void test_digest__addresses(void **state)
 static void test_digest__subject_words(void **state)
 {
     struct tu_store *f = *state;
-    struct report_range r = {STORE_SITE_DEFAULT, DAY, DAY, DAY - 13, 0};
+    struct report_range r = {STORE_SITE_DEFAULT, DAY, DAY, DAY - 13, 0, 0};
     struct digest *d;
     char s[128];
 

@@ -185,7 +185,7 @@ static void check_day(const struct report_day *d, int32_t day,
 static void test_report_data__index(void **state)
 {
     struct tu_store *f = *state;
-    struct report_range r = {0, D(4), D(6), D(1), 0};
+    struct report_range r = {0, D(4), D(6), D(1), 0, 0};
     struct bs_err err = {0};
     struct report_data *d = report_data_build(f->s, &r, &err);
     const struct report_index *x;
@@ -263,12 +263,24 @@ static void test_report_data__index(void **state)
     check_day(&d->posts[1].days[1], D(5), -1, 0, 0);
     check_day(&d->posts[1].days[2], D(6), 0, 0, 0);
     report_data_free(d);
+
+    /* The index alone (a period's report, the digest): the same index,
+     * no post's days. */
+    r.index_only = 1;
+    if (!(d = report_data_build(f->s, &r, &err)))
+        fail_msg("report_data_build, index only: %s", err.msg);
+    assert_int_equal(d->index.views, 12 + 9);
+    assert_int_equal(d->index.nposts, 2);
+    assert_int_equal(d->index.posts[0].views, 10);
+    assert_int_equal(d->index.tags[0].visitors, 3);
+    assert_null(d->posts);
+    report_data_free(d);
 }
 
 static void test_report_data__post_pages(void **state)
 {
     struct tu_store *f = *state;
-    struct report_range r = {0, D(4), D(6), D(1), 0};
+    struct report_range r = {0, D(4), D(6), D(1), 0, 0};
     struct bs_err err = {0};
     struct report_data *d = report_data_build(f->s, &r, &err);
     const struct report_post_page *p;
@@ -333,7 +345,7 @@ static void test_report_data__post_pages(void **state)
 static void test_report_data__empty_range(void **state)
 {
     struct tu_store *f = *state;
-    struct report_range r = {0, D(-10), D(-9), D(1), 0};
+    struct report_range r = {0, D(-10), D(-9), D(1), 0, 0};
     struct bs_err err = {0};
     struct report_data *d = report_data_build(f->s, &r, &err);
 
@@ -357,7 +369,7 @@ static void test_report_data__other_site(void **state)
 {
     struct tu_store *f = *state;
     struct bs_err err = {0};
-    struct report_range r = {0, D(1), D(6), D(1), 0};
+    struct report_range r = {0, D(1), D(6), D(1), 0, 0};
     struct report_data *d;
 
     assert_int_equal(store_site_id(f->s, "other", 1, &r.site, &err), 1);
@@ -444,7 +456,7 @@ static void test_report_data__partial_day_other_site(void **state)
 static void test_report_data__partial_day_report(void **state)
 {
     struct tu_store *f = *state;
-    struct report_range r = {0, D(4), D(6), D(1), 0};
+    struct report_range r = {0, D(4), D(6), D(1), 0, 0};
     struct bs_err err = {0};
     struct report_data *d;
     const struct report_index *x;

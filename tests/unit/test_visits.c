@@ -990,9 +990,41 @@ static void test_visits__dirty_sets_whole(void **state)
     visits_free(v);
 }
 
+/* visits_view_held() counts a view as visits_view() does, of a visitor
+ * held, and touches nothing for one new to the day. */
+static void test_visits__view_held(void **state)
+{
+    struct visits *v = visits_new();
+    struct tally t;
+
+    (void)state;
+    memset(&t, 0, sizeof(t));
+    assert_int_equal(visits_view_held(v, DAY0, 7, 100, 3, on_delta, &t), 0);
+    assert_int_equal(t.ndeltas, 0);
+    assert_false(visits_has(v, DAY0, 7));
+    view_d(v, &t, DAY0, 7, 100, 3, "0+ 3+");
+    /* Held now: an earlier view moves the landing, a later one after a
+     * gap is a visit of its own. */
+    t.nlog = 0;
+    assert_int_equal(visits_view_held(v, DAY0, 7, 50, 5, on_delta, &t), 1);
+    assert_int_equal(t.nlog, 2);
+    assert_int_equal(t.sum[0][5], 1);
+    assert_int_equal(t.sum[0][3], 0);
+    assert_int_equal(visits_view_held(v, DAY0, 7, 100 + VISIT_GAP, 2,
+                                      on_delta, &t), 1);
+    assert_int_equal(t.sum[0][0], 2);
+    assert_int_equal(t.sum[0][2], 1);
+    /* Another day of the same visitor is another visitor. */
+    assert_int_equal(visits_view_held(v, DAY0 + 1, 7, 100, 3, on_delta, &t),
+                     0);
+    assert_int_equal(t.sum[1][0], 0);
+    visits_free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_visits__view_held),
         cmocka_unit_test(test_visits__gap_1799_same_visit),
         cmocka_unit_test(test_visits__gap_1800_new_visit),
         cmocka_unit_test(test_visits__landing_first_view),
