@@ -139,10 +139,13 @@ void chart_moving_average(const double *v, size_t n, double *out);
  * Free the font state the charts keep between calls (pango's default font
  * map, cairo's caches), for leak checkers: call it at exit, when no chart
  * is being drawn. Without it nothing grows: the state is made once per
- * process (a later chart makes it again). fontconfig still holds a few
+ * thread (a later chart makes it again). fontconfig still holds a few
  * hundred bytes LeakSanitizer reports; suppress them with
  * "leak:libfontconfig.so" (tests/unit/test_chart.c shows how).
  */
 void chart_cleanup(void);
+/* What chart_cleanup() frees of the calling thread's alone: for a thread
+ * that drew charts, before it ends, while others may be drawing. */
+void chart_thread_cleanup(void);
 
 #endif

@@ -3,11 +3,12 @@
  * text, and each is written twice: NAME.png at twice the CSS size and
  * NAME.svg at the CSS size (its text as glyph outlines).
  *
- * Global state: pango's default cairo font map (pango creates it on first
- * use, one per thread, and keeps it, and fontconfig its caches under it),
- * plus a measuring context, the font descriptions and the widths of date
- * labels, made on first use and kept until chart_cleanup(), so that no
- * chart pays for loading fonts again. Charts are drawn from one thread.
+ * Each thread's state: pango's default cairo font map (pango creates it
+ * on first use, one per thread, and keeps it, and fontconfig its caches
+ * under it), plus a measuring context, the font descriptions and the
+ * widths of date labels, made on first use and kept until
+ * chart_thread_cleanup(), so that no chart pays for loading fonts again.
+ * Threads draw charts side by side, each with its own.
  */
 #include "blogstat.h"
 #include "ascii.h"
@@ -89,10 +90,10 @@ void chart_context_setup(PangoContext *pc)
     pango_context_set_round_glyph_positions(pc, FALSE);
 }
 
-/* The process-wide text state: made on first use, freed by
- * chart_cleanup(). */
-static PangoFontDescription *font_desc[FONT_COUNT];
-static PangoContext *measure_pc;
+/* The thread's text state: made on first use, freed by
+ * chart_thread_cleanup(). */
+static _Thread_local PangoFontDescription *font_desc[FONT_COUNT];
+static _Thread_local PangoContext *measure_pc;
 
 static const PangoFontDescription *font(enum font_id id)
 {
@@ -115,7 +116,7 @@ static PangoContext *measure_context(void)
     return measure_pc;
 }
 
-void chart_cleanup(void)
+void chart_thread_cleanup(void)
 {
     for (size_t i = 0; i < ARRAY_SIZE(font_desc); i++) {
         pango_font_description_free(font_desc[i]);
@@ -125,6 +126,11 @@ void chart_cleanup(void)
         g_object_unref(measure_pc);
     measure_pc = NULL;
     pango_cairo_font_map_set_default(NULL);
+}
+
+void chart_cleanup(void)
+{
+    chart_thread_cleanup();
     cairo_debug_reset_static_data();
 }
 
@@ -481,7 +487,7 @@ struct daily_job {
  * the font only. */
 static const struct tick_px *date_label_px(void)
 {
-    static struct tick_px tp;
+    static _Thread_local struct tick_px tp;
 
     if (tp.year == 0) {
         for (unsigned d = 1; d < ARRAY_SIZE(tp.day); d++) {

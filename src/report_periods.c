@@ -10,11 +10,13 @@
  */
 #include "blogstat.h"
 #include "atomicfile.h"
+#include "chart.h"
 #include "report.h"
 #include "report_data.h"
 #include "store.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,49 +225,142 @@ static int fingerprint(struct store *s, const struct report_periods *ps,
     return 0;
 }
 
-/* Period i's report into dir (periods/ID), unless its fingerprint says
- * it is as it was: 1 written, 0 left, -1 with err. */
-static int write_period(struct store *s, const struct report_periods *ps,
-                        size_t i, const struct report_site *base,
-                        const struct atomic_dir *dir, struct bs_err *err)
+/* A period's report to draw: its data read, its page's menu, the
+ * fingerprint to keep beside it once written. */
+struct period_job {
+    struct atomic_dir *dir;  /* periods/ID, owned */
+    struct report_data *d;   /* owned */
+    struct report_site site;
+    struct report_link menu[NLAST + 2];
+    char hrefs[NLAST][48];
+    char fp[32];
+};
+
+static void job_free(struct period_job *j)
+{
+    if (!j)
+        return;
+    report_data_free(j->d);
+    atomic_dir_close(j->dir);
+    free(j);
+}
+
+/* Period i's data into a job for dir (taken), unless its fingerprint
+ * says its report is as it was: 1 with *job, 0 left (dir closed), -1
+ * with err (dir closed). */
+static int period_read(struct store *s, const struct report_periods *ps,
+                       size_t i, const struct report_site *base,
+                       struct atomic_dir *dir, struct period_job **job,
+                       struct bs_err *err)
 {
     const struct period *p = &ps->p[i];
     struct report_range r = {ps->site, p->from, p->to, ps->first, ps->now,
                              1};
-    struct report_link menu[NLAST + 2];
-    char hrefs[NLAST][48], old[32], now[32];
-    struct report_site site = *base;
-    struct report_data *d;
+    struct period_job *j;
+    char old[32];
     uint64_t fp;
     long n;
-    int rc;
 
-    if (fingerprint(s, ps, p, base, &fp, err))
+    *job = NULL;
+    if (fingerprint(s, ps, p, base, &fp, err)) {
+        atomic_dir_close(dir);
         return -1;
-    snprintf(now, sizeof(now), "%016" PRIx64 "\n", fp);
-    n = atomic_read_at(dir, ".fingerprint", old, sizeof(old) - 1);
-    if (n == (long)strlen(now) && memcmp(old, now, (size_t)n) == 0 &&
-        atomic_read_at(dir, "index.html", old, 1) == 1)
-        return 0;
-    site.links = NULL;
-    site.nlinks = 0;
-    site.light = 1;
-    site.nperiods = period_menu(ps, i, menu, hrefs);
-    site.periods = menu;
-    if (!(d = report_data_build(s, &r, err)))
-        return -1;
-    rc = report_write(dir, d, &site, err);
-    report_data_free(d);
-    if (rc == 0) {
-        struct atomic_file *af = atomic_open_at(dir, ".fingerprint", 0644,
-                                                err);
-
-        if (!af)
-            return -1;
-        fputs(now, atomic_stream(af));
-        rc = atomic_commit(af, err);
     }
-    return rc ? -1 : 1;
+    j = xcalloc(1, sizeof(*j));
+    j->dir = dir;
+    snprintf(j->fp, sizeof(j->fp), "%016" PRIx64 "\n", fp);
+    n = atomic_read_at(dir, ".fingerprint", old, sizeof(old) - 1);
+    if (n == (long)strlen(j->fp) && memcmp(old, j->fp, (size_t)n) == 0 &&
+        atomic_read_at(dir, "index.html", old, 1) == 1) {
+        job_free(j);
+        return 0;
+    }
+    j->site = *base;
+    j->site.links = NULL;
+    j->site.nlinks = 0;
+    j->site.light = 1;
+    j->site.nperiods = period_menu(ps, i, j->menu, j->hrefs);
+    j->site.periods = j->menu;
+    if (!(j->d = report_data_build(s, &r, err))) {
+        job_free(j);
+        return -1;
+    }
+    *job = j;
+    return 1;
+}
+
+/* Draw a job's report, then its fingerprint: 0, or -1 with err. Needs
+ * no store: runs on either thread. */
+static int period_draw(const struct period_job *j, struct bs_err *err)
+{
+    struct atomic_file *af;
+
+    if (report_write(j->dir, j->d, &j->site, err))
+        return -1;
+    if (!(af = atomic_open_at(j->dir, ".fingerprint", 0644, err)))
+        return -1;
+    fputs(j->fp, atomic_stream(af));
+    return atomic_commit(af, err);
+}
+
+/*
+ * The drawing helper: the reading thread leaves a job in its slot when
+ * the slot is free, and draws the job itself when it is not, so that
+ * both cores draw while the store is read.
+ */
+struct drawer {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    struct period_job *job;  /* under lock: the next to draw, or NULL */
+    int quit;                /* under lock */
+    int failed;              /* under lock: err holds why */
+    struct bs_err err;
+};
+
+static void *drawer_main(void *arg)
+{
+    struct drawer *dr = arg;
+
+    pthread_mutex_lock(&dr->lock);
+    for (;;) {
+        struct period_job *j;
+        struct bs_err err = {0};
+        int rc;
+
+        while (!dr->job && !dr->quit)
+            pthread_cond_wait(&dr->cond, &dr->lock);
+        if (!dr->job)
+            break;
+        j = dr->job;
+        dr->job = NULL;
+        pthread_mutex_unlock(&dr->lock);
+        rc = period_draw(j, &err);
+        job_free(j);
+        pthread_mutex_lock(&dr->lock);
+        if (rc && !dr->failed) {
+            dr->failed = 1;
+            dr->err = err;
+        }
+    }
+    pthread_mutex_unlock(&dr->lock);
+    chart_thread_cleanup();
+    return NULL;
+}
+
+/* Give j to the helper when its slot is free: 1 given, 0 not (j is the
+ * caller's still). */
+static int drawer_take(struct drawer *dr, struct period_job *j)
+{
+    int given = 0;
+
+    pthread_mutex_lock(&dr->lock);
+    if (!dr->job) {
+        dr->job = j;
+        given = 1;
+        pthread_cond_broadcast(&dr->cond);
+    }
+    pthread_mutex_unlock(&dr->lock);
+    return given;
 }
 
 int report_periods_write(struct store *s, const struct report_periods *ps,
@@ -279,18 +374,46 @@ int report_periods_write(struct store *s, const struct report_periods *ps,
     size_t nmenu;
     int rc = 0;
 
+    struct drawer dr = {.lock = PTHREAD_MUTEX_INITIALIZER,
+                        .cond = PTHREAD_COND_INITIALIZER};
+    pthread_t th;
+    int helper;
+
     *written = 0;
     if (!top)
         return -1;
+    helper = pthread_create(&th, NULL, drawer_main, &dr) == 0;
     for (size_t i = 0; i < ps->n && rc == 0; i++) {
         struct atomic_dir *pd = atomic_dir_sub(top, ps->p[i].id, err);
-        int w = pd ? write_period(s, ps, i, base, pd, err) : -1;
+        struct period_job *j = NULL;
+        int w = pd ? period_read(s, ps, i, base, pd, &j, err) : -1;
 
-        atomic_dir_close(pd);
-        if (w < 0)
+        if (w < 0) {
             rc = -1;
-        else
-            *written += (size_t)w;
+        } else if (w > 0) {
+            ++*written;
+            if (!helper || !drawer_take(&dr, j)) {
+                rc = period_draw(j, err);
+                job_free(j);
+            }
+        }
+        pthread_mutex_lock(&dr.lock);
+        if (dr.failed && rc == 0) {
+            *err = dr.err;
+            rc = -1;
+        }
+        pthread_mutex_unlock(&dr.lock);
+    }
+    if (helper) {
+        pthread_mutex_lock(&dr.lock);
+        dr.quit = 1;
+        pthread_cond_broadcast(&dr.cond);
+        pthread_mutex_unlock(&dr.lock);
+        pthread_join(th, NULL);
+        if (dr.failed && rc == 0) {
+            *err = dr.err;
+            rc = -1;
+        }
     }
     if (rc == 0) {
         /* The list's menu: as a period's, seen from periods/. */

@@ -113,7 +113,8 @@ lane_c() {
     # open days (7020, 200 lines a commit).
     if [ -x build/tsan/blogstat ]; then
         export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp"
-        run unit-tsan tests/run-unit.sh unit-tsan build/tsan/tests/test_reader
+        run unit-tsan tests/run-unit.sh unit-tsan build/tsan/tests/test_reader \
+            build/tsan/tests/test_report_data
         KILL_TRIALS=5 run e2e-tsan tests/e2e/run.sh build/tsan/blogstat \
             e2e-tsan 1000-sample-logs 1010-generated 1012-one-file-threads \
             1020-stdin-multimember \
@@ -128,7 +129,8 @@ lane_c() {
         # follows slowly and ASan's run covers; the store's random and
         # scaling tests and the copy run their SQL under ASan only (the
         # store's own tests keep valgrind on its code), and the charts,
-        # report and digest their cairo and pango.
+        # report (its data too: it draws the periods) and digest their
+        # cairo and pango.
         # shellcheck disable=SC2046
         run unit-valgrind tests/run-unit.sh unit-valgrind \
             $(bins build/tests/test_* | grep -v -e test_robots -e test_uagent \

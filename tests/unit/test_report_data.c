@@ -3,9 +3,14 @@
  * small database made here, every one of them checked.
  */
 #include "tustore.h"
+#include "atomicfile.h"
+#include "chart.h"
+#include "report.h"
 #include "report_data.h"
 #include "sketch.h"
 #include "store.h"
+
+#include <sys/stat.h>
 
 #define D(n) (days_from_civil(2013, 2, 1) + (n))
 
@@ -509,9 +514,71 @@ static void test_report_data__partial_day_report(void **state)
     report_data_free(d);
 }
 
+/* Each period's report, drawn on two threads: every one whole (its page,
+ * its daily chart, its fingerprint); a second run draws none; a day
+ * added draws again the periods it falls in. */
+static void test_report_data__periods(void **state)
+{
+    static const char *const ids[] = {"last-7", "last-30", "2013",
+                                      "2013-02", "2013-01"};
+    static const char *const files[] = {"index.html", ".fingerprint",
+                                        "charts/daily.png",
+                                        "charts/daily.svg"};
+    struct tu_store *f = *state;
+    struct report_site site = {"Blogg", NULL, NULL, 0, NULL, 0, 0};
+    struct bs_err err = {0};
+    char *tmp = tu_tmpdir();
+    struct atomic_dir *out = atomic_dir_open(tmp, &err);
+    struct report_periods *ps;
+    size_t written = 99;
+    struct stat st;
+
+    assert_non_null(out);
+    /* A day of January too: the periods are the last 7 and 30 days, the
+     * year and its two months. The clock on D(8): every day of the data
+     * is complete. */
+    ok(store_begin(f->s, &err), &err, "store_begin");
+    day(f->s, D(-20), 3, 2);
+    ok(store_commit(f->s, &err), &err, "store_commit");
+    ps = report_periods_plan(f->s, 0, D(-20), D(6), (int64_t)D(8) * 86400,
+                             &err);
+    assert_non_null(ps);
+    if (report_periods_write(f->s, ps, &site, out, &written, &err))
+        fail_msg("report_periods_write: %s", err.msg);
+    assert_int_equal(written, ARRAY_SIZE(ids));
+    for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
+        for (size_t k = 0; k < ARRAY_SIZE(files); k++) {
+            char name[64];
+            char *path;
+
+            snprintf(name, sizeof(name), "periods/%s/%s", ids[i], files[k]);
+            path = tu_path(tmp, name);
+            if (stat(path, &st) != 0 || st.st_size == 0)
+                fail_msg("%s missing", name);
+            free(path);
+        }
+    assert_int_equal(report_periods_write(f->s, ps, &site, out, &written,
+                                          &err), 0);
+    assert_int_equal(written, 0);
+    /* A view on D(5): all but January change. */
+    ok(store_begin(f->s, &err), &err, "store_begin");
+    day(f->s, D(5), 1, 1);
+    ok(store_commit(f->s, &err), &err, "store_commit");
+    assert_int_equal(report_periods_write(f->s, ps, &site, out, &written,
+                                          &err), 0);
+    assert_int_equal(written, ARRAY_SIZE(ids) - 1);
+    report_periods_free(ps);
+    atomic_dir_close(out);
+    chart_cleanup();
+    tu_rmrf(tmp);
+    free(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_report_data__periods, setup,
+                                        tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_report_data__index, setup,
                                         tu_store_teardown),
         cmocka_unit_test_setup_teardown(test_report_data__post_pages, setup,
