@@ -215,7 +215,8 @@ $(foreach b,$(BUILDS),$(eval $(call build_rules,$(b))))
 # What `make test` runs of each build (tests/run-all.sh).
 default_TESTS := $(default_UNIT)
 asan_TESTS := $(asan_UNIT) $(asan_FUZZ)
-tsan_TESTS := $(tsan_DIR)/tests/test_reader $(tsan_DIR)/tests/test_report_data
+tsan_TESTS := $(tsan_DIR)/tests/test_reader $(tsan_DIR)/tests/test_report_data \
+              $(tsan_DIR)/tests/test_report
 zlib_TESTS := $(zlib_DIR)/tests/test_reader
 
 $(ROBOT_RULES_C): scripts/robots-rules.py $(ROBOT_DATA) | have-deps

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,20 @@ struct atomic_file {
 struct atomic_dir {
     int fd;                /* O_DIRECTORY, opened without following a link */
     char *path;            /* for messages */
-    struct strtab *written;/* the names committed or kept in it */
+    struct strtab *written;/* the names committed or kept in it, under
+                              written_lock */
 };
+
+/* Threads may write files of one folder at once (the report's charts):
+ * its record of names written is theirs to share. */
+static pthread_mutex_t written_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void written_add(struct strtab *written, const char *name)
+{
+    pthread_mutex_lock(&written_lock);
+    strtab_intern(written, name, strlen(name), NULL);
+    pthread_mutex_unlock(&written_lock);
+}
 
 /* a + "/" + b, malloc'ed. */
 static char *join(const char *a, const char *b)
@@ -187,7 +200,7 @@ int atomic_commit(struct atomic_file *af, struct bs_err *err)
     /* The rename itself reaches the disk with its folder. */
     (void)fsync(af->dirfd);
     if (af->written)
-        strtab_intern(af->written, af->base, strlen(af->base), NULL);
+        written_add(af->written, af->base);
     af->tmp[0] = '\0';
     atomic_abort(af);
     return 0;
@@ -373,7 +386,7 @@ long atomic_read_at(const struct atomic_dir *dir, const char *name,
 
 void atomic_dir_keep(const struct atomic_dir *dir, const char *name)
 {
-    strtab_intern(dir->written, name, strlen(name), NULL);
+    written_add(dir->written, name);
 }
 
 /* 1 when name ends in one of the endings. */
@@ -407,11 +420,16 @@ int atomic_dir_prune(const struct atomic_dir *dir,
     rewinddir(dp);
     while ((e = readdir(dp))) {
         struct stat st;
+        int64_t kept;
 
         /* Only what blogstat writes there: regular files (or links a
          * hand left) of its endings, not dot-files (a write under way). */
-        if (e->d_name[0] == '.' || !has_ending(e->d_name, endings) ||
-            strtab_find(dir->written, e->d_name, strlen(e->d_name)) >= 0)
+        if (e->d_name[0] == '.' || !has_ending(e->d_name, endings))
+            continue;
+        pthread_mutex_lock(&written_lock);
+        kept = strtab_find(dir->written, e->d_name, strlen(e->d_name));
+        pthread_mutex_unlock(&written_lock);
+        if (kept >= 0)
             continue;
         if (fstatat(dir->fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
             S_ISDIR(st.st_mode))

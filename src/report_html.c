@@ -15,6 +15,7 @@
 #include "report_data.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1062,6 +1063,29 @@ static int post_files(const struct atomic_dir *charts,
     return report_write_post(posts, file, &p, err);
 }
 
+/* The odd-numbered top posts' files, drawn on a thread of their own
+ * while the caller draws the rest. */
+struct odd_posts {
+    const struct atomic_dir *charts, *posts;
+    const struct report_data *d;
+    size_t ndays;
+    int32_t partial;
+    const struct report_site *site;
+    int rc;
+    struct bs_err err;
+};
+
+static void *draw_odd_posts(void *arg)
+{
+    struct odd_posts *o = arg;
+
+    for (size_t i = 1; i < o->d->index.nposts && o->rc == 0; i += 2)
+        o->rc = post_files(o->charts, o->posts, &o->d->posts[i], o->ndays,
+                           o->partial, o->site, &o->err);
+    chart_thread_cleanup();
+    return NULL;
+}
+
 /* The files of charts/ and posts/ a report writes. */
 static const char *const chart_endings[] = {".png", ".svg", NULL};
 static const char *const page_endings[] = {".html", NULL};
@@ -1081,15 +1105,24 @@ int report_write(const struct atomic_dir *dir, const struct report_data *d,
         charts && !site->light ? atomic_dir_sub(dir, "posts", err) : NULL;
     int rc = -1;
 
+    struct odd_posts odd = {charts, posts_dir, d, r.ndays, partial, site, 0,
+                            {0}};
+    pthread_t th;
+    int helper = 0;
+
     if (!charts || (!site->light && !posts_dir))
         goto out;
+    if (np && !site->light && !d->posts)
+        BUG("a report with post pages from data built without them");
+    /* The post pages on two threads: the odd ones on a helper, the
+     * index's charts and the even ones here. */
+    if (np > 1 && !site->light)
+        helper = pthread_create(&th, NULL, draw_odd_posts, &odd) == 0;
     if (daily_charts(charts, "daily", r.days, r.ndays, DAILY_H, partial,
                      err) ||
         bar_charts(charts, &r, err) ||
         report_dims_charts(charts, &r.dims, r.ndays, err))
         goto out;
-    if (np && !site->light && !d->posts)
-        BUG("a report with post pages from data built without them");
     for (size_t i = 0; i < np; i++) {
         posts[i] = d->index.posts[i];
         /* A period's report links no post page: the main one has them. */
@@ -1101,9 +1134,18 @@ int report_write(const struct atomic_dir *dir, const struct report_data *d,
                  (long long)d->posts[i].id);
         posts[i].page = names[i][0];
         posts[i].spark = names[i][1];
-        if (post_files(charts, posts_dir, &d->posts[i], r.ndays, partial,
+        if ((i % 2 == 0 || !helper) &&
+            post_files(charts, posts_dir, &d->posts[i], r.ndays, partial,
                        site, err))
             goto out;
+    }
+    if (helper) {
+        pthread_join(th, NULL);
+        helper = 0;
+        if (odd.rc) {
+            *err = odd.err;
+            goto out;
+        }
     }
     r.posts = posts;
     r.site_name = site->name;
@@ -1131,6 +1173,8 @@ int report_write(const struct atomic_dir *dir, const struct report_data *d,
                  ? -1
                  : 0;
 out:
+    if (helper)
+        pthread_join(th, NULL);
     atomic_dir_close(charts);
     atomic_dir_close(posts_dir);
     free(posts);

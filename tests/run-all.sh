@@ -114,7 +114,7 @@ lane_c() {
     if [ -x build/tsan/blogstat ]; then
         export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp"
         run unit-tsan tests/run-unit.sh unit-tsan build/tsan/tests/test_reader \
-            build/tsan/tests/test_report_data
+            build/tsan/tests/test_report_data build/tsan/tests/test_report
         KILL_TRIALS=5 run e2e-tsan tests/e2e/run.sh build/tsan/blogstat \
             e2e-tsan 1000-sample-logs 1010-generated 1012-one-file-threads \
             1020-stdin-multimember \
