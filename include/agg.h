@@ -135,14 +135,11 @@ struct agg_event {
     int32_t day, sec;
     uint64_t visitor;
     uint32_t key;              /* internal: the page */
-    char cc[2];                /* the country, "XX" or "--" */
 };
 
 /* Each sketch, serialized (sketch.h): key and kind for AGG_SKETCH_PATH,
- * country for AGG_SKETCH_COUNTRY. The views' visitors go into the
- * sketches here, not in agg_visitor_key(): on the thread that writes
- * them, not the one counting lines. */
-int agg_each_sketch(struct agg *a,
+ * country for AGG_SKETCH_COUNTRY. */
+int agg_each_sketch(const struct agg *a,
                     int (*fn)(void *ctx, int32_t day, enum agg_sketch dim,
                               enum url_kind kind, const char *key, size_t n,
                               const char *country, const void *blob,

@@ -261,10 +261,6 @@ struct agg {
     size_t nsketches, capsketches;
     struct agg_event *events;
     size_t nevents, capevents;
-    size_t nsketched;                /* events[0 .. nsketched) are in the
-                                        sketches: the rest wait for
-                                        settle_sketches(), off the hot
-                                        path */
     struct hh *refs;                 /* key id, class, host */
     struct strtab *ref_other_keys;   /* day, key id, class: folded */
     struct cntmap *ref_other;        /* ref_other_keys id -> views */
@@ -596,7 +592,7 @@ void agg_clear(struct agg *a)
     cntmap_clear(a->sk_path);
     cntmap_clear(a->sk_country);
     a->last_day_sk = 0;
-    a->nevents = a->nsketched = 0;
+    a->nevents = 0;
     hh_clear(a->refs);
     strtab_clear(a->ref_other_keys);
     cntmap_clear(a->ref_other);
@@ -615,11 +611,7 @@ size_t agg_memory(const struct agg *a)
                cntmap_memory(a->sk_day) + cntmap_memory(a->sk_path) +
                cntmap_memory(a->sk_country) +
                a->capsketches * sizeof(*a->sketches) +
-               a->capevents * sizeof(*a->events) +
-               /* what the waiting events may add to the sketches: a
-                * visitor in three */
-               (a->nevents - a->nsketched) * 3 * sizeof(uint64_t) +
-               hh_memory(a->refs) +
+               a->capevents * sizeof(*a->events) + hh_memory(a->refs) +
                strtab_memory(a->ref_other_keys) +
                cntmap_memory(a->ref_other) + hh_memory(a->sterms) +
                cntmap_memory(a->sterm_other) + cntmap_memory(a->fold_n) +
@@ -662,44 +654,30 @@ static uint32_t sketch_at(struct agg *a, struct cntmap *map, int32_t day,
     return (uint32_t)(a->nsketches - 1);
 }
 
-/* A view's visitor into the sketches of its day, country and post. */
-static void sketch_event(struct agg *a, const struct agg_event *e)
-{
-    uint32_t i;
-
-    /* Views come by the day, mostly: the day's sketch is the last one. */
-    if (!a->last_day_sk || a->last_day != e->day) {
-        a->last_day = e->day;
-        a->last_day_sk =
-            sketch_at(a, a->sk_day, e->day, AGG_SKETCH_DAY, 0) + 1;
-    }
-    sketch_add(a->sketches[a->last_day_sk - 1].sk, e->visitor);
-    /* sketch_at() may move the array: the index first, then the slot. */
-    i = sketch_at(a, a->sk_country, e->day, AGG_SKETCH_COUNTRY,
-                  (uint32_t)(unsigned char)e->cc[0] << 8 |
-                      (unsigned char)e->cc[1]);
-    sketch_add(a->sketches[i].sk, e->visitor);
-    if (is_post_kind(key_kind(a, e->key))) {
-        i = sketch_at(a, a->sk_path, e->day, AGG_SKETCH_PATH, e->key);
-        sketch_add(a->sketches[i].sk, e->visitor);
-    }
-}
-
-/* The sketches of every event: done by whoever reads them (the commit
- * thread), not by the thread counting the lines. */
-static void settle_sketches(struct agg *a)
-{
-    for (; a->nsketched < a->nevents; a->nsketched++)
-        sketch_event(a, &a->events[a->nsketched]);
-}
-
 void agg_visitor_key(struct agg *a, int32_t day, int32_t sec,
                      uint64_t visitor, uint32_t key, const char *country)
 {
     struct agg_event *e;
+    uint32_t i;
 
     if (key >= strtab_count(a->keys))
         BUG("view key id %u of %u", key, strtab_count(a->keys));
+    /* Views come by the day, mostly: the day's sketch is the last one. */
+    if (!a->last_day_sk || a->last_day != day) {
+        a->last_day = day;
+        a->last_day_sk =
+            sketch_at(a, a->sk_day, day, AGG_SKETCH_DAY, 0) + 1;
+    }
+    sketch_add(a->sketches[a->last_day_sk - 1].sk, visitor);
+    /* sketch_at() may move the array: the index first, then the slot. */
+    i = sketch_at(a, a->sk_country, day, AGG_SKETCH_COUNTRY,
+                  (uint32_t)(unsigned char)country[0] << 8 |
+                      (unsigned char)country[1]);
+    sketch_add(a->sketches[i].sk, visitor);
+    if (is_post_kind(key_kind(a, key))) {
+        i = sketch_at(a, a->sk_path, day, AGG_SKETCH_PATH, key);
+        sketch_add(a->sketches[i].sk, visitor);
+    }
     if (a->nevents == a->capevents) {
         a->capevents = a->capevents ? a->capevents * 2 : 1024;
         a->events = xrealloc(a->events, a->capevents * sizeof(*a->events));
@@ -709,8 +687,6 @@ void agg_visitor_key(struct agg *a, int32_t day, int32_t sec,
     e->sec = sec;
     e->visitor = visitor;
     e->key = key;
-    e->cc[0] = country[0];
-    e->cc[1] = country[1];
 }
 
 void agg_visitor(struct agg *a, int32_t day, int32_t sec, uint64_t visitor,
@@ -794,7 +770,7 @@ void agg_search_term(struct agg *a, int32_t day, const char *term, size_t n)
         fold_search(a, evday, ev, evn, views);
 }
 
-int agg_each_sketch(struct agg *a,
+int agg_each_sketch(const struct agg *a,
                     int (*fn)(void *ctx, int32_t day, enum agg_sketch dim,
                               enum url_kind kind, const char *key, size_t n,
                               const char *country, const void *blob,
@@ -803,7 +779,6 @@ int agg_each_sketch(struct agg *a,
 {
     int rc = 0;
 
-    settle_sketches(a);
     for (size_t i = 0; rc == 0 && i < a->nsketches; i++) {
         struct skey k;
         unsigned char *blob;
@@ -1006,9 +981,7 @@ void agg_merge(struct agg *a, const struct agg *o)
         cntmap_add(a->post_countries,
                    strtab_intern(a->tuples, &t, sizeof(t), NULL), v);
     }
-    /* Sketches unite; a page's is found by its id in a. Then o's events
-     * not in its sketches yet go into a's. */
-    settle_sketches(a);
+    /* Sketches unite; a page's is found by its id in a. */
     for (size_t i = 0; i < o->nsketches; i++) {
         struct skey sk = o->sketches[i].k;
         struct cntmap *m = sk.dim == AGG_SKETCH_DAY ? a->sk_day
@@ -1030,10 +1003,7 @@ void agg_merge(struct agg *a, const struct agg *o)
     for (size_t i = 0; i < o->nevents; i++) {
         a->events[a->nevents] = o->events[i];
         a->events[a->nevents++].key = map[o->events[i].key];
-        if (i >= o->nsketched)
-            sketch_event(a, &a->events[a->nevents - 1]);
     }
-    a->nsketched = a->nevents;
     /* Referrers and search terms: each kept one's views, then what was
      * folded. */
     hh_merge(a->refs, o->refs, map, fold_referrer, a);

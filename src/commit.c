@@ -166,7 +166,7 @@ static int put_visits(struct flush_ctx *f, const struct agg *agg)
 }
 
 /* The counts of one site's chunk, in the open transaction. */
-static int flush_site(struct commit_db *db, struct agg *agg,
+static int flush_site(struct commit_db *db, const struct agg *agg,
                       int64_t site, struct bs_err *err)
 {
     struct flush_ctx f = {.store = db->store, .audience = db->audience,
