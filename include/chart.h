@@ -29,16 +29,20 @@ struct chart_daily {
                                * legend, and left out of the average */
 };
 
+/* The files of a chart: its PNG, and an SVG when a page links one (a
+ * narrow copy for phones has none). */
+enum chart_files { CHART_PNG_SVG, CHART_PNG };
+
 /*
  * Views per day as a line, with its 7-day moving average, weekends
  * shaded, gaps where there is no data, nice y ticks with thousands
  * separators and date labels that never overlap. width and height are CSS
- * pixels. Writes DIR/NAME.png and DIR/NAME.svg; BS_CANTCREAT when a file
- * cannot be written.
+ * pixels. Writes DIR/NAME.png (and DIR/NAME.svg: files); BS_CANTCREAT
+ * when a file cannot be written.
  */
 int chart_daily_write(const struct atomic_dir *dir, const char *name,
                       const struct chart_daily *c, int width, int height,
-                      struct bs_err *err);
+                      enum chart_files files, struct bs_err *err);
 
 struct chart_bar {
     const char *label;        /* any UTF-8; ellipsized */
@@ -55,14 +59,16 @@ struct chart_bars {
     const char *b_label;      /* legend of b, or NULL for one series */
 };
 
-/* Height follows from the number of bars. Writes DIR/NAME.png and .svg. */
+/* Height follows from the number of bars. Writes DIR/NAME.png (and .svg:
+ * files). */
 int chart_bars_write(const struct atomic_dir *dir, const char *name,
                      const struct chart_bars *c, int width,
-                     struct bs_err *err);
+                     enum chart_files files, struct bs_err *err);
 /* The height in CSS pixels chart_bars_write() gives n bars. */
 int chart_bars_height(size_t n);
 
-/* A sparkline: n values (< 0: a gap), no axes. Writes .png and .svg. */
+/* A sparkline: n values (< 0: a gap), no axes. Writes .png: it sits in a
+ * table row, where no page links an SVG. */
 int chart_spark_write(const struct atomic_dir *dir, const char *name,
                       const double *v, size_t n, int width, int height,
                       struct bs_err *err);

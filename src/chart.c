@@ -1,7 +1,7 @@
 /*
  * chart.c - the report's charts: cairo draws them, pango lays out their
- * text, and each is written twice: NAME.png at twice the CSS size and
- * NAME.svg at the CSS size (its text as glyph outlines).
+ * text, and each is written as NAME.png at twice the CSS size and, when
+ * a page links it, NAME.svg at the CSS size (its text as glyph outlines).
  *
  * Each thread's state: pango's default cairo font map (pango creates it
  * on first use, one per thread, and keeps it, and fontconfig its caches
@@ -688,7 +688,7 @@ static void draw_daily(struct canvas *cv, const void *arg)
 
 int chart_daily_write(const struct atomic_dir *dir, const char *name,
                       const struct chart_daily *c, int width, int height,
-                      struct bs_err *err)
+                      enum chart_files files, struct bs_err *err)
 {
     struct chart_daily dc = *c;
     struct daily_job *job;
@@ -726,6 +726,7 @@ int chart_daily_write(const struct atomic_dir *dir, const char *name,
     cj.w = width;
     cj.h = height;
     cj.opaque = 1;
+    cj.svg = files == CHART_PNG_SVG;
     cj.fn = draw_daily;
     cj.arg = job;
     rc = chart_write(dir, name, &cj, err);
@@ -936,7 +937,7 @@ static void draw_bars(struct canvas *cv, const void *arg)
 
 int chart_bars_write(const struct atomic_dir *dir, const char *name,
                      const struct chart_bars *c, int width,
-                     struct bs_err *err)
+                     enum chart_files files, struct bs_err *err)
 {
     struct bars_job job;
     struct chart_job cj;
@@ -946,6 +947,7 @@ int chart_bars_write(const struct atomic_dir *dir, const char *name,
     cj.w = chart_clamp_px(width);
     cj.h = chart_bars_height(bars_count(c));
     cj.opaque = 1;
+    cj.svg = files == CHART_PNG_SVG;
     cj.fn = draw_bars;
     cj.arg = &job;
     return chart_write(dir, name, &cj, err);
@@ -1000,6 +1002,7 @@ int chart_spark_write(const struct atomic_dir *dir, const char *name,
     cj.w = chart_clamp_px(width);
     cj.h = chart_clamp_px(height);
     cj.opaque = 0;
+    cj.svg = 0;
     cj.fn = draw_spark;
     cj.arg = &job;
     return chart_write(dir, name, &cj, err);

@@ -26,6 +26,7 @@ typedef void draw_fn(struct canvas *cv, const void *arg);
 struct chart_job {
     int w, h;
     int opaque;               /* draws every pixel opaque */
+    int svg;                  /* an SVG beside the PNG */
     draw_fn *fn;
     const void *arg;
 };

@@ -267,5 +267,5 @@ int chart_write(const struct atomic_dir *dir, const char *name,
 {
     if (write_one(dir, name, 0, job, err) < 0)
         return -1;
-    return write_one(dir, name, 1, job, err);
+    return job->svg ? write_one(dir, name, 1, job, err) : 0;
 }

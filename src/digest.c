@@ -488,7 +488,7 @@ static int chart_png(const struct digest *d, const char *tmpdir,
                               "Visitors", x->has_partial};
     rc = (ad = atomic_dir_open(dir, err)) &&
                  chart_daily_write(ad, "daily", &cd, CHART_W, CHART_H,
-                                   err) == 0
+                                   CHART_PNG, err) == 0
              ? 0
              : -1;
     atomic_dir_close(ad);
@@ -506,8 +506,6 @@ static int chart_png(const struct digest *d, const char *tmpdir,
         if (!*n)
             rc = bs_fail(err, BS_IOERR, "cannot read the chart '%s'", file);
     }
-    unlink(file);
-    snprintf(file, sizeof(file), "%s/daily.svg", dir);
     unlink(file);
     rmdir(dir);
     if (rc) {

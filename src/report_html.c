@@ -894,9 +894,10 @@ static int daily_charts(const struct atomic_dir *charts, const char *name,
     int rc;
 
     snprintf(narrow, sizeof(narrow), "%s-narrow", name);
-    rc = chart_daily_write(charts, name, &d, CHART_W, height, err) ||
+    rc = chart_daily_write(charts, name, &d, CHART_W, height,
+                           CHART_PNG_SVG, err) ||
                  chart_daily_write(charts, narrow, &d, NARROW_W,
-                                   NARROW_DAILY_H, err)
+                                   NARROW_DAILY_H, CHART_PNG, err)
              ? -1
              : 0;
     free(v);
@@ -926,8 +927,10 @@ static int bars(const struct atomic_dir *charts, const char *name, struct chart_
 
     snprintf(narrow, sizeof(narrow), "%s-narrow", name);
     *height = chart_bars_height(n);
-    return chart_bars_write(charts, name, &c, CHART_W, err) ||
-                   chart_bars_write(charts, narrow, &c, NARROW_W, err)
+    return chart_bars_write(charts, name, &c, CHART_W, CHART_PNG_SVG,
+                            err) ||
+                   chart_bars_write(charts, narrow, &c, NARROW_W, CHART_PNG,
+                                    err)
                ? -1
                : 0;
 }
@@ -1014,8 +1017,10 @@ static int bar_charts(const struct atomic_dir *charts, struct report_index *r,
     {
         struct chart_bars c = {b, n, "Views", NULL};
 
-        if (chart_bars_write(charts, "sources", &c, CHART_W, err) ||
-            chart_bars_write(charts, "sources-narrow", &c, NARROW_W, err))
+        if (chart_bars_write(charts, "sources", &c, CHART_W, CHART_PNG_SVG,
+                             err) ||
+            chart_bars_write(charts, "sources-narrow", &c, NARROW_W,
+                             CHART_PNG, err))
             goto out;
     }
     rc = terms_chart(charts, "tags", r->tags, r->ntags, &r->tags_height,

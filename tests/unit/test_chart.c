@@ -619,7 +619,7 @@ static int daily_in(const char *dir, const char *name,
                     struct bs_err *err)
 {
     struct atomic_dir *d = atomic_dir_open(dir, err);
-    int rc = d ? chart_daily_write(d, name, c, width, height, err) : -1;
+    int rc = d ? chart_daily_write(d, name, c, width, height, CHART_PNG_SVG, err) : -1;
 
     atomic_dir_close(d);
     return rc;
@@ -629,7 +629,7 @@ static int bars_in(const char *dir, const char *name,
                    const struct chart_bars *c, int width, struct bs_err *err)
 {
     struct atomic_dir *d = atomic_dir_open(dir, err);
-    int rc = d ? chart_bars_write(d, name, c, width, err) : -1;
+    int rc = d ? chart_bars_write(d, name, c, width, CHART_PNG_SVG, err) : -1;
 
     atomic_dir_close(d);
     return rc;
@@ -946,7 +946,8 @@ static void test_chart__spark_pixels(void **state)
                                                      (56 - 12)), 3, BLUE));
     assert_int_equal(img_px(&im, 0, 0) >> 24, 0);
     img_free(&im);
-    expect_svg(dir, "spark.svg");
+    /* No page links a sparkline's SVG: none is written. */
+    assert_false(file_exists(dir, "spark.svg"));
 
     /* All zero: a flat line along the bottom. */
     assert_int_equal(spark_in(dir, "flat", zero, 8, 120, 28, &e), 0);
@@ -1027,14 +1028,14 @@ static void test_chart__cannot_write(void **state)
     gone = atomic_dir_open(missing, &e);
     assert_non_null(gone);
     assert_int_equal(rmdir(missing), 0);
-    assert_int_equal(chart_daily_write(gone, "daily", &c, 360, 220, &e), -1);
+    assert_int_equal(chart_daily_write(gone, "daily", &c, 360, 220, CHART_PNG_SVG, &e), -1);
     assert_int_equal(e.status, BS_CANTCREAT);
     assert_non_null(strstr(e.msg, "cannot create '"));
     assert_non_null(strstr(e.msg, "gone/daily.png'"));
     assert_non_null(strstr(e.msg, "No such file or directory"));
 
     clear_err(&e);
-    assert_int_equal(chart_bars_write(gone, "bars", &bc, 360, &e), -1);
+    assert_int_equal(chart_bars_write(gone, "bars", &bc, 360, CHART_PNG_SVG, &e), -1);
     assert_int_equal(e.status, BS_CANTCREAT);
     assert_non_null(strstr(e.msg, "bars.png"));
     clear_err(&e);

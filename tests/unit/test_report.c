@@ -501,10 +501,16 @@ static void test_report__write_site(void **state)
     mode_t mask;
     static const char *const files[] = {
         "index.html", "posts/1.html", "posts/2.html", "charts/daily.png",
-        "charts/daily-narrow.svg", "charts/posts.png", "charts/tags.svg",
-        "charts/categories.png", "charts/countries.png",
-        "charts/sources-narrow.png", "charts/spark-1.png",
-        "charts/spark-2.svg", "charts/post-1.png", "charts/post-2-narrow.svg",
+        "charts/daily.svg", "charts/daily-narrow.png", "charts/posts.png",
+        "charts/tags.svg", "charts/categories.png", "charts/countries.png",
+        "charts/sources.svg", "charts/sources-narrow.png",
+        "charts/spark-1.png", "charts/spark-2.png", "charts/post-1.png",
+        "charts/post-2.svg", "charts/post-2-narrow.png",
+    };
+    /* SVGs no page links: the narrow copies' and the sparklines'. */
+    static const char *const none[] = {
+        "charts/daily-narrow.svg", "charts/tags-narrow.svg",
+        "charts/spark-1.svg", "charts/post-2-narrow.svg",
     };
 
     (void)state;
@@ -515,6 +521,12 @@ static void test_report__write_site(void **state)
         path = tu_path(out, files[i]);
         if (stat(path, &st) != 0 || st.st_size == 0)
             fail_msg("%s missing", files[i]);
+        free(path);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(none); i++) {
+        path = tu_path(out, none[i]);
+        if (stat(path, &st) == 0)
+            fail_msg("%s written", none[i]);
         free(path);
     }
     /* Pages for a web server to read; the index links each post's page
