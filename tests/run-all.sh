@@ -86,13 +86,14 @@ lane_b() {
     # under TSan (lane C), the PostgreSQL driver under ASan in 7000. The
     # audience's 1050, the kill loops of 4010 (under TSan in lane C),
     # recount, the periods, a post's life, the engines' URL shapes, the
-    # report's links and a partial day run in the plain build only;
+    # report's links, a partial day and the sites of one log (1080, a
+    # hundred seconds under ASan) run in the plain build only;
     # the generated logs of 1010, one file on three threads (1012) and
     # the nightly runs of 4000 in the plain, zlib and TSan builds.
     E2E_SKIP="7010-copy 7020-nodes 1050-audience 4010-kill 4020-recount \
 3050-periods 3030-browser 1010-generated 4000-nightly \
 1012-one-file-threads 1017-life 1090-engines 3010-report-links \
-3020-partial-day" \
+3020-partial-day 1080-sites" \
         run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan
     # shellcheck disable=SC2046
     run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
@@ -101,7 +102,7 @@ lane_b() {
 # The e2e tests that run under ASan only (lane B's e2e-asan): the
 # longest, and those of hostile input (formats, escapes, floods, bad
 # imports, messages of bad lines), where ASan's checks count most.
-ASAN_ONLY="3000-report 5050-small 1080-sites 5000-hostile 7000-postgresql \
+ASAN_ONLY="3000-report 5050-small 5000-hostile 7000-postgresql \
 1070-formats 5020-identity 5030-flood 5040-escape 1100-messages 2000-import"
 
 lane_c() {
@@ -109,15 +110,15 @@ lane_c() {
     # thread (a 60,000-line gzip in 1010 fills its ring), ingest -j, the
     # chunks committed in the background while the next is counted
     # (--commit-every 1000 in 4010, 5 kills a log: the plain build
-    # takes 25), and two processes' commits taking turns on PostgreSQL's
-    # open days (7020, 200 lines a commit).
+    # takes 25), two processes' commits taking turns on PostgreSQL's
+    # open days (7020, 200 lines a commit), and the report's two drawing
+    # threads (test_report, test_report_data).
     if [ -x build/tsan/blogstat ]; then
         export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp"
         run unit-tsan tests/run-unit.sh unit-tsan build/tsan/tests/test_reader \
             build/tsan/tests/test_report_data build/tsan/tests/test_report
         KILL_TRIALS=5 run e2e-tsan tests/e2e/run.sh build/tsan/blogstat \
-            e2e-tsan 1000-sample-logs 1010-generated 1012-one-file-threads \
-            1020-stdin-multimember \
+            e2e-tsan 1010-generated 1012-one-file-threads \
             4000-nightly 4010-kill 7020-nodes
         unset TSAN_OPTIONS
     fi
