@@ -10,14 +10,9 @@
  * group; else it counts under "(other)". The groups are a day's pages,
  * its tags and categories, its referrers and its search terms.
  *
- * Each group's count of a day is read once and then kept in memory; a
- * key is looked up only once its day is at the bound (fold_room()). A
- * count kept is never below the day's keys (each key asked counts as a
- * new one), so it may outlive its transaction where nobody else writes
- * (SQLite under the ingest's lock): a count too high only makes the day
- * go key by key sooner, where the count is read again. On PostgreSQL,
- * where other nodes add keys, and after a rollback, counts are read
- * again in the next transaction.
+ * Each group's count of a day is read once a transaction and then kept
+ * in memory (store_fold_forget() empties it when the transaction ends);
+ * a key is looked up only once its day is at the bound (fold_room()).
  * The statements are the store's for its life.
  */
 #include "blogstat.h"
@@ -93,23 +88,20 @@ static const char *const fold_sql[F_NSTMTS] = {
 struct store_fold {
     struct db_stmt *st[F_NSTMTS];
     /* Of the open transaction: */
-    struct cntmap *used;       /* (site, group, day) -> its keys + 1, or
-                                  more (store_fold_forget()) */
+    struct cntmap *used;       /* (site, group, day) -> its keys + 1 */
     struct cntmap *exact;      /* (site, group, day) -> 1: at the bound,
                                   key by key (fold_room()) */
     struct cntmap *views;      /* hash of (site, group, day, key) -> 1 let
                                   in, 2 folded */
 };
 
-void store_fold_forget(struct store *s, int keep_counts)
+void store_fold_forget(struct store *s)
 {
-    if (!s->fold)
-        return;
-    if (!keep_counts) {
+    if (s->fold) {
         cntmap_clear(s->fold->used);
         cntmap_clear(s->fold->exact);
+        cntmap_clear(s->fold->views);
     }
-    cntmap_clear(s->fold->views);
 }
 
 void store_fold_free(struct store *s)

@@ -139,9 +139,7 @@ int store_fold_referrer(struct store *s, int64_t site, int32_t day,
 int store_fold_search(struct store *s, int64_t site, int32_t day,
                       const char *term, size_t n, struct bs_err *err);
 int store_is_other(const char *key, size_t n);
-/* The end of a transaction: what it asked is forgotten; the groups'
- * counts too unless keep_counts (see store_fold.c). */
-void store_fold_forget(struct store *s, int keep_counts);
+void store_fold_forget(struct store *s);
 void store_fold_free(struct store *s);
 
 /* A visitor sketch (sketch.h) as the engine stores it: checked, and

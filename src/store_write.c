@@ -28,14 +28,13 @@ static int64_t clamp(uint64_t v)
  * are forgotten (a few MiB at most). */
 #define ROWS_KEPT_MAX (1u << 16)
 
-/* What is known of one transaction alone; the fold's counts of days
- * too unless keep_counts. */
-static void tx_forget(struct store *s, int keep_counts)
+/* What is known of one transaction alone. */
+static void tx_forget(struct store *s)
 {
     if (s->days_seen)
         cntmap_clear(s->days_seen);
     store_batch_tx_end(s);
-    store_fold_forget(s, keep_counts);
+    store_fold_forget(s);
 }
 
 void store_rows_forget(struct store *s)
@@ -44,7 +43,7 @@ void store_rows_forget(struct store *s)
         strtab_clear(s->row_names);
     if (s->term_names)
         strtab_clear(s->term_names);
-    tx_forget(s, 0);
+    tx_forget(s);
 }
 
 void store_rows_keep(struct store *s)
@@ -53,7 +52,7 @@ void store_rows_keep(struct store *s)
         (s->term_names && strtab_count(s->term_names) > ROWS_KEPT_MAX))
         store_rows_forget(s);
     else
-        tx_forget(s, !store_shared(s));
+        tx_forget(s);
 }
 
 /* The key of (site, day) in days_seen, or 0 for a site id too large. */

@@ -88,10 +88,9 @@ static void test_store_fold__pages_bounded_per_day(void **state)
     assert_int_equal(q(f, "SELECT count(*) FROM paths"), AGG_FOLD_KEYS + 2);
 }
 
-/* The day's count of pages outlives its transaction (pages asked again
- * count as new ones in it): a day whose known pages come again in each
- * commit still takes new ones up to the bound, and no more; a rollback
- * gives back the places its pages took. */
+/* A day whose known pages come again in each commit still takes new
+ * ones up to the bound, and no more; a rollback gives back the places
+ * its pages took. */
 static void test_store_fold__count_over_transactions(void **state)
 {
     struct tu_store *f = *state;
