@@ -1109,7 +1109,6 @@ int report_write(const struct atomic_dir *dir, const struct report_data *d,
     struct atomic_dir *posts_dir =
         charts && !site->light ? atomic_dir_sub(dir, "posts", err) : NULL;
     int rc = -1;
-
     struct odd_posts odd = {charts, posts_dir, d, r.ndays, partial, site, 0,
                             {0}};
     pthread_t th;
