@@ -24,7 +24,9 @@
 #include "ascii.h"
 #include "db_int.h"
 
+#include <dlfcn.h>
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,62 @@
  * so that the server never waits for the client to read them while the
  * client waits for the server to read what it sends. */
 #define PIPE_MAX 512
+
+/* ---- libpq, loaded on first use --------------------------------------- */
+
+/* libpq is opened by the first PostgreSQL connection, not linked: with
+ * it come some twenty libraries (Kerberos, LDAP, TLS) whose loading
+ * would double the start of every command on SQLite. Its soname has
+ * been libpq.so.5 since PostgreSQL 8.0; the pipeline calls need 14. */
+#define PQ_LIBRARY "libpq.so.5"
+
+#define PQ_CALLS(X)                                                        \
+    X(PQclear) X(PQcmdTuples) X(PQconnectdbParams) X(PQenterPipelineMode) \
+    X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQexecPrepared)          \
+    X(PQexitPipelineMode) X(PQfinish) X(PQftype) X(PQgetResult)            \
+    X(PQgetisnull) X(PQgetlength) X(PQgetvalue) X(PQnfields) X(PQntuples)  \
+    X(PQpipelineStatus) X(PQpipelineSync) X(PQprepare) X(PQputCopyData)    \
+    X(PQputCopyEnd) X(PQresultErrorField) X(PQresultStatus)                \
+    X(PQsendQueryParams) X(PQsendQueryPrepared) X(PQsetNoticeProcessor)    \
+    X(PQstatus) X(PQtransactionStatus)
+
+#define PQ_MEMBER(f) __typeof__(f) *(f);
+static struct {
+    PQ_CALLS(PQ_MEMBER)
+} pq;
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+static char pq_error[256];     /* empty once every call is found */
+
+static void pq_load(void)
+{
+    void *lib = dlopen(PQ_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    const char *missing = NULL;
+
+    if (!lib) {
+        const char *why = dlerror();
+        snprintf(pq_error, sizeof(pq_error),
+                 "PostgreSQL needs libpq (Debian: apt-get install libpq5): %s",
+                 why ? why : PQ_LIBRARY);
+        return;
+    }
+    /* memcpy: ISO C has no conversion from void * to a function pointer;
+     * POSIX guarantees that the representation is the same. */
+#define PQ_LOAD(f)                                                         \
+    do {                                                                   \
+        void *sym = dlsym(lib, #f);                                        \
+        if (!sym && !missing)                                              \
+            missing = #f;                                                  \
+        memcpy(&pq.f, &sym, sizeof(sym));                                  \
+    } while (0);
+    PQ_CALLS(PQ_LOAD)
+#undef PQ_LOAD
+    if (missing) {
+        snprintf(pq_error, sizeof(pq_error),
+                 "PostgreSQL needs libpq 14 or newer: %s has no %s",
+                 PQ_LIBRARY, missing);
+        dlclose(lib);
+    }
+}
 
 struct pg_db {
     PGconn *conn;
@@ -117,15 +175,15 @@ static void set_msg(struct pg_db *p, const char *msg)
 /* Record a failed result (or a lost connection when res is NULL). */
 static int fail(struct pg_db *p, const PGresult *res)
 {
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+    const char *state = res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
                           : NULL;
 
     snprintf(p->state, sizeof(p->state), "%s", state ? state : "");
-    if (!msg || PQstatus(p->conn) != CONNECTION_OK)
-        msg = PQerrorMessage(p->conn);
+    if (!msg || pq.PQstatus(p->conn) != CONNECTION_OK)
+        msg = pq.PQerrorMessage(p->conn);
     set_msg(p, msg);
-    p->code = PQstatus(p->conn) != CONNECTION_OK ? DB_IOERR
+    p->code = pq.PQstatus(p->conn) != CONNECTION_OK ? DB_IOERR
                                                  : state_code(p->state);
     return p->code;
 }
@@ -146,17 +204,22 @@ int pg_open(const char *uri, struct pg_db **out)
     struct pg_db *p = xcalloc(1, sizeof(*p));
 
     *out = p;
-    p->conn = PQconnectdbParams(keys, vals, 1);
+    pthread_once(&pq_once, pq_load);
+    if (pq_error[0]) {
+        set_msg(p, pq_error);
+        return p->code = DB_CANTOPEN;
+    }
+    p->conn = pq.PQconnectdbParams(keys, vals, 1);
     if (!p->conn) {
         set_msg(p, "out of memory");
         return p->code = DB_NOMEM;
     }
-    if (PQstatus(p->conn) != CONNECTION_OK) {
-        set_msg(p, PQerrorMessage(p->conn));
+    if (pq.PQstatus(p->conn) != CONNECTION_OK) {
+        set_msg(p, pq.PQerrorMessage(p->conn));
         return p->code = DB_CANTOPEN;
     }
     /* NOTICEs ("relation exists, skipping") are not blogstat's to print. */
-    PQsetNoticeProcessor(p->conn, quiet, NULL);
+    pq.PQsetNoticeProcessor(p->conn, quiet, NULL);
     return DB_OK;
 }
 
@@ -164,7 +227,8 @@ void pg_close(struct pg_db *p)
 {
     if (!p)
         return;
-    PQfinish(p->conn);
+    if (p->conn)               /* NULL when libpq could not be loaded */
+        pq.PQfinish(p->conn);
     free(p);
 }
 
@@ -196,11 +260,11 @@ int64_t pg_changes(struct pg_db *p)
 /* Note what a finished command changed; DB_OK, or the failure. */
 static int took(struct pg_db *p, PGresult *res)
 {
-    ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    ExecStatusType s = res ? pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
 
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
         return fail(p, res);
-    p->changes = strtoll(PQcmdTuples(res), NULL, 10);
+    p->changes = strtoll(pq.PQcmdTuples(res), NULL, 10);
     p->code = DB_OK;
     return DB_OK;
 }
@@ -214,15 +278,15 @@ int pg_sync(struct pg_db *p)
 {
     int rc = DB_OK, nulls = 0;
 
-    if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF)
+    if (pq.PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF)
         return DB_OK;
-    if (!PQpipelineSync(p->conn))
+    if (!pq.PQpipelineSync(p->conn))
         rc = fail(p, NULL);
     /* Each statement's results end with a NULL; the sync's own result
      * ends them all. Two NULLs in a row: nothing more will come (a lost
      * connection). */
-    while (rc == DB_OK || PQstatus(p->conn) == CONNECTION_OK) {
-        PGresult *res = PQgetResult(p->conn);
+    while (rc == DB_OK || pq.PQstatus(p->conn) == CONNECTION_OK) {
+        PGresult *res = pq.PQgetResult(p->conn);
         ExecStatusType s;
 
         if (!res) {
@@ -234,17 +298,17 @@ int pg_sync(struct pg_db *p)
             continue;
         }
         nulls = 0;
-        s = PQresultStatus(res);
+        s = pq.PQresultStatus(res);
         if (s == PGRES_PIPELINE_SYNC) {
-            PQclear(res);
+            pq.PQclear(res);
             break;
         }
         if (s == PGRES_FATAL_ERROR && rc == DB_OK)
             rc = fail(p, res);
-        PQclear(res);
+        pq.PQclear(res);
     }
     p->piped = 0;
-    if (!PQexitPipelineMode(p->conn) && rc == DB_OK)
+    if (!pq.PQexitPipelineMode(p->conn) && rc == DB_OK)
         rc = fail(p, NULL);
     if (rc == DB_OK)
         p->code = DB_OK;
@@ -262,9 +326,9 @@ int pg_exec(struct pg_db *p, const char *sql)
      * the ROLLBACK of it), and the failure is what is reported. */
     memcpy(msg, p->msg, sizeof(msg));
     memcpy(state, p->state, sizeof(state));
-    res = PQexec(p->conn, sql);
+    res = pq.PQexec(p->conn, sql);
     rc = took(p, res);
-    PQclear(res);
+    pq.PQclear(res);
     if (piped != DB_OK) {
         memcpy(p->msg, msg, sizeof(msg));
         memcpy(p->state, state, sizeof(state));
@@ -281,14 +345,14 @@ int pg_copy_begin(struct pg_db *p, const char *sql)
 
     if (rc != DB_OK)
         return rc;
-    res = PQexec(p->conn, sql);
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
+    res = pq.PQexec(p->conn, sql);
+    if (pq.PQresultStatus(res) != PGRES_COPY_IN) {
         rc = took(p, res);
-        PQclear(res);
+        pq.PQclear(res);
         /* Not a COPY FROM STDIN: a misuse, whatever the server said. */
         return rc == DB_OK ? DB_ERROR : rc;
     }
-    PQclear(res);
+    pq.PQclear(res);
     return DB_OK;
 }
 
@@ -297,7 +361,7 @@ int pg_copy_put(struct pg_db *p, const char *data, size_t n)
     for (size_t at = 0; at < n;) {
         size_t piece = n - at < (1u << 20) ? n - at : 1u << 20;
 
-        if (PQputCopyData(p->conn, data + at, (int)piece) != 1)
+        if (pq.PQputCopyData(p->conn, data + at, (int)piece) != 1)
             return fail(p, NULL);
         at += piece;
     }
@@ -308,15 +372,15 @@ int pg_copy_end(struct pg_db *p, int rc)
 {
     PGresult *res;
 
-    if (PQputCopyEnd(p->conn, rc == DB_OK ? NULL : "blogstat: cannot send")
+    if (pq.PQputCopyEnd(p->conn, rc == DB_OK ? NULL : "blogstat: cannot send")
         != 1 && rc == DB_OK)
         rc = fail(p, NULL);
-    while ((res = PQgetResult(p->conn)) != NULL) {
+    while ((res = pq.PQgetResult(p->conn)) != NULL) {
         int r = took(p, res);
 
         if (rc == DB_OK)
             rc = r;
-        PQclear(res);
+        pq.PQclear(res);
     }
     return rc;
 }
@@ -421,9 +485,9 @@ int pg_prepare(struct pg_db *p, const char *sql, int persistent,
         }
 
         snprintf(st->name, sizeof(st->name), "bs%u", ++p->next_name);
-        res = PQprepare(p->conn, st->name, st->sql, st->nparams, st->types);
+        res = pq.PQprepare(p->conn, st->name, st->sql, st->nparams, st->types);
         rc = took(p, res);
-        PQclear(res);
+        pq.PQclear(res);
         if (rc != DB_OK) {
             st->name[0] = '\0';
             pg_finalize(st);
@@ -438,7 +502,7 @@ int pg_prepare(struct pg_db *p, const char *sql, int persistent,
 
 void pg_reset(struct pg_stmt *st)
 {
-    PQclear(st->res);
+    pq.PQclear(st->res);
     st->res = NULL;
     st->ran = 0;
     st->row = -1;
@@ -452,21 +516,21 @@ void pg_finalize(struct pg_stmt *st)
     if (!st)
         return;
     pg_reset(st);
-    if (st->name[0] && PQstatus(st->p->conn) == CONNECTION_OK) {
+    if (st->name[0] && pq.PQstatus(st->p->conn) == CONNECTION_OK) {
         char sql[48];
 
         snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
         /* Outside a transaction (the store closing) it cannot fail: sent
          * in the pipeline, not waited for. */
-        if (PQtransactionStatus(st->p->conn) == PQTRANS_IDLE &&
-            (PQpipelineStatus(st->p->conn) != PQ_PIPELINE_OFF ||
-             PQenterPipelineMode(st->p->conn)) &&
-            PQsendQueryParams(st->p->conn, sql, 0, NULL, NULL, NULL, NULL,
+        if (pq.PQtransactionStatus(st->p->conn) == PQTRANS_IDLE &&
+            (pq.PQpipelineStatus(st->p->conn) != PQ_PIPELINE_OFF ||
+             pq.PQenterPipelineMode(st->p->conn)) &&
+            pq.PQsendQueryParams(st->p->conn, sql, 0, NULL, NULL, NULL, NULL,
                               0)) {
             if (++st->p->piped >= PIPE_MAX)
                 pg_sync(st->p);
         } else if (pg_sync(st->p) == DB_OK) {
-            PQclear(PQexec(st->p->conn, sql));
+            pq.PQclear(pq.PQexec(st->p->conn, sql));
         }
     }
     for (int i = 0; i <= st->nparams; i++)
@@ -592,16 +656,16 @@ int pg_send(struct pg_stmt *st)
     int *lens, *fmts, ok;
     const char **vals;
 
-    if (PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF &&
-        !PQenterPipelineMode(p->conn))
+    if (pq.PQpipelineStatus(p->conn) == PQ_PIPELINE_OFF &&
+        !pq.PQenterPipelineMode(p->conn))
         return fail(p, NULL);
     /* libpq copies the parameters into its buffer here. */
     vals = params(st, &lens, &fmts);
     if (st->name[0])
-        ok = PQsendQueryPrepared(p->conn, st->name, st->nparams, vals, lens,
+        ok = pq.PQsendQueryPrepared(p->conn, st->name, st->nparams, vals, lens,
                                  fmts, 0);
     else
-        ok = PQsendQueryParams(p->conn, st->sql, st->nparams, st->types,
+        ok = pq.PQsendQueryParams(p->conn, st->sql, st->nparams, st->types,
                                vals, lens, fmts, 0);
     free(vals);
     if (!ok) {
@@ -624,25 +688,25 @@ static int run(struct pg_stmt *st)
         return rc;
     vals = params(st, &lens, &fmts);
     if (st->name[0])
-        st->res = PQexecPrepared(st->p->conn, st->name, st->nparams, vals,
+        st->res = pq.PQexecPrepared(st->p->conn, st->name, st->nparams, vals,
                                  lens, fmts, 0);
     else
-        st->res = PQexecParams(st->p->conn, st->sql, st->nparams, st->types,
+        st->res = pq.PQexecParams(st->p->conn, st->sql, st->nparams, st->types,
                                vals, lens, fmts, 0);
     free(vals);
     st->ran = 1;
     rc = took(st->p, st->res);
     if (rc != DB_OK) {
-        PQclear(st->res);
+        pq.PQclear(st->res);
         st->res = NULL;
         return rc;
     }
-    st->nrows = PQresultStatus(st->res) == PGRES_TUPLES_OK
-                    ? PQntuples(st->res) : 0;
-    if (st->ncol < PQnfields(st->res)) {
+    st->nrows = pq.PQresultStatus(st->res) == PGRES_TUPLES_OK
+                    ? pq.PQntuples(st->res) : 0;
+    if (st->ncol < pq.PQnfields(st->res)) {
         int was = st->ncol;
 
-        st->ncol = PQnfields(st->res);
+        st->ncol = pq.PQnfields(st->res);
         st->col = xrealloc(st->col, (size_t)st->ncol * sizeof(*st->col));
         memset(st->col + was, 0, (size_t)(st->ncol - was) * sizeof(*st->col));
         for (int i = was; i < st->ncol; i++)
@@ -669,19 +733,19 @@ int pg_step(struct pg_stmt *st)
 static int has(const struct pg_stmt *st, int i)
 {
     return st->res && st->row >= 0 && st->row < st->nrows && i >= 0 &&
-           i < PQnfields(st->res);
+           i < pq.PQnfields(st->res);
 }
 
 int pg_column_count(struct pg_stmt *st)
 {
-    return st->res ? PQnfields(st->res) : 0;
+    return st->res ? pq.PQnfields(st->res) : 0;
 }
 
 int pg_column_type(struct pg_stmt *st, int i)
 {
-    if (!has(st, i) || PQgetisnull(st->res, st->row, i))
+    if (!has(st, i) || pq.PQgetisnull(st->res, st->row, i))
         return DB_NULL;
-    switch (PQftype(st->res, i)) {
+    switch (pq.PQftype(st->res, i)) {
     case 16: case 20: case 21: case 23: case 26: case 1700:
         return DB_INTEGER;         /* bool, int8, int2, int4, oid, numeric */
     case 700: case 701:
@@ -700,9 +764,9 @@ int64_t pg_column_int64(struct pg_stmt *st, int i)
     int neg = 0;
     uint64_t n = 0;
 
-    if (!has(st, i) || PQgetisnull(st->res, st->row, i))
+    if (!has(st, i) || pq.PQgetisnull(st->res, st->row, i))
         return 0;
-    v = PQgetvalue(st->res, st->row, i);
+    v = pq.PQgetvalue(st->res, st->row, i);
     if (*v == 't')
         return 1;
     if (*v == '-') {
@@ -716,9 +780,9 @@ int64_t pg_column_int64(struct pg_stmt *st, int i)
 
 const unsigned char *pg_column_text(struct pg_stmt *st, int i)
 {
-    if (!has(st, i) || PQgetisnull(st->res, st->row, i))
+    if (!has(st, i) || pq.PQgetisnull(st->res, st->row, i))
         return NULL;
-    return (const unsigned char *)PQgetvalue(st->res, st->row, i);
+    return (const unsigned char *)pq.PQgetvalue(st->res, st->row, i);
 }
 
 const void *pg_column_blob(struct pg_stmt *st, int i, int *n)
@@ -730,12 +794,12 @@ const void *pg_column_blob(struct pg_stmt *st, int i, int *n)
 
     if (n)
         *n = 0;
-    if (!has(st, i) || PQgetisnull(st->res, st->row, i))
+    if (!has(st, i) || pq.PQgetisnull(st->res, st->row, i))
         return NULL;
-    v = PQgetvalue(st->res, st->row, i);
-    len = (size_t)PQgetlength(st->res, st->row, i);
+    v = pq.PQgetvalue(st->res, st->row, i);
+    len = (size_t)pq.PQgetlength(st->res, st->row, i);
     /* text, varchar, bpchar, name: their bytes; bytea and hll: hex. */
-    switch (PQftype(st->res, i)) {
+    switch (pq.PQftype(st->res, i)) {
     case 25: case 1043: case 1042: case 19:
         text = 1;
         break;

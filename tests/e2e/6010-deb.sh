@@ -30,6 +30,9 @@ for f in ./usr/bin/blogstat ./usr/share/man/man1/blogstat.1.gz \
 done
 ! grep -q '^\./usr/local' contents || fail "files under /usr/local"
 dpkg-deb -f "$deb" Depends | grep -q 'libsqlite3' || fail "no shlibs depends"
+# libpq is opened by the first PostgreSQL connection, not linked: the
+# package asks for it by name.
+dpkg-deb -f "$deb" Recommends | grep -q 'libpq5' || fail "libpq5 not recommended"
 dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q conffiles ||
     fail "no conffiles"
 dpkg-deb -e "$deb" ctrl
