@@ -65,47 +65,51 @@ bins() {
 lane_a() {
     # shellcheck disable=SC2046
     run unit tests/run-unit.sh unit $(bins build/tests/test_*)
-    # The longest tests run once, in this build or under ASan below: the
-    # same assertions hold in both, and the suite stays within its time.
-    E2E_SKIP="$ASAN_ONLY" run e2e tests/e2e/run.sh ./blogstat e2e
+    # Each end-to-end test runs once, in this build or under ASan below:
+    # the same assertions hold in both, and the suite stays within its
+    # time.
+    E2E_SKIP="$ASAN_E2E" run e2e tests/e2e/run.sh ./blogstat e2e
     # clang's analyzer in its shallow mode: the deep one (make lint)
     # alone took a quarter of the suite's time.
     LINT_ANALYZER=shallow run lint tests/lint.sh
 }
 
 lane_b() {
-    # The zlib decoder too (the default build inflates with ISA-L).
+    # The zlib decoder too (the default build inflates with ISA-L): its
+    # unit tests and the logs that reach its edges (members, damage,
+    # garbage after the end, files still being written).
     if [ -x build/zlib/blogstat ]; then
         run zlib-unit tests/run-unit.sh zlib-unit build/zlib/tests/test_reader
         run zlib-e2e tests/e2e/run.sh build/zlib/blogstat zlib-e2e \
-            1000-sample-logs 1020-stdin-multimember 1030-bad-input 4000-nightly
+            1020-stdin-multimember 1030-bad-input 1035-gzip-edges
     fi
     asan_env
     # shellcheck disable=SC2046
     run fuzz tests/fuzz/replay-all.sh $(bins build/asan/fuzz/fuzz_*)
-    # 7010-copy's 90,000 lines: the copy's code runs under ASan in
-    # test_copy (a day of 5,000 readers too); 7020's two processes run
-    # under TSan (lane C), the PostgreSQL driver under ASan in 7000. The
-    # audience's 1050, the kill loops of 4010 (under TSan in lane C),
-    # recount, the periods, a post's life, the engines' URL shapes, the
-    # report's links, a partial day and the sites of one log (1080, a
-    # hundred seconds under ASan) run in the plain build only;
-    # the generated logs of 1010, one file on three threads (1012) and
-    # the nightly runs of 4000 in the plain, zlib and TSan builds.
-    E2E_SKIP="7010-copy 7020-nodes 1050-audience 4010-kill 4020-recount \
-3050-periods 3030-browser 1010-generated 4000-nightly \
-1012-one-file-threads 1017-life 1090-engines 3010-report-links \
-3020-partial-day 1080-sites" \
-        run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan
+    # shellcheck disable=SC2086
+    run e2e-asan tests/e2e/run.sh build/asan/blogstat e2e-asan $ASAN_E2E
     # shellcheck disable=SC2046
     run unit-asan tests/run-unit.sh unit-asan $(bins build/asan/tests/test_*)
 }
 
-# The e2e tests that run under ASan only (lane B's e2e-asan): the
-# longest, and those of hostile input (formats, escapes, floods, bad
-# imports, messages of bad lines), where ASan's checks count most.
-ASAN_ONLY="3000-report 5050-small 5000-hostile 7000-postgresql \
-1070-formats 5020-identity 5030-flood 5040-escape 1100-messages 2000-import"
+# The e2e tests that run under ASan (lane B's e2e-asan) and not in the
+# release build: those of hostile input (formats, escapes, floods, bad
+# imports and lines, gzip edges, messages of bad lines), where ASan's
+# checks count most, and short ones of every command. The others run in
+# the release build only: the copy's 90,000 lines (its code runs under
+# ASan in test_copy, a day of 5,000 readers too), the two processes of
+# 7020 and the kill loops of 4010 (both under TSan in lane C), the
+# audience, recount, the periods, a post's life, the engines' URL shapes,
+# the report's links, a partial day, the sites of one log (a hundred
+# seconds under ASan), the generated logs and one file on three threads
+# (both under TSan too) and the nightly runs; the PostgreSQL driver runs
+# under ASan in 7000 and test_store_pg.
+ASAN_E2E="0001-usage 1000-sample-logs 1015-tables 1016-trending \
+1020-stdin-multimember 1030-bad-input 1035-gzip-edges 1040-no-geoip \
+1045-private-addresses 1060-key 1070-formats 1100-messages 2000-import \
+2010-site-shapes 2020-import-dir 3000-report 3040-digest 5000-hostile \
+5010-full-disk 5020-identity 5030-flood 5040-escape 5050-small \
+6000-install 7000-postgresql"
 
 lane_c() {
     # ThreadSanitizer over what runs on threads: the reader's inflate
@@ -120,8 +124,8 @@ lane_c() {
         run unit-tsan tests/run-unit.sh unit-tsan build/tsan/tests/test_reader \
             build/tsan/tests/test_report_data build/tsan/tests/test_report
         KILL_TRIALS=5 run e2e-tsan tests/e2e/run.sh build/tsan/blogstat \
-            e2e-tsan 1010-generated 1012-one-file-threads \
-            4000-nightly 4010-kill 7020-nodes
+            e2e-tsan 1010-generated 1012-one-file-threads 4010-kill \
+            7020-nodes
         unset TSAN_OPTIONS
     fi
     # Valgrind sees what ASan cannot: reads of uninitialised memory, and
@@ -129,16 +133,18 @@ lane_c() {
     if command -v valgrind >/dev/null 2>&1; then
         export UNIT_WRAP="valgrind -q --error-exitcode=9 --leak-check=no"
         # The robot and browser rules run in PCRE2's JIT, code valgrind
-        # follows slowly and ASan's run covers; the store's random and
-        # scaling tests and the copy run their SQL under ASan only (the
-        # store's own tests keep valgrind on its code), and the charts,
-        # report (its data too: it draws the periods) and digest their
-        # cairo and pango.
+        # follows slowly and ASan's run covers; test_store (seventy
+        # databases created, 38 s of SQLite under valgrind), the store's
+        # random and scaling tests and the copy run their SQL under ASan
+        # only (the store's smaller tests keep valgrind on its code), and
+        # the charts, report (its data too: it draws the periods) and
+        # digest their cairo and pango.
         # shellcheck disable=SC2046
         run unit-valgrind tests/run-unit.sh unit-valgrind \
             $(bins build/tests/test_* | grep -v -e test_robots -e test_uagent \
-                -e test_store_top -e test_store_fold -e test_store_scale \
-                -e test_copy -e test_chart -e test_digest -e test_report)
+                -e 'test_store$' -e test_store_top -e test_store_fold \
+                -e test_store_scale -e test_copy -e test_chart -e test_digest \
+                -e test_report)
         unset UNIT_WRAP
     fi
 }
