@@ -20,8 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cairo.h>
-#include <pango/pangocairo.h>
+#include "chart_lib.h"
 
 #define PI 3.14159265358979323846
 
@@ -60,7 +59,7 @@ static uint32_t colour_rgb(int i)
 
 static void set_colour(cairo_t *cr, uint32_t rgb, double alpha)
 {
-    cairo_set_source_rgba(cr, (rgb >> 16 & 0xff) / 255.0,
+    gfx.cairo_set_source_rgba(cr, (rgb >> 16 & 0xff) / 255.0,
                           (rgb >> 8 & 0xff) / 255.0, (rgb & 0xff) / 255.0,
                           alpha);
 }
@@ -76,18 +75,18 @@ static const int font_px[FONT_COUNT] = {11, 12};
 
 void chart_context_setup(PangoContext *pc)
 {
-    cairo_font_options_t *o = cairo_font_options_create();
+    cairo_font_options_t *o = gfx.cairo_font_options_create();
 
     /*
      * Unhinted metrics and unrounded positions: text measures the same
      * for the 2x PNG, the 1x SVG and the layout code that sizes the plot.
      */
-    cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_antialias(o, CAIRO_ANTIALIAS_GRAY);
-    pango_cairo_context_set_font_options(pc, o);
-    cairo_font_options_destroy(o);
-    pango_context_set_round_glyph_positions(pc, FALSE);
+    gfx.cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+    gfx.cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+    gfx.cairo_font_options_set_antialias(o, CAIRO_ANTIALIAS_GRAY);
+    gfx.pango_cairo_context_set_font_options(pc, o);
+    gfx.cairo_font_options_destroy(o);
+    gfx.pango_context_set_round_glyph_positions(pc, FALSE);
 }
 
 /* The thread's text state: made on first use, freed by
@@ -98,8 +97,8 @@ static _Thread_local PangoContext *measure_pc;
 static const PangoFontDescription *font(enum font_id id)
 {
     if (!font_desc[id]) {
-        font_desc[id] = pango_font_description_from_string("DejaVu Sans");
-        pango_font_description_set_absolute_size(font_desc[id],
+        font_desc[id] = gfx.pango_font_description_from_string("DejaVu Sans");
+        gfx.pango_font_description_set_absolute_size(font_desc[id],
                                                  font_px[id] * PANGO_SCALE);
     }
     return font_desc[id];
@@ -109,8 +108,8 @@ static const PangoFontDescription *font(enum font_id id)
 static PangoContext *measure_context(void)
 {
     if (!measure_pc) {
-        measure_pc = pango_font_map_create_context(
-            pango_cairo_font_map_get_default());
+        measure_pc = gfx.pango_font_map_create_context(
+            gfx.pango_cairo_font_map_get_default());
         chart_context_setup(measure_pc);
     }
     return measure_pc;
@@ -118,20 +117,24 @@ static PangoContext *measure_context(void)
 
 void chart_thread_cleanup(void)
 {
+    if (!chart_lib_loaded())
+        return;
     for (size_t i = 0; i < ARRAY_SIZE(font_desc); i++) {
-        pango_font_description_free(font_desc[i]);
+        gfx.pango_font_description_free(font_desc[i]);
         font_desc[i] = NULL;
     }
     if (measure_pc)
-        g_object_unref(measure_pc);
+        gfx.g_object_unref(measure_pc);
     measure_pc = NULL;
-    pango_cairo_font_map_set_default(NULL);
+    gfx.pango_cairo_font_map_set_default(NULL);
 }
 
 void chart_cleanup(void)
 {
+    if (!chart_lib_loaded())
+        return;
     chart_thread_cleanup();
-    cairo_debug_reset_static_data();
+    gfx.cairo_debug_reset_static_data();
 }
 
 /* A layout of s (sanitized, cut to TEXT_MAX bytes) in font id, ellipsized
@@ -141,18 +144,18 @@ static PangoLayout *layout_new(PangoContext *pc, enum font_id id,
 {
     char buf[TEXT_MAX * 3 + 4];
     size_t n = s ? strnlen(s, TEXT_MAX) : 0;
-    PangoLayout *l = pango_layout_new(pc);
+    PangoLayout *l = gfx.pango_layout_new(pc);
 
     if (n)
         n = utf8_trim_partial(s, n);
     utf8_sanitize(s ? s : "", n, buf, sizeof(buf));
-    pango_layout_set_font_description(l, font(id));
-    pango_layout_set_single_paragraph_mode(l, TRUE);
+    gfx.pango_layout_set_font_description(l, font(id));
+    gfx.pango_layout_set_single_paragraph_mode(l, TRUE);
     if (max_w > 0) {
-        pango_layout_set_width(l, (int)(max_w * PANGO_SCALE));
-        pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+        gfx.pango_layout_set_width(l, (int)(max_w * PANGO_SCALE));
+        gfx.pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
     }
-    pango_layout_set_text(l, buf, -1);
+    gfx.pango_layout_set_text(l, buf, -1);
     return l;
 }
 
@@ -160,16 +163,24 @@ static double layout_width(PangoLayout *l)
 {
     PangoRectangle r;
 
-    pango_layout_get_extents(l, NULL, &r);
+    gfx.pango_layout_get_extents(l, NULL, &r);
     return (double)r.width / PANGO_SCALE;
 }
 
 static double text_width(enum font_id id, const char *s)
 {
-    PangoLayout *l = layout_new(measure_context(), id, s, 0);
-    double w = layout_width(l);
+    PangoLayout *l;
+    double w;
 
-    g_object_unref(l);
+    /* Measured before a chart is drawn (chart_bars_frame()), the
+     * libraries are opened here; without them a guess, 0.6 em a
+     * character, and chart_write() says what is missing. */
+    if (chart_lib_load(NULL) < 0)
+        return 0.6 * font_px[id] * (double)(s ? strnlen(s, TEXT_MAX) : 0);
+    l = layout_new(measure_context(), id, s, 0);
+    w = layout_width(l);
+
+    gfx.g_object_unref(l);
     return w;
 }
 
@@ -184,18 +195,18 @@ static double layout_draw(cairo_t *cr, PangoLayout *l, enum font_id id,
                           double x, double y, enum align al, uint32_t rgb)
 {
     PangoRectangle r;
-    double w, base = (double)pango_layout_get_baseline(l) / PANGO_SCALE;
+    double w, base = (double)gfx.pango_layout_get_baseline(l) / PANGO_SCALE;
 
-    pango_layout_get_extents(l, NULL, &r);
+    gfx.pango_layout_get_extents(l, NULL, &r);
     w = (double)r.width / PANGO_SCALE;
     if (al == ALIGN_CENTRE)
         x -= w / 2;
     else if (al == ALIGN_RIGHT)
         x -= w;
     set_colour(cr, rgb, 1);
-    cairo_move_to(cr, x - (double)r.x / PANGO_SCALE,
+    gfx.cairo_move_to(cr, x - (double)r.x / PANGO_SCALE,
                   y - base + 0.365 * font_px[id]);
-    pango_cairo_show_layout(cr, l);
+    gfx.pango_cairo_show_layout(cr, l);
     return x;
 }
 
@@ -211,16 +222,16 @@ static double snap(double v)
 static void fill_background(struct canvas *cv)
 {
     set_colour(cv->cr, C_BACKGROUND, 1);
-    cairo_paint(cv->cr);
+    gfx.cairo_paint(cv->cr);
 }
 
 static void hline(cairo_t *cr, double x0, double x1, double y, uint32_t rgb)
 {
     set_colour(cr, rgb, 1);
-    cairo_set_line_width(cr, 1);
-    cairo_move_to(cr, x0, snap(y));
-    cairo_line_to(cr, x1, snap(y));
-    cairo_stroke(cr);
+    gfx.cairo_set_line_width(cr, 1);
+    gfx.cairo_move_to(cr, x0, snap(y));
+    gfx.cairo_line_to(cr, x1, snap(y));
+    gfx.cairo_stroke(cr);
 }
 
 /* A legend: coloured swatches and their labels in a row from x, centred on
@@ -257,24 +268,24 @@ static void draw_legend(struct canvas *cv, const struct legend_item *it,
 
         set_colour(cr, it[i].rgb, 1);
         if (it[i].lw < 0) {
-            cairo_new_sub_path(cr);
-            cairo_arc(cr, x + 5, y, 3.5, 0, 2 * PI);
-            cairo_set_line_width(cr, -it[i].lw);
-            cairo_stroke(cr);
+            gfx.cairo_new_sub_path(cr);
+            gfx.cairo_arc(cr, x + 5, y, 3.5, 0, 2 * PI);
+            gfx.cairo_set_line_width(cr, -it[i].lw);
+            gfx.cairo_stroke(cr);
         } else if (it[i].lw > 0) {
-            cairo_set_line_width(cr, it[i].lw);
-            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-            cairo_move_to(cr, x + 1, y);
-            cairo_line_to(cr, x + sw - 1, y);
-            cairo_stroke(cr);
+            gfx.cairo_set_line_width(cr, it[i].lw);
+            gfx.cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+            gfx.cairo_move_to(cr, x + 1, y);
+            gfx.cairo_line_to(cr, x + sw - 1, y);
+            gfx.cairo_stroke(cr);
         } else {
-            cairo_rectangle(cr, x, y - 5, 10, 10);
-            cairo_fill(cr);
+            gfx.cairo_rectangle(cr, x, y - 5, 10, 10);
+            gfx.cairo_fill(cr);
         }
         x += sw + 6;
         layout_draw(cr, l, FONT_LABEL, x, y, ALIGN_LEFT, C_TEXT);
         x += layout_width(l) + 16;
-        g_object_unref(l);
+        gfx.g_object_unref(l);
     }
 }
 
@@ -283,7 +294,7 @@ static void draw_no_data(struct canvas *cv, double x, double y)
     PangoLayout *l = layout_new(cv->pc, FONT_LABEL, "No data", 0);
 
     layout_draw(cv->cr, l, FONT_LABEL, x, y, ALIGN_CENTRE, C_MUTED);
-    g_object_unref(l);
+    gfx.g_object_unref(l);
 }
 
 /* The x and y of point i of a series, for the daily chart and sparks. */
@@ -320,38 +331,38 @@ static void draw_series(cairo_t *cr, const struct mapping *m,
             while (j + 1 < n && chart_has_value(v, j + 1))
                 j++;
             if (j > i) {
-                cairo_move_to(cr, map_x(m, i), m->y0);
+                gfx.cairo_move_to(cr, map_x(m, i), m->y0);
                 for (size_t k = i; k <= j; k++)
-                    cairo_line_to(cr, map_x(m, k), map_y(m, v[k]));
-                cairo_line_to(cr, map_x(m, j), m->y0);
-                cairo_close_path(cr);
+                    gfx.cairo_line_to(cr, map_x(m, k), map_y(m, v[k]));
+                gfx.cairo_line_to(cr, map_x(m, j), m->y0);
+                gfx.cairo_close_path(cr);
             }
             i = j;
         }
         set_colour(cr, rgb, fill_alpha);
-        cairo_fill(cr);
+        gfx.cairo_fill(cr);
     }
     for (size_t i = 0; i < n; i++) {
         if (!chart_has_value(v, i))
             continue;
         if (i > 0 && chart_has_value(v, i - 1))
-            cairo_line_to(cr, map_x(m, i), map_y(m, v[i]));
+            gfx.cairo_line_to(cr, map_x(m, i), map_y(m, v[i]));
         else
-            cairo_move_to(cr, map_x(m, i), map_y(m, v[i]));
+            gfx.cairo_move_to(cr, map_x(m, i), map_y(m, v[i]));
     }
     set_colour(cr, rgb, 1);
-    cairo_set_line_width(cr, lw);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    cairo_stroke(cr);
+    gfx.cairo_set_line_width(cr, lw);
+    gfx.cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    gfx.cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    gfx.cairo_stroke(cr);
     for (size_t i = 0; i < n; i++) {
         if (!chart_has_value(v, i) || (i > 0 && chart_has_value(v, i - 1)) ||
             (i + 1 < n && chart_has_value(v, i + 1)))
             continue;
-        cairo_new_sub_path(cr);
-        cairo_arc(cr, map_x(m, i), map_y(m, v[i]), lw + 1.5, 0, 2 * PI);
+        gfx.cairo_new_sub_path(cr);
+        gfx.cairo_arc(cr, map_x(m, i), map_y(m, v[i]), lw + 1.5, 0, 2 * PI);
     }
-    cairo_fill(cr);
+    gfx.cairo_fill(cr);
 }
 
 /*
@@ -368,20 +379,20 @@ static void draw_partial(cairo_t *cr, const struct mapping *m,
     if (!chart_has_value(v, i))
         return;
     set_colour(cr, rgb, 1);
-    cairo_set_line_width(cr, lw);
+    gfx.cairo_set_line_width(cr, lw);
     if (i > 0 && chart_has_value(v, i - 1)) {
-        cairo_set_dash(cr, dash, 2, 0);
-        cairo_move_to(cr, map_x(m, i - 1), map_y(m, v[i - 1]));
-        cairo_line_to(cr, map_x(m, i), map_y(m, v[i]));
-        cairo_stroke(cr);
-        cairo_set_dash(cr, NULL, 0, 0);
+        gfx.cairo_set_dash(cr, dash, 2, 0);
+        gfx.cairo_move_to(cr, map_x(m, i - 1), map_y(m, v[i - 1]));
+        gfx.cairo_line_to(cr, map_x(m, i), map_y(m, v[i]));
+        gfx.cairo_stroke(cr);
+        gfx.cairo_set_dash(cr, NULL, 0, 0);
     }
-    cairo_new_sub_path(cr);
-    cairo_arc(cr, map_x(m, i), map_y(m, v[i]), lw + 2, 0, 2 * PI);
+    gfx.cairo_new_sub_path(cr);
+    gfx.cairo_arc(cr, map_x(m, i), map_y(m, v[i]), lw + 2, 0, 2 * PI);
     set_colour(cr, C_BACKGROUND, 1);
-    cairo_fill_preserve(cr);
+    gfx.cairo_fill_preserve(cr);
     set_colour(cr, rgb, 1);
-    cairo_stroke(cr);
+    gfx.cairo_stroke(cr);
 }
 
 /* ---- the daily chart ---------------------------------------------------- */
@@ -528,14 +539,14 @@ static void draw_weekends(struct canvas *cv, const struct daily_job *job)
             continue;
         while (j + 1 < f->ndays && chart_weekday(job->c->day0 + (int32_t)j + 1) >= 5)
             j++;
-        cairo_rectangle(cv->cr, chart_x(f, i) - dx / 2, f->y,
+        gfx.cairo_rectangle(cv->cr, chart_x(f, i) - dx / 2, f->y,
                         (double)(j - i + 1) * dx, f->h);
         any = 1;
         i = j;
     }
     if (any) {
         set_colour(cv->cr, C_WEEKEND, 1);
-        cairo_fill(cv->cr);
+        gfx.cairo_fill(cv->cr);
     }
 }
 
@@ -554,7 +565,7 @@ static void draw_y_axis(struct canvas *cv, const struct daily_job *job)
         l = layout_new(cv->pc, FONT_SMALL, buf, 0);
         layout_draw(cv->cr, l, FONT_SMALL, f->x - D_LABEL_GAP, snap(y),
                     ALIGN_RIGHT, C_MUTED);
-        g_object_unref(l);
+        gfx.g_object_unref(l);
     }
 }
 
@@ -601,16 +612,16 @@ static void draw_x_axis(struct canvas *cv, const struct daily_job *job)
         w = layout_width(l);
         lx = label_left(cx, w, cv->w);
         if (lx < right + 4) {
-            g_object_unref(l);
+            gfx.g_object_unref(l);
             continue;
         }
         set_colour(cv->cr, C_AXIS, 1);
-        cairo_set_line_width(cv->cr, 1);
-        cairo_move_to(cv->cr, snap(cx), f->y + f->h);
-        cairo_line_to(cv->cr, snap(cx), f->y + f->h + 4);
-        cairo_stroke(cv->cr);
+        gfx.cairo_set_line_width(cv->cr, 1);
+        gfx.cairo_move_to(cv->cr, snap(cx), f->y + f->h);
+        gfx.cairo_line_to(cv->cr, snap(cx), f->y + f->h + 4);
+        gfx.cairo_stroke(cv->cr);
         layout_draw(cv->cr, l, FONT_SMALL, lx, row1, ALIGN_LEFT, C_MUTED);
-        g_object_unref(l);
+        gfx.g_object_unref(l);
         right = lx + w;
         if (job->kind < TICK_YEAR && (!drawn || y != last_year)) {
             double yx;
@@ -621,7 +632,7 @@ static void draw_x_axis(struct canvas *cv, const struct daily_job *job)
             yx = label_left(cx, w, cv->w);
             layout_draw(cv->cr, l, FONT_SMALL, yx, row2, ALIGN_LEFT,
                         C_TEXT);
-            g_object_unref(l);
+            gfx.g_object_unref(l);
             if (yx + w > right)
                 right = yx + w;
         }
@@ -861,11 +872,11 @@ static void bar_path(cairo_t *cr, double x0, double x1, double y, double h)
 {
     double r = (x1 - x0) / 2 < 3 ? (x1 - x0) / 2 : 3;
 
-    cairo_move_to(cr, x0, y);
-    cairo_arc(cr, x1 - r, y + r, r, -PI / 2, 0);
-    cairo_arc(cr, x1 - r, y + h - r, r, 0, PI / 2);
-    cairo_line_to(cr, x0, y + h);
-    cairo_close_path(cr);
+    gfx.cairo_move_to(cr, x0, y);
+    gfx.cairo_arc(cr, x1 - r, y + r, r, -PI / 2, 0);
+    gfx.cairo_arc(cr, x1 - r, y + h - r, r, 0, PI / 2);
+    gfx.cairo_line_to(cr, x0, y + h);
+    gfx.cairo_close_path(cr);
 }
 
 static void draw_bar(struct canvas *cv, const struct bars_job *job,
@@ -882,18 +893,18 @@ static void draw_bar(struct canvas *cv, const struct bars_job *job,
 
     l = layout_new(cv->pc, FONT_LABEL, b->label, f->x - B_GAP - B_PAD);
     layout_draw(cr, l, FONT_LABEL, B_PAD, yc, ALIGN_LEFT, C_TEXT);
-    g_object_unref(l);
+    gfx.g_object_unref(l);
     if (xe > f->x) {
-        cairo_save(cr);
+        gfx.cairo_save(cr);
         bar_path(cr, f->x, xe, top, f->bar_h);
-        cairo_clip(cr);
+        gfx.cairo_clip(cr);
         set_colour(cr, colour_rgb(0), 1);
-        cairo_rectangle(cr, f->x, top, xa - f->x, f->bar_h);
-        cairo_fill(cr);
+        gfx.cairo_rectangle(cr, f->x, top, xa - f->x, f->bar_h);
+        gfx.cairo_fill(cr);
         set_colour(cr, colour_rgb(1), 1);
-        cairo_rectangle(cr, xa, top, xe - xa, f->bar_h);
-        cairo_fill(cr);
-        cairo_restore(cr);
+        gfx.cairo_rectangle(cr, xa, top, xe - xa, f->bar_h);
+        gfx.cairo_fill(cr);
+        gfx.cairo_restore(cr);
     }
     bar_value(b, buf, sizeof(buf));
     l = layout_new(cv->pc, FONT_LABEL, buf, 0);
@@ -905,7 +916,7 @@ static void draw_bar(struct canvas *cv, const struct bars_job *job,
     else
         layout_draw(cr, l, FONT_LABEL, xe - B_VALUE_GAP, yc, ALIGN_RIGHT,
                     C_BACKGROUND);
-    g_object_unref(l);
+    gfx.g_object_unref(l);
 }
 
 static void draw_bars(struct canvas *cv, const void *arg)
@@ -984,10 +995,10 @@ static void draw_spark(struct canvas *cv, const void *arg)
     m.y0 = cv->h - S_PAD;
     m.ky = (cv->h - 2 * S_PAD) / (max > 0 ? max : 1);
     draw_series(cv->cr, &m, job->v, job->n, colour_rgb(0), 1.25, 0.12);
-    cairo_arc(cv->cr, map_x(&m, last), map_y(&m, job->v[last]), 2.25, 0,
+    gfx.cairo_arc(cv->cr, map_x(&m, last), map_y(&m, job->v[last]), 2.25, 0,
               2 * PI);
     set_colour(cv->cr, colour_rgb(0), 1);
-    cairo_fill(cv->cr);
+    gfx.cairo_fill(cv->cr);
 }
 
 int chart_spark_write(const struct atomic_dir *dir, const char *name,

@@ -13,10 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cairo.h>
-#include <cairo-svg.h>
-#include <pango/pangocairo.h>
-#include <png.h>
+#include "chart_lib.h"
 
 /* Where cairo's PNG and SVG writers send their bytes. */
 struct sink {
@@ -50,14 +47,14 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data,
 
 static void png_sink(png_structp png, png_bytep data, size_t len)
 {
-    struct sink *sk = png_get_io_ptr(png);
+    struct sink *sk = gfx.png_get_io_ptr(png);
 
     /* On failure sink_write() keeps the errno; the caller sees it. */
     while (len > 0) {
         unsigned int n = len > 1u << 30 ? 1u << 30 : (unsigned int)len;
 
         if (sink_write(sk, data, n) != CAIRO_STATUS_SUCCESS)
-            png_error(png, "write failed");
+            gfx.png_error(png, "write failed");
         data += n;
         len -= n;
     }
@@ -73,7 +70,7 @@ static void png_flush_sink(png_structp png)
 static void png_fail(png_structp png, png_const_charp msg)
 {
     (void)msg;
-    png_longjmp(png, 1);
+    gfx.png_longjmp(png, 1);
 }
 
 static void png_warn(png_structp png, png_const_charp msg)
@@ -121,41 +118,42 @@ static int png_encode(png_structp png, png_infop info, struct sink *sk,
 {
     png_color_16 white;
 
-    if (setjmp(png_jmpbuf(png)))
+    /* png_jmpbuf(png), through the table */
+    if (setjmp(*gfx.png_set_longjmp_fn(png, longjmp, sizeof(jmp_buf))))
         return -1;
-    png_set_write_fn(png, sk, png_sink, png_flush_sink);
-    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+    gfx.png_set_write_fn(png, sk, png_sink, png_flush_sink);
+    gfx.png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
                  alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
     memset(&white, 0, sizeof(white));
     white.red = white.green = white.blue = 0xff;
-    png_set_bKGD(png, info, &white);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-    png_set_compression_level(png, PNG_LEVEL);
-    png_write_info(png, info);
+    gfx.png_set_bKGD(png, info, &white);
+    gfx.png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+    gfx.png_set_compression_level(png, PNG_LEVEL);
+    gfx.png_write_info(png, info);
     for (int y = 0; y < h; y++) {
         png_row(data + (size_t)y * (size_t)stride, w, alpha, row);
-        png_write_row(png, row);
+        gfx.png_write_row(png, row);
     }
-    png_write_end(png, info);
+    gfx.png_write_end(png, info);
     return 0;
 }
 
 static cairo_status_t write_png(cairo_surface_t *s, struct sink *sk)
 {
-    cairo_format_t fmt = cairo_image_surface_get_format(s);
+    cairo_format_t fmt = gfx.cairo_image_surface_get_format(s);
     int w, h, stride, alpha = 0, rc;
     const unsigned char *data;
     unsigned char *row;
     png_structp png;
     png_infop info;
 
-    cairo_surface_flush(s);
-    w = cairo_image_surface_get_width(s);
-    h = cairo_image_surface_get_height(s);
-    stride = cairo_image_surface_get_stride(s);
-    data = cairo_image_surface_get_data(s);
+    gfx.cairo_surface_flush(s);
+    w = gfx.cairo_image_surface_get_width(s);
+    h = gfx.cairo_image_surface_get_height(s);
+    stride = gfx.cairo_image_surface_get_stride(s);
+    data = gfx.cairo_image_surface_get_data(s);
     if (!data || w <= 0 || h <= 0 ||
         (fmt != CAIRO_FORMAT_RGB24 && fmt != CAIRO_FORMAT_ARGB32))
         return CAIRO_STATUS_INVALID_FORMAT;
@@ -167,16 +165,16 @@ static cairo_status_t write_png(cairo_surface_t *s, struct sink *sk)
                    sizeof(px));
             alpha = px >> 24 != 0xff;
         }
-    png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail,
+    png = gfx.png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail,
                                   png_warn);
-    info = png ? png_create_info_struct(png) : NULL;
+    info = png ? gfx.png_create_info_struct(png) : NULL;
     if (!info) {
-        png_destroy_write_struct(&png, NULL);
+        gfx.png_destroy_write_struct(&png, NULL);
         return CAIRO_STATUS_NO_MEMORY;
     }
     row = xmalloc((size_t)w * (alpha ? 4 : 3));
     rc = png_encode(png, info, sk, data, w, h, stride, alpha, row);
-    png_destroy_write_struct(&png, &info);
+    gfx.png_destroy_write_struct(&png, &info);
     free(row);
     return rc ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
@@ -187,15 +185,15 @@ static cairo_status_t render(cairo_surface_t *s, int w, int h, draw_fn *fn,
     struct canvas cv;
     cairo_status_t st;
 
-    cv.cr = cairo_create(s);
-    cv.pc = pango_cairo_create_context(cv.cr);
+    cv.cr = gfx.cairo_create(s);
+    cv.pc = gfx.pango_cairo_create_context(cv.cr);
     chart_context_setup(cv.pc);
     cv.w = w;
     cv.h = h;
     fn(&cv, arg);
-    g_object_unref(cv.pc);
-    st = cairo_status(cv.cr);
-    cairo_destroy(cv.cr);
+    gfx.g_object_unref(cv.pc);
+    st = gfx.cairo_status(cv.cr);
+    gfx.cairo_destroy(cv.cr);
     return st;
 }
 
@@ -225,24 +223,24 @@ static int write_one(const struct atomic_dir *dir, const char *name, int svg,
         return -1;
     sk.f = atomic_stream(af);
     if (svg) {
-        s = cairo_svg_surface_create_for_stream(sink_write, &sk, w, h);
-        cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
+        s = gfx.cairo_svg_surface_create_for_stream(sink_write, &sk, w, h);
+        gfx.cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
     } else {
         /* Opaque charts as RGB: a quarter less for libpng to encode. */
-        s = cairo_image_surface_create(job->opaque ? CAIRO_FORMAT_RGB24
+        s = gfx.cairo_image_surface_create(job->opaque ? CAIRO_FORMAT_RGB24
                                                    : CAIRO_FORMAT_ARGB32,
                                        2 * w, 2 * h);
-        cairo_surface_set_device_scale(s, 2, 2);
+        gfx.cairo_surface_set_device_scale(s, 2, 2);
     }
-    st = cairo_surface_status(s);
+    st = gfx.cairo_surface_status(s);
     if (st == CAIRO_STATUS_SUCCESS)
         st = render(s, w, h, job->fn, job->arg);
     if (st == CAIRO_STATUS_SUCCESS && !svg)
         st = write_png(s, &sk);
-    cairo_surface_finish(s);
+    gfx.cairo_surface_finish(s);
     if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_status(s);
-    cairo_surface_destroy(s);
+        st = gfx.cairo_surface_status(s);
+    gfx.cairo_surface_destroy(s);
     if (st == CAIRO_STATUS_SUCCESS) {
         rc = atomic_commit(af, err);
     } else {
@@ -250,7 +248,7 @@ static int write_one(const struct atomic_dir *dir, const char *name, int svg,
          * commit's. */
         rc = bs_fail(err, sk.err ? BS_IOERR : BS_CANTCREAT,
                      "cannot write '%s': %s", atomic_path(af),
-                     sk.err ? strerror(sk.err) : cairo_status_to_string(st));
+                     sk.err ? strerror(sk.err) : gfx.cairo_status_to_string(st));
         atomic_abort(af);
     }
     return rc;
@@ -265,6 +263,8 @@ int chart_clamp_px(int v)
 int chart_write(const struct atomic_dir *dir, const char *name,
                 const struct chart_job *job, struct bs_err *err)
 {
+    if (chart_lib_load(err) < 0)
+        return -1;
     if (write_one(dir, name, 0, job, err) < 0)
         return -1;
     return job->svg ? write_one(dir, name, 1, job, err) : 0;

@@ -33,9 +33,12 @@ for f in ./usr/bin/blogstat ./usr/share/man/man1/blogstat.1.gz \
 done
 ! grep -q '^\./usr/local' contents || fail "files under /usr/local"
 dpkg-deb -f "$deb" Depends | grep -q 'libsqlite3' || fail "no shlibs depends"
-# libpq is opened by the first PostgreSQL connection, not linked: the
-# package asks for it by name.
+# libpq is opened by the first PostgreSQL connection and the charts'
+# libraries by the first chart, not linked: the package names them.
 dpkg-deb -f "$deb" Recommends | grep -q 'libpq5' || fail "libpq5 not recommended"
+for p in libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libpng16-16; do
+    dpkg-deb -f "$deb" Depends | grep -q "$p" || fail "no dependency on $p"
+done
 dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -q conffiles ||
     fail "no conffiles"
 dpkg-deb -e "$deb" ctrl
@@ -64,6 +67,16 @@ mkdir elsewhere
 grep -q "config /etc/blogstat.conf, database $PWD/p.db" err ||
     { cat err >&2; fail "-v does not name /etc/blogstat.conf"; }
 [ -s p.db ] || fail "the config's database was not written"
+# The installed program draws: the charts' libraries are found by name.
+(cd elsewhere && /usr/bin/blogstat report --out "$PWD/../rep") 2>err ||
+    { cat err >&2; fail "installed report"; }
+python3 - rep/charts <<'PY' || fail "the installed report's charts"
+import os, sys
+pngs = [f for f in os.listdir(sys.argv[1]) if f.endswith(".png")]
+assert pngs, "no PNG"
+with open(os.path.join(sys.argv[1], pngs[0]), "rb") as f:
+    assert f.read(8) == b"\x89PNG\r\n\x1a\n", pngs[0]
+PY
 cp conf.orig /etc/blogstat.conf
 
 expect_status 0 dpkg --purge blogstat
