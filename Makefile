@@ -343,6 +343,7 @@ e2e: blogstat
 	$(Q)tests/e2e/run.sh ./blogstat
 
 asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+asan: export ASAN_OPTIONS = quarantine_size_mb=16
 asan: $(asan_BIN) $(asan_TESTS) $(UA_CORPORA) $(FIXTURES)
 	$(Q)tests/run-unit.sh unit-asan $(asan_UNIT)
 	$(Q)tests/fuzz/replay-all.sh $(asan_FUZZ)

@@ -149,8 +149,12 @@ lane_c() {
     fi
 }
 
+# ASan keeps the last 16 MB freed from reuse (use after free is caught
+# within it), not its default 256: with that, every run of blogstat
+# touched 400 MB more and took half as long again (an ingest of 24,000
+# lines 3.2 s against 1.8).
 asan_env() {
-    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1:quarantine_size_mb=16
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 }

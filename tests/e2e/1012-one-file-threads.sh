@@ -51,7 +51,7 @@ python3 - <<'PY'
 import datetime
 d0 = datetime.date(2012, 1, 1)
 with open("days.log", "w") as f:
-    for i in range(12000):
+    for i in range(6000):
         if i % 3 == 2:
             f.write("not a log line %d\n" % i)
             continue
