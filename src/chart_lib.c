@@ -4,12 +4,11 @@
  */
 #include "blogstat.h"
 #include "chart_lib.h"
+#include "dynlib.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <string.h>
 
 struct chart_lib gfx;
 
@@ -26,37 +25,18 @@ static atomic_int loaded;
 
 static void load(void)
 {
-    void *lib[ARRAY_SIZE(lib_names)];
-    const char *missing = NULL;
+    static const struct dynlib_sym syms[] = {
+#define SYM(f) DYNLIB_SYM(gfx, f)
+        CHART_LIB_CALLS(SYM)
+#undef SYM
+    };
+    char why[400];
 
-    for (size_t i = 0; i < ARRAY_SIZE(lib_names); i++) {
-        lib[i] = dlopen(lib_names[i], RTLD_NOW | RTLD_LOCAL);
-        if (!lib[i]) {
-            const char *why = dlerror();
-
-            snprintf(load_error, sizeof(load_error),
-                     "the charts need %s: %s", lib_names[i],
-                     why ? why : "not found");
-            return;
-        }
-    }
-    /* memcpy: ISO C has no conversion from void * to a function pointer;
-     * POSIX guarantees that the representation is the same. */
-#define LOAD(f)                                                            \
-    do {                                                                   \
-        void *sym = NULL;                                                  \
-        for (size_t i = 0; !sym && i < ARRAY_SIZE(lib); i++)               \
-            sym = dlsym(lib[i], #f);                                       \
-        if (!sym && !missing)                                              \
-            missing = #f;                                                  \
-        memcpy(&gfx.f, &sym, sizeof(sym));                                 \
-    } while (0);
-    CHART_LIB_CALLS(LOAD)
-#undef LOAD
-    if (missing) {
+    if (dynlib_load(lib_names, ARRAY_SIZE(lib_names), syms, ARRAY_SIZE(syms),
+                    why, sizeof(why)) < 0) {
         snprintf(load_error, sizeof(load_error),
-                 "the charts need a newer cairo, pango or libpng: no %s",
-                 missing);
+                 "the charts need cairo (1.16 or newer), pango and libpng: %s",
+                 why);
         return;
     }
     atomic_store(&loaded, 1);

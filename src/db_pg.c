@@ -23,8 +23,8 @@
 #include "blogstat.h"
 #include "ascii.h"
 #include "db_int.h"
+#include "dynlib.h"
 
-#include <dlfcn.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -64,33 +64,18 @@ static char pq_error[256];     /* empty once every call is found */
 
 static void pq_load(void)
 {
-    void *lib = dlopen(PQ_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    const char *missing = NULL;
+    static const char *const lib[] = {PQ_LIBRARY};
+    static const struct dynlib_sym syms[] = {
+#define PQ_SYM(f) DYNLIB_SYM(pq, f)
+        PQ_CALLS(PQ_SYM)
+#undef PQ_SYM
+    };
+    char why[160];
 
-    if (!lib) {
-        const char *why = dlerror();
+    if (dynlib_load(lib, 1, syms, ARRAY_SIZE(syms), why, sizeof(why)) < 0)
         snprintf(pq_error, sizeof(pq_error),
-                 "PostgreSQL needs libpq (Debian: apt-get install libpq5): %s",
-                 why ? why : PQ_LIBRARY);
-        return;
-    }
-    /* memcpy: ISO C has no conversion from void * to a function pointer;
-     * POSIX guarantees that the representation is the same. */
-#define PQ_LOAD(f)                                                         \
-    do {                                                                   \
-        void *sym = dlsym(lib, #f);                                        \
-        if (!sym && !missing)                                              \
-            missing = #f;                                                  \
-        memcpy(&pq.f, &sym, sizeof(sym));                                  \
-    } while (0);
-    PQ_CALLS(PQ_LOAD)
-#undef PQ_LOAD
-    if (missing) {
-        snprintf(pq_error, sizeof(pq_error),
-                 "PostgreSQL needs libpq 14 or newer: %s has no %s",
-                 PQ_LIBRARY, missing);
-        dlclose(lib);
-    }
+                 "PostgreSQL needs libpq 14 or newer (Debian: apt-get "
+                 "install libpq5): %s", why);
 }
 
 struct pg_db {

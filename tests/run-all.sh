@@ -115,7 +115,7 @@ lane_c() {
     # ThreadSanitizer over what runs on threads: the reader's inflate
     # thread (a 60,000-line gzip in 1010 fills its ring), ingest -j, the
     # chunks committed in the background while the next is counted
-    # (--commit-every 1000 in 4010, 5 kills a log: the plain build
+    # (--commit-every 1000 in 4010, 2 kills a log: the plain build
     # takes 25), two processes' commits taking turns on PostgreSQL's
     # open days (7020, 200 lines a commit), and the report's two drawing
     # threads (test_report, test_report_data).
@@ -123,7 +123,7 @@ lane_c() {
         export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp"
         run unit-tsan tests/run-unit.sh unit-tsan build/tsan/tests/test_reader \
             build/tsan/tests/test_report_data build/tsan/tests/test_report
-        KILL_TRIALS=5 run e2e-tsan tests/e2e/run.sh build/tsan/blogstat \
+        KILL_TRIALS=2 run e2e-tsan tests/e2e/run.sh build/tsan/blogstat \
             e2e-tsan 1010-generated 1012-one-file-threads 4010-kill \
             7020-nodes
         unset TSAN_OPTIONS
