@@ -56,6 +56,10 @@ bashcompdir ?= $(datarootdir)/bash-completion/completions
 INSTALL ?= install
 CPPFLAGS += -DBLOGSTAT_SYSCONFDIR='"$(sysconfdir)"' \
             -DBLOGSTAT_DATADIR='"$(datadir)/blogstat"'
+# The unit tests' own code (not the library under test, built as its
+# build says) unoptimised: it compiles in a quarter of the time.
+TEST_OPT := -O0 -g1
+
 # What the sanitizer builds add to -fsanitize=: stop at the first error,
 # and stacks a report can walk (-g1: the line tables a stack needs, a
 # third less compile time than -g).
@@ -203,7 +207,8 @@ $($(1)_DIR)/tests/%: tests/unit/%.c $($(1)_DIR)/libcli.a \
 	@mkdir -p $$(@D)
 	@$$(if $$(Q),echo "  CC      $$<$(if $(filter default,$(1)),, ($(1)))")
 	$$(Q)$$(CC) $$(CPPFLAGS) $$($(1)_DEFS) -DBLOGSTAT_ALLOW_BANNED \
-	    -Itests/unit $$(PKG_CFLAGS) $$($(1)_FLAGS) $$(LDFLAGS) -o $$@ $$< \
+	    -Itests/unit $$(PKG_CFLAGS) $$($(1)_FLAGS) $$(TEST_OPT) $$(LDFLAGS) \
+	    -o $$@ $$< \
 	    $($(1)_DIR)/libcli.a $($(1)_DIR)/libblogstat.a $$(PKG_LIBS) \
 	    $$(DLOPEN_LIBS) $$(CMOCKA_LIBS)
 
