@@ -60,8 +60,8 @@ static uint32_t colour_rgb(int i)
 static void set_colour(cairo_t *cr, uint32_t rgb, double alpha)
 {
     gfx.cairo_set_source_rgba(cr, (rgb >> 16 & 0xff) / 255.0,
-                          (rgb >> 8 & 0xff) / 255.0, (rgb & 0xff) / 255.0,
-                          alpha);
+                              (rgb >> 8 & 0xff) / 255.0, (rgb & 0xff) / 255.0,
+                              alpha);
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -98,8 +98,8 @@ static const PangoFontDescription *font(enum font_id id)
 {
     if (!font_desc[id]) {
         font_desc[id] = gfx.pango_font_description_from_string("DejaVu Sans");
-        gfx.pango_font_description_set_absolute_size(font_desc[id],
-                                                 font_px[id] * PANGO_SCALE);
+        gfx.pango_font_description_set_absolute_size(
+            font_desc[id], font_px[id] * PANGO_SCALE);
     }
     return font_desc[id];
 }
@@ -205,7 +205,7 @@ static double layout_draw(cairo_t *cr, PangoLayout *l, enum font_id id,
         x -= w;
     set_colour(cr, rgb, 1);
     gfx.cairo_move_to(cr, x - (double)r.x / PANGO_SCALE,
-                  y - base + 0.365 * font_px[id]);
+                      y - base + 0.365 * font_px[id]);
     gfx.pango_cairo_show_layout(cr, l);
     return x;
 }
@@ -540,7 +540,7 @@ static void draw_weekends(struct canvas *cv, const struct daily_job *job)
         while (j + 1 < f->ndays && chart_weekday(job->c->day0 + (int32_t)j + 1) >= 5)
             j++;
         gfx.cairo_rectangle(cv->cr, chart_x(f, i) - dx / 2, f->y,
-                        (double)(j - i + 1) * dx, f->h);
+                            (double)(j - i + 1) * dx, f->h);
         any = 1;
         i = j;
     }
@@ -996,7 +996,7 @@ static void draw_spark(struct canvas *cv, const void *arg)
     m.ky = (cv->h - 2 * S_PAD) / (max > 0 ? max : 1);
     draw_series(cv->cr, &m, job->v, job->n, colour_rgb(0), 1.25, 0.12);
     gfx.cairo_arc(cv->cr, map_x(&m, last), map_y(&m, job->v[last]), 2.25, 0,
-              2 * PI);
+                  2 * PI);
     set_colour(cv->cr, colour_rgb(0), 1);
     gfx.cairo_fill(cv->cr);
 }

@@ -123,9 +123,9 @@ static int png_encode(png_structp png, png_infop info, struct sink *sk,
         return -1;
     gfx.png_set_write_fn(png, sk, png_sink, png_flush_sink);
     gfx.png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
-                 alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
-                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-                 PNG_FILTER_TYPE_DEFAULT);
+                     alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
+                     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                     PNG_FILTER_TYPE_DEFAULT);
     memset(&white, 0, sizeof(white));
     white.red = white.green = white.blue = 0xff;
     gfx.png_set_bKGD(png, info, &white);
@@ -166,7 +166,7 @@ static cairo_status_t write_png(cairo_surface_t *s, struct sink *sk)
             alpha = px >> 24 != 0xff;
         }
     png = gfx.png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail,
-                                  png_warn);
+                                      png_warn);
     info = png ? gfx.png_create_info_struct(png) : NULL;
     if (!info) {
         gfx.png_destroy_write_struct(&png, NULL);
@@ -229,7 +229,7 @@ static int write_one(const struct atomic_dir *dir, const char *name, int svg,
         /* Opaque charts as RGB: a quarter less for libpng to encode. */
         s = gfx.cairo_image_surface_create(job->opaque ? CAIRO_FORMAT_RGB24
                                                    : CAIRO_FORMAT_ARGB32,
-                                       2 * w, 2 * h);
+                                           2 * w, 2 * h);
         gfx.cairo_surface_set_device_scale(s, 2, 2);
     }
     st = gfx.cairo_surface_status(s);
@@ -248,7 +248,8 @@ static int write_one(const struct atomic_dir *dir, const char *name, int svg,
          * commit's. */
         rc = bs_fail(err, sk.err ? BS_IOERR : BS_CANTCREAT,
                      "cannot write '%s': %s", atomic_path(af),
-                     sk.err ? strerror(sk.err) : gfx.cairo_status_to_string(st));
+                     sk.err ? strerror(sk.err)
+                            : gfx.cairo_status_to_string(st));
         atomic_abort(af);
     }
     return rc;

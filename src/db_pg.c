@@ -160,7 +160,8 @@ static void set_msg(struct pg_db *p, const char *msg)
 /* Record a failed result (or a lost connection when res is NULL). */
 static int fail(struct pg_db *p, const PGresult *res)
 {
-    const char *state = res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *state =
+        res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = res ? pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
                           : NULL;
 
@@ -511,7 +512,7 @@ void pg_finalize(struct pg_stmt *st)
             (pq.PQpipelineStatus(st->p->conn) != PQ_PIPELINE_OFF ||
              pq.PQenterPipelineMode(st->p->conn)) &&
             pq.PQsendQueryParams(st->p->conn, sql, 0, NULL, NULL, NULL, NULL,
-                              0)) {
+                                 0)) {
             if (++st->p->piped >= PIPE_MAX)
                 pg_sync(st->p);
         } else if (pg_sync(st->p) == DB_OK) {
@@ -648,10 +649,10 @@ int pg_send(struct pg_stmt *st)
     vals = params(st, &lens, &fmts);
     if (st->name[0])
         ok = pq.PQsendQueryPrepared(p->conn, st->name, st->nparams, vals, lens,
-                                 fmts, 0);
+                                    fmts, 0);
     else
         ok = pq.PQsendQueryParams(p->conn, st->sql, st->nparams, st->types,
-                               vals, lens, fmts, 0);
+                                  vals, lens, fmts, 0);
     free(vals);
     if (!ok) {
         int rc = fail(p, NULL);
@@ -674,10 +675,10 @@ static int run(struct pg_stmt *st)
     vals = params(st, &lens, &fmts);
     if (st->name[0])
         st->res = pq.PQexecPrepared(st->p->conn, st->name, st->nparams, vals,
-                                 lens, fmts, 0);
+                                    lens, fmts, 0);
     else
         st->res = pq.PQexecParams(st->p->conn, st->sql, st->nparams, st->types,
-                               vals, lens, fmts, 0);
+                                  vals, lens, fmts, 0);
     free(vals);
     st->ran = 1;
     rc = took(st->p, st->res);

@@ -111,15 +111,15 @@ lane_b() {
 # release build: those of hostile input (formats, escapes, floods, bad
 # imports and lines, gzip edges, messages of bad lines), where ASan's
 # checks count most, and short ones of every command. The others run in
-# the release build only: the sample logs, the copy's 90,000 lines (its code runs under
-# ASan in test_copy, a day of 5,000 readers too), the two processes of
-# 7020 and the kill loops of 4010 (both under TSan in lane C), the
-# audience, recount, the periods, a post's life, the engines' URL shapes,
-# the report's links, a partial day, the sites of one log (a hundred
-# seconds under ASan), the generated logs and one file on three threads
-# (both under TSan too), the nightly runs and PostgreSQL against SQLite
-# (the driver runs under ASan in test_store_pg, test_copy and
-# test_sketch_hll).
+# the release build only: the sample logs, the copy's 90,000 lines (its
+# code runs under ASan in test_copy, a day of 5,000 readers too), the
+# two processes of 7020 and the kill loops of 4010 (both under TSan in
+# lane C), the audience, recount, the periods, a post's life, the
+# engines' URL shapes, the report's links, a partial day, the sites of
+# one log (a hundred seconds under ASan), the generated logs and one file
+# on three threads (both under TSan too), the nightly runs and PostgreSQL
+# against SQLite (the driver runs under ASan in test_store_pg, test_copy
+# and test_sketch_hll).
 ASAN_E2E="0001-usage 1015-tables 1016-trending \
 1020-stdin-multimember 1030-bad-input 1035-gzip-edges 1040-no-geoip \
 1045-private-addresses 1060-key 1070-formats 1100-messages 2000-import \
