@@ -32,9 +32,11 @@ void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
  * caller need not make one). */
 uint32_t tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
                     const struct url_class *cls);
-/* A GET of a page that answered 404 (not a robot's): its path, unless a
- * scanner's probe, with ref's host (ref NULL or REF_NONE: none). */
+/* A GET of a page that answered 404 (not a robot's), classified as cls:
+ * its decoded path, unless a scanner's probe, with ref's host (ref NULL
+ * or REF_NONE: none). A post id's link is missing under its key, "/?p=N"
+ * or "/?page_id=N": its path alone is the home page's. */
 void tally_missing(struct tally *t, struct dims *d, const struct logrec *rec,
-                   const struct ref_info *ref);
+                   const struct url_class *cls, const struct ref_info *ref);
 
 #endif

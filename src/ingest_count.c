@@ -133,7 +133,7 @@ static void count_get(struct worker *w, struct agg *agg, size_t site,
                                                        rec->target.p,
                                                        rec->target.n,
                                                        &w->cls))) {
-        tally_missing(w->tally, agg_dims(agg), rec,
+        tally_missing(w->tally, agg_dims(agg), rec, &w->cls,
                       rec->has_agent &&
                               classify_referrer(rules, rec->referer.p,
                                                 rec->referer.n, &w->ref) !=

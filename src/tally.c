@@ -169,17 +169,23 @@ uint32_t tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
 }
 
 void tally_missing(struct tally *t, struct dims *d, const struct logrec *rec,
-                   const struct ref_info *ref)
+                   const struct url_class *cls, const struct ref_info *ref)
 {
     const char *q = memchr(rec->target.p, '?', rec->target.n);
     size_t pn = q ? (size_t)(q - rec->target.p) : rec->target.n, n;
+    struct slice key;
 
     if (pn == 0 || rec->target.p[0] != '/')
         return;
-    n = url_decode_path(rec->target.p, pn, t->path, URL_KEY_MAX);
-    if (n == SIZE_MAX || url_is_probe(t->path, n))
-        return;
-    add1(d, rec->day, DIM_MISSING, slice_make(t->path, n),
+    if (cls && cls->kind == URL_POSTID) {
+        key = slice_make(cls->key, cls->key_len);
+    } else {
+        n = url_decode_path(rec->target.p, pn, t->path, URL_KEY_MAX);
+        if (n == SIZE_MAX || url_is_probe(t->path, n))
+            return;
+        key = slice_make(t->path, n);
+    }
+    add1(d, rec->day, DIM_MISSING, key,
          ref && ref->cls != REF_NONE ? slice_make(ref->host, ref->host_n)
                                      : SLICE_LIT(""),
          SLICE_LIT(""), 1);

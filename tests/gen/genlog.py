@@ -905,6 +905,19 @@ GARBAGE = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
            " !#$%&'()*+,-./:;<=>?@\\^_`{|}~")     # no '"', '[' or ']'
 
 
+def postid_key(target):
+    """The key blogstat gives a post id's URL (counting.md): "/?p=N" for
+    the first p that is all digits, else "/?page_id=N" likewise, else
+    home's "/"."""
+    query = target.partition("?")[2]
+    for name in ("p", "page_id"):
+        for part in query.split("&"):
+            k, _, v = part.partition("=")
+            if k == name and re.fullmatch(r"[0-9]+", v):
+                return "/?%s=%s" % (name, v)
+    return "/"
+
+
 def canonical_key(vk, vkey, target):
     """The key a view is reported under (counting.md), as one string: the
     post or page path, "/" for home, "/?s=" for a search, the archive path
@@ -1126,9 +1139,11 @@ class Gen:
         if (method == "GET" and status == 404 and not rh and
                 (vk in CONTENT or vk == "postid")):
             # A content page that is not there (scanners' probes are
-            # given kind admin or other): its decoded path, no query.
+            # given kind admin or other): its decoded path, no query; a
+            # post id's link its key ("/?p=N": the path is home's).
             assert ref == "-" or refhost, (ref, target)
-            miss = (urllib.parse.unquote(target.partition("?")[0]),
+            miss = (postid_key(target) if vk == "postid" else
+                    urllib.parse.unquote(target.partition("?")[0]),
                     refhost if self.combined else "")
         if (vk == "feed" and method == "GET" and status in (200, 304) and
                 (not rh or robot[1] == "feed")):

@@ -267,13 +267,14 @@ static void test_tally__missing_and_probes(void **state)
     struct dims *d = dims_new();
     struct rows *rs = xcalloc(1, sizeof(*rs));
     struct ref_info ref;
+    struct url_class post_id;
     struct logrec r;
 
     (void)state;
     for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
         assert_true(url_is_probe(probes[i], strlen(probes[i])));
         r = rec_of(probes[i], 404, 0);
-        tally_missing(t, d, &r, NULL);
+        tally_missing(t, d, &r, NULL, NULL);
     }
     assert_false(url_is_probe("/2013/02/07/old-post/", 21));
     assert_false(url_is_probe("/tag/administration/", 20));
@@ -282,11 +283,19 @@ static void test_tally__missing_and_probes(void **state)
     strcpy(ref.host, "example.org");
     ref.host_n = 11;
     r = rec_of("/2013/02/07/s%C3%A4kerhet-old/?utm_source=x", 404, 0);
-    tally_missing(t, d, &r, &ref);
-    tally_missing(t, d, &r, &ref);
-    tally_missing(t, d, &r, NULL);
+    tally_missing(t, d, &r, NULL, &ref);
+    tally_missing(t, d, &r, NULL, &ref);
+    tally_missing(t, d, &r, NULL, NULL);
+    /* A dead post id's link is missing under its key, not as "/". */
+    memset(&post_id, 0, sizeof(post_id));
+    post_id.kind = URL_POSTID;
+    strcpy(post_id.key, "/?p=99999");
+    post_id.key_len = 9;
+    r = rec_of("/?p=99999&utm_source=x", 404, 0);
+    tally_missing(t, d, &r, &post_id, NULL);
     assert_int_equal(dims_each(d, keep, rs), 0);
-    assert_int_equal(rs->n, 2);
+    assert_int_equal(rs->n, 3);
+    assert_int_equal(find(rs, 100, DIM_MISSING, "/?p=99999", "", "")->n, 1);
     assert_int_equal(find(rs, 100, DIM_MISSING,
                           "/2013/02/07/s\xC3\xA4kerhet-old/", "example.org",
                           "")->n, 2);
