@@ -67,11 +67,12 @@ bins() {
 # runs the others under it): the robot and browser rules run in PCRE2's
 # JIT, code valgrind follows slowly and ASan's run covers; test_store
 # (seventy databases created, 38 s of SQLite under valgrind), the store's
-# random and scaling tests and the copy run their SQL under ASan only
-# (the store's smaller tests keep valgrind on its code), and the charts,
-# report (its data too: it draws the periods) and digest their cairo and
-# pango.
-VALGRIND_SKIP='test_robots|test_uagent|test_store$|test_store_top|test_store_fold|test_store_scale|test_copy|test_chart|test_digest|test_report'
+# dimensions, random and scaling tests, recount, the lock and key files
+# and the copy run their SQL under ASan only (the store's plan, trends
+# and PostgreSQL driver, the commit and ingest keep valgrind on the
+# store's code), and the charts, report (its data too: it draws the
+# periods) and digest their cairo and pango.
+VALGRIND_SKIP='test_robots|test_uagent|test_store$|test_store_dims|test_store_top|test_store_fold|test_store_scale|test_recount|test_dbfiles|test_copy|test_chart|test_digest|test_report'
 have_valgrind() { command -v valgrind >/dev/null 2>&1; }
 
 lane_a() {

@@ -13,9 +13,10 @@ if dpkg -s blogstat >/dev/null 2>&1; then
     echo "skip: a blogstat package is installed here already"
     exit 0
 fi
-# Built without optimisation (a third less time): this test checks the
-# packaging; the optimised program is what every other test runs.
-DEB_BUILD_OPTIONS="noopt ${DEB_BUILD_OPTIONS:-}" \
+# Built without optimisation (a third less time) nor its -dbgsym
+# package: this test checks the packaging; the optimised program is what
+# every other test runs.
+DEB_BUILD_OPTIONS="noopt noddebs ${DEB_BUILD_OPTIONS:-}" \
     make -C "$ROOT" --no-print-directory -s deb >deb.log 2>&1 ||
     { tail -30 deb.log >&2; fail "make deb"; }
 deb=$(ls "$ROOT"/blogstat_*_*.deb)
