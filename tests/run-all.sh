@@ -39,14 +39,18 @@ run() {
     shift
     out=$work/$label.out
     t0=$(date +%s)
-    "$@" >"$out" 2>&1
+    # times: the CPU its processes used (user and system), the suite's
+    # real budget on a machine of two cores shared by three lanes.
+    ("$@"; times >"$work/$label.times") >"$out" 2>&1
     t1=$(date +%s)
+    cpu=$(sed -n 2p "$work/$label.times" 2>/dev/null | tr 'ms' '  ' |
+        awk '{printf "%.0f", $1 * 60 + $2 + $3 * 60 + $4}')
     line=$(grep -E "^$label: [0-9]+ passed, [0-9]+ failed" "$out" | tail -1)
     [ -n "$line" ] || line="$label: 0 passed, 1 failed"
     echo "$line" >"$work/$label.sum"
     {
         flock 9
-        echo "== $label ($((t1 - t0)) s)"
+        echo "== $label ($((t1 - t0)) s, CPU ${cpu:-?} s)"
         cat "$out"
     } 9>"$work/lock"
 }
