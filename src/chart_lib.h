@@ -5,7 +5,7 @@
  * draw with (cairo, pango, their fonts and shapers, glib, libpng: some
  * thirty shared objects) are opened by chart_lib_load() rather than
  * linked, so that ingest, top and the other commands do not load them at
- * every start (10 ms of the 14 a start takes). chart.c and chart_out.c
+ * every start (they would add 10 ms to a start of 7). chart.c and chart_out.c
  * call them through the table gfx, whose members carry the libraries'
  * own names: gfx.cairo_move_to(cr, x, y).
  */

@@ -160,7 +160,7 @@ lane_c() {
         unset UNIT_WRAP
     fi
     # clang's analyzer in its shallow mode: the deep one (make lint)
-    # alone took a quarter of the suite's time.
+    # costs three times the CPU, a quarter of the suite's.
     LINT_ANALYZER=shallow run lint tests/lint.sh
 }
 
