@@ -165,15 +165,6 @@ int agg_each_search_term(const struct agg *a,
  * cleared with it. */
 struct dims *agg_dims(const struct agg *a);
 
-/*
- * Add what o counted into a, as if a had counted o's lines after its own:
- * the counts add, sketches unite, o's view events follow a's. Referrers
- * and search terms go through a's summary, so totals stay exact; a's
- * bounds on new keys may be passed by the sum (the store bounds a day
- * again). o is unchanged.
- */
-void agg_merge(struct agg *a, const struct agg *o);
-
 /* 1 when nothing has been counted since the last clear. */
 int agg_empty(const struct agg *a);
 void agg_clear(struct agg *a);

@@ -6,8 +6,8 @@
  *
  * Calling sequence, per worker:
  *
- *   struct committer *c = committer_new(db, nsets);
- *   ... count lines into committer_counting(c, set)[site] ...
+ *   struct committer *c = committer_new(db);
+ *   ... count lines into committer_counting(c)[site] ...
  *   committer_start(c, src, err);   the chunk goes in on a thread of its
  *                                   own while the next is counted
  *   ... count ...
@@ -57,10 +57,6 @@ struct commit_db {
  */
 int commit_chunk(struct commit_db *db, struct agg *const *aggs,
                  struct store_source *src, struct bs_err *err);
-/* The same for nsets sets of aggs (set k at aggs[k * db->nsites]), the
- * counts of each counting thread of a chunk, in one transaction. */
-int commit_chunks(struct commit_db *db, struct agg *const *aggs,
-                  size_t nsets, struct store_source *src, struct bs_err *err);
 
 /* Claim the log of claim for this run in the database (store_claim()),
  * under the commit lock (wait: until the other holder lets it go, the
@@ -80,13 +76,12 @@ int commit_find_source(struct commit_db *db, const struct source_keys *k,
  * being committed. */
 struct committer;
 
-/* nsets: the threads that count each chunk, a set of aggs each. */
-struct committer *committer_new(struct commit_db *db, size_t nsets);
+struct committer *committer_new(struct commit_db *db);
 /* Waits for a chunk being committed (its error is dropped). */
 void committer_free(struct committer *c);
-/* The aggs set (< nsets) counts into, one a site; they change with each
+/* The aggs the chunk is counted into, one a site; they change with each
  * start. */
-struct agg *const *committer_counting(const struct committer *c, size_t set);
+struct agg *const *committer_counting(const struct committer *c);
 /* Commit the chunk counted so far, with src's position, on a thread
  * while the next chunk is counted (after the chunk before is in): 0, or
  * -1 with err when the chunk before failed (that chunk is then dropped,

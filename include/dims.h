@@ -75,9 +75,6 @@ uint32_t dims_add(struct dims *d, const struct dim_row *r);
 void dims_visitor(struct dims *d, uint32_t id, uint64_t visitor);
 /* The count of key id (dims_add()'s) grows by n, as dims_add() adds. */
 void dims_add_id(struct dims *d, uint32_t id, uint64_t n);
-/* Add what o counted into d, as if d had counted it (keys past a day's
- * cap fold into its AGG_OTHER; sketches unite). */
-void dims_merge(struct dims *d, const struct dims *o);
 /* A number that changes whenever ids are forgotten (dims_clear()) and
  * that no other dims has had: an id kept with it is valid while it is
  * the same. */

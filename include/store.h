@@ -35,6 +35,14 @@ char *store_uri_shown(const char *db);
 /* How long a statement waits for another connection's lock before it
  * fails with BS_TEMPFAIL (store_open sets 5,000 ms). */
 void store_set_busy_timeout(struct store *s, int ms);
+/* An ingest's connection: each statement's journal (its changed pages,
+ * to undo it alone inside the transaction) kept in memory rather than a
+ * temporary file. An ingest's statements are a batch of rows or a day's,
+ * and writing their journals was a third of its writes; other commands
+ * (a migration, a copy) keep the default, whose statements may change a
+ * whole table. 0 (also on PostgreSQL, where there is nothing to do),
+ * -1 when SQLite kept them on disk. */
+int store_journal_in_memory(struct store *s);
 /* A new, empty database at the older schema version (1 to
  * STORE_SCHEMA_VERSION), for tests of upgrades: 0, or -1 with err. */
 int store_create_at_version(const char *path, int version,

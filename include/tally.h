@@ -21,6 +21,9 @@ void tally_free(struct tally *t);
 /* A hit of robot id (robots.h), on day. Returns 1 when the robot is a
  * feed reader (its fetches of feeds count, tally_feed()), else 0. */
 int tally_robot(struct tally *t, struct dims *d, int32_t day, int robot);
+/* 1 when robot id is a feed reader's, else 0 (what tally_robot()
+ * returns, nothing counted). */
+int tally_feed_reader(const struct tally *t, int robot);
 /* A view of rec by visitor (visitor.h): its hour, its campaign, and
  * (when the log has User-Agents) its browser, system and device. */
 void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,

@@ -237,20 +237,12 @@ static int lock_days(struct commit_db *db, struct agg *const *aggs,
     return rc;
 }
 
-int commit_chunks(struct commit_db *db, struct agg *const *aggs,
-                  size_t nsets, struct store_source *src, struct bs_err *err)
+int commit_chunk(struct commit_db *db, struct agg *const *aggs,
+                 struct store_source *src, struct bs_err *err)
 {
-    size_t naggs = nsets * db->nsites;
+    size_t naggs = db->nsites;
     int rc = 0;
 
-    /* The helpers' sets into the first, site by site: one set of rows
-     * to write, not one a thread (a key counted by two threads is one
-     * upsert, their sketches one union). */
-    for (size_t i = db->nsites; i < naggs; i++)
-        if (!agg_empty(aggs[i])) {
-            agg_merge(aggs[i % db->nsites], aggs[i]);
-            agg_clear(aggs[i]);
-        }
     pthread_mutex_lock(&db->lock);
     if (store_begin(db->store, err)) {
         rc = -1;
@@ -274,12 +266,6 @@ int commit_chunks(struct commit_db *db, struct agg *const *aggs,
     for (size_t i = 0; i < naggs; i++)
         agg_clear(aggs[i]);
     return rc;
-}
-
-int commit_chunk(struct commit_db *db, struct agg *const *aggs,
-                 struct store_source *src, struct bs_err *err)
-{
-    return commit_chunks(db, aggs, 1, src, err);
 }
 
 int commit_claim(struct commit_db *db, const char *claim, int wait,
@@ -322,9 +308,7 @@ int commit_find_source(struct commit_db *db, const struct source_keys *k,
 
 struct committer {
     struct commit_db *db;      /* shared, under its own lock */
-    size_t nsets;              /* sets of aggs: one a counting thread */
-    struct agg **counting;     /* the worker's: the chunk being counted,
-                                  set k at [k * nsites] */
+    struct agg **counting;     /* the worker's: the chunk being counted */
     /* The chunk before it: the commit thread's while active, else the
      * worker's (then empty, for the chunk after). */
     struct agg **spare;
@@ -352,14 +336,13 @@ static void aggs_free(struct agg **a, size_t n)
     free(a);
 }
 
-struct committer *committer_new(struct commit_db *db, size_t nsets)
+struct committer *committer_new(struct commit_db *db)
 {
     struct committer *c = xcalloc(1, sizeof(*c));
 
     c->db = db;
-    c->nsets = nsets ? nsets : 1;
-    c->counting = aggs_new(c->nsets * db->nsites);
-    c->spare = aggs_new(c->nsets * db->nsites);
+    c->counting = aggs_new(db->nsites);
+    c->spare = aggs_new(db->nsites);
     c->src = xcalloc(1, sizeof(*c->src));
     return c;
 }
@@ -373,24 +356,22 @@ void committer_free(struct committer *c)
         return;
     memset(&src, 0, sizeof(src));
     committer_wait(c, &src, &err);
-    aggs_free(c->counting, c->nsets * c->db->nsites);
-    aggs_free(c->spare, c->nsets * c->db->nsites);
+    aggs_free(c->counting, c->db->nsites);
+    aggs_free(c->spare, c->db->nsites);
     free(c->src);
     free(c);
 }
 
-struct agg *const *committer_counting(const struct committer *c, size_t set)
+struct agg *const *committer_counting(const struct committer *c)
 {
-    if (set >= c->nsets)
-        BUG("agg set %zu of %zu", set, c->nsets);
-    return c->counting + set * c->db->nsites;
+    return c->counting;
 }
 
 static void *commit_main(void *arg)
 {
     struct committer *c = arg;
 
-    c->rc = commit_chunks(c->db, c->spare, c->nsets, c->src, &c->err);
+    c->rc = commit_chunk(c->db, c->spare, c->src, &c->err);
     return NULL;
 }
 
@@ -427,17 +408,17 @@ int committer_start(struct committer *c, struct store_source *src,
         return 0;
     }
     /* No thread to be had: commit it here. */
-    return commit_chunks(c->db, c->spare, c->nsets, src, err);
+    return commit_chunk(c->db, c->spare, src, err);
 }
 
 int committer_commit(struct committer *c, struct store_source *src,
                      struct bs_err *err)
 {
-    return commit_chunks(c->db, c->counting, c->nsets, src, err);
+    return commit_chunk(c->db, c->counting, src, err);
 }
 
 void committer_drop(struct committer *c)
 {
-    for (size_t i = 0; i < c->nsets * c->db->nsites; i++)
+    for (size_t i = 0; i < c->db->nsites; i++)
         agg_clear(c->counting[i]);
 }

@@ -249,21 +249,6 @@ static void row_of(const struct dims *d, uint32_t id, struct dim_row *r)
     r->n = d->slot[id].n;
 }
 
-void dims_merge(struct dims *d, const struct dims *o)
-{
-    uint32_t count = strtab_count(o->keys);
-
-    for (uint32_t id = 0; id < count; id++) {
-        struct dim_row r;
-        uint32_t to;
-
-        row_of(o, id, &r);
-        to = dims_add(d, &r);
-        if (o->slot[id].sk)
-            sketch_merge(slot_sketch(d, to), o->slot[id].sk);
-    }
-}
-
 int dims_each(const struct dims *d,
               int (*fn)(void *ctx, const struct dim_row *r), void *ctx)
 {

@@ -130,10 +130,9 @@ static void show_unread(struct run *run, const struct file *f, int how)
 /* The aggs of the chunk being counted, told the keys never folded. */
 static void take_aggs(struct worker *w)
 {
-    w->agg = committer_counting(w->com, 0);
+    w->agg = committer_counting(w->com);
     for (size_t i = 0; i < w->run->o->conf->nsites; i++)
         agg_set_known(w->agg[i], w->run->known[i]);
-    pool_take_aggs(w);
 }
 
 /* Lines between two looks at the aggs' memory. */
@@ -145,9 +144,6 @@ static int aggs_full(struct worker *w)
 {
     size_t n = 0;
 
-    /* With helpers: their aggs too, as the last sync found them. */
-    if (w->pool)
-        return pool_memory(w) > AGG_MEMORY_BUDGET;
     for (size_t i = 0; i < w->run->o->conf->nsites; i++)
         n += agg_memory(w->agg[i]);
     return n > AGG_MEMORY_BUDGET;
@@ -372,7 +368,6 @@ static void chunk_begin(struct chunk_start *cs, struct worker *w,
     cs->views = w->views;
     cs->excluded = w->excluded;
     memcpy(cs->newest, w->newest, sizeof(cs->newest));
-    pool_mark(w);
 }
 
 /* The lines of the chunk being counted came from a damaged gzip member
@@ -618,7 +613,7 @@ static struct worker *worker_new(struct run *run)
 {
     struct worker *w = worker_parts(run);
 
-    w->com = committer_new(&run->db, 1 + run->helpers);
+    w->com = committer_new(&run->db);
     if (run->helpers)
         w->pool = pool_new(w, run->helpers);
     take_aggs(w);
@@ -655,7 +650,6 @@ static void worker_free(struct worker *w)
     committer_free(w->com);
     parser_free(w->parser);
     free(w->sample.buf);
-    free(w->notes);
     robots_free(w->robots);
     tally_free(w->tally);
     url_cache_free(w->url_cache);
@@ -795,6 +789,8 @@ static int open_db(struct run *run, struct bs_err *err)
     if (!store)
         return -1;
     run->db.store = store;
+    /* Failing, the journals stay on disk, as before: nothing to tell. */
+    (void)store_journal_in_memory(store);
     load_country_names(run, store);
     if (run->o->key) {
         memcpy(run->key, run->o->key, sizeof(run->key));

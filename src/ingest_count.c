@@ -1,9 +1,13 @@
 /*
- * ingest_count.c - what one log line adds: parsed, given its site, left
- * out when it is the owner's, told robot or person, and counted as a hit,
- * a view (its visitor, country, referrer and search terms), a feed's
- * fetch or a missing page, into the worker's aggs and its source's
- * counters.
+ * ingest_count.c - what one log line adds, in two steps. Judging it
+ * (ingest_judge()) parses it, gives it its site, leaves it out when it is
+ * the owner's, tells robot or person, and classifies what it asked for:
+ * a view (with its visitor, country, referrer and search terms), a feed's
+ * fetch or a missing page. That depends on the line alone, so helper
+ * threads can judge blocks of lines on other cores (ingest_pool.c).
+ * Counting it (ingest_count_judged()) adds the judgement to the worker's
+ * aggs and its source's counters, in the order of the lines, on the
+ * worker's thread.
  */
 #include "blogstat.h"
 #include "agg.h"
@@ -28,18 +32,6 @@ void ingest_report_bad(struct worker *w, const char *name, uint64_t lineno,
     /* Once the first few are shown, the lock is not taken again. */
     if (run->sink->level < SINK_WARN || w->bad_silent)
         return;
-    if (w->block_mode) {
-        /* Told in the order of the lines when the blocks are put back
-         * together: a block keeps no more than could be shown. */
-        if (w->nnotes >= MAX_BAD_SHOWN && run->sink->level < SINK_INFO)
-            return;
-        if (w->nnotes == w->capnotes) {
-            w->capnotes = w->capnotes ? w->capnotes * 2 : 16;
-            w->notes = xrealloc(w->notes, w->capnotes * sizeof(*w->notes));
-        }
-        w->notes[w->nnotes++] = (struct bad_note){lineno, st};
-        return;
-    }
     pthread_mutex_lock(&run->out_lock);
     if (run->bad_shown < MAX_BAD_SHOWN || run->sink->level >= SINK_INFO) {
         run->bad_shown++;
@@ -83,84 +75,144 @@ static uint64_t visitor_of(const struct worker *w, size_t site,
            w->run->site_tags[site];
 }
 
-/* A good line's view: its visitor, referrer and search terms. */
-static void count_view(struct worker *w, struct agg *agg, size_t site,
-                       const struct logrec *rec)
+/* The referrer of a view or a missing page, into j (none: REF_NONE). */
+static void judge_referrer(struct worker *w, const struct url_rules *rules,
+                           struct judged *j)
 {
-    const struct conf *conf = w->run->o->conf;
-    const struct url_rules *rules = conf->sites[site].rules;
-    struct slice client = client_of(conf, rec);
-    const char *cc = geo_country(w->geo, client.p, client.n);
-    uint64_t id = visitor_of(w, site, rec);
-    /* The key is looked up once; the audience goes by its id. */
-    uint32_t key = agg_view(agg, rec->day, w->cls.kind, w->cls.key,
-                            w->cls.key_len, cc);
+    const struct logrec *rec = &j->rec;
 
-    agg_visitor_key(agg, rec->day, rec->sec, id, key, cc);
-    tally_view(w->tally, agg_dims(agg), rec, id);
-    if (rec->has_agent &&
-        classify_referrer(rules, rec->referer.p, rec->referer.n, &w->ref) !=
-            REF_NONE) {
-        agg_referrer_key(agg, rec->day, key, ref_class_name(w->ref.cls),
-                         w->ref.host, w->ref.host_n);
-        if (w->ref.term_n)
-            agg_search_term(agg, rec->day, w->ref.term, w->ref.term_n);
+    j->ref = rec->has_agent ? classify_referrer(rules, rec->referer.p,
+                                                rec->referer.n, &w->ref)
+                            : REF_NONE;
+    if (j->ref != REF_NONE) {
+        j->host = slice_make(w->ref.host, w->ref.host_n);
+        j->term = slice_make(w->ref.term, w->ref.term_n);
     }
-    w->views++;
 }
 
-/* A GET that parsed and was not left out: a view, a feed's fetch or a
- * missing page. */
-static void count_get(struct worker *w, struct agg *agg, size_t site,
-                      const struct logrec *rec, int robot)
+void ingest_judge(struct worker *w, const struct reader_line *line,
+                  struct judged *j)
 {
-    const struct url_rules *rules = w->run->o->conf->sites[site].rules;
+    const struct conf *conf = w->run->o->conf;
+    const struct logrec *rec = &j->rec;
+    const struct url_rules *rules;
     enum url_kind kind;
+    size_t site;
 
+    j->fate = FATE_BAD;
+    j->ref = REF_NONE;
+    j->st = line->overlong ? PARSE_TOOLONG
+                           : parse_line(w->parser, line->p, line->n, &j->rec);
+    if (j->st != PARSE_OK)
+        return;
+    j->k = w->run->o->site >= 0 ? w->run->o->site
+           : conf->nsites > 1 && rec->has_host
+               ? conf_site_of_host(conf, rec->host.p, rec->host.n)
+               : 0;
+    site = j->k > 0 ? (size_t)j->k : 0;
+    /* The owner's own requests count nowhere, not even as hits. */
+    if (conf->sites[site].exclude) {
+        struct slice client = client_of(conf, rec);
+
+        if (netrange_contains(conf->sites[site].exclude, client.p,
+                              client.n)) {
+            j->fate = FATE_EXCLUDED;
+            return;
+        }
+    }
+    j->fate = FATE_HIT;
+    j->robot = rec->has_agent
+                   ? robots_check(w->robots, rec->agent.p, rec->agent.n)
+                   : 0;
+    /* Of robots' GETs only feed readers' count: as fetches of feeds. */
+    if (!slice_eq(rec->method, "GET", 3) ||
+        (j->robot && !tally_feed_reader(w->tally, j->robot)))
+        return;
+    rules = conf->sites[site].rules;
     if (rec->status == 200 || rec->status == 304) {
         kind = classify_url_cached(w->url_cache, rules, rec->target.p,
                                    rec->target.n, &w->cls);
         if (kind == URL_FEED) {
-            uint32_t id = tally_feed(w->tally, agg_dims(agg), rec, &w->cls);
+            j->fate = FATE_FEED;
+        } else if (!j->robot && url_kind_is_content(kind)) {
+            struct slice client = client_of(conf, rec);
 
-            if (id != UINT32_MAX)
-                dims_visitor(agg_dims(agg), id, visitor_of(w, site, rec));
+            j->fate = FATE_VIEW;
+            memcpy(j->cc, geo_country(w->geo, client.p, client.n), 3);
+            j->visitor = visitor_of(w, site, rec);
+            judge_referrer(w, rules, j);
+        } else {
+            return;
         }
-        else if (!robot && url_kind_is_content(kind))
-            count_view(w, agg, site, rec);
-    } else if (rec->status == 404 && !robot &&
+    } else if (rec->status == 404 && !j->robot &&
                url_kind_is_content(classify_url_cached(w->url_cache, rules,
                                                        rec->target.p,
                                                        rec->target.n,
                                                        &w->cls))) {
-        tally_missing(w->tally, agg_dims(agg), rec, &w->cls,
-                      rec->has_agent &&
-                              classify_referrer(rules, rec->referer.p,
-                                                rec->referer.n, &w->ref) !=
-                                  REF_NONE
-                          ? &w->ref
-                          : NULL);
+        j->fate = FATE_MISSING;
+        judge_referrer(w, rules, j);
+    } else {
+        return;
+    }
+    j->kind = w->cls.kind;
+    j->key = slice_make(w->cls.key, w->cls.key_len);
+}
+
+/* The worker's class and referrer as j tells them (a helper's judgement
+ * holds copies of its own), for the dimensions that take them whole. */
+static void restore(struct worker *w, const struct judged *j)
+{
+    if (j->key.p != w->cls.key) {
+        w->cls.kind = j->kind;
+        w->cls.key_len = j->key.n;
+        memcpy(w->cls.key, j->key.p, j->key.n);
+        w->cls.key[j->key.n] = '\0';
+    }
+    w->ref.cls = j->ref;
+    if (j->ref != REF_NONE && j->host.p != w->ref.host) {
+        w->ref.host_n = j->host.n;
+        memcpy(w->ref.host, j->host.p, j->host.n);
+        w->ref.host[j->host.n] = '\0';
+        w->ref.term_n = j->term.n;
+        memcpy(w->ref.term, j->term.p, j->term.n);
+        w->ref.term[j->term.n] = '\0';
     }
 }
 
-void ingest_count_line(struct worker *w, struct store_source *src,
-                       const char *name, const struct reader_line *line)
+/* A view: its visitor, referrer and search terms. */
+static void count_view(struct worker *w, struct agg *agg,
+                       const struct judged *j)
 {
-    const struct conf *conf = w->run->o->conf;
-    struct logrec rec;
-    enum parse_status st;
-    int k, robot, reader;
+    const struct logrec *rec = &j->rec;
+    /* The key is looked up once; the audience goes by its id. */
+    uint32_t key = agg_view(agg, rec->day, j->kind, j->key.p, j->key.n,
+                            j->cc);
+
+    agg_visitor_key(agg, rec->day, rec->sec, j->visitor, key, j->cc);
+    tally_view(w->tally, agg_dims(agg), rec, j->visitor);
+    if (j->ref != REF_NONE) {
+        agg_referrer_key(agg, rec->day, key, ref_class_name(j->ref),
+                         j->host.p, j->host.n);
+        if (j->term.n)
+            agg_search_term(agg, rec->day, j->term.p, j->term.n);
+    }
+    w->views++;
+}
+
+void ingest_count_judged(struct worker *w, struct store_source *src,
+                         const char *name, uint64_t lineno,
+                         const struct judged *j)
+{
+    const struct logrec *rec = &j->rec;
     size_t site;
     struct agg *agg;
 
     src->lines++;
     w->lines++;
-    st = line->overlong ? PARSE_TOOLONG
-                        : parse_line(w->parser, line->p, line->n, &rec);
-    if (st != PARSE_OK) {
+    if (j->fate == FATE_BAD) {
         src->bad_lines++;
         w->bad++;
-        ingest_report_bad(w, name, line->lineno, st);
+        ingest_report_bad(w, name, lineno, j->st);
         /* Bad lines have no date: file them under the last good day. */
         if (src->has_last_day)
             agg_bad(ingest_bad_agg(w), src->last_day, 1);
@@ -168,56 +220,60 @@ void ingest_count_line(struct worker *w, struct store_source *src,
             src->pending_bad++;
         return;
     }
-    k = w->run->o->site >= 0 ? w->run->o->site
-        : conf->nsites > 1 && rec.has_host
-            ? conf_site_of_host(conf, rec.host.p, rec.host.n)
-            : 0;
-    site = k > 0 ? (size_t)k : 0;
+    site = j->k > 0 ? (size_t)j->k : 0;
     agg = w->agg[site];
     newest_add(&w->newest[site],
-               (int64_t)rec.day * 86400 + rec.sec - (int64_t)rec.tz_min * 60,
-               rec.tz_min);
-    if (k < 0 && w->stray++ == 0) {
+               (int64_t)rec->day * 86400 + rec->sec -
+                   (int64_t)rec->tz_min * 60,
+               rec->tz_min);
+    if (j->k < 0 && w->stray++ == 0) {
         /* Kept to say so at the end: a typo in hosts = would otherwise
          * quietly give the default site another's lines. */
         snprintf(w->stray_host, sizeof(w->stray_host), "%.*s",
-                 (int)(rec.host.n < 63 ? rec.host.n : 63), rec.host.p);
+                 (int)(rec->host.n < 63 ? rec->host.n : 63), rec->host.p);
     }
-    if (!src->has_days || rec.day < src->first_day)
-        src->first_day = rec.day;
-    if (!src->has_days || rec.day > src->max_day)
-        src->max_day = rec.day;
+    if (!src->has_days || rec->day < src->first_day)
+        src->first_day = rec->day;
+    if (!src->has_days || rec->day > src->max_day)
+        src->max_day = rec->day;
     src->has_days = 1;
-    if (w->block_mode) {
-        /* A block's first bad lines are filed when it is put back in
-         * order (pool_sync()): under the last good day before it. */
-        if (!src->has_last_day) {
-            w->has_first_good = 1;
-            w->first_good_day = rec.day;
-        }
-    } else if (src->pending_bad) {
-        agg_bad(ingest_bad_agg(w), rec.day, src->pending_bad);
+    if (src->pending_bad) {
+        agg_bad(ingest_bad_agg(w), rec->day, src->pending_bad);
         src->pending_bad = 0;
     }
-    src->last_day = rec.day;
+    src->last_day = rec->day;
     src->has_last_day = 1;
-    /* The owner's own requests count nowhere, not even as hits. */
-    if (conf->sites[site].exclude) {
-        struct slice client = client_of(conf, &rec);
-
-        if (netrange_contains(conf->sites[site].exclude, client.p,
-                              client.n)) {
-            w->excluded++;
-            return;
-        }
+    if (j->fate == FATE_EXCLUDED) {
+        w->excluded++;
+        return;
     }
     src->hits++;
     w->hits++;
-    robot = rec.has_agent ? robots_check(w->robots, rec.agent.p, rec.agent.n)
-                          : 0;
-    agg_hit(agg, rec.day, robot != 0);
-    reader = robot && tally_robot(w->tally, agg_dims(agg), rec.day, robot);
-    /* Of robots' GETs only feed readers' count: as fetches of feeds. */
-    if (slice_eq(rec.method, "GET", 3) && (!robot || reader))
-        count_get(w, agg, site, &rec, robot);
+    agg_hit(agg, rec->day, j->robot != 0);
+    if (j->robot)
+        tally_robot(w->tally, agg_dims(agg), rec->day, j->robot);
+    if (j->fate == FATE_VIEW) {
+        count_view(w, agg, j);
+    } else if (j->fate == FATE_FEED) {
+        uint32_t id;
+
+        restore(w, j);
+        id = tally_feed(w->tally, agg_dims(agg), rec, &w->cls);
+        /* The fetcher's id only when it is one client among others. */
+        if (id != UINT32_MAX)
+            dims_visitor(agg_dims(agg), id, visitor_of(w, site, rec));
+    } else if (j->fate == FATE_MISSING) {
+        restore(w, j);
+        tally_missing(w->tally, agg_dims(agg), rec, &w->cls,
+                      j->ref != REF_NONE ? &w->ref : NULL);
+    }
+}
+
+void ingest_count_line(struct worker *w, struct store_source *src,
+                       const char *name, const struct reader_line *line)
+{
+    struct judged j;
+
+    ingest_judge(w, line, &j);
+    ingest_count_judged(w, src, name, line->lineno, &j);
 }

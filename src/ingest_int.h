@@ -120,25 +120,9 @@ struct worker {
      * generation, so that a helper compiles the same parser. */
     const char *format;
     unsigned format_gen;
-    /* Helpers that count blocks of the file's lines beside this worker
+    /* Helpers that judge blocks of the file's lines beside this worker
      * (ingest_pool.c), NULL: none. */
     struct pool *pool;
-    /* Counting a block (a helper's, or the worker's own while helpers
-     * count theirs): the bad lines before the block's first good line
-     * stay in its source's pending_bad, to be filed when the blocks are
-     * put back in order; first_good_day is that line's day. */
-    int block_mode;
-    int has_first_good;
-    int32_t first_good_day;
-    /* A helper's bad lines to show, told by the worker in order. */
-    struct bad_note *notes;
-    size_t nnotes, capnotes;
-};
-
-/* A bad line to report: where, and what was wrong. */
-struct bad_note {
-    uint64_t lineno;
-    enum parse_status st;
 };
 
 /* One file being read. */
@@ -158,11 +142,48 @@ struct file {
 
 /* ---- ingest_count.c ----------------------------------------------------- */
 
-/* Count one line into the worker's aggs and src's counters. */
+/* What a line is, as far as counting it goes. */
+enum fate {
+    FATE_BAD,                  /* it did not parse: st says why */
+    FATE_EXCLUDED,             /* a [site] exclude address's */
+    FATE_HIT,                  /* a hit and nothing more */
+    FATE_VIEW,                 /* a view of kind, key */
+    FATE_FEED,                 /* a fetch of the feed key */
+    FATE_MISSING               /* a 404 of a page's address */
+};
+
+/*
+ * A line judged (ingest_judge()): all that counting it takes and that
+ * depends on the line alone. Its slices point into the line, or into the
+ * judging worker's scratch (its class and referrer): a helper copies
+ * those into its block before it judges the next line.
+ */
+struct judged {
+    struct logrec rec;
+    enum parse_status st;
+    enum fate fate;
+    int k;                     /* the site's index; -1: a host no site has */
+    int robot;                 /* robots_check()'s: 0 a person */
+    enum url_kind kind;        /* view, feed, missing: the class */
+    struct slice key;          /* and its key */
+    char cc[3];                /* a view's country */
+    uint64_t visitor;          /* a view's visitor */
+    enum ref_class ref;        /* a view's or missing page's; REF_NONE */
+    struct slice host, term;   /* the referrer's host and search terms */
+};
+
+/* Judge one line with w's parser, rules, caches and GeoIP. */
+void ingest_judge(struct worker *w, const struct reader_line *line,
+                  struct judged *j);
+/* Count a judged line (its number lineno, for a bad one's report) into
+ * the worker's aggs and src's counters: lines in order. */
+void ingest_count_judged(struct worker *w, struct store_source *src,
+                         const char *name, uint64_t lineno,
+                         const struct judged *j);
+/* Both, for one line. */
 void ingest_count_line(struct worker *w, struct store_source *src,
                        const char *name, const struct reader_line *line);
-/* Report a bad line (the first few, or all when verbose); a helper
- * keeps it for its worker to report in order. */
+/* Report a bad line (the first few, or all when verbose). */
 void ingest_report_bad(struct worker *w, const char *name, uint64_t lineno,
                        enum parse_status st);
 /* Where bad lines count: the default site's agg, or opts->site's. */
@@ -176,29 +197,21 @@ void ingest_helper_free(struct worker *w);
 /* ---- ingest_pool.c ------------------------------------------------------ */
 
 /*
- * Helpers beside worker w (n of them, each with a worker of its own:
- * geo, robots, tally, parser, and agg set i + 1 of w's committer), each
- * on a thread. With a pool, the worker hands each line to
- * pool_line() in place of ingest_count_line(): in turn, a block of lines
- * to each helper and one it counts itself; the blocks' counts go back
- * into src in the order of the lines (pool_sync()), so that src and the
- * aggs hold what counting the lines one by one gives.
+ * Helpers beside worker w (n of them, each a worker of its own for its
+ * parser, rules, caches and GeoIP), each on a thread. With a pool, the
+ * worker hands each line to pool_line() in place of ingest_count_line():
+ * the lines go into blocks that the helpers judge (ingest_judge()) on
+ * their cores, and the worker counts the judged blocks in the order of
+ * the lines, judging a block itself when no helper has taken it yet.
  */
 struct pool *pool_new(struct worker *w, size_t n);
 void pool_free(struct pool *p);
 void pool_line(struct worker *w, struct store_source *src, const char *name,
                const struct reader_line *line);
-/* Every line handed in so far counted and its counts in src and the
- * aggs: before a chunk is committed or the read ends. */
+/* Every line handed in so far counted, in src and the aggs: before a
+ * chunk is committed or the read ends. */
 void pool_sync(struct worker *w, struct store_source *src, const char *name);
-/* After a sync: the helpers count into the worker's committer's sets
- * again (after committer_start() swapped them). */
-void pool_take_aggs(struct worker *w);
-/* The lines handed in since the last sync are forgotten, counts and
- * all, and the helpers' counters go back to chunk_mark's. */
+/* The lines handed in since the last sync are forgotten, uncounted. */
 void pool_drop(struct worker *w);
-void pool_mark(struct worker *w);
-/* The aggs' memory, over the worker's and its helpers' (after a sync). */
-size_t pool_memory(struct worker *w);
 
 #endif

@@ -1,43 +1,31 @@
 /*
- * ingest_pool.c - one file's lines counted on every core.
+ * ingest_pool.c - one file's lines judged on every core.
  *
  * A worker reads its file on one thread (the inflate thread beside it)
- * and, with a pool, hands the lines round: a block of copied lines to
- * each helper in turn, then a block it counts itself; then it waits for
- * the helpers and puts the blocks back in the order of their lines
- * (pool_sync()). Each helper is a worker of its own (parser, robot
- * rules, GeoIP, the other dimensions' scratch) counting into a set of
- * aggs of its own in the worker's committer, so that every set of a
- * chunk goes into the database in the chunk's one transaction: the
- * counts add, the visitor sketches unite, and the visits of a visitor
- * seen by two threads are the same intervals whatever order their views
- * arrive in (audience.h).
+ * and, with a pool, copies the lines into a ring of blocks. A block full,
+ * it is ready: the helpers, each a worker of its own (parser, robot
+ * rules, URL cache, GeoIP), take the oldest ready block and judge its
+ * lines (ingest_judge(): parsed, classified, the visitor's id, country
+ * and referrer), keeping the strings a judgement needs in the block.
+ * The worker counts the judged blocks, oldest first, into its one set of
+ * aggs (ingest_count_judged()): the lines are counted in their order, by
+ * one thread, as without helpers, so that every count, the order of the
+ * bad lines' reports and the source's days are those of one thread.
  *
- * What depends on the order of the lines is a source's: its counts add,
- * its first and last days bound, and bad lines, which name no day, are
- * filed under the last good day before them. A block counts into a
- * source of its own from zero; its bad lines before its first good line
- * wait in that source's pending_bad, and pool_sync() files them under
- * the day of the block before, as one thread counting line by line
- * would. Bad lines are reported in the same order, by the worker.
- *
- * The sizes balance the threads: a helper's block grows while the worker
- * finds it done when it syncs, and shrinks while the worker waits.
+ * When the oldest block is still ready (no helper took it), the worker
+ * judges it itself; while a helper is judging it, the worker judges the
+ * next ready one rather than wait. So the worker never waits for work it
+ * could do, and without idle cores the pool costs the copies alone.
  */
 #include "blogstat.h"
-#include "agg.h"
-#include "commit.h"
 #include "ingest_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The lines of the worker's own block, and of a helper's at first and
- * at most and least. */
-#define OWN_LINES 2048
-#define BLOCK_LINES_START 2048
-#define BLOCK_LINES_MIN 256
-#define BLOCK_LINES_MAX 32768
+/* Lines of a block, and most bytes of its lines. */
+#define BLOCK_LINES 1024
+#define BLOCK_BYTES (512u << 10)
 
 /* A line of a block: where in its buffer, and as the reader gave it. */
 struct bline {
@@ -46,29 +34,35 @@ struct bline {
     int overlong;
 };
 
-/* Lines copied for a helper. */
+enum block_state {
+    BLOCK_FREE,                /* being filled, or empty */
+    BLOCK_READY,               /* full: to be judged */
+    BLOCK_TAKEN,               /* being judged */
+    BLOCK_JUDGED               /* to be counted */
+};
+
+/* Lines copied for judging, and their judgements. */
 struct block {
     char *buf;
     size_t len, cap;
     struct bline *l;
-    size_t n, cap_l;
+    struct judged *j;
+    size_t n;                  /* lines; l, j and at have BLOCK_LINES */
+    /* The judgements' strings (class keys, referrers' hosts and terms),
+     * and where each line's are in strs. */
+    char *strs;
+    size_t slen, scap;
+    struct strs_at {
+        size_t key, host, term;
+    } *at;
+    enum block_state state;    /* under the pool's lock */
 };
 
-/* A helper: a worker of its own, counting the block it is given. */
+/* A helper: a worker of its own, judging the blocks it takes. */
 struct helper {
     struct worker *w;
     struct pool *pool;
-    size_t set;                /* its agg set in the worker's committer */
     pthread_t th;
-    int thread;                /* th runs */
-    struct block blk;
-    const char *name;          /* the file's, for bad lines */
-    struct store_source d;     /* what its block adds to the source */
-    int busy;                  /* under the pool's lock: a block to count */
-    int sent;                  /* the worker's: a block given this round */
-    /* Its counters when the chunk began (pool_mark()). */
-    uint64_t lines, bad, hits, views, excluded;
-    struct newest newest[CONF_SITES_MAX];
 };
 
 struct pool {
@@ -78,27 +72,64 @@ struct pool {
     int quit;                  /* under lock */
     struct helper *h;
     size_t n;
-    size_t filling;            /* the helper whose block is being filled;
-                                  n: the worker's own */
-    size_t target;             /* lines of a helper's block */
-    size_t own;                /* lines of the worker's own block so far */
-    struct store_source own_d; /* what they add to the source */
-    size_t memory;             /* the aggs' bytes at the last sync */
+    /* The ring: blocks [head, head + queued) are ready, taken or judged,
+     * oldest first; block (head + queued) % nblocks is being filled. */
+    struct block *b;
+    size_t nblocks, head, queued;   /* under lock */
 };
 
-static void block_add(struct block *b, const struct reader_line *l)
+static struct block *filling(struct pool *p)
 {
-    if (b->n == b->cap_l) {
-        b->cap_l = b->cap_l ? b->cap_l * 2 : 1024;
-        b->l = xrealloc(b->l, b->cap_l * sizeof(*b->l));
+    return &p->b[(p->head + p->queued) % p->nblocks];
+}
+
+/* A copy of the n bytes at s at the end of b's strings: its offset
+ * (strs may move while the block is judged). */
+static size_t keep(struct block *b, const char *s, size_t n)
+{
+    size_t at = b->slen;
+
+    if (b->slen + n > b->scap) {
+        b->scap = (b->slen + n) * 2;
+        b->strs = xrealloc(b->strs, b->scap);
     }
-    if (b->len + l->n > b->cap) {
-        b->cap = (b->len + l->n) * 2;
-        b->buf = xrealloc(b->buf, b->cap);
+    memcpy(b->strs + at, s, n);
+    b->slen += n;
+    return at;
+}
+
+/* Judge b's lines on w (a helper's or the worker's own). */
+static void judge_block(struct worker *w, struct block *b)
+{
+    b->slen = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        const struct bline *l = &b->l[i];
+        struct reader_line line = {.p = b->buf + l->off, .n = l->n,
+                                   .lineno = l->lineno,
+                                   .overlong = l->overlong};
+        struct judged *j = &b->j[i];
+
+        ingest_judge(w, &line, j);
+        /* Its strings are w's scratch, the next line's: kept. */
+        if (j->fate >= FATE_VIEW) {
+            b->at[i].key = keep(b, j->key.p, j->key.n);
+            if (j->ref != REF_NONE) {
+                b->at[i].host = keep(b, j->host.p, j->host.n);
+                b->at[i].term = keep(b, j->term.p, j->term.n);
+            }
+        }
     }
-    memcpy(b->buf + b->len, l->p, l->n);
-    b->l[b->n++] = (struct bline){l->lineno, b->len, l->n, l->overlong};
-    b->len += l->n;
+    for (size_t i = 0; i < b->n; i++) {
+        struct judged *j = &b->j[i];
+
+        if (j->fate >= FATE_VIEW) {
+            j->key.p = b->strs + b->at[i].key;
+            if (j->ref != REF_NONE) {
+                j->host.p = b->strs + b->at[i].host;
+                j->term.p = b->strs + b->at[i].term;
+            }
+        }
+    }
 }
 
 /* The helper's parser: the worker's file's format, compiled once a file. */
@@ -117,39 +148,38 @@ static void helper_parser(struct helper *h)
     h->w->format_gen = w->format_gen;
 }
 
-static void count_block(struct helper *h)
+/* The oldest ready block, taken (under lock), or NULL. */
+static struct block *take_ready(struct pool *p)
 {
-    struct worker *w = h->w;
+    for (size_t i = 0; i < p->queued; i++) {
+        struct block *b = &p->b[(p->head + i) % p->nblocks];
 
-    helper_parser(h);
-    memset(&h->d, 0, sizeof(h->d));
-    w->block_mode = 1;
-    w->has_first_good = 0;
-    for (size_t i = 0; i < h->blk.n; i++) {
-        const struct bline *b = &h->blk.l[i];
-        struct reader_line l = {.p = h->blk.buf + b->off, .n = b->n,
-                                .lineno = b->lineno,
-                                .overlong = b->overlong};
-
-        ingest_count_line(w, &h->d, h->name, &l);
+        if (b->state == BLOCK_READY) {
+            b->state = BLOCK_TAKEN;
+            return b;
+        }
     }
+    return NULL;
 }
 
 static void *helper_main(void *arg)
 {
     struct helper *h = arg;
     struct pool *p = h->pool;
+    struct block *b;
 
     pthread_mutex_lock(&p->lock);
     for (;;) {
-        while (!h->busy && !p->quit)
+        while (!(b = take_ready(p)) && !p->quit)
             pthread_cond_wait(&p->work, &p->lock);
-        if (!h->busy)
+        if (!b)
             break;
+        /* The worker's format was chosen before its first block. */
+        helper_parser(h);
         pthread_mutex_unlock(&p->lock);
-        count_block(h);
+        judge_block(h->w, b);
         pthread_mutex_lock(&p->lock);
-        h->busy = 0;
+        b->state = BLOCK_JUDGED;
         pthread_cond_broadcast(&p->done);
     }
     pthread_mutex_unlock(&p->lock);
@@ -164,19 +194,25 @@ struct pool *pool_new(struct worker *w, size_t n)
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->work, NULL);
     pthread_cond_init(&p->done, NULL);
+    /* A block for each helper to judge and one more that the worker
+     * counts meanwhile, and the one being filled. */
+    p->nblocks = n + 2;
+    p->b = xcalloc(p->nblocks, sizeof(*p->b));
+    for (size_t i = 0; i < p->nblocks; i++) {
+        p->b[i].l = xcalloc(BLOCK_LINES, sizeof(*p->b[i].l));
+        p->b[i].j = xcalloc(BLOCK_LINES, sizeof(*p->b[i].j));
+        p->b[i].at = xcalloc(BLOCK_LINES, sizeof(*p->b[i].at));
+    }
     p->h = xcalloc(n, sizeof(*p->h));
-    p->target = BLOCK_LINES_START;
     for (size_t i = 0; i < n; i++) {
         struct helper *h = &p->h[p->n];
 
         h->pool = p;
-        h->set = i + 1;
         h->w = ingest_helper_new(w->run);
         if (pthread_create(&h->th, NULL, helper_main, h) != 0) {
             ingest_helper_free(h->w);
             break;
         }
-        h->thread = 1;
         p->n++;
     }
     return p;
@@ -191,13 +227,17 @@ void pool_free(struct pool *p)
     pthread_cond_broadcast(&p->work);
     pthread_mutex_unlock(&p->lock);
     for (size_t i = 0; i < p->n; i++) {
-        struct helper *h = &p->h[i];
-
-        pthread_join(h->th, NULL);
-        ingest_helper_free(h->w);
-        free(h->blk.buf);
-        free(h->blk.l);
+        pthread_join(p->h[i].th, NULL);
+        ingest_helper_free(p->h[i].w);
     }
+    for (size_t i = 0; i < p->nblocks; i++) {
+        free(p->b[i].buf);
+        free(p->b[i].l);
+        free(p->b[i].j);
+        free(p->b[i].strs);
+        free(p->b[i].at);
+    }
+    free(p->b);
     free(p->h);
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->done);
@@ -205,165 +245,86 @@ void pool_free(struct pool *p)
     free(p);
 }
 
-static void send_block(struct pool *p, struct helper *h, const char *name)
+/* Count the oldest block, judged first by whoever gets to it, and free
+ * it for filling. */
+static void count_oldest(struct worker *w, struct store_source *src,
+                         const char *name)
 {
+    struct pool *p = w->pool;
+    struct block *b, *o;
+
     pthread_mutex_lock(&p->lock);
-    h->name = name;
-    h->busy = 1;
-    h->sent = 1;
-    pthread_cond_broadcast(&p->work);
+    o = &p->b[p->head];
+    while (o->state != BLOCK_JUDGED) {
+        /* The oldest still ready: the worker's to judge. Taken by a
+         * helper: judge another ready one meanwhile, or wait. */
+        b = o->state == BLOCK_READY ? o : take_ready(p);
+        if (!b) {
+            pthread_cond_wait(&p->done, &p->lock);
+            continue;
+        }
+        b->state = BLOCK_TAKEN;
+        pthread_mutex_unlock(&p->lock);
+        judge_block(w, b);
+        pthread_mutex_lock(&p->lock);
+        b->state = BLOCK_JUDGED;
+    }
     pthread_mutex_unlock(&p->lock);
+    for (size_t i = 0; i < o->n; i++)
+        ingest_count_judged(w, src, name, o->l[i].lineno, &o->j[i]);
+    o->n = o->len = 0;
+    pthread_mutex_lock(&p->lock);
+    o->state = BLOCK_FREE;
+    p->head = (p->head + 1) % p->nblocks;
+    p->queued--;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* The block being filled, ready for judging; the oldest counted when
+ * no block is left to fill. */
+static void send_filling(struct worker *w, struct store_source *src,
+                         const char *name)
+{
+    struct pool *p = w->pool;
+
+    pthread_mutex_lock(&p->lock);
+    filling(p)->state = BLOCK_READY;
+    p->queued++;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->lock);
+    if (p->queued == p->nblocks)
+        count_oldest(w, src, name);
 }
 
 void pool_line(struct worker *w, struct store_source *src, const char *name,
                const struct reader_line *line)
 {
     struct pool *p = w->pool;
+    struct block *b = filling(p);
 
-    if (p->filling < p->n) {
-        struct helper *h = &p->h[p->filling];
-
-        block_add(&h->blk, line);
-        if (h->blk.n >= p->target) {
-            send_block(p, h, name);
-            p->filling++;
-        }
-        return;
+    if (b->len + line->n > b->cap) {
+        b->cap = b->len + line->n > BLOCK_BYTES ? (b->len + line->n) * 2
+                                                : BLOCK_BYTES;
+        b->buf = xrealloc(b->buf, b->cap);
     }
-    if (p->own++ == 0) {
-        memset(&p->own_d, 0, sizeof(p->own_d));
-        w->block_mode = 1;
-        w->has_first_good = 0;
-    }
-    ingest_count_line(w, &p->own_d, name, line);
-    if (p->own >= OWN_LINES)
-        pool_sync(w, src, name);
-}
-
-/* Wait for every block given out: 1 when one was still being counted. */
-static int wait_helpers(struct pool *p)
-{
-    int waited = 0;
-
-    pthread_mutex_lock(&p->lock);
-    for (size_t i = 0; i < p->n; i++)
-        while (p->h[i].busy) {
-            waited = 1;
-            pthread_cond_wait(&p->done, &p->lock);
-        }
-    pthread_mutex_unlock(&p->lock);
-    return waited;
-}
-
-/* A block's counts d (its first good line's day, when has_first_good)
- * into src, after the blocks before it; its bad lines reported. */
-static void put_back(struct worker *w, struct store_source *src,
-                     const struct store_source *d, const struct worker *by,
-                     const char *name)
-{
-    src->lines += d->lines;
-    src->bad_lines += d->bad_lines;
-    src->hits += d->hits;
-    /* Its bad lines before its first good one: under the day before
-     * them, or, none yet, under the first good line's. */
-    if (d->pending_bad && src->has_last_day)
-        agg_bad(ingest_bad_agg(w), src->last_day, d->pending_bad);
-    else
-        src->pending_bad += d->pending_bad;
-    if (by->has_first_good && src->pending_bad) {
-        agg_bad(ingest_bad_agg(w), by->first_good_day, src->pending_bad);
-        src->pending_bad = 0;
-    }
-    if (d->has_days) {
-        if (!src->has_days || d->first_day < src->first_day)
-            src->first_day = d->first_day;
-        if (!src->has_days || d->max_day > src->max_day)
-            src->max_day = d->max_day;
-        src->has_days = 1;
-    }
-    if (d->has_last_day) {
-        src->last_day = d->last_day;
-        src->has_last_day = 1;
-    }
-    for (size_t i = 0; i < by->nnotes; i++)
-        ingest_report_bad(w, name, by->notes[i].lineno, by->notes[i].st);
+    memcpy(b->buf + b->len, line->p, line->n);
+    b->l[b->n++] = (struct bline){line->lineno, b->len, line->n,
+                                  line->overlong};
+    b->len += line->n;
+    if (b->n == BLOCK_LINES || b->len >= BLOCK_BYTES)
+        send_filling(w, src, name);
 }
 
 void pool_sync(struct worker *w, struct store_source *src, const char *name)
 {
     struct pool *p = w->pool;
-    int full, waited;
 
     if (!p)
         return;
-    full = p->filling == p->n && p->own >= OWN_LINES;
-    if (p->filling < p->n && p->h[p->filling].blk.n > 0)
-        send_block(p, &p->h[p->filling], name);
-    waited = wait_helpers(p);
-    w->block_mode = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        struct helper *h = &p->h[i];
-
-        if (!h->sent)
-            continue;
-        put_back(w, src, &h->d, h->w, name);
-        h->w->nnotes = 0;
-        h->sent = 0;
-        h->blk.n = h->blk.len = 0;
-    }
-    if (p->own) {
-        /* The worker's own bad lines, told now that it counts no block. */
-        put_back(w, src, &p->own_d, w, name);
-        w->nnotes = 0;
-    }
-    p->own = 0;
-    p->filling = 0;
-    /* A round of full blocks: the helpers' grow while the worker finds
-     * them done, and shrink while it waits. */
-    if (full) {
-        if (waited && p->target > BLOCK_LINES_MIN)
-            p->target -= p->target / 8;
-        else if (!waited && p->target < BLOCK_LINES_MAX)
-            p->target += p->target / 8;
-    }
-    p->memory = 0;
-    for (size_t s = 0; s < w->run->o->conf->nsites; s++) {
-        p->memory += agg_memory(w->agg[s]);
-        for (size_t i = 0; i < p->n; i++)
-            p->memory += agg_memory(p->h[i].w->agg[s]);
-    }
-}
-
-void pool_take_aggs(struct worker *w)
-{
-    struct pool *p = w->pool;
-
-    /* The sets are those of a new chunk: empty. */
-    if (p)
-        p->memory = 0;
-    for (size_t i = 0; p && i < p->n; i++) {
-        struct worker *hw = p->h[i].w;
-
-        hw->agg = committer_counting(w->com, p->h[i].set);
-        for (size_t s = 0; s < w->run->o->conf->nsites; s++)
-            agg_set_known(hw->agg[s], w->run->known[s]);
-    }
-}
-
-void pool_mark(struct worker *w)
-{
-    struct pool *p = w->pool;
-
-    for (size_t i = 0; p && i < p->n; i++) {
-        struct helper *h = &p->h[i];
-
-        h->lines = h->w->lines;
-        h->bad = h->w->bad;
-        h->hits = h->w->hits;
-        h->views = h->w->views;
-        h->excluded = h->w->excluded;
-        memcpy(h->newest, h->w->newest, sizeof(h->newest));
-    }
+    if (filling(p)->n > 0)
+        send_filling(w, src, name);
+    while (p->queued > 0)
+        count_oldest(w, src, name);
 }
 
 void pool_drop(struct worker *w)
@@ -372,29 +333,20 @@ void pool_drop(struct worker *w)
 
     if (!p)
         return;
-    if (p->filling < p->n)
-        p->h[p->filling].blk.n = p->h[p->filling].blk.len = 0;
-    wait_helpers(p);
-    w->block_mode = 0;
-    w->nnotes = 0;
-    p->own = 0;
-    p->filling = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        struct helper *h = &p->h[i];
+    pthread_mutex_lock(&p->lock);
+    /* The helpers finish what they took: it is theirs until judged. */
+    for (size_t i = 0; i < p->queued; i++) {
+        struct block *b = &p->b[(p->head + i) % p->nblocks];
 
-        h->sent = 0;
-        h->blk.n = h->blk.len = 0;
-        h->w->nnotes = 0;
-        h->w->lines = h->lines;
-        h->w->bad = h->bad;
-        h->w->hits = h->hits;
-        h->w->views = h->views;
-        h->w->excluded = h->excluded;
-        memcpy(h->w->newest, h->newest, sizeof(h->newest));
+        if (b->state == BLOCK_READY)
+            b->state = BLOCK_JUDGED;
+        while (b->state == BLOCK_TAKEN)
+            pthread_cond_wait(&p->done, &p->lock);
     }
-}
-
-size_t pool_memory(struct worker *w)
-{
-    return w->pool ? w->pool->memory : 0;
+    for (size_t i = 0; i < p->nblocks; i++) {
+        p->b[i].state = BLOCK_FREE;
+        p->b[i].n = p->b[i].len = 0;
+    }
+    p->head = p->queued = 0;
+    pthread_mutex_unlock(&p->lock);
 }

@@ -459,6 +459,19 @@ void store_set_busy_timeout(struct store *s, int ms)
         sqlite3_busy_timeout(db_sqlite(s->db), ms);
 }
 
+int store_journal_in_memory(struct store *s)
+{
+    struct bs_err err = {0};
+
+    if (db_engine(s->db) != DB_SQLITE)
+        return 0;
+    /* 2: MEMORY. */
+    return store_exec(s, "PRAGMA temp_store=MEMORY", "temp_store", &err) ||
+                   store_pragma_int(s, "PRAGMA temp_store") != 2
+               ? -1
+               : 0;
+}
+
 void store_close(struct store *s)
 {
     if (!s)

@@ -97,6 +97,11 @@ int tally_robot(struct tally *t, struct dims *d, int32_t day, int robot)
         r.k[2] = SLICE_LIT("");
         memo_put(m, d, day, (uint32_t)robot, dims_add(d, &r));
     }
+    return tally_feed_reader(t, robot);
+}
+
+int tally_feed_reader(const struct tally *t, int robot)
+{
     return robot > 0 && robot <= robots_count() && t->feed_reader[robot];
 }
 

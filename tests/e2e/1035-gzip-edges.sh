@@ -72,6 +72,11 @@ cat a.gz bigbad.gz c.gz >bigmid.gz
 expect_status 65 bs --db bigmid.db ingest --max-bad 100% bigmid.gz
 expect_stderr "bigmid.gz: gzip member 2 at byte $at is damaged"
 same bigmid.db ac.db
+# The same on three threads (one file: its lines judged by two helpers,
+# the blocks in flight when the damage shows dropped with the rest).
+expect_status 65 bs --db bigmid3.db ingest -j 3 --max-bad 100% bigmid.gz
+expect_stderr "bigmid.gz: gzip member 2 at byte $at is damaged"
+same bigmid3.db ac.db
 # Committed every 1000 lines, the member's first chunks go in before its
 # check (the documented limit), never the last one, where the damage
 # shows; the members around it count whole.

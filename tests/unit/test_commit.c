@@ -167,17 +167,17 @@ static void test_commit__failed_leaves_nothing(void **state)
 static void test_commit__committer(void **state)
 {
     struct fixture *f = *state;
-    struct committer *c = committer_new(&f->cdb, 1);
+    struct committer *c = committer_new(&f->cdb);
     struct store_source src;
     struct bs_err err = {0};
-    struct agg *const *counting = committer_counting(c, 0);
+    struct agg *const *counting = committer_counting(c);
 
     source(f, &src, 100);
     view(counting[0], 1000, 1, "/a/");
     assert_int_equal(committer_start(c, &src, &err), 0);
     /* A new set to count into while the chunk is written. */
-    assert_ptr_not_equal(committer_counting(c, 0), counting);
-    counting = committer_counting(c, 0);
+    assert_ptr_not_equal(committer_counting(c), counting);
+    counting = committer_counting(c);
     assert_true(agg_empty(counting[0]));
     view(counting[0], 5000, 2, "/b/");
     assert_int_equal(committer_wait(c, &src, &err), 0);
@@ -189,9 +189,9 @@ static void test_commit__committer(void **state)
     assert_int_equal(tu_sql_int(f->db, "SELECT count(*) FROM sources"), 1);
     assert_int_equal(tu_sql_int(f->db, "SELECT position FROM sources"), 200);
     /* A chunk dropped is not committed. */
-    view(committer_counting(c, 0)[0], 6000, 3, "/c/");
+    view(committer_counting(c)[0], 6000, 3, "/c/");
     committer_drop(c);
-    assert_true(agg_empty(committer_counting(c, 0)[0]));
+    assert_true(agg_empty(committer_counting(c)[0]));
     committer_free(c);
 }
 
@@ -254,15 +254,15 @@ static void test_commit__new_twice(void **state)
 static void test_commit__committer_position(void **state)
 {
     struct fixture *f = *state;
-    struct committer *c = committer_new(&f->cdb, 1);
+    struct committer *c = committer_new(&f->cdb);
     struct store_source src;
     struct bs_err err = {0};
 
     source(f, &src, 100);
-    view(committer_counting(c, 0)[0], 1000, 1, "/a/");
+    view(committer_counting(c)[0], 1000, 1, "/a/");
     assert_int_equal(committer_start(c, &src, &err), 0);
     src.position = 200;
-    view(committer_counting(c, 0)[0], 2000, 1, "/a/");
+    view(committer_counting(c)[0], 2000, 1, "/a/");
     assert_int_equal(committer_start(c, &src, &err), 0);
     assert_int_equal(committer_wait(c, &src, &err), 0);
     assert_int_equal(src.stored_position, 200);

@@ -1274,6 +1274,36 @@ static void test_store__key_with_nul(void **state)
                                       "FROM terms"), 5);
 }
 
+/* An ingest's statement journals in memory: the setting takes, and
+ * batches of rows still add up and roll back. */
+static void test_store__journal_in_memory(void **state)
+{
+    struct tu_store *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    struct rows rs;
+
+    assert_int_equal(store_journal_in_memory(s), 0);
+    begin(s);
+    for (int i = 0; i < 40; i++) {
+        char path[32];
+
+        snprintf(path, sizeof(path), "/p%d/", i);
+        add_path(s, 10, "post", path, (uint64_t)i + 1);
+    }
+    commit(s);
+    begin(s);
+    add_path(s, 10, "post", "/p0/", 1000);
+    add_path(s, 10, "post", "/gone/", 1000);
+    store_rollback(s);
+    query_all(s, Q_TOP_POSTS, &rs);
+    assert_int_equal(rs.count, 40);
+    assert_string_equal(rs.r[0].s[0], "/p39/");
+    assert_int_equal(rs.r[0].n[0], 40);
+    assert_string_equal(rs.r[39].s[0], "/p0/");
+    assert_int_equal(rs.r[39].n[0], 1);
+    store_close(s);
+}
+
 static void test_store__rollback(void **state)
 {
     struct tu_store *f = *state;
@@ -3286,6 +3316,7 @@ int main(void)
         T(test_store__totals_empty),
         T(test_store__strings_literal),
         T(test_store__key_with_nul),
+        T(test_store__journal_in_memory),
         T(test_store__rollback),
         T(test_store__read_missing),
         T(test_store__read_empty_file),
