@@ -134,6 +134,13 @@ int url_rules_set_site(struct url_rules *r, const char *url,
 /* Where a view came from: its Referer (n bytes, as logged). */
 enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
                                  size_t n, struct ref_info *out);
+/* The same through a cache (a url_cache of its own: a blog's views come
+ * from the same few hundred referrers over and over); a search with
+ * terms is classified each time. */
+enum ref_class classify_referrer_cached(struct url_cache *c,
+                                        const struct url_rules *r,
+                                        const char *ref, size_t n,
+                                        struct ref_info *out);
 
 /*
  * Percent-decode a path (see doc/counting.md): valid UTF-8 is decoded,

@@ -758,6 +758,37 @@ void url_cache_free(struct url_cache *c)
     free(c);
 }
 
+/* The slot of the n bytes at s, and their hash in *h: the slot holds
+ * them when its rules, hash and bytes are theirs (slot_holds()). */
+static struct url_cache_slot *slot_of(struct url_cache *c, const char *s,
+                                      size_t n, uint64_t *h)
+{
+    *h = bs_hash(s, n);
+    return &c->slot[*h & (URL_CACHE_SLOTS - 1)];
+}
+
+static int slot_holds(const struct url_cache_slot *sl,
+                      const struct url_rules *r, uint64_t h, const char *s,
+                      size_t n)
+{
+    return sl->rules == r && sl->hash == h && sl->tn == n &&
+           memcmp(sl->target, s, n) == 0;
+}
+
+/* s (n bytes) is kind k, its key the kn bytes at key, in slot sl. */
+static void slot_put(struct url_cache_slot *sl, const struct url_rules *r,
+                     uint64_t h, const char *s, size_t n, unsigned k,
+                     const char *key, size_t kn)
+{
+    sl->rules = r;
+    sl->hash = h;
+    sl->tn = (uint8_t)n;
+    sl->kn = (uint8_t)kn;
+    sl->kind = (uint8_t)k;
+    memcpy(sl->target, s, n);
+    memcpy(sl->key, key, kn);
+}
+
 enum url_kind classify_url_cached(struct url_cache *c,
                                   const struct url_rules *r,
                                   const char *target, size_t n,
@@ -769,10 +800,8 @@ enum url_kind classify_url_cached(struct url_cache *c,
 
     if (n > URL_CACHE_BYTES)
         return classify_url(r, target, n, out);
-    h = bs_hash(target, n);
-    s = &c->slot[h & (URL_CACHE_SLOTS - 1)];
-    if (s->rules == r && s->hash == h && s->tn == n &&
-        memcmp(s->target, target, n) == 0) {
+    s = slot_of(c, target, n, &h);
+    if (slot_holds(s, r, h, target, n)) {
         out->kind = (enum url_kind)s->kind;
         out->key_len = s->kn;
         memcpy(out->key, s->key, s->kn);
@@ -780,14 +809,34 @@ enum url_kind classify_url_cached(struct url_cache *c,
         return out->kind;
     }
     k = classify_url(r, target, n, out);
-    if (out->key_len <= URL_CACHE_BYTES && (unsigned)k <= UINT8_MAX) {
-        s->rules = r;
-        s->hash = h;
-        s->tn = (uint8_t)n;
-        s->kn = (uint8_t)out->key_len;
-        s->kind = (uint8_t)k;
-        memcpy(s->target, target, n);
-        memcpy(s->key, out->key, out->key_len);
+    if (out->key_len <= URL_CACHE_BYTES && (unsigned)k <= UINT8_MAX)
+        slot_put(s, r, h, target, n, (unsigned)k, out->key, out->key_len);
+    return k;
+}
+
+enum ref_class classify_referrer_cached(struct url_cache *c,
+                                        const struct url_rules *r,
+                                        const char *ref, size_t n,
+                                        struct ref_info *out)
+{
+    struct url_cache_slot *s;
+    uint64_t h;
+    enum ref_class k;
+
+    if (n > URL_CACHE_BYTES)
+        return classify_referrer(r, ref, n, out);
+    s = slot_of(c, ref, n, &h);
+    if (slot_holds(s, r, h, ref, n)) {
+        out->host_n = s->kn;
+        memcpy(out->host, s->key, s->kn);
+        out->host[s->kn] = '\0';
+        out->term_n = 0;
+        out->term[0] = '\0';
+        return out->cls = (enum ref_class)s->kind;
     }
+    k = classify_referrer(r, ref, n, out);
+    /* A search's terms are not kept: each is looked at. */
+    if (out->term_n == 0 && out->host_n <= URL_CACHE_BYTES)
+        slot_put(s, r, h, ref, n, (unsigned)k, out->host, out->host_n);
     return k;
 }

@@ -38,8 +38,8 @@ static int has_scheme(const char *s, size_t n, const char *scheme)
 /*
  * host of "scheme://[user@]host[:port]/...", lower case, without "www.";
  * an IPv6 literal keeps its brackets. 0 when there is none or it holds a
- * byte no host has. *rest is where the query or fragment starts (or the
- * end).
+ * byte no host has. *rest is where the host (or its port) ends: the
+ * path is not read, only a search engine's query is looked for.
  */
 static size_t ref_host(const char *s, size_t n, char *out, size_t cap,
                        const char **rest)
@@ -90,8 +90,6 @@ static size_t ref_host(const char *s, size_t n, char *out, size_t cap,
             out[o++] = c;
         }
     }
-    while (p < e && *p != '?' && *p != '#')
-        p++;
     *rest = p;
     if (o > 4 && memcmp(out, "www.", 4) == 0) {
         memmove(out, out + 4, o - 4);
@@ -323,13 +321,15 @@ enum ref_class classify_referrer(const struct url_rules *r, const char *ref,
     } else if (host_brand(out->host, hn)) {
         out->cls = REF_SEARCH;
     }
-    /* The query runs to the fragment or the end; rest may be the end. */
-    if (out->cls == REF_SEARCH && rest < ref + n && *rest == '?') {
+    /* The query runs from the first '?' before the fragment to the
+     * fragment or the end (rest: the host's end). */
+    if (out->cls == REF_SEARCH) {
         end = memchr(rest, '#', (size_t)(ref + n - rest));
         if (!end)
             end = ref + n;
-        out->term_n = ref_term(rest + 1, (size_t)(end - rest - 1), out->term,
-                               sizeof(out->term));
+        if ((rest = memchr(rest, '?', (size_t)(end - rest))))
+            out->term_n = ref_term(rest + 1, (size_t)(end - rest - 1),
+                                   out->term, sizeof(out->term));
     }
     return out->cls;
 }

@@ -606,6 +606,7 @@ static struct worker *worker_parts(struct run *run)
     w->robots = robots_new();
     w->tally = tally_new();
     w->url_cache = url_cache_new();
+    w->ref_cache = url_cache_new();
     return w;
 }
 
@@ -653,6 +654,7 @@ static void worker_free(struct worker *w)
     robots_free(w->robots);
     tally_free(w->tally);
     url_cache_free(w->url_cache);
+    url_cache_free(w->ref_cache);
     geo_close(w->geo);
     free(w);
 }

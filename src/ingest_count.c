@@ -81,9 +81,11 @@ static void judge_referrer(struct worker *w, const struct url_rules *rules,
 {
     const struct logrec *rec = &j->rec;
 
-    j->ref = rec->has_agent ? classify_referrer(rules, rec->referer.p,
-                                                rec->referer.n, &w->ref)
-                            : REF_NONE;
+    j->ref = rec->has_agent
+                 ? classify_referrer_cached(w->ref_cache, rules,
+                                            rec->referer.p, rec->referer.n,
+                                            &w->ref)
+                 : REF_NONE;
     if (j->ref != REF_NONE) {
         j->host = slice_make(w->ref.host, w->ref.host_n);
         j->term = slice_make(w->ref.term, w->ref.term_n);

@@ -110,6 +110,7 @@ struct worker {
     int bad_silent;            /* the bad lines to show are all shown */
     struct url_class cls;
     struct url_cache *url_cache;   /* classify_url_cached()'s */
+    struct url_cache *ref_cache;   /* classify_referrer_cached()'s */
     struct ref_info ref;
     uint64_t lines, bad, hits, views, files;
     uint64_t excluded;         /* lines of [site] exclude addresses */

@@ -1963,6 +1963,64 @@ static void test_classify__cached_is_classify(void **state)
     url_rules_free(hugo);
 }
 
+/* The i-th of many referrers: the site's own pages, search engines with
+ * and without terms, social and app referrers, junk, and long ones. */
+static void referrer_of(char *t, size_t n, unsigned i)
+{
+    switch (i % 8) {
+    case 0: snprintf(t, n, "%s/%u/", SITE, i); break;
+    case 1: snprintf(t, n, "https://www.google.%s/", i % 16 ? "se" : "com"); break;
+    case 2: snprintf(t, n, "https://www.bing.com/search?q=term+%u&x=1#f", i); break;
+    case 3: snprintf(t, n, "https://l.facebook.com/l.php?u=%u", i); break;
+    case 4: snprintf(t, n, "android-app://com.google.android.gm/%u", i % 3); break;
+    case 5: snprintf(t, n, "ftp://host%u/", i); break;
+    case 6: snprintf(t, n, "https://User:pw@Blog%u.Example.ORG:8080/p?q=%u", i, i); break;
+    default: snprintf(t, n, "https://example.net/%0150u/", i); break;
+    }
+}
+
+/* The referrer cache gives what classify_referrer() gives, for each
+ * rules apart (the site's own pages are internal under one, other under
+ * the other): more referrers than slots, each asked three times. */
+static void test_classify__referrer_cached(void **state)
+{
+    struct url_rules *site = site_rules(), *none = url_rules_new();
+    struct url_cache *c = url_cache_new();
+    struct ref_info a, b;
+    char t[256];
+    int internal = 0, terms = 0;
+
+    (void)state;
+    for (int round = 0; round < 3; round++)
+        for (unsigned i = 0; i < 6000; i++) {
+            const struct url_rules *r = i % 2 ? none : site;
+
+            referrer_of(t, sizeof(t), i);
+            for (int again = 0; again < 3; again++) {
+                enum ref_class k1, k2;
+
+                if (again == 2)
+                    r = r == site ? none : site;
+                memset(&b, 0x55, sizeof(b));
+                k1 = classify_referrer(r, t, strlen(t), &a);
+                k2 = classify_referrer_cached(c, r, t, strlen(t), &b);
+                assert_int_equal(k1, k2);
+                assert_int_equal(a.cls, b.cls);
+                assert_int_equal(a.host_n, b.host_n);
+                assert_memory_equal(a.host, b.host, a.host_n + 1);
+                assert_int_equal(a.term_n, b.term_n);
+                assert_memory_equal(a.term, b.term, a.term_n + 1);
+                internal += k1 == REF_INTERNAL;
+                terms += a.term_n > 0;
+            }
+        }
+    assert_true(internal > 1000);
+    assert_true(terms > 1000);
+    url_cache_free(c);
+    url_rules_free(site);
+    url_rules_free(none);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2006,6 +2064,7 @@ int main(void)
         cmocka_unit_test(test_classify__ref_class_names),
         cmocka_unit_test(test_classify__referrer_table),
         cmocka_unit_test(test_classify__cached_is_classify),
+        cmocka_unit_test(test_classify__referrer_cached),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
