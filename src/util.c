@@ -155,6 +155,14 @@ static inline uint64_t load64(const unsigned char *p)
     return v;
 }
 
+static inline uint32_t load32(const unsigned char *p)
+{
+    uint32_t v;
+
+    memcpy(&v, p, 4);
+    return v;
+}
+
 uint64_t bs_hash(const void *p, size_t n)
 {
     return bs_hash_seeded(p, n, 0);
@@ -172,8 +180,22 @@ uint64_t bs_hash_seeded(const void *p, size_t n, uint64_t seed)
         h ^= load64(s) * 0x87c37b91114253d5ULL;
         h = ((h << 31) | (h >> 33)) * 0x4cf5ad432745937fULL;
     }
+    /* The last n % 8 bytes, little-endian: loaded whole (a key is a
+     * few dozen bytes, so this part costs as much as the loop). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n > 0 && s != p) {
+        /* The 8 bytes that end with them: theirs are the top ones. */
+        tail = load64(s + n - 8) >> (64 - 8 * n);
+    } else if (n >= 4) {
+        tail = load32(s) | (uint64_t)load32(s + n - 4) << (8 * (n - 4));
+    } else if (n > 0) {
+        tail = s[0] | (uint64_t)s[n / 2] << (8 * (n / 2)) |
+               (uint64_t)s[n - 1] << (8 * (n - 1));
+    }
+#else
     for (size_t i = 0; i < n; i++)
         tail |= (uint64_t)s[i] << (8 * i);
+#endif
     h ^= tail * 0x87c37b91114253d5ULL;
     return bs_fmix64(h);
 }

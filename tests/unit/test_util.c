@@ -605,9 +605,55 @@ static void test_util__plural(void **state)
     assert_string_equal(plural(INT64_MAX, "day", "days"), "days");
 }
 
+/* bs_hash_seeded() as first written, a byte at a time for the tail:
+ * the hashes are kept in databases (sources' fingerprints), so a faster
+ * one must give the same values. */
+static uint64_t hash_reference(const void *p, size_t n, uint64_t seed)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0x100000001b3ULL) ^
+                 bs_fmix64(seed + 0x632be59bd9b4e019ULL);
+    uint64_t tail = 0, w;
+
+    for (; n >= 8; s += 8, n -= 8) {
+        w = 0;
+        for (int i = 7; i >= 0; i--)
+            w = w << 8 | s[i];
+        h ^= w * 0x87c37b91114253d5ULL;
+        h = ((h << 31) | (h >> 33)) * 0x4cf5ad432745937fULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        tail |= (uint64_t)s[i] << (8 * i);
+    h ^= tail * 0x87c37b91114253d5ULL;
+    return bs_fmix64(h);
+}
+
+static void test_util__hash_values_kept(void **state)
+{
+    unsigned char buf[80];
+    uint64_t x = 88172645463325252ULL;
+
+    (void)state;
+    /* Every length to 64 at every alignment, bytes of all values. */
+    for (int round = 0; round < 20; round++)
+        for (size_t off = 0; off < 8; off++)
+            for (size_t n = 0; n + off <= 72; n++) {
+                for (size_t i = 0; i < sizeof(buf); i++) {
+                    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                    buf[i] = (unsigned char)x;
+                }
+                assert_true(bs_hash_seeded(buf + off, n, (uint64_t)round) ==
+                            hash_reference(buf + off, n, (uint64_t)round));
+                assert_true(bs_hash(buf + off, n) ==
+                            hash_reference(buf + off, n, 0));
+            }
+    assert_true(bs_hash("", 0) != bs_hash("a", 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_util__hash_values_kept),
         cmocka_unit_test(test_util__civil_round_trip),
         cmocka_unit_test(test_util__civil_known_values),
         cmocka_unit_test(test_util__days_in_month),
