@@ -607,6 +607,7 @@ static struct worker *worker_parts(struct run *run)
     w->tally = tally_new();
     w->url_cache = url_cache_new();
     w->ref_cache = url_cache_new();
+    w->clients = client_cache_new();
     return w;
 }
 
@@ -655,6 +656,7 @@ static void worker_free(struct worker *w)
     tally_free(w->tally);
     url_cache_free(w->url_cache);
     url_cache_free(w->ref_cache);
+    client_cache_free(w->clients);
     geo_close(w->geo);
     free(w);
 }

@@ -21,6 +21,7 @@
 #include "visitor.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void ingest_report_bad(struct worker *w, const char *name, uint64_t lineno,
@@ -75,6 +76,125 @@ static uint64_t visitor_of(const struct worker *w, size_t site,
            w->run->site_tags[site];
 }
 
+/* ---- what a client tells ------------------------------------------------ */
+
+/*
+ * A reader's lines come from one address with one User-Agent, a score of
+ * views and their pages' assets close together: what those two tell (a
+ * robot or not, the country, the visitor's id) is kept for the clients
+ * seen last, so that a reader's next view costs a hash and a compare
+ * rather than the robot rules' cache, the address parsed and looked up,
+ * and a SipHash. Direct-mapped: a client whose slot another took is
+ * worked out again. A client and User-Agent over CLIENT_KEY_MAX bytes
+ * is never kept.
+ */
+#define CLIENT_SLOTS 4096      /* a power of two */
+#define CLIENT_KEY_MAX 320
+
+enum { KNOWS_COUNTRY = 1, KNOWS_VISITOR = 2 };
+
+struct client_slot {
+    uint64_t hash;
+    uint16_t n;                /* 0: empty */
+    uint16_t robot;
+    uint8_t knows;             /* KNOWS_*: what is worked out so far */
+    char cc[3];
+    uint64_t visitor;          /* visitor_id(), without the site's tag */
+    char key[CLIENT_KEY_MAX];  /* the client, a NUL, the User-Agent */
+};
+
+struct client_cache {
+    uint64_t seed;
+    struct client_slot slot[CLIENT_SLOTS];
+};
+
+struct client_cache *client_cache_new(void)
+{
+    struct client_cache *c = xcalloc(1, sizeof(*c));
+
+    /* Not a secret: it only spreads the slots. */
+    c->seed = (uint64_t)(uintptr_t)c;
+    return c;
+}
+
+void client_cache_free(struct client_cache *c)
+{
+    free(c);
+}
+
+static uint64_t load8(const char *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* A User-Agent's slot part: its length and some of its bytes, mixed (the
+ * slot's key is compared whole: this only spreads them, and a browser's
+ * string of 150 bytes is not hashed whole on every line). */
+static uint64_t agent_sample(const char *ua, size_t n)
+{
+    if (n < 32)
+        return bs_hash(ua, n);
+    return bs_fmix64((load8(ua + 8) ^ n) * 0x9e3779b185ebca87ULL +
+                     load8(ua + n / 2) * 0xc2b2ae3d27d4eb4fULL +
+                     load8(ua + n - 8) * 0x165667b19e3779f9ULL +
+                     load8(ua + n - 16) * 0x85ebca77c2b2ae63ULL +
+                     load8(ua + n - 24));
+}
+
+/* The slot of the line's client and User-Agent, filled with its robot
+ * id, or NULL when they are too long to keep. */
+static struct client_slot *client_slot(struct worker *w, struct slice client,
+                                       const struct logrec *rec)
+{
+    struct client_cache *c = w->clients;
+    size_t n = client.n + 1 + rec->agent.n;
+    struct client_slot *e;
+    uint64_t h;
+
+    if (n > CLIENT_KEY_MAX)
+        return NULL;
+    h = bs_hash_seeded(client.p, client.n, c->seed) ^
+        agent_sample(rec->agent.p, rec->agent.n);
+    e = &c->slot[h & (CLIENT_SLOTS - 1)];
+    if (e->hash == h && e->n == n && memcmp(e->key, client.p, client.n) == 0 &&
+        e->key[client.n] == '\0' &&
+        memcmp(e->key + client.n + 1, rec->agent.p, rec->agent.n) == 0)
+        return e;
+    e->hash = h;
+    e->n = (uint16_t)n;
+    memcpy(e->key, client.p, client.n);
+    e->key[client.n] = '\0';
+    memcpy(e->key + client.n + 1, rec->agent.p, rec->agent.n);
+    e->robot = (uint16_t)robots_check(w->robots, rec->agent.p, rec->agent.n);
+    e->knows = 0;
+    return e;
+}
+
+/* A view's country and visitor, from the client's slot e (NULL: none). */
+static void client_view(struct worker *w, struct client_slot *e,
+                        struct slice client, size_t site, struct judged *j)
+{
+    if (!e) {
+        memcpy(j->cc, geo_country(w->geo, client.p, client.n), 3);
+        j->visitor = visitor_of(w, site, &j->rec);
+        return;
+    }
+    if (!(e->knows & KNOWS_COUNTRY)) {
+        memcpy(e->cc, geo_country(w->geo, client.p, client.n), 3);
+        e->knows |= KNOWS_COUNTRY;
+    }
+    if (!(e->knows & KNOWS_VISITOR)) {
+        e->visitor = visitor_id(w->run->key, client.p, client.n,
+                                j->rec.agent.p, j->rec.agent.n);
+        e->knows |= KNOWS_VISITOR;
+    }
+    memcpy(j->cc, e->cc, 3);
+    j->visitor = e->visitor ^ w->run->site_tags[site];
+}
+
 /* The referrer of a view or a missing page, into j (none: REF_NONE). */
 static void judge_referrer(struct worker *w, const struct url_rules *rules,
                            struct judged *j)
@@ -98,6 +218,8 @@ void ingest_judge(struct worker *w, const struct reader_line *line,
     const struct conf *conf = w->run->o->conf;
     const struct logrec *rec = &j->rec;
     const struct url_rules *rules;
+    struct client_slot *cs;
+    struct slice client;
     enum url_kind kind;
     size_t site;
 
@@ -114,16 +236,18 @@ void ingest_judge(struct worker *w, const struct reader_line *line,
     site = j->k > 0 ? (size_t)j->k : 0;
     /* The owner's own requests count nowhere, not even as hits. */
     if (conf->sites[site].exclude) {
-        struct slice client = client_of(conf, rec);
+        struct slice c = client_of(conf, rec);
 
-        if (netrange_contains(conf->sites[site].exclude, client.p,
-                              client.n)) {
+        if (netrange_contains(conf->sites[site].exclude, c.p, c.n)) {
             j->fate = FATE_EXCLUDED;
             return;
         }
     }
     j->fate = FATE_HIT;
-    j->robot = rec->has_agent
+    client = client_of(conf, rec);
+    cs = rec->has_agent ? client_slot(w, client, rec) : NULL;
+    j->robot = cs ? cs->robot
+               : rec->has_agent
                    ? robots_check(w->robots, rec->agent.p, rec->agent.n)
                    : 0;
     /* Of robots' GETs only feed readers' count: as fetches of feeds. */
@@ -137,11 +261,8 @@ void ingest_judge(struct worker *w, const struct reader_line *line,
         if (kind == URL_FEED) {
             j->fate = FATE_FEED;
         } else if (!j->robot && url_kind_is_content(kind)) {
-            struct slice client = client_of(conf, rec);
-
             j->fate = FATE_VIEW;
-            memcpy(j->cc, geo_country(w->geo, client.p, client.n), 3);
-            j->visitor = visitor_of(w, site, rec);
+            client_view(w, cs, client, site, j);
             judge_referrer(w, rules, j);
         } else {
             return;

@@ -21,6 +21,7 @@
 #include <time.h>
 
 struct agg;
+struct client_cache;
 struct committer;
 struct geo;
 struct robots;
@@ -111,6 +112,7 @@ struct worker {
     struct url_class cls;
     struct url_cache *url_cache;   /* classify_url_cached()'s */
     struct url_cache *ref_cache;   /* classify_referrer_cached()'s */
+    struct client_cache *clients;  /* what recent clients told */
     struct ref_info ref;
     uint64_t lines, bad, hits, views, files;
     uint64_t excluded;         /* lines of [site] exclude addresses */
@@ -172,6 +174,11 @@ struct judged {
     enum ref_class ref;        /* a view's or missing page's; REF_NONE */
     struct slice host, term;   /* the referrer's host and search terms */
 };
+
+/* What recent clients (an address and a User-Agent) told: a robot or
+ * not, the country, the visitor's id. One a worker. */
+struct client_cache *client_cache_new(void);
+void client_cache_free(struct client_cache *c);
 
 /* Judge one line with w's parser, rules, caches and GeoIP. */
 void ingest_judge(struct worker *w, const struct reader_line *line,

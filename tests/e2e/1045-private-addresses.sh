@@ -95,3 +95,26 @@ printf '[site]\nexclude = 192.168.0.0/16\nexclude = 192.168.1.0/16\n' >bad.conf
 expect_status 64 bs --db x.db --config bad.conf ingest access.log
 expect_stderr "bad.conf:3:"
 expect_stderr "192.168.0.0/16"
+
+# -- one address, User-Agents alike but for one byte: each its own ---------
+# A reader's robot test, country and visitor are kept for the next line of
+# the same address and User-Agent; these three differ in the first bytes
+# alone (one a robot) and are the same length: neither may take
+# another's answer.
+a='Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0'
+b="MozXlla${a#Mozilla}"
+r="Zzzbot/${a#Mozilla}"
+{
+    line 8.8.4.4 10:00:00 /post-c/ 200 '"-"' "\"$a\""
+    line 8.8.4.4 10:00:10 /post-c/ 200 '"-"' "\"$b\""
+    line 8.8.4.4 10:00:20 /post-c/ 200 '"-"' "\"$r\""
+    line 8.8.4.4 10:00:30 /post-c/ 200 '"-"' "\"$a\""
+    line 8.8.4.4 11:00:00 /post-d/ 200 '"-"' "\"$r\""
+    line 8.8.4.4 11:00:10 /post-d/ 200 '"-"' "\"$a\""
+} >alike.log
+expect_status 0 bs --db alike.db ingest alike.log
+bs --db alike.db top posts --format csv >alike.csv
+grep -qx '/post-c/,,3,2,2' alike.csv && grep -qx '/post-d/,,1,1,1' alike.csv ||
+    { cat alike.csv >&2; fail "User-Agents alike but for one byte were mixed up"; }
+bs --db alike.db top robots --format csv >alike-r.csv
+grep -q ',2$' alike-r.csv || { cat alike-r.csv >&2; fail "the robot's 2 hits"; }
