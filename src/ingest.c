@@ -709,10 +709,10 @@ static void run_workers(struct run *run)
 
         jobs = n > 0 ? n : 1;
     }
-    /* Asked for more threads than files: each worker's file counted by
+    /* Asked for more threads than files: each worker's lines judged by
      * helpers beside it (not by default: on two cores the inflate and
-     * commit threads already keep both busy, and a helper's counts cost
-     * the commit their own rows). */
+     * commit threads already use much of the second core, and the
+     * blocks' copies and the helpers' cold caches cost what they save). */
     if (jobs > run->o->nfiles) {
         if (run->o->jobs > 0 && run->o->nfiles > 0)
             run->helpers = (size_t)(jobs / run->o->nfiles) - 1;

@@ -197,8 +197,8 @@ void ingest_report_bad(struct worker *w, const char *name, uint64_t lineno,
 /* Where bad lines count: the default site's agg, or opts->site's. */
 struct agg *ingest_bad_agg(struct worker *w);
 
-/* A worker that only counts what a pool gives it (ingest.c): no
- * committer, no file of its own; _free adds its counts to the run's. */
+/* A worker that only judges what a pool gives it (ingest.c): its parser,
+ * rules, caches and GeoIP; no committer, no file, no counts of its own. */
 struct worker *ingest_helper_new(struct run *run);
 void ingest_helper_free(struct worker *w);
 
