@@ -22,14 +22,30 @@ struct memo {
 };
 #define MEMO_SLOTS 64          /* a power of 2 */
 
+/* What a feed fetcher's User-Agent reports (feedsub_parse()), kept for
+ * the User-Agents seen last: a reader fetches again and again with the
+ * same string, and reading the report out of it is dearer than a hash
+ * and a compare. */
+#define FEED_MEMO_SLOTS 64     /* a power of 2 */
+#define FEED_MEMO_UA 256       /* longer ones are read each time */
+
+struct feed_memo {
+    uint64_t hash;
+    uint16_t n;                /* 0: empty */
+    uint8_t reports;           /* feedsub_parse()'s answer */
+    char ua[FEED_MEMO_UA];
+    struct feed_report report;
+    char feed_id[17];          /* the report's feed id, hashed: "" none */
+};
+
 struct tally {
     struct uagent *ua;         /* browsers, systems, devices */
     uint8_t *feed_reader;      /* by robot id: 1 for a feed reader's */
     struct memo hours[24];
     struct memo robots[MEMO_SLOTS];
     struct campaign camp;
-    struct feed_report report;
-    char feed_id[17];
+    struct feed_memo *feeds;   /* FEED_MEMO_SLOTS, on first use */
+    struct feed_memo scratch;  /* a report of a User-Agent not kept */
     char path[URL_KEY_MAX + 1];
 };
 
@@ -69,6 +85,7 @@ void tally_free(struct tally *t)
         return;
     uagent_free(t->ua);
     free(t->feed_reader);
+    free(t->feeds);
     free(t);
 }
 
@@ -143,6 +160,43 @@ void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
     }
 }
 
+/* ua's report into m: whether it is one, and its feed id hashed. */
+static void feed_read(struct feed_memo *m, const char *ua, size_t n)
+{
+    m->reports = (uint8_t)feedsub_parse(ua, n, &m->report);
+    m->feed_id[0] = '\0';
+    /* The reader's feed id tells its counts apart, nothing more: kept
+     * as a hash, so that no part of a User-Agent is stored. */
+    if (m->reports && m->report.feed_id_n)
+        snprintf(m->feed_id, sizeof(m->feed_id), "%016llx",
+                 (unsigned long long)bs_hash(m->report.feed_id,
+                                             m->report.feed_id_n));
+}
+
+/* The report of User-Agent ua (n bytes), from the memo or read now. */
+static const struct feed_memo *feed_report_of(struct tally *t, const char *ua,
+                                              size_t n)
+{
+    struct feed_memo *m;
+    uint64_t h;
+
+    if (n == 0 || n > FEED_MEMO_UA) {
+        feed_read(&t->scratch, ua, n);
+        return &t->scratch;
+    }
+    if (!t->feeds)
+        t->feeds = xcalloc(FEED_MEMO_SLOTS, sizeof(*t->feeds));
+    h = bs_hash(ua, n);
+    m = &t->feeds[h & (FEED_MEMO_SLOTS - 1)];
+    if (m->n == n && m->hash == h && memcmp(m->ua, ua, n) == 0)
+        return m;
+    m->hash = h;
+    m->n = (uint16_t)n;
+    memcpy(m->ua, ua, n);
+    feed_read(m, ua, n);
+    return m;
+}
+
 uint32_t tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
                     const struct url_class *cls)
 {
@@ -151,22 +205,17 @@ uint32_t tally_feed(struct tally *t, struct dims *d, const struct logrec *rec,
                               SLICE_LIT(""), SLICE_LIT("")},
                         .n = 1};
     uint32_t id = dims_add(d, &r);
+    const struct feed_memo *m;
 
     /* A reader that says how many it fetches for counts as that many
      * (the most it says that day); any other client as one. */
     if (rec->has_agent &&
-        feedsub_parse(rec->agent.p, rec->agent.n, &t->report)) {
+        (m = feed_report_of(t, rec->agent.p, rec->agent.n))->reports) {
         r.dim = DIM_FEED_SUBS;
-        r.k[1] = slice_make(t->report.reader, t->report.reader_n);
-        /* The reader's feed id tells its counts apart, nothing more: kept
-         * as a hash, so that no part of a User-Agent is stored. */
-        if (t->report.feed_id_n) {
-            snprintf(t->feed_id, sizeof(t->feed_id), "%016llx",
-                     (unsigned long long)bs_hash(t->report.feed_id,
-                                                 t->report.feed_id_n));
-            r.k[2] = slice_make(t->feed_id, 16);
-        }
-        r.n = t->report.subscribers;
+        r.k[1] = slice_make(m->report.reader, m->report.reader_n);
+        if (m->feed_id[0])
+            r.k[2] = slice_make(m->feed_id, 16);
+        r.n = m->report.subscribers;
         dims_add(d, &r);
         return UINT32_MAX;
     }

@@ -359,6 +359,55 @@ static void test_tally__robots_and_feeds(void **state)
     free(rs);
 }
 
+/* Feed readers' reports, kept for the User-Agents seen last: 200 readers
+ * (more than are kept) fetching in turn, three rounds, and one whose
+ * User-Agent is too long to keep, each counted as its report says. */
+static void test_tally__feed_reports_kept(void **state)
+{
+    struct tally *t = tally_new();
+    struct dims *d = dims_new();
+    struct rows *rs = xcalloc(1, sizeof(*rs));
+    struct logrec r = rec_of("/feed/", 200, 0);
+    struct url_class cls;
+    char ua[400], id[32], fid[17], name[32];
+    size_t n = 0;
+
+    (void)state;
+    memset(&cls, 0, sizeof(cls));
+    cls.kind = URL_FEED;
+    strcpy(cls.key, "/feed/");
+    cls.key_len = 6;
+    r.day = 8;
+    r.has_agent = 1;
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i <= 200; i++) {
+            if (i < 200)
+                snprintf(ua, sizeof(ua), "Reader%d/1.0 (%d subscribers; "
+                         "feed-id=F%d)", i, i + 1, i);
+            else
+                snprintf(ua, sizeof(ua), "Reader%d/1.0 (%d subscribers; "
+                         "feed-id=F%d) %0300d", i, i + 1, i, 0);
+            r.agent = slice_make(ua, strlen(ua));
+            assert_int_equal(tally_feed(t, d, &r, &cls), UINT32_MAX);
+        }
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    for (int i = 0; i <= 200; i++) {
+        const struct seen *row;
+
+        snprintf(name, sizeof(name), "Reader%d", i);
+        n = (size_t)snprintf(id, sizeof(id), "F%d", i);
+        snprintf(fid, sizeof(fid), "%016llx",
+                 (unsigned long long)bs_hash(id, n));
+        row = find(rs, 8, DIM_FEED_SUBS, "/feed/", name, fid);
+        assert_non_null(row);
+        assert_int_equal(row->n, i + 1);
+    }
+    assert_int_equal(find(rs, 8, DIM_FEED, "/feed/", "", "")->n, 3 * 201);
+    tally_free(t);
+    dims_free(d);
+    free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_dims__long_parts),
         cmocka_unit_test(test_tally__view_hour_and_campaign),
         cmocka_unit_test(test_tally__missing_and_probes),
+        cmocka_unit_test(test_tally__feed_reports_kept),
         cmocka_unit_test(test_tally__robots_and_feeds),
     };
 

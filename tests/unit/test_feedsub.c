@@ -86,6 +86,12 @@ static void test_feedsub__not_reports(void **state)
     /* Only the bytes given are read: cut before the word, none. */
     assert_int_equal(feedsub_parse(cut, 15, &r), 0);
     assert_int_equal(feedsub_parse(cut, strlen(cut), &r), 1);
+    /* The word ending where the bytes end, and one byte short of it. */
+    assert_int_equal(feedsub_parse(cut, 25, &r), 1);
+    assert_int_equal(r.subscribers, 12);
+    assert_int_equal(feedsub_parse(cut, 24, &r), 0);
+    assert_int_equal(feedsub_parse("1 subscriber", 12, &r), 1);
+    assert_int_equal(feedsub_parse("1 subscriber", 11, &r), 0);
     /* A NUL between the number and the word. */
     assert_int_equal(feedsub_parse(nul, sizeof(nul) - 1, &r), 0);
 }
