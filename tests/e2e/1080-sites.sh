@@ -107,6 +107,16 @@ url = https://beta.example.org
 EOF
 expect_status 0 bs --db s.db ingest all.log
 
+# The same log on three threads (two helpers judge its lines, the worker
+# counts them: each line's site, host and rules as one thread has them),
+# under the same key: the same database.
+cp s.db.key s3.db.key
+expect_status 0 bs --db s3.db ingest -j 3 all.log
+python3 "$ROOT/tests/e2e/dbdump.py" s.db --sources >s.dump
+python3 "$ROOT/tests/e2e/dbdump.py" s3.db --sources >s3.dump
+cmp -s s.dump s3.dump ||
+    { diff s.dump s3.dump | head >&2; fail "sites: -j 3 counted otherwise than -j 1"; }
+
 # top sites: every site, best first, the numbers of expected.json.
 bs --db s.db top sites --format csv >sites.csv
 python3 - sites.csv alpha/expected.json beta/expected.json <<'PY' ||
