@@ -75,9 +75,19 @@ fi
 
 # include/banned.h is in force: each banned call, in a file compiled as
 # make compiles src/ and src/cli/ (the command make -n prints), fails with
-# the ban's own message, not some other error.
+# the ban's own message, not some other error. One file holds them all
+# (the compiler reports each error), one compile for each place.
 probe=$(mktemp -d)
 ban_ok=1
+bans="sscanf strtok atoi atol strptime mktime timegm localtime gmtime \
+    strcpy strcat sprintf vsprintf gets regcomp regexec"
+{
+    printf '#include "blogstat.h"\n'
+    for f in $bans; do
+        printf 'void probe_%s(void);\nvoid probe_%s(void) { (void)%s(0); }\n' \
+            "$f" "$f" "$f"
+    done
+} >"$probe/probe.c"
 for pair in build/util.o:src/util.c build/cli/main.o:src/cli/main.c; do
     o=${pair%%:*}
     src=${pair#*:}
@@ -88,16 +98,18 @@ for pair in build/util.o:src/util.c build/cli/main.o:src/cli/main.c; do
         ban_ok=0
         continue
     fi
-    for f in sscanf strtok atoi atol strptime mktime timegm localtime \
-        gmtime strcpy strcat sprintf vsprintf gets regcomp regexec; do
-        printf '#include "blogstat.h"\nvoid probe(void);\n%s\n' \
-            "void probe(void) { (void)$f(0); }" >"$probe/probe.c"
-        # shellcheck disable=SC2086 # the command and its flags
-        if $cmd -MF "$probe/probe.d" -fsyntax-only "$probe/probe.c" \
-            >"$probe/out" 2>&1 ||
-            ! grep -q "sorry_${f}_is_banned" "$probe/out"; then
+    # shellcheck disable=SC2086 # the command and its flags
+    if $cmd -MF "$probe/probe.d" -fmax-errors=0 -fsyntax-only \
+        "$probe/probe.c" >"$probe/out" 2>&1; then
+        echo "the banned calls compile with the flags of $src"
+        ban_ok=0
+        continue
+    fi
+    for f in $bans; do
+        # Its own line refused by the ban, not by some other error.
+        if ! grep "probe_$f" -A3 "$probe/out" | grep -q "sorry_${f}_is_banned"; then
             echo "$f is not refused by banned.h with the flags of $src:"
-            head -5 "$probe/out"
+            grep -A3 "probe_$f" "$probe/out" | head -5
             ban_ok=0
         fi
     done
