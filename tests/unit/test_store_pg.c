@@ -142,6 +142,42 @@ static void test_store_pg__schema(void **state)
     store_close(a);
 }
 
+/* The open sets of visitors (random ids) are stored uncompressed: in a
+ * new database, and in one made before, once a writer opens it. */
+static char open_sets_storage(PGconn *c)
+{
+    PGresult *r = sql(c, "SELECT attstorage FROM pg_attribute WHERE "
+                         "attrelid = 'open_visit_sets'::regclass AND "
+                         "attname = 'visitors'");
+    char st;
+
+    assert_int_equal(PQntuples(r), 1);
+    st = PQgetvalue(r, 0, 0)[0];
+    PQclear(r);
+    return st;
+}
+
+static void test_store_pg__open_sets_uncompressed(void **state)
+{
+    PGconn *c;
+
+    (void)state;
+    NEED_SERVER();
+    store_close(open_store(STORE_WRITE));
+    c = PQconnectdb(uri);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    assert_int_equal(open_sets_storage(c), 'e');
+    /* As a database of before: compressed ('x', the default). */
+    PQclear(sql(c, "ALTER TABLE open_visit_sets ALTER COLUMN visitors "
+                   "SET STORAGE EXTENDED"));
+    assert_int_equal(open_sets_storage(c), 'x');
+    store_close(open_store(STORE_READ));
+    assert_int_equal(open_sets_storage(c), 'x');
+    store_close(open_store(STORE_WRITE));
+    assert_int_equal(open_sets_storage(c), 'e');
+    PQfinish(c);
+}
+
 /* A log is claimed by one connection at a time, and free once released
  * or once its connection ends. */
 static void test_store_pg__claims(void **state)
@@ -289,6 +325,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_pg__uri_shown),
         cmocka_unit_test(test_store_pg__schema),
+        cmocka_unit_test(test_store_pg__open_sets_uncompressed),
         cmocka_unit_test(test_store_pg__claims),
         cmocka_unit_test(test_store_pg__key_check),
         cmocka_unit_test(test_store_pg__salts),
