@@ -38,10 +38,10 @@ void store_set_busy_timeout(struct store *s, int ms);
 /* An ingest's connection: each statement's journal (its changed pages,
  * to undo it alone inside the transaction) kept in memory rather than a
  * temporary file. An ingest's statements are a batch of rows or a day's,
- * and writing their journals was a third of its writes; other commands
- * (a migration, a copy) keep the default, whose statements may change a
- * whole table. 0 (also on PostgreSQL, where there is nothing to do),
- * -1 when SQLite kept them on disk. */
+ * and on disk their journals would be a third of its writes (a log of
+ * many readers); other commands (a migration, a copy) keep the default,
+ * whose statements may change a whole table. 0 (also on PostgreSQL,
+ * where there is nothing to do), -1 when SQLite kept them on disk. */
 int store_journal_in_memory(struct store *s);
 /* A new, empty database at the older schema version (1 to
  * STORE_SCHEMA_VERSION), for tests of upgrades: 0, or -1 with err. */

@@ -793,7 +793,8 @@ static int open_db(struct run *run, struct bs_err *err)
     if (!store)
         return -1;
     run->db.store = store;
-    /* Failing, the journals stay on disk, as before: nothing to tell. */
+    /* Failing, the journals stay on disk, SQLite's default: nothing to
+     * tell. */
     (void)store_journal_in_memory(store);
     load_country_names(run, store);
     if (run->o->key) {

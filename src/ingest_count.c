@@ -64,15 +64,20 @@ static struct slice client_of(const struct conf *conf,
                : rec->client;
 }
 
-/* The visitor of a line: its client and User-Agent, keyed (visitor.h),
- * told apart by site. */
+/* The visitor of client and rec's User-Agent, keyed (visitor.h), before
+ * its site's tag. */
+static uint64_t client_visitor(const struct worker *w, struct slice client,
+                               const struct logrec *rec)
+{
+    return visitor_id(w->run->key, client.p, client.n, rec->agent.p,
+                      rec->agent.n);
+}
+
+/* The visitor of a line, told apart by site. */
 static uint64_t visitor_of(const struct worker *w, size_t site,
                            const struct logrec *rec)
 {
-    struct slice client = client_of(w->run->o->conf, rec);
-
-    return visitor_id(w->run->key, client.p, client.n, rec->agent.p,
-                      rec->agent.n) ^
+    return client_visitor(w, client_of(w->run->o->conf, rec), rec) ^
            w->run->site_tags[site];
 }
 
@@ -179,7 +184,8 @@ static void client_view(struct worker *w, struct client_slot *e,
 {
     if (!e) {
         memcpy(j->cc, geo_country(w->geo, client.p, client.n), 3);
-        j->visitor = visitor_of(w, site, &j->rec);
+        j->visitor = client_visitor(w, client, &j->rec) ^
+                     w->run->site_tags[site];
         return;
     }
     if (!(e->knows & KNOWS_COUNTRY)) {
@@ -187,8 +193,7 @@ static void client_view(struct worker *w, struct client_slot *e,
         e->knows |= KNOWS_COUNTRY;
     }
     if (!(e->knows & KNOWS_VISITOR)) {
-        e->visitor = visitor_id(w->run->key, client.p, client.n,
-                                j->rec.agent.p, j->rec.agent.n);
+        e->visitor = client_visitor(w, client, &j->rec);
         e->knows |= KNOWS_VISITOR;
     }
     memcpy(j->cc, e->cc, 3);
@@ -234,17 +239,14 @@ void ingest_judge(struct worker *w, const struct reader_line *line,
                ? conf_site_of_host(conf, rec->host.p, rec->host.n)
                : 0;
     site = j->k > 0 ? (size_t)j->k : 0;
+    client = client_of(conf, rec);
     /* The owner's own requests count nowhere, not even as hits. */
-    if (conf->sites[site].exclude) {
-        struct slice c = client_of(conf, rec);
-
-        if (netrange_contains(conf->sites[site].exclude, c.p, c.n)) {
-            j->fate = FATE_EXCLUDED;
-            return;
-        }
+    if (conf->sites[site].exclude &&
+        netrange_contains(conf->sites[site].exclude, client.p, client.n)) {
+        j->fate = FATE_EXCLUDED;
+        return;
     }
     j->fate = FATE_HIT;
-    client = client_of(conf, rec);
     cs = rec->has_agent ? client_slot(w, client, rec) : NULL;
     j->robot = cs ? cs->robot
                : rec->has_agent

@@ -258,12 +258,13 @@ static void count_oldest(struct worker *w, struct store_source *src,
     while (o->state != BLOCK_JUDGED) {
         /* The oldest still ready: the worker's to judge. Taken by a
          * helper: judge another ready one meanwhile, or wait. */
-        b = o->state == BLOCK_READY ? o : take_ready(p);
-        if (!b) {
+        if (o->state == BLOCK_READY) {
+            b = o;
+            b->state = BLOCK_TAKEN;
+        } else if (!(b = take_ready(p))) {
             pthread_cond_wait(&p->done, &p->lock);
             continue;
         }
-        b->state = BLOCK_TAKEN;
         pthread_mutex_unlock(&p->lock);
         judge_block(w, b);
         pthread_mutex_lock(&p->lock);

@@ -28,7 +28,7 @@
 #define WRITE_LOCK "7089066326557274487"
 
 /* A set of open visits is some kilobytes of random ids: PostgreSQL's
- * compression of large values (pglz) cannot shrink it, and trying took a
+ * compression of large values (pglz) cannot shrink it, and trying costs a
  * fifth of the server's CPU in an ingest of a log of many readers. */
 #define OPEN_SETS_UNCOMPRESSED \
     "ALTER TABLE open_visit_sets ALTER COLUMN visitors SET STORAGE EXTERNAL;"
@@ -435,7 +435,8 @@ static int setup(struct store *s, struct bs_err *err)
                 (long long)version, STORE_SCHEMA_VERSION);
         goto fail;
     }
-    /* A database made before the open sets were stored uncompressed. */
+    /* A database whose open sets are still stored compressed (made by an
+     * older blogstat). */
     if (s->mode == STORE_WRITE &&
         store_pragma_int(s, "SELECT count(*) FROM pg_attribute WHERE "
                             "attrelid = 'open_visit_sets'::regclass AND "
