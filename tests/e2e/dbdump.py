@@ -15,6 +15,7 @@ import sqlite3
 import struct
 import sys
 
+# Each query's first column is the day (4020-recount groups rows by it).
 COUNTS = [
     "SELECT day, hits, views, robots, bad_lines FROM days",
     "SELECT v.day, p.path, p.kind, v.views FROM path_views v "
@@ -34,6 +35,12 @@ COUNTS = [
     "SELECT s.day, p.path, p.kind, sketch_n(s.sketch) FROM path_sketches s "
     "JOIN paths p ON p.id = s.path_id",
     "SELECT day, country, sketch_n(sketch) FROM country_sketches",
+    # The other dimensions (browsers, hours, campaigns, feeds, robots,
+    # missing pages) and their visitors.
+    "SELECT d.day, s.name, d.dim, d.k1, d.k2, d.k3, d.n FROM dim_counts d "
+    "JOIN sites s ON s.id = d.site",
+    "SELECT d.day, s.name, d.dim, d.k1, d.k2, d.k3, sketch_n(d.sketch) "
+    "FROM dim_sketches d JOIN sites s ON s.id = d.site",
 ]
 # Fingerprints and line checks are keyed with each database's own key:
 # what they cover is compared, not the hashes.
