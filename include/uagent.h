@@ -16,6 +16,7 @@
 #define BLOGSTAT_UAGENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The longest family name uagent_parse() gives, in bytes; longer ones
  * (an app's name taken from its User-Agent) are cut, never inside a
@@ -44,7 +45,14 @@ struct ua_info {
     const char *system;
     size_t system_n;
     enum ua_device device;
+    /* The answer's number, the same for the same browser, system and
+     * device as long as the parser lives: below UA_FAMILIES, or
+     * UA_FAMILY_NONE for an answer left unnumbered (a User-Agent the
+     * cache does not keep, or past UA_FAMILIES answers). */
+    uint32_t family;
 };
+#define UA_FAMILIES 4096
+#define UA_FAMILY_NONE UINT32_MAX
 
 struct uagent;
 

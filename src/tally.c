@@ -21,6 +21,7 @@ struct memo {
     uint32_t key, id;
 };
 #define MEMO_SLOTS 64          /* a power of 2 */
+#define CLIENT_MEMO_SLOTS 256  /* a power of 2 */
 
 /* What a feed fetcher's User-Agent reports (feedsub_parse()), kept for
  * the User-Agents seen last: a reader fetches again and again with the
@@ -43,6 +44,9 @@ struct tally {
     uint8_t *feed_reader;      /* by robot id: 1 for a feed reader's */
     struct memo hours[24];
     struct memo robots[MEMO_SLOTS];
+    /* The browsers' rows (browser, system, device), by the family
+     * number uagent_parse() gives each answer. */
+    struct memo clients[CLIENT_MEMO_SLOTS];
     struct campaign camp;
     struct feed_memo *feeds;   /* FEED_MEMO_SLOTS, on first use */
     struct feed_memo scratch;  /* a report of a User-Agent not kept */
@@ -148,15 +152,27 @@ void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
              slice_make(t->camp.name, t->camp.name_n), 1);
     if (rec->has_agent) {
         struct ua_info ui;
-        const char *dev;
-        struct dim_row c = {.day = rec->day, .dim = DIM_CLIENT, .n = 1};
+        struct memo *m;
 
         uagent_parse(t->ua, rec->agent.p, rec->agent.n, &ui);
-        dev = ua_device_name(ui.device);
-        c.k[0] = slice_make(ui.browser, ui.browser_n);
-        c.k[1] = slice_make(ui.system, ui.system_n);
-        c.k[2] = slice_make(dev, strlen(dev));
-        dims_visitor(d, dims_add(d, &c), visitor);
+        m = &t->clients[ui.family & (CLIENT_MEMO_SLOTS - 1)];
+        id = ui.family == UA_FAMILY_NONE
+                 ? UINT32_MAX
+                 : memo_get(m, d, rec->day, ui.family);
+        if (id != UINT32_MAX) {
+            dims_add_id(d, id, 1);
+        } else {
+            const char *dev = ua_device_name(ui.device);
+            struct dim_row c = {.day = rec->day, .dim = DIM_CLIENT, .n = 1};
+
+            c.k[0] = slice_make(ui.browser, ui.browser_n);
+            c.k[1] = slice_make(ui.system, ui.system_n);
+            c.k[2] = slice_make(dev, strlen(dev));
+            id = dims_add(d, &c);
+            if (ui.family != UA_FAMILY_NONE)
+                memo_put(m, d, rec->day, ui.family, id);
+        }
+        dims_visitor(d, id, visitor);
     }
 }
 

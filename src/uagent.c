@@ -15,6 +15,7 @@
  * carry any bytes).
  */
 #include "blogstat.h"
+#include "table.h"
 #include "uagent.h"
 #include "uap_rules.h"
 
@@ -48,6 +49,7 @@ struct ua_slot {
     uint8_t browser_n;
     uint8_t system_n;
     uint8_t device;
+    uint32_t family;           /* uagent_parse()'s ua_info.family */
 };
 
 /* A rule, compiled. */
@@ -71,6 +73,10 @@ struct uagent {
     pcre2_jit_stack *jit;
     struct ua_slot *slots;
     uint32_t count;
+    /* The answers (browser, system, device) the cache has given, each
+     * numbered once: UA_FAMILIES of them at most, kept across the
+     * cache's clearing so that a number keeps its answer. */
+    struct strtab *families;
     char *arena;               /* arena_cap bytes, grown to UA_ARENA */
     size_t arena_n, arena_cap;
     /* The last User-Agent answered from the cache: a page and its assets
@@ -185,6 +191,7 @@ void uagent_free(struct uagent *u)
     pcre2_general_context_free(u->gctx);
     free(u->slots);
     free(u->arena);
+    strtab_free(u->families);
     free(u);
 }
 
@@ -328,6 +335,27 @@ static void answer(const struct uagent *u, const struct ua_slot *e,
     out->system = names + e->browser_n;
     out->system_n = e->system_n;
     out->device = (enum ua_device)e->device;
+    out->family = e->family;
+}
+
+/* The number of the answer (device, browser, system) of slot e:
+ * UA_FAMILY_NONE past UA_FAMILIES of them. */
+static uint32_t family_of(struct uagent *u, const struct ua_slot *e)
+{
+    char key[2 + 2 * UA_NAME_MAX];
+    const char *names = u->arena + e->off + e->len;
+    size_t n = 2 + (size_t)e->browser_n + e->system_n;
+    int64_t id;
+
+    key[0] = (char)e->device;
+    key[1] = (char)e->browser_n;
+    memcpy(key + 2, names, n - 2);
+    if (!u->families)
+        u->families = strtab_new();
+    if (strtab_count(u->families) < UA_FAMILIES)
+        return strtab_intern(u->families, key, n, NULL);
+    id = strtab_find(u->families, key, n);
+    return id >= 0 ? (uint32_t)id : UA_FAMILY_NONE;
 }
 
 static void cache_clear(struct uagent *u)
@@ -371,6 +399,7 @@ int uagent_parse(struct uagent *u, const char *ua, size_t n,
         out->browser_n = bn;
         out->system = u->system_buf;
         out->system_n = sn;
+        out->family = UA_FAMILY_NONE;
         return 0;
     }
     h = bs_hash(ua, n);
@@ -406,6 +435,7 @@ int uagent_parse(struct uagent *u, const char *ua, size_t n,
     memcpy(u->arena + u->arena_n + n + bn, u->system_buf, sn);
     e->browser_n = (uint8_t)bn;
     e->system_n = (uint8_t)sn;
+    e->family = family_of(u, e);
     u->arena_n += n + bn + sn;
     u->count++;
     u->last = e;

@@ -8,6 +8,7 @@
 #include "robots.h"
 #include "sketch.h"
 #include "tally.h"
+#include "uagent.h"
 
 /* A row as dims_each() gave it, copied. */
 struct seen {
@@ -408,6 +409,85 @@ static void test_tally__feed_reports_kept(void **state)
     free(rs);
 }
 
+/* The browsers' rows, kept by the family number of each answer: views
+ * of two User-Agents with one answer count in one row; a day, another
+ * dims (another site's) and a cleared dims each count in rows of their
+ * own; a User-Agent the parser does not keep counts as well. */
+static void test_tally__browsers_kept(void **state)
+{
+    static const char *const uas[] = {
+        "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 "
+        "Firefox/120.0",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 "
+        "Firefox/121.0",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+    };
+    struct tally *t = tally_new();
+    struct uagent *u = uagent_new();
+    struct dims *d = dims_new(), *d2 = dims_new();
+    struct rows *rs = xcalloc(1, sizeof(*rs));
+    struct logrec r = rec_of("/", 200, 0);
+    struct ua_info ui;
+    char fx[2][UA_NAME_MAX + 1], ch[2][UA_NAME_MAX + 1];
+    char *big = xmalloc(2000);
+    /* each view: which User-Agent (3: the long one), the day, dims 2 */
+    static const int views[][3] = {
+        {0, 8, 0}, {1, 8, 0}, {2, 8, 0}, {0, 8, 0}, {3, 8, 0},
+        {0, 9, 0}, {0, 8, 0}, {1, 8, 1},
+    };
+    const struct seen *row;
+
+    (void)state;
+    uagent_parse(u, uas[0], strlen(uas[0]), &ui);
+    snprintf(fx[0], sizeof(fx[0]), "%.*s", (int)ui.browser_n, ui.browser);
+    snprintf(fx[1], sizeof(fx[1]), "%.*s", (int)ui.system_n, ui.system);
+    uagent_parse(u, uas[2], strlen(uas[2]), &ui);
+    snprintf(ch[0], sizeof(ch[0]), "%.*s", (int)ui.browser_n, ui.browser);
+    snprintf(ch[1], sizeof(ch[1]), "%.*s", (int)ui.system_n, ui.system);
+    assert_string_not_equal(fx[0], ch[0]);
+    /* Too long to keep, its answer is Chrome's. */
+    memset(big, ' ', 2000);
+    memcpy(big, uas[2], strlen(uas[2]));
+    r.has_agent = 1;
+    for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
+        int k = views[i][0];
+
+        r.agent = k < 3 ? slice_make(uas[k], strlen(uas[k]))
+                        : slice_make(big, 2000);
+        r.day = views[i][1];
+        tally_view(t, views[i][2] ? d2 : d, &r, 1000 + i);
+    }
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    row = find(rs, 8, DIM_CLIENT, fx[0], fx[1], "desktop");
+    assert_non_null(row);
+    assert_int_equal(row->n, 4);
+    assert_int_equal(row->visitors, 4);
+    assert_int_equal(find(rs, 9, DIM_CLIENT, fx[0], fx[1], "desktop")->n, 1);
+    row = find(rs, 8, DIM_CLIENT, ch[0], ch[1], "desktop");
+    assert_non_null(row);
+    assert_int_equal(row->n, 2);
+    assert_int_equal(row->visitors, 2);
+    rs->n = 0;
+    assert_int_equal(dims_each(d2, keep, rs), 0);
+    assert_int_equal(find(rs, 8, DIM_CLIENT, fx[0], fx[1], "desktop")->n, 1);
+    /* Cleared, the rows start again. */
+    dims_clear(d);
+    r.agent = slice_make(uas[1], strlen(uas[1]));
+    r.day = 8;
+    tally_view(t, d, &r, 1);
+    rs->n = 0;
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    assert_int_equal(find(rs, 8, DIM_CLIENT, fx[0], fx[1], "desktop")->n, 1);
+    assert_int_equal(rs->n, 2);    /* and the hour's */
+    free(big);
+    uagent_free(u);
+    tally_free(t);
+    dims_free(d);
+    dims_free(d2);
+    free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_tally__view_hour_and_campaign),
         cmocka_unit_test(test_tally__missing_and_probes),
         cmocka_unit_test(test_tally__feed_reports_kept),
+        cmocka_unit_test(test_tally__browsers_kept),
         cmocka_unit_test(test_tally__robots_and_feeds),
     };
 

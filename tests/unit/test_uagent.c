@@ -316,6 +316,64 @@ static void test_uagent__cache(void **state)
     uagent_free(NULL);
 }
 
+/* Family numbers: the same answer, the same number (from the cache, the
+ * rules, after the cache starts over); another answer, another number;
+ * an answer not kept has none; past UA_FAMILIES answers, a new one has
+ * none and the old keep theirs. */
+static void test_uagent__families(void **state)
+{
+    struct uagent *u = uagent_new();
+    const char *a = cases[0].ua, *b = cases[8].ua;
+    struct ua_info in;
+    uint32_t fa, fb;
+    char ua[160], *big;
+
+    (void)state;
+    uagent_parse(u, a, strlen(a), &in);
+    fa = in.family;
+    assert_true(fa < UA_FAMILIES);
+    uagent_parse(u, a, strlen(a), &in);
+    assert_int_equal(in.family, fa);
+    uagent_parse(u, b, strlen(b), &in);
+    fb = in.family;
+    assert_true(fb < UA_FAMILIES && fb != fa);
+    /* the same answer for another User-Agent: the same number */
+    snprintf(ua, sizeof(ua), "%s ", a);
+    uagent_parse(u, ua, strlen(ua), &in);
+    assert_int_equal(in.family, fa);
+    big = xmalloc(1500);
+    memset(big, ' ', 1500);
+    memcpy(big, b, strlen(b));
+    uagent_parse(u, big, 1500, &in);
+    assert_int_equal(in.family, UA_FAMILY_NONE);
+    free(big);
+    if (TU_UNDER_VALGRIND()) {
+        printf("families: bound not checked under valgrind (slow)\n");
+    } else {
+        /* apps named by their User-Agents: an answer each */
+        for (int i = 0; i < UA_FAMILIES; i++) {
+            int k = snprintf(ua, sizeof(ua),
+                             "App%d/1.0 CFNetwork/1220.1 Darwin/20.3.0", i);
+
+            uagent_parse(u, ua, (size_t)k, &in);
+            assert_true(in.family < UA_FAMILIES || in.family ==
+                        UA_FAMILY_NONE);
+        }
+        assert_int_equal(in.family, UA_FAMILY_NONE);
+        uagent_parse(u, a, strlen(a), &in);
+        assert_int_equal(in.family, fa);
+        /* many User-Agents of one answer make the cache start over */
+        for (int i = 0; i < 40000; i++) {
+            int k = snprintf(ua, sizeof(ua), "%s%d", a, i);
+
+            uagent_parse(u, ua, (size_t)k, &in);
+        }
+        uagent_parse(u, b, strlen(b), &in);
+        assert_int_equal(in.family, fb);
+    }
+    uagent_free(u);
+}
+
 /* ---- names and hostile User-Agents ------------------------------------- */
 
 static void test_uagent__long_names(void **state)
@@ -436,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_uagent__uap_browsers),
         cmocka_unit_test(test_uagent__uap_systems),
         cmocka_unit_test(test_uagent__cache),
+        cmocka_unit_test(test_uagent__families),
         cmocka_unit_test(test_uagent__long_names),
         cmocka_unit_test(test_uagent__hostile),
         cmocka_unit_test(test_uagent__cost),
