@@ -50,7 +50,11 @@
 
 #define IN_SIZE (256 * 1024)
 #define OUT_SIZE (1024 * 1024)
-#define NCHUNKS 4              /* inflated megabytes in flight */
+#define NCHUNKS 5              /* inflated megabytes in flight, and the
+                                  one the reader reads */
+/* Room before a chunk's bytes and at the start of the reader's own buffer:
+ * the last line handed out and the start of the next (reader.c's fill()). */
+#define HEAD (2 * READER_MAX_LINE + 2)
 /* A gzip file cut inside its last member and modified less than this
  * long ago is still being written. */
 #define GROWING_SECS 3600
@@ -354,8 +358,10 @@ static int gz_inflate(struct gz *g, unsigned char *out, size_t room,
 
 /* ---- the inflating thread ------------------------------------------------ */
 
-/* Inflated bytes of one member, at most OUT_SIZE. */
+/* Inflated bytes of one member, at most OUT_SIZE, at data: HEAD bytes
+ * into base, whose HEAD first bytes the reader fills (fill_gzip()). */
 struct chunk {
+    char *base;
     unsigned char *data;
     size_t len;
     uint64_t bytes;            /* compressed bytes read when it was full */
@@ -438,6 +444,9 @@ static void *inflater(void *arg)
 
 /* ---- the reader -------------------------------------------------------------- */
 
+/* What buf is before any byte came (memchr() wants a pointer). */
+static char no_bytes[1];
+
 struct reader {
     int fd;
     char *name;
@@ -449,7 +458,11 @@ struct reader {
     int gz_done;           /* the last chunk has been taken */
     uint64_t bytes_read;
 
-    char *buf;             /* decompressed (or plain) bytes */
+    /* Decompressed (or plain) bytes: own's for a plain input; for gzip,
+     * those of the chunk held (the pipe's oldest), read in place. */
+    char *buf;
+    char *own;             /* plain: cap bytes; gzip: NULL */
+    int held;              /* gzip: buf is the pipe's oldest chunk's */
     size_t cap, start, end;
     int out_eof;           /* no more bytes will come */
     int failed;            /* the input is damaged: err holds why */
@@ -498,14 +511,16 @@ static int start_pipe(struct reader *r, struct gz *g, struct bs_err *err)
         return bs_fail(err, BS_SOFTWARE, "%s: cannot start the "
                        "decompressor", r->name);
     }
-    for (int i = 0; i < NCHUNKS; i++)
-        p->chunks[i].data = xmalloc(OUT_SIZE);
+    for (int i = 0; i < NCHUNKS; i++) {
+        p->chunks[i].base = xmalloc(HEAD + OUT_SIZE);
+        p->chunks[i].data = (unsigned char *)p->chunks[i].base + HEAD;
+    }
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->full, NULL);
     pthread_cond_init(&p->empty, NULL);
     if (pthread_create(&p->thread, NULL, inflater, p) != 0) {
         for (int i = 0; i < NCHUNKS; i++)
-            free(p->chunks[i].data);
+            free(p->chunks[i].base);
         dec_end(&p->gz);
         free(p);
         return bs_fail(err, BS_OSERR, "%s: cannot start a thread: %s",
@@ -529,7 +544,7 @@ static void stop_pipe(struct reader *r)
     dec_end(&p->gz);
     free(p->gz.in);
     for (int i = 0; i < NCHUNKS; i++)
-        free(p->chunks[i].data);
+        free(p->chunks[i].base);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->full);
     pthread_cond_destroy(&p->empty);
@@ -583,28 +598,51 @@ static void took_end(struct reader *r, const struct chunk *c)
     }
 }
 
-/* Take the next inflated chunk into buf[end..): 1 (bytes may have come),
- * 0 at the end, -1. */
+/*
+ * Read on in the next inflated chunk, in place: the last line handed out
+ * (kept until the next one is) and the bytes not scanned yet go into the
+ * room before its bytes, and the chunk read so far goes back to the
+ * inflater. 1 (bytes may have come), 0 at the end, -1.
+ */
 static int fill_gzip(struct reader *r)
 {
     struct pipe *p = r->pipe;
     struct chunk *c;
-    size_t len;
+    size_t len, kl, rest, at;
     int last;
 
     if (r->gz_done)
         return 0;
     pthread_mutex_lock(&p->mu);
-    while (p->count == 0)
+    while (p->count < (size_t)r->held + 1)
         pthread_cond_wait(&p->full, &p->mu);
-    c = &p->chunks[p->head];
+    c = &p->chunks[(p->head + (size_t)r->held) % NCHUNKS];
     pthread_mutex_unlock(&p->mu);
 
-    /* Everything needed from the chunk is taken now: once it is handed
-     * back, the inflater refills it (its len first set to 0). */
+    kl = r->keep_len && r->keep < r->start ? r->keep_len : 0;
+    rest = r->end - r->start;
+    /* A line kept is at most READER_MAX_LINE and its ending; bytes with
+     * no newline past READER_MAX_LINE were dropped (reader_next()). */
+    if (kl + rest > HEAD)
+        BUG("%zu bytes kept before a chunk", kl + rest);
+    at = HEAD - rest - kl;
+    if (kl)
+        memcpy(c->base + at, r->buf + r->keep, kl);
+    if (rest)
+        memcpy(c->base + at + kl, r->buf + r->start, rest);
+    r->keep = at;
+    r->start = at + kl;
     len = c->len;
-    memcpy(r->buf + r->end, c->data, len);
-    r->end += len;
+    r->buf = c->base;
+    r->end = HEAD + len;
+    if (r->held) {
+        pthread_mutex_lock(&p->mu);
+        p->head = (p->head + 1) % NCHUNKS;
+        p->count--;
+        pthread_cond_signal(&p->empty);
+        pthread_mutex_unlock(&p->mu);
+    }
+    r->held = 1;
     r->filled += len;
     r->bytes_read = c->bytes;
     last = c->last;
@@ -626,13 +664,6 @@ static int fill_gzip(struct reader *r)
     r->first_piece = c->member_end || c->damaged;
     if (last > 0)
         took_end(r, c);
-
-    pthread_mutex_lock(&p->mu);
-    p->head = (p->head + 1) % NCHUNKS;
-    p->count--;
-    pthread_cond_signal(&p->empty);
-    pthread_mutex_unlock(&p->mu);
-
     if (last != 0)
         r->gz_done = 1;
     if (last < 0)
@@ -693,9 +724,7 @@ struct reader *reader_open(const char *path, int flags, struct bs_err *err)
         r->file_size = (uint64_t)st.st_size;
         r->regular = 1;
     }
-    /* Room for a block, the line being scanned and the last one kept. */
-    r->cap = OUT_SIZE + 2 * READER_MAX_LINE + 2;
-    r->buf = xmalloc(r->cap);
+    r->buf = no_bytes;
 
     /* Sniff the first bytes: gzip by magic, whatever the name says. */
     memset(&g, 0, sizeof(g));
@@ -727,7 +756,11 @@ struct reader *reader_open(const char *path, int flags, struct bs_err *err)
             return NULL;
         }
     } else {
-        /* Plain: what was sniffed is the start of the text. */
+        /* Plain: what was sniffed is the start of the text, in a buffer
+         * with room for a block, the line being scanned and the last one
+         * kept. */
+        r->cap = HEAD + OUT_SIZE;
+        r->buf = r->own = xmalloc(r->cap);
         memcpy(r->buf, g.in, g.in_len);
         r->end = g.in_len;
         r->bytes_read = g.bytes;
@@ -752,8 +785,9 @@ static int fill(struct reader *r)
         return r->failed ? -1 : 0;
     /* Make room: the last line handed out (kept until the next one is)
      * goes first, then the bytes not scanned yet; whatever lay between
-     * (NULs skipped, bytes of an overlong line dropped) goes. */
-    {
+     * (NULs skipped, bytes of an overlong line dropped) goes. A gzip
+     * input's go before the next chunk's bytes (fill_gzip()). */
+    if (!r->gzip) {
         size_t kl = r->keep_len && r->keep < r->start ? r->keep_len : 0;
 
         if (kl && r->keep > 0)
@@ -772,14 +806,14 @@ static int fill(struct reader *r)
                        (unsigned long long)r->limit);
     }
     {
-        size_t before = r->end;
+        uint64_t before = r->filled;
 
         got = r->gzip ? fill_gzip(r) : fill_plain(r);
         if (got < 0) {
             /* Hand out what came before the error; the error comes at the
              * next fill. */
             r->failed = 1;
-            return r->end > before ? 1 : -1;
+            return r->filled > before ? 1 : -1;
         }
     }
     if (got == 0)
@@ -1064,7 +1098,7 @@ void reader_close(struct reader *r)
     stop_pipe(r);
     if (r->fd != STDIN_FILENO)
         close(r->fd);
-    free(r->buf);
+    free(r->own);
     free(r->name);
     free(r);
 }

@@ -596,6 +596,48 @@ static void test_reader__exactly_max_line(void **state)
     free(dir);
 }
 
+/*
+ * gzip read in place: a chunk ends where its member does, so two members
+ * make the reader read on in the next chunk with the most it ever carries
+ * over: the last line handed out, READER_MAX_LINE bytes and "\r\n", and
+ * READER_MAX_LINE bytes of the next with no newline yet.
+ */
+static void test_reader__lines_across_chunks(void **state)
+{
+    char *dir = tu_tmpdir();
+    size_t max = READER_MAX_LINE, n1 = 2 * max + 2, zn1, zn2;
+    char *one = xmalloc(n1), *both, *path;
+    static const char two[] = "\nend\n";
+    unsigned char *z1, *z2;
+    struct result res;
+
+    (void)state;
+    memset(one, 'a', max);
+    memcpy(one + max, "\r\n", 2);
+    memset(one + max + 2, 'b', max);
+    z1 = tu_gzip(one, n1, &zn1);
+    z2 = tu_gzip(two, sizeof(two) - 1, &zn2);
+    both = xmalloc(zn1 + zn2);
+    memcpy(both, z1, zn1);
+    memcpy(both + zn1, z2, zn2);
+    path = tu_write(dir, "two.gz", both, zn1 + zn2);
+    read_path(path, &res);
+    assert_int_equal(res.rc, 0);
+    assert_int_equal(res.count, 3);
+    check_line(&res, 0, one, max);
+    check_line(&res, 1, one + max + 2, max);
+    check_str(&res, 2, "end");
+    assert_int_equal(res.v[2].offset, n1 + sizeof(two) - 1);
+    result_free(&res);
+    free(path);
+    free(both);
+    free(z1);
+    free(z2);
+    free(one);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 /* Lines far longer than the reader's buffers, several in a row. */
 static void test_reader__huge_lines(void **state)
 {
@@ -1830,6 +1872,7 @@ int main(void)
         cmocka_unit_test(test_reader__copytruncate_big_hole),
         cmocka_unit_test(test_reader__overlong),
         cmocka_unit_test(test_reader__exactly_max_line),
+        cmocka_unit_test(test_reader__lines_across_chunks),
         cmocka_unit_test(test_reader__huge_lines),
         cmocka_unit_test(test_reader__many_lines_plain_and_gzip),
         cmocka_unit_test(test_reader__gzip_by_magic),
