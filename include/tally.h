@@ -15,7 +15,12 @@
 
 struct tally;
 
+struct ua_families;
+
 struct tally *tally_new(void);
+/* The same, its User-Agent parser numbering answers in families (uagent.h),
+ * shared with the parsers of other tallies (not freed by it). */
+struct tally *tally_new_shared(struct ua_families *families);
 void tally_free(struct tally *t);
 
 /* A hit of robot id (robots.h), on day. Returns 1 when the robot is a
@@ -28,6 +33,14 @@ int tally_feed_reader(const struct tally *t, int robot);
  * (when the log has User-Agents) its browser, system and device. */
 void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
                 uint64_t visitor);
+/* The family number (uagent.h) of rec's User-Agent, UA_FAMILY_NONE for
+ * none: work a judge can do (ingest_judge()) for tally_view_family(). */
+uint32_t tally_family(struct tally *t, const struct logrec *rec);
+/* tally_view() of a view whose User-Agent's family is known (from a
+ * tally of the same families, or UA_FAMILY_NONE: read here). */
+void tally_view_family(struct tally *t, struct dims *d,
+                       const struct logrec *rec, uint64_t visitor,
+                       uint32_t family);
 /* A fetch of the feed cls (URL_FEED, its key) by a person or a feed
  * reader. Returns the key whose sketch the fetcher's visitor goes into
  * (dims_visitor()) when it is one client among the feed's others, or

@@ -46,7 +46,7 @@ struct ua_info {
     size_t system_n;
     enum ua_device device;
     /* The answer's number, the same for the same browser, system and
-     * device as long as the parser lives: below UA_FAMILIES, or
+     * device as long as its ua_families lives: below UA_FAMILIES, or
      * UA_FAMILY_NONE for an answer left unnumbered (a User-Agent the
      * cache does not keep, or past UA_FAMILIES answers). */
     uint32_t family;
@@ -56,11 +56,34 @@ struct ua_info {
 
 struct uagent;
 
+/* The numbers of the answers (ua_info.family), shared by the parsers of
+ * one run so that a number means one answer whichever parser gave it;
+ * safe to use from several threads. */
+struct ua_families;
+struct ua_families *ua_families_new(void);
+void ua_families_free(struct ua_families *f);
+
+/* The answer numbered family, its names copied: 0, or -1 when no answer
+ * has that number. */
+struct ua_names {
+    char browser[UA_NAME_MAX];
+    size_t browser_n;
+    char system[UA_NAME_MAX];
+    size_t system_n;
+    enum ua_device device;
+};
+int ua_family_names(struct ua_families *f, uint32_t family,
+                    struct ua_names *out);
+
 /* A parser with its compiled rules and an empty cache; caller frees with
  * uagent_free(). Each thread needs its own. A rule that does not compile
  * is a BUG() (the rules are built in and checked by the build). */
 struct uagent *uagent_new(void);
+/* The same, numbering its answers in families (it does not free them). */
+struct uagent *uagent_new_shared(struct ua_families *families);
 void uagent_free(struct uagent *u);
+/* Where u numbers its answers. */
+struct ua_families *uagent_families(const struct uagent *u);
 
 /* The browser, system and device of User-Agent ua[0..n) (no NUL needed;
  * NULL or n == 0 is the empty one) into *out. Returns 1 when the answer

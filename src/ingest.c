@@ -21,6 +21,7 @@
 #include "store.h"
 #include "table.h"
 #include "tally.h"
+#include "uagent.h"
 #include "visitor.h"
 
 #include <pthread.h>
@@ -604,7 +605,7 @@ static struct worker *worker_parts(struct run *run)
     if (!w->geo)
         BUG("geo_open(%s): %s", run->geoip, err.msg);
     w->robots = robots_new();
-    w->tally = tally_new();
+    w->tally = tally_new_shared(run->families);
     w->url_cache = url_cache_new();
     w->ref_cache = url_cache_new();
     w->clients = client_cache_new();
@@ -899,6 +900,7 @@ int ingest_run(const struct ingest_opts *o, const struct sink *sink,
     pthread_mutex_init(&run->out_lock, NULL);
     pthread_mutex_init(&run->lock, NULL);
     pthread_mutex_init(&run->db.lock, NULL);
+    run->families = ua_families_new();
     if (find_geoip(run, &geoip, err))
         goto out;
     run->geoip = geoip;
@@ -945,6 +947,7 @@ out:
         strtab_free(run->known[i]);
     free(run->status);
     free(geoip);
+    ua_families_free(run->families);
     pthread_mutex_destroy(&run->out_lock);
     pthread_mutex_destroy(&run->lock);
     pthread_mutex_destroy(&run->db.lock);

@@ -18,6 +18,7 @@
 #include "proxy.h"
 #include "robots.h"
 #include "tally.h"
+#include "uagent.h"
 #include "visitor.h"
 
 #include <stdio.h>
@@ -96,7 +97,7 @@ static uint64_t visitor_of(const struct worker *w, size_t site,
 #define CLIENT_SLOTS 4096      /* a power of two */
 #define CLIENT_KEY_MAX 320
 
-enum { KNOWS_COUNTRY = 1, KNOWS_VISITOR = 2 };
+enum { KNOWS_COUNTRY = 1, KNOWS_VISITOR = 2, KNOWS_FAMILY = 4 };
 
 struct client_slot {
     uint64_t hash;
@@ -104,6 +105,7 @@ struct client_slot {
     uint16_t robot;
     uint8_t knows;             /* KNOWS_*: what is worked out so far */
     char cc[3];
+    uint32_t family;           /* the User-Agent's, tally_family() */
     uint64_t visitor;          /* visitor_id(), without the site's tag */
     char key[CLIENT_KEY_MAX];  /* the client, a NUL, the User-Agent */
 };
@@ -178,7 +180,8 @@ static struct client_slot *client_slot(struct worker *w, struct slice client,
     return e;
 }
 
-/* A view's country and visitor, from the client's slot e (NULL: none). */
+/* A view's country, visitor and User-Agent's family, from the client's
+ * slot e (NULL: none). */
 static void client_view(struct worker *w, struct client_slot *e,
                         struct slice client, size_t site, struct judged *j)
 {
@@ -186,6 +189,7 @@ static void client_view(struct worker *w, struct client_slot *e,
         memcpy(j->cc, geo_country(w->geo, client.p, client.n), 3);
         j->visitor = client_visitor(w, client, &j->rec) ^
                      w->run->site_tags[site];
+        j->family = tally_family(w->tally, &j->rec);
         return;
     }
     if (!(e->knows & KNOWS_COUNTRY)) {
@@ -196,6 +200,11 @@ static void client_view(struct worker *w, struct client_slot *e,
         e->visitor = client_visitor(w, client, &j->rec);
         e->knows |= KNOWS_VISITOR;
     }
+    if (!(e->knows & KNOWS_FAMILY)) {
+        e->family = tally_family(w->tally, &j->rec);
+        e->knows |= KNOWS_FAMILY;
+    }
+    j->family = e->family;
     memcpy(j->cc, e->cc, 3);
     j->visitor = e->visitor ^ w->run->site_tags[site];
 }
@@ -230,6 +239,7 @@ void ingest_judge(struct worker *w, const struct reader_line *line,
 
     j->fate = FATE_BAD;
     j->ref = REF_NONE;
+    j->family = UA_FAMILY_NONE;
     j->st = line->overlong ? PARSE_TOOLONG
                            : parse_line(w->parser, line->p, line->n, &j->rec);
     if (j->st != PARSE_OK)
@@ -314,7 +324,7 @@ static void count_view(struct worker *w, struct agg *agg,
                             j->cc);
 
     agg_visitor_key(agg, rec->day, rec->sec, j->visitor, key, j->cc);
-    tally_view(w->tally, agg_dims(agg), rec, j->visitor);
+    tally_view_family(w->tally, agg_dims(agg), rec, j->visitor, j->family);
     if (j->ref != REF_NONE) {
         agg_referrer_key(agg, rec->day, key, ref_class_name(j->ref),
                          j->host.p, j->host.n);

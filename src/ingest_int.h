@@ -56,6 +56,9 @@ struct run {
                                       opens, or NULL */
     unsigned char key[VISITOR_KEY_BYTES];  /* read-only: visitor ids' */
     struct source_keys keys;       /* read-only: sources', under key */
+    /* The User-Agents' answers, numbered alike for every worker and
+     * helper (a lock of its own): a helper's judgement names them. */
+    struct ua_families *families;
     /* read-only: what a visitor's id is mixed with on each site (a reader
      * of two sites is a visitor of each) */
     uint64_t site_tags[CONF_SITES_MAX];
@@ -171,6 +174,7 @@ struct judged {
     struct slice key;          /* and its key */
     char cc[3];                /* a view's country */
     uint64_t visitor;          /* a view's visitor */
+    uint32_t family;           /* a view's User-Agent's (tally_family()) */
     enum ref_class ref;        /* a view's or missing page's; REF_NONE */
     struct slice host, term;   /* the referrer's host and search terms */
 };

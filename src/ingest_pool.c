@@ -5,8 +5,9 @@
  * and, with a pool, copies the lines into a ring of blocks. A block full,
  * it is ready: the helpers, each a worker of its own (parser, robot
  * rules, URL cache, GeoIP), take the oldest ready block and judge its
- * lines (ingest_judge(): parsed, classified, the visitor's id, country
- * and referrer), keeping the strings a judgement needs in the block.
+ * lines (ingest_judge(): parsed, classified, the visitor's id, country,
+ * referrer and browser), keeping the strings a judgement needs in the
+ * block.
  * The worker counts the judged blocks, oldest first, into its one set of
  * aggs (ingest_count_judged()): the lines are counted in their order, by
  * one thread, as without helpers, so that every count, the order of the

@@ -55,10 +55,15 @@ struct tally {
 
 struct tally *tally_new(void)
 {
+    return tally_new_shared(NULL);
+}
+
+struct tally *tally_new_shared(struct ua_families *families)
+{
     struct tally *t = xcalloc(1, sizeof(*t));
     int n = robots_count();
 
-    t->ua = uagent_new();
+    t->ua = uagent_new_shared(families);
     t->feed_reader = xcalloc((size_t)n + 1, 1);
     for (int id = 1; id <= n; id++) {
         const char *g = robots_group(id);
@@ -126,8 +131,63 @@ int tally_feed_reader(const struct tally *t, int robot)
     return robot > 0 && robot <= robots_count() && t->feed_reader[robot];
 }
 
+uint32_t tally_family(struct tally *t, const struct logrec *rec)
+{
+    struct ua_info ui;
+
+    if (!rec->has_agent)
+        return UA_FAMILY_NONE;
+    uagent_parse(t->ua, rec->agent.p, rec->agent.n, &ui);
+    return ui.family;
+}
+
+/* The browser row of a view of rec on d: the memo's of its family (read
+ * here when UA_FAMILY_NONE), or added. */
+static uint32_t client_row(struct tally *t, struct dims *d,
+                           const struct logrec *rec, uint32_t family)
+{
+    struct dim_row c = {.day = rec->day, .dim = DIM_CLIENT, .n = 1};
+    struct ua_names names;
+    struct ua_info ui = {0};
+    struct memo *m;
+    const char *dev;
+    uint32_t id;
+
+    if (family == UA_FAMILY_NONE) {
+        uagent_parse(t->ua, rec->agent.p, rec->agent.n, &ui);
+        family = ui.family;
+    }
+    m = &t->clients[family & (CLIENT_MEMO_SLOTS - 1)];
+    if (family != UA_FAMILY_NONE &&
+        (id = memo_get(m, d, rec->day, family)) != UINT32_MAX) {
+        dims_add_id(d, id, 1);
+        return id;
+    }
+    if (!ui.browser) {
+        if (ua_family_names(uagent_families(t->ua), family, &names) != 0)
+            BUG("User-Agent family %u unknown", family);
+        ui = (struct ua_info){names.browser, names.browser_n, names.system,
+                              names.system_n, names.device, family};
+    }
+    dev = ua_device_name(ui.device);
+    c.k[0] = slice_make(ui.browser, ui.browser_n);
+    c.k[1] = slice_make(ui.system, ui.system_n);
+    c.k[2] = slice_make(dev, strlen(dev));
+    id = dims_add(d, &c);
+    if (family != UA_FAMILY_NONE)
+        memo_put(m, d, rec->day, family, id);
+    return id;
+}
+
 void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
                 uint64_t visitor)
+{
+    tally_view_family(t, d, rec, visitor, UA_FAMILY_NONE);
+}
+
+void tally_view_family(struct tally *t, struct dims *d,
+                       const struct logrec *rec, uint64_t visitor,
+                       uint32_t family)
 {
     /* A leap second (86400) is the last hour's. */
     int h = rec->sec < 86400 ? rec->sec / 3600 : 23;
@@ -150,30 +210,8 @@ void tally_view(struct tally *t, struct dims *d, const struct logrec *rec,
              slice_make(t->camp.source, t->camp.source_n),
              slice_make(t->camp.medium, t->camp.medium_n),
              slice_make(t->camp.name, t->camp.name_n), 1);
-    if (rec->has_agent) {
-        struct ua_info ui;
-        struct memo *m;
-
-        uagent_parse(t->ua, rec->agent.p, rec->agent.n, &ui);
-        m = &t->clients[ui.family & (CLIENT_MEMO_SLOTS - 1)];
-        id = ui.family == UA_FAMILY_NONE
-                 ? UINT32_MAX
-                 : memo_get(m, d, rec->day, ui.family);
-        if (id != UINT32_MAX) {
-            dims_add_id(d, id, 1);
-        } else {
-            const char *dev = ua_device_name(ui.device);
-            struct dim_row c = {.day = rec->day, .dim = DIM_CLIENT, .n = 1};
-
-            c.k[0] = slice_make(ui.browser, ui.browser_n);
-            c.k[1] = slice_make(ui.system, ui.system_n);
-            c.k[2] = slice_make(dev, strlen(dev));
-            id = dims_add(d, &c);
-            if (ui.family != UA_FAMILY_NONE)
-                memo_put(m, d, rec->day, ui.family, id);
-        }
-        dims_visitor(d, id, visitor);
-    }
+    if (rec->has_agent)
+        dims_visitor(d, client_row(t, d, rec, family), visitor);
 }
 
 /* ua's report into m: whether it is one, and its feed id hashed. */

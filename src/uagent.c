@@ -21,6 +21,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,10 +74,9 @@ struct uagent {
     pcre2_jit_stack *jit;
     struct ua_slot *slots;
     uint32_t count;
-    /* The answers (browser, system, device) the cache has given, each
-     * numbered once: UA_FAMILIES of them at most, kept across the
-     * cache's clearing so that a number keeps its answer. */
-    struct strtab *families;
+    /* The answers' numbers: the parser's own, or shared with others. */
+    struct ua_families *families;
+    int own_families;
     char *arena;               /* arena_cap bytes, grown to UA_ARENA */
     size_t arena_n, arena_cap;
     /* The last User-Agent answered from the cache: a page and its assets
@@ -149,7 +149,20 @@ static struct rx *rule_list(const char *what, const struct uap_rule *r,
 
 struct uagent *uagent_new(void)
 {
+    return uagent_new_shared(NULL);
+}
+
+struct ua_families *uagent_families(const struct uagent *u)
+{
+    return u->families;
+}
+
+struct uagent *uagent_new_shared(struct ua_families *families)
+{
     struct uagent *u = xcalloc(1, sizeof(*u));
+
+    u->own_families = families == NULL;
+    u->families = families ? families : ua_families_new();
 
     u->gctx = pcre2_general_context_create(rx_malloc, rx_free, NULL);
     u->cctx = pcre2_compile_context_create(u->gctx);
@@ -191,7 +204,8 @@ void uagent_free(struct uagent *u)
     pcre2_general_context_free(u->gctx);
     free(u->slots);
     free(u->arena);
-    strtab_free(u->families);
+    if (u->own_families)
+        ua_families_free(u->families);
     free(u);
 }
 
@@ -338,10 +352,60 @@ static void answer(const struct uagent *u, const struct ua_slot *e,
     out->family = e->family;
 }
 
+/* ---- the answers' numbers ----------------------------------------------- */
+
+/* The answers (browser, system, device) given, each numbered once:
+ * UA_FAMILIES of them at most, never forgotten, so that a number keeps
+ * its answer; the parsers of one run share them (under the lock). */
+struct ua_families {
+    pthread_mutex_t lock;
+    struct strtab *t;          /* device, browser's length, the names */
+};
+
+struct ua_families *ua_families_new(void)
+{
+    struct ua_families *f = xcalloc(1, sizeof(*f));
+
+    pthread_mutex_init(&f->lock, NULL);
+    f->t = strtab_new();
+    return f;
+}
+
+void ua_families_free(struct ua_families *f)
+{
+    if (!f)
+        return;
+    strtab_free(f->t);
+    pthread_mutex_destroy(&f->lock);
+    free(f);
+}
+
+int ua_family_names(struct ua_families *f, uint32_t family,
+                    struct ua_names *out)
+{
+    const char *k;
+    size_t n = 0;
+    int rc = -1;
+
+    pthread_mutex_lock(&f->lock);
+    if (family < strtab_count(f->t)) {
+        k = strtab_key(f->t, family, &n);
+        out->device = (enum ua_device)(unsigned char)k[0];
+        out->browser_n = (unsigned char)k[1];
+        out->system_n = n - 2 - out->browser_n;
+        memcpy(out->browser, k + 2, out->browser_n);
+        memcpy(out->system, k + 2 + out->browser_n, out->system_n);
+        rc = 0;
+    }
+    pthread_mutex_unlock(&f->lock);
+    return rc;
+}
+
 /* The number of the answer (device, browser, system) of slot e:
  * UA_FAMILY_NONE past UA_FAMILIES of them. */
 static uint32_t family_of(struct uagent *u, const struct ua_slot *e)
 {
+    struct ua_families *f = u->families;
     char key[2 + 2 * UA_NAME_MAX];
     const char *names = u->arena + e->off + e->len;
     size_t n = 2 + (size_t)e->browser_n + e->system_n;
@@ -350,11 +414,12 @@ static uint32_t family_of(struct uagent *u, const struct ua_slot *e)
     key[0] = (char)e->device;
     key[1] = (char)e->browser_n;
     memcpy(key + 2, names, n - 2);
-    if (!u->families)
-        u->families = strtab_new();
-    if (strtab_count(u->families) < UA_FAMILIES)
-        return strtab_intern(u->families, key, n, NULL);
-    id = strtab_find(u->families, key, n);
+    pthread_mutex_lock(&f->lock);
+    if (strtab_count(f->t) < UA_FAMILIES)
+        id = strtab_intern(f->t, key, n, NULL);
+    else
+        id = strtab_find(f->t, key, n);
+    pthread_mutex_unlock(&f->lock);
     return id >= 0 ? (uint32_t)id : UA_FAMILY_NONE;
 }
 

@@ -488,6 +488,62 @@ static void test_tally__browsers_kept(void **state)
     free(rs);
 }
 
+/* A view counted with the family its judge gave (another tally of the
+ * same families, as a helper's): the rows of tally_view(); a family
+ * unknown to the judge's parser's cache (a User-Agent too long to keep)
+ * read by the counting tally itself. */
+static void test_tally__view_family_from_a_judge(void **state)
+{
+    static const char *const uas[] = {
+        "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 "
+        "Firefox/120.0",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+    };
+    struct ua_families *f = ua_families_new();
+    struct tally *judge = tally_new_shared(f), *count = tally_new_shared(f);
+    struct tally *plain = tally_new();
+    struct dims *d = dims_new(), *e = dims_new();
+    struct rows *rs = xcalloc(1, sizeof(*rs)), *rt = xcalloc(1, sizeof(*rt));
+    struct logrec r = rec_of("/", 200, 3600);
+    char *big = xmalloc(2000);
+
+    (void)state;
+    memset(big, ' ', 2000);
+    memcpy(big, uas[1], strlen(uas[1]));
+    r.has_agent = 1;
+    for (int i = 0; i < 7; i++) {
+        r.agent = i == 6 ? slice_make(big, 2000)
+                         : slice_make(uas[i % 2], strlen(uas[i % 2]));
+        r.day = 8 + i / 4;
+        tally_view_family(count, d, &r, 50 + (uint64_t)i,
+                          tally_family(judge, &r));
+        tally_view(plain, e, &r, 50 + (uint64_t)i);
+    }
+    assert_int_equal(tally_family(judge, &r), UA_FAMILY_NONE);
+    assert_int_equal(dims_each(d, keep, rs), 0);
+    assert_int_equal(dims_each(e, keep, rt), 0);
+    assert_int_equal(rs->n, rt->n);
+    for (size_t i = 0; i < rt->n; i++) {
+        const struct seen *x = &rt->v[i];
+        const struct seen *y = find(rs, x->day, x->dim, x->k[0], x->k[1],
+                                    x->k[2]);
+
+        assert_non_null(y);
+        assert_int_equal(y->n, x->n);
+        assert_int_equal(y->visitors, x->visitors);
+    }
+    free(big);
+    tally_free(judge);
+    tally_free(count);
+    tally_free(plain);
+    ua_families_free(f);
+    dims_free(d);
+    dims_free(e);
+    free(rs);
+    free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -499,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_tally__missing_and_probes),
         cmocka_unit_test(test_tally__feed_reports_kept),
         cmocka_unit_test(test_tally__browsers_kept),
+        cmocka_unit_test(test_tally__view_family_from_a_judge),
         cmocka_unit_test(test_tally__robots_and_feeds),
     };
 

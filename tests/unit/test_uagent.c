@@ -374,6 +374,41 @@ static void test_uagent__families(void **state)
     uagent_free(u);
 }
 
+/* Parsers sharing their numbers: the same answer has the same number
+ * whichever parser gave it first, and its names come back from it. */
+static void test_uagent__families_shared(void **state)
+{
+    struct ua_families *f = ua_families_new();
+    struct uagent *u1 = uagent_new_shared(f), *u2 = uagent_new_shared(f);
+    const char *a = cases[0].ua, *b = cases[8].ua;
+    struct ua_info ia, ib, in;
+    struct ua_names names;
+
+    (void)state;
+    assert_ptr_equal(uagent_families(u1), f);
+    uagent_parse(u1, a, strlen(a), &ia);
+    uagent_parse(u2, b, strlen(b), &ib);
+    assert_int_not_equal(ia.family, ib.family);
+    uagent_parse(u2, a, strlen(a), &in);
+    assert_int_equal(in.family, ia.family);
+    uagent_parse(u1, b, strlen(b), &in);
+    assert_int_equal(in.family, ib.family);
+    assert_int_equal(ua_family_names(f, ib.family, &names), 0);
+    assert_int_equal(names.browser_n, ib.browser_n);
+    assert_memory_equal(names.browser, ib.browser, ib.browser_n);
+    assert_int_equal(names.system_n, ib.system_n);
+    assert_memory_equal(names.system, ib.system, ib.system_n);
+    assert_int_equal(names.device, ib.device);
+    assert_info(&in, &cases[8]);
+    assert_int_equal(ua_family_names(f, 2, &names), -1);
+    assert_int_equal(ua_family_names(f, UA_FAMILY_NONE, &names), -1);
+    uagent_free(u1);
+    uagent_free(u2);
+    /* not freed by its parsers */
+    assert_int_equal(ua_family_names(f, ia.family, &names), 0);
+    ua_families_free(f);
+}
+
 /* ---- names and hostile User-Agents ------------------------------------- */
 
 static void test_uagent__long_names(void **state)
@@ -495,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_uagent__uap_systems),
         cmocka_unit_test(test_uagent__cache),
         cmocka_unit_test(test_uagent__families),
+        cmocka_unit_test(test_uagent__families_shared),
         cmocka_unit_test(test_uagent__long_names),
         cmocka_unit_test(test_uagent__hostile),
         cmocka_unit_test(test_uagent__cost),
