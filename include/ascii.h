@@ -63,9 +63,13 @@ static inline size_t digits_u64(const char **s, const char *end,
                                 uint64_t *out)
 {
     const char *c = *s;
+    /* Nineteen digits cannot pass UINT64_MAX (twenty digits long). */
+    const char *plain = end - c > 19 ? c + 19 : end;
     uint64_t v = 0;
     size_t n;
 
+    for (; c < plain && is_digit(*c); c++)
+        v = v * 10 + (unsigned)(*c - '0');
     for (; c < end && is_digit(*c); c++) {
         unsigned d = (unsigned)(*c - '0');
 

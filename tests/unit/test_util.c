@@ -528,6 +528,15 @@ static void test_util__digits_u64(void **state)
     s = huge;
     assert_int_equal(digits_u64(&s, huge + strlen(huge), &v), strlen(huge));
     assert_true(v == UINT64_MAX);
+    /* Nineteen digits read plainly, the twentieth with the check. */
+    text = "9999999999999999999 ";
+    s = text;
+    assert_int_equal(digits_u64(&s, text + strlen(text), &v), 19);
+    assert_true(v == UINT64_C(9999999999999999999));
+    text = "18446744073709551614";
+    s = text;
+    assert_int_equal(digits_u64(&s, text + strlen(text), &v), 20);
+    assert_true(v == UINT64_MAX - 1);
     s = "18446744073709551614";
     assert_int_equal(digits_u64(&s, s + 20, &v), 20);
     assert_true(v == UINT64_MAX - 1);
