@@ -58,9 +58,9 @@ night A.conf a.db n1/access.log*
 night B.conf b.db n1/access.log*
 
 # The dump of a database by day: the counts dbdump.py compares (keyed by
-# names), and the referrers and search terms of each day.
+# names, the referrers and search terms too).
 cat >bydays.py <<'PY'
-import ast, json, sqlite3, subprocess, sys
+import ast, json, subprocess, sys
 db = sys.argv[1]
 out = {}
 table = None
@@ -72,16 +72,6 @@ for line in dump.splitlines():
         continue
     row = ast.literal_eval(line)
     out.setdefault(str(row[0]), []).append([table, list(row[1:])])
-con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-for q in ("SELECT r.day, s.name, p.path, r.host, r.class, r.views "
-          "FROM referrers r JOIN paths p ON p.id = r.path_id "
-          "JOIN sites s ON s.id = r.site",
-          "SELECT t.day, s.name, t.term, t.views FROM search_terms t "
-          "JOIN sites s ON s.id = t.site",
-          "SELECT v.day, t.taxonomy, t.name, v.views FROM term_views v "
-          "JOIN terms t ON t.id = v.term_id"):
-    for row in con.execute(q):
-        out.setdefault(str(row[0]), []).append([q[:30], list(row[1:])])
 for rows in out.values():
     rows.sort(key=repr)
 json.dump(out, sys.stdout, sort_keys=True, indent=0)

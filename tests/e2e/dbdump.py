@@ -41,6 +41,12 @@ COUNTS = [
     "JOIN sites s ON s.id = d.site",
     "SELECT d.day, s.name, d.dim, d.k1, d.k2, d.k3, sketch_n(d.sketch) "
     "FROM dim_sketches d JOIN sites s ON s.id = d.site",
+    # Referrers of each page and search terms.
+    "SELECT r.day, s.name, p.path, r.host, r.class, r.views "
+    "FROM referrers r JOIN paths p ON p.id = r.path_id "
+    "JOIN sites s ON s.id = r.site",
+    "SELECT t.day, s.name, t.term, t.views FROM search_terms t "
+    "JOIN sites s ON s.id = t.site",
 ]
 # Fingerprints and line checks are keyed with each database's own key:
 # what they cover is compared, not the hashes.
