@@ -26,6 +26,10 @@ struct geo;
  * Caller frees with geo_close().
  */
 struct geo *geo_open(const char *path, struct bs_err *err);
+/* Another geo on first's database, for another thread: they share the
+ * IPv4 table (built once, by the first that needs it). Close them in any
+ * order. NULL with err as geo_open(). */
+struct geo *geo_open_like(const struct geo *first, struct bs_err *err);
 void geo_close(struct geo *g);
 
 /*

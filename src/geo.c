@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <maxminddb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,10 @@ struct v4_slot {
  * new one walks the database's tree (about a microsecond). */
 #define GEO_TABLE_AFTER 4096
 
-/* Countries seen, as index into a small table of "XX\0" strings. */
-#define GEO_MAX_COUNTRIES 1024
+/* A country as an index: 0 for "--", 1 + 26 * (c0 - 'A') + (c1 - 'A')
+ * for the code c0 c1 (two capital letters, country_code()), the same in
+ * every geo, so that one IPv4 table serves them all. */
+#define GEO_CODES (1 + 26 * 26)
 
 /*
  * The IPv4 address space as ranges: range i is [start[i], start[i + 1])
@@ -73,6 +76,15 @@ struct rec_slot {
     uint16_t country;
 };
 
+/* The IPv4 table of the geos opened like one (geo_open_like()): built
+ * once, by the first that needs it, and freed by the last one closed. */
+struct geo_shared {
+    pthread_mutex_t lock;
+    int refs;                           /* under lock */
+    struct v4_table *table;             /* under lock until set */
+    int table_failed;                   /* under lock: not walkable */
+};
+
 struct geo {
     MMDB_s mmdb;
     int open;
@@ -82,10 +94,10 @@ struct geo {
     struct v4_slot *v4;                 /* NULL until the first one */
     uint32_t v4_count;
     uint32_t v4_misses;                 /* IPv4 addresses looked up */
-    struct v4_table *table;             /* NULL until GEO_TABLE_AFTER */
+    struct geo_shared *shared;
+    const struct v4_table *table;       /* shared->table, once built */
     int table_failed;                   /* the tree is not walkable */
-    char countries[GEO_MAX_COUNTRIES][3];
-    unsigned ncountries;
+    char countries[GEO_CODES][3];       /* by index: "--", "AA" .. "ZZ" */
 };
 
 static int has_mmdb_suffix(const char *name)
@@ -189,7 +201,13 @@ struct geo *geo_open(const char *path, struct bs_err *err)
     g->cache = strtab_new();
     g->country_of = xmalloc(GEO_CACHE_MAX * sizeof(*g->country_of));
     memcpy(g->countries[0], "--", 3);
-    g->ncountries = 1;
+    for (int i = 1; i < GEO_CODES; i++) {
+        g->countries[i][0] = (char)('A' + (i - 1) / 26);
+        g->countries[i][1] = (char)('A' + (i - 1) % 26);
+    }
+    g->shared = xcalloc(1, sizeof(*g->shared));
+    pthread_mutex_init(&g->shared->lock, NULL);
+    g->shared->refs = 1;
     if (!path) {
         found = geo_search();
         if (!found)
@@ -211,8 +229,25 @@ struct geo *geo_open(const char *path, struct bs_err *err)
     return g;
 }
 
+struct geo *geo_open_like(const struct geo *first, struct bs_err *err)
+{
+    struct geo *g = geo_open(first->path, err);
+
+    if (!g)
+        return NULL;
+    free(g->shared);
+    g->shared = first->shared;
+    pthread_mutex_lock(&g->shared->lock);
+    g->shared->refs++;
+    pthread_mutex_unlock(&g->shared->lock);
+    return g;
+}
+
 void geo_close(struct geo *g)
 {
+    struct geo_shared *sh;
+    int last;
+
     if (!g)
         return;
     if (g->open)
@@ -220,10 +255,18 @@ void geo_close(struct geo *g)
     strtab_free(g->cache);
     free(g->country_of);
     free(g->v4);
-    if (g->table) {
-        free(g->table->start);
-        free(g->table->cc);
-        free(g->table);
+    sh = g->shared;
+    pthread_mutex_lock(&sh->lock);
+    last = --sh->refs == 0;
+    pthread_mutex_unlock(&sh->lock);
+    if (last) {
+        if (sh->table) {
+            free(sh->table->start);
+            free(sh->table->cc);
+            free(sh->table);
+        }
+        pthread_mutex_destroy(&sh->lock);
+        free(sh);
     }
     free(g->path);
     free(g);
@@ -260,25 +303,14 @@ static int country_code(MMDB_entry_s *entry, char out[3])
     return -1;
 }
 
-/* The index of country cc in g->countries, added when new (0 when the
- * table is full). */
-static uint16_t country_index(struct geo *g, const char cc[3])
-{
-    for (unsigned i = 1; i < g->ncountries; i++)
-        if (memcmp(g->countries[i], cc, 2) == 0)
-            return (uint16_t)i;
-    if (g->ncountries == GEO_MAX_COUNTRIES)
-        return 0;
-    memcpy(g->countries[g->ncountries], cc, 3);
-    return (uint16_t)g->ncountries++;
-}
-
 /* The country index of a data record: 0 when it names no country. */
-static uint16_t entry_country(struct geo *g, MMDB_entry_s *entry)
+static uint16_t entry_country(MMDB_entry_s *entry)
 {
     char cc[3];
 
-    return country_code(entry, cc) == 0 ? country_index(g, cc) : 0;
+    if (country_code(entry, cc) != 0)
+        return 0;
+    return (uint16_t)(1 + 26 * (cc[0] - 'A') + (cc[1] - 'A'));
 }
 
 /* ---- the IPv4 table --------------------------------------------------- */
@@ -316,7 +348,7 @@ static uint16_t leaf_country(struct builder *b, uint8_t type, MMDB_entry_s *e)
     s = &b->rec[(e->offset * 0x9e3779b1u) >> 20 & (GEO_REC_SLOTS - 1)];
     if (s->offset1 != e->offset + 1) {
         s->offset1 = e->offset + 1;
-        s->country = entry_country(b->g, e);
+        s->country = entry_country(e);
     }
     return s->country;
 }
@@ -380,9 +412,9 @@ static int v4_root(struct geo *g, uint32_t *node, uint8_t *leaf_type,
     return 0;
 }
 
-/* Walk the IPv4 subtree of g's database into g->table; on a broken tree
- * leave it NULL (lookups then go to the database). */
-static void table_build(struct geo *g)
+/* The IPv4 subtree of g's database as a table, or NULL when the tree
+ * is broken (lookups then go to the database). */
+static struct v4_table *table_build(struct geo *g)
 {
     struct builder *b = xcalloc(1, sizeof(*b));
     struct v4_table *t = xcalloc(1, sizeof(*t));
@@ -403,8 +435,7 @@ static void table_build(struct geo *g)
         free(t->start);
         free(t->cc);
         free(t);
-        g->table_failed = 1;
-        return;
+        return NULL;
     }
     t->start = xrealloc(t->start, t->n * sizeof(*t->start));
     t->cc = xrealloc(t->cc, t->n * sizeof(*t->cc));
@@ -416,7 +447,23 @@ static void table_build(struct geo *g)
             i++;
         t->by16[h] = i;
     }
-    g->table = t;
+    return t;
+}
+
+/* g's table: the one the geos opened like it share, built by the first
+ * that asks (the others wait for it), or NULL with g->table_failed. */
+static void table_take(struct geo *g)
+{
+    struct geo_shared *sh = g->shared;
+
+    pthread_mutex_lock(&sh->lock);
+    if (!sh->table && !sh->table_failed) {
+        sh->table = table_build(g);
+        sh->table_failed = sh->table == NULL;
+    }
+    g->table = sh->table;
+    g->table_failed = sh->table_failed;
+    pthread_mutex_unlock(&sh->lock);
 }
 
 /* The country index of IPv4 address a in t. */
@@ -471,7 +518,7 @@ static uint16_t lookup(struct geo *g, const struct netaddr *a)
     res = MMDB_lookup_sockaddr(&g->mmdb, (struct sockaddr *)&ss, &mmdb_err);
     if (mmdb_err != MMDB_SUCCESS || !res.found_entry)
         return 0;
-    return entry_country(g, &res.entry);
+    return entry_country(&res.entry);
 }
 
 /* The country index of the n bytes of text at addr (0 when it is no
@@ -493,7 +540,7 @@ static uint16_t v4_country(struct geo *g, const struct netaddr *addr)
     /* Enough distinct addresses to pay for the table: build it, and
      * let it answer in place of the cache. */
     if (g->v4_misses >= GEO_TABLE_AFTER && !g->table_failed) {
-        table_build(g);
+        table_take(g);
         if (g->table) {
             free(g->v4);
             g->v4 = NULL;

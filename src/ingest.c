@@ -600,10 +600,10 @@ static struct worker *worker_parts(struct run *run)
     struct bs_err err = {0};
 
     w->run = run;
-    /* The path was checked by ingest_run(): this open does not fail. */
-    w->geo = geo_open(run->geoip, &err);
+    /* The run's opened the file: this open does not fail. */
+    w->geo = geo_open_like(run->geo, &err);
     if (!w->geo)
-        BUG("geo_open(%s): %s", run->geoip, err.msg);
+        BUG("geo_open_like(%s): %s", run->geoip, err.msg);
     w->robots = robots_new();
     w->tally = tally_new_shared(run->families);
     w->url_cache = url_cache_new();
@@ -765,13 +765,15 @@ static void load_country_names(struct run *run, struct store *store)
     free(buf);
 }
 
-/* The GeoIP database the workers open: found now, said once. */
+/* The GeoIP database the workers open (like run->geo): found now, said
+ * once. */
 static int find_geoip(struct run *run, char **found, struct bs_err *err)
 {
     struct geo *geo = geo_open(run->o->geoip, err);
 
     if (!geo)
         return -1;
+    run->geo = geo;
     if (!geo_path(geo))
         say(run, SINK_WARN, "no GeoIP database found (data/*.mmdb, "
             BLOGSTAT_DATADIR ", /usr/share/GeoIP, /var/lib/GeoIP): every "
@@ -780,7 +782,6 @@ static int find_geoip(struct run *run, char **found, struct bs_err *err)
     else
         say(run, SINK_INFO, "countries from '%s'", geo_path(geo));
     *found = geo_path(geo) ? xstrdup(geo_path(geo)) : NULL;
-    geo_close(geo);
     return 0;
 }
 
@@ -947,6 +948,7 @@ out:
         strtab_free(run->known[i]);
     free(run->status);
     free(geoip);
+    geo_close(run->geo);
     ua_families_free(run->families);
     pthread_mutex_destroy(&run->out_lock);
     pthread_mutex_destroy(&run->lock);

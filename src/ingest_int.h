@@ -54,6 +54,9 @@ struct run {
     struct parse_options popt;     /* read-only */
     const char *geoip;             /* read-only: the database each worker
                                       opens, or NULL */
+    /* The database opened once: each worker's and helper's is opened
+     * like it (geo_open_like()), sharing its IPv4 table. */
+    struct geo *geo;
     unsigned char key[VISITOR_KEY_BYTES];  /* read-only: visitor ids' */
     struct source_keys keys;       /* read-only: sources', under key */
     /* The User-Agents' answers, numbered alike for every worker and

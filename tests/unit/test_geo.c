@@ -939,6 +939,62 @@ static unsigned long table_against_mmdb(const char *path)
     return nets;
 }
 
+/*
+ * Geos opened like another share its IPv4 table: the one that first
+ * looks up enough addresses builds it, each answers as a geo of its own
+ * would, and the last one closed frees it, in either order (ASan and
+ * valgrind see a table freed too early).
+ */
+static void test_geo__ipv4_table_shared(void **state)
+{
+    struct bs_err err = {0};
+
+    (void)state;
+    for (int order = 0; order < 2; order++) {
+        struct geo *first = open_fixture(CITY), *alone = open_fixture(CITY);
+        struct geo *other = geo_open_like(first, &err);
+        uint64_t x = 88172645463325252ull + (uint64_t)order;
+
+        assert_non_null(other);
+        assert_string_equal(geo_path(other), geo_path(first));
+        /* other builds the table ... */
+        for (int i = 0; i < 6000; i++) {
+            char text[16];
+            uint32_t a;
+
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            a = (uint32_t)x;
+            snprintf(text, sizeof(text), "%u.%u.%u.%u", a >> 24,
+                     a >> 16 & 255, a >> 8 & 255, a & 255);
+            assert_string_equal(geo_country(other, text, strlen(text)),
+                                geo_country(alone, text, strlen(text)));
+        }
+        assert_true(geo_ipv4_table_bytes(other) > 0);
+        assert_int_equal(geo_ipv4_table_bytes(first), 0);
+        if (order == 0) {
+            geo_close(other);
+            other = NULL;
+        }
+        /* ... which first takes once it needs one. */
+        for (int i = 0; i < 6000; i++) {
+            char text[16];
+            uint32_t a;
+
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            a = (uint32_t)x;
+            snprintf(text, sizeof(text), "%u.%u.%u.%u", a >> 24,
+                     a >> 16 & 255, a >> 8 & 255, a & 255);
+            assert_string_equal(geo_country(first, text, strlen(text)),
+                                geo_country(alone, text, strlen(text)));
+        }
+        assert_int_equal(geo_ipv4_table_bytes(first),
+                         geo_ipv4_table_bytes(alone));
+        geo_close(first);
+        geo_close(other);
+        geo_close(alone);
+    }
+}
+
 static void test_geo__ipv4_table_fixtures(void **state)
 {
     (void)state;
@@ -988,6 +1044,7 @@ int main(void)
         cmocka_unit_test(test_geo__real_database_ipv4_mapped),
         cmocka_unit_test(test_geo__real_database_special),
         cmocka_unit_test(test_geo__ipv4_table_fixtures),
+        cmocka_unit_test(test_geo__ipv4_table_shared),
         cmocka_unit_test(test_geo__ipv4_table_real_database),
     };
 
