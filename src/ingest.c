@@ -352,13 +352,6 @@ static int open_file(struct worker *w, struct file *f,
     return 1;
 }
 
-/* Where the chunk being counted began: what its drop puts back. */
-struct chunk_start {
-    struct store_source src;
-    uint64_t lines, bad, hits, views, excluded;
-    struct newest newest[CONF_SITES_MAX];
-};
-
 static void chunk_begin(struct chunk_start *cs, struct worker *w,
                         const struct store_source *src)
 {
@@ -392,6 +385,54 @@ static void chunk_drop(const struct chunk_start *cs, struct worker *w,
     committer_drop(w->com);
 }
 
+/* pool_sync(): 0, or 1 with err when a chunk the counting ended failed
+ * to commit. */
+static int pool_sync_ok(struct worker *w, struct store_source *src,
+                        const char *name, struct bs_err *err)
+{
+    pool_sync(w, src, name);
+    if (!w->chunk.failed)
+        return 0;
+    *err = w->chunk.err;
+    return 1;
+}
+
+void ingest_counted(struct worker *w, struct store_source *src,
+                    const struct reader_line *line, uint64_t start,
+                    uint64_t end, uint64_t size)
+{
+    struct chunk_state *c = &w->chunk;
+    struct store_source at;
+
+    if (c->failed || ++c->counted % MEMORY_LOOK_EVERY != 0 || !aggs_full(w))
+        return;
+    /* The chunk ends after line, as read_lines() ends it without a
+     * pool. The source is marked there, unless the reader has marked a
+     * later line already (a gzip member's end): that mark stays, and
+     * the chunk is committed with a copy marked at line. */
+    if (c->marked_end <= end) {
+        source_mark(&w->run->keys, src, line, start, end);
+        src->size = size;
+        c->marked_end = end;
+        at = *src;
+    } else {
+        at = *src;
+        source_mark(&w->run->keys, &at, line, start, end);
+        at.size = size;
+    }
+    if (committer_start(w->com, &at, &c->err)) {
+        c->failed = 1;
+        return;
+    }
+    src->id = at.id;
+    src->stored_position = at.stored_position;
+    src->rekey = at.rekey;
+    take_aggs(w);
+    chunk_begin(&c->cs, w, &at);
+    c->since -= c->counted;
+    c->counted = 0;
+}
+
 /*
  * Count the lines of f from *line on (pending: *line is not counted
  * yet), committing a chunk every commit_every lines and before a gzip
@@ -406,13 +447,14 @@ static int read_lines(struct worker *w, struct file *f,
 {
     struct run *run = w->run;
     struct store_source *src = f->src;
-    uint64_t start = 0, end = reader_offset(f->r), next, since = 0;
-    struct chunk_start cs;
+    struct chunk_state *c = &w->chunk;
+    uint64_t start = 0, end = reader_offset(f->r), next;
     int rc;
 
     if (choose_parser(w, f->r, f->name, line, pending, start, end, err))
         return 1;
-    chunk_begin(&cs, w, src);
+    memset(c, 0, sizeof(*c));
+    chunk_begin(&c->cs, w, src);
     /* The line in hand, when not yet counted, is now the first held. */
     if (run->detect)
         pending = 0;
@@ -428,50 +470,74 @@ static int read_lines(struct worker *w, struct file *f,
                 if (line->gz & READER_AFTER_DAMAGE)
                     say(run, SINK_WARN, "%s", reader_damage_note(f->r));
                 if (line->gz & READER_DROP) {
-                    chunk_drop(&cs, w, src);
-                    since = 0;
+                    chunk_drop(&c->cs, w, src);
+                    c->since = c->counted = 0;
                 }
                 /* The chunk ends where the member before ended: src was
                  * marked there (below) when the line before ended it. */
-                if ((line->gz & READER_UNCHECKED) && since > 0 &&
+                if ((line->gz & READER_UNCHECKED) &&
                     src->position == start) {
-                    since = 0;
-                    pool_sync(w, src, f->name);
-                    if (committer_start(w->com, src, err))
+                    if (pool_sync_ok(w, src, f->name, err))
                         return 1;
-                    take_aggs(w);
-                    chunk_begin(&cs, w, src);
+                    if (c->since > 0) {
+                        c->since = c->counted = 0;
+                        if (committer_start(w->com, src, err))
+                            return 1;
+                        take_aggs(w);
+                        chunk_begin(&c->cs, w, src);
+                    }
                 }
                 /* Where a chunk may end, should the next member be over
                  * one chunk. */
                 if (line->gz & READER_MEMBER_END) {
                     source_mark(&run->keys, src, line, start, end);
                     src->size = reader_bytes_read(f->r);
+                    c->marked_end = end;
                 }
             }
-            if (w->pool)
-                pool_line(w, src, f->name, line);
-            else
+            if (w->pool) {
+                pool_line(w, src, f->name, line, start, end,
+                          reader_bytes_read(f->r));
+                if (c->failed) {
+                    *err = c->err;
+                    return 1;
+                }
+            } else {
                 ingest_count_line(w, src, f->name, line);
-            if (++since >= run->o->commit_every ||
-                (since % MEMORY_LOOK_EVERY == 0 && aggs_full(w))) {
-                since = 0;
+                c->counted++;
+            }
+            /* A chunk's memory is looked at after every MEMORY_LOOK_EVERY
+             * lines counted: here, or with a pool where they are counted
+             * (ingest_counted()), at the same lines. */
+            if (++c->since >= run->o->commit_every ||
+                (!w->pool && c->since % MEMORY_LOOK_EVERY == 0 &&
+                 aggs_full(w))) {
+                if (pool_sync_ok(w, src, f->name, err))
+                    return 1;
+            }
+            /* Unless the pool's counting ended one meanwhile. */
+            if (c->since >= run->o->commit_every ||
+                (!w->pool && c->since > 0 &&
+                 c->since % MEMORY_LOOK_EVERY == 0 && aggs_full(w))) {
+                c->since = c->counted = 0;
                 source_mark(&run->keys, src, line, start, end);
                 src->size = reader_bytes_read(f->r);
-                pool_sync(w, src, f->name);
+                c->marked_end = end;
                 show_progress(run, f, 0);
                 if (committer_start(w->com, src, err))
                     return 1;
                 take_aggs(w);
-                chunk_begin(&cs, w, src);
+                chunk_begin(&c->cs, w, src);
             }
             if (end >= f->stop) {
                 /* The line in hand is the last: it ends the read. */
                 f->stopped = 1;
                 rc = 0;
-                if (since > 0)
+                if (c->since > 0) {
                     source_mark(&run->keys, src, line, start, end);
-                since = 0;
+                    c->marked_end = end;
+                }
+                c->since = 0;
                 break;
             }
         }
@@ -495,15 +561,16 @@ static int read_lines(struct worker *w, struct file *f,
         pending = 1;
     }
     if (rc < 0 && reader_tail_damaged(f->r)) {
-        chunk_drop(&cs, w, src);
-        since = 0;
+        chunk_drop(&c->cs, w, src);
+        c->since = c->counted = 0;
     }
-    pool_sync(w, src, f->name);
+    if (pool_sync_ok(w, src, f->name, err))
+        return 1;
     /* The chunk before this last one must be in before it. */
     if (committer_wait(w->com, src, err))
         return 1;
     /* The reader keeps the last line past the end of the input. */
-    if (since > 0 && reader_last_line(f->r, line))
+    if (c->since > 0 && reader_last_line(f->r, line))
         source_mark(&run->keys, src, line, start, end);
     return rc;
 }

@@ -102,6 +102,25 @@ struct sample {
     int rc;        /* what the reader said after them: 1 more to come */
 };
 
+/* Where the chunk being counted began: what its drop puts back. */
+struct chunk_start {
+    struct store_source src;
+    uint64_t lines, bad, hits, views, excluded;
+    struct newest newest[CONF_SITES_MAX];
+};
+
+/* The chunk being counted (read_lines()): its lines handed on (to the
+ * pool, or counted), those counted, its start, the end of the last line
+ * the source was marked at, and a commit that failed on the counting
+ * side (ingest_counted()). */
+struct chunk_state {
+    uint64_t since, counted;
+    struct chunk_start cs;
+    uint64_t marked_end;
+    int failed;
+    struct bs_err err;
+};
+
 /* One worker: its own parser, caches and counts, reading one file at a
  * time. Touched by its thread only (its committer's thread sees only
  * what committer_start() hands it). */
@@ -132,6 +151,7 @@ struct worker {
     /* Helpers that judge blocks of the file's lines beside this worker
      * (ingest_pool.c), NULL: none. */
     struct pool *pool;
+    struct chunk_state chunk;  /* of the file being read */
 };
 
 /* One file being read. */
@@ -198,6 +218,12 @@ void ingest_count_judged(struct worker *w, struct store_source *src,
 /* Both, for one line. */
 void ingest_count_line(struct worker *w, struct store_source *src,
                        const char *name, const struct reader_line *line);
+/* With a pool: line, the bytes [start, end) of the input read as far as
+ * size, was counted; the chunk ends after it when -j 1 would have ended
+ * it there (its memory budget). */
+void ingest_counted(struct worker *w, struct store_source *src,
+                    const struct reader_line *line, uint64_t start,
+                    uint64_t end, uint64_t size);
 /* Report a bad line (the first few, or all when verbose). */
 void ingest_report_bad(struct worker *w, const char *name, uint64_t lineno,
                        enum parse_status st);
@@ -222,7 +248,8 @@ void ingest_helper_free(struct worker *w);
 struct pool *pool_new(struct worker *w, size_t n);
 void pool_free(struct pool *p);
 void pool_line(struct worker *w, struct store_source *src, const char *name,
-               const struct reader_line *line);
+               const struct reader_line *line, uint64_t start, uint64_t end,
+               uint64_t size);
 /* Every line handed in so far counted, in src and the aggs: before a
  * chunk is committed or the read ends. */
 void pool_sync(struct worker *w, struct store_source *src, const char *name);

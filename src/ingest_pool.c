@@ -28,11 +28,13 @@
 #define BLOCK_LINES 1024
 #define BLOCK_BYTES (512u << 10)
 
-/* A line of a block: where in its buffer, and as the reader gave it. */
+/* A line of a block: where in its buffer, as the reader gave it, and
+ * where in the input (for a chunk that ends after it: ingest_counted()). */
 struct bline {
     uint64_t lineno;
     size_t off, n;
     int overlong;
+    uint64_t start, end, size;
 };
 
 enum block_state {
@@ -272,8 +274,15 @@ static void count_oldest(struct worker *w, struct store_source *src,
         b->state = BLOCK_JUDGED;
     }
     pthread_mutex_unlock(&p->lock);
-    for (size_t i = 0; i < o->n; i++)
-        ingest_count_judged(w, src, name, o->l[i].lineno, &o->j[i]);
+    for (size_t i = 0; i < o->n; i++) {
+        const struct bline *l = &o->l[i];
+        struct reader_line line = {.p = o->buf + l->off, .n = l->n,
+                                   .lineno = l->lineno,
+                                   .overlong = l->overlong};
+
+        ingest_count_judged(w, src, name, l->lineno, &o->j[i]);
+        ingest_counted(w, src, &line, l->start, l->end, l->size);
+    }
     o->n = o->len = 0;
     pthread_mutex_lock(&p->lock);
     o->state = BLOCK_FREE;
@@ -299,7 +308,8 @@ static void send_filling(struct worker *w, struct store_source *src,
 }
 
 void pool_line(struct worker *w, struct store_source *src, const char *name,
-               const struct reader_line *line)
+               const struct reader_line *line, uint64_t start, uint64_t end,
+               uint64_t size)
 {
     struct pool *p = w->pool;
     struct block *b = filling(p);
@@ -311,7 +321,7 @@ void pool_line(struct worker *w, struct store_source *src, const char *name,
     }
     memcpy(b->buf + b->len, line->p, line->n);
     b->l[b->n++] = (struct bline){line->lineno, b->len, line->n,
-                                  line->overlong};
+                                  line->overlong, start, end, size};
     b->len += line->n;
     if (b->n == BLOCK_LINES || b->len >= BLOCK_BYTES)
         send_filling(w, src, name);

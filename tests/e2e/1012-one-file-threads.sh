@@ -6,7 +6,9 @@
 # begins with bad lines files them under its first good line's day; a
 # gzip of two members ends a chunk where a member ends; in a log of a
 # new day every third line, every third line bad, blocks begin on bad
-# lines whose day is the line before them.
+# lines whose day is the line before them; a chunk that ends on its
+# memory budget ends at the same line (with the lines after it in blocks
+# in flight), so that the referrers it folds are the same.
 . "$ROOT/tests/e2e/lib.sh"
 D="python3 $ROOT/tests/e2e/dbdump.py"
 
@@ -21,7 +23,7 @@ same() {
     shift
     for j in 1 3; do
         cp k "$name-$j.db.key"
-        bs --db "$name-$j.db" ingest -v -j $j --commit-every 5000 \
+        bs --db "$name-$j.db" ingest -v -j $j --commit-every "${CE:-5000}" \
             --max-bad 100% "$@" 2>"$name-$j.err" ||
             { cat "$name-$j.err"; fail "$name: ingest -j $j"; }
         $D "$name-$j.db" --sources >"$name-$j.dump"
@@ -61,3 +63,29 @@ with open("days.log", "w") as f:
                 % (i % 200, d.strftime("%d/%b/%Y"), i % 50))
 PY
 same days days.log
+
+# A new reader and a new referrer host on every line, 4,000 posts: the
+# chunk's countries of posts and visitors pass its 8 MiB before 2^18
+# lines (the default commit), and past 4,096 referrers a chunk folds
+# them into (other).
+python3 - <<'PY'
+import datetime
+ua = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+t0 = datetime.datetime(2013, 5, 1)
+with open("mem.log", "w") as f:
+    for i in range(100000):
+        if i % 50000 == 7:
+            f.write("not a log line %d\n" % i)
+            continue
+        t = t0 + datetime.timedelta(seconds=i * 86400 * 2 // 100000)
+        a = 16777216 + i * 2654435761 % 3000000000
+        post = i * 7919 % 4000
+        f.write('%d.%d.%d.%d - - [%s +0000] "GET /2013/04/%02d/post-%d/ '
+                'HTTP/1.1" 200 5120 "https://r%d.example.net/a" "%s"\n'
+                % (a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255,
+                   t.strftime("%d/%b/%Y:%H:%M:%S"), 1 + post % 28, post, i,
+                   ua))
+PY
+CE=262144 same memory mem.log
+grep -q "'default', '[^']*', '(other)', '" memory-1.dump ||
+    fail "memory: no referrer folded"
