@@ -73,11 +73,11 @@ import datetime
 ua = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
 t0 = datetime.datetime(2013, 5, 1)
 with open("mem.log", "w") as f:
-    for i in range(100000):
-        if i % 50000 == 7:
+    for i in range(40000):
+        if i % 20000 == 7:
             f.write("not a log line %d\n" % i)
             continue
-        t = t0 + datetime.timedelta(seconds=i * 86400 * 2 // 100000)
+        t = t0 + datetime.timedelta(seconds=i * 86400 * 2 // 40000)
         a = 16777216 + i * 2654435761 % 3000000000
         post = i * 7919 % 4000
         f.write('%d.%d.%d.%d - - [%s +0000] "GET /2013/04/%02d/post-%d/ '
