@@ -939,6 +939,23 @@ static unsigned long table_against_mmdb(const char *path)
     return nets;
 }
 
+/* n random IPv4 addresses (xorshift from *x) answered by g as by alone. */
+static void same_as_alone(struct geo *g, struct geo *alone, uint64_t *x,
+                          int n)
+{
+    for (int i = 0; i < n; i++) {
+        char text[16];
+        uint32_t a;
+
+        *x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+        a = (uint32_t)*x;
+        snprintf(text, sizeof(text), "%u.%u.%u.%u", a >> 24, a >> 16 & 255,
+                 a >> 8 & 255, a & 255);
+        assert_string_equal(geo_country(g, text, strlen(text)),
+                            geo_country(alone, text, strlen(text)));
+    }
+}
+
 /*
  * Geos opened like another share its IPv4 table: the one that first
  * looks up enough addresses builds it, each answers as a geo of its own
@@ -958,17 +975,7 @@ static void test_geo__ipv4_table_shared(void **state)
         assert_non_null(other);
         assert_string_equal(geo_path(other), geo_path(first));
         /* other builds the table ... */
-        for (int i = 0; i < 6000; i++) {
-            char text[16];
-            uint32_t a;
-
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            a = (uint32_t)x;
-            snprintf(text, sizeof(text), "%u.%u.%u.%u", a >> 24,
-                     a >> 16 & 255, a >> 8 & 255, a & 255);
-            assert_string_equal(geo_country(other, text, strlen(text)),
-                                geo_country(alone, text, strlen(text)));
-        }
+        same_as_alone(other, alone, &x, 6000);
         assert_true(geo_ipv4_table_bytes(other) > 0);
         assert_int_equal(geo_ipv4_table_bytes(first), 0);
         if (order == 0) {
@@ -976,17 +983,7 @@ static void test_geo__ipv4_table_shared(void **state)
             other = NULL;
         }
         /* ... which first takes once it needs one. */
-        for (int i = 0; i < 6000; i++) {
-            char text[16];
-            uint32_t a;
-
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-            a = (uint32_t)x;
-            snprintf(text, sizeof(text), "%u.%u.%u.%u", a >> 24,
-                     a >> 16 & 255, a >> 8 & 255, a & 255);
-            assert_string_equal(geo_country(first, text, strlen(text)),
-                                geo_country(alone, text, strlen(text)));
-        }
+        same_as_alone(first, alone, &x, 6000);
         assert_int_equal(geo_ipv4_table_bytes(first),
                          geo_ipv4_table_bytes(alone));
         geo_close(first);
