@@ -38,6 +38,9 @@
  * and no memcmp, and room for a busy day's worth of clients. */
 #define GEO_V4_MAX (1u << 18)
 #define GEO_V4_SLOTS (2 * GEO_V4_MAX)       /* a power of 2, load <= 1/2 */
+/* It starts at GEO_V4_MIN_SLOTS (64 KiB) and doubles: the table mostly
+ * replaces it after GEO_TABLE_AFTER addresses, which fit in 2 * that. */
+#define GEO_V4_MIN_SLOTS 8192u
 
 struct v4_slot {
     uint32_t addr;
@@ -92,6 +95,7 @@ struct geo {
     struct strtab *cache;
     uint16_t *country_of;               /* by cache id */
     struct v4_slot *v4;                 /* NULL until the first one */
+    uint32_t v4_slots;                  /* a power of 2, or 0 */
     uint32_t v4_count;
     uint32_t v4_misses;                 /* IPv4 addresses looked up */
     struct geo_shared *shared;
@@ -530,10 +534,42 @@ static uint16_t lookup_text(struct geo *g, const char *addr, size_t n)
     return netaddr_parse(addr, n, &a) ? 0 : lookup(g, &a);
 }
 
+/* The slot of a in the cache: its own, or the empty one it would take. */
+static uint32_t v4_slot(const struct geo *g, uint32_t a)
+{
+    uint32_t mask = g->v4_slots - 1;
+    uint32_t i = (a * 0x9e3779b1u) >> (32 - __builtin_ctz(g->v4_slots));
+
+    while (g->v4[i].country1 && g->v4[i].addr != a)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Make room for one more address: double the cache while it may grow,
+ * then start it over. */
+static void v4_room(struct geo *g)
+{
+    struct v4_slot *old = g->v4;
+    uint32_t n = g->v4_slots;
+
+    if (old && 2 * (g->v4_count + 1) <= n)
+        return;
+    if (old && n >= GEO_V4_SLOTS) {
+        memset(old, 0, (size_t)n * sizeof(*old));
+        g->v4_count = 0;
+        return;
+    }
+    g->v4_slots = old ? 2 * n : GEO_V4_MIN_SLOTS;
+    g->v4 = xcalloc(g->v4_slots, sizeof(*g->v4));
+    for (uint32_t i = 0; old && i < n; i++)
+        if (old[i].country1)
+            g->v4[v4_slot(g, old[i].addr)] = old[i];
+    free(old);
+}
+
 static uint16_t v4_country(struct geo *g, const struct netaddr *addr)
 {
-    uint32_t a = addr->v4;
-    uint32_t mask = GEO_V4_SLOTS - 1, i;
+    uint32_t a = addr->v4, i;
 
     if (g->table)
         return netaddr_special(addr) ? 0 : table_country(g->table, a);
@@ -544,23 +580,18 @@ static uint16_t v4_country(struct geo *g, const struct netaddr *addr)
         if (g->table) {
             free(g->v4);
             g->v4 = NULL;
+            g->v4_slots = g->v4_count = 0;
             return v4_country(g, addr);
         }
     }
 
-    if (!g->v4)
-        g->v4 = xcalloc(GEO_V4_SLOTS, sizeof(*g->v4));
-    for (i = (a * 0x9e3779b1u) >> 13 & mask; g->v4[i].country1;
-         i = (i + 1) & mask)
-        if (g->v4[i].addr == a)
+    if (g->v4) {
+        i = v4_slot(g, a);
+        if (g->v4[i].country1)
             return (uint16_t)(g->v4[i].country1 - 1);
-    if (g->v4_count >= GEO_V4_MAX) {
-        memset(g->v4, 0, GEO_V4_SLOTS * sizeof(*g->v4));
-        g->v4_count = 0;
-        for (i = (a * 0x9e3779b1u) >> 13 & mask; g->v4[i].country1;
-             i = (i + 1) & mask)
-            ;
     }
+    v4_room(g);
+    i = v4_slot(g, a);
     g->v4[i].addr = a;
     g->v4[i].country1 = (uint16_t)(lookup(g, addr) + 1);
     g->v4_misses++;

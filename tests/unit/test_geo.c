@@ -438,6 +438,103 @@ static void test_geo__ipv4_cache(void **state)
     assert_int_equal(bad, 0);
 }
 
+/*
+ * A copy of FLAT at dir/broken.mmdb whose record for 224.0.0.0/3 (or a
+ * block in it: multicast and reserved addresses, which blogstat never
+ * asks about) is invalid: lookups elsewhere work, but the tree cannot
+ * be walked, so no IPv4 table is built and the address cache answers
+ * alone. Returns the path (caller frees).
+ */
+static char *broken_tree_copy(const char *dir)
+{
+    MMDB_s db;
+    MMDB_search_node_s sn;
+    uint32_t node = 0;
+    unsigned char *bytes;
+    unsigned rs, at;
+    char *path;
+    int depth;
+
+    need_fixture(FLAT);
+    assert_int_equal(MMDB_open(FLAT, MMDB_MODE_MMAP, &db), MMDB_SUCCESS);
+    assert_int_equal(db.metadata.ip_version, 6);
+    /* ::/96, then right (bit 1) down to the first record that is data,
+     * three levels down at least: 1.../3. */
+    for (depth = 0;; depth++) {
+        assert_true(depth < 128);
+        assert_int_equal(MMDB_read_node(&db, node, &sn), MMDB_SUCCESS);
+        if (depth < 96) {
+            assert_int_equal(sn.left_record_type,
+                             MMDB_RECORD_TYPE_SEARCH_NODE);
+            node = (uint32_t)sn.left_record;
+        } else if (sn.right_record_type == MMDB_RECORD_TYPE_SEARCH_NODE) {
+            node = (uint32_t)sn.right_record;
+        } else {
+            break;
+        }
+    }
+    assert_int_equal(sn.right_record_type, MMDB_RECORD_TYPE_DATA);
+    assert_true(depth >= 96 + 2);
+    rs = db.metadata.record_size;
+    bytes = (unsigned char *)xmemdup(db.file_content, (size_t)db.file_size);
+    /* The right record, all ones: past the data section, so invalid. */
+    at = node * rs / 4;
+    if (rs == 24) {
+        memset(bytes + at + 3, 0xff, 3);
+    } else if (rs == 28) {
+        bytes[at + 3] |= 0x0f;
+        memset(bytes + at + 4, 0xff, 3);
+    } else {
+        assert_int_equal(rs, 32);
+        memset(bytes + at + 4, 0xff, 4);
+    }
+    path = tu_write(dir, "broken.mmdb", bytes, (size_t)db.file_size);
+    free(bytes);
+    MMDB_close(&db);
+    return path;
+}
+
+/*
+ * Without a table (a tree that cannot be walked), the IPv4 cache grows
+ * from its first size to its last, then starts over, and answers stay
+ * right throughout: 300,000 distinct addresses, more than it holds
+ * (2^18), an eighth of them asked twice in a row.
+ */
+static void test_geo__ipv4_cache_without_table(void **state)
+{
+    char *dir = tu_tmpdir(), *path = broken_tree_copy(dir);
+    struct geo *g = open_fixture(path);
+    /* Under valgrind, the growth to 2^15 slots only. */
+    unsigned n = TU_UNDER_VALGRIND() ? 40000 : 400000;
+    char buf[32];
+    int bad = 0;
+
+    (void)state;
+    assert_string_equal(cc(g, "81.2.69.1"), "SE");
+    for (unsigned i = 0; i < n; i++) {
+        const char *want = i % 4 ? "--" : i % 8 ? "SE" : "AU";
+
+        if (i % 4)
+            snprintf(buf, sizeof(buf), "10.%u.%u.%u", i >> 16 & 255,
+                     i >> 8 & 255, i & 255);
+        else
+            snprintf(buf, sizeof(buf), "%s.%u",
+                     i % 8 ? "81.2.69" : "1.1.1", i % 256);
+        for (int k = 0; k < (i % 16 < 2 ? 2 : 1); k++)
+            if (strcmp(geo_country(g, buf, strlen(buf)), want) != 0 &&
+                bad++ < 5)
+                printf("  %s: not %s\n", buf, want);
+    }
+    assert_int_equal(geo_ipv4_table_bytes(g), 0);
+    assert_string_equal(cc(g, "89.160.20.1"), "US");
+    assert_string_equal(cc(g, "81.2.69.1"), "SE");
+    geo_close(g);
+    tu_rmrf(dir);
+    free(path);
+    free(dir);
+    assert_int_equal(bad, 0);
+}
+
 /* More distinct addresses than the cache holds: answers stay right. */
 static void test_geo__cache_reset(void **state)
 {
@@ -1032,6 +1129,7 @@ int main(void)
         cmocka_unit_test(test_geo__cache_same_pointer),
         cmocka_unit_test(test_geo__cache_reset),
         cmocka_unit_test(test_geo__ipv4_cache),
+        cmocka_unit_test(test_geo__ipv4_cache_without_table),
         cmocka_unit_test(test_geo__path),
         cmocka_unit_test(test_geo__missing_file),
         cmocka_unit_test(test_geo__not_a_mmdb),
