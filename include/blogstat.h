@@ -71,6 +71,10 @@ _Noreturn void bs_bug_at(const char *file, int line, const char *fmt, ...)
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
+/* xcalloc() for a block about to be written all over (a hash table being
+ * filled): blocks of POPULATE_MIN bytes or more get their pages at once. */
+#define POPULATE_MIN (64u << 10)
+void *xcalloc_filled(size_t count, size_t size);
 char *xstrdup(const char *s);
 char *xmemdup(const void *p, size_t n);   /* adds a terminating NUL */
 

@@ -50,7 +50,7 @@ void strtab_free(struct strtab *t)
 static void strtab_grow(struct strtab *t)
 {
     size_t ncap = t->cap * 2, mask = ncap - 1;
-    struct strent *ns = xcalloc(ncap, sizeof(*ns));
+    struct strent *ns = xcalloc_filled(ncap, sizeof(*ns));
 
     for (size_t i = 0; i < t->cap; i++) {
         struct strent *e = &t->slots[i];
@@ -196,7 +196,7 @@ void cntmap_free(struct cntmap *m)
 static void cntmap_grow(struct cntmap *m)
 {
     size_t ncap = m->cap * 2, mask = ncap - 1;
-    struct cntent *ns = xcalloc(ncap, sizeof(*ns));
+    struct cntent *ns = xcalloc_filled(ncap, sizeof(*ns));
 
     for (size_t i = 0; i < m->cap; i++) {
         size_t j;

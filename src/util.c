@@ -2,6 +2,7 @@
  * util.c - allocation wrappers, the arena, hashing, calendar arithmetic,
  * the month names and the error record shared by all modules.
  */
+#define _DEFAULT_SOURCE /* madvise */
 #include "blogstat.h"
 #include "ascii.h"
 
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 int bs_fail_at(struct bs_err *err, int status, const char *file, int line,
@@ -77,6 +79,34 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
+/*
+ * Take in the whole pages of [p, p + n) at once: a page's first write
+ * otherwise faults it in alone, and on a virtual machine without nested
+ * paging each such fault costs about 10 us against well under 1 us a
+ * page here. Only for memory that is about to be written all over.
+ */
+static void populate(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+    uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+
+    if (n >= POPULATE_MIN && e > a)
+        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+void *xcalloc_filled(size_t count, size_t size)
+{
+    void *p = xcalloc(count, size);
+
+    populate(p, count * size);
+    return p;
+}
+
 char *xstrdup(const char *s)
 {
     return xmemdup(s, strlen(s));
@@ -114,6 +144,7 @@ void *arena_alloc(struct arena *a, size_t n)
         size_t size = n > a->block_size ? n : a->block_size;
 
         b = xmalloc(sizeof(*b) + size);
+        populate(b, sizeof(*b) + size);
         b->size = size;
         b->used = 0;
         b->next = a->head;

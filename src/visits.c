@@ -90,7 +90,7 @@ static void reindex(struct visits *v)
     if (want != v->nslots) {
         free(v->slot);
         v->nslots = want;
-        v->slot = xcalloc(v->nslots, sizeof(*v->slot));
+        v->slot = xcalloc_filled(v->nslots, sizeof(*v->slot));
     } else {
         memset(v->slot, 0, v->nslots * sizeof(*v->slot));
     }
