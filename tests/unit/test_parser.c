@@ -418,6 +418,64 @@ static void test_parser__statuses(void **state)
 
 /* ---- bad lines --------------------------------------------------------- */
 
+/*
+ * A NUL byte at any place of a line the fast path reads is PARSE_NUL at
+ * that place: good lines of each shape (a long request and User-Agent
+ * that the scan reads 16 bytes at a time, quotes escaped, fields after
+ * the User-Agent, a common line with more after its size), and bad ones
+ * whose other fault comes before the NUL. Two NULs: the first.
+ */
+static void test_parser__nul_anywhere(void **state)
+{
+    static const struct {
+        enum log_format fmt;
+        const char *line;
+    } lines[] = {
+        {LOG_AUTO, "203.0.113.9 - - " TS " " REQ " 200 2326"},
+        {LOG_COMBINED, "2001:db8::1 - frank " TS " \"GET /a/very/long/"
+                       "path/of/a/post/that-goes-on/?utm_source=x HTTP/1.1\""
+                       " 200 2326 \"https://example.com/\" \"Mozilla/5.0 "
+                       "(X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like"
+                       " Gecko) Chrome/120.0 Safari/537.36\""},
+        {LOG_AUTO, "198.51.100.7 - - " TS " \"GET /q\\\"x\\\\ HTTP/1.0\" "
+                   "304 - \"-\" \"a \\\"quoted\\\" agent\" \"10.0.0.1\" rt=0.1"},
+        {LOG_COMMON, "203.0.113.9 - - " TS " " REQ " 200 2326 extra text "
+                     "after the size of a common line"},
+        {LOG_AUTO, "203.0.113.9 - - " TS " " REQ " 2x0 2326 \"-\" \"-\""},
+        {LOG_AUTO, "203.0.113.9 - - [07/Feb/2013:13:55:36 +0100 " REQ},
+    };
+    struct parser *p = parser_new(LOG_AUTO);
+    struct logrec r;
+    char buf[512];
+
+    (void)state;
+    for (size_t l = 0; l < ARRAY_SIZE(lines); l++) {
+        size_t n = strlen(lines[l].line);
+
+        parser_free(p);
+        p = parser_new(lines[l].fmt);
+        assert_true(n < sizeof(buf));
+        /* The first four are good, the last two are not. */
+        assert_true((parse(p, lines[l].line, &r) == PARSE_OK) == (l < 4));
+        for (size_t i = 0; i < n; i++) {
+            memcpy(buf, lines[l].line, n);
+            buf[i] = '\0';
+            if (parse_n(p, buf, n, &r) != PARSE_NUL ||
+                parse_error_offset(p) != i)
+                fail_msg("line %zu, NUL at %zu: %s at %zu", l, i,
+                         parse_strerror(parse_n(p, buf, n, &r)),
+                         parse_error_offset(p));
+            buf[n - 1 - (i % 7)] = '\0';
+            if (i < n - 1 - (i % 7) &&
+                (parse_n(p, buf, n, &r) != PARSE_NUL ||
+                 parse_error_offset(p) != i))
+                fail_msg("line %zu, NULs at %zu and %zu", l, i,
+                         n - 1 - (i % 7));
+        }
+    }
+    parser_free(p);
+}
+
 static void test_parser__bad_basic(void **state)
 {
     struct logrec r;
@@ -1792,6 +1850,7 @@ int main(void)
         cmocka_unit_test(test_parser__trailing_fields),
         cmocka_unit_test(test_parser__statuses),
         cmocka_unit_test(test_parser__bad_basic),
+        cmocka_unit_test(test_parser__nul_anywhere),
         cmocka_unit_test(test_parser__bad_time),
         cmocka_unit_test(test_parser__good_time_edges),
         cmocka_unit_test(test_parser__local_day),
