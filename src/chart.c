@@ -126,6 +126,7 @@ void chart_thread_cleanup(void)
     if (measure_pc)
         gfx.g_object_unref(measure_pc);
     measure_pc = NULL;
+    chart_out_thread_cleanup();
     gfx.pango_cairo_font_map_set_default(NULL);
 }
 

@@ -77,6 +77,8 @@ void chart_context_setup(PangoContext *pc);
  * err. */
 int chart_write(const struct atomic_dir *dir, const char *name,
                 const struct chart_job *job, struct bs_err *err);
+/* Free the thread's pixel buffer (chart_out.c; chart_thread_cleanup()). */
+void chart_out_thread_cleanup(void);
 /* v within [CHART_MIN_PX, CHART_MAX_PX]. */
 int chart_clamp_px(int v);
 

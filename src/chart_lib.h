@@ -25,7 +25,8 @@ struct bs_err;
     X(cairo_fill_preserve) X(cairo_font_options_create)                       \
     X(cairo_font_options_destroy) X(cairo_font_options_set_antialias)         \
     X(cairo_font_options_set_hint_metrics)                                    \
-    X(cairo_font_options_set_hint_style) X(cairo_image_surface_create)        \
+    X(cairo_font_options_set_hint_style) X(cairo_format_stride_for_width)     \
+    X(cairo_image_surface_create) X(cairo_image_surface_create_for_data)      \
     X(cairo_image_surface_get_data) X(cairo_image_surface_get_format)         \
     X(cairo_image_surface_get_height) X(cairo_image_surface_get_stride)       \
     X(cairo_image_surface_get_width) X(cairo_line_to) X(cairo_move_to)        \

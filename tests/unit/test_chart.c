@@ -965,6 +965,54 @@ static void test_chart__spark_pixels(void **state)
     free(dir);
 }
 
+/*
+ * A thread draws its PNG charts on one buffer of pixels, cleared for each:
+ * an empty sparkline drawn after an opaque chart (which filled the buffer
+ * with its background) is transparent in every pixel, and a chart drawn
+ * again after others is the same file, byte for byte. A chart too large
+ * for the buffer kept (2 x 4000 by 2 x 1200 pixels) has a surface of its
+ * own, then a small one is right again.
+ */
+static void test_chart__pixels_reused(void **state)
+{
+    char *dir = tu_tmpdir();
+    int32_t d0 = days_from_civil(2024, 3, 4);
+    double v[14] = {20, 90, 15, 85, 10, 80, 25, -1, 70, 20, 75, 15, 60, 30};
+    struct chart_daily c = {d0, 14, v, NULL, "Views", NULL, 0};
+    char *first, *again;
+    size_t nfirst, nagain;
+    struct bs_err e;
+    struct img im;
+
+    (void)state;
+    clear_err(&e);
+    for (int big = 0; big < 2; big++) {
+        assert_int_equal(daily_in(dir, "daily", &c, 760, 260, &e), 0);
+        first = read_file(dir, "daily.png", &nfirst);
+        if (big)
+            assert_int_equal(daily_in(dir, "big", &c, 4000, 1200, &e), 0);
+        assert_int_equal(spark_in(dir, "none", NULL, 5, 300, 100, &e), 0);
+        img_load(&im, dir, "none.png");
+        assert_int_equal(im.w, 600);
+        for (int y = 0; y < im.h; y++)
+            for (int x = 0; x < im.w; x++)
+                if (img_px(&im, x, y) != 0)
+                    fail_msg("pixel (%d, %d) of an empty chart: %08x", x, y,
+                             (unsigned)img_px(&im, x, y));
+        img_free(&im);
+        assert_int_equal(spark_in(dir, "spark", v, 14, 120, 28, &e), 0);
+        assert_int_equal(daily_in(dir, "daily", &c, 760, 260, &e), 0);
+        again = read_file(dir, "daily.png", &nagain);
+        assert_int_equal(nagain, nfirst);
+        assert_memory_equal(again, first, nfirst);
+        free(first);
+        free(again);
+    }
+    assert_int_equal(e.status, 0);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 static void test_chart__hostile_labels(void **state)
 {
     char *dir = tu_tmpdir();
@@ -1238,6 +1286,7 @@ int main(void)
         cmocka_unit_test(test_chart__daily_flat_and_single),
         cmocka_unit_test(test_chart__bars_pixels),
         cmocka_unit_test(test_chart__spark_pixels),
+        cmocka_unit_test(test_chart__pixels_reused),
         cmocka_unit_test(test_chart__hostile_labels),
         cmocka_unit_test(test_chart__cannot_write),
         cmocka_unit_test(test_chart__links_not_followed),
