@@ -63,8 +63,9 @@ bins() {
     done
 }
 
-# Three lanes of about the same length: the release build, the zlib
-# and ASan builds, and TSan, valgrind and the static checks. Each e2e
+# Three lanes of about the same length: the release build (and TSan's
+# unit tests), the zlib and ASan builds, and TSan's end-to-end tests,
+# valgrind and the static checks. Each e2e
 # test runs in a scratch folder of its own, each unit test in its own
 # temporary folder, so the lanes share nothing.
 # The unit tests of the release build that valgrind leaves out (lane C
@@ -92,6 +93,16 @@ lane_a() {
     # the same assertions hold in both, and the suite stays within its
     # time.
     E2E_SKIP="$ASAN_E2E" run e2e tests/e2e/run.sh ./blogstat e2e
+    # ThreadSanitizer over the unit tests of what runs on threads: the
+    # reader's inflate thread (test_reader) and the report's two drawing
+    # threads (test_report, test_report_data). Here rather than in lane
+    # C with TSan's end-to-end tests, for the lanes' lengths.
+    if [ -x build/tsan/blogstat ]; then
+        TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
+            run unit-tsan tests/run-unit.sh unit-tsan \
+            build/tsan/tests/test_reader build/tsan/tests/test_report_data \
+            build/tsan/tests/test_report
+    fi
 }
 
 lane_b() {
@@ -133,17 +144,15 @@ ASAN_E2E="0001-usage 1015-tables 1016-trending \
 6000-install"
 
 lane_c() {
-    # ThreadSanitizer over what runs on threads: the reader's inflate
-    # thread (a 60,000-line gzip in 1010 fills its ring), ingest -j, the
-    # chunks committed in the background while the next is counted
+    # ThreadSanitizer over the end-to-end runs of what runs on threads
+    # (its unit tests are in lane A): the reader's inflate thread (a
+    # 60,000-line gzip in 1010 fills its ring), ingest -j, the chunks
+    # committed in the background while the next is counted
     # (--commit-every 1000 in 4010, 2 kills a log: the plain build
-    # takes 25), two processes' commits taking turns on PostgreSQL's
-    # open days (7020, 200 lines a commit), and the report's two drawing
-    # threads (test_report, test_report_data).
+    # takes 25) and two processes' commits taking turns on PostgreSQL's
+    # open days (7020, 200 lines a commit).
     if [ -x build/tsan/blogstat ]; then
         export TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp"
-        run unit-tsan tests/run-unit.sh unit-tsan build/tsan/tests/test_reader \
-            build/tsan/tests/test_report_data build/tsan/tests/test_report
         KILL_TRIALS=2 run e2e-tsan tests/e2e/run.sh build/tsan/blogstat \
             e2e-tsan 1010-generated 1012-one-file-threads 4010-kill \
             7020-nodes
