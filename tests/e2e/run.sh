@@ -18,11 +18,21 @@ shift
 GEOIP=
 [ -s "$ROOT/data/geo-whois-asn-country.mmdb" ] &&
     GEOIP=$ROOT/data/geo-whois-asn-country.mmdb
-# python3 itself first in PATH: a version manager's shim (pyenv's) costs
-# a quarter of a second a start, and the tests start it hundreds of times.
-py=$(python3 -c 'import os, sys; print(os.path.dirname(sys.executable))' 2>/dev/null)
-[ -n "$py" ] && [ "$(command -v python3)" != "$py/python3" ] &&
-    [ -x "$py/python3" ] && PATH=$py:$PATH
+# The tests start python3 hundreds of times: the system's (Debian's,
+# built with profile-guided optimisation: 24 ms a start, and the log
+# generator 10% faster) comes first in PATH, through a folder of its own;
+# else python3 itself, not a version manager's shim (pyenv's costs a
+# third of a second a start; its own build 60 ms).
+pydir=$(mktemp -d "${TMPDIR:-/tmp}/blogstat-e2e-py.XXXXXX")
+trap 'rm -rf "$pydir"' EXIT
+if [ -x /usr/bin/python3 ]; then
+    ln -s /usr/bin/python3 "$pydir/python3"
+    PATH=$pydir:$PATH
+else
+    py=$(python3 -c 'import os, sys; print(os.path.dirname(sys.executable))' 2>/dev/null)
+    [ -n "$py" ] && [ "$(command -v python3)" != "$py/python3" ] &&
+        [ -x "$py/python3" ] && PATH=$py:$PATH
+fi
 export PATH
 GEN="python3 $ROOT/tests/gen/genlog.py"
 export BLOGSTAT ROOT GEOIP GEN
@@ -74,7 +84,7 @@ one() {
 # tests' order whatever order they finish in.
 jobs=${E2E_JOBS:-1}
 results=$(mktemp -d "${TMPDIR:-/tmp}/blogstat-e2e-results.XXXXXX")
-trap 'rm -rf "$results"' EXIT
+trap 'rm -rf "$results" "$pydir"' EXIT
 running=0
 for t in $tests; do
     if [ "$running" -ge "$jobs" ]; then
