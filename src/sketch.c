@@ -196,6 +196,15 @@ void sketch_add(struct sketch *s, uint64_t h)
     s->list[s->n + s->pending++] = h;
 }
 
+/* Each register the larger of its two values: a loop the compiler turns
+ * into byte-wise maxima, sixteen or more at a time. */
+static void max_registers(unsigned char *restrict r,
+                          const unsigned char *restrict o)
+{
+    for (uint32_t i = 0; i < SKETCH_M; i++)
+        r[i] = r[i] > o[i] ? r[i] : o[i];
+}
+
 void sketch_merge(struct sketch *s, const struct sketch *o)
 {
     /* The union with itself is itself (and o's list would move). */
@@ -204,9 +213,7 @@ void sketch_merge(struct sketch *s, const struct sketch *o)
     if (o->reg) {
         if (!s->reg)
             to_dense(s);
-        for (uint32_t i = 0; i < SKETCH_M; i++)
-            if (o->reg[i] > s->reg[i])
-                s->reg[i] = o->reg[i];
+        max_registers(s->reg, o->reg);
         return;
     }
     for (size_t i = 0; i < o->n + o->pending; i++)
@@ -236,10 +243,13 @@ static void put64(unsigned char *p, uint64_t v)
 static int blob_kind(const unsigned char *b, size_t n, uint32_t *count)
 {
     if (n == 1 + SKETCH_M && b[0] == 2) {
+        unsigned char top = 0;
+
+        /* The largest register, in one pass without a branch (the
+         * compiler takes sixteen or more bytes at a time). */
         for (uint32_t i = 0; i < SKETCH_M; i++)
-            if (b[1 + i] > 64 - SKETCH_P + 1)
-                return -1;
-        return 2;
+            top = b[1 + i] > top ? b[1 + i] : top;
+        return top > 64 - SKETCH_P + 1 ? -1 : 2;
     }
     if (n >= 5 && b[0] == 1) {
         uint32_t c = (uint32_t)b[1] | (uint32_t)b[2] << 8 |
@@ -274,9 +284,7 @@ int sketch_merge_blob(struct sketch *s, const void *blob, size_t n)
     case 2:
         if (!s->reg)
             to_dense(s);
-        for (uint32_t i = 0; i < SKETCH_M; i++)
-            if (b[1 + i] > s->reg[i])
-                s->reg[i] = b[1 + i];
+        max_registers(s->reg, b + 1);
         return 0;
     case 1:
         if (!s->reg && s->n + s->pending == 0) {
@@ -344,11 +352,20 @@ static void settle_all(struct sketch *s)
 static uint64_t hll_estimate(const unsigned char *reg)
 {
     enum { Q = 64 - SKETCH_P };
-    uint32_t hist[Q + 2] = {0};
+    /* Four histograms, summed after: most registers hold one of a few
+     * values, and one counter would wait on its own last increment. */
+    uint32_t hist[Q + 2] = {0}, part[4][Q + 2];
     double m = SKETCH_M, z;
 
-    for (uint32_t i = 0; i < SKETCH_M; i++)
-        hist[reg[i]]++;
+    memset(part, 0, sizeof(part));
+    for (uint32_t i = 0; i < SKETCH_M; i += 4) {
+        part[0][reg[i]]++;
+        part[1][reg[i + 1]]++;
+        part[2][reg[i + 2]]++;
+        part[3][reg[i + 3]]++;
+    }
+    for (int k = 0; k < Q + 2; k++)
+        hist[k] = part[0][k] + part[1][k] + part[2][k] + part[3][k];
     if (hist[0] == SKETCH_M)
         return 0;
     z = m * ertl_tau(1 - hist[Q + 1] / m);
