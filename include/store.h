@@ -678,11 +678,13 @@ struct store_totals {
 };
 int store_totals(struct store *s, struct store_totals *t, struct bs_err *err);
 
-/* A fingerprint of the counts of site's days from..to and of its
- * imported posts: a report of the range whose fingerprint is the one of
- * its last writing shows the same. 0, or -1 with err. */
-int store_fingerprint(struct store *s, int64_t site, int32_t from,
-                      int32_t to, uint64_t *fp, struct bs_err *err);
+/* Fingerprints of the counts of site's days from[i]..to[i] (i < n) and
+ * of its imported posts, into fp[i]: a report of a range whose
+ * fingerprint is the one of its last writing shows the same. The tables
+ * are read once for all the ranges. 0, or -1 with err. */
+int store_fingerprints(struct store *s, int64_t site, const int32_t *from,
+                       const int32_t *to, size_t n, uint64_t *fp,
+                       struct bs_err *err);
 
 /* ---- a day's rows, to count a day again (recount.h) ---- */
 

@@ -196,16 +196,13 @@ static size_t period_menu(const struct report_periods *ps, size_t i,
     return n;
 }
 
-/* The fingerprint of period p's report as it would be written now. */
+/* The fingerprint of period p's report as it would be written now, from
+ * the fingerprint h of its counts (store_fingerprints()). */
 static int fingerprint(struct store *s, const struct report_periods *ps,
                        const struct period *p,
-                       const struct report_site *base, uint64_t *fp,
-                       struct bs_err *err)
+                       const struct report_site *base, uint64_t h,
+                       uint64_t *fp, struct bs_err *err)
 {
-    uint64_t h;
-
-    if (store_fingerprint(s, ps->site, p->from, p->to, &h, err))
-        return -1;
     h = bs_hash_seeded(BLOGSTAT_VERSION, strlen(BLOGSTAT_VERSION), h);
     if (base->name)
         h = bs_hash_seeded(base->name, strlen(base->name), h);
@@ -246,10 +243,11 @@ static void job_free(struct period_job *j)
 }
 
 /* Period i's data into a job for dir (taken), unless its fingerprint
- * says its report is as it was: 1 with *job, 0 left (dir closed), -1
- * with err (dir closed). */
+ * (counts the fingerprint of its counts) says its report is as it was:
+ * 1 with *job, 0 left (dir closed), -1 with err (dir closed). */
 static int period_read(struct store *s, const struct report_periods *ps,
-                       size_t i, const struct report_site *base,
+                       size_t i, uint64_t counts,
+                       const struct report_site *base,
                        struct atomic_dir *dir, struct period_job **job,
                        struct bs_err *err)
 {
@@ -262,7 +260,7 @@ static int period_read(struct store *s, const struct report_periods *ps,
     long n;
 
     *job = NULL;
-    if (fingerprint(s, ps, p, base, &fp, err)) {
+    if (fingerprint(s, ps, p, base, counts, &fp, err)) {
         atomic_dir_close(dir);
         return -1;
     }
@@ -376,17 +374,38 @@ int report_periods_write(struct store *s, const struct report_periods *ps,
 
     struct drawer dr = {.lock = PTHREAD_MUTEX_INITIALIZER,
                         .cond = PTHREAD_COND_INITIALIZER};
+    int32_t *from, *to;
+    uint64_t *counts;
     pthread_t th;
     int helper;
 
     *written = 0;
     if (!top)
         return -1;
+    /* Every period's counts in one read of the tables: the periods
+     * overlap (a year, its months, the last 365 days). */
+    from = xmalloc((ps->n + 1) * sizeof(*from));
+    to = xmalloc((ps->n + 1) * sizeof(*to));
+    counts = xmalloc((ps->n + 1) * sizeof(*counts));
+    for (size_t i = 0; i < ps->n; i++) {
+        from[i] = ps->p[i].from;
+        to[i] = ps->p[i].to;
+    }
+    if (store_fingerprints(s, ps->site, from, to, ps->n, counts, err)) {
+        free(from);
+        free(to);
+        free(counts);
+        atomic_dir_close(top);
+        return -1;
+    }
+    free(from);
+    free(to);
     helper = pthread_create(&th, NULL, drawer_main, &dr) == 0;
     for (size_t i = 0; i < ps->n && rc == 0; i++) {
         struct atomic_dir *pd = atomic_dir_sub(top, ps->p[i].id, err);
         struct period_job *j = NULL;
-        int w = pd ? period_read(s, ps, i, base, pd, &j, err) : -1;
+        int w = pd ? period_read(s, ps, i, counts[i], base, pd, &j, err)
+                   : -1;
 
         if (w < 0) {
             rc = -1;
@@ -415,6 +434,7 @@ int report_periods_write(struct store *s, const struct report_periods *ps,
             rc = -1;
         }
     }
+    free(counts);
     if (rc == 0) {
         /* The list's menu: as a period's, seen from periods/. */
         nmenu = period_menu(ps, SIZE_MAX, menu, hrefs);

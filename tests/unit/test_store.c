@@ -1573,6 +1573,94 @@ static const char *row_s(const struct rows *rs, const char *s0, int col)
     return "(missing)";
 }
 
+/* store_fingerprints() of ranges i < n into fp, which must succeed. */
+static void fingerprints(struct store *s, const int32_t *from,
+                         const int32_t *to, size_t n, uint64_t *fp)
+{
+    struct bs_err err;
+
+    memset(&err, 0, sizeof(err));
+    if (store_fingerprints(s, 0, from, to, n, fp, &err) != 0)
+        fail_msg("store_fingerprints: %d %s", err.status, err.msg);
+}
+
+/*
+ * Ranges' fingerprints read together are each the one read alone (the
+ * days' sums of one read make each range's numbers); a count added to a
+ * day, a browser's row or an imported post changes the fingerprints of
+ * the ranges that hold it, and only those; an empty range and one with no
+ * data have theirs, and so have ranges of hundreds of thousands of days.
+ */
+static void test_store__fingerprints_of_ranges(void **state)
+{
+    struct tu_store *f = *state;
+    struct store *s = open_ok(f->path, STORE_WRITE);
+    int32_t d0 = D(2013, 2, 4);
+    int32_t from[] = {d0, d0, d0 + 1, d0 + 2, d0 + 3, d0 + 4, d0 - 9, d0 + 3,
+                      d0 - 400000, d0 + 200000};
+    int32_t to[] = {d0 + 4, d0, d0 + 3, d0 + 2, d0 + 4, d0 + 9, d0 - 1,
+                    d0 + 2, d0 + 4, d0 + 200001};
+    enum { N = sizeof(from) / sizeof(from[0]) };
+    uint64_t all[N], before[N], one;
+    struct dim_row r;
+    struct bs_err err;
+
+    fill_five_days(s, d0);
+    /* Every range but the last two at once; then all of them (their
+     * union 600,000 days long). */
+    fingerprints(s, from, to, N - 2, all);
+    fingerprints(s, from, to, N, before);
+    for (size_t i = 0; i < N; i++) {
+        fingerprints(s, from + i, to + i, 1, &one);
+        if (i < N - 2 && one != all[i])
+            fail_msg("range %zu read with others: %016llx, alone %016llx",
+                     i, (unsigned long long)all[i], (unsigned long long)one);
+        assert_true(one == before[i]);
+        for (size_t k = 0; k < i; k++)
+            assert_true(before[k] != before[i]);
+    }
+
+    /* A view more on day d0 + 2: ranges 0, 2, 3 and 8 hold it. */
+    begin(s);
+    add_path(s, d0 + 2, "post", "/p/", 1);
+    commit(s);
+    fingerprints(s, from, to, N, all);
+    for (size_t i = 0; i < N; i++)
+        if ((all[i] != before[i]) != (i == 0 || i == 2 || i == 3 || i == 8))
+            fail_msg("a view on day d0 + 2: range %zu %s", i,
+                     all[i] != before[i] ? "changed" : "did not change");
+    memcpy(before, all, sizeof(before));
+
+    /* A browser's row on day d0 + 4: ranges 0, 4, 5 and 8. */
+    memset(&r, 0, sizeof(r));
+    r.day = d0 + 4;
+    r.dim = DIM_CLIENT;
+    r.k[0] = slice_make("Firefox", 7);
+    r.k[1] = slice_make("Linux", 5);
+    r.k[2] = slice_make("desktop", 7);
+    r.n = 3;
+    memset(&err, 0, sizeof(err));
+    begin(s);
+    assert_int_equal(store_add_dim(s, 0, &r, &err), 0);
+    commit(s);
+    fingerprints(s, from, to, N, all);
+    for (size_t i = 0; i < N; i++)
+        if ((all[i] != before[i]) != (i == 0 || i == 4 || i == 5 || i == 8))
+            fail_msg("a browser on day d0 + 4: range %zu %s", i,
+                     all[i] != before[i] ? "changed" : "did not change");
+    memcpy(before, all, sizeof(before));
+
+    /* An imported post: every range that is one (7 ends before it
+     * begins). */
+    put_post(s, "/imported/", "post", "Imported", 7, NULL, NULL, NULL);
+    fingerprints(s, from, to, N, all);
+    for (size_t i = 0; i < N; i++)
+        if ((all[i] != before[i]) != (i != 7))
+            fail_msg("an imported post: range %zu %s", i,
+                     all[i] != before[i] ? "changed" : "did not change");
+    store_close(s);
+}
+
 static void test_store__import_titles_and_post_views(void **state)
 {
     struct tu_store *f = *state;
@@ -3301,6 +3389,7 @@ int main(void)
         T(test_store__create_in_empty_file),
         T(test_store__days_sum_across_transactions),
         T(test_store__paths_sum_across_transactions),
+        T(test_store__fingerprints_of_ranges),
         T(test_store__day_range_inclusive),
         T(test_store__limit),
         T(test_store__callback_stops),
