@@ -466,6 +466,11 @@ struct store_day_row {
 int store_days(struct store *s, const struct store_filter *f,
                int (*fn)(void *ctx, const struct store_day_row *row),
                void *ctx, struct bs_err *err);
+/* store_days() without the visitors (0): their count costs each day's
+ * sketch read and counted, which a sum of views or hits does not need. */
+int store_day_counts(struct store *s, const struct store_filter *f,
+                     int (*fn)(void *ctx, const struct store_day_row *row),
+                     void *ctx, struct bs_err *err);
 
 /* The distinct visitors and the visits of a range. */
 struct store_audience {

@@ -352,7 +352,7 @@ static int post_page(struct store *s, const struct report_range *r,
         all.from = INT32_MIN;
         all.to = INT32_MAX;
         if (store_post_days(s, &f, post_day, &post, err) ||
-            store_days(s, &f, site_day, &site, err) ||
+            store_day_counts(s, &f, site_day, &site, err) ||
             store_post_countries(s, &top, keep_country, &ctry, err) ||
             store_post_terms(s, &all, post_term, &terms, err) ||
             store_post_range(s, &f, &aud, err))
@@ -537,7 +537,7 @@ static int complete_days(struct store *s, const struct report_range *r,
     x->cmp_days = x->partial_day - r->from;
     if (x->cmp_days <= 0)
         return 0;
-    if (store_days(s, &f, sum_views, &x->cmp_views, err) ||
+    if (store_day_counts(s, &f, sum_views, &x->cmp_views, err) ||
         store_range(s, &f, &aud, err))
         return -1;
     x->cmp_visitors = aud.visitors;
@@ -582,7 +582,7 @@ struct report_data *report_data_build(struct store *s,
     x->has_prev = clen > 0 && r->first <= r->from - clen;
     if (store_days(s, &f, site_day, &days, err) ||
         (x->has_partial && complete_days(s, r, x, err)) ||
-        store_days(s, &prev, sum_views, &x->prev_views, err) ||
+        store_day_counts(s, &prev, sum_views, &x->prev_views, err) ||
         store_range(s, &f, &now, err) ||
         store_range(s, &prev, &before, err) ||
         sources(s, &f, days.views, x->sources, err) ||

@@ -149,7 +149,7 @@ int report_dims_build(struct store *s, const struct report_range *r,
     struct report_dims d;
 
     memset(&d, 0, sizeof(d));
-    if (store_days(s, &f, sum_hits, &d, err) ||
+    if (store_day_counts(s, &f, sum_hits, &d, err) ||
         store_top_dim(s, &f, DIM_HOUR, keep_hour, &d, err))
         return -1;
     for (int k = 0; k < DIM_NTABLES; k++)

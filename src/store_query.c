@@ -194,7 +194,8 @@ int store_day_span(struct store *s, int64_t site, int32_t *first,
  * ?4 a kind or taxonomy name (or NULL), ?5 a path id, ?6 a site, ?7 a
  * JSON array of path ids or rows. */
 enum query_id {
-    Q_TOP_POSTS, Q_LEAST_POSTS, Q_TERMS, Q_TOP_COUNTRIES, Q_DAYS, Q_RANGE,
+    Q_TOP_POSTS, Q_LEAST_POSTS, Q_TERMS, Q_TOP_COUNTRIES, Q_DAYS,
+    Q_DAY_COUNTS, Q_RANGE,
     Q_TOP_REFERRERS, Q_TOP_SEARCH_TERMS, Q_SOURCES, Q_POST_RANGE,
     Q_POST_REFERRERS, Q_FILES, Q_POST_INFO, Q_POST_DAYS, Q_POST_COUNTRIES,
     Q_POST_TERMS, Q_SITES, Q_TOP_SEEN, Q_TOP_SEEN_ALL, Q_TOP_OF,
@@ -250,6 +251,10 @@ static const char *const query_sql[] = {
         "LEFT JOIN day_sketches s ON s.site = d.site AND s.day = d.day "
         "WHERE d.site = ?6 AND d.day BETWEEN ?1 AND ?2 "
         "ORDER BY d.day LIMIT ?3",
+    /* Q_DAYS without the sketches. */
+    [Q_DAY_COUNTS] =
+        "SELECT day, views, hits, robots, bad_lines, NULL, visits FROM days "
+        "WHERE site = ?6 AND day BETWEEN ?1 AND ?2 ORDER BY day LIMIT ?3",
     /* One row: the visitors and visits of the range. */
     [Q_RANGE] =
         "SELECT (SELECT sketch_union(sketch) "
@@ -851,6 +856,15 @@ int store_days(struct store *s, const struct store_filter *f,
     struct day_row_job j = {fn, ctx};
 
     return run(s, Q_DAYS, f, NULL, read_day, &j, err);
+}
+
+int store_day_counts(struct store *s, const struct store_filter *f,
+                     int (*fn)(void *ctx, const struct store_day_row *row),
+                     void *ctx, struct bs_err *err)
+{
+    struct day_row_job j = {fn, ctx};
+
+    return run(s, Q_DAY_COUNTS, f, NULL, read_day, &j, err);
 }
 
 static int read_audience(struct db_stmt *st, void *job)

@@ -38,7 +38,7 @@ enum q {
     Q_TOP_POSTS, Q_TOP_TAGS, Q_TOP_CATEGORIES, Q_TOP_COUNTRIES, Q_DAYS,
     Q_FILES, Q_POST_INFO, Q_POST_DAYS, Q_POST_COUNTRIES, Q_POST_TERMS,
     Q_LEAST_POSTS, Q_RANGE, Q_TOP_REFERRERS, Q_TOP_SEARCH_TERMS, Q_SOURCES,
-    Q_POST_RANGE, Q_POST_REFERRERS, Q_SITES
+    Q_POST_RANGE, Q_POST_REFERRERS, Q_SITES, Q_DAY_COUNTS
 };
 
 /* A new row: its text fields "" until set. */
@@ -250,6 +250,7 @@ static int run_query(struct store *s, enum q q, const struct store_filter *f,
     case Q_TOP_COUNTRIES:
         return store_top_countries(s, f, keep_country, rs, err);
     case Q_DAYS: return store_days(s, f, keep_day, rs, err);
+    case Q_DAY_COUNTS: return store_day_counts(s, f, keep_day, rs, err);
     case Q_FILES: return store_files(s, f, keep_file, rs, err);
     case Q_POST_INFO: return store_post_info(s, f, keep_post_info, rs, err);
     case Q_POST_DAYS: return store_post_days(s, f, keep_post_day, rs, err);
@@ -2266,6 +2267,18 @@ static void test_store__day_visitors(void **state)
     assert_int_equal(rs.r[0].n[4], 15);        /* day 5 */
     assert_int_equal(rs.r[1].n[4], 10);        /* day 6 */
     assert_int_equal(rs.r[2].n[4], 0);         /* day 7: none */
+    /* The same days without their visitors. */
+    {
+        struct rows c;
+
+        query_all(s, Q_DAY_COUNTS, &c);
+        assert_int_equal(c.count, rs.count);
+        for (int i = 0; i < c.count; i++) {
+            assert_string_equal(c.r[i].s[0], rs.r[i].s[0]);
+            for (int k = 0; k < 6; k++)
+                assert_int_equal(c.r[i].n[k], k == 4 ? 0 : rs.r[i].n[k]);
+        }
+    }
     range_of(s, 5, 6, &visitors, &visits);
     assert_int_equal(visitors, 20);            /* not 25 */
     range_of(s, 6, 7, &visitors, &visits);
