@@ -43,7 +43,8 @@ static const char *const fp_sql[] = {
 #define FP_COLS 6
 
 /* A query's rows, a day each in ascending order: sums[k] holds the
- * sums of rows before k (sums[0] all zero), day[k] row k's day. */
+ * sums of rows before k (sums[0] all zero), day[k] row k's day; cap,
+ * never 0, is the room of both. */
 struct fp_rows {
     int32_t *day;
     uint64_t (*sums)[FP_COLS];
@@ -75,6 +76,7 @@ static int fp_query(struct store *s, size_t q, int64_t site, int32_t lo,
     int rc = db_prepare(s->db, fp_sql[q], 0, &st);
 
     r->n = 0;
+    memset(r->sums[0], 0, sizeof(r->sums[0]));
     if (rc != DB_OK)
         return store_fail(s, err, rc, "cannot prepare a query");
     db_bind_int64(st, 1, site);
@@ -82,12 +84,10 @@ static int fp_query(struct store *s, size_t q, int64_t site, int32_t lo,
     db_bind_int(st, 3, hi);
     while ((rc = db_step(st)) == DB_ROW) {
         if (r->n + 1 >= r->cap) {
-            r->cap = r->cap ? 2 * r->cap : 64;
+            r->cap *= 2;
             r->day = xrealloc(r->day, r->cap * sizeof(*r->day));
             r->sums = xrealloc(r->sums, r->cap * sizeof(*r->sums));
         }
-        if (r->n == 0)
-            memset(r->sums[0], 0, sizeof(r->sums[0]));
         r->day[r->n] = (int32_t)db_column_int64(st, 0);
         /* Partial sums in uint64_t: one that would not fit wraps, and
          * the difference of two is still exact. */
@@ -104,12 +104,13 @@ int store_fingerprints(struct store *s, int64_t site, const int32_t *from,
                        const int32_t *to, size_t n, uint64_t *fp,
                        struct bs_err *err)
 {
-    struct fp_rows r = {NULL, NULL, 0, 0};
+    struct fp_rows r = {NULL, NULL, 0, 64};
     int32_t lo = INT32_MAX, hi = INT32_MIN;
     int rc = 0;
 
-    if (store_batch_flush(s, err))
-        return -1;
+    r.day = xmalloc(r.cap * sizeof(*r.day));
+    r.sums = xcalloc(r.cap, sizeof(*r.sums));
+
     for (size_t i = 0; i < n; i++) {
         fp[i] = 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uint32_t)from[i] ^
                 ((uint64_t)(uint32_t)to[i] << 32);
@@ -121,6 +122,8 @@ int store_fingerprints(struct store *s, int64_t site, const int32_t *from,
     /* Each query once over the ranges' union; each range's numbers are
      * the sums of its days' rows, as the query over it alone gives them
      * (an empty range's are all zero). */
+    if (store_batch_flush(s, err))
+        rc = -1;
     for (size_t q = 0; q < ARRAY_SIZE(fp_sql) && rc == 0; q++) {
         int dated = q + 1 < ARRAY_SIZE(fp_sql);
 
