@@ -75,6 +75,8 @@ void *xrealloc(void *p, size_t n);
  * filled): blocks of POPULATE_MIN bytes or more get their pages at once. */
 #define POPULATE_MIN (64u << 10)
 void *xcalloc_filled(size_t count, size_t size);
+/* The same for n bytes at p (an array's part it is about to fill). */
+void mem_populate(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xmemdup(const void *p, size_t n);   /* adds a terminating NUL */
 

@@ -139,6 +139,10 @@ static int read_paths(struct store *s, struct scan *x, struct db_stmt *st,
         if (x->nslot == x->capslot) {
             x->capslot = x->capslot ? x->capslot * 2 : 1024;
             x->slot = xrealloc(x->slot, x->capslot * sizeof(*x->slot));
+            /* A million paths fill some 60 MB: taken at once, not a
+             * page fault at a time. */
+            mem_populate(x->slot + x->nslot,
+                         (x->capslot - x->nslot) * sizeof(*x->slot));
         }
         struct slot *p = &x->slot[x->nslot];
         const char *title = (const char *)db_column_text(st, 3);
@@ -619,6 +623,7 @@ int store_top_posts_scan(struct store *s, const struct store_filter *f,
         find_sketches(s, &x, f, whole, err))
         goto out;
     rank = xmalloc((x.nslot ? x.nslot : 1) * sizeof(const struct slot *));
+    mem_populate(rank, x.nslot * sizeof(const struct slot *));
     /* The ranked: posts read in the range; for the least read, those
      * with a view and every imported one. */
     for (size_t i = 0; i < x.nslot; i++) {

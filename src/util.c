@@ -88,7 +88,7 @@ void *xrealloc(void *p, size_t n)
  * about to be written all over. A kernel before Linux 5.14 refuses the
  * advice, and the pages fault in as before.
  */
-static void populate(void *p, size_t n)
+void mem_populate(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
     long pg = sysconf(_SC_PAGESIZE);
@@ -108,7 +108,7 @@ void *xcalloc_filled(size_t count, size_t size)
 {
     void *p = xcalloc(count, size);
 
-    populate(p, count * size);
+    mem_populate(p, count * size);
     return p;
 }
 
@@ -149,7 +149,7 @@ void *arena_alloc(struct arena *a, size_t n)
         size_t size = n > a->block_size ? n : a->block_size;
 
         b = xmalloc(sizeof(*b) + size);
-        populate(b, sizeof(*b) + size);
+        mem_populate(b, sizeof(*b) + size);
         b->size = size;
         b->used = 0;
         b->next = a->head;
