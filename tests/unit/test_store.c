@@ -1585,6 +1585,23 @@ static void fingerprints(struct store *s, const int32_t *from,
         fail_msg("store_fingerprints: %d %s", err.status, err.msg);
 }
 
+/* After a change (what): the fingerprints of ranges i < n differ from
+ * fp[i] exactly where bit i of which is set; fp becomes the new ones. */
+static void changed_exactly(struct store *s, const int32_t *from,
+                            const int32_t *to, size_t n, uint64_t *fp,
+                            unsigned which, const char *what)
+{
+    uint64_t now[16];
+
+    assert_true(n <= 16);
+    fingerprints(s, from, to, n, now);
+    for (size_t i = 0; i < n; i++)
+        if ((now[i] != fp[i]) != ((which >> i & 1) != 0))
+            fail_msg("%s: range %zu %s", what, i,
+                     now[i] != fp[i] ? "changed" : "did not change");
+    memcpy(fp, now, n * sizeof(*fp));
+}
+
 /*
  * Ranges' fingerprints read together are each the one read alone (the
  * days' sums of one read make each range's numbers); a count added to a
@@ -1625,12 +1642,8 @@ static void test_store__fingerprints_of_ranges(void **state)
     begin(s);
     add_path(s, d0 + 2, "post", "/p/", 1);
     commit(s);
-    fingerprints(s, from, to, N, all);
-    for (size_t i = 0; i < N; i++)
-        if ((all[i] != before[i]) != (i == 0 || i == 2 || i == 3 || i == 8))
-            fail_msg("a view on day d0 + 2: range %zu %s", i,
-                     all[i] != before[i] ? "changed" : "did not change");
-    memcpy(before, all, sizeof(before));
+    changed_exactly(s, from, to, N, before, 1u << 0 | 1u << 2 | 1u << 3 |
+                                                1u << 8, "a view on d0 + 2");
 
     /* A browser's row on day d0 + 4: ranges 0, 4, 5 and 8. */
     memset(&r, 0, sizeof(r));
@@ -1644,21 +1657,14 @@ static void test_store__fingerprints_of_ranges(void **state)
     begin(s);
     assert_int_equal(store_add_dim(s, 0, &r, &err), 0);
     commit(s);
-    fingerprints(s, from, to, N, all);
-    for (size_t i = 0; i < N; i++)
-        if ((all[i] != before[i]) != (i == 0 || i == 4 || i == 5 || i == 8))
-            fail_msg("a browser on day d0 + 4: range %zu %s", i,
-                     all[i] != before[i] ? "changed" : "did not change");
-    memcpy(before, all, sizeof(before));
+    changed_exactly(s, from, to, N, before, 1u << 0 | 1u << 4 | 1u << 5 |
+                                                1u << 8, "a browser on d0 + 4");
 
     /* An imported post: every range that is one (7 ends before it
      * begins). */
     put_post(s, "/imported/", "post", "Imported", 7, NULL, NULL, NULL);
-    fingerprints(s, from, to, N, all);
-    for (size_t i = 0; i < N; i++)
-        if ((all[i] != before[i]) != (i != 7))
-            fail_msg("an imported post: range %zu %s", i,
-                     all[i] != before[i] ? "changed" : "did not change");
+    changed_exactly(s, from, to, N, before, ((1u << N) - 1) & ~(1u << 7),
+                    "an imported post");
     store_close(s);
 }
 
