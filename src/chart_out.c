@@ -182,8 +182,8 @@ static cairo_status_t write_png(cairo_surface_t *s, struct sink *sk)
 /*
  * The pixels of the thread's PNG charts, one chart after another: a
  * fresh image surface is fresh memory, and the first write of each of
- * its pages costs a fault (some 700 for a chart of 720 x 240, about
- * 10 us each on a virtual machine, more than drawing it); this buffer
+ * its pages costs a fault (some 700 for a chart of 720 x 240, drawn
+ * at twice that; about 10 us each on some virtual machines); this buffer
  * is taken in once and cleared for each chart. Up to PIXELS_KEPT bytes
  * stay between charts; a larger chart has a surface of its own.
  */

@@ -86,7 +86,7 @@ void *xrealloc(void *p, size_t n)
  * ones this project is measured on) each such fault costs about 10 us,
  * against under 1 us a page taken this way. Only for memory that is
  * about to be written all over. A kernel before Linux 5.14 refuses the
- * advice, and the pages fault in as before.
+ * advice; the pages then fault in one at a time.
  */
 void mem_populate(void *p, size_t n)
 {
